@@ -1,0 +1,150 @@
+//! The generation config (`spec/<target>.toml`): which spec, which operations, which names.
+//!
+//! Everything is optional: without a config the generator takes every operation of the spec
+//! and derives names from paths.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+
+/// A parsed generation config.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Package metadata of the generated crate.
+    #[serde(default, rename = "crate")]
+    pub krate: CrateConfig,
+    /// Where the spec comes from and which overlays apply.
+    #[serde(default)]
+    pub spec: SpecConfig,
+    /// Which operations are generated.
+    #[serde(default)]
+    pub select: SelectConfig,
+    /// Path prefixes merged into one `Scope` parameter, by scope name (`account`, `zone`).
+    #[serde(default)]
+    pub scopes: BTreeMap<String, String>,
+    /// Type naming.
+    #[serde(default)]
+    pub types: TypesConfig,
+    /// Resources by path prefix.
+    #[serde(default)]
+    pub resources: Vec<ResourceConfig>,
+    /// Method name overrides, keyed by `"<METHOD> <path after the scope prefix>"`.
+    #[serde(default)]
+    pub methods: BTreeMap<String, MethodOverride>,
+    /// Directory the config was read from; relative paths in it are resolved against it.
+    #[serde(skip)]
+    pub dir: PathBuf,
+    /// The config file itself, for error messages.
+    #[serde(skip)]
+    pub file: String,
+}
+
+/// Package metadata of the generated crate.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CrateConfig {
+    /// Package name (`cloudflare-access`).
+    pub name: Option<String>,
+    /// Package version.
+    pub version: Option<String>,
+    /// One-line description.
+    pub description: Option<String>,
+}
+
+/// Spec source and overlays.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SpecConfig {
+    /// Where the pinned spec can be downloaded.
+    pub url: Option<String>,
+    /// Expected sha256 of the spec file, lowercase hex.
+    pub sha256: Option<String>,
+    /// Local places to look first, relative to the workspace root.
+    #[serde(default)]
+    pub search: Vec<String>,
+    /// Overlay files, relative to the config file, applied in order.
+    #[serde(default)]
+    pub overlays: Vec<String>,
+}
+
+/// Operation selection by path regex.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SelectConfig {
+    /// A path is selected when it matches any of these (all paths when empty).
+    #[serde(default)]
+    pub include: Vec<String>,
+    /// ... and none of these.
+    #[serde(default)]
+    pub exclude: Vec<String>,
+}
+
+/// Type naming options.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TypesConfig {
+    /// Vendor prefixes dropped from component schema names.
+    #[serde(default)]
+    pub strip_prefixes: Vec<String>,
+    /// Component schema name -> Rust type name.
+    #[serde(default)]
+    pub rename: BTreeMap<String, String>,
+}
+
+/// A resource of the client, by path prefix.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResourceConfig {
+    /// Path template after the scope prefix (`/access/apps/{app_id}/policies`).
+    pub prefix: String,
+    /// SDK-style dotted path (`zero_trust.access.applications.policies`).
+    pub path: String,
+    /// One-line documentation of the resource.
+    pub doc: Option<String>,
+}
+
+/// A method name override.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum MethodOverride {
+    /// Just the method name.
+    Name(String),
+    /// A resource and a name.
+    Full {
+        /// Dotted resource path.
+        resource: Option<String>,
+        /// Method name.
+        name: String,
+    },
+}
+
+impl Config {
+    /// Read a config from a TOML file.
+    pub fn from_file(path: &Path) -> Result<Config> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let file = path.display().to_string();
+        let mut config: Config = toml::from_str(&text).map_err(|e| Error::Config {
+            file: file.clone(),
+            message: e.to_string(),
+        })?;
+        config.dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        config.file = file;
+        Ok(config)
+    }
+
+    /// A config error in this file.
+    pub fn error(&self, message: impl Into<String>) -> Error {
+        Error::Config {
+            file: if self.file.is_empty() {
+                "<default config>".into()
+            } else {
+                self.file.clone()
+            },
+            message: message.into(),
+        }
+    }
+}

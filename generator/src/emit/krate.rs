@@ -1,0 +1,275 @@
+//! The crate around the code: `Cargo.toml`, `lib.rs`, `scope.rs`, the runtime, `API.md`, `README.md`.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::resources::{self, Node};
+use super::{doc, format_file, EmitOptions, Files};
+use crate::error::Result;
+use crate::ir::ops::{Api, ResponseKind};
+use crate::ir::names;
+
+/// Hand-written runtime modules copied verbatim into `src/`.
+const RUNTIME: &[(&str, &str)] = &[
+    ("call.rs", include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/runtime/call.rs"))),
+    ("client.rs", include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/runtime/client.rs"))),
+    ("codec.rs", include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/runtime/codec.rs"))),
+    ("envelope.rs", include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/runtime/envelope.rs"))),
+    ("error.rs", include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/runtime/error.rs"))),
+    ("macros.rs", include_str!("../../runtime/macros.rs")),
+];
+
+/// All files of the generated crate.
+pub fn files(api: &Api, options: &EmitOptions) -> Result<Files> {
+    let header = format!("// {}\n", options.provenance);
+    let mut files = Files::new();
+    files.insert("Cargo.toml".into(), cargo_toml(options));
+    for (name, text) in RUNTIME {
+        files.insert(format!("src/{name}"), format!("{header}// (runtime module, copied verbatim from the generator)\n\n{text}"));
+    }
+    let has_scope = !api.scopes.is_empty();
+    if has_scope {
+        files.insert("src/scope.rs".into(), format_file(scope(api), &header, "scope.rs")?);
+    }
+    let (types, macros) = super::types::module(&api.types);
+    files.insert("src/types.rs".into(), super::format_with_macros(types, &macros, &header, "types.rs")?);
+    let tree = resources::tree(api);
+    files.insert("src/lib.rs".into(), format_file(lib(api, options, &tree, has_scope), &header, "lib.rs")?);
+    write_resources(api, &tree, &mut Vec::new(), &header, &mut files)?;
+    files.insert("API.md".into(), api_md(api, options));
+    let crate_ident = options.name.replace('-', "_");
+    files.insert("tests/examples.rs".into(), super::tests::examples(api, &crate_ident, &header));
+    files.insert("README.md".into(), readme(api, options));
+    Ok(files)
+}
+
+fn write_resources(api: &Api, node: &Node, path: &mut Vec<String>, header: &str, files: &mut Files) -> Result<()> {
+    for (segment, child) in &node.children {
+        path.push(segment.clone());
+        let dir: Vec<String> = path.iter().map(|s| names::bare(&resources::accessor(s)).to_string()).collect();
+        let file = if child.children.is_empty() {
+            format!("src/resources/{}.rs", dir.join("/"))
+        } else {
+            format!("src/resources/{}/mod.rs", dir.join("/"))
+        };
+        let body = resources::module(api, path, child);
+        let tokens = quote! {
+            #[allow(unused_imports)]
+            use crate::macros::QueryAll;
+            #body
+        };
+        files.insert(file.clone(), format_file(tokens, header, &file)?);
+        write_resources(api, child, path, header, files)?;
+        path.pop();
+    }
+    Ok(())
+}
+
+fn cargo_toml(options: &EmitOptions) -> String {
+    format!(
+        r#"# {provenance}
+[package]
+name = "{name}"
+version = "{version}"
+description = "{description}"
+edition = "2021"
+rust-version = "1.85"
+license = "MIT OR Apache-2.0"
+keywords = ["cloudflare", "api", "client", "openapi"]
+categories = ["api-bindings", "web-programming::http-client"]
+
+[dependencies]
+percent-encoding = "2"
+reqwest = {{ version = "0.12", default-features = false, features = ["json", "rustls-tls"] }}
+serde = {{ version = "1", features = ["derive"] }}
+serde_json = "1"
+serde_path_to_error = "0.1"
+thiserror = "2"
+time = {{ version = "0.3", features = ["serde-well-known", "parsing", "formatting"] }}
+
+[dev-dependencies]
+tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
+"#,
+        provenance = options.provenance,
+        name = options.name,
+        version = options.version,
+        description = options.description.replace('"', "'"),
+    )
+}
+
+fn scope(api: &Api) -> TokenStream {
+    let variants = api.scopes.iter().map(|(name, prefix)| {
+        let v = format_ident!("{}", names::type_name(name));
+        let doc = format!(" Paths under `{prefix}`; holds the identifier.");
+        quote! { #[doc = #doc] #v(String), }
+    });
+    let constructors = api.scopes.iter().map(|(name, _)| {
+        let v = format_ident!("{}", names::type_name(name));
+        let f = format_ident!("{}", names::bare(&names::field_name(name)));
+        let doc = format!(" The {name} with this identifier.");
+        quote! { #[doc = #doc] pub fn #f(id: impl Into<String>) -> Self { Scope::#v(id.into()) } }
+    });
+    let arms = api.scopes.iter().map(|(name, prefix)| {
+        let v = format_ident!("{}", names::type_name(name));
+        // `/accounts/{account_id}` -> "/accounts/{}"
+        let mut template = String::new();
+        for segment in prefix.split('/').filter(|s| !s.is_empty()) {
+            template.push('/');
+            if segment.starts_with('{') {
+                template.push_str("{}");
+            } else {
+                template.push_str(segment);
+            }
+        }
+        quote! { Scope::#v(id) => format!(#template, crate::codec::path_segment(id)), }
+    });
+    let id_arms = api.scopes.iter().map(|(name, _)| {
+        let v = format_ident!("{}", names::type_name(name));
+        quote! { Scope::#v(id) => id, }
+    });
+    quote! {
+        //! Where an operation applies, for operations that exist under several path prefixes.
+
+        /// Where an operation applies: each variant is one path prefix of the API.
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub enum Scope {
+            #(#variants)*
+        }
+
+        impl Scope {
+            #(#constructors)*
+
+            /// The identifier.
+            pub fn id(&self) -> &str {
+                match self { #(#id_arms)* }
+            }
+
+            /// The percent-encoded path prefix.
+            pub(crate) fn path_prefix(&self) -> String {
+                match self { #(#arms)* }
+            }
+        }
+    }
+}
+
+fn lib(api: &Api, options: &EmitOptions, tree: &Node, has_scope: bool) -> TokenStream {
+    let crate_doc = doc::inner_lines(&crate_docs(api, options));
+    let scope = has_scope.then(|| quote! { mod scope; pub use scope::Scope; });
+    let mods = tree.children.keys().map(|segment| {
+        let m = super::types::ident(&resources::accessor(segment));
+        quote! { pub mod #m; }
+    });
+    let accessors = tree.children.keys().map(|segment| {
+        let m = super::types::ident(&resources::accessor(segment));
+        let s = format_ident!("{}", resources::struct_name(segment));
+        let doc = format!(" The `{segment}` resources.");
+        quote! {
+            #[doc = #doc]
+            pub fn #m(&self) -> resources::#m::#s<'_> {
+                resources::#m::#s::new(self)
+            }
+        }
+    });
+    quote! {
+        #crate_doc
+        #![warn(missing_docs)]
+        #![forbid(unsafe_code)]
+
+        mod call;
+        mod client;
+        mod codec;
+        mod envelope;
+        mod error;
+        mod macros;
+        #scope
+
+        pub use call::Call;
+        pub use client::{Client, ClientBuilder, Credentials};
+        pub use codec::{DateTime, Nullable};
+        pub use envelope::{Envelope, Page, ResponseMessage, ResultInfo};
+        pub use error::{ApiError, Error, Result};
+
+        /// Request and response types, named after the spec's schemas.
+        pub mod types;
+
+        /// The API's resources, as a tree of handles: `client.zero_trust().access()...`.
+        pub mod resources {
+            #(#mods)*
+        }
+
+        impl Client {
+            #(#accessors)*
+        }
+    }
+}
+
+fn crate_docs(api: &Api, options: &EmitOptions) -> String {
+    let mut text = format!("{}\n\n", options.description);
+    text.push_str(&format!(
+        "Generated from the OpenAPI spec \"{}\" by openapi-forge: {} methods, {} types. \
+         Every method is listed in `API.md`.\n",
+        api.title,
+        api.operations.len(),
+        api.types.types.len()
+    ));
+    text
+}
+
+fn response_note(kind: &ResponseKind) -> &'static str {
+    match kind {
+        ResponseKind::Page(_) => "page",
+        ResponseKind::Result(_) => "result",
+        ResponseKind::Raw(_) => "body",
+        ResponseKind::Empty => "none",
+    }
+}
+
+fn api_md(api: &Api, options: &EmitOptions) -> String {
+    let mut out = format!(
+        "<!-- {} -->\n# {} API\n\nEvery method of the client: its SDK-style dotted path, the HTTP method and path, \
+         and the Rust call. `scope` is a `Scope` (`Scope::account(id)` or `Scope::zone(id)`) for \
+         operations that exist at both levels; `{{accounts_or_zones}}/{{account_or_zone_id}}` marks them.\n\n\
+         | Method | HTTP | Path | Rust | Returns |\n|---|---|---|---|---|\n",
+        options.provenance, options.name
+    );
+    let mut rows: Vec<(String, String)> = api
+        .operations
+        .iter()
+        .map(|op| {
+            let path = if op.scoped {
+                format!("/{{accounts_or_zones}}/{{account_or_zone_id}}{}", op.path)
+            } else {
+                op.path.clone()
+            };
+            let mut dotted = op.dotted();
+            if op.name.starts_with("r#") {
+                dotted.push_str(" (Rust: raw identifier)");
+            }
+            let row = format!(
+                "| `{}` | {} | `{}` | `{}` | {} |\n",
+                dotted,
+                op.http,
+                path,
+                resources::call_example(op),
+                response_note(&op.response)
+            );
+            (op.dotted(), row)
+        })
+        .collect();
+    rows.sort();
+    for (_, row) in rows {
+        out.push_str(&row);
+    }
+    out
+}
+
+fn readme(api: &Api, options: &EmitOptions) -> String {
+    format!(
+        "<!-- {provenance} -->\n# {name}\n\n{description}\n\n{count} methods; see [API.md](API.md) for the list.\n\n\
+         ```toml\n[dependencies]\n{name} = {{ path = \"../generated\" }}\n```\n",
+        provenance = options.provenance,
+        name = options.name,
+        description = options.description,
+        count = api.operations.len()
+    )
+}

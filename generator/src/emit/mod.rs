@@ -1,0 +1,65 @@
+//! Emission: IR -> tokens (`quote`) -> `syn::File` -> `prettyplease` -> files.
+
+pub mod doc;
+pub mod krate;
+pub mod resources;
+pub mod tests;
+pub mod types;
+
+use std::collections::BTreeMap;
+
+use proc_macro2::TokenStream;
+
+use crate::error::{Error, Result};
+use crate::ir::ops::Api;
+
+/// Options of the emitted crate.
+#[derive(Debug, Clone)]
+pub struct EmitOptions {
+    /// Package name.
+    pub name: String,
+    /// Package version.
+    pub version: String,
+    /// One-line description.
+    pub description: String,
+    /// A line saying how the files were made (put at the top of each).
+    pub provenance: String,
+}
+
+/// The generated crate: relative path -> contents.
+pub type Files = BTreeMap<String, String>;
+
+/// Format a token stream as a Rust source file with a provenance header.
+pub fn format_file(tokens: TokenStream, header: &str, file: &str) -> Result<String> {
+    format_with_macros(tokens, &[], header, file)
+}
+
+/// Like [`format_file`], then replace each `__forge_macro!(N);` line by `macros[N]`.
+pub fn format_with_macros(tokens: TokenStream, macros: &[String], header: &str, file: &str) -> Result<String> {
+    let parsed: syn::File = syn::parse2(tokens).map_err(|e| Error::Source(format!("internal error: generated {file} does not parse: {e}")))?;
+    let body = prettyplease::unparse(&parsed);
+    let mut out = String::with_capacity(body.len() + macros.iter().map(String::len).sum::<usize>() + header.len() + 1);
+    out.push_str(header);
+    out.push('\n');
+    let prefix = format!("{}!(", types::PLACEHOLDER);
+    for line in body.lines() {
+        let index = line
+            .trim()
+            .strip_prefix(&prefix)
+            .and_then(|rest| rest.strip_suffix(");"))
+            .and_then(|n| n.trim_end_matches("usize").parse::<usize>().ok());
+        match index.and_then(|i| macros.get(i)) {
+            Some(text) => out.push_str(text),
+            None => {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Emit the whole crate.
+pub fn emit(api: &Api, options: &EmitOptions) -> Result<Files> {
+    krate::files(api, options)
+}

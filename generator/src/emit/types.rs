@@ -1,0 +1,230 @@
+//! Type definitions: structs, string enums and unions.
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{format_ident, quote};
+
+use super::doc;
+use crate::ir::types::{Field, Tagging, Ty, TypeDef, TypeKind, TypeSpace};
+
+/// An identifier token, raw (`r#type`) where needed.
+pub fn ident(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => Ident::new(name, Span::call_site()),
+    }
+}
+
+/// The Rust type expression for `ty`, as seen from inside the generated crate.
+pub fn rust_type(space: &TypeSpace, ty: &Ty) -> TokenStream {
+    match ty {
+        Ty::String => quote!(String),
+        Ty::Bool => quote!(bool),
+        Ty::I32 => quote!(i32),
+        Ty::I64 => quote!(i64),
+        Ty::F32 => quote!(f32),
+        Ty::F64 => quote!(f64),
+        Ty::DateTime => quote!(crate::DateTime),
+        Ty::Any => quote!(serde_json::Value),
+        Ty::Named(id) => {
+            let name = format_ident!("{}", space.get(*id).name);
+            quote!(crate::types::#name)
+        }
+        Ty::Vec(inner) => {
+            let inner = rust_type(space, inner);
+            quote!(Vec<#inner>)
+        }
+        Ty::Map(inner) if **inner == Ty::Any => quote!(serde_json::Map<String, serde_json::Value>),
+        Ty::Map(inner) => {
+            let inner = rust_type(space, inner);
+            quote!(std::collections::BTreeMap<String, #inner>)
+        }
+        Ty::Nullable(inner) => {
+            let inner = rust_type(space, inner);
+            quote!(Option<#inner>)
+        }
+    }
+}
+
+/// `rust_type` as readable source text (`Vec<crate::types::Rule>`).
+pub fn type_string(space: &TypeSpace, ty: &Ty) -> String {
+    match ty {
+        Ty::String => "String".into(),
+        Ty::Bool => "bool".into(),
+        Ty::I32 => "i32".into(),
+        Ty::I64 => "i64".into(),
+        Ty::F32 => "f32".into(),
+        Ty::F64 => "f64".into(),
+        Ty::DateTime => "crate::DateTime".into(),
+        Ty::Any => "serde_json::Value".into(),
+        Ty::Named(id) => format!("crate::types::{}", space.get(*id).name),
+        Ty::Vec(inner) => format!("Vec<{}>", type_string(space, inner)),
+        Ty::Map(inner) if **inner == Ty::Any => "serde_json::Map<String, serde_json::Value>".into(),
+        Ty::Map(inner) => format!("std::collections::BTreeMap<String, {}>", type_string(space, inner)),
+        Ty::Nullable(inner) => format!("Option<{}>", type_string(space, inner)),
+    }
+}
+
+/// Macro invocations are written as text (formatters leave macro bodies alone, so tokens
+/// would stay on one long line); the token stream holds a placeholder for each.
+pub const PLACEHOLDER: &str = "__forge_macro";
+
+/// The whole `types.rs` module body, and the macro texts its placeholders stand for.
+pub fn module(space: &TypeSpace) -> (TokenStream, Vec<String>) {
+    let mut macros = Vec::new();
+    let items: Vec<TokenStream> = space.types.iter().map(|def| type_def(space, def, &mut macros)).collect();
+    let tokens = quote! {
+        #![allow(clippy::large_enum_variant, clippy::doc_lazy_continuation)]
+        use serde::{Deserialize, Serialize};
+        use crate::macros::{external_union, internal_union, string_enum};
+        #(#items)*
+    };
+    (tokens, macros)
+}
+
+fn placeholder(macros: &mut Vec<String>, text: String) -> TokenStream {
+    let index = macros.len();
+    macros.push(text);
+    let name = format_ident!("{}", PLACEHOLDER);
+    quote! { #name!(#index); }
+}
+
+fn doc_comment(text: &str, indent: &str) -> String {
+    text.lines().map(|l| format!("{indent}///{}\n", if l.is_empty() { String::new() } else { format!(" {l}") })).collect()
+}
+
+fn type_doc_text(def: &TypeDef) -> String {
+    let mut text = match &def.doc {
+        Some(d) => doc::sanitize(d),
+        None => format!("`{}`", def.name),
+    };
+    text.push_str(&format!("\n\nSchema: `{}`", def.pointer.replace('`', "'")));
+    text
+}
+
+fn type_def(space: &TypeSpace, def: &TypeDef, macros: &mut Vec<String>) -> TokenStream {
+    let name = format_ident!("{}", def.name);
+    let docs = type_docs(def);
+    match &def.kind {
+        TypeKind::Pending => TokenStream::new(),
+        TypeKind::Struct(s) => {
+            let all_optional = s.fields.iter().all(|f| !f.required);
+            let default = all_optional.then(|| quote!(Default,));
+            let fields = s.fields.iter().map(|f| field(space, f));
+            let additional = if s.additional == Ty::Any {
+                quote!(serde_json::Map<String, serde_json::Value>)
+            } else {
+                let value = rust_type(space, &s.additional);
+                quote!(std::collections::BTreeMap<String, #value>)
+            };
+            let additional_doc = if s.additional == Ty::Any {
+                " Properties the spec does not describe, kept so that they are written back unchanged."
+            } else {
+                " Additional properties (`additionalProperties`)."
+            };
+            quote! {
+                #docs
+                #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
+                pub struct #name {
+                    #(#fields)*
+                    #[doc = #additional_doc]
+                    #[serde(flatten)]
+                    pub additional_properties: #additional,
+                }
+            }
+        }
+        TypeKind::Enum(e) => {
+            let mut text = format!("string_enum! {{\n{}    {} {{\n", doc_comment(&type_doc_text(def), "    "), def.name);
+            for v in &e.values {
+                text.push_str(&doc_comment(&format!("`{}`", v.value.replace('`', "'")), "        "));
+                text.push_str(&format!("        {} = {:?},\n", v.ident, v.value));
+            }
+            text.push_str("    }\n}\n");
+            placeholder(macros, text)
+        }
+        TypeKind::Union(u) if u.tagging == Tagging::Untagged => {
+            let variants = u.variants.iter().map(|v| {
+                let ident = format_ident!("{}", v.ident);
+                let mut ty = rust_type(space, &v.ty);
+                if v.boxed {
+                    ty = quote!(Box<#ty>);
+                }
+                let vdoc = doc::attrs(v.doc.as_deref());
+                quote! { #vdoc #ident(#ty), }
+            });
+            quote! {
+                #docs
+                #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+                #[serde(untagged)]
+                pub enum #name { #(#variants)* }
+            }
+        }
+        TypeKind::Union(u) => {
+            let (kind, header) = match &u.tagging {
+                Tagging::Internal { property, default_variant } => {
+                    let default = default_variant.map(|i| format!(" default {}", u.variants[i].ident)).unwrap_or_default();
+                    ("internal_union", format!("{} tag {:?}{}", def.name, property, default))
+                }
+                _ => ("external_union", def.name.clone()),
+            };
+            let mut text = format!("{kind}! {{\n{}    {header} {{\n", doc_comment(&type_doc_text(def), "    "));
+            for v in &u.variants {
+                if let Some(d) = &v.doc {
+                    text.push_str(&doc_comment(&doc::sanitize(d), "        "));
+                }
+                let mut ty = type_string(space, &v.ty);
+                if v.boxed {
+                    ty = format!("Box<{ty}>");
+                }
+                let tags = match &u.tagging {
+                    Tagging::External => format!("{:?}", v.tags[0]),
+                    _ => format!("[{}]", v.tags.iter().map(|t| format!("{t:?}")).collect::<Vec<_>>().join(", ")),
+                };
+                text.push_str(&format!("        {}({ty}) = {tags},\n", v.ident));
+            }
+            text.push_str("    }\n}\n");
+            placeholder(macros, text)
+        }
+    }
+}
+
+fn type_docs(def: &TypeDef) -> TokenStream {
+    let mut text = match &def.doc {
+        Some(d) => doc::sanitize(d),
+        None => format!("`{}`", def.name),
+    };
+    text.push_str(&format!("\n\nSchema: `{}`", def.pointer.replace('`', "'")));
+    doc::lines(&text)
+}
+
+fn field(space: &TypeSpace, f: &Field) -> TokenStream {
+    let ident = ident(&f.ident);
+    let mut ty = rust_type(space, &f.ty);
+    if f.boxed {
+        ty = quote!(Box<#ty>);
+    }
+    let docs = doc::attrs(f.doc.as_deref());
+    let rename = (crate::ir::names::bare(&f.ident) != f.json_name).then(|| {
+        let json = &f.json_name;
+        quote!(rename = #json,)
+    });
+    match (f.required, f.nullable) {
+        (true, false) => {
+            let serde = rename.map(|r| quote!(#[serde(#r)]));
+            quote! { #docs #serde pub #ident: #ty, }
+        }
+        (true, true) => {
+            let serde = rename.map(|r| quote!(#[serde(#r)]));
+            quote! { #docs #serde pub #ident: Option<#ty>, }
+        }
+        (false, false) => quote! {
+            #docs
+            #[serde(#rename default, skip_serializing_if = "Option::is_none")]
+            pub #ident: Option<#ty>,
+        },
+        (false, true) => quote! {
+            #docs
+            #[serde(#rename default, skip_serializing_if = "crate::Nullable::is_missing")]
+            pub #ident: crate::Nullable<#ty>,
+        },
+    }
+}

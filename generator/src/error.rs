@@ -1,0 +1,87 @@
+//! Errors of the generator: every one names the file and, where it applies, the JSON pointer.
+
+use std::path::PathBuf;
+
+/// Anything that stops a generation run.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Reading or writing a file failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file or directory involved.
+        path: PathBuf,
+        /// The underlying I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The spec (or an overlay applied to it) is not what the generator can work with.
+    #[error("{file}: {pointer}: {message}")]
+    Spec {
+        /// The spec file.
+        file: String,
+        /// JSON pointer (RFC 6901, as a URI fragment `#/...`) to the offending node.
+        pointer: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// The generation config is invalid.
+    #[error("{file}: {message}")]
+    Config {
+        /// The config file.
+        file: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// An overlay action could not be applied.
+    #[error("{file}: actions[{action}] (target `{target}`): {message}")]
+    Overlay {
+        /// The overlay file.
+        file: String,
+        /// Index of the action in the overlay's `actions` array.
+        action: usize,
+        /// The action's JSONPath target.
+        target: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// The spec could not be found or does not match its pin.
+    #[error("{0}")]
+    Source(String),
+}
+
+/// Result alias for the generator.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// A spec error at `pointer` in `file`.
+    pub fn spec(file: &str, pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        Error::Spec {
+            file: file.to_string(),
+            pointer: pointer.into(),
+            message: message.into(),
+        }
+    }
+
+    /// An I/O error on `path`.
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+}
+
+/// A problem that does not stop generation: the construct is skipped or simplified, and said so.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Warning {
+    /// JSON pointer of the construct.
+    pub pointer: String,
+    /// What was done about it.
+    pub message: String,
+}
+
+impl std::fmt::Display for Warning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.pointer, self.message)
+    }
+}

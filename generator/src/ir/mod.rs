@@ -1,0 +1,6 @@
+//! The typed intermediate representation: a type space and an operation/resource tree.
+//! Plain data: no `quote`, no OpenAPI structs.
+
+pub mod names;
+pub mod ops;
+pub mod types;

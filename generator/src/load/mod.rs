@@ -1,0 +1,9 @@
+//! Loading: find the spec, apply overlays, parse it, select operations.
+//!
+//! Every error names the file and a JSON pointer into it.
+
+pub mod overlay;
+pub mod source;
+pub mod spec;
+
+pub use spec::{Spec, SpecOperation};

@@ -1,0 +1,114 @@
+//! Spec sources: a local file, or the pinned upstream spec found in listed places or downloaded.
+
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use crate::config::Config;
+use crate::error::{Error, Result};
+
+/// Bytes of a spec and where they came from.
+#[derive(Debug, Clone)]
+pub struct SpecSource {
+    /// Human-readable origin (a path or URL) used in error messages.
+    pub name: String,
+    /// The raw file contents.
+    pub bytes: Vec<u8>,
+}
+
+/// Lowercase hex sha256 of `bytes`.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Read a spec from an explicit file.
+pub fn read_file(path: &Path) -> Result<SpecSource> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    Ok(SpecSource {
+        name: path.display().to_string(),
+        bytes,
+    })
+}
+
+/// Check `source` against the pin in `config`, if any.
+pub fn verify_pin(config: &Config, source: &SpecSource) -> Result<()> {
+    let Some(expected) = config.spec.sha256.as_deref() else {
+        return Ok(());
+    };
+    let actual = sha256_hex(&source.bytes);
+    if actual.eq_ignore_ascii_case(expected) {
+        Ok(())
+    } else {
+        Err(Error::Source(format!(
+            "{}: sha256 {actual} does not match the pin {expected} in {} \
+             (update the pin deliberately if the spec really changed)",
+            source.name, config.file
+        )))
+    }
+}
+
+/// Locate the pinned spec: the listed local places first (relative to `root`), then a
+/// download cache under `cache_dir`, then the network. The result is always checked
+/// against the pinned sha256.
+pub fn locate_pinned(config: &Config, root: &Path, cache_dir: &Path) -> Result<SpecSource> {
+    let mut tried: Vec<String> = Vec::new();
+    for candidate in &config.spec.search {
+        let path = root.join(candidate);
+        if path.is_file() {
+            let source = read_file(&path)?;
+            verify_pin(config, &source)?;
+            return Ok(source);
+        }
+        tried.push(path.display().to_string());
+    }
+    let Some(url) = config.spec.url.as_deref() else {
+        return Err(Error::Source(format!(
+            "{}: spec not found (looked in: {}) and no [spec] url to download it from",
+            config.file,
+            tried.join(", ")
+        )));
+    };
+    let cached = cache_path(config, cache_dir);
+    if let Some(path) = &cached {
+        if path.is_file() {
+            let source = read_file(path)?;
+            if verify_pin(config, &source).is_ok() {
+                return Ok(source);
+            }
+        }
+    }
+    let source = download(url).map_err(|message| {
+        Error::Source(format!(
+            "{}: spec not found locally (looked in: {}) and downloading {url} failed: {message}",
+            config.file,
+            tried.join(", ")
+        ))
+    })?;
+    verify_pin(config, &source)?;
+    if let Some(path) = cached {
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        }
+        std::fs::write(&path, &source.bytes).map_err(|e| Error::io(&path, e))?;
+    }
+    Ok(source)
+}
+
+fn cache_path(config: &Config, cache_dir: &Path) -> Option<PathBuf> {
+    let sha = config.spec.sha256.as_deref()?;
+    Some(cache_dir.join(format!("{sha}.json")))
+}
+
+fn download(url: &str) -> std::result::Result<SpecSource, String> {
+    let response = ureq::get(url)
+        .timeout(std::time::Duration::from_secs(60))
+        .call()
+        .map_err(|e| e.to_string())?;
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut response.into_reader(), &mut bytes).map_err(|e| e.to_string())?;
+    Ok(SpecSource {
+        name: url.to_string(),
+        bytes,
+    })
+}

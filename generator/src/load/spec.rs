@@ -1,0 +1,249 @@
+//! The parsed spec: the raw JSON (for pointers and reachability) beside its `openapiv3` model.
+
+use openapiv3::{OpenAPI, Operation, Parameter, ReferenceOr, RequestBody, Response, Schema};
+use regex::Regex;
+use serde_json::Value;
+
+use crate::config::Config;
+use crate::error::{Error, Result};
+
+/// A spec ready for the IR: overlays applied, parsed, refs resolvable.
+#[derive(Debug)]
+pub struct Spec {
+    /// Name of the spec file, for error messages.
+    pub file: String,
+    /// The JSON document after overlays.
+    pub raw: Value,
+    /// The typed model of `raw`.
+    pub api: OpenAPI,
+}
+
+/// One selected operation, with the parameters of its path item merged in.
+#[derive(Debug, Clone)]
+pub struct SpecOperation<'a> {
+    /// Path template (`/accounts/{account_id}/access/apps`).
+    pub path: &'a str,
+    /// Lowercase HTTP method.
+    pub method: &'static str,
+    /// The operation.
+    pub op: &'a Operation,
+    /// JSON pointer of the operation object.
+    pub pointer: String,
+    /// Path-item level parameters (operation-level ones override by name and location).
+    pub shared_params: &'a [ReferenceOr<Parameter>],
+}
+
+/// Escape one JSON pointer token (RFC 6901).
+pub fn escape_token(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+impl Spec {
+    /// Check the version, then parse `raw` with `openapiv3`.
+    pub fn parse(file: &str, raw: Value) -> Result<Spec> {
+        check_version(file, &raw)?;
+        let api: OpenAPI = serde_path_to_error::deserialize(&raw).map_err(|e| {
+            let pointer = serde_path_pointer(&e.path().to_string());
+            Error::spec(file, pointer, format!("not a valid OpenAPI 3.0 document: {}", e.inner()))
+        })?;
+        Ok(Spec {
+            file: file.to_string(),
+            raw,
+            api,
+        })
+    }
+
+    /// Parse JSON text (not yet overlaid).
+    pub fn json(file: &str, bytes: &[u8]) -> Result<Value> {
+        serde_json::from_slice(bytes).map_err(|e| {
+            Error::spec(
+                file,
+                "#",
+                format!("not JSON (line {}, column {}): {e}", e.line(), e.column()),
+            )
+        })
+    }
+
+    /// Resolve a schema reference chain; returns the schema, its pointer and, when it was
+    /// reached through `#/components/schemas/NAME`, that name.
+    pub fn schema<'a>(
+        &'a self,
+        schema: &'a ReferenceOr<Schema>,
+        pointer: &str,
+    ) -> Result<(&'a Schema, String, Option<&'a str>)> {
+        let mut current = schema;
+        let mut current_pointer = pointer.to_string();
+        let mut name = None;
+        for _ in 0..64 {
+            match current {
+                ReferenceOr::Item(schema) => return Ok((schema, current_pointer, name)),
+                ReferenceOr::Reference { reference } => {
+                    let component = self.component_name(reference, "schemas", &current_pointer)?;
+                    current = self
+                        .api
+                        .components
+                        .as_ref()
+                        .and_then(|c| c.schemas.get(component))
+                        .ok_or_else(|| {
+                            Error::spec(
+                                &self.file,
+                                current_pointer.clone(),
+                                format!("$ref `{reference}` points to nothing"),
+                            )
+                        })?;
+                    current_pointer = format!("#/components/schemas/{}", escape_token(component));
+                    name = Some(component);
+                }
+            }
+        }
+        Err(Error::spec(&self.file, pointer, "$ref chain does not end (a cycle of references with no type in it)"))
+    }
+
+    /// The component name of a local `#/components/<kind>/NAME` reference.
+    pub fn component_name<'a>(&self, reference: &'a str, kind: &str, pointer: &str) -> Result<&'a str> {
+        let prefix = format!("#/components/{kind}/");
+        match reference.strip_prefix(&prefix) {
+            Some(name) if !name.contains('/') => Ok(name),
+            _ if !reference.starts_with('#') => Err(Error::spec(
+                &self.file,
+                pointer,
+                format!("$ref `{reference}` points into another file; only local references (`#/components/...`) are supported"),
+            )),
+            _ => Err(Error::spec(
+                &self.file,
+                pointer,
+                format!("$ref `{reference}` is not a `{prefix}NAME` reference"),
+            )),
+        }
+    }
+
+    /// Resolve a parameter reference.
+    pub fn parameter<'a>(&'a self, p: &'a ReferenceOr<Parameter>, pointer: &str) -> Result<&'a Parameter> {
+        match p {
+            ReferenceOr::Item(p) => Ok(p),
+            ReferenceOr::Reference { reference } => {
+                let name = self.component_name(reference, "parameters", pointer)?;
+                let target = self.api.components.as_ref().and_then(|c| c.parameters.get(name));
+                match target {
+                    Some(ReferenceOr::Item(p)) => Ok(p),
+                    _ => Err(Error::spec(&self.file, pointer, format!("$ref `{reference}` points to nothing"))),
+                }
+            }
+        }
+    }
+
+    /// Resolve a request body reference.
+    pub fn request_body<'a>(&'a self, b: &'a ReferenceOr<RequestBody>, pointer: &str) -> Result<&'a RequestBody> {
+        match b {
+            ReferenceOr::Item(b) => Ok(b),
+            ReferenceOr::Reference { reference } => {
+                let name = self.component_name(reference, "requestBodies", pointer)?;
+                let target = self.api.components.as_ref().and_then(|c| c.request_bodies.get(name));
+                match target {
+                    Some(ReferenceOr::Item(b)) => Ok(b),
+                    _ => Err(Error::spec(&self.file, pointer, format!("$ref `{reference}` points to nothing"))),
+                }
+            }
+        }
+    }
+
+    /// Resolve a response reference.
+    pub fn response<'a>(&'a self, r: &'a ReferenceOr<Response>, pointer: &str) -> Result<&'a Response> {
+        match r {
+            ReferenceOr::Item(r) => Ok(r),
+            ReferenceOr::Reference { reference } => {
+                let name = self.component_name(reference, "responses", pointer)?;
+                let target = self.api.components.as_ref().and_then(|c| c.responses.get(name));
+                match target {
+                    Some(ReferenceOr::Item(r)) => Ok(r),
+                    _ => Err(Error::spec(&self.file, pointer, format!("$ref `{reference}` points to nothing"))),
+                }
+            }
+        }
+    }
+
+    /// The operations selected by `config`, in spec order (paths, then a fixed method order).
+    pub fn operations(&self, config: &Config) -> Result<Vec<SpecOperation<'_>>> {
+        let compile = |patterns: &[String]| -> Result<Vec<Regex>> {
+            patterns
+                .iter()
+                .map(|p| Regex::new(p).map_err(|e| config.error(format!("bad regex `{p}`: {e}"))))
+                .collect()
+        };
+        let include = compile(&config.select.include)?;
+        let exclude = compile(&config.select.exclude)?;
+        let mut out = Vec::new();
+        for (path, item) in &self.api.paths.paths {
+            let selected = (include.is_empty() || include.iter().any(|r| r.is_match(path)))
+                && !exclude.iter().any(|r| r.is_match(path));
+            if !selected {
+                continue;
+            }
+            let pointer = format!("#/paths/{}", escape_token(path));
+            let ReferenceOr::Item(item) = item else {
+                return Err(Error::spec(&self.file, pointer, "path item references are not supported"));
+            };
+            let methods = [
+                ("get", &item.get),
+                ("put", &item.put),
+                ("post", &item.post),
+                ("delete", &item.delete),
+                ("options", &item.options),
+                ("head", &item.head),
+                ("patch", &item.patch),
+                ("trace", &item.trace),
+            ];
+            for (method, op) in methods {
+                if let Some(op) = op {
+                    out.push(SpecOperation {
+                        path,
+                        method,
+                        op,
+                        pointer: format!("{pointer}/{method}"),
+                        shared_params: &item.parameters,
+                    });
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn check_version(file: &str, raw: &Value) -> Result<()> {
+    let Some(object) = raw.as_object() else {
+        return Err(Error::spec(file, "#", "the document is not a JSON object, so not an OpenAPI spec"));
+    };
+    if object.contains_key("swagger") {
+        return Err(Error::spec(
+            file,
+            "#/swagger",
+            "OpenAPI 2.0 (Swagger) is not supported; convert it to OpenAPI 3.0 first",
+        ));
+    }
+    match object.get("openapi").and_then(Value::as_str) {
+        Some(v) if v.starts_with("3.0") => Ok(()),
+        Some(v) if v.starts_with("3.1") => Err(Error::spec(
+            file,
+            "#/openapi",
+            format!("OpenAPI {v} is not supported yet; this generator reads OpenAPI 3.0.x"),
+        )),
+        Some(v) => Err(Error::spec(file, "#/openapi", format!("OpenAPI {v} is not supported; this generator reads OpenAPI 3.0.x"))),
+        None => Err(Error::spec(file, "#", "no `openapi` version field: this is not an OpenAPI 3.0 document")),
+    }
+}
+
+/// Turn a `serde_path_to_error` path (`paths./a.get.responses`) into a JSON pointer.
+fn serde_path_pointer(path: &str) -> String {
+    if path == "." || path.is_empty() {
+        return "#".into();
+    }
+    let mut out = String::from("#");
+    for segment in path.split('.') {
+        let segment = segment.trim_end_matches(']');
+        for part in segment.split('[') {
+            out.push('/');
+            out.push_str(&escape_token(part));
+        }
+    }
+    out
+}
