@@ -1,0 +1,267 @@
+//! Cloudflare's response envelope (`success`, `errors`, `messages`, `result`, `result_info`)
+//! and the decoders that unwrap it into a method's typed result.
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::error::{excerpt, ApiError, Error, Result};
+
+/// How much of a body an error keeps.
+const EXCERPT: usize = 512;
+
+/// A response as received: status, headers, body.
+#[derive(Debug)]
+pub(crate) struct ResponseParts {
+    pub(crate) status: u16,
+    pub(crate) headers: reqwest::header::HeaderMap,
+    pub(crate) body: bytes::Bytes,
+}
+
+/// The full envelope, for callers who need `messages` or `result_info`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(bound(deserialize = "T: Deserialize<'de>"))]
+pub struct Envelope<T> {
+    /// Whether the call succeeded.
+    #[serde(default)]
+    pub success: bool,
+    /// Errors (empty on success).
+    #[serde(default, deserialize_with = "null_as_empty")]
+    pub errors: Vec<ResponseMessage>,
+    /// Informational messages.
+    #[serde(default, deserialize_with = "null_as_empty")]
+    pub messages: Vec<ResponseMessage>,
+    /// The result.
+    #[serde(default)]
+    pub result: Option<T>,
+    /// Pagination details of list results.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result_info: Option<ResultInfo>,
+}
+
+/// One entry of `errors` or `messages`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResponseMessage {
+    /// Cloudflare's numeric code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<i64>,
+    /// Human-readable text.
+    #[serde(default)]
+    pub message: String,
+    /// Where the code is documented.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub documentation_url: Option<String>,
+    /// Which part of the request it is about.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<MessageSource>,
+    /// Fields this client does not know, kept as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The part of a request an error is about.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MessageSource {
+    /// JSON pointer into the request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pointer: Option<String>,
+}
+
+/// Pagination details (`result_info`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ResultInfo {
+    /// Current page (1-based).
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "lenient_count")]
+    pub page: Option<u64>,
+    /// Items per page.
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "lenient_count")]
+    pub per_page: Option<u64>,
+    /// Items on this page.
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "lenient_count")]
+    pub count: Option<u64>,
+    /// Items on all pages.
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "lenient_count")]
+    pub total_count: Option<u64>,
+    /// Number of pages.
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "lenient_count")]
+    pub total_pages: Option<u64>,
+    /// Cursor of the next page, for cursor-paginated lists.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<String>,
+    /// Fields this client does not know, kept as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// One page of a list: its items and the pagination details.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page<T> {
+    /// The items.
+    pub items: Vec<T>,
+    /// Pagination details, if the API sent them.
+    pub result_info: Option<ResultInfo>,
+}
+
+impl<T> Page<T> {
+    /// Number of items on this page.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Whether the page has no items.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// The items, borrowed.
+    pub fn iter(&self) -> std::slice::Iter<'_, T> {
+        self.items.iter()
+    }
+}
+
+impl<T> IntoIterator for Page<T> {
+    type Item = T;
+    type IntoIter = std::vec::IntoIter<T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.into_iter()
+    }
+}
+
+impl<'a, T> IntoIterator for &'a Page<T> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.iter()
+    }
+}
+
+fn null_as_empty<'de, D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Vec<ResponseMessage>, D::Error> {
+    Ok(Option::<Vec<ResponseMessage>>::deserialize(deserializer)?.unwrap_or_default())
+}
+
+/// Counts are documented as numbers; accept `3`, `3.0` and `null`.
+fn lenient_count<'de, D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Option<u64>, D::Error> {
+    let value = Option::<serde_json::Number>::deserialize(deserializer)?;
+    Ok(value.and_then(|n| n.as_u64().or_else(|| n.as_f64().filter(|f| *f >= 0.0 && f.fract() == 0.0).map(|f| f as u64))))
+}
+
+/// Decode `T` from the body, naming the JSON path of a failure.
+fn decode<T: DeserializeOwned>(parts: &ResponseParts) -> Result<T> {
+    let deserializer = &mut serde_json::Deserializer::from_slice(&parts.body);
+    serde_path_to_error::deserialize(deserializer).map_err(|error| Error::Decode {
+        path: error.path().to_string(),
+        message: error.inner().to_string(),
+        status: parts.status,
+        body_excerpt: excerpt(&parts.body, EXCERPT),
+    })
+}
+
+/// The `result` of an envelope. An absent or `null` result decodes `T` from `null`, which
+/// works for `Option<_>`, `()` and `serde_json::Value`, and is a decode error otherwise.
+pub(crate) fn result<T: DeserializeOwned>(parts: &ResponseParts) -> Result<T> {
+    let envelope: Envelope<T> = decode(parts)?;
+    match envelope.result {
+        Some(result) => Ok(result),
+        None => serde_json::from_value(serde_json::Value::Null).map_err(|error| Error::Decode {
+            path: "result".into(),
+            message: format!("missing result: {error}"),
+            status: parts.status,
+            body_excerpt: excerpt(&parts.body, EXCERPT),
+        }),
+    }
+}
+
+/// A page: the `result` array and `result_info`. A `null` result is an empty page.
+pub(crate) fn page<T: DeserializeOwned>(parts: &ResponseParts) -> Result<Page<T>> {
+    let envelope: Envelope<Vec<T>> = decode(parts)?;
+    Ok(Page {
+        items: envelope.result.unwrap_or_default(),
+        result_info: envelope.result_info,
+    })
+}
+
+/// The whole body, no envelope.
+#[allow(dead_code)] // used by the generated methods of APIs without an envelope
+pub(crate) fn raw<T: DeserializeOwned>(parts: &ResponseParts) -> Result<T> {
+    decode(parts)
+}
+
+/// No body to decode.
+#[allow(dead_code)] // used by the generated methods whose responses have no body
+pub(crate) fn empty(_: &ResponseParts) -> Result<()> {
+    Ok(())
+}
+
+/// The error of a non-success response: Cloudflare's envelope when the body is one, else an
+/// excerpt of whatever came (an HTML page from the edge).
+pub(crate) fn api_error(parts: &ResponseParts) -> Error {
+    let ray_id = parts
+        .headers
+        .get("cf-ray")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let envelope = serde_json::from_slice::<Envelope<serde_json::Value>>(&parts.body).ok();
+    let (errors, messages, body_excerpt) = match envelope {
+        Some(envelope) if !envelope.errors.is_empty() || !envelope.messages.is_empty() => (envelope.errors, envelope.messages, None),
+        _ => (Vec::new(), Vec::new(), Some(excerpt(&parts.body, EXCERPT)).filter(|e| !e.is_empty())),
+    };
+    Error::Api(ApiError {
+        status: parts.status,
+        errors,
+        messages,
+        ray_id,
+        body_excerpt,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parts(status: u16, body: &str) -> ResponseParts {
+        ResponseParts {
+            status,
+            headers: reqwest::header::HeaderMap::new(),
+            body: bytes::Bytes::from(body.to_string()),
+        }
+    }
+
+    #[test]
+    fn unwraps_results_and_pages() {
+        let body = r#"{"success":true,"errors":[],"messages":[],"result":{"id":"a"}}"#;
+        let value: serde_json::Value = result(&parts(200, body)).unwrap();
+        assert_eq!(value["id"], "a");
+        let body = r#"{"success":true,"errors":[],"messages":[],"result":[1,2],"result_info":{"page":1,"per_page":20.0,"total_count":2}}"#;
+        let page: Page<u8> = page(&parts(200, body)).unwrap();
+        assert_eq!(page.items, vec![1, 2]);
+        assert_eq!(page.result_info.unwrap().per_page, Some(20));
+        let empty: Page<u8> = super::page(&parts(200, r#"{"success":true,"errors":[],"messages":[],"result":null}"#)).unwrap();
+        assert!(empty.is_empty());
+        let none: Option<u8> = result(&parts(200, r#"{"success":true,"errors":[],"messages":[]}"#)).unwrap();
+        assert_eq!(none, None);
+    }
+
+    #[test]
+    fn decode_errors_name_the_path() {
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct Item {
+            id: u32,
+        }
+        let body = r#"{"success":true,"errors":[],"messages":[],"result":[{"id":1},{"id":"x"}]}"#;
+        match page::<Item>(&parts(200, body)) {
+            Err(Error::Decode { path, .. }) => assert_eq!(path, "result[1].id"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn api_errors_from_envelopes_and_html() {
+        let body = r#"{"success":false,"errors":[{"code":7003,"message":"No route for the URI"}],"messages":[],"result":null}"#;
+        let error = api_error(&parts(404, body));
+        assert!(error.is_not_found());
+        assert!(error.api().unwrap().has_code(7003));
+        let error = api_error(&parts(502, "<html><body>Bad gateway</body></html>"));
+        assert!(error.is_server_error());
+        assert!(error.to_string().contains("Bad gateway"), "{error}");
+    }
+}

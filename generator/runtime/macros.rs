@@ -247,6 +247,7 @@ pub(crate) fn query_value<T: serde::Serialize + ?Sized>(value: &T) -> String {
 }
 
 /// Repeated query parameters (`?id=a&id=b`).
+#[allow(dead_code)] // used by the generated methods with array query parameters
 pub(crate) trait QueryAll: Sized {
     /// Append `name=value` for every value.
     fn query_all<I: IntoIterator<Item = String>>(self, name: &'static str, values: I) -> Self;

@@ -79,6 +79,7 @@ keywords = ["cloudflare", "api", "client", "openapi"]
 categories = ["api-bindings", "web-programming::http-client"]
 
 [dependencies]
+bytes = "1"
 percent-encoding = "2"
 reqwest = {{ version = "0.12", default-features = false, features = ["json", "rustls-tls"] }}
 serde = {{ version = "1", features = ["derive"] }}
@@ -157,7 +158,8 @@ fn lib(api: &Api, options: &EmitOptions, tree: &Node, has_scope: bool) -> TokenS
     let scope = has_scope.then(|| quote! { mod scope; pub use scope::Scope; });
     let mods = tree.children.keys().map(|segment| {
         let m = super::types::ident(&resources::accessor(segment));
-        quote! { pub mod #m; }
+        let doc = format!(" The `{segment}` resources.");
+        quote! { #[doc = #doc] pub mod #m; }
     });
     let accessors = tree.children.keys().map(|segment| {
         let m = super::types::ident(&resources::accessor(segment));
@@ -184,7 +186,7 @@ fn lib(api: &Api, options: &EmitOptions, tree: &Node, has_scope: bool) -> TokenS
         #scope
 
         pub use call::Call;
-        pub use client::{Client, ClientBuilder, Credentials};
+        pub use client::{Client, ClientBuilder, Credentials, DEFAULT_BASE_URL, DEFAULT_TIMEOUT};
         pub use codec::{DateTime, Nullable};
         pub use envelope::{Envelope, Page, ResponseMessage, ResultInfo};
         pub use error::{ApiError, Error, Result};

@@ -148,7 +148,8 @@ fn type_def(space: &TypeSpace, def: &TypeDef, macros: &mut Vec<String>) -> Token
                 if v.boxed {
                     ty = quote!(Box<#ty>);
                 }
-                let vdoc = doc::attrs(v.doc.as_deref());
+                let fallback = format!("A `{}` value.", type_string(space, &v.ty));
+                let vdoc = doc::attrs(Some(v.doc.as_deref().unwrap_or(&fallback)));
                 quote! { #vdoc #ident(#ty), }
             });
             quote! {
@@ -202,7 +203,8 @@ fn field(space: &TypeSpace, f: &Field) -> TokenStream {
     if f.boxed {
         ty = quote!(Box<#ty>);
     }
-    let docs = doc::attrs(f.doc.as_deref());
+    let fallback = format!("`{}` (the spec does not describe it).", f.json_name);
+    let docs = doc::attrs(Some(f.doc.as_deref().unwrap_or(&fallback)));
     let rename = (crate::ir::names::bare(&f.ident) != f.json_name).then(|| {
         let json = &f.json_name;
         quote!(rename = #json,)

@@ -115,6 +115,8 @@ struct Draft<'a> {
     http: String,
     resource: Vec<String>,
     name: String,
+    /// The name comes from the config, not from the default rules.
+    explicit: bool,
 }
 
 /// Build the IR for the operations `config` selects.
@@ -183,6 +185,7 @@ fn group_by_scope<'a>(selected: Vec<SpecOperation<'a>>, config: &Config) -> Vec<
                 http: op.method.to_uppercase(),
                 resource: Vec::new(),
                 name: String::new(),
+                explicit: false,
             }
         });
         if !scope.is_empty() && draft.spec_ops.iter().any(|(s, _)| s.is_empty()) {
@@ -277,6 +280,7 @@ fn name_methods<'a>(mut drafts: Vec<Draft<'a>>, config: &Config, warnings: &mut 
         draft.name = name;
         let key = format!("{} {}", draft.http, scoped_rest);
         if let Some(o) = config.methods.get(&key) {
+            draft.explicit = true;
             match o {
                 MethodOverride::Name(name) => draft.name = name.clone(),
                 MethodOverride::Full { resource, name } => {
@@ -398,7 +402,7 @@ fn operation(spec: &Spec, draft: &Draft<'_>, types: &mut TypeBuilder<'_>, warnin
     let body = request_body(spec, primary, types, &hint, warnings)?;
     let response = response_kind(spec, primary, types, &hint, warnings)?;
     let mut name = draft.name.clone();
-    if name == "list" && draft.http == "GET" && !matches!(&response, ResponseKind::Page(_) | ResponseKind::Result(Ty::Vec(_)) | ResponseKind::Raw(Ty::Vec(_))) {
+    if !draft.explicit && name == "list" && draft.http == "GET" && !matches!(&response, ResponseKind::Page(_) | ResponseKind::Result(Ty::Vec(_)) | ResponseKind::Raw(Ty::Vec(_))) {
         name = "get".into();
     }
     Ok(Operation {

@@ -454,8 +454,10 @@ impl<'s> TypeBuilder<'s> {
             return Plan::Alias(format!("{pointer}/{key}/0"));
         }
         if let Some(parts) = node.get("allOf").and_then(Value::as_array) {
-            if parts.len() == 1 && !has_props {
-                return Plan::Alias(format!("{pointer}/allOf/0"));
+            // Parts that only annotate (`{"description": ...}`) do not shape the value.
+            let shaping: Vec<usize> = (0..parts.len()).filter(|i| !is_annotation(&parts[*i])).collect();
+            if shaping.len() == 1 && !has_props {
+                return Plan::Alias(format!("{pointer}/allOf/{}", shaping[0]));
             }
             if !parts.is_empty() {
                 let all_primitive = parts.iter().all(|p| {
@@ -638,8 +640,9 @@ impl<'s> TypeBuilder<'s> {
 
     fn primitive(&mut self, pointer: &str, node: &'s Value, hint: &str) -> Ty {
         if let Some(parts) = node.get("allOf").and_then(Value::as_array) {
-            // allOf of primitives: the last part is the most specific.
-            return self.ty(&format!("{pointer}/allOf/{}", parts.len().saturating_sub(1)), hint);
+            // allOf of primitives: the last shaping part is the most specific.
+            let last = (0..parts.len()).rev().find(|i| !is_annotation(&parts[*i])).unwrap_or(0);
+            return self.ty(&format!("{pointer}/allOf/{last}"), hint);
         }
         let format = node.get("format").and_then(Value::as_str);
         let ty = node.get("type").and_then(Value::as_str);
@@ -1062,7 +1065,7 @@ impl<'s> TypeBuilder<'s> {
         let mut bases = Vec::new();
         for variant_pointer in variants {
             let Some((_, node, _)) = self.resolve(variant_pointer) else { continue };
-            let (_, kind) = json_kind(node);
+            let (_, kind) = json_kind(self.value_node(node));
             let base = self.variant_base_name(variant_pointer).unwrap_or_else(|| kind.to_string());
             let short = base.strip_prefix(name).filter(|s| !s.is_empty()).unwrap_or(&base).to_string();
             bases.push((variant_pointer, short));
@@ -1071,7 +1074,7 @@ impl<'s> TypeBuilder<'s> {
         let suffix = common_word_suffix(bases.iter().map(|(_, b)| b.as_str()));
         for (variant_pointer, short) in bases {
             let Some((_, node, _)) = self.resolve(variant_pointer) else { continue };
-            let (rank, kind) = json_kind(node);
+            let (rank, kind) = json_kind(self.value_node(node));
             let (required, props) = match self.object_variant(variant_pointer) {
                 Some(shape) => (shape.required.len(), shape.props.len()),
                 None => (0, 0),
@@ -1129,6 +1132,30 @@ impl<'s> TypeBuilder<'s> {
             i += 1;
         }
         name
+    }
+
+    /// The node that decides a schema's JSON kind: through single shaping allOf parts and refs.
+    fn value_node(&self, node: &'s Value) -> &'s Value {
+        let mut node = node;
+        for _ in 0..16 {
+            if let Some(reference) = node.get("$ref").and_then(Value::as_str) {
+                match self.node(reference) {
+                    Some(target) => node = target,
+                    None => return node,
+                }
+                continue;
+            }
+            let Some(parts) = node.get("allOf").and_then(Value::as_array) else { return node };
+            if node.get("properties").is_some() {
+                return node;
+            }
+            let shaping: Vec<&Value> = parts.iter().filter(|p| !is_annotation(p)).collect();
+            match shaping[..] {
+                [only] => node = only,
+                _ => return node,
+            }
+        }
+        node
     }
 
     // ----- recursion -----
@@ -1367,4 +1394,9 @@ fn common_word_suffix<'a>(names: impl Iterator<Item = &'a str>) -> String {
 
 fn bases_len_ok(s: &str) -> bool {
     s.chars().next().is_some_and(char::is_uppercase)
+}
+
+/// A schema that only annotates (`{"description": "..."}`): it constrains nothing.
+fn is_annotation(node: &Value) -> bool {
+    node.as_object().is_some_and(|map| map.keys().all(|k| DOC_KEYS.contains(&k.as_str()) || k == "nullable" || k.starts_with("x-")))
 }
