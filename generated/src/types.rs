@@ -712,16 +712,16 @@ pub struct ApplicationSaaS {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
-/// `SaasPropsSaasApp`
-///
-/// Schema: `#/components/schemas/access_saas_props/properties/saas_app`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum SaasPropsSaasApp {
-    /// OIDC SaaS App
-    Oidc(crate::types::OidcSaasApp),
-    /// SAML SaaS App
-    Saml(crate::types::SamlSaasApp),
+internal_union! {
+    /// `SaasPropsSaasApp`
+    ///
+    /// Schema: `#/components/schemas/access_saas_props/properties/saas_app`
+    SaasPropsSaasApp tag "auth_type" default Saml {
+        /// SAML SaaS App
+        Saml(crate::types::SamlSaasApp) = ["saml"],
+        /// OIDC SaaS App
+        Oidc(crate::types::OidcSaasApp) = ["oidc"],
+    }
 }
 /// SAML SaaS App
 ///
@@ -776,8 +776,6 @@ string_enum! {
     ///
     /// Schema: `#/components/schemas/access_saml_saas_app/properties/auth_type`
     SamlSaasAppAuthType {
-        /// `oidc`
-        Oidc = "oidc",
         /// `saml`
         Saml = "saml",
     }
@@ -909,8 +907,6 @@ string_enum! {
     OidcSaasAppAuthType {
         /// `oidc`
         Oidc = "oidc",
-        /// `saml`
-        Saml = "saml",
     }
 }
 /// `OidcSaasAppCustomClaims`
