@@ -5,11 +5,16 @@
 //! Generated from the OpenAPI spec "Cloudflare API" by openapi-forge: 74 methods, 154 types. Every method is listed in `API.md`.
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
+#[allow(dead_code)]
 mod call;
+#[allow(dead_code)]
 mod client;
+#[allow(dead_code)]
 mod codec;
+#[allow(dead_code)]
 mod envelope;
 mod error;
+#[allow(dead_code, unused_imports, unused_macros)]
 mod macros;
 mod scope;
 pub use call::Call;

@@ -46,7 +46,7 @@ fn same(a: &Value, b: &Value) -> bool {
 
 #[test]
 fn spec_examples_round_trip() {
-    let mut failures = Vec::new();
+    let mut failures: Vec<String> = Vec::new();
     check::<String>(
         "#/components/schemas/access_access_group_rule/properties/group/properties/id",
         r#""aa0a4aab-672b-4bdb-bc33-a59f1130a11f""#,

@@ -78,7 +78,10 @@ impl Generator {
 
     /// Use spec bytes directly (`name` appears in errors).
     pub fn spec_bytes(mut self, name: &str, bytes: Vec<u8>) -> Self {
-        self.source = Some(SpecSource { name: name.to_string(), bytes });
+        self.source = Some(SpecSource {
+            name: name.to_string(),
+            bytes,
+        });
         self
     }
 
@@ -102,9 +105,9 @@ impl Generator {
 
     /// Load, build and emit.
     pub fn generate(self) -> Result<Generated> {
-        let source = self
-            .source
-            .ok_or_else(|| Error::Source("no spec given: pass --spec FILE or a config with [spec] sources".into()))?;
+        let source = self.source.ok_or_else(|| {
+            Error::Source("no spec given: pass --spec FILE or a config with [spec] sources".into())
+        })?;
         if self.verify_pin {
             source::verify_pin(&self.config, &source)?;
         }
@@ -112,7 +115,11 @@ impl Generator {
         let api = ir::ops::build(&spec, &self.config)?;
         if self.strict {
             if let Some(first) = api.warnings.first() {
-                return Err(Error::spec(&spec.file, first.pointer.clone(), format!("{} (strict mode)", first.message)));
+                return Err(Error::spec(
+                    &spec.file,
+                    first.pointer.clone(),
+                    format!("{} (strict mode)", first.message),
+                ));
             }
         }
         let file_name = Path::new(&source.name)
@@ -143,9 +150,15 @@ impl Generator {
             name,
         };
         let files = emit::emit(&api, &options)?;
-        let final_spec = serde_json::to_string(&spec.raw).map_err(|e| Error::Source(e.to_string()))?;
+        let final_spec =
+            serde_json::to_string(&spec.raw).map_err(|e| Error::Source(e.to_string()))?;
         let warnings = api.warnings.clone();
-        Ok(Generated { files, api, final_spec, warnings })
+        Ok(Generated {
+            files,
+            api,
+            final_spec,
+            warnings,
+        })
     }
 }
 
@@ -181,7 +194,10 @@ pub fn write_atomically(files: &Files, out: &Path) -> Result<()> {
         _ => PathBuf::from("."),
     };
     std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
-    let base = out.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "out".into());
+    let base = out
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "out".into());
     let staging = parent.join(format!(".{base}.new-{}", std::process::id()));
     let backup = parent.join(format!(".{base}.old-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&staging);

@@ -66,7 +66,8 @@ fn run(cli: &Cli) -> openapi_forge::error::Result<()> {
     let generator = match &cli.spec {
         Some(path) => generator.spec_file(path)?,
         None => {
-            let root = std::env::current_dir().map_err(|e| openapi_forge::error::Error::io(".", e))?;
+            let root =
+                std::env::current_dir().map_err(|e| openapi_forge::error::Error::io(".", e))?;
             let cache = root.join("target/spec-cache");
             generator.pinned_spec(&root, &cache)?
         }
@@ -79,7 +80,8 @@ fn run(cli: &Cli) -> openapi_forge::error::Result<()> {
     }
     generated.write_to(&cli.out)?;
     if let Some(path) = &cli.write_spec {
-        std::fs::write(path, &generated.final_spec).map_err(|e| openapi_forge::error::Error::io(path, e))?;
+        std::fs::write(path, &generated.final_spec)
+            .map_err(|e| openapi_forge::error::Error::io(path, e))?;
     }
     eprintln!(
         "wrote {} files to {} ({} methods, {} types, {} warnings)",

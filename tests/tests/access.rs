@@ -10,7 +10,10 @@ use openapi_forge::{Generated, Generator};
 use serde_json::Value;
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace root")
+        .to_path_buf()
 }
 
 fn access() -> &'static Generated {
@@ -27,10 +30,16 @@ fn access() -> &'static Generated {
 
 /// Follow `$ref`s from `pointer` in `spec`.
 fn resolve<'a>(spec: &'a Value, pointer: &str) -> &'a Value {
-    let mut node = spec.pointer(pointer.trim_start_matches('#')).unwrap_or(&Value::Null);
+    let mut node = spec
+        .pointer(pointer.trim_start_matches('#'))
+        .unwrap_or(&Value::Null);
     for _ in 0..32 {
         match node.get("$ref").and_then(Value::as_str) {
-            Some(r) => node = spec.pointer(r.trim_start_matches('#')).unwrap_or(&Value::Null),
+            Some(r) => {
+                node = spec
+                    .pointer(r.trim_start_matches('#'))
+                    .unwrap_or(&Value::Null)
+            }
             None => break,
         }
     }
@@ -39,16 +48,28 @@ fn resolve<'a>(spec: &'a Value, pointer: &str) -> &'a Value {
 
 /// A schema that says nothing about its value, or only that it is an object.
 fn free_form(spec: &Value, schema: &Value) -> bool {
-    let Some(map) = schema.as_object() else { return true };
-    if map.contains_key("properties") || map.contains_key("enum") || map.contains_key("oneOf") || map.contains_key("anyOf") {
+    let Some(map) = schema.as_object() else {
+        return true;
+    };
+    if map.contains_key("properties")
+        || map.contains_key("enum")
+        || map.contains_key("oneOf")
+        || map.contains_key("anyOf")
+    {
         return false;
     }
     if let Some(parts) = map.get("allOf").and_then(Value::as_array) {
-        return parts.iter().all(|p| free_form(spec, resolve_value(spec, p)));
+        return parts
+            .iter()
+            .all(|p| free_form(spec, resolve_value(spec, p)));
     }
     match map.get("type").and_then(Value::as_str) {
-        None | Some("object") => !matches!(map.get("additionalProperties"), Some(Value::Object(o)) if !o.is_empty()),
-        Some("array") => map.get("items").is_none_or(|items| free_form(spec, resolve_value(spec, items))),
+        None | Some("object") => {
+            !matches!(map.get("additionalProperties"), Some(Value::Object(o)) if !o.is_empty())
+        }
+        Some("array") => map
+            .get("items")
+            .is_none_or(|items| free_form(spec, resolve_value(spec, items))),
         Some(_) => false,
     }
 }
@@ -75,7 +96,9 @@ fn value_fields_only_where_the_spec_is_free_form() {
     let mut free = Vec::new();
     let mut wrong = Vec::new();
     for def in &generated.api.types.types {
-        let TypeKind::Struct(s) = &def.kind else { continue };
+        let TypeKind::Struct(s) = &def.kind else {
+            continue;
+        };
         for field in s.fields.iter().filter(|f| contains_any(&f.ty)) {
             let schema = resolve(&spec, &field.pointer);
             let line = format!("{}.{} ({})", def.name, field.json_name, field.pointer);
@@ -86,29 +109,62 @@ fn value_fields_only_where_the_spec_is_free_form() {
             }
         }
     }
-    println!("{} serde_json::Value fields, all free-form in the spec:\n  {}", free.len(), free.join("\n  "));
-    assert!(wrong.is_empty(), "serde_json::Value fields whose schema has structure:\n  {}", wrong.join("\n  "));
+    println!(
+        "{} serde_json::Value fields, all free-form in the spec:\n  {}",
+        free.len(),
+        free.join("\n  ")
+    );
+    assert!(
+        wrong.is_empty(),
+        "serde_json::Value fields whose schema has structure:\n  {}",
+        wrong.join("\n  ")
+    );
 }
 
 #[test]
 fn methods_have_the_sdk_names() {
     let generated = access();
-    let table = std::fs::read_to_string(root().join("spec/cloudflare-methods.tsv")).expect("spec/cloudflare-methods.tsv");
+    let table = std::fs::read_to_string(root().join("spec/cloudflare-methods.tsv"))
+        .expect("spec/cloudflare-methods.tsv");
     let mut checked = 0;
     let mut mismatches = Vec::new();
-    for line in table.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#') && !l.starts_with("operationId")) {
+    for line in table
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#') && !l.starts_with("operationId"))
+    {
         let columns: Vec<&str> = line.split('\t').collect();
-        let [operation_id, _method, _path, dotted] = columns[..] else { panic!("bad row: {line}") };
-        let op = generated.api.operations.iter().find(|op| op.sources.iter().any(|(_, _, id)| id == operation_id));
+        let [operation_id, _method, _path, dotted] = columns[..] else {
+            panic!("bad row: {line}")
+        };
+        let op = generated
+            .api
+            .operations
+            .iter()
+            .find(|op| op.sources.iter().any(|(_, _, id)| id == operation_id));
         match op {
             Some(op) if op.dotted() == dotted => checked += 1,
-            Some(op) => mismatches.push(format!("{operation_id}: expected {dotted}, generated {}", op.dotted())),
+            Some(op) => mismatches.push(format!(
+                "{operation_id}: expected {dotted}, generated {}",
+                op.dotted()
+            )),
             None => mismatches.push(format!("{operation_id}: not generated")),
         }
     }
-    assert!(mismatches.is_empty(), "{} naming mismatches:\n{}", mismatches.len(), mismatches.join("\n"));
-    assert_eq!(checked, 116, "every in-scope spec operation is in the table");
-    assert_eq!(generated.api.operations.len(), 74, "116 operations merge into 74 methods");
+    assert!(
+        mismatches.is_empty(),
+        "{} naming mismatches:\n{}",
+        mismatches.len(),
+        mismatches.join("\n")
+    );
+    assert_eq!(
+        checked, 116,
+        "every in-scope spec operation is in the table"
+    );
+    assert_eq!(
+        generated.api.operations.len(),
+        74,
+        "116 operations merge into 74 methods"
+    );
 }
 
 #[test]
@@ -117,7 +173,12 @@ fn api_md_lists_every_method_once() {
     let api_md = &generated.files["API.md"];
     for op in &generated.api.operations {
         let needle = format!("| `{}`", op.dotted());
-        assert_eq!(api_md.matches(&needle).count(), 1, "{} in API.md", op.dotted());
+        assert_eq!(
+            api_md.matches(&needle).count(),
+            1,
+            "{} in API.md",
+            op.dotted()
+        );
     }
 }
 
@@ -127,6 +188,9 @@ fn committed_crate_is_current() {
     // so this test needs no rustfmt and still catches a forgotten regen that adds or drops files.
     let generated = access();
     for path in generated.files.keys() {
-        assert!(root().join("generated").join(path).is_file(), "generated/{path} is missing: run `cargo xtask regen`");
+        assert!(
+            root().join("generated").join(path).is_file(),
+            "generated/{path} is missing: run `cargo xtask regen`"
+        );
     }
 }

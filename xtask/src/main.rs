@@ -43,7 +43,8 @@ fn root() -> PathBuf {
 
 fn regen(check: bool) -> Result<ExitCode, String> {
     let root = root();
-    let config = Config::from_file(&root.join("spec/cloudflare.toml")).map_err(|e| e.to_string())?;
+    let config =
+        Config::from_file(&root.join("spec/cloudflare.toml")).map_err(|e| e.to_string())?;
     let generated = Generator::new(config)
         .pinned_spec(&root, &root.join("target/spec-cache"))
         .and_then(Generator::generate)
@@ -52,7 +53,8 @@ fn regen(check: bool) -> Result<ExitCode, String> {
     if let Some(dir) = spec_out.parent() {
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     }
-    std::fs::write(&spec_out, &generated.final_spec).map_err(|e| format!("{}: {e}", spec_out.display()))?;
+    std::fs::write(&spec_out, &generated.final_spec)
+        .map_err(|e| format!("{}: {e}", spec_out.display()))?;
     let mut generated = generated;
     rustfmt(&mut generated.files)?;
     let out = root.join("generated");
@@ -63,7 +65,10 @@ fn regen(check: bool) -> Result<ExitCode, String> {
             println!("generated/ is up to date ({} files)", generated.files.len());
             return Ok(ExitCode::SUCCESS);
         }
-        eprintln!("generated/ is stale: {} file(s) differ from what the generator makes now:", changes.len());
+        eprintln!(
+            "generated/ is stale: {} file(s) differ from what the generator makes now:",
+            changes.len()
+        );
         for change in changes.iter().take(20) {
             eprintln!("  {change}");
         }
@@ -101,14 +106,22 @@ fn rustfmt(files: &mut BTreeMap<String, String>) -> Result<(), String> {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
-            .map_err(|e| format!("running rustfmt (install it with `rustup component add rustfmt`): {e}"))?;
+            .map_err(|e| {
+                format!("running rustfmt (install it with `rustup component add rustfmt`): {e}")
+            })?;
         let mut stdin = child.stdin.take().ok_or("rustfmt stdin")?;
         let input = contents.clone();
         let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
         let output = child.wait_with_output().map_err(|e| e.to_string())?;
-        writer.join().map_err(|_| "rustfmt writer panicked")?.map_err(|e| e.to_string())?;
+        writer
+            .join()
+            .map_err(|_| "rustfmt writer panicked")?
+            .map_err(|e| e.to_string())?;
         if !output.status.success() {
-            return Err(format!("rustfmt failed on {path}: {}", String::from_utf8_lossy(&output.stderr)));
+            return Err(format!(
+                "rustfmt failed on {path}: {}",
+                String::from_utf8_lossy(&output.stderr)
+            ));
         }
         *contents = String::from_utf8(output.stdout).map_err(|e| e.to_string())?;
     }
@@ -123,7 +136,11 @@ fn test() -> Result<ExitCode, String> {
         .current_dir(&root)
         .status()
         .map_err(|e| format!("running cargo test: {e}"))?;
-    Ok(if status.success() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    Ok(if status.success() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 fn read_tree(dir: &Path) -> Result<BTreeMap<String, String>, String> {
@@ -133,14 +150,19 @@ fn read_tree(dir: &Path) -> Result<BTreeMap<String, String>, String> {
     }
     let mut stack = vec![dir.to_path_buf()];
     while let Some(current) = stack.pop() {
-        let entries = std::fs::read_dir(&current).map_err(|e| format!("{}: {e}", current.display()))?;
+        let entries =
+            std::fs::read_dir(&current).map_err(|e| format!("{}: {e}", current.display()))?;
         for entry in entries {
             let entry = entry.map_err(|e| e.to_string())?;
             let path = entry.path();
             if path.is_dir() {
                 stack.push(path);
             } else {
-                let relative = path.strip_prefix(dir).map_err(|e| e.to_string())?.to_string_lossy().replace('\\', "/");
+                let relative = path
+                    .strip_prefix(dir)
+                    .map_err(|e| e.to_string())?
+                    .to_string_lossy()
+                    .replace('\\', "/");
                 let text = std::fs::read_to_string(&path).unwrap_or_default();
                 out.insert(relative, text);
             }
@@ -163,7 +185,9 @@ fn diff(old: &BTreeMap<String, String>, new: &BTreeMap<String, String>) -> Vec<S
                     .unwrap_or_else(|| previous.lines().count().min(text.lines().count()))
                     + 1;
                 let (a, b) = (previous.lines().count(), text.lines().count());
-                changes.push(format!("changed  {path} (first difference at line {line}; {a} -> {b} lines)"));
+                changes.push(format!(
+                    "changed  {path} (first difference at line {line}; {a} -> {b} lines)"
+                ));
             }
             Some(_) => {}
         }

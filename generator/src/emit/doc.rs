@@ -14,13 +14,17 @@ pub fn attrs(text: Option<&str>) -> TokenStream {
 
 /// `#[doc]` attributes for already-clean markdown.
 pub fn lines(text: &str) -> TokenStream {
-    let lines = text.lines().map(|line| format!(" {line}").trim_end().to_string());
+    let lines = text
+        .lines()
+        .map(|line| format!(" {line}").trim_end().to_string());
     quote! { #(#[doc = #lines])* }
 }
 
 /// `#![doc = "..."]` inner attributes for already-clean markdown.
 pub fn inner_lines(text: &str) -> TokenStream {
-    let lines = text.lines().map(|line| format!(" {line}").trim_end().to_string());
+    let lines = text
+        .lines()
+        .map(|line| format!(" {line}").trim_end().to_string());
     quote! { #(#![doc = #lines])* }
 }
 
@@ -68,7 +72,9 @@ fn escape_inline(line: &str) -> String {
         }
         if !in_code && (rest.starts_with("http://") || rest.starts_with("https://")) {
             let end = rest
-                .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '>' | ')' | ']' | '`'))
+                .find(|c: char| {
+                    c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '>' | ')' | ']' | '`')
+                })
                 .unwrap_or(rest.len());
             let url = rest[..end].trim_end_matches(['.', ',', ';', ':']);
             out.push('<');
@@ -101,7 +107,10 @@ mod tests {
 
     #[test]
     fn sanitizes() {
-        assert_eq!(sanitize("See https://example.com/x."), "See <https://example.com/x>.");
+        assert_eq!(
+            sanitize("See https://example.com/x."),
+            "See <https://example.com/x>."
+        );
         assert_eq!(sanitize("a [b] <c>"), "a \\[b\\] \\<c\\>");
         assert_eq!(sanitize("    indented"), "indented");
         assert_eq!(sanitize("```\nfn x\n```"), "```text\nfn x\n```");

@@ -6,16 +6,31 @@ use quote::{format_ident, quote};
 use super::resources::{self, Node};
 use super::{doc, format_file, EmitOptions, Files};
 use crate::error::Result;
-use crate::ir::ops::{Api, ResponseKind};
 use crate::ir::names;
+use crate::ir::ops::{Api, ResponseKind};
 
 /// Hand-written runtime modules copied verbatim into `src/`.
 const RUNTIME: &[(&str, &str)] = &[
-    ("call.rs", include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/runtime/call.rs"))),
-    ("client.rs", include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/runtime/client.rs"))),
-    ("codec.rs", include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/runtime/codec.rs"))),
-    ("envelope.rs", include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/runtime/envelope.rs"))),
-    ("error.rs", include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/runtime/error.rs"))),
+    (
+        "call.rs",
+        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/runtime/call.rs")),
+    ),
+    (
+        "client.rs",
+        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/runtime/client.rs")),
+    ),
+    (
+        "codec.rs",
+        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/runtime/codec.rs")),
+    ),
+    (
+        "envelope.rs",
+        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/runtime/envelope.rs")),
+    ),
+    (
+        "error.rs",
+        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/runtime/error.rs")),
+    ),
     ("macros.rs", include_str!("../../runtime/macros.rs")),
 ];
 
@@ -25,37 +40,67 @@ pub fn files(api: &Api, options: &EmitOptions) -> Result<Files> {
     let mut files = Files::new();
     files.insert("Cargo.toml".into(), cargo_toml(options));
     for (name, text) in RUNTIME {
-        files.insert(format!("src/{name}"), format!("{header}// (runtime module, copied verbatim from the generator)\n\n{text}"));
+        files.insert(
+            format!("src/{name}"),
+            format!("{header}// (runtime module, copied verbatim from the generator)\n\n{text}"),
+        );
     }
     let has_scope = !api.scopes.is_empty();
     if has_scope {
-        files.insert("src/scope.rs".into(), format_file(scope(api), &header, "scope.rs")?);
+        files.insert(
+            "src/scope.rs".into(),
+            format_file(scope(api), &header, "scope.rs")?,
+        );
     }
     let (types, macros) = super::types::module(&api.types);
-    files.insert("src/types.rs".into(), super::format_with_macros(types, &macros, &header, "types.rs")?);
+    files.insert(
+        "src/types.rs".into(),
+        super::format_with_macros(types, &macros, &header, "types.rs")?,
+    );
     let tree = resources::tree(api);
-    files.insert("src/lib.rs".into(), format_file(lib(api, options, &tree, has_scope), &header, "lib.rs")?);
+    files.insert(
+        "src/lib.rs".into(),
+        format_file(lib(api, options, &tree, has_scope), &header, "lib.rs")?,
+    );
     write_resources(api, &tree, &mut Vec::new(), &header, &mut files)?;
     files.insert("API.md".into(), api_md(api, options));
     let crate_ident = options.name.replace('-', "_");
-    files.insert("tests/examples.rs".into(), super::tests::examples(api, &crate_ident, &header));
+    if !api.types.examples.is_empty() {
+        files.insert(
+            "tests/examples.rs".into(),
+            super::tests::examples(api, &crate_ident, &header),
+        );
+    }
     files.insert("README.md".into(), readme(api, options));
     Ok(files)
 }
 
-fn write_resources(api: &Api, node: &Node, path: &mut Vec<String>, header: &str, files: &mut Files) -> Result<()> {
+fn write_resources(
+    api: &Api,
+    node: &Node,
+    path: &mut Vec<String>,
+    header: &str,
+    files: &mut Files,
+) -> Result<()> {
     for (segment, child) in &node.children {
         path.push(segment.clone());
-        let dir: Vec<String> = path.iter().map(|s| names::bare(&resources::accessor(s)).to_string()).collect();
+        let dir: Vec<String> = path
+            .iter()
+            .map(|s| names::bare(&resources::accessor(s)).to_string())
+            .collect();
         let file = if child.children.is_empty() {
             format!("src/resources/{}.rs", dir.join("/"))
         } else {
             format!("src/resources/{}/mod.rs", dir.join("/"))
         };
         let body = resources::module(api, path, child);
+        let import = body.to_string().contains("query_all").then(|| {
+            quote!(
+                use crate::macros::QueryAll;
+            )
+        });
         let tokens = quote! {
-            #[allow(unused_imports)]
-            use crate::macros::QueryAll;
+            #import
             #body
         };
         files.insert(file.clone(), format_file(tokens, header, &file)?);
@@ -177,11 +222,18 @@ fn lib(api: &Api, options: &EmitOptions, tree: &Node, has_scope: bool) -> TokenS
         #![warn(missing_docs)]
         #![forbid(unsafe_code)]
 
+        // The runtime carries helpers for every kind of operation; which ones a given API
+        // uses depends on its spec.
+        #[allow(dead_code)]
         mod call;
+        #[allow(dead_code)]
         mod client;
+        #[allow(dead_code)]
         mod codec;
+        #[allow(dead_code)]
         mod envelope;
         mod error;
+        #[allow(dead_code, unused_imports, unused_macros)]
         mod macros;
         #scope
 

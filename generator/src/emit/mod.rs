@@ -35,10 +35,21 @@ pub fn format_file(tokens: TokenStream, header: &str, file: &str) -> Result<Stri
 }
 
 /// Like [`format_file`], then replace each `__forge_macro!(N);` line by `macros[N]`.
-pub fn format_with_macros(tokens: TokenStream, macros: &[String], header: &str, file: &str) -> Result<String> {
-    let parsed: syn::File = syn::parse2(tokens).map_err(|e| Error::Source(format!("internal error: generated {file} does not parse: {e}")))?;
+pub fn format_with_macros(
+    tokens: TokenStream,
+    macros: &[String],
+    header: &str,
+    file: &str,
+) -> Result<String> {
+    let parsed: syn::File = syn::parse2(tokens).map_err(|e| {
+        Error::Source(format!(
+            "internal error: generated {file} does not parse: {e}"
+        ))
+    })?;
     let body = prettyplease::unparse(&parsed);
-    let mut out = String::with_capacity(body.len() + macros.iter().map(String::len).sum::<usize>() + header.len() + 1);
+    let mut out = String::with_capacity(
+        body.len() + macros.iter().map(String::len).sum::<usize>() + header.len() + 1,
+    );
     out.push_str(header);
     out.push('\n');
     let prefix = format!("{}!(", types::PLACEHOLDER);

@@ -47,7 +47,10 @@ pub fn accessor(segment: &str) -> String {
 
 /// Code of the module for the resource at `path` (a node with its children's `mod` lines).
 pub fn module(api: &Api, path: &[String], node: &Node) -> TokenStream {
-    let name = format_ident!("{}", struct_name(path.last().map(String::as_str).unwrap_or("Api")));
+    let name = format_ident!(
+        "{}",
+        struct_name(path.last().map(String::as_str).unwrap_or("Api"))
+    );
     let dotted = path.join(".");
     let mut doc_text = format!("`{dotted}`");
     if let Some(extra) = api.resource_docs.get(&dotted) {
@@ -172,7 +175,10 @@ fn path_expression(api: &Api, op: &Operation) -> TokenStream {
         }
         parts.push(quote!(#literal));
     }
-    quote!([#(#parts),*].concat())
+    match &parts[..] {
+        [only] if !op.scoped && op.path_params.is_empty() => quote!(String::from(#only)),
+        _ => quote!([#(#parts),*].concat()),
+    }
 }
 
 fn method_doc(op: &Operation) -> String {
@@ -217,7 +223,10 @@ fn method(api: &Api, op: &Operation) -> (TokenStream, Option<TokenStream>) {
         let key = &p.name;
         match &p.ty {
             Ty::Vec(inner) => {
-                let item = Param { ty: (**inner).clone(), ..(*p).clone() };
+                let item = Param {
+                    ty: (**inner).clone(),
+                    ..(*p).clone()
+                };
                 let (t, conv) = argument(space, &item);
                 params.push(quote!(#n: &[#t]));
                 let item_ident = ident(&p.ident);
@@ -251,14 +260,20 @@ fn method(api: &Api, op: &Operation) -> (TokenStream, Option<TokenStream>) {
         return (method, None);
     }
     let builder = format_ident!("{}Request", names::bare(&op.name).to_upper_camel_case());
-    let builder_doc = format!(" Request builder for `{}`: set optional parameters, then `.await` it.", op.dotted());
+    let builder_doc = format!(
+        " Request builder for `{}`: set optional parameters, then `.await` it.",
+        op.dotted()
+    );
     let setters = optional.iter().map(|p| {
         let n = ident(&p.ident);
         let key = &p.name;
         let pdoc = doc::attrs(p.doc.as_deref().or(Some(&format!("Sets `{key}`."))));
         match &p.ty {
             Ty::Vec(inner) => {
-                let item = Param { ty: (**inner).clone(), ..(*p).clone() };
+                let item = Param {
+                    ty: (**inner).clone(),
+                    ..(*p).clone()
+                };
                 let (t, conv) = argument(space, &item);
                 let item_ident = ident(&p.ident);
                 quote! {
@@ -354,5 +369,8 @@ pub fn call_example(op: &Operation) -> String {
 
 /// Whether any generated type is a string enum named `name` (used by tests and docs).
 pub fn is_string_enum(space: &TypeSpace, name: &str) -> bool {
-    space.types.iter().any(|t| t.name == name && matches!(t.kind, TypeKind::Enum(_)))
+    space
+        .types
+        .iter()
+        .any(|t| t.name == name && matches!(t.kind, TypeKind::Enum(_)))
 }

@@ -7,10 +7,15 @@ use crate::ir::ops::Api;
 pub fn examples(api: &Api, crate_ident: &str, header: &str) -> String {
     let mut calls = String::new();
     for (pointer, (ty, example)) in &api.types.examples {
-        let ty = rust_type(&api.types, ty).to_string().replace("crate ::", &format!("{crate_ident}::")).replace(' ', "");
+        let ty = rust_type(&api.types, ty)
+            .to_string()
+            .replace("crate ::", &format!("{crate_ident}::"))
+            .replace(' ', "");
         let json = serde_json::to_string(example).unwrap_or_default();
         let hashes = "#".repeat(raw_hashes(&json));
-        calls.push_str(&format!("    check::<{ty}>({pointer:?}, r{hashes}\"{json}\"{hashes}, &mut failures);\n"));
+        calls.push_str(&format!(
+            "    check::<{ty}>({pointer:?}, r{hashes}\"{json}\"{hashes}, &mut failures);\n"
+        ));
     }
     format!(
         r#"{header}
@@ -50,7 +55,7 @@ fn same(a: &Value, b: &Value) -> bool {{
 
 #[test]
 fn spec_examples_round_trip() {{
-    let mut failures = Vec::new();
+    let mut failures: Vec<String> = Vec::new();
 {calls}    assert!(failures.is_empty(), "{{}} of {count} examples failed:\n{{}}", failures.len(), failures.join("\n"));
 }}
 "#,
@@ -59,5 +64,7 @@ fn spec_examples_round_trip() {{
 }
 
 fn raw_hashes(text: &str) -> usize {
-    (1..).find(|n| !text.contains(&format!("\"{}", "#".repeat(*n)))).unwrap_or(1)
+    (1..)
+        .find(|n| !text.contains(&format!("\"{}", "#".repeat(*n))))
+        .unwrap_or(1)
 }

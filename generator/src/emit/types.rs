@@ -59,7 +59,10 @@ pub fn type_string(space: &TypeSpace, ty: &Ty) -> String {
         Ty::Named(id) => format!("crate::types::{}", space.get(*id).name),
         Ty::Vec(inner) => format!("Vec<{}>", type_string(space, inner)),
         Ty::Map(inner) if **inner == Ty::Any => "serde_json::Map<String, serde_json::Value>".into(),
-        Ty::Map(inner) => format!("std::collections::BTreeMap<String, {}>", type_string(space, inner)),
+        Ty::Map(inner) => format!(
+            "std::collections::BTreeMap<String, {}>",
+            type_string(space, inner)
+        ),
         Ty::Nullable(inner) => format!("Option<{}>", type_string(space, inner)),
     }
 }
@@ -71,11 +74,35 @@ pub const PLACEHOLDER: &str = "__forge_macro";
 /// The whole `types.rs` module body, and the macro texts its placeholders stand for.
 pub fn module(space: &TypeSpace) -> (TokenStream, Vec<String>) {
     let mut macros = Vec::new();
-    let items: Vec<TokenStream> = space.types.iter().map(|def| type_def(space, def, &mut macros)).collect();
+    let items: Vec<TokenStream> = space
+        .types
+        .iter()
+        .map(|def| type_def(space, def, &mut macros))
+        .collect();
+    let mut imports = Vec::new();
+    let derives = space.types.iter().any(|t| match &t.kind {
+        TypeKind::Struct(_) => true,
+        TypeKind::Union(u) => u.tagging == Tagging::Untagged,
+        _ => false,
+    });
+    if derives {
+        imports.push(quote!(
+            use serde::{Deserialize, Serialize};
+        ));
+    }
+    for (name, used) in [
+        ("external_union", space.types.iter().any(|t| matches!(&t.kind, TypeKind::Union(u) if u.tagging == Tagging::External))),
+        ("internal_union", space.types.iter().any(|t| matches!(&t.kind, TypeKind::Union(u) if matches!(u.tagging, Tagging::Internal { .. })))),
+        ("string_enum", space.types.iter().any(|t| matches!(t.kind, TypeKind::Enum(_)))),
+    ] {
+        if used {
+            let m = format_ident!("{}", name);
+            imports.push(quote!(use crate::macros::#m;));
+        }
+    }
     let tokens = quote! {
         #![allow(clippy::large_enum_variant, clippy::doc_lazy_continuation)]
-        use serde::{Deserialize, Serialize};
-        use crate::macros::{external_union, internal_union, string_enum};
+        #(#imports)*
         #(#items)*
     };
     (tokens, macros)
@@ -89,7 +116,18 @@ fn placeholder(macros: &mut Vec<String>, text: String) -> TokenStream {
 }
 
 fn doc_comment(text: &str, indent: &str) -> String {
-    text.lines().map(|l| format!("{indent}///{}\n", if l.is_empty() { String::new() } else { format!(" {l}") })).collect()
+    text.lines()
+        .map(|l| {
+            format!(
+                "{indent}///{}\n",
+                if l.is_empty() {
+                    String::new()
+                } else {
+                    format!(" {l}")
+                }
+            )
+        })
+        .collect()
 }
 
 fn type_doc_text(def: &TypeDef) -> String {
@@ -133,9 +171,16 @@ fn type_def(space: &TypeSpace, def: &TypeDef, macros: &mut Vec<String>) -> Token
             }
         }
         TypeKind::Enum(e) => {
-            let mut text = format!("string_enum! {{\n{}    {} {{\n", doc_comment(&type_doc_text(def), "    "), def.name);
+            let mut text = format!(
+                "string_enum! {{\n{}    {} {{\n",
+                doc_comment(&type_doc_text(def), "    "),
+                def.name
+            );
             for v in &e.values {
-                text.push_str(&doc_comment(&format!("`{}`", v.value.replace('`', "'")), "        "));
+                text.push_str(&doc_comment(
+                    &format!("`{}`", v.value.replace('`', "'")),
+                    "        ",
+                ));
                 text.push_str(&format!("        {} = {:?},\n", v.ident, v.value));
             }
             text.push_str("    }\n}\n");
@@ -161,13 +206,24 @@ fn type_def(space: &TypeSpace, def: &TypeDef, macros: &mut Vec<String>) -> Token
         }
         TypeKind::Union(u) => {
             let (kind, header) = match &u.tagging {
-                Tagging::Internal { property, default_variant } => {
-                    let default = default_variant.map(|i| format!(" default {}", u.variants[i].ident)).unwrap_or_default();
-                    ("internal_union", format!("{} tag {:?}{}", def.name, property, default))
+                Tagging::Internal {
+                    property,
+                    default_variant,
+                } => {
+                    let default = default_variant
+                        .map(|i| format!(" default {}", u.variants[i].ident))
+                        .unwrap_or_default();
+                    (
+                        "internal_union",
+                        format!("{} tag {:?}{}", def.name, property, default),
+                    )
                 }
                 _ => ("external_union", def.name.clone()),
             };
-            let mut text = format!("{kind}! {{\n{}    {header} {{\n", doc_comment(&type_doc_text(def), "    "));
+            let mut text = format!(
+                "{kind}! {{\n{}    {header} {{\n",
+                doc_comment(&type_doc_text(def), "    ")
+            );
             for v in &u.variants {
                 if let Some(d) = &v.doc {
                     text.push_str(&doc_comment(&doc::sanitize(d), "        "));
@@ -178,7 +234,14 @@ fn type_def(space: &TypeSpace, def: &TypeDef, macros: &mut Vec<String>) -> Token
                 }
                 let tags = match &u.tagging {
                     Tagging::External => format!("{:?}", v.tags[0]),
-                    _ => format!("[{}]", v.tags.iter().map(|t| format!("{t:?}")).collect::<Vec<_>>().join(", ")),
+                    _ => format!(
+                        "[{}]",
+                        v.tags
+                            .iter()
+                            .map(|t| format!("{t:?}"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
                 };
                 text.push_str(&format!("        {}({ty}) = {tags},\n", v.ident));
             }

@@ -7,8 +7,8 @@ const KEYWORDS: &[&str] = &[
     "as", "async", "await", "break", "const", "continue", "dyn", "else", "enum", "extern", "false",
     "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref",
     "return", "static", "struct", "trait", "true", "type", "unsafe", "use", "where", "while",
-    "abstract", "become", "box", "do", "final", "gen", "macro", "override", "priv", "try", "typeof",
-    "unsized", "virtual", "yield",
+    "abstract", "become", "box", "do", "final", "gen", "macro", "override", "priv", "try",
+    "typeof", "unsized", "virtual", "yield",
 ];
 
 /// Keywords that cannot be raw identifiers.
@@ -58,7 +58,9 @@ fn words(raw: &str) -> String {
 }
 
 fn ascii_only(s: &str) -> String {
-    s.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '_').collect()
+    s.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect()
 }
 
 /// `UpperCamelCase` type or variant name; never empty, never starting with a digit.
@@ -191,15 +193,24 @@ mod tests {
         assert_eq!(type_name("<="), "LessEqual");
         assert_eq!(type_name("=="), "EqualEqual");
         assert_eq!(type_name("self_hosted"), "SelfHosted");
-        assert_eq!(type_name("urn:oasis:names:tc:SAML:2.0:attrname-format:basic"), "UrnOasisNamesTcSaml20AttrnameFormatBasic");
+        assert_eq!(
+            type_name("urn:oasis:names:tc:SAML:2.0:attrname-format:basic"),
+            "UrnOasisNamesTcSaml20AttrnameFormatBasic"
+        );
         assert_eq!(type_name("2fa"), "V2fa");
         assert_eq!(type_name(""), "Empty");
         assert_eq!(field_name("type"), "r#type");
         assert_eq!(field_name("self"), "self_");
         assert_eq!(field_name("allowCredentials"), "allow_credentials");
         assert_eq!(field_name("X-Auth-Email"), "x_auth_email");
-        assert_eq!(component_stem("access_apps_components-schemas-name", &["access_".into()]), "apps_name");
-        assert_eq!(component_stem("access_schemas-apps", &["access_".into()]), "apps");
+        assert_eq!(
+            component_stem("access_apps_components-schemas-name", &["access_".into()]),
+            "apps_name"
+        );
+        assert_eq!(
+            component_stem("access_schemas-apps", &["access_".into()]),
+            "apps"
+        );
         assert_eq!(singular("policies"), "policy");
         assert_eq!(singular("access"), "access");
     }

@@ -125,18 +125,50 @@ pub fn build(spec: &Spec, config: &Config) -> Result<Api> {
     let selected = spec.operations(config)?;
     let drafts = group_by_scope(selected, config);
     let mut drafts = name_methods(drafts, config, &mut warnings);
-    drafts.sort_by_key(|d| d.spec_ops.first().map(|(_, op)| op.pointer.clone()).unwrap_or_default());
+    drafts.sort_by_key(|d| {
+        d.spec_ops
+            .first()
+            .map(|(_, op)| op.pointer.clone())
+            .unwrap_or_default()
+    });
     let order: BTreeMap<String, usize> = spec
         .operations(config)?
         .iter()
         .enumerate()
         .map(|(i, op)| (op.pointer.clone(), i))
         .collect();
-    drafts.sort_by_key(|d| d.spec_ops.first().and_then(|(_, op)| order.get(&op.pointer).copied()));
+    drafts.sort_by_key(|d| {
+        d.spec_ops
+            .first()
+            .and_then(|(_, op)| order.get(&op.pointer).copied())
+    });
 
-    let roots: Vec<String> = drafts.iter().flat_map(|d| d.spec_ops.iter().map(|(_, op)| op.pointer.clone())).collect();
-    let reserved = ["Client", "ClientBuilder", "Credentials", "Error", "Result", "Scope", "Page", "Envelope", "ResultInfo", "DateTime", "Nullable", "Call", "ApiError"];
-    let mut types = TypeBuilder::new(&spec.raw, &roots, &config.types.strip_prefixes, &config.types.rename, &reserved);
+    let roots: Vec<String> = drafts
+        .iter()
+        .flat_map(|d| d.spec_ops.iter().map(|(_, op)| op.pointer.clone()))
+        .collect();
+    let reserved = [
+        "Client",
+        "ClientBuilder",
+        "Credentials",
+        "Error",
+        "Result",
+        "Scope",
+        "Page",
+        "Envelope",
+        "ResultInfo",
+        "DateTime",
+        "Nullable",
+        "Call",
+        "ApiError",
+    ];
+    let mut types = TypeBuilder::new(
+        &spec.raw,
+        &roots,
+        &config.types.strip_prefixes,
+        &config.types.rename,
+        &reserved,
+    );
     let mut operations = Vec::new();
     for draft in &drafts {
         operations.push(operation(spec, draft, &mut types, &mut warnings)?);
@@ -155,7 +187,11 @@ pub fn build(spec: &Spec, config: &Config) -> Result<Api> {
         description: spec.api.info.description.clone(),
         operations,
         types: space,
-        scopes: config.scopes.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+        scopes: config
+            .scopes
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
         resource_docs,
         warnings,
     })
@@ -176,7 +212,14 @@ fn group_by_scope<'a>(selected: Vec<SpecOperation<'a>>, config: &Config) -> Vec<
             Some((scope, rest)) => (scope.to_string(), rest),
             None => (String::new(), op.path.to_string()),
         };
-        let key = (op.method.to_string(), if scope.is_empty() { op.path.to_string() } else { rest.clone() });
+        let key = (
+            op.method.to_string(),
+            if scope.is_empty() {
+                op.path.to_string()
+            } else {
+                rest.clone()
+            },
+        );
         let draft = groups.entry(key.clone()).or_insert_with(|| {
             order.push(key.clone());
             Draft {
@@ -193,7 +236,13 @@ fn group_by_scope<'a>(selected: Vec<SpecOperation<'a>>, config: &Config) -> Vec<
         }
         draft.spec_ops.push((scope, op));
     }
-    let scope_rank = |s: &str| config.scopes.keys().position(|k| k == s).unwrap_or(usize::MAX);
+    let scope_rank = |s: &str| {
+        config
+            .scopes
+            .keys()
+            .position(|k| k == s)
+            .unwrap_or(usize::MAX)
+    };
     order
         .into_iter()
         .filter_map(|key| groups.remove(&key))
@@ -225,13 +274,27 @@ fn prefix_len(prefix: &str, path: &str) -> Option<usize> {
         .then_some(prefix.len())
 }
 
-fn name_methods<'a>(mut drafts: Vec<Draft<'a>>, config: &Config, warnings: &mut Vec<Warning>) -> Vec<Draft<'a>> {
+fn name_methods<'a>(
+    mut drafts: Vec<Draft<'a>>,
+    config: &Config,
+    warnings: &mut Vec<Warning>,
+) -> Vec<Draft<'a>> {
     let known_paths: BTreeSet<String> = drafts
         .iter()
-        .map(|d| if d.spec_ops.iter().all(|(s, _)| !s.is_empty()) { d.rest.clone() } else { d.spec_ops[0].1.path.to_string() })
+        .map(|d| {
+            if d.spec_ops.iter().all(|(s, _)| !s.is_empty()) {
+                d.rest.clone()
+            } else {
+                d.spec_ops[0].1.path.to_string()
+            }
+        })
         .collect();
     for draft in &mut drafts {
-        let scoped_rest = if draft.spec_ops.iter().all(|(s, _)| !s.is_empty()) { draft.rest.clone() } else { draft.spec_ops[0].1.path.to_string() };
+        let scoped_rest = if draft.spec_ops.iter().all(|(s, _)| !s.is_empty()) {
+            draft.rest.clone()
+        } else {
+            draft.spec_ops[0].1.path.to_string()
+        };
         let best = config
             .resources
             .iter()
@@ -239,11 +302,21 @@ fn name_methods<'a>(mut drafts: Vec<Draft<'a>>, config: &Config, warnings: &mut 
             .max_by_key(|(len, _)| *len);
         let all = segments(&scoped_rest);
         let (resource, remainder): (Vec<String>, Vec<&str>) = match best {
-            Some((len, r)) => (r.path.split('.').map(str::to_string).collect(), all[len..].to_vec()),
+            Some((len, r)) => (
+                r.path.split('.').map(str::to_string).collect(),
+                all[len..].to_vec(),
+            ),
             None => {
-                let mut statics: Vec<String> = all.iter().filter(|s| !is_param(s)).map(|s| names::field_name(s)).map(|s| names::bare(&s).to_string()).collect();
+                let mut statics: Vec<String> = all
+                    .iter()
+                    .filter(|s| !is_param(s))
+                    .map(|s| names::field_name(s))
+                    .map(|s| names::bare(&s).to_string())
+                    .collect();
                 let parent = format!("/{}", all[..all.len().saturating_sub(1)].join("/"));
-                let is_action = draft.http == "POST" && all.last().is_some_and(|s| !is_param(s)) && known_paths.contains(&parent);
+                let is_action = draft.http == "POST"
+                    && all.last().is_some_and(|s| !is_param(s))
+                    && known_paths.contains(&parent);
                 let remainder = if all.last().is_some_and(|s| is_param(s)) {
                     vec![*all.last().unwrap_or(&"")]
                 } else if is_action {
@@ -322,11 +395,24 @@ fn name_methods<'a>(mut drafts: Vec<Draft<'a>>, config: &Config, warnings: &mut 
 }
 
 fn hint_base(draft: &Draft<'_>) -> String {
-    let resource = draft.resource.last().map(|r| names::singular(r)).unwrap_or_else(|| "Api".into());
-    format!("{}{}", names::type_name(&resource), names::type_name(names::bare(&draft.name)))
+    let resource = draft
+        .resource
+        .last()
+        .map(|r| names::singular(r))
+        .unwrap_or_else(|| "Api".into());
+    format!(
+        "{}{}",
+        names::type_name(&resource),
+        names::type_name(names::bare(&draft.name))
+    )
 }
 
-fn operation(spec: &Spec, draft: &Draft<'_>, types: &mut TypeBuilder<'_>, warnings: &mut Vec<Warning>) -> Result<Operation> {
+fn operation(
+    spec: &Spec,
+    draft: &Draft<'_>,
+    types: &mut TypeBuilder<'_>,
+    warnings: &mut Vec<Warning>,
+) -> Result<Operation> {
     let (scope, primary) = &draft.spec_ops[0];
     let scoped = !scope.is_empty() && draft.spec_ops.len() > 1;
     let hint = hint_base(draft);
@@ -335,44 +421,91 @@ fn operation(spec: &Spec, draft: &Draft<'_>, types: &mut TypeBuilder<'_>, warnin
     // Parameters: path-item level first, operation level overrides by (name, location).
     let mut params: Vec<(String, &Parameter)> = Vec::new();
     for (index, p) in primary.shared_params.iter().enumerate() {
-        let base = primary.pointer.rsplit_once('/').map(|(b, _)| b).unwrap_or("");
+        let base = primary
+            .pointer
+            .rsplit_once('/')
+            .map(|(b, _)| b)
+            .unwrap_or("");
         let pointer = format!("{base}/parameters/{index}");
-        params.push((param_schema_pointer(spec, &pointer, p), spec.parameter(p, &pointer)?));
+        params.push((
+            param_schema_pointer(spec, &pointer, p),
+            spec.parameter(p, &pointer)?,
+        ));
     }
     for (index, p) in op.parameters.iter().enumerate() {
         let pointer = format!("{}/parameters/{index}", primary.pointer);
         let p = spec.parameter(p, &pointer)?;
-        params.retain(|(_, q)| !(q.parameter_data_ref().name == p.parameter_data_ref().name && same_location(q, p)));
-        params.push((param_schema_pointer(spec, &pointer, &op.parameters[index]), p));
+        params.retain(|(_, q)| {
+            !(q.parameter_data_ref().name == p.parameter_data_ref().name && same_location(q, p))
+        });
+        params.push((
+            param_schema_pointer(spec, &pointer, &op.parameters[index]),
+            p,
+        ));
     }
 
     let scope_params: BTreeSet<String> = if scope.is_empty() {
         BTreeSet::new()
     } else {
-        segments(primary.path).iter().take(segments(primary.path).len() - segments(&draft.rest).len()).filter(|s| is_param(s)).map(|s| s.trim_matches(|c| c == '{' || c == '}').to_string()).collect()
+        segments(primary.path)
+            .iter()
+            .take(segments(primary.path).len() - segments(&draft.rest).len())
+            .filter(|s| is_param(s))
+            .map(|s| s.trim_matches(|c| c == '{' || c == '}').to_string())
+            .collect()
     };
     let mut path_params = Vec::new();
-    let template = if scoped { draft.rest.clone() } else { primary.path.to_string() };
+    let template = if scoped {
+        draft.rest.clone()
+    } else {
+        primary.path.to_string()
+    };
     for segment in segments(&template).into_iter().filter(|s| is_param(s)) {
         let name = segment.trim_matches(|c| c == '{' || c == '}').to_string();
         if scoped && scope_params.contains(&name) {
             continue;
         }
-        let found = params.iter().find(|(_, p)| matches!(p, Parameter::Path { .. }) && p.parameter_data_ref().name == name);
+        let found = params.iter().find(|(_, p)| {
+            matches!(p, Parameter::Path { .. }) && p.parameter_data_ref().name == name
+        });
         let (ty, doc) = match found {
-            Some((pointer, p)) => (param_ty(types, pointer, p, &format!("{hint}{}", names::type_name(&name))), p.parameter_data_ref().description.clone()),
+            Some((pointer, p)) => (
+                param_ty(
+                    types,
+                    pointer,
+                    p,
+                    &format!("{hint}{}", names::type_name(&name)),
+                ),
+                p.parameter_data_ref().description.clone(),
+            ),
             None => {
-                warnings.push(Warning { pointer: primary.pointer.clone(), message: format!("path parameter `{name}` is not declared; treating it as a string") });
+                warnings.push(Warning {
+                    pointer: primary.pointer.clone(),
+                    message: format!(
+                        "path parameter `{name}` is not declared; treating it as a string"
+                    ),
+                });
                 (Ty::String, None)
             }
         };
-        path_params.push(Param { ident: names::field_name(&name), name, ty, required: true, doc });
+        path_params.push(Param {
+            ident: names::field_name(&name),
+            name,
+            ty,
+            required: true,
+            doc,
+        });
     }
     let mut query = Vec::new();
     for (pointer, p) in &params {
         match p {
             Parameter::Query { parameter_data, .. } => {
-                let ty = param_ty(types, pointer, p, &format!("{hint}{}", names::type_name(&parameter_data.name)));
+                let ty = param_ty(
+                    types,
+                    pointer,
+                    p,
+                    &format!("{hint}{}", names::type_name(&parameter_data.name)),
+                );
                 query.push(Param {
                     name: parameter_data.name.clone(),
                     ident: names::field_name(&parameter_data.name),
@@ -385,8 +518,16 @@ fn operation(spec: &Spec, draft: &Draft<'_>, types: &mut TypeBuilder<'_>, warnin
                 warnings.push(Warning { pointer: pointer.clone(), message: format!("header/cookie parameter `{}` is not supported yet; set it with a per-request header", parameter_data.name) });
             }
             Parameter::Path { parameter_data, .. } => {
-                if !template.contains(&format!("{{{}}}", parameter_data.name)) && !scope_params.contains(&parameter_data.name) {
-                    warnings.push(Warning { pointer: pointer.clone(), message: format!("path parameter `{}` does not appear in the path; ignored", parameter_data.name) });
+                if !template.contains(&format!("{{{}}}", parameter_data.name))
+                    && !scope_params.contains(&parameter_data.name)
+                {
+                    warnings.push(Warning {
+                        pointer: pointer.clone(),
+                        message: format!(
+                            "path parameter `{}` does not appear in the path; ignored",
+                            parameter_data.name
+                        ),
+                    });
                 }
             }
         }
@@ -402,7 +543,16 @@ fn operation(spec: &Spec, draft: &Draft<'_>, types: &mut TypeBuilder<'_>, warnin
     let body = request_body(spec, primary, types, &hint, warnings)?;
     let response = response_kind(spec, primary, types, &hint, warnings)?;
     let mut name = draft.name.clone();
-    if !draft.explicit && name == "list" && draft.http == "GET" && !matches!(&response, ResponseKind::Page(_) | ResponseKind::Result(Ty::Vec(_)) | ResponseKind::Raw(Ty::Vec(_))) {
+    if !draft.explicit
+        && name == "list"
+        && draft.http == "GET"
+        && !matches!(
+            &response,
+            ResponseKind::Page(_)
+                | ResponseKind::Result(Ty::Vec(_))
+                | ResponseKind::Raw(Ty::Vec(_))
+        )
+    {
         name = "get".into();
     }
     Ok(Operation {
@@ -413,7 +563,13 @@ fn operation(spec: &Spec, draft: &Draft<'_>, types: &mut TypeBuilder<'_>, warnin
         sources: draft
             .spec_ops
             .iter()
-            .map(|(s, o)| (s.clone(), o.path.to_string(), o.op.operation_id.clone().unwrap_or_default()))
+            .map(|(s, o)| {
+                (
+                    s.clone(),
+                    o.path.to_string(),
+                    o.op.operation_id.clone().unwrap_or_default(),
+                )
+            })
             .collect(),
         scoped,
         summary: op.summary.clone(),
@@ -433,10 +589,12 @@ fn same_location(a: &Parameter, b: &Parameter) -> bool {
 fn param_schema_pointer(spec: &Spec, pointer: &str, p: &ReferenceOr<Parameter>) -> String {
     match p {
         ReferenceOr::Item(_) => pointer.to_string(),
-        ReferenceOr::Reference { reference } => match spec.component_name(reference, "parameters", pointer) {
-            Ok(name) => format!("#/components/parameters/{}", escape_token(name)),
-            Err(_) => pointer.to_string(),
-        },
+        ReferenceOr::Reference { reference } => {
+            match spec.component_name(reference, "parameters", pointer) {
+                Ok(name) => format!("#/components/parameters/{}", escape_token(name)),
+                Err(_) => pointer.to_string(),
+            }
+        }
     }
 }
 
@@ -450,11 +608,22 @@ fn param_ty(types: &mut TypeBuilder<'_>, pointer: &str, p: &Parameter, hint: &st
     }
 }
 
-fn request_body(spec: &Spec, op: &SpecOperation<'_>, types: &mut TypeBuilder<'_>, hint: &str, warnings: &mut Vec<Warning>) -> Result<Option<Body>> {
-    let Some(body) = &op.op.request_body else { return Ok(None) };
+fn request_body(
+    spec: &Spec,
+    op: &SpecOperation<'_>,
+    types: &mut TypeBuilder<'_>,
+    hint: &str,
+    warnings: &mut Vec<Warning>,
+) -> Result<Option<Body>> {
+    let Some(body) = &op.op.request_body else {
+        return Ok(None);
+    };
     let pointer = match body {
         ReferenceOr::Item(_) => format!("{}/requestBody", op.pointer),
-        ReferenceOr::Reference { reference } => format!("#/components/requestBodies/{}", escape_token(spec.component_name(reference, "requestBodies", &op.pointer)?)),
+        ReferenceOr::Reference { reference } => format!(
+            "#/components/requestBodies/{}",
+            escape_token(spec.component_name(reference, "requestBodies", &op.pointer)?)
+        ),
     };
     let body = spec.request_body(body, &pointer)?;
     let json = body.content.iter().find(|(media, _)| is_json(media));
@@ -464,10 +633,16 @@ fn request_body(spec: &Spec, op: &SpecOperation<'_>, types: &mut TypeBuilder<'_>
             let ty = if content.schema.is_some() {
                 types.ty(&schema_pointer, &format!("{hint}Request"))
             } else {
-                warnings.push(Warning { pointer: format!("{pointer}/content/{}", escape_token(media)), message: "request body has no schema; it takes any JSON value".into() });
+                warnings.push(Warning {
+                    pointer: format!("{pointer}/content/{}", escape_token(media)),
+                    message: "request body has no schema; it takes any JSON value".into(),
+                });
                 Ty::Any
             };
-            Ok(Some(Body { ty, required: body.required }))
+            Ok(Some(Body {
+                ty,
+                required: body.required,
+            }))
         }
         None => {
             let media: Vec<&String> = body.content.keys().collect();
@@ -485,7 +660,13 @@ fn is_json(media: &str) -> bool {
     media == "application/json" || media.ends_with("+json")
 }
 
-fn response_kind(spec: &Spec, op: &SpecOperation<'_>, types: &mut TypeBuilder<'_>, hint: &str, warnings: &mut Vec<Warning>) -> Result<ResponseKind> {
+fn response_kind(
+    spec: &Spec,
+    op: &SpecOperation<'_>,
+    types: &mut TypeBuilder<'_>,
+    hint: &str,
+    warnings: &mut Vec<Warning>,
+) -> Result<ResponseKind> {
     let mut successes: Vec<(String, String)> = Vec::new();
     for (status, response) in &op.op.responses.responses {
         let code = status.to_string();
@@ -494,22 +675,35 @@ fn response_kind(spec: &Spec, op: &SpecOperation<'_>, types: &mut TypeBuilder<'_
         }
         let pointer = match response {
             ReferenceOr::Item(_) => format!("{}/responses/{}", op.pointer, escape_token(&code)),
-            ReferenceOr::Reference { reference } => format!("#/components/responses/{}", escape_token(spec.component_name(reference, "responses", &op.pointer)?)),
+            ReferenceOr::Reference { reference } => format!(
+                "#/components/responses/{}",
+                escape_token(spec.component_name(reference, "responses", &op.pointer)?)
+            ),
         };
         let resolved = spec.response(response, &pointer)?;
         match resolved.content.iter().find(|(media, _)| is_json(media)) {
-            Some((media, content)) if content.schema.is_some() => successes.push((code, format!("{pointer}/content/{}/schema", escape_token(media)))),
+            Some((media, content)) if content.schema.is_some() => successes.push((
+                code,
+                format!("{pointer}/content/{}/schema", escape_token(media)),
+            )),
             Some(_) => successes.push((code, String::new())),
             None if resolved.content.is_empty() => successes.push((code, String::new())),
-            None => warnings.push(Warning { pointer, message: "non-JSON success response: the body is not decoded".into() }),
+            None => warnings.push(Warning {
+                pointer,
+                message: "non-JSON success response: the body is not decoded".into(),
+            }),
         }
     }
-    let Some((code, pointer)) = successes.first().cloned() else { return Ok(ResponseKind::Empty) };
+    let Some((code, pointer)) = successes.first().cloned() else {
+        return Ok(ResponseKind::Empty);
+    };
     let distinct: BTreeSet<&str> = successes.iter().map(|(_, p)| p.as_str()).collect();
     if distinct.len() > 1 {
         warnings.push(Warning {
             pointer: format!("{}/responses", op.pointer),
-            message: format!("several success responses with different bodies; decoding the {code} one"),
+            message: format!(
+                "several success responses with different bodies; decoding the {code} one"
+            ),
         });
     }
     if pointer.is_empty() {
@@ -522,5 +716,7 @@ fn response_kind(spec: &Spec, op: &SpecOperation<'_>, types: &mut TypeBuilder<'_
             ty => ResponseKind::Result(ty),
         });
     }
-    Ok(ResponseKind::Raw(types.ty(&pointer, &format!("{hint}Response"))))
+    Ok(ResponseKind::Raw(
+        types.ty(&pointer, &format!("{hint}Response")),
+    ))
 }

@@ -211,7 +211,15 @@ pub struct TypeBuilder<'s> {
     warnings: BTreeSet<Warning>,
 }
 
-const DOC_KEYS: &[&str] = &["description", "example", "examples", "title", "externalDocs", "deprecated", "default"];
+const DOC_KEYS: &[&str] = &[
+    "description",
+    "example",
+    "examples",
+    "title",
+    "externalDocs",
+    "deprecated",
+    "default",
+];
 
 impl<'s> TypeBuilder<'s> {
     /// A builder over `raw`, naming the component schemas reachable from `roots` (pointers).
@@ -284,7 +292,11 @@ impl<'s> TypeBuilder<'s> {
                             stack.push(target);
                         }
                     }
-                    stack.extend(map.iter().filter(|(k, _)| !DOC_KEYS.contains(&k.as_str())).map(|(_, v)| v));
+                    stack.extend(
+                        map.iter()
+                            .filter(|(k, _)| !DOC_KEYS.contains(&k.as_str()))
+                            .map(|(_, v)| v),
+                    );
                 }
                 Value::Array(items) => stack.extend(items.iter()),
                 _ => {}
@@ -296,14 +308,19 @@ impl<'s> TypeBuilder<'s> {
     /// Partition refinement: two components share a class when their JSON (docs removed,
     /// `$ref`s replaced by the class of their target) is equal, to a fixed point.
     fn dedup(&mut self, reachable: &BTreeSet<String>, renames: &BTreeMap<String, String>) {
-        let names: Vec<&String> = reachable.iter().filter(|n| self.component_node(n).is_some()).collect();
+        let names: Vec<&String> = reachable
+            .iter()
+            .filter(|n| self.component_node(n).is_some())
+            .collect();
         let mut class: HashMap<&str, usize> = names.iter().map(|n| (n.as_str(), 0)).collect();
         let mut count = 1;
         for _ in 0..64 {
             let mut keys: HashMap<String, usize> = HashMap::new();
             let mut next: HashMap<&str, usize> = HashMap::new();
             for name in &names {
-                let Some(node) = self.component_node(name) else { continue };
+                let Some(node) = self.component_node(name) else {
+                    continue;
+                };
                 let mut key = String::new();
                 canonical_key(node, &class, &mut key);
                 let fresh = keys.len();
@@ -325,15 +342,28 @@ impl<'s> TypeBuilder<'s> {
             let representative = group
                 .iter()
                 .copied()
-                .min_by_key(|n| (!renames.contains_key(*n), n.contains("schemas-"), n.len(), *n))
+                .min_by_key(|n| {
+                    (
+                        !renames.contains_key(*n),
+                        n.contains("schemas-"),
+                        n.len(),
+                        *n,
+                    )
+                })
                 .unwrap_or(group[0]);
             for member in group {
-                self.canonical.insert(member.to_string(), representative.to_string());
+                self.canonical
+                    .insert(member.to_string(), representative.to_string());
             }
         }
     }
 
-    fn name_components(&mut self, reachable: &BTreeSet<String>, strip: &[String], renames: &BTreeMap<String, String>) {
+    fn name_components(
+        &mut self,
+        reachable: &BTreeSet<String>,
+        strip: &[String],
+        renames: &BTreeMap<String, String>,
+    ) {
         let mut representatives: Vec<&str> = reachable
             .iter()
             .filter(|n| self.canonical.get(*n).map(String::as_str) == Some(n.as_str()))
@@ -341,13 +371,21 @@ impl<'s> TypeBuilder<'s> {
             .filter(|n| {
                 let pointer = format!("#/components/schemas/{}", escape_token(n));
                 self.component_node(n).is_some_and(|node| {
-                    !matches!(self.plan(&pointer, node), Plan::Inline | Plan::Alias(_)) && !is_single_key_wrapper(node)
+                    !matches!(self.plan(&pointer, node), Plan::Inline | Plan::Alias(_))
+                        && !is_single_key_wrapper(node)
                 })
             })
             .collect();
         // Renamed first, then plain stems before qualified ones, so the simplest schema gets
         // the simplest name whatever order the spec lists them in.
-        representatives.sort_by_key(|n| (!renames.contains_key(*n), n.contains("schemas-"), n.len(), *n));
+        representatives.sort_by_key(|n| {
+            (
+                !renames.contains_key(*n),
+                n.contains("schemas-"),
+                n.len(),
+                *n,
+            )
+        });
         for name in representatives {
             let stem = names::component_stem(name, strip);
             let mut candidates = Vec::new();
@@ -355,7 +393,10 @@ impl<'s> TypeBuilder<'s> {
                 candidates.push(rename.clone());
             }
             candidates.push(names::type_name(&stem));
-            let stripped = strip.iter().find_map(|p| name.strip_prefix(p.as_str())).unwrap_or(name);
+            let stripped = strip
+                .iter()
+                .find_map(|p| name.strip_prefix(p.as_str()))
+                .unwrap_or(name);
             candidates.push(names::type_name(stripped));
             candidates.push(names::type_name(name));
             let rust = self.names.claim(&candidates);
@@ -384,21 +425,27 @@ impl<'s> TypeBuilder<'s> {
                 return None;
             };
             match node.get("$ref").and_then(Value::as_str) {
-                Some(reference) => match reference.strip_prefix("#/components/schemas/") {
-                    Some(name) if self.component_node(name).is_some() => {
-                        let name = self.canonical.get(name).cloned().unwrap_or_else(|| name.to_string());
-                        current = format!("#/components/schemas/{}", escape_token(&name));
-                        component = Some(name);
+                Some(reference) => {
+                    match reference.strip_prefix("#/components/schemas/") {
+                        Some(name) if self.component_node(name).is_some() => {
+                            let name = self
+                                .canonical
+                                .get(name)
+                                .cloned()
+                                .unwrap_or_else(|| name.to_string());
+                            current = format!("#/components/schemas/{}", escape_token(&name));
+                            component = Some(name);
+                        }
+                        _ if reference.starts_with("#/") && self.node(reference).is_some() => {
+                            current = reference.to_string();
+                            component = None;
+                        }
+                        _ => {
+                            self.warn(&current, format!("$ref `{reference}` does not resolve to a local component schema"));
+                            return None;
+                        }
                     }
-                    _ if reference.starts_with("#/") && self.node(reference).is_some() => {
-                        current = reference.to_string();
-                        component = None;
-                    }
-                    _ => {
-                        self.warn(&current, format!("$ref `{reference}` does not resolve to a local component schema"));
-                        return None;
-                    }
-                },
+                }
                 None => return Some((current, node, component)),
             }
         }
@@ -407,11 +454,15 @@ impl<'s> TypeBuilder<'s> {
     }
 
     fn nullable(&mut self, pointer: &str) -> bool {
-        let direct = self.node(pointer).and_then(|n| n.get("nullable")).and_then(Value::as_bool) == Some(true);
+        let direct = self
+            .node(pointer)
+            .and_then(|n| n.get("nullable"))
+            .and_then(Value::as_bool)
+            == Some(true);
         direct
-            || self
-                .resolve(pointer)
-                .is_some_and(|(_, node, _)| node.get("nullable").and_then(Value::as_bool) == Some(true))
+            || self.resolve(pointer).is_some_and(|(_, node, _)| {
+                node.get("nullable").and_then(Value::as_bool) == Some(true)
+            })
     }
 
     fn doc_of(node: &Value) -> Option<String> {
@@ -425,9 +476,10 @@ impl<'s> TypeBuilder<'s> {
 
     /// The doc of a property: its own description, else that of what it references.
     fn doc_at(&mut self, pointer: &str) -> Option<String> {
-        self.node(pointer)
-            .and_then(Self::doc_of)
-            .or_else(|| self.resolve(pointer).and_then(|(_, node, _)| Self::doc_of(node)))
+        self.node(pointer).and_then(Self::doc_of).or_else(|| {
+            self.resolve(pointer)
+                .and_then(|(_, node, _)| Self::doc_of(node))
+        })
     }
 
     // ----- conversion -----
@@ -442,7 +494,10 @@ impl<'s> TypeBuilder<'s> {
             .and_then(Value::as_array)
             .map(Vec::len)
             .unwrap_or(0);
-        let has_props = node.get("properties").and_then(Value::as_object).is_some_and(|p| !p.is_empty());
+        let has_props = node
+            .get("properties")
+            .and_then(Value::as_object)
+            .is_some_and(|p| !p.is_empty());
         if variants > 1 && !has_props {
             if let Some(simplest) = self.same_primitive_variants(pointer, node) {
                 return Plan::Alias(simplest);
@@ -450,21 +505,33 @@ impl<'s> TypeBuilder<'s> {
             return Plan::Union;
         }
         if variants == 1 && !has_props {
-            let key = if node.get("oneOf").is_some() { "oneOf" } else { "anyOf" };
+            let key = if node.get("oneOf").is_some() {
+                "oneOf"
+            } else {
+                "anyOf"
+            };
             return Plan::Alias(format!("{pointer}/{key}/0"));
         }
         if let Some(parts) = node.get("allOf").and_then(Value::as_array) {
             // Parts that only annotate (`{"description": ...}`) do not shape the value.
-            let shaping: Vec<usize> = (0..parts.len()).filter(|i| !is_annotation(&parts[*i])).collect();
+            let shaping: Vec<usize> = (0..parts.len())
+                .filter(|i| !is_annotation(&parts[*i]))
+                .collect();
             if shaping.len() == 1 && !has_props {
                 return Plan::Alias(format!("{pointer}/allOf/{}", shaping[0]));
             }
             if !parts.is_empty() {
                 let all_primitive = parts.iter().all(|p| {
-                    p.get("type").and_then(Value::as_str).is_some_and(|t| t != "object" && t != "array")
+                    p.get("type")
+                        .and_then(Value::as_str)
+                        .is_some_and(|t| t != "object" && t != "array")
                         && p.get("properties").is_none()
                 });
-                return if all_primitive && !has_props { Plan::Inline } else { Plan::Struct };
+                return if all_primitive && !has_props {
+                    Plan::Inline
+                } else {
+                    Plan::Struct
+                };
             }
         }
         if has_props {
@@ -473,7 +540,8 @@ impl<'s> TypeBuilder<'s> {
         if let Some(values) = node.get("enum").and_then(Value::as_array) {
             let ty = node.get("type").and_then(Value::as_str);
             let strings = values.iter().filter(|v| !v.is_null()).all(Value::is_string);
-            if strings && values.iter().any(Value::is_string) && matches!(ty, None | Some("string")) {
+            if strings && values.iter().any(Value::is_string) && matches!(ty, None | Some("string"))
+            {
                 return Plan::Enum;
             }
         }
@@ -483,7 +551,11 @@ impl<'s> TypeBuilder<'s> {
     /// A union of plain values of one JSON type (`anyOf: [uuid string, string]`) is just that
     /// type: the pointer of its least specific variant.
     fn same_primitive_variants(&self, pointer: &str, node: &Value) -> Option<String> {
-        let key = if node.get("oneOf").is_some() { "oneOf" } else { "anyOf" };
+        let key = if node.get("oneOf").is_some() {
+            "oneOf"
+        } else {
+            "anyOf"
+        };
         let variants = node.get(key)?.as_array()?;
         let mut json_type = None;
         let mut simplest: Option<(bool, String)> = None;
@@ -493,7 +565,9 @@ impl<'s> TypeBuilder<'s> {
                 None => variant,
             };
             let ty = resolved.get("type").and_then(Value::as_str)?;
-            if !matches!(ty, "string" | "integer" | "number" | "boolean") || resolved.get("enum").is_some() {
+            if !matches!(ty, "string" | "integer" | "number" | "boolean")
+                || resolved.get("enum").is_some()
+            {
                 return None;
             }
             if json_type.replace(ty).is_some_and(|previous| previous != ty) {
@@ -512,8 +586,14 @@ impl<'s> TypeBuilder<'s> {
         let ty = self.ty_inner(pointer, hint);
         if let Some(example) = self.node(pointer).and_then(|n| n.get("example")) {
             if !self.space.examples.contains_key(pointer) {
-                let ty = if self.nullable(pointer) { Ty::Nullable(Box::new(ty.clone())) } else { ty.clone() };
-                self.space.examples.insert(pointer.to_string(), (ty, example.clone()));
+                let ty = if self.nullable(pointer) {
+                    Ty::Nullable(Box::new(ty.clone()))
+                } else {
+                    ty.clone()
+                };
+                self.space
+                    .examples
+                    .insert(pointer.to_string(), (ty, example.clone()));
             }
         }
         ty
@@ -525,7 +605,10 @@ impl<'s> TypeBuilder<'s> {
             return Ty::Any;
         };
         if self.depth > 256 {
-            self.warn(pointer, "schema nesting too deep (a cycle of references?); using serde_json::Value");
+            self.warn(
+                pointer,
+                "schema nesting too deep (a cycle of references?); using serde_json::Value",
+            );
             return Ty::Any;
         }
         if let Some(reference) = node.get("$ref").and_then(Value::as_str) {
@@ -548,7 +631,11 @@ impl<'s> TypeBuilder<'s> {
     }
 
     fn component(&mut self, name: &str) -> Ty {
-        let name = self.canonical.get(name).cloned().unwrap_or_else(|| name.to_string());
+        let name = self
+            .canonical
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| name.to_string());
         if let Some(ty) = self.memo.get(&name) {
             return ty.clone();
         }
@@ -558,8 +645,15 @@ impl<'s> TypeBuilder<'s> {
         };
         let ty = self.component_ty(&name, &pointer, node);
         if let Some(example) = node.get("example") {
-            let ty = if node.get("nullable").and_then(Value::as_bool) == Some(true) { Ty::Nullable(Box::new(ty.clone())) } else { ty.clone() };
-            self.space.examples.entry(pointer).or_insert((ty, example.clone()));
+            let ty = if node.get("nullable").and_then(Value::as_bool) == Some(true) {
+                Ty::Nullable(Box::new(ty.clone()))
+            } else {
+                ty.clone()
+            };
+            self.space
+                .examples
+                .entry(pointer)
+                .or_insert((ty, example.clone()));
         }
         ty
     }
@@ -641,7 +735,10 @@ impl<'s> TypeBuilder<'s> {
     fn primitive(&mut self, pointer: &str, node: &'s Value, hint: &str) -> Ty {
         if let Some(parts) = node.get("allOf").and_then(Value::as_array) {
             // allOf of primitives: the last shaping part is the most specific.
-            let last = (0..parts.len()).rev().find(|i| !is_annotation(&parts[*i])).unwrap_or(0);
+            let last = (0..parts.len())
+                .rev()
+                .find(|i| !is_annotation(&parts[*i]))
+                .unwrap_or(0);
             return self.ty(&format!("{pointer}/allOf/{last}"), hint);
         }
         let format = node.get("format").and_then(Value::as_str);
@@ -667,14 +764,22 @@ impl<'s> TypeBuilder<'s> {
                     return Ty::Vec(Box::new(Ty::Any));
                 }
                 let item = self.ty(&item_pointer, &format!("{hint}Item"));
-                let item = if self.nullable(&item_pointer) { Ty::Nullable(Box::new(item)) } else { item };
+                let item = if self.nullable(&item_pointer) {
+                    Ty::Nullable(Box::new(item))
+                } else {
+                    item
+                };
                 Ty::Vec(Box::new(item))
             }
             Some("object") | None => match node.get("additionalProperties") {
                 Some(Value::Object(_)) => {
                     let value_pointer = format!("{pointer}/additionalProperties");
                     let value = self.ty(&value_pointer, &format!("{hint}Value"));
-                    let value = if self.nullable(&value_pointer) { Ty::Nullable(Box::new(value)) } else { value };
+                    let value = if self.nullable(&value_pointer) {
+                        Ty::Nullable(Box::new(value))
+                    } else {
+                        value
+                    };
                     Ty::Map(Box::new(value))
                 }
                 _ if ty == Some("object") => Ty::Map(Box::new(Ty::Any)),
@@ -684,13 +789,19 @@ impl<'s> TypeBuilder<'s> {
                 }
                 _ => {
                     if node.get("enum").is_some() {
-                        self.warn(pointer, "enum values of mixed types; using serde_json::Value");
+                        self.warn(
+                            pointer,
+                            "enum values of mixed types; using serde_json::Value",
+                        );
                     }
                     Ty::Any
                 }
             },
             Some(other) => {
-                self.warn(pointer, format!("unknown type `{other}`; using serde_json::Value"));
+                self.warn(
+                    pointer,
+                    format!("unknown type `{other}`; using serde_json::Value"),
+                );
                 Ty::Any
             }
         }
@@ -720,7 +831,10 @@ impl<'s> TypeBuilder<'s> {
             .map(|value| {
                 let base = names::type_name(value);
                 let ident = local.claim(&[base.clone(), format!("{base}Value")]);
-                EnumValue { ident, value: value.to_string() }
+                EnumValue {
+                    ident,
+                    value: value.to_string(),
+                }
             })
             .collect();
         EnumDef { values }
@@ -737,7 +851,10 @@ impl<'s> TypeBuilder<'s> {
             return shape.clone();
         }
         if !self.shaping.insert(resolved.clone()) {
-            self.warn(&resolved, "allOf includes itself; the repeated part is ignored");
+            self.warn(
+                &resolved,
+                "allOf includes itself; the repeated part is ignored",
+            );
             return Rc::default();
         }
         let mut shape = ObjShape::default();
@@ -753,17 +870,29 @@ impl<'s> TypeBuilder<'s> {
                 shape.union_parts.push(format!("{resolved}/{key}"));
             }
         }
-        if node.get("allOf").is_none() && (node.get("oneOf").is_some() || node.get("anyOf").is_some()) && node.get("properties").is_none() {
+        if node.get("allOf").is_none()
+            && (node.get("oneOf").is_some() || node.get("anyOf").is_some())
+            && node.get("properties").is_none()
+        {
             shape.union_parts.push(resolved.clone());
         }
         if let Some(props) = node.get("properties").and_then(Value::as_object) {
             for key in props.keys() {
                 let prop_pointer = format!("{resolved}/properties/{}", escape_token(key));
-                shape.props.entry(key.clone()).or_default().push(prop_pointer);
+                shape
+                    .props
+                    .entry(key.clone())
+                    .or_default()
+                    .push(prop_pointer);
             }
         }
         if let Some(required) = node.get("required").and_then(Value::as_array) {
-            shape.required.extend(required.iter().filter_map(Value::as_str).map(str::to_string));
+            shape.required.extend(
+                required
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string),
+            );
         }
         if let Some(Value::Object(_)) = node.get("additionalProperties") {
             shape.additional = Some(format!("{resolved}/additionalProperties"));
@@ -782,7 +911,10 @@ impl<'s> TypeBuilder<'s> {
         let mut local = NameTable::default();
         let mut fields = Vec::with_capacity(shape.props.len());
         for (json_name, sources) in &shape.props {
-            let ident = local.claim(&[names::field_name(json_name), format!("{}_field", names::field_name(json_name))]);
+            let ident = local.claim(&[
+                names::field_name(json_name),
+                format!("{}_field", names::field_name(json_name)),
+            ]);
             let fallback = format!("{name}{}", names::type_name(json_name));
             let hint = match sources.last() {
                 Some(source) if sources.len() == 1 => self.hint_for(source, &fallback),
@@ -803,12 +935,19 @@ impl<'s> TypeBuilder<'s> {
             });
         }
         if local.is_taken("additional_properties") {
-            self.warn(pointer, "a property named `additional_properties` shadows the unknown-fields map");
+            self.warn(
+                pointer,
+                "a property named `additional_properties` shadows the unknown-fields map",
+            );
         }
         let additional = match &shape.additional {
             Some(pointer) if !self.is_placeholder(pointer) => {
                 let value = self.ty(pointer, &format!("{name}Value"));
-                if self.nullable(pointer) { Ty::Nullable(Box::new(value)) } else { value }
+                if self.nullable(pointer) {
+                    Ty::Nullable(Box::new(value))
+                } else {
+                    value
+                }
             }
             _ => Ty::Any,
         };
@@ -819,7 +958,11 @@ impl<'s> TypeBuilder<'s> {
     /// schemas; several object schemas merge into one struct; otherwise the last wins.
     fn property_ty(&mut self, sources: &[String], hint: &str) -> (Ty, String) {
         let specific: Vec<&String> = sources.iter().filter(|p| !self.is_placeholder(p)).collect();
-        let chosen: Vec<&String> = if specific.is_empty() { sources.iter().collect() } else { specific };
+        let chosen: Vec<&String> = if specific.is_empty() {
+            sources.iter().collect()
+        } else {
+            specific
+        };
         let last = chosen.last().map(|p| p.to_string()).unwrap_or_default();
         if chosen.len() <= 1 {
             return (self.ty(&last, hint), last);
@@ -834,7 +977,8 @@ impl<'s> TypeBuilder<'s> {
             return (self.ty(&last, hint), last);
         }
         let all_objects = chosen.iter().all(|p| {
-            self.resolve(p).is_some_and(|(_, node, _)| matches!(self.plan("", node), Plan::Struct))
+            self.resolve(p)
+                .is_some_and(|(_, node, _)| matches!(self.plan("", node), Plan::Struct))
         });
         if all_objects {
             let mut merged = ObjShape::default();
@@ -861,7 +1005,10 @@ impl<'s> TypeBuilder<'s> {
         let mut local = NameTable::default();
         let mut fields = Vec::new();
         for (json_name, sources) in &shape.props {
-            let ident = local.claim(&[names::field_name(json_name), format!("{}_field", names::field_name(json_name))]);
+            let ident = local.claim(&[
+                names::field_name(json_name),
+                format!("{}_field", names::field_name(json_name)),
+            ]);
             let hint = format!("{name}{}", names::type_name(json_name));
             let (ty, source) = self.property_ty(sources, &hint);
             let nullable = self.nullable(&source);
@@ -877,7 +1024,10 @@ impl<'s> TypeBuilder<'s> {
                 pointer: source,
             });
         }
-        StructDef { fields, additional: Ty::Any }
+        StructDef {
+            fields,
+            additional: Ty::Any,
+        }
     }
 
     /// A schema that says nothing specific: `{}`, a bare `type: object`, an array of
@@ -886,7 +1036,9 @@ impl<'s> TypeBuilder<'s> {
         let Some((resolved, node, _)) = self.resolve(pointer) else {
             return true;
         };
-        let Some(map) = node.as_object() else { return true };
+        let Some(map) = node.as_object() else {
+            return true;
+        };
         if map.contains_key("properties") || map.contains_key("allOf") || map.contains_key("enum") {
             return false;
         }
@@ -896,15 +1048,22 @@ impl<'s> TypeBuilder<'s> {
                     let p = format!("{resolved}/{key}/{i}");
                     self.is_placeholder(&p)
                         || self.node(&p).is_some_and(|n| {
-                            n.get("type").and_then(Value::as_str).is_some_and(|t| t != "array" && t != "object")
+                            n.get("type")
+                                .and_then(Value::as_str)
+                                .is_some_and(|t| t != "array" && t != "object")
                                 && n.get("enum").is_none()
                         })
                 });
             }
         }
         match map.get("type").and_then(Value::as_str) {
-            None => !map.contains_key("items") && !matches!(map.get("additionalProperties"), Some(Value::Object(_))),
-            Some("object") => !matches!(map.get("additionalProperties"), Some(Value::Object(o)) if !o.is_empty()),
+            None => {
+                !map.contains_key("items")
+                    && !matches!(map.get("additionalProperties"), Some(Value::Object(_)))
+            }
+            Some("object") => {
+                !matches!(map.get("additionalProperties"), Some(Value::Object(o)) if !o.is_empty())
+            }
             Some("array") => match map.get("items") {
                 None => true,
                 Some(_) => self.is_placeholder(&format!("{resolved}/items")),
@@ -916,9 +1075,18 @@ impl<'s> TypeBuilder<'s> {
     // ----- unions -----
 
     fn union(&mut self, pointer: &str, node: &'s Value, name: &str) -> UnionDef {
-        let key = if node.get("oneOf").is_some() { "oneOf" } else { "anyOf" };
-        let count = node.get(key).and_then(Value::as_array).map(Vec::len).unwrap_or(0);
-        let variant_pointers: Vec<String> = (0..count).map(|i| format!("{pointer}/{key}/{i}")).collect();
+        let key = if node.get("oneOf").is_some() {
+            "oneOf"
+        } else {
+            "anyOf"
+        };
+        let count = node
+            .get(key)
+            .and_then(Value::as_array)
+            .map(Vec::len)
+            .unwrap_or(0);
+        let variant_pointers: Vec<String> =
+            (0..count).map(|i| format!("{pointer}/{key}/{i}")).collect();
         if let Some(def) = self.discriminated(pointer, node, name, &variant_pointers) {
             return def;
         }
@@ -949,25 +1117,46 @@ impl<'s> TypeBuilder<'s> {
                 self.component_names
                     .get(&component)
                     .cloned()
-                    .unwrap_or_else(|| names::type_name(&names::component_stem(&component, &self.strip))),
+                    .unwrap_or_else(|| {
+                        names::type_name(&names::component_stem(&component, &self.strip))
+                    }),
             );
         }
-        node.get("title").and_then(Value::as_str).map(names::type_name)
+        node.get("title")
+            .and_then(Value::as_str)
+            .map(names::type_name)
     }
 
-    fn discriminated(&mut self, pointer: &str, node: &Value, name: &str, variants: &[String]) -> Option<UnionDef> {
+    fn discriminated(
+        &mut self,
+        pointer: &str,
+        node: &Value,
+        name: &str,
+        variants: &[String],
+    ) -> Option<UnionDef> {
         let disc = node.get("discriminator")?;
-        let property = disc.get("propertyName").and_then(Value::as_str)?.to_string();
+        let property = disc
+            .get("propertyName")
+            .and_then(Value::as_str)?
+            .to_string();
         let mapping: Vec<(String, String)> = disc
             .get("mapping")
             .and_then(Value::as_object)
-            .map(|m| m.iter().filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string()))).collect())
+            .map(|m| {
+                m.iter()
+                    .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+                    .collect()
+            })
             .unwrap_or_default();
         let mut out = Vec::new();
         let mut local = NameTable::default();
         local.reserve("Unknown");
         for variant_pointer in variants {
-            let reference = self.node(variant_pointer).and_then(|n| n.get("$ref")).and_then(Value::as_str).map(str::to_string);
+            let reference = self
+                .node(variant_pointer)
+                .and_then(|n| n.get("$ref"))
+                .and_then(Value::as_str)
+                .map(str::to_string);
             let mut tags: Vec<String> = mapping
                 .iter()
                 .filter(|(_, target)| Some(target) == reference.as_ref())
@@ -975,20 +1164,41 @@ impl<'s> TypeBuilder<'s> {
                 .collect();
             if tags.is_empty() {
                 if let Some(reference) = &reference {
-                    tags.push(reference.rsplit('/').next().unwrap_or(reference).to_string());
+                    tags.push(
+                        reference
+                            .rsplit('/')
+                            .next()
+                            .unwrap_or(reference)
+                            .to_string(),
+                    );
                 } else {
-                    self.warn(variant_pointer, "discriminated variant without $ref or mapping; falling back to untagged");
+                    self.warn(
+                        variant_pointer,
+                        "discriminated variant without $ref or mapping; falling back to untagged",
+                    );
                     return None;
                 }
             }
-            let ident = local.claim(&[names::type_name(&tags[0]), format!("{}Variant", names::type_name(&tags[0]))]);
+            let ident = local.claim(&[
+                names::type_name(&tags[0]),
+                format!("{}Variant", names::type_name(&tags[0])),
+            ]);
             let ty = self.ty(variant_pointer, &format!("{name}{ident}"));
             let doc = self.doc_at(variant_pointer);
-            out.push(Variant { ident, ty, tags, doc, boxed: false });
+            out.push(Variant {
+                ident,
+                ty,
+                tags,
+                doc,
+                boxed: false,
+            });
         }
         let _ = pointer;
         Some(UnionDef {
-            tagging: Tagging::Internal { property, default_variant: None },
+            tagging: Tagging::Internal {
+                property,
+                default_variant: None,
+            },
             variants: out,
         })
     }
@@ -997,18 +1207,30 @@ impl<'s> TypeBuilder<'s> {
         if variants.len() < 2 {
             return None;
         }
-        let shapes: Vec<Rc<ObjShape>> = variants.iter().map(|p| self.object_variant(p)).collect::<Option<_>>()?;
+        let shapes: Vec<Rc<ObjShape>> = variants
+            .iter()
+            .map(|p| self.object_variant(p))
+            .collect::<Option<_>>()?;
         'property: for property in shapes[0].props.keys() {
             let mut all_values: BTreeSet<String> = BTreeSet::new();
             let mut per_variant = Vec::new();
             for shape in &shapes {
                 let sources = shape.props.get(property)?;
-                let Some(source) = sources.last() else { continue 'property };
-                let Some((_, node, _)) = self.resolve(source) else { continue 'property };
+                let Some(source) = sources.last() else {
+                    continue 'property;
+                };
+                let Some((_, node, _)) = self.resolve(source) else {
+                    continue 'property;
+                };
                 let values: Vec<String> = node
                     .get("enum")
                     .and_then(Value::as_array)
-                    .map(|v| v.iter().filter_map(Value::as_str).map(str::to_string).collect())
+                    .map(|v| {
+                        v.iter()
+                            .filter_map(Value::as_str)
+                            .map(str::to_string)
+                            .collect()
+                    })
                     .unwrap_or_default();
                 if values.is_empty() || values.iter().any(|v| !all_values.insert(v.clone())) {
                     continue 'property;
@@ -1019,17 +1241,31 @@ impl<'s> TypeBuilder<'s> {
             let mut local = NameTable::default();
             local.reserve("Unknown");
             let mut default_variant = None;
-            for (index, (variant_pointer, (tags, required))) in variants.iter().zip(per_variant).enumerate() {
+            for (index, (variant_pointer, (tags, required))) in
+                variants.iter().zip(per_variant).enumerate()
+            {
                 if !required && default_variant.is_none() {
                     default_variant = Some(index);
                 }
-                let ident = local.claim(&[names::type_name(&tags[0]), format!("{}Variant", names::type_name(&tags[0]))]);
+                let ident = local.claim(&[
+                    names::type_name(&tags[0]),
+                    format!("{}Variant", names::type_name(&tags[0])),
+                ]);
                 let ty = self.ty(variant_pointer, &format!("{name}{ident}"));
                 let doc = self.doc_at(variant_pointer);
-                out.push(Variant { ident, ty, tags, doc, boxed: false });
+                out.push(Variant {
+                    ident,
+                    ty,
+                    tags,
+                    doc,
+                    boxed: false,
+                });
             }
             return Some(UnionDef {
-                tagging: Tagging::Internal { property: property.clone(), default_variant },
+                tagging: Tagging::Internal {
+                    property: property.clone(),
+                    default_variant,
+                },
                 variants: out,
             });
         }
@@ -1037,11 +1273,15 @@ impl<'s> TypeBuilder<'s> {
     }
 
     fn externally_tagged(&mut self, name: &str, variants: &[String]) -> Option<UnionDef> {
-        let shapes: Vec<Rc<ObjShape>> = variants.iter().map(|p| self.object_variant(p)).collect::<Option<_>>()?;
+        let shapes: Vec<Rc<ObjShape>> = variants
+            .iter()
+            .map(|p| self.object_variant(p))
+            .collect::<Option<_>>()?;
         let mut keys = BTreeSet::new();
         for shape in &shapes {
             let (key, _) = shape.props.first()?;
-            if shape.props.len() != 1 || !shape.required.contains(key) || !keys.insert(key.clone()) {
+            if shape.props.len() != 1 || !shape.required.contains(key) || !keys.insert(key.clone())
+            {
                 return None;
             }
         }
@@ -1049,14 +1289,30 @@ impl<'s> TypeBuilder<'s> {
         local.reserve("Unknown");
         let mut out = Vec::new();
         for (variant_pointer, shape) in variants.iter().zip(&shapes) {
-            let Some((key, sources)) = shape.props.first() else { continue };
-            let ident = local.claim(&[names::type_name(key), format!("{}Variant", names::type_name(key))]);
-            let base = self.variant_base_name(variant_pointer).unwrap_or_else(|| format!("{name}{ident}"));
+            let Some((key, sources)) = shape.props.first() else {
+                continue;
+            };
+            let ident = local.claim(&[
+                names::type_name(key),
+                format!("{}Variant", names::type_name(key)),
+            ]);
+            let base = self
+                .variant_base_name(variant_pointer)
+                .unwrap_or_else(|| format!("{name}{ident}"));
             let (ty, _) = self.property_ty(sources, &base);
             let doc = self.doc_at(variant_pointer);
-            out.push(Variant { ident, ty, tags: vec![key.clone()], doc, boxed: false });
+            out.push(Variant {
+                ident,
+                ty,
+                tags: vec![key.clone()],
+                doc,
+                boxed: false,
+            });
         }
-        Some(UnionDef { tagging: Tagging::External, variants: out })
+        Some(UnionDef {
+            tagging: Tagging::External,
+            variants: out,
+        })
     }
 
     fn untagged(&mut self, name: &str, variants: &[String]) -> UnionDef {
@@ -1064,26 +1320,51 @@ impl<'s> TypeBuilder<'s> {
         let mut out: Vec<(u8, usize, usize, Variant)> = Vec::new();
         let mut bases = Vec::new();
         for variant_pointer in variants {
-            let Some((_, node, _)) = self.resolve(variant_pointer) else { continue };
+            let Some((_, node, _)) = self.resolve(variant_pointer) else {
+                continue;
+            };
             let (_, kind) = json_kind(self.value_node(node));
-            let base = self.variant_base_name(variant_pointer).unwrap_or_else(|| kind.to_string());
-            let short = base.strip_prefix(name).filter(|s| !s.is_empty()).unwrap_or(&base).to_string();
+            let base = self
+                .variant_base_name(variant_pointer)
+                .unwrap_or_else(|| kind.to_string());
+            let short = base
+                .strip_prefix(name)
+                .filter(|s| !s.is_empty())
+                .unwrap_or(&base)
+                .to_string();
             bases.push((variant_pointer, short));
         }
         // "SelfHostedApplication", "SaaSApplication", ... -> "SelfHosted", "SaaS", ...
         let suffix = common_word_suffix(bases.iter().map(|(_, b)| b.as_str()));
         for (variant_pointer, short) in bases {
-            let Some((_, node, _)) = self.resolve(variant_pointer) else { continue };
+            let Some((_, node, _)) = self.resolve(variant_pointer) else {
+                continue;
+            };
             let (rank, kind) = json_kind(self.value_node(node));
             let (required, props) = match self.object_variant(variant_pointer) {
                 Some(shape) => (shape.required.len(), shape.props.len()),
                 None => (0, 0),
             };
-            let short = short.strip_suffix(suffix.as_str()).filter(|s| !s.is_empty() && bases_len_ok(s)).unwrap_or(&short).to_string();
+            let short = short
+                .strip_suffix(suffix.as_str())
+                .filter(|s| !s.is_empty() && bases_len_ok(s))
+                .unwrap_or(&short)
+                .to_string();
             let ident = local.claim(&[short.clone(), format!("{short}{kind}")]);
             let ty = self.ty(variant_pointer, &format!("{name}{ident}"));
             let doc = self.doc_at(variant_pointer);
-            out.push((rank, usize::MAX - required, usize::MAX - props, Variant { ident, ty, tags: Vec::new(), doc, boxed: false }));
+            out.push((
+                rank,
+                usize::MAX - required,
+                usize::MAX - props,
+                Variant {
+                    ident,
+                    ty,
+                    tags: Vec::new(),
+                    doc,
+                    boxed: false,
+                },
+            ));
         }
         // Most specific first: serde tries untagged variants in order.
         out.sort_by_key(|(rank, required, props, _)| (*rank, *required, *props));
@@ -1099,8 +1380,12 @@ impl<'s> TypeBuilder<'s> {
         let Some(rest) = pointer.strip_prefix("#/components/schemas/") else {
             return fallback.to_string();
         };
-        let mut tokens = rest.split('/').map(|t| t.replace("~1", "/").replace("~0", "~"));
-        let Some(component) = tokens.next() else { return fallback.to_string() };
+        let mut tokens = rest
+            .split('/')
+            .map(|t| t.replace("~1", "/").replace("~0", "~"));
+        let Some(component) = tokens.next() else {
+            return fallback.to_string();
+        };
         let component = self.canonical.get(&component).cloned().unwrap_or(component);
         let mut name = self
             .component_names
@@ -1109,11 +1394,18 @@ impl<'s> TypeBuilder<'s> {
             .unwrap_or_else(|| names::type_name(&names::component_stem(&component, &self.strip)));
         let tokens: Vec<String> = tokens.collect();
         // The `result` of an envelope is an operation's response: the caller's context names it.
-        if tokens.first().map(String::as_str) == Some("properties") && tokens.get(1).map(String::as_str) == Some("result") {
+        if tokens.first().map(String::as_str) == Some("properties")
+            && tokens.get(1).map(String::as_str) == Some("result")
+        {
             return fallback.to_string();
         }
         // The value under a single-key wrapper (`{"email": {...}}`) takes the wrapper's name.
-        if tokens.len() == 2 && tokens[0] == "properties" && self.component_node(&component).is_some_and(is_single_key_wrapper) {
+        if tokens.len() == 2
+            && tokens[0] == "properties"
+            && self
+                .component_node(&component)
+                .is_some_and(is_single_key_wrapper)
+        {
             return name;
         }
         let mut i = 0;
@@ -1145,7 +1437,9 @@ impl<'s> TypeBuilder<'s> {
                 }
                 continue;
             }
-            let Some(parts) = node.get("allOf").and_then(Value::as_array) else { return node };
+            let Some(parts) = node.get("allOf").and_then(Value::as_array) else {
+                return node;
+            };
             if node.get("properties").is_some() {
                 return node;
             }
@@ -1239,7 +1533,12 @@ fn merge_shape(into: &mut ObjShape, part: &ObjShape) {
 }
 
 fn infer_type_from_enum(node: &Value) -> Option<&'static str> {
-    let values: Vec<&Value> = node.get("enum")?.as_array()?.iter().filter(|v| !v.is_null()).collect();
+    let values: Vec<&Value> = node
+        .get("enum")?
+        .as_array()?
+        .iter()
+        .filter(|v| !v.is_null())
+        .collect();
     if values.is_empty() {
         return None;
     }
@@ -1258,7 +1557,10 @@ fn infer_type_from_enum(node: &Value) -> Option<&'static str> {
 
 /// Decoding rank for untagged variants and a word for naming them.
 fn json_kind(node: &Value) -> (u8, &'static str) {
-    let ty = node.get("type").and_then(Value::as_str).or_else(|| infer_type_from_enum(node));
+    let ty = node
+        .get("type")
+        .and_then(Value::as_str)
+        .or_else(|| infer_type_from_enum(node));
     match ty {
         Some("boolean") => (0, "Bool"),
         Some("integer") => (1, "Integer"),
@@ -1278,14 +1580,19 @@ fn canonical_key(value: &Value, class: &HashMap<&str, usize>, out: &mut String) 
     match value {
         Value::Object(map) => {
             if let Some(Value::String(reference)) = map.get("$ref") {
-                let target = reference.strip_prefix("#/components/schemas/").unwrap_or(reference);
+                let target = reference
+                    .strip_prefix("#/components/schemas/")
+                    .unwrap_or(reference);
                 match class.get(target) {
                     Some(c) => out.push_str(&format!("@{c}")),
                     None => out.push_str(&format!("@{reference}")),
                 }
                 return;
             }
-            let mut keys: Vec<&String> = map.keys().filter(|k| !DOC_KEYS.contains(&k.as_str())).collect();
+            let mut keys: Vec<&String> = map
+                .keys()
+                .filter(|k| !DOC_KEYS.contains(&k.as_str()))
+                .collect();
             keys.sort();
             out.push('{');
             for key in keys {
@@ -1323,7 +1630,9 @@ impl TypeBuilder<'_> {
     pub fn envelope(&mut self, pointer: &str) -> Option<EnvelopeParts> {
         let shape = self.shape(pointer);
         let result = shape.props.get("result")?;
-        let marker = ["success", "errors", "messages"].iter().any(|k| shape.props.contains_key(*k));
+        let marker = ["success", "errors", "messages"]
+            .iter()
+            .any(|k| shape.props.contains_key(*k));
         marker.then(|| EnvelopeParts {
             result: result.clone(),
             result_info: shape.props.contains_key("result_info"),
@@ -1353,7 +1662,9 @@ fn is_single_key_wrapper(node: &Value) -> bool {
         (Some(props), Some(required)) => {
             props.len() == 1
                 && node.get("allOf").is_none()
-                && props.keys().all(|k| required.iter().any(|r| r.as_str() == Some(k)))
+                && props
+                    .keys()
+                    .all(|k| required.iter().any(|r| r.as_str() == Some(k)))
         }
         _ => false,
     }
@@ -1383,7 +1694,10 @@ fn common_word_suffix<'a>(names: impl Iterator<Item = &'a str>) -> String {
         let mut candidate = vec![word.clone()];
         candidate.extend(suffix.iter().cloned());
         let joined = candidate.concat();
-        if names.iter().all(|n| n.ends_with(&joined) && n.len() > joined.len()) {
+        if names
+            .iter()
+            .all(|n| n.ends_with(&joined) && n.len() > joined.len())
+        {
             suffix = candidate;
         } else {
             break;
@@ -1398,5 +1712,8 @@ fn bases_len_ok(s: &str) -> bool {
 
 /// A schema that only annotates (`{"description": "..."}`): it constrains nothing.
 fn is_annotation(node: &Value) -> bool {
-    node.as_object().is_some_and(|map| map.keys().all(|k| DOC_KEYS.contains(&k.as_str()) || k == "nullable" || k.starts_with("x-")))
+    node.as_object().is_some_and(|map| {
+        map.keys()
+            .all(|k| DOC_KEYS.contains(&k.as_str()) || k == "nullable" || k.starts_with("x-"))
+    })
 }

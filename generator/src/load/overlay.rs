@@ -37,13 +37,20 @@ pub fn apply_file(doc: &mut Value, path: &Path) -> Result<()> {
 pub fn apply_str(doc: &mut Value, text: &str, file: &str) -> Result<()> {
     let de = &mut serde_json::Deserializer::from_str(text);
     let overlay: OverlayDoc = serde_path_to_error::deserialize(de).map_err(|e| {
-        Error::spec(file, pointer_of(&e.path().to_string()), e.inner().to_string())
+        Error::spec(
+            file,
+            pointer_of(&e.path().to_string()),
+            e.inner().to_string(),
+        )
     })?;
     if !overlay.overlay.starts_with("1.") {
         return Err(Error::spec(
             file,
             "#/overlay",
-            format!("overlay version {} is not supported (1.x is)", overlay.overlay),
+            format!(
+                "overlay version {} is not supported (1.x is)",
+                overlay.overlay
+            ),
         ));
     }
     for (index, action) in overlay.actions.iter().enumerate() {
@@ -152,7 +159,10 @@ mod tests {
             {"target": "$.paths['/a'].get", "description": "d", "update": {"security": [{"t": []}], "x": 2}}
         ]});
         apply_str(&mut doc, &overlay.to_string(), "o.json").unwrap();
-        assert_eq!(doc["paths"]["/a"]["get"], json!({"security": [{"k": []}, {"t": []}], "x": 2}));
+        assert_eq!(
+            doc["paths"]["/a"]["get"],
+            json!({"security": [{"k": []}, {"t": []}], "x": 2})
+        );
     }
 
     #[test]

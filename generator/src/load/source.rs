@@ -106,7 +106,8 @@ fn download(url: &str) -> std::result::Result<SpecSource, String> {
         .call()
         .map_err(|e| e.to_string())?;
     let mut bytes = Vec::new();
-    std::io::Read::read_to_end(&mut response.into_reader(), &mut bytes).map_err(|e| e.to_string())?;
+    std::io::Read::read_to_end(&mut response.into_reader(), &mut bytes)
+        .map_err(|e| e.to_string())?;
     Ok(SpecSource {
         name: url.to_string(),
         bytes,

@@ -44,7 +44,11 @@ impl Spec {
         check_version(file, &raw)?;
         let api: OpenAPI = serde_path_to_error::deserialize(&raw).map_err(|e| {
             let pointer = serde_path_pointer(&e.path().to_string());
-            Error::spec(file, pointer, format!("not a valid OpenAPI 3.0 document: {}", e.inner()))
+            Error::spec(
+                file,
+                pointer,
+                format!("not a valid OpenAPI 3.0 document: {}", e.inner()),
+            )
         })?;
         Ok(Spec {
             file: file.to_string(),
@@ -96,11 +100,20 @@ impl Spec {
                 }
             }
         }
-        Err(Error::spec(&self.file, pointer, "$ref chain does not end (a cycle of references with no type in it)"))
+        Err(Error::spec(
+            &self.file,
+            pointer,
+            "$ref chain does not end (a cycle of references with no type in it)",
+        ))
     }
 
     /// The component name of a local `#/components/<kind>/NAME` reference.
-    pub fn component_name<'a>(&self, reference: &'a str, kind: &str, pointer: &str) -> Result<&'a str> {
+    pub fn component_name<'a>(
+        &self,
+        reference: &'a str,
+        kind: &str,
+        pointer: &str,
+    ) -> Result<&'a str> {
         let prefix = format!("#/components/{kind}/");
         match reference.strip_prefix(&prefix) {
             Some(name) if !name.contains('/') => Ok(name),
@@ -118,45 +131,81 @@ impl Spec {
     }
 
     /// Resolve a parameter reference.
-    pub fn parameter<'a>(&'a self, p: &'a ReferenceOr<Parameter>, pointer: &str) -> Result<&'a Parameter> {
+    pub fn parameter<'a>(
+        &'a self,
+        p: &'a ReferenceOr<Parameter>,
+        pointer: &str,
+    ) -> Result<&'a Parameter> {
         match p {
             ReferenceOr::Item(p) => Ok(p),
             ReferenceOr::Reference { reference } => {
                 let name = self.component_name(reference, "parameters", pointer)?;
-                let target = self.api.components.as_ref().and_then(|c| c.parameters.get(name));
+                let target = self
+                    .api
+                    .components
+                    .as_ref()
+                    .and_then(|c| c.parameters.get(name));
                 match target {
                     Some(ReferenceOr::Item(p)) => Ok(p),
-                    _ => Err(Error::spec(&self.file, pointer, format!("$ref `{reference}` points to nothing"))),
+                    _ => Err(Error::spec(
+                        &self.file,
+                        pointer,
+                        format!("$ref `{reference}` points to nothing"),
+                    )),
                 }
             }
         }
     }
 
     /// Resolve a request body reference.
-    pub fn request_body<'a>(&'a self, b: &'a ReferenceOr<RequestBody>, pointer: &str) -> Result<&'a RequestBody> {
+    pub fn request_body<'a>(
+        &'a self,
+        b: &'a ReferenceOr<RequestBody>,
+        pointer: &str,
+    ) -> Result<&'a RequestBody> {
         match b {
             ReferenceOr::Item(b) => Ok(b),
             ReferenceOr::Reference { reference } => {
                 let name = self.component_name(reference, "requestBodies", pointer)?;
-                let target = self.api.components.as_ref().and_then(|c| c.request_bodies.get(name));
+                let target = self
+                    .api
+                    .components
+                    .as_ref()
+                    .and_then(|c| c.request_bodies.get(name));
                 match target {
                     Some(ReferenceOr::Item(b)) => Ok(b),
-                    _ => Err(Error::spec(&self.file, pointer, format!("$ref `{reference}` points to nothing"))),
+                    _ => Err(Error::spec(
+                        &self.file,
+                        pointer,
+                        format!("$ref `{reference}` points to nothing"),
+                    )),
                 }
             }
         }
     }
 
     /// Resolve a response reference.
-    pub fn response<'a>(&'a self, r: &'a ReferenceOr<Response>, pointer: &str) -> Result<&'a Response> {
+    pub fn response<'a>(
+        &'a self,
+        r: &'a ReferenceOr<Response>,
+        pointer: &str,
+    ) -> Result<&'a Response> {
         match r {
             ReferenceOr::Item(r) => Ok(r),
             ReferenceOr::Reference { reference } => {
                 let name = self.component_name(reference, "responses", pointer)?;
-                let target = self.api.components.as_ref().and_then(|c| c.responses.get(name));
+                let target = self
+                    .api
+                    .components
+                    .as_ref()
+                    .and_then(|c| c.responses.get(name));
                 match target {
                     Some(ReferenceOr::Item(r)) => Ok(r),
-                    _ => Err(Error::spec(&self.file, pointer, format!("$ref `{reference}` points to nothing"))),
+                    _ => Err(Error::spec(
+                        &self.file,
+                        pointer,
+                        format!("$ref `{reference}` points to nothing"),
+                    )),
                 }
             }
         }
@@ -181,7 +230,11 @@ impl Spec {
             }
             let pointer = format!("#/paths/{}", escape_token(path));
             let ReferenceOr::Item(item) = item else {
-                return Err(Error::spec(&self.file, pointer, "path item references are not supported"));
+                return Err(Error::spec(
+                    &self.file,
+                    pointer,
+                    "path item references are not supported",
+                ));
             };
             let methods = [
                 ("get", &item.get),
@@ -211,7 +264,11 @@ impl Spec {
 
 fn check_version(file: &str, raw: &Value) -> Result<()> {
     let Some(object) = raw.as_object() else {
-        return Err(Error::spec(file, "#", "the document is not a JSON object, so not an OpenAPI spec"));
+        return Err(Error::spec(
+            file,
+            "#",
+            "the document is not a JSON object, so not an OpenAPI spec",
+        ));
     };
     if object.contains_key("swagger") {
         return Err(Error::spec(
@@ -227,8 +284,16 @@ fn check_version(file: &str, raw: &Value) -> Result<()> {
             "#/openapi",
             format!("OpenAPI {v} is not supported yet; this generator reads OpenAPI 3.0.x"),
         )),
-        Some(v) => Err(Error::spec(file, "#/openapi", format!("OpenAPI {v} is not supported; this generator reads OpenAPI 3.0.x"))),
-        None => Err(Error::spec(file, "#", "no `openapi` version field: this is not an OpenAPI 3.0 document")),
+        Some(v) => Err(Error::spec(
+            file,
+            "#/openapi",
+            format!("OpenAPI {v} is not supported; this generator reads OpenAPI 3.0.x"),
+        )),
+        None => Err(Error::spec(
+            file,
+            "#",
+            "no `openapi` version field: this is not an OpenAPI 3.0 document",
+        )),
     }
 }
 
