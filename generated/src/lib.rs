@@ -2,7 +2,19 @@
 
 //! Typed async Rust client for the Cloudflare Zero Trust Access API
 //!
-//! Generated from the OpenAPI spec "Cloudflare API" by openapi-forge: 74 methods, 154 types. Every method is listed in `API.md`.
+//! Generated from the OpenAPI spec "Cloudflare API" by openapi-forge: 74 methods, 154 types. Every method is listed in `API.md` with its HTTP method and path.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), cloudflare_access::Error> {
+//! let client = cloudflare_access::Client::from_env()?;
+//! let scope = cloudflare_access::Scope::account("023e105f4ecef8ad9ca31a8372d0c353");
+//! let response = client.zero_trust().access().applications().list(&scope).await?;
+//! println!("{response:?}");
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Methods return a [`Call`]: await it, or set per-request options first (`.timeout(...)`, `.header(...)`). Lists return a [`Page`] with the items and `result_info`. Failures are one [`Error`] type; API errors carry Cloudflare's error codes and the `cf-ray` id.
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
 #[allow(dead_code)]

@@ -33,7 +33,7 @@ pub enum Application {
 /// Schema: `#/components/schemas/access_app_response/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ApplicationSelfHosted {
-    /// The Application Audience (AUD) tag. Identifies the application associated with the CA.
+    /// Audience tag.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aud: Option<String>,
     /// `created_at` (the spec does not describe it).
@@ -48,66 +48,66 @@ pub struct ApplicationSelfHosted {
     /// `updated_at` (the spec does not describe it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<crate::DateTime>,
-    /// The result of the authentication event.
+    /// When set to true, users can authenticate to this application using their WARP session.  When set to false this application will always require direct IdP authentication. This setting always overrides the organization setting for WARP authentication.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_authenticate_via_warp: Option<bool>,
-    /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
+    /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allowed_idps: Option<Vec<String>>,
-    /// The result of the authentication event.
+    /// Displays the application in the App Launcher.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_launcher_visible: Option<bool>,
-    /// The result of the authentication event.
+    /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_redirect_to_identity: Option<bool>,
     /// `cors_headers` (the spec does not describe it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cors_headers: Option<crate::types::CorsHeaders>,
-    /// The IP address of the authenticating user.
+    /// The custom error message shown to a user when they are denied access to the application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_deny_message: Option<String>,
-    /// The IP address of the authenticating user.
+    /// The custom URL a user is redirected to when they are denied access to the application when failing identity-based rules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_deny_url: Option<String>,
-    /// The IP address of the authenticating user.
+    /// The custom URL a user is redirected to when they are denied access to the application when failing non-identity rules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_non_identity_deny_url: Option<String>,
-    /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
+    /// The custom pages that will be displayed when applicable for this application
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_pages: Option<Vec<String>>,
-    /// The IP address of the authenticating user.
+    /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
     pub domain: String,
-    /// The result of the authentication event.
+    /// Enables the binding cookie, which increases security against compromised authorization tokens and CSRF attacks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_binding_cookie: Option<bool>,
-    /// The result of the authentication event.
+    /// Enables the HttpOnly cookie attribute, which increases security against XSS attacks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http_only_cookie_attribute: Option<bool>,
-    /// The IP address of the authenticating user.
+    /// The image URL for the logo shown in the App Launcher dashboard.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logo_url: Option<String>,
-    /// The IP address of the authenticating user.
+    /// The name of the application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// The result of the authentication event.
+    /// Allows options preflight requests to bypass Access authentication and go directly to the origin. Cannot turn on if cors_headers is set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options_preflight_bypass: Option<bool>,
-    /// The result of the authentication event.
+    /// Enables cookie paths to scope an application's JWT to the application path. If disabled, the JWT will scope to the hostname by default
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path_cookie_attribute: Option<bool>,
-    /// The IP address of the authenticating user.
+    /// Sets the SameSite cookie setting, which provides increased security against CSRF attacks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub same_site_cookie_attribute: Option<String>,
-    /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
+    /// List of domains that Access will secure.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub self_hosted_domains: Option<Vec<String>>,
-    /// The result of the authentication event.
+    /// Returns a 401 status code when the request is blocked by a Service Auth policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_auth_401_redirect: Option<bool>,
-    /// The IP address of the authenticating user.
+    /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_duration: Option<String>,
-    /// The result of the authentication event.
+    /// Enables automatic authentication through cloudflared.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_interstitial: Option<bool>,
     /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
@@ -283,25 +283,25 @@ pub struct ScimConfigMappingOperations {
 /// Schema: `#/components/schemas/access_cors_headers`
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CorsHeaders {
-    /// The result of the authentication event.
+    /// Allows all HTTP request headers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_all_headers: Option<bool>,
-    /// The result of the authentication event.
+    /// Allows all HTTP request methods.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_all_methods: Option<bool>,
-    /// The result of the authentication event.
+    /// Allows all origins.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_all_origins: Option<bool>,
-    /// The result of the authentication event.
+    /// When set to `true`, includes credentials (cookies, authorization headers, or TLS client certificates) with requests.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_credentials: Option<bool>,
-    /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
+    /// Allowed HTTP request headers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allowed_headers: Option<Vec<String>>,
     /// Allowed HTTP request methods.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allowed_methods: Option<Vec<crate::types::AllowedMethodsItem>>,
-    /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
+    /// Allowed origins.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allowed_origins: Option<Vec<String>>,
     /// The maximum number of seconds the results of a preflight request can be cached.
@@ -344,7 +344,7 @@ pub struct ApplicationPolicy {
     /// Administrators who can approve a temporary authentication request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approval_groups: Option<Vec<crate::types::ApprovalGroup>>,
-    /// The result of the authentication event.
+    /// Requires the user to request access from an administrator at the start of each session.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approval_required: Option<bool>,
     /// `created_at` (the spec does not describe it).
@@ -353,37 +353,37 @@ pub struct ApplicationPolicy {
     /// The action Access will take if a user matches this policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decision: Option<crate::types::Decision>,
-    /// Rules evaluated with a NOT logical operator. To match a policy, a user cannot meet any of the Exclude rules.
+    /// Rules evaluated with a NOT logical operator. To match the policy, a user cannot meet any of the Exclude rules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exclude: Option<Vec<crate::types::AccessRule>>,
-    /// UUID
+    /// The UUID of the policy
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Rules evaluated with a NOT logical operator. To match a policy, a user cannot meet any of the Exclude rules.
+    /// Rules evaluated with an OR logical operator. A user needs to meet only one of the Include rules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include: Option<Vec<crate::types::AccessRule>>,
-    /// The result of the authentication event.
+    /// Require this application to be served in an isolated browser for users matching this policy. 'Client Web Isolation' must be on for the account in order to use this feature.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub isolation_required: Option<bool>,
-    /// The IP address of the authenticating user.
+    /// The name of the Access policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// The IP address of the authenticating user.
+    /// A custom message that will appear on the purpose justification screen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purpose_justification_prompt: Option<String>,
-    /// The result of the authentication event.
+    /// Require users to enter a justification when they log in to the application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purpose_justification_required: Option<bool>,
-    /// Rules evaluated with a NOT logical operator. To match a policy, a user cannot meet any of the Exclude rules.
+    /// Rules evaluated with an AND logical operator. To match the policy, a user must meet all of the Require rules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub require: Option<Vec<crate::types::AccessRule>>,
-    /// The IP address of the authenticating user.
+    /// The amount of time that tokens issued for the application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_duration: Option<String>,
     /// `updated_at` (the spec does not describe it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<crate::DateTime>,
-    /// Number of access applications currently using this policy.
+    /// The order of execution for this policy. Must be unique for each policy within an app.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub precedence: Option<i64>,
     /// Properties the spec does not describe, kept so that they are written back unchanged.
@@ -665,7 +665,7 @@ pub struct DevicePostureRuleAlt {
 /// Schema: `#/components/schemas/access_app_response/anyOf/1`
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ApplicationSaaS {
-    /// The Application Audience (AUD) tag. Identifies the application associated with the CA.
+    /// Audience tag.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aud: Option<String>,
     /// `created_at` (the spec does not describe it).
@@ -680,22 +680,22 @@ pub struct ApplicationSaaS {
     /// `updated_at` (the spec does not describe it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<crate::DateTime>,
-    /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
+    /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allowed_idps: Option<Vec<String>>,
-    /// The result of the authentication event.
+    /// Displays the application in the App Launcher.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_launcher_visible: Option<bool>,
-    /// The result of the authentication event.
+    /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_redirect_to_identity: Option<bool>,
-    /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
+    /// The custom pages that will be displayed when applicable for this application
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_pages: Option<Vec<String>>,
-    /// The IP address of the authenticating user.
+    /// The image URL for the logo shown in the App Launcher dashboard.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logo_url: Option<String>,
-    /// The IP address of the authenticating user.
+    /// The name of the application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `saas_app` (the spec does not describe it).
@@ -1026,7 +1026,7 @@ string_enum! {
 /// Schema: `#/components/schemas/access_app_response/anyOf/2`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ApplicationBrowserSsh {
-    /// The Application Audience (AUD) tag. Identifies the application associated with the CA.
+    /// Audience tag.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aud: Option<String>,
     /// `created_at` (the spec does not describe it).
@@ -1041,66 +1041,66 @@ pub struct ApplicationBrowserSsh {
     /// `updated_at` (the spec does not describe it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<crate::DateTime>,
-    /// The result of the authentication event.
+    /// When set to true, users can authenticate to this application using their WARP session.  When set to false this application will always require direct IdP authentication. This setting always overrides the organization setting for WARP authentication.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_authenticate_via_warp: Option<bool>,
-    /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
+    /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allowed_idps: Option<Vec<String>>,
-    /// The result of the authentication event.
+    /// Displays the application in the App Launcher.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_launcher_visible: Option<bool>,
-    /// The result of the authentication event.
+    /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_redirect_to_identity: Option<bool>,
     /// `cors_headers` (the spec does not describe it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cors_headers: Option<crate::types::CorsHeaders>,
-    /// The IP address of the authenticating user.
+    /// The custom error message shown to a user when they are denied access to the application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_deny_message: Option<String>,
-    /// The IP address of the authenticating user.
+    /// The custom URL a user is redirected to when they are denied access to the application when failing identity-based rules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_deny_url: Option<String>,
-    /// The IP address of the authenticating user.
+    /// The custom URL a user is redirected to when they are denied access to the application when failing non-identity rules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_non_identity_deny_url: Option<String>,
-    /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
+    /// The custom pages that will be displayed when applicable for this application
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_pages: Option<Vec<String>>,
-    /// The IP address of the authenticating user.
+    /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
     pub domain: String,
-    /// The result of the authentication event.
+    /// Enables the binding cookie, which increases security against compromised authorization tokens and CSRF attacks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_binding_cookie: Option<bool>,
-    /// The result of the authentication event.
+    /// Enables the HttpOnly cookie attribute, which increases security against XSS attacks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http_only_cookie_attribute: Option<bool>,
-    /// The IP address of the authenticating user.
+    /// The image URL for the logo shown in the App Launcher dashboard.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logo_url: Option<String>,
-    /// The IP address of the authenticating user.
+    /// The name of the application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// The result of the authentication event.
+    /// Allows options preflight requests to bypass Access authentication and go directly to the origin. Cannot turn on if cors_headers is set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options_preflight_bypass: Option<bool>,
-    /// The result of the authentication event.
+    /// Enables cookie paths to scope an application's JWT to the application path. If disabled, the JWT will scope to the hostname by default
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path_cookie_attribute: Option<bool>,
-    /// The IP address of the authenticating user.
+    /// Sets the SameSite cookie setting, which provides increased security against CSRF attacks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub same_site_cookie_attribute: Option<String>,
-    /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
+    /// List of domains that Access will secure.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub self_hosted_domains: Option<Vec<String>>,
-    /// The result of the authentication event.
+    /// Returns a 401 status code when the request is blocked by a Service Auth policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_auth_401_redirect: Option<bool>,
-    /// The IP address of the authenticating user.
+    /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_duration: Option<String>,
-    /// The result of the authentication event.
+    /// Enables automatic authentication through cloudflared.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_interstitial: Option<bool>,
     /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
@@ -1120,7 +1120,7 @@ pub struct ApplicationBrowserSsh {
 /// Schema: `#/components/schemas/access_app_response/anyOf/3`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ApplicationBrowserVnc {
-    /// The Application Audience (AUD) tag. Identifies the application associated with the CA.
+    /// Audience tag.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aud: Option<String>,
     /// `created_at` (the spec does not describe it).
@@ -1135,66 +1135,66 @@ pub struct ApplicationBrowserVnc {
     /// `updated_at` (the spec does not describe it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<crate::DateTime>,
-    /// The result of the authentication event.
+    /// When set to true, users can authenticate to this application using their WARP session.  When set to false this application will always require direct IdP authentication. This setting always overrides the organization setting for WARP authentication.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_authenticate_via_warp: Option<bool>,
-    /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
+    /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allowed_idps: Option<Vec<String>>,
-    /// The result of the authentication event.
+    /// Displays the application in the App Launcher.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_launcher_visible: Option<bool>,
-    /// The result of the authentication event.
+    /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_redirect_to_identity: Option<bool>,
     /// `cors_headers` (the spec does not describe it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cors_headers: Option<crate::types::CorsHeaders>,
-    /// The IP address of the authenticating user.
+    /// The custom error message shown to a user when they are denied access to the application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_deny_message: Option<String>,
-    /// The IP address of the authenticating user.
+    /// The custom URL a user is redirected to when they are denied access to the application when failing identity-based rules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_deny_url: Option<String>,
-    /// The IP address of the authenticating user.
+    /// The custom URL a user is redirected to when they are denied access to the application when failing non-identity rules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_non_identity_deny_url: Option<String>,
-    /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
+    /// The custom pages that will be displayed when applicable for this application
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_pages: Option<Vec<String>>,
-    /// The IP address of the authenticating user.
+    /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
     pub domain: String,
-    /// The result of the authentication event.
+    /// Enables the binding cookie, which increases security against compromised authorization tokens and CSRF attacks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_binding_cookie: Option<bool>,
-    /// The result of the authentication event.
+    /// Enables the HttpOnly cookie attribute, which increases security against XSS attacks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http_only_cookie_attribute: Option<bool>,
-    /// The IP address of the authenticating user.
+    /// The image URL for the logo shown in the App Launcher dashboard.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logo_url: Option<String>,
-    /// The IP address of the authenticating user.
+    /// The name of the application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// The result of the authentication event.
+    /// Allows options preflight requests to bypass Access authentication and go directly to the origin. Cannot turn on if cors_headers is set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options_preflight_bypass: Option<bool>,
-    /// The result of the authentication event.
+    /// Enables cookie paths to scope an application's JWT to the application path. If disabled, the JWT will scope to the hostname by default
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path_cookie_attribute: Option<bool>,
-    /// The IP address of the authenticating user.
+    /// Sets the SameSite cookie setting, which provides increased security against CSRF attacks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub same_site_cookie_attribute: Option<String>,
-    /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
+    /// List of domains that Access will secure.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub self_hosted_domains: Option<Vec<String>>,
-    /// The result of the authentication event.
+    /// Returns a 401 status code when the request is blocked by a Service Auth policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_auth_401_redirect: Option<bool>,
-    /// The IP address of the authenticating user.
+    /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_duration: Option<String>,
-    /// The result of the authentication event.
+    /// Enables automatic authentication through cloudflared.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_interstitial: Option<bool>,
     /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
@@ -1214,7 +1214,7 @@ pub struct ApplicationBrowserVnc {
 /// Schema: `#/components/schemas/access_app_response/anyOf/4`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ApplicationAppLauncher {
-    /// The Application Audience (AUD) tag. Identifies the application associated with the CA.
+    /// Audience tag.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aud: Option<String>,
     /// `created_at` (the spec does not describe it).
@@ -1229,37 +1229,37 @@ pub struct ApplicationAppLauncher {
     /// `updated_at` (the spec does not describe it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<crate::DateTime>,
-    /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
+    /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allowed_idps: Option<Vec<String>>,
-    /// The IP address of the authenticating user.
+    /// The image URL of the logo shown in the App Launcher header.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_launcher_logo_url: Option<String>,
-    /// The result of the authentication event.
+    /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_redirect_to_identity: Option<bool>,
-    /// The IP address of the authenticating user.
+    /// The background color of the App Launcher page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bg_color: Option<String>,
-    /// The IP address of the authenticating user.
+    /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// The links in the App Launcher footer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub footer_links: Option<Vec<crate::types::FooterLinksItem>>,
-    /// The IP address of the authenticating user.
+    /// The background color of the App Launcher header.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub header_bg_color: Option<String>,
     /// The design of the App Launcher landing page shown to users when they log in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub landing_page_design: Option<crate::types::LandingPageDesign>,
-    /// The IP address of the authenticating user.
+    /// The name of the application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// The IP address of the authenticating user.
+    /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_duration: Option<String>,
-    /// The result of the authentication event.
+    /// Determines when to skip the App Launcher landing page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_app_launcher_login_page: Option<bool>,
     /// The application type.
@@ -1289,16 +1289,16 @@ pub struct FooterLinksItem {
 /// Schema: `#/components/schemas/access_landing_page_design`
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct LandingPageDesign {
-    /// The IP address of the authenticating user.
+    /// The background color of the log in button on the landing page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub button_color: Option<String>,
-    /// The IP address of the authenticating user.
+    /// The color of the text in the log in button on the landing page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub button_text_color: Option<String>,
-    /// The IP address of the authenticating user.
+    /// The URL of the image shown on the landing page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
-    /// The IP address of the authenticating user.
+    /// The message shown on the landing page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The title shown on the landing page.
@@ -1313,7 +1313,7 @@ pub struct LandingPageDesign {
 /// Schema: `#/components/schemas/access_app_response/anyOf/5`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ApplicationDeviceEnrollmentPermissions {
-    /// The Application Audience (AUD) tag. Identifies the application associated with the CA.
+    /// Audience tag.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aud: Option<String>,
     /// `created_at` (the spec does not describe it).
@@ -1328,37 +1328,37 @@ pub struct ApplicationDeviceEnrollmentPermissions {
     /// `updated_at` (the spec does not describe it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<crate::DateTime>,
-    /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
+    /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allowed_idps: Option<Vec<String>>,
-    /// The IP address of the authenticating user.
+    /// The image URL of the logo shown in the App Launcher header.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_launcher_logo_url: Option<String>,
-    /// The result of the authentication event.
+    /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_redirect_to_identity: Option<bool>,
-    /// The IP address of the authenticating user.
+    /// The background color of the App Launcher page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bg_color: Option<String>,
-    /// The IP address of the authenticating user.
+    /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// The links in the App Launcher footer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub footer_links: Option<Vec<crate::types::FooterLinksItem>>,
-    /// The IP address of the authenticating user.
+    /// The background color of the App Launcher header.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub header_bg_color: Option<String>,
     /// The design of the App Launcher landing page shown to users when they log in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub landing_page_design: Option<crate::types::LandingPageDesign>,
-    /// The IP address of the authenticating user.
+    /// The name of the application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// The IP address of the authenticating user.
+    /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_duration: Option<String>,
-    /// The result of the authentication event.
+    /// Determines when to skip the App Launcher landing page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_app_launcher_login_page: Option<bool>,
     /// The application type.
@@ -1375,7 +1375,7 @@ pub struct ApplicationDeviceEnrollmentPermissions {
 /// Schema: `#/components/schemas/access_app_response/anyOf/6`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ApplicationBrowserIsolationPermissions {
-    /// The Application Audience (AUD) tag. Identifies the application associated with the CA.
+    /// Audience tag.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aud: Option<String>,
     /// `created_at` (the spec does not describe it).
@@ -1390,37 +1390,37 @@ pub struct ApplicationBrowserIsolationPermissions {
     /// `updated_at` (the spec does not describe it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<crate::DateTime>,
-    /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
+    /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allowed_idps: Option<Vec<String>>,
-    /// The IP address of the authenticating user.
+    /// The image URL of the logo shown in the App Launcher header.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_launcher_logo_url: Option<String>,
-    /// The result of the authentication event.
+    /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_redirect_to_identity: Option<bool>,
-    /// The IP address of the authenticating user.
+    /// The background color of the App Launcher page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bg_color: Option<String>,
-    /// The IP address of the authenticating user.
+    /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// The links in the App Launcher footer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub footer_links: Option<Vec<crate::types::FooterLinksItem>>,
-    /// The IP address of the authenticating user.
+    /// The background color of the App Launcher header.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub header_bg_color: Option<String>,
     /// The design of the App Launcher landing page shown to users when they log in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub landing_page_design: Option<crate::types::LandingPageDesign>,
-    /// The IP address of the authenticating user.
+    /// The name of the application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// The IP address of the authenticating user.
+    /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_duration: Option<String>,
-    /// The result of the authentication event.
+    /// Determines when to skip the App Launcher landing page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_app_launcher_login_page: Option<bool>,
     /// The application type.
@@ -1437,7 +1437,7 @@ pub struct ApplicationBrowserIsolationPermissions {
 /// Schema: `#/components/schemas/access_app_response/anyOf/7`
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ApplicationBookmark {
-    /// The Application Audience (AUD) tag. Identifies the application associated with the CA.
+    /// Audience tag.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aud: Option<String>,
     /// `created_at` (the spec does not describe it).
@@ -1452,16 +1452,16 @@ pub struct ApplicationBookmark {
     /// `updated_at` (the spec does not describe it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<crate::DateTime>,
-    /// The result of the authentication event.
+    /// Displays the application in the App Launcher.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_launcher_visible: Option<bool>,
     /// The URL or domain of the bookmark.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
-    /// The IP address of the authenticating user.
+    /// The image URL for the logo shown in the App Launcher dashboard.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logo_url: Option<String>,
-    /// The IP address of the authenticating user.
+    /// The name of the application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
@@ -1502,66 +1502,66 @@ pub enum ApplicationRequest {
 /// Schema: `#/components/schemas/access_app_request/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ApplicationRequestSelfHosted {
-    /// The result of the authentication event.
+    /// When set to true, users can authenticate to this application using their WARP session.  When set to false this application will always require direct IdP authentication. This setting always overrides the organization setting for WARP authentication.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_authenticate_via_warp: Option<bool>,
-    /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
+    /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allowed_idps: Option<Vec<String>>,
-    /// The result of the authentication event.
+    /// Displays the application in the App Launcher.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_launcher_visible: Option<bool>,
-    /// The result of the authentication event.
+    /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_redirect_to_identity: Option<bool>,
     /// `cors_headers` (the spec does not describe it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cors_headers: Option<crate::types::CorsHeaders>,
-    /// The IP address of the authenticating user.
+    /// The custom error message shown to a user when they are denied access to the application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_deny_message: Option<String>,
-    /// The IP address of the authenticating user.
+    /// The custom URL a user is redirected to when they are denied access to the application when failing identity-based rules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_deny_url: Option<String>,
-    /// The IP address of the authenticating user.
+    /// The custom URL a user is redirected to when they are denied access to the application when failing non-identity rules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_non_identity_deny_url: Option<String>,
-    /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
+    /// The custom pages that will be displayed when applicable for this application
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_pages: Option<Vec<String>>,
-    /// The IP address of the authenticating user.
+    /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
     pub domain: String,
-    /// The result of the authentication event.
+    /// Enables the binding cookie, which increases security against compromised authorization tokens and CSRF attacks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_binding_cookie: Option<bool>,
-    /// The result of the authentication event.
+    /// Enables the HttpOnly cookie attribute, which increases security against XSS attacks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http_only_cookie_attribute: Option<bool>,
-    /// The IP address of the authenticating user.
+    /// The image URL for the logo shown in the App Launcher dashboard.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logo_url: Option<String>,
-    /// The IP address of the authenticating user.
+    /// The name of the application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// The result of the authentication event.
+    /// Allows options preflight requests to bypass Access authentication and go directly to the origin. Cannot turn on if cors_headers is set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options_preflight_bypass: Option<bool>,
-    /// The result of the authentication event.
+    /// Enables cookie paths to scope an application's JWT to the application path. If disabled, the JWT will scope to the hostname by default
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path_cookie_attribute: Option<bool>,
-    /// The IP address of the authenticating user.
+    /// Sets the SameSite cookie setting, which provides increased security against CSRF attacks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub same_site_cookie_attribute: Option<String>,
-    /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
+    /// List of domains that Access will secure.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub self_hosted_domains: Option<Vec<String>>,
-    /// The result of the authentication event.
+    /// Returns a 401 status code when the request is blocked by a Service Auth policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_auth_401_redirect: Option<bool>,
-    /// The IP address of the authenticating user.
+    /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_duration: Option<String>,
-    /// The result of the authentication event.
+    /// Enables automatic authentication through cloudflared.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_interstitial: Option<bool>,
     /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
@@ -1597,10 +1597,10 @@ pub enum AppReqEmbeddedPoliciesPoliciesItem {
 /// Schema: `#/components/schemas/access_app_policy_link`
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AppPolicyLink {
-    /// UUID
+    /// The UUID of the policy
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Number of access applications currently using this policy.
+    /// The order of execution for this policy. Must be unique for each policy within an app.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub precedence: Option<i64>,
     /// Properties the spec does not describe, kept so that they are written back unchanged.
@@ -1612,40 +1612,40 @@ pub struct AppPolicyLink {
 /// Schema: `#/components/schemas/access_app_req_embedded_policies/properties/policies/items/oneOf/2`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AppReqEmbeddedPoliciesPoliciesItemObject {
-    /// UUID
+    /// The UUID of the policy
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Number of access applications currently using this policy.
+    /// The order of execution for this policy. Must be unique for each policy within an app.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub precedence: Option<i64>,
     /// Administrators who can approve a temporary authentication request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approval_groups: Option<Vec<crate::types::ApprovalGroup>>,
-    /// The result of the authentication event.
+    /// Requires the user to request access from an administrator at the start of each session.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approval_required: Option<bool>,
     /// The action Access will take if a user matches this policy.
     pub decision: crate::types::Decision,
-    /// Rules evaluated with a NOT logical operator. To match a policy, a user cannot meet any of the Exclude rules.
+    /// Rules evaluated with a NOT logical operator. To match the policy, a user cannot meet any of the Exclude rules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exclude: Option<Vec<crate::types::AccessRule>>,
-    /// Rules evaluated with a NOT logical operator. To match a policy, a user cannot meet any of the Exclude rules.
+    /// Rules evaluated with an OR logical operator. A user needs to meet only one of the Include rules.
     pub include: Vec<crate::types::AccessRule>,
-    /// The result of the authentication event.
+    /// Require this application to be served in an isolated browser for users matching this policy. 'Client Web Isolation' must be on for the account in order to use this feature.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub isolation_required: Option<bool>,
-    /// The IP address of the authenticating user.
+    /// The name of the Access policy.
     pub name: String,
-    /// The IP address of the authenticating user.
+    /// A custom message that will appear on the purpose justification screen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purpose_justification_prompt: Option<String>,
-    /// The result of the authentication event.
+    /// Require users to enter a justification when they log in to the application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purpose_justification_required: Option<bool>,
-    /// Rules evaluated with a NOT logical operator. To match a policy, a user cannot meet any of the Exclude rules.
+    /// Rules evaluated with an AND logical operator. To match the policy, a user must meet all of the Require rules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub require: Option<Vec<crate::types::AccessRule>>,
-    /// The IP address of the authenticating user.
+    /// The amount of time that tokens issued for the application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_duration: Option<String>,
     /// Properties the spec does not describe, kept so that they are written back unchanged.
@@ -1657,22 +1657,22 @@ pub struct AppReqEmbeddedPoliciesPoliciesItemObject {
 /// Schema: `#/components/schemas/access_app_request/anyOf/1`
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ApplicationRequestSaaS {
-    /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
+    /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allowed_idps: Option<Vec<String>>,
-    /// The result of the authentication event.
+    /// Displays the application in the App Launcher.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_launcher_visible: Option<bool>,
-    /// The result of the authentication event.
+    /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_redirect_to_identity: Option<bool>,
-    /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
+    /// The custom pages that will be displayed when applicable for this application
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_pages: Option<Vec<String>>,
-    /// The IP address of the authenticating user.
+    /// The image URL for the logo shown in the App Launcher dashboard.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logo_url: Option<String>,
-    /// The IP address of the authenticating user.
+    /// The name of the application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `saas_app` (the spec does not describe it).
@@ -1699,66 +1699,66 @@ pub struct ApplicationRequestSaaS {
 /// Schema: `#/components/schemas/access_app_request/anyOf/2`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ApplicationRequestBrowserSsh {
-    /// The result of the authentication event.
+    /// When set to true, users can authenticate to this application using their WARP session.  When set to false this application will always require direct IdP authentication. This setting always overrides the organization setting for WARP authentication.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_authenticate_via_warp: Option<bool>,
-    /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
+    /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allowed_idps: Option<Vec<String>>,
-    /// The result of the authentication event.
+    /// Displays the application in the App Launcher.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_launcher_visible: Option<bool>,
-    /// The result of the authentication event.
+    /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_redirect_to_identity: Option<bool>,
     /// `cors_headers` (the spec does not describe it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cors_headers: Option<crate::types::CorsHeaders>,
-    /// The IP address of the authenticating user.
+    /// The custom error message shown to a user when they are denied access to the application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_deny_message: Option<String>,
-    /// The IP address of the authenticating user.
+    /// The custom URL a user is redirected to when they are denied access to the application when failing identity-based rules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_deny_url: Option<String>,
-    /// The IP address of the authenticating user.
+    /// The custom URL a user is redirected to when they are denied access to the application when failing non-identity rules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_non_identity_deny_url: Option<String>,
-    /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
+    /// The custom pages that will be displayed when applicable for this application
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_pages: Option<Vec<String>>,
-    /// The IP address of the authenticating user.
+    /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
     pub domain: String,
-    /// The result of the authentication event.
+    /// Enables the binding cookie, which increases security against compromised authorization tokens and CSRF attacks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_binding_cookie: Option<bool>,
-    /// The result of the authentication event.
+    /// Enables the HttpOnly cookie attribute, which increases security against XSS attacks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http_only_cookie_attribute: Option<bool>,
-    /// The IP address of the authenticating user.
+    /// The image URL for the logo shown in the App Launcher dashboard.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logo_url: Option<String>,
-    /// The IP address of the authenticating user.
+    /// The name of the application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// The result of the authentication event.
+    /// Allows options preflight requests to bypass Access authentication and go directly to the origin. Cannot turn on if cors_headers is set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options_preflight_bypass: Option<bool>,
-    /// The result of the authentication event.
+    /// Enables cookie paths to scope an application's JWT to the application path. If disabled, the JWT will scope to the hostname by default
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path_cookie_attribute: Option<bool>,
-    /// The IP address of the authenticating user.
+    /// Sets the SameSite cookie setting, which provides increased security against CSRF attacks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub same_site_cookie_attribute: Option<String>,
-    /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
+    /// List of domains that Access will secure.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub self_hosted_domains: Option<Vec<String>>,
-    /// The result of the authentication event.
+    /// Returns a 401 status code when the request is blocked by a Service Auth policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_auth_401_redirect: Option<bool>,
-    /// The IP address of the authenticating user.
+    /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_duration: Option<String>,
-    /// The result of the authentication event.
+    /// Enables automatic authentication through cloudflared.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_interstitial: Option<bool>,
     /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
@@ -1781,66 +1781,66 @@ pub struct ApplicationRequestBrowserSsh {
 /// Schema: `#/components/schemas/access_app_request/anyOf/3`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ApplicationRequestBrowserVnc {
-    /// The result of the authentication event.
+    /// When set to true, users can authenticate to this application using their WARP session.  When set to false this application will always require direct IdP authentication. This setting always overrides the organization setting for WARP authentication.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_authenticate_via_warp: Option<bool>,
-    /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
+    /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allowed_idps: Option<Vec<String>>,
-    /// The result of the authentication event.
+    /// Displays the application in the App Launcher.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_launcher_visible: Option<bool>,
-    /// The result of the authentication event.
+    /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_redirect_to_identity: Option<bool>,
     /// `cors_headers` (the spec does not describe it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cors_headers: Option<crate::types::CorsHeaders>,
-    /// The IP address of the authenticating user.
+    /// The custom error message shown to a user when they are denied access to the application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_deny_message: Option<String>,
-    /// The IP address of the authenticating user.
+    /// The custom URL a user is redirected to when they are denied access to the application when failing identity-based rules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_deny_url: Option<String>,
-    /// The IP address of the authenticating user.
+    /// The custom URL a user is redirected to when they are denied access to the application when failing non-identity rules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_non_identity_deny_url: Option<String>,
-    /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
+    /// The custom pages that will be displayed when applicable for this application
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_pages: Option<Vec<String>>,
-    /// The IP address of the authenticating user.
+    /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
     pub domain: String,
-    /// The result of the authentication event.
+    /// Enables the binding cookie, which increases security against compromised authorization tokens and CSRF attacks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_binding_cookie: Option<bool>,
-    /// The result of the authentication event.
+    /// Enables the HttpOnly cookie attribute, which increases security against XSS attacks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http_only_cookie_attribute: Option<bool>,
-    /// The IP address of the authenticating user.
+    /// The image URL for the logo shown in the App Launcher dashboard.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logo_url: Option<String>,
-    /// The IP address of the authenticating user.
+    /// The name of the application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// The result of the authentication event.
+    /// Allows options preflight requests to bypass Access authentication and go directly to the origin. Cannot turn on if cors_headers is set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options_preflight_bypass: Option<bool>,
-    /// The result of the authentication event.
+    /// Enables cookie paths to scope an application's JWT to the application path. If disabled, the JWT will scope to the hostname by default
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path_cookie_attribute: Option<bool>,
-    /// The IP address of the authenticating user.
+    /// Sets the SameSite cookie setting, which provides increased security against CSRF attacks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub same_site_cookie_attribute: Option<String>,
-    /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
+    /// List of domains that Access will secure.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub self_hosted_domains: Option<Vec<String>>,
-    /// The result of the authentication event.
+    /// Returns a 401 status code when the request is blocked by a Service Auth policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_auth_401_redirect: Option<bool>,
-    /// The IP address of the authenticating user.
+    /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_duration: Option<String>,
-    /// The result of the authentication event.
+    /// Enables automatic authentication through cloudflared.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_interstitial: Option<bool>,
     /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
@@ -1863,37 +1863,37 @@ pub struct ApplicationRequestBrowserVnc {
 /// Schema: `#/components/schemas/access_app_request/anyOf/4`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ApplicationRequestAppLauncher {
-    /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
+    /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allowed_idps: Option<Vec<String>>,
-    /// The IP address of the authenticating user.
+    /// The image URL of the logo shown in the App Launcher header.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_launcher_logo_url: Option<String>,
-    /// The result of the authentication event.
+    /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_redirect_to_identity: Option<bool>,
-    /// The IP address of the authenticating user.
+    /// The background color of the App Launcher page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bg_color: Option<String>,
-    /// The IP address of the authenticating user.
+    /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// The links in the App Launcher footer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub footer_links: Option<Vec<crate::types::FooterLinksItem>>,
-    /// The IP address of the authenticating user.
+    /// The background color of the App Launcher header.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub header_bg_color: Option<String>,
     /// The design of the App Launcher landing page shown to users when they log in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub landing_page_design: Option<crate::types::LandingPageDesign>,
-    /// The IP address of the authenticating user.
+    /// The name of the application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// The IP address of the authenticating user.
+    /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_duration: Option<String>,
-    /// The result of the authentication event.
+    /// Determines when to skip the App Launcher landing page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_app_launcher_login_page: Option<bool>,
     /// The application type.
@@ -1913,37 +1913,37 @@ pub struct ApplicationRequestAppLauncher {
 /// Schema: `#/components/schemas/access_app_request/anyOf/5`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ApplicationRequestDeviceEnrollmentPermissions {
-    /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
+    /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allowed_idps: Option<Vec<String>>,
-    /// The IP address of the authenticating user.
+    /// The image URL of the logo shown in the App Launcher header.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_launcher_logo_url: Option<String>,
-    /// The result of the authentication event.
+    /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_redirect_to_identity: Option<bool>,
-    /// The IP address of the authenticating user.
+    /// The background color of the App Launcher page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bg_color: Option<String>,
-    /// The IP address of the authenticating user.
+    /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// The links in the App Launcher footer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub footer_links: Option<Vec<crate::types::FooterLinksItem>>,
-    /// The IP address of the authenticating user.
+    /// The background color of the App Launcher header.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub header_bg_color: Option<String>,
     /// The design of the App Launcher landing page shown to users when they log in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub landing_page_design: Option<crate::types::LandingPageDesign>,
-    /// The IP address of the authenticating user.
+    /// The name of the application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// The IP address of the authenticating user.
+    /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_duration: Option<String>,
-    /// The result of the authentication event.
+    /// Determines when to skip the App Launcher landing page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_app_launcher_login_page: Option<bool>,
     /// The application type.
@@ -1963,37 +1963,37 @@ pub struct ApplicationRequestDeviceEnrollmentPermissions {
 /// Schema: `#/components/schemas/access_app_request/anyOf/6`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ApplicationRequestBrowserIsolationPermissions {
-    /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
+    /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allowed_idps: Option<Vec<String>>,
-    /// The IP address of the authenticating user.
+    /// The image URL of the logo shown in the App Launcher header.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_launcher_logo_url: Option<String>,
-    /// The result of the authentication event.
+    /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_redirect_to_identity: Option<bool>,
-    /// The IP address of the authenticating user.
+    /// The background color of the App Launcher page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bg_color: Option<String>,
-    /// The IP address of the authenticating user.
+    /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// The links in the App Launcher footer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub footer_links: Option<Vec<crate::types::FooterLinksItem>>,
-    /// The IP address of the authenticating user.
+    /// The background color of the App Launcher header.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub header_bg_color: Option<String>,
     /// The design of the App Launcher landing page shown to users when they log in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub landing_page_design: Option<crate::types::LandingPageDesign>,
-    /// The IP address of the authenticating user.
+    /// The name of the application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// The IP address of the authenticating user.
+    /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_duration: Option<String>,
-    /// The result of the authentication event.
+    /// Determines when to skip the App Launcher landing page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_app_launcher_login_page: Option<bool>,
     /// The application type.
@@ -2013,16 +2013,16 @@ pub struct ApplicationRequestBrowserIsolationPermissions {
 /// Schema: `#/components/schemas/access_app_request/anyOf/7`
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ApplicationRequestBookmark {
-    /// The result of the authentication event.
+    /// Displays the application in the App Launcher.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_launcher_visible: Option<bool>,
     /// The URL or domain of the bookmark.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
-    /// The IP address of the authenticating user.
+    /// The image URL for the logo shown in the App Launcher dashboard.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logo_url: Option<String>,
-    /// The IP address of the authenticating user.
+    /// The name of the application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
@@ -2085,37 +2085,37 @@ pub struct CaDeleteResponse {
 /// Schema: `#/components/schemas/access_app_policy_request`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ApplicationPolicyRequest {
-    /// Number of access applications currently using this policy.
+    /// The order of execution for this policy. Must be unique for each policy within an app.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub precedence: Option<i64>,
     /// Administrators who can approve a temporary authentication request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approval_groups: Option<Vec<crate::types::ApprovalGroup>>,
-    /// The result of the authentication event.
+    /// Requires the user to request access from an administrator at the start of each session.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approval_required: Option<bool>,
     /// The action Access will take if a user matches this policy.
     pub decision: crate::types::Decision,
-    /// Rules evaluated with a NOT logical operator. To match a policy, a user cannot meet any of the Exclude rules.
+    /// Rules evaluated with a NOT logical operator. To match the policy, a user cannot meet any of the Exclude rules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exclude: Option<Vec<crate::types::AccessRule>>,
-    /// Rules evaluated with a NOT logical operator. To match a policy, a user cannot meet any of the Exclude rules.
+    /// Rules evaluated with an OR logical operator. A user needs to meet only one of the Include rules.
     pub include: Vec<crate::types::AccessRule>,
-    /// The result of the authentication event.
+    /// Require this application to be served in an isolated browser for users matching this policy. 'Client Web Isolation' must be on for the account in order to use this feature.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub isolation_required: Option<bool>,
-    /// The IP address of the authenticating user.
+    /// The name of the Access policy.
     pub name: String,
-    /// The IP address of the authenticating user.
+    /// A custom message that will appear on the purpose justification screen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purpose_justification_prompt: Option<String>,
-    /// The result of the authentication event.
+    /// Require users to enter a justification when they log in to the application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purpose_justification_required: Option<bool>,
-    /// Rules evaluated with a NOT logical operator. To match a policy, a user cannot meet any of the Exclude rules.
+    /// Rules evaluated with an AND logical operator. To match the policy, a user must meet all of the Require rules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub require: Option<Vec<crate::types::AccessRule>>,
-    /// The IP address of the authenticating user.
+    /// The amount of time that tokens issued for the application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_duration: Option<String>,
     /// Properties the spec does not describe, kept so that they are written back unchanged.
@@ -2223,22 +2223,22 @@ pub struct UserPolicyCheckListResponseUserIdentityGeo {
 /// Schema: `#/components/schemas/access_bookmarks`
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Bookmark {
-    /// The result of the authentication event.
+    /// Displays the application in the App Launcher.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_launcher_visible: Option<bool>,
     /// `created_at` (the spec does not describe it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<crate::DateTime>,
-    /// The IP address of the authenticating user.
+    /// The domain of the Bookmark application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// The unique identifier for the Bookmark application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The IP address of the authenticating user.
+    /// The image URL for the logo shown in the App Launcher dashboard.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logo_url: Option<String>,
-    /// The IP address of the authenticating user.
+    /// The name of the Bookmark application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `updated_at` (the spec does not describe it).
@@ -2253,7 +2253,7 @@ pub struct Bookmark {
 /// Schema: `#/components/schemas/access_certificates`
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Certificate {
-    /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
+    /// The hostnames of the applications that will use this certificate.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub associated_hostnames: Option<Vec<String>>,
     /// `created_at` (the spec does not describe it).
@@ -2262,13 +2262,13 @@ pub struct Certificate {
     /// `expires_on` (the spec does not describe it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_on: Option<crate::DateTime>,
-    /// The IP address of the authenticating user.
+    /// The MD5 fingerprint of the certificate.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fingerprint: Option<String>,
     /// The ID of the application that will use this certificate.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The IP address of the authenticating user.
+    /// The name of the certificate.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `updated_at` (the spec does not describe it).
@@ -2283,12 +2283,12 @@ pub struct Certificate {
 /// Schema: `#/paths/~1accounts~1{account_id}~1access~1certificates/post/requestBody/content/application~1json/schema`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CertificateCreateRequest {
-    /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
+    /// The hostnames of the applications that will use this certificate.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub associated_hostnames: Option<Vec<String>>,
     /// The certificate content.
     pub certificate: String,
-    /// The IP address of the authenticating user.
+    /// The name of the certificate.
     pub name: String,
     /// Properties the spec does not describe, kept so that they are written back unchanged.
     #[serde(flatten)]
@@ -2325,9 +2325,9 @@ pub struct SettingsUpdateRequest {
 /// Schema: `#/paths/~1accounts~1{account_id}~1access~1certificates~1{certificate_id}/put/requestBody/content/application~1json/schema`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CertificateUpdateRequest {
-    /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
+    /// The hostnames of the applications that will use this certificate.
     pub associated_hostnames: Vec<String>,
-    /// The IP address of the authenticating user.
+    /// The name of the certificate.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Properties the spec does not describe, kept so that they are written back unchanged.
@@ -2351,13 +2351,13 @@ pub struct CertificateDeleteResponse {
 /// Schema: `#/components/schemas/access_custom_page_without_html`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CustomPageWithoutHtml {
-    /// Number of access applications currently using this policy.
+    /// Number of apps the custom page is assigned to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_count: Option<i64>,
     /// `created_at` (the spec does not describe it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<crate::DateTime>,
-    /// The IP address of the authenticating user.
+    /// Custom page name.
     pub name: String,
     /// Custom page type.
     pub r#type: crate::types::SchemasType,
@@ -2387,7 +2387,7 @@ string_enum! {
 /// Schema: `#/components/schemas/access_custom_page`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CustomPage {
-    /// Number of access applications currently using this policy.
+    /// Number of apps the custom page is assigned to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_count: Option<i64>,
     /// `created_at` (the spec does not describe it).
@@ -2395,7 +2395,7 @@ pub struct CustomPage {
     pub created_at: Option<crate::DateTime>,
     /// Custom page HTML.
     pub custom_html: String,
-    /// The IP address of the authenticating user.
+    /// Custom page name.
     pub name: String,
     /// Custom page type.
     pub r#type: crate::types::SchemasType,
@@ -2423,16 +2423,16 @@ pub struct Group {
     /// UUID
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Rules evaluated with a NOT logical operator. To match a policy, a user cannot meet any of the Exclude rules.
+    /// Rules evaluated with an OR logical operator. A user needs to meet only one of the Include rules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include: Option<Vec<crate::types::AccessRule>>,
-    /// Rules evaluated with a NOT logical operator. To match a policy, a user cannot meet any of the Exclude rules.
+    /// Rules evaluated with an AND logical operator. To match a policy, a user must meet all of the Require rules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_default: Option<Vec<crate::types::AccessRule>>,
-    /// The IP address of the authenticating user.
+    /// The name of the Access group.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// Rules evaluated with a NOT logical operator. To match a policy, a user cannot meet any of the Exclude rules.
+    /// Rules evaluated with an AND logical operator. To match a policy, a user must meet all of the Require rules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub require: Option<Vec<crate::types::AccessRule>>,
     /// `updated_at` (the spec does not describe it).
@@ -2450,14 +2450,14 @@ pub struct GroupCreateRequest {
     /// Rules evaluated with a NOT logical operator. To match a policy, a user cannot meet any of the Exclude rules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exclude: Option<Vec<crate::types::AccessRule>>,
-    /// Rules evaluated with a NOT logical operator. To match a policy, a user cannot meet any of the Exclude rules.
+    /// Rules evaluated with an OR logical operator. A user needs to meet only one of the Include rules.
     pub include: Vec<crate::types::AccessRule>,
-    /// The result of the authentication event.
+    /// Whether this is the default group
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_default: Option<bool>,
-    /// The IP address of the authenticating user.
+    /// The name of the Access group.
     pub name: String,
-    /// Rules evaluated with a NOT logical operator. To match a policy, a user cannot meet any of the Exclude rules.
+    /// Rules evaluated with an AND logical operator. To match a policy, a user must meet all of the Require rules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub require: Option<Vec<crate::types::AccessRule>>,
     /// Properties the spec does not describe, kept so that they are written back unchanged.
@@ -2472,14 +2472,14 @@ pub struct GroupUpdateRequest {
     /// Rules evaluated with a NOT logical operator. To match a policy, a user cannot meet any of the Exclude rules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exclude: Option<Vec<crate::types::AccessRule>>,
-    /// Rules evaluated with a NOT logical operator. To match a policy, a user cannot meet any of the Exclude rules.
+    /// Rules evaluated with an OR logical operator. A user needs to meet only one of the Include rules.
     pub include: Vec<crate::types::AccessRule>,
-    /// The result of the authentication event.
+    /// Whether this is the default group
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_default: Option<bool>,
-    /// The IP address of the authenticating user.
+    /// The name of the Access group.
     pub name: String,
-    /// Rules evaluated with a NOT logical operator. To match a policy, a user cannot meet any of the Exclude rules.
+    /// Rules evaluated with an AND logical operator. To match a policy, a user must meet all of the Require rules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub require: Option<Vec<crate::types::AccessRule>>,
     /// Properties the spec does not describe, kept so that they are written back unchanged.
@@ -2496,7 +2496,7 @@ pub enum IdentityProviderListResponseItem {
     AzureAd(crate::types::AzureAd),
     /// Centrify
     Centrify(crate::types::Centrify),
-    /// GitHub
+    /// Facebook
     Github(crate::types::Github),
     /// GitHub
     GithubObject(crate::types::Github),
@@ -2504,7 +2504,7 @@ pub enum IdentityProviderListResponseItem {
     Google(crate::types::Google),
     /// Google Workspace
     GoogleApps(crate::types::GoogleApps),
-    /// GitHub
+    /// LinkedIn
     GithubObjectAlt(crate::types::Github),
     /// Generic OAuth
     Oidc(crate::types::Oidc),
@@ -2516,7 +2516,7 @@ pub enum IdentityProviderListResponseItem {
     Pingone(crate::types::Pingone),
     /// Generic SAML
     Saml(crate::types::Saml),
-    /// GitHub
+    /// Yandex
     GithubObjectOther(crate::types::Github),
 }
 /// Azure AD
@@ -2529,7 +2529,7 @@ pub struct AzureAd {
     /// UUID
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The IP address of the authenticating user.
+    /// The name of the identity provider, shown to users on the login page.
     pub name: String,
     /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2655,7 +2655,7 @@ pub struct Centrify {
     /// UUID
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The IP address of the authenticating user.
+    /// The name of the identity provider, shown to users on the login page.
     pub name: String,
     /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2703,7 +2703,7 @@ pub struct Github {
     /// UUID
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The IP address of the authenticating user.
+    /// The name of the identity provider, shown to users on the login page.
     pub name: String,
     /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2739,7 +2739,7 @@ pub struct Google {
     /// UUID
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The IP address of the authenticating user.
+    /// The name of the identity provider, shown to users on the login page.
     pub name: String,
     /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2781,7 +2781,7 @@ pub struct GoogleApps {
     /// UUID
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The IP address of the authenticating user.
+    /// The name of the identity provider, shown to users on the login page.
     pub name: String,
     /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2826,7 +2826,7 @@ pub struct Oidc {
     /// UUID
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The IP address of the authenticating user.
+    /// The name of the identity provider, shown to users on the login page.
     pub name: String,
     /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2880,7 +2880,7 @@ pub struct Okta {
     /// UUID
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The IP address of the authenticating user.
+    /// The name of the identity provider, shown to users on the login page.
     pub name: String,
     /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2928,7 +2928,7 @@ pub struct Onelogin {
     /// UUID
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The IP address of the authenticating user.
+    /// The name of the identity provider, shown to users on the login page.
     pub name: String,
     /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2973,7 +2973,7 @@ pub struct Pingone {
     /// UUID
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The IP address of the authenticating user.
+    /// The name of the identity provider, shown to users on the login page.
     pub name: String,
     /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3018,7 +3018,7 @@ pub struct Saml {
     /// UUID
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The IP address of the authenticating user.
+    /// The name of the identity provider, shown to users on the login page.
     pub name: String,
     /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3084,7 +3084,7 @@ pub enum IdentityProvider {
     AzureAd(crate::types::AzureAd),
     /// Centrify
     Centrify(crate::types::Centrify),
-    /// GitHub
+    /// Facebook
     Github(crate::types::Github),
     /// GitHub
     GithubObject(crate::types::Github),
@@ -3092,7 +3092,7 @@ pub enum IdentityProvider {
     Google(crate::types::Google),
     /// Google Workspace
     GoogleApps(crate::types::GoogleApps),
-    /// GitHub
+    /// LinkedIn
     GithubObjectAlt(crate::types::Github),
     /// Generic OAuth
     Oidc(crate::types::Oidc),
@@ -3104,7 +3104,7 @@ pub enum IdentityProvider {
     Pingone(crate::types::Pingone),
     /// Generic SAML
     Saml(crate::types::Saml),
-    /// GitHub
+    /// Yandex
     GithubObjectOther(crate::types::Github),
     /// One Time Pin
     Onetimepin(crate::types::Onetimepin),
@@ -3119,7 +3119,7 @@ pub struct Onetimepin {
     /// UUID
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The IP address of the authenticating user.
+    /// The name of the identity provider, shown to users on the login page.
     pub name: String,
     /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3177,19 +3177,19 @@ string_enum! {
 /// Schema: `#/components/schemas/access_access-requests`
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AccessRequest {
-    /// The IP address of the authenticating user.
+    /// The event that occurred, such as a login attempt.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// The result of the authentication event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allowed: Option<bool>,
-    /// The IP address of the authenticating user.
+    /// The URL of the Access application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_domain: Option<String>,
-    /// The IP address of the authenticating user.
+    /// The unique identifier for the Access application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_uid: Option<String>,
-    /// The IP address of the authenticating user.
+    /// The IdP used to authenticate.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connection: Option<String>,
     /// `created_at` (the spec does not describe it).
@@ -3213,13 +3213,13 @@ pub struct AccessRequest {
 /// Schema: `#/components/schemas/access_organizations`
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Organization {
-    /// The result of the authentication event.
+    /// When set to true, users can authenticate via WARP for any application in your organization. Application settings will take precedence over this value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_authenticate_via_warp: Option<bool>,
-    /// The IP address of the authenticating user.
+    /// The unique subdomain assigned to your Zero Trust organization.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth_domain: Option<String>,
-    /// The result of the authentication event.
+    /// When set to `true`, users skip the identity provider selection step during login.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_redirect_to_identity: Option<bool>,
     /// `created_at` (the spec does not describe it).
@@ -3228,28 +3228,28 @@ pub struct Organization {
     /// `custom_pages` (the spec does not describe it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_pages: Option<crate::types::CustomPages>,
-    /// The result of the authentication event.
+    /// Lock all settings as Read-Only in the Dashboard, regardless of user permission. Updates may only be made via the API or Terraform for this account when enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_ui_read_only: Option<bool>,
     /// `login_design` (the spec does not describe it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login_design: Option<crate::types::LoginDesign>,
-    /// The IP address of the authenticating user.
+    /// The name of your Zero Trust organization.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// The IP address of the authenticating user.
+    /// The amount of time that tokens issued for applications will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_duration: Option<String>,
-    /// The IP address of the authenticating user.
+    /// A description of the reason why the UI read only field is being toggled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_read_only_toggle_reason: Option<String>,
     /// `updated_at` (the spec does not describe it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<crate::DateTime>,
-    /// The IP address of the authenticating user.
+    /// The amount of time a user seat is inactive before it expires. When the user seat exceeds the set time of inactivity, the user is removed as an active seat and no longer counts against your Teams seat count. Must be in the format `300ms` or `2h45m`. Valid time units are: `ns`, `us` (or `µs`), `ms`, `s`, `m`, `h`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_seat_expiration_inactive_time: Option<String>,
-    /// The IP address of the authenticating user.
+    /// The amount of time that tokens issued for applications will be valid. Must be in the format `30m` or `2h45m`. Valid time units are: m, h.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warp_auth_session_duration: Option<String>,
     /// Properties the spec does not describe, kept so that they are written back unchanged.
@@ -3300,37 +3300,37 @@ pub struct LoginDesign {
 /// Schema: `#/paths/~1accounts~1{account_id}~1access~1organizations/put/requestBody/content/application~1json/schema`
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct OrganizationUpdateRequest {
-    /// The result of the authentication event.
+    /// When set to true, users can authenticate via WARP for any application in your organization. Application settings will take precedence over this value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_authenticate_via_warp: Option<bool>,
-    /// The IP address of the authenticating user.
+    /// The unique subdomain assigned to your Zero Trust organization.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth_domain: Option<String>,
-    /// The result of the authentication event.
+    /// When set to `true`, users skip the identity provider selection step during login.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_redirect_to_identity: Option<bool>,
     /// `custom_pages` (the spec does not describe it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_pages: Option<crate::types::CustomPages>,
-    /// The result of the authentication event.
+    /// Lock all settings as Read-Only in the Dashboard, regardless of user permission. Updates may only be made via the API or Terraform for this account when enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_ui_read_only: Option<bool>,
     /// `login_design` (the spec does not describe it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login_design: Option<crate::types::LoginDesign>,
-    /// The IP address of the authenticating user.
+    /// The name of your Zero Trust organization.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// The IP address of the authenticating user.
+    /// The amount of time that tokens issued for applications will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_duration: Option<String>,
-    /// The IP address of the authenticating user.
+    /// A description of the reason why the UI read only field is being toggled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_read_only_toggle_reason: Option<String>,
-    /// The IP address of the authenticating user.
+    /// The amount of time a user seat is inactive before it expires. When the user seat exceeds the set time of inactivity, the user is removed as an active seat and no longer counts against your Teams seat count. Must be in the format `300ms` or `2h45m`. Valid time units are: `ns`, `us` (or `µs`), `ms`, `s`, `m`, `h`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_seat_expiration_inactive_time: Option<String>,
-    /// The IP address of the authenticating user.
+    /// The amount of time that tokens issued for applications will be valid. Must be in the format `30m` or `2h45m`. Valid time units are: m, h.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warp_auth_session_duration: Option<String>,
     /// Properties the spec does not describe, kept so that they are written back unchanged.
@@ -3342,32 +3342,32 @@ pub struct OrganizationUpdateRequest {
 /// Schema: `#/paths/~1accounts~1{account_id}~1access~1organizations/post/requestBody/content/application~1json/schema`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OrganizationCreateRequest {
-    /// The result of the authentication event.
+    /// When set to true, users can authenticate via WARP for any application in your organization. Application settings will take precedence over this value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_authenticate_via_warp: Option<bool>,
-    /// The IP address of the authenticating user.
+    /// The unique subdomain assigned to your Zero Trust organization.
     pub auth_domain: String,
-    /// The result of the authentication event.
+    /// When set to `true`, users skip the identity provider selection step during login.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_redirect_to_identity: Option<bool>,
-    /// The result of the authentication event.
+    /// Lock all settings as Read-Only in the Dashboard, regardless of user permission. Updates may only be made via the API or Terraform for this account when enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_ui_read_only: Option<bool>,
     /// `login_design` (the spec does not describe it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login_design: Option<crate::types::LoginDesign>,
-    /// The IP address of the authenticating user.
+    /// The name of your Zero Trust organization.
     pub name: String,
-    /// The IP address of the authenticating user.
+    /// The amount of time that tokens issued for applications will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_duration: Option<String>,
-    /// The IP address of the authenticating user.
+    /// A description of the reason why the UI read only field is being toggled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_read_only_toggle_reason: Option<String>,
-    /// The IP address of the authenticating user.
+    /// The amount of time a user seat is inactive before it expires. When the user seat exceeds the set time of inactivity, the user is removed as an active seat and no longer counts against your Teams seat count. Must be in the format `300ms` or `2h45m`. Valid time units are: `ns`, `us` (or `µs`), `ms`, `s`, `m`, `h`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_seat_expiration_inactive_time: Option<String>,
-    /// The IP address of the authenticating user.
+    /// The amount of time that tokens issued for applications will be valid. Must be in the format `30m` or `2h45m`. Valid time units are: m, h.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warp_auth_session_duration: Option<String>,
     /// Properties the spec does not describe, kept so that they are written back unchanged.
@@ -3393,7 +3393,7 @@ pub struct Policy {
     /// Administrators who can approve a temporary authentication request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approval_groups: Option<Vec<crate::types::ApprovalGroup>>,
-    /// The result of the authentication event.
+    /// Requires the user to request access from an administrator at the start of each session.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approval_required: Option<bool>,
     /// `created_at` (the spec does not describe it).
@@ -3402,31 +3402,31 @@ pub struct Policy {
     /// The action Access will take if a user matches this policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decision: Option<crate::types::Decision>,
-    /// Rules evaluated with a NOT logical operator. To match a policy, a user cannot meet any of the Exclude rules.
+    /// Rules evaluated with a NOT logical operator. To match the policy, a user cannot meet any of the Exclude rules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exclude: Option<Vec<crate::types::AccessRule>>,
-    /// UUID
+    /// The UUID of the policy
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Rules evaluated with a NOT logical operator. To match a policy, a user cannot meet any of the Exclude rules.
+    /// Rules evaluated with an OR logical operator. A user needs to meet only one of the Include rules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include: Option<Vec<crate::types::AccessRule>>,
-    /// The result of the authentication event.
+    /// Require this application to be served in an isolated browser for users matching this policy. 'Client Web Isolation' must be on for the account in order to use this feature.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub isolation_required: Option<bool>,
-    /// The IP address of the authenticating user.
+    /// The name of the Access policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// The IP address of the authenticating user.
+    /// A custom message that will appear on the purpose justification screen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purpose_justification_prompt: Option<String>,
-    /// The result of the authentication event.
+    /// Require users to enter a justification when they log in to the application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purpose_justification_required: Option<bool>,
-    /// Rules evaluated with a NOT logical operator. To match a policy, a user cannot meet any of the Exclude rules.
+    /// Rules evaluated with an AND logical operator. To match the policy, a user must meet all of the Require rules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub require: Option<Vec<crate::types::AccessRule>>,
-    /// The IP address of the authenticating user.
+    /// The amount of time that tokens issued for the application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_duration: Option<String>,
     /// `updated_at` (the spec does not describe it).
@@ -3450,31 +3450,31 @@ pub struct PolicyRequest {
     /// Administrators who can approve a temporary authentication request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approval_groups: Option<Vec<crate::types::ApprovalGroup>>,
-    /// The result of the authentication event.
+    /// Requires the user to request access from an administrator at the start of each session.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approval_required: Option<bool>,
     /// The action Access will take if a user matches this policy.
     pub decision: crate::types::Decision,
-    /// Rules evaluated with a NOT logical operator. To match a policy, a user cannot meet any of the Exclude rules.
+    /// Rules evaluated with a NOT logical operator. To match the policy, a user cannot meet any of the Exclude rules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exclude: Option<Vec<crate::types::AccessRule>>,
-    /// Rules evaluated with a NOT logical operator. To match a policy, a user cannot meet any of the Exclude rules.
+    /// Rules evaluated with an OR logical operator. A user needs to meet only one of the Include rules.
     pub include: Vec<crate::types::AccessRule>,
-    /// The result of the authentication event.
+    /// Require this application to be served in an isolated browser for users matching this policy. 'Client Web Isolation' must be on for the account in order to use this feature.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub isolation_required: Option<bool>,
-    /// The IP address of the authenticating user.
+    /// The name of the Access policy.
     pub name: String,
-    /// The IP address of the authenticating user.
+    /// A custom message that will appear on the purpose justification screen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purpose_justification_prompt: Option<String>,
-    /// The result of the authentication event.
+    /// Require users to enter a justification when they log in to the application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purpose_justification_required: Option<bool>,
-    /// Rules evaluated with a NOT logical operator. To match a policy, a user cannot meet any of the Exclude rules.
+    /// Rules evaluated with an AND logical operator. To match the policy, a user must meet all of the Require rules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub require: Option<Vec<crate::types::AccessRule>>,
-    /// The IP address of the authenticating user.
+    /// The amount of time that tokens issued for the application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_duration: Option<String>,
     /// Properties the spec does not describe, kept so that they are written back unchanged.
@@ -3486,11 +3486,11 @@ pub struct PolicyRequest {
 /// Schema: `#/components/schemas/access_seat`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Seat {
-    /// The result of the authentication event.
+    /// True if the seat is part of Access.
     pub access_seat: bool,
-    /// The result of the authentication event.
+    /// True if the seat is part of Gateway.
     pub gateway_seat: bool,
-    /// UUID
+    /// The unique API identifier for the Zero Trust seat.
     pub seat_uid: String,
     /// Properties the spec does not describe, kept so that they are written back unchanged.
     #[serde(flatten)]
@@ -3501,16 +3501,16 @@ pub struct Seat {
 /// Schema: `#/components/schemas/access_seats`
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Seats {
-    /// The result of the authentication event.
+    /// True if the seat is part of Access.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_seat: Option<bool>,
     /// `created_at` (the spec does not describe it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<crate::DateTime>,
-    /// The result of the authentication event.
+    /// True if the seat is part of Gateway.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_seat: Option<bool>,
-    /// UUID
+    /// The unique API identifier for the Zero Trust seat.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seat_uid: Option<String>,
     /// `updated_at` (the spec does not describe it).
@@ -3525,19 +3525,19 @@ pub struct Seats {
 /// Schema: `#/components/schemas/access_service-tokens`
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ServiceToken {
-    /// The IP address of the authenticating user.
+    /// The Client ID for the service token. Access will check for this value in the `CF-Access-Client-ID` request header.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// `created_at` (the spec does not describe it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<crate::DateTime>,
-    /// The IP address of the authenticating user.
+    /// The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<String>,
     /// `id` (the spec does not describe it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The IP address of the authenticating user.
+    /// The name of the service token.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `updated_at` (the spec does not describe it).
@@ -3552,10 +3552,10 @@ pub struct ServiceToken {
 /// Schema: `#/paths/~1accounts~1{account_id}~1access~1service_tokens/post/requestBody/content/application~1json/schema`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ServiceTokenCreateRequest {
-    /// The IP address of the authenticating user.
+    /// The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<String>,
-    /// The IP address of the authenticating user.
+    /// The name of the service token.
     pub name: String,
     /// Properties the spec does not describe, kept so that they are written back unchanged.
     #[serde(flatten)]
@@ -3566,22 +3566,22 @@ pub struct ServiceTokenCreateRequest {
 /// Schema: `#/components/schemas/access_create_response/allOf/1/properties/result`
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ServiceTokenCreateResponse {
-    /// The IP address of the authenticating user.
+    /// The Client ID for the service token. Access will check for this value in the `CF-Access-Client-ID` request header.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
-    /// The IP address of the authenticating user.
+    /// The Client Secret for the service token. Access will check for this value in the `CF-Access-Client-Secret` request header.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_secret: Option<String>,
     /// `created_at` (the spec does not describe it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<crate::DateTime>,
-    /// The IP address of the authenticating user.
+    /// The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<String>,
     /// The ID of the service token.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The IP address of the authenticating user.
+    /// The name of the service token.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `updated_at` (the spec does not describe it).
@@ -3596,10 +3596,10 @@ pub struct ServiceTokenCreateResponse {
 /// Schema: `#/paths/~1accounts~1{account_id}~1access~1service_tokens~1{service_token_id}/put/requestBody/content/application~1json/schema`
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ServiceTokenUpdateRequest {
-    /// The IP address of the authenticating user.
+    /// The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<String>,
-    /// The IP address of the authenticating user.
+    /// The name of the service token.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Properties the spec does not describe, kept so that they are written back unchanged.
@@ -3617,7 +3617,7 @@ pub struct Tag {
     /// `created_at` (the spec does not describe it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<crate::DateTime>,
-    /// The IP address of the authenticating user.
+    /// The name of the tag
     pub name: String,
     /// `updated_at` (the spec does not describe it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3634,7 +3634,7 @@ pub struct TagWithoutAppCount {
     /// `created_at` (the spec does not describe it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<crate::DateTime>,
-    /// The IP address of the authenticating user.
+    /// The name of the tag
     pub name: String,
     /// `updated_at` (the spec does not describe it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3648,7 +3648,7 @@ pub struct TagWithoutAppCount {
 /// Schema: `#/components/schemas/access_name_response/allOf/1/properties/result`
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TagDeleteResponse {
-    /// The IP address of the authenticating user.
+    /// The name of the tag
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Properties the spec does not describe, kept so that they are written back unchanged.
@@ -3660,7 +3660,7 @@ pub struct TagDeleteResponse {
 /// Schema: `#/components/schemas/access_users`
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct User {
-    /// The result of the authentication event.
+    /// True if the user has authenticated with Cloudflare Access.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_seat: Option<bool>,
     /// The number of active devices registered to the user.
@@ -3669,25 +3669,25 @@ pub struct User {
     /// `created_at` (the spec does not describe it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<crate::DateTime>,
-    /// The email address of the authenticating user.
+    /// The email of the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// The result of the authentication event.
+    /// True if the user has logged into the WARP client.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_seat: Option<bool>,
     /// UUID
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `last_successful_login` (the spec does not describe it).
+    /// The time at which the user last successfully logged in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_successful_login: Option<crate::DateTime>,
-    /// The IP address of the authenticating user.
+    /// The name of the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// The IP address of the authenticating user.
+    /// The unique API identifier for the Zero Trust seat.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seat_uid: Option<String>,
-    /// The IP address of the authenticating user.
+    /// The unique API identifier for the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
     /// `updated_at` (the spec does not describe it).

@@ -261,12 +261,73 @@ fn crate_docs(api: &Api, options: &EmitOptions) -> String {
     let mut text = format!("{}\n\n", options.description);
     text.push_str(&format!(
         "Generated from the OpenAPI spec \"{}\" by openapi-forge: {} methods, {} types. \
-         Every method is listed in `API.md`.\n",
+         Every method is listed in `API.md` with its HTTP method and path.\n\n",
         api.title,
         api.operations.len(),
         api.types.types.len()
     ));
+    if let Some(example) = usage_example(api, options) {
+        text.push_str("```no_run\n");
+        text.push_str(&example);
+        text.push_str("```\n\n");
+    }
+    text.push_str(
+        "Methods return a [`Call`]: await it, or set per-request options first \
+         (`.timeout(...)`, `.header(...)`). Lists return a [`Page`] with the items and \
+         `result_info`. Failures are one [`Error`] type; API errors carry Cloudflare's error \
+         codes and the `cf-ray` id.\n",
+    );
     text
+}
+
+/// A first call for the crate docs: the first method whose arguments are all strings or a
+/// scope (so the example compiles for any spec), preferring a list.
+fn usage_example(api: &Api, options: &EmitOptions) -> Option<String> {
+    let simple = |op: &&crate::ir::ops::Operation| {
+        op.body.is_none()
+            && op.query.iter().all(|q| !q.required)
+            && op
+                .path_params
+                .iter()
+                .all(|p| p.ty == crate::ir::types::Ty::String)
+    };
+    let op = api
+        .operations
+        .iter()
+        .filter(simple)
+        .find(|op| matches!(op.response, ResponseKind::Page(_)))
+        .or_else(|| api.operations.iter().find(simple))?;
+    let krate = options.name.replace('-', "_");
+    let mut args = Vec::new();
+    let mut setup = String::new();
+    if op.scoped {
+        let (name, _) = api.scopes.first()?;
+        setup.push_str(&format!(
+            "let scope = {krate}::Scope::{}(\"023e105f4ecef8ad9ca31a8372d0c353\");\n",
+            names::bare(&names::field_name(name))
+        ));
+        args.push("&scope".to_string());
+    }
+    for p in &op.path_params {
+        args.push(format!("\"{}\"", p.name));
+    }
+    let mut call = String::from("client");
+    for segment in &op.resource {
+        call.push_str(&format!(
+            ".{}()",
+            names::bare(&resources::accessor(segment))
+        ));
+    }
+    call.push_str(&format!(".{}({})", op.name, args.join(", ")));
+    Some(format!(
+        "# async fn run() -> Result<(), {krate}::Error> {{\n\
+         let client = {krate}::Client::from_env()?;\n\
+         {setup}\
+         let response = {call}.await?;\n\
+         println!(\"{{response:?}}\");\n\
+         # Ok(())\n\
+         # }}\n"
+    ))
 }
 
 fn response_note(kind: &ResponseKind) -> &'static str {
@@ -318,12 +379,25 @@ fn api_md(api: &Api, options: &EmitOptions) -> String {
 }
 
 fn readme(api: &Api, options: &EmitOptions) -> String {
-    format!(
-        "<!-- {provenance} -->\n# {name}\n\n{description}\n\n{count} methods; see [API.md](API.md) for the list.\n\n\
-         ```toml\n[dependencies]\n{name} = {{ path = \"../generated\" }}\n```\n",
+    let mut out = format!(
+        "<!-- {provenance} -->\n# {name}\n\n{description}\n\n\
+         {count} methods, {types} types; every method is listed in [API.md](API.md).\n\n\
+         ```toml\n[dependencies]\n{name} = {{ path = \"../generated\" }}\n```\n\n",
         provenance = options.provenance,
         name = options.name,
         description = options.description,
-        count = api.operations.len()
-    )
+        count = api.operations.len(),
+        types = api.types.types.len(),
+    );
+    if let Some(example) = usage_example(api, options) {
+        let visible: String = example
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        out.push_str("A first call (credentials from `CLOUDFLARE_API_TOKEN`, or `CLOUDFLARE_EMAIL` + `CLOUDFLARE_API_KEY`, or `CLOUDFLARE_API_USER_SERVICE_KEY`):\n\n```rust\n");
+        out.push_str(&visible);
+        out.push_str("```\n");
+    }
+    out
 }

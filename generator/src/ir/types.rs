@@ -474,12 +474,19 @@ impl<'s> TypeBuilder<'s> {
         (!text.is_empty()).then(|| text.to_string())
     }
 
-    /// The doc of a property: its own description, else that of what it references.
+    /// The doc of a property: its own description, else that of what it references. References
+    /// are followed as written, not to the shared representative of a shape: two schemas with
+    /// one shape still say different things.
     fn doc_at(&mut self, pointer: &str) -> Option<String> {
-        self.node(pointer).and_then(Self::doc_of).or_else(|| {
-            self.resolve(pointer)
-                .and_then(|(_, node, _)| Self::doc_of(node))
-        })
+        let mut node = self.node(pointer)?;
+        for _ in 0..64 {
+            if let Some(doc) = Self::doc_of(node) {
+                return Some(doc);
+            }
+            let reference = node.get("$ref").and_then(Value::as_str)?;
+            node = self.node(reference)?;
+        }
+        None
     }
 
     // ----- conversion -----
