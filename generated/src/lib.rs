@@ -28,12 +28,18 @@ mod envelope;
 mod error;
 #[allow(dead_code, unused_imports, unused_macros)]
 mod macros;
+#[allow(dead_code)]
+mod paginate;
 mod scope;
-pub use call::Call;
-pub use client::{Client, ClientBuilder, Credentials, DEFAULT_BASE_URL, DEFAULT_TIMEOUT};
+pub use call::{Call, Response, MAX_RETRY_AFTER};
+pub use client::{
+    Client, ClientBuilder, Credentials, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_SIZE,
+    DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT,
+};
 pub use codec::{DateTime, Nullable};
 pub use envelope::{Envelope, Page, ResponseMessage, ResultInfo};
 pub use error::{ApiError, Error, Result};
+pub use futures_util::Stream;
 pub use scope::Scope;
 /// Request and response types, named after the spec's schemas.
 pub mod types;
@@ -45,6 +51,6 @@ pub mod resources {
 impl Client {
     /// The `zero_trust` resources.
     pub fn zero_trust(&self) -> resources::zero_trust::ZeroTrust<'_> {
-        resources::zero_trust::ZeroTrust::new(self)
+        resources::zero_trust::ZeroTrust { client: self }
     }
 }

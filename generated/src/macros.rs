@@ -176,7 +176,77 @@ macro_rules! internal_union {
     };
 }
 
-pub(crate) use {external_union, internal_union, string_enum};
+/// The part of a generated request builder that is the same for every method: per-request
+/// options, sending, and (for lists) walking the pages.
+macro_rules! request_builder {
+    ($name:ident, $out:ty) => {
+        impl $name {
+            /// Time limit of each attempt of this request.
+            pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+                self.call = self.call.timeout(timeout);
+                self
+            }
+
+            /// How many times this request may be retried.
+            pub fn max_retries(mut self, retries: u32) -> Self {
+                self.call = self.call.max_retries(retries);
+                self
+            }
+
+            /// An extra header for this request.
+            pub fn header(mut self, name: &str, value: &str) -> Self {
+                self.call = self.call.header(name, value);
+                self
+            }
+
+            /// An extra query parameter for this request.
+            pub fn query_param(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+                self.call = self.call.query_param(name, value);
+                self
+            }
+
+            /// The request as a [`crate::Call`].
+            pub fn into_call(self) -> crate::Call<$out> {
+                self.call
+            }
+
+            /// Send the request.
+            pub async fn send(self) -> crate::Result<$out> {
+                self.call.send().await
+            }
+
+            /// Send the request; the result comes with status, headers and envelope.
+            pub async fn send_with_response(self) -> crate::Result<crate::Response<$out>> {
+                self.call.send_with_response().await
+            }
+        }
+
+        impl ::std::future::IntoFuture for $name {
+            type Output = crate::Result<$out>;
+            type IntoFuture = <crate::Call<$out> as ::std::future::IntoFuture>::IntoFuture;
+            fn into_future(self) -> Self::IntoFuture {
+                self.call.into_future()
+            }
+        }
+    };
+    ($name:ident, page $item:ty) => {
+        $crate::macros::request_builder!($name, crate::Page<$item>);
+
+        impl $name {
+            /// Every page, fetched as the stream is read.
+            pub fn pages(self) -> impl ::futures_util::Stream<Item = crate::Result<crate::Page<$item>>> + Send + 'static {
+                self.call.pages()
+            }
+
+            /// Every item of every page, fetched as the stream is read.
+            pub fn items(self) -> impl ::futures_util::Stream<Item = crate::Result<$item>> + Send + 'static {
+                self.call.items()
+            }
+        }
+    };
+}
+
+pub(crate) use {external_union, internal_union, request_builder, string_enum};
 
 /// Decode a buffered JSON value, keeping the path of a failure in the message.
 pub(crate) fn from_value<T: serde::de::DeserializeOwned, E: serde::de::Error>(

@@ -1,32 +1,65 @@
-//! A prepared request: `.await` it (or call [`Call::send`]) to run it.
+//! A prepared request: `.await` it (or call [`Call::send`]) to run it. Per-request options
+//! (timeout, retries, headers, query parameters) are set on it first.
+//!
+//! Sending retries what is worth retrying: connection errors, timeouts, and the statuses 408,
+//! 409, 429 and 5xx (or whatever `x-should-retry` says), with exponential backoff and jitter,
+//! honouring `retry-after-ms` and `Retry-After` (seconds or an HTTP date) up to
+//! [`MAX_RETRY_AFTER`]. Every request body is held in memory, so every retry can replay it.
 
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use tracing::Instrument;
 
 use crate::client::Client;
-use crate::envelope::{api_error, ResponseParts};
+use crate::envelope::{api_error, Envelope, ResponseMessage, ResponseParts, ResultInfo};
 use crate::error::{Error, Result};
 
 /// Turns a successful response into a method's output.
 pub(crate) type Decode<T> = fn(&ResponseParts) -> Result<T>;
 
-/// A request ready to be sent. Methods return one; per-request options can be set before
-/// awaiting it.
+/// A `Retry-After` longer than this is not waited for; the normal backoff applies instead.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
+
+const INITIAL_BACKOFF: Duration = Duration::from_millis(500);
+const MAX_BACKOFF: Duration = Duration::from_secs(8);
+
+/// A request ready to be sent. Methods return one; set per-request options, then await it.
 #[must_use = "a request does nothing until it is awaited"]
 pub struct Call<T> {
     client: Client,
     method: reqwest::Method,
+    template: &'static str,
     path: String,
-    query: Vec<(&'static str, String)>,
-    extra_query: Vec<(String, String)>,
-    body: Option<Vec<u8>>,
+    query: Vec<(String, String)>,
+    body: Option<bytes::Bytes>,
     headers: HeaderMap,
     timeout: Option<Duration>,
+    max_retries: Option<u32>,
     invalid: Option<String>,
     decode: Decode<T>,
+    pub(crate) paging: crate::paginate::Paging,
+}
+
+impl<T> Clone for Call<T> {
+    fn clone(&self) -> Self {
+        Call {
+            client: self.client.clone(),
+            method: self.method.clone(),
+            template: self.template,
+            path: self.path.clone(),
+            query: self.query.clone(),
+            body: self.body.clone(),
+            headers: self.headers.clone(),
+            timeout: self.timeout,
+            max_retries: self.max_retries,
+            invalid: self.invalid.clone(),
+            decode: self.decode,
+            paging: self.paging,
+        }
+    }
 }
 
 impl<T> std::fmt::Debug for Call<T> {
@@ -36,48 +69,79 @@ impl<T> std::fmt::Debug for Call<T> {
             .field("path", &self.path)
             .field("query", &self.query)
             .field("timeout", &self.timeout)
+            .field("max_retries", &self.max_retries)
             .finish_non_exhaustive()
     }
 }
 
+/// A decoded response with what came with it.
+#[derive(Debug, Clone)]
+pub struct Response<T> {
+    /// The decoded result.
+    pub value: T,
+    /// HTTP status.
+    pub status: u16,
+    /// Response headers.
+    pub headers: HeaderMap,
+    /// The envelope's `messages`.
+    pub messages: Vec<ResponseMessage>,
+    /// The envelope's `result_info`.
+    pub result_info: Option<ResultInfo>,
+}
+
 impl<T> Call<T> {
-    pub(crate) fn new(client: Client, method: reqwest::Method, path: String, decode: Decode<T>) -> Self {
+    pub(crate) fn new(client: Client, method: reqwest::Method, template: &'static str, path: String, decode: Decode<T>) -> Self {
         Call {
             client,
             method,
+            template,
             path,
             query: Vec::new(),
-            extra_query: Vec::new(),
             body: None,
             headers: HeaderMap::new(),
             timeout: None,
+            max_retries: None,
             invalid: None,
             decode,
+            paging: crate::paginate::Paging::Single,
         }
+    }
+
+    /// Mark a list method that pages by number or cursor.
+    pub(crate) fn paged(mut self, paging: crate::paginate::Paging) -> Self {
+        self.paging = paging;
+        self
     }
 
     /// Add a query parameter (repeatable).
     pub(crate) fn query(mut self, name: &'static str, value: String) -> Self {
-        self.query.push((name, value));
+        self.query.push((name.to_string(), value));
         self
     }
 
     /// Set the JSON body.
     pub(crate) fn json<B: serde::Serialize + ?Sized>(mut self, body: &B) -> Self {
         match serde_json::to_vec(body) {
-            Ok(bytes) => self.body = Some(bytes),
+            Ok(bytes) => self.body = Some(bytes.into()),
             Err(e) => self.invalid = Some(format!("the request body does not serialize: {e}")),
         }
         self
     }
 
-    /// Time limit for this request, instead of the client's.
+    /// Time limit of each attempt of this request, instead of the client's.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
     }
 
-    /// An extra header for this request. An invalid name or value fails the call.
+    /// How many times this request may be retried, instead of the client's setting.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = Some(retries);
+        self
+    }
+
+    /// An extra header for this request. An invalid name or value (a line break, say) fails
+    /// the call instead of being sent.
     pub fn header(mut self, name: &str, value: &str) -> Self {
         match (HeaderName::try_from(name), HeaderValue::from_str(value)) {
             (Ok(name), Ok(value)) => {
@@ -90,7 +154,7 @@ impl<T> Call<T> {
 
     /// An extra query parameter for this request.
     pub fn query_param(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.extra_query.push((name.into(), value.into()));
+        self.query.push((name.into(), value.into()));
         self
     }
 
@@ -99,16 +163,73 @@ impl<T> Call<T> {
         &self.path
     }
 
+    /// Replace every value of query parameter `name` with `value`.
+    pub(crate) fn set_query(mut self, name: &str, value: String) -> Self {
+        self.query.retain(|(n, _)| n != name);
+        self.query.push((name.to_string(), value));
+        self
+    }
+
+    /// The value of query parameter `name`, if set.
+    pub(crate) fn query_value(&self, name: &str) -> Option<&str> {
+        self.query.iter().rev().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+
     /// Send the request and decode the response.
     pub async fn send(self) -> Result<T> {
-        if let Some(problem) = self.invalid {
-            return Err(Error::InvalidRequest(problem));
+        self.send_with_response().await.map(|response| response.value)
+    }
+
+    /// Send the request; the decoded result comes with the status, headers and envelope.
+    pub async fn send_with_response(self) -> Result<Response<T>> {
+        if let Some(problem) = &self.invalid {
+            return Err(Error::InvalidRequest(problem.clone()));
         }
-        let parts = self.attempt().await?;
-        if (200..300).contains(&parts.status) {
-            (self.decode)(&parts)
-        } else {
-            Err(api_error(&parts))
+        let parts = self.exchange().await?;
+        if !(200..300).contains(&parts.status) {
+            return Err(api_error(&parts));
+        }
+        let value = (self.decode)(&parts)?;
+        let envelope = serde_json::from_slice::<Envelope<serde::de::IgnoredAny>>(&parts.body).ok();
+        let (messages, result_info) = envelope.map(|e| (e.messages, e.result_info)).unwrap_or_default();
+        Ok(Response {
+            value,
+            status: parts.status,
+            headers: parts.headers,
+            messages,
+            result_info,
+        })
+    }
+
+    /// Attempts with retries: the last response, or the last transport error.
+    async fn exchange(&self) -> Result<ResponseParts> {
+        let max_retries = self.max_retries.unwrap_or(self.client.inner.max_retries);
+        let mut retry = 0u32;
+        loop {
+            let span = tracing::debug_span!(
+                "request",
+                method = %self.method,
+                path = self.template,
+                attempt = retry + 1,
+                status = tracing::field::Empty,
+            );
+            let outcome = self.attempt().instrument(span.clone()).await;
+            let delay = match &outcome {
+                Ok(parts) => {
+                    span.record("status", parts.status);
+                    retry_delay_for_response(parts, retry)
+                }
+                Err(error) if error.is_timeout() || matches!(error, Error::Connection(_)) => Some(backoff(retry)),
+                Err(_) => None,
+            };
+            match delay {
+                Some(delay) if retry < max_retries => {
+                    tracing::debug!(parent: &span, delay_ms = delay.as_millis() as u64, "retrying");
+                    tokio::time::sleep(delay).await;
+                    retry += 1;
+                }
+                _ => return outcome,
+            }
         }
     }
 
@@ -126,26 +247,80 @@ impl<T> Call<T> {
         if !self.query.is_empty() {
             request = request.query(&self.query);
         }
-        if !self.extra_query.is_empty() {
-            request = request.query(&self.extra_query);
-        }
         if let Some(body) = &self.body {
-            request = request
-                .header(reqwest::header::CONTENT_TYPE, "application/json")
-                .body(body.clone());
+            request = request.header(reqwest::header::CONTENT_TYPE, "application/json").body(body.clone());
         }
         let response = request.send().await.map_err(transport)?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(transport)?;
+        let body = read_body(response, inner.max_body).await?;
         Ok(ResponseParts { status, headers, body })
     }
+}
+
+/// Read a body, refusing to buffer more than `limit` bytes.
+async fn read_body(mut response: reqwest::Response, limit: usize) -> Result<bytes::Bytes> {
+    if response.content_length().is_some_and(|len| len > limit as u64) {
+        return Err(Error::InvalidResponse(format!("the response body is larger than the {limit}-byte limit")));
+    }
+    let mut body = bytes::BytesMut::new();
+    while let Some(chunk) = response.chunk().await.map_err(transport)? {
+        if body.len() + chunk.len() > limit {
+            return Err(Error::InvalidResponse(format!("the response body is larger than the {limit}-byte limit")));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}
+
+/// How long to wait before retrying this response, or `None` if it is not retried.
+fn retry_delay_for_response(parts: &ResponseParts, retry: u32) -> Option<Duration> {
+    let should = match parts.headers.get("x-should-retry").and_then(|v| v.to_str().ok()) {
+        Some("true") => true,
+        Some("false") => false,
+        _ => matches!(parts.status, 408 | 409 | 429) || parts.status >= 500,
+    };
+    if !should {
+        return None;
+    }
+    Some(retry_after(&parts.headers, SystemTime::now()).unwrap_or_else(|| backoff(retry)))
+}
+
+/// The server's requested delay (`retry-after-ms`, then `Retry-After` in seconds or as an
+/// HTTP date), if present and within [`MAX_RETRY_AFTER`].
+pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
+    let delay = if let Some(ms) = text("retry-after-ms").and_then(|v| v.parse::<f64>().ok()) {
+        Duration::try_from_secs_f64(ms / 1000.0).ok()
+    } else if let Some(value) = text("retry-after") {
+        match value.parse::<f64>() {
+            Ok(seconds) => Duration::try_from_secs_f64(seconds).ok(),
+            Err(_) => httpdate::parse_http_date(value).ok().map(|at| at.duration_since(now).unwrap_or(Duration::ZERO)),
+        }
+    } else {
+        None
+    };
+    delay.filter(|d| *d <= MAX_RETRY_AFTER)
+}
+
+/// `min(0.5 s * 2^retry, 8 s)`, less up to 25% jitter.
+pub(crate) fn backoff(retry: u32) -> Duration {
+    let base = INITIAL_BACKOFF.saturating_mul(2u32.saturating_pow(retry)).min(MAX_BACKOFF);
+    base.mul_f64(1.0 - 0.25 * jitter())
+}
+
+/// A number in [0, 1) that differs from call to call; good enough to spread retries.
+fn jitter() -> f64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u128(SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0));
+    (hasher.finish() >> 11) as f64 / (1u64 << 53) as f64
 }
 
 fn transport(error: reqwest::Error) -> Error {
     if error.is_timeout() {
         Error::Timeout
-    } else if error.is_connect() || error.is_request() || error.is_body() {
+    } else if error.is_connect() || error.is_request() || error.is_body() || error.is_decode() {
         Error::Connection(error.without_url())
     } else {
         Error::Http(error.without_url())
@@ -158,5 +333,36 @@ impl<T: Send + 'static> IntoFuture for Call<T> {
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_to_a_cap_with_jitter() {
+        for (retry, base) in [(0u32, 0.5f64), (1, 1.0), (2, 2.0), (3, 4.0), (4, 8.0), (10, 8.0)] {
+            let delay = backoff(retry).as_secs_f64();
+            assert!(delay <= base && delay >= base * 0.75, "retry {retry}: {delay}");
+        }
+    }
+
+    #[test]
+    fn retry_after_in_all_forms() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let headers = |pairs: &[(&'static str, &str)]| {
+            let mut map = HeaderMap::new();
+            for (k, v) in pairs {
+                map.insert(*k, HeaderValue::from_str(v).unwrap());
+            }
+            map
+        };
+        assert_eq!(retry_after(&headers(&[("retry-after-ms", "1500")]), now), Some(Duration::from_millis(1500)));
+        assert_eq!(retry_after(&headers(&[("retry-after", "3")]), now), Some(Duration::from_secs(3)));
+        let date = httpdate::fmt_http_date(now + Duration::from_secs(5));
+        assert_eq!(retry_after(&headers(&[("retry-after", &date)]), now), Some(Duration::from_secs(5)));
+        assert_eq!(retry_after(&headers(&[("retry-after", "120")]), now), None, "over the cap");
+        assert_eq!(retry_after(&headers(&[("retry-after", "soon")]), now), None);
     }
 }

@@ -15,6 +15,12 @@ pub const DEFAULT_BASE_URL: &str = "https://api.cloudflare.com/client/v4";
 /// How long one attempt may take unless the request says otherwise.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 
+/// How many times a request is retried unless configured otherwise.
+pub const DEFAULT_MAX_RETRIES: u32 = 2;
+
+/// The largest response body the client reads.
+pub const DEFAULT_MAX_RESPONSE_SIZE: usize = 128 * 1024 * 1024;
+
 /// How requests authenticate. `Debug` never shows a secret.
 #[derive(Clone, PartialEq, Eq)]
 pub enum Credentials {
@@ -108,6 +114,8 @@ pub(crate) struct Inner {
     pub(crate) auth: HeaderMap,
     pub(crate) credentials: Credentials,
     pub(crate) timeout: Duration,
+    pub(crate) max_retries: u32,
+    pub(crate) max_body: usize,
 }
 
 /// The API client. Cheap to clone: clones share one connection pool.
@@ -122,6 +130,7 @@ impl fmt::Debug for Client {
             .field("base_url", &self.inner.base_url)
             .field("credentials", &self.inner.credentials)
             .field("timeout", &self.inner.timeout)
+            .field("max_retries", &self.inner.max_retries)
             .finish()
     }
 }
@@ -154,8 +163,8 @@ impl Client {
         &self.inner.base_url
     }
 
-    pub(crate) fn call<T>(&self, method: reqwest::Method, path: String, decode: Decode<T>) -> Call<T> {
-        Call::new(self.clone(), method, path, decode)
+    pub(crate) fn call<T>(&self, method: reqwest::Method, template: &'static str, path: String, decode: Decode<T>) -> Call<T> {
+        Call::new(self.clone(), method, template, path, decode)
     }
 }
 
@@ -167,6 +176,8 @@ pub struct ClientBuilder {
     timeout: Option<Duration>,
     http: Option<reqwest::Client>,
     user_agent: Option<String>,
+    max_retries: Option<u32>,
+    max_body: Option<usize>,
 }
 
 impl ClientBuilder {
@@ -203,6 +214,18 @@ impl ClientBuilder {
     /// Time limit of one attempt (default [`DEFAULT_TIMEOUT`]).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// How many times a failed request is retried (default [`DEFAULT_MAX_RETRIES`]).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = Some(retries);
+        self
+    }
+
+    /// The largest response body to read (default [`DEFAULT_MAX_RESPONSE_SIZE`]).
+    pub fn max_response_size(mut self, bytes: usize) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 
@@ -248,6 +271,8 @@ impl ClientBuilder {
                 auth,
                 credentials,
                 timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
+                max_retries: self.max_retries.unwrap_or(DEFAULT_MAX_RETRIES),
+                max_body: self.max_body.unwrap_or(DEFAULT_MAX_RESPONSE_SIZE),
             }),
         })
     }

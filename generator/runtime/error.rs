@@ -30,6 +30,9 @@ pub enum Error {
         /// The beginning of the body.
         body_excerpt: String,
     },
+    /// The response could not be used at all (too large, say).
+    #[error("invalid response: {0}")]
+    InvalidResponse(String),
     /// The request could not be built (a body that does not serialize, a bad header).
     #[error("invalid request: {0}")]
     InvalidRequest(String),

@@ -9,29 +9,25 @@ use crate::error::Result;
 use crate::ir::names;
 use crate::ir::ops::{Api, ResponseKind};
 
+/// A runtime module of the generator, by file name.
+macro_rules! runtime_file {
+    ($name:literal) => {
+        (
+            $name,
+            include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/runtime/", $name)),
+        )
+    };
+}
+
 /// Hand-written runtime modules copied verbatim into `src/`.
 const RUNTIME: &[(&str, &str)] = &[
-    (
-        "call.rs",
-        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/runtime/call.rs")),
-    ),
-    (
-        "client.rs",
-        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/runtime/client.rs")),
-    ),
-    (
-        "codec.rs",
-        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/runtime/codec.rs")),
-    ),
-    (
-        "envelope.rs",
-        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/runtime/envelope.rs")),
-    ),
-    (
-        "error.rs",
-        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/runtime/error.rs")),
-    ),
-    ("macros.rs", include_str!("../../runtime/macros.rs")),
+    runtime_file!("call.rs"),
+    runtime_file!("client.rs"),
+    runtime_file!("codec.rs"),
+    runtime_file!("envelope.rs"),
+    runtime_file!("error.rs"),
+    runtime_file!("macros.rs"),
+    runtime_file!("paginate.rs"),
 ];
 
 /// All files of the generated crate.
@@ -125,6 +121,8 @@ categories = ["api-bindings", "web-programming::http-client"]
 
 [dependencies]
 bytes = "1"
+futures-util = "0.3"
+httpdate = "1"
 percent-encoding = "2"
 reqwest = {{ version = "0.12", default-features = false, features = ["json", "rustls-tls"] }}
 serde = {{ version = "1", features = ["derive"] }}
@@ -132,6 +130,8 @@ serde_json = "1"
 serde_path_to_error = "0.1"
 thiserror = "2"
 time = {{ version = "0.3", features = ["serde-well-known", "parsing", "formatting"] }}
+tokio = {{ version = "1", features = ["time"] }}
+tracing = "0.1"
 
 [dev-dependencies]
 tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
@@ -213,7 +213,7 @@ fn lib(api: &Api, options: &EmitOptions, tree: &Node, has_scope: bool) -> TokenS
         quote! {
             #[doc = #doc]
             pub fn #m(&self) -> resources::#m::#s<'_> {
-                resources::#m::#s::new(self)
+                resources::#m::#s { client: self }
             }
         }
     });
@@ -235,10 +235,13 @@ fn lib(api: &Api, options: &EmitOptions, tree: &Node, has_scope: bool) -> TokenS
         mod error;
         #[allow(dead_code, unused_imports, unused_macros)]
         mod macros;
+        #[allow(dead_code)]
+        mod paginate;
         #scope
 
-        pub use call::Call;
-        pub use client::{Client, ClientBuilder, Credentials, DEFAULT_BASE_URL, DEFAULT_TIMEOUT};
+        pub use call::{Call, Response, MAX_RETRY_AFTER};
+        pub use client::{Client, ClientBuilder, Credentials, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT};
+        pub use futures_util::Stream;
         pub use codec::{DateTime, Nullable};
         pub use envelope::{Envelope, Page, ResponseMessage, ResultInfo};
         pub use error::{ApiError, Error, Result};

@@ -70,7 +70,7 @@ pub fn module(api: &Api, path: &[String], node: &Node) -> TokenStream {
         quote! {
             #[doc = #doc]
             pub fn #m(&self) -> #m::#s<'a> {
-                #m::#s::new(self.client)
+                #m::#s { client: self.client }
             }
         }
     });
@@ -90,13 +90,10 @@ pub fn module(api: &Api, path: &[String], node: &Node) -> TokenStream {
         #struct_doc
         #[derive(Debug, Clone, Copy)]
         pub struct #name<'a> {
-            client: &'a crate::Client,
+            pub(crate) client: &'a crate::Client,
         }
 
         impl<'a> #name<'a> {
-            pub(crate) fn new(client: &'a crate::Client) -> Self {
-                Self { client }
-            }
             #(#accessors)*
             #(#methods)*
         }
@@ -245,8 +242,22 @@ fn method(api: &Api, op: &Operation) -> (TokenStream, Option<TokenStream>) {
         chain.push(quote!(.json(body)));
     }
     let docs = doc::lines(&method_doc(op));
+    let template = if op.scoped {
+        format!("{{scope}}{}", op.path)
+    } else {
+        op.path.clone()
+    };
+    let paging = match &op.response {
+        ResponseKind::Page(_) if op.query.iter().any(|q| q.name == "cursor") => {
+            Some(quote!(.paged(crate::paginate::Paging::Cursor)))
+        }
+        ResponseKind::Page(_) if op.query.iter().any(|q| q.name == "page") => {
+            Some(quote!(.paged(crate::paginate::Paging::Number)))
+        }
+        _ => None,
+    };
     let call = quote! {
-        self.client.call(reqwest::Method::#http, path, #decode) #(#chain)*
+        self.client.call(reqwest::Method::#http, #template, path, #decode) #paging #(#chain)*
     };
     let optional: Vec<&Param> = op.query.iter().filter(|p| !p.required).collect();
     if optional.is_empty() {
@@ -310,6 +321,13 @@ fn method(api: &Api, op: &Operation) -> (TokenStream, Option<TokenStream>) {
             #builder { call: #call }
         }
     };
+    let common = match &op.response {
+        ResponseKind::Page(item) => {
+            let item = rust_type(space, item);
+            quote!(crate::macros::request_builder!(#builder, page #item);)
+        }
+        _ => quote!(crate::macros::request_builder!(#builder, #out);),
+    };
     let builder_code = quote! {
         #[doc = #builder_doc]
         #[derive(Debug)]
@@ -320,26 +338,9 @@ fn method(api: &Api, op: &Operation) -> (TokenStream, Option<TokenStream>) {
 
         impl #builder {
             #(#setters)*
-
-            /// Per-request options: see [`crate::Call`].
-            pub fn with(mut self, f: impl FnOnce(crate::Call<#out>) -> crate::Call<#out>) -> Self {
-                self.call = f(self.call);
-                self
-            }
-
-            /// Send the request.
-            pub async fn send(self) -> crate::Result<#out> {
-                self.call.send().await
-            }
         }
 
-        impl std::future::IntoFuture for #builder {
-            type Output = crate::Result<#out>;
-            type IntoFuture = <crate::Call<#out> as std::future::IntoFuture>::IntoFuture;
-            fn into_future(self) -> Self::IntoFuture {
-                self.call.into_future()
-            }
-        }
+        #common
     };
     (method, Some(builder_code))
 }

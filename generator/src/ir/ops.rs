@@ -173,6 +173,7 @@ pub fn build(spec: &Spec, config: &Config) -> Result<Api> {
     for draft in &drafts {
         operations.push(operation(spec, draft, &mut types, &mut warnings)?);
     }
+    dedup_names(&mut operations, &mut warnings);
     let (space, type_warnings) = types.finish();
     warnings.extend(type_warnings);
     warnings.sort();
@@ -329,24 +330,9 @@ fn name_methods<'a>(
                 (statics, remainder)
             }
         };
-        let http = draft.http.as_str();
         let name = match remainder.last() {
-            None => match http {
-                "GET" => "list".to_string(),
-                "POST" => "create".into(),
-                "PUT" => "update".into(),
-                "PATCH" => "edit".into(),
-                "DELETE" => "delete".into(),
-                other => other.to_lowercase(),
-            },
-            Some(last) if is_param(last) => match http {
-                "GET" => "get".to_string(),
-                "POST" => "create".into(),
-                "PUT" => "update".into(),
-                "PATCH" => "edit".into(),
-                "DELETE" => "delete".into(),
-                other => other.to_lowercase(),
-            },
+            None => default_name(&draft.http, false),
+            Some(last) if is_param(last) => default_name(&draft.http, true),
             Some(word) => names::field_name(word),
         };
         draft.resource = resource;
@@ -365,6 +351,17 @@ fn name_methods<'a>(
             }
         }
         draft.name = names::keyword_safe(draft.name.clone());
+    }
+    // A method named like a child resource (`POST /apps/{id}/ca` beside `GET /apps/{id}/ca`)
+    // moves into that resource, named by the default rules.
+    let resources: BTreeSet<Vec<String>> = drafts.iter().map(|d| d.resource.clone()).collect();
+    for draft in &mut drafts {
+        let mut child = draft.resource.clone();
+        child.push(names::bare(&draft.name).to_string());
+        if !draft.explicit && resources.iter().any(|r| r.starts_with(&child)) {
+            draft.resource = child;
+            draft.name = default_name(&draft.http, false);
+        }
     }
     // A GET "list" whose result is not an array is a "get"; decided later with types, so here
     // only resolve collisions deterministically by operationId.
@@ -392,6 +389,48 @@ fn name_methods<'a>(
         }
     }
     drafts
+}
+
+/// The method name by HTTP method, on a collection or on an item.
+fn default_name(http: &str, item: bool) -> String {
+    match (http, item) {
+        ("GET", false) => "list".into(),
+        ("GET", true) => "get".into(),
+        ("POST", _) => "create".into(),
+        ("PUT", _) => "update".into(),
+        ("PATCH", _) => "edit".into(),
+        ("DELETE", _) => "delete".into(),
+        (other, _) => other.to_lowercase(),
+    }
+}
+
+/// After types decided `list` vs `get`, make (resource, name) unique again, by operationId.
+fn dedup_names(operations: &mut [Operation], warnings: &mut Vec<Warning>) {
+    let mut seen: BTreeSet<(Vec<String>, String)> = BTreeSet::new();
+    for op in operations.iter_mut() {
+        if seen.insert((op.resource.clone(), op.name.clone())) {
+            continue;
+        }
+        let operation_id = op
+            .sources
+            .first()
+            .map(|(_, _, id)| id.clone())
+            .unwrap_or_default();
+        let alternative = names::field_name(&operation_id);
+        warnings.push(Warning {
+            pointer: op
+                .sources
+                .first()
+                .map(|(_, path, _)| format!("#/paths/{}", escape_token(path)))
+                .unwrap_or_default(),
+            message: format!(
+                "`{}` is taken by another operation; this one is named `{alternative}`",
+                op.dotted()
+            ),
+        });
+        op.name = alternative;
+        seen.insert((op.resource.clone(), op.name.clone()));
+    }
 }
 
 fn hint_base(draft: &Draft<'_>) -> String {

@@ -3,12 +3,9 @@
 /// `zero_trust.identity_providers`
 #[derive(Debug, Clone, Copy)]
 pub struct IdentityProviders<'a> {
-    client: &'a crate::Client,
+    pub(crate) client: &'a crate::Client,
 }
 impl<'a> IdentityProviders<'a> {
-    pub(crate) fn new(client: &'a crate::Client) -> Self {
-        Self { client }
-    }
     /// List Access identity providers
     ///
     /// Lists all configured identity providers.
@@ -22,6 +19,7 @@ impl<'a> IdentityProviders<'a> {
         let path = [scope.path_prefix().as_str(), "/access/identity_providers"].concat();
         self.client.call(
             reqwest::Method::GET,
+            "{scope}/access/identity_providers",
             path,
             crate::envelope::page::<crate::types::IdentityProviderListResponseItem>,
         )
@@ -41,6 +39,7 @@ impl<'a> IdentityProviders<'a> {
         self.client
             .call(
                 reqwest::Method::POST,
+                "{scope}/access/identity_providers",
                 path,
                 crate::envelope::result::<crate::types::IdentityProvider>,
             )
@@ -65,6 +64,7 @@ impl<'a> IdentityProviders<'a> {
         .concat();
         self.client.call(
             reqwest::Method::GET,
+            "{scope}/access/identity_providers/{identity_provider_id}",
             path,
             crate::envelope::result::<crate::types::IdentityProvider>,
         )
@@ -90,6 +90,7 @@ impl<'a> IdentityProviders<'a> {
         self.client
             .call(
                 reqwest::Method::PUT,
+                "{scope}/access/identity_providers/{identity_provider_id}",
                 path,
                 crate::envelope::result::<crate::types::IdentityProvider>,
             )
@@ -114,6 +115,7 @@ impl<'a> IdentityProviders<'a> {
         .concat();
         self.client.call(
             reqwest::Method::DELETE,
+            "{scope}/access/identity_providers/{identity_provider_id}",
             path,
             crate::envelope::result::<crate::types::ApplicationDeleteResponse>,
         )

@@ -11,26 +11,31 @@ pub mod seats;
 /// `zero_trust`
 #[derive(Debug, Clone, Copy)]
 pub struct ZeroTrust<'a> {
-    client: &'a crate::Client,
+    pub(crate) client: &'a crate::Client,
 }
 impl<'a> ZeroTrust<'a> {
-    pub(crate) fn new(client: &'a crate::Client) -> Self {
-        Self { client }
-    }
     /// The `zero_trust.access` resource.
     pub fn access(&self) -> access::Access<'a> {
-        access::Access::new(self.client)
+        access::Access {
+            client: self.client,
+        }
     }
     /// The `zero_trust.identity_providers` resource.
     pub fn identity_providers(&self) -> identity_providers::IdentityProviders<'a> {
-        identity_providers::IdentityProviders::new(self.client)
+        identity_providers::IdentityProviders {
+            client: self.client,
+        }
     }
     /// The `zero_trust.organizations` resource.
     pub fn organizations(&self) -> organizations::Organizations<'a> {
-        organizations::Organizations::new(self.client)
+        organizations::Organizations {
+            client: self.client,
+        }
     }
     /// The `zero_trust.seats` resource.
     pub fn seats(&self) -> seats::Seats<'a> {
-        seats::Seats::new(self.client)
+        seats::Seats {
+            client: self.client,
+        }
     }
 }

@@ -3,12 +3,9 @@
 /// `zero_trust.organizations`
 #[derive(Debug, Clone, Copy)]
 pub struct Organizations<'a> {
-    client: &'a crate::Client,
+    pub(crate) client: &'a crate::Client,
 }
 impl<'a> Organizations<'a> {
-    pub(crate) fn new(client: &'a crate::Client) -> Self {
-        Self { client }
-    }
     /// Get your Zero Trust organization
     ///
     /// Returns the configuration for your Zero Trust organization.
@@ -19,6 +16,7 @@ impl<'a> Organizations<'a> {
         let path = [scope.path_prefix().as_str(), "/access/organizations"].concat();
         self.client.call(
             reqwest::Method::GET,
+            "{scope}/access/organizations",
             path,
             crate::envelope::result::<crate::types::Organization>,
         )
@@ -38,6 +36,7 @@ impl<'a> Organizations<'a> {
         self.client
             .call(
                 reqwest::Method::PUT,
+                "{scope}/access/organizations",
                 path,
                 crate::envelope::result::<crate::types::Organization>,
             )
@@ -58,6 +57,7 @@ impl<'a> Organizations<'a> {
         self.client
             .call(
                 reqwest::Method::POST,
+                "{scope}/access/organizations",
                 path,
                 crate::envelope::result::<crate::types::Organization>,
             )
@@ -80,7 +80,12 @@ impl<'a> Organizations<'a> {
         ]
         .concat();
         self.client
-            .call(reqwest::Method::POST, path, crate::envelope::result::<bool>)
+            .call(
+                reqwest::Method::POST,
+                "{scope}/access/organizations/revoke_user",
+                path,
+                crate::envelope::result::<bool>,
+            )
             .json(body)
     }
 }

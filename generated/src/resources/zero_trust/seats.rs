@@ -3,12 +3,9 @@
 /// `zero_trust.seats`
 #[derive(Debug, Clone, Copy)]
 pub struct Seats<'a> {
-    client: &'a crate::Client,
+    pub(crate) client: &'a crate::Client,
 }
 impl<'a> Seats<'a> {
-    pub(crate) fn new(client: &'a crate::Client) -> Self {
-        Self { client }
-    }
     /// Update a user seat
     ///
     /// Removes a user from a Zero Trust seat when both `access_seat` and `gateway_seat` are set to false.
@@ -28,6 +25,7 @@ impl<'a> Seats<'a> {
         self.client
             .call(
                 reqwest::Method::PATCH,
+                "/accounts/{account_id}/access/seats",
                 path,
                 crate::envelope::page::<crate::types::Seats>,
             )

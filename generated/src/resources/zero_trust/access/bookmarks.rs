@@ -3,12 +3,9 @@
 /// `zero_trust.access.bookmarks`
 #[derive(Debug, Clone, Copy)]
 pub struct Bookmarks<'a> {
-    client: &'a crate::Client,
+    pub(crate) client: &'a crate::Client,
 }
 impl<'a> Bookmarks<'a> {
-    pub(crate) fn new(client: &'a crate::Client) -> Self {
-        Self { client }
-    }
     /// List Bookmark applications
     ///
     /// Lists Bookmark applications.
@@ -25,6 +22,7 @@ impl<'a> Bookmarks<'a> {
         .concat();
         self.client.call(
             reqwest::Method::GET,
+            "/accounts/{account_id}/access/bookmarks",
             path,
             crate::envelope::page::<crate::types::Bookmark>,
         )
@@ -46,6 +44,7 @@ impl<'a> Bookmarks<'a> {
         .concat();
         self.client.call(
             reqwest::Method::GET,
+            "/accounts/{account_id}/access/bookmarks/{bookmark_id}",
             path,
             crate::envelope::result::<crate::types::Bookmark>,
         )
@@ -73,6 +72,7 @@ impl<'a> Bookmarks<'a> {
         self.client
             .call(
                 reqwest::Method::PUT,
+                "/accounts/{account_id}/access/bookmarks/{bookmark_id}",
                 path,
                 crate::envelope::result::<crate::types::Bookmark>,
             )
@@ -101,6 +101,7 @@ impl<'a> Bookmarks<'a> {
         self.client
             .call(
                 reqwest::Method::POST,
+                "/accounts/{account_id}/access/bookmarks/{bookmark_id}",
                 path,
                 crate::envelope::result::<crate::types::Bookmark>,
             )
@@ -129,6 +130,7 @@ impl<'a> Bookmarks<'a> {
         self.client
             .call(
                 reqwest::Method::DELETE,
+                "/accounts/{account_id}/access/bookmarks/{bookmark_id}",
                 path,
                 crate::envelope::result::<crate::types::ApplicationDeleteResponse>,
             )

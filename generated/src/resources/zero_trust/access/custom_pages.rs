@@ -3,30 +3,30 @@
 /// `zero_trust.access.custom_pages`
 #[derive(Debug, Clone, Copy)]
 pub struct CustomPages<'a> {
-    client: &'a crate::Client,
+    pub(crate) client: &'a crate::Client,
 }
 impl<'a> CustomPages<'a> {
-    pub(crate) fn new(client: &'a crate::Client) -> Self {
-        Self { client }
-    }
     /// List custom pages
     ///
     /// - `GET /accounts/{account_id}/access/custom_pages` (`access-custom-pages-list-custom-pages`)
-    pub fn list(
-        &self,
-        account_id: &str,
-    ) -> crate::Call<crate::Page<crate::types::CustomPageWithoutHtml>> {
+    pub fn list(&self, account_id: &str) -> ListRequest {
         let path = [
             "/accounts/",
             crate::codec::path_segment(account_id).as_str(),
             "/access/custom_pages",
         ]
         .concat();
-        self.client.call(
-            reqwest::Method::GET,
-            path,
-            crate::envelope::page::<crate::types::CustomPageWithoutHtml>,
-        )
+        ListRequest {
+            call: self
+                .client
+                .call(
+                    reqwest::Method::GET,
+                    "/accounts/{account_id}/access/custom_pages",
+                    path,
+                    crate::envelope::page::<crate::types::CustomPageWithoutHtml>,
+                )
+                .paged(crate::paginate::Paging::Number),
+        }
     }
     /// Create a custom page
     ///
@@ -45,6 +45,7 @@ impl<'a> CustomPages<'a> {
         self.client
             .call(
                 reqwest::Method::POST,
+                "/accounts/{account_id}/access/custom_pages",
                 path,
                 crate::envelope::result::<crate::types::CustomPageWithoutHtml>,
             )
@@ -69,6 +70,7 @@ impl<'a> CustomPages<'a> {
         .concat();
         self.client.call(
             reqwest::Method::GET,
+            "/accounts/{account_id}/access/custom_pages/{custom_page_id}",
             path,
             crate::envelope::result::<crate::types::CustomPage>,
         )
@@ -92,6 +94,7 @@ impl<'a> CustomPages<'a> {
         self.client
             .call(
                 reqwest::Method::PUT,
+                "/accounts/{account_id}/access/custom_pages/{custom_page_id}",
                 path,
                 crate::envelope::result::<crate::types::CustomPageWithoutHtml>,
             )
@@ -114,8 +117,28 @@ impl<'a> CustomPages<'a> {
         .concat();
         self.client.call(
             reqwest::Method::DELETE,
+            "/accounts/{account_id}/access/custom_pages/{custom_page_id}",
             path,
             crate::envelope::result::<crate::types::CertificateDeleteResponse>,
         )
     }
 }
+/// Request builder for `zero_trust.access.custom_pages.list`: set optional parameters, then `.await` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ListRequest {
+    call: crate::Call<crate::Page<crate::types::CustomPageWithoutHtml>>,
+}
+impl ListRequest {
+    /// Page number of paginated results (1-based).
+    pub fn page(mut self, page: i64) -> Self {
+        self.call = self.call.query("page", page.to_string());
+        self
+    }
+    /// Number of results per page.
+    pub fn per_page(mut self, per_page: i64) -> Self {
+        self.call = self.call.query("per_page", per_page.to_string());
+        self
+    }
+}
+crate::macros::request_builder!(ListRequest, page crate ::types::CustomPageWithoutHtml);

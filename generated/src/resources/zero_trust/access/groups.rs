@@ -3,25 +3,28 @@
 /// `zero_trust.access.groups`
 #[derive(Debug, Clone, Copy)]
 pub struct Groups<'a> {
-    client: &'a crate::Client,
+    pub(crate) client: &'a crate::Client,
 }
 impl<'a> Groups<'a> {
-    pub(crate) fn new(client: &'a crate::Client) -> Self {
-        Self { client }
-    }
     /// List Access groups
     ///
     /// Lists all Access groups.
     ///
     /// - `GET /accounts/{account_id}/access/groups` (`access-groups-list-access-groups`)
     /// - `GET /zones/{zone_id}/access/groups` (`zone-level-access-groups-list-access-groups`)
-    pub fn list(&self, scope: &crate::Scope) -> crate::Call<crate::Page<crate::types::Group>> {
+    pub fn list(&self, scope: &crate::Scope) -> ListRequest {
         let path = [scope.path_prefix().as_str(), "/access/groups"].concat();
-        self.client.call(
-            reqwest::Method::GET,
-            path,
-            crate::envelope::page::<crate::types::Group>,
-        )
+        ListRequest {
+            call: self
+                .client
+                .call(
+                    reqwest::Method::GET,
+                    "{scope}/access/groups",
+                    path,
+                    crate::envelope::page::<crate::types::Group>,
+                )
+                .paged(crate::paginate::Paging::Number),
+        }
     }
     /// Create an Access group
     ///
@@ -38,6 +41,7 @@ impl<'a> Groups<'a> {
         self.client
             .call(
                 reqwest::Method::POST,
+                "{scope}/access/groups",
                 path,
                 crate::envelope::result::<crate::types::Group>,
             )
@@ -58,6 +62,7 @@ impl<'a> Groups<'a> {
         .concat();
         self.client.call(
             reqwest::Method::GET,
+            "{scope}/access/groups/{group_id}",
             path,
             crate::envelope::result::<crate::types::Group>,
         )
@@ -83,6 +88,7 @@ impl<'a> Groups<'a> {
         self.client
             .call(
                 reqwest::Method::PUT,
+                "{scope}/access/groups/{group_id}",
                 path,
                 crate::envelope::result::<crate::types::Group>,
             )
@@ -107,8 +113,28 @@ impl<'a> Groups<'a> {
         .concat();
         self.client.call(
             reqwest::Method::DELETE,
+            "{scope}/access/groups/{group_id}",
             path,
             crate::envelope::result::<crate::types::ApplicationDeleteResponse>,
         )
     }
 }
+/// Request builder for `zero_trust.access.groups.list`: set optional parameters, then `.await` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ListRequest {
+    call: crate::Call<crate::Page<crate::types::Group>>,
+}
+impl ListRequest {
+    /// Page number of paginated results (1-based).
+    pub fn page(mut self, page: i64) -> Self {
+        self.call = self.call.query("page", page.to_string());
+        self
+    }
+    /// Number of results per page.
+    pub fn per_page(mut self, per_page: i64) -> Self {
+        self.call = self.call.query("per_page", per_page.to_string());
+        self
+    }
+}
+crate::macros::request_builder!(ListRequest, page crate ::types::Group);

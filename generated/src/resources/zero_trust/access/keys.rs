@@ -3,12 +3,9 @@
 /// `zero_trust.access.keys`
 #[derive(Debug, Clone, Copy)]
 pub struct Keys<'a> {
-    client: &'a crate::Client,
+    pub(crate) client: &'a crate::Client,
 }
 impl<'a> Keys<'a> {
-    pub(crate) fn new(client: &'a crate::Client) -> Self {
-        Self { client }
-    }
     /// Get the Access key configuration
     ///
     /// Gets the Access key rotation settings for an account.
@@ -23,6 +20,7 @@ impl<'a> Keys<'a> {
         .concat();
         self.client.call(
             reqwest::Method::GET,
+            "/accounts/{account_id}/access/keys",
             path,
             crate::envelope::result::<crate::types::KeyListResponse>,
         )
@@ -46,6 +44,7 @@ impl<'a> Keys<'a> {
         self.client
             .call(
                 reqwest::Method::PUT,
+                "/accounts/{account_id}/access/keys",
                 path,
                 crate::envelope::result::<crate::types::KeyListResponse>,
             )
@@ -65,6 +64,7 @@ impl<'a> Keys<'a> {
         .concat();
         self.client.call(
             reqwest::Method::POST,
+            "/accounts/{account_id}/access/keys/rotate",
             path,
             crate::envelope::result::<crate::types::KeyListResponse>,
         )

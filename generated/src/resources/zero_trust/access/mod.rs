@@ -25,54 +25,73 @@ pub mod users;
 /// `zero_trust.access`
 #[derive(Debug, Clone, Copy)]
 pub struct Access<'a> {
-    client: &'a crate::Client,
+    pub(crate) client: &'a crate::Client,
 }
 impl<'a> Access<'a> {
-    pub(crate) fn new(client: &'a crate::Client) -> Self {
-        Self { client }
-    }
     /// The `zero_trust.access.applications` resource.
     pub fn applications(&self) -> applications::Applications<'a> {
-        applications::Applications::new(self.client)
+        applications::Applications {
+            client: self.client,
+        }
     }
     /// The `zero_trust.access.bookmarks` resource.
     pub fn bookmarks(&self) -> bookmarks::Bookmarks<'a> {
-        bookmarks::Bookmarks::new(self.client)
+        bookmarks::Bookmarks {
+            client: self.client,
+        }
     }
     /// The `zero_trust.access.certificates` resource.
     pub fn certificates(&self) -> certificates::Certificates<'a> {
-        certificates::Certificates::new(self.client)
+        certificates::Certificates {
+            client: self.client,
+        }
     }
     /// The `zero_trust.access.custom_pages` resource.
     pub fn custom_pages(&self) -> custom_pages::CustomPages<'a> {
-        custom_pages::CustomPages::new(self.client)
+        custom_pages::CustomPages {
+            client: self.client,
+        }
     }
     /// The `zero_trust.access.groups` resource.
     pub fn groups(&self) -> groups::Groups<'a> {
-        groups::Groups::new(self.client)
+        groups::Groups {
+            client: self.client,
+        }
     }
     /// The `zero_trust.access.keys` resource.
     pub fn keys(&self) -> keys::Keys<'a> {
-        keys::Keys::new(self.client)
+        keys::Keys {
+            client: self.client,
+        }
     }
     /// The `zero_trust.access.logs` resource.
     pub fn logs(&self) -> logs::Logs<'a> {
-        logs::Logs::new(self.client)
+        logs::Logs {
+            client: self.client,
+        }
     }
     /// The `zero_trust.access.policies` resource.
     pub fn policies(&self) -> policies::Policies<'a> {
-        policies::Policies::new(self.client)
+        policies::Policies {
+            client: self.client,
+        }
     }
     /// The `zero_trust.access.service_tokens` resource.
     pub fn service_tokens(&self) -> service_tokens::ServiceTokens<'a> {
-        service_tokens::ServiceTokens::new(self.client)
+        service_tokens::ServiceTokens {
+            client: self.client,
+        }
     }
     /// The `zero_trust.access.tags` resource.
     pub fn tags(&self) -> tags::Tags<'a> {
-        tags::Tags::new(self.client)
+        tags::Tags {
+            client: self.client,
+        }
     }
     /// The `zero_trust.access.users` resource.
     pub fn users(&self) -> users::Users<'a> {
-        users::Users::new(self.client)
+        users::Users {
+            client: self.client,
+        }
     }
 }

@@ -3,29 +3,32 @@
 /// `zero_trust.access.policies`
 #[derive(Debug, Clone, Copy)]
 pub struct Policies<'a> {
-    client: &'a crate::Client,
+    pub(crate) client: &'a crate::Client,
 }
 impl<'a> Policies<'a> {
-    pub(crate) fn new(client: &'a crate::Client) -> Self {
-        Self { client }
-    }
     /// List Access reusable policies
     ///
     /// Lists Access reusable policies.
     ///
     /// - `GET /accounts/{account_id}/access/policies` (`access-policies-list-access-reusable-policies`)
-    pub fn list(&self, account_id: &str) -> crate::Call<crate::Page<crate::types::Policy>> {
+    pub fn list(&self, account_id: &str) -> ListRequest {
         let path = [
             "/accounts/",
             crate::codec::path_segment(account_id).as_str(),
             "/access/policies",
         ]
         .concat();
-        self.client.call(
-            reqwest::Method::GET,
-            path,
-            crate::envelope::page::<crate::types::Policy>,
-        )
+        ListRequest {
+            call: self
+                .client
+                .call(
+                    reqwest::Method::GET,
+                    "/accounts/{account_id}/access/policies",
+                    path,
+                    crate::envelope::page::<crate::types::Policy>,
+                )
+                .paged(crate::paginate::Paging::Number),
+        }
     }
     /// Create an Access reusable policy
     ///
@@ -46,6 +49,7 @@ impl<'a> Policies<'a> {
         self.client
             .call(
                 reqwest::Method::POST,
+                "/accounts/{account_id}/access/policies",
                 path,
                 crate::envelope::result::<crate::types::Policy>,
             )
@@ -66,6 +70,7 @@ impl<'a> Policies<'a> {
         .concat();
         self.client.call(
             reqwest::Method::GET,
+            "/accounts/{account_id}/access/policies/{policy_id}",
             path,
             crate::envelope::result::<crate::types::Policy>,
         )
@@ -91,6 +96,7 @@ impl<'a> Policies<'a> {
         self.client
             .call(
                 reqwest::Method::PUT,
+                "/accounts/{account_id}/access/policies/{policy_id}",
                 path,
                 crate::envelope::result::<crate::types::Policy>,
             )
@@ -115,8 +121,28 @@ impl<'a> Policies<'a> {
         .concat();
         self.client.call(
             reqwest::Method::DELETE,
+            "/accounts/{account_id}/access/policies/{policy_id}",
             path,
             crate::envelope::result::<crate::types::ApplicationDeleteResponse>,
         )
     }
 }
+/// Request builder for `zero_trust.access.policies.list`: set optional parameters, then `.await` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ListRequest {
+    call: crate::Call<crate::Page<crate::types::Policy>>,
+}
+impl ListRequest {
+    /// Page number of paginated results (1-based).
+    pub fn page(mut self, page: i64) -> Self {
+        self.call = self.call.query("page", page.to_string());
+        self
+    }
+    /// Number of results per page.
+    pub fn per_page(mut self, per_page: i64) -> Self {
+        self.call = self.call.query("per_page", per_page.to_string());
+        self
+    }
+}
+crate::macros::request_builder!(ListRequest, page crate ::types::Policy);

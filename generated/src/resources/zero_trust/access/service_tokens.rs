@@ -3,28 +3,28 @@
 /// `zero_trust.access.service_tokens`
 #[derive(Debug, Clone, Copy)]
 pub struct ServiceTokens<'a> {
-    client: &'a crate::Client,
+    pub(crate) client: &'a crate::Client,
 }
 impl<'a> ServiceTokens<'a> {
-    pub(crate) fn new(client: &'a crate::Client) -> Self {
-        Self { client }
-    }
     /// List service tokens
     ///
     /// Lists all service tokens.
     ///
     /// - `GET /accounts/{account_id}/access/service_tokens` (`access-service-tokens-list-service-tokens`)
     /// - `GET /zones/{zone_id}/access/service_tokens` (`zone-level-access-service-tokens-list-service-tokens`)
-    pub fn list(
-        &self,
-        scope: &crate::Scope,
-    ) -> crate::Call<crate::Page<crate::types::ServiceToken>> {
+    pub fn list(&self, scope: &crate::Scope) -> ListRequest {
         let path = [scope.path_prefix().as_str(), "/access/service_tokens"].concat();
-        self.client.call(
-            reqwest::Method::GET,
-            path,
-            crate::envelope::page::<crate::types::ServiceToken>,
-        )
+        ListRequest {
+            call: self
+                .client
+                .call(
+                    reqwest::Method::GET,
+                    "{scope}/access/service_tokens",
+                    path,
+                    crate::envelope::page::<crate::types::ServiceToken>,
+                )
+                .paged(crate::paginate::Paging::Number),
+        }
     }
     /// Create a service token
     ///
@@ -41,6 +41,7 @@ impl<'a> ServiceTokens<'a> {
         self.client
             .call(
                 reqwest::Method::POST,
+                "{scope}/access/service_tokens",
                 path,
                 crate::envelope::result::<crate::types::ServiceTokenCreateResponse>,
             )
@@ -65,6 +66,7 @@ impl<'a> ServiceTokens<'a> {
         .concat();
         self.client.call(
             reqwest::Method::GET,
+            "{scope}/access/service_tokens/{service_token_id}",
             path,
             crate::envelope::result::<crate::types::ServiceToken>,
         )
@@ -90,6 +92,7 @@ impl<'a> ServiceTokens<'a> {
         self.client
             .call(
                 reqwest::Method::PUT,
+                "{scope}/access/service_tokens/{service_token_id}",
                 path,
                 crate::envelope::result::<crate::types::ServiceToken>,
             )
@@ -114,6 +117,7 @@ impl<'a> ServiceTokens<'a> {
         .concat();
         self.client.call(
             reqwest::Method::DELETE,
+            "{scope}/access/service_tokens/{service_token_id}",
             path,
             crate::envelope::result::<crate::types::ServiceToken>,
         )
@@ -138,6 +142,7 @@ impl<'a> ServiceTokens<'a> {
         .concat();
         self.client.call(
             reqwest::Method::POST,
+            "/accounts/{account_id}/access/service_tokens/{service_token_id}/refresh",
             path,
             crate::envelope::result::<crate::types::ServiceToken>,
         )
@@ -162,8 +167,28 @@ impl<'a> ServiceTokens<'a> {
         .concat();
         self.client.call(
             reqwest::Method::POST,
+            "/accounts/{account_id}/access/service_tokens/{service_token_id}/rotate",
             path,
             crate::envelope::result::<crate::types::ServiceTokenCreateResponse>,
         )
     }
 }
+/// Request builder for `zero_trust.access.service_tokens.list`: set optional parameters, then `.await` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ListRequest {
+    call: crate::Call<crate::Page<crate::types::ServiceToken>>,
+}
+impl ListRequest {
+    /// Page number of paginated results (1-based).
+    pub fn page(mut self, page: i64) -> Self {
+        self.call = self.call.query("page", page.to_string());
+        self
+    }
+    /// Number of results per page.
+    pub fn per_page(mut self, per_page: i64) -> Self {
+        self.call = self.call.query("per_page", per_page.to_string());
+        self
+    }
+}
+crate::macros::request_builder!(ListRequest, page crate ::types::ServiceToken);

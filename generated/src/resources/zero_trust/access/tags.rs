@@ -3,27 +3,30 @@
 /// `zero_trust.access.tags`
 #[derive(Debug, Clone, Copy)]
 pub struct Tags<'a> {
-    client: &'a crate::Client,
+    pub(crate) client: &'a crate::Client,
 }
 impl<'a> Tags<'a> {
-    pub(crate) fn new(client: &'a crate::Client) -> Self {
-        Self { client }
-    }
     /// List tags
     ///
     /// - `GET /accounts/{account_id}/access/tags` (`access-tags-list-tags`)
-    pub fn list(&self, account_id: &str) -> crate::Call<crate::Page<crate::types::Tag>> {
+    pub fn list(&self, account_id: &str) -> ListRequest {
         let path = [
             "/accounts/",
             crate::codec::path_segment(account_id).as_str(),
             "/access/tags",
         ]
         .concat();
-        self.client.call(
-            reqwest::Method::GET,
-            path,
-            crate::envelope::page::<crate::types::Tag>,
-        )
+        ListRequest {
+            call: self
+                .client
+                .call(
+                    reqwest::Method::GET,
+                    "/accounts/{account_id}/access/tags",
+                    path,
+                    crate::envelope::page::<crate::types::Tag>,
+                )
+                .paged(crate::paginate::Paging::Number),
+        }
     }
     /// Create a tag
     ///
@@ -38,6 +41,7 @@ impl<'a> Tags<'a> {
         self.client
             .call(
                 reqwest::Method::POST,
+                "/accounts/{account_id}/access/tags",
                 path,
                 crate::envelope::result::<crate::types::Tag>,
             )
@@ -56,6 +60,7 @@ impl<'a> Tags<'a> {
         .concat();
         self.client.call(
             reqwest::Method::GET,
+            "/accounts/{account_id}/access/tags/{tag_name}",
             path,
             crate::envelope::result::<crate::types::Tag>,
         )
@@ -79,6 +84,7 @@ impl<'a> Tags<'a> {
         self.client
             .call(
                 reqwest::Method::PUT,
+                "/accounts/{account_id}/access/tags/{tag_name}",
                 path,
                 crate::envelope::result::<crate::types::Tag>,
             )
@@ -101,8 +107,28 @@ impl<'a> Tags<'a> {
         .concat();
         self.client.call(
             reqwest::Method::DELETE,
+            "/accounts/{account_id}/access/tags/{tag_name}",
             path,
             crate::envelope::result::<crate::types::TagDeleteResponse>,
         )
     }
 }
+/// Request builder for `zero_trust.access.tags.list`: set optional parameters, then `.await` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ListRequest {
+    call: crate::Call<crate::Page<crate::types::Tag>>,
+}
+impl ListRequest {
+    /// Page number of paginated results (1-based).
+    pub fn page(mut self, page: i64) -> Self {
+        self.call = self.call.query("page", page.to_string());
+        self
+    }
+    /// Number of results per page.
+    pub fn per_page(mut self, per_page: i64) -> Self {
+        self.call = self.call.query("per_page", per_page.to_string());
+        self
+    }
+}
+crate::macros::request_builder!(ListRequest, page crate ::types::Tag);

@@ -3,25 +3,28 @@
 /// `zero_trust.access.applications.cas`
 #[derive(Debug, Clone, Copy)]
 pub struct Cas<'a> {
-    client: &'a crate::Client,
+    pub(crate) client: &'a crate::Client,
 }
 impl<'a> Cas<'a> {
-    pub(crate) fn new(client: &'a crate::Client) -> Self {
-        Self { client }
-    }
     /// List short-lived certificate CAs
     ///
     /// Lists short-lived certificate CAs and their public keys.
     ///
     /// - `GET /accounts/{account_id}/access/apps/ca` (`access-short-lived-certificate-c-as-list-short-lived-certificate-c-as`)
     /// - `GET /zones/{zone_id}/access/apps/ca` (`zone-level-access-short-lived-certificate-c-as-list-short-lived-certificate-c-as`)
-    pub fn list(&self, scope: &crate::Scope) -> crate::Call<crate::Page<crate::types::Ca>> {
+    pub fn list(&self, scope: &crate::Scope) -> ListRequest {
         let path = [scope.path_prefix().as_str(), "/access/apps/ca"].concat();
-        self.client.call(
-            reqwest::Method::GET,
-            path,
-            crate::envelope::page::<crate::types::Ca>,
-        )
+        ListRequest {
+            call: self
+                .client
+                .call(
+                    reqwest::Method::GET,
+                    "{scope}/access/apps/ca",
+                    path,
+                    crate::envelope::page::<crate::types::Ca>,
+                )
+                .paged(crate::paginate::Paging::Number),
+        }
     }
     /// Get a short-lived certificate CA
     ///
@@ -43,6 +46,7 @@ impl<'a> Cas<'a> {
         .concat();
         self.client.call(
             reqwest::Method::GET,
+            "{scope}/access/apps/{app_id}/ca",
             path,
             crate::envelope::result::<serde_json::Map<String, serde_json::Value>>,
         )
@@ -67,6 +71,7 @@ impl<'a> Cas<'a> {
         .concat();
         self.client.call(
             reqwest::Method::POST,
+            "{scope}/access/apps/{app_id}/ca",
             path,
             crate::envelope::result::<serde_json::Map<String, serde_json::Value>>,
         )
@@ -91,8 +96,28 @@ impl<'a> Cas<'a> {
         .concat();
         self.client.call(
             reqwest::Method::DELETE,
+            "{scope}/access/apps/{app_id}/ca",
             path,
             crate::envelope::result::<crate::types::CaDeleteResponse>,
         )
     }
 }
+/// Request builder for `zero_trust.access.applications.cas.list`: set optional parameters, then `.await` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ListRequest {
+    call: crate::Call<crate::Page<crate::types::Ca>>,
+}
+impl ListRequest {
+    /// Page number of paginated results (1-based).
+    pub fn page(mut self, page: i64) -> Self {
+        self.call = self.call.query("page", page.to_string());
+        self
+    }
+    /// Number of results per page.
+    pub fn per_page(mut self, per_page: i64) -> Self {
+        self.call = self.call.query("per_page", per_page.to_string());
+        self
+    }
+}
+crate::macros::request_builder!(ListRequest, page crate ::types::Ca);

@@ -9,23 +9,26 @@ pub mod user_policy_checks;
 /// `zero_trust.access.applications`
 #[derive(Debug, Clone, Copy)]
 pub struct Applications<'a> {
-    client: &'a crate::Client,
+    pub(crate) client: &'a crate::Client,
 }
 impl<'a> Applications<'a> {
-    pub(crate) fn new(client: &'a crate::Client) -> Self {
-        Self { client }
-    }
     /// The `zero_trust.access.applications.cas` resource.
     pub fn cas(&self) -> cas::Cas<'a> {
-        cas::Cas::new(self.client)
+        cas::Cas {
+            client: self.client,
+        }
     }
     /// The `zero_trust.access.applications.policies` resource.
     pub fn policies(&self) -> policies::Policies<'a> {
-        policies::Policies::new(self.client)
+        policies::Policies {
+            client: self.client,
+        }
     }
     /// The `zero_trust.access.applications.user_policy_checks` resource.
     pub fn user_policy_checks(&self) -> user_policy_checks::UserPolicyChecks<'a> {
-        user_policy_checks::UserPolicyChecks::new(self.client)
+        user_policy_checks::UserPolicyChecks {
+            client: self.client,
+        }
     }
     /// List Access applications
     ///
@@ -33,16 +36,19 @@ impl<'a> Applications<'a> {
     ///
     /// - `GET /accounts/{account_id}/access/apps` (`access-applications-list-access-applications`)
     /// - `GET /zones/{zone_id}/access/apps` (`zone-level-access-applications-list-access-applications`)
-    pub fn list(
-        &self,
-        scope: &crate::Scope,
-    ) -> crate::Call<crate::Page<crate::types::Application>> {
+    pub fn list(&self, scope: &crate::Scope) -> ListRequest {
         let path = [scope.path_prefix().as_str(), "/access/apps"].concat();
-        self.client.call(
-            reqwest::Method::GET,
-            path,
-            crate::envelope::page::<crate::types::Application>,
-        )
+        ListRequest {
+            call: self
+                .client
+                .call(
+                    reqwest::Method::GET,
+                    "{scope}/access/apps",
+                    path,
+                    crate::envelope::page::<crate::types::Application>,
+                )
+                .paged(crate::paginate::Paging::Number),
+        }
     }
     /// Add an Access application
     ///
@@ -59,6 +65,7 @@ impl<'a> Applications<'a> {
         self.client
             .call(
                 reqwest::Method::POST,
+                "{scope}/access/apps",
                 path,
                 crate::envelope::result::<crate::types::Application>,
             )
@@ -83,6 +90,7 @@ impl<'a> Applications<'a> {
         .concat();
         self.client.call(
             reqwest::Method::GET,
+            "{scope}/access/apps/{app_id}",
             path,
             crate::envelope::result::<crate::types::Application>,
         )
@@ -108,6 +116,7 @@ impl<'a> Applications<'a> {
         self.client
             .call(
                 reqwest::Method::PUT,
+                "{scope}/access/apps/{app_id}",
                 path,
                 crate::envelope::result::<crate::types::Application>,
             )
@@ -132,6 +141,7 @@ impl<'a> Applications<'a> {
         .concat();
         self.client.call(
             reqwest::Method::DELETE,
+            "{scope}/access/apps/{app_id}",
             path,
             crate::envelope::result::<crate::types::ApplicationDeleteResponse>,
         )
@@ -156,8 +166,28 @@ impl<'a> Applications<'a> {
         .concat();
         self.client.call(
             reqwest::Method::POST,
+            "{scope}/access/apps/{app_id}/revoke_tokens",
             path,
             crate::envelope::result::<serde_json::Map<String, serde_json::Value>>,
         )
     }
 }
+/// Request builder for `zero_trust.access.applications.list`: set optional parameters, then `.await` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ListRequest {
+    call: crate::Call<crate::Page<crate::types::Application>>,
+}
+impl ListRequest {
+    /// Page number of paginated results (1-based).
+    pub fn page(mut self, page: i64) -> Self {
+        self.call = self.call.query("page", page.to_string());
+        self
+    }
+    /// Number of results per page.
+    pub fn per_page(mut self, per_page: i64) -> Self {
+        self.call = self.call.query("per_page", per_page.to_string());
+        self
+    }
+}
+crate::macros::request_builder!(ListRequest, page crate ::types::Application);

@@ -3,23 +3,16 @@
 /// `zero_trust.access.applications.policies`
 #[derive(Debug, Clone, Copy)]
 pub struct Policies<'a> {
-    client: &'a crate::Client,
+    pub(crate) client: &'a crate::Client,
 }
 impl<'a> Policies<'a> {
-    pub(crate) fn new(client: &'a crate::Client) -> Self {
-        Self { client }
-    }
     /// List Access application policies
     ///
     /// Lists Access policies configured for an application. Returns both exclusively scoped and reusable policies used by the application.
     ///
     /// - `GET /accounts/{account_id}/access/apps/{app_id}/policies` (`access-policies-list-access-app-policies`)
     /// - `GET /zones/{zone_id}/access/apps/{app_id}/policies` (`zone-level-access-policies-list-access-policies`)
-    pub fn list(
-        &self,
-        scope: &crate::Scope,
-        app_id: &str,
-    ) -> crate::Call<crate::Page<crate::types::ApplicationPolicy>> {
+    pub fn list(&self, scope: &crate::Scope, app_id: &str) -> ListRequest {
         let path = [
             scope.path_prefix().as_str(),
             "/access/apps/",
@@ -27,11 +20,17 @@ impl<'a> Policies<'a> {
             "/policies",
         ]
         .concat();
-        self.client.call(
-            reqwest::Method::GET,
-            path,
-            crate::envelope::page::<crate::types::ApplicationPolicy>,
-        )
+        ListRequest {
+            call: self
+                .client
+                .call(
+                    reqwest::Method::GET,
+                    "{scope}/access/apps/{app_id}/policies",
+                    path,
+                    crate::envelope::page::<crate::types::ApplicationPolicy>,
+                )
+                .paged(crate::paginate::Paging::Number),
+        }
     }
     /// Create an Access application policy
     ///
@@ -55,6 +54,7 @@ impl<'a> Policies<'a> {
         self.client
             .call(
                 reqwest::Method::POST,
+                "{scope}/access/apps/{app_id}/policies",
                 path,
                 crate::envelope::result::<crate::types::ApplicationPolicy>,
             )
@@ -82,6 +82,7 @@ impl<'a> Policies<'a> {
         .concat();
         self.client.call(
             reqwest::Method::GET,
+            "{scope}/access/apps/{app_id}/policies/{policy_id}",
             path,
             crate::envelope::result::<crate::types::ApplicationPolicy>,
         )
@@ -110,6 +111,7 @@ impl<'a> Policies<'a> {
         self.client
             .call(
                 reqwest::Method::PUT,
+                "{scope}/access/apps/{app_id}/policies/{policy_id}",
                 path,
                 crate::envelope::result::<crate::types::ApplicationPolicy>,
             )
@@ -137,8 +139,28 @@ impl<'a> Policies<'a> {
         .concat();
         self.client.call(
             reqwest::Method::DELETE,
+            "{scope}/access/apps/{app_id}/policies/{policy_id}",
             path,
             crate::envelope::result::<crate::types::ApplicationDeleteResponse>,
         )
     }
 }
+/// Request builder for `zero_trust.access.applications.policies.list`: set optional parameters, then `.await` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ListRequest {
+    call: crate::Call<crate::Page<crate::types::ApplicationPolicy>>,
+}
+impl ListRequest {
+    /// Page number of paginated results (1-based).
+    pub fn page(mut self, page: i64) -> Self {
+        self.call = self.call.query("page", page.to_string());
+        self
+    }
+    /// Number of results per page.
+    pub fn per_page(mut self, per_page: i64) -> Self {
+        self.call = self.call.query("per_page", per_page.to_string());
+        self
+    }
+}
+crate::macros::request_builder!(ListRequest, page crate ::types::ApplicationPolicy);

@@ -3,12 +3,9 @@
 /// `zero_trust.access.applications.user_policy_checks`
 #[derive(Debug, Clone, Copy)]
 pub struct UserPolicyChecks<'a> {
-    client: &'a crate::Client,
+    pub(crate) client: &'a crate::Client,
 }
 impl<'a> UserPolicyChecks<'a> {
-    pub(crate) fn new(client: &'a crate::Client) -> Self {
-        Self { client }
-    }
     /// Test Access policies
     ///
     /// Tests if a specific user has permission to access an application.
@@ -29,6 +26,7 @@ impl<'a> UserPolicyChecks<'a> {
         .concat();
         self.client.call(
             reqwest::Method::GET,
+            "{scope}/access/apps/{app_id}/user_policy_checks",
             path,
             crate::envelope::result::<crate::types::UserPolicyCheckListResponse>,
         )

@@ -5,15 +5,14 @@ pub mod settings;
 /// `zero_trust.access.certificates`
 #[derive(Debug, Clone, Copy)]
 pub struct Certificates<'a> {
-    client: &'a crate::Client,
+    pub(crate) client: &'a crate::Client,
 }
 impl<'a> Certificates<'a> {
-    pub(crate) fn new(client: &'a crate::Client) -> Self {
-        Self { client }
-    }
     /// The `zero_trust.access.certificates.settings` resource.
     pub fn settings(&self) -> settings::Settings<'a> {
-        settings::Settings::new(self.client)
+        settings::Settings {
+            client: self.client,
+        }
     }
     /// List mTLS certificates
     ///
@@ -21,16 +20,19 @@ impl<'a> Certificates<'a> {
     ///
     /// - `GET /accounts/{account_id}/access/certificates` (`access-mtls-authentication-list-mtls-certificates`)
     /// - `GET /zones/{zone_id}/access/certificates` (`zone-level-access-mtls-authentication-list-mtls-certificates`)
-    pub fn list(
-        &self,
-        scope: &crate::Scope,
-    ) -> crate::Call<crate::Page<crate::types::Certificate>> {
+    pub fn list(&self, scope: &crate::Scope) -> ListRequest {
         let path = [scope.path_prefix().as_str(), "/access/certificates"].concat();
-        self.client.call(
-            reqwest::Method::GET,
-            path,
-            crate::envelope::page::<crate::types::Certificate>,
-        )
+        ListRequest {
+            call: self
+                .client
+                .call(
+                    reqwest::Method::GET,
+                    "{scope}/access/certificates",
+                    path,
+                    crate::envelope::page::<crate::types::Certificate>,
+                )
+                .paged(crate::paginate::Paging::Number),
+        }
     }
     /// Add an mTLS certificate
     ///
@@ -47,6 +49,7 @@ impl<'a> Certificates<'a> {
         self.client
             .call(
                 reqwest::Method::POST,
+                "{scope}/access/certificates",
                 path,
                 crate::envelope::result::<crate::types::Certificate>,
             )
@@ -71,6 +74,7 @@ impl<'a> Certificates<'a> {
         .concat();
         self.client.call(
             reqwest::Method::GET,
+            "{scope}/access/certificates/{certificate_id}",
             path,
             crate::envelope::result::<crate::types::Certificate>,
         )
@@ -96,6 +100,7 @@ impl<'a> Certificates<'a> {
         self.client
             .call(
                 reqwest::Method::PUT,
+                "{scope}/access/certificates/{certificate_id}",
                 path,
                 crate::envelope::result::<crate::types::Certificate>,
             )
@@ -120,8 +125,28 @@ impl<'a> Certificates<'a> {
         .concat();
         self.client.call(
             reqwest::Method::DELETE,
+            "{scope}/access/certificates/{certificate_id}",
             path,
             crate::envelope::result::<crate::types::CertificateDeleteResponse>,
         )
     }
 }
+/// Request builder for `zero_trust.access.certificates.list`: set optional parameters, then `.await` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ListRequest {
+    call: crate::Call<crate::Page<crate::types::Certificate>>,
+}
+impl ListRequest {
+    /// Page number of paginated results (1-based).
+    pub fn page(mut self, page: i64) -> Self {
+        self.call = self.call.query("page", page.to_string());
+        self
+    }
+    /// Number of results per page.
+    pub fn per_page(mut self, per_page: i64) -> Self {
+        self.call = self.call.query("per_page", per_page.to_string());
+        self
+    }
+}
+crate::macros::request_builder!(ListRequest, page crate ::types::Certificate);

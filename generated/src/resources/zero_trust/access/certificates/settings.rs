@@ -3,12 +3,9 @@
 /// `zero_trust.access.certificates.settings`
 #[derive(Debug, Clone, Copy)]
 pub struct Settings<'a> {
-    client: &'a crate::Client,
+    pub(crate) client: &'a crate::Client,
 }
 impl<'a> Settings<'a> {
-    pub(crate) fn new(client: &'a crate::Client) -> Self {
-        Self { client }
-    }
     /// List all mTLS hostname settings
     ///
     /// List all mTLS hostname settings for this account.
@@ -26,6 +23,7 @@ impl<'a> Settings<'a> {
         .concat();
         self.client.call(
             reqwest::Method::GET,
+            "{scope}/access/certificates/settings",
             path,
             crate::envelope::page::<crate::types::CertificateSettings>,
         )
@@ -49,6 +47,7 @@ impl<'a> Settings<'a> {
         self.client
             .call(
                 reqwest::Method::PUT,
+                "{scope}/access/certificates/settings",
                 path,
                 crate::envelope::page::<crate::types::CertificateSettings>,
             )

@@ -3,12 +3,9 @@
 /// `zero_trust.access.logs.access_requests`
 #[derive(Debug, Clone, Copy)]
 pub struct AccessRequests<'a> {
-    client: &'a crate::Client,
+    pub(crate) client: &'a crate::Client,
 }
 impl<'a> AccessRequests<'a> {
-    pub(crate) fn new(client: &'a crate::Client) -> Self {
-        Self { client }
-    }
     /// Get Access authentication logs
     ///
     /// Gets a list of Access authentication audit logs for an account.
@@ -24,6 +21,7 @@ impl<'a> AccessRequests<'a> {
         ListRequest {
             call: self.client.call(
                 reqwest::Method::GET,
+                "/accounts/{account_id}/access/logs/access_requests",
                 path,
                 crate::envelope::result::<Vec<crate::types::AccessRequest>>,
             ),
@@ -59,26 +57,5 @@ impl ListRequest {
         self.call = self.call.query("until", crate::macros::query_value(until));
         self
     }
-    /// Per-request options: see [`crate::Call`].
-    pub fn with(
-        mut self,
-        f: impl FnOnce(
-            crate::Call<Vec<crate::types::AccessRequest>>,
-        ) -> crate::Call<Vec<crate::types::AccessRequest>>,
-    ) -> Self {
-        self.call = f(self.call);
-        self
-    }
-    /// Send the request.
-    pub async fn send(self) -> crate::Result<Vec<crate::types::AccessRequest>> {
-        self.call.send().await
-    }
 }
-impl std::future::IntoFuture for ListRequest {
-    type Output = crate::Result<Vec<crate::types::AccessRequest>>;
-    type IntoFuture =
-        <crate::Call<Vec<crate::types::AccessRequest>> as std::future::IntoFuture>::IntoFuture;
-    fn into_future(self) -> Self::IntoFuture {
-        self.call.into_future()
-    }
-}
+crate::macros::request_builder!(ListRequest, Vec<crate::types::AccessRequest>);

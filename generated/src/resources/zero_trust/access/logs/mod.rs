@@ -5,14 +5,13 @@ pub mod access_requests;
 /// `zero_trust.access.logs`
 #[derive(Debug, Clone, Copy)]
 pub struct Logs<'a> {
-    client: &'a crate::Client,
+    pub(crate) client: &'a crate::Client,
 }
 impl<'a> Logs<'a> {
-    pub(crate) fn new(client: &'a crate::Client) -> Self {
-        Self { client }
-    }
     /// The `zero_trust.access.logs.access_requests` resource.
     pub fn access_requests(&self) -> access_requests::AccessRequests<'a> {
-        access_requests::AccessRequests::new(self.client)
+        access_requests::AccessRequests {
+            client: self.client,
+        }
     }
 }

@@ -3,12 +3,9 @@
 /// `zero_trust.access.users.active_sessions`
 #[derive(Debug, Clone, Copy)]
 pub struct ActiveSessions<'a> {
-    client: &'a crate::Client,
+    pub(crate) client: &'a crate::Client,
 }
 impl<'a> ActiveSessions<'a> {
-    pub(crate) fn new(client: &'a crate::Client) -> Self {
-        Self { client }
-    }
     /// Get active sessions
     ///
     /// Get active sessions for a single user.
@@ -29,6 +26,7 @@ impl<'a> ActiveSessions<'a> {
         .concat();
         self.client.call(
             reqwest::Method::GET,
+            "/accounts/{account_id}/access/users/{user_id}/active_sessions",
             path,
             crate::envelope::page::<crate::types::ActiveSessionListResponseItem>,
         )
@@ -55,6 +53,7 @@ impl<'a> ActiveSessions<'a> {
         .concat();
         self.client.call(
             reqwest::Method::GET,
+            "/accounts/{account_id}/access/users/{user_id}/active_sessions/{nonce}",
             path,
             crate::envelope::result::<crate::types::ActiveSessionGetResponse>,
         )

@@ -3,12 +3,9 @@
 /// `zero_trust.access.users.failed_logins`
 #[derive(Debug, Clone, Copy)]
 pub struct FailedLogins<'a> {
-    client: &'a crate::Client,
+    pub(crate) client: &'a crate::Client,
 }
 impl<'a> FailedLogins<'a> {
-    pub(crate) fn new(client: &'a crate::Client) -> Self {
-        Self { client }
-    }
     /// Get failed logins
     ///
     /// Get all failed login attempts for a single user.
@@ -29,6 +26,7 @@ impl<'a> FailedLogins<'a> {
         .concat();
         self.client.call(
             reqwest::Method::GET,
+            "/accounts/{account_id}/access/users/{user_id}/failed_logins",
             path,
             crate::envelope::page::<crate::types::FailedLoginListResponseItem>,
         )

@@ -3,12 +3,9 @@
 /// `zero_trust.access.users.last_seen_identity`
 #[derive(Debug, Clone, Copy)]
 pub struct LastSeenIdentity<'a> {
-    client: &'a crate::Client,
+    pub(crate) client: &'a crate::Client,
 }
 impl<'a> LastSeenIdentity<'a> {
-    pub(crate) fn new(client: &'a crate::Client) -> Self {
-        Self { client }
-    }
     /// Get last seen identity
     ///
     /// Get last seen identity for a single user.
@@ -25,6 +22,7 @@ impl<'a> LastSeenIdentity<'a> {
         .concat();
         self.client.call(
             reqwest::Method::GET,
+            "/accounts/{account_id}/access/users/{user_id}/last_seen_identity",
             path,
             crate::envelope::result::<crate::types::Identity>,
         )

@@ -9,40 +9,68 @@ pub mod last_seen_identity;
 /// `zero_trust.access.users`
 #[derive(Debug, Clone, Copy)]
 pub struct Users<'a> {
-    client: &'a crate::Client,
+    pub(crate) client: &'a crate::Client,
 }
 impl<'a> Users<'a> {
-    pub(crate) fn new(client: &'a crate::Client) -> Self {
-        Self { client }
-    }
     /// The `zero_trust.access.users.active_sessions` resource.
     pub fn active_sessions(&self) -> active_sessions::ActiveSessions<'a> {
-        active_sessions::ActiveSessions::new(self.client)
+        active_sessions::ActiveSessions {
+            client: self.client,
+        }
     }
     /// The `zero_trust.access.users.failed_logins` resource.
     pub fn failed_logins(&self) -> failed_logins::FailedLogins<'a> {
-        failed_logins::FailedLogins::new(self.client)
+        failed_logins::FailedLogins {
+            client: self.client,
+        }
     }
     /// The `zero_trust.access.users.last_seen_identity` resource.
     pub fn last_seen_identity(&self) -> last_seen_identity::LastSeenIdentity<'a> {
-        last_seen_identity::LastSeenIdentity::new(self.client)
+        last_seen_identity::LastSeenIdentity {
+            client: self.client,
+        }
     }
     /// Get users
     ///
     /// Gets a list of users for an account.
     ///
     /// - `GET /accounts/{account_id}/access/users` (`zero-trust-users-get-users`)
-    pub fn list(&self, account_id: &str) -> crate::Call<crate::Page<crate::types::User>> {
+    pub fn list(&self, account_id: &str) -> ListRequest {
         let path = [
             "/accounts/",
             crate::codec::path_segment(account_id).as_str(),
             "/access/users",
         ]
         .concat();
-        self.client.call(
-            reqwest::Method::GET,
-            path,
-            crate::envelope::page::<crate::types::User>,
-        )
+        ListRequest {
+            call: self
+                .client
+                .call(
+                    reqwest::Method::GET,
+                    "/accounts/{account_id}/access/users",
+                    path,
+                    crate::envelope::page::<crate::types::User>,
+                )
+                .paged(crate::paginate::Paging::Number),
+        }
     }
 }
+/// Request builder for `zero_trust.access.users.list`: set optional parameters, then `.await` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ListRequest {
+    call: crate::Call<crate::Page<crate::types::User>>,
+}
+impl ListRequest {
+    /// Page number of paginated results (1-based).
+    pub fn page(mut self, page: i64) -> Self {
+        self.call = self.call.query("page", page.to_string());
+        self
+    }
+    /// Number of results per page.
+    pub fn per_page(mut self, per_page: i64) -> Self {
+        self.call = self.call.query("per_page", per_page.to_string());
+        self
+    }
+}
+crate::macros::request_builder!(ListRequest, page crate ::types::User);
