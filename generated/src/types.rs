@@ -3139,16 +3139,42 @@ string_enum! {
         Onetimepin = "onetimepin",
     }
 }
-/// `KeyListResponse`
+/// `KeysSingleResponse`
 ///
-/// Schema: `#/components/schemas/access_api-response-single/allOf/1/properties/result`
+/// Schema: `#/components/schemas/access_keys_components-schemas-single_response`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum KeyListResponse {
-    /// A `String` value.
-    String(String),
-    /// A `serde_json::Map<String, serde_json::Value>` value.
-    Object(serde_json::Map<String, serde_json::Value>),
+pub struct KeysSingleResponse {
+    /// `errors` (the spec does not describe it).
+    pub errors: Vec<crate::types::MessagesItem>,
+    /// `messages` (the spec does not describe it).
+    pub messages: Vec<crate::types::MessagesItem>,
+    /// Whether the API call was successful
+    pub success: bool,
+    /// The number of days until the next key rotation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub days_until_next_rotation: Option<f64>,
+    /// The number of days between key rotations.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_rotation_interval_days: Option<f64>,
+    /// The timestamp of the previous key rotation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_key_rotation_at: Option<crate::DateTime>,
+    /// Properties the spec does not describe, kept so that they are written back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// `MessagesItem`
+///
+/// Schema: `#/components/schemas/access_messages/items`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MessagesItem {
+    /// `code` (the spec does not describe it).
+    pub code: i64,
+    /// `message` (the spec does not describe it).
+    pub message: String,
+    /// Properties the spec does not describe, kept so that they are written back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 /// `KeyUpdateRequest`
 ///

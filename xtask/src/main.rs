@@ -4,6 +4,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 
+mod e2e;
+
 use openapi_forge::config::Config;
 use openapi_forge::Generator;
 
@@ -12,7 +14,9 @@ const USAGE: &str = "usage: cargo xtask <task>
 tasks:
   regen            regenerate generated/ from the pinned spec and spec/cloudflare.toml
   regen --check    exit non-zero (with a short summary) if generated/ is not what the generator makes now
-  test             run every test of the workspace (what CI runs)
+  test             run every test of the workspace, then `e2e` (what CI runs)
+  e2e              call every generated method against the Prism mock server, serving static
+                   examples and then dynamic random responses; needs `npm ci --prefix tests/prism`
 ";
 
 fn main() -> ExitCode {
@@ -20,6 +24,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("regen") => regen(args.iter().any(|a| a == "--check")),
         Some("test") => test(),
+        Some("e2e") => e2e::run(&root()),
         _ => {
             eprint!("{USAGE}");
             return ExitCode::from(2);
@@ -41,21 +46,31 @@ fn root() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
-fn regen(check: bool) -> Result<ExitCode, String> {
-    let root = root();
+/// Where the final (overlaid) spec is written for the mock server.
+const FINAL_SPEC: &str = "target/spec/cloudflare-access.json";
+
+/// Generate from the pinned spec and `spec/cloudflare.toml`, and write the final (overlaid)
+/// spec to [`FINAL_SPEC`].
+fn generate(root: &Path) -> Result<openapi_forge::Generated, String> {
     let config =
         Config::from_file(&root.join("spec/cloudflare.toml")).map_err(|e| e.to_string())?;
     let generated = Generator::new(config)
-        .pinned_spec(&root, &root.join("target/spec-cache"))
+        .pinned_spec(root, &root.join("target/spec-cache"))
         .and_then(Generator::generate)
         .map_err(|e| e.to_string())?;
-    let spec_out = root.join("target/spec/cloudflare-access.json");
+    let spec_out = root.join(FINAL_SPEC);
     if let Some(dir) = spec_out.parent() {
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     }
     std::fs::write(&spec_out, &generated.final_spec)
         .map_err(|e| format!("{}: {e}", spec_out.display()))?;
-    let mut generated = generated;
+    Ok(generated)
+}
+
+fn regen(check: bool) -> Result<ExitCode, String> {
+    let root = root();
+    let spec_out = root.join(FINAL_SPEC);
+    let mut generated = generate(&root)?;
     rustfmt(&mut generated.files)?;
     let out = root.join("generated");
     let on_disk = read_tree(&out)?;
@@ -136,11 +151,10 @@ fn test() -> Result<ExitCode, String> {
         .current_dir(&root)
         .status()
         .map_err(|e| format!("running cargo test: {e}"))?;
-    Ok(if status.success() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
+    if !status.success() {
+        return Ok(ExitCode::FAILURE);
+    }
+    e2e::run(&root)
 }
 
 fn read_tree(dir: &Path) -> Result<BTreeMap<String, String>, String> {

@@ -61,6 +61,9 @@ pub fn files(api: &Api, options: &EmitOptions) -> Result<Files> {
     write_resources(api, &tree, &mut Vec::new(), &header, &mut files)?;
     files.insert("API.md".into(), api_md(api, options));
     let crate_ident = options.name.replace('-', "_");
+    if let Some(test) = super::e2e::e2e(api, &crate_ident, &header) {
+        files.insert("tests/e2e.rs".into(), test);
+    }
     if !api.types.examples.is_empty() {
         files.insert(
             "tests/examples.rs".into(),

@@ -1,6 +1,7 @@
 //! Emission: IR -> tokens (`quote`) -> `syn::File` -> `prettyplease` -> files.
 
 pub mod doc;
+pub mod e2e;
 pub mod krate;
 pub mod resources;
 pub mod tests;

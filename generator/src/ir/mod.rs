@@ -3,4 +3,5 @@
 
 pub mod names;
 pub mod ops;
+pub mod sample;
 pub mod types;

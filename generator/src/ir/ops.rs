@@ -58,6 +58,19 @@ pub struct Operation {
     pub body: Option<Body>,
     /// What a successful response decodes to.
     pub response: ResponseKind,
+    /// Schema-valid sample arguments, for the generated end-to-end test.
+    pub sample: Sample,
+}
+
+/// Sample arguments of a method: path parameters, required query parameters, body.
+#[derive(Debug, Clone, Default)]
+pub struct Sample {
+    /// One per path parameter, in order.
+    pub path: Vec<serde_json::Value>,
+    /// One per required query parameter, in order.
+    pub query: Vec<serde_json::Value>,
+    /// The request body.
+    pub body: Option<serde_json::Value>,
 }
 
 /// A path or query parameter.
@@ -73,6 +86,8 @@ pub struct Param {
     pub required: bool,
     /// Documentation.
     pub doc: Option<String>,
+    /// JSON pointer of the parameter's schema.
+    pub schema: String,
 }
 
 /// A JSON request body.
@@ -82,6 +97,8 @@ pub struct Body {
     pub ty: Ty,
     /// Must be given.
     pub required: bool,
+    /// JSON pointer of the body's schema (empty when it has none).
+    pub schema: String,
 }
 
 /// How a successful response is decoded.
@@ -174,6 +191,29 @@ pub fn build(spec: &Spec, config: &Config) -> Result<Api> {
         operations.push(operation(spec, draft, &mut types, &mut warnings)?);
     }
     dedup_names(&mut operations, &mut warnings);
+    let mut sampler = super::sample::Sampler::new(&spec.raw);
+    for op in &mut operations {
+        op.sample = Sample {
+            path: op
+                .path_params
+                .iter()
+                .map(|p| sampler.sample(&p.schema))
+                .collect(),
+            query: op
+                .query
+                .iter()
+                .filter(|q| q.required)
+                .map(|q| sampler.sample(&q.schema))
+                .collect(),
+            body: op.body.as_ref().map(|b| {
+                if b.schema.is_empty() {
+                    serde_json::json!({})
+                } else {
+                    sampler.sample(&b.schema)
+                }
+            }),
+        };
+    }
     let (space, type_warnings) = types.finish();
     warnings.extend(type_warnings);
     warnings.sort();
@@ -507,6 +547,9 @@ fn operation(
         let found = params.iter().find(|(_, p)| {
             matches!(p, Parameter::Path { .. }) && p.parameter_data_ref().name == name
         });
+        let schema = found
+            .map(|(pointer, _)| format!("{pointer}/schema"))
+            .unwrap_or_default();
         let (ty, doc) = match found {
             Some((pointer, p)) => (
                 param_ty(
@@ -533,6 +576,7 @@ fn operation(
             ty,
             required: true,
             doc,
+            schema,
         });
     }
     let mut query = Vec::new();
@@ -551,6 +595,7 @@ fn operation(
                     ty,
                     required: parameter_data.required,
                     doc: parameter_data.description.clone(),
+                    schema: format!("{pointer}/schema"),
                 });
             }
             Parameter::Header { parameter_data, .. } | Parameter::Cookie { parameter_data, .. } => {
@@ -614,6 +659,7 @@ fn operation(
         summary: op.summary.clone(),
         description: op.description.clone(),
         deprecated: op.deprecated,
+        sample: Sample::default(),
         path_params,
         query,
         body,
@@ -669,7 +715,8 @@ fn request_body(
     match json {
         Some((media, content)) => {
             let schema_pointer = format!("{pointer}/content/{}/schema", escape_token(media));
-            let ty = if content.schema.is_some() {
+            let has_schema = content.schema.is_some();
+            let ty = if has_schema {
                 types.ty(&schema_pointer, &format!("{hint}Request"))
             } else {
                 warnings.push(Warning {
@@ -681,6 +728,11 @@ fn request_body(
             Ok(Some(Body {
                 ty,
                 required: body.required,
+                schema: if has_schema {
+                    schema_pointer
+                } else {
+                    String::new()
+                },
             }))
         }
         None => {
@@ -749,8 +801,13 @@ fn response_kind(
         return Ok(ResponseKind::Empty);
     }
     if let Some(envelope) = types.envelope(&pointer) {
-        let ty = types.property(&envelope.result, &format!("{hint}Response"));
-        return Ok(match ty {
+        let ty = types.nullable_property(&envelope.result, &format!("{hint}Response"));
+        // A nullable list decodes `null` as an empty page.
+        let list = match ty {
+            Ty::Nullable(inner) if matches!(*inner, Ty::Vec(_)) && envelope.result_info => *inner,
+            ty => ty,
+        };
+        return Ok(match list {
             Ty::Vec(item) if envelope.result_info => ResponseKind::Page(*item),
             ty => ResponseKind::Result(ty),
         });

@@ -1651,6 +1651,17 @@ impl TypeBuilder<'_> {
         self.property_ty(sources, hint).0
     }
 
+    /// Like [`TypeBuilder::property`], but a nullable source gives a nullable type
+    /// (an envelope `result` that may be `null`).
+    pub fn nullable_property(&mut self, sources: &[String], hint: &str) -> Ty {
+        let (ty, source) = self.property_ty(sources, hint);
+        if !source.is_empty() && self.nullable(&source) && !matches!(ty, Ty::Nullable(_)) {
+            Ty::Nullable(Box::new(ty))
+        } else {
+            ty
+        }
+    }
+
     /// Whether the schema at `pointer` is nullable.
     pub fn is_nullable(&mut self, pointer: &str) -> bool {
         self.nullable(pointer)

@@ -156,7 +156,7 @@ impl<'a> Applications<'a> {
         &self,
         scope: &crate::Scope,
         app_id: &str,
-    ) -> crate::Call<serde_json::Map<String, serde_json::Value>> {
+    ) -> crate::Call<Option<serde_json::Map<String, serde_json::Value>>> {
         let path = [
             scope.path_prefix().as_str(),
             "/access/apps/",
@@ -168,7 +168,7 @@ impl<'a> Applications<'a> {
             reqwest::Method::POST,
             "{scope}/access/apps/{app_id}/revoke_tokens",
             path,
-            crate::envelope::result::<serde_json::Map<String, serde_json::Value>>,
+            crate::envelope::result::<Option<serde_json::Map<String, serde_json::Value>>>,
         )
     }
 }

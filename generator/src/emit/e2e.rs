@@ -1,0 +1,206 @@
+//! `tests/e2e.rs` of the generated crate: every method called once per round against a mock
+//! server, with schema-valid sample arguments; request violations and decode failures counted.
+
+use serde_json::Value;
+
+use super::resources::accessor;
+use super::types::type_string;
+use crate::ir::names;
+use crate::ir::ops::{Api, Operation, Param};
+use crate::ir::types::Ty;
+
+/// The test file, or `None` when the API has no operations.
+pub fn e2e(api: &Api, crate_ident: &str, header: &str) -> Option<String> {
+    if api.operations.is_empty() {
+        return None;
+    }
+    let scope = api
+        .scopes
+        .first()
+        .map(|(name, _)| names::bare(&names::field_name(name)).to_string());
+    let mut calls = String::new();
+    for op in &api.operations {
+        calls.push_str(&call(api, op, crate_ident));
+    }
+    let scope_setup = match &scope {
+        Some(f) => format!(
+            "    let scope = {crate_ident}::Scope::{f}(\"023e105f4ecef8ad9ca31a8372d0c353\");\n"
+        ),
+        None => String::new(),
+    };
+    Some(format!(
+        r#"{header}
+//! End to end: every method against a mock server that validates requests (Prism), with
+//! schema-valid sample arguments. Run by `cargo xtask e2e`, which starts the server and sets
+//! `E2E_BASE_URL` (and `E2E_ROUNDS` for the dynamic-response runs).
+#![allow(unused_variables, dead_code, clippy::all)]
+
+use std::collections::BTreeSet;
+
+use {crate_ident}::{{Client, Error, Response}};
+
+#[derive(Default)]
+struct Tally {{
+    called: BTreeSet<&'static str>,
+    violations: Vec<String>,
+    decode_failures: Vec<String>,
+    errors: Vec<String>,
+    mock_crashes: usize,
+}}
+
+/// Prism's own failure while inventing a dynamic response (an HTTP 500 of type
+/// `prism/errors#UNKNOWN`, such as json-schema-faker 0.5's crash on an empty object inside an
+/// array under `anyOf`): a fault of the mock server, not of the request or of the client.
+fn is_mock_crash<T>(outcome: &Result<Response<T>, Error>) -> bool {{
+    matches!(outcome, Err(Error::Api(error)) if error.status == 500
+        && error.body_excerpt.as_deref().is_some_and(|body| body.contains("prism/errors#UNKNOWN")))
+}}
+
+/// How often a call is repeated when the mock server crashes while inventing its response.
+const MOCK_CRASH_RETRIES: usize = 40;
+
+impl Tally {{
+    fn record<T>(&mut self, method: &'static str, outcome: Result<Response<T>, Error>) {{
+        self.called.insert(method);
+        match outcome {{
+            Ok(response) => {{
+                if let Some(violations) = response.headers.get("sl-violations") {{
+                    self.violations.push(format!("{{method}}: {{}}", violations.to_str().unwrap_or("?")));
+                }}
+            }}
+            Err(Error::Decode {{ path, message, body_excerpt, .. }}) => {{
+                self.decode_failures.push(format!("{{method}}: at `{{path}}`: {{message}}\n      body: {{body_excerpt}}"));
+            }}
+            Err(Error::Api(error)) => self.violations.push(format!("{{method}}: {{error}}")),
+            Err(other) => self.errors.push(format!("{{method}}: {{other}}")),
+        }}
+    }}
+
+    fn sample_failed(&mut self, method: &'static str, error: serde_json::Error) {{
+        self.called.insert(method);
+        self.decode_failures.push(format!("{{method}}: the sample request does not decode into its type: {{error}}"));
+    }}
+}}
+
+#[tokio::test]
+#[ignore = "needs the mock server: run `cargo xtask e2e`"]
+async fn every_method_against_the_mock_server() {{
+    let base_url = std::env::var("E2E_BASE_URL").expect("E2E_BASE_URL (run `cargo xtask e2e`)");
+    let rounds: usize = std::env::var("E2E_ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(1);
+    let client = Client::builder().api_token("e2e-test-token").base_url(&base_url).max_retries(0).build().expect("client");
+{scope_setup}    let mut tally = Tally::default();
+    for _ in 0..rounds {{
+{calls}    }}
+    for line in tally.violations.iter().chain(&tally.decode_failures).chain(&tally.errors) {{
+        println!("  {{line}}");
+    }}
+    println!(
+        "E2E-RESULT called={{}} total={total} violations={{}} decode_failures={{}} errors={{}} mock_crashes={{}}",
+        tally.called.len(),
+        tally.violations.len(),
+        tally.decode_failures.len(),
+        tally.errors.len(),
+        tally.mock_crashes
+    );
+    assert!(tally.violations.is_empty() && tally.decode_failures.is_empty() && tally.errors.is_empty());
+    assert_eq!(tally.called.len(), {total});
+}}
+"#,
+        total = api.operations.len(),
+    ))
+}
+
+fn literal_json(value: &Value) -> String {
+    let text = value.to_string();
+    let hashes = (1..)
+        .find(|n| !text.contains(&format!("\"{}", "#".repeat(*n))))
+        .unwrap_or(1);
+    let h = "#".repeat(hashes);
+    format!("r{h}\"{text}\"{h}")
+}
+
+/// An argument expression for a parameter sample, and setup lines it needs.
+fn argument(
+    api: &Api,
+    param: &Param,
+    value: &Value,
+    krate: &str,
+    index: usize,
+    setup: &mut String,
+) -> String {
+    match &param.ty {
+        Ty::String => format!(
+            "{:?}",
+            value
+                .as_str()
+                .map(str::to_string)
+                .unwrap_or_else(|| value.to_string())
+        ),
+        Ty::I32 | Ty::I64 => format!("{}", value.as_i64().unwrap_or(1)),
+        Ty::F32 | Ty::F64 => format!("{:?}", value.as_f64().unwrap_or(1.0)),
+        Ty::Bool => format!("{}", value.as_bool().unwrap_or(true)),
+        ty => {
+            let t = type_string(&api.types, ty).replace("crate::", &format!("{krate}::"));
+            setup.push_str(&format!(
+                "        let arg{index}: {t} = serde_json::from_str({}).expect(\"sample argument\");\n",
+                literal_json(value)
+            ));
+            format!("&arg{index}")
+        }
+    }
+}
+
+fn call(api: &Api, op: &Operation, krate: &str) -> String {
+    let dotted = op.dotted();
+    let mut setup = String::new();
+    let mut args = Vec::new();
+    if op.scoped {
+        args.push("&scope".to_string());
+    }
+    for (i, (p, v)) in op.path_params.iter().zip(&op.sample.path).enumerate() {
+        args.push(argument(api, p, v, krate, i, &mut setup));
+    }
+    let required: Vec<&Param> = op.query.iter().filter(|q| q.required).collect();
+    for (i, (p, v)) in required.iter().zip(&op.sample.query).enumerate() {
+        match &p.ty {
+            Ty::Vec(inner) => {
+                let item = Param {
+                    ty: (**inner).clone(),
+                    ..(*p).clone()
+                };
+                let first = v
+                    .as_array()
+                    .and_then(|a| a.first())
+                    .cloned()
+                    .unwrap_or(Value::Null);
+                let a = argument(api, &item, &first, krate, 100 + i, &mut setup);
+                args.push(format!("&[{a}]"));
+            }
+            _ => args.push(argument(api, p, v, krate, 100 + i, &mut setup)),
+        }
+    }
+    let mut chain = String::from("client");
+    for segment in &op.resource {
+        chain.push_str(&format!(".{}()", names::bare(&accessor(segment))));
+    }
+    let invoke = |args: &[String]| {
+        format!(
+            "{{\n            let mut crashes = 0;\n            loop {{\n                let outcome = {chain}.{}({}).send_with_response().await;\n                if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {{\n                    crashes += 1;\n                    tally.mock_crashes += 1;\n                    continue;\n                }}\n                break outcome;\n            }}\n        }}",
+            op.name,
+            args.join(", ")
+        )
+    };
+    match (&op.body, &op.sample.body) {
+        (Some(body), Some(sample)) => {
+            let t = type_string(&api.types, &body.ty).replace("crate::", &format!("{krate}::"));
+            let mut with_body = args.clone();
+            with_body.push("&body".into());
+            format!(
+                "        {{\n{setup}        match serde_json::from_str::<{t}>({}) {{\n            Ok(body) => {{\n                let outcome = {};\n                tally.record({dotted:?}, outcome);\n            }}\n            Err(error) => tally.sample_failed({dotted:?}, error),\n        }}\n        }}\n",
+                literal_json(sample),
+                invoke(&with_body)
+            )
+        }
+        _ => format!("        {{\n{setup}        let outcome = {};\n        tally.record({dotted:?}, outcome);\n        }}\n", invoke(&args)),
+    }
+}

@@ -1,0 +1,219 @@
+//! `cargo xtask e2e`: the generated client against the Prism mock server.
+//!
+//! Prism serves the overlaid spec (written by `cargo xtask regen`) on a free loopback port and
+//! validates every request against it. The generated `tests/e2e.rs` calls every method and
+//! reports `E2E-RESULT` counts; this runs it once against static examples and once against
+//! dynamic (random, schema-valid) responses, several rounds, and sums up.
+
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, ExitCode, Stdio};
+use std::time::{Duration, Instant};
+
+/// Prism, stopped when dropped (also when a run fails or panics).
+struct Prism {
+    child: Child,
+}
+
+impl Drop for Prism {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[derive(Debug, Default)]
+struct Counts {
+    called: usize,
+    total: usize,
+    violations: usize,
+    decode_failures: usize,
+    errors: usize,
+    mock_crashes: usize,
+}
+
+fn free_port() -> Result<u16, String> {
+    let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| format!("no free port: {e}"))?;
+    listener
+        .local_addr()
+        .map(|a| a.port())
+        .map_err(|e| e.to_string())
+}
+
+/// Install the pinned Prism (`tests/prism/package-lock.json`) when it is not there yet.
+fn install_prism(root: &Path) -> Result<(), String> {
+    if root.join("tests/prism/node_modules/.bin/prism").exists() {
+        return Ok(());
+    }
+    println!("installing Prism: npm ci --prefix tests/prism");
+    let status = Command::new("npm")
+        .args(["ci", "--prefix", "tests/prism", "--no-audit", "--no-fund"])
+        .current_dir(root)
+        .status()
+        .map_err(|e| format!("running npm (Node.js and npm are needed for the e2e tests): {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("npm ci --prefix tests/prism failed ({status})"))
+    }
+}
+
+fn start_prism(
+    root: &Path,
+    spec: &Path,
+    dynamic: bool,
+    log: &Path,
+) -> Result<(Prism, String), String> {
+    let prism = root.join("tests/prism/node_modules/.bin/prism");
+    if !prism.exists() {
+        return Err("Prism is not installed: run `npm ci --prefix tests/prism`".into());
+    }
+    let port = free_port()?;
+    let log_file = std::fs::File::create(log).map_err(|e| format!("{}: {e}", log.display()))?;
+    let mut command = Command::new(prism);
+    command.args(["mock", "-h", "127.0.0.1", "-p", &port.to_string()]);
+    if dynamic {
+        command.arg("-d");
+    }
+    command.arg(spec);
+    let child = command
+        .stdout(Stdio::from(
+            log_file.try_clone().map_err(|e| e.to_string())?,
+        ))
+        .stderr(Stdio::from(log_file))
+        .spawn()
+        .map_err(|e| format!("starting Prism: {e}"))?;
+    let mut prism = Prism { child };
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(120) {
+        if let Ok(Some(status)) = prism.child.try_wait() {
+            return Err(format!(
+                "Prism exited ({status}) before answering; see {}",
+                log.display()
+            ));
+        }
+        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return Ok((prism, format!("http://127.0.0.1:{port}")));
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    Err(format!(
+        "Prism did not answer within 120 s; see {}",
+        log.display()
+    ))
+}
+
+fn run_tests(root: &Path, base_url: &str, rounds: usize) -> Result<Counts, String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let output = Command::new(cargo)
+        .args([
+            "test",
+            "--quiet",
+            "--locked",
+            "-p",
+            "cloudflare-access",
+            "--test",
+            "e2e",
+            "--",
+            "--ignored",
+            "--nocapture",
+        ])
+        .current_dir(root)
+        .env("E2E_BASE_URL", base_url)
+        .env("E2E_ROUNDS", rounds.to_string())
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| format!("running the e2e test: {e}"))?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    for line in stdout.lines().filter(|l| l.starts_with("  ")) {
+        println!("{line}");
+    }
+    let summary = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("E2E-RESULT "))
+        .ok_or_else(|| format!("the e2e test printed no result:\n{stdout}"))?;
+    let mut counts = Counts::default();
+    for pair in summary.split_whitespace() {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, "0"));
+        let value: usize = value.parse().unwrap_or(0);
+        match key {
+            "called" => counts.called = value,
+            "total" => counts.total = value,
+            "violations" => counts.violations = value,
+            "decode_failures" => counts.decode_failures = value,
+            "errors" => counts.errors = value,
+            "mock_crashes" => counts.mock_crashes = value,
+            _ => {}
+        }
+    }
+    Ok(counts)
+}
+
+/// Run both modes and print the one-line verdict.
+pub fn run(root: &Path) -> Result<ExitCode, String> {
+    // The spec Prism serves is the one the client is generated from: pinned source + overlays.
+    crate::generate(root)?;
+    let spec = root.join(crate::FINAL_SPEC);
+    install_prism(root)?;
+    // Build before starting the server, so Prism's lifetime is only the calls.
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let built = Command::new(cargo)
+        .args([
+            "test",
+            "--quiet",
+            "--locked",
+            "-p",
+            "cloudflare-access",
+            "--test",
+            "e2e",
+            "--no-run",
+        ])
+        .current_dir(root)
+        .status()
+        .map_err(|e| format!("building the e2e test: {e}"))?;
+    if !built.success() {
+        return Ok(ExitCode::FAILURE);
+    }
+    let logs = root.join("target/e2e");
+    std::fs::create_dir_all(&logs).map_err(|e| format!("{}: {e}", logs.display()))?;
+    let mut total = Counts::default();
+    for (mode, dynamic, rounds) in [("static", false, 1), ("dynamic", true, 3)] {
+        println!("e2e ({mode} responses, {rounds} round(s)):");
+        let (prism, url) = start_prism(
+            root,
+            &spec,
+            dynamic,
+            &logs.join(format!("prism-{mode}.log")),
+        )?;
+        let counts = run_tests(root, &url, rounds);
+        drop(prism);
+        let counts = counts?;
+        println!(
+            "  {mode}: {}/{} methods called, {} request violations, {} decode failures, {} other errors \
+             ({} mock-server crashes while inventing a response, repeated)",
+            counts.called, counts.total, counts.violations, counts.decode_failures, counts.errors, counts.mock_crashes
+        );
+        total.total = counts.total;
+        total.called = if mode == "static" {
+            counts.called
+        } else {
+            total.called.min(counts.called)
+        };
+        total.violations += counts.violations;
+        total.decode_failures += counts.decode_failures;
+        total.errors += counts.errors;
+    }
+    println!(
+        "e2e: {}/{} methods called, {} request violations, {} decode failures",
+        total.called, total.total, total.violations, total.decode_failures
+    );
+    let clean = total.called == total.total
+        && total.violations == 0
+        && total.decode_failures == 0
+        && total.errors == 0;
+    Ok(if clean {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
