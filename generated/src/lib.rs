@@ -2,7 +2,7 @@
 
 //! Typed async Rust client for the Cloudflare Zero Trust Access API
 //!
-//! Generated from the OpenAPI spec "Cloudflare API" by openapi-forge: 74 methods, 155 types. Every method is listed in `API.md` with its HTTP method and path.
+//! Generated from the OpenAPI spec "Cloudflare API" by openapi-forge: 106 methods, 200 types. Every method is listed in `API.md` with its HTTP method and path.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), cloudflare_access::Error> {
@@ -41,6 +41,7 @@ pub use envelope::{Envelope, Page, ResponseMessage, ResultInfo};
 pub use error::{ApiError, Error, Result};
 pub use futures_util::Stream;
 pub use scope::Scope;
+pub mod methods;
 /// Request and response types, named after the spec's schemas.
 pub mod types;
 /// The API's resources, as a tree of handles: `client.zero_trust().access()...`.

@@ -3723,6 +3723,20 @@ pub struct User {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+/// A new user.
+///
+/// Schema: `#/components/schemas/access_user_create_request`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UserCreateRequest {
+    /// The email of the user.
+    pub email: String,
+    /// The name of the user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Properties the spec does not describe, kept so that they are written back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
 /// `ActiveSessionListResponseItem`
 ///
 /// Schema: `#/components/schemas/access_active_sessions_response/allOf/1/properties/result/items`
@@ -4053,6 +4067,866 @@ pub struct Identity {
     /// `version` (the spec does not describe it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
+    /// Properties the spec does not describe, kept so that they are written back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// An MCP portal with the servers it serves.
+///
+/// Schema: `#/components/schemas/access_mcp_portal_with_servers`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct McpPortalWithServers {
+    /// portal id
+    pub id: String,
+    /// `hostname` (the spec does not describe it).
+    pub hostname: String,
+    /// `name` (the spec does not describe it).
+    pub name: String,
+    /// Allow remote code execution in Dynamic Workers (beta)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_code_mode: Option<bool>,
+    /// `created_at` (the spec does not describe it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::DateTime>,
+    /// `created_by` (the spec does not describe it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<String>,
+    /// `description` (the spec does not describe it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `modified_at` (the spec does not describe it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified_at: Option<crate::DateTime>,
+    /// `modified_by` (the spec does not describe it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified_by: Option<String>,
+    /// Route outbound MCP traffic through Zero Trust Secure Web Gateway
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secure_web_gateway: Option<bool>,
+    /// `servers` (the spec does not describe it).
+    pub servers: Vec<crate::types::McpPortalServer>,
+    /// Properties the spec does not describe, kept so that they are written back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// An MCP server as a portal serves it: the server, with the prompts and tools the portal changes.
+///
+/// Schema: `#/components/schemas/access_mcp_portal_server`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct McpPortalServer {
+    /// server id
+    pub id: String,
+    /// How Access authenticates to the MCP server.
+    pub auth_type: crate::types::McpServerAuthType,
+    /// `hostname` (the spec does not describe it).
+    pub hostname: String,
+    /// `name` (the spec does not describe it).
+    pub name: String,
+    /// Capabilities (prompts or tools) the server advertises, as it reports them.
+    pub prompts: Vec<serde_json::Map<String, serde_json::Value>>,
+    /// Capabilities (prompts or tools) the server advertises, as it reports them.
+    pub tools: Vec<serde_json::Map<String, serde_json::Value>>,
+    /// `created_at` (the spec does not describe it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::DateTime>,
+    /// `created_by` (the spec does not describe it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<String>,
+    /// `description` (the spec does not describe it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `error` (the spec does not describe it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// `last_successful_sync` (the spec does not describe it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_successful_sync: Option<crate::DateTime>,
+    /// `last_synced` (the spec does not describe it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_synced: Option<crate::DateTime>,
+    /// `modified_at` (the spec does not describe it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified_at: Option<crate::DateTime>,
+    /// `modified_by` (the spec does not describe it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified_by: Option<String>,
+    /// `status` (the spec does not describe it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Capabilities (prompts or tools) changed by the portal.
+    pub updated_prompts:
+        Vec<std::collections::BTreeMap<String, crate::types::McpCapabilityChangesItemValue>>,
+    /// Capabilities (prompts or tools) changed by the portal.
+    pub updated_tools:
+        Vec<std::collections::BTreeMap<String, crate::types::McpCapabilityChangesItemValue>>,
+    /// `default_disabled` (the spec does not describe it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_disabled: Option<bool>,
+    /// `on_behalf` (the spec does not describe it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_behalf: Option<bool>,
+    /// Properties the spec does not describe, kept so that they are written back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+string_enum! {
+    /// How Access authenticates to the MCP server.
+    ///
+    /// Schema: `#/components/schemas/access_mcp_server_auth_type`
+    McpServerAuthType {
+        /// `bearer`
+        Bearer = "bearer",
+        /// `oauth`
+        Oauth = "oauth",
+        /// `unauthenticated`
+        Unauthenticated = "unauthenticated",
+    }
+}
+/// `McpCapabilityChangesItemValue`
+///
+/// Schema: `#/components/schemas/access_mcp_capability_changes/items/additionalProperties`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum McpCapabilityChangesItemValue {
+    /// A `f64` value.
+    Number(f64),
+    /// A `String` value.
+    String(String),
+}
+/// A new MCP portal.
+///
+/// Schema: `#/components/schemas/access_mcp_portal_create_request`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct McpPortalCreateRequest {
+    /// portal id
+    pub id: String,
+    /// `hostname` (the spec does not describe it).
+    pub hostname: String,
+    /// `name` (the spec does not describe it).
+    pub name: String,
+    /// Allow remote code execution in Dynamic Workers (beta)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_code_mode: Option<bool>,
+    /// `description` (the spec does not describe it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Route outbound MCP traffic through Zero Trust Secure Web Gateway
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secure_web_gateway: Option<bool>,
+    /// `servers` (the spec does not describe it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub servers: Option<Vec<crate::types::McpPortalServerRequest>>,
+    /// Properties the spec does not describe, kept so that they are written back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// A server to serve through a portal, with changes to its prompts and tools.
+///
+/// Schema: `#/components/schemas/access_mcp_portal_server_request`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct McpPortalServerRequest {
+    /// server id
+    pub server_id: String,
+    /// `default_disabled` (the spec does not describe it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_disabled: Option<bool>,
+    /// `on_behalf` (the spec does not describe it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_behalf: Option<bool>,
+    /// `updated_prompts` (the spec does not describe it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_prompts: Option<Vec<crate::types::McpCapabilityOverride>>,
+    /// `updated_tools` (the spec does not describe it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_tools: Option<Vec<crate::types::McpCapabilityOverride>>,
+    /// Properties the spec does not describe, kept so that they are written back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// A change to one prompt or tool of a server in a portal.
+///
+/// Schema: `#/components/schemas/access_mcp_capability_override`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct McpCapabilityOverride {
+    /// Name of the prompt or tool.
+    pub name: String,
+    /// Name shown instead of the original.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alias: Option<String>,
+    /// Description shown instead of the original.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Whether the prompt or tool is available through the portal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// Properties the spec does not describe, kept so that they are written back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// An MCP portal: one hostname through which users reach MCP servers behind Access.
+///
+/// Schema: `#/components/schemas/access_mcp_portal`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct McpPortal {
+    /// portal id
+    pub id: String,
+    /// `hostname` (the spec does not describe it).
+    pub hostname: String,
+    /// `name` (the spec does not describe it).
+    pub name: String,
+    /// Allow remote code execution in Dynamic Workers (beta)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_code_mode: Option<bool>,
+    /// `created_at` (the spec does not describe it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::DateTime>,
+    /// `created_by` (the spec does not describe it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<String>,
+    /// `description` (the spec does not describe it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `modified_at` (the spec does not describe it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified_at: Option<crate::DateTime>,
+    /// `modified_by` (the spec does not describe it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified_by: Option<String>,
+    /// Route outbound MCP traffic through Zero Trust Secure Web Gateway
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secure_web_gateway: Option<bool>,
+    /// Properties the spec does not describe, kept so that they are written back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// Changes to an MCP portal.
+///
+/// Schema: `#/components/schemas/access_mcp_portal_update_request`
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct McpPortalUpdateRequest {
+    /// `hostname` (the spec does not describe it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hostname: Option<String>,
+    /// `name` (the spec does not describe it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Allow remote code execution in Dynamic Workers (beta)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_code_mode: Option<bool>,
+    /// `description` (the spec does not describe it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Route outbound MCP traffic through Zero Trust Secure Web Gateway
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secure_web_gateway: Option<bool>,
+    /// `servers` (the spec does not describe it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub servers: Option<Vec<crate::types::McpPortalServerRequest>>,
+    /// Properties the spec does not describe, kept so that they are written back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// An MCP server that Access fronts for AI tools.
+///
+/// Schema: `#/components/schemas/access_mcp_server`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct McpServer {
+    /// server id
+    pub id: String,
+    /// How Access authenticates to the MCP server.
+    pub auth_type: crate::types::McpServerAuthType,
+    /// `hostname` (the spec does not describe it).
+    pub hostname: String,
+    /// `name` (the spec does not describe it).
+    pub name: String,
+    /// Capabilities (prompts or tools) the server advertises, as it reports them.
+    pub prompts: Vec<serde_json::Map<String, serde_json::Value>>,
+    /// Capabilities (prompts or tools) the server advertises, as it reports them.
+    pub tools: Vec<serde_json::Map<String, serde_json::Value>>,
+    /// `created_at` (the spec does not describe it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::DateTime>,
+    /// `created_by` (the spec does not describe it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<String>,
+    /// `description` (the spec does not describe it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `error` (the spec does not describe it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// `last_successful_sync` (the spec does not describe it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_successful_sync: Option<crate::DateTime>,
+    /// `last_synced` (the spec does not describe it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_synced: Option<crate::DateTime>,
+    /// `modified_at` (the spec does not describe it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified_at: Option<crate::DateTime>,
+    /// `modified_by` (the spec does not describe it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified_by: Option<String>,
+    /// `status` (the spec does not describe it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Properties the spec does not describe, kept so that they are written back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// A new MCP server.
+///
+/// Schema: `#/components/schemas/access_mcp_server_create_request`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct McpServerCreateRequest {
+    /// server id
+    pub id: String,
+    /// How Access authenticates to the MCP server.
+    pub auth_type: crate::types::McpServerAuthType,
+    /// `hostname` (the spec does not describe it).
+    pub hostname: String,
+    /// `name` (the spec does not describe it).
+    pub name: String,
+    /// Credentials Access presents to the server (a bearer token or OAuth client secret).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth_credentials: Option<String>,
+    /// `description` (the spec does not describe it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Properties the spec does not describe, kept so that they are written back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// Changes to an MCP server.
+///
+/// Schema: `#/components/schemas/access_mcp_server_update_request`
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct McpServerUpdateRequest {
+    /// Credentials Access presents to the server (a bearer token or OAuth client secret).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth_credentials: Option<String>,
+    /// `description` (the spec does not describe it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `name` (the spec does not describe it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Properties the spec does not describe, kept so that they are written back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// An SSH certificate authority (CA) of Gateway.
+///
+/// Schema: `#/components/schemas/access_gateway_ca`
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GatewayCa {
+    /// The key ID of this certificate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The public key of this certificate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_key: Option<String>,
+    /// Properties the spec does not describe, kept so that they are written back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// The certificate authority that was deleted.
+///
+/// Schema: `#/components/schemas/access_gateway_ca_deleted`
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GatewayCaDeleted {
+    /// UUID
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Properties the spec does not describe, kept so that they are written back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+string_enum! {
+    /// `TargetListDirection`
+    ///
+    /// Schema: `#/paths/~1accounts~1{account_id}~1infrastructure~1targets/get/parameters/3/schema`
+    TargetListDirection {
+        /// `asc`
+        Asc = "asc",
+        /// `desc`
+        Desc = "desc",
+    }
+}
+string_enum! {
+    /// `TargetListOrder`
+    ///
+    /// Schema: `#/paths/~1accounts~1{account_id}~1infrastructure~1targets/get/parameters/16/schema`
+    TargetListOrder {
+        /// `created_at`
+        CreatedAt = "created_at",
+        /// `hostname`
+        Hostname = "hostname",
+    }
+}
+/// An infrastructure target: a host that Access for Infrastructure protects.
+///
+/// Schema: `#/components/schemas/access_infra_target`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InfraTarget {
+    /// Target identifier
+    pub id: String,
+    /// Date and time at which the target was created
+    pub created_at: crate::DateTime,
+    /// A non-unique field that refers to a target
+    pub hostname: String,
+    /// The IPv4/IPv6 address that identifies where to reach a target
+    pub ip: crate::types::InfraIp,
+    /// Date and time at which the target was modified
+    pub modified_at: crate::DateTime,
+    /// Properties the spec does not describe, kept so that they are written back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// The IPv4/IPv6 address that identifies where to reach a target
+///
+/// Schema: `#/components/schemas/access_infra_ip`
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct InfraIp {
+    /// An IPv4 or IPv6 address of a target, with its private virtual network.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ipv4: Option<crate::types::InfraIpAddress>,
+    /// An IPv4 or IPv6 address of a target, with its private virtual network.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ipv6: Option<crate::types::InfraIpAddress>,
+    /// Properties the spec does not describe, kept so that they are written back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// An IPv4 or IPv6 address of a target, with its private virtual network.
+///
+/// Schema: `#/components/schemas/access_infra_ip_address`
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct InfraIpAddress {
+    /// IP address of the target
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ip_addr: Option<String>,
+    /// (optional) Private virtual network identifier for the target. If omitted, the default virtual network ID will be used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub virtual_network_id: Option<String>,
+    /// Properties the spec does not describe, kept so that they are written back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// A target to create, or the new state of one.
+///
+/// Schema: `#/components/schemas/access_infra_target_request`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InfraTargetRequest {
+    /// A non-unique field that refers to a target. Case insensitive, maximum length of 255 characters, supports the use of special characters dash and period, does not support spaces, and must start and end with an alphanumeric character.
+    pub hostname: String,
+    /// The IPv4/IPv6 address that identifies where to reach a target
+    pub ip: crate::types::InfraIp,
+    /// Properties the spec does not describe, kept so that they are written back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// `TargetBulkDeleteV2Request`
+///
+/// Schema: `#/paths/~1accounts~1{account_id}~1infrastructure~1targets~1batch_delete/post/requestBody/content/application~1json/schema`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TargetBulkDeleteV2Request {
+    /// List of target IDs to bulk delete
+    pub target_ids: Vec<String>,
+    /// Properties the spec does not describe, kept so that they are written back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// The policies to test against the user base.
+///
+/// Schema: `#/components/schemas/access_policy_test_request`
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PolicyTestRequest {
+    /// `policies` (the spec does not describe it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policies: Option<Vec<crate::types::PolicyTestPolicy>>,
+    /// Properties the spec does not describe, kept so that they are written back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// A policy to test: written out in full, or the UUID of a reusable policy.
+///
+/// Schema: `#/components/schemas/access_policy_test_policy`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum PolicyTestPolicy {
+    /// The UUID of the reusable policy you wish to test
+    String(String),
+    /// A policy written out in full.
+    Object(crate::types::PolicyTestPolicyObject),
+}
+/// A policy written out in full.
+///
+/// Schema: `#/components/schemas/access_policy_test_policy/oneOf/0`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PolicyTestPolicyObject {
+    /// The action Access will take if a user matches this policy.
+    pub decision: crate::types::Decision,
+    /// Rules evaluated with an OR logical operator. A user needs to meet only one of the Include rules.
+    pub include: Vec<crate::types::AccessRule>,
+    /// Administrators who can approve a temporary authentication request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approval_groups: Option<Vec<crate::types::ApprovalGroup>>,
+    /// Requires the user to request access from an administrator at the start of each session.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approval_required: Option<bool>,
+    /// The rules that define how users may connect to targets secured by your application.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connection_rules: Option<crate::types::PolicyTestPolicyObjectConnectionRules>,
+    /// Rules evaluated with a NOT logical operator. To match a policy, a user cannot meet any of the Exclude rules.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exclude: Option<Vec<crate::types::AccessRule>>,
+    /// Require this application to be served in an isolated browser for users matching this policy. 'Client Web Isolation' must be on for the account in order to use this feature.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub isolation_required: Option<bool>,
+    /// Configures multi-factor authentication (MFA) settings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mfa_config: Option<crate::types::PolicyTestPolicyObjectMfaConfig>,
+    /// A custom message that will appear on the purpose justification screen.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub purpose_justification_prompt: Option<String>,
+    /// Require users to enter a justification when they log in to the application.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub purpose_justification_required: Option<bool>,
+    /// Rules evaluated with an AND logical operator. To match a policy, a user must meet all of the Require rules.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub require: Option<Vec<crate::types::AccessRule>>,
+    /// The amount of time that tokens issued for the application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_duration: Option<String>,
+    /// Properties the spec does not describe, kept so that they are written back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// The rules that define how users may connect to targets secured by your application.
+///
+/// Schema: `#/components/schemas/access_policy_test_policy/oneOf/0/properties/connection_rules`
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PolicyTestPolicyObjectConnectionRules {
+    /// The RDP-specific rules that define clipboard behavior for RDP connections.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rdp: Option<crate::types::PolicyTestPolicyObjectConnectionRulesRdp>,
+    /// Properties the spec does not describe, kept so that they are written back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// The RDP-specific rules that define clipboard behavior for RDP connections.
+///
+/// Schema: `#/components/schemas/access_policy_test_policy/oneOf/0/properties/connection_rules/properties/rdp`
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PolicyTestPolicyObjectConnectionRulesRdp {
+    /// Clipboard formats allowed when copying from local machine to remote RDP session.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed_clipboard_local_to_remote_formats: Option<
+        Vec<
+            crate::types::PolicyTestPolicyObjectConnectionRulesRdpAllowedClipboardLocalToRemoteFormatsItem,
+        >,
+    >,
+    /// Clipboard formats allowed when copying from remote RDP session to local machine.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed_clipboard_remote_to_local_formats: Option<
+        Vec<
+            crate::types::PolicyTestPolicyObjectConnectionRulesRdpAllowedClipboardRemoteToLocalFormatsItem,
+        >,
+    >,
+    /// Properties the spec does not describe, kept so that they are written back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+string_enum! {
+    /// `PolicyTestPolicyObjectConnectionRulesRdpAllowedClipboardLocalToRemoteFormatsItem`
+    ///
+    /// Schema: `#/components/schemas/access_policy_test_policy/oneOf/0/properties/connection_rules/properties/rdp/properties/allowed_clipboard_local_to_remote_formats/items`
+    PolicyTestPolicyObjectConnectionRulesRdpAllowedClipboardLocalToRemoteFormatsItem {
+        /// `text`
+        Text = "text",
+    }
+}
+string_enum! {
+    /// `PolicyTestPolicyObjectConnectionRulesRdpAllowedClipboardRemoteToLocalFormatsItem`
+    ///
+    /// Schema: `#/components/schemas/access_policy_test_policy/oneOf/0/properties/connection_rules/properties/rdp/properties/allowed_clipboard_remote_to_local_formats/items`
+    PolicyTestPolicyObjectConnectionRulesRdpAllowedClipboardRemoteToLocalFormatsItem {
+        /// `text`
+        Text = "text",
+    }
+}
+/// Configures multi-factor authentication (MFA) settings.
+///
+/// Schema: `#/components/schemas/access_policy_test_policy/oneOf/0/properties/mfa_config`
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PolicyTestPolicyObjectMfaConfig {
+    /// Lists the MFA methods that users can authenticate with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed_authenticators:
+        Option<Vec<crate::types::PolicyTestPolicyObjectMfaConfigAllowedAuthenticatorsItem>>,
+    /// Indicates whether to disable MFA for this resource. This option is available at the application and policy level.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mfa_disabled: Option<bool>,
+    /// Defines the duration of an MFA session. Must be in minutes (m) or hours (h). Minimum: 0m. Maximum: 720h (30 days). Examples:`5m` or `24h`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_duration: Option<String>,
+    /// Properties the spec does not describe, kept so that they are written back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+string_enum! {
+    /// `PolicyTestPolicyObjectMfaConfigAllowedAuthenticatorsItem`
+    ///
+    /// Schema: `#/components/schemas/access_policy_test_policy/oneOf/0/properties/mfa_config/properties/allowed_authenticators/items`
+    PolicyTestPolicyObjectMfaConfigAllowedAuthenticatorsItem {
+        /// `biometrics`
+        Biometrics = "biometrics",
+        /// `security_key`
+        SecurityKey = "security_key",
+        /// `totp`
+        Totp = "totp",
+    }
+}
+/// A policy test that was started.
+///
+/// Schema: `#/components/schemas/access_policy_test_started`
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PolicyTestStarted {
+    /// The UUID of the policy test.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The status of the policy test request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<crate::types::PolicyTestStartedStatus>,
+    /// Properties the spec does not describe, kept so that they are written back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+string_enum! {
+    /// The status of the policy test request.
+    ///
+    /// Schema: `#/components/schemas/access_policy_test_started/properties/status`
+    PolicyTestStartedStatus {
+        /// `success`
+        Success = "success",
+    }
+}
+/// The progress and results of a policy test.
+///
+/// Schema: `#/components/schemas/access_policy_test`
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PolicyTest {
+    /// The UUID of the policy test.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The percentage of (processed) users approved based on policy evaluation results.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub percent_approved: Option<i64>,
+    /// The percentage of (processed) users blocked based on policy evaluation results.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub percent_blocked: Option<i64>,
+    /// The percentage of (processed) users errored based on policy evaluation results.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub percent_errored: Option<i64>,
+    /// The percentage of users processed so far (of the entire user base).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub percent_users_processed: Option<i64>,
+    /// The status of the policy test.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<crate::types::PolicyTestStatus>,
+    /// The total number of users in the user base.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_users: Option<i64>,
+    /// The number of (processed) users approved based on policy evaluation results.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub users_approved: Option<i64>,
+    /// The number of (processed) users blocked based on policy evaluation results.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub users_blocked: Option<i64>,
+    /// The number of (processed) users errored based on policy evaluation results.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub users_errored: Option<i64>,
+    /// Properties the spec does not describe, kept so that they are written back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+string_enum! {
+    /// The status of the policy test.
+    ///
+    /// Schema: `#/components/schemas/access_policy_test/properties/status`
+    PolicyTestStatus {
+        /// `blocked`
+        Blocked = "blocked",
+        /// `complete`
+        Complete = "complete",
+        /// `exceeded time`
+        ExceededTime = "exceeded time",
+        /// `processing`
+        Processing = "processing",
+    }
+}
+string_enum! {
+    /// `UserListStatus`
+    ///
+    /// Schema: `#/paths/~1accounts~1{account_id}~1access~1policy-tests~1{policy_test_id}~1users/get/parameters/4/schema`
+    UserListStatus {
+        /// `error`
+        Error = "error",
+        /// `fail`
+        Fail = "fail",
+        /// `success`
+        Success = "success",
+    }
+}
+/// How a policy test evaluated one user.
+///
+/// Schema: `#/components/schemas/access_policy_test_user`
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PolicyTestUser {
+    /// UUID
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The email of the user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// The name of the user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Policy evaluation result for an individual user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<crate::types::PolicyTestUserStatus>,
+    /// Properties the spec does not describe, kept so that they are written back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+string_enum! {
+    /// Policy evaluation result for an individual user.
+    ///
+    /// Schema: `#/components/schemas/access_policy_test_user/properties/status`
+    PolicyTestUserStatus {
+        /// `approved`
+        Approved = "approved",
+        /// `blocked`
+        Blocked = "blocked",
+        /// `error`
+        Error = "error",
+    }
+}
+/// Settings of an Access application.
+///
+/// Schema: `#/components/schemas/access_app_settings`
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct AppSettings {
+    /// Enables loading application content in an iFrame.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_iframe: Option<bool>,
+    /// Enables automatic authentication through cloudflared.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skip_interstitial: Option<bool>,
+    /// Properties the spec does not describe, kept so that they are written back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+string_enum! {
+    /// `UpdateListDirection`
+    ///
+    /// Schema: `#/paths/~1accounts~1{account_id}~1access~1logs~1scim~1updates/get/parameters/3/schema`
+    UpdateListDirection {
+        /// `asc`
+        Asc = "asc",
+        /// `desc`
+        Desc = "desc",
+    }
+}
+string_enum! {
+    /// `UpdateListRequestMethodItem`
+    ///
+    /// Schema: `#/paths/~1accounts~1{account_id}~1access~1logs~1scim~1updates/get/parameters/8/schema/items`
+    UpdateListRequestMethodItem {
+        /// `DELETE`
+        Delete = "DELETE",
+        /// `PATCH`
+        Patch = "PATCH",
+        /// `POST`
+        Post = "POST",
+        /// `PUT`
+        Put = "PUT",
+    }
+}
+string_enum! {
+    /// `UpdateListResourceTypeItem`
+    ///
+    /// Schema: `#/paths/~1accounts~1{account_id}~1access~1logs~1scim~1updates/get/parameters/10/schema/items`
+    UpdateListResourceTypeItem {
+        /// `GROUP`
+        Group = "GROUP",
+        /// `USER`
+        User = "USER",
+    }
+}
+string_enum! {
+    /// `UpdateListStatusItem`
+    ///
+    /// Schema: `#/paths/~1accounts~1{account_id}~1access~1logs~1scim~1updates/get/parameters/13/schema/items`
+    UpdateListStatusItem {
+        /// `FAILURE`
+        Failure = "FAILURE",
+        /// `SUCCESS`
+        Success = "SUCCESS",
+    }
+}
+/// One update made to a User or Group resource synced to Cloudflare through SCIM.
+///
+/// Schema: `#/components/schemas/access_scim_update_log`
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ScimUpdateLog {
+    /// The unique Cloudflare-generated Id of the SCIM resource.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cf_resource_id: Option<String>,
+    /// The error message which is generated when the status of the SCIM request is 'FAILURE'.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_description: Option<String>,
+    /// The unique Id of the IdP that has SCIM enabled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idp_id: Option<String>,
+    /// The IdP-generated Id of the SCIM resource.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idp_resource_id: Option<String>,
+    /// `logged_at` (the spec does not describe it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logged_at: Option<crate::DateTime>,
+    /// The JSON-encoded string body of the SCIM request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_body: Option<String>,
+    /// The request method of the SCIM request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_method: Option<String>,
+    /// The display name of the SCIM Group resource if it exists.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_group_name: Option<String>,
+    /// The resource type of the SCIM request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_type: Option<String>,
+    /// The email address of the SCIM User resource if it exists.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_user_email: Option<String>,
+    /// The status of the SCIM request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Properties the spec does not describe, kept so that they are written back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// A user's new name.
+///
+/// Schema: `#/components/schemas/access_user_update_request`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UserUpdateRequest {
+    /// The user's current email, as confirmation (it cannot be changed).
+    pub email: String,
+    /// The name of the user.
+    pub name: String,
     /// Properties the spec does not describe, kept so that they are written back unchanged.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,

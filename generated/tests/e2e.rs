@@ -1797,6 +1797,34 @@ async fn every_method_against_the_mock_server() {
             tally.record("zero_trust.access.users.list", outcome);
         }
         {
+            match serde_json::from_str::<cloudflare_access::types::UserCreateRequest>(
+                r#"{"email":"example"}"#,
+            ) {
+                Ok(body) => {
+                    let outcome = {
+                        let mut crashes = 0;
+                        loop {
+                            let outcome = client
+                                .zero_trust()
+                                .access()
+                                .users()
+                                .create("023e105f4ecef8ad9ca31a8372d0c353", &body)
+                                .send_with_response()
+                                .await;
+                            if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
+                                crashes += 1;
+                                tally.mock_crashes += 1;
+                                continue;
+                            }
+                            break outcome;
+                        }
+                    };
+                    tally.record("zero_trust.access.users.create", outcome);
+                }
+                Err(error) => tally.sample_failed("zero_trust.access.users.create", error),
+            }
+        }
+        {
             let outcome = {
                 let mut crashes = 0;
                 loop {
@@ -1897,6 +1925,833 @@ async fn every_method_against_the_mock_server() {
             };
             tally.record("zero_trust.access.users.last_seen_identity.get", outcome);
         }
+        {
+            let outcome = {
+                let mut crashes = 0;
+                loop {
+                    let outcome = client
+                        .zero_trust()
+                        .access()
+                        .ai_controls()
+                        .mcp()
+                        .portals()
+                        .list("023e105f4ecef8ad9ca31a8372d0c353")
+                        .send_with_response()
+                        .await;
+                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
+                        crashes += 1;
+                        tally.mock_crashes += 1;
+                        continue;
+                    }
+                    break outcome;
+                }
+            };
+            tally.record("zero_trust.access.ai_controls.mcp.portals.list", outcome);
+        }
+        {
+            match serde_json::from_str::<cloudflare_access::types::McpPortalCreateRequest>(
+                r#"{"id":"example","hostname":"example","name":"example"}"#,
+            ) {
+                Ok(body) => {
+                    let outcome = {
+                        let mut crashes = 0;
+                        loop {
+                            let outcome = client
+                                .zero_trust()
+                                .access()
+                                .ai_controls()
+                                .mcp()
+                                .portals()
+                                .create("023e105f4ecef8ad9ca31a8372d0c353", &body)
+                                .send_with_response()
+                                .await;
+                            if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
+                                crashes += 1;
+                                tally.mock_crashes += 1;
+                                continue;
+                            }
+                            break outcome;
+                        }
+                    };
+                    tally.record("zero_trust.access.ai_controls.mcp.portals.create", outcome);
+                }
+                Err(error) => {
+                    tally.sample_failed("zero_trust.access.ai_controls.mcp.portals.create", error)
+                }
+            }
+        }
+        {
+            let outcome = {
+                let mut crashes = 0;
+                loop {
+                    let outcome = client
+                        .zero_trust()
+                        .access()
+                        .ai_controls()
+                        .mcp()
+                        .portals()
+                        .read("023e105f4ecef8ad9ca31a8372d0c353", "example")
+                        .send_with_response()
+                        .await;
+                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
+                        crashes += 1;
+                        tally.mock_crashes += 1;
+                        continue;
+                    }
+                    break outcome;
+                }
+            };
+            tally.record("zero_trust.access.ai_controls.mcp.portals.read", outcome);
+        }
+        {
+            match serde_json::from_str::<cloudflare_access::types::McpPortalUpdateRequest>(r#"{}"#)
+            {
+                Ok(body) => {
+                    let outcome = {
+                        let mut crashes = 0;
+                        loop {
+                            let outcome = client
+                                .zero_trust()
+                                .access()
+                                .ai_controls()
+                                .mcp()
+                                .portals()
+                                .update("023e105f4ecef8ad9ca31a8372d0c353", "example", &body)
+                                .send_with_response()
+                                .await;
+                            if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
+                                crashes += 1;
+                                tally.mock_crashes += 1;
+                                continue;
+                            }
+                            break outcome;
+                        }
+                    };
+                    tally.record("zero_trust.access.ai_controls.mcp.portals.update", outcome);
+                }
+                Err(error) => {
+                    tally.sample_failed("zero_trust.access.ai_controls.mcp.portals.update", error)
+                }
+            }
+        }
+        {
+            let outcome = {
+                let mut crashes = 0;
+                loop {
+                    let outcome = client
+                        .zero_trust()
+                        .access()
+                        .ai_controls()
+                        .mcp()
+                        .portals()
+                        .delete("023e105f4ecef8ad9ca31a8372d0c353", "example")
+                        .send_with_response()
+                        .await;
+                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
+                        crashes += 1;
+                        tally.mock_crashes += 1;
+                        continue;
+                    }
+                    break outcome;
+                }
+            };
+            tally.record("zero_trust.access.ai_controls.mcp.portals.delete", outcome);
+        }
+        {
+            let outcome = {
+                let mut crashes = 0;
+                loop {
+                    let outcome = client
+                        .zero_trust()
+                        .access()
+                        .ai_controls()
+                        .mcp()
+                        .servers()
+                        .list("023e105f4ecef8ad9ca31a8372d0c353")
+                        .send_with_response()
+                        .await;
+                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
+                        crashes += 1;
+                        tally.mock_crashes += 1;
+                        continue;
+                    }
+                    break outcome;
+                }
+            };
+            tally.record("zero_trust.access.ai_controls.mcp.servers.list", outcome);
+        }
+        {
+            match serde_json::from_str::<cloudflare_access::types::McpServerCreateRequest>(
+                r#"{"id":"example","auth_type":"oauth","hostname":"example","name":"example"}"#,
+            ) {
+                Ok(body) => {
+                    let outcome = {
+                        let mut crashes = 0;
+                        loop {
+                            let outcome = client
+                                .zero_trust()
+                                .access()
+                                .ai_controls()
+                                .mcp()
+                                .servers()
+                                .create("023e105f4ecef8ad9ca31a8372d0c353", &body)
+                                .send_with_response()
+                                .await;
+                            if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
+                                crashes += 1;
+                                tally.mock_crashes += 1;
+                                continue;
+                            }
+                            break outcome;
+                        }
+                    };
+                    tally.record("zero_trust.access.ai_controls.mcp.servers.create", outcome);
+                }
+                Err(error) => {
+                    tally.sample_failed("zero_trust.access.ai_controls.mcp.servers.create", error)
+                }
+            }
+        }
+        {
+            let outcome = {
+                let mut crashes = 0;
+                loop {
+                    let outcome = client
+                        .zero_trust()
+                        .access()
+                        .ai_controls()
+                        .mcp()
+                        .servers()
+                        .read("023e105f4ecef8ad9ca31a8372d0c353", "example")
+                        .send_with_response()
+                        .await;
+                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
+                        crashes += 1;
+                        tally.mock_crashes += 1;
+                        continue;
+                    }
+                    break outcome;
+                }
+            };
+            tally.record("zero_trust.access.ai_controls.mcp.servers.read", outcome);
+        }
+        {
+            match serde_json::from_str::<cloudflare_access::types::McpServerUpdateRequest>(r#"{}"#)
+            {
+                Ok(body) => {
+                    let outcome = {
+                        let mut crashes = 0;
+                        loop {
+                            let outcome = client
+                                .zero_trust()
+                                .access()
+                                .ai_controls()
+                                .mcp()
+                                .servers()
+                                .update("023e105f4ecef8ad9ca31a8372d0c353", "example", &body)
+                                .send_with_response()
+                                .await;
+                            if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
+                                crashes += 1;
+                                tally.mock_crashes += 1;
+                                continue;
+                            }
+                            break outcome;
+                        }
+                    };
+                    tally.record("zero_trust.access.ai_controls.mcp.servers.update", outcome);
+                }
+                Err(error) => {
+                    tally.sample_failed("zero_trust.access.ai_controls.mcp.servers.update", error)
+                }
+            }
+        }
+        {
+            let outcome = {
+                let mut crashes = 0;
+                loop {
+                    let outcome = client
+                        .zero_trust()
+                        .access()
+                        .ai_controls()
+                        .mcp()
+                        .servers()
+                        .delete("023e105f4ecef8ad9ca31a8372d0c353", "example")
+                        .send_with_response()
+                        .await;
+                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
+                        crashes += 1;
+                        tally.mock_crashes += 1;
+                        continue;
+                    }
+                    break outcome;
+                }
+            };
+            tally.record("zero_trust.access.ai_controls.mcp.servers.delete", outcome);
+        }
+        {
+            let outcome = {
+                let mut crashes = 0;
+                loop {
+                    let outcome = client
+                        .zero_trust()
+                        .access()
+                        .ai_controls()
+                        .mcp()
+                        .servers()
+                        .sync("023e105f4ecef8ad9ca31a8372d0c353", "example")
+                        .send_with_response()
+                        .await;
+                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
+                        crashes += 1;
+                        tally.mock_crashes += 1;
+                        continue;
+                    }
+                    break outcome;
+                }
+            };
+            tally.record("zero_trust.access.ai_controls.mcp.servers.sync", outcome);
+        }
+        {
+            let outcome = {
+                let mut crashes = 0;
+                loop {
+                    let outcome = client
+                        .zero_trust()
+                        .access()
+                        .gateway_ca()
+                        .list("023e105f4ecef8ad9ca31a8372d0c353")
+                        .send_with_response()
+                        .await;
+                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
+                        crashes += 1;
+                        tally.mock_crashes += 1;
+                        continue;
+                    }
+                    break outcome;
+                }
+            };
+            tally.record("zero_trust.access.gateway_ca.list", outcome);
+        }
+        {
+            let outcome = {
+                let mut crashes = 0;
+                loop {
+                    let outcome = client
+                        .zero_trust()
+                        .access()
+                        .gateway_ca()
+                        .create("023e105f4ecef8ad9ca31a8372d0c353")
+                        .send_with_response()
+                        .await;
+                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
+                        crashes += 1;
+                        tally.mock_crashes += 1;
+                        continue;
+                    }
+                    break outcome;
+                }
+            };
+            tally.record("zero_trust.access.gateway_ca.create", outcome);
+        }
+        {
+            let outcome = {
+                let mut crashes = 0;
+                loop {
+                    let outcome = client
+                        .zero_trust()
+                        .access()
+                        .gateway_ca()
+                        .delete(
+                            "023e105f4ecef8ad9ca31a8372d0c353",
+                            "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
+                        )
+                        .send_with_response()
+                        .await;
+                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
+                        crashes += 1;
+                        tally.mock_crashes += 1;
+                        continue;
+                    }
+                    break outcome;
+                }
+            };
+            tally.record("zero_trust.access.gateway_ca.delete", outcome);
+        }
+        {
+            let outcome = {
+                let mut crashes = 0;
+                loop {
+                    let outcome = client
+                        .zero_trust()
+                        .access()
+                        .infrastructure()
+                        .targets()
+                        .list("023e105f4ecef8ad9ca31a8372d0c353")
+                        .send_with_response()
+                        .await;
+                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
+                        crashes += 1;
+                        tally.mock_crashes += 1;
+                        continue;
+                    }
+                    break outcome;
+                }
+            };
+            tally.record("zero_trust.access.infrastructure.targets.list", outcome);
+        }
+        {
+            match serde_json::from_str::<cloudflare_access::types::InfraTargetRequest>(
+                r#"{"hostname":"infra-access-target","ip":{}}"#,
+            ) {
+                Ok(body) => {
+                    let outcome = {
+                        let mut crashes = 0;
+                        loop {
+                            let outcome = client
+                                .zero_trust()
+                                .access()
+                                .infrastructure()
+                                .targets()
+                                .create("023e105f4ecef8ad9ca31a8372d0c353", &body)
+                                .send_with_response()
+                                .await;
+                            if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
+                                crashes += 1;
+                                tally.mock_crashes += 1;
+                                continue;
+                            }
+                            break outcome;
+                        }
+                    };
+                    tally.record("zero_trust.access.infrastructure.targets.create", outcome);
+                }
+                Err(error) => {
+                    tally.sample_failed("zero_trust.access.infrastructure.targets.create", error)
+                }
+            }
+        }
+        {
+            let outcome = {
+                let mut crashes = 0;
+                loop {
+                    let outcome = client
+                        .zero_trust()
+                        .access()
+                        .infrastructure()
+                        .targets()
+                        .get(
+                            "023e105f4ecef8ad9ca31a8372d0c353",
+                            "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
+                        )
+                        .send_with_response()
+                        .await;
+                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
+                        crashes += 1;
+                        tally.mock_crashes += 1;
+                        continue;
+                    }
+                    break outcome;
+                }
+            };
+            tally.record("zero_trust.access.infrastructure.targets.get", outcome);
+        }
+        {
+            match serde_json::from_str::<cloudflare_access::types::InfraTargetRequest>(
+                r#"{"hostname":"infra-access-target","ip":{}}"#,
+            ) {
+                Ok(body) => {
+                    let outcome = {
+                        let mut crashes = 0;
+                        loop {
+                            let outcome = client
+                                .zero_trust()
+                                .access()
+                                .infrastructure()
+                                .targets()
+                                .update(
+                                    "023e105f4ecef8ad9ca31a8372d0c353",
+                                    "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
+                                    &body,
+                                )
+                                .send_with_response()
+                                .await;
+                            if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
+                                crashes += 1;
+                                tally.mock_crashes += 1;
+                                continue;
+                            }
+                            break outcome;
+                        }
+                    };
+                    tally.record("zero_trust.access.infrastructure.targets.update", outcome);
+                }
+                Err(error) => {
+                    tally.sample_failed("zero_trust.access.infrastructure.targets.update", error)
+                }
+            }
+        }
+        {
+            let outcome = {
+                let mut crashes = 0;
+                loop {
+                    let outcome = client
+                        .zero_trust()
+                        .access()
+                        .infrastructure()
+                        .targets()
+                        .delete(
+                            "023e105f4ecef8ad9ca31a8372d0c353",
+                            "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
+                        )
+                        .send_with_response()
+                        .await;
+                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
+                        crashes += 1;
+                        tally.mock_crashes += 1;
+                        continue;
+                    }
+                    break outcome;
+                }
+            };
+            tally.record("zero_trust.access.infrastructure.targets.delete", outcome);
+        }
+        {
+            match serde_json::from_str::<Vec<cloudflare_access::types::InfraTargetRequest>>(
+                r#"[{"hostname":"infra-access-target","ip":{}}]"#,
+            ) {
+                Ok(body) => {
+                    let outcome = {
+                        let mut crashes = 0;
+                        loop {
+                            let outcome = client
+                                .zero_trust()
+                                .access()
+                                .infrastructure()
+                                .targets()
+                                .bulk_update("023e105f4ecef8ad9ca31a8372d0c353", &body)
+                                .send_with_response()
+                                .await;
+                            if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
+                                crashes += 1;
+                                tally.mock_crashes += 1;
+                                continue;
+                            }
+                            break outcome;
+                        }
+                    };
+                    tally.record(
+                        "zero_trust.access.infrastructure.targets.bulk_update",
+                        outcome,
+                    );
+                }
+                Err(error) => tally.sample_failed(
+                    "zero_trust.access.infrastructure.targets.bulk_update",
+                    error,
+                ),
+            }
+        }
+        {
+            let outcome = {
+                let mut crashes = 0;
+                loop {
+                    let outcome = client
+                        .zero_trust()
+                        .access()
+                        .infrastructure()
+                        .targets()
+                        .bulk_delete("023e105f4ecef8ad9ca31a8372d0c353")
+                        .send_with_response()
+                        .await;
+                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
+                        crashes += 1;
+                        tally.mock_crashes += 1;
+                        continue;
+                    }
+                    break outcome;
+                }
+            };
+            tally.record(
+                "zero_trust.access.infrastructure.targets.bulk_delete",
+                outcome,
+            );
+        }
+        {
+            match serde_json::from_str::<cloudflare_access::types::TargetBulkDeleteV2Request>(
+                r#"{"target_ids":["f174e90a-fafe-4643-bbbc-4a0ed4fc8415"]}"#,
+            ) {
+                Ok(body) => {
+                    let outcome = {
+                        let mut crashes = 0;
+                        loop {
+                            let outcome = client
+                                .zero_trust()
+                                .access()
+                                .infrastructure()
+                                .targets()
+                                .bulk_delete_v2("023e105f4ecef8ad9ca31a8372d0c353", &body)
+                                .send_with_response()
+                                .await;
+                            if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
+                                crashes += 1;
+                                tally.mock_crashes += 1;
+                                continue;
+                            }
+                            break outcome;
+                        }
+                    };
+                    tally.record(
+                        "zero_trust.access.infrastructure.targets.bulk_delete_v2",
+                        outcome,
+                    );
+                }
+                Err(error) => tally.sample_failed(
+                    "zero_trust.access.infrastructure.targets.bulk_delete_v2",
+                    error,
+                ),
+            }
+        }
+        {
+            match serde_json::from_str::<cloudflare_access::types::PolicyTestRequest>(r#"{}"#) {
+                Ok(body) => {
+                    let outcome = {
+                        let mut crashes = 0;
+                        loop {
+                            let outcome = client
+                                .zero_trust()
+                                .access()
+                                .applications()
+                                .policy_tests()
+                                .create("023e105f4ecef8ad9ca31a8372d0c353", &body)
+                                .send_with_response()
+                                .await;
+                            if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
+                                crashes += 1;
+                                tally.mock_crashes += 1;
+                                continue;
+                            }
+                            break outcome;
+                        }
+                    };
+                    tally.record(
+                        "zero_trust.access.applications.policy_tests.create",
+                        outcome,
+                    );
+                }
+                Err(error) => {
+                    tally.sample_failed("zero_trust.access.applications.policy_tests.create", error)
+                }
+            }
+        }
+        {
+            let outcome = {
+                let mut crashes = 0;
+                loop {
+                    let outcome = client
+                        .zero_trust()
+                        .access()
+                        .applications()
+                        .policy_tests()
+                        .get("023e105f4ecef8ad9ca31a8372d0c353", "example")
+                        .send_with_response()
+                        .await;
+                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
+                        crashes += 1;
+                        tally.mock_crashes += 1;
+                        continue;
+                    }
+                    break outcome;
+                }
+            };
+            tally.record("zero_trust.access.applications.policy_tests.get", outcome);
+        }
+        {
+            let outcome = {
+                let mut crashes = 0;
+                loop {
+                    let outcome = client
+                        .zero_trust()
+                        .access()
+                        .applications()
+                        .policy_tests()
+                        .users()
+                        .list("023e105f4ecef8ad9ca31a8372d0c353", "example")
+                        .send_with_response()
+                        .await;
+                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
+                        crashes += 1;
+                        tally.mock_crashes += 1;
+                        continue;
+                    }
+                    break outcome;
+                }
+            };
+            tally.record(
+                "zero_trust.access.applications.policy_tests.users.list",
+                outcome,
+            );
+        }
+        {
+            match serde_json::from_str::<cloudflare_access::types::AppSettings>(r#"{}"#) {
+                Ok(body) => {
+                    let outcome = {
+                        let mut crashes = 0;
+                        loop {
+                            let outcome = client
+                                .zero_trust()
+                                .access()
+                                .applications()
+                                .settings()
+                                .update(&scope, "023e105f4ecef8ad9ca31a8372d0c353", &body)
+                                .send_with_response()
+                                .await;
+                            if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
+                                crashes += 1;
+                                tally.mock_crashes += 1;
+                                continue;
+                            }
+                            break outcome;
+                        }
+                    };
+                    tally.record("zero_trust.access.applications.settings.update", outcome);
+                }
+                Err(error) => {
+                    tally.sample_failed("zero_trust.access.applications.settings.update", error)
+                }
+            }
+        }
+        {
+            match serde_json::from_str::<cloudflare_access::types::AppSettings>(r#"{}"#) {
+                Ok(body) => {
+                    let outcome = {
+                        let mut crashes = 0;
+                        loop {
+                            let outcome = client
+                                .zero_trust()
+                                .access()
+                                .applications()
+                                .settings()
+                                .edit(&scope, "023e105f4ecef8ad9ca31a8372d0c353", &body)
+                                .send_with_response()
+                                .await;
+                            if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
+                                crashes += 1;
+                                tally.mock_crashes += 1;
+                                continue;
+                            }
+                            break outcome;
+                        }
+                    };
+                    tally.record("zero_trust.access.applications.settings.edit", outcome);
+                }
+                Err(error) => {
+                    tally.sample_failed("zero_trust.access.applications.settings.edit", error)
+                }
+            }
+        }
+        {
+            let outcome = {
+                let mut crashes = 0;
+                loop {
+                    let outcome = client
+                        .zero_trust()
+                        .access()
+                        .logs()
+                        .scim()
+                        .updates()
+                        .list("023e105f4ecef8ad9ca31a8372d0c353", &["example"])
+                        .send_with_response()
+                        .await;
+                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
+                        crashes += 1;
+                        tally.mock_crashes += 1;
+                        continue;
+                    }
+                    break outcome;
+                }
+            };
+            tally.record("zero_trust.access.logs.scim.updates.list", outcome);
+        }
+        {
+            let outcome = {
+                let mut crashes = 0;
+                loop {
+                    let outcome = client
+                        .zero_trust()
+                        .access()
+                        .users()
+                        .get(
+                            "023e105f4ecef8ad9ca31a8372d0c353",
+                            "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
+                        )
+                        .send_with_response()
+                        .await;
+                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
+                        crashes += 1;
+                        tally.mock_crashes += 1;
+                        continue;
+                    }
+                    break outcome;
+                }
+            };
+            tally.record("zero_trust.access.users.get", outcome);
+        }
+        {
+            match serde_json::from_str::<cloudflare_access::types::UserUpdateRequest>(
+                r#"{"email":"example","name":"example"}"#,
+            ) {
+                Ok(body) => {
+                    let outcome = {
+                        let mut crashes = 0;
+                        loop {
+                            let outcome = client
+                                .zero_trust()
+                                .access()
+                                .users()
+                                .update(
+                                    "023e105f4ecef8ad9ca31a8372d0c353",
+                                    "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
+                                    &body,
+                                )
+                                .send_with_response()
+                                .await;
+                            if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
+                                crashes += 1;
+                                tally.mock_crashes += 1;
+                                continue;
+                            }
+                            break outcome;
+                        }
+                    };
+                    tally.record("zero_trust.access.users.update", outcome);
+                }
+                Err(error) => tally.sample_failed("zero_trust.access.users.update", error),
+            }
+        }
+        {
+            let outcome = {
+                let mut crashes = 0;
+                loop {
+                    let outcome = client
+                        .zero_trust()
+                        .access()
+                        .users()
+                        .delete(
+                            "023e105f4ecef8ad9ca31a8372d0c353",
+                            "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
+                        )
+                        .send_with_response()
+                        .await;
+                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
+                        crashes += 1;
+                        tally.mock_crashes += 1;
+                        continue;
+                    }
+                    break outcome;
+                }
+            };
+            tally.record("zero_trust.access.users.delete", outcome);
+        }
     }
     for line in tally
         .violations
@@ -1907,7 +2762,7 @@ async fn every_method_against_the_mock_server() {
         println!("  {line}");
     }
     println!(
-        "E2E-RESULT called={} total=74 violations={} decode_failures={} errors={} mock_crashes={}",
+        "E2E-RESULT called={} total=106 violations={} decode_failures={} errors={} mock_crashes={}",
         tally.called.len(),
         tally.violations.len(),
         tally.decode_failures.len(),
@@ -1917,5 +2772,5 @@ async fn every_method_against_the_mock_server() {
     assert!(
         tally.violations.is_empty() && tally.decode_failures.is_empty() && tally.errors.is_empty()
     );
-    assert_eq!(tally.called.len(), 74);
+    assert_eq!(tally.called.len(), 106);
 }

@@ -53,6 +53,10 @@ pub fn files(api: &Api, options: &EmitOptions) -> Result<Files> {
         "src/types.rs".into(),
         super::format_with_macros(types, &macros, &header, "types.rs")?,
     );
+    files.insert(
+        "src/methods.rs".into(),
+        format_file(super::methods::module(api), &header, "methods.rs")?,
+    );
     let tree = resources::tree(api);
     files.insert(
         "src/lib.rs".into(),
@@ -251,6 +255,8 @@ fn lib(api: &Api, options: &EmitOptions, tree: &Node, has_scope: bool) -> TokenS
 
         /// Request and response types, named after the spec's schemas.
         pub mod types;
+
+        pub mod methods;
 
         /// The API's resources, as a tree of handles: `client.zero_trust().access()...`.
         pub mod resources {

@@ -3,6 +3,7 @@
 pub mod doc;
 pub mod e2e;
 pub mod krate;
+pub mod methods;
 pub mod resources;
 pub mod tests;
 pub mod types;

@@ -137,6 +137,18 @@ fn argument(space: &TypeSpace, param: &Param) -> (TokenStream, TokenStream) {
     }
 }
 
+/// `.map(...)` over the items of a list parameter, each becoming a query value.
+fn item_mapper(space: &TypeSpace, item: &Param) -> TokenStream {
+    match &item.ty {
+        Ty::String | Ty::I32 | Ty::I64 | Ty::F32 | Ty::F64 | Ty::Bool => {
+            let name = ident(&item.ident);
+            let (_, conv) = argument(space, item);
+            quote!(|#name| #conv)
+        }
+        _ => quote!(crate::macros::query_value),
+    }
+}
+
 /// `[prefix, "/static/", &segment, ...].concat()`: a `format!` would hide the arguments
 /// from the formatter.
 fn path_expression(api: &Api, op: &Operation) -> TokenStream {
@@ -224,10 +236,10 @@ fn method(api: &Api, op: &Operation) -> (TokenStream, Option<TokenStream>) {
                     ty: (**inner).clone(),
                     ..(*p).clone()
                 };
-                let (t, conv) = argument(space, &item);
+                let (t, _) = argument(space, &item);
                 params.push(quote!(#n: &[#t]));
-                let item_ident = ident(&p.ident);
-                chain.push(quote!(.query_all(#key, #n.iter().map(|#item_ident| #conv))));
+                let mapper = item_mapper(space, &item);
+                chain.push(quote!(.query_all(#key, #n.iter().map(#mapper))));
             }
             _ => {
                 let (t, conv) = argument(space, p);
@@ -285,12 +297,12 @@ fn method(api: &Api, op: &Operation) -> (TokenStream, Option<TokenStream>) {
                     ty: (**inner).clone(),
                     ..(*p).clone()
                 };
-                let (t, conv) = argument(space, &item);
-                let item_ident = ident(&p.ident);
+                let (t, _) = argument(space, &item);
+                let mapper = item_mapper(space, &item);
                 quote! {
                     #pdoc
                     pub fn #n(mut self, #n: &[#t]) -> Self {
-                        self.call = self.call.query_all(#key, #n.iter().map(|#item_ident| #conv));
+                        self.call = self.call.query_all(#key, #n.iter().map(#mapper));
                         self
                     }
                 }

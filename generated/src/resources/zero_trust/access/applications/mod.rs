@@ -4,6 +4,10 @@
 pub mod cas;
 /// `zero_trust.access.applications.policies`
 pub mod policies;
+/// `zero_trust.access.applications.policy_tests`
+pub mod policy_tests;
+/// `zero_trust.access.applications.settings`
+pub mod settings;
 /// `zero_trust.access.applications.user_policy_checks`
 pub mod user_policy_checks;
 /// `zero_trust.access.applications`
@@ -21,6 +25,18 @@ impl<'a> Applications<'a> {
     /// The `zero_trust.access.applications.policies` resource.
     pub fn policies(&self) -> policies::Policies<'a> {
         policies::Policies {
+            client: self.client,
+        }
+    }
+    /// The `zero_trust.access.applications.policy_tests` resource.
+    pub fn policy_tests(&self) -> policy_tests::PolicyTests<'a> {
+        policy_tests::PolicyTests {
+            client: self.client,
+        }
+    }
+    /// The `zero_trust.access.applications.settings` resource.
+    pub fn settings(&self) -> settings::Settings<'a> {
+        settings::Settings {
             client: self.client,
         }
     }

@@ -2,6 +2,8 @@
 
 /// `zero_trust.access.logs.access_requests`
 pub mod access_requests;
+/// `zero_trust.access.logs.scim`
+pub mod scim;
 /// `zero_trust.access.logs`
 #[derive(Debug, Clone, Copy)]
 pub struct Logs<'a> {
@@ -11,6 +13,12 @@ impl<'a> Logs<'a> {
     /// The `zero_trust.access.logs.access_requests` resource.
     pub fn access_requests(&self) -> access_requests::AccessRequests<'a> {
         access_requests::AccessRequests {
+            client: self.client,
+        }
+    }
+    /// The `zero_trust.access.logs.scim` resource.
+    pub fn scim(&self) -> scim::Scim<'a> {
+        scim::Scim {
             client: self.client,
         }
     }

@@ -54,6 +54,102 @@ impl<'a> Users<'a> {
                 .paged(crate::paginate::Paging::Number),
         }
     }
+    /// Create a user
+    ///
+    /// Creates a new user.
+    ///
+    /// - `POST /accounts/{account_id}/access/users` (`zero-trust-users-create-user`)
+    pub fn create(
+        &self,
+        account_id: &str,
+        body: &crate::types::UserCreateRequest,
+    ) -> crate::Call<crate::types::User> {
+        let path = [
+            "/accounts/",
+            crate::codec::path_segment(account_id).as_str(),
+            "/access/users",
+        ]
+        .concat();
+        self.client
+            .call(
+                reqwest::Method::POST,
+                "/accounts/{account_id}/access/users",
+                path,
+                crate::envelope::result::<crate::types::User>,
+            )
+            .json(body)
+    }
+    /// Get a user
+    ///
+    /// Gets a specific user for an account.
+    ///
+    /// - `GET /accounts/{account_id}/access/users/{user_id}` (`zero-trust-users-get-user`)
+    pub fn get(&self, account_id: &str, user_id: &str) -> crate::Call<crate::types::User> {
+        let path = [
+            "/accounts/",
+            crate::codec::path_segment(account_id).as_str(),
+            "/access/users/",
+            crate::codec::path_segment(user_id).as_str(),
+        ]
+        .concat();
+        self.client.call(
+            reqwest::Method::GET,
+            "/accounts/{account_id}/access/users/{user_id}",
+            path,
+            crate::envelope::result::<crate::types::User>,
+        )
+    }
+    /// Update a user
+    ///
+    /// Updates a specific user's name for an account. Requires the user's current email as confirmation (email cannot be changed).
+    ///
+    /// - `PUT /accounts/{account_id}/access/users/{user_id}` (`zero-trust-users-update-user`)
+    pub fn update(
+        &self,
+        account_id: &str,
+        user_id: &str,
+        body: &crate::types::UserUpdateRequest,
+    ) -> crate::Call<crate::types::User> {
+        let path = [
+            "/accounts/",
+            crate::codec::path_segment(account_id).as_str(),
+            "/access/users/",
+            crate::codec::path_segment(user_id).as_str(),
+        ]
+        .concat();
+        self.client
+            .call(
+                reqwest::Method::PUT,
+                "/accounts/{account_id}/access/users/{user_id}",
+                path,
+                crate::envelope::result::<crate::types::User>,
+            )
+            .json(body)
+    }
+    /// Delete a user
+    ///
+    /// Deletes a specific user for an account. This will also revoke any active seats and tokens for the user.
+    ///
+    /// - `DELETE /accounts/{account_id}/access/users/{user_id}` (`zero-trust-users-delete-user`)
+    pub fn delete(
+        &self,
+        account_id: &str,
+        user_id: &str,
+    ) -> crate::Call<serde_json::Map<String, serde_json::Value>> {
+        let path = [
+            "/accounts/",
+            crate::codec::path_segment(account_id).as_str(),
+            "/access/users/",
+            crate::codec::path_segment(user_id).as_str(),
+        ]
+        .concat();
+        self.client.call(
+            reqwest::Method::DELETE,
+            "/accounts/{account_id}/access/users/{user_id}",
+            path,
+            crate::envelope::result::<serde_json::Map<String, serde_json::Value>>,
+        )
+    }
 }
 /// Request builder for `zero_trust.access.users.list`: set optional parameters, then `.await` it.
 #[derive(Debug)]

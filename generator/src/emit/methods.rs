@@ -1,0 +1,138 @@
+//! `src/methods.rs` of the generated crate: a catalogue of every method (dotted name, HTTP
+//! method, paths, response shape) that can also decode a response value into the method's Rust
+//! type and encode it again, so documentation examples and captured traffic can be checked
+//! against the client without a network.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::types::type_string;
+use crate::ir::ops::{Api, ResponseKind};
+
+/// The module's tokens.
+pub fn module(api: &Api) -> TokenStream {
+    let mut operations: Vec<_> = api.operations.iter().collect();
+    operations.sort_by_key(|op| op.dotted());
+    let entries = operations.into_iter().map(|op| {
+        let name = op.dotted();
+        let http = op.http.to_uppercase();
+        let mut paths: Vec<String> = op.sources.iter().map(|(_, path, _)| path.clone()).collect();
+        paths.dedup();
+        let (shape, ty) = match &op.response {
+            ResponseKind::Result(ty) => (
+                quote!(ResponseShape::Result),
+                Some(type_string(&api.types, ty)),
+            ),
+            ResponseKind::Page(ty) => (
+                quote!(ResponseShape::Page),
+                Some(format!("Vec<{}>", type_string(&api.types, ty))),
+            ),
+            ResponseKind::Raw(ty) => (
+                quote!(ResponseShape::Raw),
+                Some(type_string(&api.types, ty)),
+            ),
+            ResponseKind::Empty => (quote!(ResponseShape::Empty), None),
+        };
+        let decode = match ty {
+            Some(ty) => {
+                let ty: syn::Type =
+                    syn::parse_str(&ty).unwrap_or_else(|_| syn::parse_quote!(serde_json::Value));
+                quote!(Some(reencode::<#ty>))
+            }
+            None => quote!(None),
+        };
+        quote! {
+            Method {
+                name: #name,
+                http_method: #http,
+                paths: &[#(#paths),*],
+                shape: #shape,
+                decode: #decode,
+            },
+        }
+    });
+    quote! {
+        //! Every method of the client as data: its SDK-style dotted name, HTTP method, paths and
+        //! response shape. [`Method::reencode`] decodes a response value into the method's Rust
+        //! type and encodes it again, which shows what the client keeps of a response (check
+        //! documentation examples or captured traffic against the client without a network).
+
+        use serde::{de::DeserializeOwned, Serialize};
+        use serde_json::Value;
+
+        /// What a method's response body holds.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum ResponseShape {
+            /// A Cloudflare envelope; the method returns its `result`.
+            Result,
+            /// A Cloudflare envelope around a list; the method returns a [`crate::Page`].
+            Page,
+            /// A body without envelope, returned as it is.
+            Raw,
+            /// No body.
+            Empty,
+        }
+
+        /// One method of the client.
+        #[derive(Clone, Copy)]
+        pub struct Method {
+            /// SDK-style dotted name: `zero_trust.access.applications.list`.
+            pub name: &'static str,
+            /// HTTP method: `GET`, `POST`, ...
+            pub http_method: &'static str,
+            /// Path templates (two when the method takes a [`crate::Scope`]).
+            pub paths: &'static [&'static str],
+            /// What the response body holds.
+            pub shape: ResponseShape,
+            decode: Option<fn(Value) -> crate::Result<Value>>,
+        }
+
+        impl std::fmt::Debug for Method {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct("Method")
+                    .field("name", &self.name)
+                    .field("http_method", &self.http_method)
+                    .field("paths", &self.paths)
+                    .field("shape", &self.shape)
+                    .finish()
+            }
+        }
+
+        impl Method {
+            /// Decode `value` into what this method returns and encode that again. `value` is
+            /// the envelope's `result` for [`ResponseShape::Result`] and
+            /// [`ResponseShape::Page`] (the list), or the whole body for
+            /// [`ResponseShape::Raw`]; methods without a body give `null`.
+            ///
+            /// Fields the types do not describe are kept, so for a response that matches the
+            /// spec the output equals the input (numbers compare by value).
+            pub fn reencode(&self, value: Value) -> crate::Result<Value> {
+                match self.decode {
+                    Some(decode) => decode(value),
+                    None => Ok(Value::Null),
+                }
+            }
+        }
+
+        fn reencode<T: DeserializeOwned + Serialize>(value: Value) -> crate::Result<Value> {
+            let excerpt: String = value.to_string().chars().take(200).collect();
+            let typed: T = serde_path_to_error::deserialize(value).map_err(|error| crate::Error::Decode {
+                path: error.path().to_string(),
+                message: error.inner().to_string(),
+                status: 200,
+                body_excerpt: excerpt,
+            })?;
+            serde_json::to_value(&typed).map_err(|error| crate::Error::InvalidRequest(error.to_string()))
+        }
+
+        /// The method with this dotted name.
+        pub fn method(name: &str) -> Option<&'static Method> {
+            METHODS.iter().find(|m| m.name == name)
+        }
+
+        /// Every method of the client, sorted by name (as in `API.md`).
+        pub const METHODS: &[Method] = &[
+            #(#entries)*
+        ];
+    }
+}

@@ -1,0 +1,227 @@
+//! The generated client against the API reference of the official SDKs
+//! (`../shared/seeds/004_access_api_reference.md`, or the file `ACCESS_API_REFERENCE` names):
+//! every method it documents is in `generated/API.md` under the same dotted name, and every
+//! example response it shows decodes into the method's return type without losing anything.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace root")
+        .to_path_buf()
+}
+
+fn reference() -> String {
+    let path = std::env::var_os("ACCESS_API_REFERENCE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("../shared/seeds/004_access_api_reference.md"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "the Access API reference is needed at {} (or set ACCESS_API_REFERENCE): {e}",
+            path.display()
+        )
+    })
+}
+
+/// One method of the reference: its dotted name and its example response, if it shows one.
+struct RefMethod {
+    name: String,
+    example: Option<String>,
+}
+
+/// The methods of the reference: `## Title `zero_trust.access.x.y(...) -> T` **get** `/path``
+/// headings, each followed by its sections; the example is the JSON block after `#### Response`.
+fn reference_methods(text: &str) -> Vec<RefMethod> {
+    let mut methods: Vec<RefMethod> = Vec::new();
+    let mut lines = text.lines();
+    while let Some(line) = lines.next() {
+        if let Some(rest) = line.strip_prefix("## ") {
+            if let Some(start) = rest.find("`zero_trust.") {
+                let signature = &rest[start + 1..];
+                let end = signature
+                    .find('(')
+                    .expect("a method signature has parameters");
+                methods.push(RefMethod {
+                    name: signature[..end].to_string(),
+                    example: None,
+                });
+            }
+        } else if line.trim() == "#### Response" {
+            let Some(current) = methods.last_mut() else {
+                continue;
+            };
+            if lines.next().map(str::trim) != Some("```json") {
+                continue;
+            }
+            let mut json = String::new();
+            for body in lines.by_ref() {
+                if body.trim() == "```" {
+                    break;
+                }
+                json.push_str(body);
+                json.push('\n');
+            }
+            current.example = Some(json);
+        }
+    }
+    methods
+}
+
+/// The reference prints some strings with raw line breaks (HTML pages); JSON wants them escaped.
+fn escape_control_characters_in_strings(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    let (mut in_string, mut escaped) = (false, false);
+    for c in json.chars() {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_string = false;
+            } else if c.is_control() {
+                out.push_str(&format!("\\u{:04x}", c as u32));
+                continue;
+            }
+        } else if c == '"' {
+            in_string = true;
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `API.md` rows by dotted name: the whole row.
+fn api_md_rows() -> BTreeMap<String, String> {
+    let api_md =
+        std::fs::read_to_string(root().join("generated/API.md")).expect("generated/API.md");
+    api_md
+        .lines()
+        .filter_map(|line| {
+            let name = line.strip_prefix("| `")?.split('`').next()?;
+            name.contains('.')
+                .then(|| (name.to_string(), line.to_string()))
+        })
+        .collect()
+}
+
+/// JSON equality where numbers compare by value (`2` equals `2.0`).
+fn same(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same(x, y))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
+        }
+        _ => a == b,
+    }
+}
+
+#[test]
+fn every_reference_method_is_in_api_md() {
+    let methods = reference_methods(&reference());
+    let names: BTreeSet<&str> = methods.iter().map(|m| m.name.as_str()).collect();
+    assert_eq!(names.len(), 96, "the reference documents 96 methods");
+    let rows = api_md_rows();
+    let missing: Vec<&&str> = names.iter().filter(|n| !rows.contains_key(**n)).collect();
+    assert!(
+        missing.is_empty(),
+        "API.md misses {} reference methods: {missing:?}",
+        missing.len()
+    );
+
+    // Methods of `zero_trust.access` beyond the reference must say why.
+    let unexplained: Vec<&String> = rows
+        .iter()
+        .filter(|(name, row)| {
+            name.starts_with("zero_trust.access.")
+                && !names.contains(name.as_str())
+                && !row.contains("not in the SDK reference")
+        })
+        .map(|(name, _)| name)
+        .collect();
+    assert!(
+        unexplained.is_empty(),
+        "API.md lists methods the reference lacks: {unexplained:?}"
+    );
+
+    // The Rust call follows the dotted name; where it cannot, the row says so.
+    for (name, row) in &rows {
+        let call = row
+            .split("`client.")
+            .nth(1)
+            .and_then(|rest| rest.rsplit_once('(').map(|(path, _)| path))
+            .unwrap_or_else(|| panic!("{name}: no Rust call in its API.md row"));
+        let rust_path = call.replace("()", "");
+        assert!(
+            &rust_path == name || row.contains("Rust name"),
+            "{name}: the Rust call is {rust_path} and the row does not say why"
+        );
+    }
+}
+
+#[test]
+fn reference_examples_decode_losslessly() {
+    let methods = reference_methods(&reference());
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for reference_method in &methods {
+        let Some(json) = &reference_method.example else {
+            continue;
+        };
+        let name = &reference_method.name;
+        let example: Value = match serde_json::from_str(&escape_control_characters_in_strings(json))
+        {
+            Ok(value) => value,
+            Err(error) => {
+                failures.push(format!(
+                    "{name}: the reference example is not JSON: {error}"
+                ));
+                continue;
+            }
+        };
+        let Some(method) = cloudflare_access::methods::method(name) else {
+            failures.push(format!("{name}: not a method of the client"));
+            continue;
+        };
+        use cloudflare_access::methods::ResponseShape;
+        let input = match method.shape {
+            ResponseShape::Result | ResponseShape::Page => {
+                example.get("result").cloned().unwrap_or(Value::Null)
+            }
+            ResponseShape::Raw => example.clone(),
+            ResponseShape::Empty => {
+                failures.push(format!(
+                    "{name}: the reference shows a body, the client expects none"
+                ));
+                continue;
+            }
+        };
+        checked += 1;
+        match method.reencode(input.clone()) {
+            Ok(output) if same(&input, &output) => {}
+            Ok(output) => failures.push(format!(
+                "{name}: re-encoded differently\n    in:  {input}\n    out: {output}"
+            )),
+            Err(error) => failures.push(format!("{name}: {error}")),
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {checked} reference examples fail:\n  {}",
+        failures.len(),
+        failures.join("\n  ")
+    );
+    let with_examples = methods.iter().filter(|m| m.example.is_some()).count();
+    assert_eq!(checked, with_examples);
+    assert!(
+        checked >= 85,
+        "only {checked} examples found in the reference"
+    );
+}
