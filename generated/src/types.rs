@@ -163,7 +163,7 @@ internal_union! {
 /// Attributes for configuring HTTP Basic authentication scheme for SCIM provisioning to an application.
 ///
 /// Schema: `#/components/schemas/access_scim_config_authentication_http_basic`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct ScimConfigAuthenticationHttpBasic {
     /// Password used to authenticate with the remote SCIM service.
     pub password: String,
@@ -174,6 +174,16 @@ pub struct ScimConfigAuthenticationHttpBasic {
     /// Properties the spec does not describe, kept so that they are written back unchanged.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl std::fmt::Debug for ScimConfigAuthenticationHttpBasic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ScimConfigAuthenticationHttpBasic")
+            .field("password", &"<redacted>")
+            .field("scheme", &self.scheme)
+            .field("user", &self.user)
+            .field("additional_properties", &self.additional_properties)
+            .finish()
+    }
 }
 string_enum! {
     /// The authentication scheme to use when making SCIM requests to this application.
@@ -187,7 +197,7 @@ string_enum! {
 /// Attributes for configuring OAuth Bearer Token authentication scheme for SCIM provisioning to an application.
 ///
 /// Schema: `#/components/schemas/access_scim_config_authentication_oauth_bearer_token`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct ScimConfigAuthenticationOauthBearerToken {
     /// The authentication scheme to use when making SCIM requests to this application.
     pub scheme: crate::types::ScimConfigAuthenticationOauthBearerTokenScheme,
@@ -196,6 +206,15 @@ pub struct ScimConfigAuthenticationOauthBearerToken {
     /// Properties the spec does not describe, kept so that they are written back unchanged.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl std::fmt::Debug for ScimConfigAuthenticationOauthBearerToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ScimConfigAuthenticationOauthBearerToken")
+            .field("scheme", &self.scheme)
+            .field("token", &"<redacted>")
+            .field("additional_properties", &self.additional_properties)
+            .finish()
+    }
 }
 string_enum! {
     /// The authentication scheme to use when making SCIM requests to this application.
@@ -209,7 +228,7 @@ string_enum! {
 /// Attributes for configuring OAuth 2 authentication scheme for SCIM provisioning to an application.
 ///
 /// Schema: `#/components/schemas/access_scim_config_authentication_oauth2`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct ScimConfigAuthenticationOauth2 {
     /// URL used to generate the auth code used during token generation.
     pub authorization_url: String,
@@ -227,6 +246,19 @@ pub struct ScimConfigAuthenticationOauth2 {
     /// Properties the spec does not describe, kept so that they are written back unchanged.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl std::fmt::Debug for ScimConfigAuthenticationOauth2 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ScimConfigAuthenticationOauth2")
+            .field("authorization_url", &self.authorization_url)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"<redacted>")
+            .field("scheme", &self.scheme)
+            .field("scopes", &self.scopes)
+            .field("token_url", &self.token_url)
+            .field("additional_properties", &self.additional_properties)
+            .finish()
+    }
 }
 string_enum! {
     /// The authentication scheme to use when making SCIM requests to this application.
@@ -470,6 +502,18 @@ external_union! {
         AuthMethod(crate::types::AuthenticationMethodRule) = "auth_method",
         /// Enforces a device posture rule has run successfully
         DevicePosture(crate::types::DevicePostureRuleAlt) = "device_posture",
+        /// Matches an Azure Authentication Context. Requires an Azure identity provider.
+        AuthContext(crate::types::AuthContextRule) = "auth_context",
+        /// Matches a specific common name.
+        CommonName(crate::types::CommonNameRule) = "common_name",
+        /// Matches a specific identity provider id.
+        LoginMethod(crate::types::LoginMethodRule) = "login_method",
+        /// Matches an OIDC claim. Requires an OIDC identity provider.
+        Oidc(crate::types::OidcClaimRule) = "oidc",
+        /// Matches OAuth 2.0 access tokens issued by the specified Access OIDC SaaS application. Only compatible with non_identity and bypass decisions.
+        LinkedAppToken(crate::types::LinkedAppTokenRule) = "linked_app_token",
+        /// Matches a user's risk score.
+        UserRiskScore(crate::types::UserRiskScoreRule) = "user_risk_score",
     }
 }
 /// `EmailRule`
@@ -660,6 +704,95 @@ pub struct DevicePostureRuleAlt {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+/// Matches an Azure Authentication Context. Requires an Azure identity provider.
+///
+/// Schema: `#/components/schemas/access_auth_context_rule/properties/auth_context`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuthContextRule {
+    /// The ID of an Authentication context.
+    pub id: String,
+    /// The ACID of an Authentication context.
+    pub ac_id: String,
+    /// The ID of your Azure identity provider.
+    pub identity_provider_id: String,
+    /// Properties the spec does not describe, kept so that they are written back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// Matches a specific common name.
+///
+/// Schema: `#/components/schemas/access_common_name_rule/properties/common_name`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CommonNameRule {
+    /// The common name to match.
+    pub common_name: String,
+    /// Properties the spec does not describe, kept so that they are written back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// Matches a specific identity provider id.
+///
+/// Schema: `#/components/schemas/access_login_method_rule/properties/login_method`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LoginMethodRule {
+    /// The ID of an identity provider.
+    pub id: String,
+    /// Properties the spec does not describe, kept so that they are written back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// Matches an OIDC claim. Requires an OIDC identity provider.
+///
+/// Schema: `#/components/schemas/access_oidc_claim_rule/properties/oidc`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OidcClaimRule {
+    /// The name of the OIDC claim.
+    pub claim_name: String,
+    /// The OIDC claim value to look for.
+    pub claim_value: String,
+    /// The ID of your OIDC identity provider.
+    pub identity_provider_id: String,
+    /// Properties the spec does not describe, kept so that they are written back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// Matches OAuth 2.0 access tokens issued by the specified Access OIDC SaaS application. Only compatible with non_identity and bypass decisions.
+///
+/// Schema: `#/components/schemas/access_linked_app_token_rule/properties/linked_app_token`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LinkedAppTokenRule {
+    /// The ID of an Access OIDC SaaS application
+    pub app_uid: String,
+    /// Properties the spec does not describe, kept so that they are written back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// Matches a user's risk score.
+///
+/// Schema: `#/components/schemas/access_user_risk_score_rule/properties/user_risk_score`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UserRiskScoreRule {
+    /// A list of risk score levels to match. Values can be low, medium, high, or unscored.
+    pub user_risk_score: Vec<crate::types::UserRiskScoreLevel>,
+    /// Properties the spec does not describe, kept so that they are written back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+string_enum! {
+    /// A risk score level of a user.
+    ///
+    /// Schema: `#/components/schemas/access_user_risk_score_level`
+    UserRiskScoreLevel {
+        /// `high`
+        High = "high",
+        /// `low`
+        Low = "low",
+        /// `medium`
+        Medium = "medium",
+        /// `unscored`
+        Unscored = "unscored",
+    }
+}
 /// SaaS Application
 ///
 /// Schema: `#/components/schemas/access_app_response/anyOf/1`
@@ -848,7 +981,7 @@ string_enum! {
 /// OIDC SaaS App
 ///
 /// Schema: `#/components/schemas/access_oidc_saas_app`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct OidcSaasApp {
     /// The lifetime of the OIDC Access Token after creation. Valid units are m,h. Must be greater than or equal to 1m and less than or equal to 24h.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -901,6 +1034,35 @@ pub struct OidcSaasApp {
     /// Properties the spec does not describe, kept so that they are written back unchanged.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl std::fmt::Debug for OidcSaasApp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OidcSaasApp")
+            .field("access_token_lifetime", &self.access_token_lifetime)
+            .field(
+                "allow_pkce_without_client_secret",
+                &self.allow_pkce_without_client_secret,
+            )
+            .field("app_launcher_url", &self.app_launcher_url)
+            .field("auth_type", &self.auth_type)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"<redacted>")
+            .field("created_at", &self.created_at)
+            .field("custom_claims", &self.custom_claims)
+            .field("grant_types", &self.grant_types)
+            .field("group_filter_regex", &self.group_filter_regex)
+            .field(
+                "hybrid_and_implicit_options",
+                &self.hybrid_and_implicit_options,
+            )
+            .field("public_key", &self.public_key)
+            .field("redirect_uris", &self.redirect_uris)
+            .field("refresh_token_options", &self.refresh_token_options)
+            .field("scopes", &self.scopes)
+            .field("updated_at", &self.updated_at)
+            .field("additional_properties", &self.additional_properties)
+            .finish()
+    }
 }
 string_enum! {
     /// Identifier of the authentication protocol used for the saas app. Required for OIDC.
@@ -2543,7 +2705,7 @@ pub struct AzureAd {
 /// `AzureAdConfig`
 ///
 /// Schema: `#/components/schemas/access_azureAD/allOf/1/properties/config`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AzureAdConfig {
     /// Your OAuth Client ID
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2573,6 +2735,24 @@ pub struct AzureAdConfig {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl std::fmt::Debug for AzureAdConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AzureAdConfig")
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"<redacted>")
+            .field("claims", &self.claims)
+            .field("email_claim_name", &self.email_claim_name)
+            .field(
+                "conditional_access_enabled",
+                &self.conditional_access_enabled,
+            )
+            .field("directory_id", &self.directory_id)
+            .field("prompt", &self.prompt)
+            .field("support_groups", &self.support_groups)
+            .field("additional_properties", &self.additional_properties)
+            .finish()
+    }
+}
 string_enum! {
     /// Indicates the type of user interaction that is required. prompt=login forces the user to enter their credentials on that request, negating single-sign on. prompt=none is the opposite. It ensures that the user isn't presented with any interactive prompt. If the request can't be completed silently by using single-sign on, the Microsoft identity platform returns an interaction_required error. prompt=select_account interrupts single sign-on providing account selection experience listing all the accounts either in session or any remembered account or an option to choose to use a different account altogether.
     ///
@@ -2589,7 +2769,7 @@ string_enum! {
 /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
 ///
 /// Schema: `#/components/schemas/access_identity-provider/properties/scim_config`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AccessIdentityProviderScimConfig {
     /// A flag to enable or disable SCIM for the identity provider.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2609,6 +2789,18 @@ pub struct AccessIdentityProviderScimConfig {
     /// Properties the spec does not describe, kept so that they are written back unchanged.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl std::fmt::Debug for AccessIdentityProviderScimConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AccessIdentityProviderScimConfig")
+            .field("enabled", &self.enabled)
+            .field("group_member_deprovision", &self.group_member_deprovision)
+            .field("seat_deprovision", &self.seat_deprovision)
+            .field("secret", &"<redacted>")
+            .field("user_deprovision", &self.user_deprovision)
+            .field("additional_properties", &self.additional_properties)
+            .finish()
+    }
 }
 string_enum! {
     /// The type of identity provider. To determine the value for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
@@ -2669,7 +2861,7 @@ pub struct Centrify {
 /// `CentrifyConfig`
 ///
 /// Schema: `#/components/schemas/access_centrify/allOf/1/properties/config`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CentrifyConfig {
     /// Your OAuth Client ID
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2692,6 +2884,19 @@ pub struct CentrifyConfig {
     /// Properties the spec does not describe, kept so that they are written back unchanged.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl std::fmt::Debug for CentrifyConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CentrifyConfig")
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"<redacted>")
+            .field("claims", &self.claims)
+            .field("email_claim_name", &self.email_claim_name)
+            .field("centrify_account", &self.centrify_account)
+            .field("centrify_app_id", &self.centrify_app_id)
+            .field("additional_properties", &self.additional_properties)
+            .finish()
+    }
 }
 /// GitHub
 ///
@@ -2717,7 +2922,7 @@ pub struct Github {
 /// `GenericOauthConfig`
 ///
 /// Schema: `#/components/schemas/access_generic-oauth-config`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GenericOauthConfig {
     /// Your OAuth Client ID
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2728,6 +2933,15 @@ pub struct GenericOauthConfig {
     /// Properties the spec does not describe, kept so that they are written back unchanged.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl std::fmt::Debug for GenericOauthConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GenericOauthConfig")
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"<redacted>")
+            .field("additional_properties", &self.additional_properties)
+            .finish()
+    }
 }
 /// Google
 ///
@@ -2753,7 +2967,7 @@ pub struct Google {
 /// `GoogleConfig`
 ///
 /// Schema: `#/components/schemas/access_google/allOf/1/properties/config`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GoogleConfig {
     /// Your OAuth Client ID
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2770,6 +2984,17 @@ pub struct GoogleConfig {
     /// Properties the spec does not describe, kept so that they are written back unchanged.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl std::fmt::Debug for GoogleConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GoogleConfig")
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"<redacted>")
+            .field("claims", &self.claims)
+            .field("email_claim_name", &self.email_claim_name)
+            .field("additional_properties", &self.additional_properties)
+            .finish()
+    }
 }
 /// Google Workspace
 ///
@@ -2795,7 +3020,7 @@ pub struct GoogleApps {
 /// `GoogleAppsConfig`
 ///
 /// Schema: `#/components/schemas/access_google-apps/allOf/1/properties/config`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GoogleAppsConfig {
     /// Your OAuth Client ID
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2815,6 +3040,18 @@ pub struct GoogleAppsConfig {
     /// Properties the spec does not describe, kept so that they are written back unchanged.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl std::fmt::Debug for GoogleAppsConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GoogleAppsConfig")
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"<redacted>")
+            .field("claims", &self.claims)
+            .field("email_claim_name", &self.email_claim_name)
+            .field("apps_domain", &self.apps_domain)
+            .field("additional_properties", &self.additional_properties)
+            .finish()
+    }
 }
 /// Generic OAuth
 ///
@@ -2840,7 +3077,7 @@ pub struct Oidc {
 /// `OidcConfig`
 ///
 /// Schema: `#/components/schemas/access_oidc/allOf/1/properties/config`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct OidcConfig {
     /// Your OAuth Client ID
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2870,6 +3107,21 @@ pub struct OidcConfig {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl std::fmt::Debug for OidcConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OidcConfig")
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"<redacted>")
+            .field("claims", &self.claims)
+            .field("email_claim_name", &self.email_claim_name)
+            .field("auth_url", &self.auth_url)
+            .field("certs_url", &self.certs_url)
+            .field("scopes", &self.scopes)
+            .field("token_url", &self.token_url)
+            .field("additional_properties", &self.additional_properties)
+            .finish()
+    }
+}
 /// Okta
 ///
 /// Schema: `#/components/schemas/access_okta`
@@ -2894,7 +3146,7 @@ pub struct Okta {
 /// `OktaConfig`
 ///
 /// Schema: `#/components/schemas/access_okta/allOf/1/properties/config`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct OktaConfig {
     /// Your OAuth Client ID
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2917,6 +3169,19 @@ pub struct OktaConfig {
     /// Properties the spec does not describe, kept so that they are written back unchanged.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl std::fmt::Debug for OktaConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OktaConfig")
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"<redacted>")
+            .field("claims", &self.claims)
+            .field("email_claim_name", &self.email_claim_name)
+            .field("authorization_server_id", &self.authorization_server_id)
+            .field("okta_account", &self.okta_account)
+            .field("additional_properties", &self.additional_properties)
+            .finish()
+    }
 }
 /// OneLogin
 ///
@@ -2942,7 +3207,7 @@ pub struct Onelogin {
 /// `OneloginConfig`
 ///
 /// Schema: `#/components/schemas/access_onelogin/allOf/1/properties/config`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct OneloginConfig {
     /// Your OAuth Client ID
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2962,6 +3227,18 @@ pub struct OneloginConfig {
     /// Properties the spec does not describe, kept so that they are written back unchanged.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl std::fmt::Debug for OneloginConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OneloginConfig")
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"<redacted>")
+            .field("claims", &self.claims)
+            .field("email_claim_name", &self.email_claim_name)
+            .field("onelogin_account", &self.onelogin_account)
+            .field("additional_properties", &self.additional_properties)
+            .finish()
+    }
 }
 /// PingOne
 ///
@@ -2987,7 +3264,7 @@ pub struct Pingone {
 /// `PingoneConfig`
 ///
 /// Schema: `#/components/schemas/access_pingone/allOf/1/properties/config`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PingoneConfig {
     /// Your OAuth Client ID
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3007,6 +3284,18 @@ pub struct PingoneConfig {
     /// Properties the spec does not describe, kept so that they are written back unchanged.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl std::fmt::Debug for PingoneConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PingoneConfig")
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"<redacted>")
+            .field("claims", &self.claims)
+            .field("email_claim_name", &self.email_claim_name)
+            .field("ping_env_id", &self.ping_env_id)
+            .field("additional_properties", &self.additional_properties)
+            .finish()
+    }
 }
 /// Generic SAML
 ///
@@ -3590,7 +3879,7 @@ pub struct ServiceTokenCreateRequest {
 /// `ServiceTokenCreateResponse`
 ///
 /// Schema: `#/components/schemas/access_create_response/allOf/1/properties/result`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ServiceTokenCreateResponse {
     /// The Client ID for the service token. Access will check for this value in the `CF-Access-Client-ID` request header.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3616,6 +3905,20 @@ pub struct ServiceTokenCreateResponse {
     /// Properties the spec does not describe, kept so that they are written back unchanged.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl std::fmt::Debug for ServiceTokenCreateResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServiceTokenCreateResponse")
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"<redacted>")
+            .field("created_at", &self.created_at)
+            .field("duration", &self.duration)
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .field("updated_at", &self.updated_at)
+            .field("additional_properties", &self.additional_properties)
+            .finish()
+    }
 }
 /// `ServiceTokenUpdateRequest`
 ///
@@ -4377,7 +4680,7 @@ pub struct McpServer {
 /// A new MCP server.
 ///
 /// Schema: `#/components/schemas/access_mcp_server_create_request`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct McpServerCreateRequest {
     /// server id
     pub id: String,
@@ -4397,10 +4700,23 @@ pub struct McpServerCreateRequest {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl std::fmt::Debug for McpServerCreateRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("McpServerCreateRequest")
+            .field("id", &self.id)
+            .field("auth_type", &self.auth_type)
+            .field("hostname", &self.hostname)
+            .field("name", &self.name)
+            .field("auth_credentials", &"<redacted>")
+            .field("description", &self.description)
+            .field("additional_properties", &self.additional_properties)
+            .finish()
+    }
+}
 /// Changes to an MCP server.
 ///
 /// Schema: `#/components/schemas/access_mcp_server_update_request`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct McpServerUpdateRequest {
     /// Credentials Access presents to the server (a bearer token or OAuth client secret).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4414,6 +4730,16 @@ pub struct McpServerUpdateRequest {
     /// Properties the spec does not describe, kept so that they are written back unchanged.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl std::fmt::Debug for McpServerUpdateRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("McpServerUpdateRequest")
+            .field("auth_credentials", &"<redacted>")
+            .field("description", &self.description)
+            .field("name", &self.name)
+            .field("additional_properties", &self.additional_properties)
+            .finish()
+    }
 }
 /// An SSH certificate authority (CA) of Gateway.
 ///

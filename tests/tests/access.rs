@@ -194,3 +194,33 @@ fn committed_crate_is_current() {
         );
     }
 }
+
+#[test]
+fn secrets_stay_out_of_debug_output() {
+    use cloudflare_access::types::{McpServerUpdateRequest, ServiceTokenCreateResponse};
+    let token: ServiceTokenCreateResponse = serde_json::from_value(serde_json::json!({
+        "client_id": "88bf3b6d86161464f6509f7219099e57.access.example.com",
+        "client_secret": "bdd31cbc4dec990953e39163fbbb194c93313ca9f0a6e420346af9d326b1d2a5",
+        "name": "CI/CD token"
+    }))
+    .expect("a service token");
+    let shown = format!("{token:?}");
+    assert!(
+        shown.contains("CI/CD token") && shown.contains("<redacted>"),
+        "{shown}"
+    );
+    assert!(
+        !shown.contains("bdd31cbc"),
+        "the client secret leaks: {shown}"
+    );
+    // Secrets are still sent and kept: only `Debug` hides them.
+    assert!(serde_json::to_string(&token)
+        .expect("encode")
+        .contains("bdd31cbc"));
+
+    let update = McpServerUpdateRequest {
+        auth_credentials: Some("sk-live-very-secret".into()),
+        ..Default::default()
+    };
+    assert!(!format!("{update:?}").contains("sk-live"));
+}

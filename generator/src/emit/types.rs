@@ -159,14 +159,45 @@ fn type_def(space: &TypeSpace, def: &TypeDef, macros: &mut Vec<String>) -> Token
             } else {
                 " Additional properties (`additionalProperties`)."
             };
+            if !s.fields.iter().any(|f| f.sensitive) {
+                return quote! {
+                    #docs
+                    #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
+                    pub struct #name {
+                        #(#fields)*
+                        #[doc = #additional_doc]
+                        #[serde(flatten)]
+                        pub additional_properties: #additional,
+                    }
+                };
+            }
+            // Secrets never reach `Debug` output (logs, error reports).
+            let name_str = def.name.clone();
+            let debug_fields = s.fields.iter().map(|f| {
+                let ident = ident(&f.ident);
+                let label = f.ident.trim_start_matches("r#").to_string();
+                if f.sensitive {
+                    quote!(.field(#label, &"<redacted>"))
+                } else {
+                    quote!(.field(#label, &self.#ident))
+                }
+            });
             quote! {
                 #docs
-                #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
+                #[derive(Clone, PartialEq, #default Serialize, Deserialize)]
                 pub struct #name {
                     #(#fields)*
                     #[doc = #additional_doc]
                     #[serde(flatten)]
                     pub additional_properties: #additional,
+                }
+                impl std::fmt::Debug for #name {
+                    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.debug_struct(#name_str)
+                            #(#debug_fields)*
+                            .field("additional_properties", &self.additional_properties)
+                            .finish()
+                    }
                 }
             }
         }

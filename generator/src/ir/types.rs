@@ -104,6 +104,8 @@ pub struct Field {
     pub boxed: bool,
     /// JSON pointer of the property's schema.
     pub pointer: String,
+    /// A secret (`format: password`, or a name such as `client_secret`): `Debug` hides it.
+    pub sensitive: bool,
 }
 
 /// A string enum.
@@ -938,6 +940,7 @@ impl<'s> TypeBuilder<'s> {
                 nullable,
                 doc,
                 boxed: false,
+                sensitive: self.is_sensitive(json_name, &source),
                 pointer: source,
             });
         }
@@ -1028,6 +1031,7 @@ impl<'s> TypeBuilder<'s> {
                 nullable,
                 doc,
                 boxed: false,
+                sensitive: self.is_sensitive(json_name, &source),
                 pointer: source,
             });
         }
@@ -1660,6 +1664,26 @@ impl TypeBuilder<'_> {
         } else {
             ty
         }
+    }
+
+    /// Whether a property holds a secret: its schema says `format: password`, or its name is
+    /// one that APIs use for secrets.
+    fn is_sensitive(&mut self, json_name: &str, pointer: &str) -> bool {
+        const SECRET_NAMES: &[&str] = &[
+            "password",
+            "secret",
+            "client_secret",
+            "private_key",
+            "token",
+            "access_token",
+            "refresh_token",
+            "api_key",
+            "auth_credentials",
+        ];
+        SECRET_NAMES.contains(&json_name)
+            || self.resolve(pointer).is_some_and(|(_, node, _)| {
+                node.get("format").and_then(Value::as_str) == Some("password")
+            })
     }
 
     /// Whether the schema at `pointer` is nullable.
