@@ -103,21 +103,25 @@ fn start_prism(
     ))
 }
 
-fn run_tests(root: &Path, base_url: &str, rounds: usize) -> Result<Counts, String> {
+/// `cargo test` of the generated crate's e2e test, to which callers add their flags.
+fn e2e_test_command() -> Command {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let output = Command::new(cargo)
-        .args([
-            "test",
-            "--quiet",
-            "--locked",
-            "-p",
-            "cloudflare-access",
-            "--test",
-            "e2e",
-            "--",
-            "--ignored",
-            "--nocapture",
-        ])
+    let mut command = Command::new(cargo);
+    command.args([
+        "test",
+        "--quiet",
+        "--locked",
+        "-p",
+        "cloudflare-access",
+        "--test",
+        "e2e",
+    ]);
+    command
+}
+
+fn run_tests(root: &Path, base_url: &str, rounds: usize) -> Result<Counts, String> {
+    let output = e2e_test_command()
+        .args(["--", "--ignored", "--nocapture"])
         .current_dir(root)
         .env("E2E_BASE_URL", base_url)
         .env("E2E_ROUNDS", rounds.to_string())
@@ -156,18 +160,8 @@ pub fn run(root: &Path) -> Result<ExitCode, String> {
     let spec = root.join(crate::FINAL_SPEC);
     install_prism(root)?;
     // Build before starting the server, so Prism's lifetime is only the calls.
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let built = Command::new(cargo)
-        .args([
-            "test",
-            "--quiet",
-            "--locked",
-            "-p",
-            "cloudflare-access",
-            "--test",
-            "e2e",
-            "--no-run",
-        ])
+    let built = e2e_test_command()
+        .arg("--no-run")
         .current_dir(root)
         .status()
         .map_err(|e| format!("building the e2e test: {e}"))?;
