@@ -415,6 +415,12 @@ pub struct ApplicationPolicy {
     /// `updated_at` (the spec does not describe it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<crate::DateTime>,
+    /// The rules that define how users may connect to targets secured by your application.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connection_rules: Option<crate::types::PolicyConnectionRules>,
+    /// Configures multi-factor authentication (MFA) settings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mfa_config: Option<crate::types::PolicyMfaConfig>,
     /// The order of execution for this policy. Must be unique for each policy within an app.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub precedence: Option<i64>,
@@ -791,6 +797,84 @@ string_enum! {
         Medium = "medium",
         /// `unscored`
         Unscored = "unscored",
+    }
+}
+/// The rules that define how users may connect to targets secured by your application.
+///
+/// Schema: `#/components/schemas/access_policy_connection_rules`
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PolicyConnectionRules {
+    /// The RDP-specific rules that define clipboard behavior for RDP connections.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rdp: Option<crate::types::PolicyConnectionRulesRdp>,
+    /// Properties the spec does not describe, kept so that they are written back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// The RDP-specific rules that define clipboard behavior for RDP connections.
+///
+/// Schema: `#/components/schemas/access_policy_connection_rules/properties/rdp`
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PolicyConnectionRulesRdp {
+    /// Clipboard formats allowed when copying from local machine to remote RDP session.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed_clipboard_local_to_remote_formats:
+        Option<Vec<crate::types::PolicyConnectionRulesRdpAllowedClipboardLocalToRemoteFormatsItem>>,
+    /// Clipboard formats allowed when copying from remote RDP session to local machine.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed_clipboard_remote_to_local_formats:
+        Option<Vec<crate::types::PolicyConnectionRulesRdpAllowedClipboardRemoteToLocalFormatsItem>>,
+    /// Properties the spec does not describe, kept so that they are written back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+string_enum! {
+    /// `PolicyConnectionRulesRdpAllowedClipboardLocalToRemoteFormatsItem`
+    ///
+    /// Schema: `#/components/schemas/access_policy_connection_rules/properties/rdp/properties/allowed_clipboard_local_to_remote_formats/items`
+    PolicyConnectionRulesRdpAllowedClipboardLocalToRemoteFormatsItem {
+        /// `text`
+        Text = "text",
+    }
+}
+string_enum! {
+    /// `PolicyConnectionRulesRdpAllowedClipboardRemoteToLocalFormatsItem`
+    ///
+    /// Schema: `#/components/schemas/access_policy_connection_rules/properties/rdp/properties/allowed_clipboard_remote_to_local_formats/items`
+    PolicyConnectionRulesRdpAllowedClipboardRemoteToLocalFormatsItem {
+        /// `text`
+        Text = "text",
+    }
+}
+/// Configures multi-factor authentication (MFA) settings.
+///
+/// Schema: `#/components/schemas/access_policy_mfa_config`
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PolicyMfaConfig {
+    /// Lists the MFA methods that users can authenticate with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed_authenticators: Option<Vec<crate::types::PolicyMfaConfigAllowedAuthenticatorsItem>>,
+    /// Indicates whether to disable MFA for this resource. This option is available at the application and policy level.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mfa_disabled: Option<bool>,
+    /// Defines the duration of an MFA session. Must be in minutes (m) or hours (h). Minimum: 0m. Maximum: 720h (30 days). Examples:`5m` or `24h`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_duration: Option<String>,
+    /// Properties the spec does not describe, kept so that they are written back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+string_enum! {
+    /// `PolicyMfaConfigAllowedAuthenticatorsItem`
+    ///
+    /// Schema: `#/components/schemas/access_policy_mfa_config/properties/allowed_authenticators/items`
+    PolicyMfaConfigAllowedAuthenticatorsItem {
+        /// `biometrics`
+        Biometrics = "biometrics",
+        /// `security_key`
+        SecurityKey = "security_key",
+        /// `totp`
+        Totp = "totp",
     }
 }
 /// SaaS Application
@@ -1810,6 +1894,12 @@ pub struct AppReqEmbeddedPoliciesPoliciesItemObject {
     /// The amount of time that tokens issued for the application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_duration: Option<String>,
+    /// The rules that define how users may connect to targets secured by your application.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connection_rules: Option<crate::types::PolicyConnectionRules>,
+    /// Configures multi-factor authentication (MFA) settings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mfa_config: Option<crate::types::PolicyMfaConfig>,
     /// Properties the spec does not describe, kept so that they are written back unchanged.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
@@ -2280,6 +2370,12 @@ pub struct ApplicationPolicyRequest {
     /// The amount of time that tokens issued for the application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_duration: Option<String>,
+    /// The rules that define how users may connect to targets secured by your application.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connection_rules: Option<crate::types::PolicyConnectionRules>,
+    /// Configures multi-factor authentication (MFA) settings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mfa_config: Option<crate::types::PolicyMfaConfig>,
     /// Properties the spec does not describe, kept so that they are written back unchanged.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
@@ -3747,6 +3843,12 @@ pub struct Policy {
     /// `updated_at` (the spec does not describe it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<crate::DateTime>,
+    /// The rules that define how users may connect to targets secured by your application.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connection_rules: Option<crate::types::PolicyConnectionRules>,
+    /// Configures multi-factor authentication (MFA) settings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mfa_config: Option<crate::types::PolicyMfaConfig>,
     /// Number of access applications currently using this policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_count: Option<i64>,
@@ -3792,6 +3894,12 @@ pub struct PolicyRequest {
     /// The amount of time that tokens issued for the application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_duration: Option<String>,
+    /// The rules that define how users may connect to targets secured by your application.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connection_rules: Option<crate::types::PolicyConnectionRules>,
+    /// Configures multi-factor authentication (MFA) settings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mfa_config: Option<crate::types::PolicyMfaConfig>,
     /// Properties the spec does not describe, kept so that they are written back unchanged.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
@@ -3858,6 +3966,9 @@ pub struct ServiceToken {
     /// `updated_at` (the spec does not describe it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<crate::DateTime>,
+    /// The date and time at which the service token expires.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<crate::DateTime>,
     /// Properties the spec does not describe, kept so that they are written back unchanged.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
@@ -4903,7 +5014,7 @@ pub struct PolicyTestPolicyObject {
     pub approval_required: Option<bool>,
     /// The rules that define how users may connect to targets secured by your application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_rules: Option<crate::types::PolicyTestPolicyObjectConnectionRules>,
+    pub connection_rules: Option<crate::types::PolicyConnectionRules>,
     /// Rules evaluated with a NOT logical operator. To match a policy, a user cannot meet any of the Exclude rules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exclude: Option<Vec<crate::types::AccessRule>>,
@@ -4912,7 +5023,7 @@ pub struct PolicyTestPolicyObject {
     pub isolation_required: Option<bool>,
     /// Configures multi-factor authentication (MFA) settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mfa_config: Option<crate::types::PolicyTestPolicyObjectMfaConfig>,
+    pub mfa_config: Option<crate::types::PolicyMfaConfig>,
     /// A custom message that will appear on the purpose justification screen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purpose_justification_prompt: Option<String>,
@@ -4928,91 +5039,6 @@ pub struct PolicyTestPolicyObject {
     /// Properties the spec does not describe, kept so that they are written back unchanged.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-/// The rules that define how users may connect to targets secured by your application.
-///
-/// Schema: `#/components/schemas/access_policy_test_policy/oneOf/0/properties/connection_rules`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct PolicyTestPolicyObjectConnectionRules {
-    /// The RDP-specific rules that define clipboard behavior for RDP connections.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rdp: Option<crate::types::PolicyTestPolicyObjectConnectionRulesRdp>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-/// The RDP-specific rules that define clipboard behavior for RDP connections.
-///
-/// Schema: `#/components/schemas/access_policy_test_policy/oneOf/0/properties/connection_rules/properties/rdp`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct PolicyTestPolicyObjectConnectionRulesRdp {
-    /// Clipboard formats allowed when copying from local machine to remote RDP session.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allowed_clipboard_local_to_remote_formats: Option<
-        Vec<
-            crate::types::PolicyTestPolicyObjectConnectionRulesRdpAllowedClipboardLocalToRemoteFormatsItem,
-        >,
-    >,
-    /// Clipboard formats allowed when copying from remote RDP session to local machine.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allowed_clipboard_remote_to_local_formats: Option<
-        Vec<
-            crate::types::PolicyTestPolicyObjectConnectionRulesRdpAllowedClipboardRemoteToLocalFormatsItem,
-        >,
-    >,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-string_enum! {
-    /// `PolicyTestPolicyObjectConnectionRulesRdpAllowedClipboardLocalToRemoteFormatsItem`
-    ///
-    /// Schema: `#/components/schemas/access_policy_test_policy/oneOf/0/properties/connection_rules/properties/rdp/properties/allowed_clipboard_local_to_remote_formats/items`
-    PolicyTestPolicyObjectConnectionRulesRdpAllowedClipboardLocalToRemoteFormatsItem {
-        /// `text`
-        Text = "text",
-    }
-}
-string_enum! {
-    /// `PolicyTestPolicyObjectConnectionRulesRdpAllowedClipboardRemoteToLocalFormatsItem`
-    ///
-    /// Schema: `#/components/schemas/access_policy_test_policy/oneOf/0/properties/connection_rules/properties/rdp/properties/allowed_clipboard_remote_to_local_formats/items`
-    PolicyTestPolicyObjectConnectionRulesRdpAllowedClipboardRemoteToLocalFormatsItem {
-        /// `text`
-        Text = "text",
-    }
-}
-/// Configures multi-factor authentication (MFA) settings.
-///
-/// Schema: `#/components/schemas/access_policy_test_policy/oneOf/0/properties/mfa_config`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct PolicyTestPolicyObjectMfaConfig {
-    /// Lists the MFA methods that users can authenticate with.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allowed_authenticators:
-        Option<Vec<crate::types::PolicyTestPolicyObjectMfaConfigAllowedAuthenticatorsItem>>,
-    /// Indicates whether to disable MFA for this resource. This option is available at the application and policy level.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mfa_disabled: Option<bool>,
-    /// Defines the duration of an MFA session. Must be in minutes (m) or hours (h). Minimum: 0m. Maximum: 720h (30 days). Examples:`5m` or `24h`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub session_duration: Option<String>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-string_enum! {
-    /// `PolicyTestPolicyObjectMfaConfigAllowedAuthenticatorsItem`
-    ///
-    /// Schema: `#/components/schemas/access_policy_test_policy/oneOf/0/properties/mfa_config/properties/allowed_authenticators/items`
-    PolicyTestPolicyObjectMfaConfigAllowedAuthenticatorsItem {
-        /// `biometrics`
-        Biometrics = "biometrics",
-        /// `security_key`
-        SecurityKey = "security_key",
-        /// `totp`
-        Totp = "totp",
-    }
 }
 /// A policy test that was started.
 ///
