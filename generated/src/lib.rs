@@ -2,7 +2,7 @@
 
 //! Typed async Rust client for the Cloudflare Zero Trust Access API
 //!
-//! Generated from the OpenAPI spec "Cloudflare API" by openapi-forge: 106 methods, 207 types. Every method is listed in `API.md` with its HTTP method and path.
+//! Generated from the OpenAPI spec "Cloudflare API" by openapi-forge: 106 methods, 246 types. Every method is listed in `API.md` with its HTTP method and path.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), cloudflare_access::Error> {

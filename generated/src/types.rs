@@ -5,28 +5,38 @@ use crate::macros::external_union;
 use crate::macros::internal_union;
 use crate::macros::string_enum;
 use serde::{Deserialize, Serialize};
-/// `Application`
-///
-/// Schema: `#/components/schemas/access_app_response`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum Application {
-    /// Self Hosted Application
-    SelfHosted(crate::types::ApplicationSelfHosted),
-    /// Browser SSH Application
-    BrowserSsh(crate::types::ApplicationBrowserSsh),
-    /// Browser VNC Application
-    BrowserVnc(crate::types::ApplicationBrowserVnc),
-    /// App Launcher Application
-    AppLauncher(crate::types::ApplicationAppLauncher),
-    /// Device Enrollment Permissions Application
-    DeviceEnrollmentPermissions(crate::types::ApplicationDeviceEnrollmentPermissions),
-    /// Browser Isolation Permissions Application
-    BrowserIsolationPermissions(crate::types::ApplicationBrowserIsolationPermissions),
-    /// SaaS Application
-    SaaS(crate::types::ApplicationSaaS),
-    /// Bookmark application
-    Bookmark(crate::types::ApplicationBookmark),
+internal_union! {
+    /// `Application`
+    ///
+    /// Schema: `#/components/schemas/access_app_response`
+    Application tag "type" default SaaS {
+        /// Self Hosted Application
+        SelfHosted(crate::types::ApplicationSelfHosted) = ["self_hosted"],
+        /// SaaS Application
+        SaaS(crate::types::ApplicationSaaS) = ["saas"],
+        /// Browser SSH Application
+        BrowserSsh(crate::types::ApplicationBrowserSsh) = ["ssh"],
+        /// Browser VNC Application
+        BrowserVnc(crate::types::ApplicationBrowserVnc) = ["vnc"],
+        /// App Launcher Application
+        AppLauncher(crate::types::ApplicationAppLauncher) = ["app_launcher"],
+        /// Device Enrollment Permissions Application
+        DeviceEnrollmentPermissions(crate::types::ApplicationDeviceEnrollmentPermissions) = ["warp"],
+        /// Browser Isolation Permissions Application
+        BrowserIsolationPermissions(crate::types::ApplicationBrowserIsolationPermissions) = ["biso"],
+        /// Bookmark application
+        Bookmark(crate::types::ApplicationBookmark) = ["bookmark"],
+        /// MCP Server Application
+        McpServer(crate::types::ApplicationMcpServer) = ["mcp"],
+        /// MCP Server Portal Application
+        McpServerPortal(crate::types::ApplicationMcpServerPortal) = ["mcp_portal"],
+        /// Gateway Identity Proxy Endpoint Application
+        GatewayIdentityProxyEndpoint(crate::types::ApplicationGatewayIdentityProxyEndpoint) = ["proxy_endpoint"],
+        /// Infrastructure Application
+        Infrastructure(crate::types::ApplicationInfrastructure) = ["infrastructure"],
+        /// Browser RDP Application
+        BrowserRdp(crate::types::ApplicationBrowserRdp) = ["rdp"],
+    }
 }
 /// Self Hosted Application
 ///
@@ -114,7 +124,25 @@ pub struct ApplicationSelfHosted {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// The application type.
-    pub r#type: String,
+    pub r#type: crate::types::ApplicationSelfHostedType,
+    /// Enables loading application content in an iFrame.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_iframe: Option<bool>,
+    /// List of destinations secured by Access. This supersedes `self_hosted_domains` to allow for more flexibility in defining different types of domains. If `destinations` are provided, then `self_hosted_domains` will be ignored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub destinations: Option<Vec<crate::types::AppDestinationsItem>>,
+    /// Configures multi-factor authentication (MFA) settings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mfa_config: Option<crate::types::PolicyMfaConfig>,
+    /// **Beta:** Optional configuration for managing an OAuth authorization flow controlled by Access. When set, Access will act as the OAuth authorization server for this application. Only compatible with OAuth clients that support \[RFC 8707\](<https://datatracker.ietf.org/doc/html/rfc8707>) (Resource Indicators for OAuth 2.0). This feature is currently in beta.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oauth_configuration: Option<crate::types::AppOauthConfiguration>,
+    /// Allows matching Access Service Tokens passed HTTP in a single header with this name. This works as an alternative to the (CF-Access-Client-Id, CF-Access-Client-Secret) pair of headers. The header value will be interpreted as a json object similar to: { "cf-access-client-id": "88bf3b6d86161464f6509f7219099e57.access.example.com", "cf-access-client-secret": "bdd31cbc4dec990953e39163fbbb194c93313ca9f0a6e420346af9d326b1d2a5" }
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub read_service_tokens_from_header: Option<String>,
+    /// Determines if users can access this application via a clientless browser isolation URL. This allows users to access private domains without connecting to Gateway. The option requires Clientless Browser Isolation to be set up with policies that allow users of this application.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub use_clientless_isolation_app_launcher_url: Option<bool>,
     /// `policies` (the spec does not describe it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policies: Option<Vec<crate::types::ApplicationPolicy>>,
@@ -288,6 +316,9 @@ pub struct ScimConfigMapping {
     /// A \[JSONata\](<https://jsonata.org/>) expression that transforms the resource before provisioning it in the application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transform_jsonata: Option<String>,
+    /// The level of adherence to outbound resource schemas when provisioning to this mapping. 'Strict' removes unknown values, while 'passthrough' passes unknown values to the target.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub strictness: Option<crate::types::ScimConfigMappingStrictness>,
     /// Properties the spec does not describe, kept so that they are written back unchanged.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
@@ -309,6 +340,17 @@ pub struct ScimConfigMappingOperations {
     /// Properties the spec does not describe, kept so that they are written back unchanged.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+string_enum! {
+    /// The level of adherence to outbound resource schemas when provisioning to this mapping. 'Strict' removes unknown values, while 'passthrough' passes unknown values to the target.
+    ///
+    /// Schema: `#/components/schemas/access_scim_config_mapping/properties/strictness`
+    ScimConfigMappingStrictness {
+        /// `passthrough`
+        Passthrough = "passthrough",
+        /// `strict`
+        Strict = "strict",
+    }
 }
 /// `CorsHeaders`
 ///
@@ -367,6 +409,209 @@ string_enum! {
         /// `TRACE`
         Trace = "TRACE",
     }
+}
+string_enum! {
+    /// `ApplicationSelfHostedType`
+    ///
+    /// Schema: `#/components/schemas/access_app_response/anyOf/0/allOf/3/properties/type`
+    ApplicationSelfHostedType {
+        /// `self_hosted`
+        SelfHosted = "self_hosted",
+    }
+}
+internal_union! {
+    /// `AppDestinationsItem`
+    ///
+    /// Schema: `#/components/schemas/access_app_destinations/items`
+    AppDestinationsItem tag "type" default Public {
+        /// A public hostname that Access will secure. Public destinations support sub-domain and path. Wildcard '*' can be used in the definition.
+        Public(crate::types::AppDestinationPublic) = ["public"],
+        /// A private network destination (CIDR, hostname, ports, virtual network) that Access will secure.
+        Private(crate::types::AppDestinationPrivate) = ["private"],
+        /// A MCP server id configured in ai-controls. Access will secure the MCP server if accessed through a MCP portal.
+        ViaMcpServerPortal(crate::types::AppDestinationViaMcpServerPortal) = ["via_mcp_server_portal"],
+    }
+}
+/// A public hostname that Access will secure. Public destinations support sub-domain and path. Wildcard '*' can be used in the definition.
+///
+/// Schema: `#/components/schemas/access_app_destination_public`
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct AppDestinationPublic {
+    /// `type` (the spec does not describe it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<crate::types::AppDestinationPublicType>,
+    /// The URI of the destination. Public destinations' URIs can include a domain and path with \[wildcards\](<https://developers.cloudflare.com/cloudflare-one/policies/access/app-paths/>).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uri: Option<String>,
+    /// Properties the spec does not describe, kept so that they are written back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+string_enum! {
+    /// `AppDestinationPublicType`
+    ///
+    /// Schema: `#/components/schemas/access_app_destination_public/properties/type`
+    AppDestinationPublicType {
+        /// `public`
+        Public = "public",
+    }
+}
+/// A private network destination (CIDR, hostname, ports, virtual network) that Access will secure.
+///
+/// Schema: `#/components/schemas/access_app_destination_private`
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct AppDestinationPrivate {
+    /// The CIDR range of the destination. Single IPs will be computed as /32.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cidr: Option<String>,
+    /// The hostname of the destination. Matches a valid SNI served by an HTTPS origin.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hostname: Option<String>,
+    /// The L4 protocol of the destination. When omitted, both UDP and TCP traffic will match.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub l4_protocol: Option<crate::types::AppDestinationPrivateL4Protocol>,
+    /// The port range of the destination. Can be a single port or a range of ports. When omitted, all ports will match.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port_range: Option<String>,
+    /// `type` (the spec does not describe it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<crate::types::AppDestinationPrivateType>,
+    /// The VNET ID to match the destination. When omitted, all VNETs will match.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vnet_id: Option<String>,
+    /// Properties the spec does not describe, kept so that they are written back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+string_enum! {
+    /// The L4 protocol of the destination. When omitted, both UDP and TCP traffic will match.
+    ///
+    /// Schema: `#/components/schemas/access_app_destination_private/properties/l4_protocol`
+    AppDestinationPrivateL4Protocol {
+        /// `tcp`
+        Tcp = "tcp",
+        /// `udp`
+        Udp = "udp",
+    }
+}
+string_enum! {
+    /// `AppDestinationPrivateType`
+    ///
+    /// Schema: `#/components/schemas/access_app_destination_private/properties/type`
+    AppDestinationPrivateType {
+        /// `private`
+        Private = "private",
+    }
+}
+/// A MCP server id configured in ai-controls. Access will secure the MCP server if accessed through a MCP portal.
+///
+/// Schema: `#/components/schemas/access_app_destination_via_mcp_server_portal`
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct AppDestinationViaMcpServerPortal {
+    /// The MCP server id configured in ai-controls.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mcp_server_id: Option<String>,
+    /// `type` (the spec does not describe it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<crate::types::AppDestinationViaMcpServerPortalType>,
+    /// Properties the spec does not describe, kept so that they are written back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+string_enum! {
+    /// `AppDestinationViaMcpServerPortalType`
+    ///
+    /// Schema: `#/components/schemas/access_app_destination_via_mcp_server_portal/properties/type`
+    AppDestinationViaMcpServerPortalType {
+        /// `via_mcp_server_portal`
+        ViaMcpServerPortal = "via_mcp_server_portal",
+    }
+}
+/// Configures multi-factor authentication (MFA) settings.
+///
+/// Schema: `#/components/schemas/access_policy_mfa_config`
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PolicyMfaConfig {
+    /// Lists the MFA methods that users can authenticate with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed_authenticators: Option<Vec<crate::types::PolicyMfaConfigAllowedAuthenticatorsItem>>,
+    /// Indicates whether to disable MFA for this resource. This option is available at the application and policy level.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mfa_disabled: Option<bool>,
+    /// Defines the duration of an MFA session. Must be in minutes (m) or hours (h). Minimum: 0m. Maximum: 720h (30 days). Examples:`5m` or `24h`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_duration: Option<String>,
+    /// Properties the spec does not describe, kept so that they are written back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+string_enum! {
+    /// `PolicyMfaConfigAllowedAuthenticatorsItem`
+    ///
+    /// Schema: `#/components/schemas/access_policy_mfa_config/properties/allowed_authenticators/items`
+    PolicyMfaConfigAllowedAuthenticatorsItem {
+        /// `biometrics`
+        Biometrics = "biometrics",
+        /// `security_key`
+        SecurityKey = "security_key",
+        /// `totp`
+        Totp = "totp",
+    }
+}
+/// **Beta:** Optional configuration for managing an OAuth authorization flow controlled by Access. When set, Access will act as the OAuth authorization server for this application. Only compatible with OAuth clients that support \[RFC 8707\](<https://datatracker.ietf.org/doc/html/rfc8707>) (Resource Indicators for OAuth 2.0). This feature is currently in beta.
+///
+/// Schema: `#/components/schemas/access_app_oauth_configuration`
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct AppOauthConfiguration {
+    /// Settings for OAuth dynamic client registration.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dynamic_client_registration:
+        Option<crate::types::AppOauthConfigurationDynamicClientRegistration>,
+    /// Whether the OAuth configuration is enabled for this application. When set to `false`, Access will not handle OAuth for this application. Defaults to `true` if omitted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// Settings for OAuth grant behavior.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grant: Option<crate::types::AppOauthConfigurationGrant>,
+    /// Properties the spec does not describe, kept so that they are written back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// Settings for OAuth dynamic client registration.
+///
+/// Schema: `#/components/schemas/access_app_oauth_configuration/properties/dynamic_client_registration`
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct AppOauthConfigurationDynamicClientRegistration {
+    /// Allows any client with redirect URIs on localhost.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_any_on_localhost: Option<bool>,
+    /// Allows any client with redirect URIs on 127.0.0.1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_any_on_loopback: Option<bool>,
+    /// The URIs that are allowed as redirect URIs for dynamically registered clients. Must use the `https` protocol. Paths may end in `/*` to match all sub-paths.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed_uris: Option<Vec<String>>,
+    /// Whether dynamic client registration is enabled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// Properties the spec does not describe, kept so that they are written back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// Settings for OAuth grant behavior.
+///
+/// Schema: `#/components/schemas/access_app_oauth_configuration/properties/grant`
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct AppOauthConfigurationGrant {
+    /// The lifetime of the access token. Must be in the format `300ms` or `2h45m`. Valid time units are ns, us (or µs), ms, s, m, h.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_token_lifetime: Option<String>,
+    /// The duration of the OAuth session. Must be in the format `300ms` or `2h45m`. Valid time units are ns, us (or µs), ms, s, m, h.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_duration: Option<String>,
+    /// Properties the spec does not describe, kept so that they are written back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 /// `ApplicationPolicy`
 ///
@@ -594,9 +839,13 @@ pub struct AccessGroupRule {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AzureGroupRule {
     /// The ID of your Azure identity provider.
-    pub connection_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connection_id: Option<String>,
     /// The ID of an Azure group.
     pub id: String,
+    /// The ID of your identity provider (the reference name of what the pinned spec calls `connection_id`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity_provider_id: Option<String>,
     /// Properties the spec does not describe, kept so that they are written back unchanged.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
@@ -607,9 +856,16 @@ pub struct AzureGroupRule {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GithubOrganizationRule {
     /// The ID of your Github identity provider.
-    pub connection_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connection_id: Option<String>,
     /// The name of the organization.
     pub name: String,
+    /// The ID of your identity provider (the reference name of what the pinned spec calls `connection_id`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity_provider_id: Option<String>,
+    /// The name of the team
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team: Option<String>,
     /// Properties the spec does not describe, kept so that they are written back unchanged.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
@@ -620,9 +876,13 @@ pub struct GithubOrganizationRule {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GsuiteGroupRule {
     /// The ID of your Google Workspace identity provider.
-    pub connection_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connection_id: Option<String>,
     /// The email of the Google Workspace group.
     pub email: String,
+    /// The ID of your identity provider (the reference name of what the pinned spec calls `connection_id`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity_provider_id: Option<String>,
     /// Properties the spec does not describe, kept so that they are written back unchanged.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
@@ -630,12 +890,20 @@ pub struct GsuiteGroupRule {
 /// `OktaGroupRule`
 ///
 /// Schema: `#/components/schemas/access_okta_group_rule/properties/okta`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct OktaGroupRule {
     /// The ID of your Okta identity provider.
-    pub connection_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connection_id: Option<String>,
     /// The email of the Okta group.
-    pub email: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// The ID of your identity provider (the reference name of what the pinned spec calls `connection_id`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity_provider_id: Option<String>,
+    /// The name of the Okta group.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Properties the spec does not describe, kept so that they are written back unchanged.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
@@ -649,6 +917,9 @@ pub struct SamlGroupRule {
     pub attribute_name: String,
     /// The SAML attribute value to look for.
     pub attribute_value: String,
+    /// The ID of your identity provider (the reference name of what the pinned spec calls `connection_id`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity_provider_id: Option<String>,
     /// Properties the spec does not describe, kept so that they are written back unchanged.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
@@ -807,6 +1078,9 @@ pub struct PolicyConnectionRules {
     /// The RDP-specific rules that define clipboard behavior for RDP connections.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rdp: Option<crate::types::PolicyConnectionRulesRdp>,
+    /// The SSH-specific rules that define how users may connect to the targets secured by your application.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssh: Option<crate::types::PolicyConnectionRulesSsh>,
     /// Properties the spec does not describe, kept so that they are written back unchanged.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
@@ -846,36 +1120,19 @@ string_enum! {
         Text = "text",
     }
 }
-/// Configures multi-factor authentication (MFA) settings.
+/// The SSH-specific rules that define how users may connect to the targets secured by your application.
 ///
-/// Schema: `#/components/schemas/access_policy_mfa_config`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct PolicyMfaConfig {
-    /// Lists the MFA methods that users can authenticate with.
+/// Schema: `#/components/schemas/access_policy_connection_rules/properties/ssh`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PolicyConnectionRulesSsh {
+    /// Enables using Identity Provider email alias as SSH username.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allowed_authenticators: Option<Vec<crate::types::PolicyMfaConfigAllowedAuthenticatorsItem>>,
-    /// Indicates whether to disable MFA for this resource. This option is available at the application and policy level.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mfa_disabled: Option<bool>,
-    /// Defines the duration of an MFA session. Must be in minutes (m) or hours (h). Minimum: 0m. Maximum: 720h (30 days). Examples:`5m` or `24h`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub session_duration: Option<String>,
+    pub allow_email_alias: Option<bool>,
+    /// Contains the Unix usernames that may be used when connecting over SSH.
+    pub usernames: Vec<String>,
     /// Properties the spec does not describe, kept so that they are written back unchanged.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-string_enum! {
-    /// `PolicyMfaConfigAllowedAuthenticatorsItem`
-    ///
-    /// Schema: `#/components/schemas/access_policy_mfa_config/properties/allowed_authenticators/items`
-    PolicyMfaConfigAllowedAuthenticatorsItem {
-        /// `biometrics`
-        Biometrics = "biometrics",
-        /// `security_key`
-        SecurityKey = "security_key",
-        /// `totp`
-        Totp = "totp",
-    }
 }
 /// SaaS Application
 ///
@@ -923,7 +1180,7 @@ pub struct ApplicationSaaS {
     pub tags: Option<Vec<String>>,
     /// The application type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
+    pub r#type: Option<crate::types::SaasPropsType>,
     /// `policies` (the spec does not describe it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policies: Option<Vec<crate::types::ApplicationPolicy>>,
@@ -956,9 +1213,6 @@ pub struct SamlSaasApp {
     /// `created_at` (the spec does not describe it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<crate::DateTime>,
-    /// `custom_attributes` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_attributes: Option<crate::types::SamlSaasAppCustomAttributes>,
     /// The URL that the user will be redirected to after a successful login for IDP initiated logins.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_relay_state: Option<String>,
@@ -986,6 +1240,9 @@ pub struct SamlSaasApp {
     /// `updated_at` (the spec does not describe it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<crate::DateTime>,
+    /// `custom_attributes` (the spec does not describe it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_attributes: Option<Vec<crate::types::SamlSaasAppCustomAttributesItem>>,
     /// Properties the spec does not describe, kept so that they are written back unchanged.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
@@ -999,58 +1256,6 @@ string_enum! {
         Saml = "saml",
     }
 }
-/// `SamlSaasAppCustomAttributes`
-///
-/// Schema: `#/components/schemas/access_saml_saas_app/properties/custom_attributes`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct SamlSaasAppCustomAttributes {
-    /// The SAML FriendlyName of the attribute.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub friendly_name: Option<String>,
-    /// The name of the attribute.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// A globally unique name for an identity or service provider.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name_format: Option<crate::types::SamlSaasAppCustomAttributesNameFormat>,
-    /// If the attribute is required when building a SAML assertion.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub required: Option<bool>,
-    /// `source` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<crate::types::SamlSaasAppCustomAttributesSource>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-string_enum! {
-    /// A globally unique name for an identity or service provider.
-    ///
-    /// Schema: `#/components/schemas/access_saml_saas_app/properties/custom_attributes/properties/name_format`
-    SamlSaasAppCustomAttributesNameFormat {
-        /// `urn:oasis:names:tc:SAML:2.0:attrname-format:basic`
-        UrnOasisNamesTcSaml20AttrnameFormatBasic = "urn:oasis:names:tc:SAML:2.0:attrname-format:basic",
-        /// `urn:oasis:names:tc:SAML:2.0:attrname-format:unspecified`
-        UrnOasisNamesTcSaml20AttrnameFormatUnspecified = "urn:oasis:names:tc:SAML:2.0:attrname-format:unspecified",
-        /// `urn:oasis:names:tc:SAML:2.0:attrname-format:uri`
-        UrnOasisNamesTcSaml20AttrnameFormatUri = "urn:oasis:names:tc:SAML:2.0:attrname-format:uri",
-    }
-}
-/// `SamlSaasAppCustomAttributesSource`
-///
-/// Schema: `#/components/schemas/access_saml_saas_app/properties/custom_attributes/properties/source`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct SamlSaasAppCustomAttributesSource {
-    /// The name of the IdP attribute.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// A mapping from IdP ID to attribute name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name_by_idp: Option<std::collections::BTreeMap<String, String>>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
 string_enum! {
     /// The format of the name identifier sent to the SaaS application.
     ///
@@ -1061,6 +1266,73 @@ string_enum! {
         /// `id`
         Id = "id",
     }
+}
+/// `SamlSaasAppCustomAttributesItem`
+///
+/// Schema: `#/components/schemas/access_saml_saas_app/properties/custom_attributes/items`
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct SamlSaasAppCustomAttributesItem {
+    /// The SAML FriendlyName of the attribute.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub friendly_name: Option<String>,
+    /// The name of the attribute.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// A globally unique name for an identity or service provider.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_format: Option<crate::types::SamlSaasAppCustomAttributesItemNameFormat>,
+    /// If the attribute is required when building a SAML assertion.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub required: Option<bool>,
+    /// `source` (the spec does not describe it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<crate::types::SamlSaasAppCustomAttributesItemSource>,
+    /// Properties the spec does not describe, kept so that they are written back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+string_enum! {
+    /// A globally unique name for an identity or service provider.
+    ///
+    /// Schema: `#/components/schemas/access_saml_saas_app/properties/custom_attributes/items/properties/name_format`
+    SamlSaasAppCustomAttributesItemNameFormat {
+        /// `urn:oasis:names:tc:SAML:2.0:attrname-format:basic`
+        UrnOasisNamesTcSaml20AttrnameFormatBasic = "urn:oasis:names:tc:SAML:2.0:attrname-format:basic",
+        /// `urn:oasis:names:tc:SAML:2.0:attrname-format:unspecified`
+        UrnOasisNamesTcSaml20AttrnameFormatUnspecified = "urn:oasis:names:tc:SAML:2.0:attrname-format:unspecified",
+        /// `urn:oasis:names:tc:SAML:2.0:attrname-format:uri`
+        UrnOasisNamesTcSaml20AttrnameFormatUri = "urn:oasis:names:tc:SAML:2.0:attrname-format:uri",
+    }
+}
+/// `SamlSaasAppCustomAttributesItemSource`
+///
+/// Schema: `#/components/schemas/access_saml_saas_app/properties/custom_attributes/items/properties/source`
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct SamlSaasAppCustomAttributesItemSource {
+    /// The name of the IdP attribute.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// A mapping from IdP ID to attribute name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_by_idp: Option<Vec<crate::types::SamlSaasAppCustomAttributesItemSourceNameByIdpItem>>,
+    /// Properties the spec does not describe, kept so that they are written back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// `SamlSaasAppCustomAttributesItemSourceNameByIdpItem`
+///
+/// Schema: `#/components/schemas/access_saml_saas_app/properties/custom_attributes/items/properties/source/properties/name_by_idp/items`
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct SamlSaasAppCustomAttributesItemSourceNameByIdpItem {
+    /// The UID of the IdP.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idp_id: Option<String>,
+    /// The name of the IdP provided attribute.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_name: Option<String>,
+    /// Properties the spec does not describe, kept so that they are written back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 /// OIDC SaaS App
 ///
@@ -1088,9 +1360,6 @@ pub struct OidcSaasApp {
     /// `created_at` (the spec does not describe it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<crate::DateTime>,
-    /// `custom_claims` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_claims: Option<crate::types::OidcSaasAppCustomClaims>,
     /// The OIDC flows supported by this application
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grant_types: Option<Vec<crate::types::OidcSaasAppGrantTypesItem>>,
@@ -1115,6 +1384,9 @@ pub struct OidcSaasApp {
     /// `updated_at` (the spec does not describe it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<crate::DateTime>,
+    /// `custom_claims` (the spec does not describe it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_claims: Option<Vec<crate::types::OidcSaasAppCustomClaimsItem>>,
     /// Properties the spec does not describe, kept so that they are written back unchanged.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
@@ -1132,7 +1404,6 @@ impl std::fmt::Debug for OidcSaasApp {
             .field("client_id", &self.client_id)
             .field("client_secret", &"<redacted>")
             .field("created_at", &self.created_at)
-            .field("custom_claims", &self.custom_claims)
             .field("grant_types", &self.grant_types)
             .field("group_filter_regex", &self.group_filter_regex)
             .field(
@@ -1144,6 +1415,7 @@ impl std::fmt::Debug for OidcSaasApp {
             .field("refresh_token_options", &self.refresh_token_options)
             .field("scopes", &self.scopes)
             .field("updated_at", &self.updated_at)
+            .field("custom_claims", &self.custom_claims)
             .field("additional_properties", &self.additional_properties)
             .finish()
     }
@@ -1156,57 +1428,6 @@ string_enum! {
         /// `oidc`
         Oidc = "oidc",
     }
-}
-/// `OidcSaasAppCustomClaims`
-///
-/// Schema: `#/components/schemas/access_oidc_saas_app/properties/custom_claims`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct OidcSaasAppCustomClaims {
-    /// The name of the claim.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// If the claim is required when building an OIDC token.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub required: Option<bool>,
-    /// The scope of the claim.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<crate::types::OidcSaasAppCustomClaimsScope>,
-    /// `source` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<crate::types::OidcSaasAppCustomClaimsSource>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-string_enum! {
-    /// The scope of the claim.
-    ///
-    /// Schema: `#/components/schemas/access_oidc_saas_app/properties/custom_claims/properties/scope`
-    OidcSaasAppCustomClaimsScope {
-        /// `email`
-        Email = "email",
-        /// `groups`
-        Groups = "groups",
-        /// `openid`
-        Openid = "openid",
-        /// `profile`
-        Profile = "profile",
-    }
-}
-/// `OidcSaasAppCustomClaimsSource`
-///
-/// Schema: `#/components/schemas/access_oidc_saas_app/properties/custom_claims/properties/source`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct OidcSaasAppCustomClaimsSource {
-    /// The name of the IdP claim.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// A mapping from IdP ID to claim name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name_by_idp: Option<std::collections::BTreeMap<String, String>>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 string_enum! {
     /// `OidcSaasAppGrantTypesItem`
@@ -1265,6 +1486,66 @@ string_enum! {
         Openid = "openid",
         /// `profile`
         Profile = "profile",
+    }
+}
+/// `OidcSaasAppCustomClaimsItem`
+///
+/// Schema: `#/components/schemas/access_oidc_saas_app/properties/custom_claims/items`
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct OidcSaasAppCustomClaimsItem {
+    /// The name of the claim.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// If the claim is required when building an OIDC token.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub required: Option<bool>,
+    /// The scope of the claim.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<crate::types::OidcSaasAppCustomClaimsItemScope>,
+    /// `source` (the spec does not describe it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<crate::types::OidcSaasAppCustomClaimsItemSource>,
+    /// Properties the spec does not describe, kept so that they are written back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+string_enum! {
+    /// The scope of the claim.
+    ///
+    /// Schema: `#/components/schemas/access_oidc_saas_app/properties/custom_claims/items/properties/scope`
+    OidcSaasAppCustomClaimsItemScope {
+        /// `email`
+        Email = "email",
+        /// `groups`
+        Groups = "groups",
+        /// `openid`
+        Openid = "openid",
+        /// `profile`
+        Profile = "profile",
+    }
+}
+/// `OidcSaasAppCustomClaimsItemSource`
+///
+/// Schema: `#/components/schemas/access_oidc_saas_app/properties/custom_claims/items/properties/source`
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct OidcSaasAppCustomClaimsItemSource {
+    /// The name of the IdP claim.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// A mapping from IdP ID to claim name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_by_idp: Option<std::collections::BTreeMap<String, String>>,
+    /// Properties the spec does not describe, kept so that they are written back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+string_enum! {
+    /// The application type.
+    ///
+    /// Schema: `#/components/schemas/access_saas_props/properties/type`
+    SaasPropsType {
+        /// `saas`
+        Saas = "saas",
     }
 }
 /// Browser SSH Application
@@ -1353,13 +1634,40 @@ pub struct ApplicationBrowserSsh {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// The application type.
-    pub r#type: String,
+    pub r#type: crate::types::ApplicationBrowserSshType,
+    /// Enables loading application content in an iFrame.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_iframe: Option<bool>,
+    /// List of destinations secured by Access. This supersedes `self_hosted_domains` to allow for more flexibility in defining different types of domains. If `destinations` are provided, then `self_hosted_domains` will be ignored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub destinations: Option<Vec<crate::types::AppDestinationsItem>>,
+    /// Configures multi-factor authentication (MFA) settings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mfa_config: Option<crate::types::PolicyMfaConfig>,
+    /// **Beta:** Optional configuration for managing an OAuth authorization flow controlled by Access. When set, Access will act as the OAuth authorization server for this application. Only compatible with OAuth clients that support \[RFC 8707\](<https://datatracker.ietf.org/doc/html/rfc8707>) (Resource Indicators for OAuth 2.0). This feature is currently in beta.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oauth_configuration: Option<crate::types::AppOauthConfiguration>,
+    /// Allows matching Access Service Tokens passed HTTP in a single header with this name. This works as an alternative to the (CF-Access-Client-Id, CF-Access-Client-Secret) pair of headers. The header value will be interpreted as a json object similar to: { "cf-access-client-id": "88bf3b6d86161464f6509f7219099e57.access.example.com", "cf-access-client-secret": "bdd31cbc4dec990953e39163fbbb194c93313ca9f0a6e420346af9d326b1d2a5" }
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub read_service_tokens_from_header: Option<String>,
+    /// Determines if users can access this application via a clientless browser isolation URL. This allows users to access private domains without connecting to Gateway. The option requires Clientless Browser Isolation to be set up with policies that allow users of this application.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub use_clientless_isolation_app_launcher_url: Option<bool>,
     /// `policies` (the spec does not describe it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policies: Option<Vec<crate::types::ApplicationPolicy>>,
     /// Properties the spec does not describe, kept so that they are written back unchanged.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+string_enum! {
+    /// The application type.
+    ///
+    /// Schema: `#/components/schemas/access_ssh_props/allOf/1/properties/type`
+    ApplicationBrowserSshType {
+        /// `ssh`
+        Ssh = "ssh",
+    }
 }
 /// Browser VNC Application
 ///
@@ -1447,13 +1755,40 @@ pub struct ApplicationBrowserVnc {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// The application type.
-    pub r#type: String,
+    pub r#type: crate::types::ApplicationBrowserVncType,
+    /// Enables loading application content in an iFrame.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_iframe: Option<bool>,
+    /// List of destinations secured by Access. This supersedes `self_hosted_domains` to allow for more flexibility in defining different types of domains. If `destinations` are provided, then `self_hosted_domains` will be ignored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub destinations: Option<Vec<crate::types::AppDestinationsItem>>,
+    /// Configures multi-factor authentication (MFA) settings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mfa_config: Option<crate::types::PolicyMfaConfig>,
+    /// **Beta:** Optional configuration for managing an OAuth authorization flow controlled by Access. When set, Access will act as the OAuth authorization server for this application. Only compatible with OAuth clients that support \[RFC 8707\](<https://datatracker.ietf.org/doc/html/rfc8707>) (Resource Indicators for OAuth 2.0). This feature is currently in beta.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oauth_configuration: Option<crate::types::AppOauthConfiguration>,
+    /// Allows matching Access Service Tokens passed HTTP in a single header with this name. This works as an alternative to the (CF-Access-Client-Id, CF-Access-Client-Secret) pair of headers. The header value will be interpreted as a json object similar to: { "cf-access-client-id": "88bf3b6d86161464f6509f7219099e57.access.example.com", "cf-access-client-secret": "bdd31cbc4dec990953e39163fbbb194c93313ca9f0a6e420346af9d326b1d2a5" }
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub read_service_tokens_from_header: Option<String>,
+    /// Determines if users can access this application via a clientless browser isolation URL. This allows users to access private domains without connecting to Gateway. The option requires Clientless Browser Isolation to be set up with policies that allow users of this application.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub use_clientless_isolation_app_launcher_url: Option<bool>,
     /// `policies` (the spec does not describe it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policies: Option<Vec<crate::types::ApplicationPolicy>>,
     /// Properties the spec does not describe, kept so that they are written back unchanged.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+string_enum! {
+    /// The application type.
+    ///
+    /// Schema: `#/components/schemas/access_vnc_props/allOf/1/properties/type`
+    ApplicationBrowserVncType {
+        /// `vnc`
+        Vnc = "vnc",
+    }
 }
 /// App Launcher Application
 ///
@@ -1509,7 +1844,7 @@ pub struct ApplicationAppLauncher {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_app_launcher_login_page: Option<bool>,
     /// The application type.
-    pub r#type: String,
+    pub r#type: crate::types::ApplicationAppLauncherType,
     /// `policies` (the spec does not describe it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policies: Option<Vec<crate::types::ApplicationPolicy>>,
@@ -1553,6 +1888,15 @@ pub struct LandingPageDesign {
     /// Properties the spec does not describe, kept so that they are written back unchanged.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+string_enum! {
+    /// The application type.
+    ///
+    /// Schema: `#/components/schemas/access_app_launcher_props/allOf/1/properties/type`
+    ApplicationAppLauncherType {
+        /// `app_launcher`
+        AppLauncher = "app_launcher",
+    }
 }
 /// Device Enrollment Permissions Application
 ///
@@ -1608,13 +1952,22 @@ pub struct ApplicationDeviceEnrollmentPermissions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_app_launcher_login_page: Option<bool>,
     /// The application type.
-    pub r#type: String,
+    pub r#type: crate::types::ApplicationDeviceEnrollmentPermissionsType,
     /// `policies` (the spec does not describe it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policies: Option<Vec<crate::types::ApplicationPolicy>>,
     /// Properties the spec does not describe, kept so that they are written back unchanged.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+string_enum! {
+    /// The application type.
+    ///
+    /// Schema: `#/components/schemas/access_warp_props/allOf/1/properties/type`
+    ApplicationDeviceEnrollmentPermissionsType {
+        /// `warp`
+        Warp = "warp",
+    }
 }
 /// Browser Isolation Permissions Application
 ///
@@ -1670,13 +2023,22 @@ pub struct ApplicationBrowserIsolationPermissions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_app_launcher_login_page: Option<bool>,
     /// The application type.
-    pub r#type: String,
+    pub r#type: crate::types::ApplicationBrowserIsolationPermissionsType,
     /// `policies` (the spec does not describe it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policies: Option<Vec<crate::types::ApplicationPolicy>>,
     /// Properties the spec does not describe, kept so that they are written back unchanged.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+string_enum! {
+    /// The application type.
+    ///
+    /// Schema: `#/components/schemas/access_biso_props/allOf/1/properties/type`
+    ApplicationBrowserIsolationPermissionsType {
+        /// `biso`
+        Biso = "biso",
+    }
 }
 /// Bookmark application
 ///
@@ -1715,33 +2077,484 @@ pub struct ApplicationBookmark {
     pub tags: Option<Vec<String>>,
     /// The application type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
+    pub r#type: Option<crate::types::BookmarkPropsType>,
     /// Properties the spec does not describe, kept so that they are written back unchanged.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
-/// `ApplicationRequest`
+string_enum! {
+    /// The application type.
+    ///
+    /// Schema: `#/components/schemas/access_bookmark_props/properties/type`
+    BookmarkPropsType {
+        /// `bookmark`
+        Bookmark = "bookmark",
+    }
+}
+/// MCP Server Application
 ///
-/// Schema: `#/components/schemas/access_app_request`
+/// Schema: `#/components/schemas/access_app_response/anyOf/8`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum ApplicationRequest {
-    /// Self Hosted Application
-    SelfHosted(crate::types::ApplicationRequestSelfHosted),
-    /// Browser SSH Application
-    BrowserSsh(crate::types::ApplicationRequestBrowserSsh),
-    /// Browser VNC Application
-    BrowserVnc(crate::types::ApplicationRequestBrowserVnc),
-    /// App Launcher Application
-    AppLauncher(crate::types::ApplicationRequestAppLauncher),
-    /// Device Enrollment Permissions Application
-    DeviceEnrollmentPermissions(crate::types::ApplicationRequestDeviceEnrollmentPermissions),
-    /// Browser Isolation Permissions Application
-    BrowserIsolationPermissions(crate::types::ApplicationRequestBrowserIsolationPermissions),
-    /// SaaS Application
-    SaaS(crate::types::ApplicationRequestSaaS),
-    /// Bookmark application
-    Bookmark(crate::types::ApplicationRequestBookmark),
+pub struct ApplicationMcpServer {
+    /// Audience tag.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aud: Option<String>,
+    /// `created_at` (the spec does not describe it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::DateTime>,
+    /// UUID
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scim_config: Option<crate::types::ScimConfig>,
+    /// `updated_at` (the spec does not describe it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<crate::DateTime>,
+    /// When set to true, users can authenticate to this application using their WARP session.  When set to false this application will always require direct IdP authentication. This setting always overrides the organization setting for WARP authentication.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_authenticate_via_warp: Option<bool>,
+    /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed_idps: Option<Vec<String>>,
+    /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_redirect_to_identity: Option<bool>,
+    /// The custom error message shown to a user when they are denied access to the application.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_deny_message: Option<String>,
+    /// The custom URL a user is redirected to when they are denied access to the application when failing identity-based rules.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_deny_url: Option<String>,
+    /// The custom URL a user is redirected to when they are denied access to the application when failing non-identity rules.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_non_identity_deny_url: Option<String>,
+    /// The custom pages that will be displayed when applicable for this application
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_pages: Option<Vec<String>>,
+    /// List of destinations secured by Access. This supersedes `self_hosted_domains` to allow for more flexibility in defining different types of domains. If `destinations` are provided, then `self_hosted_domains` will be ignored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub destinations: Option<Vec<crate::types::AppDestinationsItem>>,
+    /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domain: Option<String>,
+    /// Enables the HttpOnly cookie attribute, which increases security against XSS attacks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http_only_cookie_attribute: Option<bool>,
+    /// The image URL for the logo shown in the App Launcher dashboard.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logo_url: Option<String>,
+    /// The name of the application.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// **Beta:** Optional configuration for managing an OAuth authorization flow controlled by Access. When set, Access will act as the OAuth authorization server for this application. Only compatible with OAuth clients that support \[RFC 8707\](<https://datatracker.ietf.org/doc/html/rfc8707>) (Resource Indicators for OAuth 2.0). This feature is currently in beta.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oauth_configuration: Option<crate::types::AppOauthConfiguration>,
+    /// Allows options preflight requests to bypass Access authentication and go directly to the origin. Cannot turn on if cors_headers is set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub options_preflight_bypass: Option<bool>,
+    /// Sets the SameSite cookie setting, which provides increased security against CSRF attacks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub same_site_cookie_attribute: Option<String>,
+    /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_duration: Option<String>,
+    /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+    /// The application type.
+    pub r#type: crate::types::McpPropsType,
+    /// `policies` (the spec does not describe it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policies: Option<Vec<crate::types::ApplicationPolicy>>,
+    /// Properties the spec does not describe, kept so that they are written back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+string_enum! {
+    /// The application type.
+    ///
+    /// Schema: `#/components/schemas/access_mcp_props/properties/type`
+    McpPropsType {
+        /// `mcp`
+        Mcp = "mcp",
+    }
+}
+/// MCP Server Portal Application
+///
+/// Schema: `#/components/schemas/access_app_response/anyOf/9`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApplicationMcpServerPortal {
+    /// Audience tag.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aud: Option<String>,
+    /// `created_at` (the spec does not describe it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::DateTime>,
+    /// UUID
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scim_config: Option<crate::types::ScimConfig>,
+    /// `updated_at` (the spec does not describe it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<crate::DateTime>,
+    /// When set to true, users can authenticate to this application using their WARP session.  When set to false this application will always require direct IdP authentication. This setting always overrides the organization setting for WARP authentication.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_authenticate_via_warp: Option<bool>,
+    /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed_idps: Option<Vec<String>>,
+    /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_redirect_to_identity: Option<bool>,
+    /// The custom error message shown to a user when they are denied access to the application.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_deny_message: Option<String>,
+    /// The custom URL a user is redirected to when they are denied access to the application when failing identity-based rules.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_deny_url: Option<String>,
+    /// The custom URL a user is redirected to when they are denied access to the application when failing non-identity rules.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_non_identity_deny_url: Option<String>,
+    /// The custom pages that will be displayed when applicable for this application
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_pages: Option<Vec<String>>,
+    /// List of destinations secured by Access. This supersedes `self_hosted_domains` to allow for more flexibility in defining different types of domains. If `destinations` are provided, then `self_hosted_domains` will be ignored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub destinations: Option<Vec<crate::types::AppDestinationsItem>>,
+    /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domain: Option<String>,
+    /// Enables the HttpOnly cookie attribute, which increases security against XSS attacks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http_only_cookie_attribute: Option<bool>,
+    /// The image URL for the logo shown in the App Launcher dashboard.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logo_url: Option<String>,
+    /// The name of the application.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// **Beta:** Optional configuration for managing an OAuth authorization flow controlled by Access. When set, Access will act as the OAuth authorization server for this application. Only compatible with OAuth clients that support \[RFC 8707\](<https://datatracker.ietf.org/doc/html/rfc8707>) (Resource Indicators for OAuth 2.0). This feature is currently in beta.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oauth_configuration: Option<crate::types::AppOauthConfiguration>,
+    /// Allows options preflight requests to bypass Access authentication and go directly to the origin. Cannot turn on if cors_headers is set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub options_preflight_bypass: Option<bool>,
+    /// Sets the SameSite cookie setting, which provides increased security against CSRF attacks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub same_site_cookie_attribute: Option<String>,
+    /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_duration: Option<String>,
+    /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+    /// The application type.
+    pub r#type: crate::types::McpPortalPropsType,
+    /// `policies` (the spec does not describe it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policies: Option<Vec<crate::types::ApplicationPolicy>>,
+    /// Properties the spec does not describe, kept so that they are written back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+string_enum! {
+    /// The application type.
+    ///
+    /// Schema: `#/components/schemas/access_mcp_portal_props/properties/type`
+    McpPortalPropsType {
+        /// `mcp_portal`
+        McpPortal = "mcp_portal",
+    }
+}
+/// Gateway Identity Proxy Endpoint Application
+///
+/// Schema: `#/components/schemas/access_app_response/anyOf/10`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApplicationGatewayIdentityProxyEndpoint {
+    /// Audience tag.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aud: Option<String>,
+    /// `created_at` (the spec does not describe it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::DateTime>,
+    /// UUID
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scim_config: Option<crate::types::ScimConfig>,
+    /// `updated_at` (the spec does not describe it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<crate::DateTime>,
+    /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed_idps: Option<Vec<String>>,
+    /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_redirect_to_identity: Option<bool>,
+    /// The custom URL a user is redirected to when they are denied access to the application when failing identity-based rules.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_deny_url: Option<String>,
+    /// The custom URL a user is redirected to when they are denied access to the application when failing non-identity rules.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_non_identity_deny_url: Option<String>,
+    /// The custom pages that will be displayed when applicable for this application
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_pages: Option<Vec<String>>,
+    /// The proxy endpoint domain in the format: 10 alphanumeric characters followed by .proxy.cloudflare-gateway.com
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domain: Option<String>,
+    /// The name of the application.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_duration: Option<String>,
+    /// The application type.
+    pub r#type: crate::types::ProxyEndpointPropsType,
+    /// `policies` (the spec does not describe it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policies: Option<Vec<crate::types::ApplicationPolicy>>,
+    /// Properties the spec does not describe, kept so that they are written back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+string_enum! {
+    /// The application type.
+    ///
+    /// Schema: `#/components/schemas/access_proxy_endpoint_props/properties/type`
+    ProxyEndpointPropsType {
+        /// `proxy_endpoint`
+        ProxyEndpoint = "proxy_endpoint",
+    }
+}
+/// Infrastructure Application
+///
+/// Schema: `#/components/schemas/access_app_response/anyOf/11`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApplicationInfrastructure {
+    /// Audience tag.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aud: Option<String>,
+    /// `created_at` (the spec does not describe it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::DateTime>,
+    /// UUID
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scim_config: Option<crate::types::ScimConfig>,
+    /// `updated_at` (the spec does not describe it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<crate::DateTime>,
+    /// The name of the application.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The targets this application secures.
+    pub target_criteria: Vec<crate::types::AppTargetCriterion>,
+    /// The application type.
+    pub r#type: crate::types::InfrastructurePropsType,
+    /// `policies` (the spec does not describe it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policies: Option<Vec<crate::types::ApplicationPolicy>>,
+    /// Properties the spec does not describe, kept so that they are written back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// Which infrastructure targets an application secures, and over which protocol and port.
+///
+/// Schema: `#/components/schemas/access_app_target_criterion`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AppTargetCriterion {
+    /// The port that the targets use for the chosen communication protocol. A port cannot be assigned to multiple protocols.
+    pub port: i64,
+    /// The communication protocol your application secures: `SSH` for infrastructure applications, `RDP` for browser RDP applications.
+    pub protocol: crate::types::AppTargetCriterionProtocol,
+    /// Contains a map of target attribute keys to target attribute values.
+    pub target_attributes: std::collections::BTreeMap<String, Vec<String>>,
+    /// Properties the spec does not describe, kept so that they are written back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+string_enum! {
+    /// The communication protocol your application secures: `SSH` for infrastructure applications, `RDP` for browser RDP applications.
+    ///
+    /// Schema: `#/components/schemas/access_app_target_criterion/properties/protocol`
+    AppTargetCriterionProtocol {
+        /// `RDP`
+        Rdp = "RDP",
+        /// `SSH`
+        Ssh = "SSH",
+    }
+}
+string_enum! {
+    /// The application type.
+    ///
+    /// Schema: `#/components/schemas/access_infrastructure_props/properties/type`
+    InfrastructurePropsType {
+        /// `infrastructure`
+        Infrastructure = "infrastructure",
+    }
+}
+/// Browser RDP Application
+///
+/// Schema: `#/components/schemas/access_app_response/anyOf/12`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApplicationBrowserRdp {
+    /// Audience tag.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aud: Option<String>,
+    /// `created_at` (the spec does not describe it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::DateTime>,
+    /// UUID
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scim_config: Option<crate::types::ScimConfig>,
+    /// `updated_at` (the spec does not describe it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<crate::DateTime>,
+    /// When set to true, users can authenticate to this application using their WARP session.  When set to false this application will always require direct IdP authentication. This setting always overrides the organization setting for WARP authentication.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_authenticate_via_warp: Option<bool>,
+    /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed_idps: Option<Vec<String>>,
+    /// Displays the application in the App Launcher.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_launcher_visible: Option<bool>,
+    /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_redirect_to_identity: Option<bool>,
+    /// `cors_headers` (the spec does not describe it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cors_headers: Option<crate::types::CorsHeaders>,
+    /// The custom error message shown to a user when they are denied access to the application.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_deny_message: Option<String>,
+    /// The custom URL a user is redirected to when they are denied access to the application when failing identity-based rules.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_deny_url: Option<String>,
+    /// The custom URL a user is redirected to when they are denied access to the application when failing non-identity rules.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_non_identity_deny_url: Option<String>,
+    /// The custom pages that will be displayed when applicable for this application
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_pages: Option<Vec<String>>,
+    /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
+    pub domain: String,
+    /// Enables the binding cookie, which increases security against compromised authorization tokens and CSRF attacks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enable_binding_cookie: Option<bool>,
+    /// Enables the HttpOnly cookie attribute, which increases security against XSS attacks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http_only_cookie_attribute: Option<bool>,
+    /// The image URL for the logo shown in the App Launcher dashboard.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logo_url: Option<String>,
+    /// The name of the application.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Allows options preflight requests to bypass Access authentication and go directly to the origin. Cannot turn on if cors_headers is set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub options_preflight_bypass: Option<bool>,
+    /// Enables cookie paths to scope an application's JWT to the application path. If disabled, the JWT will scope to the hostname by default
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path_cookie_attribute: Option<bool>,
+    /// Sets the SameSite cookie setting, which provides increased security against CSRF attacks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub same_site_cookie_attribute: Option<String>,
+    /// List of domains that Access will secure.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub self_hosted_domains: Option<Vec<String>>,
+    /// Returns a 401 status code when the request is blocked by a Service Auth policy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_auth_401_redirect: Option<bool>,
+    /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_duration: Option<String>,
+    /// Enables automatic authentication through cloudflared.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skip_interstitial: Option<bool>,
+    /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+    /// The application type.
+    pub r#type: crate::types::ApplicationBrowserRdpType,
+    /// Enables loading application content in an iFrame.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_iframe: Option<bool>,
+    /// List of destinations secured by Access. This supersedes `self_hosted_domains` to allow for more flexibility in defining different types of domains. If `destinations` are provided, then `self_hosted_domains` will be ignored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub destinations: Option<Vec<crate::types::AppDestinationsItem>>,
+    /// Configures multi-factor authentication (MFA) settings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mfa_config: Option<crate::types::PolicyMfaConfig>,
+    /// **Beta:** Optional configuration for managing an OAuth authorization flow controlled by Access. When set, Access will act as the OAuth authorization server for this application. Only compatible with OAuth clients that support \[RFC 8707\](<https://datatracker.ietf.org/doc/html/rfc8707>) (Resource Indicators for OAuth 2.0). This feature is currently in beta.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oauth_configuration: Option<crate::types::AppOauthConfiguration>,
+    /// Allows matching Access Service Tokens passed HTTP in a single header with this name. This works as an alternative to the (CF-Access-Client-Id, CF-Access-Client-Secret) pair of headers. The header value will be interpreted as a json object similar to: { "cf-access-client-id": "88bf3b6d86161464f6509f7219099e57.access.example.com", "cf-access-client-secret": "bdd31cbc4dec990953e39163fbbb194c93313ca9f0a6e420346af9d326b1d2a5" }
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub read_service_tokens_from_header: Option<String>,
+    /// Determines if users can access this application via a clientless browser isolation URL. This allows users to access private domains without connecting to Gateway. The option requires Clientless Browser Isolation to be set up with policies that allow users of this application.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub use_clientless_isolation_app_launcher_url: Option<bool>,
+    /// The targets this application secures.
+    pub target_criteria: Vec<crate::types::AppTargetCriterion>,
+    /// `policies` (the spec does not describe it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policies: Option<Vec<crate::types::ApplicationPolicy>>,
+    /// Properties the spec does not describe, kept so that they are written back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+string_enum! {
+    /// The application type.
+    ///
+    /// Schema: `#/components/schemas/access_rdp_props/allOf/1/properties/type`
+    ApplicationBrowserRdpType {
+        /// `rdp`
+        Rdp = "rdp",
+    }
+}
+internal_union! {
+    /// `ApplicationRequest`
+    ///
+    /// Schema: `#/components/schemas/access_app_request`
+    ApplicationRequest tag "type" default SaaS {
+        /// Self Hosted Application
+        SelfHosted(crate::types::ApplicationRequestSelfHosted) = ["self_hosted"],
+        /// SaaS Application
+        SaaS(crate::types::ApplicationRequestSaaS) = ["saas"],
+        /// Browser SSH Application
+        BrowserSsh(crate::types::ApplicationRequestBrowserSsh) = ["ssh"],
+        /// Browser VNC Application
+        BrowserVnc(crate::types::ApplicationRequestBrowserVnc) = ["vnc"],
+        /// App Launcher Application
+        AppLauncher(crate::types::ApplicationRequestAppLauncher) = ["app_launcher"],
+        /// Device Enrollment Permissions Application
+        DeviceEnrollmentPermissions(crate::types::ApplicationRequestDeviceEnrollmentPermissions) = ["warp"],
+        /// Browser Isolation Permissions Application
+        BrowserIsolationPermissions(crate::types::ApplicationRequestBrowserIsolationPermissions) = ["biso"],
+        /// Bookmark application
+        Bookmark(crate::types::ApplicationRequestBookmark) = ["bookmark"],
+        /// MCP Server Application
+        McpServer(crate::types::ApplicationRequestMcpServer) = ["mcp"],
+        /// MCP Server Portal Application
+        McpServerPortal(crate::types::ApplicationRequestMcpServerPortal) = ["mcp_portal"],
+        /// Gateway Identity Proxy Endpoint Application
+        GatewayIdentityProxyEndpoint(crate::types::ApplicationRequestGatewayIdentityProxyEndpoint) = ["proxy_endpoint"],
+        /// Infrastructure Application
+        Infrastructure(crate::types::ApplicationRequestInfrastructure) = ["infrastructure"],
+        /// Browser RDP Application
+        BrowserRdp(crate::types::ApplicationRequestBrowserRdp) = ["rdp"],
+    }
 }
 /// Self Hosted Application
 ///
@@ -1814,7 +2627,25 @@ pub struct ApplicationRequestSelfHosted {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// The application type.
-    pub r#type: String,
+    pub r#type: crate::types::ApplicationRequestSelfHostedType,
+    /// Enables loading application content in an iFrame.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_iframe: Option<bool>,
+    /// List of destinations secured by Access. This supersedes `self_hosted_domains` to allow for more flexibility in defining different types of domains. If `destinations` are provided, then `self_hosted_domains` will be ignored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub destinations: Option<Vec<crate::types::AppDestinationsItem>>,
+    /// Configures multi-factor authentication (MFA) settings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mfa_config: Option<crate::types::PolicyMfaConfig>,
+    /// **Beta:** Optional configuration for managing an OAuth authorization flow controlled by Access. When set, Access will act as the OAuth authorization server for this application. Only compatible with OAuth clients that support \[RFC 8707\](<https://datatracker.ietf.org/doc/html/rfc8707>) (Resource Indicators for OAuth 2.0). This feature is currently in beta.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oauth_configuration: Option<crate::types::AppOauthConfiguration>,
+    /// Allows matching Access Service Tokens passed HTTP in a single header with this name. This works as an alternative to the (CF-Access-Client-Id, CF-Access-Client-Secret) pair of headers. The header value will be interpreted as a json object similar to: { "cf-access-client-id": "88bf3b6d86161464f6509f7219099e57.access.example.com", "cf-access-client-secret": "bdd31cbc4dec990953e39163fbbb194c93313ca9f0a6e420346af9d326b1d2a5" }
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub read_service_tokens_from_header: Option<String>,
+    /// Determines if users can access this application via a clientless browser isolation URL. This allows users to access private domains without connecting to Gateway. The option requires Clientless Browser Isolation to be set up with policies that allow users of this application.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub use_clientless_isolation_app_launcher_url: Option<bool>,
     /// The policies that will apply to the application, in ascending order of precedence. Items can reference existing policies or create new policies exclusive to the application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>>,
@@ -1824,6 +2655,15 @@ pub struct ApplicationRequestSelfHosted {
     /// Properties the spec does not describe, kept so that they are written back unchanged.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+string_enum! {
+    /// `ApplicationRequestSelfHostedType`
+    ///
+    /// Schema: `#/components/schemas/access_app_request/anyOf/0/allOf/3/properties/type`
+    ApplicationRequestSelfHostedType {
+        /// `self_hosted`
+        SelfHosted = "self_hosted",
+    }
 }
 /// `AppReqEmbeddedPoliciesPoliciesItem`
 ///
@@ -1935,7 +2775,7 @@ pub struct ApplicationRequestSaaS {
     pub tags: Option<Vec<String>>,
     /// The application type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
+    pub r#type: Option<crate::types::SaasPropsType>,
     /// The policies that will apply to the application, in ascending order of precedence. Items can reference existing policies or create new policies exclusive to the application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>>,
@@ -2017,7 +2857,25 @@ pub struct ApplicationRequestBrowserSsh {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// The application type.
-    pub r#type: String,
+    pub r#type: crate::types::ApplicationBrowserSshType,
+    /// Enables loading application content in an iFrame.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_iframe: Option<bool>,
+    /// List of destinations secured by Access. This supersedes `self_hosted_domains` to allow for more flexibility in defining different types of domains. If `destinations` are provided, then `self_hosted_domains` will be ignored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub destinations: Option<Vec<crate::types::AppDestinationsItem>>,
+    /// Configures multi-factor authentication (MFA) settings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mfa_config: Option<crate::types::PolicyMfaConfig>,
+    /// **Beta:** Optional configuration for managing an OAuth authorization flow controlled by Access. When set, Access will act as the OAuth authorization server for this application. Only compatible with OAuth clients that support \[RFC 8707\](<https://datatracker.ietf.org/doc/html/rfc8707>) (Resource Indicators for OAuth 2.0). This feature is currently in beta.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oauth_configuration: Option<crate::types::AppOauthConfiguration>,
+    /// Allows matching Access Service Tokens passed HTTP in a single header with this name. This works as an alternative to the (CF-Access-Client-Id, CF-Access-Client-Secret) pair of headers. The header value will be interpreted as a json object similar to: { "cf-access-client-id": "88bf3b6d86161464f6509f7219099e57.access.example.com", "cf-access-client-secret": "bdd31cbc4dec990953e39163fbbb194c93313ca9f0a6e420346af9d326b1d2a5" }
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub read_service_tokens_from_header: Option<String>,
+    /// Determines if users can access this application via a clientless browser isolation URL. This allows users to access private domains without connecting to Gateway. The option requires Clientless Browser Isolation to be set up with policies that allow users of this application.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub use_clientless_isolation_app_launcher_url: Option<bool>,
     /// The policies that will apply to the application, in ascending order of precedence. Items can reference existing policies or create new policies exclusive to the application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>>,
@@ -2099,7 +2957,25 @@ pub struct ApplicationRequestBrowserVnc {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// The application type.
-    pub r#type: String,
+    pub r#type: crate::types::ApplicationBrowserVncType,
+    /// Enables loading application content in an iFrame.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_iframe: Option<bool>,
+    /// List of destinations secured by Access. This supersedes `self_hosted_domains` to allow for more flexibility in defining different types of domains. If `destinations` are provided, then `self_hosted_domains` will be ignored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub destinations: Option<Vec<crate::types::AppDestinationsItem>>,
+    /// Configures multi-factor authentication (MFA) settings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mfa_config: Option<crate::types::PolicyMfaConfig>,
+    /// **Beta:** Optional configuration for managing an OAuth authorization flow controlled by Access. When set, Access will act as the OAuth authorization server for this application. Only compatible with OAuth clients that support \[RFC 8707\](<https://datatracker.ietf.org/doc/html/rfc8707>) (Resource Indicators for OAuth 2.0). This feature is currently in beta.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oauth_configuration: Option<crate::types::AppOauthConfiguration>,
+    /// Allows matching Access Service Tokens passed HTTP in a single header with this name. This works as an alternative to the (CF-Access-Client-Id, CF-Access-Client-Secret) pair of headers. The header value will be interpreted as a json object similar to: { "cf-access-client-id": "88bf3b6d86161464f6509f7219099e57.access.example.com", "cf-access-client-secret": "bdd31cbc4dec990953e39163fbbb194c93313ca9f0a6e420346af9d326b1d2a5" }
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub read_service_tokens_from_header: Option<String>,
+    /// Determines if users can access this application via a clientless browser isolation URL. This allows users to access private domains without connecting to Gateway. The option requires Clientless Browser Isolation to be set up with policies that allow users of this application.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub use_clientless_isolation_app_launcher_url: Option<bool>,
     /// The policies that will apply to the application, in ascending order of precedence. Items can reference existing policies or create new policies exclusive to the application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>>,
@@ -2149,7 +3025,7 @@ pub struct ApplicationRequestAppLauncher {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_app_launcher_login_page: Option<bool>,
     /// The application type.
-    pub r#type: String,
+    pub r#type: crate::types::ApplicationAppLauncherType,
     /// The policies that will apply to the application, in ascending order of precedence. Items can reference existing policies or create new policies exclusive to the application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>>,
@@ -2199,7 +3075,7 @@ pub struct ApplicationRequestDeviceEnrollmentPermissions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_app_launcher_login_page: Option<bool>,
     /// The application type.
-    pub r#type: String,
+    pub r#type: crate::types::ApplicationDeviceEnrollmentPermissionsType,
     /// The policies that will apply to the application, in ascending order of precedence. Items can reference existing policies or create new policies exclusive to the application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>>,
@@ -2249,7 +3125,7 @@ pub struct ApplicationRequestBrowserIsolationPermissions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_app_launcher_login_page: Option<bool>,
     /// The application type.
-    pub r#type: String,
+    pub r#type: crate::types::ApplicationBrowserIsolationPermissionsType,
     /// The policies that will apply to the application, in ascending order of precedence. Items can reference existing policies or create new policies exclusive to the application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>>,
@@ -2282,7 +3158,308 @@ pub struct ApplicationRequestBookmark {
     pub tags: Option<Vec<String>>,
     /// The application type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
+    pub r#type: Option<crate::types::BookmarkPropsType>,
+    /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scim_config: Option<crate::types::ScimConfig>,
+    /// Properties the spec does not describe, kept so that they are written back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// MCP Server Application
+///
+/// Schema: `#/components/schemas/access_app_request/anyOf/8`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApplicationRequestMcpServer {
+    /// When set to true, users can authenticate to this application using their WARP session.  When set to false this application will always require direct IdP authentication. This setting always overrides the organization setting for WARP authentication.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_authenticate_via_warp: Option<bool>,
+    /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed_idps: Option<Vec<String>>,
+    /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_redirect_to_identity: Option<bool>,
+    /// The custom error message shown to a user when they are denied access to the application.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_deny_message: Option<String>,
+    /// The custom URL a user is redirected to when they are denied access to the application when failing identity-based rules.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_deny_url: Option<String>,
+    /// The custom URL a user is redirected to when they are denied access to the application when failing non-identity rules.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_non_identity_deny_url: Option<String>,
+    /// The custom pages that will be displayed when applicable for this application
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_pages: Option<Vec<String>>,
+    /// List of destinations secured by Access. This supersedes `self_hosted_domains` to allow for more flexibility in defining different types of domains. If `destinations` are provided, then `self_hosted_domains` will be ignored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub destinations: Option<Vec<crate::types::AppDestinationsItem>>,
+    /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domain: Option<String>,
+    /// Enables the HttpOnly cookie attribute, which increases security against XSS attacks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http_only_cookie_attribute: Option<bool>,
+    /// The image URL for the logo shown in the App Launcher dashboard.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logo_url: Option<String>,
+    /// The name of the application.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// **Beta:** Optional configuration for managing an OAuth authorization flow controlled by Access. When set, Access will act as the OAuth authorization server for this application. Only compatible with OAuth clients that support \[RFC 8707\](<https://datatracker.ietf.org/doc/html/rfc8707>) (Resource Indicators for OAuth 2.0). This feature is currently in beta.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oauth_configuration: Option<crate::types::AppOauthConfiguration>,
+    /// Allows options preflight requests to bypass Access authentication and go directly to the origin. Cannot turn on if cors_headers is set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub options_preflight_bypass: Option<bool>,
+    /// Sets the SameSite cookie setting, which provides increased security against CSRF attacks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub same_site_cookie_attribute: Option<String>,
+    /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_duration: Option<String>,
+    /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+    /// The application type.
+    pub r#type: crate::types::McpPropsType,
+    /// The policies that will apply to the application, in ascending order of precedence. Items can reference existing policies or create new policies exclusive to the application.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>>,
+    /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scim_config: Option<crate::types::ScimConfig>,
+    /// Properties the spec does not describe, kept so that they are written back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// MCP Server Portal Application
+///
+/// Schema: `#/components/schemas/access_app_request/anyOf/9`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApplicationRequestMcpServerPortal {
+    /// When set to true, users can authenticate to this application using their WARP session.  When set to false this application will always require direct IdP authentication. This setting always overrides the organization setting for WARP authentication.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_authenticate_via_warp: Option<bool>,
+    /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed_idps: Option<Vec<String>>,
+    /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_redirect_to_identity: Option<bool>,
+    /// The custom error message shown to a user when they are denied access to the application.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_deny_message: Option<String>,
+    /// The custom URL a user is redirected to when they are denied access to the application when failing identity-based rules.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_deny_url: Option<String>,
+    /// The custom URL a user is redirected to when they are denied access to the application when failing non-identity rules.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_non_identity_deny_url: Option<String>,
+    /// The custom pages that will be displayed when applicable for this application
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_pages: Option<Vec<String>>,
+    /// List of destinations secured by Access. This supersedes `self_hosted_domains` to allow for more flexibility in defining different types of domains. If `destinations` are provided, then `self_hosted_domains` will be ignored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub destinations: Option<Vec<crate::types::AppDestinationsItem>>,
+    /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domain: Option<String>,
+    /// Enables the HttpOnly cookie attribute, which increases security against XSS attacks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http_only_cookie_attribute: Option<bool>,
+    /// The image URL for the logo shown in the App Launcher dashboard.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logo_url: Option<String>,
+    /// The name of the application.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// **Beta:** Optional configuration for managing an OAuth authorization flow controlled by Access. When set, Access will act as the OAuth authorization server for this application. Only compatible with OAuth clients that support \[RFC 8707\](<https://datatracker.ietf.org/doc/html/rfc8707>) (Resource Indicators for OAuth 2.0). This feature is currently in beta.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oauth_configuration: Option<crate::types::AppOauthConfiguration>,
+    /// Allows options preflight requests to bypass Access authentication and go directly to the origin. Cannot turn on if cors_headers is set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub options_preflight_bypass: Option<bool>,
+    /// Sets the SameSite cookie setting, which provides increased security against CSRF attacks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub same_site_cookie_attribute: Option<String>,
+    /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_duration: Option<String>,
+    /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+    /// The application type.
+    pub r#type: crate::types::McpPortalPropsType,
+    /// The policies that will apply to the application, in ascending order of precedence. Items can reference existing policies or create new policies exclusive to the application.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>>,
+    /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scim_config: Option<crate::types::ScimConfig>,
+    /// Properties the spec does not describe, kept so that they are written back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// Gateway Identity Proxy Endpoint Application
+///
+/// Schema: `#/components/schemas/access_app_request/anyOf/10`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApplicationRequestGatewayIdentityProxyEndpoint {
+    /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed_idps: Option<Vec<String>>,
+    /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_redirect_to_identity: Option<bool>,
+    /// The custom URL a user is redirected to when they are denied access to the application when failing identity-based rules.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_deny_url: Option<String>,
+    /// The custom URL a user is redirected to when they are denied access to the application when failing non-identity rules.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_non_identity_deny_url: Option<String>,
+    /// The custom pages that will be displayed when applicable for this application
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_pages: Option<Vec<String>>,
+    /// The proxy endpoint domain in the format: 10 alphanumeric characters followed by .proxy.cloudflare-gateway.com
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domain: Option<String>,
+    /// The name of the application.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_duration: Option<String>,
+    /// The application type.
+    pub r#type: crate::types::ProxyEndpointPropsType,
+    /// The policies that will apply to the application, in ascending order of precedence. Items can reference existing policies or create new policies exclusive to the application.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>>,
+    /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scim_config: Option<crate::types::ScimConfig>,
+    /// Properties the spec does not describe, kept so that they are written back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// Infrastructure Application
+///
+/// Schema: `#/components/schemas/access_app_request/anyOf/11`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApplicationRequestInfrastructure {
+    /// The name of the application.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The targets this application secures.
+    pub target_criteria: Vec<crate::types::AppTargetCriterion>,
+    /// The application type.
+    pub r#type: crate::types::InfrastructurePropsType,
+    /// The policies that will apply to the application, in ascending order of precedence. Items can reference existing policies or create new policies exclusive to the application.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>>,
+    /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scim_config: Option<crate::types::ScimConfig>,
+    /// Properties the spec does not describe, kept so that they are written back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// Browser RDP Application
+///
+/// Schema: `#/components/schemas/access_app_request/anyOf/12`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApplicationRequestBrowserRdp {
+    /// When set to true, users can authenticate to this application using their WARP session.  When set to false this application will always require direct IdP authentication. This setting always overrides the organization setting for WARP authentication.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_authenticate_via_warp: Option<bool>,
+    /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed_idps: Option<Vec<String>>,
+    /// Displays the application in the App Launcher.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_launcher_visible: Option<bool>,
+    /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_redirect_to_identity: Option<bool>,
+    /// `cors_headers` (the spec does not describe it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cors_headers: Option<crate::types::CorsHeaders>,
+    /// The custom error message shown to a user when they are denied access to the application.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_deny_message: Option<String>,
+    /// The custom URL a user is redirected to when they are denied access to the application when failing identity-based rules.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_deny_url: Option<String>,
+    /// The custom URL a user is redirected to when they are denied access to the application when failing non-identity rules.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_non_identity_deny_url: Option<String>,
+    /// The custom pages that will be displayed when applicable for this application
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_pages: Option<Vec<String>>,
+    /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
+    pub domain: String,
+    /// Enables the binding cookie, which increases security against compromised authorization tokens and CSRF attacks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enable_binding_cookie: Option<bool>,
+    /// Enables the HttpOnly cookie attribute, which increases security against XSS attacks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http_only_cookie_attribute: Option<bool>,
+    /// The image URL for the logo shown in the App Launcher dashboard.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logo_url: Option<String>,
+    /// The name of the application.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Allows options preflight requests to bypass Access authentication and go directly to the origin. Cannot turn on if cors_headers is set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub options_preflight_bypass: Option<bool>,
+    /// Enables cookie paths to scope an application's JWT to the application path. If disabled, the JWT will scope to the hostname by default
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path_cookie_attribute: Option<bool>,
+    /// Sets the SameSite cookie setting, which provides increased security against CSRF attacks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub same_site_cookie_attribute: Option<String>,
+    /// List of domains that Access will secure.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub self_hosted_domains: Option<Vec<String>>,
+    /// Returns a 401 status code when the request is blocked by a Service Auth policy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_auth_401_redirect: Option<bool>,
+    /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_duration: Option<String>,
+    /// Enables automatic authentication through cloudflared.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skip_interstitial: Option<bool>,
+    /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+    /// The application type.
+    pub r#type: crate::types::ApplicationBrowserRdpType,
+    /// Enables loading application content in an iFrame.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_iframe: Option<bool>,
+    /// List of destinations secured by Access. This supersedes `self_hosted_domains` to allow for more flexibility in defining different types of domains. If `destinations` are provided, then `self_hosted_domains` will be ignored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub destinations: Option<Vec<crate::types::AppDestinationsItem>>,
+    /// Configures multi-factor authentication (MFA) settings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mfa_config: Option<crate::types::PolicyMfaConfig>,
+    /// **Beta:** Optional configuration for managing an OAuth authorization flow controlled by Access. When set, Access will act as the OAuth authorization server for this application. Only compatible with OAuth clients that support \[RFC 8707\](<https://datatracker.ietf.org/doc/html/rfc8707>) (Resource Indicators for OAuth 2.0). This feature is currently in beta.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oauth_configuration: Option<crate::types::AppOauthConfiguration>,
+    /// Allows matching Access Service Tokens passed HTTP in a single header with this name. This works as an alternative to the (CF-Access-Client-Id, CF-Access-Client-Secret) pair of headers. The header value will be interpreted as a json object similar to: { "cf-access-client-id": "88bf3b6d86161464f6509f7219099e57.access.example.com", "cf-access-client-secret": "bdd31cbc4dec990953e39163fbbb194c93313ca9f0a6e420346af9d326b1d2a5" }
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub read_service_tokens_from_header: Option<String>,
+    /// Determines if users can access this application via a clientless browser isolation URL. This allows users to access private domains without connecting to Gateway. The option requires Clientless Browser Isolation to be set up with policies that allow users of this application.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub use_clientless_isolation_app_launcher_url: Option<bool>,
+    /// The targets this application secures.
+    pub target_criteria: Vec<crate::types::AppTargetCriterion>,
+    /// The policies that will apply to the application, in ascending order of precedence. Items can reference existing policies or create new policies exclusive to the application.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>>,
     /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scim_config: Option<crate::types::ScimConfig>,
@@ -3524,17 +4701,11 @@ string_enum! {
         Onetimepin = "onetimepin",
     }
 }
-/// `KeysSingleResponse`
+/// `KeyConfig`
 ///
-/// Schema: `#/components/schemas/access_keys_components-schemas-single_response`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct KeysSingleResponse {
-    /// `errors` (the spec does not describe it).
-    pub errors: Vec<crate::types::MessagesItem>,
-    /// `messages` (the spec does not describe it).
-    pub messages: Vec<crate::types::MessagesItem>,
-    /// Whether the API call was successful
-    pub success: bool,
+/// Schema: `#/components/schemas/access_key_config`
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct KeyConfig {
     /// The number of days until the next key rotation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub days_until_next_rotation: Option<f64>,
@@ -3544,19 +4715,6 @@ pub struct KeysSingleResponse {
     /// The timestamp of the previous key rotation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_key_rotation_at: Option<crate::DateTime>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-/// `MessagesItem`
-///
-/// Schema: `#/components/schemas/access_messages/items`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct MessagesItem {
-    /// `code` (the spec does not describe it).
-    pub code: i64,
-    /// `message` (the spec does not describe it).
-    pub message: String,
     /// Properties the spec does not describe, kept so that they are written back unchanged.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
@@ -3615,6 +4773,9 @@ pub struct AccessRequest {
     /// The email address of the authenticating user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_email: Option<String>,
+    /// The unique identifier for the request to Cloudflare.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rayid: Option<String>,
     /// Properties the spec does not describe, kept so that they are written back unchanged.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
@@ -3969,6 +5130,9 @@ pub struct ServiceToken {
     /// The date and time at which the service token expires.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<crate::DateTime>,
+    /// The date and time at which the service token was last used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_seen_at: Option<crate::DateTime>,
     /// Properties the spec does not describe, kept so that they are written back unchanged.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,

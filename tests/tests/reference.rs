@@ -225,3 +225,143 @@ fn reference_examples_decode_losslessly() {
         "only {checked} examples found in the reference"
     );
 }
+
+/// The spec after overlays, as the generator sees it.
+fn final_spec() -> Value {
+    use openapi_forge::config::Config;
+    use openapi_forge::Generator;
+    let root = root();
+    let config = Config::from_file(&root.join("spec/cloudflare.toml")).expect("config");
+    let generated = Generator::new(config)
+        .pinned_spec(&root, &root.join("target/spec-cache"))
+        .and_then(Generator::generate)
+        .expect("generate the Access client");
+    serde_json::from_str(&generated.final_spec).expect("final spec is JSON")
+}
+
+/// Walks example values along their schemas and records every key that no schema declares.
+struct FieldWalk<'s> {
+    spec: &'s Value,
+    undeclared: BTreeSet<String>,
+}
+
+impl<'s> FieldWalk<'s> {
+    fn resolve(&self, mut node: &'s Value) -> &'s Value {
+        for _ in 0..32 {
+            match node.get("$ref").and_then(Value::as_str) {
+                Some(r) => {
+                    node = self
+                        .spec
+                        .pointer(r.trim_start_matches('#'))
+                        .unwrap_or(&Value::Null)
+                }
+                None => break,
+            }
+        }
+        node
+    }
+
+    /// The schema and every schema it combines (allOf, anyOf, oneOf), resolved.
+    fn parts(&self, schema: &'s Value, out: &mut Vec<&'s Value>) {
+        let schema = self.resolve(schema);
+        out.push(schema);
+        for key in ["allOf", "anyOf", "oneOf"] {
+            for part in schema
+                .get(key)
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                self.parts(part, out);
+            }
+        }
+    }
+
+    fn walk(&mut self, value: &Value, schemas: &[&'s Value], path: &str) {
+        let mut parts = Vec::new();
+        for schema in schemas {
+            self.parts(schema, &mut parts);
+        }
+        match value {
+            Value::Object(map) => {
+                let declared = parts.iter().any(|p| {
+                    p.get("properties").is_some() || p.get("additionalProperties").is_some()
+                });
+                if !declared {
+                    return; // a free-form object: nothing to type
+                }
+                for (key, child) in map {
+                    let by_name: Vec<&Value> = parts
+                        .iter()
+                        .filter_map(|p| p.get("properties")?.get(key))
+                        .collect();
+                    let by_map: Vec<&Value> = parts
+                        .iter()
+                        .filter_map(|p| p.get("additionalProperties").filter(|a| a.is_object()))
+                        .collect();
+                    let child_path = format!("{path}.{key}");
+                    if !by_name.is_empty() {
+                        self.walk(child, &by_name, &child_path);
+                    } else if !by_map.is_empty() {
+                        self.walk(child, &by_map, &format!("{path}.*"));
+                    } else {
+                        self.undeclared.insert(child_path);
+                    }
+                }
+            }
+            Value::Array(items) => {
+                let item_schemas: Vec<&Value> =
+                    parts.iter().filter_map(|p| p.get("items")).collect();
+                for item in items {
+                    self.walk(item, &item_schemas, &format!("{path}[]"));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+#[test]
+fn reference_example_fields_are_typed() {
+    // Every field of every reference example response has a declared place in the spec after
+    // overlays, so it decodes into a typed field rather than a type's additional properties.
+    let spec = final_spec();
+    let mut walk = FieldWalk {
+        spec: &spec,
+        undeclared: BTreeSet::new(),
+    };
+    let mut walked = 0;
+    for reference_method in reference_methods(&reference()) {
+        let Some(json) = &reference_method.example else {
+            continue;
+        };
+        let name = &reference_method.name;
+        let example: Value = serde_json::from_str(&escape_control_characters_in_strings(json))
+            .unwrap_or_else(|e| panic!("{name}: the reference example is not JSON: {e}"));
+        let method = cloudflare_access::methods::method(name)
+            .unwrap_or_else(|| panic!("{name}: not a method of the client"));
+        let path = method.paths[0].replace('~', "~0").replace('/', "~1");
+        let operation = format!("/paths/{path}/{}", method.http_method.to_lowercase());
+        let schema = ["200", "201", "202"]
+            .iter()
+            .find_map(|code| {
+                let response = spec.pointer(&format!("{operation}/responses/{code}"))?;
+                walk.resolve(response)
+                    .pointer("/content/application~1json/schema")
+            })
+            .unwrap_or_else(|| panic!("{name}: no JSON success response in the spec"));
+        walk.walk(&example, &[schema], name);
+        walked += 1;
+    }
+    assert!(walked >= 85, "only {walked} examples walked");
+    assert!(
+        walk.undeclared.is_empty(),
+        "fields of reference examples that no schema declares (they would land in \
+         additional properties):\n  {}",
+        walk.undeclared
+            .iter()
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n  ")
+    );
+}

@@ -1252,16 +1252,20 @@ impl<'s> TypeBuilder<'s> {
             let mut local = NameTable::default();
             local.reserve("Unknown");
             let mut default_variant = None;
+            let titled = self.titled_short_names(name, variants);
             for (index, (variant_pointer, (tags, required))) in
                 variants.iter().zip(per_variant).enumerate()
             {
                 if !required && default_variant.is_none() {
                     default_variant = Some(index);
                 }
-                let ident = local.claim(&[
-                    names::type_name(&tags[0]),
-                    format!("{}Variant", names::type_name(&tags[0])),
-                ]);
+                // Inline variants with titles ("Browser SSH Application") name themselves;
+                // otherwise the tag value does ("ssh").
+                let short = titled
+                    .as_ref()
+                    .and_then(|t| t.get(index).cloned())
+                    .unwrap_or_else(|| names::type_name(&tags[0]));
+                let ident = local.claim(&[short.clone(), format!("{short}Variant")]);
                 let ty = self.ty(variant_pointer, &format!("{name}{ident}"));
                 let doc = self.doc_at(variant_pointer);
                 out.push(Variant {
@@ -1281,6 +1285,39 @@ impl<'s> TypeBuilder<'s> {
             });
         }
         None
+    }
+
+    /// Short names for union variants that are all inline schemas with a `title`: the title
+    /// without the union's name as prefix and without the words every title ends with
+    /// ("Self Hosted Application", "SaaS Application" -> "SelfHosted", "SaaS"). `None` when a
+    /// variant is a component or has no title.
+    fn titled_short_names(&mut self, name: &str, variants: &[String]) -> Option<Vec<String>> {
+        let mut bases = Vec::new();
+        for pointer in variants {
+            let (_, node, component) = self.resolve(pointer)?;
+            if component.is_some() {
+                return None;
+            }
+            let title = names::type_name(node.get("title").and_then(Value::as_str)?);
+            let short = title
+                .strip_prefix(name)
+                .filter(|s| !s.is_empty())
+                .unwrap_or(&title)
+                .to_string();
+            bases.push(short);
+        }
+        let suffix = common_word_suffix(bases.iter().map(String::as_str));
+        Some(
+            bases
+                .iter()
+                .map(|b| {
+                    b.strip_suffix(suffix.as_str())
+                        .filter(|s| !s.is_empty() && bases_len_ok(s))
+                        .unwrap_or(b)
+                        .to_string()
+                })
+                .collect(),
+        )
     }
 
     fn externally_tagged(&mut self, name: &str, variants: &[String]) -> Option<UnionDef> {

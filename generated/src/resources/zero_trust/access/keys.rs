@@ -11,7 +11,7 @@ impl<'a> Keys<'a> {
     /// Gets the Access key rotation settings for an account.
     ///
     /// - `GET /accounts/{account_id}/access/keys` (`access-key-configuration-get-the-access-key-configuration`)
-    pub fn get(&self, account_id: &str) -> crate::Call<crate::types::KeysSingleResponse> {
+    pub fn get(&self, account_id: &str) -> crate::Call<crate::types::KeyConfig> {
         let path = [
             "/accounts/",
             crate::codec::path_segment(account_id).as_str(),
@@ -22,7 +22,7 @@ impl<'a> Keys<'a> {
             reqwest::Method::GET,
             "/accounts/{account_id}/access/keys",
             path,
-            crate::envelope::raw::<crate::types::KeysSingleResponse>,
+            crate::envelope::result::<crate::types::KeyConfig>,
         )
     }
     /// Update the Access key configuration
@@ -34,7 +34,7 @@ impl<'a> Keys<'a> {
         &self,
         account_id: &str,
         body: &crate::types::KeyUpdateRequest,
-    ) -> crate::Call<crate::types::KeysSingleResponse> {
+    ) -> crate::Call<crate::types::KeyConfig> {
         let path = [
             "/accounts/",
             crate::codec::path_segment(account_id).as_str(),
@@ -46,7 +46,7 @@ impl<'a> Keys<'a> {
                 reqwest::Method::PUT,
                 "/accounts/{account_id}/access/keys",
                 path,
-                crate::envelope::raw::<crate::types::KeysSingleResponse>,
+                crate::envelope::result::<crate::types::KeyConfig>,
             )
             .json(body)
     }
@@ -55,7 +55,7 @@ impl<'a> Keys<'a> {
     /// Perfoms a key rotation for an account.
     ///
     /// - `POST /accounts/{account_id}/access/keys/rotate` (`access-key-configuration-rotate-access-keys`)
-    pub fn rotate(&self, account_id: &str) -> crate::Call<crate::types::KeysSingleResponse> {
+    pub fn rotate(&self, account_id: &str) -> crate::Call<crate::types::KeyConfig> {
         let path = [
             "/accounts/",
             crate::codec::path_segment(account_id).as_str(),
@@ -66,7 +66,7 @@ impl<'a> Keys<'a> {
             reqwest::Method::POST,
             "/accounts/{account_id}/access/keys/rotate",
             path,
-            crate::envelope::raw::<crate::types::KeysSingleResponse>,
+            crate::envelope::result::<crate::types::KeyConfig>,
         )
     }
 }

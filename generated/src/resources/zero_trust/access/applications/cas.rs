@@ -32,11 +32,7 @@ impl<'a> Cas<'a> {
     ///
     /// - `GET /accounts/{account_id}/access/apps/{app_id}/ca` (`access-short-lived-certificate-c-as-get-a-short-lived-certificate-ca`)
     /// - `GET /zones/{zone_id}/access/apps/{app_id}/ca` (`zone-level-access-short-lived-certificate-c-as-get-a-short-lived-certificate-ca`)
-    pub fn get(
-        &self,
-        scope: &crate::Scope,
-        app_id: &str,
-    ) -> crate::Call<serde_json::Map<String, serde_json::Value>> {
+    pub fn get(&self, scope: &crate::Scope, app_id: &str) -> crate::Call<crate::types::Ca> {
         let path = [
             scope.path_prefix().as_str(),
             "/access/apps/",
@@ -48,7 +44,7 @@ impl<'a> Cas<'a> {
             reqwest::Method::GET,
             "{scope}/access/apps/{app_id}/ca",
             path,
-            crate::envelope::result::<serde_json::Map<String, serde_json::Value>>,
+            crate::envelope::result::<crate::types::Ca>,
         )
     }
     /// Create a short-lived certificate CA
@@ -57,11 +53,7 @@ impl<'a> Cas<'a> {
     ///
     /// - `POST /accounts/{account_id}/access/apps/{app_id}/ca` (`access-short-lived-certificate-c-as-create-a-short-lived-certificate-ca`)
     /// - `POST /zones/{zone_id}/access/apps/{app_id}/ca` (`zone-level-access-short-lived-certificate-c-as-create-a-short-lived-certificate-ca`)
-    pub fn create(
-        &self,
-        scope: &crate::Scope,
-        app_id: &str,
-    ) -> crate::Call<serde_json::Map<String, serde_json::Value>> {
+    pub fn create(&self, scope: &crate::Scope, app_id: &str) -> crate::Call<crate::types::Ca> {
         let path = [
             scope.path_prefix().as_str(),
             "/access/apps/",
@@ -73,7 +65,7 @@ impl<'a> Cas<'a> {
             reqwest::Method::POST,
             "{scope}/access/apps/{app_id}/ca",
             path,
-            crate::envelope::result::<serde_json::Map<String, serde_json::Value>>,
+            crate::envelope::result::<crate::types::Ca>,
         )
     }
     /// Delete a short-lived certificate CA
