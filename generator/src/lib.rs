@@ -49,6 +49,9 @@ pub struct Generated {
     pub final_spec: String,
     /// Non-fatal problems, each with a JSON pointer.
     pub warnings: Vec<Warning>,
+    /// Wall time of each phase of [`Generator::generate`], in order (for `--timings` and
+    /// benchmarks).
+    pub timings: Vec<(&'static str, std::time::Duration)>,
 }
 
 impl Generator {
@@ -108,11 +111,28 @@ impl Generator {
         let source = self.source.ok_or_else(|| {
             Error::Source("no spec given: pass --spec FILE or a config with [spec] sources".into())
         })?;
+        let mut timings = Vec::new();
+        let mut clock = std::time::Instant::now();
+        let mut lap = |phase: &'static str| {
+            let now = std::time::Instant::now();
+            timings.push((phase, now - clock));
+            clock = now;
+        };
         if self.verify_pin {
             source::verify_pin(&self.config, &source)?;
         }
-        let spec = load_spec(&source, &self.config)?;
+        let sha = source::sha256_hex(&source.bytes);
+        lap("sha256 and pin");
+        let mut raw = Spec::json(&source.name, &source.bytes)?;
+        lap("parse JSON");
+        for overlay in &self.config.spec.overlays {
+            load::overlay::apply_file(&mut raw, &self.config.dir.join(overlay))?;
+        }
+        lap("overlays");
+        let spec = Spec::parse(&source.name, raw)?;
+        lap("parse OpenAPI");
         let api = ir::ops::build(&spec, &self.config)?;
+        lap("build IR");
         if self.strict {
             if let Some(first) = api.warnings.first() {
                 return Err(Error::spec(
@@ -126,7 +146,6 @@ impl Generator {
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_else(|| source.name.clone());
-        let sha = source::sha256_hex(&source.bytes);
         let config_name = Path::new(&self.config.file)
             .file_name()
             .map(|n| format!(" with {}", n.to_string_lossy()))
@@ -150,14 +169,17 @@ impl Generator {
             name,
         };
         let files = emit::emit(&api, &options)?;
+        lap("emit and format");
         let final_spec =
             serde_json::to_string(&spec.raw).map_err(|e| Error::Source(e.to_string()))?;
+        lap("final spec");
         let warnings = api.warnings.clone();
         Ok(Generated {
             files,
             api,
             final_spec,
             warnings,
+            timings,
         })
     }
 }
@@ -188,6 +210,44 @@ impl Generated {
 }
 
 /// See [`Generated::write_to`].
+/// Write every file under `root`: directories first, then the files on all available cores.
+fn write_all(root: &Path, files: &Files) -> Result<()> {
+    let dirs: std::collections::BTreeSet<PathBuf> = files
+        .keys()
+        .filter_map(|relative| root.join(relative).parent().map(Path::to_path_buf))
+        .collect();
+    for dir in &dirs {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    }
+    let entries: Vec<(&String, &String)> = files.iter().collect();
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
+    let per_thread = entries.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = entries
+            .chunks(per_thread)
+            .map(|part| {
+                scope.spawn(move || {
+                    for (relative, contents) in part {
+                        let path = root.join(relative);
+                        std::fs::write(&path, contents).map_err(|e| Error::io(&path, e))?;
+                    }
+                    Ok(())
+                })
+            })
+            .collect();
+        for worker in workers {
+            worker.join().unwrap_or_else(|_| {
+                Err(Error::Source(
+                    "internal error: a writer thread panicked".into(),
+                ))
+            })?;
+        }
+        Ok(())
+    })
+}
+
 pub fn write_atomically(files: &Files, out: &Path) -> Result<()> {
     let parent = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -202,13 +262,7 @@ pub fn write_atomically(files: &Files, out: &Path) -> Result<()> {
     let backup = parent.join(format!(".{base}.old-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&staging);
     let result = (|| {
-        for (relative, contents) in files {
-            let path = staging.join(relative);
-            if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-            }
-            std::fs::write(&path, contents).map_err(|e| Error::io(&path, e))?;
-        }
+        write_all(&staging, files)?;
         if out.exists() {
             std::fs::rename(out, &backup).map_err(|e| Error::io(out, e))?;
         }

@@ -41,6 +41,9 @@ struct Cli {
     /// Print no warnings.
     #[arg(long, short)]
     quiet: bool,
+    /// Print the wall time of each phase (read, parse, overlays, IR, emit, write).
+    #[arg(long)]
+    timings: bool,
 }
 
 fn main() -> ExitCode {
@@ -63,6 +66,7 @@ fn run(cli: &Cli) -> openapi_forge::error::Result<()> {
         .crate_name(cli.name.clone())
         .strict(cli.strict)
         .verify_pin(!cli.ignore_pin);
+    let started = std::time::Instant::now();
     let generator = match &cli.spec {
         Some(path) => generator.spec_file(path)?,
         None => {
@@ -72,16 +76,30 @@ fn run(cli: &Cli) -> openapi_forge::error::Result<()> {
             generator.pinned_spec(&root, &cache)?
         }
     };
+    let read = started.elapsed();
     let generated = generator.generate()?;
     if !cli.quiet {
         for warning in &generated.warnings {
             eprintln!("warning: {warning}");
         }
     }
+    let writing = std::time::Instant::now();
     generated.write_to(&cli.out)?;
     if let Some(path) = &cli.write_spec {
         std::fs::write(path, &generated.final_spec)
             .map_err(|e| openapi_forge::error::Error::io(path, e))?;
+    }
+    if cli.timings {
+        let phases = std::iter::once(("read spec", read))
+            .chain(generated.timings.iter().copied())
+            .chain(std::iter::once(("write files", writing.elapsed())));
+        for (phase, time) in phases {
+            eprintln!("{:>9.1} ms  {phase}", time.as_secs_f64() * 1000.0);
+        }
+        eprintln!(
+            "{:>9.1} ms  total",
+            started.elapsed().as_secs_f64() * 1000.0
+        );
     }
     eprintln!(
         "wrote {} files to {} ({} methods, {} types, {} warnings)",

@@ -30,9 +30,15 @@ const RUNTIME: &[(&str, &str)] = &[
     runtime_file!("paginate.rs"),
 ];
 
-/// All files of the generated crate.
+/// One file to produce: its path and how to make its contents.
+type Job<'a> = Box<dyn Fn() -> Result<String> + Send + Sync + 'a>;
+
+/// All files of the generated crate. The files are independent, so they are produced (token
+/// emission and formatting, most of the generator's time) on all available cores; the result
+/// does not depend on the number of threads or their order.
 pub fn files(api: &Api, options: &EmitOptions) -> Result<Files> {
     let header = format!("// {}\n", options.provenance);
+    let header = header.as_str();
     let mut files = Files::new();
     files.insert("Cargo.toml".into(), cargo_toml(options));
     for (name, text) in RUNTIME {
@@ -42,49 +48,129 @@ pub fn files(api: &Api, options: &EmitOptions) -> Result<Files> {
         );
     }
     let has_scope = !api.scopes.is_empty();
-    if has_scope {
-        files.insert(
-            "src/scope.rs".into(),
-            format_file(scope(api), &header, "scope.rs")?,
-        );
-    }
-    let (types, macros) = super::types::module(&api.types);
-    files.insert(
-        "src/types.rs".into(),
-        super::format_with_macros(types, &macros, &header, "types.rs")?,
-    );
-    files.insert(
-        "src/methods.rs".into(),
-        format_file(super::methods::module(api), &header, "methods.rs")?,
-    );
     let tree = resources::tree(api);
-    files.insert(
-        "src/lib.rs".into(),
-        format_file(lib(api, options, &tree, has_scope), &header, "lib.rs")?,
-    );
-    write_resources(api, &tree, &mut Vec::new(), &header, &mut files)?;
-    files.insert("API.md".into(), api_md(api, options));
+    let tree = &tree;
     let crate_ident = options.name.replace('-', "_");
-    if let Some(test) = super::e2e::e2e(api, &crate_ident, &header) {
-        files.insert("tests/e2e.rs".into(), test);
+    let crate_ident = crate_ident.as_str();
+    let mut jobs: Vec<(String, Job)> = Vec::new();
+    if has_scope {
+        jobs.push((
+            "src/scope.rs".into(),
+            Box::new(move || format_file(scope(api), header, "scope.rs")),
+        ));
     }
+    // types.rs is the largest file: its items are formatted in chunks, then joined.
+    let chunks = super::types::chunks(&api.types, TYPE_CHUNK);
+    for (index, range) in chunks.into_iter().enumerate() {
+        jobs.push((
+            format!("src/types.rs#{index:05}"),
+            Box::new(move || {
+                let (tokens, macros) = super::types::module_part(&api.types, range.clone());
+                let text = super::format_with_macros(tokens, &macros, "", "types.rs")?;
+                // The formatter puts a line break where the header goes; only part 0 keeps it.
+                Ok(if index == 0 {
+                    format!("{header}{text}")
+                } else {
+                    text[1..].to_string()
+                })
+            }),
+        ));
+    }
+    jobs.push((
+        "src/methods.rs".into(),
+        Box::new(move || format_file(super::methods::module(api), header, "methods.rs")),
+    ));
+    jobs.push((
+        "src/lib.rs".into(),
+        Box::new(move || format_file(lib(api, options, tree, has_scope), header, "lib.rs")),
+    ));
+    let mut resource_files = Vec::new();
+    resource_jobs(tree, &mut Vec::new(), &mut resource_files);
+    for (file, path) in resource_files {
+        let name = file.clone();
+        jobs.push((
+            file,
+            Box::new(move || {
+                let mut node = tree;
+                for segment in &path {
+                    node = &node.children[segment];
+                }
+                resource_file(api, &path, node, header, &name)
+            }),
+        ));
+    }
+    jobs.push((
+        "tests/e2e.rs".into(),
+        Box::new(move || Ok(super::e2e::e2e(api, crate_ident, header).unwrap_or_default())),
+    ));
     if !api.types.examples.is_empty() {
-        files.insert(
+        jobs.push((
             "tests/examples.rs".into(),
-            super::tests::examples(api, &crate_ident, &header),
-        );
+            Box::new(move || Ok(super::tests::examples(api, crate_ident, header))),
+        ));
     }
+    let mut types_rs = String::new();
+    for (file, text) in run_jobs(jobs)? {
+        if file.starts_with("src/types.rs#") {
+            types_rs.push_str(&text);
+        } else if !text.is_empty() {
+            files.insert(file, text);
+        }
+    }
+    files.insert("src/types.rs".into(), types_rs);
+    files.insert("API.md".into(), api_md(api, options));
     files.insert("README.md".into(), readme(api, options));
     Ok(files)
 }
 
-fn write_resources(
-    api: &Api,
-    node: &Node,
-    path: &mut Vec<String>,
-    header: &str,
-    files: &mut Files,
-) -> Result<()> {
+/// Types per formatting job of `types.rs`.
+const TYPE_CHUNK: usize = 256;
+
+/// Run the jobs on all available cores; results sorted by file name.
+fn run_jobs(jobs: Vec<(String, Job)>) -> Result<Vec<(String, String)>> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(jobs.len().max(1));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let jobs = &jobs;
+    let next = &next;
+    let results: Vec<Result<Vec<(String, String)>>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(move || {
+                    let mut done = Vec::new();
+                    loop {
+                        let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some((file, job)) = jobs.get(index) else {
+                            return Ok(done);
+                        };
+                        done.push((file.clone(), job()?));
+                    }
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| {
+                w.join().unwrap_or_else(|_| {
+                    Err(crate::error::Error::Source(
+                        "internal error: a code emission thread panicked".into(),
+                    ))
+                })
+            })
+            .collect()
+    });
+    let mut all = Vec::new();
+    for result in results {
+        all.extend(result?);
+    }
+    all.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(all)
+}
+
+/// The file of every resource module and its path of segments, depth first.
+fn resource_jobs(node: &Node, path: &mut Vec<String>, out: &mut Vec<(String, Vec<String>)>) {
     for (segment, child) in &node.children {
         path.push(segment.clone());
         let dir: Vec<String> = path
@@ -96,21 +182,34 @@ fn write_resources(
         } else {
             format!("src/resources/{}/mod.rs", dir.join("/"))
         };
-        let body = resources::module(api, path, child);
-        let import = body.to_string().contains("query_all").then(|| {
+        out.push((file, path.clone()));
+        resource_jobs(child, path, out);
+        path.pop();
+    }
+}
+
+fn resource_file(
+    api: &Api,
+    path: &[String],
+    node: &Node,
+    header: &str,
+    file: &str,
+) -> Result<String> {
+    let body = resources::module(api, path, node);
+    let import = node
+        .methods
+        .iter()
+        .any(|&m| resources::uses_query_all(&api.operations[m]))
+        .then(|| {
             quote!(
                 use crate::macros::QueryAll;
             )
         });
-        let tokens = quote! {
-            #import
-            #body
-        };
-        files.insert(file.clone(), format_file(tokens, header, &file)?);
-        write_resources(api, child, path, header, files)?;
-        path.pop();
-    }
-    Ok(())
+    let tokens = quote! {
+        #import
+        #body
+    };
+    format_file(tokens, header, file)
 }
 
 fn cargo_toml(options: &EmitOptions) -> String {

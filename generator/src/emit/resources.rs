@@ -46,6 +46,11 @@ pub fn accessor(segment: &str) -> String {
 }
 
 /// Code of the module for the resource at `path` (a node with its children's `mod` lines).
+/// Whether the method's module needs the `QueryAll` trait (a list-valued query parameter).
+pub fn uses_query_all(op: &Operation) -> bool {
+    op.query.iter().any(|p| matches!(p.ty, Ty::Vec(_)))
+}
+
 pub fn module(api: &Api, path: &[String], node: &Node) -> TokenStream {
     let name = format_ident!(
         "{}",

@@ -73,12 +73,36 @@ pub const PLACEHOLDER: &str = "__forge_macro";
 
 /// The whole `types.rs` module body, and the macro texts its placeholders stand for.
 pub fn module(space: &TypeSpace) -> (TokenStream, Vec<String>) {
+    module_part(space, 0..space.types.len())
+}
+
+/// The type indices split into ranges of at most `size` types, for formatting in parallel.
+pub fn chunks(space: &TypeSpace, size: usize) -> Vec<std::ops::Range<usize>> {
+    let size = size.max(1);
+    let mut ranges: Vec<_> = (0..space.types.len())
+        .step_by(size)
+        .map(|start| start..(start + size).min(space.types.len()))
+        .collect();
+    if ranges.is_empty() {
+        // No types still makes a (nearly empty) module.
+        ranges.push(0..0);
+    }
+    ranges
+}
+
+/// The items of the types in `range`, with macro placeholders numbered from zero; the part
+/// that starts at type 0 also carries the module's attributes and imports. Formatting each
+/// part and joining them gives the same text as formatting the whole module.
+pub fn module_part(space: &TypeSpace, range: std::ops::Range<usize>) -> (TokenStream, Vec<String>) {
     let mut macros = Vec::new();
-    let items: Vec<TokenStream> = space
-        .types
+    let first = range.start == 0;
+    let items: Vec<TokenStream> = space.types[range]
         .iter()
         .map(|def| type_def(space, def, &mut macros))
         .collect();
+    if !first {
+        return (quote! { #(#items)* }, macros);
+    }
     let mut imports = Vec::new();
     let derives = space.types.iter().any(|t| match &t.kind {
         TypeKind::Struct(_) => true,
