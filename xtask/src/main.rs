@@ -1,9 +1,10 @@
-//! Project tasks: `cargo xtask regen [--check]`.
+//! Project tasks: `cargo xtask regen [--check]`, `test`, `e2e`, `bench`.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 
+mod bench;
 mod e2e;
 
 use openapi_forge::config::Config;
@@ -17,6 +18,8 @@ tasks:
   test             run every test of the workspace, then `e2e` (what CI runs)
   e2e              call every generated method against the Prism mock server, serving static
                    examples and then dynamic random responses; needs `npm ci --prefix tests/prism`
+  bench            performance report (generation, code size, build time, decoding, requests)
+                   into target/bench/; `--full-build` also checks and builds the whole-spec crate
 ";
 
 fn main() -> ExitCode {
@@ -25,6 +28,7 @@ fn main() -> ExitCode {
         Some("regen") => regen(args.iter().any(|a| a == "--check")),
         Some("test") => test(),
         Some("e2e") => e2e::run(&root()),
+        Some("bench") => bench::run(&root(), args.iter().any(|a| a == "--full-build")),
         _ => {
             eprint!("{USAGE}");
             return ExitCode::from(2);

@@ -132,6 +132,16 @@ pub fn module_part(space: &TypeSpace, range: std::ops::Range<usize>) -> (TokenSt
     (tokens, macros)
 }
 
+/// `"a"`, `"a"` or `"b"`, ... for variant docs.
+fn tag_list(tags: &[String]) -> String {
+    let quoted: Vec<String> = tags.iter().map(|t| format!("`{t:?}`")).collect();
+    match quoted.split_last() {
+        None => "untagged".into(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+    }
+}
+
 fn placeholder(macros: &mut Vec<String>, text: String) -> TokenStream {
     let index = macros.len();
     macros.push(text);
@@ -280,9 +290,14 @@ fn type_def(space: &TypeSpace, def: &TypeDef, macros: &mut Vec<String>) -> Token
                 doc_comment(&type_doc_text(def), "    ")
             );
             for v in &u.variants {
-                if let Some(d) = &v.doc {
-                    text.push_str(&doc_comment(&doc::sanitize(d), "        "));
-                }
+                let doc_text = match (&v.doc, &u.tagging) {
+                    (Some(d), _) => doc::sanitize(d),
+                    (None, Tagging::Internal { property, .. }) => {
+                        format!("The variant whose `{property}` is {}.", tag_list(&v.tags))
+                    }
+                    (None, _) => format!("The variant under the key {}.", tag_list(&v.tags)),
+                };
+                text.push_str(&doc_comment(&doc_text, "        "));
                 let mut ty = type_string(space, &v.ty);
                 if v.boxed {
                     ty = format!("Box<{ty}>");

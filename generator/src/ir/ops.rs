@@ -544,6 +544,11 @@ fn operation(
         if scoped && scope_params.contains(&name) {
             continue;
         }
+        // A template may use one parameter twice (`/accounts/{account_id}/.../{account_id}`):
+        // one argument fills both.
+        if path_params.iter().any(|p: &Param| p.name == name) {
+            continue;
+        }
         let found = params.iter().find(|(_, p)| {
             matches!(p, Parameter::Path { .. }) && p.parameter_data_ref().name == name
         });

@@ -10,6 +10,7 @@ use serde_json::{json, Map, Value};
 pub struct Sampler<'s> {
     raw: &'s Value,
     visiting: HashSet<String>,
+    all_properties: bool,
 }
 
 impl<'s> Sampler<'s> {
@@ -18,7 +19,15 @@ impl<'s> Sampler<'s> {
         Sampler {
             raw,
             visiting: HashSet::new(),
+            all_properties: false,
         }
+    }
+
+    /// Sample every property, read-only ones too, not only the required ones (recursive
+    /// references still stop): response-like values, for benchmarks.
+    pub fn all_properties(mut self) -> Self {
+        self.all_properties = true;
+        self
     }
 
     fn node(&self, pointer: &str) -> Option<&'s Value> {
@@ -105,7 +114,7 @@ impl<'s> Sampler<'s> {
         }
     }
 
-    /// Required properties (and optional ones with examples), if the schema has properties.
+    /// Required properties and constants, if the schema has properties.
     fn object(&mut self, node: &'s Value, pointer: &str, depth: usize) -> Option<Value> {
         let props = node.get("properties")?.as_object()?;
         let required: Vec<&str> = node
@@ -115,10 +124,17 @@ impl<'s> Sampler<'s> {
             .unwrap_or_default();
         let mut object = Map::new();
         for (name, schema) in props {
-            if schema.get("readOnly").and_then(Value::as_bool) == Some(true) {
+            if !self.all_properties && schema.get("readOnly").and_then(Value::as_bool) == Some(true)
+            {
                 continue;
             }
-            if required.contains(&name.as_str()) {
+            // Constants (a one-value enum: a union's tag) are sampled too, required or not,
+            // so that a variant of an `allOf` says which variant it is.
+            let constant = schema
+                .get("enum")
+                .and_then(Value::as_array)
+                .is_some_and(|values| values.len() == 1);
+            if self.all_properties || required.contains(&name.as_str()) || constant {
                 let value = self.value(schema, &format!("{pointer}/properties/{name}"), depth + 1);
                 object.insert(name.clone(), value);
             }

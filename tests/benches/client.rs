@@ -1,0 +1,283 @@
+//! Client benchmarks (goals 3 and 4 of `cargo xtask bench`): typed decoding and encoding of a
+//! large application list against `serde_json::Value`, and the time per request of a generated
+//! method against plain `reqwest` + `serde_json` on a loopback server.
+//!
+//! Prints one JSON object per line; `cargo xtask bench` collects them into its table. The
+//! ratios compare timings taken in the same run, interleaved, so machine noise affects both
+//! sides alike.
+
+use std::time::{Duration, Instant};
+
+use cloudflare_access::types::Application;
+use openapi_forge::config::Config;
+use openapi_forge::ir::sample::Sampler;
+use openapi_forge::Generator;
+use serde_json::{json, Value};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+fn root() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace root")
+        .to_path_buf()
+}
+
+/// 1,000 applications of every type the spec knows, sampled from the spec (its examples
+/// first), with unknown fields, unknown enum values and an unknown application type mixed in.
+fn applications() -> Value {
+    let root = root();
+    let config = Config::from_file(&root.join("spec/cloudflare.toml")).expect("config");
+    let generated = Generator::new(config)
+        .pinned_spec(&root, &root.join("target/spec-cache"))
+        .and_then(Generator::generate)
+        .expect("generate the Access client");
+    let spec: Value = serde_json::from_str(&generated.final_spec).expect("final spec");
+    let variants = spec
+        .pointer("/components/schemas/access_app_response/anyOf")
+        .and_then(Value::as_array)
+        .map(Vec::len)
+        .expect("the application union");
+    let mut sampler = Sampler::new(&spec).all_properties();
+    let samples: Vec<Value> = (0..variants)
+        .map(|i| {
+            sampler.sample(&format!(
+                "#/components/schemas/access_app_response/anyOf/{i}"
+            ))
+        })
+        .collect();
+    for (i, sample) in samples.iter().enumerate() {
+        if let Err(e) = serde_json::from_value::<Application>(sample.clone()) {
+            panic!("sampled application variant {i} does not decode: {e}\n{sample:#}");
+        }
+    }
+    let mut apps = Vec::with_capacity(1000);
+    for i in 0..1000 {
+        let mut app = samples[i % samples.len()].clone();
+        let object = app.as_object_mut().expect("applications are objects");
+        object.insert("id".into(), json!(format!("app-{i:04}")));
+        if i % 7 == 0 {
+            object.insert(
+                "x_field_from_the_future".into(),
+                json!({"enabled": true, "levels": [1, 2, 3], "note": "kept as is"}),
+            );
+        }
+        if i % 11 == 0 {
+            object.insert("type".into(), json!("type_from_the_future"));
+        }
+        if i % 13 == 0 {
+            object.insert("same_site_cookie_attribute".into(), json!("unheard_of"));
+        }
+        apps.push(app);
+    }
+    Value::Array(apps)
+}
+
+/// JSON equality where numbers compare by value (`1` equals `1.0`).
+fn same(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same(x, y))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
+        }
+        _ => a == b,
+    }
+}
+
+/// Median of `rounds` timings of `f`, each over `iterations` calls.
+fn median(mut times: Vec<Duration>) -> Duration {
+    times.sort();
+    times[times.len() / 2]
+}
+
+fn decode_and_encode() {
+    let apps = applications();
+    let bytes = serde_json::to_vec(&apps).expect("encode");
+    // Lossless first: the typed round trip gives back the same JSON value.
+    let typed: Vec<Application> = serde_json::from_slice(&bytes).expect("typed decode");
+    let back: Value = serde_json::to_value(&typed).expect("typed encode");
+    assert!(
+        same(&back, &apps),
+        "typed decoding must keep every field and value"
+    );
+    let value: Value = serde_json::from_slice(&bytes).expect("Value decode");
+    let rounds = 31;
+    let (mut t_typed, mut t_value, mut e_typed, mut e_value) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..rounds {
+        let start = Instant::now();
+        let decoded: Vec<Application> = serde_json::from_slice(&bytes).expect("typed decode");
+        t_typed.push(start.elapsed());
+        std::hint::black_box(&decoded);
+        let start = Instant::now();
+        let decoded: Value = serde_json::from_slice(&bytes).expect("Value decode");
+        t_value.push(start.elapsed());
+        std::hint::black_box(&decoded);
+        let start = Instant::now();
+        std::hint::black_box(serde_json::to_vec(&typed).expect("encode"));
+        e_typed.push(start.elapsed());
+        let start = Instant::now();
+        std::hint::black_box(serde_json::to_vec(&value).expect("encode"));
+        e_value.push(start.elapsed());
+    }
+    let mb = bytes.len() as f64 / 1e6;
+    let (t_typed, t_value, e_typed, e_value) = (
+        median(t_typed),
+        median(t_value),
+        median(e_typed),
+        median(e_value),
+    );
+    println!(
+        "{}",
+        json!({
+            "bench": "decode",
+            "items": 1000,
+            "bytes": bytes.len(),
+            "typed_decode_mb_s": mb / t_typed.as_secs_f64(),
+            "value_decode_mb_s": mb / t_value.as_secs_f64(),
+            "decode_ratio": t_value.as_secs_f64() / t_typed.as_secs_f64(),
+            "typed_encode_mb_s": mb / e_typed.as_secs_f64(),
+            "value_encode_mb_s": mb / e_value.as_secs_f64(),
+            "encode_ratio": e_value.as_secs_f64() / e_typed.as_secs_f64(),
+        })
+    );
+}
+
+/// A minimal HTTP/1.1 server on loopback: every request gets `body` back, keep-alive.
+async fn serve(listener: tokio::net::TcpListener, body: Vec<u8>) {
+    let response = [
+        format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+            body.len()
+        )
+        .into_bytes(),
+        body,
+    ]
+    .concat();
+    loop {
+        let Ok((mut socket, _)) = listener.accept().await else {
+            return;
+        };
+        let response = response.clone();
+        tokio::spawn(async move {
+            let mut buffer = Vec::with_capacity(4096);
+            let mut chunk = [0u8; 4096];
+            loop {
+                // Requests here are GETs without bodies: a request ends at the blank line.
+                while !buffer.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match socket.read(&mut chunk).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => buffer.extend_from_slice(&chunk[..n]),
+                    }
+                }
+                let end = buffer
+                    .windows(4)
+                    .position(|w| w == b"\r\n\r\n")
+                    .map(|p| p + 4)
+                    .unwrap_or(buffer.len());
+                buffer.drain(..end);
+                if socket.write_all(&response).await.is_err() {
+                    return;
+                }
+            }
+        });
+    }
+}
+
+fn request_overhead() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let app = applications()[0].clone();
+        let body = serde_json::to_vec(&json!({
+            "success": true, "errors": [], "messages": [], "result": app
+        }))
+        .expect("body");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let address = listener.local_addr().expect("address");
+        tokio::spawn(serve(listener, body));
+        let base = format!("http://{address}/client/v4");
+        let client = cloudflare_access::Client::builder()
+            .api_token("bench-token")
+            .base_url(&base)
+            .build()
+            .expect("client");
+        let http = reqwest::Client::new();
+        let scope = cloudflare_access::Scope::account("023e105f4ecef8ad9ca31a8372d0c353");
+        let url = format!("{base}/accounts/023e105f4ecef8ad9ca31a8372d0c353/access/apps/app-0000");
+        let requests = 10_000;
+        let batch = 500;
+        let (mut generated, mut plain) = (Vec::new(), Vec::new());
+        // Warm up both paths (connections, allocator).
+        for _ in 0..200 {
+            client
+                .zero_trust()
+                .access()
+                .applications()
+                .get(&scope, "app-0000")
+                .await
+                .expect("call");
+            let r = http
+                .get(&url)
+                .bearer_auth("bench-token")
+                .send()
+                .await
+                .expect("plain");
+            let _: Value = serde_json::from_slice(&r.bytes().await.expect("bytes")).expect("json");
+        }
+        for _ in 0..requests / batch {
+            let start = Instant::now();
+            for _ in 0..batch {
+                let app = client
+                    .zero_trust()
+                    .access()
+                    .applications()
+                    .get(&scope, "app-0000")
+                    .await
+                    .expect("generated call");
+                std::hint::black_box(app);
+            }
+            generated.push(start.elapsed() / batch as u32);
+            let start = Instant::now();
+            for _ in 0..batch {
+                let response = http
+                    .get(&url)
+                    .bearer_auth("bench-token")
+                    .send()
+                    .await
+                    .expect("plain request");
+                let bytes = response.bytes().await.expect("body");
+                let value: Value = serde_json::from_slice(&bytes).expect("json");
+                std::hint::black_box(value);
+            }
+            plain.push(start.elapsed() / batch as u32);
+        }
+        let (generated, plain) = (median(generated), median(plain));
+        println!(
+            "{}",
+            json!({
+                "bench": "request",
+                "requests": requests,
+                "generated_us": generated.as_secs_f64() * 1e6,
+                "plain_us": plain.as_secs_f64() * 1e6,
+                "ratio": generated.as_secs_f64() / plain.as_secs_f64(),
+            })
+        );
+    });
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; `cargo test --benches` would pass other flags.
+    if std::env::args().any(|a| a == "--list") {
+        return;
+    }
+    decode_and_encode();
+    request_overhead();
+}

@@ -1,0 +1,393 @@
+//! `cargo xtask bench`: generation time and memory, generated code size, build time of the
+//! generated crate, typed decoding against `serde_json::Value`, and request overhead against
+//! plain `reqwest`. Prints one table and writes it to `target/bench/bench.md` and
+//! `target/bench/bench.json`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// Wall time and peak resident memory of one child process (and the children it waited for).
+struct Run {
+    wall: Duration,
+    max_rss_kb: i64,
+}
+
+/// Run `command` to completion; its wall time and peak RSS come from `wait4`.
+fn measure(command: &mut Command) -> Result<Run, String> {
+    let start = Instant::now();
+    let child = command
+        .spawn()
+        .map_err(|e| format!("cannot start {command:?}: {e}"))?;
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: an all-zero `rusage` is a valid value; wait4 fills it for our own child.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: `pid` is our child, not yet waited for; the pointers are valid for the call.
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let wall = start.elapsed();
+    if waited != pid {
+        return Err(format!("wait4 failed for {command:?}"));
+    }
+    if !libc::WIFEXITED(status) || libc::WEXITSTATUS(status) != 0 {
+        return Err(format!("{command:?} failed (status {status})"));
+    }
+    Ok(Run {
+        wall,
+        max_rss_kb: usage.ru_maxrss,
+    })
+}
+
+fn median(mut runs: Vec<Run>) -> Run {
+    runs.sort_by_key(|r| r.wall);
+    let wall = runs[runs.len() / 2].wall;
+    let mut rss: Vec<i64> = runs.iter().map(|r| r.max_rss_kb).collect();
+    rss.sort();
+    Run {
+        wall,
+        max_rss_kb: rss[rss.len() / 2],
+    }
+}
+
+/// Lines of Rust and `.rs` files under `dir`.
+fn rust_lines(dir: &Path) -> (usize, usize) {
+    let mut lines = 0;
+    let mut files = 0;
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                files += 1;
+                lines += std::fs::read_to_string(&path)
+                    .map(|t| t.lines().count())
+                    .unwrap_or(0);
+            }
+        }
+    }
+    (lines, files)
+}
+
+/// Public items: structs, enums, union macros and methods (`pub fn`) in the crate's sources.
+fn items(dir: &Path) -> usize {
+    let mut count = 0;
+    let mut stack = vec![dir.join("src")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if let Ok(text) = std::fs::read_to_string(&path) {
+                count += text
+                    .lines()
+                    .map(str::trim_start)
+                    .filter(|l| {
+                        l.starts_with("pub struct ")
+                            || l.starts_with("pub enum ")
+                            || l.starts_with("pub fn ")
+                            || l.starts_with("pub async fn ")
+                            || l.ends_with("! {") && !l.starts_with("macro_rules")
+                    })
+                    .count();
+            }
+        }
+    }
+    count
+}
+
+struct Row {
+    goal: String,
+    measured: String,
+    target: String,
+    met: Option<bool>,
+}
+
+fn cargo() -> Command {
+    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+}
+
+pub fn run(root: &Path, full_build: bool) -> Result<std::process::ExitCode, String> {
+    let out = root.join("target/bench");
+    std::fs::create_dir_all(&out).map_err(|e| e.to_string())?;
+    let status = cargo()
+        .current_dir(root)
+        .args(["build", "--release", "--locked", "-p", "openapi-forge"])
+        .status()
+        .map_err(|e| e.to_string())?;
+    if !status.success() {
+        return Err("building the generator failed".into());
+    }
+    let cli = root.join("target/release/openapi-forge");
+    let spec = find_spec(root)?;
+    let mut rows = Vec::new();
+    let mut json = serde_json::Map::new();
+
+    // Goal 1: generation, median of 5 runs.
+    // Name, CLI arguments, output directory, wall-time goal (s), memory goal (KB).
+    type Target<'a> = (&'a str, Vec<String>, PathBuf, f64, Option<i64>);
+    let targets: [Target; 2] = [
+        (
+            "access",
+            vec!["--config".into(), "spec/cloudflare.toml".into()],
+            out.join("access"),
+            0.2,
+            None,
+        ),
+        (
+            "full",
+            vec!["--spec".into(), spec.display().to_string()],
+            out.join("full"),
+            1.0,
+            Some(300 * 1024),
+        ),
+    ];
+    for (name, args, dir, limit, rss_limit) in &targets {
+        let mut runs = Vec::new();
+        for _ in 0..5 {
+            let mut command = Command::new(&cli);
+            command
+                .current_dir(root)
+                .args(args)
+                .arg("--out")
+                .arg(dir)
+                .arg("--quiet")
+                .stderr(std::process::Stdio::null());
+            runs.push(measure(&mut command)?);
+        }
+        let run = median(runs);
+        let seconds = run.wall.as_secs_f64();
+        let mb = run.max_rss_kb as f64 / 1024.0;
+        let (lines, files) = rust_lines(dir);
+        let item_count = items(dir);
+        rows.push(Row {
+            goal: format!("1. generate {name}: wall (median of 5)"),
+            measured: format!("{seconds:.3} s"),
+            target: format!("< {limit} s"),
+            met: Some(seconds < *limit),
+        });
+        rows.push(Row {
+            goal: format!("1. generate {name}: peak memory"),
+            measured: format!("{mb:.0} MB"),
+            target: rss_limit.map_or("-".into(), |l| format!("< {} MB", l / 1024)),
+            met: rss_limit.map(|l| run.max_rss_kb < l),
+        });
+        rows.push(Row {
+            goal: format!("2. {name} crate size"),
+            measured: format!("{lines} lines, {files} .rs files, {item_count} public items"),
+            target: "report".into(),
+            met: None,
+        });
+        json.insert(
+            format!("generate_{name}"),
+            serde_json::json!({"seconds": seconds, "max_rss_mb": mb, "lines": lines, "files": files, "items": item_count}),
+        );
+    }
+
+    // Goal 2: cold build of the generated Access crate alone, dependencies already built.
+    let build = |clean: bool| -> Result<Run, String> {
+        if clean {
+            let status = cargo()
+                .current_dir(root)
+                .args(["clean", "-p", "cloudflare-access"])
+                .status()
+                .map_err(|e| e.to_string())?;
+            if !status.success() {
+                return Err("cargo clean failed".into());
+            }
+        }
+        measure(cargo().current_dir(root).args([
+            "build",
+            "--locked",
+            "-q",
+            "-p",
+            "cloudflare-access",
+        ]))
+    };
+    build(false)?;
+    let run = build(true)?;
+    let seconds = run.wall.as_secs_f64();
+    rows.push(Row {
+        goal: "2. cold `cargo build` of the Access crate (deps built)".into(),
+        measured: format!("{seconds:.1} s"),
+        target: "< 6 s".into(),
+        met: Some(seconds < 6.0),
+    });
+    json.insert(
+        "access_cold_build".into(),
+        serde_json::json!({"seconds": seconds}),
+    );
+
+    // Goal 2: the whole-spec crate, `cargo check` (opt-in: minutes and gigabytes).
+    if full_build {
+        let dir = out.join("full");
+        let manifest = dir.join("Cargo.toml");
+        let mut text = std::fs::read_to_string(&manifest).map_err(|e| e.to_string())?;
+        if !text.contains("[workspace]") {
+            text.push_str("\n[workspace]\n");
+            std::fs::write(&manifest, text).map_err(|e| e.to_string())?;
+        }
+        std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"))
+            .map_err(|e| e.to_string())?;
+        let target = out.join("full-target");
+        for (what, limit) in [("check", 108.0), ("build", 108.0)] {
+            let run = measure(
+                cargo()
+                    .current_dir(&dir)
+                    .env("CARGO_TARGET_DIR", &target)
+                    .args([what, "--offline", "-q"]),
+            )?;
+            let seconds = run.wall.as_secs_f64();
+            let gb = run.max_rss_kb as f64 / 1024.0 / 1024.0;
+            rows.push(Row {
+                goal: format!("2. `cargo {what}` of the whole-spec crate"),
+                measured: format!("{seconds:.0} s, {gb:.1} GB"),
+                target: format!("< {limit:.0} s, < 3.3 GB"),
+                met: Some(seconds < limit && gb < 3.3),
+            });
+            json.insert(
+                format!("full_{what}"),
+                serde_json::json!({"seconds": seconds, "max_rss_gb": gb}),
+            );
+        }
+    }
+
+    // Goals 3 and 4: the client benchmarks (tests/benches/client.rs).
+    let output = cargo()
+        .current_dir(root)
+        .args([
+            "bench",
+            "--locked",
+            "-q",
+            "-p",
+            "forge-tests",
+            "--bench",
+            "client",
+        ])
+        .output()
+        .map_err(|e| e.to_string())?;
+    if !output.status.success() {
+        return Err(format!(
+            "the client benchmarks failed:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    for line in String::from_utf8_lossy(&output.stdout).lines() {
+        let Ok(value) = serde_json::from_str::<serde_json::Value>(line) else {
+            continue;
+        };
+        let number = |key: &str| {
+            value
+                .get(key)
+                .and_then(serde_json::Value::as_f64)
+                .unwrap_or(0.0)
+        };
+        match value.get("bench").and_then(serde_json::Value::as_str) {
+            Some("decode") => {
+                rows.push(Row {
+                    goal: format!(
+                        "3. typed decode of 1,000 applications ({:.1} MB) vs Value",
+                        number("bytes") / 1e6
+                    ),
+                    measured: format!(
+                        "{:.0} vs {:.0} MB/s = {:.2}x",
+                        number("typed_decode_mb_s"),
+                        number("value_decode_mb_s"),
+                        number("decode_ratio")
+                    ),
+                    target: ">= 1.5x".into(),
+                    met: Some(number("decode_ratio") >= 1.5),
+                });
+                rows.push(Row {
+                    goal: "3. typed encode vs Value".into(),
+                    measured: format!(
+                        "{:.0} vs {:.0} MB/s = {:.2}x",
+                        number("typed_encode_mb_s"),
+                        number("value_encode_mb_s"),
+                        number("encode_ratio")
+                    ),
+                    target: ">= 1.0x".into(),
+                    met: Some(number("encode_ratio") >= 1.0),
+                });
+                json.insert("decode".into(), value.clone());
+            }
+            Some("request") => {
+                rows.push(Row {
+                    goal: "4. generated call vs plain reqwest + serde_json (10,000 requests)"
+                        .into(),
+                    measured: format!(
+                        "{:.1} vs {:.1} µs = {:.2}x",
+                        number("generated_us"),
+                        number("plain_us"),
+                        number("ratio")
+                    ),
+                    target: "<= 1.10x".into(),
+                    met: Some(number("ratio") <= 1.10),
+                });
+                json.insert("request".into(), value.clone());
+            }
+            _ => {}
+        }
+    }
+
+    let mut table = String::from("| Goal | Measured | Target | Met |\n|---|---|---|---|\n");
+    for row in &rows {
+        let met = match row.met {
+            Some(true) => "yes",
+            Some(false) => "**no**",
+            None => "-",
+        };
+        table.push_str(&format!(
+            "| {} | {} | {} | {met} |\n",
+            row.goal, row.measured, row.target
+        ));
+    }
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let header = format!("Machine: {cores} cores, {}.\n\n", machine());
+    print!("{header}{table}");
+    std::fs::write(out.join("bench.md"), format!("{header}{table}")).map_err(|e| e.to_string())?;
+    json.insert("cores".into(), serde_json::json!(cores));
+    std::fs::write(
+        out.join("bench.json"),
+        serde_json::to_string_pretty(&serde_json::Value::Object(json))
+            .map_err(|e| e.to_string())?,
+    )
+    .map_err(|e| e.to_string())?;
+    eprintln!("wrote target/bench/bench.md and target/bench/bench.json");
+    Ok(std::process::ExitCode::SUCCESS)
+}
+
+/// The CPU model, from /proc/cpuinfo when there is one.
+fn machine() -> String {
+    std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|text| {
+            text.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|m| m.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".into())
+}
+
+/// The whole Cloudflare spec: the first of the config's local search paths that exists.
+fn find_spec(root: &Path) -> Result<PathBuf, String> {
+    let config = openapi_forge::config::Config::from_file(&root.join("spec/cloudflare.toml"))
+        .map_err(|e| e.to_string())?;
+    config
+        .spec
+        .search
+        .iter()
+        .map(|p| config.dir.join("..").join(p))
+        .chain(std::iter::once(
+            root.join("../shared/spec/cloudflare/openapi.json"),
+        ))
+        .find(|p| p.exists())
+        .ok_or_else(|| {
+            "the Cloudflare spec is not found (see spec/cloudflare.toml [spec] search)".into()
+        })
+}
