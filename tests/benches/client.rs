@@ -72,20 +72,6 @@ fn applications() -> Value {
     Value::Array(apps)
 }
 
-/// JSON equality where numbers compare by value (`1` equals `1.0`).
-fn same(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
-        (Value::Array(x), Value::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same(x, y))
-        }
-        (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
-        }
-        _ => a == b,
-    }
-}
-
 /// Median of `rounds` timings of `f`, each over `iterations` calls.
 fn median(mut times: Vec<Duration>) -> Duration {
     times.sort();
@@ -99,7 +85,7 @@ fn decode_and_encode() {
     let typed: Vec<Application> = serde_json::from_slice(&bytes).expect("typed decode");
     let back: Value = serde_json::to_value(&typed).expect("typed encode");
     assert!(
-        same(&back, &apps),
+        forge_tests::same_json(&back, &apps),
         "typed decoding must keep every field and value"
     );
     let value: Value = serde_json::from_slice(&bytes).expect("Value decode");

@@ -109,20 +109,6 @@ fn api_md_rows() -> BTreeMap<String, String> {
         .collect()
 }
 
-/// JSON equality where numbers compare by value (`2` equals `2.0`).
-fn same(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
-        (Value::Array(x), Value::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same(x, y))
-        }
-        (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
-        }
-        _ => a == b,
-    }
-}
-
 #[test]
 fn every_reference_method_is_in_api_md() {
     let methods = reference_methods(&reference());
@@ -205,7 +191,7 @@ fn reference_examples_decode_losslessly() {
         };
         checked += 1;
         match method.reencode(input.clone()) {
-            Ok(output) if same(&input, &output) => {}
+            Ok(output) if forge_tests::same_json(&input, &output) => {}
             Ok(output) => failures.push(format!(
                 "{name}: re-encoded differently\n    in:  {input}\n    out: {output}"
             )),
