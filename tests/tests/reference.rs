@@ -351,3 +351,70 @@ fn reference_example_fields_are_typed() {
             .join("\n  ")
     );
 }
+
+/// The values a schema allows for `property` where one of its parts declares it with an enum.
+fn declared_enums<'s>(
+    walk: &FieldWalk<'s>,
+    variant: &'s Value,
+    property: &str,
+) -> Vec<Vec<String>> {
+    let mut parts = Vec::new();
+    walk.parts(variant, &mut parts);
+    parts
+        .iter()
+        .filter_map(|part| part.get("properties")?.get(property))
+        .filter_map(|declared| walk.resolve(declared).get("enum")?.as_array())
+        .map(|values| values.iter().map(Value::to_string).collect())
+        .collect()
+}
+
+#[test]
+fn union_tags_are_declared_once_per_variant() {
+    // A union tagged by a property (one value per variant) must not declare that property again
+    // with a wider enum in another part of the same variant: a mock server merging the allOf then
+    // invents bodies whose tag names another variant (an app launcher tagged `rdp`), and readers
+    // of the spec cannot tell which declaration wins.
+    let spec = final_spec();
+    let walk = FieldWalk {
+        spec: &spec,
+        undeclared: BTreeSet::new(),
+    };
+    let schemas = spec["components"]["schemas"]
+        .as_object()
+        .expect("components.schemas");
+    let mut unions = 0;
+    let mut conflicts = Vec::new();
+    for (name, schema) in schemas {
+        for key in ["anyOf", "oneOf"] {
+            let Some(variants) = schema.get(key).and_then(Value::as_array) else {
+                continue;
+            };
+            for tag in ["type", "kind", "mode"] {
+                let enums: Vec<Vec<Vec<String>>> = variants
+                    .iter()
+                    .map(|variant| declared_enums(&walk, variant, tag))
+                    .collect();
+                let tagged = enums
+                    .iter()
+                    .all(|declared| declared.iter().any(|values| values.len() == 1));
+                if !tagged || variants.len() < 2 {
+                    continue;
+                }
+                unions += 1;
+                for (index, declared) in enums.iter().enumerate() {
+                    if declared.iter().any(|values| values.len() > 1) {
+                        conflicts.push(format!(
+                            "#/components/schemas/{name}/{key}/{index}: `{tag}` is declared as {declared:?}"
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(unions >= 5, "only {unions} tagged unions found");
+    assert!(
+        conflicts.is_empty(),
+        "variants that declare their tag with more than one value:\n  {}",
+        conflicts.join("\n  ")
+    );
+}
