@@ -3,6 +3,7 @@
 #![allow(clippy::large_enum_variant, clippy::doc_lazy_continuation)]
 use crate::macros::external_union;
 use crate::macros::internal_union;
+use crate::macros::object;
 use crate::macros::string_enum;
 use serde::{Deserialize, Serialize};
 internal_union! {
@@ -38,142 +39,105 @@ internal_union! {
         BrowserRdp(crate::types::ApplicationBrowserRdp) = ["rdp"],
     }
 }
-/// Self Hosted Application
-///
-/// Schema: `#/components/schemas/access_app_response/anyOf/0`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ApplicationSelfHosted {
-    /// Audience tag.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub aud: Option<String>,
-    /// `created_at` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::DateTime>,
-    /// UUID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scim_config: Option<crate::types::ScimConfig>,
-    /// `updated_at` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<crate::DateTime>,
-    /// When set to true, users can authenticate to this application using their WARP session.  When set to false this application will always require direct IdP authentication. This setting always overrides the organization setting for WARP authentication.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_authenticate_via_warp: Option<bool>,
-    /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allowed_idps: Option<Vec<String>>,
-    /// Displays the application in the App Launcher.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub app_launcher_visible: Option<bool>,
-    /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auto_redirect_to_identity: Option<bool>,
-    /// `cors_headers` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cors_headers: Option<crate::types::CorsHeaders>,
-    /// The custom error message shown to a user when they are denied access to the application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_deny_message: Option<String>,
-    /// The custom URL a user is redirected to when they are denied access to the application when failing identity-based rules.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_deny_url: Option<String>,
-    /// The custom URL a user is redirected to when they are denied access to the application when failing non-identity rules.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_non_identity_deny_url: Option<String>,
-    /// The custom pages that will be displayed when applicable for this application
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_pages: Option<Vec<String>>,
-    /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
-    pub domain: String,
-    /// Enables the binding cookie, which increases security against compromised authorization tokens and CSRF attacks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enable_binding_cookie: Option<bool>,
-    /// Enables the HttpOnly cookie attribute, which increases security against XSS attacks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub http_only_cookie_attribute: Option<bool>,
-    /// The image URL for the logo shown in the App Launcher dashboard.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub logo_url: Option<String>,
-    /// The name of the application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Allows options preflight requests to bypass Access authentication and go directly to the origin. Cannot turn on if cors_headers is set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options_preflight_bypass: Option<bool>,
-    /// Enables cookie paths to scope an application's JWT to the application path. If disabled, the JWT will scope to the hostname by default
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path_cookie_attribute: Option<bool>,
-    /// Sets the SameSite cookie setting, which provides increased security against CSRF attacks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub same_site_cookie_attribute: Option<String>,
-    /// List of domains that Access will secure.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub self_hosted_domains: Option<Vec<String>>,
-    /// Returns a 401 status code when the request is blocked by a Service Auth policy.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub service_auth_401_redirect: Option<bool>,
-    /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub session_duration: Option<String>,
-    /// Enables automatic authentication through cloudflared.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub skip_interstitial: Option<bool>,
-    /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
-    /// The application type.
-    pub r#type: crate::types::ApplicationSelfHostedType,
-    /// Enables loading application content in an iFrame.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_iframe: Option<bool>,
-    /// List of destinations secured by Access. This supersedes `self_hosted_domains` to allow for more flexibility in defining different types of domains. If `destinations` are provided, then `self_hosted_domains` will be ignored.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub destinations: Option<Vec<crate::types::AppDestinationsItem>>,
-    /// Configures multi-factor authentication (MFA) settings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mfa_config: Option<crate::types::PolicyMfaConfig>,
-    /// **Beta:** Optional configuration for managing an OAuth authorization flow controlled by Access. When set, Access will act as the OAuth authorization server for this application. Only compatible with OAuth clients that support \[RFC 8707\](<https://datatracker.ietf.org/doc/html/rfc8707>) (Resource Indicators for OAuth 2.0). This feature is currently in beta.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub oauth_configuration: Option<crate::types::AppOauthConfiguration>,
-    /// Allows matching Access Service Tokens passed HTTP in a single header with this name. This works as an alternative to the (CF-Access-Client-Id, CF-Access-Client-Secret) pair of headers. The header value will be interpreted as a json object similar to: { "cf-access-client-id": "88bf3b6d86161464f6509f7219099e57.access.example.com", "cf-access-client-secret": "bdd31cbc4dec990953e39163fbbb194c93313ca9f0a6e420346af9d326b1d2a5" }
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub read_service_tokens_from_header: Option<String>,
-    /// Determines if users can access this application via a clientless browser isolation URL. This allows users to access private domains without connecting to Gateway. The option requires Clientless Browser Isolation to be set up with policies that allow users of this application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub use_clientless_isolation_app_launcher_url: Option<bool>,
-    /// `policies` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub policies: Option<Vec<crate::types::ApplicationPolicy>>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// Self Hosted Application
+    ///
+    /// Schema: `#/components/schemas/access_app_response/anyOf/0`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ApplicationSelfHosted {
+        /// Audience tag.
+        optional aud: Option<String> = "aud",
+        /// `created_at` (the spec does not describe it).
+        optional created_at: Option<crate::DateTime> = "created_at",
+        /// UUID
+        optional id: Option<String> = "id",
+        /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
+        optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
+        /// `updated_at` (the spec does not describe it).
+        optional updated_at: Option<crate::DateTime> = "updated_at",
+        /// When set to true, users can authenticate to this application using their WARP session.  When set to false this application will always require direct IdP authentication. This setting always overrides the organization setting for WARP authentication.
+        optional allow_authenticate_via_warp: Option<bool> = "allow_authenticate_via_warp",
+        /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
+        optional allowed_idps: Option<Vec<String>> = "allowed_idps",
+        /// Displays the application in the App Launcher.
+        optional app_launcher_visible: Option<bool> = "app_launcher_visible",
+        /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
+        optional auto_redirect_to_identity: Option<bool> = "auto_redirect_to_identity",
+        /// `cors_headers` (the spec does not describe it).
+        optional cors_headers: Option<crate::types::CorsHeaders> = "cors_headers",
+        /// The custom error message shown to a user when they are denied access to the application.
+        optional custom_deny_message: Option<String> = "custom_deny_message",
+        /// The custom URL a user is redirected to when they are denied access to the application when failing identity-based rules.
+        optional custom_deny_url: Option<String> = "custom_deny_url",
+        /// The custom URL a user is redirected to when they are denied access to the application when failing non-identity rules.
+        optional custom_non_identity_deny_url: Option<String> = "custom_non_identity_deny_url",
+        /// The custom pages that will be displayed when applicable for this application
+        optional custom_pages: Option<Vec<String>> = "custom_pages",
+        /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
+        required domain: String = "domain",
+        /// Enables the binding cookie, which increases security against compromised authorization tokens and CSRF attacks.
+        optional enable_binding_cookie: Option<bool> = "enable_binding_cookie",
+        /// Enables the HttpOnly cookie attribute, which increases security against XSS attacks.
+        optional http_only_cookie_attribute: Option<bool> = "http_only_cookie_attribute",
+        /// The image URL for the logo shown in the App Launcher dashboard.
+        optional logo_url: Option<String> = "logo_url",
+        /// The name of the application.
+        optional name: Option<String> = "name",
+        /// Allows options preflight requests to bypass Access authentication and go directly to the origin. Cannot turn on if cors_headers is set.
+        optional options_preflight_bypass: Option<bool> = "options_preflight_bypass",
+        /// Enables cookie paths to scope an application's JWT to the application path. If disabled, the JWT will scope to the hostname by default
+        optional path_cookie_attribute: Option<bool> = "path_cookie_attribute",
+        /// Sets the SameSite cookie setting, which provides increased security against CSRF attacks.
+        optional same_site_cookie_attribute: Option<String> = "same_site_cookie_attribute",
+        /// List of domains that Access will secure.
+        optional self_hosted_domains: Option<Vec<String>> = "self_hosted_domains",
+        /// Returns a 401 status code when the request is blocked by a Service Auth policy.
+        optional service_auth_401_redirect: Option<bool> = "service_auth_401_redirect",
+        /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
+        optional session_duration: Option<String> = "session_duration",
+        /// Enables automatic authentication through cloudflared.
+        optional skip_interstitial: Option<bool> = "skip_interstitial",
+        /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
+        optional tags: Option<Vec<String>> = "tags",
+        /// The application type.
+        required r#type: crate::types::ApplicationSelfHostedType = "type",
+        /// Enables loading application content in an iFrame.
+        optional allow_iframe: Option<bool> = "allow_iframe",
+        /// List of destinations secured by Access. This supersedes `self_hosted_domains` to allow for more flexibility in defining different types of domains. If `destinations` are provided, then `self_hosted_domains` will be ignored.
+        optional destinations: Option<Vec<crate::types::AppDestinationsItem>> = "destinations",
+        /// Configures multi-factor authentication (MFA) settings.
+        optional mfa_config: Option<crate::types::PolicyMfaConfig> = "mfa_config",
+        /// **Beta:** Optional configuration for managing an OAuth authorization flow controlled by Access. When set, Access will act as the OAuth authorization server for this application. Only compatible with OAuth clients that support \[RFC 8707\](<https://datatracker.ietf.org/doc/html/rfc8707>) (Resource Indicators for OAuth 2.0). This feature is currently in beta.
+        optional oauth_configuration: Option<crate::types::AppOauthConfiguration> = "oauth_configuration",
+        /// Allows matching Access Service Tokens passed HTTP in a single header with this name. This works as an alternative to the (CF-Access-Client-Id, CF-Access-Client-Secret) pair of headers. The header value will be interpreted as a json object similar to: { "cf-access-client-id": "88bf3b6d86161464f6509f7219099e57.access.example.com", "cf-access-client-secret": "bdd31cbc4dec990953e39163fbbb194c93313ca9f0a6e420346af9d326b1d2a5" }
+        optional read_service_tokens_from_header: Option<String> = "read_service_tokens_from_header",
+        /// Determines if users can access this application via a clientless browser isolation URL. This allows users to access private domains without connecting to Gateway. The option requires Clientless Browser Isolation to be set up with policies that allow users of this application.
+        optional use_clientless_isolation_app_launcher_url: Option<bool> = "use_clientless_isolation_app_launcher_url",
+        /// `policies` (the spec does not describe it).
+        optional policies: Option<Vec<crate::types::ApplicationPolicy>> = "policies",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
-///
-/// Schema: `#/components/schemas/access_scim_config`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ScimConfig {
-    /// `authentication` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub authentication: Option<crate::types::ScimConfigAuthentication>,
-    /// If false, propagates DELETE requests to the target application for SCIM resources. If true, sets 'active' to false on the SCIM resource. Note: Some targets do not support DELETE operations.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deactivate_on_delete: Option<bool>,
-    /// Whether SCIM provisioning is turned on for this application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    /// The UID of the IdP to use as the source for SCIM resources to provision to this application.
-    pub idp_uid: String,
-    /// A list of mappings to apply to SCIM resources before provisioning them in this application. These can transform or filter the resources to be provisioned.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mappings: Option<Vec<crate::types::ScimConfigMapping>>,
-    /// The base URI for the application's SCIM-compatible API.
-    pub remote_uri: String,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
+    ///
+    /// Schema: `#/components/schemas/access_scim_config`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ScimConfig {
+        /// `authentication` (the spec does not describe it).
+        optional authentication: Option<crate::types::ScimConfigAuthentication> = "authentication",
+        /// If false, propagates DELETE requests to the target application for SCIM resources. If true, sets 'active' to false on the SCIM resource. Note: Some targets do not support DELETE operations.
+        optional deactivate_on_delete: Option<bool> = "deactivate_on_delete",
+        /// Whether SCIM provisioning is turned on for this application.
+        optional enabled: Option<bool> = "enabled",
+        /// The UID of the IdP to use as the source for SCIM resources to provision to this application.
+        required idp_uid: String = "idp_uid",
+        /// A list of mappings to apply to SCIM resources before provisioning them in this application. These can transform or filter the resources to be provisioned.
+        optional mappings: Option<Vec<crate::types::ScimConfigMapping>> = "mappings",
+        /// The base URI for the application's SCIM-compatible API.
+        required remote_uri: String = "remote_uri",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
 internal_union! {
     /// `ScimConfigAuthentication`
@@ -188,20 +152,20 @@ internal_union! {
         Oauth2(crate::types::ScimConfigAuthenticationOauth2) = ["oauth2"],
     }
 }
-/// Attributes for configuring HTTP Basic authentication scheme for SCIM provisioning to an application.
-///
-/// Schema: `#/components/schemas/access_scim_config_authentication_http_basic`
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
-pub struct ScimConfigAuthenticationHttpBasic {
-    /// Password used to authenticate with the remote SCIM service.
-    pub password: String,
-    /// The authentication scheme to use when making SCIM requests to this application.
-    pub scheme: crate::types::ScimConfigAuthenticationHttpBasicScheme,
-    /// User name used to authenticate with the remote SCIM service.
-    pub user: String,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// Attributes for configuring HTTP Basic authentication scheme for SCIM provisioning to an application.
+    ///
+    /// Schema: `#/components/schemas/access_scim_config_authentication_http_basic`
+    #[derive(Clone, PartialEq)]
+    pub struct ScimConfigAuthenticationHttpBasic {
+        /// Password used to authenticate with the remote SCIM service.
+        required password: String = "password",
+        /// The authentication scheme to use when making SCIM requests to this application.
+        required scheme: crate::types::ScimConfigAuthenticationHttpBasicScheme = "scheme",
+        /// User name used to authenticate with the remote SCIM service.
+        required user: String = "user",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
 impl std::fmt::Debug for ScimConfigAuthenticationHttpBasic {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -222,18 +186,18 @@ string_enum! {
         Httpbasic = "httpbasic",
     }
 }
-/// Attributes for configuring OAuth Bearer Token authentication scheme for SCIM provisioning to an application.
-///
-/// Schema: `#/components/schemas/access_scim_config_authentication_oauth_bearer_token`
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
-pub struct ScimConfigAuthenticationOauthBearerToken {
-    /// The authentication scheme to use when making SCIM requests to this application.
-    pub scheme: crate::types::ScimConfigAuthenticationOauthBearerTokenScheme,
-    /// Token used to authenticate with the remote SCIM service.
-    pub token: String,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// Attributes for configuring OAuth Bearer Token authentication scheme for SCIM provisioning to an application.
+    ///
+    /// Schema: `#/components/schemas/access_scim_config_authentication_oauth_bearer_token`
+    #[derive(Clone, PartialEq)]
+    pub struct ScimConfigAuthenticationOauthBearerToken {
+        /// The authentication scheme to use when making SCIM requests to this application.
+        required scheme: crate::types::ScimConfigAuthenticationOauthBearerTokenScheme = "scheme",
+        /// Token used to authenticate with the remote SCIM service.
+        required token: String = "token",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
 impl std::fmt::Debug for ScimConfigAuthenticationOauthBearerToken {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -253,27 +217,26 @@ string_enum! {
         Oauthbearertoken = "oauthbearertoken",
     }
 }
-/// Attributes for configuring OAuth 2 authentication scheme for SCIM provisioning to an application.
-///
-/// Schema: `#/components/schemas/access_scim_config_authentication_oauth2`
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
-pub struct ScimConfigAuthenticationOauth2 {
-    /// URL used to generate the auth code used during token generation.
-    pub authorization_url: String,
-    /// Client ID used to authenticate when generating a token for authenticating with the remote SCIM service.
-    pub client_id: String,
-    /// Secret used to authenticate when generating a token for authenticating with the remove SCIM service.
-    pub client_secret: String,
-    /// The authentication scheme to use when making SCIM requests to this application.
-    pub scheme: crate::types::ScimConfigAuthenticationOauth2Scheme,
-    /// The authorization scopes to request when generating the token used to authenticate with the remove SCIM service.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scopes: Option<Vec<String>>,
-    /// URL used to generate the token used to authenticate with the remote SCIM service.
-    pub token_url: String,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// Attributes for configuring OAuth 2 authentication scheme for SCIM provisioning to an application.
+    ///
+    /// Schema: `#/components/schemas/access_scim_config_authentication_oauth2`
+    #[derive(Clone, PartialEq)]
+    pub struct ScimConfigAuthenticationOauth2 {
+        /// URL used to generate the auth code used during token generation.
+        required authorization_url: String = "authorization_url",
+        /// Client ID used to authenticate when generating a token for authenticating with the remote SCIM service.
+        required client_id: String = "client_id",
+        /// Secret used to authenticate when generating a token for authenticating with the remove SCIM service.
+        required client_secret: String = "client_secret",
+        /// The authentication scheme to use when making SCIM requests to this application.
+        required scheme: crate::types::ScimConfigAuthenticationOauth2Scheme = "scheme",
+        /// The authorization scopes to request when generating the token used to authenticate with the remove SCIM service.
+        optional scopes: Option<Vec<String>> = "scopes",
+        /// URL used to generate the token used to authenticate with the remote SCIM service.
+        required token_url: String = "token_url",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
 impl std::fmt::Debug for ScimConfigAuthenticationOauth2 {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -297,49 +260,41 @@ string_enum! {
         Oauth2 = "oauth2",
     }
 }
-/// Transformations and filters applied to resources before they are provisioned in the remote SCIM service.
-///
-/// Schema: `#/components/schemas/access_scim_config_mapping`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ScimConfigMapping {
-    /// Whether or not this mapping is enabled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    /// A \[SCIM filter expression\](<https://datatracker.ietf.org/doc/html/rfc7644#section-3.4.2.2>) that matches resources that should be provisioned to this application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub filter: Option<String>,
-    /// Whether or not this mapping applies to creates, updates, or deletes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub operations: Option<crate::types::ScimConfigMappingOperations>,
-    /// Which SCIM resource type this mapping applies to.
-    pub schema: String,
-    /// A \[JSONata\](<https://jsonata.org/>) expression that transforms the resource before provisioning it in the application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transform_jsonata: Option<String>,
-    /// The level of adherence to outbound resource schemas when provisioning to this mapping. 'Strict' removes unknown values, while 'passthrough' passes unknown values to the target.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub strictness: Option<crate::types::ScimConfigMappingStrictness>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// Transformations and filters applied to resources before they are provisioned in the remote SCIM service.
+    ///
+    /// Schema: `#/components/schemas/access_scim_config_mapping`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ScimConfigMapping {
+        /// Whether or not this mapping is enabled.
+        optional enabled: Option<bool> = "enabled",
+        /// A \[SCIM filter expression\](<https://datatracker.ietf.org/doc/html/rfc7644#section-3.4.2.2>) that matches resources that should be provisioned to this application.
+        optional filter: Option<String> = "filter",
+        /// Whether or not this mapping applies to creates, updates, or deletes.
+        optional operations: Option<crate::types::ScimConfigMappingOperations> = "operations",
+        /// Which SCIM resource type this mapping applies to.
+        required schema: String = "schema",
+        /// A \[JSONata\](<https://jsonata.org/>) expression that transforms the resource before provisioning it in the application.
+        optional transform_jsonata: Option<String> = "transform_jsonata",
+        /// The level of adherence to outbound resource schemas when provisioning to this mapping. 'Strict' removes unknown values, while 'passthrough' passes unknown values to the target.
+        optional strictness: Option<crate::types::ScimConfigMappingStrictness> = "strictness",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// Whether or not this mapping applies to creates, updates, or deletes.
-///
-/// Schema: `#/components/schemas/access_scim_config_mapping/properties/operations`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct ScimConfigMappingOperations {
-    /// Whether or not this mapping applies to create (POST) operations.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub create: Option<bool>,
-    /// Whether or not this mapping applies to DELETE operations.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub delete: Option<bool>,
-    /// Whether or not this mapping applies to update (PATCH/PUT) operations.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub update: Option<bool>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// Whether or not this mapping applies to creates, updates, or deletes.
+    ///
+    /// Schema: `#/components/schemas/access_scim_config_mapping/properties/operations`
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ScimConfigMappingOperations {
+        /// Whether or not this mapping applies to create (POST) operations.
+        optional create: Option<bool> = "create",
+        /// Whether or not this mapping applies to DELETE operations.
+        optional delete: Option<bool> = "delete",
+        /// Whether or not this mapping applies to update (PATCH/PUT) operations.
+        optional update: Option<bool> = "update",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
 string_enum! {
     /// The level of adherence to outbound resource schemas when provisioning to this mapping. 'Strict' removes unknown values, while 'passthrough' passes unknown values to the target.
@@ -352,38 +307,30 @@ string_enum! {
         Strict = "strict",
     }
 }
-/// `CorsHeaders`
-///
-/// Schema: `#/components/schemas/access_cors_headers`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct CorsHeaders {
-    /// Allows all HTTP request headers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_all_headers: Option<bool>,
-    /// Allows all HTTP request methods.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_all_methods: Option<bool>,
-    /// Allows all origins.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_all_origins: Option<bool>,
-    /// When set to `true`, includes credentials (cookies, authorization headers, or TLS client certificates) with requests.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_credentials: Option<bool>,
-    /// Allowed HTTP request headers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allowed_headers: Option<Vec<String>>,
-    /// Allowed HTTP request methods.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allowed_methods: Option<Vec<crate::types::AllowedMethodsItem>>,
-    /// Allowed origins.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allowed_origins: Option<Vec<String>>,
-    /// The maximum number of seconds the results of a preflight request can be cached.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_age: Option<f64>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `CorsHeaders`
+    ///
+    /// Schema: `#/components/schemas/access_cors_headers`
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct CorsHeaders {
+        /// Allows all HTTP request headers.
+        optional allow_all_headers: Option<bool> = "allow_all_headers",
+        /// Allows all HTTP request methods.
+        optional allow_all_methods: Option<bool> = "allow_all_methods",
+        /// Allows all origins.
+        optional allow_all_origins: Option<bool> = "allow_all_origins",
+        /// When set to `true`, includes credentials (cookies, authorization headers, or TLS client certificates) with requests.
+        optional allow_credentials: Option<bool> = "allow_credentials",
+        /// Allowed HTTP request headers.
+        optional allowed_headers: Option<Vec<String>> = "allowed_headers",
+        /// Allowed HTTP request methods.
+        optional allowed_methods: Option<Vec<crate::types::AllowedMethodsItem>> = "allowed_methods",
+        /// Allowed origins.
+        optional allowed_origins: Option<Vec<String>> = "allowed_origins",
+        /// The maximum number of seconds the results of a preflight request can be cached.
+        optional max_age: Option<f64> = "max_age",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
 string_enum! {
     /// `AllowedMethodsItem`
@@ -432,20 +379,18 @@ internal_union! {
         ViaMcpServerPortal(crate::types::AppDestinationViaMcpServerPortal) = ["via_mcp_server_portal"],
     }
 }
-/// A public hostname that Access will secure. Public destinations support sub-domain and path. Wildcard '*' can be used in the definition.
-///
-/// Schema: `#/components/schemas/access_app_destination_public`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct AppDestinationPublic {
-    /// `type` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<crate::types::AppDestinationPublicType>,
-    /// The URI of the destination. Public destinations' URIs can include a domain and path with \[wildcards\](<https://developers.cloudflare.com/cloudflare-one/policies/access/app-paths/>).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub uri: Option<String>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// A public hostname that Access will secure. Public destinations support sub-domain and path. Wildcard '*' can be used in the definition.
+    ///
+    /// Schema: `#/components/schemas/access_app_destination_public`
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct AppDestinationPublic {
+        /// `type` (the spec does not describe it).
+        optional r#type: Option<crate::types::AppDestinationPublicType> = "type",
+        /// The URI of the destination. Public destinations' URIs can include a domain and path with \[wildcards\](<https://developers.cloudflare.com/cloudflare-one/policies/access/app-paths/>).
+        optional uri: Option<String> = "uri",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
 string_enum! {
     /// `AppDestinationPublicType`
@@ -456,32 +401,26 @@ string_enum! {
         Public = "public",
     }
 }
-/// A private network destination (CIDR, hostname, ports, virtual network) that Access will secure.
-///
-/// Schema: `#/components/schemas/access_app_destination_private`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct AppDestinationPrivate {
-    /// The CIDR range of the destination. Single IPs will be computed as /32.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cidr: Option<String>,
-    /// The hostname of the destination. Matches a valid SNI served by an HTTPS origin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hostname: Option<String>,
-    /// The L4 protocol of the destination. When omitted, both UDP and TCP traffic will match.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub l4_protocol: Option<crate::types::AppDestinationPrivateL4Protocol>,
-    /// The port range of the destination. Can be a single port or a range of ports. When omitted, all ports will match.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub port_range: Option<String>,
-    /// `type` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<crate::types::AppDestinationPrivateType>,
-    /// The VNET ID to match the destination. When omitted, all VNETs will match.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vnet_id: Option<String>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// A private network destination (CIDR, hostname, ports, virtual network) that Access will secure.
+    ///
+    /// Schema: `#/components/schemas/access_app_destination_private`
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct AppDestinationPrivate {
+        /// The CIDR range of the destination. Single IPs will be computed as /32.
+        optional cidr: Option<String> = "cidr",
+        /// The hostname of the destination. Matches a valid SNI served by an HTTPS origin.
+        optional hostname: Option<String> = "hostname",
+        /// The L4 protocol of the destination. When omitted, both UDP and TCP traffic will match.
+        optional l4_protocol: Option<crate::types::AppDestinationPrivateL4Protocol> = "l4_protocol",
+        /// The port range of the destination. Can be a single port or a range of ports. When omitted, all ports will match.
+        optional port_range: Option<String> = "port_range",
+        /// `type` (the spec does not describe it).
+        optional r#type: Option<crate::types::AppDestinationPrivateType> = "type",
+        /// The VNET ID to match the destination. When omitted, all VNETs will match.
+        optional vnet_id: Option<String> = "vnet_id",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
 string_enum! {
     /// The L4 protocol of the destination. When omitted, both UDP and TCP traffic will match.
@@ -503,20 +442,18 @@ string_enum! {
         Private = "private",
     }
 }
-/// A MCP server id configured in ai-controls. Access will secure the MCP server if accessed through a MCP portal.
-///
-/// Schema: `#/components/schemas/access_app_destination_via_mcp_server_portal`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct AppDestinationViaMcpServerPortal {
-    /// The MCP server id configured in ai-controls.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mcp_server_id: Option<String>,
-    /// `type` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<crate::types::AppDestinationViaMcpServerPortalType>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// A MCP server id configured in ai-controls. Access will secure the MCP server if accessed through a MCP portal.
+    ///
+    /// Schema: `#/components/schemas/access_app_destination_via_mcp_server_portal`
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct AppDestinationViaMcpServerPortal {
+        /// The MCP server id configured in ai-controls.
+        optional mcp_server_id: Option<String> = "mcp_server_id",
+        /// `type` (the spec does not describe it).
+        optional r#type: Option<crate::types::AppDestinationViaMcpServerPortalType> = "type",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
 string_enum! {
     /// `AppDestinationViaMcpServerPortalType`
@@ -527,23 +464,20 @@ string_enum! {
         ViaMcpServerPortal = "via_mcp_server_portal",
     }
 }
-/// Configures multi-factor authentication (MFA) settings.
-///
-/// Schema: `#/components/schemas/access_policy_mfa_config`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct PolicyMfaConfig {
-    /// Lists the MFA methods that users can authenticate with.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allowed_authenticators: Option<Vec<crate::types::PolicyMfaConfigAllowedAuthenticatorsItem>>,
-    /// Indicates whether to disable MFA for this resource. This option is available at the application and policy level.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mfa_disabled: Option<bool>,
-    /// Defines the duration of an MFA session. Must be in minutes (m) or hours (h). Minimum: 0m. Maximum: 720h (30 days). Examples:`5m` or `24h`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub session_duration: Option<String>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// Configures multi-factor authentication (MFA) settings.
+    ///
+    /// Schema: `#/components/schemas/access_policy_mfa_config`
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct PolicyMfaConfig {
+        /// Lists the MFA methods that users can authenticate with.
+        optional allowed_authenticators: Option<Vec<crate::types::PolicyMfaConfigAllowedAuthenticatorsItem>> = "allowed_authenticators",
+        /// Indicates whether to disable MFA for this resource. This option is available at the application and policy level.
+        optional mfa_disabled: Option<bool> = "mfa_disabled",
+        /// Defines the duration of an MFA session. Must be in minutes (m) or hours (h). Minimum: 0m. Maximum: 720h (30 days). Examples:`5m` or `24h`.
+        optional session_duration: Option<String> = "session_duration",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
 string_enum! {
     /// `PolicyMfaConfigAllowedAuthenticatorsItem`
@@ -558,137 +492,108 @@ string_enum! {
         Totp = "totp",
     }
 }
-/// **Beta:** Optional configuration for managing an OAuth authorization flow controlled by Access. When set, Access will act as the OAuth authorization server for this application. Only compatible with OAuth clients that support \[RFC 8707\](<https://datatracker.ietf.org/doc/html/rfc8707>) (Resource Indicators for OAuth 2.0). This feature is currently in beta.
-///
-/// Schema: `#/components/schemas/access_app_oauth_configuration`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct AppOauthConfiguration {
+object! {
+    /// **Beta:** Optional configuration for managing an OAuth authorization flow controlled by Access. When set, Access will act as the OAuth authorization server for this application. Only compatible with OAuth clients that support \[RFC 8707\](<https://datatracker.ietf.org/doc/html/rfc8707>) (Resource Indicators for OAuth 2.0). This feature is currently in beta.
+    ///
+    /// Schema: `#/components/schemas/access_app_oauth_configuration`
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct AppOauthConfiguration {
+        /// Settings for OAuth dynamic client registration.
+        optional dynamic_client_registration: Option<crate::types::AppOauthConfigurationDynamicClientRegistration> = "dynamic_client_registration",
+        /// Whether the OAuth configuration is enabled for this application. When set to `false`, Access will not handle OAuth for this application. Defaults to `true` if omitted.
+        optional enabled: Option<bool> = "enabled",
+        /// Settings for OAuth grant behavior.
+        optional grant: Option<crate::types::AppOauthConfigurationGrant> = "grant",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
+}
+object! {
     /// Settings for OAuth dynamic client registration.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dynamic_client_registration:
-        Option<crate::types::AppOauthConfigurationDynamicClientRegistration>,
-    /// Whether the OAuth configuration is enabled for this application. When set to `false`, Access will not handle OAuth for this application. Defaults to `true` if omitted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+    ///
+    /// Schema: `#/components/schemas/access_app_oauth_configuration/properties/dynamic_client_registration`
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct AppOauthConfigurationDynamicClientRegistration {
+        /// Allows any client with redirect URIs on localhost.
+        optional allow_any_on_localhost: Option<bool> = "allow_any_on_localhost",
+        /// Allows any client with redirect URIs on 127.0.0.1.
+        optional allow_any_on_loopback: Option<bool> = "allow_any_on_loopback",
+        /// The URIs that are allowed as redirect URIs for dynamically registered clients. Must use the `https` protocol. Paths may end in `/*` to match all sub-paths.
+        optional allowed_uris: Option<Vec<String>> = "allowed_uris",
+        /// Whether dynamic client registration is enabled.
+        optional enabled: Option<bool> = "enabled",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
+}
+object! {
     /// Settings for OAuth grant behavior.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub grant: Option<crate::types::AppOauthConfigurationGrant>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    ///
+    /// Schema: `#/components/schemas/access_app_oauth_configuration/properties/grant`
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct AppOauthConfigurationGrant {
+        /// The lifetime of the access token. Must be in the format `300ms` or `2h45m`. Valid time units are ns, us (or µs), ms, s, m, h.
+        optional access_token_lifetime: Option<String> = "access_token_lifetime",
+        /// The duration of the OAuth session. Must be in the format `300ms` or `2h45m`. Valid time units are ns, us (or µs), ms, s, m, h.
+        optional session_duration: Option<String> = "session_duration",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// Settings for OAuth dynamic client registration.
-///
-/// Schema: `#/components/schemas/access_app_oauth_configuration/properties/dynamic_client_registration`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct AppOauthConfigurationDynamicClientRegistration {
-    /// Allows any client with redirect URIs on localhost.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_any_on_localhost: Option<bool>,
-    /// Allows any client with redirect URIs on 127.0.0.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_any_on_loopback: Option<bool>,
-    /// The URIs that are allowed as redirect URIs for dynamically registered clients. Must use the `https` protocol. Paths may end in `/*` to match all sub-paths.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allowed_uris: Option<Vec<String>>,
-    /// Whether dynamic client registration is enabled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `ApplicationPolicy`
+    ///
+    /// Schema: `#/components/schemas/access_app_policy_response`
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ApplicationPolicy {
+        /// Administrators who can approve a temporary authentication request.
+        optional approval_groups: Option<Vec<crate::types::ApprovalGroup>> = "approval_groups",
+        /// Requires the user to request access from an administrator at the start of each session.
+        optional approval_required: Option<bool> = "approval_required",
+        /// `created_at` (the spec does not describe it).
+        optional created_at: Option<crate::DateTime> = "created_at",
+        /// The action Access will take if a user matches this policy.
+        optional decision: Option<crate::types::Decision> = "decision",
+        /// Rules evaluated with a NOT logical operator. To match the policy, a user cannot meet any of the Exclude rules.
+        optional exclude: Option<Vec<crate::types::AccessRule>> = "exclude",
+        /// The UUID of the policy
+        optional id: Option<String> = "id",
+        /// Rules evaluated with an OR logical operator. A user needs to meet only one of the Include rules.
+        optional include: Option<Vec<crate::types::AccessRule>> = "include",
+        /// Require this application to be served in an isolated browser for users matching this policy. 'Client Web Isolation' must be on for the account in order to use this feature.
+        optional isolation_required: Option<bool> = "isolation_required",
+        /// The name of the Access policy.
+        optional name: Option<String> = "name",
+        /// A custom message that will appear on the purpose justification screen.
+        optional purpose_justification_prompt: Option<String> = "purpose_justification_prompt",
+        /// Require users to enter a justification when they log in to the application.
+        optional purpose_justification_required: Option<bool> = "purpose_justification_required",
+        /// Rules evaluated with an AND logical operator. To match the policy, a user must meet all of the Require rules.
+        optional require: Option<Vec<crate::types::AccessRule>> = "require",
+        /// The amount of time that tokens issued for the application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
+        optional session_duration: Option<String> = "session_duration",
+        /// `updated_at` (the spec does not describe it).
+        optional updated_at: Option<crate::DateTime> = "updated_at",
+        /// The rules that define how users may connect to targets secured by your application.
+        optional connection_rules: Option<crate::types::PolicyConnectionRules> = "connection_rules",
+        /// Configures multi-factor authentication (MFA) settings.
+        optional mfa_config: Option<crate::types::PolicyMfaConfig> = "mfa_config",
+        /// The order of execution for this policy. Must be unique for each policy within an app.
+        optional precedence: Option<i64> = "precedence",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// Settings for OAuth grant behavior.
-///
-/// Schema: `#/components/schemas/access_app_oauth_configuration/properties/grant`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct AppOauthConfigurationGrant {
-    /// The lifetime of the access token. Must be in the format `300ms` or `2h45m`. Valid time units are ns, us (or µs), ms, s, m, h.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub access_token_lifetime: Option<String>,
-    /// The duration of the OAuth session. Must be in the format `300ms` or `2h45m`. Valid time units are ns, us (or µs), ms, s, m, h.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub session_duration: Option<String>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-/// `ApplicationPolicy`
-///
-/// Schema: `#/components/schemas/access_app_policy_response`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct ApplicationPolicy {
-    /// Administrators who can approve a temporary authentication request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub approval_groups: Option<Vec<crate::types::ApprovalGroup>>,
-    /// Requires the user to request access from an administrator at the start of each session.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub approval_required: Option<bool>,
-    /// `created_at` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::DateTime>,
-    /// The action Access will take if a user matches this policy.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub decision: Option<crate::types::Decision>,
-    /// Rules evaluated with a NOT logical operator. To match the policy, a user cannot meet any of the Exclude rules.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub exclude: Option<Vec<crate::types::AccessRule>>,
-    /// The UUID of the policy
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// Rules evaluated with an OR logical operator. A user needs to meet only one of the Include rules.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub include: Option<Vec<crate::types::AccessRule>>,
-    /// Require this application to be served in an isolated browser for users matching this policy. 'Client Web Isolation' must be on for the account in order to use this feature.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub isolation_required: Option<bool>,
-    /// The name of the Access policy.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// A custom message that will appear on the purpose justification screen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub purpose_justification_prompt: Option<String>,
-    /// Require users to enter a justification when they log in to the application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub purpose_justification_required: Option<bool>,
-    /// Rules evaluated with an AND logical operator. To match the policy, a user must meet all of the Require rules.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub require: Option<Vec<crate::types::AccessRule>>,
-    /// The amount of time that tokens issued for the application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub session_duration: Option<String>,
-    /// `updated_at` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<crate::DateTime>,
-    /// The rules that define how users may connect to targets secured by your application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_rules: Option<crate::types::PolicyConnectionRules>,
-    /// Configures multi-factor authentication (MFA) settings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mfa_config: Option<crate::types::PolicyMfaConfig>,
-    /// The order of execution for this policy. Must be unique for each policy within an app.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub precedence: Option<i64>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-/// A group of email addresses that can approve a temporary authentication request.
-///
-/// Schema: `#/components/schemas/access_approval_group`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ApprovalGroup {
-    /// The number of approvals needed to obtain access.
-    pub approvals_needed: f64,
-    /// A list of emails that can approve the access request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email_addresses: Option<Vec<String>>,
-    /// The UUID of an re-usable email list.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email_list_uuid: Option<String>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// A group of email addresses that can approve a temporary authentication request.
+    ///
+    /// Schema: `#/components/schemas/access_approval_group`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ApprovalGroup {
+        /// The number of approvals needed to obtain access.
+        required approvals_needed: f64 = "approvals_needed",
+        /// A list of emails that can approve the access request.
+        optional email_addresses: Option<Vec<String>> = "email_addresses",
+        /// The UUID of an re-usable email list.
+        optional email_list_uuid: Option<String> = "email_list_uuid",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
 string_enum! {
     /// The action Access will take if a user matches this policy.
@@ -767,293 +672,281 @@ external_union! {
         UserRiskScore(crate::types::UserRiskScoreRule) = "user_risk_score",
     }
 }
-/// `EmailRule`
-///
-/// Schema: `#/components/schemas/access_email_rule/properties/email`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct EmailRule {
-    /// The email of the user.
-    pub email: String,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `EmailRule`
+    ///
+    /// Schema: `#/components/schemas/access_email_rule/properties/email`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct EmailRule {
+        /// The email of the user.
+        required email: String = "email",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// `EmailListRule`
-///
-/// Schema: `#/components/schemas/access_email_list_rule/properties/email_list`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct EmailListRule {
-    /// The ID of a previously created email list.
-    pub id: String,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `EmailListRule`
+    ///
+    /// Schema: `#/components/schemas/access_email_list_rule/properties/email_list`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct EmailListRule {
+        /// The ID of a previously created email list.
+        required id: String = "id",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// `DomainRule`
-///
-/// Schema: `#/components/schemas/access_domain_rule/properties/email_domain`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct DomainRule {
-    /// The email domain to match.
-    pub domain: String,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `DomainRule`
+    ///
+    /// Schema: `#/components/schemas/access_domain_rule/properties/email_domain`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct DomainRule {
+        /// The email domain to match.
+        required domain: String = "domain",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// `IpRule`
-///
-/// Schema: `#/components/schemas/access_ip_rule/properties/ip`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct IpRule {
-    /// An IPv4 or IPv6 CIDR block.
-    pub ip: String,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `IpRule`
+    ///
+    /// Schema: `#/components/schemas/access_ip_rule/properties/ip`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct IpRule {
+        /// An IPv4 or IPv6 CIDR block.
+        required ip: String = "ip",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// `IpListRule`
-///
-/// Schema: `#/components/schemas/access_ip_list_rule/properties/ip_list`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct IpListRule {
-    /// The ID of a previously created IP list.
-    pub id: String,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `IpListRule`
+    ///
+    /// Schema: `#/components/schemas/access_ip_list_rule/properties/ip_list`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct IpListRule {
+        /// The ID of a previously created IP list.
+        required id: String = "id",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// `AccessGroupRule`
-///
-/// Schema: `#/components/schemas/access_access_group_rule/properties/group`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AccessGroupRule {
-    /// The ID of a previously created Access group.
-    pub id: String,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `AccessGroupRule`
+    ///
+    /// Schema: `#/components/schemas/access_access_group_rule/properties/group`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct AccessGroupRule {
+        /// The ID of a previously created Access group.
+        required id: String = "id",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// `AzureGroupRule`
-///
-/// Schema: `#/components/schemas/access_azure_group_rule/properties/azureAD`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AzureGroupRule {
-    /// The ID of your Azure identity provider.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
-    /// The ID of an Azure group.
-    pub id: String,
-    /// The ID of your identity provider (the reference name of what the pinned spec calls `connection_id`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub identity_provider_id: Option<String>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `AzureGroupRule`
+    ///
+    /// Schema: `#/components/schemas/access_azure_group_rule/properties/azureAD`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct AzureGroupRule {
+        /// The ID of your Azure identity provider.
+        optional connection_id: Option<String> = "connection_id",
+        /// The ID of an Azure group.
+        required id: String = "id",
+        /// The ID of your identity provider (the reference name of what the pinned spec calls `connection_id`).
+        optional identity_provider_id: Option<String> = "identity_provider_id",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// `GithubOrganizationRule`
-///
-/// Schema: `#/components/schemas/access_github_organization_rule/properties/github-organization`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct GithubOrganizationRule {
-    /// The ID of your Github identity provider.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
-    /// The name of the organization.
-    pub name: String,
-    /// The ID of your identity provider (the reference name of what the pinned spec calls `connection_id`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub identity_provider_id: Option<String>,
-    /// The name of the team
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub team: Option<String>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `GithubOrganizationRule`
+    ///
+    /// Schema: `#/components/schemas/access_github_organization_rule/properties/github-organization`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct GithubOrganizationRule {
+        /// The ID of your Github identity provider.
+        optional connection_id: Option<String> = "connection_id",
+        /// The name of the organization.
+        required name: String = "name",
+        /// The ID of your identity provider (the reference name of what the pinned spec calls `connection_id`).
+        optional identity_provider_id: Option<String> = "identity_provider_id",
+        /// The name of the team
+        optional team: Option<String> = "team",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// `GsuiteGroupRule`
-///
-/// Schema: `#/components/schemas/access_gsuite_group_rule/properties/gsuite`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct GsuiteGroupRule {
-    /// The ID of your Google Workspace identity provider.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
-    /// The email of the Google Workspace group.
-    pub email: String,
-    /// The ID of your identity provider (the reference name of what the pinned spec calls `connection_id`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub identity_provider_id: Option<String>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `GsuiteGroupRule`
+    ///
+    /// Schema: `#/components/schemas/access_gsuite_group_rule/properties/gsuite`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct GsuiteGroupRule {
+        /// The ID of your Google Workspace identity provider.
+        optional connection_id: Option<String> = "connection_id",
+        /// The email of the Google Workspace group.
+        required email: String = "email",
+        /// The ID of your identity provider (the reference name of what the pinned spec calls `connection_id`).
+        optional identity_provider_id: Option<String> = "identity_provider_id",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// `OktaGroupRule`
-///
-/// Schema: `#/components/schemas/access_okta_group_rule/properties/okta`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct OktaGroupRule {
-    /// The ID of your Okta identity provider.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
-    /// The email of the Okta group.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    /// The ID of your identity provider (the reference name of what the pinned spec calls `connection_id`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub identity_provider_id: Option<String>,
-    /// The name of the Okta group.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `OktaGroupRule`
+    ///
+    /// Schema: `#/components/schemas/access_okta_group_rule/properties/okta`
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct OktaGroupRule {
+        /// The ID of your Okta identity provider.
+        optional connection_id: Option<String> = "connection_id",
+        /// The email of the Okta group.
+        optional email: Option<String> = "email",
+        /// The ID of your identity provider (the reference name of what the pinned spec calls `connection_id`).
+        optional identity_provider_id: Option<String> = "identity_provider_id",
+        /// The name of the Okta group.
+        optional name: Option<String> = "name",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// `SamlGroupRule`
-///
-/// Schema: `#/components/schemas/access_saml_group_rule/properties/saml`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SamlGroupRule {
-    /// The name of the SAML attribute.
-    pub attribute_name: String,
-    /// The SAML attribute value to look for.
-    pub attribute_value: String,
-    /// The ID of your identity provider (the reference name of what the pinned spec calls `connection_id`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub identity_provider_id: Option<String>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `SamlGroupRule`
+    ///
+    /// Schema: `#/components/schemas/access_saml_group_rule/properties/saml`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct SamlGroupRule {
+        /// The name of the SAML attribute.
+        required attribute_name: String = "attribute_name",
+        /// The SAML attribute value to look for.
+        required attribute_value: String = "attribute_value",
+        /// The ID of your identity provider (the reference name of what the pinned spec calls `connection_id`).
+        optional identity_provider_id: Option<String> = "identity_provider_id",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// `ServiceTokenRule`
-///
-/// Schema: `#/components/schemas/access_service_token_rule/properties/service_token`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ServiceTokenRule {
-    /// The ID of a Service Token.
-    pub token_id: String,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `ServiceTokenRule`
+    ///
+    /// Schema: `#/components/schemas/access_service_token_rule/properties/service_token`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ServiceTokenRule {
+        /// The ID of a Service Token.
+        required token_id: String = "token_id",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// `ExternalEvaluationRule`
-///
-/// Schema: `#/components/schemas/access_external_evaluation_rule/properties/external_evaluation`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ExternalEvaluationRule {
-    /// The API endpoint containing your business logic.
-    pub evaluate_url: String,
-    /// The API endpoint containing the key that Access uses to verify that the response came from your API.
-    pub keys_url: String,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `ExternalEvaluationRule`
+    ///
+    /// Schema: `#/components/schemas/access_external_evaluation_rule/properties/external_evaluation`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ExternalEvaluationRule {
+        /// The API endpoint containing your business logic.
+        required evaluate_url: String = "evaluate_url",
+        /// The API endpoint containing the key that Access uses to verify that the response came from your API.
+        required keys_url: String = "keys_url",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// `CountryRule`
-///
-/// Schema: `#/components/schemas/access_country_rule/properties/geo`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CountryRule {
-    /// The country code that should be matched.
-    pub country_code: String,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `CountryRule`
+    ///
+    /// Schema: `#/components/schemas/access_country_rule/properties/geo`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct CountryRule {
+        /// The country code that should be matched.
+        required country_code: String = "country_code",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// `AuthenticationMethodRule`
-///
-/// Schema: `#/components/schemas/access_authentication_method_rule/properties/auth_method`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AuthenticationMethodRule {
-    /// The type of authentication method <https://datatracker.ietf.org/doc/html/rfc8176>.
-    pub auth_method: String,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `AuthenticationMethodRule`
+    ///
+    /// Schema: `#/components/schemas/access_authentication_method_rule/properties/auth_method`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct AuthenticationMethodRule {
+        /// The type of authentication method <https://datatracker.ietf.org/doc/html/rfc8176>.
+        required auth_method: String = "auth_method",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// `DevicePostureRuleAlt`
-///
-/// Schema: `#/components/schemas/access_device_posture_rule/properties/device_posture`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct DevicePostureRuleAlt {
-    /// The ID of a device posture integration.
-    pub integration_uid: String,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `DevicePostureRuleAlt`
+    ///
+    /// Schema: `#/components/schemas/access_device_posture_rule/properties/device_posture`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct DevicePostureRuleAlt {
+        /// The ID of a device posture integration.
+        required integration_uid: String = "integration_uid",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// Matches an Azure Authentication Context. Requires an Azure identity provider.
-///
-/// Schema: `#/components/schemas/access_auth_context_rule/properties/auth_context`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AuthContextRule {
-    /// The ID of an Authentication context.
-    pub id: String,
-    /// The ACID of an Authentication context.
-    pub ac_id: String,
-    /// The ID of your Azure identity provider.
-    pub identity_provider_id: String,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// Matches an Azure Authentication Context. Requires an Azure identity provider.
+    ///
+    /// Schema: `#/components/schemas/access_auth_context_rule/properties/auth_context`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct AuthContextRule {
+        /// The ID of an Authentication context.
+        required id: String = "id",
+        /// The ACID of an Authentication context.
+        required ac_id: String = "ac_id",
+        /// The ID of your Azure identity provider.
+        required identity_provider_id: String = "identity_provider_id",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// Matches a specific common name.
-///
-/// Schema: `#/components/schemas/access_common_name_rule/properties/common_name`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CommonNameRule {
-    /// The common name to match.
-    pub common_name: String,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// Matches a specific common name.
+    ///
+    /// Schema: `#/components/schemas/access_common_name_rule/properties/common_name`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct CommonNameRule {
+        /// The common name to match.
+        required common_name: String = "common_name",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// Matches a specific identity provider id.
-///
-/// Schema: `#/components/schemas/access_login_method_rule/properties/login_method`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct LoginMethodRule {
-    /// The ID of an identity provider.
-    pub id: String,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// Matches a specific identity provider id.
+    ///
+    /// Schema: `#/components/schemas/access_login_method_rule/properties/login_method`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct LoginMethodRule {
+        /// The ID of an identity provider.
+        required id: String = "id",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// Matches an OIDC claim. Requires an OIDC identity provider.
-///
-/// Schema: `#/components/schemas/access_oidc_claim_rule/properties/oidc`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct OidcClaimRule {
-    /// The name of the OIDC claim.
-    pub claim_name: String,
-    /// The OIDC claim value to look for.
-    pub claim_value: String,
-    /// The ID of your OIDC identity provider.
-    pub identity_provider_id: String,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// Matches an OIDC claim. Requires an OIDC identity provider.
+    ///
+    /// Schema: `#/components/schemas/access_oidc_claim_rule/properties/oidc`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct OidcClaimRule {
+        /// The name of the OIDC claim.
+        required claim_name: String = "claim_name",
+        /// The OIDC claim value to look for.
+        required claim_value: String = "claim_value",
+        /// The ID of your OIDC identity provider.
+        required identity_provider_id: String = "identity_provider_id",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// Matches OAuth 2.0 access tokens issued by the specified Access OIDC SaaS application. Only compatible with non_identity and bypass decisions.
-///
-/// Schema: `#/components/schemas/access_linked_app_token_rule/properties/linked_app_token`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct LinkedAppTokenRule {
-    /// The ID of an Access OIDC SaaS application
-    pub app_uid: String,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// Matches OAuth 2.0 access tokens issued by the specified Access OIDC SaaS application. Only compatible with non_identity and bypass decisions.
+    ///
+    /// Schema: `#/components/schemas/access_linked_app_token_rule/properties/linked_app_token`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct LinkedAppTokenRule {
+        /// The ID of an Access OIDC SaaS application
+        required app_uid: String = "app_uid",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// Matches a user's risk score.
-///
-/// Schema: `#/components/schemas/access_user_risk_score_rule/properties/user_risk_score`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct UserRiskScoreRule {
-    /// A list of risk score levels to match. Values can be low, medium, high, or unscored.
-    pub user_risk_score: Vec<crate::types::UserRiskScoreLevel>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// Matches a user's risk score.
+    ///
+    /// Schema: `#/components/schemas/access_user_risk_score_rule/properties/user_risk_score`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct UserRiskScoreRule {
+        /// A list of risk score levels to match. Values can be low, medium, high, or unscored.
+        required user_risk_score: Vec<crate::types::UserRiskScoreLevel> = "user_risk_score",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
 string_enum! {
     /// A risk score level of a user.
@@ -1070,37 +963,31 @@ string_enum! {
         Unscored = "unscored",
     }
 }
-/// The rules that define how users may connect to targets secured by your application.
-///
-/// Schema: `#/components/schemas/access_policy_connection_rules`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct PolicyConnectionRules {
-    /// The RDP-specific rules that define clipboard behavior for RDP connections.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rdp: Option<crate::types::PolicyConnectionRulesRdp>,
-    /// The SSH-specific rules that define how users may connect to the targets secured by your application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ssh: Option<crate::types::PolicyConnectionRulesSsh>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// The rules that define how users may connect to targets secured by your application.
+    ///
+    /// Schema: `#/components/schemas/access_policy_connection_rules`
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct PolicyConnectionRules {
+        /// The RDP-specific rules that define clipboard behavior for RDP connections.
+        optional rdp: Option<crate::types::PolicyConnectionRulesRdp> = "rdp",
+        /// The SSH-specific rules that define how users may connect to the targets secured by your application.
+        optional ssh: Option<crate::types::PolicyConnectionRulesSsh> = "ssh",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// The RDP-specific rules that define clipboard behavior for RDP connections.
-///
-/// Schema: `#/components/schemas/access_policy_connection_rules/properties/rdp`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct PolicyConnectionRulesRdp {
-    /// Clipboard formats allowed when copying from local machine to remote RDP session.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allowed_clipboard_local_to_remote_formats:
-        Option<Vec<crate::types::PolicyConnectionRulesRdpAllowedClipboardLocalToRemoteFormatsItem>>,
-    /// Clipboard formats allowed when copying from remote RDP session to local machine.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allowed_clipboard_remote_to_local_formats:
-        Option<Vec<crate::types::PolicyConnectionRulesRdpAllowedClipboardRemoteToLocalFormatsItem>>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// The RDP-specific rules that define clipboard behavior for RDP connections.
+    ///
+    /// Schema: `#/components/schemas/access_policy_connection_rules/properties/rdp`
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct PolicyConnectionRulesRdp {
+        /// Clipboard formats allowed when copying from local machine to remote RDP session.
+        optional allowed_clipboard_local_to_remote_formats: Option<Vec<crate::types::PolicyConnectionRulesRdpAllowedClipboardLocalToRemoteFormatsItem>> = "allowed_clipboard_local_to_remote_formats",
+        /// Clipboard formats allowed when copying from remote RDP session to local machine.
+        optional allowed_clipboard_remote_to_local_formats: Option<Vec<crate::types::PolicyConnectionRulesRdpAllowedClipboardRemoteToLocalFormatsItem>> = "allowed_clipboard_remote_to_local_formats",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
 string_enum! {
     /// `PolicyConnectionRulesRdpAllowedClipboardLocalToRemoteFormatsItem`
@@ -1120,73 +1007,57 @@ string_enum! {
         Text = "text",
     }
 }
-/// The SSH-specific rules that define how users may connect to the targets secured by your application.
-///
-/// Schema: `#/components/schemas/access_policy_connection_rules/properties/ssh`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PolicyConnectionRulesSsh {
-    /// Enables using Identity Provider email alias as SSH username.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_email_alias: Option<bool>,
-    /// Contains the Unix usernames that may be used when connecting over SSH.
-    pub usernames: Vec<String>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// The SSH-specific rules that define how users may connect to the targets secured by your application.
+    ///
+    /// Schema: `#/components/schemas/access_policy_connection_rules/properties/ssh`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct PolicyConnectionRulesSsh {
+        /// Enables using Identity Provider email alias as SSH username.
+        optional allow_email_alias: Option<bool> = "allow_email_alias",
+        /// Contains the Unix usernames that may be used when connecting over SSH.
+        required usernames: Vec<String> = "usernames",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// SaaS Application
-///
-/// Schema: `#/components/schemas/access_app_response/anyOf/1`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct ApplicationSaaS {
-    /// Audience tag.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub aud: Option<String>,
-    /// `created_at` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::DateTime>,
-    /// UUID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scim_config: Option<crate::types::ScimConfig>,
-    /// `updated_at` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<crate::DateTime>,
-    /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allowed_idps: Option<Vec<String>>,
-    /// Displays the application in the App Launcher.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub app_launcher_visible: Option<bool>,
-    /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auto_redirect_to_identity: Option<bool>,
-    /// The custom pages that will be displayed when applicable for this application
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_pages: Option<Vec<String>>,
-    /// The image URL for the logo shown in the App Launcher dashboard.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub logo_url: Option<String>,
-    /// The name of the application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `saas_app` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub saas_app: Option<crate::types::SaasPropsSaasApp>,
-    /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
-    /// The application type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<crate::types::SaasPropsType>,
-    /// `policies` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub policies: Option<Vec<crate::types::ApplicationPolicy>>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// SaaS Application
+    ///
+    /// Schema: `#/components/schemas/access_app_response/anyOf/1`
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ApplicationSaaS {
+        /// Audience tag.
+        optional aud: Option<String> = "aud",
+        /// `created_at` (the spec does not describe it).
+        optional created_at: Option<crate::DateTime> = "created_at",
+        /// UUID
+        optional id: Option<String> = "id",
+        /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
+        optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
+        /// `updated_at` (the spec does not describe it).
+        optional updated_at: Option<crate::DateTime> = "updated_at",
+        /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
+        optional allowed_idps: Option<Vec<String>> = "allowed_idps",
+        /// Displays the application in the App Launcher.
+        optional app_launcher_visible: Option<bool> = "app_launcher_visible",
+        /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
+        optional auto_redirect_to_identity: Option<bool> = "auto_redirect_to_identity",
+        /// The custom pages that will be displayed when applicable for this application
+        optional custom_pages: Option<Vec<String>> = "custom_pages",
+        /// The image URL for the logo shown in the App Launcher dashboard.
+        optional logo_url: Option<String> = "logo_url",
+        /// The name of the application.
+        optional name: Option<String> = "name",
+        /// `saas_app` (the spec does not describe it).
+        optional saas_app: Option<crate::types::SaasPropsSaasApp> = "saas_app",
+        /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
+        optional tags: Option<Vec<String>> = "tags",
+        /// The application type.
+        optional r#type: Option<crate::types::SaasPropsType> = "type",
+        /// `policies` (the spec does not describe it).
+        optional policies: Option<Vec<crate::types::ApplicationPolicy>> = "policies",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
 internal_union! {
     /// `SaasPropsSaasApp`
@@ -1199,53 +1070,40 @@ internal_union! {
         Oidc(crate::types::OidcSaasApp) = ["oidc"],
     }
 }
-/// SAML SaaS App
-///
-/// Schema: `#/components/schemas/access_saml_saas_app`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct SamlSaasApp {
-    /// Optional identifier indicating the authentication protocol used for the saas app. Required for OIDC. Default if unset is "saml"
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auth_type: Option<crate::types::SamlSaasAppAuthType>,
-    /// The service provider's endpoint that is responsible for receiving and parsing a SAML assertion.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub consumer_service_url: Option<String>,
-    /// `created_at` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::DateTime>,
-    /// The URL that the user will be redirected to after a successful login for IDP initiated logins.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default_relay_state: Option<String>,
-    /// The unique identifier for your SaaS application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub idp_entity_id: Option<String>,
-    /// The format of the name identifier sent to the SaaS application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name_id_format: Option<crate::types::SamlSaasAppNameIdFormat>,
-    /// A \[JSONata\](<https://jsonata.org/>) expression that transforms an application's user identities into a NameID value for its SAML assertion. This expression should evaluate to a singular string. The output of this expression can override the `name_id_format` setting.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name_id_transform_jsonata: Option<String>,
-    /// The Access public certificate that will be used to verify your identity.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub public_key: Option<String>,
-    /// A \[JSONata\] (<https://jsonata.org/>) expression that transforms an application's user identities into attribute assertions in the SAML response. The expression can transform id, email, name, and groups values. It can also transform fields listed in the saml_attributes or oidc_fields of the identity provider used to authenticate. The output of this expression must be a JSON object.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub saml_attribute_transform_jsonata: Option<String>,
-    /// A globally unique name for an identity or service provider.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sp_entity_id: Option<String>,
-    /// The endpoint where your SaaS application will send login requests.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sso_endpoint: Option<String>,
-    /// `updated_at` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<crate::DateTime>,
-    /// `custom_attributes` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_attributes: Option<Vec<crate::types::SamlSaasAppCustomAttributesItem>>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// SAML SaaS App
+    ///
+    /// Schema: `#/components/schemas/access_saml_saas_app`
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct SamlSaasApp {
+        /// Optional identifier indicating the authentication protocol used for the saas app. Required for OIDC. Default if unset is "saml"
+        optional auth_type: Option<crate::types::SamlSaasAppAuthType> = "auth_type",
+        /// The service provider's endpoint that is responsible for receiving and parsing a SAML assertion.
+        optional consumer_service_url: Option<String> = "consumer_service_url",
+        /// `created_at` (the spec does not describe it).
+        optional created_at: Option<crate::DateTime> = "created_at",
+        /// The URL that the user will be redirected to after a successful login for IDP initiated logins.
+        optional default_relay_state: Option<String> = "default_relay_state",
+        /// The unique identifier for your SaaS application.
+        optional idp_entity_id: Option<String> = "idp_entity_id",
+        /// The format of the name identifier sent to the SaaS application.
+        optional name_id_format: Option<crate::types::SamlSaasAppNameIdFormat> = "name_id_format",
+        /// A \[JSONata\](<https://jsonata.org/>) expression that transforms an application's user identities into a NameID value for its SAML assertion. This expression should evaluate to a singular string. The output of this expression can override the `name_id_format` setting.
+        optional name_id_transform_jsonata: Option<String> = "name_id_transform_jsonata",
+        /// The Access public certificate that will be used to verify your identity.
+        optional public_key: Option<String> = "public_key",
+        /// A \[JSONata\] (<https://jsonata.org/>) expression that transforms an application's user identities into attribute assertions in the SAML response. The expression can transform id, email, name, and groups values. It can also transform fields listed in the saml_attributes or oidc_fields of the identity provider used to authenticate. The output of this expression must be a JSON object.
+        optional saml_attribute_transform_jsonata: Option<String> = "saml_attribute_transform_jsonata",
+        /// A globally unique name for an identity or service provider.
+        optional sp_entity_id: Option<String> = "sp_entity_id",
+        /// The endpoint where your SaaS application will send login requests.
+        optional sso_endpoint: Option<String> = "sso_endpoint",
+        /// `updated_at` (the spec does not describe it).
+        optional updated_at: Option<crate::DateTime> = "updated_at",
+        /// `custom_attributes` (the spec does not describe it).
+        optional custom_attributes: Option<Vec<crate::types::SamlSaasAppCustomAttributesItem>> = "custom_attributes",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
 string_enum! {
     /// Optional identifier indicating the authentication protocol used for the saas app. Required for OIDC. Default if unset is "saml"
@@ -1267,29 +1125,24 @@ string_enum! {
         Id = "id",
     }
 }
-/// `SamlSaasAppCustomAttributesItem`
-///
-/// Schema: `#/components/schemas/access_saml_saas_app/properties/custom_attributes/items`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct SamlSaasAppCustomAttributesItem {
-    /// The SAML FriendlyName of the attribute.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub friendly_name: Option<String>,
-    /// The name of the attribute.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// A globally unique name for an identity or service provider.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name_format: Option<crate::types::SamlSaasAppCustomAttributesItemNameFormat>,
-    /// If the attribute is required when building a SAML assertion.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub required: Option<bool>,
-    /// `source` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<crate::types::SamlSaasAppCustomAttributesItemSource>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `SamlSaasAppCustomAttributesItem`
+    ///
+    /// Schema: `#/components/schemas/access_saml_saas_app/properties/custom_attributes/items`
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct SamlSaasAppCustomAttributesItem {
+        /// The SAML FriendlyName of the attribute.
+        optional friendly_name: Option<String> = "friendly_name",
+        /// The name of the attribute.
+        optional name: Option<String> = "name",
+        /// A globally unique name for an identity or service provider.
+        optional name_format: Option<crate::types::SamlSaasAppCustomAttributesItemNameFormat> = "name_format",
+        /// If the attribute is required when building a SAML assertion.
+        optional required: Option<bool> = "required",
+        /// `source` (the spec does not describe it).
+        optional source: Option<crate::types::SamlSaasAppCustomAttributesItemSource> = "source",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
 string_enum! {
     /// A globally unique name for an identity or service provider.
@@ -1304,92 +1157,72 @@ string_enum! {
         UrnOasisNamesTcSaml20AttrnameFormatUri = "urn:oasis:names:tc:SAML:2.0:attrname-format:uri",
     }
 }
-/// `SamlSaasAppCustomAttributesItemSource`
-///
-/// Schema: `#/components/schemas/access_saml_saas_app/properties/custom_attributes/items/properties/source`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct SamlSaasAppCustomAttributesItemSource {
-    /// The name of the IdP attribute.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// A mapping from IdP ID to attribute name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name_by_idp: Option<Vec<crate::types::SamlSaasAppCustomAttributesItemSourceNameByIdpItem>>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `SamlSaasAppCustomAttributesItemSource`
+    ///
+    /// Schema: `#/components/schemas/access_saml_saas_app/properties/custom_attributes/items/properties/source`
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct SamlSaasAppCustomAttributesItemSource {
+        /// The name of the IdP attribute.
+        optional name: Option<String> = "name",
+        /// A mapping from IdP ID to attribute name.
+        optional name_by_idp: Option<Vec<crate::types::SamlSaasAppCustomAttributesItemSourceNameByIdpItem>> = "name_by_idp",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// `SamlSaasAppCustomAttributesItemSourceNameByIdpItem`
-///
-/// Schema: `#/components/schemas/access_saml_saas_app/properties/custom_attributes/items/properties/source/properties/name_by_idp/items`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct SamlSaasAppCustomAttributesItemSourceNameByIdpItem {
-    /// The UID of the IdP.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub idp_id: Option<String>,
-    /// The name of the IdP provided attribute.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source_name: Option<String>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `SamlSaasAppCustomAttributesItemSourceNameByIdpItem`
+    ///
+    /// Schema: `#/components/schemas/access_saml_saas_app/properties/custom_attributes/items/properties/source/properties/name_by_idp/items`
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct SamlSaasAppCustomAttributesItemSourceNameByIdpItem {
+        /// The UID of the IdP.
+        optional idp_id: Option<String> = "idp_id",
+        /// The name of the IdP provided attribute.
+        optional source_name: Option<String> = "source_name",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// OIDC SaaS App
-///
-/// Schema: `#/components/schemas/access_oidc_saas_app`
-#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct OidcSaasApp {
-    /// The lifetime of the OIDC Access Token after creation. Valid units are m,h. Must be greater than or equal to 1m and less than or equal to 24h.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub access_token_lifetime: Option<String>,
-    /// If client secret should be required on the token endpoint when authorization_code_with_pkce grant is used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_pkce_without_client_secret: Option<bool>,
-    /// The URL where this applications tile redirects users
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub app_launcher_url: Option<String>,
-    /// Identifier of the authentication protocol used for the saas app. Required for OIDC.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auth_type: Option<crate::types::OidcSaasAppAuthType>,
-    /// The application client id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<String>,
-    /// The application client secret, only returned on POST request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<String>,
-    /// `created_at` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::DateTime>,
-    /// The OIDC flows supported by this application
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub grant_types: Option<Vec<crate::types::OidcSaasAppGrantTypesItem>>,
-    /// A regex to filter Cloudflare groups returned in ID token and userinfo endpoint
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub group_filter_regex: Option<String>,
-    /// `hybrid_and_implicit_options` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hybrid_and_implicit_options: Option<crate::types::OidcSaasAppHybridAndImplicitOptions>,
-    /// The Access public certificate that will be used to verify your identity.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub public_key: Option<String>,
-    /// The permitted URL's for Cloudflare to return Authorization codes and Access/ID tokens
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub redirect_uris: Option<Vec<String>>,
-    /// `refresh_token_options` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub refresh_token_options: Option<crate::types::OidcSaasAppRefreshTokenOptions>,
-    /// Define the user information shared with access, "offline_access" scope will be automatically enabled if refresh tokens are enabled
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scopes: Option<Vec<crate::types::OidcSaasAppScopesItem>>,
-    /// `updated_at` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<crate::DateTime>,
-    /// `custom_claims` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_claims: Option<Vec<crate::types::OidcSaasAppCustomClaimsItem>>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// OIDC SaaS App
+    ///
+    /// Schema: `#/components/schemas/access_oidc_saas_app`
+    #[derive(Clone, PartialEq, Default)]
+    pub struct OidcSaasApp {
+        /// The lifetime of the OIDC Access Token after creation. Valid units are m,h. Must be greater than or equal to 1m and less than or equal to 24h.
+        optional access_token_lifetime: Option<String> = "access_token_lifetime",
+        /// If client secret should be required on the token endpoint when authorization_code_with_pkce grant is used.
+        optional allow_pkce_without_client_secret: Option<bool> = "allow_pkce_without_client_secret",
+        /// The URL where this applications tile redirects users
+        optional app_launcher_url: Option<String> = "app_launcher_url",
+        /// Identifier of the authentication protocol used for the saas app. Required for OIDC.
+        optional auth_type: Option<crate::types::OidcSaasAppAuthType> = "auth_type",
+        /// The application client id
+        optional client_id: Option<String> = "client_id",
+        /// The application client secret, only returned on POST request.
+        optional client_secret: Option<String> = "client_secret",
+        /// `created_at` (the spec does not describe it).
+        optional created_at: Option<crate::DateTime> = "created_at",
+        /// The OIDC flows supported by this application
+        optional grant_types: Option<Vec<crate::types::OidcSaasAppGrantTypesItem>> = "grant_types",
+        /// A regex to filter Cloudflare groups returned in ID token and userinfo endpoint
+        optional group_filter_regex: Option<String> = "group_filter_regex",
+        /// `hybrid_and_implicit_options` (the spec does not describe it).
+        optional hybrid_and_implicit_options: Option<crate::types::OidcSaasAppHybridAndImplicitOptions> = "hybrid_and_implicit_options",
+        /// The Access public certificate that will be used to verify your identity.
+        optional public_key: Option<String> = "public_key",
+        /// The permitted URL's for Cloudflare to return Authorization codes and Access/ID tokens
+        optional redirect_uris: Option<Vec<String>> = "redirect_uris",
+        /// `refresh_token_options` (the spec does not describe it).
+        optional refresh_token_options: Option<crate::types::OidcSaasAppRefreshTokenOptions> = "refresh_token_options",
+        /// Define the user information shared with access, "offline_access" scope will be automatically enabled if refresh tokens are enabled
+        optional scopes: Option<Vec<crate::types::OidcSaasAppScopesItem>> = "scopes",
+        /// `updated_at` (the spec does not describe it).
+        optional updated_at: Option<crate::DateTime> = "updated_at",
+        /// `custom_claims` (the spec does not describe it).
+        optional custom_claims: Option<Vec<crate::types::OidcSaasAppCustomClaimsItem>> = "custom_claims",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
 impl std::fmt::Debug for OidcSaasApp {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -1446,32 +1279,29 @@ string_enum! {
         RefreshTokens = "refresh_tokens",
     }
 }
-/// `OidcSaasAppHybridAndImplicitOptions`
-///
-/// Schema: `#/components/schemas/access_oidc_saas_app/properties/hybrid_and_implicit_options`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct OidcSaasAppHybridAndImplicitOptions {
-    /// If an Access Token should be returned from the OIDC Authorization endpoint
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub return_access_token_from_authorization_endpoint: Option<bool>,
-    /// If an ID Token should be returned from the OIDC Authorization endpoint
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub return_id_token_from_authorization_endpoint: Option<bool>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `OidcSaasAppHybridAndImplicitOptions`
+    ///
+    /// Schema: `#/components/schemas/access_oidc_saas_app/properties/hybrid_and_implicit_options`
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct OidcSaasAppHybridAndImplicitOptions {
+        /// If an Access Token should be returned from the OIDC Authorization endpoint
+        optional return_access_token_from_authorization_endpoint: Option<bool> = "return_access_token_from_authorization_endpoint",
+        /// If an ID Token should be returned from the OIDC Authorization endpoint
+        optional return_id_token_from_authorization_endpoint: Option<bool> = "return_id_token_from_authorization_endpoint",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// `OidcSaasAppRefreshTokenOptions`
-///
-/// Schema: `#/components/schemas/access_oidc_saas_app/properties/refresh_token_options`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct OidcSaasAppRefreshTokenOptions {
-    /// How long a refresh token will be valid for after creation. Valid units are m,h,d. Must be longer than 1m.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lifetime: Option<String>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `OidcSaasAppRefreshTokenOptions`
+    ///
+    /// Schema: `#/components/schemas/access_oidc_saas_app/properties/refresh_token_options`
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct OidcSaasAppRefreshTokenOptions {
+        /// How long a refresh token will be valid for after creation. Valid units are m,h,d. Must be longer than 1m.
+        optional lifetime: Option<String> = "lifetime",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
 string_enum! {
     /// `OidcSaasAppScopesItem`
@@ -1488,26 +1318,22 @@ string_enum! {
         Profile = "profile",
     }
 }
-/// `OidcSaasAppCustomClaimsItem`
-///
-/// Schema: `#/components/schemas/access_oidc_saas_app/properties/custom_claims/items`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct OidcSaasAppCustomClaimsItem {
-    /// The name of the claim.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// If the claim is required when building an OIDC token.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub required: Option<bool>,
-    /// The scope of the claim.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<crate::types::OidcSaasAppCustomClaimsItemScope>,
-    /// `source` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<crate::types::OidcSaasAppCustomClaimsItemSource>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `OidcSaasAppCustomClaimsItem`
+    ///
+    /// Schema: `#/components/schemas/access_oidc_saas_app/properties/custom_claims/items`
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct OidcSaasAppCustomClaimsItem {
+        /// The name of the claim.
+        optional name: Option<String> = "name",
+        /// If the claim is required when building an OIDC token.
+        optional required: Option<bool> = "required",
+        /// The scope of the claim.
+        optional scope: Option<crate::types::OidcSaasAppCustomClaimsItemScope> = "scope",
+        /// `source` (the spec does not describe it).
+        optional source: Option<crate::types::OidcSaasAppCustomClaimsItemSource> = "source",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
 string_enum! {
     /// The scope of the claim.
@@ -1524,20 +1350,18 @@ string_enum! {
         Profile = "profile",
     }
 }
-/// `OidcSaasAppCustomClaimsItemSource`
-///
-/// Schema: `#/components/schemas/access_oidc_saas_app/properties/custom_claims/items/properties/source`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct OidcSaasAppCustomClaimsItemSource {
-    /// The name of the IdP claim.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// A mapping from IdP ID to claim name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name_by_idp: Option<std::collections::BTreeMap<String, String>>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `OidcSaasAppCustomClaimsItemSource`
+    ///
+    /// Schema: `#/components/schemas/access_oidc_saas_app/properties/custom_claims/items/properties/source`
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct OidcSaasAppCustomClaimsItemSource {
+        /// The name of the IdP claim.
+        optional name: Option<String> = "name",
+        /// A mapping from IdP ID to claim name.
+        optional name_by_idp: Option<std::collections::BTreeMap<String, String>> = "name_by_idp",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
 string_enum! {
     /// The application type.
@@ -1548,117 +1372,84 @@ string_enum! {
         Saas = "saas",
     }
 }
-/// Browser SSH Application
-///
-/// Schema: `#/components/schemas/access_app_response/anyOf/2`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ApplicationBrowserSsh {
-    /// Audience tag.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub aud: Option<String>,
-    /// `created_at` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::DateTime>,
-    /// UUID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scim_config: Option<crate::types::ScimConfig>,
-    /// `updated_at` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<crate::DateTime>,
-    /// When set to true, users can authenticate to this application using their WARP session.  When set to false this application will always require direct IdP authentication. This setting always overrides the organization setting for WARP authentication.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_authenticate_via_warp: Option<bool>,
-    /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allowed_idps: Option<Vec<String>>,
-    /// Displays the application in the App Launcher.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub app_launcher_visible: Option<bool>,
-    /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auto_redirect_to_identity: Option<bool>,
-    /// `cors_headers` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cors_headers: Option<crate::types::CorsHeaders>,
-    /// The custom error message shown to a user when they are denied access to the application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_deny_message: Option<String>,
-    /// The custom URL a user is redirected to when they are denied access to the application when failing identity-based rules.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_deny_url: Option<String>,
-    /// The custom URL a user is redirected to when they are denied access to the application when failing non-identity rules.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_non_identity_deny_url: Option<String>,
-    /// The custom pages that will be displayed when applicable for this application
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_pages: Option<Vec<String>>,
-    /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
-    pub domain: String,
-    /// Enables the binding cookie, which increases security against compromised authorization tokens and CSRF attacks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enable_binding_cookie: Option<bool>,
-    /// Enables the HttpOnly cookie attribute, which increases security against XSS attacks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub http_only_cookie_attribute: Option<bool>,
-    /// The image URL for the logo shown in the App Launcher dashboard.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub logo_url: Option<String>,
-    /// The name of the application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Allows options preflight requests to bypass Access authentication and go directly to the origin. Cannot turn on if cors_headers is set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options_preflight_bypass: Option<bool>,
-    /// Enables cookie paths to scope an application's JWT to the application path. If disabled, the JWT will scope to the hostname by default
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path_cookie_attribute: Option<bool>,
-    /// Sets the SameSite cookie setting, which provides increased security against CSRF attacks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub same_site_cookie_attribute: Option<String>,
-    /// List of domains that Access will secure.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub self_hosted_domains: Option<Vec<String>>,
-    /// Returns a 401 status code when the request is blocked by a Service Auth policy.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub service_auth_401_redirect: Option<bool>,
-    /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub session_duration: Option<String>,
-    /// Enables automatic authentication through cloudflared.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub skip_interstitial: Option<bool>,
-    /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
-    /// The application type.
-    pub r#type: crate::types::ApplicationBrowserSshType,
-    /// Enables loading application content in an iFrame.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_iframe: Option<bool>,
-    /// List of destinations secured by Access. This supersedes `self_hosted_domains` to allow for more flexibility in defining different types of domains. If `destinations` are provided, then `self_hosted_domains` will be ignored.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub destinations: Option<Vec<crate::types::AppDestinationsItem>>,
-    /// Configures multi-factor authentication (MFA) settings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mfa_config: Option<crate::types::PolicyMfaConfig>,
-    /// **Beta:** Optional configuration for managing an OAuth authorization flow controlled by Access. When set, Access will act as the OAuth authorization server for this application. Only compatible with OAuth clients that support \[RFC 8707\](<https://datatracker.ietf.org/doc/html/rfc8707>) (Resource Indicators for OAuth 2.0). This feature is currently in beta.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub oauth_configuration: Option<crate::types::AppOauthConfiguration>,
-    /// Allows matching Access Service Tokens passed HTTP in a single header with this name. This works as an alternative to the (CF-Access-Client-Id, CF-Access-Client-Secret) pair of headers. The header value will be interpreted as a json object similar to: { "cf-access-client-id": "88bf3b6d86161464f6509f7219099e57.access.example.com", "cf-access-client-secret": "bdd31cbc4dec990953e39163fbbb194c93313ca9f0a6e420346af9d326b1d2a5" }
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub read_service_tokens_from_header: Option<String>,
-    /// Determines if users can access this application via a clientless browser isolation URL. This allows users to access private domains without connecting to Gateway. The option requires Clientless Browser Isolation to be set up with policies that allow users of this application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub use_clientless_isolation_app_launcher_url: Option<bool>,
-    /// `policies` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub policies: Option<Vec<crate::types::ApplicationPolicy>>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// Browser SSH Application
+    ///
+    /// Schema: `#/components/schemas/access_app_response/anyOf/2`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ApplicationBrowserSsh {
+        /// Audience tag.
+        optional aud: Option<String> = "aud",
+        /// `created_at` (the spec does not describe it).
+        optional created_at: Option<crate::DateTime> = "created_at",
+        /// UUID
+        optional id: Option<String> = "id",
+        /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
+        optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
+        /// `updated_at` (the spec does not describe it).
+        optional updated_at: Option<crate::DateTime> = "updated_at",
+        /// When set to true, users can authenticate to this application using their WARP session.  When set to false this application will always require direct IdP authentication. This setting always overrides the organization setting for WARP authentication.
+        optional allow_authenticate_via_warp: Option<bool> = "allow_authenticate_via_warp",
+        /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
+        optional allowed_idps: Option<Vec<String>> = "allowed_idps",
+        /// Displays the application in the App Launcher.
+        optional app_launcher_visible: Option<bool> = "app_launcher_visible",
+        /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
+        optional auto_redirect_to_identity: Option<bool> = "auto_redirect_to_identity",
+        /// `cors_headers` (the spec does not describe it).
+        optional cors_headers: Option<crate::types::CorsHeaders> = "cors_headers",
+        /// The custom error message shown to a user when they are denied access to the application.
+        optional custom_deny_message: Option<String> = "custom_deny_message",
+        /// The custom URL a user is redirected to when they are denied access to the application when failing identity-based rules.
+        optional custom_deny_url: Option<String> = "custom_deny_url",
+        /// The custom URL a user is redirected to when they are denied access to the application when failing non-identity rules.
+        optional custom_non_identity_deny_url: Option<String> = "custom_non_identity_deny_url",
+        /// The custom pages that will be displayed when applicable for this application
+        optional custom_pages: Option<Vec<String>> = "custom_pages",
+        /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
+        required domain: String = "domain",
+        /// Enables the binding cookie, which increases security against compromised authorization tokens and CSRF attacks.
+        optional enable_binding_cookie: Option<bool> = "enable_binding_cookie",
+        /// Enables the HttpOnly cookie attribute, which increases security against XSS attacks.
+        optional http_only_cookie_attribute: Option<bool> = "http_only_cookie_attribute",
+        /// The image URL for the logo shown in the App Launcher dashboard.
+        optional logo_url: Option<String> = "logo_url",
+        /// The name of the application.
+        optional name: Option<String> = "name",
+        /// Allows options preflight requests to bypass Access authentication and go directly to the origin. Cannot turn on if cors_headers is set.
+        optional options_preflight_bypass: Option<bool> = "options_preflight_bypass",
+        /// Enables cookie paths to scope an application's JWT to the application path. If disabled, the JWT will scope to the hostname by default
+        optional path_cookie_attribute: Option<bool> = "path_cookie_attribute",
+        /// Sets the SameSite cookie setting, which provides increased security against CSRF attacks.
+        optional same_site_cookie_attribute: Option<String> = "same_site_cookie_attribute",
+        /// List of domains that Access will secure.
+        optional self_hosted_domains: Option<Vec<String>> = "self_hosted_domains",
+        /// Returns a 401 status code when the request is blocked by a Service Auth policy.
+        optional service_auth_401_redirect: Option<bool> = "service_auth_401_redirect",
+        /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
+        optional session_duration: Option<String> = "session_duration",
+        /// Enables automatic authentication through cloudflared.
+        optional skip_interstitial: Option<bool> = "skip_interstitial",
+        /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
+        optional tags: Option<Vec<String>> = "tags",
+        /// The application type.
+        required r#type: crate::types::ApplicationBrowserSshType = "type",
+        /// Enables loading application content in an iFrame.
+        optional allow_iframe: Option<bool> = "allow_iframe",
+        /// List of destinations secured by Access. This supersedes `self_hosted_domains` to allow for more flexibility in defining different types of domains. If `destinations` are provided, then `self_hosted_domains` will be ignored.
+        optional destinations: Option<Vec<crate::types::AppDestinationsItem>> = "destinations",
+        /// Configures multi-factor authentication (MFA) settings.
+        optional mfa_config: Option<crate::types::PolicyMfaConfig> = "mfa_config",
+        /// **Beta:** Optional configuration for managing an OAuth authorization flow controlled by Access. When set, Access will act as the OAuth authorization server for this application. Only compatible with OAuth clients that support \[RFC 8707\](<https://datatracker.ietf.org/doc/html/rfc8707>) (Resource Indicators for OAuth 2.0). This feature is currently in beta.
+        optional oauth_configuration: Option<crate::types::AppOauthConfiguration> = "oauth_configuration",
+        /// Allows matching Access Service Tokens passed HTTP in a single header with this name. This works as an alternative to the (CF-Access-Client-Id, CF-Access-Client-Secret) pair of headers. The header value will be interpreted as a json object similar to: { "cf-access-client-id": "88bf3b6d86161464f6509f7219099e57.access.example.com", "cf-access-client-secret": "bdd31cbc4dec990953e39163fbbb194c93313ca9f0a6e420346af9d326b1d2a5" }
+        optional read_service_tokens_from_header: Option<String> = "read_service_tokens_from_header",
+        /// Determines if users can access this application via a clientless browser isolation URL. This allows users to access private domains without connecting to Gateway. The option requires Clientless Browser Isolation to be set up with policies that allow users of this application.
+        optional use_clientless_isolation_app_launcher_url: Option<bool> = "use_clientless_isolation_app_launcher_url",
+        /// `policies` (the spec does not describe it).
+        optional policies: Option<Vec<crate::types::ApplicationPolicy>> = "policies",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
 string_enum! {
     /// The application type.
@@ -1669,117 +1460,84 @@ string_enum! {
         Ssh = "ssh",
     }
 }
-/// Browser VNC Application
-///
-/// Schema: `#/components/schemas/access_app_response/anyOf/3`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ApplicationBrowserVnc {
-    /// Audience tag.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub aud: Option<String>,
-    /// `created_at` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::DateTime>,
-    /// UUID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scim_config: Option<crate::types::ScimConfig>,
-    /// `updated_at` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<crate::DateTime>,
-    /// When set to true, users can authenticate to this application using their WARP session.  When set to false this application will always require direct IdP authentication. This setting always overrides the organization setting for WARP authentication.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_authenticate_via_warp: Option<bool>,
-    /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allowed_idps: Option<Vec<String>>,
-    /// Displays the application in the App Launcher.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub app_launcher_visible: Option<bool>,
-    /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auto_redirect_to_identity: Option<bool>,
-    /// `cors_headers` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cors_headers: Option<crate::types::CorsHeaders>,
-    /// The custom error message shown to a user when they are denied access to the application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_deny_message: Option<String>,
-    /// The custom URL a user is redirected to when they are denied access to the application when failing identity-based rules.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_deny_url: Option<String>,
-    /// The custom URL a user is redirected to when they are denied access to the application when failing non-identity rules.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_non_identity_deny_url: Option<String>,
-    /// The custom pages that will be displayed when applicable for this application
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_pages: Option<Vec<String>>,
-    /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
-    pub domain: String,
-    /// Enables the binding cookie, which increases security against compromised authorization tokens and CSRF attacks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enable_binding_cookie: Option<bool>,
-    /// Enables the HttpOnly cookie attribute, which increases security against XSS attacks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub http_only_cookie_attribute: Option<bool>,
-    /// The image URL for the logo shown in the App Launcher dashboard.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub logo_url: Option<String>,
-    /// The name of the application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Allows options preflight requests to bypass Access authentication and go directly to the origin. Cannot turn on if cors_headers is set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options_preflight_bypass: Option<bool>,
-    /// Enables cookie paths to scope an application's JWT to the application path. If disabled, the JWT will scope to the hostname by default
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path_cookie_attribute: Option<bool>,
-    /// Sets the SameSite cookie setting, which provides increased security against CSRF attacks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub same_site_cookie_attribute: Option<String>,
-    /// List of domains that Access will secure.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub self_hosted_domains: Option<Vec<String>>,
-    /// Returns a 401 status code when the request is blocked by a Service Auth policy.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub service_auth_401_redirect: Option<bool>,
-    /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub session_duration: Option<String>,
-    /// Enables automatic authentication through cloudflared.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub skip_interstitial: Option<bool>,
-    /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
-    /// The application type.
-    pub r#type: crate::types::ApplicationBrowserVncType,
-    /// Enables loading application content in an iFrame.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_iframe: Option<bool>,
-    /// List of destinations secured by Access. This supersedes `self_hosted_domains` to allow for more flexibility in defining different types of domains. If `destinations` are provided, then `self_hosted_domains` will be ignored.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub destinations: Option<Vec<crate::types::AppDestinationsItem>>,
-    /// Configures multi-factor authentication (MFA) settings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mfa_config: Option<crate::types::PolicyMfaConfig>,
-    /// **Beta:** Optional configuration for managing an OAuth authorization flow controlled by Access. When set, Access will act as the OAuth authorization server for this application. Only compatible with OAuth clients that support \[RFC 8707\](<https://datatracker.ietf.org/doc/html/rfc8707>) (Resource Indicators for OAuth 2.0). This feature is currently in beta.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub oauth_configuration: Option<crate::types::AppOauthConfiguration>,
-    /// Allows matching Access Service Tokens passed HTTP in a single header with this name. This works as an alternative to the (CF-Access-Client-Id, CF-Access-Client-Secret) pair of headers. The header value will be interpreted as a json object similar to: { "cf-access-client-id": "88bf3b6d86161464f6509f7219099e57.access.example.com", "cf-access-client-secret": "bdd31cbc4dec990953e39163fbbb194c93313ca9f0a6e420346af9d326b1d2a5" }
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub read_service_tokens_from_header: Option<String>,
-    /// Determines if users can access this application via a clientless browser isolation URL. This allows users to access private domains without connecting to Gateway. The option requires Clientless Browser Isolation to be set up with policies that allow users of this application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub use_clientless_isolation_app_launcher_url: Option<bool>,
-    /// `policies` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub policies: Option<Vec<crate::types::ApplicationPolicy>>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// Browser VNC Application
+    ///
+    /// Schema: `#/components/schemas/access_app_response/anyOf/3`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ApplicationBrowserVnc {
+        /// Audience tag.
+        optional aud: Option<String> = "aud",
+        /// `created_at` (the spec does not describe it).
+        optional created_at: Option<crate::DateTime> = "created_at",
+        /// UUID
+        optional id: Option<String> = "id",
+        /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
+        optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
+        /// `updated_at` (the spec does not describe it).
+        optional updated_at: Option<crate::DateTime> = "updated_at",
+        /// When set to true, users can authenticate to this application using their WARP session.  When set to false this application will always require direct IdP authentication. This setting always overrides the organization setting for WARP authentication.
+        optional allow_authenticate_via_warp: Option<bool> = "allow_authenticate_via_warp",
+        /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
+        optional allowed_idps: Option<Vec<String>> = "allowed_idps",
+        /// Displays the application in the App Launcher.
+        optional app_launcher_visible: Option<bool> = "app_launcher_visible",
+        /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
+        optional auto_redirect_to_identity: Option<bool> = "auto_redirect_to_identity",
+        /// `cors_headers` (the spec does not describe it).
+        optional cors_headers: Option<crate::types::CorsHeaders> = "cors_headers",
+        /// The custom error message shown to a user when they are denied access to the application.
+        optional custom_deny_message: Option<String> = "custom_deny_message",
+        /// The custom URL a user is redirected to when they are denied access to the application when failing identity-based rules.
+        optional custom_deny_url: Option<String> = "custom_deny_url",
+        /// The custom URL a user is redirected to when they are denied access to the application when failing non-identity rules.
+        optional custom_non_identity_deny_url: Option<String> = "custom_non_identity_deny_url",
+        /// The custom pages that will be displayed when applicable for this application
+        optional custom_pages: Option<Vec<String>> = "custom_pages",
+        /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
+        required domain: String = "domain",
+        /// Enables the binding cookie, which increases security against compromised authorization tokens and CSRF attacks.
+        optional enable_binding_cookie: Option<bool> = "enable_binding_cookie",
+        /// Enables the HttpOnly cookie attribute, which increases security against XSS attacks.
+        optional http_only_cookie_attribute: Option<bool> = "http_only_cookie_attribute",
+        /// The image URL for the logo shown in the App Launcher dashboard.
+        optional logo_url: Option<String> = "logo_url",
+        /// The name of the application.
+        optional name: Option<String> = "name",
+        /// Allows options preflight requests to bypass Access authentication and go directly to the origin. Cannot turn on if cors_headers is set.
+        optional options_preflight_bypass: Option<bool> = "options_preflight_bypass",
+        /// Enables cookie paths to scope an application's JWT to the application path. If disabled, the JWT will scope to the hostname by default
+        optional path_cookie_attribute: Option<bool> = "path_cookie_attribute",
+        /// Sets the SameSite cookie setting, which provides increased security against CSRF attacks.
+        optional same_site_cookie_attribute: Option<String> = "same_site_cookie_attribute",
+        /// List of domains that Access will secure.
+        optional self_hosted_domains: Option<Vec<String>> = "self_hosted_domains",
+        /// Returns a 401 status code when the request is blocked by a Service Auth policy.
+        optional service_auth_401_redirect: Option<bool> = "service_auth_401_redirect",
+        /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
+        optional session_duration: Option<String> = "session_duration",
+        /// Enables automatic authentication through cloudflared.
+        optional skip_interstitial: Option<bool> = "skip_interstitial",
+        /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
+        optional tags: Option<Vec<String>> = "tags",
+        /// The application type.
+        required r#type: crate::types::ApplicationBrowserVncType = "type",
+        /// Enables loading application content in an iFrame.
+        optional allow_iframe: Option<bool> = "allow_iframe",
+        /// List of destinations secured by Access. This supersedes `self_hosted_domains` to allow for more flexibility in defining different types of domains. If `destinations` are provided, then `self_hosted_domains` will be ignored.
+        optional destinations: Option<Vec<crate::types::AppDestinationsItem>> = "destinations",
+        /// Configures multi-factor authentication (MFA) settings.
+        optional mfa_config: Option<crate::types::PolicyMfaConfig> = "mfa_config",
+        /// **Beta:** Optional configuration for managing an OAuth authorization flow controlled by Access. When set, Access will act as the OAuth authorization server for this application. Only compatible with OAuth clients that support \[RFC 8707\](<https://datatracker.ietf.org/doc/html/rfc8707>) (Resource Indicators for OAuth 2.0). This feature is currently in beta.
+        optional oauth_configuration: Option<crate::types::AppOauthConfiguration> = "oauth_configuration",
+        /// Allows matching Access Service Tokens passed HTTP in a single header with this name. This works as an alternative to the (CF-Access-Client-Id, CF-Access-Client-Secret) pair of headers. The header value will be interpreted as a json object similar to: { "cf-access-client-id": "88bf3b6d86161464f6509f7219099e57.access.example.com", "cf-access-client-secret": "bdd31cbc4dec990953e39163fbbb194c93313ca9f0a6e420346af9d326b1d2a5" }
+        optional read_service_tokens_from_header: Option<String> = "read_service_tokens_from_header",
+        /// Determines if users can access this application via a clientless browser isolation URL. This allows users to access private domains without connecting to Gateway. The option requires Clientless Browser Isolation to be set up with policies that allow users of this application.
+        optional use_clientless_isolation_app_launcher_url: Option<bool> = "use_clientless_isolation_app_launcher_url",
+        /// `policies` (the spec does not describe it).
+        optional policies: Option<Vec<crate::types::ApplicationPolicy>> = "policies",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
 string_enum! {
     /// The application type.
@@ -1790,104 +1548,82 @@ string_enum! {
         Vnc = "vnc",
     }
 }
-/// App Launcher Application
-///
-/// Schema: `#/components/schemas/access_app_response/anyOf/4`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ApplicationAppLauncher {
-    /// Audience tag.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub aud: Option<String>,
-    /// `created_at` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::DateTime>,
-    /// UUID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scim_config: Option<crate::types::ScimConfig>,
-    /// `updated_at` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<crate::DateTime>,
-    /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allowed_idps: Option<Vec<String>>,
-    /// The image URL of the logo shown in the App Launcher header.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub app_launcher_logo_url: Option<String>,
-    /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auto_redirect_to_identity: Option<bool>,
-    /// The background color of the App Launcher page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bg_color: Option<String>,
-    /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub domain: Option<String>,
-    /// The links in the App Launcher footer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub footer_links: Option<Vec<crate::types::FooterLinksItem>>,
-    /// The background color of the App Launcher header.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub header_bg_color: Option<String>,
+object! {
+    /// App Launcher Application
+    ///
+    /// Schema: `#/components/schemas/access_app_response/anyOf/4`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ApplicationAppLauncher {
+        /// Audience tag.
+        optional aud: Option<String> = "aud",
+        /// `created_at` (the spec does not describe it).
+        optional created_at: Option<crate::DateTime> = "created_at",
+        /// UUID
+        optional id: Option<String> = "id",
+        /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
+        optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
+        /// `updated_at` (the spec does not describe it).
+        optional updated_at: Option<crate::DateTime> = "updated_at",
+        /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
+        optional allowed_idps: Option<Vec<String>> = "allowed_idps",
+        /// The image URL of the logo shown in the App Launcher header.
+        optional app_launcher_logo_url: Option<String> = "app_launcher_logo_url",
+        /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
+        optional auto_redirect_to_identity: Option<bool> = "auto_redirect_to_identity",
+        /// The background color of the App Launcher page.
+        optional bg_color: Option<String> = "bg_color",
+        /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
+        optional domain: Option<String> = "domain",
+        /// The links in the App Launcher footer.
+        optional footer_links: Option<Vec<crate::types::FooterLinksItem>> = "footer_links",
+        /// The background color of the App Launcher header.
+        optional header_bg_color: Option<String> = "header_bg_color",
+        /// The design of the App Launcher landing page shown to users when they log in.
+        optional landing_page_design: Option<crate::types::LandingPageDesign> = "landing_page_design",
+        /// The name of the application.
+        optional name: Option<String> = "name",
+        /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
+        optional session_duration: Option<String> = "session_duration",
+        /// Determines when to skip the App Launcher landing page.
+        optional skip_app_launcher_login_page: Option<bool> = "skip_app_launcher_login_page",
+        /// The application type.
+        required r#type: crate::types::ApplicationAppLauncherType = "type",
+        /// `policies` (the spec does not describe it).
+        optional policies: Option<Vec<crate::types::ApplicationPolicy>> = "policies",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
+}
+object! {
+    /// `FooterLinksItem`
+    ///
+    /// Schema: `#/components/schemas/access_footer_links/items`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct FooterLinksItem {
+        /// The hypertext in the footer link.
+        required name: String = "name",
+        /// the hyperlink in the footer link.
+        required url: String = "url",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
+}
+object! {
     /// The design of the App Launcher landing page shown to users when they log in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub landing_page_design: Option<crate::types::LandingPageDesign>,
-    /// The name of the application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub session_duration: Option<String>,
-    /// Determines when to skip the App Launcher landing page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub skip_app_launcher_login_page: Option<bool>,
-    /// The application type.
-    pub r#type: crate::types::ApplicationAppLauncherType,
-    /// `policies` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub policies: Option<Vec<crate::types::ApplicationPolicy>>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-/// `FooterLinksItem`
-///
-/// Schema: `#/components/schemas/access_footer_links/items`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FooterLinksItem {
-    /// The hypertext in the footer link.
-    pub name: String,
-    /// the hyperlink in the footer link.
-    pub url: String,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-/// The design of the App Launcher landing page shown to users when they log in.
-///
-/// Schema: `#/components/schemas/access_landing_page_design`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct LandingPageDesign {
-    /// The background color of the log in button on the landing page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub button_color: Option<String>,
-    /// The color of the text in the log in button on the landing page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub button_text_color: Option<String>,
-    /// The URL of the image shown on the landing page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub image_url: Option<String>,
-    /// The message shown on the landing page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-    /// The title shown on the landing page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    ///
+    /// Schema: `#/components/schemas/access_landing_page_design`
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct LandingPageDesign {
+        /// The background color of the log in button on the landing page.
+        optional button_color: Option<String> = "button_color",
+        /// The color of the text in the log in button on the landing page.
+        optional button_text_color: Option<String> = "button_text_color",
+        /// The URL of the image shown on the landing page.
+        optional image_url: Option<String> = "image_url",
+        /// The message shown on the landing page.
+        optional message: Option<String> = "message",
+        /// The title shown on the landing page.
+        optional title: Option<String> = "title",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
 string_enum! {
     /// The application type.
@@ -1898,67 +1634,50 @@ string_enum! {
         AppLauncher = "app_launcher",
     }
 }
-/// Device Enrollment Permissions Application
-///
-/// Schema: `#/components/schemas/access_app_response/anyOf/5`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ApplicationDeviceEnrollmentPermissions {
-    /// Audience tag.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub aud: Option<String>,
-    /// `created_at` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::DateTime>,
-    /// UUID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scim_config: Option<crate::types::ScimConfig>,
-    /// `updated_at` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<crate::DateTime>,
-    /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allowed_idps: Option<Vec<String>>,
-    /// The image URL of the logo shown in the App Launcher header.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub app_launcher_logo_url: Option<String>,
-    /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auto_redirect_to_identity: Option<bool>,
-    /// The background color of the App Launcher page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bg_color: Option<String>,
-    /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub domain: Option<String>,
-    /// The links in the App Launcher footer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub footer_links: Option<Vec<crate::types::FooterLinksItem>>,
-    /// The background color of the App Launcher header.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub header_bg_color: Option<String>,
-    /// The design of the App Launcher landing page shown to users when they log in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub landing_page_design: Option<crate::types::LandingPageDesign>,
-    /// The name of the application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub session_duration: Option<String>,
-    /// Determines when to skip the App Launcher landing page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub skip_app_launcher_login_page: Option<bool>,
-    /// The application type.
-    pub r#type: crate::types::ApplicationDeviceEnrollmentPermissionsType,
-    /// `policies` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub policies: Option<Vec<crate::types::ApplicationPolicy>>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// Device Enrollment Permissions Application
+    ///
+    /// Schema: `#/components/schemas/access_app_response/anyOf/5`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ApplicationDeviceEnrollmentPermissions {
+        /// Audience tag.
+        optional aud: Option<String> = "aud",
+        /// `created_at` (the spec does not describe it).
+        optional created_at: Option<crate::DateTime> = "created_at",
+        /// UUID
+        optional id: Option<String> = "id",
+        /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
+        optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
+        /// `updated_at` (the spec does not describe it).
+        optional updated_at: Option<crate::DateTime> = "updated_at",
+        /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
+        optional allowed_idps: Option<Vec<String>> = "allowed_idps",
+        /// The image URL of the logo shown in the App Launcher header.
+        optional app_launcher_logo_url: Option<String> = "app_launcher_logo_url",
+        /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
+        optional auto_redirect_to_identity: Option<bool> = "auto_redirect_to_identity",
+        /// The background color of the App Launcher page.
+        optional bg_color: Option<String> = "bg_color",
+        /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
+        optional domain: Option<String> = "domain",
+        /// The links in the App Launcher footer.
+        optional footer_links: Option<Vec<crate::types::FooterLinksItem>> = "footer_links",
+        /// The background color of the App Launcher header.
+        optional header_bg_color: Option<String> = "header_bg_color",
+        /// The design of the App Launcher landing page shown to users when they log in.
+        optional landing_page_design: Option<crate::types::LandingPageDesign> = "landing_page_design",
+        /// The name of the application.
+        optional name: Option<String> = "name",
+        /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
+        optional session_duration: Option<String> = "session_duration",
+        /// Determines when to skip the App Launcher landing page.
+        optional skip_app_launcher_login_page: Option<bool> = "skip_app_launcher_login_page",
+        /// The application type.
+        required r#type: crate::types::ApplicationDeviceEnrollmentPermissionsType = "type",
+        /// `policies` (the spec does not describe it).
+        optional policies: Option<Vec<crate::types::ApplicationPolicy>> = "policies",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
 string_enum! {
     /// The application type.
@@ -1969,67 +1688,50 @@ string_enum! {
         Warp = "warp",
     }
 }
-/// Browser Isolation Permissions Application
-///
-/// Schema: `#/components/schemas/access_app_response/anyOf/6`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ApplicationBrowserIsolationPermissions {
-    /// Audience tag.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub aud: Option<String>,
-    /// `created_at` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::DateTime>,
-    /// UUID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scim_config: Option<crate::types::ScimConfig>,
-    /// `updated_at` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<crate::DateTime>,
-    /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allowed_idps: Option<Vec<String>>,
-    /// The image URL of the logo shown in the App Launcher header.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub app_launcher_logo_url: Option<String>,
-    /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auto_redirect_to_identity: Option<bool>,
-    /// The background color of the App Launcher page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bg_color: Option<String>,
-    /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub domain: Option<String>,
-    /// The links in the App Launcher footer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub footer_links: Option<Vec<crate::types::FooterLinksItem>>,
-    /// The background color of the App Launcher header.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub header_bg_color: Option<String>,
-    /// The design of the App Launcher landing page shown to users when they log in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub landing_page_design: Option<crate::types::LandingPageDesign>,
-    /// The name of the application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub session_duration: Option<String>,
-    /// Determines when to skip the App Launcher landing page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub skip_app_launcher_login_page: Option<bool>,
-    /// The application type.
-    pub r#type: crate::types::ApplicationBrowserIsolationPermissionsType,
-    /// `policies` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub policies: Option<Vec<crate::types::ApplicationPolicy>>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// Browser Isolation Permissions Application
+    ///
+    /// Schema: `#/components/schemas/access_app_response/anyOf/6`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ApplicationBrowserIsolationPermissions {
+        /// Audience tag.
+        optional aud: Option<String> = "aud",
+        /// `created_at` (the spec does not describe it).
+        optional created_at: Option<crate::DateTime> = "created_at",
+        /// UUID
+        optional id: Option<String> = "id",
+        /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
+        optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
+        /// `updated_at` (the spec does not describe it).
+        optional updated_at: Option<crate::DateTime> = "updated_at",
+        /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
+        optional allowed_idps: Option<Vec<String>> = "allowed_idps",
+        /// The image URL of the logo shown in the App Launcher header.
+        optional app_launcher_logo_url: Option<String> = "app_launcher_logo_url",
+        /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
+        optional auto_redirect_to_identity: Option<bool> = "auto_redirect_to_identity",
+        /// The background color of the App Launcher page.
+        optional bg_color: Option<String> = "bg_color",
+        /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
+        optional domain: Option<String> = "domain",
+        /// The links in the App Launcher footer.
+        optional footer_links: Option<Vec<crate::types::FooterLinksItem>> = "footer_links",
+        /// The background color of the App Launcher header.
+        optional header_bg_color: Option<String> = "header_bg_color",
+        /// The design of the App Launcher landing page shown to users when they log in.
+        optional landing_page_design: Option<crate::types::LandingPageDesign> = "landing_page_design",
+        /// The name of the application.
+        optional name: Option<String> = "name",
+        /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
+        optional session_duration: Option<String> = "session_duration",
+        /// Determines when to skip the App Launcher landing page.
+        optional skip_app_launcher_login_page: Option<bool> = "skip_app_launcher_login_page",
+        /// The application type.
+        required r#type: crate::types::ApplicationBrowserIsolationPermissionsType = "type",
+        /// `policies` (the spec does not describe it).
+        optional policies: Option<Vec<crate::types::ApplicationPolicy>> = "policies",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
 string_enum! {
     /// The application type.
@@ -2040,47 +1742,36 @@ string_enum! {
         Biso = "biso",
     }
 }
-/// Bookmark application
-///
-/// Schema: `#/components/schemas/access_app_response/anyOf/7`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct ApplicationBookmark {
-    /// Audience tag.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub aud: Option<String>,
-    /// `created_at` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::DateTime>,
-    /// UUID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scim_config: Option<crate::types::ScimConfig>,
-    /// `updated_at` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<crate::DateTime>,
-    /// Displays the application in the App Launcher.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub app_launcher_visible: Option<bool>,
-    /// The URL or domain of the bookmark.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub domain: Option<String>,
-    /// The image URL for the logo shown in the App Launcher dashboard.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub logo_url: Option<String>,
-    /// The name of the application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
-    /// The application type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<crate::types::BookmarkPropsType>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// Bookmark application
+    ///
+    /// Schema: `#/components/schemas/access_app_response/anyOf/7`
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ApplicationBookmark {
+        /// Audience tag.
+        optional aud: Option<String> = "aud",
+        /// `created_at` (the spec does not describe it).
+        optional created_at: Option<crate::DateTime> = "created_at",
+        /// UUID
+        optional id: Option<String> = "id",
+        /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
+        optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
+        /// `updated_at` (the spec does not describe it).
+        optional updated_at: Option<crate::DateTime> = "updated_at",
+        /// Displays the application in the App Launcher.
+        optional app_launcher_visible: Option<bool> = "app_launcher_visible",
+        /// The URL or domain of the bookmark.
+        optional domain: Option<String> = "domain",
+        /// The image URL for the logo shown in the App Launcher dashboard.
+        optional logo_url: Option<String> = "logo_url",
+        /// The name of the application.
+        optional name: Option<String> = "name",
+        /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
+        optional tags: Option<Vec<String>> = "tags",
+        /// The application type.
+        optional r#type: Option<crate::types::BookmarkPropsType> = "type",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
 string_enum! {
     /// The application type.
@@ -2091,85 +1782,62 @@ string_enum! {
         Bookmark = "bookmark",
     }
 }
-/// MCP Server Application
-///
-/// Schema: `#/components/schemas/access_app_response/anyOf/8`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ApplicationMcpServer {
-    /// Audience tag.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub aud: Option<String>,
-    /// `created_at` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::DateTime>,
-    /// UUID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scim_config: Option<crate::types::ScimConfig>,
-    /// `updated_at` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<crate::DateTime>,
-    /// When set to true, users can authenticate to this application using their WARP session.  When set to false this application will always require direct IdP authentication. This setting always overrides the organization setting for WARP authentication.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_authenticate_via_warp: Option<bool>,
-    /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allowed_idps: Option<Vec<String>>,
-    /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auto_redirect_to_identity: Option<bool>,
-    /// The custom error message shown to a user when they are denied access to the application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_deny_message: Option<String>,
-    /// The custom URL a user is redirected to when they are denied access to the application when failing identity-based rules.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_deny_url: Option<String>,
-    /// The custom URL a user is redirected to when they are denied access to the application when failing non-identity rules.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_non_identity_deny_url: Option<String>,
-    /// The custom pages that will be displayed when applicable for this application
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_pages: Option<Vec<String>>,
-    /// List of destinations secured by Access. This supersedes `self_hosted_domains` to allow for more flexibility in defining different types of domains. If `destinations` are provided, then `self_hosted_domains` will be ignored.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub destinations: Option<Vec<crate::types::AppDestinationsItem>>,
-    /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub domain: Option<String>,
-    /// Enables the HttpOnly cookie attribute, which increases security against XSS attacks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub http_only_cookie_attribute: Option<bool>,
-    /// The image URL for the logo shown in the App Launcher dashboard.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub logo_url: Option<String>,
-    /// The name of the application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// **Beta:** Optional configuration for managing an OAuth authorization flow controlled by Access. When set, Access will act as the OAuth authorization server for this application. Only compatible with OAuth clients that support \[RFC 8707\](<https://datatracker.ietf.org/doc/html/rfc8707>) (Resource Indicators for OAuth 2.0). This feature is currently in beta.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub oauth_configuration: Option<crate::types::AppOauthConfiguration>,
-    /// Allows options preflight requests to bypass Access authentication and go directly to the origin. Cannot turn on if cors_headers is set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options_preflight_bypass: Option<bool>,
-    /// Sets the SameSite cookie setting, which provides increased security against CSRF attacks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub same_site_cookie_attribute: Option<String>,
-    /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub session_duration: Option<String>,
-    /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
-    /// The application type.
-    pub r#type: crate::types::McpPropsType,
-    /// `policies` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub policies: Option<Vec<crate::types::ApplicationPolicy>>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// MCP Server Application
+    ///
+    /// Schema: `#/components/schemas/access_app_response/anyOf/8`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ApplicationMcpServer {
+        /// Audience tag.
+        optional aud: Option<String> = "aud",
+        /// `created_at` (the spec does not describe it).
+        optional created_at: Option<crate::DateTime> = "created_at",
+        /// UUID
+        optional id: Option<String> = "id",
+        /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
+        optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
+        /// `updated_at` (the spec does not describe it).
+        optional updated_at: Option<crate::DateTime> = "updated_at",
+        /// When set to true, users can authenticate to this application using their WARP session.  When set to false this application will always require direct IdP authentication. This setting always overrides the organization setting for WARP authentication.
+        optional allow_authenticate_via_warp: Option<bool> = "allow_authenticate_via_warp",
+        /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
+        optional allowed_idps: Option<Vec<String>> = "allowed_idps",
+        /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
+        optional auto_redirect_to_identity: Option<bool> = "auto_redirect_to_identity",
+        /// The custom error message shown to a user when they are denied access to the application.
+        optional custom_deny_message: Option<String> = "custom_deny_message",
+        /// The custom URL a user is redirected to when they are denied access to the application when failing identity-based rules.
+        optional custom_deny_url: Option<String> = "custom_deny_url",
+        /// The custom URL a user is redirected to when they are denied access to the application when failing non-identity rules.
+        optional custom_non_identity_deny_url: Option<String> = "custom_non_identity_deny_url",
+        /// The custom pages that will be displayed when applicable for this application
+        optional custom_pages: Option<Vec<String>> = "custom_pages",
+        /// List of destinations secured by Access. This supersedes `self_hosted_domains` to allow for more flexibility in defining different types of domains. If `destinations` are provided, then `self_hosted_domains` will be ignored.
+        optional destinations: Option<Vec<crate::types::AppDestinationsItem>> = "destinations",
+        /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
+        optional domain: Option<String> = "domain",
+        /// Enables the HttpOnly cookie attribute, which increases security against XSS attacks.
+        optional http_only_cookie_attribute: Option<bool> = "http_only_cookie_attribute",
+        /// The image URL for the logo shown in the App Launcher dashboard.
+        optional logo_url: Option<String> = "logo_url",
+        /// The name of the application.
+        optional name: Option<String> = "name",
+        /// **Beta:** Optional configuration for managing an OAuth authorization flow controlled by Access. When set, Access will act as the OAuth authorization server for this application. Only compatible with OAuth clients that support \[RFC 8707\](<https://datatracker.ietf.org/doc/html/rfc8707>) (Resource Indicators for OAuth 2.0). This feature is currently in beta.
+        optional oauth_configuration: Option<crate::types::AppOauthConfiguration> = "oauth_configuration",
+        /// Allows options preflight requests to bypass Access authentication and go directly to the origin. Cannot turn on if cors_headers is set.
+        optional options_preflight_bypass: Option<bool> = "options_preflight_bypass",
+        /// Sets the SameSite cookie setting, which provides increased security against CSRF attacks.
+        optional same_site_cookie_attribute: Option<String> = "same_site_cookie_attribute",
+        /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
+        optional session_duration: Option<String> = "session_duration",
+        /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
+        optional tags: Option<Vec<String>> = "tags",
+        /// The application type.
+        required r#type: crate::types::McpPropsType = "type",
+        /// `policies` (the spec does not describe it).
+        optional policies: Option<Vec<crate::types::ApplicationPolicy>> = "policies",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
 string_enum! {
     /// The application type.
@@ -2180,85 +1848,62 @@ string_enum! {
         Mcp = "mcp",
     }
 }
-/// MCP Server Portal Application
-///
-/// Schema: `#/components/schemas/access_app_response/anyOf/9`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ApplicationMcpServerPortal {
-    /// Audience tag.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub aud: Option<String>,
-    /// `created_at` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::DateTime>,
-    /// UUID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scim_config: Option<crate::types::ScimConfig>,
-    /// `updated_at` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<crate::DateTime>,
-    /// When set to true, users can authenticate to this application using their WARP session.  When set to false this application will always require direct IdP authentication. This setting always overrides the organization setting for WARP authentication.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_authenticate_via_warp: Option<bool>,
-    /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allowed_idps: Option<Vec<String>>,
-    /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auto_redirect_to_identity: Option<bool>,
-    /// The custom error message shown to a user when they are denied access to the application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_deny_message: Option<String>,
-    /// The custom URL a user is redirected to when they are denied access to the application when failing identity-based rules.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_deny_url: Option<String>,
-    /// The custom URL a user is redirected to when they are denied access to the application when failing non-identity rules.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_non_identity_deny_url: Option<String>,
-    /// The custom pages that will be displayed when applicable for this application
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_pages: Option<Vec<String>>,
-    /// List of destinations secured by Access. This supersedes `self_hosted_domains` to allow for more flexibility in defining different types of domains. If `destinations` are provided, then `self_hosted_domains` will be ignored.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub destinations: Option<Vec<crate::types::AppDestinationsItem>>,
-    /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub domain: Option<String>,
-    /// Enables the HttpOnly cookie attribute, which increases security against XSS attacks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub http_only_cookie_attribute: Option<bool>,
-    /// The image URL for the logo shown in the App Launcher dashboard.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub logo_url: Option<String>,
-    /// The name of the application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// **Beta:** Optional configuration for managing an OAuth authorization flow controlled by Access. When set, Access will act as the OAuth authorization server for this application. Only compatible with OAuth clients that support \[RFC 8707\](<https://datatracker.ietf.org/doc/html/rfc8707>) (Resource Indicators for OAuth 2.0). This feature is currently in beta.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub oauth_configuration: Option<crate::types::AppOauthConfiguration>,
-    /// Allows options preflight requests to bypass Access authentication and go directly to the origin. Cannot turn on if cors_headers is set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options_preflight_bypass: Option<bool>,
-    /// Sets the SameSite cookie setting, which provides increased security against CSRF attacks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub same_site_cookie_attribute: Option<String>,
-    /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub session_duration: Option<String>,
-    /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
-    /// The application type.
-    pub r#type: crate::types::McpPortalPropsType,
-    /// `policies` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub policies: Option<Vec<crate::types::ApplicationPolicy>>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// MCP Server Portal Application
+    ///
+    /// Schema: `#/components/schemas/access_app_response/anyOf/9`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ApplicationMcpServerPortal {
+        /// Audience tag.
+        optional aud: Option<String> = "aud",
+        /// `created_at` (the spec does not describe it).
+        optional created_at: Option<crate::DateTime> = "created_at",
+        /// UUID
+        optional id: Option<String> = "id",
+        /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
+        optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
+        /// `updated_at` (the spec does not describe it).
+        optional updated_at: Option<crate::DateTime> = "updated_at",
+        /// When set to true, users can authenticate to this application using their WARP session.  When set to false this application will always require direct IdP authentication. This setting always overrides the organization setting for WARP authentication.
+        optional allow_authenticate_via_warp: Option<bool> = "allow_authenticate_via_warp",
+        /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
+        optional allowed_idps: Option<Vec<String>> = "allowed_idps",
+        /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
+        optional auto_redirect_to_identity: Option<bool> = "auto_redirect_to_identity",
+        /// The custom error message shown to a user when they are denied access to the application.
+        optional custom_deny_message: Option<String> = "custom_deny_message",
+        /// The custom URL a user is redirected to when they are denied access to the application when failing identity-based rules.
+        optional custom_deny_url: Option<String> = "custom_deny_url",
+        /// The custom URL a user is redirected to when they are denied access to the application when failing non-identity rules.
+        optional custom_non_identity_deny_url: Option<String> = "custom_non_identity_deny_url",
+        /// The custom pages that will be displayed when applicable for this application
+        optional custom_pages: Option<Vec<String>> = "custom_pages",
+        /// List of destinations secured by Access. This supersedes `self_hosted_domains` to allow for more flexibility in defining different types of domains. If `destinations` are provided, then `self_hosted_domains` will be ignored.
+        optional destinations: Option<Vec<crate::types::AppDestinationsItem>> = "destinations",
+        /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
+        optional domain: Option<String> = "domain",
+        /// Enables the HttpOnly cookie attribute, which increases security against XSS attacks.
+        optional http_only_cookie_attribute: Option<bool> = "http_only_cookie_attribute",
+        /// The image URL for the logo shown in the App Launcher dashboard.
+        optional logo_url: Option<String> = "logo_url",
+        /// The name of the application.
+        optional name: Option<String> = "name",
+        /// **Beta:** Optional configuration for managing an OAuth authorization flow controlled by Access. When set, Access will act as the OAuth authorization server for this application. Only compatible with OAuth clients that support \[RFC 8707\](<https://datatracker.ietf.org/doc/html/rfc8707>) (Resource Indicators for OAuth 2.0). This feature is currently in beta.
+        optional oauth_configuration: Option<crate::types::AppOauthConfiguration> = "oauth_configuration",
+        /// Allows options preflight requests to bypass Access authentication and go directly to the origin. Cannot turn on if cors_headers is set.
+        optional options_preflight_bypass: Option<bool> = "options_preflight_bypass",
+        /// Sets the SameSite cookie setting, which provides increased security against CSRF attacks.
+        optional same_site_cookie_attribute: Option<String> = "same_site_cookie_attribute",
+        /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
+        optional session_duration: Option<String> = "session_duration",
+        /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
+        optional tags: Option<Vec<String>> = "tags",
+        /// The application type.
+        required r#type: crate::types::McpPortalPropsType = "type",
+        /// `policies` (the spec does not describe it).
+        optional policies: Option<Vec<crate::types::ApplicationPolicy>> = "policies",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
 string_enum! {
     /// The application type.
@@ -2269,58 +1914,44 @@ string_enum! {
         McpPortal = "mcp_portal",
     }
 }
-/// Gateway Identity Proxy Endpoint Application
-///
-/// Schema: `#/components/schemas/access_app_response/anyOf/10`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ApplicationGatewayIdentityProxyEndpoint {
-    /// Audience tag.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub aud: Option<String>,
-    /// `created_at` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::DateTime>,
-    /// UUID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scim_config: Option<crate::types::ScimConfig>,
-    /// `updated_at` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<crate::DateTime>,
-    /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allowed_idps: Option<Vec<String>>,
-    /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auto_redirect_to_identity: Option<bool>,
-    /// The custom URL a user is redirected to when they are denied access to the application when failing identity-based rules.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_deny_url: Option<String>,
-    /// The custom URL a user is redirected to when they are denied access to the application when failing non-identity rules.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_non_identity_deny_url: Option<String>,
-    /// The custom pages that will be displayed when applicable for this application
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_pages: Option<Vec<String>>,
-    /// The proxy endpoint domain in the format: 10 alphanumeric characters followed by .proxy.cloudflare-gateway.com
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub domain: Option<String>,
-    /// The name of the application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub session_duration: Option<String>,
-    /// The application type.
-    pub r#type: crate::types::ProxyEndpointPropsType,
-    /// `policies` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub policies: Option<Vec<crate::types::ApplicationPolicy>>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// Gateway Identity Proxy Endpoint Application
+    ///
+    /// Schema: `#/components/schemas/access_app_response/anyOf/10`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ApplicationGatewayIdentityProxyEndpoint {
+        /// Audience tag.
+        optional aud: Option<String> = "aud",
+        /// `created_at` (the spec does not describe it).
+        optional created_at: Option<crate::DateTime> = "created_at",
+        /// UUID
+        optional id: Option<String> = "id",
+        /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
+        optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
+        /// `updated_at` (the spec does not describe it).
+        optional updated_at: Option<crate::DateTime> = "updated_at",
+        /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
+        optional allowed_idps: Option<Vec<String>> = "allowed_idps",
+        /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
+        optional auto_redirect_to_identity: Option<bool> = "auto_redirect_to_identity",
+        /// The custom URL a user is redirected to when they are denied access to the application when failing identity-based rules.
+        optional custom_deny_url: Option<String> = "custom_deny_url",
+        /// The custom URL a user is redirected to when they are denied access to the application when failing non-identity rules.
+        optional custom_non_identity_deny_url: Option<String> = "custom_non_identity_deny_url",
+        /// The custom pages that will be displayed when applicable for this application
+        optional custom_pages: Option<Vec<String>> = "custom_pages",
+        /// The proxy endpoint domain in the format: 10 alphanumeric characters followed by .proxy.cloudflare-gateway.com
+        optional domain: Option<String> = "domain",
+        /// The name of the application.
+        optional name: Option<String> = "name",
+        /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
+        optional session_duration: Option<String> = "session_duration",
+        /// The application type.
+        required r#type: crate::types::ProxyEndpointPropsType = "type",
+        /// `policies` (the spec does not describe it).
+        optional policies: Option<Vec<crate::types::ApplicationPolicy>> = "policies",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
 string_enum! {
     /// The application type.
@@ -2331,54 +1962,47 @@ string_enum! {
         ProxyEndpoint = "proxy_endpoint",
     }
 }
-/// Infrastructure Application
-///
-/// Schema: `#/components/schemas/access_app_response/anyOf/11`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ApplicationInfrastructure {
-    /// Audience tag.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub aud: Option<String>,
-    /// `created_at` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::DateTime>,
-    /// UUID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scim_config: Option<crate::types::ScimConfig>,
-    /// `updated_at` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<crate::DateTime>,
-    /// The name of the application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The targets this application secures.
-    pub target_criteria: Vec<crate::types::AppTargetCriterion>,
-    /// The application type.
-    pub r#type: crate::types::InfrastructurePropsType,
-    /// `policies` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub policies: Option<Vec<crate::types::ApplicationPolicy>>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// Infrastructure Application
+    ///
+    /// Schema: `#/components/schemas/access_app_response/anyOf/11`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ApplicationInfrastructure {
+        /// Audience tag.
+        optional aud: Option<String> = "aud",
+        /// `created_at` (the spec does not describe it).
+        optional created_at: Option<crate::DateTime> = "created_at",
+        /// UUID
+        optional id: Option<String> = "id",
+        /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
+        optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
+        /// `updated_at` (the spec does not describe it).
+        optional updated_at: Option<crate::DateTime> = "updated_at",
+        /// The name of the application.
+        optional name: Option<String> = "name",
+        /// The targets this application secures.
+        required target_criteria: Vec<crate::types::AppTargetCriterion> = "target_criteria",
+        /// The application type.
+        required r#type: crate::types::InfrastructurePropsType = "type",
+        /// `policies` (the spec does not describe it).
+        optional policies: Option<Vec<crate::types::ApplicationPolicy>> = "policies",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// Which infrastructure targets an application secures, and over which protocol and port.
-///
-/// Schema: `#/components/schemas/access_app_target_criterion`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AppTargetCriterion {
-    /// The port that the targets use for the chosen communication protocol. A port cannot be assigned to multiple protocols.
-    pub port: i64,
-    /// The communication protocol your application secures: `SSH` for infrastructure applications, `RDP` for browser RDP applications.
-    pub protocol: crate::types::AppTargetCriterionProtocol,
-    /// Contains a map of target attribute keys to target attribute values.
-    pub target_attributes: std::collections::BTreeMap<String, Vec<String>>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// Which infrastructure targets an application secures, and over which protocol and port.
+    ///
+    /// Schema: `#/components/schemas/access_app_target_criterion`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct AppTargetCriterion {
+        /// The port that the targets use for the chosen communication protocol. A port cannot be assigned to multiple protocols.
+        required port: i64 = "port",
+        /// The communication protocol your application secures: `SSH` for infrastructure applications, `RDP` for browser RDP applications.
+        required protocol: crate::types::AppTargetCriterionProtocol = "protocol",
+        /// Contains a map of target attribute keys to target attribute values.
+        required target_attributes: std::collections::BTreeMap<String, Vec<String>> = "target_attributes",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
 string_enum! {
     /// The communication protocol your application secures: `SSH` for infrastructure applications, `RDP` for browser RDP applications.
@@ -2400,119 +2024,86 @@ string_enum! {
         Infrastructure = "infrastructure",
     }
 }
-/// Browser RDP Application
-///
-/// Schema: `#/components/schemas/access_app_response/anyOf/12`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ApplicationBrowserRdp {
-    /// Audience tag.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub aud: Option<String>,
-    /// `created_at` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::DateTime>,
-    /// UUID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scim_config: Option<crate::types::ScimConfig>,
-    /// `updated_at` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<crate::DateTime>,
-    /// When set to true, users can authenticate to this application using their WARP session.  When set to false this application will always require direct IdP authentication. This setting always overrides the organization setting for WARP authentication.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_authenticate_via_warp: Option<bool>,
-    /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allowed_idps: Option<Vec<String>>,
-    /// Displays the application in the App Launcher.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub app_launcher_visible: Option<bool>,
-    /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auto_redirect_to_identity: Option<bool>,
-    /// `cors_headers` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cors_headers: Option<crate::types::CorsHeaders>,
-    /// The custom error message shown to a user when they are denied access to the application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_deny_message: Option<String>,
-    /// The custom URL a user is redirected to when they are denied access to the application when failing identity-based rules.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_deny_url: Option<String>,
-    /// The custom URL a user is redirected to when they are denied access to the application when failing non-identity rules.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_non_identity_deny_url: Option<String>,
-    /// The custom pages that will be displayed when applicable for this application
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_pages: Option<Vec<String>>,
-    /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
-    pub domain: String,
-    /// Enables the binding cookie, which increases security against compromised authorization tokens and CSRF attacks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enable_binding_cookie: Option<bool>,
-    /// Enables the HttpOnly cookie attribute, which increases security against XSS attacks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub http_only_cookie_attribute: Option<bool>,
-    /// The image URL for the logo shown in the App Launcher dashboard.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub logo_url: Option<String>,
-    /// The name of the application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Allows options preflight requests to bypass Access authentication and go directly to the origin. Cannot turn on if cors_headers is set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options_preflight_bypass: Option<bool>,
-    /// Enables cookie paths to scope an application's JWT to the application path. If disabled, the JWT will scope to the hostname by default
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path_cookie_attribute: Option<bool>,
-    /// Sets the SameSite cookie setting, which provides increased security against CSRF attacks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub same_site_cookie_attribute: Option<String>,
-    /// List of domains that Access will secure.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub self_hosted_domains: Option<Vec<String>>,
-    /// Returns a 401 status code when the request is blocked by a Service Auth policy.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub service_auth_401_redirect: Option<bool>,
-    /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub session_duration: Option<String>,
-    /// Enables automatic authentication through cloudflared.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub skip_interstitial: Option<bool>,
-    /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
-    /// The application type.
-    pub r#type: crate::types::ApplicationBrowserRdpType,
-    /// Enables loading application content in an iFrame.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_iframe: Option<bool>,
-    /// List of destinations secured by Access. This supersedes `self_hosted_domains` to allow for more flexibility in defining different types of domains. If `destinations` are provided, then `self_hosted_domains` will be ignored.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub destinations: Option<Vec<crate::types::AppDestinationsItem>>,
-    /// Configures multi-factor authentication (MFA) settings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mfa_config: Option<crate::types::PolicyMfaConfig>,
-    /// **Beta:** Optional configuration for managing an OAuth authorization flow controlled by Access. When set, Access will act as the OAuth authorization server for this application. Only compatible with OAuth clients that support \[RFC 8707\](<https://datatracker.ietf.org/doc/html/rfc8707>) (Resource Indicators for OAuth 2.0). This feature is currently in beta.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub oauth_configuration: Option<crate::types::AppOauthConfiguration>,
-    /// Allows matching Access Service Tokens passed HTTP in a single header with this name. This works as an alternative to the (CF-Access-Client-Id, CF-Access-Client-Secret) pair of headers. The header value will be interpreted as a json object similar to: { "cf-access-client-id": "88bf3b6d86161464f6509f7219099e57.access.example.com", "cf-access-client-secret": "bdd31cbc4dec990953e39163fbbb194c93313ca9f0a6e420346af9d326b1d2a5" }
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub read_service_tokens_from_header: Option<String>,
-    /// Determines if users can access this application via a clientless browser isolation URL. This allows users to access private domains without connecting to Gateway. The option requires Clientless Browser Isolation to be set up with policies that allow users of this application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub use_clientless_isolation_app_launcher_url: Option<bool>,
-    /// The targets this application secures.
-    pub target_criteria: Vec<crate::types::AppTargetCriterion>,
-    /// `policies` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub policies: Option<Vec<crate::types::ApplicationPolicy>>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// Browser RDP Application
+    ///
+    /// Schema: `#/components/schemas/access_app_response/anyOf/12`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ApplicationBrowserRdp {
+        /// Audience tag.
+        optional aud: Option<String> = "aud",
+        /// `created_at` (the spec does not describe it).
+        optional created_at: Option<crate::DateTime> = "created_at",
+        /// UUID
+        optional id: Option<String> = "id",
+        /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
+        optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
+        /// `updated_at` (the spec does not describe it).
+        optional updated_at: Option<crate::DateTime> = "updated_at",
+        /// When set to true, users can authenticate to this application using their WARP session.  When set to false this application will always require direct IdP authentication. This setting always overrides the organization setting for WARP authentication.
+        optional allow_authenticate_via_warp: Option<bool> = "allow_authenticate_via_warp",
+        /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
+        optional allowed_idps: Option<Vec<String>> = "allowed_idps",
+        /// Displays the application in the App Launcher.
+        optional app_launcher_visible: Option<bool> = "app_launcher_visible",
+        /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
+        optional auto_redirect_to_identity: Option<bool> = "auto_redirect_to_identity",
+        /// `cors_headers` (the spec does not describe it).
+        optional cors_headers: Option<crate::types::CorsHeaders> = "cors_headers",
+        /// The custom error message shown to a user when they are denied access to the application.
+        optional custom_deny_message: Option<String> = "custom_deny_message",
+        /// The custom URL a user is redirected to when they are denied access to the application when failing identity-based rules.
+        optional custom_deny_url: Option<String> = "custom_deny_url",
+        /// The custom URL a user is redirected to when they are denied access to the application when failing non-identity rules.
+        optional custom_non_identity_deny_url: Option<String> = "custom_non_identity_deny_url",
+        /// The custom pages that will be displayed when applicable for this application
+        optional custom_pages: Option<Vec<String>> = "custom_pages",
+        /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
+        required domain: String = "domain",
+        /// Enables the binding cookie, which increases security against compromised authorization tokens and CSRF attacks.
+        optional enable_binding_cookie: Option<bool> = "enable_binding_cookie",
+        /// Enables the HttpOnly cookie attribute, which increases security against XSS attacks.
+        optional http_only_cookie_attribute: Option<bool> = "http_only_cookie_attribute",
+        /// The image URL for the logo shown in the App Launcher dashboard.
+        optional logo_url: Option<String> = "logo_url",
+        /// The name of the application.
+        optional name: Option<String> = "name",
+        /// Allows options preflight requests to bypass Access authentication and go directly to the origin. Cannot turn on if cors_headers is set.
+        optional options_preflight_bypass: Option<bool> = "options_preflight_bypass",
+        /// Enables cookie paths to scope an application's JWT to the application path. If disabled, the JWT will scope to the hostname by default
+        optional path_cookie_attribute: Option<bool> = "path_cookie_attribute",
+        /// Sets the SameSite cookie setting, which provides increased security against CSRF attacks.
+        optional same_site_cookie_attribute: Option<String> = "same_site_cookie_attribute",
+        /// List of domains that Access will secure.
+        optional self_hosted_domains: Option<Vec<String>> = "self_hosted_domains",
+        /// Returns a 401 status code when the request is blocked by a Service Auth policy.
+        optional service_auth_401_redirect: Option<bool> = "service_auth_401_redirect",
+        /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
+        optional session_duration: Option<String> = "session_duration",
+        /// Enables automatic authentication through cloudflared.
+        optional skip_interstitial: Option<bool> = "skip_interstitial",
+        /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
+        optional tags: Option<Vec<String>> = "tags",
+        /// The application type.
+        required r#type: crate::types::ApplicationBrowserRdpType = "type",
+        /// Enables loading application content in an iFrame.
+        optional allow_iframe: Option<bool> = "allow_iframe",
+        /// List of destinations secured by Access. This supersedes `self_hosted_domains` to allow for more flexibility in defining different types of domains. If `destinations` are provided, then `self_hosted_domains` will be ignored.
+        optional destinations: Option<Vec<crate::types::AppDestinationsItem>> = "destinations",
+        /// Configures multi-factor authentication (MFA) settings.
+        optional mfa_config: Option<crate::types::PolicyMfaConfig> = "mfa_config",
+        /// **Beta:** Optional configuration for managing an OAuth authorization flow controlled by Access. When set, Access will act as the OAuth authorization server for this application. Only compatible with OAuth clients that support \[RFC 8707\](<https://datatracker.ietf.org/doc/html/rfc8707>) (Resource Indicators for OAuth 2.0). This feature is currently in beta.
+        optional oauth_configuration: Option<crate::types::AppOauthConfiguration> = "oauth_configuration",
+        /// Allows matching Access Service Tokens passed HTTP in a single header with this name. This works as an alternative to the (CF-Access-Client-Id, CF-Access-Client-Secret) pair of headers. The header value will be interpreted as a json object similar to: { "cf-access-client-id": "88bf3b6d86161464f6509f7219099e57.access.example.com", "cf-access-client-secret": "bdd31cbc4dec990953e39163fbbb194c93313ca9f0a6e420346af9d326b1d2a5" }
+        optional read_service_tokens_from_header: Option<String> = "read_service_tokens_from_header",
+        /// Determines if users can access this application via a clientless browser isolation URL. This allows users to access private domains without connecting to Gateway. The option requires Clientless Browser Isolation to be set up with policies that allow users of this application.
+        optional use_clientless_isolation_app_launcher_url: Option<bool> = "use_clientless_isolation_app_launcher_url",
+        /// The targets this application secures.
+        required target_criteria: Vec<crate::types::AppTargetCriterion> = "target_criteria",
+        /// `policies` (the spec does not describe it).
+        optional policies: Option<Vec<crate::types::ApplicationPolicy>> = "policies",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
 string_enum! {
     /// The application type.
@@ -2556,105 +2147,76 @@ internal_union! {
         BrowserRdp(crate::types::ApplicationRequestBrowserRdp) = ["rdp"],
     }
 }
-/// Self Hosted Application
-///
-/// Schema: `#/components/schemas/access_app_request/anyOf/0`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ApplicationRequestSelfHosted {
-    /// When set to true, users can authenticate to this application using their WARP session.  When set to false this application will always require direct IdP authentication. This setting always overrides the organization setting for WARP authentication.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_authenticate_via_warp: Option<bool>,
-    /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allowed_idps: Option<Vec<String>>,
-    /// Displays the application in the App Launcher.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub app_launcher_visible: Option<bool>,
-    /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auto_redirect_to_identity: Option<bool>,
-    /// `cors_headers` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cors_headers: Option<crate::types::CorsHeaders>,
-    /// The custom error message shown to a user when they are denied access to the application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_deny_message: Option<String>,
-    /// The custom URL a user is redirected to when they are denied access to the application when failing identity-based rules.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_deny_url: Option<String>,
-    /// The custom URL a user is redirected to when they are denied access to the application when failing non-identity rules.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_non_identity_deny_url: Option<String>,
-    /// The custom pages that will be displayed when applicable for this application
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_pages: Option<Vec<String>>,
-    /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
-    pub domain: String,
-    /// Enables the binding cookie, which increases security against compromised authorization tokens and CSRF attacks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enable_binding_cookie: Option<bool>,
-    /// Enables the HttpOnly cookie attribute, which increases security against XSS attacks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub http_only_cookie_attribute: Option<bool>,
-    /// The image URL for the logo shown in the App Launcher dashboard.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub logo_url: Option<String>,
-    /// The name of the application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Allows options preflight requests to bypass Access authentication and go directly to the origin. Cannot turn on if cors_headers is set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options_preflight_bypass: Option<bool>,
-    /// Enables cookie paths to scope an application's JWT to the application path. If disabled, the JWT will scope to the hostname by default
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path_cookie_attribute: Option<bool>,
-    /// Sets the SameSite cookie setting, which provides increased security against CSRF attacks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub same_site_cookie_attribute: Option<String>,
-    /// List of domains that Access will secure.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub self_hosted_domains: Option<Vec<String>>,
-    /// Returns a 401 status code when the request is blocked by a Service Auth policy.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub service_auth_401_redirect: Option<bool>,
-    /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub session_duration: Option<String>,
-    /// Enables automatic authentication through cloudflared.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub skip_interstitial: Option<bool>,
-    /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
-    /// The application type.
-    pub r#type: crate::types::ApplicationRequestSelfHostedType,
-    /// Enables loading application content in an iFrame.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_iframe: Option<bool>,
-    /// List of destinations secured by Access. This supersedes `self_hosted_domains` to allow for more flexibility in defining different types of domains. If `destinations` are provided, then `self_hosted_domains` will be ignored.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub destinations: Option<Vec<crate::types::AppDestinationsItem>>,
-    /// Configures multi-factor authentication (MFA) settings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mfa_config: Option<crate::types::PolicyMfaConfig>,
-    /// **Beta:** Optional configuration for managing an OAuth authorization flow controlled by Access. When set, Access will act as the OAuth authorization server for this application. Only compatible with OAuth clients that support \[RFC 8707\](<https://datatracker.ietf.org/doc/html/rfc8707>) (Resource Indicators for OAuth 2.0). This feature is currently in beta.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub oauth_configuration: Option<crate::types::AppOauthConfiguration>,
-    /// Allows matching Access Service Tokens passed HTTP in a single header with this name. This works as an alternative to the (CF-Access-Client-Id, CF-Access-Client-Secret) pair of headers. The header value will be interpreted as a json object similar to: { "cf-access-client-id": "88bf3b6d86161464f6509f7219099e57.access.example.com", "cf-access-client-secret": "bdd31cbc4dec990953e39163fbbb194c93313ca9f0a6e420346af9d326b1d2a5" }
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub read_service_tokens_from_header: Option<String>,
-    /// Determines if users can access this application via a clientless browser isolation URL. This allows users to access private domains without connecting to Gateway. The option requires Clientless Browser Isolation to be set up with policies that allow users of this application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub use_clientless_isolation_app_launcher_url: Option<bool>,
-    /// The policies that will apply to the application, in ascending order of precedence. Items can reference existing policies or create new policies exclusive to the application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>>,
-    /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scim_config: Option<crate::types::ScimConfig>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// Self Hosted Application
+    ///
+    /// Schema: `#/components/schemas/access_app_request/anyOf/0`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ApplicationRequestSelfHosted {
+        /// When set to true, users can authenticate to this application using their WARP session.  When set to false this application will always require direct IdP authentication. This setting always overrides the organization setting for WARP authentication.
+        optional allow_authenticate_via_warp: Option<bool> = "allow_authenticate_via_warp",
+        /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
+        optional allowed_idps: Option<Vec<String>> = "allowed_idps",
+        /// Displays the application in the App Launcher.
+        optional app_launcher_visible: Option<bool> = "app_launcher_visible",
+        /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
+        optional auto_redirect_to_identity: Option<bool> = "auto_redirect_to_identity",
+        /// `cors_headers` (the spec does not describe it).
+        optional cors_headers: Option<crate::types::CorsHeaders> = "cors_headers",
+        /// The custom error message shown to a user when they are denied access to the application.
+        optional custom_deny_message: Option<String> = "custom_deny_message",
+        /// The custom URL a user is redirected to when they are denied access to the application when failing identity-based rules.
+        optional custom_deny_url: Option<String> = "custom_deny_url",
+        /// The custom URL a user is redirected to when they are denied access to the application when failing non-identity rules.
+        optional custom_non_identity_deny_url: Option<String> = "custom_non_identity_deny_url",
+        /// The custom pages that will be displayed when applicable for this application
+        optional custom_pages: Option<Vec<String>> = "custom_pages",
+        /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
+        required domain: String = "domain",
+        /// Enables the binding cookie, which increases security against compromised authorization tokens and CSRF attacks.
+        optional enable_binding_cookie: Option<bool> = "enable_binding_cookie",
+        /// Enables the HttpOnly cookie attribute, which increases security against XSS attacks.
+        optional http_only_cookie_attribute: Option<bool> = "http_only_cookie_attribute",
+        /// The image URL for the logo shown in the App Launcher dashboard.
+        optional logo_url: Option<String> = "logo_url",
+        /// The name of the application.
+        optional name: Option<String> = "name",
+        /// Allows options preflight requests to bypass Access authentication and go directly to the origin. Cannot turn on if cors_headers is set.
+        optional options_preflight_bypass: Option<bool> = "options_preflight_bypass",
+        /// Enables cookie paths to scope an application's JWT to the application path. If disabled, the JWT will scope to the hostname by default
+        optional path_cookie_attribute: Option<bool> = "path_cookie_attribute",
+        /// Sets the SameSite cookie setting, which provides increased security against CSRF attacks.
+        optional same_site_cookie_attribute: Option<String> = "same_site_cookie_attribute",
+        /// List of domains that Access will secure.
+        optional self_hosted_domains: Option<Vec<String>> = "self_hosted_domains",
+        /// Returns a 401 status code when the request is blocked by a Service Auth policy.
+        optional service_auth_401_redirect: Option<bool> = "service_auth_401_redirect",
+        /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
+        optional session_duration: Option<String> = "session_duration",
+        /// Enables automatic authentication through cloudflared.
+        optional skip_interstitial: Option<bool> = "skip_interstitial",
+        /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
+        optional tags: Option<Vec<String>> = "tags",
+        /// The application type.
+        required r#type: crate::types::ApplicationRequestSelfHostedType = "type",
+        /// Enables loading application content in an iFrame.
+        optional allow_iframe: Option<bool> = "allow_iframe",
+        /// List of destinations secured by Access. This supersedes `self_hosted_domains` to allow for more flexibility in defining different types of domains. If `destinations` are provided, then `self_hosted_domains` will be ignored.
+        optional destinations: Option<Vec<crate::types::AppDestinationsItem>> = "destinations",
+        /// Configures multi-factor authentication (MFA) settings.
+        optional mfa_config: Option<crate::types::PolicyMfaConfig> = "mfa_config",
+        /// **Beta:** Optional configuration for managing an OAuth authorization flow controlled by Access. When set, Access will act as the OAuth authorization server for this application. Only compatible with OAuth clients that support \[RFC 8707\](<https://datatracker.ietf.org/doc/html/rfc8707>) (Resource Indicators for OAuth 2.0). This feature is currently in beta.
+        optional oauth_configuration: Option<crate::types::AppOauthConfiguration> = "oauth_configuration",
+        /// Allows matching Access Service Tokens passed HTTP in a single header with this name. This works as an alternative to the (CF-Access-Client-Id, CF-Access-Client-Secret) pair of headers. The header value will be interpreted as a json object similar to: { "cf-access-client-id": "88bf3b6d86161464f6509f7219099e57.access.example.com", "cf-access-client-secret": "bdd31cbc4dec990953e39163fbbb194c93313ca9f0a6e420346af9d326b1d2a5" }
+        optional read_service_tokens_from_header: Option<String> = "read_service_tokens_from_header",
+        /// Determines if users can access this application via a clientless browser isolation URL. This allows users to access private domains without connecting to Gateway. The option requires Clientless Browser Isolation to be set up with policies that allow users of this application.
+        optional use_clientless_isolation_app_launcher_url: Option<bool> = "use_clientless_isolation_app_launcher_url",
+        /// The policies that will apply to the application, in ascending order of precedence. Items can reference existing policies or create new policies exclusive to the application.
+        optional policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>> = "policies",
+        /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
+        optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
 string_enum! {
     /// `ApplicationRequestSelfHostedType`
@@ -2678,1133 +2240,867 @@ pub enum AppReqEmbeddedPoliciesPoliciesItem {
     /// A JSON that links a reusable policy to an application.
     AppPolicyLink(crate::types::AppPolicyLink),
 }
-/// A JSON that links a reusable policy to an application.
-///
-/// Schema: `#/components/schemas/access_app_policy_link`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct AppPolicyLink {
-    /// The UUID of the policy
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// The order of execution for this policy. Must be unique for each policy within an app.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub precedence: Option<i64>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// A JSON that links a reusable policy to an application.
+    ///
+    /// Schema: `#/components/schemas/access_app_policy_link`
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct AppPolicyLink {
+        /// The UUID of the policy
+        optional id: Option<String> = "id",
+        /// The order of execution for this policy. Must be unique for each policy within an app.
+        optional precedence: Option<i64> = "precedence",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// `AppReqEmbeddedPoliciesPoliciesItemObject`
-///
-/// Schema: `#/components/schemas/access_app_req_embedded_policies/properties/policies/items/oneOf/2`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AppReqEmbeddedPoliciesPoliciesItemObject {
-    /// The UUID of the policy
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// The order of execution for this policy. Must be unique for each policy within an app.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub precedence: Option<i64>,
-    /// Administrators who can approve a temporary authentication request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub approval_groups: Option<Vec<crate::types::ApprovalGroup>>,
-    /// Requires the user to request access from an administrator at the start of each session.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub approval_required: Option<bool>,
-    /// The action Access will take if a user matches this policy.
-    pub decision: crate::types::Decision,
-    /// Rules evaluated with a NOT logical operator. To match the policy, a user cannot meet any of the Exclude rules.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub exclude: Option<Vec<crate::types::AccessRule>>,
-    /// Rules evaluated with an OR logical operator. A user needs to meet only one of the Include rules.
-    pub include: Vec<crate::types::AccessRule>,
-    /// Require this application to be served in an isolated browser for users matching this policy. 'Client Web Isolation' must be on for the account in order to use this feature.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub isolation_required: Option<bool>,
-    /// The name of the Access policy.
-    pub name: String,
-    /// A custom message that will appear on the purpose justification screen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub purpose_justification_prompt: Option<String>,
-    /// Require users to enter a justification when they log in to the application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub purpose_justification_required: Option<bool>,
-    /// Rules evaluated with an AND logical operator. To match the policy, a user must meet all of the Require rules.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub require: Option<Vec<crate::types::AccessRule>>,
-    /// The amount of time that tokens issued for the application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub session_duration: Option<String>,
-    /// The rules that define how users may connect to targets secured by your application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_rules: Option<crate::types::PolicyConnectionRules>,
-    /// Configures multi-factor authentication (MFA) settings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mfa_config: Option<crate::types::PolicyMfaConfig>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `AppReqEmbeddedPoliciesPoliciesItemObject`
+    ///
+    /// Schema: `#/components/schemas/access_app_req_embedded_policies/properties/policies/items/oneOf/2`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct AppReqEmbeddedPoliciesPoliciesItemObject {
+        /// The UUID of the policy
+        optional id: Option<String> = "id",
+        /// The order of execution for this policy. Must be unique for each policy within an app.
+        optional precedence: Option<i64> = "precedence",
+        /// Administrators who can approve a temporary authentication request.
+        optional approval_groups: Option<Vec<crate::types::ApprovalGroup>> = "approval_groups",
+        /// Requires the user to request access from an administrator at the start of each session.
+        optional approval_required: Option<bool> = "approval_required",
+        /// The action Access will take if a user matches this policy.
+        required decision: crate::types::Decision = "decision",
+        /// Rules evaluated with a NOT logical operator. To match the policy, a user cannot meet any of the Exclude rules.
+        optional exclude: Option<Vec<crate::types::AccessRule>> = "exclude",
+        /// Rules evaluated with an OR logical operator. A user needs to meet only one of the Include rules.
+        required include: Vec<crate::types::AccessRule> = "include",
+        /// Require this application to be served in an isolated browser for users matching this policy. 'Client Web Isolation' must be on for the account in order to use this feature.
+        optional isolation_required: Option<bool> = "isolation_required",
+        /// The name of the Access policy.
+        required name: String = "name",
+        /// A custom message that will appear on the purpose justification screen.
+        optional purpose_justification_prompt: Option<String> = "purpose_justification_prompt",
+        /// Require users to enter a justification when they log in to the application.
+        optional purpose_justification_required: Option<bool> = "purpose_justification_required",
+        /// Rules evaluated with an AND logical operator. To match the policy, a user must meet all of the Require rules.
+        optional require: Option<Vec<crate::types::AccessRule>> = "require",
+        /// The amount of time that tokens issued for the application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
+        optional session_duration: Option<String> = "session_duration",
+        /// The rules that define how users may connect to targets secured by your application.
+        optional connection_rules: Option<crate::types::PolicyConnectionRules> = "connection_rules",
+        /// Configures multi-factor authentication (MFA) settings.
+        optional mfa_config: Option<crate::types::PolicyMfaConfig> = "mfa_config",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// SaaS Application
-///
-/// Schema: `#/components/schemas/access_app_request/anyOf/1`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct ApplicationRequestSaaS {
-    /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allowed_idps: Option<Vec<String>>,
-    /// Displays the application in the App Launcher.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub app_launcher_visible: Option<bool>,
-    /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auto_redirect_to_identity: Option<bool>,
-    /// The custom pages that will be displayed when applicable for this application
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_pages: Option<Vec<String>>,
-    /// The image URL for the logo shown in the App Launcher dashboard.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub logo_url: Option<String>,
-    /// The name of the application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `saas_app` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub saas_app: Option<crate::types::SaasPropsSaasApp>,
-    /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
-    /// The application type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<crate::types::SaasPropsType>,
-    /// The policies that will apply to the application, in ascending order of precedence. Items can reference existing policies or create new policies exclusive to the application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>>,
-    /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scim_config: Option<crate::types::ScimConfig>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// SaaS Application
+    ///
+    /// Schema: `#/components/schemas/access_app_request/anyOf/1`
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ApplicationRequestSaaS {
+        /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
+        optional allowed_idps: Option<Vec<String>> = "allowed_idps",
+        /// Displays the application in the App Launcher.
+        optional app_launcher_visible: Option<bool> = "app_launcher_visible",
+        /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
+        optional auto_redirect_to_identity: Option<bool> = "auto_redirect_to_identity",
+        /// The custom pages that will be displayed when applicable for this application
+        optional custom_pages: Option<Vec<String>> = "custom_pages",
+        /// The image URL for the logo shown in the App Launcher dashboard.
+        optional logo_url: Option<String> = "logo_url",
+        /// The name of the application.
+        optional name: Option<String> = "name",
+        /// `saas_app` (the spec does not describe it).
+        optional saas_app: Option<crate::types::SaasPropsSaasApp> = "saas_app",
+        /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
+        optional tags: Option<Vec<String>> = "tags",
+        /// The application type.
+        optional r#type: Option<crate::types::SaasPropsType> = "type",
+        /// The policies that will apply to the application, in ascending order of precedence. Items can reference existing policies or create new policies exclusive to the application.
+        optional policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>> = "policies",
+        /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
+        optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// Browser SSH Application
-///
-/// Schema: `#/components/schemas/access_app_request/anyOf/2`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ApplicationRequestBrowserSsh {
-    /// When set to true, users can authenticate to this application using their WARP session.  When set to false this application will always require direct IdP authentication. This setting always overrides the organization setting for WARP authentication.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_authenticate_via_warp: Option<bool>,
-    /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allowed_idps: Option<Vec<String>>,
-    /// Displays the application in the App Launcher.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub app_launcher_visible: Option<bool>,
-    /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auto_redirect_to_identity: Option<bool>,
-    /// `cors_headers` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cors_headers: Option<crate::types::CorsHeaders>,
-    /// The custom error message shown to a user when they are denied access to the application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_deny_message: Option<String>,
-    /// The custom URL a user is redirected to when they are denied access to the application when failing identity-based rules.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_deny_url: Option<String>,
-    /// The custom URL a user is redirected to when they are denied access to the application when failing non-identity rules.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_non_identity_deny_url: Option<String>,
-    /// The custom pages that will be displayed when applicable for this application
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_pages: Option<Vec<String>>,
-    /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
-    pub domain: String,
-    /// Enables the binding cookie, which increases security against compromised authorization tokens and CSRF attacks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enable_binding_cookie: Option<bool>,
-    /// Enables the HttpOnly cookie attribute, which increases security against XSS attacks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub http_only_cookie_attribute: Option<bool>,
-    /// The image URL for the logo shown in the App Launcher dashboard.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub logo_url: Option<String>,
-    /// The name of the application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Allows options preflight requests to bypass Access authentication and go directly to the origin. Cannot turn on if cors_headers is set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options_preflight_bypass: Option<bool>,
-    /// Enables cookie paths to scope an application's JWT to the application path. If disabled, the JWT will scope to the hostname by default
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path_cookie_attribute: Option<bool>,
-    /// Sets the SameSite cookie setting, which provides increased security against CSRF attacks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub same_site_cookie_attribute: Option<String>,
-    /// List of domains that Access will secure.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub self_hosted_domains: Option<Vec<String>>,
-    /// Returns a 401 status code when the request is blocked by a Service Auth policy.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub service_auth_401_redirect: Option<bool>,
-    /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub session_duration: Option<String>,
-    /// Enables automatic authentication through cloudflared.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub skip_interstitial: Option<bool>,
-    /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
-    /// The application type.
-    pub r#type: crate::types::ApplicationBrowserSshType,
-    /// Enables loading application content in an iFrame.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_iframe: Option<bool>,
-    /// List of destinations secured by Access. This supersedes `self_hosted_domains` to allow for more flexibility in defining different types of domains. If `destinations` are provided, then `self_hosted_domains` will be ignored.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub destinations: Option<Vec<crate::types::AppDestinationsItem>>,
-    /// Configures multi-factor authentication (MFA) settings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mfa_config: Option<crate::types::PolicyMfaConfig>,
-    /// **Beta:** Optional configuration for managing an OAuth authorization flow controlled by Access. When set, Access will act as the OAuth authorization server for this application. Only compatible with OAuth clients that support \[RFC 8707\](<https://datatracker.ietf.org/doc/html/rfc8707>) (Resource Indicators for OAuth 2.0). This feature is currently in beta.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub oauth_configuration: Option<crate::types::AppOauthConfiguration>,
-    /// Allows matching Access Service Tokens passed HTTP in a single header with this name. This works as an alternative to the (CF-Access-Client-Id, CF-Access-Client-Secret) pair of headers. The header value will be interpreted as a json object similar to: { "cf-access-client-id": "88bf3b6d86161464f6509f7219099e57.access.example.com", "cf-access-client-secret": "bdd31cbc4dec990953e39163fbbb194c93313ca9f0a6e420346af9d326b1d2a5" }
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub read_service_tokens_from_header: Option<String>,
-    /// Determines if users can access this application via a clientless browser isolation URL. This allows users to access private domains without connecting to Gateway. The option requires Clientless Browser Isolation to be set up with policies that allow users of this application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub use_clientless_isolation_app_launcher_url: Option<bool>,
-    /// The policies that will apply to the application, in ascending order of precedence. Items can reference existing policies or create new policies exclusive to the application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>>,
-    /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scim_config: Option<crate::types::ScimConfig>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// Browser SSH Application
+    ///
+    /// Schema: `#/components/schemas/access_app_request/anyOf/2`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ApplicationRequestBrowserSsh {
+        /// When set to true, users can authenticate to this application using their WARP session.  When set to false this application will always require direct IdP authentication. This setting always overrides the organization setting for WARP authentication.
+        optional allow_authenticate_via_warp: Option<bool> = "allow_authenticate_via_warp",
+        /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
+        optional allowed_idps: Option<Vec<String>> = "allowed_idps",
+        /// Displays the application in the App Launcher.
+        optional app_launcher_visible: Option<bool> = "app_launcher_visible",
+        /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
+        optional auto_redirect_to_identity: Option<bool> = "auto_redirect_to_identity",
+        /// `cors_headers` (the spec does not describe it).
+        optional cors_headers: Option<crate::types::CorsHeaders> = "cors_headers",
+        /// The custom error message shown to a user when they are denied access to the application.
+        optional custom_deny_message: Option<String> = "custom_deny_message",
+        /// The custom URL a user is redirected to when they are denied access to the application when failing identity-based rules.
+        optional custom_deny_url: Option<String> = "custom_deny_url",
+        /// The custom URL a user is redirected to when they are denied access to the application when failing non-identity rules.
+        optional custom_non_identity_deny_url: Option<String> = "custom_non_identity_deny_url",
+        /// The custom pages that will be displayed when applicable for this application
+        optional custom_pages: Option<Vec<String>> = "custom_pages",
+        /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
+        required domain: String = "domain",
+        /// Enables the binding cookie, which increases security against compromised authorization tokens and CSRF attacks.
+        optional enable_binding_cookie: Option<bool> = "enable_binding_cookie",
+        /// Enables the HttpOnly cookie attribute, which increases security against XSS attacks.
+        optional http_only_cookie_attribute: Option<bool> = "http_only_cookie_attribute",
+        /// The image URL for the logo shown in the App Launcher dashboard.
+        optional logo_url: Option<String> = "logo_url",
+        /// The name of the application.
+        optional name: Option<String> = "name",
+        /// Allows options preflight requests to bypass Access authentication and go directly to the origin. Cannot turn on if cors_headers is set.
+        optional options_preflight_bypass: Option<bool> = "options_preflight_bypass",
+        /// Enables cookie paths to scope an application's JWT to the application path. If disabled, the JWT will scope to the hostname by default
+        optional path_cookie_attribute: Option<bool> = "path_cookie_attribute",
+        /// Sets the SameSite cookie setting, which provides increased security against CSRF attacks.
+        optional same_site_cookie_attribute: Option<String> = "same_site_cookie_attribute",
+        /// List of domains that Access will secure.
+        optional self_hosted_domains: Option<Vec<String>> = "self_hosted_domains",
+        /// Returns a 401 status code when the request is blocked by a Service Auth policy.
+        optional service_auth_401_redirect: Option<bool> = "service_auth_401_redirect",
+        /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
+        optional session_duration: Option<String> = "session_duration",
+        /// Enables automatic authentication through cloudflared.
+        optional skip_interstitial: Option<bool> = "skip_interstitial",
+        /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
+        optional tags: Option<Vec<String>> = "tags",
+        /// The application type.
+        required r#type: crate::types::ApplicationBrowserSshType = "type",
+        /// Enables loading application content in an iFrame.
+        optional allow_iframe: Option<bool> = "allow_iframe",
+        /// List of destinations secured by Access. This supersedes `self_hosted_domains` to allow for more flexibility in defining different types of domains. If `destinations` are provided, then `self_hosted_domains` will be ignored.
+        optional destinations: Option<Vec<crate::types::AppDestinationsItem>> = "destinations",
+        /// Configures multi-factor authentication (MFA) settings.
+        optional mfa_config: Option<crate::types::PolicyMfaConfig> = "mfa_config",
+        /// **Beta:** Optional configuration for managing an OAuth authorization flow controlled by Access. When set, Access will act as the OAuth authorization server for this application. Only compatible with OAuth clients that support \[RFC 8707\](<https://datatracker.ietf.org/doc/html/rfc8707>) (Resource Indicators for OAuth 2.0). This feature is currently in beta.
+        optional oauth_configuration: Option<crate::types::AppOauthConfiguration> = "oauth_configuration",
+        /// Allows matching Access Service Tokens passed HTTP in a single header with this name. This works as an alternative to the (CF-Access-Client-Id, CF-Access-Client-Secret) pair of headers. The header value will be interpreted as a json object similar to: { "cf-access-client-id": "88bf3b6d86161464f6509f7219099e57.access.example.com", "cf-access-client-secret": "bdd31cbc4dec990953e39163fbbb194c93313ca9f0a6e420346af9d326b1d2a5" }
+        optional read_service_tokens_from_header: Option<String> = "read_service_tokens_from_header",
+        /// Determines if users can access this application via a clientless browser isolation URL. This allows users to access private domains without connecting to Gateway. The option requires Clientless Browser Isolation to be set up with policies that allow users of this application.
+        optional use_clientless_isolation_app_launcher_url: Option<bool> = "use_clientless_isolation_app_launcher_url",
+        /// The policies that will apply to the application, in ascending order of precedence. Items can reference existing policies or create new policies exclusive to the application.
+        optional policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>> = "policies",
+        /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
+        optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// Browser VNC Application
-///
-/// Schema: `#/components/schemas/access_app_request/anyOf/3`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ApplicationRequestBrowserVnc {
-    /// When set to true, users can authenticate to this application using their WARP session.  When set to false this application will always require direct IdP authentication. This setting always overrides the organization setting for WARP authentication.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_authenticate_via_warp: Option<bool>,
-    /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allowed_idps: Option<Vec<String>>,
-    /// Displays the application in the App Launcher.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub app_launcher_visible: Option<bool>,
-    /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auto_redirect_to_identity: Option<bool>,
-    /// `cors_headers` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cors_headers: Option<crate::types::CorsHeaders>,
-    /// The custom error message shown to a user when they are denied access to the application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_deny_message: Option<String>,
-    /// The custom URL a user is redirected to when they are denied access to the application when failing identity-based rules.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_deny_url: Option<String>,
-    /// The custom URL a user is redirected to when they are denied access to the application when failing non-identity rules.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_non_identity_deny_url: Option<String>,
-    /// The custom pages that will be displayed when applicable for this application
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_pages: Option<Vec<String>>,
-    /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
-    pub domain: String,
-    /// Enables the binding cookie, which increases security against compromised authorization tokens and CSRF attacks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enable_binding_cookie: Option<bool>,
-    /// Enables the HttpOnly cookie attribute, which increases security against XSS attacks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub http_only_cookie_attribute: Option<bool>,
-    /// The image URL for the logo shown in the App Launcher dashboard.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub logo_url: Option<String>,
-    /// The name of the application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Allows options preflight requests to bypass Access authentication and go directly to the origin. Cannot turn on if cors_headers is set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options_preflight_bypass: Option<bool>,
-    /// Enables cookie paths to scope an application's JWT to the application path. If disabled, the JWT will scope to the hostname by default
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path_cookie_attribute: Option<bool>,
-    /// Sets the SameSite cookie setting, which provides increased security against CSRF attacks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub same_site_cookie_attribute: Option<String>,
-    /// List of domains that Access will secure.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub self_hosted_domains: Option<Vec<String>>,
-    /// Returns a 401 status code when the request is blocked by a Service Auth policy.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub service_auth_401_redirect: Option<bool>,
-    /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub session_duration: Option<String>,
-    /// Enables automatic authentication through cloudflared.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub skip_interstitial: Option<bool>,
-    /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
-    /// The application type.
-    pub r#type: crate::types::ApplicationBrowserVncType,
-    /// Enables loading application content in an iFrame.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_iframe: Option<bool>,
-    /// List of destinations secured by Access. This supersedes `self_hosted_domains` to allow for more flexibility in defining different types of domains. If `destinations` are provided, then `self_hosted_domains` will be ignored.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub destinations: Option<Vec<crate::types::AppDestinationsItem>>,
-    /// Configures multi-factor authentication (MFA) settings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mfa_config: Option<crate::types::PolicyMfaConfig>,
-    /// **Beta:** Optional configuration for managing an OAuth authorization flow controlled by Access. When set, Access will act as the OAuth authorization server for this application. Only compatible with OAuth clients that support \[RFC 8707\](<https://datatracker.ietf.org/doc/html/rfc8707>) (Resource Indicators for OAuth 2.0). This feature is currently in beta.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub oauth_configuration: Option<crate::types::AppOauthConfiguration>,
-    /// Allows matching Access Service Tokens passed HTTP in a single header with this name. This works as an alternative to the (CF-Access-Client-Id, CF-Access-Client-Secret) pair of headers. The header value will be interpreted as a json object similar to: { "cf-access-client-id": "88bf3b6d86161464f6509f7219099e57.access.example.com", "cf-access-client-secret": "bdd31cbc4dec990953e39163fbbb194c93313ca9f0a6e420346af9d326b1d2a5" }
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub read_service_tokens_from_header: Option<String>,
-    /// Determines if users can access this application via a clientless browser isolation URL. This allows users to access private domains without connecting to Gateway. The option requires Clientless Browser Isolation to be set up with policies that allow users of this application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub use_clientless_isolation_app_launcher_url: Option<bool>,
-    /// The policies that will apply to the application, in ascending order of precedence. Items can reference existing policies or create new policies exclusive to the application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>>,
-    /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scim_config: Option<crate::types::ScimConfig>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// Browser VNC Application
+    ///
+    /// Schema: `#/components/schemas/access_app_request/anyOf/3`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ApplicationRequestBrowserVnc {
+        /// When set to true, users can authenticate to this application using their WARP session.  When set to false this application will always require direct IdP authentication. This setting always overrides the organization setting for WARP authentication.
+        optional allow_authenticate_via_warp: Option<bool> = "allow_authenticate_via_warp",
+        /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
+        optional allowed_idps: Option<Vec<String>> = "allowed_idps",
+        /// Displays the application in the App Launcher.
+        optional app_launcher_visible: Option<bool> = "app_launcher_visible",
+        /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
+        optional auto_redirect_to_identity: Option<bool> = "auto_redirect_to_identity",
+        /// `cors_headers` (the spec does not describe it).
+        optional cors_headers: Option<crate::types::CorsHeaders> = "cors_headers",
+        /// The custom error message shown to a user when they are denied access to the application.
+        optional custom_deny_message: Option<String> = "custom_deny_message",
+        /// The custom URL a user is redirected to when they are denied access to the application when failing identity-based rules.
+        optional custom_deny_url: Option<String> = "custom_deny_url",
+        /// The custom URL a user is redirected to when they are denied access to the application when failing non-identity rules.
+        optional custom_non_identity_deny_url: Option<String> = "custom_non_identity_deny_url",
+        /// The custom pages that will be displayed when applicable for this application
+        optional custom_pages: Option<Vec<String>> = "custom_pages",
+        /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
+        required domain: String = "domain",
+        /// Enables the binding cookie, which increases security against compromised authorization tokens and CSRF attacks.
+        optional enable_binding_cookie: Option<bool> = "enable_binding_cookie",
+        /// Enables the HttpOnly cookie attribute, which increases security against XSS attacks.
+        optional http_only_cookie_attribute: Option<bool> = "http_only_cookie_attribute",
+        /// The image URL for the logo shown in the App Launcher dashboard.
+        optional logo_url: Option<String> = "logo_url",
+        /// The name of the application.
+        optional name: Option<String> = "name",
+        /// Allows options preflight requests to bypass Access authentication and go directly to the origin. Cannot turn on if cors_headers is set.
+        optional options_preflight_bypass: Option<bool> = "options_preflight_bypass",
+        /// Enables cookie paths to scope an application's JWT to the application path. If disabled, the JWT will scope to the hostname by default
+        optional path_cookie_attribute: Option<bool> = "path_cookie_attribute",
+        /// Sets the SameSite cookie setting, which provides increased security against CSRF attacks.
+        optional same_site_cookie_attribute: Option<String> = "same_site_cookie_attribute",
+        /// List of domains that Access will secure.
+        optional self_hosted_domains: Option<Vec<String>> = "self_hosted_domains",
+        /// Returns a 401 status code when the request is blocked by a Service Auth policy.
+        optional service_auth_401_redirect: Option<bool> = "service_auth_401_redirect",
+        /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
+        optional session_duration: Option<String> = "session_duration",
+        /// Enables automatic authentication through cloudflared.
+        optional skip_interstitial: Option<bool> = "skip_interstitial",
+        /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
+        optional tags: Option<Vec<String>> = "tags",
+        /// The application type.
+        required r#type: crate::types::ApplicationBrowserVncType = "type",
+        /// Enables loading application content in an iFrame.
+        optional allow_iframe: Option<bool> = "allow_iframe",
+        /// List of destinations secured by Access. This supersedes `self_hosted_domains` to allow for more flexibility in defining different types of domains. If `destinations` are provided, then `self_hosted_domains` will be ignored.
+        optional destinations: Option<Vec<crate::types::AppDestinationsItem>> = "destinations",
+        /// Configures multi-factor authentication (MFA) settings.
+        optional mfa_config: Option<crate::types::PolicyMfaConfig> = "mfa_config",
+        /// **Beta:** Optional configuration for managing an OAuth authorization flow controlled by Access. When set, Access will act as the OAuth authorization server for this application. Only compatible with OAuth clients that support \[RFC 8707\](<https://datatracker.ietf.org/doc/html/rfc8707>) (Resource Indicators for OAuth 2.0). This feature is currently in beta.
+        optional oauth_configuration: Option<crate::types::AppOauthConfiguration> = "oauth_configuration",
+        /// Allows matching Access Service Tokens passed HTTP in a single header with this name. This works as an alternative to the (CF-Access-Client-Id, CF-Access-Client-Secret) pair of headers. The header value will be interpreted as a json object similar to: { "cf-access-client-id": "88bf3b6d86161464f6509f7219099e57.access.example.com", "cf-access-client-secret": "bdd31cbc4dec990953e39163fbbb194c93313ca9f0a6e420346af9d326b1d2a5" }
+        optional read_service_tokens_from_header: Option<String> = "read_service_tokens_from_header",
+        /// Determines if users can access this application via a clientless browser isolation URL. This allows users to access private domains without connecting to Gateway. The option requires Clientless Browser Isolation to be set up with policies that allow users of this application.
+        optional use_clientless_isolation_app_launcher_url: Option<bool> = "use_clientless_isolation_app_launcher_url",
+        /// The policies that will apply to the application, in ascending order of precedence. Items can reference existing policies or create new policies exclusive to the application.
+        optional policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>> = "policies",
+        /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
+        optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// App Launcher Application
-///
-/// Schema: `#/components/schemas/access_app_request/anyOf/4`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ApplicationRequestAppLauncher {
-    /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allowed_idps: Option<Vec<String>>,
-    /// The image URL of the logo shown in the App Launcher header.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub app_launcher_logo_url: Option<String>,
-    /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auto_redirect_to_identity: Option<bool>,
-    /// The background color of the App Launcher page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bg_color: Option<String>,
-    /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub domain: Option<String>,
-    /// The links in the App Launcher footer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub footer_links: Option<Vec<crate::types::FooterLinksItem>>,
-    /// The background color of the App Launcher header.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub header_bg_color: Option<String>,
-    /// The design of the App Launcher landing page shown to users when they log in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub landing_page_design: Option<crate::types::LandingPageDesign>,
-    /// The name of the application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub session_duration: Option<String>,
-    /// Determines when to skip the App Launcher landing page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub skip_app_launcher_login_page: Option<bool>,
-    /// The application type.
-    pub r#type: crate::types::ApplicationAppLauncherType,
-    /// The policies that will apply to the application, in ascending order of precedence. Items can reference existing policies or create new policies exclusive to the application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>>,
-    /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scim_config: Option<crate::types::ScimConfig>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// App Launcher Application
+    ///
+    /// Schema: `#/components/schemas/access_app_request/anyOf/4`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ApplicationRequestAppLauncher {
+        /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
+        optional allowed_idps: Option<Vec<String>> = "allowed_idps",
+        /// The image URL of the logo shown in the App Launcher header.
+        optional app_launcher_logo_url: Option<String> = "app_launcher_logo_url",
+        /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
+        optional auto_redirect_to_identity: Option<bool> = "auto_redirect_to_identity",
+        /// The background color of the App Launcher page.
+        optional bg_color: Option<String> = "bg_color",
+        /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
+        optional domain: Option<String> = "domain",
+        /// The links in the App Launcher footer.
+        optional footer_links: Option<Vec<crate::types::FooterLinksItem>> = "footer_links",
+        /// The background color of the App Launcher header.
+        optional header_bg_color: Option<String> = "header_bg_color",
+        /// The design of the App Launcher landing page shown to users when they log in.
+        optional landing_page_design: Option<crate::types::LandingPageDesign> = "landing_page_design",
+        /// The name of the application.
+        optional name: Option<String> = "name",
+        /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
+        optional session_duration: Option<String> = "session_duration",
+        /// Determines when to skip the App Launcher landing page.
+        optional skip_app_launcher_login_page: Option<bool> = "skip_app_launcher_login_page",
+        /// The application type.
+        required r#type: crate::types::ApplicationAppLauncherType = "type",
+        /// The policies that will apply to the application, in ascending order of precedence. Items can reference existing policies or create new policies exclusive to the application.
+        optional policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>> = "policies",
+        /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
+        optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// Device Enrollment Permissions Application
-///
-/// Schema: `#/components/schemas/access_app_request/anyOf/5`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ApplicationRequestDeviceEnrollmentPermissions {
-    /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allowed_idps: Option<Vec<String>>,
-    /// The image URL of the logo shown in the App Launcher header.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub app_launcher_logo_url: Option<String>,
-    /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auto_redirect_to_identity: Option<bool>,
-    /// The background color of the App Launcher page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bg_color: Option<String>,
-    /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub domain: Option<String>,
-    /// The links in the App Launcher footer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub footer_links: Option<Vec<crate::types::FooterLinksItem>>,
-    /// The background color of the App Launcher header.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub header_bg_color: Option<String>,
-    /// The design of the App Launcher landing page shown to users when they log in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub landing_page_design: Option<crate::types::LandingPageDesign>,
-    /// The name of the application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub session_duration: Option<String>,
-    /// Determines when to skip the App Launcher landing page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub skip_app_launcher_login_page: Option<bool>,
-    /// The application type.
-    pub r#type: crate::types::ApplicationDeviceEnrollmentPermissionsType,
-    /// The policies that will apply to the application, in ascending order of precedence. Items can reference existing policies or create new policies exclusive to the application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>>,
-    /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scim_config: Option<crate::types::ScimConfig>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// Device Enrollment Permissions Application
+    ///
+    /// Schema: `#/components/schemas/access_app_request/anyOf/5`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ApplicationRequestDeviceEnrollmentPermissions {
+        /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
+        optional allowed_idps: Option<Vec<String>> = "allowed_idps",
+        /// The image URL of the logo shown in the App Launcher header.
+        optional app_launcher_logo_url: Option<String> = "app_launcher_logo_url",
+        /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
+        optional auto_redirect_to_identity: Option<bool> = "auto_redirect_to_identity",
+        /// The background color of the App Launcher page.
+        optional bg_color: Option<String> = "bg_color",
+        /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
+        optional domain: Option<String> = "domain",
+        /// The links in the App Launcher footer.
+        optional footer_links: Option<Vec<crate::types::FooterLinksItem>> = "footer_links",
+        /// The background color of the App Launcher header.
+        optional header_bg_color: Option<String> = "header_bg_color",
+        /// The design of the App Launcher landing page shown to users when they log in.
+        optional landing_page_design: Option<crate::types::LandingPageDesign> = "landing_page_design",
+        /// The name of the application.
+        optional name: Option<String> = "name",
+        /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
+        optional session_duration: Option<String> = "session_duration",
+        /// Determines when to skip the App Launcher landing page.
+        optional skip_app_launcher_login_page: Option<bool> = "skip_app_launcher_login_page",
+        /// The application type.
+        required r#type: crate::types::ApplicationDeviceEnrollmentPermissionsType = "type",
+        /// The policies that will apply to the application, in ascending order of precedence. Items can reference existing policies or create new policies exclusive to the application.
+        optional policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>> = "policies",
+        /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
+        optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// Browser Isolation Permissions Application
-///
-/// Schema: `#/components/schemas/access_app_request/anyOf/6`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ApplicationRequestBrowserIsolationPermissions {
-    /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allowed_idps: Option<Vec<String>>,
-    /// The image URL of the logo shown in the App Launcher header.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub app_launcher_logo_url: Option<String>,
-    /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auto_redirect_to_identity: Option<bool>,
-    /// The background color of the App Launcher page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bg_color: Option<String>,
-    /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub domain: Option<String>,
-    /// The links in the App Launcher footer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub footer_links: Option<Vec<crate::types::FooterLinksItem>>,
-    /// The background color of the App Launcher header.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub header_bg_color: Option<String>,
-    /// The design of the App Launcher landing page shown to users when they log in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub landing_page_design: Option<crate::types::LandingPageDesign>,
-    /// The name of the application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub session_duration: Option<String>,
-    /// Determines when to skip the App Launcher landing page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub skip_app_launcher_login_page: Option<bool>,
-    /// The application type.
-    pub r#type: crate::types::ApplicationBrowserIsolationPermissionsType,
-    /// The policies that will apply to the application, in ascending order of precedence. Items can reference existing policies or create new policies exclusive to the application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>>,
-    /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scim_config: Option<crate::types::ScimConfig>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// Browser Isolation Permissions Application
+    ///
+    /// Schema: `#/components/schemas/access_app_request/anyOf/6`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ApplicationRequestBrowserIsolationPermissions {
+        /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
+        optional allowed_idps: Option<Vec<String>> = "allowed_idps",
+        /// The image URL of the logo shown in the App Launcher header.
+        optional app_launcher_logo_url: Option<String> = "app_launcher_logo_url",
+        /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
+        optional auto_redirect_to_identity: Option<bool> = "auto_redirect_to_identity",
+        /// The background color of the App Launcher page.
+        optional bg_color: Option<String> = "bg_color",
+        /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
+        optional domain: Option<String> = "domain",
+        /// The links in the App Launcher footer.
+        optional footer_links: Option<Vec<crate::types::FooterLinksItem>> = "footer_links",
+        /// The background color of the App Launcher header.
+        optional header_bg_color: Option<String> = "header_bg_color",
+        /// The design of the App Launcher landing page shown to users when they log in.
+        optional landing_page_design: Option<crate::types::LandingPageDesign> = "landing_page_design",
+        /// The name of the application.
+        optional name: Option<String> = "name",
+        /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
+        optional session_duration: Option<String> = "session_duration",
+        /// Determines when to skip the App Launcher landing page.
+        optional skip_app_launcher_login_page: Option<bool> = "skip_app_launcher_login_page",
+        /// The application type.
+        required r#type: crate::types::ApplicationBrowserIsolationPermissionsType = "type",
+        /// The policies that will apply to the application, in ascending order of precedence. Items can reference existing policies or create new policies exclusive to the application.
+        optional policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>> = "policies",
+        /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
+        optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// Bookmark application
-///
-/// Schema: `#/components/schemas/access_app_request/anyOf/7`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct ApplicationRequestBookmark {
-    /// Displays the application in the App Launcher.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub app_launcher_visible: Option<bool>,
-    /// The URL or domain of the bookmark.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub domain: Option<String>,
-    /// The image URL for the logo shown in the App Launcher dashboard.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub logo_url: Option<String>,
-    /// The name of the application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
-    /// The application type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<crate::types::BookmarkPropsType>,
-    /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scim_config: Option<crate::types::ScimConfig>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// Bookmark application
+    ///
+    /// Schema: `#/components/schemas/access_app_request/anyOf/7`
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ApplicationRequestBookmark {
+        /// Displays the application in the App Launcher.
+        optional app_launcher_visible: Option<bool> = "app_launcher_visible",
+        /// The URL or domain of the bookmark.
+        optional domain: Option<String> = "domain",
+        /// The image URL for the logo shown in the App Launcher dashboard.
+        optional logo_url: Option<String> = "logo_url",
+        /// The name of the application.
+        optional name: Option<String> = "name",
+        /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
+        optional tags: Option<Vec<String>> = "tags",
+        /// The application type.
+        optional r#type: Option<crate::types::BookmarkPropsType> = "type",
+        /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
+        optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// MCP Server Application
-///
-/// Schema: `#/components/schemas/access_app_request/anyOf/8`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ApplicationRequestMcpServer {
-    /// When set to true, users can authenticate to this application using their WARP session.  When set to false this application will always require direct IdP authentication. This setting always overrides the organization setting for WARP authentication.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_authenticate_via_warp: Option<bool>,
-    /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allowed_idps: Option<Vec<String>>,
-    /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auto_redirect_to_identity: Option<bool>,
-    /// The custom error message shown to a user when they are denied access to the application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_deny_message: Option<String>,
-    /// The custom URL a user is redirected to when they are denied access to the application when failing identity-based rules.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_deny_url: Option<String>,
-    /// The custom URL a user is redirected to when they are denied access to the application when failing non-identity rules.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_non_identity_deny_url: Option<String>,
-    /// The custom pages that will be displayed when applicable for this application
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_pages: Option<Vec<String>>,
-    /// List of destinations secured by Access. This supersedes `self_hosted_domains` to allow for more flexibility in defining different types of domains. If `destinations` are provided, then `self_hosted_domains` will be ignored.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub destinations: Option<Vec<crate::types::AppDestinationsItem>>,
-    /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub domain: Option<String>,
-    /// Enables the HttpOnly cookie attribute, which increases security against XSS attacks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub http_only_cookie_attribute: Option<bool>,
-    /// The image URL for the logo shown in the App Launcher dashboard.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub logo_url: Option<String>,
-    /// The name of the application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// **Beta:** Optional configuration for managing an OAuth authorization flow controlled by Access. When set, Access will act as the OAuth authorization server for this application. Only compatible with OAuth clients that support \[RFC 8707\](<https://datatracker.ietf.org/doc/html/rfc8707>) (Resource Indicators for OAuth 2.0). This feature is currently in beta.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub oauth_configuration: Option<crate::types::AppOauthConfiguration>,
-    /// Allows options preflight requests to bypass Access authentication and go directly to the origin. Cannot turn on if cors_headers is set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options_preflight_bypass: Option<bool>,
-    /// Sets the SameSite cookie setting, which provides increased security against CSRF attacks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub same_site_cookie_attribute: Option<String>,
-    /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub session_duration: Option<String>,
-    /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
-    /// The application type.
-    pub r#type: crate::types::McpPropsType,
-    /// The policies that will apply to the application, in ascending order of precedence. Items can reference existing policies or create new policies exclusive to the application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>>,
-    /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scim_config: Option<crate::types::ScimConfig>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// MCP Server Application
+    ///
+    /// Schema: `#/components/schemas/access_app_request/anyOf/8`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ApplicationRequestMcpServer {
+        /// When set to true, users can authenticate to this application using their WARP session.  When set to false this application will always require direct IdP authentication. This setting always overrides the organization setting for WARP authentication.
+        optional allow_authenticate_via_warp: Option<bool> = "allow_authenticate_via_warp",
+        /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
+        optional allowed_idps: Option<Vec<String>> = "allowed_idps",
+        /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
+        optional auto_redirect_to_identity: Option<bool> = "auto_redirect_to_identity",
+        /// The custom error message shown to a user when they are denied access to the application.
+        optional custom_deny_message: Option<String> = "custom_deny_message",
+        /// The custom URL a user is redirected to when they are denied access to the application when failing identity-based rules.
+        optional custom_deny_url: Option<String> = "custom_deny_url",
+        /// The custom URL a user is redirected to when they are denied access to the application when failing non-identity rules.
+        optional custom_non_identity_deny_url: Option<String> = "custom_non_identity_deny_url",
+        /// The custom pages that will be displayed when applicable for this application
+        optional custom_pages: Option<Vec<String>> = "custom_pages",
+        /// List of destinations secured by Access. This supersedes `self_hosted_domains` to allow for more flexibility in defining different types of domains. If `destinations` are provided, then `self_hosted_domains` will be ignored.
+        optional destinations: Option<Vec<crate::types::AppDestinationsItem>> = "destinations",
+        /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
+        optional domain: Option<String> = "domain",
+        /// Enables the HttpOnly cookie attribute, which increases security against XSS attacks.
+        optional http_only_cookie_attribute: Option<bool> = "http_only_cookie_attribute",
+        /// The image URL for the logo shown in the App Launcher dashboard.
+        optional logo_url: Option<String> = "logo_url",
+        /// The name of the application.
+        optional name: Option<String> = "name",
+        /// **Beta:** Optional configuration for managing an OAuth authorization flow controlled by Access. When set, Access will act as the OAuth authorization server for this application. Only compatible with OAuth clients that support \[RFC 8707\](<https://datatracker.ietf.org/doc/html/rfc8707>) (Resource Indicators for OAuth 2.0). This feature is currently in beta.
+        optional oauth_configuration: Option<crate::types::AppOauthConfiguration> = "oauth_configuration",
+        /// Allows options preflight requests to bypass Access authentication and go directly to the origin. Cannot turn on if cors_headers is set.
+        optional options_preflight_bypass: Option<bool> = "options_preflight_bypass",
+        /// Sets the SameSite cookie setting, which provides increased security against CSRF attacks.
+        optional same_site_cookie_attribute: Option<String> = "same_site_cookie_attribute",
+        /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
+        optional session_duration: Option<String> = "session_duration",
+        /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
+        optional tags: Option<Vec<String>> = "tags",
+        /// The application type.
+        required r#type: crate::types::McpPropsType = "type",
+        /// The policies that will apply to the application, in ascending order of precedence. Items can reference existing policies or create new policies exclusive to the application.
+        optional policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>> = "policies",
+        /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
+        optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// MCP Server Portal Application
-///
-/// Schema: `#/components/schemas/access_app_request/anyOf/9`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ApplicationRequestMcpServerPortal {
-    /// When set to true, users can authenticate to this application using their WARP session.  When set to false this application will always require direct IdP authentication. This setting always overrides the organization setting for WARP authentication.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_authenticate_via_warp: Option<bool>,
-    /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allowed_idps: Option<Vec<String>>,
-    /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auto_redirect_to_identity: Option<bool>,
-    /// The custom error message shown to a user when they are denied access to the application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_deny_message: Option<String>,
-    /// The custom URL a user is redirected to when they are denied access to the application when failing identity-based rules.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_deny_url: Option<String>,
-    /// The custom URL a user is redirected to when they are denied access to the application when failing non-identity rules.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_non_identity_deny_url: Option<String>,
-    /// The custom pages that will be displayed when applicable for this application
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_pages: Option<Vec<String>>,
-    /// List of destinations secured by Access. This supersedes `self_hosted_domains` to allow for more flexibility in defining different types of domains. If `destinations` are provided, then `self_hosted_domains` will be ignored.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub destinations: Option<Vec<crate::types::AppDestinationsItem>>,
-    /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub domain: Option<String>,
-    /// Enables the HttpOnly cookie attribute, which increases security against XSS attacks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub http_only_cookie_attribute: Option<bool>,
-    /// The image URL for the logo shown in the App Launcher dashboard.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub logo_url: Option<String>,
-    /// The name of the application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// **Beta:** Optional configuration for managing an OAuth authorization flow controlled by Access. When set, Access will act as the OAuth authorization server for this application. Only compatible with OAuth clients that support \[RFC 8707\](<https://datatracker.ietf.org/doc/html/rfc8707>) (Resource Indicators for OAuth 2.0). This feature is currently in beta.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub oauth_configuration: Option<crate::types::AppOauthConfiguration>,
-    /// Allows options preflight requests to bypass Access authentication and go directly to the origin. Cannot turn on if cors_headers is set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options_preflight_bypass: Option<bool>,
-    /// Sets the SameSite cookie setting, which provides increased security against CSRF attacks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub same_site_cookie_attribute: Option<String>,
-    /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub session_duration: Option<String>,
-    /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
-    /// The application type.
-    pub r#type: crate::types::McpPortalPropsType,
-    /// The policies that will apply to the application, in ascending order of precedence. Items can reference existing policies or create new policies exclusive to the application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>>,
-    /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scim_config: Option<crate::types::ScimConfig>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// MCP Server Portal Application
+    ///
+    /// Schema: `#/components/schemas/access_app_request/anyOf/9`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ApplicationRequestMcpServerPortal {
+        /// When set to true, users can authenticate to this application using their WARP session.  When set to false this application will always require direct IdP authentication. This setting always overrides the organization setting for WARP authentication.
+        optional allow_authenticate_via_warp: Option<bool> = "allow_authenticate_via_warp",
+        /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
+        optional allowed_idps: Option<Vec<String>> = "allowed_idps",
+        /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
+        optional auto_redirect_to_identity: Option<bool> = "auto_redirect_to_identity",
+        /// The custom error message shown to a user when they are denied access to the application.
+        optional custom_deny_message: Option<String> = "custom_deny_message",
+        /// The custom URL a user is redirected to when they are denied access to the application when failing identity-based rules.
+        optional custom_deny_url: Option<String> = "custom_deny_url",
+        /// The custom URL a user is redirected to when they are denied access to the application when failing non-identity rules.
+        optional custom_non_identity_deny_url: Option<String> = "custom_non_identity_deny_url",
+        /// The custom pages that will be displayed when applicable for this application
+        optional custom_pages: Option<Vec<String>> = "custom_pages",
+        /// List of destinations secured by Access. This supersedes `self_hosted_domains` to allow for more flexibility in defining different types of domains. If `destinations` are provided, then `self_hosted_domains` will be ignored.
+        optional destinations: Option<Vec<crate::types::AppDestinationsItem>> = "destinations",
+        /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
+        optional domain: Option<String> = "domain",
+        /// Enables the HttpOnly cookie attribute, which increases security against XSS attacks.
+        optional http_only_cookie_attribute: Option<bool> = "http_only_cookie_attribute",
+        /// The image URL for the logo shown in the App Launcher dashboard.
+        optional logo_url: Option<String> = "logo_url",
+        /// The name of the application.
+        optional name: Option<String> = "name",
+        /// **Beta:** Optional configuration for managing an OAuth authorization flow controlled by Access. When set, Access will act as the OAuth authorization server for this application. Only compatible with OAuth clients that support \[RFC 8707\](<https://datatracker.ietf.org/doc/html/rfc8707>) (Resource Indicators for OAuth 2.0). This feature is currently in beta.
+        optional oauth_configuration: Option<crate::types::AppOauthConfiguration> = "oauth_configuration",
+        /// Allows options preflight requests to bypass Access authentication and go directly to the origin. Cannot turn on if cors_headers is set.
+        optional options_preflight_bypass: Option<bool> = "options_preflight_bypass",
+        /// Sets the SameSite cookie setting, which provides increased security against CSRF attacks.
+        optional same_site_cookie_attribute: Option<String> = "same_site_cookie_attribute",
+        /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
+        optional session_duration: Option<String> = "session_duration",
+        /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
+        optional tags: Option<Vec<String>> = "tags",
+        /// The application type.
+        required r#type: crate::types::McpPortalPropsType = "type",
+        /// The policies that will apply to the application, in ascending order of precedence. Items can reference existing policies or create new policies exclusive to the application.
+        optional policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>> = "policies",
+        /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
+        optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// Gateway Identity Proxy Endpoint Application
-///
-/// Schema: `#/components/schemas/access_app_request/anyOf/10`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ApplicationRequestGatewayIdentityProxyEndpoint {
-    /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allowed_idps: Option<Vec<String>>,
-    /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auto_redirect_to_identity: Option<bool>,
-    /// The custom URL a user is redirected to when they are denied access to the application when failing identity-based rules.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_deny_url: Option<String>,
-    /// The custom URL a user is redirected to when they are denied access to the application when failing non-identity rules.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_non_identity_deny_url: Option<String>,
-    /// The custom pages that will be displayed when applicable for this application
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_pages: Option<Vec<String>>,
-    /// The proxy endpoint domain in the format: 10 alphanumeric characters followed by .proxy.cloudflare-gateway.com
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub domain: Option<String>,
-    /// The name of the application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub session_duration: Option<String>,
-    /// The application type.
-    pub r#type: crate::types::ProxyEndpointPropsType,
-    /// The policies that will apply to the application, in ascending order of precedence. Items can reference existing policies or create new policies exclusive to the application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>>,
-    /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scim_config: Option<crate::types::ScimConfig>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// Gateway Identity Proxy Endpoint Application
+    ///
+    /// Schema: `#/components/schemas/access_app_request/anyOf/10`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ApplicationRequestGatewayIdentityProxyEndpoint {
+        /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
+        optional allowed_idps: Option<Vec<String>> = "allowed_idps",
+        /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
+        optional auto_redirect_to_identity: Option<bool> = "auto_redirect_to_identity",
+        /// The custom URL a user is redirected to when they are denied access to the application when failing identity-based rules.
+        optional custom_deny_url: Option<String> = "custom_deny_url",
+        /// The custom URL a user is redirected to when they are denied access to the application when failing non-identity rules.
+        optional custom_non_identity_deny_url: Option<String> = "custom_non_identity_deny_url",
+        /// The custom pages that will be displayed when applicable for this application
+        optional custom_pages: Option<Vec<String>> = "custom_pages",
+        /// The proxy endpoint domain in the format: 10 alphanumeric characters followed by .proxy.cloudflare-gateway.com
+        optional domain: Option<String> = "domain",
+        /// The name of the application.
+        optional name: Option<String> = "name",
+        /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
+        optional session_duration: Option<String> = "session_duration",
+        /// The application type.
+        required r#type: crate::types::ProxyEndpointPropsType = "type",
+        /// The policies that will apply to the application, in ascending order of precedence. Items can reference existing policies or create new policies exclusive to the application.
+        optional policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>> = "policies",
+        /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
+        optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// Infrastructure Application
-///
-/// Schema: `#/components/schemas/access_app_request/anyOf/11`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ApplicationRequestInfrastructure {
-    /// The name of the application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The targets this application secures.
-    pub target_criteria: Vec<crate::types::AppTargetCriterion>,
-    /// The application type.
-    pub r#type: crate::types::InfrastructurePropsType,
-    /// The policies that will apply to the application, in ascending order of precedence. Items can reference existing policies or create new policies exclusive to the application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>>,
-    /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scim_config: Option<crate::types::ScimConfig>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// Infrastructure Application
+    ///
+    /// Schema: `#/components/schemas/access_app_request/anyOf/11`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ApplicationRequestInfrastructure {
+        /// The name of the application.
+        optional name: Option<String> = "name",
+        /// The targets this application secures.
+        required target_criteria: Vec<crate::types::AppTargetCriterion> = "target_criteria",
+        /// The application type.
+        required r#type: crate::types::InfrastructurePropsType = "type",
+        /// The policies that will apply to the application, in ascending order of precedence. Items can reference existing policies or create new policies exclusive to the application.
+        optional policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>> = "policies",
+        /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
+        optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// Browser RDP Application
-///
-/// Schema: `#/components/schemas/access_app_request/anyOf/12`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ApplicationRequestBrowserRdp {
-    /// When set to true, users can authenticate to this application using their WARP session.  When set to false this application will always require direct IdP authentication. This setting always overrides the organization setting for WARP authentication.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_authenticate_via_warp: Option<bool>,
-    /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allowed_idps: Option<Vec<String>>,
-    /// Displays the application in the App Launcher.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub app_launcher_visible: Option<bool>,
-    /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auto_redirect_to_identity: Option<bool>,
-    /// `cors_headers` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cors_headers: Option<crate::types::CorsHeaders>,
-    /// The custom error message shown to a user when they are denied access to the application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_deny_message: Option<String>,
-    /// The custom URL a user is redirected to when they are denied access to the application when failing identity-based rules.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_deny_url: Option<String>,
-    /// The custom URL a user is redirected to when they are denied access to the application when failing non-identity rules.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_non_identity_deny_url: Option<String>,
-    /// The custom pages that will be displayed when applicable for this application
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_pages: Option<Vec<String>>,
-    /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
-    pub domain: String,
-    /// Enables the binding cookie, which increases security against compromised authorization tokens and CSRF attacks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enable_binding_cookie: Option<bool>,
-    /// Enables the HttpOnly cookie attribute, which increases security against XSS attacks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub http_only_cookie_attribute: Option<bool>,
-    /// The image URL for the logo shown in the App Launcher dashboard.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub logo_url: Option<String>,
-    /// The name of the application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Allows options preflight requests to bypass Access authentication and go directly to the origin. Cannot turn on if cors_headers is set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options_preflight_bypass: Option<bool>,
-    /// Enables cookie paths to scope an application's JWT to the application path. If disabled, the JWT will scope to the hostname by default
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path_cookie_attribute: Option<bool>,
-    /// Sets the SameSite cookie setting, which provides increased security against CSRF attacks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub same_site_cookie_attribute: Option<String>,
-    /// List of domains that Access will secure.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub self_hosted_domains: Option<Vec<String>>,
-    /// Returns a 401 status code when the request is blocked by a Service Auth policy.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub service_auth_401_redirect: Option<bool>,
-    /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub session_duration: Option<String>,
-    /// Enables automatic authentication through cloudflared.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub skip_interstitial: Option<bool>,
-    /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
-    /// The application type.
-    pub r#type: crate::types::ApplicationBrowserRdpType,
-    /// Enables loading application content in an iFrame.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_iframe: Option<bool>,
-    /// List of destinations secured by Access. This supersedes `self_hosted_domains` to allow for more flexibility in defining different types of domains. If `destinations` are provided, then `self_hosted_domains` will be ignored.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub destinations: Option<Vec<crate::types::AppDestinationsItem>>,
-    /// Configures multi-factor authentication (MFA) settings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mfa_config: Option<crate::types::PolicyMfaConfig>,
-    /// **Beta:** Optional configuration for managing an OAuth authorization flow controlled by Access. When set, Access will act as the OAuth authorization server for this application. Only compatible with OAuth clients that support \[RFC 8707\](<https://datatracker.ietf.org/doc/html/rfc8707>) (Resource Indicators for OAuth 2.0). This feature is currently in beta.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub oauth_configuration: Option<crate::types::AppOauthConfiguration>,
-    /// Allows matching Access Service Tokens passed HTTP in a single header with this name. This works as an alternative to the (CF-Access-Client-Id, CF-Access-Client-Secret) pair of headers. The header value will be interpreted as a json object similar to: { "cf-access-client-id": "88bf3b6d86161464f6509f7219099e57.access.example.com", "cf-access-client-secret": "bdd31cbc4dec990953e39163fbbb194c93313ca9f0a6e420346af9d326b1d2a5" }
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub read_service_tokens_from_header: Option<String>,
-    /// Determines if users can access this application via a clientless browser isolation URL. This allows users to access private domains without connecting to Gateway. The option requires Clientless Browser Isolation to be set up with policies that allow users of this application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub use_clientless_isolation_app_launcher_url: Option<bool>,
-    /// The targets this application secures.
-    pub target_criteria: Vec<crate::types::AppTargetCriterion>,
-    /// The policies that will apply to the application, in ascending order of precedence. Items can reference existing policies or create new policies exclusive to the application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>>,
-    /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scim_config: Option<crate::types::ScimConfig>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// Browser RDP Application
+    ///
+    /// Schema: `#/components/schemas/access_app_request/anyOf/12`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ApplicationRequestBrowserRdp {
+        /// When set to true, users can authenticate to this application using their WARP session.  When set to false this application will always require direct IdP authentication. This setting always overrides the organization setting for WARP authentication.
+        optional allow_authenticate_via_warp: Option<bool> = "allow_authenticate_via_warp",
+        /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
+        optional allowed_idps: Option<Vec<String>> = "allowed_idps",
+        /// Displays the application in the App Launcher.
+        optional app_launcher_visible: Option<bool> = "app_launcher_visible",
+        /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
+        optional auto_redirect_to_identity: Option<bool> = "auto_redirect_to_identity",
+        /// `cors_headers` (the spec does not describe it).
+        optional cors_headers: Option<crate::types::CorsHeaders> = "cors_headers",
+        /// The custom error message shown to a user when they are denied access to the application.
+        optional custom_deny_message: Option<String> = "custom_deny_message",
+        /// The custom URL a user is redirected to when they are denied access to the application when failing identity-based rules.
+        optional custom_deny_url: Option<String> = "custom_deny_url",
+        /// The custom URL a user is redirected to when they are denied access to the application when failing non-identity rules.
+        optional custom_non_identity_deny_url: Option<String> = "custom_non_identity_deny_url",
+        /// The custom pages that will be displayed when applicable for this application
+        optional custom_pages: Option<Vec<String>> = "custom_pages",
+        /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
+        required domain: String = "domain",
+        /// Enables the binding cookie, which increases security against compromised authorization tokens and CSRF attacks.
+        optional enable_binding_cookie: Option<bool> = "enable_binding_cookie",
+        /// Enables the HttpOnly cookie attribute, which increases security against XSS attacks.
+        optional http_only_cookie_attribute: Option<bool> = "http_only_cookie_attribute",
+        /// The image URL for the logo shown in the App Launcher dashboard.
+        optional logo_url: Option<String> = "logo_url",
+        /// The name of the application.
+        optional name: Option<String> = "name",
+        /// Allows options preflight requests to bypass Access authentication and go directly to the origin. Cannot turn on if cors_headers is set.
+        optional options_preflight_bypass: Option<bool> = "options_preflight_bypass",
+        /// Enables cookie paths to scope an application's JWT to the application path. If disabled, the JWT will scope to the hostname by default
+        optional path_cookie_attribute: Option<bool> = "path_cookie_attribute",
+        /// Sets the SameSite cookie setting, which provides increased security against CSRF attacks.
+        optional same_site_cookie_attribute: Option<String> = "same_site_cookie_attribute",
+        /// List of domains that Access will secure.
+        optional self_hosted_domains: Option<Vec<String>> = "self_hosted_domains",
+        /// Returns a 401 status code when the request is blocked by a Service Auth policy.
+        optional service_auth_401_redirect: Option<bool> = "service_auth_401_redirect",
+        /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
+        optional session_duration: Option<String> = "session_duration",
+        /// Enables automatic authentication through cloudflared.
+        optional skip_interstitial: Option<bool> = "skip_interstitial",
+        /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
+        optional tags: Option<Vec<String>> = "tags",
+        /// The application type.
+        required r#type: crate::types::ApplicationBrowserRdpType = "type",
+        /// Enables loading application content in an iFrame.
+        optional allow_iframe: Option<bool> = "allow_iframe",
+        /// List of destinations secured by Access. This supersedes `self_hosted_domains` to allow for more flexibility in defining different types of domains. If `destinations` are provided, then `self_hosted_domains` will be ignored.
+        optional destinations: Option<Vec<crate::types::AppDestinationsItem>> = "destinations",
+        /// Configures multi-factor authentication (MFA) settings.
+        optional mfa_config: Option<crate::types::PolicyMfaConfig> = "mfa_config",
+        /// **Beta:** Optional configuration for managing an OAuth authorization flow controlled by Access. When set, Access will act as the OAuth authorization server for this application. Only compatible with OAuth clients that support \[RFC 8707\](<https://datatracker.ietf.org/doc/html/rfc8707>) (Resource Indicators for OAuth 2.0). This feature is currently in beta.
+        optional oauth_configuration: Option<crate::types::AppOauthConfiguration> = "oauth_configuration",
+        /// Allows matching Access Service Tokens passed HTTP in a single header with this name. This works as an alternative to the (CF-Access-Client-Id, CF-Access-Client-Secret) pair of headers. The header value will be interpreted as a json object similar to: { "cf-access-client-id": "88bf3b6d86161464f6509f7219099e57.access.example.com", "cf-access-client-secret": "bdd31cbc4dec990953e39163fbbb194c93313ca9f0a6e420346af9d326b1d2a5" }
+        optional read_service_tokens_from_header: Option<String> = "read_service_tokens_from_header",
+        /// Determines if users can access this application via a clientless browser isolation URL. This allows users to access private domains without connecting to Gateway. The option requires Clientless Browser Isolation to be set up with policies that allow users of this application.
+        optional use_clientless_isolation_app_launcher_url: Option<bool> = "use_clientless_isolation_app_launcher_url",
+        /// The targets this application secures.
+        required target_criteria: Vec<crate::types::AppTargetCriterion> = "target_criteria",
+        /// The policies that will apply to the application, in ascending order of precedence. Items can reference existing policies or create new policies exclusive to the application.
+        optional policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>> = "policies",
+        /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
+        optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// `Ca`
-///
-/// Schema: `#/components/schemas/access_ca`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct Ca {
-    /// The Application Audience (AUD) tag. Identifies the application associated with the CA.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub aud: Option<String>,
-    /// The ID of the CA.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// The public key to add to your SSH server configuration.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub public_key: Option<String>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `Ca`
+    ///
+    /// Schema: `#/components/schemas/access_ca`
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Ca {
+        /// The Application Audience (AUD) tag. Identifies the application associated with the CA.
+        optional aud: Option<String> = "aud",
+        /// The ID of the CA.
+        optional id: Option<String> = "id",
+        /// The public key to add to your SSH server configuration.
+        optional public_key: Option<String> = "public_key",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// `ApplicationDeleteResponse`
-///
-/// Schema: `#/components/schemas/access_id_response/allOf/1/properties/result`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct ApplicationDeleteResponse {
-    /// UUID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `ApplicationDeleteResponse`
+    ///
+    /// Schema: `#/components/schemas/access_id_response/allOf/1/properties/result`
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ApplicationDeleteResponse {
+        /// UUID
+        optional id: Option<String> = "id",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// `CaDeleteResponse`
-///
-/// Schema: `#/components/schemas/access_schemas-id_response/allOf/1/properties/result`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct CaDeleteResponse {
-    /// The ID of the CA.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `CaDeleteResponse`
+    ///
+    /// Schema: `#/components/schemas/access_schemas-id_response/allOf/1/properties/result`
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct CaDeleteResponse {
+        /// The ID of the CA.
+        optional id: Option<String> = "id",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// `ApplicationPolicyRequest`
-///
-/// Schema: `#/components/schemas/access_app_policy_request`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ApplicationPolicyRequest {
-    /// The order of execution for this policy. Must be unique for each policy within an app.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub precedence: Option<i64>,
-    /// Administrators who can approve a temporary authentication request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub approval_groups: Option<Vec<crate::types::ApprovalGroup>>,
-    /// Requires the user to request access from an administrator at the start of each session.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub approval_required: Option<bool>,
-    /// The action Access will take if a user matches this policy.
-    pub decision: crate::types::Decision,
-    /// Rules evaluated with a NOT logical operator. To match the policy, a user cannot meet any of the Exclude rules.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub exclude: Option<Vec<crate::types::AccessRule>>,
-    /// Rules evaluated with an OR logical operator. A user needs to meet only one of the Include rules.
-    pub include: Vec<crate::types::AccessRule>,
-    /// Require this application to be served in an isolated browser for users matching this policy. 'Client Web Isolation' must be on for the account in order to use this feature.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub isolation_required: Option<bool>,
-    /// The name of the Access policy.
-    pub name: String,
-    /// A custom message that will appear on the purpose justification screen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub purpose_justification_prompt: Option<String>,
-    /// Require users to enter a justification when they log in to the application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub purpose_justification_required: Option<bool>,
-    /// Rules evaluated with an AND logical operator. To match the policy, a user must meet all of the Require rules.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub require: Option<Vec<crate::types::AccessRule>>,
-    /// The amount of time that tokens issued for the application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub session_duration: Option<String>,
-    /// The rules that define how users may connect to targets secured by your application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_rules: Option<crate::types::PolicyConnectionRules>,
-    /// Configures multi-factor authentication (MFA) settings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mfa_config: Option<crate::types::PolicyMfaConfig>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `ApplicationPolicyRequest`
+    ///
+    /// Schema: `#/components/schemas/access_app_policy_request`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ApplicationPolicyRequest {
+        /// The order of execution for this policy. Must be unique for each policy within an app.
+        optional precedence: Option<i64> = "precedence",
+        /// Administrators who can approve a temporary authentication request.
+        optional approval_groups: Option<Vec<crate::types::ApprovalGroup>> = "approval_groups",
+        /// Requires the user to request access from an administrator at the start of each session.
+        optional approval_required: Option<bool> = "approval_required",
+        /// The action Access will take if a user matches this policy.
+        required decision: crate::types::Decision = "decision",
+        /// Rules evaluated with a NOT logical operator. To match the policy, a user cannot meet any of the Exclude rules.
+        optional exclude: Option<Vec<crate::types::AccessRule>> = "exclude",
+        /// Rules evaluated with an OR logical operator. A user needs to meet only one of the Include rules.
+        required include: Vec<crate::types::AccessRule> = "include",
+        /// Require this application to be served in an isolated browser for users matching this policy. 'Client Web Isolation' must be on for the account in order to use this feature.
+        optional isolation_required: Option<bool> = "isolation_required",
+        /// The name of the Access policy.
+        required name: String = "name",
+        /// A custom message that will appear on the purpose justification screen.
+        optional purpose_justification_prompt: Option<String> = "purpose_justification_prompt",
+        /// Require users to enter a justification when they log in to the application.
+        optional purpose_justification_required: Option<bool> = "purpose_justification_required",
+        /// Rules evaluated with an AND logical operator. To match the policy, a user must meet all of the Require rules.
+        optional require: Option<Vec<crate::types::AccessRule>> = "require",
+        /// The amount of time that tokens issued for the application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
+        optional session_duration: Option<String> = "session_duration",
+        /// The rules that define how users may connect to targets secured by your application.
+        optional connection_rules: Option<crate::types::PolicyConnectionRules> = "connection_rules",
+        /// Configures multi-factor authentication (MFA) settings.
+        optional mfa_config: Option<crate::types::PolicyMfaConfig> = "mfa_config",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// `UserPolicyCheckListResponse`
-///
-/// Schema: `#/components/schemas/access_policy_check_response/allOf/1/properties/result`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct UserPolicyCheckListResponse {
-    /// `app_state` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub app_state: Option<crate::types::UserPolicyCheckListResponseAppState>,
-    /// `user_identity` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_identity: Option<crate::types::UserPolicyCheckListResponseUserIdentity>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `UserPolicyCheckListResponse`
+    ///
+    /// Schema: `#/components/schemas/access_policy_check_response/allOf/1/properties/result`
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct UserPolicyCheckListResponse {
+        /// `app_state` (the spec does not describe it).
+        optional app_state: Option<crate::types::UserPolicyCheckListResponseAppState> = "app_state",
+        /// `user_identity` (the spec does not describe it).
+        optional user_identity: Option<crate::types::UserPolicyCheckListResponseUserIdentity> = "user_identity",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// `UserPolicyCheckListResponseAppState`
-///
-/// Schema: `#/components/schemas/access_policy_check_response/allOf/1/properties/result/properties/app_state`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct UserPolicyCheckListResponseAppState {
-    /// UUID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub app_uid: Option<String>,
-    /// `aud` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub aud: Option<String>,
-    /// `hostname` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hostname: Option<String>,
-    /// `name` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `policies` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub policies: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
-    /// `status` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `UserPolicyCheckListResponseAppState`
+    ///
+    /// Schema: `#/components/schemas/access_policy_check_response/allOf/1/properties/result/properties/app_state`
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct UserPolicyCheckListResponseAppState {
+        /// UUID
+        optional app_uid: Option<String> = "app_uid",
+        /// `aud` (the spec does not describe it).
+        optional aud: Option<String> = "aud",
+        /// `hostname` (the spec does not describe it).
+        optional hostname: Option<String> = "hostname",
+        /// `name` (the spec does not describe it).
+        optional name: Option<String> = "name",
+        /// `policies` (the spec does not describe it).
+        optional policies: Option<Vec<serde_json::Map<String, serde_json::Value>>> = "policies",
+        /// `status` (the spec does not describe it).
+        optional status: Option<String> = "status",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// `UserPolicyCheckListResponseUserIdentity`
-///
-/// Schema: `#/components/schemas/access_policy_check_response/allOf/1/properties/result/properties/user_identity`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct UserPolicyCheckListResponseUserIdentity {
-    /// `account_id` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub account_id: Option<String>,
-    /// `device_sessions` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub device_sessions: Option<serde_json::Map<String, serde_json::Value>>,
-    /// `email` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    /// `geo` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub geo: Option<crate::types::UserPolicyCheckListResponseUserIdentityGeo>,
-    /// `iat` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub iat: Option<i64>,
-    /// `id` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `is_gateway` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_gateway: Option<bool>,
-    /// `is_warp` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_warp: Option<bool>,
-    /// `name` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// UUID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_uuid: Option<String>,
-    /// `version` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub version: Option<i64>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `UserPolicyCheckListResponseUserIdentity`
+    ///
+    /// Schema: `#/components/schemas/access_policy_check_response/allOf/1/properties/result/properties/user_identity`
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct UserPolicyCheckListResponseUserIdentity {
+        /// `account_id` (the spec does not describe it).
+        optional account_id: Option<String> = "account_id",
+        /// `device_sessions` (the spec does not describe it).
+        optional device_sessions: Option<serde_json::Map<String, serde_json::Value>> = "device_sessions",
+        /// `email` (the spec does not describe it).
+        optional email: Option<String> = "email",
+        /// `geo` (the spec does not describe it).
+        optional geo: Option<crate::types::UserPolicyCheckListResponseUserIdentityGeo> = "geo",
+        /// `iat` (the spec does not describe it).
+        optional iat: Option<i64> = "iat",
+        /// `id` (the spec does not describe it).
+        optional id: Option<String> = "id",
+        /// `is_gateway` (the spec does not describe it).
+        optional is_gateway: Option<bool> = "is_gateway",
+        /// `is_warp` (the spec does not describe it).
+        optional is_warp: Option<bool> = "is_warp",
+        /// `name` (the spec does not describe it).
+        optional name: Option<String> = "name",
+        /// UUID
+        optional user_uuid: Option<String> = "user_uuid",
+        /// `version` (the spec does not describe it).
+        optional version: Option<i64> = "version",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// `UserPolicyCheckListResponseUserIdentityGeo`
-///
-/// Schema: `#/components/schemas/access_policy_check_response/allOf/1/properties/result/properties/user_identity/properties/geo`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct UserPolicyCheckListResponseUserIdentityGeo {
-    /// `country` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub country: Option<String>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `UserPolicyCheckListResponseUserIdentityGeo`
+    ///
+    /// Schema: `#/components/schemas/access_policy_check_response/allOf/1/properties/result/properties/user_identity/properties/geo`
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct UserPolicyCheckListResponseUserIdentityGeo {
+        /// `country` (the spec does not describe it).
+        optional country: Option<String> = "country",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// `Bookmark`
-///
-/// Schema: `#/components/schemas/access_bookmarks`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct Bookmark {
-    /// Displays the application in the App Launcher.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub app_launcher_visible: Option<bool>,
-    /// `created_at` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::DateTime>,
-    /// The domain of the Bookmark application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub domain: Option<String>,
-    /// The unique identifier for the Bookmark application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// The image URL for the logo shown in the App Launcher dashboard.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub logo_url: Option<String>,
-    /// The name of the Bookmark application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `updated_at` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<crate::DateTime>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `Bookmark`
+    ///
+    /// Schema: `#/components/schemas/access_bookmarks`
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Bookmark {
+        /// Displays the application in the App Launcher.
+        optional app_launcher_visible: Option<bool> = "app_launcher_visible",
+        /// `created_at` (the spec does not describe it).
+        optional created_at: Option<crate::DateTime> = "created_at",
+        /// The domain of the Bookmark application.
+        optional domain: Option<String> = "domain",
+        /// The unique identifier for the Bookmark application.
+        optional id: Option<String> = "id",
+        /// The image URL for the logo shown in the App Launcher dashboard.
+        optional logo_url: Option<String> = "logo_url",
+        /// The name of the Bookmark application.
+        optional name: Option<String> = "name",
+        /// `updated_at` (the spec does not describe it).
+        optional updated_at: Option<crate::DateTime> = "updated_at",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// `Certificate`
-///
-/// Schema: `#/components/schemas/access_certificates`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct Certificate {
-    /// The hostnames of the applications that will use this certificate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub associated_hostnames: Option<Vec<String>>,
-    /// `created_at` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::DateTime>,
-    /// `expires_on` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expires_on: Option<crate::DateTime>,
-    /// The MD5 fingerprint of the certificate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fingerprint: Option<String>,
-    /// The ID of the application that will use this certificate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// The name of the certificate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `updated_at` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<crate::DateTime>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `Certificate`
+    ///
+    /// Schema: `#/components/schemas/access_certificates`
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Certificate {
+        /// The hostnames of the applications that will use this certificate.
+        optional associated_hostnames: Option<Vec<String>> = "associated_hostnames",
+        /// `created_at` (the spec does not describe it).
+        optional created_at: Option<crate::DateTime> = "created_at",
+        /// `expires_on` (the spec does not describe it).
+        optional expires_on: Option<crate::DateTime> = "expires_on",
+        /// The MD5 fingerprint of the certificate.
+        optional fingerprint: Option<String> = "fingerprint",
+        /// The ID of the application that will use this certificate.
+        optional id: Option<String> = "id",
+        /// The name of the certificate.
+        optional name: Option<String> = "name",
+        /// `updated_at` (the spec does not describe it).
+        optional updated_at: Option<crate::DateTime> = "updated_at",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// `CertificateCreateRequest`
-///
-/// Schema: `#/paths/~1accounts~1{account_id}~1access~1certificates/post/requestBody/content/application~1json/schema`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CertificateCreateRequest {
-    /// The hostnames of the applications that will use this certificate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub associated_hostnames: Option<Vec<String>>,
-    /// The certificate content.
-    pub certificate: String,
-    /// The name of the certificate.
-    pub name: String,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `CertificateCreateRequest`
+    ///
+    /// Schema: `#/paths/~1accounts~1{account_id}~1access~1certificates/post/requestBody/content/application~1json/schema`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct CertificateCreateRequest {
+        /// The hostnames of the applications that will use this certificate.
+        optional associated_hostnames: Option<Vec<String>> = "associated_hostnames",
+        /// The certificate content.
+        required certificate: String = "certificate",
+        /// The name of the certificate.
+        required name: String = "name",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// Hostname Settings
-///
-/// Schema: `#/components/schemas/access_settings`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CertificateSettings {
-    /// Request client certificates for this hostname in China. Can only be set to true if this zone is china network enabled.
-    pub china_network: bool,
-    /// Client Certificate Forwarding is a feature that takes the client cert provided by the eyeball to the edge, and forwards it to the origin as a HTTP header to allow logging on the origin.
-    pub client_certificate_forwarding: bool,
-    /// The hostname that these settings apply to.
-    pub hostname: String,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// Hostname Settings
+    ///
+    /// Schema: `#/components/schemas/access_settings`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct CertificateSettings {
+        /// Request client certificates for this hostname in China. Can only be set to true if this zone is china network enabled.
+        required china_network: bool = "china_network",
+        /// Client Certificate Forwarding is a feature that takes the client cert provided by the eyeball to the edge, and forwards it to the origin as a HTTP header to allow logging on the origin.
+        required client_certificate_forwarding: bool = "client_certificate_forwarding",
+        /// The hostname that these settings apply to.
+        required hostname: String = "hostname",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// `SettingsUpdateRequest`
-///
-/// Schema: `#/paths/~1accounts~1{account_id}~1access~1certificates~1settings/put/requestBody/content/application~1json/schema`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SettingsUpdateRequest {
-    /// `settings` (the spec does not describe it).
-    pub settings: Vec<crate::types::CertificateSettings>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `SettingsUpdateRequest`
+    ///
+    /// Schema: `#/paths/~1accounts~1{account_id}~1access~1certificates~1settings/put/requestBody/content/application~1json/schema`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct SettingsUpdateRequest {
+        /// `settings` (the spec does not describe it).
+        required settings: Vec<crate::types::CertificateSettings> = "settings",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// `CertificateUpdateRequest`
-///
-/// Schema: `#/paths/~1accounts~1{account_id}~1access~1certificates~1{certificate_id}/put/requestBody/content/application~1json/schema`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CertificateUpdateRequest {
-    /// The hostnames of the applications that will use this certificate.
-    pub associated_hostnames: Vec<String>,
-    /// The name of the certificate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `CertificateUpdateRequest`
+    ///
+    /// Schema: `#/paths/~1accounts~1{account_id}~1access~1certificates~1{certificate_id}/put/requestBody/content/application~1json/schema`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct CertificateUpdateRequest {
+        /// The hostnames of the applications that will use this certificate.
+        required associated_hostnames: Vec<String> = "associated_hostnames",
+        /// The name of the certificate.
+        optional name: Option<String> = "name",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// `CertificateDeleteResponse`
-///
-/// Schema: `#/components/schemas/access_components-schemas-id_response/allOf/1/properties/result`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct CertificateDeleteResponse {
-    /// UUID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `CertificateDeleteResponse`
+    ///
+    /// Schema: `#/components/schemas/access_components-schemas-id_response/allOf/1/properties/result`
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct CertificateDeleteResponse {
+        /// UUID
+        optional id: Option<String> = "id",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// `CustomPageWithoutHtml`
-///
-/// Schema: `#/components/schemas/access_custom_page_without_html`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CustomPageWithoutHtml {
-    /// Number of apps the custom page is assigned to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub app_count: Option<i64>,
-    /// `created_at` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::DateTime>,
-    /// Custom page name.
-    pub name: String,
-    /// Custom page type.
-    pub r#type: crate::types::SchemasType,
-    /// UUID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// `updated_at` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<crate::DateTime>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `CustomPageWithoutHtml`
+    ///
+    /// Schema: `#/components/schemas/access_custom_page_without_html`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct CustomPageWithoutHtml {
+        /// Number of apps the custom page is assigned to.
+        optional app_count: Option<i64> = "app_count",
+        /// `created_at` (the spec does not describe it).
+        optional created_at: Option<crate::DateTime> = "created_at",
+        /// Custom page name.
+        required name: String = "name",
+        /// Custom page type.
+        required r#type: crate::types::SchemasType = "type",
+        /// UUID
+        optional uid: Option<String> = "uid",
+        /// `updated_at` (the spec does not describe it).
+        optional updated_at: Option<crate::DateTime> = "updated_at",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
 string_enum! {
     /// Custom page type.
@@ -3817,109 +3113,91 @@ string_enum! {
         IdentityDenied = "identity_denied",
     }
 }
-/// `CustomPage`
-///
-/// Schema: `#/components/schemas/access_custom_page`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CustomPage {
-    /// Number of apps the custom page is assigned to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub app_count: Option<i64>,
-    /// `created_at` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::DateTime>,
-    /// Custom page HTML.
-    pub custom_html: String,
-    /// Custom page name.
-    pub name: String,
-    /// Custom page type.
-    pub r#type: crate::types::SchemasType,
-    /// UUID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// `updated_at` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<crate::DateTime>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `CustomPage`
+    ///
+    /// Schema: `#/components/schemas/access_custom_page`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct CustomPage {
+        /// Number of apps the custom page is assigned to.
+        optional app_count: Option<i64> = "app_count",
+        /// `created_at` (the spec does not describe it).
+        optional created_at: Option<crate::DateTime> = "created_at",
+        /// Custom page HTML.
+        required custom_html: String = "custom_html",
+        /// Custom page name.
+        required name: String = "name",
+        /// Custom page type.
+        required r#type: crate::types::SchemasType = "type",
+        /// UUID
+        optional uid: Option<String> = "uid",
+        /// `updated_at` (the spec does not describe it).
+        optional updated_at: Option<crate::DateTime> = "updated_at",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// `Group`
-///
-/// Schema: `#/components/schemas/access_groups`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct Group {
-    /// `created_at` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::DateTime>,
-    /// Rules evaluated with a NOT logical operator. To match a policy, a user cannot meet any of the Exclude rules.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub exclude: Option<Vec<crate::types::AccessRule>>,
-    /// UUID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// Rules evaluated with an OR logical operator. A user needs to meet only one of the Include rules.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub include: Option<Vec<crate::types::AccessRule>>,
-    /// Rules evaluated with an AND logical operator. To match a policy, a user must meet all of the Require rules.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_default: Option<Vec<crate::types::AccessRule>>,
-    /// The name of the Access group.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Rules evaluated with an AND logical operator. To match a policy, a user must meet all of the Require rules.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub require: Option<Vec<crate::types::AccessRule>>,
-    /// `updated_at` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<crate::DateTime>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `Group`
+    ///
+    /// Schema: `#/components/schemas/access_groups`
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Group {
+        /// `created_at` (the spec does not describe it).
+        optional created_at: Option<crate::DateTime> = "created_at",
+        /// Rules evaluated with a NOT logical operator. To match a policy, a user cannot meet any of the Exclude rules.
+        optional exclude: Option<Vec<crate::types::AccessRule>> = "exclude",
+        /// UUID
+        optional id: Option<String> = "id",
+        /// Rules evaluated with an OR logical operator. A user needs to meet only one of the Include rules.
+        optional include: Option<Vec<crate::types::AccessRule>> = "include",
+        /// Rules evaluated with an AND logical operator. To match a policy, a user must meet all of the Require rules.
+        optional is_default: Option<Vec<crate::types::AccessRule>> = "is_default",
+        /// The name of the Access group.
+        optional name: Option<String> = "name",
+        /// Rules evaluated with an AND logical operator. To match a policy, a user must meet all of the Require rules.
+        optional require: Option<Vec<crate::types::AccessRule>> = "require",
+        /// `updated_at` (the spec does not describe it).
+        optional updated_at: Option<crate::DateTime> = "updated_at",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// `GroupCreateRequest`
-///
-/// Schema: `#/paths/~1accounts~1{account_id}~1access~1groups/post/requestBody/content/application~1json/schema`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct GroupCreateRequest {
-    /// Rules evaluated with a NOT logical operator. To match a policy, a user cannot meet any of the Exclude rules.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub exclude: Option<Vec<crate::types::AccessRule>>,
-    /// Rules evaluated with an OR logical operator. A user needs to meet only one of the Include rules.
-    pub include: Vec<crate::types::AccessRule>,
-    /// Whether this is the default group
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_default: Option<bool>,
-    /// The name of the Access group.
-    pub name: String,
-    /// Rules evaluated with an AND logical operator. To match a policy, a user must meet all of the Require rules.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub require: Option<Vec<crate::types::AccessRule>>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `GroupCreateRequest`
+    ///
+    /// Schema: `#/paths/~1accounts~1{account_id}~1access~1groups/post/requestBody/content/application~1json/schema`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct GroupCreateRequest {
+        /// Rules evaluated with a NOT logical operator. To match a policy, a user cannot meet any of the Exclude rules.
+        optional exclude: Option<Vec<crate::types::AccessRule>> = "exclude",
+        /// Rules evaluated with an OR logical operator. A user needs to meet only one of the Include rules.
+        required include: Vec<crate::types::AccessRule> = "include",
+        /// Whether this is the default group
+        optional is_default: Option<bool> = "is_default",
+        /// The name of the Access group.
+        required name: String = "name",
+        /// Rules evaluated with an AND logical operator. To match a policy, a user must meet all of the Require rules.
+        optional require: Option<Vec<crate::types::AccessRule>> = "require",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// `GroupUpdateRequest`
-///
-/// Schema: `#/paths/~1accounts~1{account_id}~1access~1groups~1{group_id}/put/requestBody/content/application~1json/schema`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct GroupUpdateRequest {
-    /// Rules evaluated with a NOT logical operator. To match a policy, a user cannot meet any of the Exclude rules.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub exclude: Option<Vec<crate::types::AccessRule>>,
-    /// Rules evaluated with an OR logical operator. A user needs to meet only one of the Include rules.
-    pub include: Vec<crate::types::AccessRule>,
-    /// Whether this is the default group
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_default: Option<bool>,
-    /// The name of the Access group.
-    pub name: String,
-    /// Rules evaluated with an AND logical operator. To match a policy, a user must meet all of the Require rules.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub require: Option<Vec<crate::types::AccessRule>>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `GroupUpdateRequest`
+    ///
+    /// Schema: `#/paths/~1accounts~1{account_id}~1access~1groups~1{group_id}/put/requestBody/content/application~1json/schema`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct GroupUpdateRequest {
+        /// Rules evaluated with a NOT logical operator. To match a policy, a user cannot meet any of the Exclude rules.
+        optional exclude: Option<Vec<crate::types::AccessRule>> = "exclude",
+        /// Rules evaluated with an OR logical operator. A user needs to meet only one of the Include rules.
+        required include: Vec<crate::types::AccessRule> = "include",
+        /// Whether this is the default group
+        optional is_default: Option<bool> = "is_default",
+        /// The name of the Access group.
+        required name: String = "name",
+        /// Rules evaluated with an AND logical operator. To match a policy, a user must meet all of the Require rules.
+        optional require: Option<Vec<crate::types::AccessRule>> = "require",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
 /// `IdentityProviderListResponseItem`
 ///
@@ -3954,59 +3232,49 @@ pub enum IdentityProviderListResponseItem {
     /// Yandex
     GithubObjectOther(crate::types::Github),
 }
-/// Azure AD
-///
-/// Schema: `#/components/schemas/access_azureAD`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AzureAd {
-    /// The configuration parameters for the identity provider. To view the required parameters for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
-    pub config: crate::types::AzureAdConfig,
-    /// UUID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// The name of the identity provider, shown to users on the login page.
-    pub name: String,
-    /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scim_config: Option<crate::types::AccessIdentityProviderScimConfig>,
-    /// The type of identity provider. To determine the value for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
-    pub r#type: crate::types::AccessIdentityProviderType,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// Azure AD
+    ///
+    /// Schema: `#/components/schemas/access_azureAD`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct AzureAd {
+        /// The configuration parameters for the identity provider. To view the required parameters for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
+        required config: crate::types::AzureAdConfig = "config",
+        /// UUID
+        optional id: Option<String> = "id",
+        /// The name of the identity provider, shown to users on the login page.
+        required name: String = "name",
+        /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
+        optional scim_config: Option<crate::types::AccessIdentityProviderScimConfig> = "scim_config",
+        /// The type of identity provider. To determine the value for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
+        required r#type: crate::types::AccessIdentityProviderType = "type",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// `AzureAdConfig`
-///
-/// Schema: `#/components/schemas/access_azureAD/allOf/1/properties/config`
-#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct AzureAdConfig {
-    /// Your OAuth Client ID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<String>,
-    /// Your OAuth Client Secret
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<String>,
-    /// Custom claims
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub claims: Option<Vec<String>>,
-    /// The claim name for email in the id_token response.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email_claim_name: Option<String>,
-    /// Should Cloudflare try to load authentication contexts from your account
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub conditional_access_enabled: Option<bool>,
-    /// Your Azure directory uuid
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub directory_id: Option<String>,
-    /// Indicates the type of user interaction that is required. prompt=login forces the user to enter their credentials on that request, negating single-sign on. prompt=none is the opposite. It ensures that the user isn't presented with any interactive prompt. If the request can't be completed silently by using single-sign on, the Microsoft identity platform returns an interaction_required error. prompt=select_account interrupts single sign-on providing account selection experience listing all the accounts either in session or any remembered account or an option to choose to use a different account altogether.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub prompt: Option<crate::types::AzureAdConfigPrompt>,
-    /// Should Cloudflare try to load groups from your account
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub support_groups: Option<bool>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `AzureAdConfig`
+    ///
+    /// Schema: `#/components/schemas/access_azureAD/allOf/1/properties/config`
+    #[derive(Clone, PartialEq, Default)]
+    pub struct AzureAdConfig {
+        /// Your OAuth Client ID
+        optional client_id: Option<String> = "client_id",
+        /// Your OAuth Client Secret
+        optional client_secret: Option<String> = "client_secret",
+        /// Custom claims
+        optional claims: Option<Vec<String>> = "claims",
+        /// The claim name for email in the id_token response.
+        optional email_claim_name: Option<String> = "email_claim_name",
+        /// Should Cloudflare try to load authentication contexts from your account
+        optional conditional_access_enabled: Option<bool> = "conditional_access_enabled",
+        /// Your Azure directory uuid
+        optional directory_id: Option<String> = "directory_id",
+        /// Indicates the type of user interaction that is required. prompt=login forces the user to enter their credentials on that request, negating single-sign on. prompt=none is the opposite. It ensures that the user isn't presented with any interactive prompt. If the request can't be completed silently by using single-sign on, the Microsoft identity platform returns an interaction_required error. prompt=select_account interrupts single sign-on providing account selection experience listing all the accounts either in session or any remembered account or an option to choose to use a different account altogether.
+        optional prompt: Option<crate::types::AzureAdConfigPrompt> = "prompt",
+        /// Should Cloudflare try to load groups from your account
+        optional support_groups: Option<bool> = "support_groups",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
 impl std::fmt::Debug for AzureAdConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -4039,29 +3307,24 @@ string_enum! {
         SelectAccount = "select_account",
     }
 }
-/// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
-///
-/// Schema: `#/components/schemas/access_identity-provider/properties/scim_config`
-#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct AccessIdentityProviderScimConfig {
-    /// A flag to enable or disable SCIM for the identity provider.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    /// A flag to revoke a user's session in Access and force a reauthentication on the user's Gateway session when they have been added or removed from a group in the Identity Provider.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub group_member_deprovision: Option<bool>,
-    /// A flag to remove a user's seat in Zero Trust when they have been deprovisioned in the Identity Provider.  This cannot be enabled unless user_deprovision is also enabled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub seat_deprovision: Option<bool>,
-    /// A read-only token generated when the SCIM integration is enabled for the first time.  It is redacted on subsequent requests.  If you lose this you will need to refresh it token at /access/identity_providers/:idpID/refresh_scim_secret.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secret: Option<String>,
-    /// A flag to enable revoking a user's session in Access and Gateway when they have been deprovisioned in the Identity Provider.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_deprovision: Option<bool>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
+    ///
+    /// Schema: `#/components/schemas/access_identity-provider/properties/scim_config`
+    #[derive(Clone, PartialEq, Default)]
+    pub struct AccessIdentityProviderScimConfig {
+        /// A flag to enable or disable SCIM for the identity provider.
+        optional enabled: Option<bool> = "enabled",
+        /// A flag to revoke a user's session in Access and force a reauthentication on the user's Gateway session when they have been added or removed from a group in the Identity Provider.
+        optional group_member_deprovision: Option<bool> = "group_member_deprovision",
+        /// A flag to remove a user's seat in Zero Trust when they have been deprovisioned in the Identity Provider.  This cannot be enabled unless user_deprovision is also enabled.
+        optional seat_deprovision: Option<bool> = "seat_deprovision",
+        /// A read-only token generated when the SCIM integration is enabled for the first time.  It is redacted on subsequent requests.  If you lose this you will need to refresh it token at /access/identity_providers/:idpID/refresh_scim_secret.
+        optional secret: Option<String> = "secret",
+        /// A flag to enable revoking a user's session in Access and Gateway when they have been deprovisioned in the Identity Provider.
+        optional user_deprovision: Option<bool> = "user_deprovision",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
 impl std::fmt::Debug for AccessIdentityProviderScimConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -4110,53 +3373,45 @@ string_enum! {
         Yandex = "yandex",
     }
 }
-/// Centrify
-///
-/// Schema: `#/components/schemas/access_centrify`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Centrify {
-    /// The configuration parameters for the identity provider. To view the required parameters for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
-    pub config: crate::types::CentrifyConfig,
-    /// UUID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// The name of the identity provider, shown to users on the login page.
-    pub name: String,
-    /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scim_config: Option<crate::types::AccessIdentityProviderScimConfig>,
-    /// The type of identity provider. To determine the value for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
-    pub r#type: crate::types::AccessIdentityProviderType,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// Centrify
+    ///
+    /// Schema: `#/components/schemas/access_centrify`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Centrify {
+        /// The configuration parameters for the identity provider. To view the required parameters for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
+        required config: crate::types::CentrifyConfig = "config",
+        /// UUID
+        optional id: Option<String> = "id",
+        /// The name of the identity provider, shown to users on the login page.
+        required name: String = "name",
+        /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
+        optional scim_config: Option<crate::types::AccessIdentityProviderScimConfig> = "scim_config",
+        /// The type of identity provider. To determine the value for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
+        required r#type: crate::types::AccessIdentityProviderType = "type",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// `CentrifyConfig`
-///
-/// Schema: `#/components/schemas/access_centrify/allOf/1/properties/config`
-#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct CentrifyConfig {
-    /// Your OAuth Client ID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<String>,
-    /// Your OAuth Client Secret
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<String>,
-    /// Custom claims
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub claims: Option<Vec<String>>,
-    /// The claim name for email in the id_token response.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email_claim_name: Option<String>,
-    /// Your centrify account url
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub centrify_account: Option<String>,
-    /// Your centrify app id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub centrify_app_id: Option<String>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `CentrifyConfig`
+    ///
+    /// Schema: `#/components/schemas/access_centrify/allOf/1/properties/config`
+    #[derive(Clone, PartialEq, Default)]
+    pub struct CentrifyConfig {
+        /// Your OAuth Client ID
+        optional client_id: Option<String> = "client_id",
+        /// Your OAuth Client Secret
+        optional client_secret: Option<String> = "client_secret",
+        /// Custom claims
+        optional claims: Option<Vec<String>> = "claims",
+        /// The claim name for email in the id_token response.
+        optional email_claim_name: Option<String> = "email_claim_name",
+        /// Your centrify account url
+        optional centrify_account: Option<String> = "centrify_account",
+        /// Your centrify app id
+        optional centrify_app_id: Option<String> = "centrify_app_id",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
 impl std::fmt::Debug for CentrifyConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -4171,41 +3426,37 @@ impl std::fmt::Debug for CentrifyConfig {
             .finish()
     }
 }
-/// GitHub
-///
-/// Schema: `#/components/schemas/access_github`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Github {
-    /// The configuration parameters for the identity provider. To view the required parameters for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
-    pub config: crate::types::GenericOauthConfig,
-    /// UUID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// The name of the identity provider, shown to users on the login page.
-    pub name: String,
-    /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scim_config: Option<crate::types::AccessIdentityProviderScimConfig>,
-    /// The type of identity provider. To determine the value for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
-    pub r#type: crate::types::AccessIdentityProviderType,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// GitHub
+    ///
+    /// Schema: `#/components/schemas/access_github`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Github {
+        /// The configuration parameters for the identity provider. To view the required parameters for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
+        required config: crate::types::GenericOauthConfig = "config",
+        /// UUID
+        optional id: Option<String> = "id",
+        /// The name of the identity provider, shown to users on the login page.
+        required name: String = "name",
+        /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
+        optional scim_config: Option<crate::types::AccessIdentityProviderScimConfig> = "scim_config",
+        /// The type of identity provider. To determine the value for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
+        required r#type: crate::types::AccessIdentityProviderType = "type",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// `GenericOauthConfig`
-///
-/// Schema: `#/components/schemas/access_generic-oauth-config`
-#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct GenericOauthConfig {
-    /// Your OAuth Client ID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<String>,
-    /// Your OAuth Client Secret
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<String>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `GenericOauthConfig`
+    ///
+    /// Schema: `#/components/schemas/access_generic-oauth-config`
+    #[derive(Clone, PartialEq, Default)]
+    pub struct GenericOauthConfig {
+        /// Your OAuth Client ID
+        optional client_id: Option<String> = "client_id",
+        /// Your OAuth Client Secret
+        optional client_secret: Option<String> = "client_secret",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
 impl std::fmt::Debug for GenericOauthConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -4216,47 +3467,41 @@ impl std::fmt::Debug for GenericOauthConfig {
             .finish()
     }
 }
-/// Google
-///
-/// Schema: `#/components/schemas/access_google`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Google {
-    /// The configuration parameters for the identity provider. To view the required parameters for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
-    pub config: crate::types::GoogleConfig,
-    /// UUID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// The name of the identity provider, shown to users on the login page.
-    pub name: String,
-    /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scim_config: Option<crate::types::AccessIdentityProviderScimConfig>,
-    /// The type of identity provider. To determine the value for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
-    pub r#type: crate::types::AccessIdentityProviderType,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// Google
+    ///
+    /// Schema: `#/components/schemas/access_google`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Google {
+        /// The configuration parameters for the identity provider. To view the required parameters for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
+        required config: crate::types::GoogleConfig = "config",
+        /// UUID
+        optional id: Option<String> = "id",
+        /// The name of the identity provider, shown to users on the login page.
+        required name: String = "name",
+        /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
+        optional scim_config: Option<crate::types::AccessIdentityProviderScimConfig> = "scim_config",
+        /// The type of identity provider. To determine the value for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
+        required r#type: crate::types::AccessIdentityProviderType = "type",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// `GoogleConfig`
-///
-/// Schema: `#/components/schemas/access_google/allOf/1/properties/config`
-#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct GoogleConfig {
-    /// Your OAuth Client ID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<String>,
-    /// Your OAuth Client Secret
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<String>,
-    /// Custom claims
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub claims: Option<Vec<String>>,
-    /// The claim name for email in the id_token response.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email_claim_name: Option<String>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `GoogleConfig`
+    ///
+    /// Schema: `#/components/schemas/access_google/allOf/1/properties/config`
+    #[derive(Clone, PartialEq, Default)]
+    pub struct GoogleConfig {
+        /// Your OAuth Client ID
+        optional client_id: Option<String> = "client_id",
+        /// Your OAuth Client Secret
+        optional client_secret: Option<String> = "client_secret",
+        /// Custom claims
+        optional claims: Option<Vec<String>> = "claims",
+        /// The claim name for email in the id_token response.
+        optional email_claim_name: Option<String> = "email_claim_name",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
 impl std::fmt::Debug for GoogleConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -4269,50 +3514,43 @@ impl std::fmt::Debug for GoogleConfig {
             .finish()
     }
 }
-/// Google Workspace
-///
-/// Schema: `#/components/schemas/access_google-apps`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct GoogleApps {
-    /// The configuration parameters for the identity provider. To view the required parameters for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
-    pub config: crate::types::GoogleAppsConfig,
-    /// UUID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// The name of the identity provider, shown to users on the login page.
-    pub name: String,
-    /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scim_config: Option<crate::types::AccessIdentityProviderScimConfig>,
-    /// The type of identity provider. To determine the value for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
-    pub r#type: crate::types::AccessIdentityProviderType,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// Google Workspace
+    ///
+    /// Schema: `#/components/schemas/access_google-apps`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct GoogleApps {
+        /// The configuration parameters for the identity provider. To view the required parameters for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
+        required config: crate::types::GoogleAppsConfig = "config",
+        /// UUID
+        optional id: Option<String> = "id",
+        /// The name of the identity provider, shown to users on the login page.
+        required name: String = "name",
+        /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
+        optional scim_config: Option<crate::types::AccessIdentityProviderScimConfig> = "scim_config",
+        /// The type of identity provider. To determine the value for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
+        required r#type: crate::types::AccessIdentityProviderType = "type",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// `GoogleAppsConfig`
-///
-/// Schema: `#/components/schemas/access_google-apps/allOf/1/properties/config`
-#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct GoogleAppsConfig {
-    /// Your OAuth Client ID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<String>,
-    /// Your OAuth Client Secret
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<String>,
-    /// Custom claims
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub claims: Option<Vec<String>>,
-    /// The claim name for email in the id_token response.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email_claim_name: Option<String>,
-    /// Your companies TLD
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub apps_domain: Option<String>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `GoogleAppsConfig`
+    ///
+    /// Schema: `#/components/schemas/access_google-apps/allOf/1/properties/config`
+    #[derive(Clone, PartialEq, Default)]
+    pub struct GoogleAppsConfig {
+        /// Your OAuth Client ID
+        optional client_id: Option<String> = "client_id",
+        /// Your OAuth Client Secret
+        optional client_secret: Option<String> = "client_secret",
+        /// Custom claims
+        optional claims: Option<Vec<String>> = "claims",
+        /// The claim name for email in the id_token response.
+        optional email_claim_name: Option<String> = "email_claim_name",
+        /// Your companies TLD
+        optional apps_domain: Option<String> = "apps_domain",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
 impl std::fmt::Debug for GoogleAppsConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -4326,59 +3564,49 @@ impl std::fmt::Debug for GoogleAppsConfig {
             .finish()
     }
 }
-/// Generic OAuth
-///
-/// Schema: `#/components/schemas/access_oidc`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Oidc {
-    /// The configuration parameters for the identity provider. To view the required parameters for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
-    pub config: crate::types::OidcConfig,
-    /// UUID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// The name of the identity provider, shown to users on the login page.
-    pub name: String,
-    /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scim_config: Option<crate::types::AccessIdentityProviderScimConfig>,
-    /// The type of identity provider. To determine the value for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
-    pub r#type: crate::types::AccessIdentityProviderType,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// Generic OAuth
+    ///
+    /// Schema: `#/components/schemas/access_oidc`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Oidc {
+        /// The configuration parameters for the identity provider. To view the required parameters for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
+        required config: crate::types::OidcConfig = "config",
+        /// UUID
+        optional id: Option<String> = "id",
+        /// The name of the identity provider, shown to users on the login page.
+        required name: String = "name",
+        /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
+        optional scim_config: Option<crate::types::AccessIdentityProviderScimConfig> = "scim_config",
+        /// The type of identity provider. To determine the value for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
+        required r#type: crate::types::AccessIdentityProviderType = "type",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// `OidcConfig`
-///
-/// Schema: `#/components/schemas/access_oidc/allOf/1/properties/config`
-#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct OidcConfig {
-    /// Your OAuth Client ID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<String>,
-    /// Your OAuth Client Secret
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<String>,
-    /// Custom claims
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub claims: Option<Vec<String>>,
-    /// The claim name for email in the id_token response.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email_claim_name: Option<String>,
-    /// The authorization_endpoint URL of your IdP
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auth_url: Option<String>,
-    /// The jwks_uri endpoint of your IdP to allow the IdP keys to sign the tokens
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub certs_url: Option<String>,
-    /// OAuth scopes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scopes: Option<Vec<String>>,
-    /// The token_endpoint URL of your IdP
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub token_url: Option<String>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `OidcConfig`
+    ///
+    /// Schema: `#/components/schemas/access_oidc/allOf/1/properties/config`
+    #[derive(Clone, PartialEq, Default)]
+    pub struct OidcConfig {
+        /// Your OAuth Client ID
+        optional client_id: Option<String> = "client_id",
+        /// Your OAuth Client Secret
+        optional client_secret: Option<String> = "client_secret",
+        /// Custom claims
+        optional claims: Option<Vec<String>> = "claims",
+        /// The claim name for email in the id_token response.
+        optional email_claim_name: Option<String> = "email_claim_name",
+        /// The authorization_endpoint URL of your IdP
+        optional auth_url: Option<String> = "auth_url",
+        /// The jwks_uri endpoint of your IdP to allow the IdP keys to sign the tokens
+        optional certs_url: Option<String> = "certs_url",
+        /// OAuth scopes
+        optional scopes: Option<Vec<String>> = "scopes",
+        /// The token_endpoint URL of your IdP
+        optional token_url: Option<String> = "token_url",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
 impl std::fmt::Debug for OidcConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -4395,53 +3623,45 @@ impl std::fmt::Debug for OidcConfig {
             .finish()
     }
 }
-/// Okta
-///
-/// Schema: `#/components/schemas/access_okta`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Okta {
-    /// The configuration parameters for the identity provider. To view the required parameters for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
-    pub config: crate::types::OktaConfig,
-    /// UUID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// The name of the identity provider, shown to users on the login page.
-    pub name: String,
-    /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scim_config: Option<crate::types::AccessIdentityProviderScimConfig>,
-    /// The type of identity provider. To determine the value for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
-    pub r#type: crate::types::AccessIdentityProviderType,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// Okta
+    ///
+    /// Schema: `#/components/schemas/access_okta`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Okta {
+        /// The configuration parameters for the identity provider. To view the required parameters for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
+        required config: crate::types::OktaConfig = "config",
+        /// UUID
+        optional id: Option<String> = "id",
+        /// The name of the identity provider, shown to users on the login page.
+        required name: String = "name",
+        /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
+        optional scim_config: Option<crate::types::AccessIdentityProviderScimConfig> = "scim_config",
+        /// The type of identity provider. To determine the value for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
+        required r#type: crate::types::AccessIdentityProviderType = "type",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// `OktaConfig`
-///
-/// Schema: `#/components/schemas/access_okta/allOf/1/properties/config`
-#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct OktaConfig {
-    /// Your OAuth Client ID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<String>,
-    /// Your OAuth Client Secret
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<String>,
-    /// Custom claims
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub claims: Option<Vec<String>>,
-    /// The claim name for email in the id_token response.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email_claim_name: Option<String>,
-    /// Your okta authorization server id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub authorization_server_id: Option<String>,
-    /// Your okta account url
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub okta_account: Option<String>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `OktaConfig`
+    ///
+    /// Schema: `#/components/schemas/access_okta/allOf/1/properties/config`
+    #[derive(Clone, PartialEq, Default)]
+    pub struct OktaConfig {
+        /// Your OAuth Client ID
+        optional client_id: Option<String> = "client_id",
+        /// Your OAuth Client Secret
+        optional client_secret: Option<String> = "client_secret",
+        /// Custom claims
+        optional claims: Option<Vec<String>> = "claims",
+        /// The claim name for email in the id_token response.
+        optional email_claim_name: Option<String> = "email_claim_name",
+        /// Your okta authorization server id
+        optional authorization_server_id: Option<String> = "authorization_server_id",
+        /// Your okta account url
+        optional okta_account: Option<String> = "okta_account",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
 impl std::fmt::Debug for OktaConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -4456,50 +3676,43 @@ impl std::fmt::Debug for OktaConfig {
             .finish()
     }
 }
-/// OneLogin
-///
-/// Schema: `#/components/schemas/access_onelogin`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Onelogin {
-    /// The configuration parameters for the identity provider. To view the required parameters for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
-    pub config: crate::types::OneloginConfig,
-    /// UUID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// The name of the identity provider, shown to users on the login page.
-    pub name: String,
-    /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scim_config: Option<crate::types::AccessIdentityProviderScimConfig>,
-    /// The type of identity provider. To determine the value for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
-    pub r#type: crate::types::AccessIdentityProviderType,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// OneLogin
+    ///
+    /// Schema: `#/components/schemas/access_onelogin`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Onelogin {
+        /// The configuration parameters for the identity provider. To view the required parameters for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
+        required config: crate::types::OneloginConfig = "config",
+        /// UUID
+        optional id: Option<String> = "id",
+        /// The name of the identity provider, shown to users on the login page.
+        required name: String = "name",
+        /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
+        optional scim_config: Option<crate::types::AccessIdentityProviderScimConfig> = "scim_config",
+        /// The type of identity provider. To determine the value for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
+        required r#type: crate::types::AccessIdentityProviderType = "type",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// `OneloginConfig`
-///
-/// Schema: `#/components/schemas/access_onelogin/allOf/1/properties/config`
-#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct OneloginConfig {
-    /// Your OAuth Client ID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<String>,
-    /// Your OAuth Client Secret
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<String>,
-    /// Custom claims
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub claims: Option<Vec<String>>,
-    /// The claim name for email in the id_token response.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email_claim_name: Option<String>,
-    /// Your OneLogin account url
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub onelogin_account: Option<String>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `OneloginConfig`
+    ///
+    /// Schema: `#/components/schemas/access_onelogin/allOf/1/properties/config`
+    #[derive(Clone, PartialEq, Default)]
+    pub struct OneloginConfig {
+        /// Your OAuth Client ID
+        optional client_id: Option<String> = "client_id",
+        /// Your OAuth Client Secret
+        optional client_secret: Option<String> = "client_secret",
+        /// Custom claims
+        optional claims: Option<Vec<String>> = "claims",
+        /// The claim name for email in the id_token response.
+        optional email_claim_name: Option<String> = "email_claim_name",
+        /// Your OneLogin account url
+        optional onelogin_account: Option<String> = "onelogin_account",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
 impl std::fmt::Debug for OneloginConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -4513,50 +3726,43 @@ impl std::fmt::Debug for OneloginConfig {
             .finish()
     }
 }
-/// PingOne
-///
-/// Schema: `#/components/schemas/access_pingone`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Pingone {
-    /// The configuration parameters for the identity provider. To view the required parameters for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
-    pub config: crate::types::PingoneConfig,
-    /// UUID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// The name of the identity provider, shown to users on the login page.
-    pub name: String,
-    /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scim_config: Option<crate::types::AccessIdentityProviderScimConfig>,
-    /// The type of identity provider. To determine the value for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
-    pub r#type: crate::types::AccessIdentityProviderType,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// PingOne
+    ///
+    /// Schema: `#/components/schemas/access_pingone`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Pingone {
+        /// The configuration parameters for the identity provider. To view the required parameters for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
+        required config: crate::types::PingoneConfig = "config",
+        /// UUID
+        optional id: Option<String> = "id",
+        /// The name of the identity provider, shown to users on the login page.
+        required name: String = "name",
+        /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
+        optional scim_config: Option<crate::types::AccessIdentityProviderScimConfig> = "scim_config",
+        /// The type of identity provider. To determine the value for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
+        required r#type: crate::types::AccessIdentityProviderType = "type",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// `PingoneConfig`
-///
-/// Schema: `#/components/schemas/access_pingone/allOf/1/properties/config`
-#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct PingoneConfig {
-    /// Your OAuth Client ID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<String>,
-    /// Your OAuth Client Secret
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<String>,
-    /// Custom claims
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub claims: Option<Vec<String>>,
-    /// The claim name for email in the id_token response.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email_claim_name: Option<String>,
-    /// Your PingOne environment identifier
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ping_env_id: Option<String>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `PingoneConfig`
+    ///
+    /// Schema: `#/components/schemas/access_pingone/allOf/1/properties/config`
+    #[derive(Clone, PartialEq, Default)]
+    pub struct PingoneConfig {
+        /// Your OAuth Client ID
+        optional client_id: Option<String> = "client_id",
+        /// Your OAuth Client Secret
+        optional client_secret: Option<String> = "client_secret",
+        /// Custom claims
+        optional claims: Option<Vec<String>> = "claims",
+        /// The claim name for email in the id_token response.
+        optional email_claim_name: Option<String> = "email_claim_name",
+        /// Your PingOne environment identifier
+        optional ping_env_id: Option<String> = "ping_env_id",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
 impl std::fmt::Debug for PingoneConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -4570,71 +3776,60 @@ impl std::fmt::Debug for PingoneConfig {
             .finish()
     }
 }
-/// Generic SAML
-///
-/// Schema: `#/components/schemas/access_saml`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Saml {
-    /// The configuration parameters for the identity provider. To view the required parameters for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
-    pub config: crate::types::SamlConfig,
-    /// UUID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// The name of the identity provider, shown to users on the login page.
-    pub name: String,
-    /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scim_config: Option<crate::types::AccessIdentityProviderScimConfig>,
-    /// The type of identity provider. To determine the value for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
-    pub r#type: crate::types::AccessIdentityProviderType,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// Generic SAML
+    ///
+    /// Schema: `#/components/schemas/access_saml`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Saml {
+        /// The configuration parameters for the identity provider. To view the required parameters for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
+        required config: crate::types::SamlConfig = "config",
+        /// UUID
+        optional id: Option<String> = "id",
+        /// The name of the identity provider, shown to users on the login page.
+        required name: String = "name",
+        /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
+        optional scim_config: Option<crate::types::AccessIdentityProviderScimConfig> = "scim_config",
+        /// The type of identity provider. To determine the value for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
+        required r#type: crate::types::AccessIdentityProviderType = "type",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// `SamlConfig`
-///
-/// Schema: `#/components/schemas/access_saml/allOf/1/properties/config`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct SamlConfig {
-    /// A list of SAML attribute names that will be added to your signed JWT token and can be used in SAML policy rules.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attributes: Option<Vec<String>>,
-    /// The attribute name for email in the SAML response.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email_attribute_name: Option<String>,
-    /// Add a list of attribute names that will be returned in the response header from the Access callback.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub header_attributes: Option<Vec<crate::types::SamlConfigHeaderAttributesItem>>,
-    /// X509 certificate to verify the signature in the SAML authentication response
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub idp_public_certs: Option<Vec<String>>,
-    /// IdP Entity ID or Issuer URL
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub issuer_url: Option<String>,
-    /// Sign the SAML authentication request with Access credentials. To verify the signature, use the public key from the Access certs endpoints.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sign_request: Option<bool>,
-    /// URL to send the SAML authentication requests to
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sso_target_url: Option<String>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `SamlConfig`
+    ///
+    /// Schema: `#/components/schemas/access_saml/allOf/1/properties/config`
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct SamlConfig {
+        /// A list of SAML attribute names that will be added to your signed JWT token and can be used in SAML policy rules.
+        optional attributes: Option<Vec<String>> = "attributes",
+        /// The attribute name for email in the SAML response.
+        optional email_attribute_name: Option<String> = "email_attribute_name",
+        /// Add a list of attribute names that will be returned in the response header from the Access callback.
+        optional header_attributes: Option<Vec<crate::types::SamlConfigHeaderAttributesItem>> = "header_attributes",
+        /// X509 certificate to verify the signature in the SAML authentication response
+        optional idp_public_certs: Option<Vec<String>> = "idp_public_certs",
+        /// IdP Entity ID or Issuer URL
+        optional issuer_url: Option<String> = "issuer_url",
+        /// Sign the SAML authentication request with Access credentials. To verify the signature, use the public key from the Access certs endpoints.
+        optional sign_request: Option<bool> = "sign_request",
+        /// URL to send the SAML authentication requests to
+        optional sso_target_url: Option<String> = "sso_target_url",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// `SamlConfigHeaderAttributesItem`
-///
-/// Schema: `#/components/schemas/access_saml/allOf/1/properties/config/properties/header_attributes/items`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct SamlConfigHeaderAttributesItem {
-    /// attribute name from the IDP
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attribute_name: Option<String>,
-    /// header that will be added on the request to the origin
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub header_name: Option<String>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `SamlConfigHeaderAttributesItem`
+    ///
+    /// Schema: `#/components/schemas/access_saml/allOf/1/properties/config/properties/header_attributes/items`
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct SamlConfigHeaderAttributesItem {
+        /// attribute name from the IDP
+        optional attribute_name: Option<String> = "attribute_name",
+        /// header that will be added on the request to the origin
+        optional header_name: Option<String> = "header_name",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
 /// `IdentityProvider`
 ///
@@ -4671,26 +3866,24 @@ pub enum IdentityProvider {
     /// One Time Pin
     Onetimepin(crate::types::Onetimepin),
 }
-/// One Time Pin
-///
-/// Schema: `#/components/schemas/access_onetimepin`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Onetimepin {
-    /// The configuration parameters for the identity provider. To view the required parameters for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
-    pub config: serde_json::Map<String, serde_json::Value>,
-    /// UUID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// The name of the identity provider, shown to users on the login page.
-    pub name: String,
-    /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scim_config: Option<crate::types::AccessIdentityProviderScimConfig>,
-    /// The type of identity provider. To determine the value for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
-    pub r#type: crate::types::OnetimepinType,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// One Time Pin
+    ///
+    /// Schema: `#/components/schemas/access_onetimepin`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Onetimepin {
+        /// The configuration parameters for the identity provider. To view the required parameters for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
+        required config: serde_json::Map<String, serde_json::Value> = "config",
+        /// UUID
+        optional id: Option<String> = "id",
+        /// The name of the identity provider, shown to users on the login page.
+        required name: String = "name",
+        /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
+        optional scim_config: Option<crate::types::AccessIdentityProviderScimConfig> = "scim_config",
+        /// The type of identity provider. To determine the value for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
+        required r#type: crate::types::OnetimepinType = "type",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
 string_enum! {
     /// `OnetimepinType`
@@ -4701,34 +3894,31 @@ string_enum! {
         Onetimepin = "onetimepin",
     }
 }
-/// `KeyConfig`
-///
-/// Schema: `#/components/schemas/access_key_config`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct KeyConfig {
-    /// The number of days until the next key rotation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub days_until_next_rotation: Option<f64>,
-    /// The number of days between key rotations.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub key_rotation_interval_days: Option<f64>,
-    /// The timestamp of the previous key rotation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_key_rotation_at: Option<crate::DateTime>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `KeyConfig`
+    ///
+    /// Schema: `#/components/schemas/access_key_config`
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct KeyConfig {
+        /// The number of days until the next key rotation.
+        optional days_until_next_rotation: Option<f64> = "days_until_next_rotation",
+        /// The number of days between key rotations.
+        optional key_rotation_interval_days: Option<f64> = "key_rotation_interval_days",
+        /// The timestamp of the previous key rotation.
+        optional last_key_rotation_at: Option<crate::DateTime> = "last_key_rotation_at",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// `KeyUpdateRequest`
-///
-/// Schema: `#/paths/~1accounts~1{account_id}~1access~1keys/put/requestBody/content/application~1json/schema`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct KeyUpdateRequest {
-    /// The number of days between key rotations.
-    pub key_rotation_interval_days: f64,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `KeyUpdateRequest`
+    ///
+    /// Schema: `#/paths/~1accounts~1{account_id}~1access~1keys/put/requestBody/content/application~1json/schema`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct KeyUpdateRequest {
+        /// The number of days between key rotations.
+        required key_rotation_interval_days: f64 = "key_rotation_interval_days",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
 string_enum! {
     /// `AccessRequestListDirection`
@@ -4741,445 +3931,347 @@ string_enum! {
         Desc = "desc",
     }
 }
-/// `AccessRequest`
-///
-/// Schema: `#/components/schemas/access_access-requests`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct AccessRequest {
-    /// The event that occurred, such as a login attempt.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub action: Option<String>,
-    /// The result of the authentication event.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allowed: Option<bool>,
-    /// The URL of the Access application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub app_domain: Option<String>,
-    /// The unique identifier for the Access application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub app_uid: Option<String>,
-    /// The IdP used to authenticate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection: Option<String>,
-    /// `created_at` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::DateTime>,
-    /// The IP address of the authenticating user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ip_address: Option<String>,
-    /// The unique identifier for the request to Cloudflare.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ray_id: Option<String>,
-    /// The email address of the authenticating user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_email: Option<String>,
-    /// The unique identifier for the request to Cloudflare.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rayid: Option<String>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `AccessRequest`
+    ///
+    /// Schema: `#/components/schemas/access_access-requests`
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct AccessRequest {
+        /// The event that occurred, such as a login attempt.
+        optional action: Option<String> = "action",
+        /// The result of the authentication event.
+        optional allowed: Option<bool> = "allowed",
+        /// The URL of the Access application.
+        optional app_domain: Option<String> = "app_domain",
+        /// The unique identifier for the Access application.
+        optional app_uid: Option<String> = "app_uid",
+        /// The IdP used to authenticate.
+        optional connection: Option<String> = "connection",
+        /// `created_at` (the spec does not describe it).
+        optional created_at: Option<crate::DateTime> = "created_at",
+        /// The IP address of the authenticating user.
+        optional ip_address: Option<String> = "ip_address",
+        /// The unique identifier for the request to Cloudflare.
+        optional ray_id: Option<String> = "ray_id",
+        /// The email address of the authenticating user.
+        optional user_email: Option<String> = "user_email",
+        /// The unique identifier for the request to Cloudflare.
+        optional rayid: Option<String> = "rayid",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// `Organization`
-///
-/// Schema: `#/components/schemas/access_organizations`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct Organization {
-    /// When set to true, users can authenticate via WARP for any application in your organization. Application settings will take precedence over this value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_authenticate_via_warp: Option<bool>,
-    /// The unique subdomain assigned to your Zero Trust organization.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auth_domain: Option<String>,
-    /// When set to `true`, users skip the identity provider selection step during login.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auto_redirect_to_identity: Option<bool>,
-    /// `created_at` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::DateTime>,
-    /// `custom_pages` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_pages: Option<crate::types::CustomPages>,
-    /// Lock all settings as Read-Only in the Dashboard, regardless of user permission. Updates may only be made via the API or Terraform for this account when enabled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_ui_read_only: Option<bool>,
-    /// `login_design` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub login_design: Option<crate::types::LoginDesign>,
-    /// The name of your Zero Trust organization.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The amount of time that tokens issued for applications will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub session_duration: Option<String>,
-    /// A description of the reason why the UI read only field is being toggled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ui_read_only_toggle_reason: Option<String>,
-    /// `updated_at` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<crate::DateTime>,
-    /// The amount of time a user seat is inactive before it expires. When the user seat exceeds the set time of inactivity, the user is removed as an active seat and no longer counts against your Teams seat count. Must be in the format `300ms` or `2h45m`. Valid time units are: `ns`, `us` (or `µs`), `ms`, `s`, `m`, `h`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_seat_expiration_inactive_time: Option<String>,
-    /// The amount of time that tokens issued for applications will be valid. Must be in the format `30m` or `2h45m`. Valid time units are: m, h.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub warp_auth_session_duration: Option<String>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `Organization`
+    ///
+    /// Schema: `#/components/schemas/access_organizations`
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Organization {
+        /// When set to true, users can authenticate via WARP for any application in your organization. Application settings will take precedence over this value.
+        optional allow_authenticate_via_warp: Option<bool> = "allow_authenticate_via_warp",
+        /// The unique subdomain assigned to your Zero Trust organization.
+        optional auth_domain: Option<String> = "auth_domain",
+        /// When set to `true`, users skip the identity provider selection step during login.
+        optional auto_redirect_to_identity: Option<bool> = "auto_redirect_to_identity",
+        /// `created_at` (the spec does not describe it).
+        optional created_at: Option<crate::DateTime> = "created_at",
+        /// `custom_pages` (the spec does not describe it).
+        optional custom_pages: Option<crate::types::CustomPages> = "custom_pages",
+        /// Lock all settings as Read-Only in the Dashboard, regardless of user permission. Updates may only be made via the API or Terraform for this account when enabled.
+        optional is_ui_read_only: Option<bool> = "is_ui_read_only",
+        /// `login_design` (the spec does not describe it).
+        optional login_design: Option<crate::types::LoginDesign> = "login_design",
+        /// The name of your Zero Trust organization.
+        optional name: Option<String> = "name",
+        /// The amount of time that tokens issued for applications will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
+        optional session_duration: Option<String> = "session_duration",
+        /// A description of the reason why the UI read only field is being toggled.
+        optional ui_read_only_toggle_reason: Option<String> = "ui_read_only_toggle_reason",
+        /// `updated_at` (the spec does not describe it).
+        optional updated_at: Option<crate::DateTime> = "updated_at",
+        /// The amount of time a user seat is inactive before it expires. When the user seat exceeds the set time of inactivity, the user is removed as an active seat and no longer counts against your Teams seat count. Must be in the format `300ms` or `2h45m`. Valid time units are: `ns`, `us` (or `µs`), `ms`, `s`, `m`, `h`.
+        optional user_seat_expiration_inactive_time: Option<String> = "user_seat_expiration_inactive_time",
+        /// The amount of time that tokens issued for applications will be valid. Must be in the format `30m` or `2h45m`. Valid time units are: m, h.
+        optional warp_auth_session_duration: Option<String> = "warp_auth_session_duration",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// `CustomPages`
-///
-/// Schema: `#/components/schemas/access_custom_pages`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct CustomPages {
-    /// The uid of the custom page to use when a user is denied access after failing a non-identity rule.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub forbidden: Option<String>,
-    /// The uid of the custom page to use when a user is denied access.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub identity_denied: Option<String>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `CustomPages`
+    ///
+    /// Schema: `#/components/schemas/access_custom_pages`
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct CustomPages {
+        /// The uid of the custom page to use when a user is denied access after failing a non-identity rule.
+        optional forbidden: Option<String> = "forbidden",
+        /// The uid of the custom page to use when a user is denied access.
+        optional identity_denied: Option<String> = "identity_denied",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// `LoginDesign`
-///
-/// Schema: `#/components/schemas/access_login_design`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct LoginDesign {
-    /// The background color on your login page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub background_color: Option<String>,
-    /// The text at the bottom of your login page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub footer_text: Option<String>,
-    /// The text at the top of your login page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub header_text: Option<String>,
-    /// The URL of the logo on your login page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub logo_path: Option<String>,
-    /// The text color on your login page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub text_color: Option<String>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `LoginDesign`
+    ///
+    /// Schema: `#/components/schemas/access_login_design`
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct LoginDesign {
+        /// The background color on your login page.
+        optional background_color: Option<String> = "background_color",
+        /// The text at the bottom of your login page.
+        optional footer_text: Option<String> = "footer_text",
+        /// The text at the top of your login page.
+        optional header_text: Option<String> = "header_text",
+        /// The URL of the logo on your login page.
+        optional logo_path: Option<String> = "logo_path",
+        /// The text color on your login page.
+        optional text_color: Option<String> = "text_color",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// `OrganizationUpdateRequest`
-///
-/// Schema: `#/paths/~1accounts~1{account_id}~1access~1organizations/put/requestBody/content/application~1json/schema`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct OrganizationUpdateRequest {
-    /// When set to true, users can authenticate via WARP for any application in your organization. Application settings will take precedence over this value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_authenticate_via_warp: Option<bool>,
-    /// The unique subdomain assigned to your Zero Trust organization.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auth_domain: Option<String>,
-    /// When set to `true`, users skip the identity provider selection step during login.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auto_redirect_to_identity: Option<bool>,
-    /// `custom_pages` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_pages: Option<crate::types::CustomPages>,
-    /// Lock all settings as Read-Only in the Dashboard, regardless of user permission. Updates may only be made via the API or Terraform for this account when enabled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_ui_read_only: Option<bool>,
-    /// `login_design` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub login_design: Option<crate::types::LoginDesign>,
-    /// The name of your Zero Trust organization.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The amount of time that tokens issued for applications will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub session_duration: Option<String>,
-    /// A description of the reason why the UI read only field is being toggled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ui_read_only_toggle_reason: Option<String>,
-    /// The amount of time a user seat is inactive before it expires. When the user seat exceeds the set time of inactivity, the user is removed as an active seat and no longer counts against your Teams seat count. Must be in the format `300ms` or `2h45m`. Valid time units are: `ns`, `us` (or `µs`), `ms`, `s`, `m`, `h`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_seat_expiration_inactive_time: Option<String>,
-    /// The amount of time that tokens issued for applications will be valid. Must be in the format `30m` or `2h45m`. Valid time units are: m, h.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub warp_auth_session_duration: Option<String>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `OrganizationUpdateRequest`
+    ///
+    /// Schema: `#/paths/~1accounts~1{account_id}~1access~1organizations/put/requestBody/content/application~1json/schema`
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct OrganizationUpdateRequest {
+        /// When set to true, users can authenticate via WARP for any application in your organization. Application settings will take precedence over this value.
+        optional allow_authenticate_via_warp: Option<bool> = "allow_authenticate_via_warp",
+        /// The unique subdomain assigned to your Zero Trust organization.
+        optional auth_domain: Option<String> = "auth_domain",
+        /// When set to `true`, users skip the identity provider selection step during login.
+        optional auto_redirect_to_identity: Option<bool> = "auto_redirect_to_identity",
+        /// `custom_pages` (the spec does not describe it).
+        optional custom_pages: Option<crate::types::CustomPages> = "custom_pages",
+        /// Lock all settings as Read-Only in the Dashboard, regardless of user permission. Updates may only be made via the API or Terraform for this account when enabled.
+        optional is_ui_read_only: Option<bool> = "is_ui_read_only",
+        /// `login_design` (the spec does not describe it).
+        optional login_design: Option<crate::types::LoginDesign> = "login_design",
+        /// The name of your Zero Trust organization.
+        optional name: Option<String> = "name",
+        /// The amount of time that tokens issued for applications will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
+        optional session_duration: Option<String> = "session_duration",
+        /// A description of the reason why the UI read only field is being toggled.
+        optional ui_read_only_toggle_reason: Option<String> = "ui_read_only_toggle_reason",
+        /// The amount of time a user seat is inactive before it expires. When the user seat exceeds the set time of inactivity, the user is removed as an active seat and no longer counts against your Teams seat count. Must be in the format `300ms` or `2h45m`. Valid time units are: `ns`, `us` (or `µs`), `ms`, `s`, `m`, `h`.
+        optional user_seat_expiration_inactive_time: Option<String> = "user_seat_expiration_inactive_time",
+        /// The amount of time that tokens issued for applications will be valid. Must be in the format `30m` or `2h45m`. Valid time units are: m, h.
+        optional warp_auth_session_duration: Option<String> = "warp_auth_session_duration",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// `OrganizationCreateRequest`
-///
-/// Schema: `#/paths/~1accounts~1{account_id}~1access~1organizations/post/requestBody/content/application~1json/schema`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct OrganizationCreateRequest {
-    /// When set to true, users can authenticate via WARP for any application in your organization. Application settings will take precedence over this value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_authenticate_via_warp: Option<bool>,
-    /// The unique subdomain assigned to your Zero Trust organization.
-    pub auth_domain: String,
-    /// When set to `true`, users skip the identity provider selection step during login.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auto_redirect_to_identity: Option<bool>,
-    /// Lock all settings as Read-Only in the Dashboard, regardless of user permission. Updates may only be made via the API or Terraform for this account when enabled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_ui_read_only: Option<bool>,
-    /// `login_design` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub login_design: Option<crate::types::LoginDesign>,
-    /// The name of your Zero Trust organization.
-    pub name: String,
-    /// The amount of time that tokens issued for applications will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub session_duration: Option<String>,
-    /// A description of the reason why the UI read only field is being toggled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ui_read_only_toggle_reason: Option<String>,
-    /// The amount of time a user seat is inactive before it expires. When the user seat exceeds the set time of inactivity, the user is removed as an active seat and no longer counts against your Teams seat count. Must be in the format `300ms` or `2h45m`. Valid time units are: `ns`, `us` (or `µs`), `ms`, `s`, `m`, `h`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_seat_expiration_inactive_time: Option<String>,
-    /// The amount of time that tokens issued for applications will be valid. Must be in the format `30m` or `2h45m`. Valid time units are: m, h.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub warp_auth_session_duration: Option<String>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `OrganizationCreateRequest`
+    ///
+    /// Schema: `#/paths/~1accounts~1{account_id}~1access~1organizations/post/requestBody/content/application~1json/schema`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct OrganizationCreateRequest {
+        /// When set to true, users can authenticate via WARP for any application in your organization. Application settings will take precedence over this value.
+        optional allow_authenticate_via_warp: Option<bool> = "allow_authenticate_via_warp",
+        /// The unique subdomain assigned to your Zero Trust organization.
+        required auth_domain: String = "auth_domain",
+        /// When set to `true`, users skip the identity provider selection step during login.
+        optional auto_redirect_to_identity: Option<bool> = "auto_redirect_to_identity",
+        /// Lock all settings as Read-Only in the Dashboard, regardless of user permission. Updates may only be made via the API or Terraform for this account when enabled.
+        optional is_ui_read_only: Option<bool> = "is_ui_read_only",
+        /// `login_design` (the spec does not describe it).
+        optional login_design: Option<crate::types::LoginDesign> = "login_design",
+        /// The name of your Zero Trust organization.
+        required name: String = "name",
+        /// The amount of time that tokens issued for applications will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
+        optional session_duration: Option<String> = "session_duration",
+        /// A description of the reason why the UI read only field is being toggled.
+        optional ui_read_only_toggle_reason: Option<String> = "ui_read_only_toggle_reason",
+        /// The amount of time a user seat is inactive before it expires. When the user seat exceeds the set time of inactivity, the user is removed as an active seat and no longer counts against your Teams seat count. Must be in the format `300ms` or `2h45m`. Valid time units are: `ns`, `us` (or `µs`), `ms`, `s`, `m`, `h`.
+        optional user_seat_expiration_inactive_time: Option<String> = "user_seat_expiration_inactive_time",
+        /// The amount of time that tokens issued for applications will be valid. Must be in the format `30m` or `2h45m`. Valid time units are: m, h.
+        optional warp_auth_session_duration: Option<String> = "warp_auth_session_duration",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// `OrganizationRevokeUsersRequest`
-///
-/// Schema: `#/paths/~1accounts~1{account_id}~1access~1organizations~1revoke_user/post/requestBody/content/application~1json/schema`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct OrganizationRevokeUsersRequest {
-    /// The email of the user to revoke.
-    pub email: String,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `OrganizationRevokeUsersRequest`
+    ///
+    /// Schema: `#/paths/~1accounts~1{account_id}~1access~1organizations~1revoke_user/post/requestBody/content/application~1json/schema`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct OrganizationRevokeUsersRequest {
+        /// The email of the user to revoke.
+        required email: String = "email",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// `Policy`
-///
-/// Schema: `#/components/schemas/access_reusable_policy_resp`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct Policy {
-    /// Administrators who can approve a temporary authentication request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub approval_groups: Option<Vec<crate::types::ApprovalGroup>>,
-    /// Requires the user to request access from an administrator at the start of each session.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub approval_required: Option<bool>,
-    /// `created_at` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::DateTime>,
-    /// The action Access will take if a user matches this policy.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub decision: Option<crate::types::Decision>,
-    /// Rules evaluated with a NOT logical operator. To match the policy, a user cannot meet any of the Exclude rules.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub exclude: Option<Vec<crate::types::AccessRule>>,
-    /// The UUID of the policy
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// Rules evaluated with an OR logical operator. A user needs to meet only one of the Include rules.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub include: Option<Vec<crate::types::AccessRule>>,
-    /// Require this application to be served in an isolated browser for users matching this policy. 'Client Web Isolation' must be on for the account in order to use this feature.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub isolation_required: Option<bool>,
-    /// The name of the Access policy.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// A custom message that will appear on the purpose justification screen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub purpose_justification_prompt: Option<String>,
-    /// Require users to enter a justification when they log in to the application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub purpose_justification_required: Option<bool>,
-    /// Rules evaluated with an AND logical operator. To match the policy, a user must meet all of the Require rules.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub require: Option<Vec<crate::types::AccessRule>>,
-    /// The amount of time that tokens issued for the application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub session_duration: Option<String>,
-    /// `updated_at` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<crate::DateTime>,
-    /// The rules that define how users may connect to targets secured by your application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_rules: Option<crate::types::PolicyConnectionRules>,
-    /// Configures multi-factor authentication (MFA) settings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mfa_config: Option<crate::types::PolicyMfaConfig>,
-    /// Number of access applications currently using this policy.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub app_count: Option<i64>,
-    /// `reusable` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reusable: Option<bool>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `Policy`
+    ///
+    /// Schema: `#/components/schemas/access_reusable_policy_resp`
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Policy {
+        /// Administrators who can approve a temporary authentication request.
+        optional approval_groups: Option<Vec<crate::types::ApprovalGroup>> = "approval_groups",
+        /// Requires the user to request access from an administrator at the start of each session.
+        optional approval_required: Option<bool> = "approval_required",
+        /// `created_at` (the spec does not describe it).
+        optional created_at: Option<crate::DateTime> = "created_at",
+        /// The action Access will take if a user matches this policy.
+        optional decision: Option<crate::types::Decision> = "decision",
+        /// Rules evaluated with a NOT logical operator. To match the policy, a user cannot meet any of the Exclude rules.
+        optional exclude: Option<Vec<crate::types::AccessRule>> = "exclude",
+        /// The UUID of the policy
+        optional id: Option<String> = "id",
+        /// Rules evaluated with an OR logical operator. A user needs to meet only one of the Include rules.
+        optional include: Option<Vec<crate::types::AccessRule>> = "include",
+        /// Require this application to be served in an isolated browser for users matching this policy. 'Client Web Isolation' must be on for the account in order to use this feature.
+        optional isolation_required: Option<bool> = "isolation_required",
+        /// The name of the Access policy.
+        optional name: Option<String> = "name",
+        /// A custom message that will appear on the purpose justification screen.
+        optional purpose_justification_prompt: Option<String> = "purpose_justification_prompt",
+        /// Require users to enter a justification when they log in to the application.
+        optional purpose_justification_required: Option<bool> = "purpose_justification_required",
+        /// Rules evaluated with an AND logical operator. To match the policy, a user must meet all of the Require rules.
+        optional require: Option<Vec<crate::types::AccessRule>> = "require",
+        /// The amount of time that tokens issued for the application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
+        optional session_duration: Option<String> = "session_duration",
+        /// `updated_at` (the spec does not describe it).
+        optional updated_at: Option<crate::DateTime> = "updated_at",
+        /// The rules that define how users may connect to targets secured by your application.
+        optional connection_rules: Option<crate::types::PolicyConnectionRules> = "connection_rules",
+        /// Configures multi-factor authentication (MFA) settings.
+        optional mfa_config: Option<crate::types::PolicyMfaConfig> = "mfa_config",
+        /// Number of access applications currently using this policy.
+        optional app_count: Option<i64> = "app_count",
+        /// `reusable` (the spec does not describe it).
+        optional reusable: Option<bool> = "reusable",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// `PolicyRequest`
-///
-/// Schema: `#/components/schemas/access_policy_req`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PolicyRequest {
-    /// Administrators who can approve a temporary authentication request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub approval_groups: Option<Vec<crate::types::ApprovalGroup>>,
-    /// Requires the user to request access from an administrator at the start of each session.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub approval_required: Option<bool>,
-    /// The action Access will take if a user matches this policy.
-    pub decision: crate::types::Decision,
-    /// Rules evaluated with a NOT logical operator. To match the policy, a user cannot meet any of the Exclude rules.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub exclude: Option<Vec<crate::types::AccessRule>>,
-    /// Rules evaluated with an OR logical operator. A user needs to meet only one of the Include rules.
-    pub include: Vec<crate::types::AccessRule>,
-    /// Require this application to be served in an isolated browser for users matching this policy. 'Client Web Isolation' must be on for the account in order to use this feature.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub isolation_required: Option<bool>,
-    /// The name of the Access policy.
-    pub name: String,
-    /// A custom message that will appear on the purpose justification screen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub purpose_justification_prompt: Option<String>,
-    /// Require users to enter a justification when they log in to the application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub purpose_justification_required: Option<bool>,
-    /// Rules evaluated with an AND logical operator. To match the policy, a user must meet all of the Require rules.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub require: Option<Vec<crate::types::AccessRule>>,
-    /// The amount of time that tokens issued for the application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub session_duration: Option<String>,
-    /// The rules that define how users may connect to targets secured by your application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_rules: Option<crate::types::PolicyConnectionRules>,
-    /// Configures multi-factor authentication (MFA) settings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mfa_config: Option<crate::types::PolicyMfaConfig>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `PolicyRequest`
+    ///
+    /// Schema: `#/components/schemas/access_policy_req`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct PolicyRequest {
+        /// Administrators who can approve a temporary authentication request.
+        optional approval_groups: Option<Vec<crate::types::ApprovalGroup>> = "approval_groups",
+        /// Requires the user to request access from an administrator at the start of each session.
+        optional approval_required: Option<bool> = "approval_required",
+        /// The action Access will take if a user matches this policy.
+        required decision: crate::types::Decision = "decision",
+        /// Rules evaluated with a NOT logical operator. To match the policy, a user cannot meet any of the Exclude rules.
+        optional exclude: Option<Vec<crate::types::AccessRule>> = "exclude",
+        /// Rules evaluated with an OR logical operator. A user needs to meet only one of the Include rules.
+        required include: Vec<crate::types::AccessRule> = "include",
+        /// Require this application to be served in an isolated browser for users matching this policy. 'Client Web Isolation' must be on for the account in order to use this feature.
+        optional isolation_required: Option<bool> = "isolation_required",
+        /// The name of the Access policy.
+        required name: String = "name",
+        /// A custom message that will appear on the purpose justification screen.
+        optional purpose_justification_prompt: Option<String> = "purpose_justification_prompt",
+        /// Require users to enter a justification when they log in to the application.
+        optional purpose_justification_required: Option<bool> = "purpose_justification_required",
+        /// Rules evaluated with an AND logical operator. To match the policy, a user must meet all of the Require rules.
+        optional require: Option<Vec<crate::types::AccessRule>> = "require",
+        /// The amount of time that tokens issued for the application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
+        optional session_duration: Option<String> = "session_duration",
+        /// The rules that define how users may connect to targets secured by your application.
+        optional connection_rules: Option<crate::types::PolicyConnectionRules> = "connection_rules",
+        /// Configures multi-factor authentication (MFA) settings.
+        optional mfa_config: Option<crate::types::PolicyMfaConfig> = "mfa_config",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// `Seat`
-///
-/// Schema: `#/components/schemas/access_seat`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Seat {
-    /// True if the seat is part of Access.
-    pub access_seat: bool,
-    /// True if the seat is part of Gateway.
-    pub gateway_seat: bool,
-    /// The unique API identifier for the Zero Trust seat.
-    pub seat_uid: String,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `Seat`
+    ///
+    /// Schema: `#/components/schemas/access_seat`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Seat {
+        /// True if the seat is part of Access.
+        required access_seat: bool = "access_seat",
+        /// True if the seat is part of Gateway.
+        required gateway_seat: bool = "gateway_seat",
+        /// The unique API identifier for the Zero Trust seat.
+        required seat_uid: String = "seat_uid",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// `Seats`
-///
-/// Schema: `#/components/schemas/access_seats`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct Seats {
-    /// True if the seat is part of Access.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub access_seat: Option<bool>,
-    /// `created_at` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::DateTime>,
-    /// True if the seat is part of Gateway.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gateway_seat: Option<bool>,
-    /// The unique API identifier for the Zero Trust seat.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub seat_uid: Option<String>,
-    /// `updated_at` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<crate::DateTime>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `Seats`
+    ///
+    /// Schema: `#/components/schemas/access_seats`
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Seats {
+        /// True if the seat is part of Access.
+        optional access_seat: Option<bool> = "access_seat",
+        /// `created_at` (the spec does not describe it).
+        optional created_at: Option<crate::DateTime> = "created_at",
+        /// True if the seat is part of Gateway.
+        optional gateway_seat: Option<bool> = "gateway_seat",
+        /// The unique API identifier for the Zero Trust seat.
+        optional seat_uid: Option<String> = "seat_uid",
+        /// `updated_at` (the spec does not describe it).
+        optional updated_at: Option<crate::DateTime> = "updated_at",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// `ServiceToken`
-///
-/// Schema: `#/components/schemas/access_service-tokens`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct ServiceToken {
-    /// The Client ID for the service token. Access will check for this value in the `CF-Access-Client-ID` request header.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<String>,
-    /// `created_at` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::DateTime>,
-    /// The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub duration: Option<String>,
-    /// `id` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// The name of the service token.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `updated_at` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<crate::DateTime>,
-    /// The date and time at which the service token expires.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expires_at: Option<crate::DateTime>,
-    /// The date and time at which the service token was last used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_seen_at: Option<crate::DateTime>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `ServiceToken`
+    ///
+    /// Schema: `#/components/schemas/access_service-tokens`
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ServiceToken {
+        /// The Client ID for the service token. Access will check for this value in the `CF-Access-Client-ID` request header.
+        optional client_id: Option<String> = "client_id",
+        /// `created_at` (the spec does not describe it).
+        optional created_at: Option<crate::DateTime> = "created_at",
+        /// The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).
+        optional duration: Option<String> = "duration",
+        /// `id` (the spec does not describe it).
+        optional id: Option<String> = "id",
+        /// The name of the service token.
+        optional name: Option<String> = "name",
+        /// `updated_at` (the spec does not describe it).
+        optional updated_at: Option<crate::DateTime> = "updated_at",
+        /// The date and time at which the service token expires.
+        optional expires_at: Option<crate::DateTime> = "expires_at",
+        /// The date and time at which the service token was last used.
+        optional last_seen_at: Option<crate::DateTime> = "last_seen_at",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// `ServiceTokenCreateRequest`
-///
-/// Schema: `#/paths/~1accounts~1{account_id}~1access~1service_tokens/post/requestBody/content/application~1json/schema`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ServiceTokenCreateRequest {
-    /// The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub duration: Option<String>,
-    /// The name of the service token.
-    pub name: String,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `ServiceTokenCreateRequest`
+    ///
+    /// Schema: `#/paths/~1accounts~1{account_id}~1access~1service_tokens/post/requestBody/content/application~1json/schema`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ServiceTokenCreateRequest {
+        /// The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).
+        optional duration: Option<String> = "duration",
+        /// The name of the service token.
+        required name: String = "name",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// `ServiceTokenCreateResponse`
-///
-/// Schema: `#/components/schemas/access_create_response/allOf/1/properties/result`
-#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct ServiceTokenCreateResponse {
-    /// The Client ID for the service token. Access will check for this value in the `CF-Access-Client-ID` request header.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<String>,
-    /// The Client Secret for the service token. Access will check for this value in the `CF-Access-Client-Secret` request header.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<String>,
-    /// `created_at` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::DateTime>,
-    /// The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub duration: Option<String>,
-    /// The ID of the service token.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// The name of the service token.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `updated_at` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<crate::DateTime>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `ServiceTokenCreateResponse`
+    ///
+    /// Schema: `#/components/schemas/access_create_response/allOf/1/properties/result`
+    #[derive(Clone, PartialEq, Default)]
+    pub struct ServiceTokenCreateResponse {
+        /// The Client ID for the service token. Access will check for this value in the `CF-Access-Client-ID` request header.
+        optional client_id: Option<String> = "client_id",
+        /// The Client Secret for the service token. Access will check for this value in the `CF-Access-Client-Secret` request header.
+        optional client_secret: Option<String> = "client_secret",
+        /// `created_at` (the spec does not describe it).
+        optional created_at: Option<crate::DateTime> = "created_at",
+        /// The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).
+        optional duration: Option<String> = "duration",
+        /// The ID of the service token.
+        optional id: Option<String> = "id",
+        /// The name of the service token.
+        optional name: Option<String> = "name",
+        /// `updated_at` (the spec does not describe it).
+        optional updated_at: Option<crate::DateTime> = "updated_at",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
 impl std::fmt::Debug for ServiceTokenCreateResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -5195,557 +4287,433 @@ impl std::fmt::Debug for ServiceTokenCreateResponse {
             .finish()
     }
 }
-/// `ServiceTokenUpdateRequest`
-///
-/// Schema: `#/paths/~1accounts~1{account_id}~1access~1service_tokens~1{service_token_id}/put/requestBody/content/application~1json/schema`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct ServiceTokenUpdateRequest {
-    /// The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub duration: Option<String>,
-    /// The name of the service token.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `ServiceTokenUpdateRequest`
+    ///
+    /// Schema: `#/paths/~1accounts~1{account_id}~1access~1service_tokens~1{service_token_id}/put/requestBody/content/application~1json/schema`
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ServiceTokenUpdateRequest {
+        /// The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).
+        optional duration: Option<String> = "duration",
+        /// The name of the service token.
+        optional name: Option<String> = "name",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// A tag
-///
-/// Schema: `#/components/schemas/access_tag`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Tag {
-    /// The number of applications that have this tag
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub app_count: Option<i64>,
-    /// `created_at` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::DateTime>,
-    /// The name of the tag
-    pub name: String,
-    /// `updated_at` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<crate::DateTime>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// A tag
+    ///
+    /// Schema: `#/components/schemas/access_tag`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Tag {
+        /// The number of applications that have this tag
+        optional app_count: Option<i64> = "app_count",
+        /// `created_at` (the spec does not describe it).
+        optional created_at: Option<crate::DateTime> = "created_at",
+        /// The name of the tag
+        required name: String = "name",
+        /// `updated_at` (the spec does not describe it).
+        optional updated_at: Option<crate::DateTime> = "updated_at",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// A tag
-///
-/// Schema: `#/components/schemas/access_tag_without_app_count`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TagWithoutAppCount {
-    /// `created_at` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::DateTime>,
-    /// The name of the tag
-    pub name: String,
-    /// `updated_at` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<crate::DateTime>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// A tag
+    ///
+    /// Schema: `#/components/schemas/access_tag_without_app_count`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct TagWithoutAppCount {
+        /// `created_at` (the spec does not describe it).
+        optional created_at: Option<crate::DateTime> = "created_at",
+        /// The name of the tag
+        required name: String = "name",
+        /// `updated_at` (the spec does not describe it).
+        optional updated_at: Option<crate::DateTime> = "updated_at",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// `TagDeleteResponse`
-///
-/// Schema: `#/components/schemas/access_name_response/allOf/1/properties/result`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct TagDeleteResponse {
-    /// The name of the tag
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `TagDeleteResponse`
+    ///
+    /// Schema: `#/components/schemas/access_name_response/allOf/1/properties/result`
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct TagDeleteResponse {
+        /// The name of the tag
+        optional name: Option<String> = "name",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// `User`
-///
-/// Schema: `#/components/schemas/access_users`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct User {
-    /// True if the user has authenticated with Cloudflare Access.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub access_seat: Option<bool>,
-    /// The number of active devices registered to the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub active_device_count: Option<f64>,
-    /// `created_at` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::DateTime>,
-    /// The email of the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    /// True if the user has logged into the WARP client.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gateway_seat: Option<bool>,
-    /// UUID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// The time at which the user last successfully logged in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_successful_login: Option<crate::DateTime>,
-    /// The name of the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The unique API identifier for the Zero Trust seat.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub seat_uid: Option<String>,
-    /// The unique API identifier for the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// `updated_at` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<crate::DateTime>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `User`
+    ///
+    /// Schema: `#/components/schemas/access_users`
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct User {
+        /// True if the user has authenticated with Cloudflare Access.
+        optional access_seat: Option<bool> = "access_seat",
+        /// The number of active devices registered to the user.
+        optional active_device_count: Option<f64> = "active_device_count",
+        /// `created_at` (the spec does not describe it).
+        optional created_at: Option<crate::DateTime> = "created_at",
+        /// The email of the user.
+        optional email: Option<String> = "email",
+        /// True if the user has logged into the WARP client.
+        optional gateway_seat: Option<bool> = "gateway_seat",
+        /// UUID
+        optional id: Option<String> = "id",
+        /// The time at which the user last successfully logged in.
+        optional last_successful_login: Option<crate::DateTime> = "last_successful_login",
+        /// The name of the user.
+        optional name: Option<String> = "name",
+        /// The unique API identifier for the Zero Trust seat.
+        optional seat_uid: Option<String> = "seat_uid",
+        /// The unique API identifier for the user.
+        optional uid: Option<String> = "uid",
+        /// `updated_at` (the spec does not describe it).
+        optional updated_at: Option<crate::DateTime> = "updated_at",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// A new user.
-///
-/// Schema: `#/components/schemas/access_user_create_request`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct UserCreateRequest {
-    /// The email of the user.
-    pub email: String,
-    /// The name of the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// A new user.
+    ///
+    /// Schema: `#/components/schemas/access_user_create_request`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct UserCreateRequest {
+        /// The email of the user.
+        required email: String = "email",
+        /// The name of the user.
+        optional name: Option<String> = "name",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// `ActiveSessionListResponseItem`
-///
-/// Schema: `#/components/schemas/access_active_sessions_response/allOf/1/properties/result/items`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct ActiveSessionListResponseItem {
-    /// `expiration` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expiration: Option<i64>,
-    /// `metadata` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<crate::types::ActiveSessionListResponseItemMetadata>,
-    /// `name` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `ActiveSessionListResponseItem`
+    ///
+    /// Schema: `#/components/schemas/access_active_sessions_response/allOf/1/properties/result/items`
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ActiveSessionListResponseItem {
+        /// `expiration` (the spec does not describe it).
+        optional expiration: Option<i64> = "expiration",
+        /// `metadata` (the spec does not describe it).
+        optional metadata: Option<crate::types::ActiveSessionListResponseItemMetadata> = "metadata",
+        /// `name` (the spec does not describe it).
+        optional name: Option<String> = "name",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// `ActiveSessionListResponseItemMetadata`
-///
-/// Schema: `#/components/schemas/access_active_sessions_response/allOf/1/properties/result/items/properties/metadata`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct ActiveSessionListResponseItemMetadata {
-    /// `apps` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub apps: Option<
-        std::collections::BTreeMap<
-            String,
-            crate::types::ActiveSessionListResponseItemMetadataAppsValue,
-        >,
-    >,
-    /// `expires` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expires: Option<i64>,
-    /// `iat` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub iat: Option<i64>,
-    /// `nonce` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nonce: Option<String>,
-    /// `ttl` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ttl: Option<i64>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `ActiveSessionListResponseItemMetadata`
+    ///
+    /// Schema: `#/components/schemas/access_active_sessions_response/allOf/1/properties/result/items/properties/metadata`
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ActiveSessionListResponseItemMetadata {
+        /// `apps` (the spec does not describe it).
+        optional apps: Option<std::collections::BTreeMap<String, crate::types::ActiveSessionListResponseItemMetadataAppsValue>> = "apps",
+        /// `expires` (the spec does not describe it).
+        optional expires: Option<i64> = "expires",
+        /// `iat` (the spec does not describe it).
+        optional iat: Option<i64> = "iat",
+        /// `nonce` (the spec does not describe it).
+        optional nonce: Option<String> = "nonce",
+        /// `ttl` (the spec does not describe it).
+        optional ttl: Option<i64> = "ttl",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// `ActiveSessionListResponseItemMetadataAppsValue`
-///
-/// Schema: `#/components/schemas/access_active_sessions_response/allOf/1/properties/result/items/properties/metadata/properties/apps/additionalProperties`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct ActiveSessionListResponseItemMetadataAppsValue {
-    /// `hostname` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hostname: Option<String>,
-    /// `name` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `type` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// `uid` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `ActiveSessionListResponseItemMetadataAppsValue`
+    ///
+    /// Schema: `#/components/schemas/access_active_sessions_response/allOf/1/properties/result/items/properties/metadata/properties/apps/additionalProperties`
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ActiveSessionListResponseItemMetadataAppsValue {
+        /// `hostname` (the spec does not describe it).
+        optional hostname: Option<String> = "hostname",
+        /// `name` (the spec does not describe it).
+        optional name: Option<String> = "name",
+        /// `type` (the spec does not describe it).
+        optional r#type: Option<String> = "type",
+        /// `uid` (the spec does not describe it).
+        optional uid: Option<String> = "uid",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// `ActiveSessionGetResponse`
-///
-/// Schema: `#/components/schemas/access_active_session_response/allOf/1/properties/result`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct ActiveSessionGetResponse {
-    /// `account_id` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub account_id: Option<String>,
-    /// `auth_status` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auth_status: Option<String>,
-    /// `common_name` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub common_name: Option<String>,
-    /// `devicePosture` (the spec does not describe it).
-    #[serde(
-        rename = "devicePosture",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub device_posture: Option<std::collections::BTreeMap<String, crate::types::DevicePostureRule>>,
-    /// `device_id` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub device_id: Option<String>,
-    /// `device_sessions` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub device_sessions: Option<std::collections::BTreeMap<String, crate::types::DeviceSession>>,
-    /// `email` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    /// `geo` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub geo: Option<crate::types::Geo>,
-    /// `iat` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub iat: Option<f64>,
-    /// `idp` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub idp: Option<crate::types::IdentityIdp>,
-    /// `ip` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ip: Option<String>,
-    /// `is_gateway` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_gateway: Option<bool>,
-    /// `is_warp` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_warp: Option<bool>,
-    /// `mtls_auth` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mtls_auth: Option<crate::types::IdentityMtlsAuth>,
-    /// `service_token_id` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub service_token_id: Option<String>,
-    /// `service_token_status` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub service_token_status: Option<bool>,
-    /// `user_uuid` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_uuid: Option<String>,
-    /// `version` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub version: Option<f64>,
-    /// `isActive` (the spec does not describe it).
-    #[serde(rename = "isActive", default, skip_serializing_if = "Option::is_none")]
-    pub is_active: Option<bool>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `ActiveSessionGetResponse`
+    ///
+    /// Schema: `#/components/schemas/access_active_session_response/allOf/1/properties/result`
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ActiveSessionGetResponse {
+        /// `account_id` (the spec does not describe it).
+        optional account_id: Option<String> = "account_id",
+        /// `auth_status` (the spec does not describe it).
+        optional auth_status: Option<String> = "auth_status",
+        /// `common_name` (the spec does not describe it).
+        optional common_name: Option<String> = "common_name",
+        /// `devicePosture` (the spec does not describe it).
+        optional device_posture: Option<std::collections::BTreeMap<String, crate::types::DevicePostureRule>> = "devicePosture",
+        /// `device_id` (the spec does not describe it).
+        optional device_id: Option<String> = "device_id",
+        /// `device_sessions` (the spec does not describe it).
+        optional device_sessions: Option<std::collections::BTreeMap<String, crate::types::DeviceSession>> = "device_sessions",
+        /// `email` (the spec does not describe it).
+        optional email: Option<String> = "email",
+        /// `geo` (the spec does not describe it).
+        optional geo: Option<crate::types::Geo> = "geo",
+        /// `iat` (the spec does not describe it).
+        optional iat: Option<f64> = "iat",
+        /// `idp` (the spec does not describe it).
+        optional idp: Option<crate::types::IdentityIdp> = "idp",
+        /// `ip` (the spec does not describe it).
+        optional ip: Option<String> = "ip",
+        /// `is_gateway` (the spec does not describe it).
+        optional is_gateway: Option<bool> = "is_gateway",
+        /// `is_warp` (the spec does not describe it).
+        optional is_warp: Option<bool> = "is_warp",
+        /// `mtls_auth` (the spec does not describe it).
+        optional mtls_auth: Option<crate::types::IdentityMtlsAuth> = "mtls_auth",
+        /// `service_token_id` (the spec does not describe it).
+        optional service_token_id: Option<String> = "service_token_id",
+        /// `service_token_status` (the spec does not describe it).
+        optional service_token_status: Option<bool> = "service_token_status",
+        /// `user_uuid` (the spec does not describe it).
+        optional user_uuid: Option<String> = "user_uuid",
+        /// `version` (the spec does not describe it).
+        optional version: Option<f64> = "version",
+        /// `isActive` (the spec does not describe it).
+        optional is_active: Option<bool> = "isActive",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// `DevicePostureRule`
-///
-/// Schema: `#/components/schemas/access_schemas-device_posture_rule`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct DevicePostureRule {
-    /// `check` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub check: Option<crate::types::DevicePostureCheck>,
-    /// `data` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<serde_json::Map<String, serde_json::Value>>,
-    /// `description` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// `error` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
-    /// `id` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `rule_name` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rule_name: Option<String>,
-    /// `success` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub success: Option<bool>,
-    /// `timestamp` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timestamp: Option<String>,
-    /// `type` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `DevicePostureRule`
+    ///
+    /// Schema: `#/components/schemas/access_schemas-device_posture_rule`
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct DevicePostureRule {
+        /// `check` (the spec does not describe it).
+        optional check: Option<crate::types::DevicePostureCheck> = "check",
+        /// `data` (the spec does not describe it).
+        optional data: Option<serde_json::Map<String, serde_json::Value>> = "data",
+        /// `description` (the spec does not describe it).
+        optional description: Option<String> = "description",
+        /// `error` (the spec does not describe it).
+        optional error: Option<String> = "error",
+        /// `id` (the spec does not describe it).
+        optional id: Option<String> = "id",
+        /// `rule_name` (the spec does not describe it).
+        optional rule_name: Option<String> = "rule_name",
+        /// `success` (the spec does not describe it).
+        optional success: Option<bool> = "success",
+        /// `timestamp` (the spec does not describe it).
+        optional timestamp: Option<String> = "timestamp",
+        /// `type` (the spec does not describe it).
+        optional r#type: Option<String> = "type",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// `DevicePostureCheck`
-///
-/// Schema: `#/components/schemas/access_device_posture_check`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct DevicePostureCheck {
-    /// `exists` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub exists: Option<bool>,
-    /// `path` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `DevicePostureCheck`
+    ///
+    /// Schema: `#/components/schemas/access_device_posture_check`
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct DevicePostureCheck {
+        /// `exists` (the spec does not describe it).
+        optional exists: Option<bool> = "exists",
+        /// `path` (the spec does not describe it).
+        optional path: Option<String> = "path",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// `DeviceSession`
-///
-/// Schema: `#/components/schemas/access_device_session`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct DeviceSession {
-    /// `last_authenticated` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_authenticated: Option<f64>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `DeviceSession`
+    ///
+    /// Schema: `#/components/schemas/access_device_session`
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct DeviceSession {
+        /// `last_authenticated` (the spec does not describe it).
+        optional last_authenticated: Option<f64> = "last_authenticated",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// `Geo`
-///
-/// Schema: `#/components/schemas/access_geo`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct Geo {
-    /// `country` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub country: Option<String>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `Geo`
+    ///
+    /// Schema: `#/components/schemas/access_geo`
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Geo {
+        /// `country` (the spec does not describe it).
+        optional country: Option<String> = "country",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// `IdentityIdp`
-///
-/// Schema: `#/components/schemas/access_identity/properties/idp`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct IdentityIdp {
-    /// `id` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `type` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `IdentityIdp`
+    ///
+    /// Schema: `#/components/schemas/access_identity/properties/idp`
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct IdentityIdp {
+        /// `id` (the spec does not describe it).
+        optional id: Option<String> = "id",
+        /// `type` (the spec does not describe it).
+        optional r#type: Option<String> = "type",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// `IdentityMtlsAuth`
-///
-/// Schema: `#/components/schemas/access_identity/properties/mtls_auth`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct IdentityMtlsAuth {
-    /// `auth_status` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auth_status: Option<String>,
-    /// `cert_issuer_dn` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cert_issuer_dn: Option<String>,
-    /// `cert_issuer_ski` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cert_issuer_ski: Option<String>,
-    /// `cert_presented` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cert_presented: Option<bool>,
-    /// `cert_serial` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cert_serial: Option<String>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `IdentityMtlsAuth`
+    ///
+    /// Schema: `#/components/schemas/access_identity/properties/mtls_auth`
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct IdentityMtlsAuth {
+        /// `auth_status` (the spec does not describe it).
+        optional auth_status: Option<String> = "auth_status",
+        /// `cert_issuer_dn` (the spec does not describe it).
+        optional cert_issuer_dn: Option<String> = "cert_issuer_dn",
+        /// `cert_issuer_ski` (the spec does not describe it).
+        optional cert_issuer_ski: Option<String> = "cert_issuer_ski",
+        /// `cert_presented` (the spec does not describe it).
+        optional cert_presented: Option<bool> = "cert_presented",
+        /// `cert_serial` (the spec does not describe it).
+        optional cert_serial: Option<String> = "cert_serial",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// `FailedLoginListResponseItem`
-///
-/// Schema: `#/components/schemas/access_failed_login_response/allOf/1/properties/result/items`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct FailedLoginListResponseItem {
-    /// `expiration` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expiration: Option<i64>,
-    /// `metadata` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `FailedLoginListResponseItem`
+    ///
+    /// Schema: `#/components/schemas/access_failed_login_response/allOf/1/properties/result/items`
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct FailedLoginListResponseItem {
+        /// `expiration` (the spec does not describe it).
+        optional expiration: Option<i64> = "expiration",
+        /// `metadata` (the spec does not describe it).
+        optional metadata: Option<serde_json::Map<String, serde_json::Value>> = "metadata",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// `Identity`
-///
-/// Schema: `#/components/schemas/access_identity`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct Identity {
-    /// `account_id` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub account_id: Option<String>,
-    /// `auth_status` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auth_status: Option<String>,
-    /// `common_name` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub common_name: Option<String>,
-    /// `devicePosture` (the spec does not describe it).
-    #[serde(
-        rename = "devicePosture",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub device_posture: Option<std::collections::BTreeMap<String, crate::types::DevicePostureRule>>,
-    /// `device_id` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub device_id: Option<String>,
-    /// `device_sessions` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub device_sessions: Option<std::collections::BTreeMap<String, crate::types::DeviceSession>>,
-    /// `email` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    /// `geo` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub geo: Option<crate::types::Geo>,
-    /// `iat` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub iat: Option<f64>,
-    /// `idp` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub idp: Option<crate::types::IdentityIdp>,
-    /// `ip` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ip: Option<String>,
-    /// `is_gateway` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_gateway: Option<bool>,
-    /// `is_warp` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_warp: Option<bool>,
-    /// `mtls_auth` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mtls_auth: Option<crate::types::IdentityMtlsAuth>,
-    /// `service_token_id` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub service_token_id: Option<String>,
-    /// `service_token_status` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub service_token_status: Option<bool>,
-    /// `user_uuid` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_uuid: Option<String>,
-    /// `version` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub version: Option<f64>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `Identity`
+    ///
+    /// Schema: `#/components/schemas/access_identity`
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Identity {
+        /// `account_id` (the spec does not describe it).
+        optional account_id: Option<String> = "account_id",
+        /// `auth_status` (the spec does not describe it).
+        optional auth_status: Option<String> = "auth_status",
+        /// `common_name` (the spec does not describe it).
+        optional common_name: Option<String> = "common_name",
+        /// `devicePosture` (the spec does not describe it).
+        optional device_posture: Option<std::collections::BTreeMap<String, crate::types::DevicePostureRule>> = "devicePosture",
+        /// `device_id` (the spec does not describe it).
+        optional device_id: Option<String> = "device_id",
+        /// `device_sessions` (the spec does not describe it).
+        optional device_sessions: Option<std::collections::BTreeMap<String, crate::types::DeviceSession>> = "device_sessions",
+        /// `email` (the spec does not describe it).
+        optional email: Option<String> = "email",
+        /// `geo` (the spec does not describe it).
+        optional geo: Option<crate::types::Geo> = "geo",
+        /// `iat` (the spec does not describe it).
+        optional iat: Option<f64> = "iat",
+        /// `idp` (the spec does not describe it).
+        optional idp: Option<crate::types::IdentityIdp> = "idp",
+        /// `ip` (the spec does not describe it).
+        optional ip: Option<String> = "ip",
+        /// `is_gateway` (the spec does not describe it).
+        optional is_gateway: Option<bool> = "is_gateway",
+        /// `is_warp` (the spec does not describe it).
+        optional is_warp: Option<bool> = "is_warp",
+        /// `mtls_auth` (the spec does not describe it).
+        optional mtls_auth: Option<crate::types::IdentityMtlsAuth> = "mtls_auth",
+        /// `service_token_id` (the spec does not describe it).
+        optional service_token_id: Option<String> = "service_token_id",
+        /// `service_token_status` (the spec does not describe it).
+        optional service_token_status: Option<bool> = "service_token_status",
+        /// `user_uuid` (the spec does not describe it).
+        optional user_uuid: Option<String> = "user_uuid",
+        /// `version` (the spec does not describe it).
+        optional version: Option<f64> = "version",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// An MCP portal with the servers it serves.
-///
-/// Schema: `#/components/schemas/access_mcp_portal_with_servers`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct McpPortalWithServers {
-    /// portal id
-    pub id: String,
-    /// `hostname` (the spec does not describe it).
-    pub hostname: String,
-    /// `name` (the spec does not describe it).
-    pub name: String,
-    /// Allow remote code execution in Dynamic Workers (beta)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_code_mode: Option<bool>,
-    /// `created_at` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::DateTime>,
-    /// `created_by` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<String>,
-    /// `description` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// `modified_at` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub modified_at: Option<crate::DateTime>,
-    /// `modified_by` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub modified_by: Option<String>,
-    /// Route outbound MCP traffic through Zero Trust Secure Web Gateway
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secure_web_gateway: Option<bool>,
-    /// `servers` (the spec does not describe it).
-    pub servers: Vec<crate::types::McpPortalServer>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// An MCP portal with the servers it serves.
+    ///
+    /// Schema: `#/components/schemas/access_mcp_portal_with_servers`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct McpPortalWithServers {
+        /// portal id
+        required id: String = "id",
+        /// `hostname` (the spec does not describe it).
+        required hostname: String = "hostname",
+        /// `name` (the spec does not describe it).
+        required name: String = "name",
+        /// Allow remote code execution in Dynamic Workers (beta)
+        optional allow_code_mode: Option<bool> = "allow_code_mode",
+        /// `created_at` (the spec does not describe it).
+        optional created_at: Option<crate::DateTime> = "created_at",
+        /// `created_by` (the spec does not describe it).
+        optional created_by: Option<String> = "created_by",
+        /// `description` (the spec does not describe it).
+        optional description: Option<String> = "description",
+        /// `modified_at` (the spec does not describe it).
+        optional modified_at: Option<crate::DateTime> = "modified_at",
+        /// `modified_by` (the spec does not describe it).
+        optional modified_by: Option<String> = "modified_by",
+        /// Route outbound MCP traffic through Zero Trust Secure Web Gateway
+        optional secure_web_gateway: Option<bool> = "secure_web_gateway",
+        /// `servers` (the spec does not describe it).
+        required servers: Vec<crate::types::McpPortalServer> = "servers",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// An MCP server as a portal serves it: the server, with the prompts and tools the portal changes.
-///
-/// Schema: `#/components/schemas/access_mcp_portal_server`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct McpPortalServer {
-    /// server id
-    pub id: String,
-    /// How Access authenticates to the MCP server.
-    pub auth_type: crate::types::McpServerAuthType,
-    /// `hostname` (the spec does not describe it).
-    pub hostname: String,
-    /// `name` (the spec does not describe it).
-    pub name: String,
-    /// Capabilities (prompts or tools) the server advertises, as it reports them.
-    pub prompts: Vec<serde_json::Map<String, serde_json::Value>>,
-    /// Capabilities (prompts or tools) the server advertises, as it reports them.
-    pub tools: Vec<serde_json::Map<String, serde_json::Value>>,
-    /// `created_at` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::DateTime>,
-    /// `created_by` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<String>,
-    /// `description` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// `error` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
-    /// `last_successful_sync` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_successful_sync: Option<crate::DateTime>,
-    /// `last_synced` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_synced: Option<crate::DateTime>,
-    /// `modified_at` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub modified_at: Option<crate::DateTime>,
-    /// `modified_by` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub modified_by: Option<String>,
-    /// `status` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
-    /// Capabilities (prompts or tools) changed by the portal.
-    pub updated_prompts:
-        Vec<std::collections::BTreeMap<String, crate::types::McpCapabilityChangesItemValue>>,
-    /// Capabilities (prompts or tools) changed by the portal.
-    pub updated_tools:
-        Vec<std::collections::BTreeMap<String, crate::types::McpCapabilityChangesItemValue>>,
-    /// `default_disabled` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default_disabled: Option<bool>,
-    /// `on_behalf` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub on_behalf: Option<bool>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// An MCP server as a portal serves it: the server, with the prompts and tools the portal changes.
+    ///
+    /// Schema: `#/components/schemas/access_mcp_portal_server`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct McpPortalServer {
+        /// server id
+        required id: String = "id",
+        /// How Access authenticates to the MCP server.
+        required auth_type: crate::types::McpServerAuthType = "auth_type",
+        /// `hostname` (the spec does not describe it).
+        required hostname: String = "hostname",
+        /// `name` (the spec does not describe it).
+        required name: String = "name",
+        /// Capabilities (prompts or tools) the server advertises, as it reports them.
+        required prompts: Vec<serde_json::Map<String, serde_json::Value>> = "prompts",
+        /// Capabilities (prompts or tools) the server advertises, as it reports them.
+        required tools: Vec<serde_json::Map<String, serde_json::Value>> = "tools",
+        /// `created_at` (the spec does not describe it).
+        optional created_at: Option<crate::DateTime> = "created_at",
+        /// `created_by` (the spec does not describe it).
+        optional created_by: Option<String> = "created_by",
+        /// `description` (the spec does not describe it).
+        optional description: Option<String> = "description",
+        /// `error` (the spec does not describe it).
+        optional error: Option<String> = "error",
+        /// `last_successful_sync` (the spec does not describe it).
+        optional last_successful_sync: Option<crate::DateTime> = "last_successful_sync",
+        /// `last_synced` (the spec does not describe it).
+        optional last_synced: Option<crate::DateTime> = "last_synced",
+        /// `modified_at` (the spec does not describe it).
+        optional modified_at: Option<crate::DateTime> = "modified_at",
+        /// `modified_by` (the spec does not describe it).
+        optional modified_by: Option<String> = "modified_by",
+        /// `status` (the spec does not describe it).
+        optional status: Option<String> = "status",
+        /// Capabilities (prompts or tools) changed by the portal.
+        required updated_prompts: Vec<std::collections::BTreeMap<String, crate::types::McpCapabilityChangesItemValue>> = "updated_prompts",
+        /// Capabilities (prompts or tools) changed by the portal.
+        required updated_tools: Vec<std::collections::BTreeMap<String, crate::types::McpCapabilityChangesItemValue>> = "updated_tools",
+        /// `default_disabled` (the spec does not describe it).
+        optional default_disabled: Option<bool> = "default_disabled",
+        /// `on_behalf` (the spec does not describe it).
+        optional on_behalf: Option<bool> = "on_behalf",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
 string_enum! {
     /// How Access authenticates to the MCP server.
@@ -5771,209 +4739,174 @@ pub enum McpCapabilityChangesItemValue {
     /// A `String` value.
     String(String),
 }
-/// A new MCP portal.
-///
-/// Schema: `#/components/schemas/access_mcp_portal_create_request`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct McpPortalCreateRequest {
-    /// portal id
-    pub id: String,
-    /// `hostname` (the spec does not describe it).
-    pub hostname: String,
-    /// `name` (the spec does not describe it).
-    pub name: String,
-    /// Allow remote code execution in Dynamic Workers (beta)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_code_mode: Option<bool>,
-    /// `description` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// Route outbound MCP traffic through Zero Trust Secure Web Gateway
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secure_web_gateway: Option<bool>,
-    /// `servers` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub servers: Option<Vec<crate::types::McpPortalServerRequest>>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// A new MCP portal.
+    ///
+    /// Schema: `#/components/schemas/access_mcp_portal_create_request`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct McpPortalCreateRequest {
+        /// portal id
+        required id: String = "id",
+        /// `hostname` (the spec does not describe it).
+        required hostname: String = "hostname",
+        /// `name` (the spec does not describe it).
+        required name: String = "name",
+        /// Allow remote code execution in Dynamic Workers (beta)
+        optional allow_code_mode: Option<bool> = "allow_code_mode",
+        /// `description` (the spec does not describe it).
+        optional description: Option<String> = "description",
+        /// Route outbound MCP traffic through Zero Trust Secure Web Gateway
+        optional secure_web_gateway: Option<bool> = "secure_web_gateway",
+        /// `servers` (the spec does not describe it).
+        optional servers: Option<Vec<crate::types::McpPortalServerRequest>> = "servers",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// A server to serve through a portal, with changes to its prompts and tools.
-///
-/// Schema: `#/components/schemas/access_mcp_portal_server_request`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct McpPortalServerRequest {
-    /// server id
-    pub server_id: String,
-    /// `default_disabled` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default_disabled: Option<bool>,
-    /// `on_behalf` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub on_behalf: Option<bool>,
-    /// `updated_prompts` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_prompts: Option<Vec<crate::types::McpCapabilityOverride>>,
-    /// `updated_tools` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_tools: Option<Vec<crate::types::McpCapabilityOverride>>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// A server to serve through a portal, with changes to its prompts and tools.
+    ///
+    /// Schema: `#/components/schemas/access_mcp_portal_server_request`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct McpPortalServerRequest {
+        /// server id
+        required server_id: String = "server_id",
+        /// `default_disabled` (the spec does not describe it).
+        optional default_disabled: Option<bool> = "default_disabled",
+        /// `on_behalf` (the spec does not describe it).
+        optional on_behalf: Option<bool> = "on_behalf",
+        /// `updated_prompts` (the spec does not describe it).
+        optional updated_prompts: Option<Vec<crate::types::McpCapabilityOverride>> = "updated_prompts",
+        /// `updated_tools` (the spec does not describe it).
+        optional updated_tools: Option<Vec<crate::types::McpCapabilityOverride>> = "updated_tools",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// A change to one prompt or tool of a server in a portal.
-///
-/// Schema: `#/components/schemas/access_mcp_capability_override`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct McpCapabilityOverride {
-    /// Name of the prompt or tool.
-    pub name: String,
-    /// Name shown instead of the original.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub alias: Option<String>,
-    /// Description shown instead of the original.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// Whether the prompt or tool is available through the portal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// A change to one prompt or tool of a server in a portal.
+    ///
+    /// Schema: `#/components/schemas/access_mcp_capability_override`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct McpCapabilityOverride {
+        /// Name of the prompt or tool.
+        required name: String = "name",
+        /// Name shown instead of the original.
+        optional alias: Option<String> = "alias",
+        /// Description shown instead of the original.
+        optional description: Option<String> = "description",
+        /// Whether the prompt or tool is available through the portal.
+        optional enabled: Option<bool> = "enabled",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// An MCP portal: one hostname through which users reach MCP servers behind Access.
-///
-/// Schema: `#/components/schemas/access_mcp_portal`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct McpPortal {
-    /// portal id
-    pub id: String,
-    /// `hostname` (the spec does not describe it).
-    pub hostname: String,
-    /// `name` (the spec does not describe it).
-    pub name: String,
-    /// Allow remote code execution in Dynamic Workers (beta)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_code_mode: Option<bool>,
-    /// `created_at` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::DateTime>,
-    /// `created_by` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<String>,
-    /// `description` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// `modified_at` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub modified_at: Option<crate::DateTime>,
-    /// `modified_by` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub modified_by: Option<String>,
-    /// Route outbound MCP traffic through Zero Trust Secure Web Gateway
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secure_web_gateway: Option<bool>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// An MCP portal: one hostname through which users reach MCP servers behind Access.
+    ///
+    /// Schema: `#/components/schemas/access_mcp_portal`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct McpPortal {
+        /// portal id
+        required id: String = "id",
+        /// `hostname` (the spec does not describe it).
+        required hostname: String = "hostname",
+        /// `name` (the spec does not describe it).
+        required name: String = "name",
+        /// Allow remote code execution in Dynamic Workers (beta)
+        optional allow_code_mode: Option<bool> = "allow_code_mode",
+        /// `created_at` (the spec does not describe it).
+        optional created_at: Option<crate::DateTime> = "created_at",
+        /// `created_by` (the spec does not describe it).
+        optional created_by: Option<String> = "created_by",
+        /// `description` (the spec does not describe it).
+        optional description: Option<String> = "description",
+        /// `modified_at` (the spec does not describe it).
+        optional modified_at: Option<crate::DateTime> = "modified_at",
+        /// `modified_by` (the spec does not describe it).
+        optional modified_by: Option<String> = "modified_by",
+        /// Route outbound MCP traffic through Zero Trust Secure Web Gateway
+        optional secure_web_gateway: Option<bool> = "secure_web_gateway",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// Changes to an MCP portal.
-///
-/// Schema: `#/components/schemas/access_mcp_portal_update_request`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct McpPortalUpdateRequest {
-    /// `hostname` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hostname: Option<String>,
-    /// `name` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Allow remote code execution in Dynamic Workers (beta)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_code_mode: Option<bool>,
-    /// `description` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// Route outbound MCP traffic through Zero Trust Secure Web Gateway
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secure_web_gateway: Option<bool>,
-    /// `servers` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub servers: Option<Vec<crate::types::McpPortalServerRequest>>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// Changes to an MCP portal.
+    ///
+    /// Schema: `#/components/schemas/access_mcp_portal_update_request`
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct McpPortalUpdateRequest {
+        /// `hostname` (the spec does not describe it).
+        optional hostname: Option<String> = "hostname",
+        /// `name` (the spec does not describe it).
+        optional name: Option<String> = "name",
+        /// Allow remote code execution in Dynamic Workers (beta)
+        optional allow_code_mode: Option<bool> = "allow_code_mode",
+        /// `description` (the spec does not describe it).
+        optional description: Option<String> = "description",
+        /// Route outbound MCP traffic through Zero Trust Secure Web Gateway
+        optional secure_web_gateway: Option<bool> = "secure_web_gateway",
+        /// `servers` (the spec does not describe it).
+        optional servers: Option<Vec<crate::types::McpPortalServerRequest>> = "servers",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// An MCP server that Access fronts for AI tools.
-///
-/// Schema: `#/components/schemas/access_mcp_server`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct McpServer {
-    /// server id
-    pub id: String,
-    /// How Access authenticates to the MCP server.
-    pub auth_type: crate::types::McpServerAuthType,
-    /// `hostname` (the spec does not describe it).
-    pub hostname: String,
-    /// `name` (the spec does not describe it).
-    pub name: String,
-    /// Capabilities (prompts or tools) the server advertises, as it reports them.
-    pub prompts: Vec<serde_json::Map<String, serde_json::Value>>,
-    /// Capabilities (prompts or tools) the server advertises, as it reports them.
-    pub tools: Vec<serde_json::Map<String, serde_json::Value>>,
-    /// `created_at` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::DateTime>,
-    /// `created_by` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<String>,
-    /// `description` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// `error` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
-    /// `last_successful_sync` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_successful_sync: Option<crate::DateTime>,
-    /// `last_synced` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_synced: Option<crate::DateTime>,
-    /// `modified_at` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub modified_at: Option<crate::DateTime>,
-    /// `modified_by` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub modified_by: Option<String>,
-    /// `status` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// An MCP server that Access fronts for AI tools.
+    ///
+    /// Schema: `#/components/schemas/access_mcp_server`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct McpServer {
+        /// server id
+        required id: String = "id",
+        /// How Access authenticates to the MCP server.
+        required auth_type: crate::types::McpServerAuthType = "auth_type",
+        /// `hostname` (the spec does not describe it).
+        required hostname: String = "hostname",
+        /// `name` (the spec does not describe it).
+        required name: String = "name",
+        /// Capabilities (prompts or tools) the server advertises, as it reports them.
+        required prompts: Vec<serde_json::Map<String, serde_json::Value>> = "prompts",
+        /// Capabilities (prompts or tools) the server advertises, as it reports them.
+        required tools: Vec<serde_json::Map<String, serde_json::Value>> = "tools",
+        /// `created_at` (the spec does not describe it).
+        optional created_at: Option<crate::DateTime> = "created_at",
+        /// `created_by` (the spec does not describe it).
+        optional created_by: Option<String> = "created_by",
+        /// `description` (the spec does not describe it).
+        optional description: Option<String> = "description",
+        /// `error` (the spec does not describe it).
+        optional error: Option<String> = "error",
+        /// `last_successful_sync` (the spec does not describe it).
+        optional last_successful_sync: Option<crate::DateTime> = "last_successful_sync",
+        /// `last_synced` (the spec does not describe it).
+        optional last_synced: Option<crate::DateTime> = "last_synced",
+        /// `modified_at` (the spec does not describe it).
+        optional modified_at: Option<crate::DateTime> = "modified_at",
+        /// `modified_by` (the spec does not describe it).
+        optional modified_by: Option<String> = "modified_by",
+        /// `status` (the spec does not describe it).
+        optional status: Option<String> = "status",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// A new MCP server.
-///
-/// Schema: `#/components/schemas/access_mcp_server_create_request`
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
-pub struct McpServerCreateRequest {
-    /// server id
-    pub id: String,
-    /// How Access authenticates to the MCP server.
-    pub auth_type: crate::types::McpServerAuthType,
-    /// `hostname` (the spec does not describe it).
-    pub hostname: String,
-    /// `name` (the spec does not describe it).
-    pub name: String,
-    /// Credentials Access presents to the server (a bearer token or OAuth client secret).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auth_credentials: Option<String>,
-    /// `description` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// A new MCP server.
+    ///
+    /// Schema: `#/components/schemas/access_mcp_server_create_request`
+    #[derive(Clone, PartialEq)]
+    pub struct McpServerCreateRequest {
+        /// server id
+        required id: String = "id",
+        /// How Access authenticates to the MCP server.
+        required auth_type: crate::types::McpServerAuthType = "auth_type",
+        /// `hostname` (the spec does not describe it).
+        required hostname: String = "hostname",
+        /// `name` (the spec does not describe it).
+        required name: String = "name",
+        /// Credentials Access presents to the server (a bearer token or OAuth client secret).
+        optional auth_credentials: Option<String> = "auth_credentials",
+        /// `description` (the spec does not describe it).
+        optional description: Option<String> = "description",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
 impl std::fmt::Debug for McpServerCreateRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -5988,23 +4921,20 @@ impl std::fmt::Debug for McpServerCreateRequest {
             .finish()
     }
 }
-/// Changes to an MCP server.
-///
-/// Schema: `#/components/schemas/access_mcp_server_update_request`
-#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct McpServerUpdateRequest {
-    /// Credentials Access presents to the server (a bearer token or OAuth client secret).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auth_credentials: Option<String>,
-    /// `description` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// `name` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// Changes to an MCP server.
+    ///
+    /// Schema: `#/components/schemas/access_mcp_server_update_request`
+    #[derive(Clone, PartialEq, Default)]
+    pub struct McpServerUpdateRequest {
+        /// Credentials Access presents to the server (a bearer token or OAuth client secret).
+        optional auth_credentials: Option<String> = "auth_credentials",
+        /// `description` (the spec does not describe it).
+        optional description: Option<String> = "description",
+        /// `name` (the spec does not describe it).
+        optional name: Option<String> = "name",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
 impl std::fmt::Debug for McpServerUpdateRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -6016,32 +4946,29 @@ impl std::fmt::Debug for McpServerUpdateRequest {
             .finish()
     }
 }
-/// An SSH certificate authority (CA) of Gateway.
-///
-/// Schema: `#/components/schemas/access_gateway_ca`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct GatewayCa {
-    /// The key ID of this certificate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// The public key of this certificate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub public_key: Option<String>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// An SSH certificate authority (CA) of Gateway.
+    ///
+    /// Schema: `#/components/schemas/access_gateway_ca`
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GatewayCa {
+        /// The key ID of this certificate.
+        optional id: Option<String> = "id",
+        /// The public key of this certificate.
+        optional public_key: Option<String> = "public_key",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// The certificate authority that was deleted.
-///
-/// Schema: `#/components/schemas/access_gateway_ca_deleted`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct GatewayCaDeleted {
-    /// UUID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// The certificate authority that was deleted.
+    ///
+    /// Schema: `#/components/schemas/access_gateway_ca_deleted`
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GatewayCaDeleted {
+        /// UUID
+        optional id: Option<String> = "id",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
 string_enum! {
     /// `TargetListDirection`
@@ -6065,90 +4992,85 @@ string_enum! {
         Hostname = "hostname",
     }
 }
-/// An infrastructure target: a host that Access for Infrastructure protects.
-///
-/// Schema: `#/components/schemas/access_infra_target`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct InfraTarget {
-    /// Target identifier
-    pub id: String,
-    /// Date and time at which the target was created
-    pub created_at: crate::DateTime,
-    /// A non-unique field that refers to a target
-    pub hostname: String,
+object! {
+    /// An infrastructure target: a host that Access for Infrastructure protects.
+    ///
+    /// Schema: `#/components/schemas/access_infra_target`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct InfraTarget {
+        /// Target identifier
+        required id: String = "id",
+        /// Date and time at which the target was created
+        required created_at: crate::DateTime = "created_at",
+        /// A non-unique field that refers to a target
+        required hostname: String = "hostname",
+        /// The IPv4/IPv6 address that identifies where to reach a target
+        required ip: crate::types::InfraIp = "ip",
+        /// Date and time at which the target was modified
+        required modified_at: crate::DateTime = "modified_at",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
+}
+object! {
     /// The IPv4/IPv6 address that identifies where to reach a target
-    pub ip: crate::types::InfraIp,
-    /// Date and time at which the target was modified
-    pub modified_at: crate::DateTime,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    ///
+    /// Schema: `#/components/schemas/access_infra_ip`
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct InfraIp {
+        /// An IPv4 or IPv6 address of a target, with its private virtual network.
+        optional ipv4: Option<crate::types::InfraIpAddress> = "ipv4",
+        /// An IPv4 or IPv6 address of a target, with its private virtual network.
+        optional ipv6: Option<crate::types::InfraIpAddress> = "ipv6",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// The IPv4/IPv6 address that identifies where to reach a target
-///
-/// Schema: `#/components/schemas/access_infra_ip`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct InfraIp {
+object! {
     /// An IPv4 or IPv6 address of a target, with its private virtual network.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ipv4: Option<crate::types::InfraIpAddress>,
-    /// An IPv4 or IPv6 address of a target, with its private virtual network.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ipv6: Option<crate::types::InfraIpAddress>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    ///
+    /// Schema: `#/components/schemas/access_infra_ip_address`
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct InfraIpAddress {
+        /// IP address of the target
+        optional ip_addr: Option<String> = "ip_addr",
+        /// (optional) Private virtual network identifier for the target. If omitted, the default virtual network ID will be used.
+        optional virtual_network_id: Option<String> = "virtual_network_id",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// An IPv4 or IPv6 address of a target, with its private virtual network.
-///
-/// Schema: `#/components/schemas/access_infra_ip_address`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct InfraIpAddress {
-    /// IP address of the target
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ip_addr: Option<String>,
-    /// (optional) Private virtual network identifier for the target. If omitted, the default virtual network ID will be used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub virtual_network_id: Option<String>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// A target to create, or the new state of one.
+    ///
+    /// Schema: `#/components/schemas/access_infra_target_request`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct InfraTargetRequest {
+        /// A non-unique field that refers to a target. Case insensitive, maximum length of 255 characters, supports the use of special characters dash and period, does not support spaces, and must start and end with an alphanumeric character.
+        required hostname: String = "hostname",
+        /// The IPv4/IPv6 address that identifies where to reach a target
+        required ip: crate::types::InfraIp = "ip",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// A target to create, or the new state of one.
-///
-/// Schema: `#/components/schemas/access_infra_target_request`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct InfraTargetRequest {
-    /// A non-unique field that refers to a target. Case insensitive, maximum length of 255 characters, supports the use of special characters dash and period, does not support spaces, and must start and end with an alphanumeric character.
-    pub hostname: String,
-    /// The IPv4/IPv6 address that identifies where to reach a target
-    pub ip: crate::types::InfraIp,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// `TargetBulkDeleteV2Request`
+    ///
+    /// Schema: `#/paths/~1accounts~1{account_id}~1infrastructure~1targets~1batch_delete/post/requestBody/content/application~1json/schema`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct TargetBulkDeleteV2Request {
+        /// List of target IDs to bulk delete
+        required target_ids: Vec<String> = "target_ids",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// `TargetBulkDeleteV2Request`
-///
-/// Schema: `#/paths/~1accounts~1{account_id}~1infrastructure~1targets~1batch_delete/post/requestBody/content/application~1json/schema`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TargetBulkDeleteV2Request {
-    /// List of target IDs to bulk delete
-    pub target_ids: Vec<String>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-/// The policies to test against the user base.
-///
-/// Schema: `#/components/schemas/access_policy_test_request`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct PolicyTestRequest {
-    /// `policies` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub policies: Option<Vec<crate::types::PolicyTestPolicy>>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// The policies to test against the user base.
+    ///
+    /// Schema: `#/components/schemas/access_policy_test_request`
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct PolicyTestRequest {
+        /// `policies` (the spec does not describe it).
+        optional policies: Option<Vec<crate::types::PolicyTestPolicy>> = "policies",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
 /// A policy to test: written out in full, or the UUID of a reusable policy.
 ///
@@ -6161,63 +5083,51 @@ pub enum PolicyTestPolicy {
     /// A policy written out in full.
     Object(crate::types::PolicyTestPolicyObject),
 }
-/// A policy written out in full.
-///
-/// Schema: `#/components/schemas/access_policy_test_policy/oneOf/0`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PolicyTestPolicyObject {
-    /// The action Access will take if a user matches this policy.
-    pub decision: crate::types::Decision,
-    /// Rules evaluated with an OR logical operator. A user needs to meet only one of the Include rules.
-    pub include: Vec<crate::types::AccessRule>,
-    /// Administrators who can approve a temporary authentication request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub approval_groups: Option<Vec<crate::types::ApprovalGroup>>,
-    /// Requires the user to request access from an administrator at the start of each session.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub approval_required: Option<bool>,
-    /// The rules that define how users may connect to targets secured by your application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_rules: Option<crate::types::PolicyConnectionRules>,
-    /// Rules evaluated with a NOT logical operator. To match a policy, a user cannot meet any of the Exclude rules.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub exclude: Option<Vec<crate::types::AccessRule>>,
-    /// Require this application to be served in an isolated browser for users matching this policy. 'Client Web Isolation' must be on for the account in order to use this feature.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub isolation_required: Option<bool>,
-    /// Configures multi-factor authentication (MFA) settings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mfa_config: Option<crate::types::PolicyMfaConfig>,
-    /// A custom message that will appear on the purpose justification screen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub purpose_justification_prompt: Option<String>,
-    /// Require users to enter a justification when they log in to the application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub purpose_justification_required: Option<bool>,
-    /// Rules evaluated with an AND logical operator. To match a policy, a user must meet all of the Require rules.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub require: Option<Vec<crate::types::AccessRule>>,
-    /// The amount of time that tokens issued for the application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub session_duration: Option<String>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// A policy written out in full.
+    ///
+    /// Schema: `#/components/schemas/access_policy_test_policy/oneOf/0`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct PolicyTestPolicyObject {
+        /// The action Access will take if a user matches this policy.
+        required decision: crate::types::Decision = "decision",
+        /// Rules evaluated with an OR logical operator. A user needs to meet only one of the Include rules.
+        required include: Vec<crate::types::AccessRule> = "include",
+        /// Administrators who can approve a temporary authentication request.
+        optional approval_groups: Option<Vec<crate::types::ApprovalGroup>> = "approval_groups",
+        /// Requires the user to request access from an administrator at the start of each session.
+        optional approval_required: Option<bool> = "approval_required",
+        /// The rules that define how users may connect to targets secured by your application.
+        optional connection_rules: Option<crate::types::PolicyConnectionRules> = "connection_rules",
+        /// Rules evaluated with a NOT logical operator. To match a policy, a user cannot meet any of the Exclude rules.
+        optional exclude: Option<Vec<crate::types::AccessRule>> = "exclude",
+        /// Require this application to be served in an isolated browser for users matching this policy. 'Client Web Isolation' must be on for the account in order to use this feature.
+        optional isolation_required: Option<bool> = "isolation_required",
+        /// Configures multi-factor authentication (MFA) settings.
+        optional mfa_config: Option<crate::types::PolicyMfaConfig> = "mfa_config",
+        /// A custom message that will appear on the purpose justification screen.
+        optional purpose_justification_prompt: Option<String> = "purpose_justification_prompt",
+        /// Require users to enter a justification when they log in to the application.
+        optional purpose_justification_required: Option<bool> = "purpose_justification_required",
+        /// Rules evaluated with an AND logical operator. To match a policy, a user must meet all of the Require rules.
+        optional require: Option<Vec<crate::types::AccessRule>> = "require",
+        /// The amount of time that tokens issued for the application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
+        optional session_duration: Option<String> = "session_duration",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// A policy test that was started.
-///
-/// Schema: `#/components/schemas/access_policy_test_started`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct PolicyTestStarted {
-    /// The UUID of the policy test.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// The status of the policy test request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<crate::types::PolicyTestStartedStatus>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// A policy test that was started.
+    ///
+    /// Schema: `#/components/schemas/access_policy_test_started`
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct PolicyTestStarted {
+        /// The UUID of the policy test.
+        optional id: Option<String> = "id",
+        /// The status of the policy test request.
+        optional status: Option<crate::types::PolicyTestStartedStatus> = "status",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
 string_enum! {
     /// The status of the policy test request.
@@ -6228,44 +5138,34 @@ string_enum! {
         Success = "success",
     }
 }
-/// The progress and results of a policy test.
-///
-/// Schema: `#/components/schemas/access_policy_test`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct PolicyTest {
-    /// The UUID of the policy test.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// The percentage of (processed) users approved based on policy evaluation results.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub percent_approved: Option<i64>,
-    /// The percentage of (processed) users blocked based on policy evaluation results.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub percent_blocked: Option<i64>,
-    /// The percentage of (processed) users errored based on policy evaluation results.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub percent_errored: Option<i64>,
-    /// The percentage of users processed so far (of the entire user base).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub percent_users_processed: Option<i64>,
-    /// The status of the policy test.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<crate::types::PolicyTestStatus>,
-    /// The total number of users in the user base.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_users: Option<i64>,
-    /// The number of (processed) users approved based on policy evaluation results.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub users_approved: Option<i64>,
-    /// The number of (processed) users blocked based on policy evaluation results.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub users_blocked: Option<i64>,
-    /// The number of (processed) users errored based on policy evaluation results.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub users_errored: Option<i64>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// The progress and results of a policy test.
+    ///
+    /// Schema: `#/components/schemas/access_policy_test`
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct PolicyTest {
+        /// The UUID of the policy test.
+        optional id: Option<String> = "id",
+        /// The percentage of (processed) users approved based on policy evaluation results.
+        optional percent_approved: Option<i64> = "percent_approved",
+        /// The percentage of (processed) users blocked based on policy evaluation results.
+        optional percent_blocked: Option<i64> = "percent_blocked",
+        /// The percentage of (processed) users errored based on policy evaluation results.
+        optional percent_errored: Option<i64> = "percent_errored",
+        /// The percentage of users processed so far (of the entire user base).
+        optional percent_users_processed: Option<i64> = "percent_users_processed",
+        /// The status of the policy test.
+        optional status: Option<crate::types::PolicyTestStatus> = "status",
+        /// The total number of users in the user base.
+        optional total_users: Option<i64> = "total_users",
+        /// The number of (processed) users approved based on policy evaluation results.
+        optional users_approved: Option<i64> = "users_approved",
+        /// The number of (processed) users blocked based on policy evaluation results.
+        optional users_blocked: Option<i64> = "users_blocked",
+        /// The number of (processed) users errored based on policy evaluation results.
+        optional users_errored: Option<i64> = "users_errored",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
 string_enum! {
     /// The status of the policy test.
@@ -6295,26 +5195,22 @@ string_enum! {
         Success = "success",
     }
 }
-/// How a policy test evaluated one user.
-///
-/// Schema: `#/components/schemas/access_policy_test_user`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct PolicyTestUser {
-    /// UUID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// The email of the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    /// The name of the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Policy evaluation result for an individual user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<crate::types::PolicyTestUserStatus>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// How a policy test evaluated one user.
+    ///
+    /// Schema: `#/components/schemas/access_policy_test_user`
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct PolicyTestUser {
+        /// UUID
+        optional id: Option<String> = "id",
+        /// The email of the user.
+        optional email: Option<String> = "email",
+        /// The name of the user.
+        optional name: Option<String> = "name",
+        /// Policy evaluation result for an individual user.
+        optional status: Option<crate::types::PolicyTestUserStatus> = "status",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
 string_enum! {
     /// Policy evaluation result for an individual user.
@@ -6329,20 +5225,18 @@ string_enum! {
         Error = "error",
     }
 }
-/// Settings of an Access application.
-///
-/// Schema: `#/components/schemas/access_app_settings`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct AppSettings {
-    /// Enables loading application content in an iFrame.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_iframe: Option<bool>,
-    /// Enables automatic authentication through cloudflared.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub skip_interstitial: Option<bool>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// Settings of an Access application.
+    ///
+    /// Schema: `#/components/schemas/access_app_settings`
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct AppSettings {
+        /// Enables loading application content in an iFrame.
+        optional allow_iframe: Option<bool> = "allow_iframe",
+        /// Enables automatic authentication through cloudflared.
+        optional skip_interstitial: Option<bool> = "skip_interstitial",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
 string_enum! {
     /// `UpdateListDirection`
@@ -6392,58 +5286,47 @@ string_enum! {
         Success = "SUCCESS",
     }
 }
-/// One update made to a User or Group resource synced to Cloudflare through SCIM.
-///
-/// Schema: `#/components/schemas/access_scim_update_log`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct ScimUpdateLog {
-    /// The unique Cloudflare-generated Id of the SCIM resource.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cf_resource_id: Option<String>,
-    /// The error message which is generated when the status of the SCIM request is 'FAILURE'.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error_description: Option<String>,
-    /// The unique Id of the IdP that has SCIM enabled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub idp_id: Option<String>,
-    /// The IdP-generated Id of the SCIM resource.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub idp_resource_id: Option<String>,
-    /// `logged_at` (the spec does not describe it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub logged_at: Option<crate::DateTime>,
-    /// The JSON-encoded string body of the SCIM request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub request_body: Option<String>,
-    /// The request method of the SCIM request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub request_method: Option<String>,
-    /// The display name of the SCIM Group resource if it exists.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resource_group_name: Option<String>,
-    /// The resource type of the SCIM request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resource_type: Option<String>,
-    /// The email address of the SCIM User resource if it exists.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resource_user_email: Option<String>,
-    /// The status of the SCIM request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// One update made to a User or Group resource synced to Cloudflare through SCIM.
+    ///
+    /// Schema: `#/components/schemas/access_scim_update_log`
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ScimUpdateLog {
+        /// The unique Cloudflare-generated Id of the SCIM resource.
+        optional cf_resource_id: Option<String> = "cf_resource_id",
+        /// The error message which is generated when the status of the SCIM request is 'FAILURE'.
+        optional error_description: Option<String> = "error_description",
+        /// The unique Id of the IdP that has SCIM enabled.
+        optional idp_id: Option<String> = "idp_id",
+        /// The IdP-generated Id of the SCIM resource.
+        optional idp_resource_id: Option<String> = "idp_resource_id",
+        /// `logged_at` (the spec does not describe it).
+        optional logged_at: Option<crate::DateTime> = "logged_at",
+        /// The JSON-encoded string body of the SCIM request.
+        optional request_body: Option<String> = "request_body",
+        /// The request method of the SCIM request.
+        optional request_method: Option<String> = "request_method",
+        /// The display name of the SCIM Group resource if it exists.
+        optional resource_group_name: Option<String> = "resource_group_name",
+        /// The resource type of the SCIM request.
+        optional resource_type: Option<String> = "resource_type",
+        /// The email address of the SCIM User resource if it exists.
+        optional resource_user_email: Option<String> = "resource_user_email",
+        /// The status of the SCIM request.
+        optional status: Option<String> = "status",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }
-/// A user's new name.
-///
-/// Schema: `#/components/schemas/access_user_update_request`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct UserUpdateRequest {
-    /// The user's current email, as confirmation (it cannot be changed).
-    pub email: String,
-    /// The name of the user.
-    pub name: String,
-    /// Properties the spec does not describe, kept so that they are written back unchanged.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+object! {
+    /// A user's new name.
+    ///
+    /// Schema: `#/components/schemas/access_user_update_request`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct UserUpdateRequest {
+        /// The user's current email, as confirmation (it cannot be changed).
+        required email: String = "email",
+        /// The name of the user.
+        required name: String = "name",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
 }

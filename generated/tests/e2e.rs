@@ -50,8 +50,39 @@ impl Tally {
                 ));
             }
             Err(Error::Api(error)) => self.violations.push(format!("{method}: {error}")),
-            Err(other) => self.errors.push(format!("{method}: {other}")),
+            Err(other) => {
+                let mut line = format!("{method}: {other}");
+                let mut source = std::error::Error::source(&other);
+                while let Some(cause) = source {
+                    let cause_text = cause.to_string();
+                    if !line.ends_with(&cause_text) {
+                        line.push_str(&format!(": {cause_text}"));
+                    }
+                    source = cause.source();
+                }
+                self.errors.push(line);
+            }
         }
+    }
+
+    /// Sends a request, again while the mock server crashes inventing its response (at most
+    /// [`MOCK_CRASH_RETRIES`] times), and records the outcome.
+    async fn call<T, F, Fut>(&mut self, method: &'static str, mut send: F)
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<Response<T>, Error>>,
+    {
+        let mut crashes = 0;
+        let outcome = loop {
+            let outcome = send().await;
+            if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
+                crashes += 1;
+                self.mock_crashes += 1;
+                continue;
+            }
+            break outcome;
+        };
+        self.record(method, outcome);
     }
 
     fn sample_failed(&mut self, method: &'static str, error: serde_json::Error) {
@@ -80,259 +111,160 @@ async fn every_method_against_the_mock_server() {
     let mut tally = Tally::default();
     for _ in 0..rounds {
         {
-            let outcome = {
-                let mut crashes = 0;
-                loop {
-                    let outcome = client
+            tally
+                .call("zero_trust.access.applications.list", || {
+                    client
                         .zero_trust()
                         .access()
                         .applications()
                         .list(&scope)
                         .send_with_response()
-                        .await;
-                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                        crashes += 1;
-                        tally.mock_crashes += 1;
-                        continue;
-                    }
-                    break outcome;
-                }
-            };
-            tally.record("zero_trust.access.applications.list", outcome);
+                })
+                .await;
         }
         {
             match serde_json::from_str::<cloudflare_access::types::ApplicationRequest>(
                 r#"{"domain":"test.example.com/admin","type":"self_hosted"}"#,
             ) {
                 Ok(body) => {
-                    let outcome = {
-                        let mut crashes = 0;
-                        loop {
-                            let outcome = client
+                    tally
+                        .call("zero_trust.access.applications.create", || {
+                            client
                                 .zero_trust()
                                 .access()
                                 .applications()
                                 .create(&scope, &body)
                                 .send_with_response()
-                                .await;
-                            if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                                crashes += 1;
-                                tally.mock_crashes += 1;
-                                continue;
-                            }
-                            break outcome;
-                        }
-                    };
-                    tally.record("zero_trust.access.applications.create", outcome);
+                        })
+                        .await
                 }
                 Err(error) => tally.sample_failed("zero_trust.access.applications.create", error),
             }
         }
         {
-            let outcome = {
-                let mut crashes = 0;
-                loop {
-                    let outcome = client
+            tally
+                .call("zero_trust.access.applications.cas.list", || {
+                    client
                         .zero_trust()
                         .access()
                         .applications()
                         .cas()
                         .list(&scope)
                         .send_with_response()
-                        .await;
-                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                        crashes += 1;
-                        tally.mock_crashes += 1;
-                        continue;
-                    }
-                    break outcome;
-                }
-            };
-            tally.record("zero_trust.access.applications.cas.list", outcome);
+                })
+                .await;
         }
         {
-            let outcome = {
-                let mut crashes = 0;
-                loop {
-                    let outcome = client
+            tally
+                .call("zero_trust.access.applications.get", || {
+                    client
                         .zero_trust()
                         .access()
                         .applications()
                         .get(&scope, "023e105f4ecef8ad9ca31a8372d0c353")
                         .send_with_response()
-                        .await;
-                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                        crashes += 1;
-                        tally.mock_crashes += 1;
-                        continue;
-                    }
-                    break outcome;
-                }
-            };
-            tally.record("zero_trust.access.applications.get", outcome);
+                })
+                .await;
         }
         {
             match serde_json::from_str::<cloudflare_access::types::ApplicationRequest>(
                 r#"{"domain":"test.example.com/admin","type":"self_hosted"}"#,
             ) {
                 Ok(body) => {
-                    let outcome = {
-                        let mut crashes = 0;
-                        loop {
-                            let outcome = client
+                    tally
+                        .call("zero_trust.access.applications.update", || {
+                            client
                                 .zero_trust()
                                 .access()
                                 .applications()
                                 .update(&scope, "023e105f4ecef8ad9ca31a8372d0c353", &body)
                                 .send_with_response()
-                                .await;
-                            if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                                crashes += 1;
-                                tally.mock_crashes += 1;
-                                continue;
-                            }
-                            break outcome;
-                        }
-                    };
-                    tally.record("zero_trust.access.applications.update", outcome);
+                        })
+                        .await
                 }
                 Err(error) => tally.sample_failed("zero_trust.access.applications.update", error),
             }
         }
         {
-            let outcome = {
-                let mut crashes = 0;
-                loop {
-                    let outcome = client
+            tally
+                .call("zero_trust.access.applications.delete", || {
+                    client
                         .zero_trust()
                         .access()
                         .applications()
                         .delete(&scope, "023e105f4ecef8ad9ca31a8372d0c353")
                         .send_with_response()
-                        .await;
-                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                        crashes += 1;
-                        tally.mock_crashes += 1;
-                        continue;
-                    }
-                    break outcome;
-                }
-            };
-            tally.record("zero_trust.access.applications.delete", outcome);
+                })
+                .await;
         }
         {
-            let outcome = {
-                let mut crashes = 0;
-                loop {
-                    let outcome = client
+            tally
+                .call("zero_trust.access.applications.cas.get", || {
+                    client
                         .zero_trust()
                         .access()
                         .applications()
                         .cas()
                         .get(&scope, "f174e90a-fafe-4643-bbbc-4a0ed4fc8415")
                         .send_with_response()
-                        .await;
-                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                        crashes += 1;
-                        tally.mock_crashes += 1;
-                        continue;
-                    }
-                    break outcome;
-                }
-            };
-            tally.record("zero_trust.access.applications.cas.get", outcome);
+                })
+                .await;
         }
         {
-            let outcome = {
-                let mut crashes = 0;
-                loop {
-                    let outcome = client
+            tally
+                .call("zero_trust.access.applications.cas.create", || {
+                    client
                         .zero_trust()
                         .access()
                         .applications()
                         .cas()
                         .create(&scope, "f174e90a-fafe-4643-bbbc-4a0ed4fc8415")
                         .send_with_response()
-                        .await;
-                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                        crashes += 1;
-                        tally.mock_crashes += 1;
-                        continue;
-                    }
-                    break outcome;
-                }
-            };
-            tally.record("zero_trust.access.applications.cas.create", outcome);
+                })
+                .await;
         }
         {
-            let outcome = {
-                let mut crashes = 0;
-                loop {
-                    let outcome = client
+            tally
+                .call("zero_trust.access.applications.cas.delete", || {
+                    client
                         .zero_trust()
                         .access()
                         .applications()
                         .cas()
                         .delete(&scope, "f174e90a-fafe-4643-bbbc-4a0ed4fc8415")
                         .send_with_response()
-                        .await;
-                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                        crashes += 1;
-                        tally.mock_crashes += 1;
-                        continue;
-                    }
-                    break outcome;
-                }
-            };
-            tally.record("zero_trust.access.applications.cas.delete", outcome);
+                })
+                .await;
         }
         {
-            let outcome = {
-                let mut crashes = 0;
-                loop {
-                    let outcome = client
+            tally
+                .call("zero_trust.access.applications.policies.list", || {
+                    client
                         .zero_trust()
                         .access()
                         .applications()
                         .policies()
                         .list(&scope, "f174e90a-fafe-4643-bbbc-4a0ed4fc8415")
                         .send_with_response()
-                        .await;
-                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                        crashes += 1;
-                        tally.mock_crashes += 1;
-                        continue;
-                    }
-                    break outcome;
-                }
-            };
-            tally.record("zero_trust.access.applications.policies.list", outcome);
+                })
+                .await;
         }
         {
             match serde_json::from_str::<cloudflare_access::types::ApplicationPolicyRequest>(
                 r#"{"decision":"allow","include":[{"email":{"email":"test@example.com"}}],"name":"Allow devs"}"#,
             ) {
                 Ok(body) => {
-                    let outcome = {
-                        let mut crashes = 0;
-                        loop {
-                            let outcome = client
+                    tally
+                        .call("zero_trust.access.applications.policies.create", || {
+                            client
                                 .zero_trust()
                                 .access()
                                 .applications()
                                 .policies()
                                 .create(&scope, "f174e90a-fafe-4643-bbbc-4a0ed4fc8415", &body)
                                 .send_with_response()
-                                .await;
-                            if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                                crashes += 1;
-                                tally.mock_crashes += 1;
-                                continue;
-                            }
-                            break outcome;
-                        }
-                    };
-                    tally.record("zero_trust.access.applications.policies.create", outcome);
+                        })
+                        .await
                 }
                 Err(error) => {
                     tally.sample_failed("zero_trust.access.applications.policies.create", error)
@@ -340,10 +272,9 @@ async fn every_method_against_the_mock_server() {
             }
         }
         {
-            let outcome = {
-                let mut crashes = 0;
-                loop {
-                    let outcome = client
+            tally
+                .call("zero_trust.access.applications.policies.get", || {
+                    client
                         .zero_trust()
                         .access()
                         .applications()
@@ -354,26 +285,17 @@ async fn every_method_against_the_mock_server() {
                             "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
                         )
                         .send_with_response()
-                        .await;
-                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                        crashes += 1;
-                        tally.mock_crashes += 1;
-                        continue;
-                    }
-                    break outcome;
-                }
-            };
-            tally.record("zero_trust.access.applications.policies.get", outcome);
+                })
+                .await;
         }
         {
             match serde_json::from_str::<cloudflare_access::types::ApplicationPolicyRequest>(
                 r#"{"decision":"allow","include":[{"email":{"email":"test@example.com"}}],"name":"Allow devs"}"#,
             ) {
                 Ok(body) => {
-                    let outcome = {
-                        let mut crashes = 0;
-                        loop {
-                            let outcome = client
+                    tally
+                        .call("zero_trust.access.applications.policies.update", || {
+                            client
                                 .zero_trust()
                                 .access()
                                 .applications()
@@ -385,16 +307,8 @@ async fn every_method_against_the_mock_server() {
                                     &body,
                                 )
                                 .send_with_response()
-                                .await;
-                            if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                                crashes += 1;
-                                tally.mock_crashes += 1;
-                                continue;
-                            }
-                            break outcome;
-                        }
-                    };
-                    tally.record("zero_trust.access.applications.policies.update", outcome);
+                        })
+                        .await
                 }
                 Err(error) => {
                     tally.sample_failed("zero_trust.access.applications.policies.update", error)
@@ -402,10 +316,9 @@ async fn every_method_against_the_mock_server() {
             }
         }
         {
-            let outcome = {
-                let mut crashes = 0;
-                loop {
-                    let outcome = client
+            tally
+                .call("zero_trust.access.applications.policies.delete", || {
+                    client
                         .zero_trust()
                         .access()
                         .applications()
@@ -416,89 +329,53 @@ async fn every_method_against_the_mock_server() {
                             "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
                         )
                         .send_with_response()
-                        .await;
-                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                        crashes += 1;
-                        tally.mock_crashes += 1;
-                        continue;
-                    }
-                    break outcome;
-                }
-            };
-            tally.record("zero_trust.access.applications.policies.delete", outcome);
+                })
+                .await;
         }
         {
-            let outcome = {
-                let mut crashes = 0;
-                loop {
-                    let outcome = client
+            tally
+                .call("zero_trust.access.applications.revoke_tokens", || {
+                    client
                         .zero_trust()
                         .access()
                         .applications()
                         .revoke_tokens(&scope, "023e105f4ecef8ad9ca31a8372d0c353")
                         .send_with_response()
-                        .await;
-                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                        crashes += 1;
-                        tally.mock_crashes += 1;
-                        continue;
-                    }
-                    break outcome;
-                }
-            };
-            tally.record("zero_trust.access.applications.revoke_tokens", outcome);
+                })
+                .await;
         }
         {
-            let outcome = {
-                let mut crashes = 0;
-                loop {
-                    let outcome = client
-                        .zero_trust()
-                        .access()
-                        .applications()
-                        .user_policy_checks()
-                        .list(&scope, "023e105f4ecef8ad9ca31a8372d0c353")
-                        .send_with_response()
-                        .await;
-                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                        crashes += 1;
-                        tally.mock_crashes += 1;
-                        continue;
-                    }
-                    break outcome;
-                }
-            };
-            tally.record(
-                "zero_trust.access.applications.user_policy_checks.list",
-                outcome,
-            );
+            tally
+                .call(
+                    "zero_trust.access.applications.user_policy_checks.list",
+                    || {
+                        client
+                            .zero_trust()
+                            .access()
+                            .applications()
+                            .user_policy_checks()
+                            .list(&scope, "023e105f4ecef8ad9ca31a8372d0c353")
+                            .send_with_response()
+                    },
+                )
+                .await;
         }
         {
-            let outcome = {
-                let mut crashes = 0;
-                loop {
-                    let outcome = client
+            tally
+                .call("zero_trust.access.bookmarks.list", || {
+                    client
                         .zero_trust()
                         .access()
                         .bookmarks()
                         .list("699d98642c564d2e855e9661899b7252")
                         .send_with_response()
-                        .await;
-                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                        crashes += 1;
-                        tally.mock_crashes += 1;
-                        continue;
-                    }
-                    break outcome;
-                }
-            };
-            tally.record("zero_trust.access.bookmarks.list", outcome);
+                })
+                .await;
         }
         {
-            let outcome = {
-                let mut crashes = 0;
-                loop {
-                    let outcome = client
+            tally
+                .call("zero_trust.access.bookmarks.get", || {
+                    client
                         .zero_trust()
                         .access()
                         .bookmarks()
@@ -507,24 +384,15 @@ async fn every_method_against_the_mock_server() {
                             "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
                         )
                         .send_with_response()
-                        .await;
-                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                        crashes += 1;
-                        tally.mock_crashes += 1;
-                        continue;
-                    }
-                    break outcome;
-                }
-            };
-            tally.record("zero_trust.access.bookmarks.get", outcome);
+                })
+                .await;
         }
         {
             match serde_json::from_str::<serde_json::Value>(r#"{}"#) {
                 Ok(body) => {
-                    let outcome = {
-                        let mut crashes = 0;
-                        loop {
-                            let outcome = client
+                    tally
+                        .call("zero_trust.access.bookmarks.update", || {
+                            client
                                 .zero_trust()
                                 .access()
                                 .bookmarks()
@@ -534,16 +402,8 @@ async fn every_method_against_the_mock_server() {
                                     &body,
                                 )
                                 .send_with_response()
-                                .await;
-                            if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                                crashes += 1;
-                                tally.mock_crashes += 1;
-                                continue;
-                            }
-                            break outcome;
-                        }
-                    };
-                    tally.record("zero_trust.access.bookmarks.update", outcome);
+                        })
+                        .await
                 }
                 Err(error) => tally.sample_failed("zero_trust.access.bookmarks.update", error),
             }
@@ -551,10 +411,9 @@ async fn every_method_against_the_mock_server() {
         {
             match serde_json::from_str::<serde_json::Value>(r#"{}"#) {
                 Ok(body) => {
-                    let outcome = {
-                        let mut crashes = 0;
-                        loop {
-                            let outcome = client
+                    tally
+                        .call("zero_trust.access.bookmarks.create", || {
+                            client
                                 .zero_trust()
                                 .access()
                                 .bookmarks()
@@ -564,16 +423,8 @@ async fn every_method_against_the_mock_server() {
                                     &body,
                                 )
                                 .send_with_response()
-                                .await;
-                            if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                                crashes += 1;
-                                tally.mock_crashes += 1;
-                                continue;
-                            }
-                            break outcome;
-                        }
-                    };
-                    tally.record("zero_trust.access.bookmarks.create", outcome);
+                        })
+                        .await
                 }
                 Err(error) => tally.sample_failed("zero_trust.access.bookmarks.create", error),
             }
@@ -581,10 +432,9 @@ async fn every_method_against_the_mock_server() {
         {
             match serde_json::from_str::<serde_json::Value>(r#"{}"#) {
                 Ok(body) => {
-                    let outcome = {
-                        let mut crashes = 0;
-                        loop {
-                            let outcome = client
+                    tally
+                        .call("zero_trust.access.bookmarks.delete", || {
+                            client
                                 .zero_trust()
                                 .access()
                                 .bookmarks()
@@ -594,116 +444,72 @@ async fn every_method_against_the_mock_server() {
                                     &body,
                                 )
                                 .send_with_response()
-                                .await;
-                            if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                                crashes += 1;
-                                tally.mock_crashes += 1;
-                                continue;
-                            }
-                            break outcome;
-                        }
-                    };
-                    tally.record("zero_trust.access.bookmarks.delete", outcome);
+                        })
+                        .await
                 }
                 Err(error) => tally.sample_failed("zero_trust.access.bookmarks.delete", error),
             }
         }
         {
-            let outcome = {
-                let mut crashes = 0;
-                loop {
-                    let outcome = client
+            tally
+                .call("zero_trust.access.certificates.list", || {
+                    client
                         .zero_trust()
                         .access()
                         .certificates()
                         .list(&scope)
                         .send_with_response()
-                        .await;
-                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                        crashes += 1;
-                        tally.mock_crashes += 1;
-                        continue;
-                    }
-                    break outcome;
-                }
-            };
-            tally.record("zero_trust.access.certificates.list", outcome);
+                })
+                .await;
         }
         {
             match serde_json::from_str::<cloudflare_access::types::CertificateCreateRequest>(
                 r#"{"certificate":"-----BEGIN CERTIFICATE-----\nMIIGAjCCA+qgAwIBAgIJAI7kymlF7CWT...N4RI7KKB7nikiuUf8vhULKy5IX10\nDrUtmu/B\n-----END CERTIFICATE-----","name":"Allow devs"}"#,
             ) {
                 Ok(body) => {
-                    let outcome = {
-                        let mut crashes = 0;
-                        loop {
-                            let outcome = client
+                    tally
+                        .call("zero_trust.access.certificates.create", || {
+                            client
                                 .zero_trust()
                                 .access()
                                 .certificates()
                                 .create(&scope, &body)
                                 .send_with_response()
-                                .await;
-                            if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                                crashes += 1;
-                                tally.mock_crashes += 1;
-                                continue;
-                            }
-                            break outcome;
-                        }
-                    };
-                    tally.record("zero_trust.access.certificates.create", outcome);
+                        })
+                        .await
                 }
                 Err(error) => tally.sample_failed("zero_trust.access.certificates.create", error),
             }
         }
         {
-            let outcome = {
-                let mut crashes = 0;
-                loop {
-                    let outcome = client
+            tally
+                .call("zero_trust.access.certificates.settings.get", || {
+                    client
                         .zero_trust()
                         .access()
                         .certificates()
                         .settings()
                         .get(&scope)
                         .send_with_response()
-                        .await;
-                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                        crashes += 1;
-                        tally.mock_crashes += 1;
-                        continue;
-                    }
-                    break outcome;
-                }
-            };
-            tally.record("zero_trust.access.certificates.settings.get", outcome);
+                })
+                .await;
         }
         {
             match serde_json::from_str::<cloudflare_access::types::SettingsUpdateRequest>(
                 r#"{"settings":[{"china_network":false,"client_certificate_forwarding":true,"hostname":"admin.example.com"}]}"#,
             ) {
                 Ok(body) => {
-                    let outcome = {
-                        let mut crashes = 0;
-                        loop {
-                            let outcome = client
+                    tally
+                        .call("zero_trust.access.certificates.settings.update", || {
+                            client
                                 .zero_trust()
                                 .access()
                                 .certificates()
                                 .settings()
                                 .update(&scope, &body)
                                 .send_with_response()
-                                .await;
-                            if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                                crashes += 1;
-                                tally.mock_crashes += 1;
-                                continue;
-                            }
-                            break outcome;
-                        }
-                    };
-                    tally.record("zero_trust.access.certificates.settings.update", outcome);
+                        })
+                        .await
                 }
                 Err(error) => {
                     tally.sample_failed("zero_trust.access.certificates.settings.update", error)
@@ -711,129 +517,83 @@ async fn every_method_against_the_mock_server() {
             }
         }
         {
-            let outcome = {
-                let mut crashes = 0;
-                loop {
-                    let outcome = client
+            tally
+                .call("zero_trust.access.certificates.get", || {
+                    client
                         .zero_trust()
                         .access()
                         .certificates()
                         .get(&scope, "f174e90a-fafe-4643-bbbc-4a0ed4fc8415")
                         .send_with_response()
-                        .await;
-                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                        crashes += 1;
-                        tally.mock_crashes += 1;
-                        continue;
-                    }
-                    break outcome;
-                }
-            };
-            tally.record("zero_trust.access.certificates.get", outcome);
+                })
+                .await;
         }
         {
             match serde_json::from_str::<cloudflare_access::types::CertificateUpdateRequest>(
                 r#"{"associated_hostnames":["admin.example.com"]}"#,
             ) {
                 Ok(body) => {
-                    let outcome = {
-                        let mut crashes = 0;
-                        loop {
-                            let outcome = client
+                    tally
+                        .call("zero_trust.access.certificates.update", || {
+                            client
                                 .zero_trust()
                                 .access()
                                 .certificates()
                                 .update(&scope, "f174e90a-fafe-4643-bbbc-4a0ed4fc8415", &body)
                                 .send_with_response()
-                                .await;
-                            if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                                crashes += 1;
-                                tally.mock_crashes += 1;
-                                continue;
-                            }
-                            break outcome;
-                        }
-                    };
-                    tally.record("zero_trust.access.certificates.update", outcome);
+                        })
+                        .await
                 }
                 Err(error) => tally.sample_failed("zero_trust.access.certificates.update", error),
             }
         }
         {
-            let outcome = {
-                let mut crashes = 0;
-                loop {
-                    let outcome = client
+            tally
+                .call("zero_trust.access.certificates.delete", || {
+                    client
                         .zero_trust()
                         .access()
                         .certificates()
                         .delete(&scope, "f174e90a-fafe-4643-bbbc-4a0ed4fc8415")
                         .send_with_response()
-                        .await;
-                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                        crashes += 1;
-                        tally.mock_crashes += 1;
-                        continue;
-                    }
-                    break outcome;
-                }
-            };
-            tally.record("zero_trust.access.certificates.delete", outcome);
+                })
+                .await;
         }
         {
-            let outcome = {
-                let mut crashes = 0;
-                loop {
-                    let outcome = client
+            tally
+                .call("zero_trust.access.custom_pages.list", || {
+                    client
                         .zero_trust()
                         .access()
                         .custom_pages()
                         .list("023e105f4ecef8ad9ca31a8372d0c353")
                         .send_with_response()
-                        .await;
-                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                        crashes += 1;
-                        tally.mock_crashes += 1;
-                        continue;
-                    }
-                    break outcome;
-                }
-            };
-            tally.record("zero_trust.access.custom_pages.list", outcome);
+                })
+                .await;
         }
         {
             match serde_json::from_str::<cloudflare_access::types::CustomPage>(
                 r#"{"custom_html":"<html><body><h1>Access Denied</h1></body></html>","name":"example","type":"identity_denied"}"#,
             ) {
                 Ok(body) => {
-                    let outcome = {
-                        let mut crashes = 0;
-                        loop {
-                            let outcome = client
+                    tally
+                        .call("zero_trust.access.custom_pages.create", || {
+                            client
                                 .zero_trust()
                                 .access()
                                 .custom_pages()
                                 .create("023e105f4ecef8ad9ca31a8372d0c353", &body)
                                 .send_with_response()
-                                .await;
-                            if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                                crashes += 1;
-                                tally.mock_crashes += 1;
-                                continue;
-                            }
-                            break outcome;
-                        }
-                    };
-                    tally.record("zero_trust.access.custom_pages.create", outcome);
+                        })
+                        .await
                 }
                 Err(error) => tally.sample_failed("zero_trust.access.custom_pages.create", error),
             }
         }
         {
-            let outcome = {
-                let mut crashes = 0;
-                loop {
-                    let outcome = client
+            tally
+                .call("zero_trust.access.custom_pages.get", || {
+                    client
                         .zero_trust()
                         .access()
                         .custom_pages()
@@ -842,26 +602,17 @@ async fn every_method_against_the_mock_server() {
                             "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
                         )
                         .send_with_response()
-                        .await;
-                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                        crashes += 1;
-                        tally.mock_crashes += 1;
-                        continue;
-                    }
-                    break outcome;
-                }
-            };
-            tally.record("zero_trust.access.custom_pages.get", outcome);
+                })
+                .await;
         }
         {
             match serde_json::from_str::<cloudflare_access::types::CustomPage>(
                 r#"{"custom_html":"<html><body><h1>Access Denied</h1></body></html>","name":"example","type":"identity_denied"}"#,
             ) {
                 Ok(body) => {
-                    let outcome = {
-                        let mut crashes = 0;
-                        loop {
-                            let outcome = client
+                    tally
+                        .call("zero_trust.access.custom_pages.update", || {
+                            client
                                 .zero_trust()
                                 .access()
                                 .custom_pages()
@@ -871,25 +622,16 @@ async fn every_method_against_the_mock_server() {
                                     &body,
                                 )
                                 .send_with_response()
-                                .await;
-                            if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                                crashes += 1;
-                                tally.mock_crashes += 1;
-                                continue;
-                            }
-                            break outcome;
-                        }
-                    };
-                    tally.record("zero_trust.access.custom_pages.update", outcome);
+                        })
+                        .await
                 }
                 Err(error) => tally.sample_failed("zero_trust.access.custom_pages.update", error),
             }
         }
         {
-            let outcome = {
-                let mut crashes = 0;
-                loop {
-                    let outcome = client
+            tally
+                .call("zero_trust.access.custom_pages.delete", || {
+                    client
                         .zero_trust()
                         .access()
                         .custom_pages()
@@ -898,385 +640,233 @@ async fn every_method_against_the_mock_server() {
                             "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
                         )
                         .send_with_response()
-                        .await;
-                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                        crashes += 1;
-                        tally.mock_crashes += 1;
-                        continue;
-                    }
-                    break outcome;
-                }
-            };
-            tally.record("zero_trust.access.custom_pages.delete", outcome);
+                })
+                .await;
         }
         {
-            let outcome = {
-                let mut crashes = 0;
-                loop {
-                    let outcome = client
+            tally
+                .call("zero_trust.access.groups.list", || {
+                    client
                         .zero_trust()
                         .access()
                         .groups()
                         .list(&scope)
                         .send_with_response()
-                        .await;
-                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                        crashes += 1;
-                        tally.mock_crashes += 1;
-                        continue;
-                    }
-                    break outcome;
-                }
-            };
-            tally.record("zero_trust.access.groups.list", outcome);
+                })
+                .await;
         }
         {
             match serde_json::from_str::<cloudflare_access::types::GroupCreateRequest>(
                 r#"{"include":[{"email":{"email":"test@example.com"}}],"name":"Allow devs"}"#,
             ) {
                 Ok(body) => {
-                    let outcome = {
-                        let mut crashes = 0;
-                        loop {
-                            let outcome = client
+                    tally
+                        .call("zero_trust.access.groups.create", || {
+                            client
                                 .zero_trust()
                                 .access()
                                 .groups()
                                 .create(&scope, &body)
                                 .send_with_response()
-                                .await;
-                            if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                                crashes += 1;
-                                tally.mock_crashes += 1;
-                                continue;
-                            }
-                            break outcome;
-                        }
-                    };
-                    tally.record("zero_trust.access.groups.create", outcome);
+                        })
+                        .await
                 }
                 Err(error) => tally.sample_failed("zero_trust.access.groups.create", error),
             }
         }
         {
-            let outcome = {
-                let mut crashes = 0;
-                loop {
-                    let outcome = client
+            tally
+                .call("zero_trust.access.groups.get", || {
+                    client
                         .zero_trust()
                         .access()
                         .groups()
                         .get(&scope, "f174e90a-fafe-4643-bbbc-4a0ed4fc8415")
                         .send_with_response()
-                        .await;
-                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                        crashes += 1;
-                        tally.mock_crashes += 1;
-                        continue;
-                    }
-                    break outcome;
-                }
-            };
-            tally.record("zero_trust.access.groups.get", outcome);
+                })
+                .await;
         }
         {
             match serde_json::from_str::<cloudflare_access::types::GroupUpdateRequest>(
                 r#"{"include":[{"email":{"email":"test@example.com"}}],"name":"Allow devs"}"#,
             ) {
                 Ok(body) => {
-                    let outcome = {
-                        let mut crashes = 0;
-                        loop {
-                            let outcome = client
+                    tally
+                        .call("zero_trust.access.groups.update", || {
+                            client
                                 .zero_trust()
                                 .access()
                                 .groups()
                                 .update(&scope, "f174e90a-fafe-4643-bbbc-4a0ed4fc8415", &body)
                                 .send_with_response()
-                                .await;
-                            if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                                crashes += 1;
-                                tally.mock_crashes += 1;
-                                continue;
-                            }
-                            break outcome;
-                        }
-                    };
-                    tally.record("zero_trust.access.groups.update", outcome);
+                        })
+                        .await
                 }
                 Err(error) => tally.sample_failed("zero_trust.access.groups.update", error),
             }
         }
         {
-            let outcome = {
-                let mut crashes = 0;
-                loop {
-                    let outcome = client
+            tally
+                .call("zero_trust.access.groups.delete", || {
+                    client
                         .zero_trust()
                         .access()
                         .groups()
                         .delete(&scope, "f174e90a-fafe-4643-bbbc-4a0ed4fc8415")
                         .send_with_response()
-                        .await;
-                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                        crashes += 1;
-                        tally.mock_crashes += 1;
-                        continue;
-                    }
-                    break outcome;
-                }
-            };
-            tally.record("zero_trust.access.groups.delete", outcome);
+                })
+                .await;
         }
         {
-            let outcome = {
-                let mut crashes = 0;
-                loop {
-                    let outcome = client
+            tally
+                .call("zero_trust.identity_providers.list", || {
+                    client
                         .zero_trust()
                         .identity_providers()
                         .list(&scope)
                         .send_with_response()
-                        .await;
-                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                        crashes += 1;
-                        tally.mock_crashes += 1;
-                        continue;
-                    }
-                    break outcome;
-                }
-            };
-            tally.record("zero_trust.identity_providers.list", outcome);
+                })
+                .await;
         }
         {
             match serde_json::from_str::<cloudflare_access::types::IdentityProvider>(
                 r#"{"config":{},"name":"Widget Corps IDP","type":"onetimepin"}"#,
             ) {
                 Ok(body) => {
-                    let outcome = {
-                        let mut crashes = 0;
-                        loop {
-                            let outcome = client
+                    tally
+                        .call("zero_trust.identity_providers.create", || {
+                            client
                                 .zero_trust()
                                 .identity_providers()
                                 .create(&scope, &body)
                                 .send_with_response()
-                                .await;
-                            if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                                crashes += 1;
-                                tally.mock_crashes += 1;
-                                continue;
-                            }
-                            break outcome;
-                        }
-                    };
-                    tally.record("zero_trust.identity_providers.create", outcome);
+                        })
+                        .await
                 }
                 Err(error) => tally.sample_failed("zero_trust.identity_providers.create", error),
             }
         }
         {
-            let outcome = {
-                let mut crashes = 0;
-                loop {
-                    let outcome = client
+            tally
+                .call("zero_trust.identity_providers.get", || {
+                    client
                         .zero_trust()
                         .identity_providers()
                         .get(&scope, "f174e90a-fafe-4643-bbbc-4a0ed4fc8415")
                         .send_with_response()
-                        .await;
-                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                        crashes += 1;
-                        tally.mock_crashes += 1;
-                        continue;
-                    }
-                    break outcome;
-                }
-            };
-            tally.record("zero_trust.identity_providers.get", outcome);
+                })
+                .await;
         }
         {
             match serde_json::from_str::<cloudflare_access::types::IdentityProvider>(
                 r#"{"config":{},"name":"Widget Corps IDP","type":"onetimepin"}"#,
             ) {
                 Ok(body) => {
-                    let outcome = {
-                        let mut crashes = 0;
-                        loop {
-                            let outcome = client
+                    tally
+                        .call("zero_trust.identity_providers.update", || {
+                            client
                                 .zero_trust()
                                 .identity_providers()
                                 .update(&scope, "f174e90a-fafe-4643-bbbc-4a0ed4fc8415", &body)
                                 .send_with_response()
-                                .await;
-                            if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                                crashes += 1;
-                                tally.mock_crashes += 1;
-                                continue;
-                            }
-                            break outcome;
-                        }
-                    };
-                    tally.record("zero_trust.identity_providers.update", outcome);
+                        })
+                        .await
                 }
                 Err(error) => tally.sample_failed("zero_trust.identity_providers.update", error),
             }
         }
         {
-            let outcome = {
-                let mut crashes = 0;
-                loop {
-                    let outcome = client
+            tally
+                .call("zero_trust.identity_providers.delete", || {
+                    client
                         .zero_trust()
                         .identity_providers()
                         .delete(&scope, "f174e90a-fafe-4643-bbbc-4a0ed4fc8415")
                         .send_with_response()
-                        .await;
-                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                        crashes += 1;
-                        tally.mock_crashes += 1;
-                        continue;
-                    }
-                    break outcome;
-                }
-            };
-            tally.record("zero_trust.identity_providers.delete", outcome);
+                })
+                .await;
         }
         {
-            let outcome = {
-                let mut crashes = 0;
-                loop {
-                    let outcome = client
+            tally
+                .call("zero_trust.access.keys.get", || {
+                    client
                         .zero_trust()
                         .access()
                         .keys()
                         .get("023e105f4ecef8ad9ca31a8372d0c353")
                         .send_with_response()
-                        .await;
-                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                        crashes += 1;
-                        tally.mock_crashes += 1;
-                        continue;
-                    }
-                    break outcome;
-                }
-            };
-            tally.record("zero_trust.access.keys.get", outcome);
+                })
+                .await;
         }
         {
             match serde_json::from_str::<cloudflare_access::types::KeyUpdateRequest>(
                 r#"{"key_rotation_interval_days":30}"#,
             ) {
                 Ok(body) => {
-                    let outcome = {
-                        let mut crashes = 0;
-                        loop {
-                            let outcome = client
+                    tally
+                        .call("zero_trust.access.keys.update", || {
+                            client
                                 .zero_trust()
                                 .access()
                                 .keys()
                                 .update("023e105f4ecef8ad9ca31a8372d0c353", &body)
                                 .send_with_response()
-                                .await;
-                            if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                                crashes += 1;
-                                tally.mock_crashes += 1;
-                                continue;
-                            }
-                            break outcome;
-                        }
-                    };
-                    tally.record("zero_trust.access.keys.update", outcome);
+                        })
+                        .await
                 }
                 Err(error) => tally.sample_failed("zero_trust.access.keys.update", error),
             }
         }
         {
-            let outcome = {
-                let mut crashes = 0;
-                loop {
-                    let outcome = client
+            tally
+                .call("zero_trust.access.keys.rotate", || {
+                    client
                         .zero_trust()
                         .access()
                         .keys()
                         .rotate("023e105f4ecef8ad9ca31a8372d0c353")
                         .send_with_response()
-                        .await;
-                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                        crashes += 1;
-                        tally.mock_crashes += 1;
-                        continue;
-                    }
-                    break outcome;
-                }
-            };
-            tally.record("zero_trust.access.keys.rotate", outcome);
+                })
+                .await;
         }
         {
-            let outcome = {
-                let mut crashes = 0;
-                loop {
-                    let outcome = client
+            tally
+                .call("zero_trust.access.logs.access_requests.list", || {
+                    client
                         .zero_trust()
                         .access()
                         .logs()
                         .access_requests()
                         .list("023e105f4ecef8ad9ca31a8372d0c353")
                         .send_with_response()
-                        .await;
-                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                        crashes += 1;
-                        tally.mock_crashes += 1;
-                        continue;
-                    }
-                    break outcome;
-                }
-            };
-            tally.record("zero_trust.access.logs.access_requests.list", outcome);
+                })
+                .await;
         }
         {
-            let outcome = {
-                let mut crashes = 0;
-                loop {
-                    let outcome = client
+            tally
+                .call("zero_trust.organizations.list", || {
+                    client
                         .zero_trust()
                         .organizations()
                         .list(&scope)
                         .send_with_response()
-                        .await;
-                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                        crashes += 1;
-                        tally.mock_crashes += 1;
-                        continue;
-                    }
-                    break outcome;
-                }
-            };
-            tally.record("zero_trust.organizations.list", outcome);
+                })
+                .await;
         }
         {
             match serde_json::from_str::<cloudflare_access::types::OrganizationUpdateRequest>(
                 r#"{}"#,
             ) {
                 Ok(body) => {
-                    let outcome = {
-                        let mut crashes = 0;
-                        loop {
-                            let outcome = client
+                    tally
+                        .call("zero_trust.organizations.update", || {
+                            client
                                 .zero_trust()
                                 .organizations()
                                 .update(&scope, &body)
                                 .send_with_response()
-                                .await;
-                            if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                                crashes += 1;
-                                tally.mock_crashes += 1;
-                                continue;
-                            }
-                            break outcome;
-                        }
-                    };
-                    tally.record("zero_trust.organizations.update", outcome);
+                        })
+                        .await
                 }
                 Err(error) => tally.sample_failed("zero_trust.organizations.update", error),
             }
@@ -1286,24 +876,15 @@ async fn every_method_against_the_mock_server() {
                 r#"{"auth_domain":"test.cloudflareaccess.com","name":"Widget Corps Internal Applications"}"#,
             ) {
                 Ok(body) => {
-                    let outcome = {
-                        let mut crashes = 0;
-                        loop {
-                            let outcome = client
+                    tally
+                        .call("zero_trust.organizations.create", || {
+                            client
                                 .zero_trust()
                                 .organizations()
                                 .create(&scope, &body)
                                 .send_with_response()
-                                .await;
-                            if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                                crashes += 1;
-                                tally.mock_crashes += 1;
-                                continue;
-                            }
-                            break outcome;
-                        }
-                    };
-                    tally.record("zero_trust.organizations.create", outcome);
+                        })
+                        .await
                 }
                 Err(error) => tally.sample_failed("zero_trust.organizations.create", error),
             }
@@ -1313,82 +894,54 @@ async fn every_method_against_the_mock_server() {
                 r#"{"email":"test@example.com"}"#,
             ) {
                 Ok(body) => {
-                    let outcome = {
-                        let mut crashes = 0;
-                        loop {
-                            let outcome = client
+                    tally
+                        .call("zero_trust.organizations.revoke_users", || {
+                            client
                                 .zero_trust()
                                 .organizations()
                                 .revoke_users(&scope, &body)
                                 .send_with_response()
-                                .await;
-                            if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                                crashes += 1;
-                                tally.mock_crashes += 1;
-                                continue;
-                            }
-                            break outcome;
-                        }
-                    };
-                    tally.record("zero_trust.organizations.revoke_users", outcome);
+                        })
+                        .await
                 }
                 Err(error) => tally.sample_failed("zero_trust.organizations.revoke_users", error),
             }
         }
         {
-            let outcome = {
-                let mut crashes = 0;
-                loop {
-                    let outcome = client
+            tally
+                .call("zero_trust.access.policies.list", || {
+                    client
                         .zero_trust()
                         .access()
                         .policies()
                         .list("023e105f4ecef8ad9ca31a8372d0c353")
                         .send_with_response()
-                        .await;
-                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                        crashes += 1;
-                        tally.mock_crashes += 1;
-                        continue;
-                    }
-                    break outcome;
-                }
-            };
-            tally.record("zero_trust.access.policies.list", outcome);
+                })
+                .await;
         }
         {
             match serde_json::from_str::<cloudflare_access::types::PolicyRequest>(
                 r#"{"decision":"allow","include":[{"email":{"email":"test@example.com"}}],"name":"Allow devs"}"#,
             ) {
                 Ok(body) => {
-                    let outcome = {
-                        let mut crashes = 0;
-                        loop {
-                            let outcome = client
+                    tally
+                        .call("zero_trust.access.policies.create", || {
+                            client
                                 .zero_trust()
                                 .access()
                                 .policies()
                                 .create("023e105f4ecef8ad9ca31a8372d0c353", &body)
                                 .send_with_response()
-                                .await;
-                            if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                                crashes += 1;
-                                tally.mock_crashes += 1;
-                                continue;
-                            }
-                            break outcome;
-                        }
-                    };
-                    tally.record("zero_trust.access.policies.create", outcome);
+                        })
+                        .await
                 }
                 Err(error) => tally.sample_failed("zero_trust.access.policies.create", error),
             }
         }
         {
-            let outcome = {
-                let mut crashes = 0;
-                loop {
-                    let outcome = client
+            tally
+                .call("zero_trust.access.policies.get", || {
+                    client
                         .zero_trust()
                         .access()
                         .policies()
@@ -1397,26 +950,17 @@ async fn every_method_against_the_mock_server() {
                             "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
                         )
                         .send_with_response()
-                        .await;
-                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                        crashes += 1;
-                        tally.mock_crashes += 1;
-                        continue;
-                    }
-                    break outcome;
-                }
-            };
-            tally.record("zero_trust.access.policies.get", outcome);
+                })
+                .await;
         }
         {
             match serde_json::from_str::<cloudflare_access::types::PolicyRequest>(
                 r#"{"decision":"allow","include":[{"email":{"email":"test@example.com"}}],"name":"Allow devs"}"#,
             ) {
                 Ok(body) => {
-                    let outcome = {
-                        let mut crashes = 0;
-                        loop {
-                            let outcome = client
+                    tally
+                        .call("zero_trust.access.policies.update", || {
+                            client
                                 .zero_trust()
                                 .access()
                                 .policies()
@@ -1426,25 +970,16 @@ async fn every_method_against_the_mock_server() {
                                     &body,
                                 )
                                 .send_with_response()
-                                .await;
-                            if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                                crashes += 1;
-                                tally.mock_crashes += 1;
-                                continue;
-                            }
-                            break outcome;
-                        }
-                    };
-                    tally.record("zero_trust.access.policies.update", outcome);
+                        })
+                        .await
                 }
                 Err(error) => tally.sample_failed("zero_trust.access.policies.update", error),
             }
         }
         {
-            let outcome = {
-                let mut crashes = 0;
-                loop {
-                    let outcome = client
+            tally
+                .call("zero_trust.access.policies.delete", || {
+                    client
                         .zero_trust()
                         .access()
                         .policies()
@@ -1453,168 +988,105 @@ async fn every_method_against_the_mock_server() {
                             "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
                         )
                         .send_with_response()
-                        .await;
-                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                        crashes += 1;
-                        tally.mock_crashes += 1;
-                        continue;
-                    }
-                    break outcome;
-                }
-            };
-            tally.record("zero_trust.access.policies.delete", outcome);
+                })
+                .await;
         }
         {
             match serde_json::from_str::<Vec<cloudflare_access::types::Seat>>(
                 r#"[{"access_seat":false,"gateway_seat":false,"seat_uid":"f174e90a-fafe-4643-bbbc-4a0ed4fc8415"}]"#,
             ) {
                 Ok(body) => {
-                    let outcome = {
-                        let mut crashes = 0;
-                        loop {
-                            let outcome = client
+                    tally
+                        .call("zero_trust.seats.edit", || {
+                            client
                                 .zero_trust()
                                 .seats()
                                 .edit("699d98642c564d2e855e9661899b7252", &body)
                                 .send_with_response()
-                                .await;
-                            if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                                crashes += 1;
-                                tally.mock_crashes += 1;
-                                continue;
-                            }
-                            break outcome;
-                        }
-                    };
-                    tally.record("zero_trust.seats.edit", outcome);
+                        })
+                        .await
                 }
                 Err(error) => tally.sample_failed("zero_trust.seats.edit", error),
             }
         }
         {
-            let outcome = {
-                let mut crashes = 0;
-                loop {
-                    let outcome = client
+            tally
+                .call("zero_trust.access.service_tokens.list", || {
+                    client
                         .zero_trust()
                         .access()
                         .service_tokens()
                         .list(&scope)
                         .send_with_response()
-                        .await;
-                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                        crashes += 1;
-                        tally.mock_crashes += 1;
-                        continue;
-                    }
-                    break outcome;
-                }
-            };
-            tally.record("zero_trust.access.service_tokens.list", outcome);
+                })
+                .await;
         }
         {
             match serde_json::from_str::<cloudflare_access::types::ServiceTokenCreateRequest>(
                 r#"{"name":"CI/CD token"}"#,
             ) {
                 Ok(body) => {
-                    let outcome = {
-                        let mut crashes = 0;
-                        loop {
-                            let outcome = client
+                    tally
+                        .call("zero_trust.access.service_tokens.create", || {
+                            client
                                 .zero_trust()
                                 .access()
                                 .service_tokens()
                                 .create(&scope, &body)
                                 .send_with_response()
-                                .await;
-                            if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                                crashes += 1;
-                                tally.mock_crashes += 1;
-                                continue;
-                            }
-                            break outcome;
-                        }
-                    };
-                    tally.record("zero_trust.access.service_tokens.create", outcome);
+                        })
+                        .await
                 }
                 Err(error) => tally.sample_failed("zero_trust.access.service_tokens.create", error),
             }
         }
         {
-            let outcome = {
-                let mut crashes = 0;
-                loop {
-                    let outcome = client
+            tally
+                .call("zero_trust.access.service_tokens.get", || {
+                    client
                         .zero_trust()
                         .access()
                         .service_tokens()
                         .get(&scope, "f174e90a-fafe-4643-bbbc-4a0ed4fc8415")
                         .send_with_response()
-                        .await;
-                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                        crashes += 1;
-                        tally.mock_crashes += 1;
-                        continue;
-                    }
-                    break outcome;
-                }
-            };
-            tally.record("zero_trust.access.service_tokens.get", outcome);
+                })
+                .await;
         }
         {
             match serde_json::from_str::<cloudflare_access::types::ServiceTokenUpdateRequest>(
                 r#"{}"#,
             ) {
                 Ok(body) => {
-                    let outcome = {
-                        let mut crashes = 0;
-                        loop {
-                            let outcome = client
+                    tally
+                        .call("zero_trust.access.service_tokens.update", || {
+                            client
                                 .zero_trust()
                                 .access()
                                 .service_tokens()
                                 .update(&scope, "f174e90a-fafe-4643-bbbc-4a0ed4fc8415", &body)
                                 .send_with_response()
-                                .await;
-                            if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                                crashes += 1;
-                                tally.mock_crashes += 1;
-                                continue;
-                            }
-                            break outcome;
-                        }
-                    };
-                    tally.record("zero_trust.access.service_tokens.update", outcome);
+                        })
+                        .await
                 }
                 Err(error) => tally.sample_failed("zero_trust.access.service_tokens.update", error),
             }
         }
         {
-            let outcome = {
-                let mut crashes = 0;
-                loop {
-                    let outcome = client
+            tally
+                .call("zero_trust.access.service_tokens.delete", || {
+                    client
                         .zero_trust()
                         .access()
                         .service_tokens()
                         .delete(&scope, "f174e90a-fafe-4643-bbbc-4a0ed4fc8415")
                         .send_with_response()
-                        .await;
-                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                        crashes += 1;
-                        tally.mock_crashes += 1;
-                        continue;
-                    }
-                    break outcome;
-                }
-            };
-            tally.record("zero_trust.access.service_tokens.delete", outcome);
+                })
+                .await;
         }
         {
-            let outcome = {
-                let mut crashes = 0;
-                loop {
-                    let outcome = client
+            tally
+                .call("zero_trust.access.service_tokens.refresh", || {
+                    client
                         .zero_trust()
                         .access()
                         .service_tokens()
@@ -1623,22 +1095,13 @@ async fn every_method_against_the_mock_server() {
                             "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
                         )
                         .send_with_response()
-                        .await;
-                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                        crashes += 1;
-                        tally.mock_crashes += 1;
-                        continue;
-                    }
-                    break outcome;
-                }
-            };
-            tally.record("zero_trust.access.service_tokens.refresh", outcome);
+                })
+                .await;
         }
         {
-            let outcome = {
-                let mut crashes = 0;
-                loop {
-                    let outcome = client
+            tally
+                .call("zero_trust.access.service_tokens.rotate", || {
+                    client
                         .zero_trust()
                         .access()
                         .service_tokens()
@@ -1647,188 +1110,116 @@ async fn every_method_against_the_mock_server() {
                             "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
                         )
                         .send_with_response()
-                        .await;
-                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                        crashes += 1;
-                        tally.mock_crashes += 1;
-                        continue;
-                    }
-                    break outcome;
-                }
-            };
-            tally.record("zero_trust.access.service_tokens.rotate", outcome);
+                })
+                .await;
         }
         {
-            let outcome = {
-                let mut crashes = 0;
-                loop {
-                    let outcome = client
+            tally
+                .call("zero_trust.access.tags.list", || {
+                    client
                         .zero_trust()
                         .access()
                         .tags()
                         .list("023e105f4ecef8ad9ca31a8372d0c353")
                         .send_with_response()
-                        .await;
-                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                        crashes += 1;
-                        tally.mock_crashes += 1;
-                        continue;
-                    }
-                    break outcome;
-                }
-            };
-            tally.record("zero_trust.access.tags.list", outcome);
+                })
+                .await;
         }
         {
             match serde_json::from_str::<String>(r#""engineers""#) {
                 Ok(body) => {
-                    let outcome = {
-                        let mut crashes = 0;
-                        loop {
-                            let outcome = client
+                    tally
+                        .call("zero_trust.access.tags.create", || {
+                            client
                                 .zero_trust()
                                 .access()
                                 .tags()
                                 .create("023e105f4ecef8ad9ca31a8372d0c353", &body)
                                 .send_with_response()
-                                .await;
-                            if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                                crashes += 1;
-                                tally.mock_crashes += 1;
-                                continue;
-                            }
-                            break outcome;
-                        }
-                    };
-                    tally.record("zero_trust.access.tags.create", outcome);
+                        })
+                        .await
                 }
                 Err(error) => tally.sample_failed("zero_trust.access.tags.create", error),
             }
         }
         {
-            let outcome = {
-                let mut crashes = 0;
-                loop {
-                    let outcome = client
+            tally
+                .call("zero_trust.access.tags.get", || {
+                    client
                         .zero_trust()
                         .access()
                         .tags()
                         .get("023e105f4ecef8ad9ca31a8372d0c353", "engineers")
                         .send_with_response()
-                        .await;
-                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                        crashes += 1;
-                        tally.mock_crashes += 1;
-                        continue;
-                    }
-                    break outcome;
-                }
-            };
-            tally.record("zero_trust.access.tags.get", outcome);
+                })
+                .await;
         }
         {
             match serde_json::from_str::<cloudflare_access::types::TagWithoutAppCount>(
                 r#"{"name":"engineers"}"#,
             ) {
                 Ok(body) => {
-                    let outcome = {
-                        let mut crashes = 0;
-                        loop {
-                            let outcome = client
+                    tally
+                        .call("zero_trust.access.tags.update", || {
+                            client
                                 .zero_trust()
                                 .access()
                                 .tags()
                                 .update("023e105f4ecef8ad9ca31a8372d0c353", "engineers", &body)
                                 .send_with_response()
-                                .await;
-                            if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                                crashes += 1;
-                                tally.mock_crashes += 1;
-                                continue;
-                            }
-                            break outcome;
-                        }
-                    };
-                    tally.record("zero_trust.access.tags.update", outcome);
+                        })
+                        .await
                 }
                 Err(error) => tally.sample_failed("zero_trust.access.tags.update", error),
             }
         }
         {
-            let outcome = {
-                let mut crashes = 0;
-                loop {
-                    let outcome = client
+            tally
+                .call("zero_trust.access.tags.delete", || {
+                    client
                         .zero_trust()
                         .access()
                         .tags()
                         .delete("023e105f4ecef8ad9ca31a8372d0c353", "engineers")
                         .send_with_response()
-                        .await;
-                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                        crashes += 1;
-                        tally.mock_crashes += 1;
-                        continue;
-                    }
-                    break outcome;
-                }
-            };
-            tally.record("zero_trust.access.tags.delete", outcome);
+                })
+                .await;
         }
         {
-            let outcome = {
-                let mut crashes = 0;
-                loop {
-                    let outcome = client
+            tally
+                .call("zero_trust.access.users.list", || {
+                    client
                         .zero_trust()
                         .access()
                         .users()
                         .list("023e105f4ecef8ad9ca31a8372d0c353")
                         .send_with_response()
-                        .await;
-                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                        crashes += 1;
-                        tally.mock_crashes += 1;
-                        continue;
-                    }
-                    break outcome;
-                }
-            };
-            tally.record("zero_trust.access.users.list", outcome);
+                })
+                .await;
         }
         {
             match serde_json::from_str::<cloudflare_access::types::UserCreateRequest>(
                 r#"{"email":"example"}"#,
             ) {
                 Ok(body) => {
-                    let outcome = {
-                        let mut crashes = 0;
-                        loop {
-                            let outcome = client
+                    tally
+                        .call("zero_trust.access.users.create", || {
+                            client
                                 .zero_trust()
                                 .access()
                                 .users()
                                 .create("023e105f4ecef8ad9ca31a8372d0c353", &body)
                                 .send_with_response()
-                                .await;
-                            if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                                crashes += 1;
-                                tally.mock_crashes += 1;
-                                continue;
-                            }
-                            break outcome;
-                        }
-                    };
-                    tally.record("zero_trust.access.users.create", outcome);
+                        })
+                        .await
                 }
                 Err(error) => tally.sample_failed("zero_trust.access.users.create", error),
             }
         }
         {
-            let outcome = {
-                let mut crashes = 0;
-                loop {
-                    let outcome = client
+            tally
+                .call("zero_trust.access.users.active_sessions.list", || {
+                    client
                         .zero_trust()
                         .access()
                         .users()
@@ -1838,22 +1229,13 @@ async fn every_method_against_the_mock_server() {
                             "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
                         )
                         .send_with_response()
-                        .await;
-                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                        crashes += 1;
-                        tally.mock_crashes += 1;
-                        continue;
-                    }
-                    break outcome;
-                }
-            };
-            tally.record("zero_trust.access.users.active_sessions.list", outcome);
+                })
+                .await;
         }
         {
-            let outcome = {
-                let mut crashes = 0;
-                loop {
-                    let outcome = client
+            tally
+                .call("zero_trust.access.users.active_sessions.get", || {
+                    client
                         .zero_trust()
                         .access()
                         .users()
@@ -1864,22 +1246,13 @@ async fn every_method_against_the_mock_server() {
                             "X1aXj1lFVcqqyoXF",
                         )
                         .send_with_response()
-                        .await;
-                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                        crashes += 1;
-                        tally.mock_crashes += 1;
-                        continue;
-                    }
-                    break outcome;
-                }
-            };
-            tally.record("zero_trust.access.users.active_sessions.get", outcome);
+                })
+                .await;
         }
         {
-            let outcome = {
-                let mut crashes = 0;
-                loop {
-                    let outcome = client
+            tally
+                .call("zero_trust.access.users.failed_logins.list", || {
+                    client
                         .zero_trust()
                         .access()
                         .users()
@@ -1889,22 +1262,13 @@ async fn every_method_against_the_mock_server() {
                             "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
                         )
                         .send_with_response()
-                        .await;
-                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                        crashes += 1;
-                        tally.mock_crashes += 1;
-                        continue;
-                    }
-                    break outcome;
-                }
-            };
-            tally.record("zero_trust.access.users.failed_logins.list", outcome);
+                })
+                .await;
         }
         {
-            let outcome = {
-                let mut crashes = 0;
-                loop {
-                    let outcome = client
+            tally
+                .call("zero_trust.access.users.last_seen_identity.get", || {
+                    client
                         .zero_trust()
                         .access()
                         .users()
@@ -1914,22 +1278,13 @@ async fn every_method_against_the_mock_server() {
                             "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
                         )
                         .send_with_response()
-                        .await;
-                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                        crashes += 1;
-                        tally.mock_crashes += 1;
-                        continue;
-                    }
-                    break outcome;
-                }
-            };
-            tally.record("zero_trust.access.users.last_seen_identity.get", outcome);
+                })
+                .await;
         }
         {
-            let outcome = {
-                let mut crashes = 0;
-                loop {
-                    let outcome = client
+            tally
+                .call("zero_trust.access.ai_controls.mcp.portals.list", || {
+                    client
                         .zero_trust()
                         .access()
                         .ai_controls()
@@ -1937,26 +1292,17 @@ async fn every_method_against_the_mock_server() {
                         .portals()
                         .list("023e105f4ecef8ad9ca31a8372d0c353")
                         .send_with_response()
-                        .await;
-                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                        crashes += 1;
-                        tally.mock_crashes += 1;
-                        continue;
-                    }
-                    break outcome;
-                }
-            };
-            tally.record("zero_trust.access.ai_controls.mcp.portals.list", outcome);
+                })
+                .await;
         }
         {
             match serde_json::from_str::<cloudflare_access::types::McpPortalCreateRequest>(
                 r#"{"id":"example","hostname":"example","name":"example"}"#,
             ) {
                 Ok(body) => {
-                    let outcome = {
-                        let mut crashes = 0;
-                        loop {
-                            let outcome = client
+                    tally
+                        .call("zero_trust.access.ai_controls.mcp.portals.create", || {
+                            client
                                 .zero_trust()
                                 .access()
                                 .ai_controls()
@@ -1964,16 +1310,8 @@ async fn every_method_against_the_mock_server() {
                                 .portals()
                                 .create("023e105f4ecef8ad9ca31a8372d0c353", &body)
                                 .send_with_response()
-                                .await;
-                            if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                                crashes += 1;
-                                tally.mock_crashes += 1;
-                                continue;
-                            }
-                            break outcome;
-                        }
-                    };
-                    tally.record("zero_trust.access.ai_controls.mcp.portals.create", outcome);
+                        })
+                        .await
                 }
                 Err(error) => {
                     tally.sample_failed("zero_trust.access.ai_controls.mcp.portals.create", error)
@@ -1981,10 +1319,9 @@ async fn every_method_against_the_mock_server() {
             }
         }
         {
-            let outcome = {
-                let mut crashes = 0;
-                loop {
-                    let outcome = client
+            tally
+                .call("zero_trust.access.ai_controls.mcp.portals.read", || {
+                    client
                         .zero_trust()
                         .access()
                         .ai_controls()
@@ -1992,25 +1329,16 @@ async fn every_method_against_the_mock_server() {
                         .portals()
                         .read("023e105f4ecef8ad9ca31a8372d0c353", "example")
                         .send_with_response()
-                        .await;
-                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                        crashes += 1;
-                        tally.mock_crashes += 1;
-                        continue;
-                    }
-                    break outcome;
-                }
-            };
-            tally.record("zero_trust.access.ai_controls.mcp.portals.read", outcome);
+                })
+                .await;
         }
         {
             match serde_json::from_str::<cloudflare_access::types::McpPortalUpdateRequest>(r#"{}"#)
             {
                 Ok(body) => {
-                    let outcome = {
-                        let mut crashes = 0;
-                        loop {
-                            let outcome = client
+                    tally
+                        .call("zero_trust.access.ai_controls.mcp.portals.update", || {
+                            client
                                 .zero_trust()
                                 .access()
                                 .ai_controls()
@@ -2018,16 +1346,8 @@ async fn every_method_against_the_mock_server() {
                                 .portals()
                                 .update("023e105f4ecef8ad9ca31a8372d0c353", "example", &body)
                                 .send_with_response()
-                                .await;
-                            if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                                crashes += 1;
-                                tally.mock_crashes += 1;
-                                continue;
-                            }
-                            break outcome;
-                        }
-                    };
-                    tally.record("zero_trust.access.ai_controls.mcp.portals.update", outcome);
+                        })
+                        .await
                 }
                 Err(error) => {
                     tally.sample_failed("zero_trust.access.ai_controls.mcp.portals.update", error)
@@ -2035,10 +1355,9 @@ async fn every_method_against_the_mock_server() {
             }
         }
         {
-            let outcome = {
-                let mut crashes = 0;
-                loop {
-                    let outcome = client
+            tally
+                .call("zero_trust.access.ai_controls.mcp.portals.delete", || {
+                    client
                         .zero_trust()
                         .access()
                         .ai_controls()
@@ -2046,22 +1365,13 @@ async fn every_method_against_the_mock_server() {
                         .portals()
                         .delete("023e105f4ecef8ad9ca31a8372d0c353", "example")
                         .send_with_response()
-                        .await;
-                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                        crashes += 1;
-                        tally.mock_crashes += 1;
-                        continue;
-                    }
-                    break outcome;
-                }
-            };
-            tally.record("zero_trust.access.ai_controls.mcp.portals.delete", outcome);
+                })
+                .await;
         }
         {
-            let outcome = {
-                let mut crashes = 0;
-                loop {
-                    let outcome = client
+            tally
+                .call("zero_trust.access.ai_controls.mcp.servers.list", || {
+                    client
                         .zero_trust()
                         .access()
                         .ai_controls()
@@ -2069,26 +1379,17 @@ async fn every_method_against_the_mock_server() {
                         .servers()
                         .list("023e105f4ecef8ad9ca31a8372d0c353")
                         .send_with_response()
-                        .await;
-                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                        crashes += 1;
-                        tally.mock_crashes += 1;
-                        continue;
-                    }
-                    break outcome;
-                }
-            };
-            tally.record("zero_trust.access.ai_controls.mcp.servers.list", outcome);
+                })
+                .await;
         }
         {
             match serde_json::from_str::<cloudflare_access::types::McpServerCreateRequest>(
                 r#"{"id":"example","auth_type":"oauth","hostname":"example","name":"example"}"#,
             ) {
                 Ok(body) => {
-                    let outcome = {
-                        let mut crashes = 0;
-                        loop {
-                            let outcome = client
+                    tally
+                        .call("zero_trust.access.ai_controls.mcp.servers.create", || {
+                            client
                                 .zero_trust()
                                 .access()
                                 .ai_controls()
@@ -2096,16 +1397,8 @@ async fn every_method_against_the_mock_server() {
                                 .servers()
                                 .create("023e105f4ecef8ad9ca31a8372d0c353", &body)
                                 .send_with_response()
-                                .await;
-                            if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                                crashes += 1;
-                                tally.mock_crashes += 1;
-                                continue;
-                            }
-                            break outcome;
-                        }
-                    };
-                    tally.record("zero_trust.access.ai_controls.mcp.servers.create", outcome);
+                        })
+                        .await
                 }
                 Err(error) => {
                     tally.sample_failed("zero_trust.access.ai_controls.mcp.servers.create", error)
@@ -2113,10 +1406,9 @@ async fn every_method_against_the_mock_server() {
             }
         }
         {
-            let outcome = {
-                let mut crashes = 0;
-                loop {
-                    let outcome = client
+            tally
+                .call("zero_trust.access.ai_controls.mcp.servers.read", || {
+                    client
                         .zero_trust()
                         .access()
                         .ai_controls()
@@ -2124,25 +1416,16 @@ async fn every_method_against_the_mock_server() {
                         .servers()
                         .read("023e105f4ecef8ad9ca31a8372d0c353", "example")
                         .send_with_response()
-                        .await;
-                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                        crashes += 1;
-                        tally.mock_crashes += 1;
-                        continue;
-                    }
-                    break outcome;
-                }
-            };
-            tally.record("zero_trust.access.ai_controls.mcp.servers.read", outcome);
+                })
+                .await;
         }
         {
             match serde_json::from_str::<cloudflare_access::types::McpServerUpdateRequest>(r#"{}"#)
             {
                 Ok(body) => {
-                    let outcome = {
-                        let mut crashes = 0;
-                        loop {
-                            let outcome = client
+                    tally
+                        .call("zero_trust.access.ai_controls.mcp.servers.update", || {
+                            client
                                 .zero_trust()
                                 .access()
                                 .ai_controls()
@@ -2150,16 +1433,8 @@ async fn every_method_against_the_mock_server() {
                                 .servers()
                                 .update("023e105f4ecef8ad9ca31a8372d0c353", "example", &body)
                                 .send_with_response()
-                                .await;
-                            if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                                crashes += 1;
-                                tally.mock_crashes += 1;
-                                continue;
-                            }
-                            break outcome;
-                        }
-                    };
-                    tally.record("zero_trust.access.ai_controls.mcp.servers.update", outcome);
+                        })
+                        .await
                 }
                 Err(error) => {
                     tally.sample_failed("zero_trust.access.ai_controls.mcp.servers.update", error)
@@ -2167,10 +1442,9 @@ async fn every_method_against_the_mock_server() {
             }
         }
         {
-            let outcome = {
-                let mut crashes = 0;
-                loop {
-                    let outcome = client
+            tally
+                .call("zero_trust.access.ai_controls.mcp.servers.delete", || {
+                    client
                         .zero_trust()
                         .access()
                         .ai_controls()
@@ -2178,22 +1452,13 @@ async fn every_method_against_the_mock_server() {
                         .servers()
                         .delete("023e105f4ecef8ad9ca31a8372d0c353", "example")
                         .send_with_response()
-                        .await;
-                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                        crashes += 1;
-                        tally.mock_crashes += 1;
-                        continue;
-                    }
-                    break outcome;
-                }
-            };
-            tally.record("zero_trust.access.ai_controls.mcp.servers.delete", outcome);
+                })
+                .await;
         }
         {
-            let outcome = {
-                let mut crashes = 0;
-                loop {
-                    let outcome = client
+            tally
+                .call("zero_trust.access.ai_controls.mcp.servers.sync", || {
+                    client
                         .zero_trust()
                         .access()
                         .ai_controls()
@@ -2201,64 +1466,37 @@ async fn every_method_against_the_mock_server() {
                         .servers()
                         .sync("023e105f4ecef8ad9ca31a8372d0c353", "example")
                         .send_with_response()
-                        .await;
-                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                        crashes += 1;
-                        tally.mock_crashes += 1;
-                        continue;
-                    }
-                    break outcome;
-                }
-            };
-            tally.record("zero_trust.access.ai_controls.mcp.servers.sync", outcome);
+                })
+                .await;
         }
         {
-            let outcome = {
-                let mut crashes = 0;
-                loop {
-                    let outcome = client
+            tally
+                .call("zero_trust.access.gateway_ca.list", || {
+                    client
                         .zero_trust()
                         .access()
                         .gateway_ca()
                         .list("023e105f4ecef8ad9ca31a8372d0c353")
                         .send_with_response()
-                        .await;
-                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                        crashes += 1;
-                        tally.mock_crashes += 1;
-                        continue;
-                    }
-                    break outcome;
-                }
-            };
-            tally.record("zero_trust.access.gateway_ca.list", outcome);
+                })
+                .await;
         }
         {
-            let outcome = {
-                let mut crashes = 0;
-                loop {
-                    let outcome = client
+            tally
+                .call("zero_trust.access.gateway_ca.create", || {
+                    client
                         .zero_trust()
                         .access()
                         .gateway_ca()
                         .create("023e105f4ecef8ad9ca31a8372d0c353")
                         .send_with_response()
-                        .await;
-                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                        crashes += 1;
-                        tally.mock_crashes += 1;
-                        continue;
-                    }
-                    break outcome;
-                }
-            };
-            tally.record("zero_trust.access.gateway_ca.create", outcome);
+                })
+                .await;
         }
         {
-            let outcome = {
-                let mut crashes = 0;
-                loop {
-                    let outcome = client
+            tally
+                .call("zero_trust.access.gateway_ca.delete", || {
+                    client
                         .zero_trust()
                         .access()
                         .gateway_ca()
@@ -2267,64 +1505,38 @@ async fn every_method_against_the_mock_server() {
                             "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
                         )
                         .send_with_response()
-                        .await;
-                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                        crashes += 1;
-                        tally.mock_crashes += 1;
-                        continue;
-                    }
-                    break outcome;
-                }
-            };
-            tally.record("zero_trust.access.gateway_ca.delete", outcome);
+                })
+                .await;
         }
         {
-            let outcome = {
-                let mut crashes = 0;
-                loop {
-                    let outcome = client
+            tally
+                .call("zero_trust.access.infrastructure.targets.list", || {
+                    client
                         .zero_trust()
                         .access()
                         .infrastructure()
                         .targets()
                         .list("023e105f4ecef8ad9ca31a8372d0c353")
                         .send_with_response()
-                        .await;
-                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                        crashes += 1;
-                        tally.mock_crashes += 1;
-                        continue;
-                    }
-                    break outcome;
-                }
-            };
-            tally.record("zero_trust.access.infrastructure.targets.list", outcome);
+                })
+                .await;
         }
         {
             match serde_json::from_str::<cloudflare_access::types::InfraTargetRequest>(
                 r#"{"hostname":"infra-access-target","ip":{}}"#,
             ) {
                 Ok(body) => {
-                    let outcome = {
-                        let mut crashes = 0;
-                        loop {
-                            let outcome = client
+                    tally
+                        .call("zero_trust.access.infrastructure.targets.create", || {
+                            client
                                 .zero_trust()
                                 .access()
                                 .infrastructure()
                                 .targets()
                                 .create("023e105f4ecef8ad9ca31a8372d0c353", &body)
                                 .send_with_response()
-                                .await;
-                            if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                                crashes += 1;
-                                tally.mock_crashes += 1;
-                                continue;
-                            }
-                            break outcome;
-                        }
-                    };
-                    tally.record("zero_trust.access.infrastructure.targets.create", outcome);
+                        })
+                        .await
                 }
                 Err(error) => {
                     tally.sample_failed("zero_trust.access.infrastructure.targets.create", error)
@@ -2332,10 +1544,9 @@ async fn every_method_against_the_mock_server() {
             }
         }
         {
-            let outcome = {
-                let mut crashes = 0;
-                loop {
-                    let outcome = client
+            tally
+                .call("zero_trust.access.infrastructure.targets.get", || {
+                    client
                         .zero_trust()
                         .access()
                         .infrastructure()
@@ -2345,26 +1556,17 @@ async fn every_method_against_the_mock_server() {
                             "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
                         )
                         .send_with_response()
-                        .await;
-                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                        crashes += 1;
-                        tally.mock_crashes += 1;
-                        continue;
-                    }
-                    break outcome;
-                }
-            };
-            tally.record("zero_trust.access.infrastructure.targets.get", outcome);
+                })
+                .await;
         }
         {
             match serde_json::from_str::<cloudflare_access::types::InfraTargetRequest>(
                 r#"{"hostname":"infra-access-target","ip":{}}"#,
             ) {
                 Ok(body) => {
-                    let outcome = {
-                        let mut crashes = 0;
-                        loop {
-                            let outcome = client
+                    tally
+                        .call("zero_trust.access.infrastructure.targets.update", || {
+                            client
                                 .zero_trust()
                                 .access()
                                 .infrastructure()
@@ -2375,16 +1577,8 @@ async fn every_method_against_the_mock_server() {
                                     &body,
                                 )
                                 .send_with_response()
-                                .await;
-                            if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                                crashes += 1;
-                                tally.mock_crashes += 1;
-                                continue;
-                            }
-                            break outcome;
-                        }
-                    };
-                    tally.record("zero_trust.access.infrastructure.targets.update", outcome);
+                        })
+                        .await
                 }
                 Err(error) => {
                     tally.sample_failed("zero_trust.access.infrastructure.targets.update", error)
@@ -2392,10 +1586,9 @@ async fn every_method_against_the_mock_server() {
             }
         }
         {
-            let outcome = {
-                let mut crashes = 0;
-                loop {
-                    let outcome = client
+            tally
+                .call("zero_trust.access.infrastructure.targets.delete", || {
+                    client
                         .zero_trust()
                         .access()
                         .infrastructure()
@@ -2405,45 +1598,28 @@ async fn every_method_against_the_mock_server() {
                             "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
                         )
                         .send_with_response()
-                        .await;
-                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                        crashes += 1;
-                        tally.mock_crashes += 1;
-                        continue;
-                    }
-                    break outcome;
-                }
-            };
-            tally.record("zero_trust.access.infrastructure.targets.delete", outcome);
+                })
+                .await;
         }
         {
             match serde_json::from_str::<Vec<cloudflare_access::types::InfraTargetRequest>>(
                 r#"[{"hostname":"infra-access-target","ip":{}}]"#,
             ) {
                 Ok(body) => {
-                    let outcome = {
-                        let mut crashes = 0;
-                        loop {
-                            let outcome = client
-                                .zero_trust()
-                                .access()
-                                .infrastructure()
-                                .targets()
-                                .bulk_update("023e105f4ecef8ad9ca31a8372d0c353", &body)
-                                .send_with_response()
-                                .await;
-                            if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                                crashes += 1;
-                                tally.mock_crashes += 1;
-                                continue;
-                            }
-                            break outcome;
-                        }
-                    };
-                    tally.record(
-                        "zero_trust.access.infrastructure.targets.bulk_update",
-                        outcome,
-                    );
+                    tally
+                        .call(
+                            "zero_trust.access.infrastructure.targets.bulk_update",
+                            || {
+                                client
+                                    .zero_trust()
+                                    .access()
+                                    .infrastructure()
+                                    .targets()
+                                    .bulk_update("023e105f4ecef8ad9ca31a8372d0c353", &body)
+                                    .send_with_response()
+                            },
+                        )
+                        .await
                 }
                 Err(error) => tally.sample_failed(
                     "zero_trust.access.infrastructure.targets.bulk_update",
@@ -2452,58 +1628,40 @@ async fn every_method_against_the_mock_server() {
             }
         }
         {
-            let outcome = {
-                let mut crashes = 0;
-                loop {
-                    let outcome = client
-                        .zero_trust()
-                        .access()
-                        .infrastructure()
-                        .targets()
-                        .bulk_delete("023e105f4ecef8ad9ca31a8372d0c353")
-                        .send_with_response()
-                        .await;
-                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                        crashes += 1;
-                        tally.mock_crashes += 1;
-                        continue;
-                    }
-                    break outcome;
-                }
-            };
-            tally.record(
-                "zero_trust.access.infrastructure.targets.bulk_delete",
-                outcome,
-            );
+            tally
+                .call(
+                    "zero_trust.access.infrastructure.targets.bulk_delete",
+                    || {
+                        client
+                            .zero_trust()
+                            .access()
+                            .infrastructure()
+                            .targets()
+                            .bulk_delete("023e105f4ecef8ad9ca31a8372d0c353")
+                            .send_with_response()
+                    },
+                )
+                .await;
         }
         {
             match serde_json::from_str::<cloudflare_access::types::TargetBulkDeleteV2Request>(
                 r#"{"target_ids":["f174e90a-fafe-4643-bbbc-4a0ed4fc8415"]}"#,
             ) {
                 Ok(body) => {
-                    let outcome = {
-                        let mut crashes = 0;
-                        loop {
-                            let outcome = client
-                                .zero_trust()
-                                .access()
-                                .infrastructure()
-                                .targets()
-                                .bulk_delete_v2("023e105f4ecef8ad9ca31a8372d0c353", &body)
-                                .send_with_response()
-                                .await;
-                            if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                                crashes += 1;
-                                tally.mock_crashes += 1;
-                                continue;
-                            }
-                            break outcome;
-                        }
-                    };
-                    tally.record(
-                        "zero_trust.access.infrastructure.targets.bulk_delete_v2",
-                        outcome,
-                    );
+                    tally
+                        .call(
+                            "zero_trust.access.infrastructure.targets.bulk_delete_v2",
+                            || {
+                                client
+                                    .zero_trust()
+                                    .access()
+                                    .infrastructure()
+                                    .targets()
+                                    .bulk_delete_v2("023e105f4ecef8ad9ca31a8372d0c353", &body)
+                                    .send_with_response()
+                            },
+                        )
+                        .await
                 }
                 Err(error) => tally.sample_failed(
                     "zero_trust.access.infrastructure.targets.bulk_delete_v2",
@@ -2514,29 +1672,17 @@ async fn every_method_against_the_mock_server() {
         {
             match serde_json::from_str::<cloudflare_access::types::PolicyTestRequest>(r#"{}"#) {
                 Ok(body) => {
-                    let outcome = {
-                        let mut crashes = 0;
-                        loop {
-                            let outcome = client
+                    tally
+                        .call("zero_trust.access.applications.policy_tests.create", || {
+                            client
                                 .zero_trust()
                                 .access()
                                 .applications()
                                 .policy_tests()
                                 .create("023e105f4ecef8ad9ca31a8372d0c353", &body)
                                 .send_with_response()
-                                .await;
-                            if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                                crashes += 1;
-                                tally.mock_crashes += 1;
-                                continue;
-                            }
-                            break outcome;
-                        }
-                    };
-                    tally.record(
-                        "zero_trust.access.applications.policy_tests.create",
-                        outcome,
-                    );
+                        })
+                        .await
                 }
                 Err(error) => {
                     tally.sample_failed("zero_trust.access.applications.policy_tests.create", error)
@@ -2544,76 +1690,49 @@ async fn every_method_against_the_mock_server() {
             }
         }
         {
-            let outcome = {
-                let mut crashes = 0;
-                loop {
-                    let outcome = client
+            tally
+                .call("zero_trust.access.applications.policy_tests.get", || {
+                    client
                         .zero_trust()
                         .access()
                         .applications()
                         .policy_tests()
                         .get("023e105f4ecef8ad9ca31a8372d0c353", "example")
                         .send_with_response()
-                        .await;
-                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                        crashes += 1;
-                        tally.mock_crashes += 1;
-                        continue;
-                    }
-                    break outcome;
-                }
-            };
-            tally.record("zero_trust.access.applications.policy_tests.get", outcome);
+                })
+                .await;
         }
         {
-            let outcome = {
-                let mut crashes = 0;
-                loop {
-                    let outcome = client
-                        .zero_trust()
-                        .access()
-                        .applications()
-                        .policy_tests()
-                        .users()
-                        .list("023e105f4ecef8ad9ca31a8372d0c353", "example")
-                        .send_with_response()
-                        .await;
-                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                        crashes += 1;
-                        tally.mock_crashes += 1;
-                        continue;
-                    }
-                    break outcome;
-                }
-            };
-            tally.record(
-                "zero_trust.access.applications.policy_tests.users.list",
-                outcome,
-            );
+            tally
+                .call(
+                    "zero_trust.access.applications.policy_tests.users.list",
+                    || {
+                        client
+                            .zero_trust()
+                            .access()
+                            .applications()
+                            .policy_tests()
+                            .users()
+                            .list("023e105f4ecef8ad9ca31a8372d0c353", "example")
+                            .send_with_response()
+                    },
+                )
+                .await;
         }
         {
             match serde_json::from_str::<cloudflare_access::types::AppSettings>(r#"{}"#) {
                 Ok(body) => {
-                    let outcome = {
-                        let mut crashes = 0;
-                        loop {
-                            let outcome = client
+                    tally
+                        .call("zero_trust.access.applications.settings.update", || {
+                            client
                                 .zero_trust()
                                 .access()
                                 .applications()
                                 .settings()
                                 .update(&scope, "023e105f4ecef8ad9ca31a8372d0c353", &body)
                                 .send_with_response()
-                                .await;
-                            if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                                crashes += 1;
-                                tally.mock_crashes += 1;
-                                continue;
-                            }
-                            break outcome;
-                        }
-                    };
-                    tally.record("zero_trust.access.applications.settings.update", outcome);
+                        })
+                        .await
                 }
                 Err(error) => {
                     tally.sample_failed("zero_trust.access.applications.settings.update", error)
@@ -2623,26 +1742,17 @@ async fn every_method_against_the_mock_server() {
         {
             match serde_json::from_str::<cloudflare_access::types::AppSettings>(r#"{}"#) {
                 Ok(body) => {
-                    let outcome = {
-                        let mut crashes = 0;
-                        loop {
-                            let outcome = client
+                    tally
+                        .call("zero_trust.access.applications.settings.edit", || {
+                            client
                                 .zero_trust()
                                 .access()
                                 .applications()
                                 .settings()
                                 .edit(&scope, "023e105f4ecef8ad9ca31a8372d0c353", &body)
                                 .send_with_response()
-                                .await;
-                            if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                                crashes += 1;
-                                tally.mock_crashes += 1;
-                                continue;
-                            }
-                            break outcome;
-                        }
-                    };
-                    tally.record("zero_trust.access.applications.settings.edit", outcome);
+                        })
+                        .await
                 }
                 Err(error) => {
                     tally.sample_failed("zero_trust.access.applications.settings.edit", error)
@@ -2650,10 +1760,9 @@ async fn every_method_against_the_mock_server() {
             }
         }
         {
-            let outcome = {
-                let mut crashes = 0;
-                loop {
-                    let outcome = client
+            tally
+                .call("zero_trust.access.logs.scim.updates.list", || {
+                    client
                         .zero_trust()
                         .access()
                         .logs()
@@ -2661,22 +1770,13 @@ async fn every_method_against_the_mock_server() {
                         .updates()
                         .list("023e105f4ecef8ad9ca31a8372d0c353", &["example"])
                         .send_with_response()
-                        .await;
-                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                        crashes += 1;
-                        tally.mock_crashes += 1;
-                        continue;
-                    }
-                    break outcome;
-                }
-            };
-            tally.record("zero_trust.access.logs.scim.updates.list", outcome);
+                })
+                .await;
         }
         {
-            let outcome = {
-                let mut crashes = 0;
-                loop {
-                    let outcome = client
+            tally
+                .call("zero_trust.access.users.get", || {
+                    client
                         .zero_trust()
                         .access()
                         .users()
@@ -2685,26 +1785,17 @@ async fn every_method_against_the_mock_server() {
                             "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
                         )
                         .send_with_response()
-                        .await;
-                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                        crashes += 1;
-                        tally.mock_crashes += 1;
-                        continue;
-                    }
-                    break outcome;
-                }
-            };
-            tally.record("zero_trust.access.users.get", outcome);
+                })
+                .await;
         }
         {
             match serde_json::from_str::<cloudflare_access::types::UserUpdateRequest>(
                 r#"{"email":"example","name":"example"}"#,
             ) {
                 Ok(body) => {
-                    let outcome = {
-                        let mut crashes = 0;
-                        loop {
-                            let outcome = client
+                    tally
+                        .call("zero_trust.access.users.update", || {
+                            client
                                 .zero_trust()
                                 .access()
                                 .users()
@@ -2714,25 +1805,16 @@ async fn every_method_against_the_mock_server() {
                                     &body,
                                 )
                                 .send_with_response()
-                                .await;
-                            if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                                crashes += 1;
-                                tally.mock_crashes += 1;
-                                continue;
-                            }
-                            break outcome;
-                        }
-                    };
-                    tally.record("zero_trust.access.users.update", outcome);
+                        })
+                        .await
                 }
                 Err(error) => tally.sample_failed("zero_trust.access.users.update", error),
             }
         }
         {
-            let outcome = {
-                let mut crashes = 0;
-                loop {
-                    let outcome = client
+            tally
+                .call("zero_trust.access.users.delete", || {
+                    client
                         .zero_trust()
                         .access()
                         .users()
@@ -2741,16 +1823,8 @@ async fn every_method_against_the_mock_server() {
                             "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
                         )
                         .send_with_response()
-                        .await;
-                    if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {
-                        crashes += 1;
-                        tally.mock_crashes += 1;
-                        continue;
-                    }
-                    break outcome;
-                }
-            };
-            tally.record("zero_trust.access.users.delete", outcome);
+                })
+                .await;
         }
     }
     for line in tally

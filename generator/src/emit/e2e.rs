@@ -72,8 +72,39 @@ impl Tally {{
                 self.decode_failures.push(format!("{{method}}: at `{{path}}`: {{message}}\n      body: {{body_excerpt}}"));
             }}
             Err(Error::Api(error)) => self.violations.push(format!("{{method}}: {{error}}")),
-            Err(other) => self.errors.push(format!("{{method}}: {{other}}")),
+            Err(other) => {{
+                let mut line = format!("{{method}}: {{other}}");
+                let mut source = std::error::Error::source(&other);
+                while let Some(cause) = source {{
+                    let cause_text = cause.to_string();
+                    if !line.ends_with(&cause_text) {{
+                        line.push_str(&format!(": {{cause_text}}"));
+                    }}
+                    source = cause.source();
+                }}
+                self.errors.push(line);
+            }}
         }}
+    }}
+
+    /// Sends a request, again while the mock server crashes inventing its response (at most
+    /// [`MOCK_CRASH_RETRIES`] times), and records the outcome.
+    async fn call<T, F, Fut>(&mut self, method: &'static str, mut send: F)
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<Response<T>, Error>>,
+    {{
+        let mut crashes = 0;
+        let outcome = loop {{
+            let outcome = send().await;
+            if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {{
+                crashes += 1;
+                self.mock_crashes += 1;
+                continue;
+            }}
+            break outcome;
+        }};
+        self.record(method, outcome);
     }}
 
     fn sample_failed(&mut self, method: &'static str, error: serde_json::Error) {{
@@ -185,7 +216,7 @@ fn call(api: &Api, op: &Operation, krate: &str) -> String {
     }
     let invoke = |args: &[String]| {
         format!(
-            "{{\n            let mut crashes = 0;\n            loop {{\n                let outcome = {chain}.{}({}).send_with_response().await;\n                if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {{\n                    crashes += 1;\n                    tally.mock_crashes += 1;\n                    continue;\n                }}\n                break outcome;\n            }}\n        }}",
+            "tally.call({dotted:?}, || {chain}.{}({}).send_with_response()).await;",
             op.name,
             args.join(", ")
         )
@@ -196,11 +227,11 @@ fn call(api: &Api, op: &Operation, krate: &str) -> String {
             let mut with_body = args.clone();
             with_body.push("&body".into());
             format!(
-                "        {{\n{setup}        match serde_json::from_str::<{t}>({}) {{\n            Ok(body) => {{\n                let outcome = {};\n                tally.record({dotted:?}, outcome);\n            }}\n            Err(error) => tally.sample_failed({dotted:?}, error),\n        }}\n        }}\n",
+                "        {{\n{setup}        match serde_json::from_str::<{t}>({}) {{\n            Ok(body) => {}\n            Err(error) => tally.sample_failed({dotted:?}, error),\n        }}\n        }}\n",
                 literal_json(sample),
-                invoke(&with_body)
+                invoke(&with_body).trim_end_matches(';').to_string() + ","
             )
         }
-        _ => format!("        {{\n{setup}        let outcome = {};\n        tally.record({dotted:?}, outcome);\n        }}\n", invoke(&args)),
+        _ => format!("        {{\n{setup}        {}\n        }}\n", invoke(&args)),
     }
 }

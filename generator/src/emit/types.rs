@@ -105,7 +105,6 @@ pub fn module_part(space: &TypeSpace, range: std::ops::Range<usize>) -> (TokenSt
     }
     let mut imports = Vec::new();
     let derives = space.types.iter().any(|t| match &t.kind {
-        TypeKind::Struct(_) => true,
         TypeKind::Union(u) => u.tagging == Tagging::Untagged,
         _ => false,
     });
@@ -117,6 +116,7 @@ pub fn module_part(space: &TypeSpace, range: std::ops::Range<usize>) -> (TokenSt
     for (name, used) in [
         ("external_union", space.types.iter().any(|t| matches!(&t.kind, TypeKind::Union(u) if u.tagging == Tagging::External))),
         ("internal_union", space.types.iter().any(|t| matches!(&t.kind, TypeKind::Union(u) if matches!(u.tagging, Tagging::Internal { .. })))),
+        ("object", space.types.iter().any(|t| matches!(t.kind, TypeKind::Struct(_)))),
         ("string_enum", space.types.iter().any(|t| matches!(t.kind, TypeKind::Enum(_)))),
     ] {
         if used {
@@ -180,30 +180,37 @@ fn type_def(space: &TypeSpace, def: &TypeDef, macros: &mut Vec<String>) -> Token
         TypeKind::Pending => TokenStream::new(),
         TypeKind::Struct(s) => {
             let all_optional = s.fields.iter().all(|f| !f.required);
-            let default = all_optional.then(|| quote!(Default,));
-            let fields = s.fields.iter().map(|f| field(space, f));
+            let sensitive = s.fields.iter().any(|f| f.sensitive);
+            let mut derives = vec!["Clone", "PartialEq"];
+            if !sensitive {
+                derives.insert(0, "Debug");
+            }
+            if all_optional {
+                derives.push("Default");
+            }
+            let mut text = format!(
+                "object! {{\n{}    #[derive({})]\n    pub struct {} {{\n",
+                doc_comment(&type_doc_text(def), "    "),
+                derives.join(", "),
+                def.name
+            );
+            for f in &s.fields {
+                text.push_str(&field_text(space, f));
+            }
             let additional = if s.additional == Ty::Any {
-                quote!(serde_json::Map<String, serde_json::Value>)
+                "serde_json::Map<String, serde_json::Value>".to_string()
             } else {
-                let value = rust_type(space, &s.additional);
-                quote!(std::collections::BTreeMap<String, #value>)
+                format!(
+                    "std::collections::BTreeMap<String, {}>",
+                    type_string(space, &s.additional)
+                )
             };
-            let additional_doc = if s.additional == Ty::Any {
-                " Properties the spec does not describe, kept so that they are written back unchanged."
-            } else {
-                " Additional properties (`additionalProperties`)."
-            };
-            if !s.fields.iter().any(|f| f.sensitive) {
-                return quote! {
-                    #docs
-                    #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
-                    pub struct #name {
-                        #(#fields)*
-                        #[doc = #additional_doc]
-                        #[serde(flatten)]
-                        pub additional_properties: #additional,
-                    }
-                };
+            text.push_str(&format!(
+                "        ..additional_properties: {additional},\n    }}\n}}\n"
+            ));
+            let object = placeholder(macros, text);
+            if !sensitive {
+                return object;
             }
             // Secrets never reach `Debug` output (logs, error reports).
             let name_str = def.name.clone();
@@ -217,14 +224,7 @@ fn type_def(space: &TypeSpace, def: &TypeDef, macros: &mut Vec<String>) -> Token
                 }
             });
             quote! {
-                #docs
-                #[derive(Clone, PartialEq, #default Serialize, Deserialize)]
-                pub struct #name {
-                    #(#fields)*
-                    #[doc = #additional_doc]
-                    #[serde(flatten)]
-                    pub additional_properties: #additional,
-                }
+                #object
                 impl std::fmt::Debug for #name {
                     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                         f.debug_struct(#name_str)
@@ -330,36 +330,25 @@ fn type_docs(def: &TypeDef) -> TokenStream {
     doc::lines(&text)
 }
 
-fn field(space: &TypeSpace, f: &Field) -> TokenStream {
-    let ident = ident(&f.ident);
-    let mut ty = rust_type(space, &f.ty);
+/// One field line of an `object!` invocation, with its docs.
+fn field_text(space: &TypeSpace, f: &Field) -> String {
+    let mut ty = type_string(space, &f.ty);
     if f.boxed {
-        ty = quote!(Box<#ty>);
+        ty = format!("Box<{ty}>");
     }
     let fallback = format!("`{}` (the spec does not describe it).", f.json_name);
-    let docs = doc::attrs(Some(f.doc.as_deref().unwrap_or(&fallback)));
-    let rename = (crate::ir::names::bare(&f.ident) != f.json_name).then(|| {
-        let json = &f.json_name;
-        quote!(rename = #json,)
-    });
-    match (f.required, f.nullable) {
-        (true, false) => {
-            let serde = rename.map(|r| quote!(#[serde(#r)]));
-            quote! { #docs #serde pub #ident: #ty, }
-        }
-        (true, true) => {
-            let serde = rename.map(|r| quote!(#[serde(#r)]));
-            quote! { #docs #serde pub #ident: Option<#ty>, }
-        }
-        (false, false) => quote! {
-            #docs
-            #[serde(#rename default, skip_serializing_if = "Option::is_none")]
-            pub #ident: Option<#ty>,
-        },
-        (false, true) => quote! {
-            #docs
-            #[serde(#rename default, skip_serializing_if = "crate::Nullable::is_missing")]
-            pub #ident: crate::Nullable<#ty>,
-        },
-    }
+    let docs = doc_comment(
+        &doc::sanitize(f.doc.as_deref().unwrap_or(&fallback)),
+        "        ",
+    );
+    let (kind, ty) = match (f.required, f.nullable) {
+        (true, false) => ("required", ty),
+        (true, true) => ("required", format!("Option<{ty}>")),
+        (false, false) => ("optional", format!("Option<{ty}>")),
+        (false, true) => ("optional", format!("crate::Nullable<{ty}>")),
+    };
+    format!(
+        "{docs}        {kind} {}: {ty} = {:?},\n",
+        f.ident, f.json_name
+    )
 }
