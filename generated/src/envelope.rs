@@ -177,8 +177,12 @@ fn lenient_count<'de, D: Deserializer<'de>>(
     }))
 }
 
-/// Decode `T` from the body, naming the JSON path of a failure.
+/// Decode `T` from the body, naming the JSON path of a failure. The path is only tracked
+/// (which costs an allocation per key) when a first, plain decode has failed.
 fn decode<T: DeserializeOwned>(parts: &ResponseParts) -> Result<T> {
+    if let Ok(value) = serde_json::from_slice(&parts.body) {
+        return Ok(value);
+    }
     let deserializer = &mut serde_json::Deserializer::from_slice(&parts.body);
     serde_path_to_error::deserialize(deserializer).map_err(|error| Error::Decode {
         path: error.path().to_string(),

@@ -380,10 +380,13 @@ pub(crate) fn read_tag<E: serde::de::Error>(
 }
 
 /// Decodes a value from JSON text held by a union, keeping the path of a failure inside it
-/// in the message.
+/// in the message. The path is only tracked once a plain decode has failed.
 pub(crate) fn from_raw<T: serde::de::DeserializeOwned, E: serde::de::Error>(
     raw: &str,
 ) -> Result<T, E> {
+    if let Ok(value) = serde_json::from_str(raw) {
+        return Ok(value);
+    }
     let mut deserializer = serde_json::Deserializer::from_str(raw);
     serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
         let path = error.path().to_string();
