@@ -168,6 +168,15 @@ impl Client {
     }
 }
 
+/// Whether the URL's host is this machine (`localhost`, `127.0.0.0/8`, `::1`).
+fn is_loopback(url: &reqwest::Url) -> bool {
+    let Some(host) = url.host_str() else {
+        return false;
+    };
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost") || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
 /// Builds a [`Client`].
 #[derive(Debug, Default)]
 pub struct ClientBuilder {
@@ -178,6 +187,7 @@ pub struct ClientBuilder {
     user_agent: Option<String>,
     max_retries: Option<u32>,
     max_body: Option<usize>,
+    allow_insecure_http: bool,
 }
 
 impl ClientBuilder {
@@ -208,6 +218,13 @@ impl ClientBuilder {
     /// Send requests here instead of [`DEFAULT_BASE_URL`] (a mock server, a proxy).
     pub fn base_url(mut self, url: impl AsRef<str>) -> Self {
         self.base_url = Some(url.as_ref().trim_end_matches('/').to_string());
+        self
+    }
+
+    /// Allow a plain `http://` base URL on a host other than a loopback address. Off by
+    /// default: credentials would cross the network in clear text.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
         self
     }
 
@@ -250,6 +267,11 @@ impl ClientBuilder {
         let parsed = reqwest::Url::parse(&base_url).map_err(|e| Error::Config(format!("invalid base URL `{base_url}`: {e}")))?;
         if !matches!(parsed.scheme(), "http" | "https") {
             return Err(Error::Config(format!("base URL `{base_url}` is not http or https")));
+        }
+        if parsed.scheme() == "http" && !self.allow_insecure_http && !is_loopback(&parsed) {
+            return Err(Error::Config(format!(
+                "base URL `{base_url}` is plain http on a host that is not loopback: credentials would travel in clear text (use https, or allow_insecure_http(true))"
+            )));
         }
         let auth = credentials.headers()?;
         let http = match self.http {
@@ -310,6 +332,18 @@ mod tests {
         let text = format!("{client:?} {:?}", Credentials::ApiToken("secret-token-456".into()));
         assert!(!text.contains("secret-key-123") && !text.contains("secret-token-456"), "{text}");
         assert!(text.contains("<redacted>"));
+    }
+
+    #[test]
+    fn credentials_never_travel_over_plain_http_to_other_hosts() {
+        for url in ["http://api.example.com/client/v4", "http://10.0.0.1", "http://[fe80::1]"] {
+            let error = Client::builder().api_token("t").base_url(url).build().unwrap_err();
+            assert!(error.to_string().contains("clear text"), "{url}: {error}");
+            assert!(Client::builder().api_token("t").base_url(url).allow_insecure_http(true).build().is_ok(), "{url}");
+        }
+        for url in ["http://127.0.0.1:4010", "http://localhost:8080/v4", "http://[::1]:1", "https://api.example.com"] {
+            assert!(Client::builder().api_token("t").base_url(url).build().is_ok(), "{url}");
+        }
     }
 
     #[test]
