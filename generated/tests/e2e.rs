@@ -388,7 +388,7 @@ async fn every_method_against_the_mock_server() {
                 .await;
         }
         {
-            match serde_json::from_str::<serde_json::Value>(r#"{}"#) {
+            match serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(r#"{}"#) {
                 Ok(body) => {
                     tally
                         .call("zero_trust.access.bookmarks.update", || {
@@ -409,7 +409,7 @@ async fn every_method_against_the_mock_server() {
             }
         }
         {
-            match serde_json::from_str::<serde_json::Value>(r#"{}"#) {
+            match serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(r#"{}"#) {
                 Ok(body) => {
                     tally
                         .call("zero_trust.access.bookmarks.create", || {
@@ -430,25 +430,19 @@ async fn every_method_against_the_mock_server() {
             }
         }
         {
-            match serde_json::from_str::<serde_json::Value>(r#"{}"#) {
-                Ok(body) => {
-                    tally
-                        .call("zero_trust.access.bookmarks.delete", || {
-                            client
-                                .zero_trust()
-                                .access()
-                                .bookmarks()
-                                .delete(
-                                    "699d98642c564d2e855e9661899b7252",
-                                    "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
-                                    &body,
-                                )
-                                .send_with_response()
-                        })
-                        .await
-                }
-                Err(error) => tally.sample_failed("zero_trust.access.bookmarks.delete", error),
-            }
+            tally
+                .call("zero_trust.access.bookmarks.delete", || {
+                    client
+                        .zero_trust()
+                        .access()
+                        .bookmarks()
+                        .delete(
+                            "699d98642c564d2e855e9661899b7252",
+                            "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
+                        )
+                        .send_with_response()
+                })
+                .await;
         }
         {
             tally

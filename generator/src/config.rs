@@ -35,6 +35,10 @@ pub struct Config {
     /// Method name overrides, keyed by `"<METHOD> <path after the scope prefix>"`.
     #[serde(default)]
     pub methods: BTreeMap<String, MethodOverride>,
+    /// Problems accepted with their fallback (everything else the generator cannot model
+    /// faithfully stops generation).
+    #[serde(default)]
+    pub lenient: LenientConfig,
     /// Directory the config was read from; relative paths in it are resolved against it.
     #[serde(skip)]
     pub dir: PathBuf,
@@ -93,6 +97,17 @@ pub struct TypesConfig {
     /// Component schema name -> Rust type name.
     #[serde(default)]
     pub rename: BTreeMap<String, String>,
+}
+
+/// Problems the config accepts: each is generated with the fallback its warning names.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LenientConfig {
+    /// JSON pointers (`#/paths/...`, `#/components/schemas/...`); a problem at one of them or
+    /// below it is accepted. An entry that matches no problem is an error, so the list cannot
+    /// go stale silently.
+    #[serde(default)]
+    pub allow: Vec<String>,
 }
 
 /// A resource of the client, by path prefix.

@@ -44,9 +44,50 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// The spec has constructs the generator cannot model faithfully, and neither `--lenient`
+    /// nor the config's `[lenient] allow` list accepts them.
+    #[error("{}", problems_message(file, problems))]
+    Problems {
+        /// The spec file.
+        file: String,
+        /// Every refused problem, sorted by pointer.
+        problems: Vec<Warning>,
+    },
     /// The spec could not be found or does not match its pin.
     #[error("{0}")]
     Source(String),
+}
+
+fn problems_message(file: &str, problems: &[Warning]) -> String {
+    let mut text = String::new();
+    for problem in problems {
+        text.push_str(&format!("{file}: {problem}\n"));
+    }
+    text.push_str(&format!(
+        "{} problem(s) stop generation: fix the spec with an overlay, list the pointers under \
+         [lenient] allow in the config, or pass --lenient to accept every fallback",
+        problems.len()
+    ));
+    text
+}
+
+/// "not JSON (line 3, column 7): trailing comma" for a syntax error, else serde's message
+/// without its position suffix.
+pub(crate) fn json_error_message(error: &serde_json::Error) -> String {
+    let text = error.to_string();
+    let message = match text.rfind(" at line ") {
+        Some(at) => &text[..at],
+        None => &text,
+    };
+    if error.is_syntax() || error.is_eof() {
+        format!(
+            "not JSON (line {}, column {}): {message}",
+            error.line(),
+            error.column()
+        )
+    } else {
+        message.to_string()
+    }
 }
 
 /// Result alias for the generator.

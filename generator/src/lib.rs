@@ -34,7 +34,7 @@ pub struct Generator {
     config: Config,
     source: Option<SpecSource>,
     name: Option<String>,
-    strict: bool,
+    lenient: bool,
     verify_pin: bool,
 }
 
@@ -61,7 +61,7 @@ impl Generator {
             config,
             source: None,
             name: None,
-            strict: false,
+            lenient: false,
             verify_pin: true,
         }
     }
@@ -94,9 +94,12 @@ impl Generator {
         self
     }
 
-    /// Fail on any warning instead of skipping or simplifying.
-    pub fn strict(mut self, strict: bool) -> Self {
-        self.strict = strict;
+    /// Accept every construct the generator cannot model faithfully, with the fallback its
+    /// warning names (a free-form JSON value, a skipped parameter, ...). Off by default: then
+    /// only the problems the config lists under `[lenient] allow` are accepted, and any other
+    /// stops generation with [`Error::Problems`].
+    pub fn lenient(mut self, lenient: bool) -> Self {
+        self.lenient = lenient;
         self
     }
 
@@ -133,15 +136,7 @@ impl Generator {
         lap("parse OpenAPI");
         let api = ir::ops::build(&spec, &self.config)?;
         lap("build IR");
-        if self.strict {
-            if let Some(first) = api.warnings.first() {
-                return Err(Error::spec(
-                    &spec.file,
-                    first.pointer.clone(),
-                    format!("{} (strict mode)", first.message),
-                ));
-            }
-        }
+        accept_problems(&api.warnings, &self.config, self.lenient, &spec.file)?;
         let file_name = Path::new(&source.name)
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
@@ -182,6 +177,38 @@ impl Generator {
             timings,
         })
     }
+}
+
+/// Refuse the problems that neither `lenient` nor the config's allow list accepts; refuse allow
+/// entries that match no problem.
+fn accept_problems(problems: &[Warning], config: &Config, lenient: bool, file: &str) -> Result<()> {
+    let allows = |entry: &str, pointer: &str| {
+        pointer == entry
+            || pointer
+                .strip_prefix(entry)
+                .is_some_and(|rest| rest.starts_with('/'))
+    };
+    if !lenient {
+        let refused: Vec<Warning> = problems
+            .iter()
+            .filter(|p| !config.lenient.allow.iter().any(|a| allows(a, &p.pointer)))
+            .cloned()
+            .collect();
+        if !refused.is_empty() {
+            return Err(Error::Problems {
+                file: file.to_string(),
+                problems: refused,
+            });
+        }
+    }
+    for entry in &config.lenient.allow {
+        if !problems.iter().any(|p| allows(entry, &p.pointer)) {
+            return Err(config.error(format!(
+                "[lenient] allow: `{entry}` matches no problem of the spec; remove it"
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Parse the JSON, apply the config's overlays in order, parse with `openapiv3`.

@@ -11,8 +11,10 @@ use openapi_forge::Generator;
 ///
 /// Without --config every operation of the spec is generated, with resource and method names
 /// derived from the paths (GET collection -> list, POST -> create, GET item -> get, PUT ->
-/// update, PATCH -> edit, DELETE -> delete). Problems that do not stop generation are printed
-/// as warnings naming a JSON pointer; --strict makes them errors.
+/// update, PATCH -> edit, DELETE -> delete). Constructs the generator cannot model faithfully
+/// (a dangling $ref, an enum of mixed types, ...) are errors naming a JSON pointer, unless the
+/// config's [lenient] allow list or --lenient accepts them; accepted ones are printed as
+/// warnings. Nothing is written unless generation succeeds.
 #[derive(Debug, Parser)]
 #[command(name = "openapi-forge", version)]
 struct Cli {
@@ -29,9 +31,11 @@ struct Cli {
     /// Package name of the generated crate (default: from the config, else from the spec title).
     #[arg(long, value_name = "CRATE_NAME")]
     name: Option<String>,
-    /// Treat warnings (skipped or simplified constructs) as errors.
+    /// Generate even when the spec has constructs the generator cannot model faithfully, with
+    /// the fallback each warning names. Without it, only the problems listed under the config's
+    /// `[lenient] allow` are accepted.
     #[arg(long)]
-    strict: bool,
+    lenient: bool,
     /// Do not check the spec against the config's sha256 pin.
     #[arg(long)]
     ignore_pin: bool,
@@ -51,7 +55,9 @@ fn main() -> ExitCode {
     match run(&cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("error: {error}");
+            for line in error.to_string().lines() {
+                eprintln!("error: {line}");
+            }
             ExitCode::FAILURE
         }
     }
@@ -64,7 +70,7 @@ fn run(cli: &Cli) -> openapi_forge::error::Result<()> {
     };
     let generator = Generator::new(config)
         .crate_name(cli.name.clone())
-        .strict(cli.strict)
+        .lenient(cli.lenient)
         .verify_pin(!cli.ignore_pin);
     let started = std::time::Instant::now();
     let generator = match &cli.spec {

@@ -141,6 +141,7 @@ pub fn build(spec: &Spec, config: &Config) -> Result<Api> {
     let mut warnings = Vec::new();
     let selected = spec.operations(config)?;
     let drafts = group_by_scope(selected, config);
+    check_config_names(&drafts, spec, config)?;
     let mut drafts = name_methods(drafts, config, &mut warnings);
     drafts.sort_by_key(|d| {
         d.spec_ops
@@ -218,6 +219,17 @@ pub fn build(spec: &Spec, config: &Config) -> Result<Api> {
     warnings.extend(type_warnings);
     warnings.sort();
     warnings.dedup();
+    // The same problem seen twice at one pointer (once while resolving, once with the fallback
+    // chosen) is reported once, with the fallback.
+    let mut index = 0;
+    while index + 1 < warnings.len() {
+        let (a, b) = (&warnings[index], &warnings[index + 1]);
+        if a.pointer == b.pointer && b.message.starts_with(&a.message) {
+            warnings.remove(index);
+        } else {
+            index += 1;
+        }
+    }
     let resource_docs = config
         .resources
         .iter()
@@ -236,6 +248,52 @@ pub fn build(spec: &Spec, config: &Config) -> Result<Api> {
         resource_docs,
         warnings,
     })
+}
+
+/// The path after the scope prefix, as `[methods]` keys and `[[resources]]` prefixes use it.
+fn scoped_rest(draft: &Draft) -> String {
+    if draft.spec_ops.iter().all(|(s, _)| !s.is_empty()) {
+        draft.rest.clone()
+    } else {
+        draft.spec_ops[0].1.path.to_string()
+    }
+}
+
+/// Every `[methods]` key names a selected operation, every `[[resources]]` prefix matches one,
+/// and every `[types.rename]` key is a component schema: a name for something that does not
+/// exist is a mistake (or a spec change) to fix, not to ignore.
+fn check_config_names(drafts: &[Draft], spec: &Spec, config: &Config) -> Result<()> {
+    let keys: BTreeSet<String> = drafts
+        .iter()
+        .map(|d| format!("{} {}", d.http, scoped_rest(d)))
+        .collect();
+    for key in config.methods.keys() {
+        if !keys.contains(key) {
+            return Err(config.error(format!(
+                "[methods] `{key}` names no selected operation (keys are \"<METHOD> <path after the scope prefix>\")"
+            )));
+        }
+    }
+    for resource in &config.resources {
+        if !drafts
+            .iter()
+            .any(|d| prefix_len(&resource.prefix, &scoped_rest(d)).is_some())
+        {
+            return Err(config.error(format!(
+                "[[resources]] prefix `{}` ({}) matches no selected operation",
+                resource.prefix, resource.path
+            )));
+        }
+    }
+    let schemas = spec.raw.pointer("/components/schemas");
+    for name in config.types.rename.keys() {
+        if schemas.and_then(|s| s.get(name)).is_none() {
+            return Err(config.error(format!(
+                "[types.rename] `{name}` is not a schema under #/components/schemas"
+            )));
+        }
+    }
+    Ok(())
 }
 
 fn split_scope<'c>(path: &str, config: &'c Config) -> Option<(&'c str, String)> {
@@ -320,22 +378,9 @@ fn name_methods<'a>(
     config: &Config,
     warnings: &mut Vec<Warning>,
 ) -> Vec<Draft<'a>> {
-    let known_paths: BTreeSet<String> = drafts
-        .iter()
-        .map(|d| {
-            if d.spec_ops.iter().all(|(s, _)| !s.is_empty()) {
-                d.rest.clone()
-            } else {
-                d.spec_ops[0].1.path.to_string()
-            }
-        })
-        .collect();
+    let known_paths: BTreeSet<String> = drafts.iter().map(scoped_rest).collect();
     for draft in &mut drafts {
-        let scoped_rest = if draft.spec_ops.iter().all(|(s, _)| !s.is_empty()) {
-            draft.rest.clone()
-        } else {
-            draft.spec_ops[0].1.path.to_string()
-        };
+        let scoped_rest = scoped_rest(draft);
         let best = config
             .resources
             .iter()

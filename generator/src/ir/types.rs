@@ -427,31 +427,32 @@ impl<'s> TypeBuilder<'s> {
                 return None;
             };
             match node.get("$ref").and_then(Value::as_str) {
-                Some(reference) => {
-                    match reference.strip_prefix("#/components/schemas/") {
-                        Some(name) if self.component_node(name).is_some() => {
-                            let name = self
-                                .canonical
-                                .get(name)
-                                .cloned()
-                                .unwrap_or_else(|| name.to_string());
-                            current = format!("#/components/schemas/{}", escape_token(&name));
-                            component = Some(name);
-                        }
-                        _ if reference.starts_with("#/") && self.node(reference).is_some() => {
-                            current = reference.to_string();
-                            component = None;
-                        }
-                        _ => {
-                            self.warn(&current, format!("$ref `{reference}` does not resolve to a local component schema"));
-                            return None;
-                        }
+                Some(reference) => match reference.strip_prefix("#/components/schemas/") {
+                    Some(name) if self.component_node(name).is_some() => {
+                        let name = self
+                            .canonical
+                            .get(name)
+                            .cloned()
+                            .unwrap_or_else(|| name.to_string());
+                        current = format!("#/components/schemas/{}", escape_token(&name));
+                        component = Some(name);
                     }
-                }
+                    _ if reference.starts_with("#/") && self.node(reference).is_some() => {
+                        current = reference.to_string();
+                        component = None;
+                    }
+                    _ => {
+                        self.warn(&current, bad_ref(reference));
+                        return None;
+                    }
+                },
                 None => return Some((current, node, component)),
             }
         }
-        self.warn(pointer, "$ref chain does not end");
+        self.warn(
+            pointer,
+            "$ref chain does not end (the references form a cycle)",
+        );
         None
     }
 
@@ -631,7 +632,10 @@ impl<'s> TypeBuilder<'s> {
                     ty
                 }
                 _ => {
-                    self.warn(pointer, format!("$ref `{reference}` does not resolve to a local component schema; using serde_json::Value"));
+                    self.warn(
+                        pointer,
+                        format!("{}; using serde_json::Value", bad_ref(reference)),
+                    );
                     Ty::Any
                 }
             };
@@ -1004,6 +1008,35 @@ impl<'s> TypeBuilder<'s> {
             let def = self.structure_from_shape(&key, hint);
             self.space.types[id.0].kind = TypeKind::Struct(def);
             return (Ty::Named(id), first);
+        }
+        let nodes: Vec<&'s Value> = chosen
+            .iter()
+            .filter_map(|p| self.resolve(p))
+            .map(|(_, node, _)| node)
+            .collect();
+        let kinds: BTreeSet<&'static str> = nodes
+            .iter()
+            .map(|node| json_kind(self.value_node(node)).1)
+            .filter_map(|kind| match kind {
+                "Bool" => Some("boolean"),
+                // An integer part refines a number part.
+                "Integer" | "Number" => Some("number"),
+                "String" => Some("string"),
+                "Array" => Some("array"),
+                "Object" => Some("object"),
+                _ => None,
+            })
+            .collect();
+        if kinds.len() > 1 {
+            let parts: Vec<String> = chosen.iter().map(|p| p.to_string()).collect();
+            self.warn(
+                &last,
+                format!(
+                    "allOf parts give this property conflicting types ({} at {}); the last one is used",
+                    kinds.into_iter().collect::<Vec<_>>().join(", "),
+                    parts.join(", ")
+                ),
+            );
         }
         (self.ty(&last, hint), last)
     }
@@ -1553,6 +1586,18 @@ impl<'s> TypeBuilder<'s> {
                 _ => {}
             }
         }
+    }
+}
+
+/// Why a `$ref` cannot be followed.
+fn bad_ref(reference: &str) -> String {
+    if reference.starts_with('#') {
+        format!("$ref `{reference}` points to nothing in this spec")
+    } else {
+        format!(
+            "$ref `{reference}` points into another document; only references within the spec \
+             (`#/...`) are supported"
+        )
     }
 }
 

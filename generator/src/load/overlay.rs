@@ -40,7 +40,7 @@ pub fn apply_str(doc: &mut Value, text: &str, file: &str) -> Result<()> {
         Error::spec(
             file,
             pointer_of(&e.path().to_string()),
-            e.inner().to_string(),
+            crate::error::json_error_message(e.inner()),
         )
     })?;
     if !overlay.overlay.starts_with("1.") {

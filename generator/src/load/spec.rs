@@ -50,6 +50,7 @@ impl Spec {
                 format!("not a valid OpenAPI 3.0 document: {}", e.inner()),
             )
         })?;
+        check_operation_ids(file, &api)?;
         Ok(Spec {
             file: file.to_string(),
             raw,
@@ -59,13 +60,8 @@ impl Spec {
 
     /// Parse JSON text (not yet overlaid).
     pub fn json(file: &str, bytes: &[u8]) -> Result<Value> {
-        serde_json::from_slice(bytes).map_err(|e| {
-            Error::spec(
-                file,
-                "#",
-                format!("not JSON (line {}, column {}): {e}", e.line(), e.column()),
-            )
-        })
+        serde_json::from_slice(bytes)
+            .map_err(|e| Error::spec(file, "#", crate::error::json_error_message(&e)))
     }
 
     /// Resolve a schema reference chain; returns the schema, its pointer and, when it was
@@ -221,6 +217,13 @@ impl Spec {
         };
         let include = compile(&config.select.include)?;
         let exclude = compile(&config.select.exclude)?;
+        for (pattern, regex) in config.select.include.iter().zip(&include) {
+            if !self.api.paths.paths.keys().any(|path| regex.is_match(path)) {
+                return Err(config.error(format!(
+                    "[select] include `{pattern}` matches no path of the spec"
+                )));
+            }
+        }
         let mut out = Vec::new();
         for (path, item) in &self.api.paths.paths {
             let selected = (include.is_empty() || include.iter().any(|r| r.is_match(path)))
@@ -260,6 +263,31 @@ impl Spec {
         }
         Ok(out)
     }
+}
+
+/// Every `operationId` names one operation (the spec requires it; names and docs key on it).
+fn check_operation_ids(file: &str, api: &OpenAPI) -> Result<()> {
+    let mut seen: std::collections::HashMap<&str, String> = std::collections::HashMap::new();
+    for (path, item) in &api.paths.paths {
+        let ReferenceOr::Item(item) = item else {
+            continue;
+        };
+        for (method, op) in item.iter() {
+            let Some(id) = op.operation_id.as_deref() else {
+                continue;
+            };
+            let pointer = format!("#/paths/{}/{method}", escape_token(path));
+            if let Some(first) = seen.get(id) {
+                return Err(Error::spec(
+                    file,
+                    pointer + "/operationId",
+                    format!("operationId `{id}` is already used by {first}; operationIds must be unique"),
+                ));
+            }
+            seen.insert(id, pointer);
+        }
+    }
+    Ok(())
 }
 
 fn check_version(file: &str, raw: &Value) -> Result<()> {

@@ -60,7 +60,7 @@ impl<'a> Bookmarks<'a> {
         &self,
         account_id: &str,
         bookmark_id: &str,
-        body: &serde_json::Value,
+        body: &serde_json::Map<String, serde_json::Value>,
     ) -> crate::Call<crate::types::Bookmark> {
         let path = [
             "/accounts/",
@@ -89,7 +89,7 @@ impl<'a> Bookmarks<'a> {
         &self,
         account_id: &str,
         bookmark_id: &str,
-        body: &serde_json::Value,
+        body: &serde_json::Map<String, serde_json::Value>,
     ) -> crate::Call<crate::types::Bookmark> {
         let path = [
             "/accounts/",
@@ -118,7 +118,6 @@ impl<'a> Bookmarks<'a> {
         &self,
         account_id: &str,
         bookmark_id: &str,
-        body: &serde_json::Value,
     ) -> crate::Call<crate::types::ApplicationDeleteResponse> {
         let path = [
             "/accounts/",
@@ -127,13 +126,11 @@ impl<'a> Bookmarks<'a> {
             crate::codec::path_segment(bookmark_id).as_str(),
         ]
         .concat();
-        self.client
-            .call(
-                reqwest::Method::DELETE,
-                "/accounts/{account_id}/access/bookmarks/{bookmark_id}",
-                path,
-                crate::envelope::result::<crate::types::ApplicationDeleteResponse>,
-            )
-            .json(body)
+        self.client.call(
+            reqwest::Method::DELETE,
+            "/accounts/{account_id}/access/bookmarks/{bookmark_id}",
+            path,
+            crate::envelope::result::<crate::types::ApplicationDeleteResponse>,
+        )
     }
 }
