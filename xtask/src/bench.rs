@@ -50,7 +50,7 @@ fn median(mut runs: Vec<Run>) -> Run {
 }
 
 /// Lines of Rust and `.rs` files under `dir`.
-fn rust_lines(dir: &Path) -> (usize, usize) {
+pub(crate) fn rust_lines(dir: &Path) -> (usize, usize) {
     let mut lines = 0;
     let mut files = 0;
     let mut stack = vec![dir.to_path_buf()];
@@ -110,11 +110,11 @@ struct Row {
     met: Option<bool>,
 }
 
-fn cargo() -> Command {
+pub(crate) fn cargo() -> Command {
     Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
 }
 
-pub fn run(root: &Path, full_build: bool) -> Result<std::process::ExitCode, String> {
+pub fn run(root: &Path, full_build: bool, peers: bool) -> Result<std::process::ExitCode, String> {
     let out = root.join("target/bench");
     std::fs::create_dir_all(&out).map_err(|e| e.to_string())?;
     let status = cargo()
@@ -143,7 +143,11 @@ pub fn run(root: &Path, full_build: bool) -> Result<std::process::ExitCode, Stri
         ),
         (
             "full",
-            vec!["--spec".into(), spec.display().to_string()],
+            vec![
+                "--spec".into(),
+                spec.display().to_string(),
+                "--lenient".into(),
+            ],
             out.join("full"),
             1.0,
             Some(300 * 1024),
@@ -337,6 +341,12 @@ pub fn run(root: &Path, full_build: bool) -> Result<std::process::ExitCode, Stri
         }
     }
 
+    let peer_table = if peers {
+        peer_table(root, &cli, &spec, full_build, &mut json)?
+    } else {
+        String::new()
+    };
+
     let mut table = String::from("| Goal | Measured | Target | Met |\n|---|---|---|---|\n");
     for row in &rows {
         let met = match row.met {
@@ -351,6 +361,7 @@ pub fn run(root: &Path, full_build: bool) -> Result<std::process::ExitCode, Stri
     }
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let header = format!("Machine: {cores} cores, {}.\n\n", machine());
+    let table = format!("{table}{peer_table}");
     print!("{header}{table}");
     std::fs::write(out.join("bench.md"), format!("{header}{table}")).map_err(|e| e.to_string())?;
     json.insert("cores".into(), serde_json::json!(cores));
@@ -362,6 +373,92 @@ pub fn run(root: &Path, full_build: bool) -> Result<std::process::ExitCode, Stri
     .map_err(|e| e.to_string())?;
     eprintln!("wrote target/bench/bench.md and target/bench/bench.json");
     Ok(std::process::ExitCode::SUCCESS)
+}
+
+/// `--peers`: this project's CLI, progenitor and openapi-generator on the same two inputs (the
+/// Access operations with the components they reach, and the whole unmodified spec), in one
+/// harness; each tool's Access output is `cargo check`ed (with `full_build`, the whole-spec
+/// output too). A Markdown table, also added to `json`.
+fn peer_table(
+    root: &Path,
+    cli: &Path,
+    spec: &Path,
+    full_build: bool,
+    json: &mut serde_json::Map<String, serde_json::Value>,
+) -> Result<String, String> {
+    let generated = super::generate(root)?;
+    let access = super::peers::access_input(&generated.final_spec, &generated.api.operations)?;
+    let dir = root.join("target/bench/peers");
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let access_file = dir.join("access-input.json");
+    std::fs::write(
+        &access_file,
+        serde_json::to_string(&access).map_err(|e| e.to_string())?,
+    )
+    .map_err(|e| e.to_string())?;
+    let operations = |v: &serde_json::Value| {
+        v["paths"].as_object().map_or(0, |paths| {
+            paths
+                .values()
+                .flat_map(|item| item.as_object().into_iter().flat_map(|m| m.keys()))
+                .filter(|k| ["get", "put", "post", "delete", "patch"].contains(&k.as_str()))
+                .count()
+        })
+    };
+    let access_ops = operations(&access);
+    let methods = generated.api.operations.len();
+    let inputs = [("access", access_file), ("full", spec.to_path_buf())];
+    let check_inputs: &[&str] = if full_build {
+        &["access", "full"]
+    } else {
+        &["access"]
+    };
+    let runs = super::peers::run(root, cli, &inputs, check_inputs)?;
+    let mut table = format!(
+        "\n### Peers: the same inputs in the same run\n\n\
+         `access` is the final spec (after overlays) reduced to the {access_ops} spec operations \
+         behind the client's {methods} methods and the components they reach (`target/bench/peers/access-input.json`); `full` is the whole \
+         unmodified Cloudflare spec. One run each; a run is stopped after 240 s or 12 GB.\n\n\
+         | Input | Tool | Result | Wall | Peak memory | Output | `cargo check` |\n\
+         |---|---|---|---|---|---|---|\n"
+    );
+    let mut list = Vec::new();
+    for run in &runs {
+        let result = match &run.error {
+            None => "ok".to_string(),
+            Some(error) => format!(
+                "**failed**: {}",
+                error.replace('\n', " ").replace('|', "\\|")
+            ),
+        };
+        let output = run.output.map_or("-".into(), |(lines, files)| {
+            format!("{lines} lines, {files} files")
+        });
+        let check = match &run.check {
+            None => "-".to_string(),
+            Some(Ok(())) => "passes".into(),
+            Some(Err(e)) => format!("**fails**: {}", e.replace('|', "\\|")),
+        };
+        table.push_str(&format!(
+            "| {} | {} | {result} | {:.2} s | {:.0} MB | {output} | {check} |\n",
+            run.input,
+            run.tool,
+            run.wall.as_secs_f64(),
+            run.max_rss_kb as f64 / 1024.0
+        ));
+        list.push(serde_json::json!({
+            "input": run.input,
+            "tool": run.tool,
+            "seconds": run.wall.as_secs_f64(),
+            "max_rss_mb": run.max_rss_kb as f64 / 1024.0,
+            "lines": run.output.map(|o| o.0),
+            "files": run.output.map(|o| o.1),
+            "error": run.error,
+            "check": run.check.as_ref().map(|c| c.as_ref().err().cloned().unwrap_or_else(|| "passes".into())),
+        }));
+    }
+    json.insert("peers".into(), serde_json::Value::Array(list));
+    Ok(table)
 }
 
 /// The CPU model, from /proc/cpuinfo when there is one.

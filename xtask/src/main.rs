@@ -1,4 +1,4 @@
-//! Project tasks: `cargo xtask regen [--check]`, `test`, `e2e`, `bench`.
+//! Project tasks: `cargo xtask regen [--check]`, `test`, `e2e`, `bench [--full-build] [--peers]`.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -6,6 +6,7 @@ use std::process::{Command, ExitCode, Stdio};
 
 mod bench;
 mod e2e;
+mod peers;
 
 use openapi_forge::config::Config;
 use openapi_forge::Generator;
@@ -19,7 +20,9 @@ tasks:
   e2e              call every generated method against the Prism mock server, serving static
                    examples and then dynamic random responses; needs `npm ci --prefix tests/prism`
   bench            performance report (generation, code size, build time, decoding, requests)
-                   into target/bench/; `--full-build` also checks and builds the whole-spec crate
+                   into target/bench/; `--full-build` also checks and builds the whole-spec crate;
+                   `--peers` also runs progenitor and openapi-generator on the same inputs
+                   (installed on first use into ~/.cache/openapi-forge-peers, or $FORGE_PEERS_CACHE)
 ";
 
 fn main() -> ExitCode {
@@ -28,7 +31,11 @@ fn main() -> ExitCode {
         Some("regen") => regen(args.iter().any(|a| a == "--check")),
         Some("test") => test(),
         Some("e2e") => e2e::run(&root()),
-        Some("bench") => bench::run(&root(), args.iter().any(|a| a == "--full-build")),
+        Some("bench") => bench::run(
+            &root(),
+            args.iter().any(|a| a == "--full-build"),
+            args.iter().any(|a| a == "--peers"),
+        ),
         _ => {
             eprint!("{USAGE}");
             return ExitCode::from(2);
