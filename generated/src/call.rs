@@ -26,6 +26,9 @@ pub(crate) type Decode<T> = fn(&ResponseParts) -> Result<T>;
 /// A `Retry-After` longer than this is not waited for; the normal backoff applies instead.
 pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
 
+/// How much of an error response's body (a status outside 2xx) is read and kept, at most.
+pub const MAX_ERROR_BODY: usize = 64 * 1024;
+
 const INITIAL_BACKOFF: Duration = Duration::from_millis(500);
 const MAX_BACKOFF: Duration = Duration::from_secs(8);
 
@@ -278,13 +281,31 @@ impl<T> Call<T> {
         let response = request.send().await.map_err(transport)?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
-        let body = read_body(response, inner.max_body).await?;
+        let body = if (200..300).contains(&status) {
+            read_body(response, inner.max_body).await?
+        } else {
+            read_error_body(response, MAX_ERROR_BODY.min(inner.max_body)).await?
+        };
         Ok(ResponseParts {
             status,
             headers,
             body,
         })
     }
+}
+
+/// Read at most `limit` bytes of an error response; the rest is never read (the connection is
+/// dropped). Cloudflare's error envelopes are a few hundred bytes; an error page of any size
+/// costs no more than this.
+async fn read_error_body(mut response: reqwest::Response, limit: usize) -> Result<bytes::Bytes> {
+    let mut body = bytes::BytesMut::new();
+    while body.len() < limit {
+        match response.chunk().await.map_err(transport)? {
+            Some(chunk) => body.extend_from_slice(&chunk[..chunk.len().min(limit - body.len())]),
+            None => break,
+        }
+    }
+    Ok(body.freeze())
 }
 
 /// Read a body, refusing to buffer more than `limit` bytes.

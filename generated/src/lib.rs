@@ -31,7 +31,7 @@ mod macros;
 #[allow(dead_code)]
 mod paginate;
 mod scope;
-pub use call::{Call, Response, MAX_RETRY_AFTER};
+pub use call::{Call, Response, MAX_ERROR_BODY, MAX_RETRY_AFTER};
 pub use client::{
     Client, ClientBuilder, Credentials, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_SIZE,
     DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT,

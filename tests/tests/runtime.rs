@@ -1,10 +1,13 @@
 //! The client runtime against a local fault-injecting server: retries and backoff,
 //! `Retry-After` in both forms and over the cap, `x-should-retry`, timeouts, a connection reset
-//! mid-body, an HTML 502 from the edge, pagination edge cases, and Cloudflare's error envelope.
+//! mid-body, an HTML 502 from the edge, pagination edge cases, Cloudflare's error envelope, and
+//! responses that break their schema (wrong types, missing or null fields, truncated, empty,
+//! HTML with status 200, a 1 GiB body, a huge error page).
 //!
 //! The server is a few lines of tokio on a loopback port: each connection gets the next
 //! scripted reply, and every request line is recorded.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -22,6 +25,13 @@ enum Reply {
     Slow(Duration, u16, String),
     /// Promise a long body, send a little of it, and drop the connection.
     ResetMidBody,
+    /// Status, then `total` bytes of body (`{"a":"aaaa...`) in 64 KiB writes, announced with a
+    /// `content-length` or not (then the body ends when the connection closes).
+    Stream {
+        status: u16,
+        total: u64,
+        announce: bool,
+    },
 }
 
 fn json(status: u16, body: &str) -> Reply {
@@ -38,6 +48,8 @@ fn ok(result: &str) -> Reply {
 struct Server {
     url: String,
     requests: Arc<Mutex<Vec<String>>>,
+    /// Body bytes a `Reply::Stream` managed to write before the client went away.
+    streamed: Arc<AtomicU64>,
 }
 
 impl Server {
@@ -49,12 +61,15 @@ impl Server {
         let url = format!("http://{}", listener.local_addr().expect("address"));
         let requests = Arc::new(Mutex::new(Vec::new()));
         let seen = requests.clone();
+        let streamed = Arc::new(AtomicU64::new(0));
+        let counter = streamed.clone();
         tokio::spawn(async move {
             let mut index = 0usize;
             while let Ok((mut socket, _)) = listener.accept().await {
                 let reply = script[index.min(script.len() - 1)].clone();
                 index += 1;
                 let seen = seen.clone();
+                let counter = counter.clone();
                 tokio::spawn(async move {
                     let mut buffer = vec![0u8; 65536];
                     let mut read = 0;
@@ -76,6 +91,32 @@ impl Server {
                             tokio::time::sleep(delay).await;
                             http(status, &[], &body)
                         }
+                        Reply::Stream {
+                            status,
+                            total,
+                            announce,
+                        } => {
+                            let length = if announce {
+                                format!("content-length: {total}\r\n")
+                            } else {
+                                String::new()
+                            };
+                            let head = format!("HTTP/1.1 {status} Status\r\ncontent-type: application/json\r\n{length}connection: close\r\n\r\n{{\"a\":\"");
+                            if socket.write_all(head.as_bytes()).await.is_err() {
+                                return;
+                            }
+                            let chunk = vec![b'a'; 65536];
+                            let mut sent = 0u64;
+                            while sent < total {
+                                let n = chunk.len().min((total - sent) as usize);
+                                if socket.write_all(&chunk[..n]).await.is_err() {
+                                    break;
+                                }
+                                sent += n as u64;
+                                counter.store(sent, Ordering::Relaxed);
+                            }
+                            return;
+                        }
                         Reply::ResetMidBody => {
                             let partial = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 1000\r\nconnection: close\r\n\r\n{\"success\":true,";
                             let _ = socket.write_all(partial.as_bytes()).await;
@@ -88,7 +129,11 @@ impl Server {
                 });
             }
         });
-        Server { url, requests }
+        Server {
+            url,
+            requests,
+            streamed,
+        }
     }
 
     fn client(&self) -> Client {
@@ -550,4 +595,262 @@ async fn invalid_headers_fail_before_sending() {
         .expect_err("refused");
     assert!(matches!(error, Error::InvalidRequest(_)), "{error:?}");
     assert_eq!(server.count(), 0);
+}
+
+/// A decode error: its JSON path and message.
+fn decode_error(result: Result<cloudflare_access::types::Tag, Error>) -> (String, String) {
+    match result {
+        Err(Error::Decode { path, message, .. }) => (path, message),
+        other => panic!("expected a decode error, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn responses_that_break_their_schema_are_errors_naming_the_path() {
+    // (body of a 200, the JSON path the error must name, words of its message)
+    let envelope =
+        |result: &str| format!(r#"{{"success":true,"errors":[],"messages":[],"result":{result}}}"#);
+    let cases = [
+        (
+            envelope(r#"{"name":7,"app_count":1}"#),
+            "result.name",
+            "invalid type",
+        ),
+        (
+            envelope(r#"{"app_count":1}"#),
+            "result",
+            "missing field `name`",
+        ),
+        (
+            envelope(r#"{"name":null,"app_count":1}"#),
+            "result.name",
+            "invalid type: null",
+        ),
+        (
+            envelope(r#"{"name":"x","app_count":"many"}"#),
+            "result.app_count",
+            "invalid type",
+        ),
+        (envelope(r#"["x"]"#), "result", "invalid type"),
+        // Truncated in the middle of the result.
+        (
+            r#"{"success":true,"errors":[],"messages":[],"result":{"name":"eng"#.to_string(),
+            "result.name",
+            "EOF",
+        ),
+    ];
+    for (body, path, words) in cases {
+        let server = Server::start(vec![json(200, &body)]).await;
+        let (got_path, message) = decode_error(get_tag(&server).await);
+        assert_eq!(got_path, path, "{body}: {message}");
+        assert!(message.contains(words), "{body}: {message}");
+    }
+}
+
+#[tokio::test]
+async fn html_or_empty_bodies_with_status_200_are_decode_errors() {
+    for (content_type, body) in [
+        (
+            "text/html",
+            "<html><body>Please wait while we check your browser</body></html>",
+        ),
+        ("application/json", ""),
+        ("application/json", "null"),
+    ] {
+        let server = Server::start(vec![Reply::Http(
+            200,
+            vec![("content-type", content_type.into())],
+            body.into(),
+        )])
+        .await;
+        match get_tag(&server).await {
+            Err(Error::Decode {
+                status,
+                body_excerpt,
+                ..
+            }) => {
+                assert_eq!(status, 200);
+                assert_eq!(body_excerpt, body);
+            }
+            other => panic!("{body:?}: expected a decode error, got {other:?}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn unknown_fields_and_values_are_kept_and_written_back() {
+    let result = r#"{"name":"engineers","app_count":1,"created_at":"2024-01-01T00:00:00Z","colour":"blue","nested":{"a":[1,2,{"b":null}]}}"#;
+    let server = Server::start(vec![ok(result)]).await;
+    let tag = get_tag(&server).await.expect("extra fields decode");
+    let written = serde_json::to_value(&tag).expect("encode");
+    let original: serde_json::Value = serde_json::from_str(result).expect("json");
+    assert_eq!(written, original);
+}
+
+#[tokio::test]
+async fn a_1_gib_body_is_refused_without_being_read() {
+    const GIB: u64 = 1 << 30;
+    // Announced: refused from the header, before any of the body is read.
+    let server = Server::start(vec![Reply::Stream {
+        status: 200,
+        total: GIB,
+        announce: true,
+    }])
+    .await;
+    match get_tag(&server).await {
+        Err(Error::InvalidResponse(message)) => {
+            assert!(message.contains("larger than the"), "{message}")
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    // Not announced: reading stops at the client's limit (here 1 MiB).
+    let server = Server::start(vec![Reply::Stream {
+        status: 200,
+        total: GIB,
+        announce: false,
+    }])
+    .await;
+    let client = Client::builder()
+        .api_token("test-token-secret")
+        .base_url(&server.url)
+        .max_response_size(1 << 20)
+        .build()
+        .expect("client");
+    let result = client.zero_trust().access().tags().get("acct", "x").await;
+    match result {
+        Err(Error::InvalidResponse(message)) => {
+            assert!(message.contains("1048576-byte limit"), "{message}")
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    // Give the server a moment to notice the closed connection.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let streamed = server.streamed.load(Ordering::Relaxed);
+    assert!(
+        streamed < 64 << 20,
+        "the server wrote {streamed} bytes before the client stopped reading"
+    );
+}
+
+#[tokio::test]
+async fn only_the_start_of_a_huge_error_page_is_read_and_kept() {
+    let server = Server::start(vec![Reply::Stream {
+        status: 404,
+        total: 256 << 20,
+        announce: true,
+    }])
+    .await;
+    match get_tag(&server).await {
+        Err(Error::Api(error)) => {
+            assert_eq!(error.status, 404);
+            let excerpt = error.body_excerpt.unwrap_or_default();
+            assert!(excerpt.starts_with("{\"a\":\"aaa"), "{excerpt}");
+            assert!(excerpt.len() <= 4096, "excerpt of {} bytes", excerpt.len());
+        }
+        other => panic!("expected the API error, got {other:?}"),
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let streamed = server.streamed.load(Ordering::Relaxed);
+    assert!(
+        streamed < 64 << 20,
+        "the server wrote {streamed} bytes of an error page before the client stopped reading"
+    );
+}
+
+/// A `tracing` writer that keeps everything in memory.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn credentials_stay_out_of_logs_debug_display_and_errors() {
+    const TOKEN: &str = "tok-SECRET-4c1d9e";
+    const KEY: &str = "key-SECRET-77aa01";
+    const SERVICE_KEY: &str = "v1.0-SECRET-service-key";
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::FULL)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    // The test runs on tokio's current-thread runtime, so the server and the client log here.
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    // A retried 429, then a 403 with Cloudflare's error envelope, then a success.
+    let server = Server::start(vec![
+        fast(429),
+        json(403, r#"{"success":false,"errors":[{"code":10000,"message":"Authentication error"}],"messages":[],"result":null}"#),
+        ok(TAG),
+    ])
+    .await;
+    let mut shown = Vec::new();
+    for credentials in [
+        cloudflare_access::Credentials::ApiToken(TOKEN.into()),
+        cloudflare_access::Credentials::ApiKey {
+            email: "user@example.com".into(),
+            key: KEY.into(),
+        },
+        cloudflare_access::Credentials::UserServiceKey(SERVICE_KEY.into()),
+    ] {
+        shown.push(format!("{credentials:?}"));
+        let client = Client::builder()
+            .credentials(credentials)
+            .base_url(&server.url)
+            .build()
+            .expect("client");
+        shown.push(format!("{client:?}"));
+        let result = client
+            .zero_trust()
+            .access()
+            .tags()
+            .get("acct", "engineers")
+            .await;
+        match &result {
+            Ok(tag) => shown.push(format!("{tag:?}")),
+            Err(error) => {
+                shown.push(format!("{error}"));
+                shown.push(format!("{error:?}"));
+                let mut source = std::error::Error::source(error);
+                while let Some(cause) = source {
+                    shown.push(format!("{cause} / {cause:?}"));
+                    source = cause.source();
+                }
+            }
+        }
+    }
+    // A token that would inject a header is refused without echoing it.
+    let error = Client::builder()
+        .api_token(format!("{TOKEN}\r\nX-Injected: 1"))
+        .base_url(&server.url)
+        .build()
+        .map(|_| ())
+        .expect_err("a token with CR/LF is refused");
+    shown.push(format!("{error} / {error:?}"));
+    // The server did receive each credential (so the scan below is not vacuous).
+    let requests = server.requests.lock().unwrap().join("\n");
+    for secret in [TOKEN, KEY, SERVICE_KEY] {
+        assert!(requests.contains(secret), "{secret} was not sent");
+    }
+
+    let logs = String::from_utf8_lossy(&captured.0.lock().unwrap()).to_string();
+    assert!(
+        logs.contains("/accounts/{account_id}/access/tags/{tag_name}") || logs.contains("attempt"),
+        "the client's spans were not captured:\n{logs}"
+    );
+    let shown = shown.join("\n");
+    for secret in [TOKEN, KEY, SERVICE_KEY, "SECRET"] {
+        assert!(!logs.contains(secret), "{secret} in the logs:\n{logs}");
+        assert!(!shown.contains(secret), "{secret} shown:\n{shown}");
+    }
 }

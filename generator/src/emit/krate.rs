@@ -345,7 +345,7 @@ fn lib(api: &Api, options: &EmitOptions, tree: &Node, has_scope: bool) -> TokenS
         mod paginate;
         #scope
 
-        pub use call::{Call, Response, MAX_RETRY_AFTER};
+        pub use call::{Call, Response, MAX_ERROR_BODY, MAX_RETRY_AFTER};
         pub use client::{Client, ClientBuilder, Credentials, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT};
         pub use futures_util::Stream;
         pub use codec::{DateTime, Nullable};
