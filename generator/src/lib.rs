@@ -236,7 +236,6 @@ impl Generated {
     }
 }
 
-/// See [`Generated::write_to`].
 /// Write every file under `root`: directories first, then the files on all available cores.
 fn write_all(root: &Path, files: &Files) -> Result<()> {
     let dirs: std::collections::BTreeSet<PathBuf> = files
@@ -275,6 +274,9 @@ fn write_all(root: &Path, files: &Files) -> Result<()> {
     })
 }
 
+/// Write `files` into `out`, replacing what is there: the files go to a sibling staging
+/// directory first, which then takes the place of `out` by renames. A failed or interrupted
+/// write leaves the previous `out` in place (see [`Generated::write_to`]).
 pub fn write_atomically(files: &Files, out: &Path) -> Result<()> {
     let parent = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -304,4 +306,43 @@ pub fn write_atomically(files: &Files, out: &Path) -> Result<()> {
         let _ = std::fs::remove_dir_all(&staging);
     }
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_write_leaves_the_previous_output_and_no_staging() {
+        let root = std::env::temp_dir().join(format!("forge-atomic-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        let out = root.join("generated");
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(out.join("lib.rs"), "previous").unwrap();
+        // `src` is both a file and a directory: the write fails half way.
+        let mut files = Files::new();
+        files.insert("src".into(), "a file".into());
+        files.insert("src/lib.rs".into(), "new".into());
+        assert!(write_atomically(&files, &out).is_err());
+        assert_eq!(
+            std::fs::read_to_string(out.join("lib.rs")).unwrap(),
+            "previous"
+        );
+        let left: Vec<_> = std::fs::read_dir(&root)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(left, vec![std::ffi::OsString::from("generated")]);
+        // A good write replaces the whole directory.
+        let mut files = Files::new();
+        files.insert("src/lib.rs".into(), "new".into());
+        write_atomically(&files, &out).unwrap();
+        assert!(!out.join("lib.rs").exists());
+        assert_eq!(
+            std::fs::read_to_string(out.join("src/lib.rs")).unwrap(),
+            "new"
+        );
+        let _ = std::fs::remove_dir_all(&root);
+    }
 }

@@ -11,16 +11,26 @@ pub fn examples(api: &Api, crate_ident: &str, header: &str) -> String {
             .to_string()
             .replace("crate ::", &format!("{crate_ident}::"))
             .replace(' ', "");
-        let json = serde_json::to_string(example).unwrap_or_default();
-        let hashes = "#".repeat(raw_hashes(&json));
-        calls.push_str(&format!(
-            "    check::<{ty}>({pointer:?}, r{hashes}\"{json}\"{hashes}, &mut failures);\n"
-        ));
+        calls.push_str(&check_call(&ty, pointer, example));
+    }
+    let mut samples = String::new();
+    let mut unknowns = String::new();
+    for (id, sample) in &api.samples {
+        let def = api.types.get(*id);
+        let ty = format!("{crate_ident}::types::{}", def.name);
+        let label = format!("{} (sample of {})", def.name, def.pointer);
+        samples.push_str(&check_call(&ty, &label, sample));
+        if let Some(unknown) = with_unknowns(&def.kind, sample) {
+            let label = format!("{} (sample with unknown fields or values)", def.name);
+            unknowns.push_str(&check_call(&ty, &label, &unknown));
+        }
     }
     format!(
         r#"{header}
 //! Every `example` in the selected part of the spec decodes into its generated type and
-//! re-encodes to an equal JSON value ({count} examples).
+//! re-encodes to an equal JSON value ({count} examples); so does a schema-valid sample of every
+//! generated type ({sample_count}), also when it carries fields, enum values and union variants
+//! the spec does not know ({unknown_count}).
 
 use serde::{{de::DeserializeOwned, Serialize}};
 use serde_json::Value;
@@ -58,9 +68,67 @@ fn spec_examples_round_trip() {{
     let mut failures: Vec<String> = Vec::new();
 {calls}    assert!(failures.is_empty(), "{{}} of {count} examples failed:\n{{}}", failures.len(), failures.join("\n"));
 }}
-"#,
+{}{}"#,
+        round_trip_test("every_type_round_trips", &samples),
+        round_trip_test("unknown_fields_values_and_variants_are_kept", &unknowns),
         count = api.types.examples.len(),
+        sample_count = samples.lines().count(),
+        unknown_count = unknowns.lines().count(),
     )
+}
+
+/// A test that runs `calls` (none: no test).
+fn round_trip_test(name: &str, calls: &str) -> String {
+    if calls.is_empty() {
+        return String::new();
+    }
+    let count = calls.lines().count();
+    format!(
+        r#"
+#[test]
+fn {name}() {{
+    let mut failures: Vec<String> = Vec::new();
+{calls}    assert!(failures.is_empty(), "{{}} of {count} samples failed:\n{{}}", failures.len(), failures.join("\n"));
+}}
+"#
+    )
+}
+
+fn check_call(ty: &str, label: &str, json: &serde_json::Value) -> String {
+    let json = serde_json::to_string(json).unwrap_or_default();
+    let hashes = "#".repeat(raw_hashes(&json));
+    format!("    check::<{ty}>({label:?}, r{hashes}\"{json}\"{hashes}, &mut failures);\n")
+}
+
+/// `sample` with what tomorrow's API may send: an undeclared field on an object that keeps
+/// unknown fields, an unknown enum value, an unknown union variant. `None` when the type keeps
+/// nothing unknown (a closed object, an untagged union).
+fn with_unknowns(
+    kind: &crate::ir::types::TypeKind,
+    sample: &serde_json::Value,
+) -> Option<serde_json::Value> {
+    use crate::ir::types::{Tagging, Ty, TypeKind};
+    use serde_json::{json, Value};
+    match kind {
+        TypeKind::Struct(def) if def.additional == Ty::Any => {
+            let mut object = sample.as_object()?.clone();
+            object.insert(
+                "x_forge_unknown_field".into(),
+                json!({"kept": [1, "two", null, {"three": true}]}),
+            );
+            Some(Value::Object(object))
+        }
+        TypeKind::Enum(_) => Some(json!("x_forge_unknown_value")),
+        TypeKind::Union(union) => match &union.tagging {
+            Tagging::Internal { property, .. } => Some(json!({
+                property.as_str(): "x_forge_unknown_variant",
+                "x_forge_unknown_field": [1, {"a": null}],
+            })),
+            Tagging::External => Some(json!({"x_forge_unknown_key": {"a": [1, 2]}})),
+            Tagging::Untagged => None,
+        },
+        _ => None,
+    }
 }
 
 fn raw_hashes(text: &str) -> usize {

@@ -27,6 +27,8 @@ pub struct Api {
     pub resource_docs: BTreeMap<String, String>,
     /// What was skipped or simplified.
     pub warnings: Vec<Warning>,
+    /// A schema-valid sample of every generated type, for the generated round-trip test.
+    pub samples: Vec<(super::types::TypeId, serde_json::Value)>,
 }
 
 /// One method of the client.
@@ -216,6 +218,13 @@ pub fn build(spec: &Spec, config: &Config) -> Result<Api> {
         };
     }
     let (space, type_warnings) = types.finish();
+    let samples = space
+        .types
+        .iter()
+        .enumerate()
+        .filter(|(_, def)| !matches!(def.kind, super::types::TypeKind::Pending))
+        .map(|(index, def)| (super::types::TypeId(index), sampler.sample(&def.pointer)))
+        .collect();
     warnings.extend(type_warnings);
     warnings.sort();
     warnings.dedup();
@@ -247,6 +256,7 @@ pub fn build(spec: &Spec, config: &Config) -> Result<Api> {
             .collect(),
         resource_docs,
         warnings,
+        samples,
     })
 }
 
