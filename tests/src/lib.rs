@@ -5,6 +5,8 @@
 
 use serde_json::Value;
 
+pub mod fuzz;
+
 /// JSON equality where numbers compare by value (`2` equals `2.0`): a lossless round trip
 /// through a typed `f64` field may change how a number is written, not what it is.
 pub fn same_json(a: &Value, b: &Value) -> bool {
