@@ -118,6 +118,49 @@ object! {
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
     }
 }
+impl ApplicationSelfHosted {
+    /// A `ApplicationSelfHosted` with its required fields (`domain`, `type`) and every optional field absent.
+    pub fn new(domain: String, r#type: crate::types::ApplicationSelfHostedType) -> Self {
+        Self {
+            aud: Default::default(),
+            created_at: Default::default(),
+            id: Default::default(),
+            scim_config: Default::default(),
+            updated_at: Default::default(),
+            allow_authenticate_via_warp: Default::default(),
+            allowed_idps: Default::default(),
+            app_launcher_visible: Default::default(),
+            auto_redirect_to_identity: Default::default(),
+            cors_headers: Default::default(),
+            custom_deny_message: Default::default(),
+            custom_deny_url: Default::default(),
+            custom_non_identity_deny_url: Default::default(),
+            custom_pages: Default::default(),
+            domain,
+            enable_binding_cookie: Default::default(),
+            http_only_cookie_attribute: Default::default(),
+            logo_url: Default::default(),
+            name: Default::default(),
+            options_preflight_bypass: Default::default(),
+            path_cookie_attribute: Default::default(),
+            same_site_cookie_attribute: Default::default(),
+            self_hosted_domains: Default::default(),
+            service_auth_401_redirect: Default::default(),
+            session_duration: Default::default(),
+            skip_interstitial: Default::default(),
+            tags: Default::default(),
+            r#type,
+            allow_iframe: Default::default(),
+            destinations: Default::default(),
+            mfa_config: Default::default(),
+            oauth_configuration: Default::default(),
+            read_service_tokens_from_header: Default::default(),
+            use_clientless_isolation_app_launcher_url: Default::default(),
+            policies: Default::default(),
+            additional_properties: Default::default(),
+        }
+    }
+}
 object! {
     /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
     ///
@@ -137,6 +180,20 @@ object! {
         /// The base URI for the application's SCIM-compatible API.
         required remote_uri: String = "remote_uri",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
+}
+impl ScimConfig {
+    /// A `ScimConfig` with its required fields (`idp_uid`, `remote_uri`) and every optional field absent.
+    pub fn new(idp_uid: String, remote_uri: String) -> Self {
+        Self {
+            authentication: Default::default(),
+            deactivate_on_delete: Default::default(),
+            enabled: Default::default(),
+            idp_uid,
+            mappings: Default::default(),
+            remote_uri,
+            additional_properties: Default::default(),
+        }
     }
 }
 internal_union! {
@@ -165,6 +222,21 @@ object! {
         /// User name used to authenticate with the remote SCIM service.
         required user: String = "user",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
+}
+impl ScimConfigAuthenticationHttpBasic {
+    /// A `ScimConfigAuthenticationHttpBasic` with its required fields (`password`, `scheme`, `user`) and every optional field absent.
+    pub fn new(
+        password: String,
+        scheme: crate::types::ScimConfigAuthenticationHttpBasicScheme,
+        user: String,
+    ) -> Self {
+        Self {
+            password,
+            scheme,
+            user,
+            additional_properties: Default::default(),
+        }
     }
 }
 impl std::fmt::Debug for ScimConfigAuthenticationHttpBasic {
@@ -197,6 +269,19 @@ object! {
         /// Token used to authenticate with the remote SCIM service.
         required token: String = "token",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
+}
+impl ScimConfigAuthenticationOauthBearerToken {
+    /// A `ScimConfigAuthenticationOauthBearerToken` with its required fields (`scheme`, `token`) and every optional field absent.
+    pub fn new(
+        scheme: crate::types::ScimConfigAuthenticationOauthBearerTokenScheme,
+        token: String,
+    ) -> Self {
+        Self {
+            scheme,
+            token,
+            additional_properties: Default::default(),
+        }
     }
 }
 impl std::fmt::Debug for ScimConfigAuthenticationOauthBearerToken {
@@ -236,6 +321,26 @@ object! {
         /// URL used to generate the token used to authenticate with the remote SCIM service.
         required token_url: String = "token_url",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
+}
+impl ScimConfigAuthenticationOauth2 {
+    /// A `ScimConfigAuthenticationOauth2` with its required fields (`authorization_url`, `client_id`, `client_secret`, `scheme`, `token_url`) and every optional field absent.
+    pub fn new(
+        authorization_url: String,
+        client_id: String,
+        client_secret: String,
+        scheme: crate::types::ScimConfigAuthenticationOauth2Scheme,
+        token_url: String,
+    ) -> Self {
+        Self {
+            authorization_url,
+            client_id,
+            client_secret,
+            scheme,
+            scopes: Default::default(),
+            token_url,
+            additional_properties: Default::default(),
+        }
     }
 }
 impl std::fmt::Debug for ScimConfigAuthenticationOauth2 {
@@ -279,6 +384,20 @@ object! {
         /// The level of adherence to outbound resource schemas when provisioning to this mapping. 'Strict' removes unknown values, while 'passthrough' passes unknown values to the target.
         optional strictness: Option<crate::types::ScimConfigMappingStrictness> = "strictness",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
+}
+impl ScimConfigMapping {
+    /// A `ScimConfigMapping` with its required fields (`schema`) and every optional field absent.
+    pub fn new(schema: String) -> Self {
+        Self {
+            enabled: Default::default(),
+            filter: Default::default(),
+            operations: Default::default(),
+            schema,
+            transform_jsonata: Default::default(),
+            strictness: Default::default(),
+            additional_properties: Default::default(),
+        }
     }
 }
 object! {
@@ -595,6 +714,17 @@ object! {
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
     }
 }
+impl ApprovalGroup {
+    /// A `ApprovalGroup` with its required fields (`approvals_needed`) and every optional field absent.
+    pub fn new(approvals_needed: f64) -> Self {
+        Self {
+            approvals_needed,
+            email_addresses: Default::default(),
+            email_list_uuid: Default::default(),
+            additional_properties: Default::default(),
+        }
+    }
+}
 string_enum! {
     /// The action Access will take if a user matches this policy.
     ///
@@ -683,6 +813,15 @@ object! {
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
     }
 }
+impl EmailRule {
+    /// A `EmailRule` with its required fields (`email`) and every optional field absent.
+    pub fn new(email: String) -> Self {
+        Self {
+            email,
+            additional_properties: Default::default(),
+        }
+    }
+}
 object! {
     /// `EmailListRule`
     ///
@@ -692,6 +831,15 @@ object! {
         /// The ID of a previously created email list.
         required id: String = "id",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
+}
+impl EmailListRule {
+    /// A `EmailListRule` with its required fields (`id`) and every optional field absent.
+    pub fn new(id: String) -> Self {
+        Self {
+            id,
+            additional_properties: Default::default(),
+        }
     }
 }
 object! {
@@ -705,6 +853,15 @@ object! {
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
     }
 }
+impl DomainRule {
+    /// A `DomainRule` with its required fields (`domain`) and every optional field absent.
+    pub fn new(domain: String) -> Self {
+        Self {
+            domain,
+            additional_properties: Default::default(),
+        }
+    }
+}
 object! {
     /// `IpRule`
     ///
@@ -714,6 +871,15 @@ object! {
         /// An IPv4 or IPv6 CIDR block.
         required ip: String = "ip",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
+}
+impl IpRule {
+    /// A `IpRule` with its required fields (`ip`) and every optional field absent.
+    pub fn new(ip: String) -> Self {
+        Self {
+            ip,
+            additional_properties: Default::default(),
+        }
     }
 }
 object! {
@@ -727,6 +893,15 @@ object! {
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
     }
 }
+impl IpListRule {
+    /// A `IpListRule` with its required fields (`id`) and every optional field absent.
+    pub fn new(id: String) -> Self {
+        Self {
+            id,
+            additional_properties: Default::default(),
+        }
+    }
+}
 object! {
     /// `AccessGroupRule`
     ///
@@ -736,6 +911,15 @@ object! {
         /// The ID of a previously created Access group.
         required id: String = "id",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
+}
+impl AccessGroupRule {
+    /// A `AccessGroupRule` with its required fields (`id`) and every optional field absent.
+    pub fn new(id: String) -> Self {
+        Self {
+            id,
+            additional_properties: Default::default(),
+        }
     }
 }
 object! {
@@ -751,6 +935,17 @@ object! {
         /// The ID of your identity provider (the reference name of what the pinned spec calls `connection_id`).
         optional identity_provider_id: Option<String> = "identity_provider_id",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
+}
+impl AzureGroupRule {
+    /// A `AzureGroupRule` with its required fields (`id`) and every optional field absent.
+    pub fn new(id: String) -> Self {
+        Self {
+            connection_id: Default::default(),
+            id,
+            identity_provider_id: Default::default(),
+            additional_properties: Default::default(),
+        }
     }
 }
 object! {
@@ -770,6 +965,18 @@ object! {
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
     }
 }
+impl GithubOrganizationRule {
+    /// A `GithubOrganizationRule` with its required fields (`name`) and every optional field absent.
+    pub fn new(name: String) -> Self {
+        Self {
+            connection_id: Default::default(),
+            name,
+            identity_provider_id: Default::default(),
+            team: Default::default(),
+            additional_properties: Default::default(),
+        }
+    }
+}
 object! {
     /// `GsuiteGroupRule`
     ///
@@ -783,6 +990,17 @@ object! {
         /// The ID of your identity provider (the reference name of what the pinned spec calls `connection_id`).
         optional identity_provider_id: Option<String> = "identity_provider_id",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
+}
+impl GsuiteGroupRule {
+    /// A `GsuiteGroupRule` with its required fields (`email`) and every optional field absent.
+    pub fn new(email: String) -> Self {
+        Self {
+            connection_id: Default::default(),
+            email,
+            identity_provider_id: Default::default(),
+            additional_properties: Default::default(),
+        }
     }
 }
 object! {
@@ -817,6 +1035,17 @@ object! {
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
     }
 }
+impl SamlGroupRule {
+    /// A `SamlGroupRule` with its required fields (`attribute_name`, `attribute_value`) and every optional field absent.
+    pub fn new(attribute_name: String, attribute_value: String) -> Self {
+        Self {
+            attribute_name,
+            attribute_value,
+            identity_provider_id: Default::default(),
+            additional_properties: Default::default(),
+        }
+    }
+}
 object! {
     /// `ServiceTokenRule`
     ///
@@ -826,6 +1055,15 @@ object! {
         /// The ID of a Service Token.
         required token_id: String = "token_id",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
+}
+impl ServiceTokenRule {
+    /// A `ServiceTokenRule` with its required fields (`token_id`) and every optional field absent.
+    pub fn new(token_id: String) -> Self {
+        Self {
+            token_id,
+            additional_properties: Default::default(),
+        }
     }
 }
 object! {
@@ -841,6 +1079,16 @@ object! {
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
     }
 }
+impl ExternalEvaluationRule {
+    /// A `ExternalEvaluationRule` with its required fields (`evaluate_url`, `keys_url`) and every optional field absent.
+    pub fn new(evaluate_url: String, keys_url: String) -> Self {
+        Self {
+            evaluate_url,
+            keys_url,
+            additional_properties: Default::default(),
+        }
+    }
+}
 object! {
     /// `CountryRule`
     ///
@@ -850,6 +1098,15 @@ object! {
         /// The country code that should be matched.
         required country_code: String = "country_code",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
+}
+impl CountryRule {
+    /// A `CountryRule` with its required fields (`country_code`) and every optional field absent.
+    pub fn new(country_code: String) -> Self {
+        Self {
+            country_code,
+            additional_properties: Default::default(),
+        }
     }
 }
 object! {
@@ -863,6 +1120,15 @@ object! {
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
     }
 }
+impl AuthenticationMethodRule {
+    /// A `AuthenticationMethodRule` with its required fields (`auth_method`) and every optional field absent.
+    pub fn new(auth_method: String) -> Self {
+        Self {
+            auth_method,
+            additional_properties: Default::default(),
+        }
+    }
+}
 object! {
     /// `DevicePostureRuleAlt`
     ///
@@ -872,6 +1138,15 @@ object! {
         /// The ID of a device posture integration.
         required integration_uid: String = "integration_uid",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
+}
+impl DevicePostureRuleAlt {
+    /// A `DevicePostureRuleAlt` with its required fields (`integration_uid`) and every optional field absent.
+    pub fn new(integration_uid: String) -> Self {
+        Self {
+            integration_uid,
+            additional_properties: Default::default(),
+        }
     }
 }
 object! {
@@ -889,6 +1164,17 @@ object! {
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
     }
 }
+impl AuthContextRule {
+    /// A `AuthContextRule` with its required fields (`id`, `ac_id`, `identity_provider_id`) and every optional field absent.
+    pub fn new(id: String, ac_id: String, identity_provider_id: String) -> Self {
+        Self {
+            id,
+            ac_id,
+            identity_provider_id,
+            additional_properties: Default::default(),
+        }
+    }
+}
 object! {
     /// Matches a specific common name.
     ///
@@ -900,6 +1186,15 @@ object! {
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
     }
 }
+impl CommonNameRule {
+    /// A `CommonNameRule` with its required fields (`common_name`) and every optional field absent.
+    pub fn new(common_name: String) -> Self {
+        Self {
+            common_name,
+            additional_properties: Default::default(),
+        }
+    }
+}
 object! {
     /// Matches a specific identity provider id.
     ///
@@ -909,6 +1204,15 @@ object! {
         /// The ID of an identity provider.
         required id: String = "id",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
+}
+impl LoginMethodRule {
+    /// A `LoginMethodRule` with its required fields (`id`) and every optional field absent.
+    pub fn new(id: String) -> Self {
+        Self {
+            id,
+            additional_properties: Default::default(),
+        }
     }
 }
 object! {
@@ -926,6 +1230,17 @@ object! {
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
     }
 }
+impl OidcClaimRule {
+    /// A `OidcClaimRule` with its required fields (`claim_name`, `claim_value`, `identity_provider_id`) and every optional field absent.
+    pub fn new(claim_name: String, claim_value: String, identity_provider_id: String) -> Self {
+        Self {
+            claim_name,
+            claim_value,
+            identity_provider_id,
+            additional_properties: Default::default(),
+        }
+    }
+}
 object! {
     /// Matches OAuth 2.0 access tokens issued by the specified Access OIDC SaaS application. Only compatible with non_identity and bypass decisions.
     ///
@@ -937,6 +1252,15 @@ object! {
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
     }
 }
+impl LinkedAppTokenRule {
+    /// A `LinkedAppTokenRule` with its required fields (`app_uid`) and every optional field absent.
+    pub fn new(app_uid: String) -> Self {
+        Self {
+            app_uid,
+            additional_properties: Default::default(),
+        }
+    }
+}
 object! {
     /// Matches a user's risk score.
     ///
@@ -946,6 +1270,15 @@ object! {
         /// A list of risk score levels to match. Values can be low, medium, high, or unscored.
         required user_risk_score: Vec<crate::types::UserRiskScoreLevel> = "user_risk_score",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
+}
+impl UserRiskScoreRule {
+    /// A `UserRiskScoreRule` with its required fields (`user_risk_score`) and every optional field absent.
+    pub fn new(user_risk_score: Vec<crate::types::UserRiskScoreLevel>) -> Self {
+        Self {
+            user_risk_score,
+            additional_properties: Default::default(),
+        }
     }
 }
 string_enum! {
@@ -1018,6 +1351,16 @@ object! {
         /// Contains the Unix usernames that may be used when connecting over SSH.
         required usernames: Vec<String> = "usernames",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
+}
+impl PolicyConnectionRulesSsh {
+    /// A `PolicyConnectionRulesSsh` with its required fields (`usernames`) and every optional field absent.
+    pub fn new(usernames: Vec<String>) -> Self {
+        Self {
+            allow_email_alias: Default::default(),
+            usernames,
+            additional_properties: Default::default(),
+        }
     }
 }
 object! {
@@ -1451,6 +1794,49 @@ object! {
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
     }
 }
+impl ApplicationBrowserSsh {
+    /// A `ApplicationBrowserSsh` with its required fields (`domain`, `type`) and every optional field absent.
+    pub fn new(domain: String, r#type: crate::types::ApplicationBrowserSshType) -> Self {
+        Self {
+            aud: Default::default(),
+            created_at: Default::default(),
+            id: Default::default(),
+            scim_config: Default::default(),
+            updated_at: Default::default(),
+            allow_authenticate_via_warp: Default::default(),
+            allowed_idps: Default::default(),
+            app_launcher_visible: Default::default(),
+            auto_redirect_to_identity: Default::default(),
+            cors_headers: Default::default(),
+            custom_deny_message: Default::default(),
+            custom_deny_url: Default::default(),
+            custom_non_identity_deny_url: Default::default(),
+            custom_pages: Default::default(),
+            domain,
+            enable_binding_cookie: Default::default(),
+            http_only_cookie_attribute: Default::default(),
+            logo_url: Default::default(),
+            name: Default::default(),
+            options_preflight_bypass: Default::default(),
+            path_cookie_attribute: Default::default(),
+            same_site_cookie_attribute: Default::default(),
+            self_hosted_domains: Default::default(),
+            service_auth_401_redirect: Default::default(),
+            session_duration: Default::default(),
+            skip_interstitial: Default::default(),
+            tags: Default::default(),
+            r#type,
+            allow_iframe: Default::default(),
+            destinations: Default::default(),
+            mfa_config: Default::default(),
+            oauth_configuration: Default::default(),
+            read_service_tokens_from_header: Default::default(),
+            use_clientless_isolation_app_launcher_url: Default::default(),
+            policies: Default::default(),
+            additional_properties: Default::default(),
+        }
+    }
+}
 string_enum! {
     /// The application type.
     ///
@@ -1539,6 +1925,49 @@ object! {
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
     }
 }
+impl ApplicationBrowserVnc {
+    /// A `ApplicationBrowserVnc` with its required fields (`domain`, `type`) and every optional field absent.
+    pub fn new(domain: String, r#type: crate::types::ApplicationBrowserVncType) -> Self {
+        Self {
+            aud: Default::default(),
+            created_at: Default::default(),
+            id: Default::default(),
+            scim_config: Default::default(),
+            updated_at: Default::default(),
+            allow_authenticate_via_warp: Default::default(),
+            allowed_idps: Default::default(),
+            app_launcher_visible: Default::default(),
+            auto_redirect_to_identity: Default::default(),
+            cors_headers: Default::default(),
+            custom_deny_message: Default::default(),
+            custom_deny_url: Default::default(),
+            custom_non_identity_deny_url: Default::default(),
+            custom_pages: Default::default(),
+            domain,
+            enable_binding_cookie: Default::default(),
+            http_only_cookie_attribute: Default::default(),
+            logo_url: Default::default(),
+            name: Default::default(),
+            options_preflight_bypass: Default::default(),
+            path_cookie_attribute: Default::default(),
+            same_site_cookie_attribute: Default::default(),
+            self_hosted_domains: Default::default(),
+            service_auth_401_redirect: Default::default(),
+            session_duration: Default::default(),
+            skip_interstitial: Default::default(),
+            tags: Default::default(),
+            r#type,
+            allow_iframe: Default::default(),
+            destinations: Default::default(),
+            mfa_config: Default::default(),
+            oauth_configuration: Default::default(),
+            read_service_tokens_from_header: Default::default(),
+            use_clientless_isolation_app_launcher_url: Default::default(),
+            policies: Default::default(),
+            additional_properties: Default::default(),
+        }
+    }
+}
 string_enum! {
     /// The application type.
     ///
@@ -1593,6 +2022,32 @@ object! {
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
     }
 }
+impl ApplicationAppLauncher {
+    /// A `ApplicationAppLauncher` with its required fields (`type`) and every optional field absent.
+    pub fn new(r#type: crate::types::ApplicationAppLauncherType) -> Self {
+        Self {
+            aud: Default::default(),
+            created_at: Default::default(),
+            id: Default::default(),
+            scim_config: Default::default(),
+            updated_at: Default::default(),
+            allowed_idps: Default::default(),
+            app_launcher_logo_url: Default::default(),
+            auto_redirect_to_identity: Default::default(),
+            bg_color: Default::default(),
+            domain: Default::default(),
+            footer_links: Default::default(),
+            header_bg_color: Default::default(),
+            landing_page_design: Default::default(),
+            name: Default::default(),
+            session_duration: Default::default(),
+            skip_app_launcher_login_page: Default::default(),
+            r#type,
+            policies: Default::default(),
+            additional_properties: Default::default(),
+        }
+    }
+}
 object! {
     /// `FooterLinksItem`
     ///
@@ -1604,6 +2059,16 @@ object! {
         /// the hyperlink in the footer link.
         required url: String = "url",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
+}
+impl FooterLinksItem {
+    /// A `FooterLinksItem` with its required fields (`name`, `url`) and every optional field absent.
+    pub fn new(name: String, url: String) -> Self {
+        Self {
+            name,
+            url,
+            additional_properties: Default::default(),
+        }
     }
 }
 object! {
@@ -1679,6 +2144,32 @@ object! {
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
     }
 }
+impl ApplicationDeviceEnrollmentPermissions {
+    /// A `ApplicationDeviceEnrollmentPermissions` with its required fields (`type`) and every optional field absent.
+    pub fn new(r#type: crate::types::ApplicationDeviceEnrollmentPermissionsType) -> Self {
+        Self {
+            aud: Default::default(),
+            created_at: Default::default(),
+            id: Default::default(),
+            scim_config: Default::default(),
+            updated_at: Default::default(),
+            allowed_idps: Default::default(),
+            app_launcher_logo_url: Default::default(),
+            auto_redirect_to_identity: Default::default(),
+            bg_color: Default::default(),
+            domain: Default::default(),
+            footer_links: Default::default(),
+            header_bg_color: Default::default(),
+            landing_page_design: Default::default(),
+            name: Default::default(),
+            session_duration: Default::default(),
+            skip_app_launcher_login_page: Default::default(),
+            r#type,
+            policies: Default::default(),
+            additional_properties: Default::default(),
+        }
+    }
+}
 string_enum! {
     /// The application type.
     ///
@@ -1731,6 +2222,32 @@ object! {
         /// `policies` (the spec does not describe it).
         optional policies: Option<Vec<crate::types::ApplicationPolicy>> = "policies",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
+}
+impl ApplicationBrowserIsolationPermissions {
+    /// A `ApplicationBrowserIsolationPermissions` with its required fields (`type`) and every optional field absent.
+    pub fn new(r#type: crate::types::ApplicationBrowserIsolationPermissionsType) -> Self {
+        Self {
+            aud: Default::default(),
+            created_at: Default::default(),
+            id: Default::default(),
+            scim_config: Default::default(),
+            updated_at: Default::default(),
+            allowed_idps: Default::default(),
+            app_launcher_logo_url: Default::default(),
+            auto_redirect_to_identity: Default::default(),
+            bg_color: Default::default(),
+            domain: Default::default(),
+            footer_links: Default::default(),
+            header_bg_color: Default::default(),
+            landing_page_design: Default::default(),
+            name: Default::default(),
+            session_duration: Default::default(),
+            skip_app_launcher_login_page: Default::default(),
+            r#type,
+            policies: Default::default(),
+            additional_properties: Default::default(),
+        }
     }
 }
 string_enum! {
@@ -1839,6 +2356,38 @@ object! {
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
     }
 }
+impl ApplicationMcpServer {
+    /// A `ApplicationMcpServer` with its required fields (`type`) and every optional field absent.
+    pub fn new(r#type: crate::types::McpPropsType) -> Self {
+        Self {
+            aud: Default::default(),
+            created_at: Default::default(),
+            id: Default::default(),
+            scim_config: Default::default(),
+            updated_at: Default::default(),
+            allow_authenticate_via_warp: Default::default(),
+            allowed_idps: Default::default(),
+            auto_redirect_to_identity: Default::default(),
+            custom_deny_message: Default::default(),
+            custom_deny_url: Default::default(),
+            custom_non_identity_deny_url: Default::default(),
+            custom_pages: Default::default(),
+            destinations: Default::default(),
+            domain: Default::default(),
+            http_only_cookie_attribute: Default::default(),
+            logo_url: Default::default(),
+            name: Default::default(),
+            oauth_configuration: Default::default(),
+            options_preflight_bypass: Default::default(),
+            same_site_cookie_attribute: Default::default(),
+            session_duration: Default::default(),
+            tags: Default::default(),
+            r#type,
+            policies: Default::default(),
+            additional_properties: Default::default(),
+        }
+    }
+}
 string_enum! {
     /// The application type.
     ///
@@ -1905,6 +2454,38 @@ object! {
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
     }
 }
+impl ApplicationMcpServerPortal {
+    /// A `ApplicationMcpServerPortal` with its required fields (`type`) and every optional field absent.
+    pub fn new(r#type: crate::types::McpPortalPropsType) -> Self {
+        Self {
+            aud: Default::default(),
+            created_at: Default::default(),
+            id: Default::default(),
+            scim_config: Default::default(),
+            updated_at: Default::default(),
+            allow_authenticate_via_warp: Default::default(),
+            allowed_idps: Default::default(),
+            auto_redirect_to_identity: Default::default(),
+            custom_deny_message: Default::default(),
+            custom_deny_url: Default::default(),
+            custom_non_identity_deny_url: Default::default(),
+            custom_pages: Default::default(),
+            destinations: Default::default(),
+            domain: Default::default(),
+            http_only_cookie_attribute: Default::default(),
+            logo_url: Default::default(),
+            name: Default::default(),
+            oauth_configuration: Default::default(),
+            options_preflight_bypass: Default::default(),
+            same_site_cookie_attribute: Default::default(),
+            session_duration: Default::default(),
+            tags: Default::default(),
+            r#type,
+            policies: Default::default(),
+            additional_properties: Default::default(),
+        }
+    }
+}
 string_enum! {
     /// The application type.
     ///
@@ -1953,6 +2534,29 @@ object! {
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
     }
 }
+impl ApplicationGatewayIdentityProxyEndpoint {
+    /// A `ApplicationGatewayIdentityProxyEndpoint` with its required fields (`type`) and every optional field absent.
+    pub fn new(r#type: crate::types::ProxyEndpointPropsType) -> Self {
+        Self {
+            aud: Default::default(),
+            created_at: Default::default(),
+            id: Default::default(),
+            scim_config: Default::default(),
+            updated_at: Default::default(),
+            allowed_idps: Default::default(),
+            auto_redirect_to_identity: Default::default(),
+            custom_deny_url: Default::default(),
+            custom_non_identity_deny_url: Default::default(),
+            custom_pages: Default::default(),
+            domain: Default::default(),
+            name: Default::default(),
+            session_duration: Default::default(),
+            r#type,
+            policies: Default::default(),
+            additional_properties: Default::default(),
+        }
+    }
+}
 string_enum! {
     /// The application type.
     ///
@@ -1989,6 +2593,26 @@ object! {
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
     }
 }
+impl ApplicationInfrastructure {
+    /// A `ApplicationInfrastructure` with its required fields (`target_criteria`, `type`) and every optional field absent.
+    pub fn new(
+        target_criteria: Vec<crate::types::AppTargetCriterion>,
+        r#type: crate::types::InfrastructurePropsType,
+    ) -> Self {
+        Self {
+            aud: Default::default(),
+            created_at: Default::default(),
+            id: Default::default(),
+            scim_config: Default::default(),
+            updated_at: Default::default(),
+            name: Default::default(),
+            target_criteria,
+            r#type,
+            policies: Default::default(),
+            additional_properties: Default::default(),
+        }
+    }
+}
 object! {
     /// Which infrastructure targets an application secures, and over which protocol and port.
     ///
@@ -2002,6 +2626,21 @@ object! {
         /// Contains a map of target attribute keys to target attribute values.
         required target_attributes: std::collections::BTreeMap<String, Vec<String>> = "target_attributes",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
+}
+impl AppTargetCriterion {
+    /// A `AppTargetCriterion` with its required fields (`port`, `protocol`, `target_attributes`) and every optional field absent.
+    pub fn new(
+        port: i64,
+        protocol: crate::types::AppTargetCriterionProtocol,
+        target_attributes: std::collections::BTreeMap<String, Vec<String>>,
+    ) -> Self {
+        Self {
+            port,
+            protocol,
+            target_attributes,
+            additional_properties: Default::default(),
+        }
     }
 }
 string_enum! {
@@ -2103,6 +2742,54 @@ object! {
         /// `policies` (the spec does not describe it).
         optional policies: Option<Vec<crate::types::ApplicationPolicy>> = "policies",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
+}
+impl ApplicationBrowserRdp {
+    /// A `ApplicationBrowserRdp` with its required fields (`domain`, `type`, `target_criteria`) and every optional field absent.
+    pub fn new(
+        domain: String,
+        r#type: crate::types::ApplicationBrowserRdpType,
+        target_criteria: Vec<crate::types::AppTargetCriterion>,
+    ) -> Self {
+        Self {
+            aud: Default::default(),
+            created_at: Default::default(),
+            id: Default::default(),
+            scim_config: Default::default(),
+            updated_at: Default::default(),
+            allow_authenticate_via_warp: Default::default(),
+            allowed_idps: Default::default(),
+            app_launcher_visible: Default::default(),
+            auto_redirect_to_identity: Default::default(),
+            cors_headers: Default::default(),
+            custom_deny_message: Default::default(),
+            custom_deny_url: Default::default(),
+            custom_non_identity_deny_url: Default::default(),
+            custom_pages: Default::default(),
+            domain,
+            enable_binding_cookie: Default::default(),
+            http_only_cookie_attribute: Default::default(),
+            logo_url: Default::default(),
+            name: Default::default(),
+            options_preflight_bypass: Default::default(),
+            path_cookie_attribute: Default::default(),
+            same_site_cookie_attribute: Default::default(),
+            self_hosted_domains: Default::default(),
+            service_auth_401_redirect: Default::default(),
+            session_duration: Default::default(),
+            skip_interstitial: Default::default(),
+            tags: Default::default(),
+            r#type,
+            allow_iframe: Default::default(),
+            destinations: Default::default(),
+            mfa_config: Default::default(),
+            oauth_configuration: Default::default(),
+            read_service_tokens_from_header: Default::default(),
+            use_clientless_isolation_app_launcher_url: Default::default(),
+            target_criteria,
+            policies: Default::default(),
+            additional_properties: Default::default(),
+        }
     }
 }
 string_enum! {
@@ -2218,6 +2905,45 @@ object! {
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
     }
 }
+impl ApplicationRequestSelfHosted {
+    /// A `ApplicationRequestSelfHosted` with its required fields (`domain`, `type`) and every optional field absent.
+    pub fn new(domain: String, r#type: crate::types::ApplicationRequestSelfHostedType) -> Self {
+        Self {
+            allow_authenticate_via_warp: Default::default(),
+            allowed_idps: Default::default(),
+            app_launcher_visible: Default::default(),
+            auto_redirect_to_identity: Default::default(),
+            cors_headers: Default::default(),
+            custom_deny_message: Default::default(),
+            custom_deny_url: Default::default(),
+            custom_non_identity_deny_url: Default::default(),
+            custom_pages: Default::default(),
+            domain,
+            enable_binding_cookie: Default::default(),
+            http_only_cookie_attribute: Default::default(),
+            logo_url: Default::default(),
+            name: Default::default(),
+            options_preflight_bypass: Default::default(),
+            path_cookie_attribute: Default::default(),
+            same_site_cookie_attribute: Default::default(),
+            self_hosted_domains: Default::default(),
+            service_auth_401_redirect: Default::default(),
+            session_duration: Default::default(),
+            skip_interstitial: Default::default(),
+            tags: Default::default(),
+            r#type,
+            allow_iframe: Default::default(),
+            destinations: Default::default(),
+            mfa_config: Default::default(),
+            oauth_configuration: Default::default(),
+            read_service_tokens_from_header: Default::default(),
+            use_clientless_isolation_app_launcher_url: Default::default(),
+            policies: Default::default(),
+            scim_config: Default::default(),
+            additional_properties: Default::default(),
+        }
+    }
+}
 string_enum! {
     /// `ApplicationRequestSelfHostedType`
     ///
@@ -2290,6 +3016,33 @@ object! {
         /// Configures multi-factor authentication (MFA) settings.
         optional mfa_config: Option<crate::types::PolicyMfaConfig> = "mfa_config",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
+}
+impl AppReqEmbeddedPoliciesPoliciesItemObject {
+    /// A `AppReqEmbeddedPoliciesPoliciesItemObject` with its required fields (`decision`, `include`, `name`) and every optional field absent.
+    pub fn new(
+        decision: crate::types::Decision,
+        include: Vec<crate::types::AccessRule>,
+        name: String,
+    ) -> Self {
+        Self {
+            id: Default::default(),
+            precedence: Default::default(),
+            approval_groups: Default::default(),
+            approval_required: Default::default(),
+            decision,
+            exclude: Default::default(),
+            include,
+            isolation_required: Default::default(),
+            name,
+            purpose_justification_prompt: Default::default(),
+            purpose_justification_required: Default::default(),
+            require: Default::default(),
+            session_duration: Default::default(),
+            connection_rules: Default::default(),
+            mfa_config: Default::default(),
+            additional_properties: Default::default(),
+        }
     }
 }
 object! {
@@ -2394,6 +3147,45 @@ object! {
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
     }
 }
+impl ApplicationRequestBrowserSsh {
+    /// A `ApplicationRequestBrowserSsh` with its required fields (`domain`, `type`) and every optional field absent.
+    pub fn new(domain: String, r#type: crate::types::ApplicationBrowserSshType) -> Self {
+        Self {
+            allow_authenticate_via_warp: Default::default(),
+            allowed_idps: Default::default(),
+            app_launcher_visible: Default::default(),
+            auto_redirect_to_identity: Default::default(),
+            cors_headers: Default::default(),
+            custom_deny_message: Default::default(),
+            custom_deny_url: Default::default(),
+            custom_non_identity_deny_url: Default::default(),
+            custom_pages: Default::default(),
+            domain,
+            enable_binding_cookie: Default::default(),
+            http_only_cookie_attribute: Default::default(),
+            logo_url: Default::default(),
+            name: Default::default(),
+            options_preflight_bypass: Default::default(),
+            path_cookie_attribute: Default::default(),
+            same_site_cookie_attribute: Default::default(),
+            self_hosted_domains: Default::default(),
+            service_auth_401_redirect: Default::default(),
+            session_duration: Default::default(),
+            skip_interstitial: Default::default(),
+            tags: Default::default(),
+            r#type,
+            allow_iframe: Default::default(),
+            destinations: Default::default(),
+            mfa_config: Default::default(),
+            oauth_configuration: Default::default(),
+            read_service_tokens_from_header: Default::default(),
+            use_clientless_isolation_app_launcher_url: Default::default(),
+            policies: Default::default(),
+            scim_config: Default::default(),
+            additional_properties: Default::default(),
+        }
+    }
+}
 object! {
     /// Browser VNC Application
     ///
@@ -2465,6 +3257,45 @@ object! {
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
     }
 }
+impl ApplicationRequestBrowserVnc {
+    /// A `ApplicationRequestBrowserVnc` with its required fields (`domain`, `type`) and every optional field absent.
+    pub fn new(domain: String, r#type: crate::types::ApplicationBrowserVncType) -> Self {
+        Self {
+            allow_authenticate_via_warp: Default::default(),
+            allowed_idps: Default::default(),
+            app_launcher_visible: Default::default(),
+            auto_redirect_to_identity: Default::default(),
+            cors_headers: Default::default(),
+            custom_deny_message: Default::default(),
+            custom_deny_url: Default::default(),
+            custom_non_identity_deny_url: Default::default(),
+            custom_pages: Default::default(),
+            domain,
+            enable_binding_cookie: Default::default(),
+            http_only_cookie_attribute: Default::default(),
+            logo_url: Default::default(),
+            name: Default::default(),
+            options_preflight_bypass: Default::default(),
+            path_cookie_attribute: Default::default(),
+            same_site_cookie_attribute: Default::default(),
+            self_hosted_domains: Default::default(),
+            service_auth_401_redirect: Default::default(),
+            session_duration: Default::default(),
+            skip_interstitial: Default::default(),
+            tags: Default::default(),
+            r#type,
+            allow_iframe: Default::default(),
+            destinations: Default::default(),
+            mfa_config: Default::default(),
+            oauth_configuration: Default::default(),
+            read_service_tokens_from_header: Default::default(),
+            use_clientless_isolation_app_launcher_url: Default::default(),
+            policies: Default::default(),
+            scim_config: Default::default(),
+            additional_properties: Default::default(),
+        }
+    }
+}
 object! {
     /// App Launcher Application
     ///
@@ -2500,6 +3331,28 @@ object! {
         /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
         optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
+}
+impl ApplicationRequestAppLauncher {
+    /// A `ApplicationRequestAppLauncher` with its required fields (`type`) and every optional field absent.
+    pub fn new(r#type: crate::types::ApplicationAppLauncherType) -> Self {
+        Self {
+            allowed_idps: Default::default(),
+            app_launcher_logo_url: Default::default(),
+            auto_redirect_to_identity: Default::default(),
+            bg_color: Default::default(),
+            domain: Default::default(),
+            footer_links: Default::default(),
+            header_bg_color: Default::default(),
+            landing_page_design: Default::default(),
+            name: Default::default(),
+            session_duration: Default::default(),
+            skip_app_launcher_login_page: Default::default(),
+            r#type,
+            policies: Default::default(),
+            scim_config: Default::default(),
+            additional_properties: Default::default(),
+        }
     }
 }
 object! {
@@ -2539,6 +3392,28 @@ object! {
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
     }
 }
+impl ApplicationRequestDeviceEnrollmentPermissions {
+    /// A `ApplicationRequestDeviceEnrollmentPermissions` with its required fields (`type`) and every optional field absent.
+    pub fn new(r#type: crate::types::ApplicationDeviceEnrollmentPermissionsType) -> Self {
+        Self {
+            allowed_idps: Default::default(),
+            app_launcher_logo_url: Default::default(),
+            auto_redirect_to_identity: Default::default(),
+            bg_color: Default::default(),
+            domain: Default::default(),
+            footer_links: Default::default(),
+            header_bg_color: Default::default(),
+            landing_page_design: Default::default(),
+            name: Default::default(),
+            session_duration: Default::default(),
+            skip_app_launcher_login_page: Default::default(),
+            r#type,
+            policies: Default::default(),
+            scim_config: Default::default(),
+            additional_properties: Default::default(),
+        }
+    }
+}
 object! {
     /// Browser Isolation Permissions Application
     ///
@@ -2574,6 +3449,28 @@ object! {
         /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
         optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
+}
+impl ApplicationRequestBrowserIsolationPermissions {
+    /// A `ApplicationRequestBrowserIsolationPermissions` with its required fields (`type`) and every optional field absent.
+    pub fn new(r#type: crate::types::ApplicationBrowserIsolationPermissionsType) -> Self {
+        Self {
+            allowed_idps: Default::default(),
+            app_launcher_logo_url: Default::default(),
+            auto_redirect_to_identity: Default::default(),
+            bg_color: Default::default(),
+            domain: Default::default(),
+            footer_links: Default::default(),
+            header_bg_color: Default::default(),
+            landing_page_design: Default::default(),
+            name: Default::default(),
+            session_duration: Default::default(),
+            skip_app_launcher_login_page: Default::default(),
+            r#type,
+            policies: Default::default(),
+            scim_config: Default::default(),
+            additional_properties: Default::default(),
+        }
     }
 }
 object! {
@@ -2648,6 +3545,34 @@ object! {
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
     }
 }
+impl ApplicationRequestMcpServer {
+    /// A `ApplicationRequestMcpServer` with its required fields (`type`) and every optional field absent.
+    pub fn new(r#type: crate::types::McpPropsType) -> Self {
+        Self {
+            allow_authenticate_via_warp: Default::default(),
+            allowed_idps: Default::default(),
+            auto_redirect_to_identity: Default::default(),
+            custom_deny_message: Default::default(),
+            custom_deny_url: Default::default(),
+            custom_non_identity_deny_url: Default::default(),
+            custom_pages: Default::default(),
+            destinations: Default::default(),
+            domain: Default::default(),
+            http_only_cookie_attribute: Default::default(),
+            logo_url: Default::default(),
+            name: Default::default(),
+            oauth_configuration: Default::default(),
+            options_preflight_bypass: Default::default(),
+            same_site_cookie_attribute: Default::default(),
+            session_duration: Default::default(),
+            tags: Default::default(),
+            r#type,
+            policies: Default::default(),
+            scim_config: Default::default(),
+            additional_properties: Default::default(),
+        }
+    }
+}
 object! {
     /// MCP Server Portal Application
     ///
@@ -2697,6 +3622,34 @@ object! {
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
     }
 }
+impl ApplicationRequestMcpServerPortal {
+    /// A `ApplicationRequestMcpServerPortal` with its required fields (`type`) and every optional field absent.
+    pub fn new(r#type: crate::types::McpPortalPropsType) -> Self {
+        Self {
+            allow_authenticate_via_warp: Default::default(),
+            allowed_idps: Default::default(),
+            auto_redirect_to_identity: Default::default(),
+            custom_deny_message: Default::default(),
+            custom_deny_url: Default::default(),
+            custom_non_identity_deny_url: Default::default(),
+            custom_pages: Default::default(),
+            destinations: Default::default(),
+            domain: Default::default(),
+            http_only_cookie_attribute: Default::default(),
+            logo_url: Default::default(),
+            name: Default::default(),
+            oauth_configuration: Default::default(),
+            options_preflight_bypass: Default::default(),
+            same_site_cookie_attribute: Default::default(),
+            session_duration: Default::default(),
+            tags: Default::default(),
+            r#type,
+            policies: Default::default(),
+            scim_config: Default::default(),
+            additional_properties: Default::default(),
+        }
+    }
+}
 object! {
     /// Gateway Identity Proxy Endpoint Application
     ///
@@ -2728,6 +3681,25 @@ object! {
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
     }
 }
+impl ApplicationRequestGatewayIdentityProxyEndpoint {
+    /// A `ApplicationRequestGatewayIdentityProxyEndpoint` with its required fields (`type`) and every optional field absent.
+    pub fn new(r#type: crate::types::ProxyEndpointPropsType) -> Self {
+        Self {
+            allowed_idps: Default::default(),
+            auto_redirect_to_identity: Default::default(),
+            custom_deny_url: Default::default(),
+            custom_non_identity_deny_url: Default::default(),
+            custom_pages: Default::default(),
+            domain: Default::default(),
+            name: Default::default(),
+            session_duration: Default::default(),
+            r#type,
+            policies: Default::default(),
+            scim_config: Default::default(),
+            additional_properties: Default::default(),
+        }
+    }
+}
 object! {
     /// Infrastructure Application
     ///
@@ -2745,6 +3717,22 @@ object! {
         /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
         optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
+}
+impl ApplicationRequestInfrastructure {
+    /// A `ApplicationRequestInfrastructure` with its required fields (`target_criteria`, `type`) and every optional field absent.
+    pub fn new(
+        target_criteria: Vec<crate::types::AppTargetCriterion>,
+        r#type: crate::types::InfrastructurePropsType,
+    ) -> Self {
+        Self {
+            name: Default::default(),
+            target_criteria,
+            r#type,
+            policies: Default::default(),
+            scim_config: Default::default(),
+            additional_properties: Default::default(),
+        }
     }
 }
 object! {
@@ -2820,6 +3808,50 @@ object! {
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
     }
 }
+impl ApplicationRequestBrowserRdp {
+    /// A `ApplicationRequestBrowserRdp` with its required fields (`domain`, `type`, `target_criteria`) and every optional field absent.
+    pub fn new(
+        domain: String,
+        r#type: crate::types::ApplicationBrowserRdpType,
+        target_criteria: Vec<crate::types::AppTargetCriterion>,
+    ) -> Self {
+        Self {
+            allow_authenticate_via_warp: Default::default(),
+            allowed_idps: Default::default(),
+            app_launcher_visible: Default::default(),
+            auto_redirect_to_identity: Default::default(),
+            cors_headers: Default::default(),
+            custom_deny_message: Default::default(),
+            custom_deny_url: Default::default(),
+            custom_non_identity_deny_url: Default::default(),
+            custom_pages: Default::default(),
+            domain,
+            enable_binding_cookie: Default::default(),
+            http_only_cookie_attribute: Default::default(),
+            logo_url: Default::default(),
+            name: Default::default(),
+            options_preflight_bypass: Default::default(),
+            path_cookie_attribute: Default::default(),
+            same_site_cookie_attribute: Default::default(),
+            self_hosted_domains: Default::default(),
+            service_auth_401_redirect: Default::default(),
+            session_duration: Default::default(),
+            skip_interstitial: Default::default(),
+            tags: Default::default(),
+            r#type,
+            allow_iframe: Default::default(),
+            destinations: Default::default(),
+            mfa_config: Default::default(),
+            oauth_configuration: Default::default(),
+            read_service_tokens_from_header: Default::default(),
+            use_clientless_isolation_app_launcher_url: Default::default(),
+            target_criteria,
+            policies: Default::default(),
+            scim_config: Default::default(),
+            additional_properties: Default::default(),
+        }
+    }
+}
 object! {
     /// `Ca`
     ///
@@ -2892,6 +3924,32 @@ object! {
         /// Configures multi-factor authentication (MFA) settings.
         optional mfa_config: Option<crate::types::PolicyMfaConfig> = "mfa_config",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
+}
+impl ApplicationPolicyRequest {
+    /// A `ApplicationPolicyRequest` with its required fields (`decision`, `include`, `name`) and every optional field absent.
+    pub fn new(
+        decision: crate::types::Decision,
+        include: Vec<crate::types::AccessRule>,
+        name: String,
+    ) -> Self {
+        Self {
+            precedence: Default::default(),
+            approval_groups: Default::default(),
+            approval_required: Default::default(),
+            decision,
+            exclude: Default::default(),
+            include,
+            isolation_required: Default::default(),
+            name,
+            purpose_justification_prompt: Default::default(),
+            purpose_justification_required: Default::default(),
+            require: Default::default(),
+            session_duration: Default::default(),
+            connection_rules: Default::default(),
+            mfa_config: Default::default(),
+            additional_properties: Default::default(),
+        }
     }
 }
 object! {
@@ -3031,6 +4089,17 @@ object! {
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
     }
 }
+impl CertificateCreateRequest {
+    /// A `CertificateCreateRequest` with its required fields (`certificate`, `name`) and every optional field absent.
+    pub fn new(certificate: String, name: String) -> Self {
+        Self {
+            associated_hostnames: Default::default(),
+            certificate,
+            name,
+            additional_properties: Default::default(),
+        }
+    }
+}
 object! {
     /// Hostname Settings
     ///
@@ -3046,6 +4115,17 @@ object! {
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
     }
 }
+impl CertificateSettings {
+    /// A `CertificateSettings` with its required fields (`china_network`, `client_certificate_forwarding`, `hostname`) and every optional field absent.
+    pub fn new(china_network: bool, client_certificate_forwarding: bool, hostname: String) -> Self {
+        Self {
+            china_network,
+            client_certificate_forwarding,
+            hostname,
+            additional_properties: Default::default(),
+        }
+    }
+}
 object! {
     /// `SettingsUpdateRequest`
     ///
@@ -3055,6 +4135,15 @@ object! {
         /// `settings` (the spec does not describe it).
         required settings: Vec<crate::types::CertificateSettings> = "settings",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
+}
+impl SettingsUpdateRequest {
+    /// A `SettingsUpdateRequest` with its required fields (`settings`) and every optional field absent.
+    pub fn new(settings: Vec<crate::types::CertificateSettings>) -> Self {
+        Self {
+            settings,
+            additional_properties: Default::default(),
+        }
     }
 }
 object! {
@@ -3068,6 +4157,16 @@ object! {
         /// The name of the certificate.
         optional name: Option<String> = "name",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
+}
+impl CertificateUpdateRequest {
+    /// A `CertificateUpdateRequest` with its required fields (`associated_hostnames`) and every optional field absent.
+    pub fn new(associated_hostnames: Vec<String>) -> Self {
+        Self {
+            associated_hostnames,
+            name: Default::default(),
+            additional_properties: Default::default(),
+        }
     }
 }
 object! {
@@ -3102,6 +4201,20 @@ object! {
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
     }
 }
+impl CustomPageWithoutHtml {
+    /// A `CustomPageWithoutHtml` with its required fields (`name`, `type`) and every optional field absent.
+    pub fn new(name: String, r#type: crate::types::SchemasType) -> Self {
+        Self {
+            app_count: Default::default(),
+            created_at: Default::default(),
+            name,
+            r#type,
+            uid: Default::default(),
+            updated_at: Default::default(),
+            additional_properties: Default::default(),
+        }
+    }
+}
 string_enum! {
     /// Custom page type.
     ///
@@ -3134,6 +4247,21 @@ object! {
         /// `updated_at` (the spec does not describe it).
         optional updated_at: Option<crate::DateTime> = "updated_at",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
+}
+impl CustomPage {
+    /// A `CustomPage` with its required fields (`custom_html`, `name`, `type`) and every optional field absent.
+    pub fn new(custom_html: String, name: String, r#type: crate::types::SchemasType) -> Self {
+        Self {
+            app_count: Default::default(),
+            created_at: Default::default(),
+            custom_html,
+            name,
+            r#type,
+            uid: Default::default(),
+            updated_at: Default::default(),
+            additional_properties: Default::default(),
+        }
     }
 }
 object! {
@@ -3180,6 +4308,19 @@ object! {
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
     }
 }
+impl GroupCreateRequest {
+    /// A `GroupCreateRequest` with its required fields (`include`, `name`) and every optional field absent.
+    pub fn new(include: Vec<crate::types::AccessRule>, name: String) -> Self {
+        Self {
+            exclude: Default::default(),
+            include,
+            is_default: Default::default(),
+            name,
+            require: Default::default(),
+            additional_properties: Default::default(),
+        }
+    }
+}
 object! {
     /// `GroupUpdateRequest`
     ///
@@ -3197,6 +4338,19 @@ object! {
         /// Rules evaluated with an AND logical operator. To match a policy, a user must meet all of the Require rules.
         optional require: Option<Vec<crate::types::AccessRule>> = "require",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
+}
+impl GroupUpdateRequest {
+    /// A `GroupUpdateRequest` with its required fields (`include`, `name`) and every optional field absent.
+    pub fn new(include: Vec<crate::types::AccessRule>, name: String) -> Self {
+        Self {
+            exclude: Default::default(),
+            include,
+            is_default: Default::default(),
+            name,
+            require: Default::default(),
+            additional_properties: Default::default(),
+        }
     }
 }
 /// `IdentityProviderListResponseItem`
@@ -3249,6 +4403,23 @@ object! {
         /// The type of identity provider. To determine the value for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
         required r#type: crate::types::AccessIdentityProviderType = "type",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
+}
+impl AzureAd {
+    /// A `AzureAd` with its required fields (`config`, `name`, `type`) and every optional field absent.
+    pub fn new(
+        config: crate::types::AzureAdConfig,
+        name: String,
+        r#type: crate::types::AccessIdentityProviderType,
+    ) -> Self {
+        Self {
+            config,
+            id: Default::default(),
+            name,
+            scim_config: Default::default(),
+            r#type,
+            additional_properties: Default::default(),
+        }
     }
 }
 object! {
@@ -3392,6 +4563,23 @@ object! {
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
     }
 }
+impl Centrify {
+    /// A `Centrify` with its required fields (`config`, `name`, `type`) and every optional field absent.
+    pub fn new(
+        config: crate::types::CentrifyConfig,
+        name: String,
+        r#type: crate::types::AccessIdentityProviderType,
+    ) -> Self {
+        Self {
+            config,
+            id: Default::default(),
+            name,
+            scim_config: Default::default(),
+            r#type,
+            additional_properties: Default::default(),
+        }
+    }
+}
 object! {
     /// `CentrifyConfig`
     ///
@@ -3445,6 +4633,23 @@ object! {
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
     }
 }
+impl Github {
+    /// A `Github` with its required fields (`config`, `name`, `type`) and every optional field absent.
+    pub fn new(
+        config: crate::types::GenericOauthConfig,
+        name: String,
+        r#type: crate::types::AccessIdentityProviderType,
+    ) -> Self {
+        Self {
+            config,
+            id: Default::default(),
+            name,
+            scim_config: Default::default(),
+            r#type,
+            additional_properties: Default::default(),
+        }
+    }
+}
 object! {
     /// `GenericOauthConfig`
     ///
@@ -3484,6 +4689,23 @@ object! {
         /// The type of identity provider. To determine the value for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
         required r#type: crate::types::AccessIdentityProviderType = "type",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
+}
+impl Google {
+    /// A `Google` with its required fields (`config`, `name`, `type`) and every optional field absent.
+    pub fn new(
+        config: crate::types::GoogleConfig,
+        name: String,
+        r#type: crate::types::AccessIdentityProviderType,
+    ) -> Self {
+        Self {
+            config,
+            id: Default::default(),
+            name,
+            scim_config: Default::default(),
+            r#type,
+            additional_properties: Default::default(),
+        }
     }
 }
 object! {
@@ -3531,6 +4753,23 @@ object! {
         /// The type of identity provider. To determine the value for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
         required r#type: crate::types::AccessIdentityProviderType = "type",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
+}
+impl GoogleApps {
+    /// A `GoogleApps` with its required fields (`config`, `name`, `type`) and every optional field absent.
+    pub fn new(
+        config: crate::types::GoogleAppsConfig,
+        name: String,
+        r#type: crate::types::AccessIdentityProviderType,
+    ) -> Self {
+        Self {
+            config,
+            id: Default::default(),
+            name,
+            scim_config: Default::default(),
+            r#type,
+            additional_properties: Default::default(),
+        }
     }
 }
 object! {
@@ -3581,6 +4820,23 @@ object! {
         /// The type of identity provider. To determine the value for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
         required r#type: crate::types::AccessIdentityProviderType = "type",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
+}
+impl Oidc {
+    /// A `Oidc` with its required fields (`config`, `name`, `type`) and every optional field absent.
+    pub fn new(
+        config: crate::types::OidcConfig,
+        name: String,
+        r#type: crate::types::AccessIdentityProviderType,
+    ) -> Self {
+        Self {
+            config,
+            id: Default::default(),
+            name,
+            scim_config: Default::default(),
+            r#type,
+            additional_properties: Default::default(),
+        }
     }
 }
 object! {
@@ -3642,6 +4898,23 @@ object! {
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
     }
 }
+impl Okta {
+    /// A `Okta` with its required fields (`config`, `name`, `type`) and every optional field absent.
+    pub fn new(
+        config: crate::types::OktaConfig,
+        name: String,
+        r#type: crate::types::AccessIdentityProviderType,
+    ) -> Self {
+        Self {
+            config,
+            id: Default::default(),
+            name,
+            scim_config: Default::default(),
+            r#type,
+            additional_properties: Default::default(),
+        }
+    }
+}
 object! {
     /// `OktaConfig`
     ///
@@ -3695,6 +4968,23 @@ object! {
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
     }
 }
+impl Onelogin {
+    /// A `Onelogin` with its required fields (`config`, `name`, `type`) and every optional field absent.
+    pub fn new(
+        config: crate::types::OneloginConfig,
+        name: String,
+        r#type: crate::types::AccessIdentityProviderType,
+    ) -> Self {
+        Self {
+            config,
+            id: Default::default(),
+            name,
+            scim_config: Default::default(),
+            r#type,
+            additional_properties: Default::default(),
+        }
+    }
+}
 object! {
     /// `OneloginConfig`
     ///
@@ -3745,6 +5035,23 @@ object! {
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
     }
 }
+impl Pingone {
+    /// A `Pingone` with its required fields (`config`, `name`, `type`) and every optional field absent.
+    pub fn new(
+        config: crate::types::PingoneConfig,
+        name: String,
+        r#type: crate::types::AccessIdentityProviderType,
+    ) -> Self {
+        Self {
+            config,
+            id: Default::default(),
+            name,
+            scim_config: Default::default(),
+            r#type,
+            additional_properties: Default::default(),
+        }
+    }
+}
 object! {
     /// `PingoneConfig`
     ///
@@ -3793,6 +5100,23 @@ object! {
         /// The type of identity provider. To determine the value for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
         required r#type: crate::types::AccessIdentityProviderType = "type",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
+}
+impl Saml {
+    /// A `Saml` with its required fields (`config`, `name`, `type`) and every optional field absent.
+    pub fn new(
+        config: crate::types::SamlConfig,
+        name: String,
+        r#type: crate::types::AccessIdentityProviderType,
+    ) -> Self {
+        Self {
+            config,
+            id: Default::default(),
+            name,
+            scim_config: Default::default(),
+            r#type,
+            additional_properties: Default::default(),
+        }
     }
 }
 object! {
@@ -3885,6 +5209,23 @@ object! {
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
     }
 }
+impl Onetimepin {
+    /// A `Onetimepin` with its required fields (`config`, `name`, `type`) and every optional field absent.
+    pub fn new(
+        config: serde_json::Map<String, serde_json::Value>,
+        name: String,
+        r#type: crate::types::OnetimepinType,
+    ) -> Self {
+        Self {
+            config,
+            id: Default::default(),
+            name,
+            scim_config: Default::default(),
+            r#type,
+            additional_properties: Default::default(),
+        }
+    }
+}
 string_enum! {
     /// `OnetimepinType`
     ///
@@ -3918,6 +5259,15 @@ object! {
         /// The number of days between key rotations.
         required key_rotation_interval_days: f64 = "key_rotation_interval_days",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
+}
+impl KeyUpdateRequest {
+    /// A `KeyUpdateRequest` with its required fields (`key_rotation_interval_days`) and every optional field absent.
+    pub fn new(key_rotation_interval_days: f64) -> Self {
+        Self {
+            key_rotation_interval_days,
+            additional_properties: Default::default(),
+        }
     }
 }
 string_enum! {
@@ -4087,6 +5437,24 @@ object! {
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
     }
 }
+impl OrganizationCreateRequest {
+    /// A `OrganizationCreateRequest` with its required fields (`auth_domain`, `name`) and every optional field absent.
+    pub fn new(auth_domain: String, name: String) -> Self {
+        Self {
+            allow_authenticate_via_warp: Default::default(),
+            auth_domain,
+            auto_redirect_to_identity: Default::default(),
+            is_ui_read_only: Default::default(),
+            login_design: Default::default(),
+            name,
+            session_duration: Default::default(),
+            ui_read_only_toggle_reason: Default::default(),
+            user_seat_expiration_inactive_time: Default::default(),
+            warp_auth_session_duration: Default::default(),
+            additional_properties: Default::default(),
+        }
+    }
+}
 object! {
     /// `OrganizationRevokeUsersRequest`
     ///
@@ -4096,6 +5464,15 @@ object! {
         /// The email of the user to revoke.
         required email: String = "email",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
+}
+impl OrganizationRevokeUsersRequest {
+    /// A `OrganizationRevokeUsersRequest` with its required fields (`email`) and every optional field absent.
+    pub fn new(email: String) -> Self {
+        Self {
+            email,
+            additional_properties: Default::default(),
+        }
     }
 }
 object! {
@@ -4178,6 +5555,31 @@ object! {
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
     }
 }
+impl PolicyRequest {
+    /// A `PolicyRequest` with its required fields (`decision`, `include`, `name`) and every optional field absent.
+    pub fn new(
+        decision: crate::types::Decision,
+        include: Vec<crate::types::AccessRule>,
+        name: String,
+    ) -> Self {
+        Self {
+            approval_groups: Default::default(),
+            approval_required: Default::default(),
+            decision,
+            exclude: Default::default(),
+            include,
+            isolation_required: Default::default(),
+            name,
+            purpose_justification_prompt: Default::default(),
+            purpose_justification_required: Default::default(),
+            require: Default::default(),
+            session_duration: Default::default(),
+            connection_rules: Default::default(),
+            mfa_config: Default::default(),
+            additional_properties: Default::default(),
+        }
+    }
+}
 object! {
     /// `Seat`
     ///
@@ -4191,6 +5593,17 @@ object! {
         /// The unique API identifier for the Zero Trust seat.
         required seat_uid: String = "seat_uid",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
+}
+impl Seat {
+    /// A `Seat` with its required fields (`access_seat`, `gateway_seat`, `seat_uid`) and every optional field absent.
+    pub fn new(access_seat: bool, gateway_seat: bool, seat_uid: String) -> Self {
+        Self {
+            access_seat,
+            gateway_seat,
+            seat_uid,
+            additional_properties: Default::default(),
+        }
     }
 }
 object! {
@@ -4248,6 +5661,16 @@ object! {
         /// The name of the service token.
         required name: String = "name",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
+}
+impl ServiceTokenCreateRequest {
+    /// A `ServiceTokenCreateRequest` with its required fields (`name`) and every optional field absent.
+    pub fn new(name: String) -> Self {
+        Self {
+            duration: Default::default(),
+            name,
+            additional_properties: Default::default(),
+        }
     }
 }
 object! {
@@ -4317,6 +5740,18 @@ object! {
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
     }
 }
+impl Tag {
+    /// A `Tag` with its required fields (`name`) and every optional field absent.
+    pub fn new(name: String) -> Self {
+        Self {
+            app_count: Default::default(),
+            created_at: Default::default(),
+            name,
+            updated_at: Default::default(),
+            additional_properties: Default::default(),
+        }
+    }
+}
 object! {
     /// A tag
     ///
@@ -4330,6 +5765,17 @@ object! {
         /// `updated_at` (the spec does not describe it).
         optional updated_at: Option<crate::DateTime> = "updated_at",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
+}
+impl TagWithoutAppCount {
+    /// A `TagWithoutAppCount` with its required fields (`name`) and every optional field absent.
+    pub fn new(name: String) -> Self {
+        Self {
+            created_at: Default::default(),
+            name,
+            updated_at: Default::default(),
+            additional_properties: Default::default(),
+        }
     }
 }
 object! {
@@ -4385,6 +5831,16 @@ object! {
         /// The name of the user.
         optional name: Option<String> = "name",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
+}
+impl UserCreateRequest {
+    /// A `UserCreateRequest` with its required fields (`email`) and every optional field absent.
+    pub fn new(email: String) -> Self {
+        Self {
+            email,
+            name: Default::default(),
+            additional_properties: Default::default(),
+        }
     }
 }
 object! {
@@ -4668,6 +6124,30 @@ object! {
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
     }
 }
+impl McpPortalWithServers {
+    /// A `McpPortalWithServers` with its required fields (`id`, `hostname`, `name`, `servers`) and every optional field absent.
+    pub fn new(
+        id: String,
+        hostname: String,
+        name: String,
+        servers: Vec<crate::types::McpPortalServer>,
+    ) -> Self {
+        Self {
+            id,
+            hostname,
+            name,
+            allow_code_mode: Default::default(),
+            created_at: Default::default(),
+            created_by: Default::default(),
+            description: Default::default(),
+            modified_at: Default::default(),
+            modified_by: Default::default(),
+            secure_web_gateway: Default::default(),
+            servers,
+            additional_properties: Default::default(),
+        }
+    }
+}
 object! {
     /// An MCP server as a portal serves it: the server, with the prompts and tools the portal changes.
     ///
@@ -4713,6 +6193,47 @@ object! {
         /// `on_behalf` (the spec does not describe it).
         optional on_behalf: Option<bool> = "on_behalf",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
+}
+impl McpPortalServer {
+    /// A `McpPortalServer` with its required fields (`id`, `auth_type`, `hostname`, `name`, `prompts`, `tools`, `updated_prompts`, `updated_tools`) and every optional field absent.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: String,
+        auth_type: crate::types::McpServerAuthType,
+        hostname: String,
+        name: String,
+        prompts: Vec<serde_json::Map<String, serde_json::Value>>,
+        tools: Vec<serde_json::Map<String, serde_json::Value>>,
+        updated_prompts: Vec<
+            std::collections::BTreeMap<String, crate::types::McpCapabilityChangesItemValue>,
+        >,
+        updated_tools: Vec<
+            std::collections::BTreeMap<String, crate::types::McpCapabilityChangesItemValue>,
+        >,
+    ) -> Self {
+        Self {
+            id,
+            auth_type,
+            hostname,
+            name,
+            prompts,
+            tools,
+            created_at: Default::default(),
+            created_by: Default::default(),
+            description: Default::default(),
+            error: Default::default(),
+            last_successful_sync: Default::default(),
+            last_synced: Default::default(),
+            modified_at: Default::default(),
+            modified_by: Default::default(),
+            status: Default::default(),
+            updated_prompts,
+            updated_tools,
+            default_disabled: Default::default(),
+            on_behalf: Default::default(),
+            additional_properties: Default::default(),
+        }
     }
 }
 string_enum! {
@@ -4762,6 +6283,21 @@ object! {
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
     }
 }
+impl McpPortalCreateRequest {
+    /// A `McpPortalCreateRequest` with its required fields (`id`, `hostname`, `name`) and every optional field absent.
+    pub fn new(id: String, hostname: String, name: String) -> Self {
+        Self {
+            id,
+            hostname,
+            name,
+            allow_code_mode: Default::default(),
+            description: Default::default(),
+            secure_web_gateway: Default::default(),
+            servers: Default::default(),
+            additional_properties: Default::default(),
+        }
+    }
+}
 object! {
     /// A server to serve through a portal, with changes to its prompts and tools.
     ///
@@ -4781,6 +6317,19 @@ object! {
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
     }
 }
+impl McpPortalServerRequest {
+    /// A `McpPortalServerRequest` with its required fields (`server_id`) and every optional field absent.
+    pub fn new(server_id: String) -> Self {
+        Self {
+            server_id,
+            default_disabled: Default::default(),
+            on_behalf: Default::default(),
+            updated_prompts: Default::default(),
+            updated_tools: Default::default(),
+            additional_properties: Default::default(),
+        }
+    }
+}
 object! {
     /// A change to one prompt or tool of a server in a portal.
     ///
@@ -4796,6 +6345,18 @@ object! {
         /// Whether the prompt or tool is available through the portal.
         optional enabled: Option<bool> = "enabled",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
+}
+impl McpCapabilityOverride {
+    /// A `McpCapabilityOverride` with its required fields (`name`) and every optional field absent.
+    pub fn new(name: String) -> Self {
+        Self {
+            name,
+            alias: Default::default(),
+            description: Default::default(),
+            enabled: Default::default(),
+            additional_properties: Default::default(),
+        }
     }
 }
 object! {
@@ -4825,6 +6386,24 @@ object! {
         /// Route outbound MCP traffic through Zero Trust Secure Web Gateway
         optional secure_web_gateway: Option<bool> = "secure_web_gateway",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
+}
+impl McpPortal {
+    /// A `McpPortal` with its required fields (`id`, `hostname`, `name`) and every optional field absent.
+    pub fn new(id: String, hostname: String, name: String) -> Self {
+        Self {
+            id,
+            hostname,
+            name,
+            allow_code_mode: Default::default(),
+            created_at: Default::default(),
+            created_by: Default::default(),
+            description: Default::default(),
+            modified_at: Default::default(),
+            modified_by: Default::default(),
+            secure_web_gateway: Default::default(),
+            additional_properties: Default::default(),
+        }
     }
 }
 object! {
@@ -4887,6 +6466,36 @@ object! {
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
     }
 }
+impl McpServer {
+    /// A `McpServer` with its required fields (`id`, `auth_type`, `hostname`, `name`, `prompts`, `tools`) and every optional field absent.
+    pub fn new(
+        id: String,
+        auth_type: crate::types::McpServerAuthType,
+        hostname: String,
+        name: String,
+        prompts: Vec<serde_json::Map<String, serde_json::Value>>,
+        tools: Vec<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        Self {
+            id,
+            auth_type,
+            hostname,
+            name,
+            prompts,
+            tools,
+            created_at: Default::default(),
+            created_by: Default::default(),
+            description: Default::default(),
+            error: Default::default(),
+            last_successful_sync: Default::default(),
+            last_synced: Default::default(),
+            modified_at: Default::default(),
+            modified_by: Default::default(),
+            status: Default::default(),
+            additional_properties: Default::default(),
+        }
+    }
+}
 object! {
     /// A new MCP server.
     ///
@@ -4906,6 +6515,25 @@ object! {
         /// `description` (the spec does not describe it).
         optional description: Option<String> = "description",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
+}
+impl McpServerCreateRequest {
+    /// A `McpServerCreateRequest` with its required fields (`id`, `auth_type`, `hostname`, `name`) and every optional field absent.
+    pub fn new(
+        id: String,
+        auth_type: crate::types::McpServerAuthType,
+        hostname: String,
+        name: String,
+    ) -> Self {
+        Self {
+            id,
+            auth_type,
+            hostname,
+            name,
+            auth_credentials: Default::default(),
+            description: Default::default(),
+            additional_properties: Default::default(),
+        }
     }
 }
 impl std::fmt::Debug for McpServerCreateRequest {
@@ -5011,6 +6639,25 @@ object! {
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
     }
 }
+impl InfraTarget {
+    /// A `InfraTarget` with its required fields (`id`, `created_at`, `hostname`, `ip`, `modified_at`) and every optional field absent.
+    pub fn new(
+        id: String,
+        created_at: crate::DateTime,
+        hostname: String,
+        ip: crate::types::InfraIp,
+        modified_at: crate::DateTime,
+    ) -> Self {
+        Self {
+            id,
+            created_at,
+            hostname,
+            ip,
+            modified_at,
+            additional_properties: Default::default(),
+        }
+    }
+}
 object! {
     /// The IPv4/IPv6 address that identifies where to reach a target
     ///
@@ -5050,6 +6697,16 @@ object! {
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
     }
 }
+impl InfraTargetRequest {
+    /// A `InfraTargetRequest` with its required fields (`hostname`, `ip`) and every optional field absent.
+    pub fn new(hostname: String, ip: crate::types::InfraIp) -> Self {
+        Self {
+            hostname,
+            ip,
+            additional_properties: Default::default(),
+        }
+    }
+}
 object! {
     /// `TargetBulkDeleteV2Request`
     ///
@@ -5059,6 +6716,15 @@ object! {
         /// List of target IDs to bulk delete
         required target_ids: Vec<String> = "target_ids",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
+}
+impl TargetBulkDeleteV2Request {
+    /// A `TargetBulkDeleteV2Request` with its required fields (`target_ids`) and every optional field absent.
+    pub fn new(target_ids: Vec<String>) -> Self {
+        Self {
+            target_ids,
+            additional_properties: Default::default(),
+        }
     }
 }
 object! {
@@ -5114,6 +6780,26 @@ object! {
         /// The amount of time that tokens issued for the application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
         optional session_duration: Option<String> = "session_duration",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
+}
+impl PolicyTestPolicyObject {
+    /// A `PolicyTestPolicyObject` with its required fields (`decision`, `include`) and every optional field absent.
+    pub fn new(decision: crate::types::Decision, include: Vec<crate::types::AccessRule>) -> Self {
+        Self {
+            decision,
+            include,
+            approval_groups: Default::default(),
+            approval_required: Default::default(),
+            connection_rules: Default::default(),
+            exclude: Default::default(),
+            isolation_required: Default::default(),
+            mfa_config: Default::default(),
+            purpose_justification_prompt: Default::default(),
+            purpose_justification_required: Default::default(),
+            require: Default::default(),
+            session_duration: Default::default(),
+            additional_properties: Default::default(),
+        }
     }
 }
 object! {
@@ -5328,5 +7014,15 @@ object! {
         /// The name of the user.
         required name: String = "name",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
+}
+impl UserUpdateRequest {
+    /// A `UserUpdateRequest` with its required fields (`email`, `name`) and every optional field absent.
+    pub fn new(email: String, name: String) -> Self {
+        Self {
+            email,
+            name,
+            additional_properties: Default::default(),
+        }
     }
 }

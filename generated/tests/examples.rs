@@ -829,7 +829,7 @@ fn spec_examples_round_trip() {
     check::<String>("#/paths/~1accounts~1{account_id}~1access~1organizations~1revoke_user/post/requestBody/content/application~1json/schema/properties/email", r#""test@example.com""#, &mut failures);
     assert!(
         failures.is_empty(),
-        "{} of 202 examples failed:\n{}",
+        "{} of 202 failed:\n{}",
         failures.len(),
         failures.join("\n")
     );
@@ -1614,7 +1614,7 @@ fn every_type_round_trips() {
     );
     assert!(
         failures.is_empty(),
-        "{} of 246 samples failed:\n{}",
+        "{} of 246 failed:\n{}",
         failures.len(),
         failures.join("\n")
     );
@@ -2822,7 +2822,7 @@ fn unknown_fields_values_and_variants_are_kept() {
     );
     assert!(
         failures.is_empty(),
-        "{} of 241 samples failed:\n{}",
+        "{} of 241 failed:\n{}",
         failures.len(),
         failures.join("\n")
     );

@@ -57,6 +57,16 @@ pub struct CrateConfig {
     pub version: Option<String>,
     /// One-line description.
     pub description: Option<String>,
+    /// SPDX license of the generated crate (default `MIT OR Apache-2.0`).
+    pub license: Option<String>,
+    /// Repository URL for the package metadata.
+    pub repository: Option<String>,
+    /// crates.io keywords (default `api`, `client`, `openapi`).
+    pub keywords: Option<Vec<String>>,
+    /// A directory (relative to the config) of files copied into the crate as they are:
+    /// a hand-written `README.md` (it replaces the generated one and becomes the crate docs),
+    /// `examples/*.rs`.
+    pub files: Option<String>,
 }
 
 /// Spec source and overlays.

@@ -19,6 +19,7 @@ pub mod emit;
 pub mod error;
 pub mod ir;
 pub mod load;
+pub mod surface;
 
 use std::path::{Path, PathBuf};
 
@@ -162,6 +163,20 @@ impl Generator {
                 &sha[..16]
             ),
             name,
+            license: self
+                .config
+                .krate
+                .license
+                .clone()
+                .unwrap_or_else(|| "MIT OR Apache-2.0".into()),
+            repository: self.config.krate.repository.clone(),
+            keywords: self.config.krate.keywords.clone().unwrap_or_else(|| {
+                ["api", "client", "openapi"].map(String::from).to_vec()
+            }),
+            supplied: match &self.config.krate.files {
+                Some(dir) => read_supplied(&self.config.dir.join(dir))?,
+                None => Files::new(),
+            },
         };
         let files = emit::emit(&api, &options)?;
         lap("emit and format");
@@ -177,6 +192,32 @@ impl Generator {
             timings,
         })
     }
+}
+
+/// Every file under `dir`, by path relative to it (`/`-separated), in a stable order.
+fn read_supplied(dir: &Path) -> Result<Files> {
+    let mut files = Files::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(current) = stack.pop() {
+        let entries = std::fs::read_dir(&current).map_err(|e| Error::io(&current, e))?;
+        for entry in entries {
+            let path = entry.map_err(|e| Error::io(&current, e))?.path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+            let relative = path
+                .strip_prefix(dir)
+                .unwrap_or(&path)
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join("/");
+            files.insert(relative, text);
+        }
+    }
+    Ok(files)
 }
 
 /// Refuse the problems that neither `lenient` nor the config's allow list accepts; refuse allow

@@ -1,4 +1,4 @@
-//! Project tasks: `cargo xtask regen [--check]`, `test`, `e2e`, `bench [--full-build] [--peers]`.
+//! Project tasks: `cargo xtask regen [--check]`, `test`, `e2e`, `bench [--full-build] [--peers]`, `fuzz`.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -6,6 +6,7 @@ use std::process::{Command, ExitCode, Stdio};
 
 mod bench;
 mod e2e;
+mod fuzz;
 mod peers;
 
 use openapi_forge::config::Config;
@@ -14,8 +15,14 @@ use openapi_forge::Generator;
 const USAGE: &str = "usage: cargo xtask <task>
 
 tasks:
-  regen            regenerate generated/ from the pinned spec and spec/cloudflare.toml
+  regen            regenerate generated/ from the pinned spec and spec/cloudflare.toml, and print
+                   what changed in the public API (methods, types, fields, enum values, union
+                   variants) with a semver verdict
   regen --check    exit non-zero (with a short summary) if generated/ is not what the generator makes now
+  regen --spec FILE          regenerate from another spec file (a newer upstream download), unpinned
+  regen --summary-md FILE    also write the API change summary as Markdown (for a pull request)
+  spec --update URL_OR_FILE  show what a new upstream spec changes in the API, then move the pin
+                   (sha256, and the url when given one) in spec/cloudflare.toml to it
   test             run every test of the workspace, then `e2e` (what CI runs)
   e2e              call every generated method against the Prism mock server, serving static
                    examples and then dynamic random responses; needs `npm ci --prefix tests/prism`
@@ -23,14 +30,21 @@ tasks:
                    into target/bench/; `--full-build` also checks and builds the whole-spec crate;
                    `--peers` also runs progenitor and openapi-generator on the same inputs
                    (installed on first use into ~/.cache/openapi-forge-peers, or $FORGE_PEERS_CACHE)
+  fuzz             run the cargo-fuzz targets (generate, decode) side by side for 600 s each
+                   (`--seconds N`, or name one target); needs nightly and `cargo install cargo-fuzz`
 ";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
-        Some("regen") => regen(args.iter().any(|a| a == "--check")),
+        Some("regen") => RegenArgs::parse(&args[1..]).and_then(regen),
+        Some("spec") => match (args.get(1).map(String::as_str), args.get(2)) {
+            (Some("--update"), Some(source)) => spec_update(source),
+            _ => Err("usage: cargo xtask spec --update URL_OR_FILE".into()),
+        },
         Some("test") => test(),
         Some("e2e") => e2e::run(&root()),
+        Some("fuzz") => fuzz::run(&root(), &args[1..]),
         Some("bench") => bench::run(
             &root(),
             args.iter().any(|a| a == "--full-build"),
@@ -60,13 +74,17 @@ fn root() -> PathBuf {
 /// Where the final (overlaid) spec is written for the mock server.
 const FINAL_SPEC: &str = "target/spec/cloudflare-access.json";
 
-/// Generate from the pinned spec and `spec/cloudflare.toml`, and write the final (overlaid)
-/// spec to [`FINAL_SPEC`].
-fn generate(root: &Path) -> Result<openapi_forge::Generated, String> {
+/// Generate from `spec/cloudflare.toml` and its pinned spec (or `spec`, unpinned, when given),
+/// and write the final (overlaid) spec to [`FINAL_SPEC`].
+fn generate_from(root: &Path, spec: Option<&Path>) -> Result<openapi_forge::Generated, String> {
     let config =
         Config::from_file(&root.join("spec/cloudflare.toml")).map_err(|e| e.to_string())?;
-    let generated = Generator::new(config)
-        .pinned_spec(root, &root.join("target/spec-cache"))
+    let generator = Generator::new(config);
+    let generator = match spec {
+        Some(path) => generator.verify_pin(false).spec_file(path),
+        None => generator.pinned_spec(root, &root.join("target/spec-cache")),
+    };
+    let generated = generator
         .and_then(Generator::generate)
         .map_err(|e| e.to_string())?;
     let spec_out = root.join(FINAL_SPEC);
@@ -78,15 +96,90 @@ fn generate(root: &Path) -> Result<openapi_forge::Generated, String> {
     Ok(generated)
 }
 
-fn regen(check: bool) -> Result<ExitCode, String> {
+/// [`generate_from`] the pinned spec.
+fn generate(root: &Path) -> Result<openapi_forge::Generated, String> {
+    generate_from(root, None)
+}
+
+struct RegenArgs {
+    check: bool,
+    spec: Option<PathBuf>,
+    summary_md: Option<PathBuf>,
+}
+
+impl RegenArgs {
+    fn parse(args: &[String]) -> Result<RegenArgs, String> {
+        let mut out = RegenArgs {
+            check: false,
+            spec: None,
+            summary_md: None,
+        };
+        let mut args = args.iter();
+        while let Some(arg) = args.next() {
+            let mut value = |flag: &str| {
+                args.next()
+                    .map(PathBuf::from)
+                    .ok_or_else(|| format!("{flag} takes a file"))
+            };
+            match arg.as_str() {
+                "--check" => out.check = true,
+                "--spec" => out.spec = Some(value("--spec")?),
+                "--summary-md" => out.summary_md = Some(value("--summary-md")?),
+                other => return Err(format!("unknown regen argument `{other}`")),
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// The public-surface lines of a surface file's text (comments dropped).
+fn surface_lines(text: &str) -> Vec<String> {
+    text.lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// What changed in the public API between the committed crate and `generated`.
+fn api_summary(
+    on_disk: &BTreeMap<String, String>,
+    generated: &openapi_forge::Generated,
+) -> openapi_forge::surface::Summary {
+    let file = openapi_forge::surface::FILE;
+    let old = surface_lines(on_disk.get(file).map_or("", String::as_str));
+    let new = surface_lines(generated.files.get(file).map_or("", String::as_str));
+    openapi_forge::surface::diff(&old, &new)
+}
+
+/// The version of the committed crate (what a bump starts from).
+fn committed_version(on_disk: &BTreeMap<String, String>) -> String {
+    on_disk
+        .get("Cargo.toml")
+        .and_then(|manifest| {
+            manifest
+                .lines()
+                .find_map(|l| l.strip_prefix("version = \""))
+                .and_then(|rest| rest.split('"').next())
+                .map(str::to_string)
+        })
+        .unwrap_or_else(|| "0.1.0".into())
+}
+
+fn regen(args: RegenArgs) -> Result<ExitCode, String> {
     let root = root();
     let spec_out = root.join(FINAL_SPEC);
-    let mut generated = generate(&root)?;
+    let mut generated = generate_from(&root, args.spec.as_deref())?;
     rustfmt(&mut generated.files)?;
     let out = root.join("generated");
     let on_disk = read_tree(&out)?;
     let changes = diff(&on_disk, &generated.files);
-    if check {
+    let summary = api_summary(&on_disk, &generated);
+    let version = committed_version(&on_disk);
+    if let Some(path) = &args.summary_md {
+        std::fs::write(path, summary.markdown(&version))
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    if args.check {
         if changes.is_empty() {
             println!("generated/ is up to date ({} files)", generated.files.len());
             return Ok(ExitCode::SUCCESS);
@@ -101,6 +194,7 @@ fn regen(check: bool) -> Result<ExitCode, String> {
         if changes.len() > 20 {
             eprintln!("  ... and {} more", changes.len() - 20);
         }
+        eprint!("{}", summary.text(&version));
         eprintln!("run `cargo xtask regen` and commit generated/");
         return Ok(ExitCode::FAILURE);
     }
@@ -116,6 +210,56 @@ fn regen(check: bool) -> Result<ExitCode, String> {
         changes.len(),
         generated.warnings.len(),
         spec_out.strip_prefix(&root).unwrap_or(&spec_out).display()
+    );
+    print!("{}", summary.text(&version));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `cargo xtask spec --update URL_OR_FILE`: fetch the new spec, show what it changes in the
+/// public API against the committed crate, then move the pin to it and keep a copy in the
+/// download cache (`target/spec-cache/<sha256>.json`) so `cargo xtask regen` finds it.
+fn spec_update(source: &str) -> Result<ExitCode, String> {
+    let root = root();
+    let is_url = source.starts_with("https://") || source.starts_with("http://");
+    let bytes = if is_url {
+        openapi_forge::load::source::download(source).map_err(|e| format!("{source}: {e}"))?
+    } else {
+        std::fs::read(source).map_err(|e| format!("{source}: {e}"))?
+    };
+    let sha = openapi_forge::load::source::sha256_hex(&bytes);
+    let cache = root.join("target/spec-cache");
+    std::fs::create_dir_all(&cache).map_err(|e| format!("{}: {e}", cache.display()))?;
+    let cached = cache.join(format!("{sha}.json"));
+    std::fs::write(&cached, &bytes).map_err(|e| format!("{}: {e}", cached.display()))?;
+    // The summary first: a spec that does not generate does not move the pin.
+    let mut generated = generate_from(&root, Some(&cached))?;
+    rustfmt(&mut generated.files)?;
+    let on_disk = read_tree(&root.join("generated"))?;
+    let summary = api_summary(&on_disk, &generated);
+    print!("{}", summary.text(&committed_version(&on_disk)));
+    let config_path = root.join("spec/cloudflare.toml");
+    let text = std::fs::read_to_string(&config_path).map_err(|e| e.to_string())?;
+    let mut updated = String::new();
+    for line in text.lines() {
+        if line.starts_with("sha256 = ") {
+            updated.push_str(&format!("sha256 = \"{sha}\""));
+        } else if is_url && line.starts_with("url = ") {
+            updated.push_str(&format!("url = \"{source}\""));
+        } else {
+            updated.push_str(line);
+        }
+        updated.push('\n');
+    }
+    std::fs::write(&config_path, updated).map_err(|e| e.to_string())?;
+    println!(
+        "moved the pin in spec/cloudflare.toml to sha256 {sha}{}; the spec is cached in {}.\n\
+         Next: `cargo xtask regen`, review, commit spec/cloudflare.toml and generated/.",
+        if is_url {
+            format!(" ({source})")
+        } else {
+            String::new()
+        },
+        cached.strip_prefix(&root).unwrap_or(&cached).display()
     );
     Ok(ExitCode::SUCCESS)
 }

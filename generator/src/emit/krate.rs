@@ -103,7 +103,7 @@ pub fn files(api: &Api, options: &EmitOptions) -> Result<Files> {
         "tests/e2e.rs".into(),
         Box::new(move || Ok(super::e2e::e2e(api, crate_ident, header).unwrap_or_default())),
     ));
-    if !api.types.examples.is_empty() {
+    if !api.types.examples.is_empty() || !api.samples.is_empty() {
         jobs.push((
             "tests/examples.rs".into(),
             Box::new(move || Ok(super::tests::examples(api, crate_ident, header))),
@@ -119,7 +119,14 @@ pub fn files(api: &Api, options: &EmitOptions) -> Result<Files> {
     }
     files.insert("src/types.rs".into(), types_rs);
     files.insert("API.md".into(), api_md(api, options));
+    files.insert(
+        crate::surface::FILE.into(),
+        crate::surface::text(api, &options.provenance),
+    );
     files.insert("README.md".into(), readme(api, options));
+    for (path, text) in &options.supplied {
+        files.insert(path.clone(), text.clone());
+    }
     Ok(files)
 }
 
@@ -221,8 +228,9 @@ version = "{version}"
 description = "{description}"
 edition = "2021"
 rust-version = "1.85"
-license = "MIT OR Apache-2.0"
-keywords = ["cloudflare", "api", "client", "openapi"]
+license = "{license}"
+readme = "README.md"
+{repository}keywords = [{keywords}]
 categories = ["api-bindings", "web-programming::http-client"]
 
 [dependencies]
@@ -232,7 +240,7 @@ httpdate = "1"
 percent-encoding = "2"
 reqwest = {{ version = "0.12", default-features = false, features = ["json", "rustls-tls"] }}
 serde = {{ version = "1", features = ["derive"] }}
-serde_json = {{ version = "1", features = ["raw_value"] }}
+serde_json = {{ version = "1", features = ["raw_value", "float_roundtrip"] }}
 serde_path_to_error = "0.1"
 thiserror = "2"
 time = {{ version = "0.3", features = ["serde-well-known", "parsing", "formatting"] }}
@@ -246,6 +254,18 @@ tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
         name = options.name,
         version = options.version,
         description = options.description.replace('"', "'"),
+        license = options.license.replace('"', "'"),
+        repository = options
+            .repository
+            .as_ref()
+            .map(|r| format!("repository = \"{}\"\n", r.replace('"', "'")))
+            .unwrap_or_default(),
+        keywords = options
+            .keywords
+            .iter()
+            .map(|k| format!("{:?}", k))
+            .collect::<Vec<_>>()
+            .join(", "),
     )
 }
 
@@ -305,7 +325,11 @@ fn scope(api: &Api) -> TokenStream {
 }
 
 fn lib(api: &Api, options: &EmitOptions, tree: &Node, has_scope: bool) -> TokenStream {
-    let crate_doc = doc::inner_lines(&crate_docs(api, options));
+    let crate_doc = if options.supplied.contains_key("README.md") {
+        quote! { #![doc = include_str!("../README.md")] }
+    } else {
+        doc::inner_lines(&crate_docs(api, options))
+    };
     let scope = has_scope.then(|| quote! { mod scope; pub use scope::Scope; });
     let mods = tree.children.keys().map(|segment| {
         let m = super::types::ident(&resources::accessor(segment));

@@ -24,8 +24,18 @@ pub struct EmitOptions {
     pub version: String,
     /// One-line description.
     pub description: String,
+    /// SPDX license expression of the generated crate.
+    pub license: String,
+    /// Repository URL for the package metadata.
+    pub repository: Option<String>,
+    /// crates.io keywords (at most 5).
+    pub keywords: Vec<String>,
     /// A line saying how the files were made (put at the top of each).
     pub provenance: String,
+    /// Files supplied by the config (`[crate] files`), relative path -> contents, copied into
+    /// the crate as they are; a supplied `README.md` replaces the generated one and becomes the
+    /// crate-level documentation (so its examples are compiled as doctests).
+    pub supplied: Files,
 }
 
 /// The generated crate: relative path -> contents.

@@ -63,12 +63,8 @@ fn same(a: &Value, b: &Value) -> bool {{
     }}
 }}
 
-#[test]
-fn spec_examples_round_trip() {{
-    let mut failures: Vec<String> = Vec::new();
-{calls}    assert!(failures.is_empty(), "{{}} of {count} examples failed:\n{{}}", failures.len(), failures.join("\n"));
-}}
-{}{}"#,
+{}{}{}"#,
+        round_trip_test("spec_examples_round_trip", &calls),
         round_trip_test("every_type_round_trips", &samples),
         round_trip_test("unknown_fields_values_and_variants_are_kept", &unknowns),
         count = api.types.examples.len(),
@@ -88,7 +84,7 @@ fn round_trip_test(name: &str, calls: &str) -> String {
 #[test]
 fn {name}() {{
     let mut failures: Vec<String> = Vec::new();
-{calls}    assert!(failures.is_empty(), "{{}} of {count} samples failed:\n{{}}", failures.len(), failures.join("\n"));
+{calls}    assert!(failures.is_empty(), "{{}} of {count} failed:\n{{}}", failures.len(), failures.join("\n"));
 }}
 "#
     )

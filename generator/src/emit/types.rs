@@ -4,7 +4,7 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
 use super::doc;
-use crate::ir::types::{Field, Tagging, Ty, TypeDef, TypeKind, TypeSpace};
+use crate::ir::types::{Field, StructDef, Tagging, Ty, TypeDef, TypeKind, TypeSpace};
 
 /// An identifier token, raw (`r#type`) where needed.
 pub fn ident(name: &str) -> Ident {
@@ -208,6 +208,9 @@ fn type_def(space: &TypeSpace, def: &TypeDef, macros: &mut Vec<String>) -> Token
             text.push_str(&format!(
                 "        ..additional_properties: {additional},\n    }}\n}}\n"
             ));
+            if !all_optional {
+                text.push_str(&constructor_text(space, &def.name, s));
+            }
             let object = placeholder(macros, text);
             if !sensitive {
                 return object;
@@ -328,6 +331,53 @@ fn type_docs(def: &TypeDef) -> TokenStream {
     };
     text.push_str(&format!("\n\nSchema: `{}`", def.pointer.replace('`', "'")));
     doc::lines(&text)
+}
+
+/// `impl X { pub fn new(required fields...) -> X }`: the required fields as arguments, in
+/// declaration order, every optional one absent. (A struct without required fields has
+/// `Default` instead.)
+fn constructor_text(space: &TypeSpace, name: &str, s: &StructDef) -> String {
+    let required: Vec<&Field> = s.fields.iter().filter(|f| f.required).collect();
+    let args: Vec<String> = required
+        .iter()
+        .map(|f| {
+            let ty = type_string(space, &f.ty);
+            let ty = if f.nullable {
+                format!("Option<{ty}>")
+            } else {
+                ty
+            };
+            format!("{}: {ty}", f.ident)
+        })
+        .collect();
+    let names: Vec<String> = required
+        .iter()
+        .map(|f| format!("`{}`", f.ident.trim_start_matches("r#")))
+        .collect();
+    let mut body = String::new();
+    for f in &s.fields {
+        let value = match (f.required, f.boxed) {
+            (true, true) if f.nullable => format!("{}.map(Box::new)", f.ident),
+            (true, true) => format!("Box::new({})", f.ident),
+            (true, false) => f.ident.clone(),
+            (false, _) => "Default::default()".into(),
+        };
+        if value == f.ident {
+            body.push_str(&format!("            {},\n", f.ident));
+        } else {
+            body.push_str(&format!("            {}: {value},\n", f.ident));
+        }
+    }
+    let allow = if args.len() > 7 {
+        "    #[allow(clippy::too_many_arguments)]\n"
+    } else {
+        ""
+    };
+    format!(
+        "impl {name} {{\n    /// A `{name}` with its required fields ({}) and every optional field absent.\n{allow}    pub fn new({}) -> Self {{\n        Self {{\n{body}            additional_properties: Default::default(),\n        }}\n    }}\n}}\n",
+        names.join(", "),
+        args.join(", ")
+    )
 }
 
 /// One field line of an `object!` invocation, with its docs.

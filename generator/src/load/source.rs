@@ -53,22 +53,22 @@ pub fn verify_pin(config: &Config, source: &SpecSource) -> Result<()> {
 /// against the pinned sha256.
 pub fn locate_pinned(config: &Config, root: &Path, cache_dir: &Path) -> Result<SpecSource> {
     let mut tried: Vec<String> = Vec::new();
+    // A local copy of another version (the pin has moved on) is passed over for the cache;
+    // if nothing else matches either, its mismatch is the error.
+    let mut mismatch = None;
     for candidate in &config.spec.search {
         let path = root.join(candidate);
         if path.is_file() {
             let source = read_file(&path)?;
-            verify_pin(config, &source)?;
-            return Ok(source);
+            match verify_pin(config, &source) {
+                Ok(()) => return Ok(source),
+                Err(error) => {
+                    mismatch.get_or_insert(error);
+                }
+            }
         }
         tried.push(path.display().to_string());
     }
-    let Some(url) = config.spec.url.as_deref() else {
-        return Err(Error::Source(format!(
-            "{}: spec not found (looked in: {}) and no [spec] url to download it from",
-            config.file,
-            tried.join(", ")
-        )));
-    };
     let cached = cache_path(config, cache_dir);
     if let Some(path) = &cached {
         if path.is_file() {
@@ -78,13 +78,27 @@ pub fn locate_pinned(config: &Config, root: &Path, cache_dir: &Path) -> Result<S
             }
         }
     }
-    let source = download(url).map_err(|message| {
+    if let Some(error) = mismatch {
+        return Err(error);
+    }
+    let Some(url) = config.spec.url.as_deref() else {
+        return Err(Error::Source(format!(
+            "{}: spec not found (looked in: {}) and no [spec] url to download it from",
+            config.file,
+            tried.join(", ")
+        )));
+    };
+    let bytes = download(url).map_err(|message| {
         Error::Source(format!(
             "{}: spec not found locally (looked in: {}) and downloading {url} failed: {message}",
             config.file,
             tried.join(", ")
         ))
     })?;
+    let source = SpecSource {
+        name: url.to_string(),
+        bytes,
+    };
     verify_pin(config, &source)?;
     if let Some(path) = cached {
         if let Some(parent) = path.parent() {
@@ -100,7 +114,8 @@ fn cache_path(config: &Config, cache_dir: &Path) -> Option<PathBuf> {
     Some(cache_dir.join(format!("{sha}.json")))
 }
 
-fn download(url: &str) -> std::result::Result<SpecSource, String> {
+/// Download `url` (60 s timeout).
+pub fn download(url: &str) -> std::result::Result<Vec<u8>, String> {
     let response = ureq::get(url)
         .timeout(std::time::Duration::from_secs(60))
         .call()
@@ -108,8 +123,5 @@ fn download(url: &str) -> std::result::Result<SpecSource, String> {
     let mut bytes = Vec::new();
     std::io::Read::read_to_end(&mut response.into_reader(), &mut bytes)
         .map_err(|e| e.to_string())?;
-    Ok(SpecSource {
-        name: url.to_string(),
-        bytes,
-    })
+    Ok(bytes)
 }

@@ -1,0 +1,400 @@
+//! The public surface of a generated crate as sorted lines (`api-surface.txt`), and what
+//! changed between two of them: methods, types, fields, enum values and union variants added,
+//! removed or changed, with a semver verdict. `cargo xtask regen` prints the summary against
+//! the committed crate; a pull request shows it as Markdown (`--summary-md FILE`).
+//!
+//! Line kinds, one item each, sorted:
+//!
+//! ```text
+//! method zero_trust.access.tags.get(account_id, tag_name) -> result Tag
+//! type Tag struct
+//! field Tag.name: String (required)
+//! value ApplicationType: "self_hosted"
+//! variant Application: SelfHosted(ApplicationSelfHosted) tags [self_hosted]
+//! ```
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::emit::types::rust_type;
+use crate::ir::ops::{Api, ResponseKind};
+use crate::ir::types::{Tagging, Ty, TypeKind, TypeSpace};
+
+/// File name of the surface listing in the generated crate.
+pub const FILE: &str = "api-surface.txt";
+
+fn ty_text(space: &TypeSpace, ty: &Ty) -> String {
+    rust_type(space, ty)
+        .to_string()
+        .replace("crate :: types :: ", "")
+        .replace("crate :: ", "")
+        .replace(' ', "")
+}
+
+/// The surface of `api`, one line per item, sorted.
+pub fn lines(api: &Api) -> Vec<String> {
+    let space = &api.types;
+    let mut out = Vec::new();
+    for op in &api.operations {
+        let mut args = Vec::new();
+        if op.scoped {
+            args.push("scope".to_string());
+        }
+        args.extend(op.path_params.iter().map(|p| p.ident.clone()));
+        args.extend(
+            op.query
+                .iter()
+                .filter(|q| q.required)
+                .map(|q| format!("{}: {}", q.ident, ty_text(space, &q.ty))),
+        );
+        if let Some(body) = &op.body {
+            args.push(format!("body: {}", ty_text(space, &body.ty)));
+        }
+        let returns = match &op.response {
+            ResponseKind::Result(ty) => format!("result {}", ty_text(space, ty)),
+            ResponseKind::Page(ty) => format!("page {}", ty_text(space, ty)),
+            ResponseKind::Raw(ty) => format!("raw {}", ty_text(space, ty)),
+            ResponseKind::Empty => "nothing".into(),
+        };
+        out.push(format!(
+            "method {}({}) -> {returns}",
+            op.dotted(),
+            args.join(", ")
+        ));
+        for query in op.query.iter().filter(|q| !q.required) {
+            out.push(format!(
+                "option {}.{}: {}",
+                op.dotted(),
+                query.ident,
+                ty_text(space, &query.ty)
+            ));
+        }
+    }
+    for def in &space.types {
+        let name = &def.name;
+        match &def.kind {
+            TypeKind::Pending => {}
+            TypeKind::Struct(s) => {
+                out.push(format!("type {name} struct"));
+                for field in &s.fields {
+                    let mut ty = ty_text(space, &field.ty);
+                    if field.nullable {
+                        ty = format!("Nullable<{ty}>");
+                    }
+                    let presence = if field.required {
+                        "required"
+                    } else {
+                        "optional"
+                    };
+                    out.push(format!("field {name}.{}: {ty} ({presence})", field.ident));
+                }
+            }
+            TypeKind::Enum(e) => {
+                out.push(format!("type {name} enum"));
+                for value in &e.values {
+                    out.push(format!("value {name}: {:?}", value.value));
+                }
+            }
+            TypeKind::Union(u) => {
+                let tagging = match &u.tagging {
+                    Tagging::Internal { property, .. } => format!("tagged by `{property}`"),
+                    Tagging::External => "externally tagged".into(),
+                    Tagging::Untagged => "untagged".into(),
+                };
+                out.push(format!("type {name} union {tagging}"));
+                for variant in &u.variants {
+                    out.push(format!(
+                        "variant {name}: {}({}) tags [{}]",
+                        variant.ident,
+                        ty_text(space, &variant.ty),
+                        variant.tags.join(", ")
+                    ));
+                }
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The file's text: a header, then the lines.
+pub fn text(api: &Api, header: &str) -> String {
+    let mut text = format!(
+        "# {header}\n# The public surface of the crate, one item per line; `cargo xtask regen` compares it\n# with the previous version to say what changed and whether the change is breaking.\n"
+    );
+    for line in lines(api) {
+        text.push_str(&line);
+        text.push('\n');
+    }
+    text
+}
+
+/// One change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// "method", "option", "type", "field", "value", "variant".
+    pub kind: &'static str,
+    /// The item (`zero_trust.access.tags.get`, `Tag.name`, `ApplicationType: "rdp"`).
+    pub item: String,
+    /// Before, when there was one.
+    pub old: Option<String>,
+    /// After, when there is one.
+    pub new: Option<String>,
+    /// Whether code written against the old crate may stop compiling or behave differently.
+    pub breaking: bool,
+    /// Why it is (or is not) breaking.
+    pub reason: &'static str,
+}
+
+/// What changed between two surfaces.
+#[derive(Debug, Clone, Default)]
+pub struct Summary {
+    /// Every change, grouped by kind, sorted.
+    pub changes: Vec<Change>,
+}
+
+/// Split a line into (kind, key, rest): the key identifies the item across versions.
+fn key(line: &str) -> Option<(&'static str, String, String)> {
+    let (kind, rest) = line.split_once(' ')?;
+    let kind: &'static str = match kind {
+        "method" => "method",
+        "option" => "option",
+        "type" => "type",
+        "field" => "field",
+        "value" => "value",
+        "variant" => "variant",
+        _ => return None,
+    };
+    let split_at = match kind {
+        "method" => rest.find('('),
+        "option" | "field" => rest.find(": "),
+        "variant" => rest.find('('),
+        "type" => rest.find(' '),
+        _ => None,
+    };
+    Some(match split_at {
+        Some(at) => (kind, rest[..at].to_string(), rest[at..].to_string()),
+        None => (kind, rest.to_string(), String::new()),
+    })
+}
+
+fn verdict(kind: &str, added: bool, removed: bool, new: Option<&str>) -> (bool, &'static str) {
+    match (kind, added, removed) {
+        ("method", true, _) => (false, "a new method"),
+        ("type", true, _) => (false, "a new type"),
+        ("option", true, _) => (false, "a new optional query parameter, set through the builder"),
+        ("field", true, _) if new.is_some_and(|n| n.ends_with("(optional)")) => (
+            true,
+            "a new public field: struct literals that list every field stop compiling (code using `new` or `..Default::default()` does not)",
+        ),
+        ("field", true, _) => (
+            true,
+            "a new required field: struct literals and `new` calls stop compiling",
+        ),
+        ("value", true, _) => (
+            true,
+            "a new enum variant: exhaustive matches stop compiling, and the value no longer arrives as `Unknown`",
+        ),
+        ("variant", true, _) => (
+            true,
+            "a new union variant: exhaustive matches stop compiling, and such objects no longer arrive as `Unknown`",
+        ),
+        (_, _, true) => (true, "removed: code using it stops compiling"),
+        _ => (true, "its signature or type changed"),
+    }
+}
+
+/// Compare the surface lines of the old and the new crate.
+pub fn diff(old: &[String], new: &[String]) -> Summary {
+    let index = |lines: &[String]| -> BTreeMap<(&'static str, String), String> {
+        lines
+            .iter()
+            .filter_map(|l| key(l.trim()))
+            .map(|(kind, key, rest)| ((kind, key), rest))
+            .collect()
+    };
+    let old = index(old);
+    let new = index(new);
+    let keys: BTreeSet<&(&'static str, String)> = old.keys().chain(new.keys()).collect();
+    let order = ["method", "option", "type", "field", "value", "variant"];
+    let mut changes = Vec::new();
+    for (kind, item) in keys {
+        let before = old.get(&(*kind, item.clone()));
+        let after = new.get(&(*kind, item.clone()));
+        if before == after {
+            continue;
+        }
+        // A field, value or variant of a type that is itself added or removed is part of that
+        // change, not a change of its own.
+        if matches!(*kind, "field" | "value" | "variant") {
+            let owner = item
+                .split(['.', ':'])
+                .next()
+                .unwrap_or_default()
+                .to_string();
+            let owner_old = old.contains_key(&("type", owner.clone()));
+            let owner_new = new.contains_key(&("type", owner));
+            if owner_old != owner_new {
+                continue;
+            }
+        }
+        let (breaking, reason) = verdict(
+            kind,
+            before.is_none(),
+            after.is_none(),
+            after.map(String::as_str),
+        );
+        changes.push(Change {
+            kind,
+            item: item.clone(),
+            old: before.cloned(),
+            new: after.cloned(),
+            breaking,
+            reason,
+        });
+    }
+    changes.sort_by_key(|c| (order.iter().position(|k| *k == c.kind), c.item.clone()));
+    Summary { changes }
+}
+
+impl Summary {
+    /// No change at all.
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty()
+    }
+
+    /// Whether any change is breaking.
+    pub fn is_breaking(&self) -> bool {
+        self.changes.iter().any(|c| c.breaking)
+    }
+
+    fn count(&self, kind: &str, what: fn(&Change) -> bool) -> usize {
+        self.changes
+            .iter()
+            .filter(|c| c.kind == kind && what(c))
+            .count()
+    }
+
+    /// The verdict: the version bump it needs from `version` (semver; for 0.x the minor
+    /// number is the breaking one).
+    pub fn verdict(&self, version: &str) -> String {
+        if self.is_empty() {
+            return "no change to the public surface".into();
+        }
+        let parts: Vec<u64> = version
+            .split('.')
+            .map(|p| p.parse().unwrap_or(0))
+            .chain(std::iter::repeat(0))
+            .take(3)
+            .collect();
+        let (major, minor, patch) = (parts[0], parts[1], parts[2]);
+        let next = match (self.is_breaking(), major) {
+            (true, 0) => format!("{major}.{}.0", minor + 1),
+            (true, _) => format!("{}.0.0", major + 1),
+            (false, 0) => format!("{major}.{minor}.{}", patch + 1),
+            (false, _) => format!("{major}.{}.0", minor + 1),
+        };
+        let breaking = self.changes.iter().filter(|c| c.breaking).count();
+        if self.is_breaking() {
+            format!("BREAKING ({breaking} breaking change(s)): bump {version} -> {next}")
+        } else {
+            format!("not breaking (additions only): bump {version} -> {next}")
+        }
+    }
+
+    /// Counts per kind: "methods +2 -0 ~1, types +3 -0, ...".
+    pub fn counts(&self) -> String {
+        let added = |c: &Change| c.old.is_none();
+        let removed = |c: &Change| c.new.is_none();
+        let changed = |c: &Change| c.old.is_some() && c.new.is_some();
+        [
+            ("methods", "method"),
+            ("query options", "option"),
+            ("types", "type"),
+            ("fields", "field"),
+            ("enum values", "value"),
+            ("union variants", "variant"),
+        ]
+        .iter()
+        .map(|(label, kind)| {
+            format!(
+                "{label} +{} -{} ~{}",
+                self.count(kind, added),
+                self.count(kind, removed),
+                self.count(kind, changed)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+    }
+
+    fn describe(change: &Change) -> String {
+        match (&change.old, &change.new) {
+            (None, Some(new)) => format!("added `{}{}`", change.item, new),
+            (Some(old), None) => format!("removed `{}{}`", change.item, old),
+            (Some(old), Some(new)) => {
+                format!(
+                    "changed `{}`: `{}` -> `{}`",
+                    change.item,
+                    old.trim(),
+                    new.trim()
+                )
+            }
+            (None, None) => String::new(),
+        }
+    }
+
+    /// The summary for a terminal.
+    pub fn text(&self, version: &str) -> String {
+        let mut text = format!("API changes: {}\n", self.verdict(version));
+        if self.is_empty() {
+            return text;
+        }
+        text.push_str(&format!("  {}\n", self.counts()));
+        for change in &self.changes {
+            let mark = if change.breaking { "!" } else { "+" };
+            text.push_str(&format!(
+                "  {mark} {} {}\n",
+                change.kind,
+                Self::describe(change)
+            ));
+        }
+        let reasons: BTreeSet<&str> = self
+            .changes
+            .iter()
+            .filter(|c| c.breaking)
+            .map(|c| c.reason)
+            .collect();
+        if !reasons.is_empty() {
+            text.push_str("  why breaking:\n");
+            for reason in reasons {
+                text.push_str(&format!("    - {reason}\n"));
+            }
+        }
+        text
+    }
+
+    /// The summary as Markdown, for a pull request.
+    pub fn markdown(&self, version: &str) -> String {
+        let mut md = format!("### API changes\n\n**{}**\n\n", self.verdict(version));
+        if self.is_empty() {
+            return md;
+        }
+        md.push_str(&format!("{}\n\n", self.counts()));
+        md.push_str("| | Kind | Change | Why |\n|---|---|---|---|\n");
+        for change in &self.changes {
+            let mark = if change.breaking {
+                "breaking"
+            } else {
+                "additive"
+            };
+            md.push_str(&format!(
+                "| {mark} | {} | {} | {} |\n",
+                change.kind,
+                Self::describe(change).replace('|', "\\|"),
+                change.reason
+            ));
+        }
+        md
+    }
+}
