@@ -3,6 +3,8 @@
 #![doc = include_str!("../README.md")]
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
+#[cfg(feature = "blocking")]
+mod blocking;
 #[allow(dead_code)]
 mod call;
 #[allow(dead_code)]

@@ -303,6 +303,13 @@ macro_rules! request_builder {
             pub async fn send_with_response(self) -> crate::Result<crate::Response<$out>> {
                 self.call.send_with_response().await
             }
+
+            /// Send the request and wait for the result, without an async runtime of your own
+            /// (the `blocking` feature).
+            #[cfg(feature = "blocking")]
+            pub fn send_blocking(self) -> crate::Result<$out> {
+                self.call.send_blocking()
+            }
         }
 
         impl ::std::future::IntoFuture for $name {
@@ -317,6 +324,13 @@ macro_rules! request_builder {
         $crate::macros::request_builder!($name, crate::Page<$item>);
 
         impl $name {
+            /// Every item of every page, fetched one page after the other, without an async
+            /// runtime of your own (the `blocking` feature).
+            #[cfg(feature = "blocking")]
+            pub fn items_blocking(self) -> crate::Result<::std::vec::Vec<$item>> {
+                self.call.items_blocking()
+            }
+
             /// Every page, fetched as the stream is read.
             pub fn pages(self) -> impl ::futures_util::Stream<Item = crate::Result<crate::Page<$item>>> + Send + 'static {
                 self.call.pages()

@@ -854,3 +854,51 @@ async fn credentials_stay_out_of_logs_debug_display_and_errors() {
         assert!(!shown.contains(secret), "{secret} shown:\n{shown}");
     }
 }
+
+#[test]
+fn blocking_calls_work_without_a_runtime_and_refuse_inside_one() {
+    // The mock server needs a runtime of its own, on another thread; the test thread has none.
+    let server_runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let server = server_runtime.block_on(Server::start(vec![
+        ok(TAG),
+        tags_page(&["a", "b"], 1, 2, Some(2)),
+        tags_page(&["c"], 2, 2, Some(2)),
+    ]));
+    let client = server.client();
+    let tag = client
+        .zero_trust()
+        .access()
+        .tags()
+        .get("acct", "engineers")
+        .send_blocking()
+        .expect("a blocking get");
+    assert_eq!(tag.name, "engineers");
+    let names: Vec<String> = client
+        .zero_trust()
+        .access()
+        .tags()
+        .list("acct")
+        .per_page(2)
+        .items_blocking()
+        .expect("every page")
+        .into_iter()
+        .map(|t| t.name)
+        .collect();
+    assert_eq!(names, ["a", "b", "c"]);
+
+    // Inside an async runtime a blocking call is an error, not a stalled runtime or a panic.
+    let error = server_runtime
+        .block_on(async {
+            client
+                .zero_trust()
+                .access()
+                .tags()
+                .get("acct", "x")
+                .send_blocking()
+        })
+        .expect_err("refused inside a runtime");
+    assert!(
+        matches!(error, Error::Config(ref m) if m.contains("await the call instead")),
+        "{error}"
+    );
+}

@@ -28,6 +28,7 @@ const RUNTIME: &[(&str, &str)] = &[
     runtime_file!("error.rs"),
     runtime_file!("macros.rs"),
     runtime_file!("paginate.rs"),
+    runtime_file!("blocking.rs"),
 ];
 
 /// One file to produce: its path and how to make its contents.
@@ -247,6 +248,11 @@ time = {{ version = "0.3", features = ["serde-well-known", "parsing", "formattin
 tokio = {{ version = "1", features = ["time"] }}
 tracing = "0.1"
 
+[features]
+default = []
+# `send_blocking()` and `items_blocking()`, for code without an async runtime.
+blocking = ["tokio/rt-multi-thread"]
+
 [dev-dependencies]
 tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
 "#,
@@ -367,6 +373,8 @@ fn lib(api: &Api, options: &EmitOptions, tree: &Node, has_scope: bool) -> TokenS
         mod macros;
         #[allow(dead_code)]
         mod paginate;
+        #[cfg(feature = "blocking")]
+        mod blocking;
         #scope
 
         pub use call::{Call, Response, MAX_ERROR_BODY, MAX_RETRY_AFTER};
