@@ -210,6 +210,10 @@ fn method_doc(op: &Operation) -> String {
     for (_, path, operation_id) in &op.sources {
         text.push_str(&format!("- `{} {}` (`{}`)\n", op.http, path, operation_id));
     }
+    text.push_str(&format!(
+        "\nCall it as `{}.await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.\n",
+        call_example(op)
+    ));
     if op.deprecated {
         text.push_str("\nDeprecated by the API.\n");
     }

@@ -12,6 +12,8 @@ impl<'a> IdentityProviders<'a> {
     ///
     /// - `GET /accounts/{account_id}/access/identity_providers` (`access-identity-providers-list-access-identity-providers`)
     /// - `GET /zones/{zone_id}/access/identity_providers` (`zone-level-access-identity-providers-list-access-identity-providers`)
+    ///
+    /// Call it as `client.zero_trust().identity_providers().list(&scope).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn list(
         &self,
         scope: &crate::Scope,
@@ -30,6 +32,8 @@ impl<'a> IdentityProviders<'a> {
     ///
     /// - `POST /accounts/{account_id}/access/identity_providers` (`access-identity-providers-add-an-access-identity-provider`)
     /// - `POST /zones/{zone_id}/access/identity_providers` (`zone-level-access-identity-providers-add-an-access-identity-provider`)
+    ///
+    /// Call it as `client.zero_trust().identity_providers().create(&scope, &body).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn create(
         &self,
         scope: &crate::Scope,
@@ -51,6 +55,8 @@ impl<'a> IdentityProviders<'a> {
     ///
     /// - `GET /accounts/{account_id}/access/identity_providers/{identity_provider_id}` (`access-identity-providers-get-an-access-identity-provider`)
     /// - `GET /zones/{zone_id}/access/identity_providers/{identity_provider_id}` (`zone-level-access-identity-providers-get-an-access-identity-provider`)
+    ///
+    /// Call it as `client.zero_trust().identity_providers().get(&scope, identity_provider_id).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn get(
         &self,
         scope: &crate::Scope,
@@ -75,6 +81,8 @@ impl<'a> IdentityProviders<'a> {
     ///
     /// - `PUT /accounts/{account_id}/access/identity_providers/{identity_provider_id}` (`access-identity-providers-update-an-access-identity-provider`)
     /// - `PUT /zones/{zone_id}/access/identity_providers/{identity_provider_id}` (`zone-level-access-identity-providers-update-an-access-identity-provider`)
+    ///
+    /// Call it as `client.zero_trust().identity_providers().update(&scope, identity_provider_id, &body).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn update(
         &self,
         scope: &crate::Scope,
@@ -102,6 +110,8 @@ impl<'a> IdentityProviders<'a> {
     ///
     /// - `DELETE /accounts/{account_id}/access/identity_providers/{identity_provider_id}` (`access-identity-providers-delete-an-access-identity-provider`)
     /// - `DELETE /zones/{zone_id}/access/identity_providers/{identity_provider_id}` (`zone-level-access-identity-providers-delete-an-access-identity-provider`)
+    ///
+    /// Call it as `client.zero_trust().identity_providers().delete(&scope, identity_provider_id).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn delete(
         &self,
         scope: &crate::Scope,

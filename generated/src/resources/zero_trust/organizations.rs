@@ -12,6 +12,8 @@ impl<'a> Organizations<'a> {
     ///
     /// - `GET /accounts/{account_id}/access/organizations` (`zero-trust-organization-get-your-zero-trust-organization`)
     /// - `GET /zones/{zone_id}/access/organizations` (`zone-level-zero-trust-organization-get-your-zero-trust-organization`)
+    ///
+    /// Call it as `client.zero_trust().organizations().list(&scope).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn list(&self, scope: &crate::Scope) -> crate::Call<crate::types::Organization> {
         let path = [scope.path_prefix().as_str(), "/access/organizations"].concat();
         self.client.call(
@@ -27,6 +29,8 @@ impl<'a> Organizations<'a> {
     ///
     /// - `PUT /accounts/{account_id}/access/organizations` (`zero-trust-organization-update-your-zero-trust-organization`)
     /// - `PUT /zones/{zone_id}/access/organizations` (`zone-level-zero-trust-organization-update-your-zero-trust-organization`)
+    ///
+    /// Call it as `client.zero_trust().organizations().update(&scope, &body).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn update(
         &self,
         scope: &crate::Scope,
@@ -48,6 +52,8 @@ impl<'a> Organizations<'a> {
     ///
     /// - `POST /accounts/{account_id}/access/organizations` (`zero-trust-organization-create-your-zero-trust-organization`)
     /// - `POST /zones/{zone_id}/access/organizations` (`zone-level-zero-trust-organization-create-your-zero-trust-organization`)
+    ///
+    /// Call it as `client.zero_trust().organizations().create(&scope, &body).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn create(
         &self,
         scope: &crate::Scope,
@@ -69,6 +75,8 @@ impl<'a> Organizations<'a> {
     ///
     /// - `POST /accounts/{account_id}/access/organizations/revoke_user` (`zero-trust-organization-revoke-all-access-tokens-for-a-user`)
     /// - `POST /zones/{zone_id}/access/organizations/revoke_user` (`zone-level-zero-trust-organization-revoke-all-access-tokens-for-a-user`)
+    ///
+    /// Call it as `client.zero_trust().organizations().revoke_users(&scope, &body).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn revoke_users(
         &self,
         scope: &crate::Scope,

@@ -11,6 +11,8 @@ impl<'a> Seats<'a> {
     /// Removes a user from a Zero Trust seat when both `access_seat` and `gateway_seat` are set to false.
     ///
     /// - `PATCH /accounts/{account_id}/access/seats` (`zero-trust-seats-update-a-user-seat`)
+    ///
+    /// Call it as `client.zero_trust().seats().edit(account_id, &body).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn edit(
         &self,
         account_id: &str,

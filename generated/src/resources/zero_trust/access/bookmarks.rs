@@ -12,6 +12,8 @@ impl<'a> Bookmarks<'a> {
     ///
     /// - `GET /accounts/{account_id}/access/bookmarks` (`access-bookmark-applications-(-deprecated)-list-bookmark-applications`)
     ///
+    /// Call it as `client.zero_trust().access().bookmarks().list(account_id).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
+    ///
     /// Deprecated by the API.
     pub fn list(&self, account_id: &str) -> crate::Call<crate::Page<crate::types::Bookmark>> {
         let path = [
@@ -32,6 +34,8 @@ impl<'a> Bookmarks<'a> {
     /// Fetches a single Bookmark application.
     ///
     /// - `GET /accounts/{account_id}/access/bookmarks/{bookmark_id}` (`access-bookmark-applications-(-deprecated)-get-a-bookmark-application`)
+    ///
+    /// Call it as `client.zero_trust().access().bookmarks().get(account_id, bookmark_id).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     ///
     /// Deprecated by the API.
     pub fn get(&self, account_id: &str, bookmark_id: &str) -> crate::Call<crate::types::Bookmark> {
@@ -54,6 +58,8 @@ impl<'a> Bookmarks<'a> {
     /// Updates a configured Bookmark application.
     ///
     /// - `PUT /accounts/{account_id}/access/bookmarks/{bookmark_id}` (`access-bookmark-applications-(-deprecated)-update-a-bookmark-application`)
+    ///
+    /// Call it as `client.zero_trust().access().bookmarks().update(account_id, bookmark_id, &body).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     ///
     /// Deprecated by the API.
     pub fn update(
@@ -84,6 +90,8 @@ impl<'a> Bookmarks<'a> {
     ///
     /// - `POST /accounts/{account_id}/access/bookmarks/{bookmark_id}` (`access-bookmark-applications-(-deprecated)-create-a-bookmark-application`)
     ///
+    /// Call it as `client.zero_trust().access().bookmarks().create(account_id, bookmark_id, &body).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
+    ///
     /// Deprecated by the API.
     pub fn create(
         &self,
@@ -112,6 +120,8 @@ impl<'a> Bookmarks<'a> {
     /// Deletes a Bookmark application.
     ///
     /// - `DELETE /accounts/{account_id}/access/bookmarks/{bookmark_id}` (`access-bookmark-applications-(-deprecated)-delete-a-bookmark-application`)
+    ///
+    /// Call it as `client.zero_trust().access().bookmarks().delete(account_id, bookmark_id).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     ///
     /// Deprecated by the API.
     pub fn delete(

@@ -9,6 +9,8 @@ impl<'a> CustomPages<'a> {
     /// List custom pages
     ///
     /// - `GET /accounts/{account_id}/access/custom_pages` (`access-custom-pages-list-custom-pages`)
+    ///
+    /// Call it as `client.zero_trust().access().custom_pages().list(account_id).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn list(&self, account_id: &str) -> ListRequest {
         let path = [
             "/accounts/",
@@ -31,6 +33,8 @@ impl<'a> CustomPages<'a> {
     /// Create a custom page
     ///
     /// - `POST /accounts/{account_id}/access/custom_pages` (`access-custom-pages-create-a-custom-page`)
+    ///
+    /// Call it as `client.zero_trust().access().custom_pages().create(account_id, &body).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn create(
         &self,
         account_id: &str,
@@ -56,6 +60,8 @@ impl<'a> CustomPages<'a> {
     /// Fetches a custom page and also returns its HTML.
     ///
     /// - `GET /accounts/{account_id}/access/custom_pages/{custom_page_id}` (`access-custom-pages-get-a-custom-page`)
+    ///
+    /// Call it as `client.zero_trust().access().custom_pages().get(account_id, custom_page_id).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn get(
         &self,
         account_id: &str,
@@ -78,6 +84,8 @@ impl<'a> CustomPages<'a> {
     /// Update a custom page
     ///
     /// - `PUT /accounts/{account_id}/access/custom_pages/{custom_page_id}` (`access-custom-pages-update-a-custom-page`)
+    ///
+    /// Call it as `client.zero_trust().access().custom_pages().update(account_id, custom_page_id, &body).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn update(
         &self,
         account_id: &str,
@@ -103,6 +111,8 @@ impl<'a> CustomPages<'a> {
     /// Delete a custom page
     ///
     /// - `DELETE /accounts/{account_id}/access/custom_pages/{custom_page_id}` (`access-custom-pages-delete-a-custom-page`)
+    ///
+    /// Call it as `client.zero_trust().access().custom_pages().delete(account_id, custom_page_id).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn delete(
         &self,
         account_id: &str,

@@ -11,6 +11,8 @@ impl<'a> GatewayCa<'a> {
     /// Lists SSH Certificate Authorities (CA).
     ///
     /// - `GET /accounts/{account_id}/access/gateway_ca` (`access-gateway-ca-list`)
+    ///
+    /// Call it as `client.zero_trust().access().gateway_ca().list(account_id).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn list(&self, account_id: &str) -> crate::Call<crate::Page<crate::types::GatewayCa>> {
         let path = [
             "/accounts/",
@@ -30,6 +32,8 @@ impl<'a> GatewayCa<'a> {
     /// Adds a new SSH Certificate Authority (CA).
     ///
     /// - `POST /accounts/{account_id}/access/gateway_ca` (`access-gateway-ca-create`)
+    ///
+    /// Call it as `client.zero_trust().access().gateway_ca().create(account_id).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn create(&self, account_id: &str) -> crate::Call<crate::types::GatewayCa> {
         let path = [
             "/accounts/",
@@ -49,6 +53,8 @@ impl<'a> GatewayCa<'a> {
     /// Deletes an SSH Certificate Authority.
     ///
     /// - `DELETE /accounts/{account_id}/access/gateway_ca/{certificate_id}` (`access-gateway-ca-delete`)
+    ///
+    /// Call it as `client.zero_trust().access().gateway_ca().delete(account_id, certificate_id).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn delete(
         &self,
         account_id: &str,

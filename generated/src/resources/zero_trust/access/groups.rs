@@ -12,6 +12,8 @@ impl<'a> Groups<'a> {
     ///
     /// - `GET /accounts/{account_id}/access/groups` (`access-groups-list-access-groups`)
     /// - `GET /zones/{zone_id}/access/groups` (`zone-level-access-groups-list-access-groups`)
+    ///
+    /// Call it as `client.zero_trust().access().groups().list(&scope).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn list(&self, scope: &crate::Scope) -> ListRequest {
         let path = [scope.path_prefix().as_str(), "/access/groups"].concat();
         ListRequest {
@@ -32,6 +34,8 @@ impl<'a> Groups<'a> {
     ///
     /// - `POST /accounts/{account_id}/access/groups` (`access-groups-create-an-access-group`)
     /// - `POST /zones/{zone_id}/access/groups` (`zone-level-access-groups-create-an-access-group`)
+    ///
+    /// Call it as `client.zero_trust().access().groups().create(&scope, &body).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn create(
         &self,
         scope: &crate::Scope,
@@ -53,6 +57,8 @@ impl<'a> Groups<'a> {
     ///
     /// - `GET /accounts/{account_id}/access/groups/{group_id}` (`access-groups-get-an-access-group`)
     /// - `GET /zones/{zone_id}/access/groups/{group_id}` (`zone-level-access-groups-get-an-access-group`)
+    ///
+    /// Call it as `client.zero_trust().access().groups().get(&scope, group_id).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn get(&self, scope: &crate::Scope, group_id: &str) -> crate::Call<crate::types::Group> {
         let path = [
             scope.path_prefix().as_str(),
@@ -73,6 +79,8 @@ impl<'a> Groups<'a> {
     ///
     /// - `PUT /accounts/{account_id}/access/groups/{group_id}` (`access-groups-update-an-access-group`)
     /// - `PUT /zones/{zone_id}/access/groups/{group_id}` (`zone-level-access-groups-update-an-access-group`)
+    ///
+    /// Call it as `client.zero_trust().access().groups().update(&scope, group_id, &body).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn update(
         &self,
         scope: &crate::Scope,
@@ -100,6 +108,8 @@ impl<'a> Groups<'a> {
     ///
     /// - `DELETE /accounts/{account_id}/access/groups/{group_id}` (`access-groups-delete-an-access-group`)
     /// - `DELETE /zones/{zone_id}/access/groups/{group_id}` (`zone-level-access-groups-delete-an-access-group`)
+    ///
+    /// Call it as `client.zero_trust().access().groups().delete(&scope, group_id).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn delete(
         &self,
         scope: &crate::Scope,

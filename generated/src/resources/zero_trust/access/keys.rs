@@ -11,6 +11,8 @@ impl<'a> Keys<'a> {
     /// Gets the Access key rotation settings for an account.
     ///
     /// - `GET /accounts/{account_id}/access/keys` (`access-key-configuration-get-the-access-key-configuration`)
+    ///
+    /// Call it as `client.zero_trust().access().keys().get(account_id).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn get(&self, account_id: &str) -> crate::Call<crate::types::KeyConfig> {
         let path = [
             "/accounts/",
@@ -30,6 +32,8 @@ impl<'a> Keys<'a> {
     /// Updates the Access key rotation settings for an account.
     ///
     /// - `PUT /accounts/{account_id}/access/keys` (`access-key-configuration-update-the-access-key-configuration`)
+    ///
+    /// Call it as `client.zero_trust().access().keys().update(account_id, &body).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn update(
         &self,
         account_id: &str,
@@ -55,6 +59,8 @@ impl<'a> Keys<'a> {
     /// Perfoms a key rotation for an account.
     ///
     /// - `POST /accounts/{account_id}/access/keys/rotate` (`access-key-configuration-rotate-access-keys`)
+    ///
+    /// Call it as `client.zero_trust().access().keys().rotate(account_id).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn rotate(&self, account_id: &str) -> crate::Call<crate::types::KeyConfig> {
         let path = [
             "/accounts/",

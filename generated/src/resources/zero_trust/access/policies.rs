@@ -11,6 +11,8 @@ impl<'a> Policies<'a> {
     /// Lists Access reusable policies.
     ///
     /// - `GET /accounts/{account_id}/access/policies` (`access-policies-list-access-reusable-policies`)
+    ///
+    /// Call it as `client.zero_trust().access().policies().list(account_id).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn list(&self, account_id: &str) -> ListRequest {
         let path = [
             "/accounts/",
@@ -35,6 +37,8 @@ impl<'a> Policies<'a> {
     /// Creates a new Access reusable policy.
     ///
     /// - `POST /accounts/{account_id}/access/policies` (`access-policies-create-an-access-reusable-policy`)
+    ///
+    /// Call it as `client.zero_trust().access().policies().create(account_id, &body).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn create(
         &self,
         account_id: &str,
@@ -60,6 +64,8 @@ impl<'a> Policies<'a> {
     /// Fetches a single Access reusable policy.
     ///
     /// - `GET /accounts/{account_id}/access/policies/{policy_id}` (`access-policies-get-an-access-reusable-policy`)
+    ///
+    /// Call it as `client.zero_trust().access().policies().get(account_id, policy_id).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn get(&self, account_id: &str, policy_id: &str) -> crate::Call<crate::types::Policy> {
         let path = [
             "/accounts/",
@@ -80,6 +86,8 @@ impl<'a> Policies<'a> {
     /// Updates a Access reusable policy.
     ///
     /// - `PUT /accounts/{account_id}/access/policies/{policy_id}` (`access-policies-update-an-access-reusable-policy`)
+    ///
+    /// Call it as `client.zero_trust().access().policies().update(account_id, policy_id, &body).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn update(
         &self,
         account_id: &str,
@@ -107,6 +115,8 @@ impl<'a> Policies<'a> {
     /// Deletes an Access reusable policy.
     ///
     /// - `DELETE /accounts/{account_id}/access/policies/{policy_id}` (`access-policies-delete-an-access-reusable-policy`)
+    ///
+    /// Call it as `client.zero_trust().access().policies().delete(account_id, policy_id).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn delete(
         &self,
         account_id: &str,

@@ -12,6 +12,8 @@ impl<'a> ServiceTokens<'a> {
     ///
     /// - `GET /accounts/{account_id}/access/service_tokens` (`access-service-tokens-list-service-tokens`)
     /// - `GET /zones/{zone_id}/access/service_tokens` (`zone-level-access-service-tokens-list-service-tokens`)
+    ///
+    /// Call it as `client.zero_trust().access().service_tokens().list(&scope).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn list(&self, scope: &crate::Scope) -> ListRequest {
         let path = [scope.path_prefix().as_str(), "/access/service_tokens"].concat();
         ListRequest {
@@ -32,6 +34,8 @@ impl<'a> ServiceTokens<'a> {
     ///
     /// - `POST /accounts/{account_id}/access/service_tokens` (`access-service-tokens-create-a-service-token`)
     /// - `POST /zones/{zone_id}/access/service_tokens` (`zone-level-access-service-tokens-create-a-service-token`)
+    ///
+    /// Call it as `client.zero_trust().access().service_tokens().create(&scope, &body).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn create(
         &self,
         scope: &crate::Scope,
@@ -53,6 +57,8 @@ impl<'a> ServiceTokens<'a> {
     ///
     /// - `GET /accounts/{account_id}/access/service_tokens/{service_token_id}` (`access-service-tokens-get-a-service-token`)
     /// - `GET /zones/{zone_id}/access/service_tokens/{service_token_id}` (`zone-level-access-service-tokens-get-a-service-token`)
+    ///
+    /// Call it as `client.zero_trust().access().service_tokens().get(&scope, service_token_id).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn get(
         &self,
         scope: &crate::Scope,
@@ -77,6 +83,8 @@ impl<'a> ServiceTokens<'a> {
     ///
     /// - `PUT /accounts/{account_id}/access/service_tokens/{service_token_id}` (`access-service-tokens-update-a-service-token`)
     /// - `PUT /zones/{zone_id}/access/service_tokens/{service_token_id}` (`zone-level-access-service-tokens-update-a-service-token`)
+    ///
+    /// Call it as `client.zero_trust().access().service_tokens().update(&scope, service_token_id, &body).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn update(
         &self,
         scope: &crate::Scope,
@@ -104,6 +112,8 @@ impl<'a> ServiceTokens<'a> {
     ///
     /// - `DELETE /accounts/{account_id}/access/service_tokens/{service_token_id}` (`access-service-tokens-delete-a-service-token`)
     /// - `DELETE /zones/{zone_id}/access/service_tokens/{service_token_id}` (`zone-level-access-service-tokens-delete-a-service-token`)
+    ///
+    /// Call it as `client.zero_trust().access().service_tokens().delete(&scope, service_token_id).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn delete(
         &self,
         scope: &crate::Scope,
@@ -127,6 +137,8 @@ impl<'a> ServiceTokens<'a> {
     /// Refreshes the expiration of a service token.
     ///
     /// - `POST /accounts/{account_id}/access/service_tokens/{service_token_id}/refresh` (`access-service-tokens-refresh-a-service-token`)
+    ///
+    /// Call it as `client.zero_trust().access().service_tokens().refresh(account_id, service_token_id).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn refresh(
         &self,
         account_id: &str,
@@ -152,6 +164,8 @@ impl<'a> ServiceTokens<'a> {
     /// Generates a new Client Secret for a service token and revokes the old one.
     ///
     /// - `POST /accounts/{account_id}/access/service_tokens/{service_token_id}/rotate` (`access-service-tokens-rotate-a-service-token`)
+    ///
+    /// Call it as `client.zero_trust().access().service_tokens().rotate(account_id, service_token_id).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn rotate(
         &self,
         account_id: &str,

@@ -9,6 +9,8 @@ impl<'a> Tags<'a> {
     /// List tags
     ///
     /// - `GET /accounts/{account_id}/access/tags` (`access-tags-list-tags`)
+    ///
+    /// Call it as `client.zero_trust().access().tags().list(account_id).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn list(&self, account_id: &str) -> ListRequest {
         let path = [
             "/accounts/",
@@ -31,6 +33,8 @@ impl<'a> Tags<'a> {
     /// Create a tag
     ///
     /// - `POST /accounts/{account_id}/access/tags` (`access-tags-create-tag`)
+    ///
+    /// Call it as `client.zero_trust().access().tags().create(account_id, &body).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn create(&self, account_id: &str, body: &String) -> crate::Call<crate::types::Tag> {
         let path = [
             "/accounts/",
@@ -50,6 +54,8 @@ impl<'a> Tags<'a> {
     /// Get a tag
     ///
     /// - `GET /accounts/{account_id}/access/tags/{tag_name}` (`access-tags-get-a-tag`)
+    ///
+    /// Call it as `client.zero_trust().access().tags().get(account_id, tag_name).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn get(&self, account_id: &str, tag_name: &str) -> crate::Call<crate::types::Tag> {
         let path = [
             "/accounts/",
@@ -68,6 +74,8 @@ impl<'a> Tags<'a> {
     /// Update a tag
     ///
     /// - `PUT /accounts/{account_id}/access/tags/{tag_name}` (`access-tags-update-a-tag`)
+    ///
+    /// Call it as `client.zero_trust().access().tags().update(account_id, tag_name, &body).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn update(
         &self,
         account_id: &str,
@@ -93,6 +101,8 @@ impl<'a> Tags<'a> {
     /// Delete a tag
     ///
     /// - `DELETE /accounts/{account_id}/access/tags/{tag_name}` (`access-tags-delete-a-tag`)
+    ///
+    /// Call it as `client.zero_trust().access().tags().delete(account_id, tag_name).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn delete(
         &self,
         account_id: &str,

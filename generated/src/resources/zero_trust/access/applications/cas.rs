@@ -12,6 +12,8 @@ impl<'a> Cas<'a> {
     ///
     /// - `GET /accounts/{account_id}/access/apps/ca` (`access-short-lived-certificate-c-as-list-short-lived-certificate-c-as`)
     /// - `GET /zones/{zone_id}/access/apps/ca` (`zone-level-access-short-lived-certificate-c-as-list-short-lived-certificate-c-as`)
+    ///
+    /// Call it as `client.zero_trust().access().applications().cas().list(&scope).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn list(&self, scope: &crate::Scope) -> ListRequest {
         let path = [scope.path_prefix().as_str(), "/access/apps/ca"].concat();
         ListRequest {
@@ -32,6 +34,8 @@ impl<'a> Cas<'a> {
     ///
     /// - `GET /accounts/{account_id}/access/apps/{app_id}/ca` (`access-short-lived-certificate-c-as-get-a-short-lived-certificate-ca`)
     /// - `GET /zones/{zone_id}/access/apps/{app_id}/ca` (`zone-level-access-short-lived-certificate-c-as-get-a-short-lived-certificate-ca`)
+    ///
+    /// Call it as `client.zero_trust().access().applications().cas().get(&scope, app_id).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn get(&self, scope: &crate::Scope, app_id: &str) -> crate::Call<crate::types::Ca> {
         let path = [
             scope.path_prefix().as_str(),
@@ -53,6 +57,8 @@ impl<'a> Cas<'a> {
     ///
     /// - `POST /accounts/{account_id}/access/apps/{app_id}/ca` (`access-short-lived-certificate-c-as-create-a-short-lived-certificate-ca`)
     /// - `POST /zones/{zone_id}/access/apps/{app_id}/ca` (`zone-level-access-short-lived-certificate-c-as-create-a-short-lived-certificate-ca`)
+    ///
+    /// Call it as `client.zero_trust().access().applications().cas().create(&scope, app_id).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn create(&self, scope: &crate::Scope, app_id: &str) -> crate::Call<crate::types::Ca> {
         let path = [
             scope.path_prefix().as_str(),
@@ -74,6 +80,8 @@ impl<'a> Cas<'a> {
     ///
     /// - `DELETE /accounts/{account_id}/access/apps/{app_id}/ca` (`access-short-lived-certificate-c-as-delete-a-short-lived-certificate-ca`)
     /// - `DELETE /zones/{zone_id}/access/apps/{app_id}/ca` (`zone-level-access-short-lived-certificate-c-as-delete-a-short-lived-certificate-ca`)
+    ///
+    /// Call it as `client.zero_trust().access().applications().cas().delete(&scope, app_id).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn delete(
         &self,
         scope: &crate::Scope,

@@ -52,6 +52,8 @@ impl<'a> Applications<'a> {
     ///
     /// - `GET /accounts/{account_id}/access/apps` (`access-applications-list-access-applications`)
     /// - `GET /zones/{zone_id}/access/apps` (`zone-level-access-applications-list-access-applications`)
+    ///
+    /// Call it as `client.zero_trust().access().applications().list(&scope).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn list(&self, scope: &crate::Scope) -> ListRequest {
         let path = [scope.path_prefix().as_str(), "/access/apps"].concat();
         ListRequest {
@@ -72,6 +74,8 @@ impl<'a> Applications<'a> {
     ///
     /// - `POST /accounts/{account_id}/access/apps` (`access-applications-add-an-application`)
     /// - `POST /zones/{zone_id}/access/apps` (`zone-level-access-applications-add-a-bookmark-application`)
+    ///
+    /// Call it as `client.zero_trust().access().applications().create(&scope, &body).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn create(
         &self,
         scope: &crate::Scope,
@@ -93,6 +97,8 @@ impl<'a> Applications<'a> {
     ///
     /// - `GET /accounts/{account_id}/access/apps/{app_id}` (`access-applications-get-an-access-application`)
     /// - `GET /zones/{zone_id}/access/apps/{app_id}` (`zone-level-access-applications-get-an-access-application`)
+    ///
+    /// Call it as `client.zero_trust().access().applications().get(&scope, app_id).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn get(
         &self,
         scope: &crate::Scope,
@@ -117,6 +123,8 @@ impl<'a> Applications<'a> {
     ///
     /// - `PUT /accounts/{account_id}/access/apps/{app_id}` (`access-applications-update-an-access-application`)
     /// - `PUT /zones/{zone_id}/access/apps/{app_id}` (`zone-level-access-applications-update-a-bookmark-application`)
+    ///
+    /// Call it as `client.zero_trust().access().applications().update(&scope, app_id, &body).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn update(
         &self,
         scope: &crate::Scope,
@@ -144,6 +152,8 @@ impl<'a> Applications<'a> {
     ///
     /// - `DELETE /accounts/{account_id}/access/apps/{app_id}` (`access-applications-delete-an-access-application`)
     /// - `DELETE /zones/{zone_id}/access/apps/{app_id}` (`zone-level-access-applications-delete-an-access-application`)
+    ///
+    /// Call it as `client.zero_trust().access().applications().delete(&scope, app_id).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn delete(
         &self,
         scope: &crate::Scope,
@@ -168,6 +178,8 @@ impl<'a> Applications<'a> {
     ///
     /// - `POST /accounts/{account_id}/access/apps/{app_id}/revoke_tokens` (`access-applications-revoke-service-tokens`)
     /// - `POST /zones/{zone_id}/access/apps/{app_id}/revoke_tokens` (`zone-level-access-applications-revoke-service-tokens`)
+    ///
+    /// Call it as `client.zero_trust().access().applications().revoke_tokens(&scope, app_id).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn revoke_tokens(
         &self,
         scope: &crate::Scope,

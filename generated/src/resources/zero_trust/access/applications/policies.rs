@@ -12,6 +12,8 @@ impl<'a> Policies<'a> {
     ///
     /// - `GET /accounts/{account_id}/access/apps/{app_id}/policies` (`access-policies-list-access-app-policies`)
     /// - `GET /zones/{zone_id}/access/apps/{app_id}/policies` (`zone-level-access-policies-list-access-policies`)
+    ///
+    /// Call it as `client.zero_trust().access().applications().policies().list(&scope, app_id).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn list(&self, scope: &crate::Scope, app_id: &str) -> ListRequest {
         let path = [
             scope.path_prefix().as_str(),
@@ -38,6 +40,8 @@ impl<'a> Policies<'a> {
     ///
     /// - `POST /accounts/{account_id}/access/apps/{app_id}/policies` (`access-policies-create-an-access-policy`)
     /// - `POST /zones/{zone_id}/access/apps/{app_id}/policies` (`zone-level-access-policies-create-an-access-policy`)
+    ///
+    /// Call it as `client.zero_trust().access().applications().policies().create(&scope, app_id, &body).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn create(
         &self,
         scope: &crate::Scope,
@@ -66,6 +70,8 @@ impl<'a> Policies<'a> {
     ///
     /// - `GET /accounts/{account_id}/access/apps/{app_id}/policies/{policy_id}` (`access-policies-get-an-access-policy`)
     /// - `GET /zones/{zone_id}/access/apps/{app_id}/policies/{policy_id}` (`zone-level-access-policies-get-an-access-policy`)
+    ///
+    /// Call it as `client.zero_trust().access().applications().policies().get(&scope, app_id, policy_id).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn get(
         &self,
         scope: &crate::Scope,
@@ -93,6 +99,8 @@ impl<'a> Policies<'a> {
     ///
     /// - `PUT /accounts/{account_id}/access/apps/{app_id}/policies/{policy_id}` (`access-policies-update-an-access-policy`)
     /// - `PUT /zones/{zone_id}/access/apps/{app_id}/policies/{policy_id}` (`zone-level-access-policies-update-an-access-policy`)
+    ///
+    /// Call it as `client.zero_trust().access().applications().policies().update(&scope, app_id, policy_id, &body).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn update(
         &self,
         scope: &crate::Scope,
@@ -123,6 +131,8 @@ impl<'a> Policies<'a> {
     ///
     /// - `DELETE /accounts/{account_id}/access/apps/{app_id}/policies/{policy_id}` (`access-policies-delete-an-access-policy`)
     /// - `DELETE /zones/{zone_id}/access/apps/{app_id}/policies/{policy_id}` (`zone-level-access-policies-delete-an-access-policy`)
+    ///
+    /// Call it as `client.zero_trust().access().applications().policies().delete(&scope, app_id, policy_id).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn delete(
         &self,
         scope: &crate::Scope,

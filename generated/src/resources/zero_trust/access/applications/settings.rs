@@ -12,6 +12,8 @@ impl<'a> Settings<'a> {
     ///
     /// - `PUT /accounts/{account_id}/access/apps/{app_id}/settings` (`access-applications-settings-update-account`)
     /// - `PUT /zones/{zone_id}/access/apps/{app_id}/settings` (`access-applications-settings-update-zone`)
+    ///
+    /// Call it as `client.zero_trust().access().applications().settings().update(&scope, app_id, &body).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn update(
         &self,
         scope: &crate::Scope,
@@ -40,6 +42,8 @@ impl<'a> Settings<'a> {
     ///
     /// - `PATCH /accounts/{account_id}/access/apps/{app_id}/settings` (`access-applications-settings-edit-account`)
     /// - `PATCH /zones/{zone_id}/access/apps/{app_id}/settings` (`access-applications-settings-edit-zone`)
+    ///
+    /// Call it as `client.zero_trust().access().applications().settings().edit(&scope, app_id, &body).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn edit(
         &self,
         scope: &crate::Scope,

@@ -12,6 +12,8 @@ impl<'a> UserPolicyChecks<'a> {
     ///
     /// - `GET /accounts/{account_id}/access/apps/{app_id}/user_policy_checks` (`access-applications-test-access-policies`)
     /// - `GET /zones/{zone_id}/access/apps/{app_id}/user_policy_checks` (`zone-level-access-applications-test-access-policies`)
+    ///
+    /// Call it as `client.zero_trust().access().applications().user_policy_checks().list(&scope, app_id).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn list(
         &self,
         scope: &crate::Scope,

@@ -20,6 +20,8 @@ impl<'a> Certificates<'a> {
     ///
     /// - `GET /accounts/{account_id}/access/certificates` (`access-mtls-authentication-list-mtls-certificates`)
     /// - `GET /zones/{zone_id}/access/certificates` (`zone-level-access-mtls-authentication-list-mtls-certificates`)
+    ///
+    /// Call it as `client.zero_trust().access().certificates().list(&scope).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn list(&self, scope: &crate::Scope) -> ListRequest {
         let path = [scope.path_prefix().as_str(), "/access/certificates"].concat();
         ListRequest {
@@ -40,6 +42,8 @@ impl<'a> Certificates<'a> {
     ///
     /// - `POST /accounts/{account_id}/access/certificates` (`access-mtls-authentication-add-an-mtls-certificate`)
     /// - `POST /zones/{zone_id}/access/certificates` (`zone-level-access-mtls-authentication-add-an-mtls-certificate`)
+    ///
+    /// Call it as `client.zero_trust().access().certificates().create(&scope, &body).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn create(
         &self,
         scope: &crate::Scope,
@@ -61,6 +65,8 @@ impl<'a> Certificates<'a> {
     ///
     /// - `GET /accounts/{account_id}/access/certificates/{certificate_id}` (`access-mtls-authentication-get-an-mtls-certificate`)
     /// - `GET /zones/{zone_id}/access/certificates/{certificate_id}` (`zone-level-access-mtls-authentication-get-an-mtls-certificate`)
+    ///
+    /// Call it as `client.zero_trust().access().certificates().get(&scope, certificate_id).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn get(
         &self,
         scope: &crate::Scope,
@@ -85,6 +91,8 @@ impl<'a> Certificates<'a> {
     ///
     /// - `PUT /accounts/{account_id}/access/certificates/{certificate_id}` (`access-mtls-authentication-update-an-mtls-certificate`)
     /// - `PUT /zones/{zone_id}/access/certificates/{certificate_id}` (`zone-level-access-mtls-authentication-update-an-mtls-certificate`)
+    ///
+    /// Call it as `client.zero_trust().access().certificates().update(&scope, certificate_id, &body).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn update(
         &self,
         scope: &crate::Scope,
@@ -112,6 +120,8 @@ impl<'a> Certificates<'a> {
     ///
     /// - `DELETE /accounts/{account_id}/access/certificates/{certificate_id}` (`access-mtls-authentication-delete-an-mtls-certificate`)
     /// - `DELETE /zones/{zone_id}/access/certificates/{certificate_id}` (`zone-level-access-mtls-authentication-delete-an-mtls-certificate`)
+    ///
+    /// Call it as `client.zero_trust().access().certificates().delete(&scope, certificate_id).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn delete(
         &self,
         scope: &crate::Scope,

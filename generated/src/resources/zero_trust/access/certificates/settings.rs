@@ -12,6 +12,8 @@ impl<'a> Settings<'a> {
     ///
     /// - `GET /accounts/{account_id}/access/certificates/settings` (`access-mtls-authentication-list-mtls-certificates-hostname-settings`)
     /// - `GET /zones/{zone_id}/access/certificates/settings` (`zone-level-access-mtls-authentication-list-mtls-certificates-hostname-settings`)
+    ///
+    /// Call it as `client.zero_trust().access().certificates().settings().get(&scope).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn get(
         &self,
         scope: &crate::Scope,
@@ -34,6 +36,8 @@ impl<'a> Settings<'a> {
     ///
     /// - `PUT /accounts/{account_id}/access/certificates/settings` (`access-mtls-authentication-update-an-mtls-certificate-settings`)
     /// - `PUT /zones/{zone_id}/access/certificates/settings` (`zone-level-access-mtls-authentication-update-an-mtls-certificate-settings`)
+    ///
+    /// Call it as `client.zero_trust().access().certificates().settings().update(&scope, &body).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn update(
         &self,
         scope: &crate::Scope,

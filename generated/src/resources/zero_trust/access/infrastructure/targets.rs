@@ -12,6 +12,8 @@ impl<'a> Targets<'a> {
     /// Lists and sorts an account’s targets. Filters are optional and are ANDed together.
     ///
     /// - `GET /accounts/{account_id}/infrastructure/targets` (`infra-targets-list`)
+    ///
+    /// Call it as `client.zero_trust().access().infrastructure().targets().list(account_id).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn list(&self, account_id: &str) -> ListRequest {
         let path = [
             "/accounts/",
@@ -34,6 +36,8 @@ impl<'a> Targets<'a> {
     /// Create new target
     ///
     /// - `POST /accounts/{account_id}/infrastructure/targets` (`infra-targets-create`)
+    ///
+    /// Call it as `client.zero_trust().access().infrastructure().targets().create(account_id, &body).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn create(
         &self,
         account_id: &str,
@@ -57,6 +61,8 @@ impl<'a> Targets<'a> {
     /// Get target
     ///
     /// - `GET /accounts/{account_id}/infrastructure/targets/{target_id}` (`infra-targets-get`)
+    ///
+    /// Call it as `client.zero_trust().access().infrastructure().targets().get(account_id, target_id).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn get(&self, account_id: &str, target_id: &str) -> crate::Call<crate::types::InfraTarget> {
         let path = [
             "/accounts/",
@@ -75,6 +81,8 @@ impl<'a> Targets<'a> {
     /// Update target
     ///
     /// - `PUT /accounts/{account_id}/infrastructure/targets/{target_id}` (`infra-targets-update`)
+    ///
+    /// Call it as `client.zero_trust().access().infrastructure().targets().update(account_id, target_id, &body).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn update(
         &self,
         account_id: &str,
@@ -100,6 +108,8 @@ impl<'a> Targets<'a> {
     /// Delete target
     ///
     /// - `DELETE /accounts/{account_id}/infrastructure/targets/{target_id}` (`infra-targets-delete`)
+    ///
+    /// Call it as `client.zero_trust().access().infrastructure().targets().delete(account_id, target_id).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn delete(&self, account_id: &str, target_id: &str) -> crate::Call<()> {
         let path = [
             "/accounts/",
@@ -120,6 +130,8 @@ impl<'a> Targets<'a> {
     /// Adds one or more targets.
     ///
     /// - `PUT /accounts/{account_id}/infrastructure/targets/batch` (`infra-targets-put-batch`)
+    ///
+    /// Call it as `client.zero_trust().access().infrastructure().targets().bulk_update(account_id, &body).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn bulk_update(
         &self,
         account_id: &str,
@@ -146,6 +158,8 @@ impl<'a> Targets<'a> {
     ///
     /// - `DELETE /accounts/{account_id}/infrastructure/targets/batch` (`infra-targets-delete-batch`)
     ///
+    /// Call it as `client.zero_trust().access().infrastructure().targets().bulk_delete(account_id).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
+    ///
     /// Deprecated by the API.
     pub fn bulk_delete(&self, account_id: &str) -> crate::Call<()> {
         let path = [
@@ -166,6 +180,8 @@ impl<'a> Targets<'a> {
     /// Removes one or more targets.
     ///
     /// - `POST /accounts/{account_id}/infrastructure/targets/batch_delete` (`infra-targets-post-batch-delete`)
+    ///
+    /// Call it as `client.zero_trust().access().infrastructure().targets().bulk_delete_v2(account_id, &body).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn bulk_delete_v2(
         &self,
         account_id: &str,

@@ -11,6 +11,8 @@ impl<'a> AccessRequests<'a> {
     /// Gets a list of Access authentication audit logs for an account.
     ///
     /// - `GET /accounts/{account_id}/access/logs/access_requests` (`access-authentication-logs-get-access-authentication-logs`)
+    ///
+    /// Call it as `client.zero_trust().access().logs().access_requests().list(account_id).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn list(&self, account_id: &str) -> ListRequest {
         let path = [
             "/accounts/",

@@ -11,6 +11,8 @@ impl<'a> ActiveSessions<'a> {
     /// Get active sessions for a single user.
     ///
     /// - `GET /accounts/{account_id}/access/users/{user_id}/active_sessions` (`zero-trust-users-get-active-sessions`)
+    ///
+    /// Call it as `client.zero_trust().access().users().active_sessions().list(account_id, user_id).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn list(
         &self,
         account_id: &str,
@@ -36,6 +38,8 @@ impl<'a> ActiveSessions<'a> {
     /// Get an active session for a single user.
     ///
     /// - `GET /accounts/{account_id}/access/users/{user_id}/active_sessions/{nonce}` (`zero-trust-users-get-active-session`)
+    ///
+    /// Call it as `client.zero_trust().access().users().active_sessions().get(account_id, user_id, nonce).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn get(
         &self,
         account_id: &str,

@@ -11,6 +11,8 @@ impl<'a> FailedLogins<'a> {
     /// Get all failed login attempts for a single user.
     ///
     /// - `GET /accounts/{account_id}/access/users/{user_id}/failed_logins` (`zero-trust-users-get-failed-logins`)
+    ///
+    /// Call it as `client.zero_trust().access().users().failed_logins().list(account_id, user_id).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn list(
         &self,
         account_id: &str,

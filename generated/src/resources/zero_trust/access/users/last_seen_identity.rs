@@ -11,6 +11,8 @@ impl<'a> LastSeenIdentity<'a> {
     /// Get last seen identity for a single user.
     ///
     /// - `GET /accounts/{account_id}/access/users/{user_id}/last_seen_identity` (`zero-trust-users-get-last-seen-identity`)
+    ///
+    /// Call it as `client.zero_trust().access().users().last_seen_identity().get(account_id, user_id).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn get(&self, account_id: &str, user_id: &str) -> crate::Call<crate::types::Identity> {
         let path = [
             "/accounts/",

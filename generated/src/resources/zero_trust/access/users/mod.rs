@@ -35,6 +35,8 @@ impl<'a> Users<'a> {
     /// Gets a list of users for an account.
     ///
     /// - `GET /accounts/{account_id}/access/users` (`zero-trust-users-get-users`)
+    ///
+    /// Call it as `client.zero_trust().access().users().list(account_id).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn list(&self, account_id: &str) -> ListRequest {
         let path = [
             "/accounts/",
@@ -59,6 +61,8 @@ impl<'a> Users<'a> {
     /// Creates a new user.
     ///
     /// - `POST /accounts/{account_id}/access/users` (`zero-trust-users-create-user`)
+    ///
+    /// Call it as `client.zero_trust().access().users().create(account_id, &body).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn create(
         &self,
         account_id: &str,
@@ -84,6 +88,8 @@ impl<'a> Users<'a> {
     /// Gets a specific user for an account.
     ///
     /// - `GET /accounts/{account_id}/access/users/{user_id}` (`zero-trust-users-get-user`)
+    ///
+    /// Call it as `client.zero_trust().access().users().get(account_id, user_id).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn get(&self, account_id: &str, user_id: &str) -> crate::Call<crate::types::User> {
         let path = [
             "/accounts/",
@@ -104,6 +110,8 @@ impl<'a> Users<'a> {
     /// Updates a specific user's name for an account. Requires the user's current email as confirmation (email cannot be changed).
     ///
     /// - `PUT /accounts/{account_id}/access/users/{user_id}` (`zero-trust-users-update-user`)
+    ///
+    /// Call it as `client.zero_trust().access().users().update(account_id, user_id, &body).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn update(
         &self,
         account_id: &str,
@@ -131,6 +139,8 @@ impl<'a> Users<'a> {
     /// Deletes a specific user for an account. This will also revoke any active seats and tokens for the user.
     ///
     /// - `DELETE /accounts/{account_id}/access/users/{user_id}` (`zero-trust-users-delete-user`)
+    ///
+    /// Call it as `client.zero_trust().access().users().delete(account_id, user_id).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn delete(
         &self,
         account_id: &str,

@@ -11,6 +11,8 @@ impl<'a> Portals<'a> {
     /// Lists all MCP portals configured for the account.
     ///
     /// - `GET /accounts/{account_id}/access/ai-controls/mcp/portals` (`access-mcp-portals-list`)
+    ///
+    /// Call it as `client.zero_trust().access().ai_controls().mcp().portals().list(account_id).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn list(&self, account_id: &str) -> ListRequest {
         let path = [
             "/accounts/",
@@ -35,6 +37,8 @@ impl<'a> Portals<'a> {
     /// Creates a new MCP portal for managing AI tool access through Cloudflare Access.
     ///
     /// - `POST /accounts/{account_id}/access/ai-controls/mcp/portals` (`access-mcp-portals-create`)
+    ///
+    /// Call it as `client.zero_trust().access().ai_controls().mcp().portals().create(account_id, &body).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn create(
         &self,
         account_id: &str,
@@ -58,6 +62,8 @@ impl<'a> Portals<'a> {
     /// Read details of an MCP Portal
     ///
     /// - `GET /accounts/{account_id}/access/ai-controls/mcp/portals/{id}` (`access-mcp-portals-read`)
+    ///
+    /// Call it as `client.zero_trust().access().ai_controls().mcp().portals().read(account_id, id).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn read(
         &self,
         account_id: &str,
@@ -82,6 +88,8 @@ impl<'a> Portals<'a> {
     /// Updates an MCP portal configuration.
     ///
     /// - `PUT /accounts/{account_id}/access/ai-controls/mcp/portals/{id}` (`access-mcp-portals-update`)
+    ///
+    /// Call it as `client.zero_trust().access().ai_controls().mcp().portals().update(account_id, id, &body).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn update(
         &self,
         account_id: &str,
@@ -109,6 +117,8 @@ impl<'a> Portals<'a> {
     /// Deletes an MCP portal from the account.
     ///
     /// - `DELETE /accounts/{account_id}/access/ai-controls/mcp/portals/{id}` (`access-mcp-portals-delete`)
+    ///
+    /// Call it as `client.zero_trust().access().ai_controls().mcp().portals().delete(account_id, id).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn delete(&self, account_id: &str, id: &str) -> crate::Call<crate::types::McpPortal> {
         let path = [
             "/accounts/",

@@ -11,6 +11,8 @@ impl<'a> Servers<'a> {
     /// Lists all MCP portals configured for the account.
     ///
     /// - `GET /accounts/{account_id}/access/ai-controls/mcp/servers` (`access-mcp-servers-list`)
+    ///
+    /// Call it as `client.zero_trust().access().ai_controls().mcp().servers().list(account_id).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn list(&self, account_id: &str) -> ListRequest {
         let path = [
             "/accounts/",
@@ -35,6 +37,8 @@ impl<'a> Servers<'a> {
     /// Creates a new MCP portal for managing AI tool access through Cloudflare Access.
     ///
     /// - `POST /accounts/{account_id}/access/ai-controls/mcp/servers` (`access-mcp-servers-create`)
+    ///
+    /// Call it as `client.zero_trust().access().ai_controls().mcp().servers().create(account_id, &body).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn create(
         &self,
         account_id: &str,
@@ -60,6 +64,8 @@ impl<'a> Servers<'a> {
     /// Retrieves gateway configuration for MCP portals.
     ///
     /// - `GET /accounts/{account_id}/access/ai-controls/mcp/servers/{id}` (`access-mcp-servers-read`)
+    ///
+    /// Call it as `client.zero_trust().access().ai_controls().mcp().servers().read(account_id, id).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn read(&self, account_id: &str, id: &str) -> crate::Call<crate::types::McpServer> {
         let path = [
             "/accounts/",
@@ -80,6 +86,8 @@ impl<'a> Servers<'a> {
     /// Updates an MCP portal configuration.
     ///
     /// - `PUT /accounts/{account_id}/access/ai-controls/mcp/servers/{id}` (`access-mcp-servers-update`)
+    ///
+    /// Call it as `client.zero_trust().access().ai_controls().mcp().servers().update(account_id, id, &body).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn update(
         &self,
         account_id: &str,
@@ -107,6 +115,8 @@ impl<'a> Servers<'a> {
     /// Deletes an MCP portal from the account.
     ///
     /// - `DELETE /accounts/{account_id}/access/ai-controls/mcp/servers/{id}` (`access-mcp-servers-delete`)
+    ///
+    /// Call it as `client.zero_trust().access().ai_controls().mcp().servers().delete(account_id, id).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn delete(&self, account_id: &str, id: &str) -> crate::Call<crate::types::McpServer> {
         let path = [
             "/accounts/",
@@ -127,6 +137,8 @@ impl<'a> Servers<'a> {
     /// Syncs an MCP server's tool catalog with the portal.
     ///
     /// - `POST /accounts/{account_id}/access/ai-controls/mcp/servers/{id}/sync` (`access-mcp-servers-sync`)
+    ///
+    /// Call it as `client.zero_trust().access().ai_controls().mcp().servers().sync(account_id, id).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn sync(
         &self,
         account_id: &str,

@@ -19,6 +19,8 @@ impl<'a> PolicyTests<'a> {
     /// Starts an Access policy test.
     ///
     /// - `POST /accounts/{account_id}/access/policy-tests` (`access-policy-tests-create`)
+    ///
+    /// Call it as `client.zero_trust().access().applications().policy_tests().create(account_id, &body).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn create(
         &self,
         account_id: &str,
@@ -44,6 +46,8 @@ impl<'a> PolicyTests<'a> {
     /// Fetches the current status of a given Access policy test.
     ///
     /// - `GET /accounts/{account_id}/access/policy-tests/{policy_test_id}` (`access-policy-tests-get`)
+    ///
+    /// Call it as `client.zero_trust().access().applications().policy_tests().get(account_id, policy_test_id).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn get(
         &self,
         account_id: &str,

@@ -11,6 +11,8 @@ impl<'a> Users<'a> {
     /// Fetches a single page of user results from an Access policy test.
     ///
     /// - `GET /accounts/{account_id}/access/policy-tests/{policy_test_id}/users` (`access-policy-tests-users-list`)
+    ///
+    /// Call it as `client.zero_trust().access().applications().policy_tests().users().list(account_id, policy_test_id).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn list(&self, account_id: &str, policy_test_id: &str) -> ListRequest {
         let path = [
             "/accounts/",

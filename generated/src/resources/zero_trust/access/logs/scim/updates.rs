@@ -12,6 +12,8 @@ impl<'a> Updates<'a> {
     /// Lists Access SCIM update logs that maintain a record of updates made to User and Group resources synced to Cloudflare via the System for Cross-domain Identity Management (SCIM).
     ///
     /// - `GET /accounts/{account_id}/access/logs/scim/updates` (`access-scim-update-logs-list`)
+    ///
+    /// Call it as `client.zero_trust().access().logs().scim().updates().list(account_id, idp_id).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn list(&self, account_id: &str, idp_id: &[&str]) -> ListRequest {
         let path = [
             "/accounts/",
