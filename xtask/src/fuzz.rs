@@ -61,10 +61,16 @@ fn seed(root: &Path) -> Result<(PathBuf, usize, usize), String> {
     {
         let path = entry.path();
         if path.extension().is_some_and(|e| e == "json") {
-            let mut bytes = vec![0u8];
-            bytes.extend(std::fs::read(&path).map_err(|e| e.to_string())?);
-            write_seed(&specs, &entry.file_name().to_string_lossy(), &bytes)?;
-            spec_seeds += 1;
+            let spec = std::fs::read(&path).map_err(|e| e.to_string())?;
+            // The first byte picks the mode: each fixture strict (0) and lenient (1), so the
+            // emitter is reached even for fixtures whose problems stop a strict run.
+            for mode in [0u8, 1] {
+                let mut bytes = vec![mode];
+                bytes.extend(&spec);
+                let name = entry.file_name().to_string_lossy().replace(".json", "");
+                write_seed(&specs, &format!("{name}-{mode}.json"), &bytes)?;
+                spec_seeds += 1;
+            }
         }
     }
     let mut bytes = vec![0u8];
