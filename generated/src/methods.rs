@@ -56,6 +56,7 @@ impl Method {
         }
     }
 }
+#[allow(dead_code)]
 fn reencode<T: DeserializeOwned + Serialize>(value: Value) -> crate::Result<Value> {
     let excerpt: String = value.to_string().chars().take(200).collect();
     let typed: T =
@@ -71,8 +72,10 @@ fn reencode<T: DeserializeOwned + Serialize>(value: Value) -> crate::Result<Valu
 pub fn method(name: &str) -> Option<&'static Method> {
     METHODS.iter().find(|m| m.name == name)
 }
-/// Every method of the client, sorted by name (as in `API.md`).
+/// Every method of the client, sorted by name (as in `API.md`); only those of the
+/// enabled Cargo features.
 pub const METHODS: &[Method] = &[
+    #[cfg(feature = "ai-controls")]
     Method {
         name: "zero_trust.access.ai_controls.mcp.portals.create",
         http_method: "POST",
@@ -80,6 +83,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<crate::types::McpPortal>),
     },
+    #[cfg(feature = "ai-controls")]
     Method {
         name: "zero_trust.access.ai_controls.mcp.portals.delete",
         http_method: "DELETE",
@@ -87,6 +91,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<crate::types::McpPortal>),
     },
+    #[cfg(feature = "ai-controls")]
     Method {
         name: "zero_trust.access.ai_controls.mcp.portals.list",
         http_method: "GET",
@@ -94,6 +99,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Page,
         decode: Some(reencode::<Vec<crate::types::McpPortalWithServers>>),
     },
+    #[cfg(feature = "ai-controls")]
     Method {
         name: "zero_trust.access.ai_controls.mcp.portals.read",
         http_method: "GET",
@@ -101,6 +107,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<crate::types::McpPortalWithServers>),
     },
+    #[cfg(feature = "ai-controls")]
     Method {
         name: "zero_trust.access.ai_controls.mcp.portals.update",
         http_method: "PUT",
@@ -108,6 +115,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<crate::types::McpPortal>),
     },
+    #[cfg(feature = "ai-controls")]
     Method {
         name: "zero_trust.access.ai_controls.mcp.servers.create",
         http_method: "POST",
@@ -115,6 +123,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<crate::types::McpServer>),
     },
+    #[cfg(feature = "ai-controls")]
     Method {
         name: "zero_trust.access.ai_controls.mcp.servers.delete",
         http_method: "DELETE",
@@ -122,6 +131,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<crate::types::McpServer>),
     },
+    #[cfg(feature = "ai-controls")]
     Method {
         name: "zero_trust.access.ai_controls.mcp.servers.list",
         http_method: "GET",
@@ -129,6 +139,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Page,
         decode: Some(reencode::<Vec<crate::types::McpServer>>),
     },
+    #[cfg(feature = "ai-controls")]
     Method {
         name: "zero_trust.access.ai_controls.mcp.servers.read",
         http_method: "GET",
@@ -136,6 +147,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<crate::types::McpServer>),
     },
+    #[cfg(feature = "ai-controls")]
     Method {
         name: "zero_trust.access.ai_controls.mcp.servers.sync",
         http_method: "POST",
@@ -143,6 +155,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<serde_json::Map<String, serde_json::Value>>),
     },
+    #[cfg(feature = "ai-controls")]
     Method {
         name: "zero_trust.access.ai_controls.mcp.servers.update",
         http_method: "PUT",
@@ -150,6 +163,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<crate::types::McpServer>),
     },
+    #[cfg(feature = "applications")]
     Method {
         name: "zero_trust.access.applications.cas.create",
         http_method: "POST",
@@ -160,6 +174,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<crate::types::Ca>),
     },
+    #[cfg(feature = "applications")]
     Method {
         name: "zero_trust.access.applications.cas.delete",
         http_method: "DELETE",
@@ -170,6 +185,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<crate::types::CaDeleteResponse>),
     },
+    #[cfg(feature = "applications")]
     Method {
         name: "zero_trust.access.applications.cas.get",
         http_method: "GET",
@@ -180,6 +196,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<crate::types::Ca>),
     },
+    #[cfg(feature = "applications")]
     Method {
         name: "zero_trust.access.applications.cas.list",
         http_method: "GET",
@@ -190,6 +207,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Page,
         decode: Some(reencode::<Vec<crate::types::Ca>>),
     },
+    #[cfg(feature = "applications")]
     Method {
         name: "zero_trust.access.applications.create",
         http_method: "POST",
@@ -200,6 +218,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<crate::types::Application>),
     },
+    #[cfg(feature = "applications")]
     Method {
         name: "zero_trust.access.applications.delete",
         http_method: "DELETE",
@@ -210,6 +229,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<crate::types::ApplicationDeleteResponse>),
     },
+    #[cfg(feature = "applications")]
     Method {
         name: "zero_trust.access.applications.get",
         http_method: "GET",
@@ -220,6 +240,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<crate::types::Application>),
     },
+    #[cfg(feature = "applications")]
     Method {
         name: "zero_trust.access.applications.list",
         http_method: "GET",
@@ -230,6 +251,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Page,
         decode: Some(reencode::<Vec<crate::types::Application>>),
     },
+    #[cfg(feature = "applications")]
     Method {
         name: "zero_trust.access.applications.policies.create",
         http_method: "POST",
@@ -240,6 +262,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<crate::types::ApplicationPolicy>),
     },
+    #[cfg(feature = "applications")]
     Method {
         name: "zero_trust.access.applications.policies.delete",
         http_method: "DELETE",
@@ -250,6 +273,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<crate::types::ApplicationDeleteResponse>),
     },
+    #[cfg(feature = "applications")]
     Method {
         name: "zero_trust.access.applications.policies.get",
         http_method: "GET",
@@ -260,6 +284,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<crate::types::ApplicationPolicy>),
     },
+    #[cfg(feature = "applications")]
     Method {
         name: "zero_trust.access.applications.policies.list",
         http_method: "GET",
@@ -270,6 +295,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Page,
         decode: Some(reencode::<Vec<crate::types::ApplicationPolicy>>),
     },
+    #[cfg(feature = "applications")]
     Method {
         name: "zero_trust.access.applications.policies.update",
         http_method: "PUT",
@@ -280,6 +306,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<crate::types::ApplicationPolicy>),
     },
+    #[cfg(feature = "applications")]
     Method {
         name: "zero_trust.access.applications.policy_tests.create",
         http_method: "POST",
@@ -287,6 +314,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<crate::types::PolicyTestStarted>),
     },
+    #[cfg(feature = "applications")]
     Method {
         name: "zero_trust.access.applications.policy_tests.get",
         http_method: "GET",
@@ -294,6 +322,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<crate::types::PolicyTest>),
     },
+    #[cfg(feature = "applications")]
     Method {
         name: "zero_trust.access.applications.policy_tests.users.list",
         http_method: "GET",
@@ -301,6 +330,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Page,
         decode: Some(reencode::<Vec<crate::types::PolicyTestUser>>),
     },
+    #[cfg(feature = "applications")]
     Method {
         name: "zero_trust.access.applications.revoke_tokens",
         http_method: "POST",
@@ -311,6 +341,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<Option<serde_json::Map<String, serde_json::Value>>>),
     },
+    #[cfg(feature = "applications")]
     Method {
         name: "zero_trust.access.applications.settings.edit",
         http_method: "PATCH",
@@ -321,6 +352,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<crate::types::AppSettings>),
     },
+    #[cfg(feature = "applications")]
     Method {
         name: "zero_trust.access.applications.settings.update",
         http_method: "PUT",
@@ -331,6 +363,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<crate::types::AppSettings>),
     },
+    #[cfg(feature = "applications")]
     Method {
         name: "zero_trust.access.applications.update",
         http_method: "PUT",
@@ -341,6 +374,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<crate::types::Application>),
     },
+    #[cfg(feature = "applications")]
     Method {
         name: "zero_trust.access.applications.user_policy_checks.list",
         http_method: "GET",
@@ -351,6 +385,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<crate::types::UserPolicyCheckListResponse>),
     },
+    #[cfg(feature = "bookmarks")]
     Method {
         name: "zero_trust.access.bookmarks.create",
         http_method: "POST",
@@ -358,6 +393,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<crate::types::Bookmark>),
     },
+    #[cfg(feature = "bookmarks")]
     Method {
         name: "zero_trust.access.bookmarks.delete",
         http_method: "DELETE",
@@ -365,6 +401,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<crate::types::ApplicationDeleteResponse>),
     },
+    #[cfg(feature = "bookmarks")]
     Method {
         name: "zero_trust.access.bookmarks.get",
         http_method: "GET",
@@ -372,6 +409,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<crate::types::Bookmark>),
     },
+    #[cfg(feature = "bookmarks")]
     Method {
         name: "zero_trust.access.bookmarks.list",
         http_method: "GET",
@@ -379,6 +417,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Page,
         decode: Some(reencode::<Vec<crate::types::Bookmark>>),
     },
+    #[cfg(feature = "bookmarks")]
     Method {
         name: "zero_trust.access.bookmarks.update",
         http_method: "PUT",
@@ -386,6 +425,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<crate::types::Bookmark>),
     },
+    #[cfg(feature = "certificates")]
     Method {
         name: "zero_trust.access.certificates.create",
         http_method: "POST",
@@ -396,6 +436,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<crate::types::Certificate>),
     },
+    #[cfg(feature = "certificates")]
     Method {
         name: "zero_trust.access.certificates.delete",
         http_method: "DELETE",
@@ -406,6 +447,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<crate::types::CertificateDeleteResponse>),
     },
+    #[cfg(feature = "certificates")]
     Method {
         name: "zero_trust.access.certificates.get",
         http_method: "GET",
@@ -416,6 +458,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<crate::types::Certificate>),
     },
+    #[cfg(feature = "certificates")]
     Method {
         name: "zero_trust.access.certificates.list",
         http_method: "GET",
@@ -426,6 +469,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Page,
         decode: Some(reencode::<Vec<crate::types::Certificate>>),
     },
+    #[cfg(feature = "certificates")]
     Method {
         name: "zero_trust.access.certificates.settings.get",
         http_method: "GET",
@@ -436,6 +480,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Page,
         decode: Some(reencode::<Vec<crate::types::CertificateSettings>>),
     },
+    #[cfg(feature = "certificates")]
     Method {
         name: "zero_trust.access.certificates.settings.update",
         http_method: "PUT",
@@ -446,6 +491,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Page,
         decode: Some(reencode::<Vec<crate::types::CertificateSettings>>),
     },
+    #[cfg(feature = "certificates")]
     Method {
         name: "zero_trust.access.certificates.update",
         http_method: "PUT",
@@ -456,6 +502,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<crate::types::Certificate>),
     },
+    #[cfg(feature = "custom-pages")]
     Method {
         name: "zero_trust.access.custom_pages.create",
         http_method: "POST",
@@ -463,6 +510,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<crate::types::CustomPageWithoutHtml>),
     },
+    #[cfg(feature = "custom-pages")]
     Method {
         name: "zero_trust.access.custom_pages.delete",
         http_method: "DELETE",
@@ -470,6 +518,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<crate::types::CertificateDeleteResponse>),
     },
+    #[cfg(feature = "custom-pages")]
     Method {
         name: "zero_trust.access.custom_pages.get",
         http_method: "GET",
@@ -477,6 +526,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<crate::types::CustomPage>),
     },
+    #[cfg(feature = "custom-pages")]
     Method {
         name: "zero_trust.access.custom_pages.list",
         http_method: "GET",
@@ -484,6 +534,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Page,
         decode: Some(reencode::<Vec<crate::types::CustomPageWithoutHtml>>),
     },
+    #[cfg(feature = "custom-pages")]
     Method {
         name: "zero_trust.access.custom_pages.update",
         http_method: "PUT",
@@ -491,6 +542,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<crate::types::CustomPageWithoutHtml>),
     },
+    #[cfg(feature = "gateway-ca")]
     Method {
         name: "zero_trust.access.gateway_ca.create",
         http_method: "POST",
@@ -498,6 +550,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<crate::types::GatewayCa>),
     },
+    #[cfg(feature = "gateway-ca")]
     Method {
         name: "zero_trust.access.gateway_ca.delete",
         http_method: "DELETE",
@@ -505,6 +558,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<crate::types::GatewayCaDeleted>),
     },
+    #[cfg(feature = "gateway-ca")]
     Method {
         name: "zero_trust.access.gateway_ca.list",
         http_method: "GET",
@@ -512,6 +566,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Page,
         decode: Some(reencode::<Vec<crate::types::GatewayCa>>),
     },
+    #[cfg(feature = "groups")]
     Method {
         name: "zero_trust.access.groups.create",
         http_method: "POST",
@@ -522,6 +577,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<crate::types::Group>),
     },
+    #[cfg(feature = "groups")]
     Method {
         name: "zero_trust.access.groups.delete",
         http_method: "DELETE",
@@ -532,6 +588,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<crate::types::ApplicationDeleteResponse>),
     },
+    #[cfg(feature = "groups")]
     Method {
         name: "zero_trust.access.groups.get",
         http_method: "GET",
@@ -542,6 +599,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<crate::types::Group>),
     },
+    #[cfg(feature = "groups")]
     Method {
         name: "zero_trust.access.groups.list",
         http_method: "GET",
@@ -552,6 +610,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Page,
         decode: Some(reencode::<Vec<crate::types::Group>>),
     },
+    #[cfg(feature = "groups")]
     Method {
         name: "zero_trust.access.groups.update",
         http_method: "PUT",
@@ -562,6 +621,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<crate::types::Group>),
     },
+    #[cfg(feature = "infrastructure")]
     Method {
         name: "zero_trust.access.infrastructure.targets.bulk_delete",
         http_method: "DELETE",
@@ -569,6 +629,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Empty,
         decode: None,
     },
+    #[cfg(feature = "infrastructure")]
     Method {
         name: "zero_trust.access.infrastructure.targets.bulk_delete_v2",
         http_method: "POST",
@@ -576,6 +637,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Empty,
         decode: None,
     },
+    #[cfg(feature = "infrastructure")]
     Method {
         name: "zero_trust.access.infrastructure.targets.bulk_update",
         http_method: "PUT",
@@ -583,6 +645,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Page,
         decode: Some(reencode::<Vec<crate::types::InfraTarget>>),
     },
+    #[cfg(feature = "infrastructure")]
     Method {
         name: "zero_trust.access.infrastructure.targets.create",
         http_method: "POST",
@@ -590,6 +653,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<crate::types::InfraTarget>),
     },
+    #[cfg(feature = "infrastructure")]
     Method {
         name: "zero_trust.access.infrastructure.targets.delete",
         http_method: "DELETE",
@@ -597,6 +661,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Empty,
         decode: None,
     },
+    #[cfg(feature = "infrastructure")]
     Method {
         name: "zero_trust.access.infrastructure.targets.get",
         http_method: "GET",
@@ -604,6 +669,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<crate::types::InfraTarget>),
     },
+    #[cfg(feature = "infrastructure")]
     Method {
         name: "zero_trust.access.infrastructure.targets.list",
         http_method: "GET",
@@ -611,6 +677,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Page,
         decode: Some(reencode::<Vec<crate::types::InfraTarget>>),
     },
+    #[cfg(feature = "infrastructure")]
     Method {
         name: "zero_trust.access.infrastructure.targets.update",
         http_method: "PUT",
@@ -618,6 +685,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<crate::types::InfraTarget>),
     },
+    #[cfg(feature = "keys")]
     Method {
         name: "zero_trust.access.keys.get",
         http_method: "GET",
@@ -625,6 +693,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<crate::types::KeyConfig>),
     },
+    #[cfg(feature = "keys")]
     Method {
         name: "zero_trust.access.keys.rotate",
         http_method: "POST",
@@ -632,6 +701,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<crate::types::KeyConfig>),
     },
+    #[cfg(feature = "keys")]
     Method {
         name: "zero_trust.access.keys.update",
         http_method: "PUT",
@@ -639,6 +709,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<crate::types::KeyConfig>),
     },
+    #[cfg(feature = "logs")]
     Method {
         name: "zero_trust.access.logs.access_requests.list",
         http_method: "GET",
@@ -646,6 +717,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<Vec<crate::types::AccessRequest>>),
     },
+    #[cfg(feature = "logs")]
     Method {
         name: "zero_trust.access.logs.scim.updates.list",
         http_method: "GET",
@@ -653,6 +725,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Page,
         decode: Some(reencode::<Vec<crate::types::ScimUpdateLog>>),
     },
+    #[cfg(feature = "policies")]
     Method {
         name: "zero_trust.access.policies.create",
         http_method: "POST",
@@ -660,6 +733,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<crate::types::Policy>),
     },
+    #[cfg(feature = "policies")]
     Method {
         name: "zero_trust.access.policies.delete",
         http_method: "DELETE",
@@ -667,6 +741,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<crate::types::ApplicationDeleteResponse>),
     },
+    #[cfg(feature = "policies")]
     Method {
         name: "zero_trust.access.policies.get",
         http_method: "GET",
@@ -674,6 +749,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<crate::types::Policy>),
     },
+    #[cfg(feature = "policies")]
     Method {
         name: "zero_trust.access.policies.list",
         http_method: "GET",
@@ -681,6 +757,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Page,
         decode: Some(reencode::<Vec<crate::types::Policy>>),
     },
+    #[cfg(feature = "policies")]
     Method {
         name: "zero_trust.access.policies.update",
         http_method: "PUT",
@@ -688,6 +765,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<crate::types::Policy>),
     },
+    #[cfg(feature = "service-tokens")]
     Method {
         name: "zero_trust.access.service_tokens.create",
         http_method: "POST",
@@ -698,6 +776,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<crate::types::ServiceTokenCreateResponse>),
     },
+    #[cfg(feature = "service-tokens")]
     Method {
         name: "zero_trust.access.service_tokens.delete",
         http_method: "DELETE",
@@ -708,6 +787,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<crate::types::ServiceToken>),
     },
+    #[cfg(feature = "service-tokens")]
     Method {
         name: "zero_trust.access.service_tokens.get",
         http_method: "GET",
@@ -718,6 +798,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<crate::types::ServiceToken>),
     },
+    #[cfg(feature = "service-tokens")]
     Method {
         name: "zero_trust.access.service_tokens.list",
         http_method: "GET",
@@ -728,6 +809,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Page,
         decode: Some(reencode::<Vec<crate::types::ServiceToken>>),
     },
+    #[cfg(feature = "service-tokens")]
     Method {
         name: "zero_trust.access.service_tokens.refresh",
         http_method: "POST",
@@ -735,6 +817,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<crate::types::ServiceToken>),
     },
+    #[cfg(feature = "service-tokens")]
     Method {
         name: "zero_trust.access.service_tokens.rotate",
         http_method: "POST",
@@ -742,6 +825,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<crate::types::ServiceTokenCreateResponse>),
     },
+    #[cfg(feature = "service-tokens")]
     Method {
         name: "zero_trust.access.service_tokens.update",
         http_method: "PUT",
@@ -752,6 +836,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<crate::types::ServiceToken>),
     },
+    #[cfg(feature = "tags")]
     Method {
         name: "zero_trust.access.tags.create",
         http_method: "POST",
@@ -759,6 +844,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<crate::types::Tag>),
     },
+    #[cfg(feature = "tags")]
     Method {
         name: "zero_trust.access.tags.delete",
         http_method: "DELETE",
@@ -766,6 +852,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<crate::types::TagDeleteResponse>),
     },
+    #[cfg(feature = "tags")]
     Method {
         name: "zero_trust.access.tags.get",
         http_method: "GET",
@@ -773,6 +860,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<crate::types::Tag>),
     },
+    #[cfg(feature = "tags")]
     Method {
         name: "zero_trust.access.tags.list",
         http_method: "GET",
@@ -780,6 +868,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Page,
         decode: Some(reencode::<Vec<crate::types::Tag>>),
     },
+    #[cfg(feature = "tags")]
     Method {
         name: "zero_trust.access.tags.update",
         http_method: "PUT",
@@ -787,6 +876,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<crate::types::Tag>),
     },
+    #[cfg(feature = "users")]
     Method {
         name: "zero_trust.access.users.active_sessions.get",
         http_method: "GET",
@@ -794,6 +884,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<crate::types::ActiveSessionGetResponse>),
     },
+    #[cfg(feature = "users")]
     Method {
         name: "zero_trust.access.users.active_sessions.list",
         http_method: "GET",
@@ -801,6 +892,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Page,
         decode: Some(reencode::<Vec<crate::types::ActiveSessionListResponseItem>>),
     },
+    #[cfg(feature = "users")]
     Method {
         name: "zero_trust.access.users.create",
         http_method: "POST",
@@ -808,6 +900,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<crate::types::User>),
     },
+    #[cfg(feature = "users")]
     Method {
         name: "zero_trust.access.users.delete",
         http_method: "DELETE",
@@ -815,6 +908,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<serde_json::Map<String, serde_json::Value>>),
     },
+    #[cfg(feature = "users")]
     Method {
         name: "zero_trust.access.users.failed_logins.list",
         http_method: "GET",
@@ -822,6 +916,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Page,
         decode: Some(reencode::<Vec<crate::types::FailedLoginListResponseItem>>),
     },
+    #[cfg(feature = "users")]
     Method {
         name: "zero_trust.access.users.get",
         http_method: "GET",
@@ -829,6 +924,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<crate::types::User>),
     },
+    #[cfg(feature = "users")]
     Method {
         name: "zero_trust.access.users.last_seen_identity.get",
         http_method: "GET",
@@ -836,6 +932,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<crate::types::Identity>),
     },
+    #[cfg(feature = "users")]
     Method {
         name: "zero_trust.access.users.list",
         http_method: "GET",
@@ -843,6 +940,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Page,
         decode: Some(reencode::<Vec<crate::types::User>>),
     },
+    #[cfg(feature = "users")]
     Method {
         name: "zero_trust.access.users.update",
         http_method: "PUT",
@@ -850,6 +948,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<crate::types::User>),
     },
+    #[cfg(feature = "identity-providers")]
     Method {
         name: "zero_trust.identity_providers.create",
         http_method: "POST",
@@ -860,6 +959,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<crate::types::IdentityProvider>),
     },
+    #[cfg(feature = "identity-providers")]
     Method {
         name: "zero_trust.identity_providers.delete",
         http_method: "DELETE",
@@ -870,6 +970,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<crate::types::ApplicationDeleteResponse>),
     },
+    #[cfg(feature = "identity-providers")]
     Method {
         name: "zero_trust.identity_providers.get",
         http_method: "GET",
@@ -880,6 +981,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<crate::types::IdentityProvider>),
     },
+    #[cfg(feature = "identity-providers")]
     Method {
         name: "zero_trust.identity_providers.list",
         http_method: "GET",
@@ -890,6 +992,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Page,
         decode: Some(reencode::<Vec<crate::types::IdentityProviderListResponseItem>>),
     },
+    #[cfg(feature = "identity-providers")]
     Method {
         name: "zero_trust.identity_providers.update",
         http_method: "PUT",
@@ -900,6 +1003,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<crate::types::IdentityProvider>),
     },
+    #[cfg(feature = "organizations")]
     Method {
         name: "zero_trust.organizations.create",
         http_method: "POST",
@@ -910,6 +1014,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<crate::types::Organization>),
     },
+    #[cfg(feature = "organizations")]
     Method {
         name: "zero_trust.organizations.list",
         http_method: "GET",
@@ -920,6 +1025,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<crate::types::Organization>),
     },
+    #[cfg(feature = "organizations")]
     Method {
         name: "zero_trust.organizations.revoke_users",
         http_method: "POST",
@@ -930,6 +1036,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<bool>),
     },
+    #[cfg(feature = "organizations")]
     Method {
         name: "zero_trust.organizations.update",
         http_method: "PUT",
@@ -940,6 +1047,7 @@ pub const METHODS: &[Method] = &[
         shape: ResponseShape::Result,
         decode: Some(reencode::<crate::types::Organization>),
     },
+    #[cfg(feature = "seats")]
     Method {
         name: "zero_trust.seats.edit",
         http_method: "PATCH",

@@ -26,6 +26,7 @@ impl Scope {
         }
     }
     /// The percent-encoded path prefix.
+    #[allow(dead_code)]
     pub(crate) fn path_prefix(&self) -> String {
         match self {
             Scope::Account(id) => {

@@ -3,6 +3,7 @@
 //! End to end: every method against a mock server that validates requests (Prism), with
 //! schema-valid sample arguments. Run by `cargo xtask e2e`, which starts the server and sets
 //! `E2E_BASE_URL` (and `E2E_ROUNDS` for the dynamic-response runs).
+#![cfg(feature = "full")]
 #![allow(unused_variables, dead_code, clippy::all)]
 
 use std::collections::BTreeSet;

@@ -4,6 +4,7 @@
 //! re-encodes to an equal JSON value (202 examples); so does a schema-valid sample of every
 //! generated type (246), also when it carries fields, enum values and union variants
 //! the spec does not know (241).
+#![cfg(feature = "full")]
 
 use serde::{de::DeserializeOwned, Serialize};
 use serde_json::Value;

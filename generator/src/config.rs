@@ -35,6 +35,9 @@ pub struct Config {
     /// Method name overrides, keyed by `"<METHOD> <path after the scope prefix>"`.
     #[serde(default)]
     pub methods: BTreeMap<String, MethodOverride>,
+    /// Cargo features of the generated crate.
+    #[serde(default)]
+    pub features: FeaturesConfig,
     /// Problems accepted with their fallback (everything else the generator cannot model
     /// faithfully stops generation).
     #[serde(default)]
@@ -107,6 +110,17 @@ pub struct TypesConfig {
     /// Component schema name -> Rust type name.
     #[serde(default)]
     pub rename: BTreeMap<String, String>,
+}
+
+/// Cargo features of the generated crate.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeaturesConfig {
+    /// Dotted resource paths (`zero_trust.access`) whose child resources each become a Cargo
+    /// feature named after the child (`applications`), gating it, everything below it and the
+    /// types only it uses. The default feature `full` enables them all. Empty: no features.
+    #[serde(default)]
+    pub split: Vec<String>,
 }
 
 /// Problems the config accepts: each is generated with the fallback its warning names.

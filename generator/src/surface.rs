@@ -11,7 +11,12 @@
 //! field Tag.name: String (required)
 //! value ApplicationType: "self_hosted"
 //! variant Application: SelfHosted(ApplicationSelfHosted) tags [self_hosted]
+//! feature tags = zero_trust.access.tags
+//! gate Tag: tags
 //! ```
+//!
+//! `feature` lines are the crate's resource-group Cargo features; `gate` lines say which of
+//! them compile a type (a type without one is always compiled).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -112,6 +117,15 @@ pub fn lines(api: &Api) -> Vec<String> {
             }
         }
     }
+    for (name, path) in &api.features.groups {
+        out.push(format!("feature {name} = {path}"));
+    }
+    for (def, needed) in space.types.iter().zip(&api.features.types) {
+        if !needed.is_empty() && !matches!(def.kind, TypeKind::Pending) {
+            let list: Vec<&str> = needed.iter().map(String::as_str).collect();
+            out.push(format!("gate {}: {}", def.name, list.join(", ")));
+        }
+    }
     out.sort();
     out.dedup();
     out
@@ -132,7 +146,7 @@ pub fn text(api: &Api, header: &str) -> String {
 /// One change.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {
-    /// "method", "option", "type", "field", "value", "variant".
+    /// "method", "option", "type", "field", "value", "variant", "feature", "gate".
     pub kind: &'static str,
     /// The item (`zero_trust.access.tags.get`, `Tag.name`, `ApplicationType: "rdp"`).
     pub item: String,
@@ -163,11 +177,14 @@ fn key(line: &str) -> Option<(&'static str, String, String)> {
         "field" => "field",
         "value" => "value",
         "variant" => "variant",
+        "feature" => "feature",
+        "gate" => "gate",
         _ => return None,
     };
     let split_at = match kind {
         "method" => rest.find('('),
-        "option" | "field" => rest.find(": "),
+        "option" | "field" | "gate" => rest.find(": "),
+        "feature" => rest.find(" = "),
         "variant" => rest.find('('),
         "type" => rest.find(' '),
         _ => None,
@@ -178,8 +195,35 @@ fn key(line: &str) -> Option<(&'static str, String, String)> {
     })
 }
 
-fn verdict(kind: &str, added: bool, removed: bool, new: Option<&str>) -> (bool, &'static str) {
+/// The features of a `gate` line's rest (`: a, b`).
+fn gate_features(rest: &str) -> BTreeSet<&str> {
+    rest.trim_start_matches(':')
+        .split(',')
+        .map(str::trim)
+        .filter(|f| !f.is_empty())
+        .collect()
+}
+
+fn verdict(kind: &str, old: Option<&str>, new: Option<&str>) -> (bool, &'static str) {
+    let (added, removed) = (old.is_none(), new.is_none());
+    if kind == "gate" {
+        return match (old, new) {
+            (None, _) => (
+                true,
+                "a type now compiled only with some features: code built without them stops compiling",
+            ),
+            (_, None) => (false, "a type now compiled with any features"),
+            (Some(old), Some(new)) if gate_features(old).is_subset(&gate_features(new)) => {
+                (false, "a type now compiled with more features")
+            }
+            _ => (
+                true,
+                "a type no longer compiled with some features: code built with only those stops compiling",
+            ),
+        };
+    }
     match (kind, added, removed) {
+        ("feature", true, _) => (false, "a new Cargo feature (part of `full`, on by default)"),
         ("method", true, _) => (false, "a new method"),
         ("type", true, _) => (false, "a new type"),
         ("option", true, _) => (false, "a new optional query parameter, set through the builder"),
@@ -216,7 +260,9 @@ pub fn diff(old: &[String], new: &[String]) -> Summary {
     let old = index(old);
     let new = index(new);
     let keys: BTreeSet<&(&'static str, String)> = old.keys().chain(new.keys()).collect();
-    let order = ["method", "option", "type", "field", "value", "variant"];
+    let order = [
+        "method", "option", "type", "field", "value", "variant", "feature", "gate",
+    ];
     let mut changes = Vec::new();
     for (kind, item) in keys {
         let before = old.get(&(*kind, item.clone()));
@@ -226,7 +272,7 @@ pub fn diff(old: &[String], new: &[String]) -> Summary {
         }
         // A field, value or variant of a type that is itself added or removed is part of that
         // change, not a change of its own.
-        if matches!(*kind, "field" | "value" | "variant") {
+        if matches!(*kind, "field" | "value" | "variant" | "gate") {
             let owner = item
                 .split(['.', ':'])
                 .next()
@@ -238,12 +284,8 @@ pub fn diff(old: &[String], new: &[String]) -> Summary {
                 continue;
             }
         }
-        let (breaking, reason) = verdict(
-            kind,
-            before.is_none(),
-            after.is_none(),
-            after.map(String::as_str),
-        );
+        let (breaking, reason) =
+            verdict(kind, before.map(String::as_str), after.map(String::as_str));
         changes.push(Change {
             kind,
             item: item.clone(),
@@ -314,8 +356,14 @@ impl Summary {
             ("fields", "field"),
             ("enum values", "value"),
             ("union variants", "variant"),
+            ("features", "feature"),
+            ("feature gates", "gate"),
         ]
         .iter()
+        // Features are reported when they change (most crates have none).
+        .filter(|(_, kind)| {
+            !matches!(*kind, "feature" | "gate") || self.changes.iter().any(|c| c.kind == *kind)
+        })
         .map(|(label, kind)| {
             format!(
                 "{label} +{} -{} ~{}",

@@ -28,12 +28,13 @@ pub fn e2e(api: &Api, crate_ident: &str, header: &str) -> Option<String> {
         ),
         None => String::new(),
     };
+    let gate = full_gate(api);
     Some(format!(
         r#"{header}
 //! End to end: every method against a mock server that validates requests (Prism), with
 //! schema-valid sample arguments. Run by `cargo xtask e2e`, which starts the server and sets
 //! `E2E_BASE_URL` (and `E2E_ROUNDS` for the dynamic-response runs).
-#![allow(unused_variables, dead_code, clippy::all)]
+{gate}#![allow(unused_variables, dead_code, clippy::all)]
 
 use std::collections::BTreeSet;
 
@@ -234,4 +235,13 @@ fn call(api: &Api, op: &Operation, krate: &str) -> String {
         }
         _ => format!("        {{\n{setup}        {}\n        }}\n", invoke(&args)),
     }
+}
+
+/// `#![cfg(feature = "full")]` and a line break, when the crate has resource-group features:
+/// the generated tests use every resource.
+pub fn full_gate(api: &Api) -> String {
+    api.features
+        .full_predicate()
+        .map(|p| format!("#![cfg({p})]\n"))
+        .unwrap_or_default()
 }

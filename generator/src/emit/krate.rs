@@ -41,7 +41,7 @@ pub fn files(api: &Api, options: &EmitOptions) -> Result<Files> {
     let header = format!("// {}\n", options.provenance);
     let header = header.as_str();
     let mut files = Files::new();
-    files.insert("Cargo.toml".into(), cargo_toml(options));
+    files.insert("Cargo.toml".into(), cargo_toml(api, options));
     for (name, text) in RUNTIME {
         files.insert(
             format!("src/{name}"),
@@ -66,7 +66,8 @@ pub fn files(api: &Api, options: &EmitOptions) -> Result<Files> {
         jobs.push((
             format!("src/types.rs#{index:05}"),
             Box::new(move || {
-                let (tokens, macros) = super::types::module_part(&api.types, range.clone());
+                let (tokens, macros) =
+                    super::types::module_part(&api.types, &api.features, range.clone());
                 let text = super::format_with_macros(tokens, &macros, "", "types.rs")?;
                 // The formatter puts a line break where the header goes; only part 0 keeps it.
                 Ok(if index == 0 {
@@ -126,9 +127,44 @@ pub fn files(api: &Api, options: &EmitOptions) -> Result<Files> {
     );
     files.insert("README.md".into(), readme(api, options));
     for (path, text) in &options.supplied {
-        files.insert(path.clone(), text.clone());
+        let text = match text.find(FEATURES_MARKER) {
+            Some(at) if path.ends_with(".md") => format!(
+                "{}{}{}",
+                &text[..at],
+                features_table(api),
+                &text[at + FEATURES_MARKER.len()..]
+            ),
+            _ => text.clone(),
+        };
+        files.insert(path.clone(), text);
     }
     Ok(files)
+}
+
+/// A line of a supplied Markdown file that is replaced by the table of the crate's Cargo
+/// features ([`features_table`]).
+pub const FEATURES_MARKER: &str = "<!-- openapi-forge: features -->";
+
+/// The crate's resource-group features as a Markdown table (empty when it has none).
+pub fn features_table(api: &Api) -> String {
+    let features = &api.features;
+    if features.groups.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("| Feature | Resource | Methods |\n|---|---|---|\n");
+    for (name, path) in &features.groups {
+        let count = features
+            .operations
+            .iter()
+            .filter(|f| f.as_deref() == Some(name.as_str()))
+            .count();
+        out.push_str(&format!("| `{name}` | `{path}` and below | {count} |\n"));
+    }
+    let ungated = features.operations.iter().filter(|f| f.is_none()).count();
+    if ungated > 0 {
+        out.push_str(&format!("| (always) | everything else | {ungated} |\n"));
+    }
+    out
 }
 
 /// Types per formatting job of `types.rs`.
@@ -220,7 +256,43 @@ fn resource_file(
     format_file(tokens, header, file)
 }
 
-fn cargo_toml(options: &EmitOptions) -> String {
+fn cargo_toml(api: &Api, options: &EmitOptions) -> String {
+    let groups = &api.features.groups;
+    let (default, mut group_features) = if groups.is_empty() {
+        ("[]", String::new())
+    } else {
+        let names: Vec<String> = groups.keys().map(|n| format!("{n:?}")).collect();
+        (
+            "[\"full\"]",
+            format!(
+                "# Every resource group.\nfull = [{}]\n\
+                 # Resource groups: each compiles one resource, the resources below it and the types they use.\n",
+                names.join(", ")
+            ),
+        )
+    };
+    for (name, path) in groups {
+        let count = api
+            .features
+            .operations
+            .iter()
+            .filter(|f| f.as_deref() == Some(name.as_str()))
+            .count();
+        let s = if count == 1 { "" } else { "s" };
+        group_features.push_str(&format!("# `{path}` ({count} method{s})\n{name} = []\n"));
+    }
+    // Examples call resources of several groups: they need them all.
+    let examples: String = if groups.is_empty() {
+        String::new()
+    } else {
+        options
+            .supplied
+            .keys()
+            .filter_map(|path| path.strip_prefix("examples/")?.strip_suffix(".rs"))
+            .filter(|name| !name.contains('/'))
+            .map(|name| format!("\n[[example]]\nname = {name:?}\nrequired-features = [\"full\"]\n"))
+            .collect()
+    };
     format!(
         r#"# {provenance}
 [package]
@@ -248,14 +320,18 @@ time = {{ version = "0.3", features = ["serde-well-known", "parsing", "formattin
 tokio = {{ version = "1", features = ["time"] }}
 tracing = "0.1"
 
+[package.metadata.docs.rs]
+# Document the blocking client too.
+all-features = true
+
 [features]
-default = []
+default = {default}
 # `send_blocking()` and `items_blocking()`, for code without an async runtime.
 blocking = ["tokio/rt-multi-thread"]
-
+{group_features}
 [dev-dependencies]
 tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
-"#,
+{examples}"#,
         provenance = options.provenance,
         name = options.name,
         version = options.version,
@@ -305,6 +381,8 @@ fn scope(api: &Api) -> TokenStream {
         let v = format_ident!("{}", names::type_name(name));
         quote! { Scope::#v(id) => id, }
     });
+    // Unused when no enabled resource group has methods that take a scope.
+    let unused = (!api.features.groups.is_empty()).then(|| quote!(#[allow(dead_code)]));
     quote! {
         //! Where an operation applies, for operations that exist under several path prefixes.
 
@@ -323,6 +401,7 @@ fn scope(api: &Api) -> TokenStream {
             }
 
             /// The percent-encoded path prefix.
+            #unused
             pub(crate) fn path_prefix(&self) -> String {
                 match self { #(#arms)* }
             }
@@ -331,10 +410,30 @@ fn scope(api: &Api) -> TokenStream {
 }
 
 fn lib(api: &Api, options: &EmitOptions, tree: &Node, has_scope: bool) -> TokenStream {
-    let crate_doc = if options.supplied.contains_key("README.md") {
-        quote! { #![doc = include_str!("../README.md")] }
-    } else {
-        doc::inner_lines(&crate_docs(api, options))
+    let crate_doc = match (
+        options.supplied.contains_key("README.md"),
+        api.features.full_predicate(),
+    ) {
+        (true, None) => quote! { #![doc = include_str!("../README.md")] },
+        (false, None) => doc::inner_lines(&crate_docs(api, options)),
+        // The crate docs' examples call every resource: they are the docs of the full build.
+        (supplied, Some(_)) => {
+            let full = if supplied {
+                quote!(include_str!("../README.md"))
+            } else {
+                let text = crate_docs(api, options);
+                quote!(#text)
+            };
+            let partial = format!(
+                "{}\n\nBuilt without the `full` feature: only the resource groups whose Cargo \
+                 features are on are compiled (see README.md).",
+                options.description
+            );
+            quote! {
+                #![cfg_attr(feature = "full", doc = #full)]
+                #![cfg_attr(not(feature = "full"), doc = #partial)]
+            }
+        }
     };
     let scope = has_scope.then(|| quote! { mod scope; pub use scope::Scope; });
     let mods = tree.children.keys().map(|segment| {
@@ -515,6 +614,15 @@ fn api_md(api: &Api, options: &EmitOptions) -> String {
         })
         .collect();
     rows.sort();
+    if !api.features.groups.is_empty() {
+        let mut features = String::from(
+            "\nWith `default-features = false`, a resource is compiled only with its Cargo feature:\n\n",
+        );
+        features.push_str(&features_table(api));
+        features.push('\n');
+        let at = out.find("| Method |").unwrap_or(out.len());
+        out.insert_str(at, &features);
+    }
     for (_, row) in rows {
         out.push_str(&row);
     }
@@ -541,6 +649,14 @@ fn readme(api: &Api, options: &EmitOptions) -> String {
         out.push_str("A first call (credentials from `CLOUDFLARE_API_TOKEN`, or `CLOUDFLARE_EMAIL` + `CLOUDFLARE_API_KEY`, or `CLOUDFLARE_API_USER_SERVICE_KEY`):\n\n```rust\n");
         out.push_str(&visible);
         out.push_str("```\n");
+    }
+    if !api.features.groups.is_empty() {
+        out.push_str(
+            "\n## Cargo features\n\nThe default feature `full` compiles every resource. To compile only \
+             the resources you call, turn it off and name their groups: \
+             `default-features = false, features = [\"...\"]`.\n\n",
+        );
+        out.push_str(&features_table(api));
     }
     out
 }

@@ -11,9 +11,13 @@ use crate::ir::ops::{Api, ResponseKind};
 
 /// The module's tokens.
 pub fn module(api: &Api) -> TokenStream {
-    let mut operations: Vec<_> = api.operations.iter().collect();
-    operations.sort_by_key(|op| op.dotted());
-    let entries = operations.into_iter().map(|op| {
+    let mut operations: Vec<_> = api.operations.iter().enumerate().collect();
+    operations.sort_by_key(|(_, op)| op.dotted());
+    let entries = operations.into_iter().map(|(index, op)| {
+        let cfg = api.features.operation_predicate(index).map(|p| {
+            let p: TokenStream = p.parse().unwrap_or_default();
+            quote!(#[cfg(#p)])
+        });
         let name = op.dotted();
         let http = op.http.to_uppercase();
         let mut paths: Vec<String> = op.sources.iter().map(|(_, path, _)| path.clone()).collect();
@@ -42,6 +46,7 @@ pub fn module(api: &Api) -> TokenStream {
             None => quote!(None),
         };
         quote! {
+            #cfg
             Method {
                 name: #name,
                 http_method: #http,
@@ -51,6 +56,8 @@ pub fn module(api: &Api) -> TokenStream {
             },
         }
     });
+    // Without any feature on, no method decodes anything.
+    let unused = (!api.features.groups.is_empty()).then(|| quote!(#[allow(dead_code)]));
     quote! {
         //! Every method of the client as data: its SDK-style dotted name, HTTP method, paths and
         //! response shape. [`Method::reencode`] decodes a response value into the method's Rust
@@ -114,6 +121,7 @@ pub fn module(api: &Api) -> TokenStream {
             }
         }
 
+        #unused
         fn reencode<T: DeserializeOwned + Serialize>(value: Value) -> crate::Result<Value> {
             let excerpt: String = value.to_string().chars().take(200).collect();
             let typed: T = serde_path_to_error::deserialize(value).map_err(|error| crate::Error::Decode {
@@ -130,7 +138,8 @@ pub fn module(api: &Api) -> TokenStream {
             METHODS.iter().find(|m| m.name == name)
         }
 
-        /// Every method of the client, sorted by name (as in `API.md`).
+        /// Every method of the client, sorted by name (as in `API.md`); only those of the
+        /// enabled Cargo features.
         pub const METHODS: &[Method] = &[
             #(#entries)*
         ];

@@ -63,22 +63,39 @@ pub fn module(api: &Api, path: &[String], node: &Node) -> TokenStream {
         doc_text.push_str(&doc::sanitize(extra));
     }
     let struct_doc = doc::lines(&doc_text);
+    // A resource group is compiled with its Cargo feature only.
+    let gate = |child: &str| {
+        let feature = api.features.of_resource(&format!("{dotted}.{child}"))?;
+        Some((feature.to_string(), quote!(#[cfg(feature = #feature)])))
+    };
     let mods = node.children.keys().map(|child| {
         let m = ident(&accessor(child));
-        let doc = format!(" `{dotted}.{child}`");
-        quote! { #[doc = #doc] pub mod #m; }
+        let mut doc = format!(" `{dotted}.{child}`");
+        let cfg = gate(child).map(|(feature, cfg)| {
+            doc.push_str(&format!(" (Cargo feature `{feature}`)"));
+            cfg
+        });
+        quote! { #[doc = #doc] #cfg pub mod #m; }
     });
     let accessors = node.children.keys().map(|child| {
         let m = ident(&accessor(child));
         let s = format_ident!("{}", struct_name(child));
-        let doc = format!(" The `{dotted}.{child}` resource.");
+        let mut doc = format!(" The `{dotted}.{child}` resource.");
+        let cfg = gate(child).map(|(feature, cfg)| {
+            doc.push_str(&format!(" Needs the Cargo feature `{feature}`."));
+            cfg
+        });
         quote! {
             #[doc = #doc]
+            #cfg
             pub fn #m(&self) -> #m::#s<'a> {
                 #m::#s { client: self.client }
             }
         }
     });
+    // With every child's feature off, a resource without methods of its own is unused.
+    let field_allow = (node.methods.is_empty() && node.children.keys().any(|c| gate(c).is_some()))
+        .then(|| quote!(#[allow(dead_code)]));
     let mut builders = Vec::new();
     let methods: Vec<TokenStream> = node
         .methods
@@ -95,6 +112,7 @@ pub fn module(api: &Api, path: &[String], node: &Node) -> TokenStream {
         #struct_doc
         #[derive(Debug, Clone, Copy)]
         pub struct #name<'a> {
+            #field_allow
             pub(crate) client: &'a crate::Client,
         }
 

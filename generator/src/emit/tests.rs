@@ -31,7 +31,7 @@ pub fn examples(api: &Api, crate_ident: &str, header: &str) -> String {
 //! re-encodes to an equal JSON value ({count} examples); so does a schema-valid sample of every
 //! generated type ({sample_count}), also when it carries fields, enum values and union variants
 //! the spec does not know ({unknown_count}).
-
+{gate}
 use serde::{{de::DeserializeOwned, Serialize}};
 use serde_json::Value;
 
@@ -67,6 +67,7 @@ fn same(a: &Value, b: &Value) -> bool {{
         round_trip_test("spec_examples_round_trip", &calls),
         round_trip_test("every_type_round_trips", &samples),
         round_trip_test("unknown_fields_values_and_variants_are_kept", &unknowns),
+        gate = super::e2e::full_gate(api),
         count = api.types.examples.len(),
         sample_count = samples.lines().count(),
         unknown_count = unknowns.lines().count(),

@@ -4,7 +4,8 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
 use super::doc;
-use crate::ir::types::{Field, StructDef, Tagging, Ty, TypeDef, TypeKind, TypeSpace};
+use crate::ir::features::Features;
+use crate::ir::types::{Field, StructDef, Tagging, Ty, TypeDef, TypeId, TypeKind, TypeSpace};
 
 /// An identifier token, raw (`r#type`) where needed.
 pub fn ident(name: &str) -> Ident {
@@ -72,8 +73,8 @@ pub fn type_string(space: &TypeSpace, ty: &Ty) -> String {
 pub const PLACEHOLDER: &str = "__forge_macro";
 
 /// The whole `types.rs` module body, and the macro texts its placeholders stand for.
-pub fn module(space: &TypeSpace) -> (TokenStream, Vec<String>) {
-    module_part(space, 0..space.types.len())
+pub fn module(space: &TypeSpace, features: &Features) -> (TokenStream, Vec<String>) {
+    module_part(space, features, 0..space.types.len())
 }
 
 /// The type indices split into ranges of at most `size` types, for formatting in parallel.
@@ -92,13 +93,20 @@ pub fn chunks(space: &TypeSpace, size: usize) -> Vec<std::ops::Range<usize>> {
 
 /// The items of the types in `range`, with macro placeholders numbered from zero; the part
 /// that starts at type 0 also carries the module's attributes and imports. Formatting each
-/// part and joining them gives the same text as formatting the whole module.
-pub fn module_part(space: &TypeSpace, range: std::ops::Range<usize>) -> (TokenStream, Vec<String>) {
+/// part and joining them gives the same text as formatting the whole module. A type only
+/// some features need is compiled only with one of them (`#[cfg(...)]`).
+pub fn module_part(
+    space: &TypeSpace,
+    features: &Features,
+    range: std::ops::Range<usize>,
+) -> (TokenStream, Vec<String>) {
     let mut macros = Vec::new();
     let first = range.start == 0;
-    let items: Vec<TokenStream> = space.types[range]
-        .iter()
-        .map(|def| type_def(space, def, &mut macros))
+    let items: Vec<TokenStream> = range
+        .map(|index| {
+            let cfg = features.type_predicate(TypeId(index));
+            type_def(space, &space.types[index], cfg.as_deref(), &mut macros)
+        })
         .collect();
     if !first {
         return (quote! { #(#items)* }, macros);
@@ -124,8 +132,11 @@ pub fn module_part(space: &TypeSpace, range: std::ops::Range<usize>) -> (TokenSt
             imports.push(quote!(use crate::macros::#m;));
         }
     }
+    // Without some features, some of the macros are not used.
+    let unused = (!features.groups.is_empty()).then(|| quote!(#![allow(unused_imports)]));
     let tokens = quote! {
         #![allow(clippy::large_enum_variant, clippy::doc_lazy_continuation)]
+        #unused
         #(#imports)*
         #(#items)*
     };
@@ -173,9 +184,17 @@ fn type_doc_text(def: &TypeDef) -> String {
     text
 }
 
-fn type_def(space: &TypeSpace, def: &TypeDef, macros: &mut Vec<String>) -> TokenStream {
+/// The items of one type; `cfg` is the predicate of the features that need it.
+fn type_def(
+    space: &TypeSpace,
+    def: &TypeDef,
+    cfg: Option<&str>,
+    macros: &mut Vec<String>,
+) -> TokenStream {
     let name = format_ident!("{}", def.name);
     let docs = type_docs(def);
+    let cfg_line = cfg.map(|p| format!("#[cfg({p})]\n")).unwrap_or_default();
+    let cfg_attr: TokenStream = cfg_line.parse().unwrap_or_default();
     match &def.kind {
         TypeKind::Pending => TokenStream::new(),
         TypeKind::Struct(s) => {
@@ -189,7 +208,7 @@ fn type_def(space: &TypeSpace, def: &TypeDef, macros: &mut Vec<String>) -> Token
                 derives.push("Default");
             }
             let mut text = format!(
-                "object! {{\n{}    #[derive({})]\n    pub struct {} {{\n",
+                "{cfg_line}object! {{\n{}    #[derive({})]\n    pub struct {} {{\n",
                 doc_comment(&type_doc_text(def), "    "),
                 derives.join(", "),
                 def.name
@@ -209,6 +228,7 @@ fn type_def(space: &TypeSpace, def: &TypeDef, macros: &mut Vec<String>) -> Token
                 "        ..additional_properties: {additional},\n    }}\n}}\n"
             ));
             if !all_optional {
+                text.push_str(&cfg_line);
                 text.push_str(&constructor_text(space, &def.name, s));
             }
             let object = placeholder(macros, text);
@@ -228,6 +248,7 @@ fn type_def(space: &TypeSpace, def: &TypeDef, macros: &mut Vec<String>) -> Token
             });
             quote! {
                 #object
+                #cfg_attr
                 impl std::fmt::Debug for #name {
                     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                         f.debug_struct(#name_str)
@@ -240,7 +261,7 @@ fn type_def(space: &TypeSpace, def: &TypeDef, macros: &mut Vec<String>) -> Token
         }
         TypeKind::Enum(e) => {
             let mut text = format!(
-                "string_enum! {{\n{}    {} {{\n",
+                "{cfg_line}string_enum! {{\n{}    {} {{\n",
                 doc_comment(&type_doc_text(def), "    "),
                 def.name
             );
@@ -267,6 +288,7 @@ fn type_def(space: &TypeSpace, def: &TypeDef, macros: &mut Vec<String>) -> Token
             });
             quote! {
                 #docs
+                #cfg_attr
                 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
                 #[serde(untagged)]
                 pub enum #name { #(#variants)* }
@@ -289,7 +311,7 @@ fn type_def(space: &TypeSpace, def: &TypeDef, macros: &mut Vec<String>) -> Token
                 _ => ("external_union", def.name.clone()),
             };
             let mut text = format!(
-                "{kind}! {{\n{}    {header} {{\n",
+                "{cfg_line}{kind}! {{\n{}    {header} {{\n",
                 doc_comment(&type_doc_text(def), "    ")
             );
             for v in &u.variants {

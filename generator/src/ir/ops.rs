@@ -29,6 +29,8 @@ pub struct Api {
     pub warnings: Vec<Warning>,
     /// A schema-valid sample of every generated type, for the generated round-trip test.
     pub samples: Vec<(super::types::TypeId, serde_json::Value)>,
+    /// Cargo features: resource groups and what they gate.
+    pub features: super::features::Features,
 }
 
 /// One method of the client.
@@ -244,6 +246,7 @@ pub fn build(spec: &Spec, config: &Config) -> Result<Api> {
         .iter()
         .filter_map(|r| Some((r.path.clone(), r.doc.clone()?)))
         .collect();
+    let features = super::features::Features::build(&operations, &space, config)?;
     Ok(Api {
         title: spec.api.info.title.clone(),
         description: spec.api.info.description.clone(),
@@ -257,6 +260,7 @@ pub fn build(spec: &Spec, config: &Config) -> Result<Api> {
         resource_docs,
         warnings,
         samples,
+        features,
     })
 }
 

@@ -2,15 +2,19 @@
 
 /// `zero_trust.access`
 pub mod access;
-/// `zero_trust.identity_providers`
+/// `zero_trust.identity_providers` (Cargo feature `identity-providers`)
+#[cfg(feature = "identity-providers")]
 pub mod identity_providers;
-/// `zero_trust.organizations`
+/// `zero_trust.organizations` (Cargo feature `organizations`)
+#[cfg(feature = "organizations")]
 pub mod organizations;
-/// `zero_trust.seats`
+/// `zero_trust.seats` (Cargo feature `seats`)
+#[cfg(feature = "seats")]
 pub mod seats;
 /// `zero_trust`
 #[derive(Debug, Clone, Copy)]
 pub struct ZeroTrust<'a> {
+    #[allow(dead_code)]
     pub(crate) client: &'a crate::Client,
 }
 impl<'a> ZeroTrust<'a> {
@@ -20,19 +24,22 @@ impl<'a> ZeroTrust<'a> {
             client: self.client,
         }
     }
-    /// The `zero_trust.identity_providers` resource.
+    /// The `zero_trust.identity_providers` resource. Needs the Cargo feature `identity-providers`.
+    #[cfg(feature = "identity-providers")]
     pub fn identity_providers(&self) -> identity_providers::IdentityProviders<'a> {
         identity_providers::IdentityProviders {
             client: self.client,
         }
     }
-    /// The `zero_trust.organizations` resource.
+    /// The `zero_trust.organizations` resource. Needs the Cargo feature `organizations`.
+    #[cfg(feature = "organizations")]
     pub fn organizations(&self) -> organizations::Organizations<'a> {
         organizations::Organizations {
             client: self.client,
         }
     }
-    /// The `zero_trust.seats` resource.
+    /// The `zero_trust.seats` resource. Needs the Cargo feature `seats`.
+    #[cfg(feature = "seats")]
     pub fn seats(&self) -> seats::Seats<'a> {
         seats::Seats {
             client: self.client,

@@ -1,0 +1,186 @@
+//! Cargo features of the generated crate: one per resource group, so a user compiles only the
+//! resources they call.
+//!
+//! The config names the resources to split (`[features] split = ["zero_trust.access"]`); each
+//! child resource of a split resource is a group and becomes a feature named after it
+//! (`applications`, `service-tokens`), covering the child and everything below it. A type is
+//! compiled when a feature whose methods use it (directly or through other types) is on. The
+//! default feature `full` turns every group on, so the default build has everything.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use heck::ToKebabCase;
+
+use super::ops::{Operation, ResponseKind};
+use super::types::{Ty, TypeId, TypeKind, TypeSpace};
+use crate::config::Config;
+use crate::error::Result;
+
+/// Feature names the generated crate uses for other things.
+pub const RESERVED: &[&str] = &["default", "full", "blocking"];
+
+/// The features of a generated crate and what each one gates.
+#[derive(Debug, Clone, Default)]
+pub struct Features {
+    /// Feature name -> dotted path of its resource, sorted by name.
+    pub groups: BTreeMap<String, String>,
+    /// Per operation (same index as `Api::operations`): its feature, `None` when it is
+    /// always compiled (not below a split resource).
+    pub operations: Vec<Option<String>>,
+    /// Per type (same index as `TypeSpace::types`): the features that need it; empty when
+    /// it is always compiled (needed by an ungated method, by every group, or by none).
+    pub types: Vec<BTreeSet<String>>,
+}
+
+impl Features {
+    /// Work out the groups of `operations` and the features each type needs.
+    pub fn build(operations: &[Operation], space: &TypeSpace, config: &Config) -> Result<Self> {
+        let split: BTreeSet<&str> = config.features.split.iter().map(String::as_str).collect();
+        for path in &split {
+            let segments: Vec<&str> = path.split('.').collect();
+            let has_children = operations.iter().any(|op| {
+                op.resource.len() > segments.len()
+                    && op.resource.iter().zip(&segments).all(|(a, b)| a == b)
+            });
+            if !has_children {
+                return Err(config.error(format!(
+                    "[features] split: `{path}` is not a resource with child resources"
+                )));
+            }
+        }
+        let mut groups: BTreeMap<String, String> = BTreeMap::new();
+        let mut op_features = Vec::with_capacity(operations.len());
+        for op in operations {
+            let group = (1..=op.resource.len()).find_map(|len| {
+                let parent = op.resource[..len - 1].join(".");
+                let path = op.resource[..len].join(".");
+                (split.contains(parent.as_str()) && !split.contains(path.as_str()))
+                    .then_some((len, path))
+            });
+            let Some((len, path)) = group else {
+                op_features.push(None);
+                continue;
+            };
+            let name = op.resource[len - 1].to_kebab_case();
+            if RESERVED.contains(&name.as_str()) {
+                return Err(config.error(format!(
+                    "[features] split: the resource `{path}` would be the feature `{name}`, \
+                     which the crate uses for something else"
+                )));
+            }
+            if let Some(other) = groups.get(&name) {
+                if *other != path {
+                    return Err(config.error(format!(
+                        "[features] split: `{other}` and `{path}` would both be the feature \
+                         `{name}`"
+                    )));
+                }
+            }
+            groups.insert(name.clone(), path);
+            op_features.push(Some(name));
+        }
+
+        // Which features reach each type; `always` when an ungated method does.
+        let mut needed: Vec<BTreeSet<String>> = vec![BTreeSet::new(); space.types.len()];
+        let mut always = vec![false; space.types.len()];
+        for (op, feature) in operations.iter().zip(&op_features) {
+            for id in reachable(space, op) {
+                match feature {
+                    Some(name) => {
+                        needed[id.0].insert(name.clone());
+                    }
+                    None => always[id.0] = true,
+                }
+            }
+        }
+        let types = needed
+            .into_iter()
+            .zip(always)
+            .map(|(set, always)| {
+                if always || set.len() == groups.len() {
+                    BTreeSet::new()
+                } else {
+                    set
+                }
+            })
+            .collect();
+        Ok(Features {
+            groups,
+            operations: op_features,
+            types,
+        })
+    }
+
+    /// The feature of the resource at this dotted path, when it is a group.
+    pub fn of_resource(&self, dotted: &str) -> Option<&str> {
+        self.groups
+            .iter()
+            .find(|(_, path)| *path == dotted)
+            .map(|(name, _)| name.as_str())
+    }
+
+    /// The `cfg` predicate of an item the features in `needed` use (`None`: always compiled).
+    pub fn predicate(needed: &BTreeSet<String>) -> Option<String> {
+        let clauses: Vec<String> = needed.iter().map(|f| format!("feature = {f:?}")).collect();
+        match clauses.as_slice() {
+            [] => None,
+            [one] => Some(one.clone()),
+            _ => Some(format!("any({})", clauses.join(", "))),
+        }
+    }
+
+    /// The `cfg` predicate of the type `id`.
+    pub fn type_predicate(&self, id: TypeId) -> Option<String> {
+        self.types.get(id.0).and_then(Self::predicate)
+    }
+
+    /// The `cfg` predicate of the operation with this index.
+    pub fn operation_predicate(&self, index: usize) -> Option<String> {
+        self.operations
+            .get(index)
+            .and_then(Option::as_ref)
+            .map(|f| format!("feature = {f:?}"))
+    }
+
+    /// `feature = "full"` (every group on: what the crate's tests and examples need), when the
+    /// crate has groups.
+    pub fn full_predicate(&self) -> Option<String> {
+        if self.groups.is_empty() {
+            return None;
+        }
+        Some("feature = \"full\"".into())
+    }
+}
+
+/// Every named type an operation's parameters, body and response use, transitively.
+fn reachable(space: &TypeSpace, op: &Operation) -> BTreeSet<TypeId> {
+    let mut stack: Vec<&Ty> = Vec::new();
+    stack.extend(op.path_params.iter().map(|p| &p.ty));
+    stack.extend(op.query.iter().map(|p| &p.ty));
+    stack.extend(op.body.iter().map(|b| &b.ty));
+    match &op.response {
+        ResponseKind::Result(ty) | ResponseKind::Page(ty) | ResponseKind::Raw(ty) => stack.push(ty),
+        ResponseKind::Empty => {}
+    }
+    let mut seen = BTreeSet::new();
+    while let Some(ty) = stack.pop() {
+        match ty {
+            Ty::Named(id) => {
+                if !seen.insert(*id) {
+                    continue;
+                }
+                match &space.get(*id).kind {
+                    TypeKind::Struct(s) => {
+                        stack.extend(s.fields.iter().map(|f| &f.ty));
+                        stack.push(&s.additional);
+                    }
+                    TypeKind::Union(u) => stack.extend(u.variants.iter().map(|v| &v.ty)),
+                    TypeKind::Enum(_) | TypeKind::Pending => {}
+                }
+            }
+            Ty::Vec(inner) | Ty::Map(inner) | Ty::Nullable(inner) => stack.push(inner),
+            _ => {}
+        }
+    }
+    seen
+}
