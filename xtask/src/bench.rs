@@ -8,13 +8,13 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 /// Wall time and peak resident memory of one child process (and the children it waited for).
-struct Run {
-    wall: Duration,
+pub(crate) struct Run {
+    pub(crate) wall: Duration,
     max_rss_kb: i64,
 }
 
 /// Run `command` to completion; its wall time and peak RSS come from `wait4`.
-fn measure(command: &mut Command) -> Result<Run, String> {
+pub(crate) fn measure(command: &mut Command) -> Result<Run, String> {
     let start = Instant::now();
     let child = command
         .spawn()
@@ -103,11 +103,28 @@ fn items(dir: &Path) -> usize {
     count
 }
 
-struct Row {
-    goal: String,
-    measured: String,
-    target: String,
-    met: Option<bool>,
+pub(crate) struct Row {
+    pub(crate) goal: String,
+    pub(crate) measured: String,
+    pub(crate) target: String,
+    pub(crate) met: Option<bool>,
+}
+
+/// The rows as a Markdown table.
+pub(crate) fn table(rows: &[Row]) -> String {
+    let mut table = String::from("| Goal | Measured | Target | Met |\n|---|---|---|---|\n");
+    for row in rows {
+        let met = match row.met {
+            Some(true) => "yes",
+            Some(false) => "**no**",
+            None => "-",
+        };
+        table.push_str(&format!(
+            "| {} | {} | {} | {met} |\n",
+            row.goal, row.measured, row.target
+        ));
+    }
+    table
 }
 
 pub(crate) fn cargo() -> Command {
@@ -229,6 +246,9 @@ pub fn run(root: &Path, full_build: bool, peers: bool) -> Result<std::process::E
         serde_json::json!({"seconds": seconds}),
     );
 
+    // Goal 7: compiling only some resource groups (Cargo features).
+    crate::features::bench(root, &mut rows, &mut json)?;
+
     // Goal 2: the whole-spec crate, `cargo check` (opt-in: minutes and gigabytes).
     if full_build {
         let dir = out.join("full");
@@ -347,18 +367,7 @@ pub fn run(root: &Path, full_build: bool, peers: bool) -> Result<std::process::E
         String::new()
     };
 
-    let mut table = String::from("| Goal | Measured | Target | Met |\n|---|---|---|---|\n");
-    for row in &rows {
-        let met = match row.met {
-            Some(true) => "yes",
-            Some(false) => "**no**",
-            None => "-",
-        };
-        table.push_str(&format!(
-            "| {} | {} | {} | {met} |\n",
-            row.goal, row.measured, row.target
-        ));
-    }
+    let table = table(&rows);
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let header = format!("Machine: {cores} cores, {}.\n\n", machine());
     let table = format!("{table}{peer_table}");

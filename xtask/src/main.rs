@@ -1,4 +1,5 @@
-//! Project tasks: `cargo xtask regen [--check]`, `test`, `e2e`, `bench [--full-build] [--peers]`, `fuzz`.
+//! Project tasks: `cargo xtask regen [--check]`, `test`, `e2e`, `bench [--full-build] [--peers]`,
+//! `features [--bench]`, `fuzz`.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -6,6 +7,7 @@ use std::process::{Command, ExitCode, Stdio};
 
 mod bench;
 mod e2e;
+mod features;
 mod fuzz;
 mod peers;
 
@@ -30,6 +32,8 @@ tasks:
                    into target/bench/; `--full-build` also checks and builds the whole-spec crate;
                    `--peers` also runs progenitor and openapi-generator on the same inputs
                    (installed on first use into ~/.cache/openapi-forge-peers, or $FORGE_PEERS_CACHE)
+  features         clippy the generated crate with no resource-group feature and with each alone
+                   (part of `test`); `--bench` measures the build time of each against the default
   fuzz             run the cargo-fuzz targets (generate, decode) side by side for 600 s each
                    (`--seconds N`, or name one target); needs nightly and `cargo install cargo-fuzz`
 ";
@@ -45,6 +49,8 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("e2e") => e2e::run(&root()),
         Some("fuzz") => fuzz::run(&root(), &args[1..]),
+        Some("features") if args.get(1).is_some_and(|a| a == "--bench") => features_bench(),
+        Some("features") => features::check(&root()),
         Some("bench") => bench::run(
             &root(),
             args.iter().any(|a| a == "--full-build"),
@@ -309,7 +315,26 @@ fn test() -> Result<ExitCode, String> {
     if !status.success() {
         return Ok(ExitCode::FAILURE);
     }
+    if features::check(&root)? != ExitCode::SUCCESS {
+        return Ok(ExitCode::FAILURE);
+    }
     e2e::run(&root)
+}
+
+/// `cargo xtask features --bench`: only the build-time rows of `cargo xtask bench`, also
+/// written to `target/bench/features.md`.
+fn features_bench() -> Result<ExitCode, String> {
+    let root = root();
+    let mut rows = Vec::new();
+    let mut json = serde_json::Map::new();
+    features::bench(&root, &mut rows, &mut json)?;
+    let table = bench::table(&rows);
+    print!("{table}");
+    let out = root.join("target/bench");
+    std::fs::create_dir_all(&out).map_err(|e| e.to_string())?;
+    std::fs::write(out.join("features.md"), table).map_err(|e| e.to_string())?;
+    eprintln!("wrote target/bench/features.md");
+    Ok(ExitCode::SUCCESS)
 }
 
 fn read_tree(dir: &Path) -> Result<BTreeMap<String, String>, String> {
