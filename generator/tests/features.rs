@@ -72,11 +72,16 @@ prefix = "/health"
 path = "health"
 "#;
 
-fn generate(config: &str, spec: &Value) -> Result<Generated, Error> {
-    let config: Config = toml::from_str(&format!("{RESOURCES}\n{config}")).expect("config parses");
+/// Generate `spec` with `resources` (`[[resources]]` tables) and the rest of the `config`.
+fn generate_with(resources: &str, config: &str, spec: &Value) -> Result<Generated, Error> {
+    let config: Config = toml::from_str(&format!("{resources}\n{config}")).expect("config parses");
     Generator::new(config)
         .spec_bytes("zoo.json", serde_json::to_vec(spec).expect("serializes"))
         .generate()
+}
+
+fn generate(config: &str, spec: &Value) -> Result<Generated, Error> {
+    generate_with(RESOURCES, config, spec)
 }
 
 fn split_zoo() -> Generated {
@@ -278,19 +283,14 @@ fn config_mistakes_are_refused_with_the_reason() {
     // Two groups with one name.
     let mut two_owners = spec();
     two_owners["paths"]["/zoo/pets/{pet_id}/owners"] = json!({"get": {"operationId": "listPetOwners", "parameters": [{"name": "pet_id", "in": "path", "required": true, "schema": {"type": "string"}}], "responses": {"200": {"description": "ok"}}}});
-    let config: Config = toml::from_str(&format!(
-        "{RESOURCES}\n[[resources]]\nprefix = \"/zoo/pets/{{pet_id}}/owners\"\npath = \"zoo.pets.owners\"\n[features]\nsplit = [\"zoo\", \"zoo.pets\"]\n"
-    ))
-    .expect("config parses");
-    let message = Generator::new(config)
-        .spec_bytes(
-            "zoo.json",
-            serde_json::to_vec(&two_owners).expect("serializes"),
-        )
-        .generate()
-        .err()
-        .map(|e| e.to_string())
-        .expect("refused");
+    let message = generate(
+        "[[resources]]\nprefix = \"/zoo/pets/{pet_id}/owners\"\npath = \"zoo.pets.owners\"\n\
+         [features]\nsplit = [\"zoo\", \"zoo.pets\"]\n",
+        &two_owners,
+    )
+    .err()
+    .map(|e| e.to_string())
+    .expect("refused");
     assert!(
         message.contains("would both be the feature `owners`"),
         "{message}"
@@ -300,16 +300,13 @@ fn config_mistakes_are_refused_with_the_reason() {
     let mut full = spec();
     full["paths"]["/zoo/full"] =
         json!({"get": {"operationId": "full", "responses": {"200": {"description": "ok"}}}});
-    let config: Config = toml::from_str(&format!(
-        "{RESOURCES}\n[[resources]]\nprefix = \"/zoo/full\"\npath = \"zoo.full\"\n[features]\nsplit = [\"zoo\"]\n"
-    ))
-    .expect("config parses");
-    let message = Generator::new(config)
-        .spec_bytes("zoo.json", serde_json::to_vec(&full).expect("serializes"))
-        .generate()
-        .err()
-        .map(|e| e.to_string())
-        .expect("refused");
+    let message = generate(
+        "[[resources]]\nprefix = \"/zoo/full\"\npath = \"zoo.full\"\n[features]\nsplit = [\"zoo\"]\n",
+        &full,
+    )
+    .err()
+    .map(|e| e.to_string())
+    .expect("refused");
     assert!(message.contains("would be the feature `full`"), "{message}");
 }
 
@@ -326,18 +323,15 @@ fn the_change_summary_reports_features_and_gates() {
     after_spec["paths"]["/zoo/staff"] = keepers;
     after_spec["components"]["schemas"]["Badge"]["properties"]["tag"] =
         json!({"$ref": "#/components/schemas/Tag"});
-    let config: Config = toml::from_str(&format!(
-        "{}\n[[resources]]\nprefix = \"/zoo/staff\"\npath = \"zoo.staff\"\n[features]\nsplit = [\"zoo\"]\n",
-        RESOURCES.replace("[[resources]]\nprefix = \"/zoo/keepers\"\npath = \"zoo.keepers\"\n", "")
-    ))
-    .expect("config parses");
-    let after = Generator::new(config)
-        .spec_bytes(
-            "zoo.json",
-            serde_json::to_vec(&after_spec).expect("serializes"),
-        )
-        .generate()
-        .expect("generates");
+    let after = generate_with(
+        &RESOURCES.replace(
+            "[[resources]]\nprefix = \"/zoo/keepers\"\npath = \"zoo.keepers\"\n",
+            "[[resources]]\nprefix = \"/zoo/staff\"\npath = \"zoo.staff\"\n",
+        ),
+        "[features]\nsplit = [\"zoo\"]\n",
+        &after_spec,
+    )
+    .expect("generates");
     let old = surface::lines(&before.api);
     assert!(
         old.contains(&"feature pets = zoo.pets".to_string()),
