@@ -153,11 +153,7 @@ pub fn features_table(api: &Api) -> String {
     }
     let mut out = String::from("| Feature | Resource | Methods |\n|---|---|---|\n");
     for (name, path) in &features.groups {
-        let count = features
-            .operations
-            .iter()
-            .filter(|f| f.as_deref() == Some(name.as_str()))
-            .count();
+        let count = features.method_count(name);
         out.push_str(&format!("| `{name}` | `{path}` and below | {count} |\n"));
     }
     let ungated = features.operations.iter().filter(|f| f.is_none()).count();
@@ -272,12 +268,7 @@ fn cargo_toml(api: &Api, options: &EmitOptions) -> String {
         )
     };
     for (name, path) in groups {
-        let count = api
-            .features
-            .operations
-            .iter()
-            .filter(|f| f.as_deref() == Some(name.as_str()))
-            .count();
+        let count = api.features.method_count(name);
         let s = if count == 1 { "" } else { "s" };
         group_features.push_str(&format!("# `{path}` ({count} method{s})\n{name} = []\n"));
     }

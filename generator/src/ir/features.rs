@@ -111,6 +111,14 @@ impl Features {
         })
     }
 
+    /// How many methods the feature `name` gates.
+    pub fn method_count(&self, name: &str) -> usize {
+        self.operations
+            .iter()
+            .filter(|f| f.as_deref() == Some(name))
+            .count()
+    }
+
     /// The feature of the resource at this dotted path, when it is a group.
     pub fn of_resource(&self, dotted: &str) -> Option<&str> {
         self.groups
