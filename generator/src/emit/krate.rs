@@ -607,7 +607,7 @@ fn api_md(api: &Api, options: &EmitOptions) -> String {
     rows.sort();
     if !api.features.groups.is_empty() {
         let mut features = String::from(
-            "\nWith `default-features = false`, a resource is compiled only with its Cargo feature:\n\n",
+            "With `default-features = false`, a resource is compiled only with its Cargo feature:\n\n",
         );
         features.push_str(&features_table(api));
         features.push('\n');
