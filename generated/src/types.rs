@@ -12,7 +12,7 @@ internal_union! {
     /// `Application`
     ///
     /// Schema: `#/components/schemas/access_app_response`
-    Application tag "type" default SaaS {
+    Application tag "type" tagless [] {
         /// Self Hosted Application
         SelfHosted(crate::types::ApplicationSelfHosted) = ["self_hosted"],
         /// SaaS Application
@@ -102,8 +102,6 @@ object! {
         optional skip_interstitial: Option<bool> = "skip_interstitial",
         /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
         optional tags: Option<Vec<String>> = "tags",
-        /// The application type.
-        required r#type: crate::types::ApplicationSelfHostedType = "type",
         /// Enables loading application content in an iFrame.
         optional allow_iframe: Option<bool> = "allow_iframe",
         /// List of destinations secured by Access. This supersedes `self_hosted_domains` to allow for more flexibility in defining different types of domains. If `destinations` are provided, then `self_hosted_domains` will be ignored.
@@ -123,8 +121,8 @@ object! {
 }
 #[cfg(feature = "applications")]
 impl ApplicationSelfHosted {
-    /// A `ApplicationSelfHosted` with its required fields (`domain`, `type`) and every optional field absent.
-    pub fn new(domain: String, r#type: crate::types::ApplicationSelfHostedType) -> Self {
+    /// A `ApplicationSelfHosted` with its required fields (`domain`) and every optional field absent.
+    pub fn new(domain: String) -> Self {
         Self {
             aud: Default::default(),
             created_at: Default::default(),
@@ -153,7 +151,6 @@ impl ApplicationSelfHosted {
             session_duration: Default::default(),
             skip_interstitial: Default::default(),
             tags: Default::default(),
-            r#type,
             allow_iframe: Default::default(),
             destinations: Default::default(),
             mfa_config: Default::default(),
@@ -225,8 +222,6 @@ object! {
     pub struct ScimConfigAuthenticationHttpBasic {
         /// Password used to authenticate with the remote SCIM service.
         required password: String = "password",
-        /// The authentication scheme to use when making SCIM requests to this application.
-        required scheme: crate::types::ScimConfigAuthenticationHttpBasicScheme = "scheme",
         /// User name used to authenticate with the remote SCIM service.
         required user: String = "user",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
@@ -234,15 +229,10 @@ object! {
 }
 #[cfg(feature = "applications")]
 impl ScimConfigAuthenticationHttpBasic {
-    /// A `ScimConfigAuthenticationHttpBasic` with its required fields (`password`, `scheme`, `user`) and every optional field absent.
-    pub fn new(
-        password: String,
-        scheme: crate::types::ScimConfigAuthenticationHttpBasicScheme,
-        user: String,
-    ) -> Self {
+    /// A `ScimConfigAuthenticationHttpBasic` with its required fields (`password`, `user`) and every optional field absent.
+    pub fn new(password: String, user: String) -> Self {
         Self {
             password,
-            scheme,
             user,
             additional_properties: Default::default(),
         }
@@ -253,20 +243,9 @@ impl std::fmt::Debug for ScimConfigAuthenticationHttpBasic {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ScimConfigAuthenticationHttpBasic")
             .field("password", &"<redacted>")
-            .field("scheme", &self.scheme)
             .field("user", &self.user)
             .field("additional_properties", &self.additional_properties)
             .finish()
-    }
-}
-#[cfg(feature = "applications")]
-string_enum! {
-    /// The authentication scheme to use when making SCIM requests to this application.
-    ///
-    /// Schema: `#/components/schemas/access_scim_config_authentication_http_basic/properties/scheme`
-    ScimConfigAuthenticationHttpBasicScheme {
-        /// `httpbasic`
-        Httpbasic = "httpbasic",
     }
 }
 #[cfg(feature = "applications")]
@@ -276,8 +255,6 @@ object! {
     /// Schema: `#/components/schemas/access_scim_config_authentication_oauth_bearer_token`
     #[derive(Clone, PartialEq)]
     pub struct ScimConfigAuthenticationOauthBearerToken {
-        /// The authentication scheme to use when making SCIM requests to this application.
-        required scheme: crate::types::ScimConfigAuthenticationOauthBearerTokenScheme = "scheme",
         /// Token used to authenticate with the remote SCIM service.
         required token: String = "token",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
@@ -285,13 +262,9 @@ object! {
 }
 #[cfg(feature = "applications")]
 impl ScimConfigAuthenticationOauthBearerToken {
-    /// A `ScimConfigAuthenticationOauthBearerToken` with its required fields (`scheme`, `token`) and every optional field absent.
-    pub fn new(
-        scheme: crate::types::ScimConfigAuthenticationOauthBearerTokenScheme,
-        token: String,
-    ) -> Self {
+    /// A `ScimConfigAuthenticationOauthBearerToken` with its required fields (`token`) and every optional field absent.
+    pub fn new(token: String) -> Self {
         Self {
-            scheme,
             token,
             additional_properties: Default::default(),
         }
@@ -301,20 +274,9 @@ impl ScimConfigAuthenticationOauthBearerToken {
 impl std::fmt::Debug for ScimConfigAuthenticationOauthBearerToken {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ScimConfigAuthenticationOauthBearerToken")
-            .field("scheme", &self.scheme)
             .field("token", &"<redacted>")
             .field("additional_properties", &self.additional_properties)
             .finish()
-    }
-}
-#[cfg(feature = "applications")]
-string_enum! {
-    /// The authentication scheme to use when making SCIM requests to this application.
-    ///
-    /// Schema: `#/components/schemas/access_scim_config_authentication_oauth_bearer_token/properties/scheme`
-    ScimConfigAuthenticationOauthBearerTokenScheme {
-        /// `oauthbearertoken`
-        Oauthbearertoken = "oauthbearertoken",
     }
 }
 #[cfg(feature = "applications")]
@@ -330,8 +292,6 @@ object! {
         required client_id: String = "client_id",
         /// Secret used to authenticate when generating a token for authenticating with the remove SCIM service.
         required client_secret: String = "client_secret",
-        /// The authentication scheme to use when making SCIM requests to this application.
-        required scheme: crate::types::ScimConfigAuthenticationOauth2Scheme = "scheme",
         /// The authorization scopes to request when generating the token used to authenticate with the remove SCIM service.
         optional scopes: Option<Vec<String>> = "scopes",
         /// URL used to generate the token used to authenticate with the remote SCIM service.
@@ -341,19 +301,17 @@ object! {
 }
 #[cfg(feature = "applications")]
 impl ScimConfigAuthenticationOauth2 {
-    /// A `ScimConfigAuthenticationOauth2` with its required fields (`authorization_url`, `client_id`, `client_secret`, `scheme`, `token_url`) and every optional field absent.
+    /// A `ScimConfigAuthenticationOauth2` with its required fields (`authorization_url`, `client_id`, `client_secret`, `token_url`) and every optional field absent.
     pub fn new(
         authorization_url: String,
         client_id: String,
         client_secret: String,
-        scheme: crate::types::ScimConfigAuthenticationOauth2Scheme,
         token_url: String,
     ) -> Self {
         Self {
             authorization_url,
             client_id,
             client_secret,
-            scheme,
             scopes: Default::default(),
             token_url,
             additional_properties: Default::default(),
@@ -367,21 +325,10 @@ impl std::fmt::Debug for ScimConfigAuthenticationOauth2 {
             .field("authorization_url", &self.authorization_url)
             .field("client_id", &self.client_id)
             .field("client_secret", &"<redacted>")
-            .field("scheme", &self.scheme)
             .field("scopes", &self.scopes)
             .field("token_url", &self.token_url)
             .field("additional_properties", &self.additional_properties)
             .finish()
-    }
-}
-#[cfg(feature = "applications")]
-string_enum! {
-    /// The authentication scheme to use when making SCIM requests to this application.
-    ///
-    /// Schema: `#/components/schemas/access_scim_config_authentication_oauth2/properties/scheme`
-    ScimConfigAuthenticationOauth2Scheme {
-        /// `oauth2`
-        Oauth2 = "oauth2",
     }
 }
 #[cfg(feature = "applications")]
@@ -502,21 +449,11 @@ string_enum! {
     }
 }
 #[cfg(feature = "applications")]
-string_enum! {
-    /// `ApplicationSelfHostedType`
-    ///
-    /// Schema: `#/components/schemas/access_app_response/anyOf/0/allOf/3/properties/type`
-    ApplicationSelfHostedType {
-        /// `self_hosted`
-        SelfHosted = "self_hosted",
-    }
-}
-#[cfg(feature = "applications")]
 internal_union! {
     /// `AppDestinationsItem`
     ///
     /// Schema: `#/components/schemas/access_app_destinations/items`
-    AppDestinationsItem tag "type" default Public {
+    AppDestinationsItem tag "type" tagless [Public] {
         /// A public hostname that Access will secure. Public destinations support sub-domain and path. Wildcard '*' can be used in the definition.
         Public(crate::types::AppDestinationPublic) = ["public"],
         /// A private network destination (CIDR, hostname, ports, virtual network) that Access will secure.
@@ -532,21 +469,9 @@ object! {
     /// Schema: `#/components/schemas/access_app_destination_public`
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct AppDestinationPublic {
-        /// `type` (the spec does not describe it).
-        optional r#type: Option<crate::types::AppDestinationPublicType> = "type",
         /// The URI of the destination. Public destinations' URIs can include a domain and path with \[wildcards\](<https://developers.cloudflare.com/cloudflare-one/policies/access/app-paths/>).
         optional uri: Option<String> = "uri",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
-}
-#[cfg(feature = "applications")]
-string_enum! {
-    /// `AppDestinationPublicType`
-    ///
-    /// Schema: `#/components/schemas/access_app_destination_public/properties/type`
-    AppDestinationPublicType {
-        /// `public`
-        Public = "public",
     }
 }
 #[cfg(feature = "applications")]
@@ -564,8 +489,6 @@ object! {
         optional l4_protocol: Option<crate::types::AppDestinationPrivateL4Protocol> = "l4_protocol",
         /// The port range of the destination. Can be a single port or a range of ports. When omitted, all ports will match.
         optional port_range: Option<String> = "port_range",
-        /// `type` (the spec does not describe it).
-        optional r#type: Option<crate::types::AppDestinationPrivateType> = "type",
         /// The VNET ID to match the destination. When omitted, all VNETs will match.
         optional vnet_id: Option<String> = "vnet_id",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
@@ -584,16 +507,6 @@ string_enum! {
     }
 }
 #[cfg(feature = "applications")]
-string_enum! {
-    /// `AppDestinationPrivateType`
-    ///
-    /// Schema: `#/components/schemas/access_app_destination_private/properties/type`
-    AppDestinationPrivateType {
-        /// `private`
-        Private = "private",
-    }
-}
-#[cfg(feature = "applications")]
 object! {
     /// A MCP server id configured in ai-controls. Access will secure the MCP server if accessed through a MCP portal.
     ///
@@ -602,19 +515,7 @@ object! {
     pub struct AppDestinationViaMcpServerPortal {
         /// The MCP server id configured in ai-controls.
         optional mcp_server_id: Option<String> = "mcp_server_id",
-        /// `type` (the spec does not describe it).
-        optional r#type: Option<crate::types::AppDestinationViaMcpServerPortalType> = "type",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
-}
-#[cfg(feature = "applications")]
-string_enum! {
-    /// `AppDestinationViaMcpServerPortalType`
-    ///
-    /// Schema: `#/components/schemas/access_app_destination_via_mcp_server_portal/properties/type`
-    AppDestinationViaMcpServerPortalType {
-        /// `via_mcp_server_portal`
-        ViaMcpServerPortal = "via_mcp_server_portal",
     }
 }
 #[cfg(any(feature = "applications", feature = "policies"))]
@@ -1490,8 +1391,6 @@ object! {
         optional saas_app: Option<crate::types::SaasPropsSaasApp> = "saas_app",
         /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
         optional tags: Option<Vec<String>> = "tags",
-        /// The application type.
-        optional r#type: Option<crate::types::SaasPropsType> = "type",
         /// `policies` (the spec does not describe it).
         optional policies: Option<Vec<crate::types::ApplicationPolicy>> = "policies",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
@@ -1502,7 +1401,7 @@ internal_union! {
     /// `SaasPropsSaasApp`
     ///
     /// Schema: `#/components/schemas/access_saas_props/properties/saas_app`
-    SaasPropsSaasApp tag "auth_type" default Saml {
+    SaasPropsSaasApp tag "auth_type" tagless [Saml] {
         /// SAML SaaS App
         Saml(crate::types::SamlSaasApp) = ["saml"],
         /// OIDC SaaS App
@@ -1516,8 +1415,6 @@ object! {
     /// Schema: `#/components/schemas/access_saml_saas_app`
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct SamlSaasApp {
-        /// Optional identifier indicating the authentication protocol used for the saas app. Required for OIDC. Default if unset is "saml"
-        optional auth_type: Option<crate::types::SamlSaasAppAuthType> = "auth_type",
         /// The service provider's endpoint that is responsible for receiving and parsing a SAML assertion.
         optional consumer_service_url: Option<String> = "consumer_service_url",
         /// `created_at` (the spec does not describe it).
@@ -1543,16 +1440,6 @@ object! {
         /// `custom_attributes` (the spec does not describe it).
         optional custom_attributes: Option<Vec<crate::types::SamlSaasAppCustomAttributesItem>> = "custom_attributes",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
-}
-#[cfg(feature = "applications")]
-string_enum! {
-    /// Optional identifier indicating the authentication protocol used for the saas app. Required for OIDC. Default if unset is "saml"
-    ///
-    /// Schema: `#/components/schemas/access_saml_saas_app/properties/auth_type`
-    SamlSaasAppAuthType {
-        /// `saml`
-        Saml = "saml",
     }
 }
 #[cfg(feature = "applications")]
@@ -1642,8 +1529,6 @@ object! {
         optional allow_pkce_without_client_secret: Option<bool> = "allow_pkce_without_client_secret",
         /// The URL where this applications tile redirects users
         optional app_launcher_url: Option<String> = "app_launcher_url",
-        /// Identifier of the authentication protocol used for the saas app. Required for OIDC.
-        optional auth_type: Option<crate::types::OidcSaasAppAuthType> = "auth_type",
         /// The application client id
         optional client_id: Option<String> = "client_id",
         /// The application client secret, only returned on POST request.
@@ -1681,7 +1566,6 @@ impl std::fmt::Debug for OidcSaasApp {
                 &self.allow_pkce_without_client_secret,
             )
             .field("app_launcher_url", &self.app_launcher_url)
-            .field("auth_type", &self.auth_type)
             .field("client_id", &self.client_id)
             .field("client_secret", &"<redacted>")
             .field("created_at", &self.created_at)
@@ -1699,16 +1583,6 @@ impl std::fmt::Debug for OidcSaasApp {
             .field("custom_claims", &self.custom_claims)
             .field("additional_properties", &self.additional_properties)
             .finish()
-    }
-}
-#[cfg(feature = "applications")]
-string_enum! {
-    /// Identifier of the authentication protocol used for the saas app. Required for OIDC.
-    ///
-    /// Schema: `#/components/schemas/access_oidc_saas_app/properties/auth_type`
-    OidcSaasAppAuthType {
-        /// `oidc`
-        Oidc = "oidc",
     }
 }
 #[cfg(feature = "applications")]
@@ -1820,16 +1694,6 @@ object! {
     }
 }
 #[cfg(feature = "applications")]
-string_enum! {
-    /// The application type.
-    ///
-    /// Schema: `#/components/schemas/access_saas_props/properties/type`
-    SaasPropsType {
-        /// `saas`
-        Saas = "saas",
-    }
-}
-#[cfg(feature = "applications")]
 object! {
     /// Browser SSH Application
     ///
@@ -1890,8 +1754,6 @@ object! {
         optional skip_interstitial: Option<bool> = "skip_interstitial",
         /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
         optional tags: Option<Vec<String>> = "tags",
-        /// The application type.
-        required r#type: crate::types::ApplicationBrowserSshType = "type",
         /// Enables loading application content in an iFrame.
         optional allow_iframe: Option<bool> = "allow_iframe",
         /// List of destinations secured by Access. This supersedes `self_hosted_domains` to allow for more flexibility in defining different types of domains. If `destinations` are provided, then `self_hosted_domains` will be ignored.
@@ -1911,8 +1773,8 @@ object! {
 }
 #[cfg(feature = "applications")]
 impl ApplicationBrowserSsh {
-    /// A `ApplicationBrowserSsh` with its required fields (`domain`, `type`) and every optional field absent.
-    pub fn new(domain: String, r#type: crate::types::ApplicationBrowserSshType) -> Self {
+    /// A `ApplicationBrowserSsh` with its required fields (`domain`) and every optional field absent.
+    pub fn new(domain: String) -> Self {
         Self {
             aud: Default::default(),
             created_at: Default::default(),
@@ -1941,7 +1803,6 @@ impl ApplicationBrowserSsh {
             session_duration: Default::default(),
             skip_interstitial: Default::default(),
             tags: Default::default(),
-            r#type,
             allow_iframe: Default::default(),
             destinations: Default::default(),
             mfa_config: Default::default(),
@@ -1951,16 +1812,6 @@ impl ApplicationBrowserSsh {
             policies: Default::default(),
             additional_properties: Default::default(),
         }
-    }
-}
-#[cfg(feature = "applications")]
-string_enum! {
-    /// The application type.
-    ///
-    /// Schema: `#/components/schemas/access_ssh_props/allOf/1/properties/type`
-    ApplicationBrowserSshType {
-        /// `ssh`
-        Ssh = "ssh",
     }
 }
 #[cfg(feature = "applications")]
@@ -2024,8 +1875,6 @@ object! {
         optional skip_interstitial: Option<bool> = "skip_interstitial",
         /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
         optional tags: Option<Vec<String>> = "tags",
-        /// The application type.
-        required r#type: crate::types::ApplicationBrowserVncType = "type",
         /// Enables loading application content in an iFrame.
         optional allow_iframe: Option<bool> = "allow_iframe",
         /// List of destinations secured by Access. This supersedes `self_hosted_domains` to allow for more flexibility in defining different types of domains. If `destinations` are provided, then `self_hosted_domains` will be ignored.
@@ -2045,8 +1894,8 @@ object! {
 }
 #[cfg(feature = "applications")]
 impl ApplicationBrowserVnc {
-    /// A `ApplicationBrowserVnc` with its required fields (`domain`, `type`) and every optional field absent.
-    pub fn new(domain: String, r#type: crate::types::ApplicationBrowserVncType) -> Self {
+    /// A `ApplicationBrowserVnc` with its required fields (`domain`) and every optional field absent.
+    pub fn new(domain: String) -> Self {
         Self {
             aud: Default::default(),
             created_at: Default::default(),
@@ -2075,7 +1924,6 @@ impl ApplicationBrowserVnc {
             session_duration: Default::default(),
             skip_interstitial: Default::default(),
             tags: Default::default(),
-            r#type,
             allow_iframe: Default::default(),
             destinations: Default::default(),
             mfa_config: Default::default(),
@@ -2088,21 +1936,11 @@ impl ApplicationBrowserVnc {
     }
 }
 #[cfg(feature = "applications")]
-string_enum! {
-    /// The application type.
-    ///
-    /// Schema: `#/components/schemas/access_vnc_props/allOf/1/properties/type`
-    ApplicationBrowserVncType {
-        /// `vnc`
-        Vnc = "vnc",
-    }
-}
-#[cfg(feature = "applications")]
 object! {
     /// App Launcher Application
     ///
     /// Schema: `#/components/schemas/access_app_response/anyOf/4`
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ApplicationAppLauncher {
         /// Audience tag.
         optional aud: Option<String> = "aud",
@@ -2136,38 +1974,9 @@ object! {
         optional session_duration: Option<String> = "session_duration",
         /// Determines when to skip the App Launcher landing page.
         optional skip_app_launcher_login_page: Option<bool> = "skip_app_launcher_login_page",
-        /// The application type.
-        required r#type: crate::types::ApplicationAppLauncherType = "type",
         /// `policies` (the spec does not describe it).
         optional policies: Option<Vec<crate::types::ApplicationPolicy>> = "policies",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
-}
-#[cfg(feature = "applications")]
-impl ApplicationAppLauncher {
-    /// A `ApplicationAppLauncher` with its required fields (`type`) and every optional field absent.
-    pub fn new(r#type: crate::types::ApplicationAppLauncherType) -> Self {
-        Self {
-            aud: Default::default(),
-            created_at: Default::default(),
-            id: Default::default(),
-            scim_config: Default::default(),
-            updated_at: Default::default(),
-            allowed_idps: Default::default(),
-            app_launcher_logo_url: Default::default(),
-            auto_redirect_to_identity: Default::default(),
-            bg_color: Default::default(),
-            domain: Default::default(),
-            footer_links: Default::default(),
-            header_bg_color: Default::default(),
-            landing_page_design: Default::default(),
-            name: Default::default(),
-            session_duration: Default::default(),
-            skip_app_launcher_login_page: Default::default(),
-            r#type,
-            policies: Default::default(),
-            additional_properties: Default::default(),
-        }
     }
 }
 #[cfg(feature = "applications")]
@@ -2216,21 +2025,11 @@ object! {
     }
 }
 #[cfg(feature = "applications")]
-string_enum! {
-    /// The application type.
-    ///
-    /// Schema: `#/components/schemas/access_app_launcher_props/allOf/1/properties/type`
-    ApplicationAppLauncherType {
-        /// `app_launcher`
-        AppLauncher = "app_launcher",
-    }
-}
-#[cfg(feature = "applications")]
 object! {
     /// Device Enrollment Permissions Application
     ///
     /// Schema: `#/components/schemas/access_app_response/anyOf/5`
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ApplicationDeviceEnrollmentPermissions {
         /// Audience tag.
         optional aud: Option<String> = "aud",
@@ -2264,48 +2063,9 @@ object! {
         optional session_duration: Option<String> = "session_duration",
         /// Determines when to skip the App Launcher landing page.
         optional skip_app_launcher_login_page: Option<bool> = "skip_app_launcher_login_page",
-        /// The application type.
-        required r#type: crate::types::ApplicationDeviceEnrollmentPermissionsType = "type",
         /// `policies` (the spec does not describe it).
         optional policies: Option<Vec<crate::types::ApplicationPolicy>> = "policies",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
-}
-#[cfg(feature = "applications")]
-impl ApplicationDeviceEnrollmentPermissions {
-    /// A `ApplicationDeviceEnrollmentPermissions` with its required fields (`type`) and every optional field absent.
-    pub fn new(r#type: crate::types::ApplicationDeviceEnrollmentPermissionsType) -> Self {
-        Self {
-            aud: Default::default(),
-            created_at: Default::default(),
-            id: Default::default(),
-            scim_config: Default::default(),
-            updated_at: Default::default(),
-            allowed_idps: Default::default(),
-            app_launcher_logo_url: Default::default(),
-            auto_redirect_to_identity: Default::default(),
-            bg_color: Default::default(),
-            domain: Default::default(),
-            footer_links: Default::default(),
-            header_bg_color: Default::default(),
-            landing_page_design: Default::default(),
-            name: Default::default(),
-            session_duration: Default::default(),
-            skip_app_launcher_login_page: Default::default(),
-            r#type,
-            policies: Default::default(),
-            additional_properties: Default::default(),
-        }
-    }
-}
-#[cfg(feature = "applications")]
-string_enum! {
-    /// The application type.
-    ///
-    /// Schema: `#/components/schemas/access_warp_props/allOf/1/properties/type`
-    ApplicationDeviceEnrollmentPermissionsType {
-        /// `warp`
-        Warp = "warp",
     }
 }
 #[cfg(feature = "applications")]
@@ -2313,7 +2073,7 @@ object! {
     /// Browser Isolation Permissions Application
     ///
     /// Schema: `#/components/schemas/access_app_response/anyOf/6`
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ApplicationBrowserIsolationPermissions {
         /// Audience tag.
         optional aud: Option<String> = "aud",
@@ -2347,48 +2107,9 @@ object! {
         optional session_duration: Option<String> = "session_duration",
         /// Determines when to skip the App Launcher landing page.
         optional skip_app_launcher_login_page: Option<bool> = "skip_app_launcher_login_page",
-        /// The application type.
-        required r#type: crate::types::ApplicationBrowserIsolationPermissionsType = "type",
         /// `policies` (the spec does not describe it).
         optional policies: Option<Vec<crate::types::ApplicationPolicy>> = "policies",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
-}
-#[cfg(feature = "applications")]
-impl ApplicationBrowserIsolationPermissions {
-    /// A `ApplicationBrowserIsolationPermissions` with its required fields (`type`) and every optional field absent.
-    pub fn new(r#type: crate::types::ApplicationBrowserIsolationPermissionsType) -> Self {
-        Self {
-            aud: Default::default(),
-            created_at: Default::default(),
-            id: Default::default(),
-            scim_config: Default::default(),
-            updated_at: Default::default(),
-            allowed_idps: Default::default(),
-            app_launcher_logo_url: Default::default(),
-            auto_redirect_to_identity: Default::default(),
-            bg_color: Default::default(),
-            domain: Default::default(),
-            footer_links: Default::default(),
-            header_bg_color: Default::default(),
-            landing_page_design: Default::default(),
-            name: Default::default(),
-            session_duration: Default::default(),
-            skip_app_launcher_login_page: Default::default(),
-            r#type,
-            policies: Default::default(),
-            additional_properties: Default::default(),
-        }
-    }
-}
-#[cfg(feature = "applications")]
-string_enum! {
-    /// The application type.
-    ///
-    /// Schema: `#/components/schemas/access_biso_props/allOf/1/properties/type`
-    ApplicationBrowserIsolationPermissionsType {
-        /// `biso`
-        Biso = "biso",
     }
 }
 #[cfg(feature = "applications")]
@@ -2418,19 +2139,7 @@ object! {
         optional name: Option<String> = "name",
         /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
         optional tags: Option<Vec<String>> = "tags",
-        /// The application type.
-        optional r#type: Option<crate::types::BookmarkPropsType> = "type",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
-}
-#[cfg(feature = "applications")]
-string_enum! {
-    /// The application type.
-    ///
-    /// Schema: `#/components/schemas/access_bookmark_props/properties/type`
-    BookmarkPropsType {
-        /// `bookmark`
-        Bookmark = "bookmark",
     }
 }
 #[cfg(feature = "applications")]
@@ -2438,7 +2147,7 @@ object! {
     /// MCP Server Application
     ///
     /// Schema: `#/components/schemas/access_app_response/anyOf/8`
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ApplicationMcpServer {
         /// Audience tag.
         optional aud: Option<String> = "aud",
@@ -2484,54 +2193,9 @@ object! {
         optional session_duration: Option<String> = "session_duration",
         /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
         optional tags: Option<Vec<String>> = "tags",
-        /// The application type.
-        required r#type: crate::types::McpPropsType = "type",
         /// `policies` (the spec does not describe it).
         optional policies: Option<Vec<crate::types::ApplicationPolicy>> = "policies",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
-}
-#[cfg(feature = "applications")]
-impl ApplicationMcpServer {
-    /// A `ApplicationMcpServer` with its required fields (`type`) and every optional field absent.
-    pub fn new(r#type: crate::types::McpPropsType) -> Self {
-        Self {
-            aud: Default::default(),
-            created_at: Default::default(),
-            id: Default::default(),
-            scim_config: Default::default(),
-            updated_at: Default::default(),
-            allow_authenticate_via_warp: Default::default(),
-            allowed_idps: Default::default(),
-            auto_redirect_to_identity: Default::default(),
-            custom_deny_message: Default::default(),
-            custom_deny_url: Default::default(),
-            custom_non_identity_deny_url: Default::default(),
-            custom_pages: Default::default(),
-            destinations: Default::default(),
-            domain: Default::default(),
-            http_only_cookie_attribute: Default::default(),
-            logo_url: Default::default(),
-            name: Default::default(),
-            oauth_configuration: Default::default(),
-            options_preflight_bypass: Default::default(),
-            same_site_cookie_attribute: Default::default(),
-            session_duration: Default::default(),
-            tags: Default::default(),
-            r#type,
-            policies: Default::default(),
-            additional_properties: Default::default(),
-        }
-    }
-}
-#[cfg(feature = "applications")]
-string_enum! {
-    /// The application type.
-    ///
-    /// Schema: `#/components/schemas/access_mcp_props/properties/type`
-    McpPropsType {
-        /// `mcp`
-        Mcp = "mcp",
     }
 }
 #[cfg(feature = "applications")]
@@ -2539,7 +2203,7 @@ object! {
     /// MCP Server Portal Application
     ///
     /// Schema: `#/components/schemas/access_app_response/anyOf/9`
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ApplicationMcpServerPortal {
         /// Audience tag.
         optional aud: Option<String> = "aud",
@@ -2585,54 +2249,9 @@ object! {
         optional session_duration: Option<String> = "session_duration",
         /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
         optional tags: Option<Vec<String>> = "tags",
-        /// The application type.
-        required r#type: crate::types::McpPortalPropsType = "type",
         /// `policies` (the spec does not describe it).
         optional policies: Option<Vec<crate::types::ApplicationPolicy>> = "policies",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
-}
-#[cfg(feature = "applications")]
-impl ApplicationMcpServerPortal {
-    /// A `ApplicationMcpServerPortal` with its required fields (`type`) and every optional field absent.
-    pub fn new(r#type: crate::types::McpPortalPropsType) -> Self {
-        Self {
-            aud: Default::default(),
-            created_at: Default::default(),
-            id: Default::default(),
-            scim_config: Default::default(),
-            updated_at: Default::default(),
-            allow_authenticate_via_warp: Default::default(),
-            allowed_idps: Default::default(),
-            auto_redirect_to_identity: Default::default(),
-            custom_deny_message: Default::default(),
-            custom_deny_url: Default::default(),
-            custom_non_identity_deny_url: Default::default(),
-            custom_pages: Default::default(),
-            destinations: Default::default(),
-            domain: Default::default(),
-            http_only_cookie_attribute: Default::default(),
-            logo_url: Default::default(),
-            name: Default::default(),
-            oauth_configuration: Default::default(),
-            options_preflight_bypass: Default::default(),
-            same_site_cookie_attribute: Default::default(),
-            session_duration: Default::default(),
-            tags: Default::default(),
-            r#type,
-            policies: Default::default(),
-            additional_properties: Default::default(),
-        }
-    }
-}
-#[cfg(feature = "applications")]
-string_enum! {
-    /// The application type.
-    ///
-    /// Schema: `#/components/schemas/access_mcp_portal_props/properties/type`
-    McpPortalPropsType {
-        /// `mcp_portal`
-        McpPortal = "mcp_portal",
     }
 }
 #[cfg(feature = "applications")]
@@ -2640,7 +2259,7 @@ object! {
     /// Gateway Identity Proxy Endpoint Application
     ///
     /// Schema: `#/components/schemas/access_app_response/anyOf/10`
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ApplicationGatewayIdentityProxyEndpoint {
         /// Audience tag.
         optional aud: Option<String> = "aud",
@@ -2668,45 +2287,9 @@ object! {
         optional name: Option<String> = "name",
         /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
         optional session_duration: Option<String> = "session_duration",
-        /// The application type.
-        required r#type: crate::types::ProxyEndpointPropsType = "type",
         /// `policies` (the spec does not describe it).
         optional policies: Option<Vec<crate::types::ApplicationPolicy>> = "policies",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
-}
-#[cfg(feature = "applications")]
-impl ApplicationGatewayIdentityProxyEndpoint {
-    /// A `ApplicationGatewayIdentityProxyEndpoint` with its required fields (`type`) and every optional field absent.
-    pub fn new(r#type: crate::types::ProxyEndpointPropsType) -> Self {
-        Self {
-            aud: Default::default(),
-            created_at: Default::default(),
-            id: Default::default(),
-            scim_config: Default::default(),
-            updated_at: Default::default(),
-            allowed_idps: Default::default(),
-            auto_redirect_to_identity: Default::default(),
-            custom_deny_url: Default::default(),
-            custom_non_identity_deny_url: Default::default(),
-            custom_pages: Default::default(),
-            domain: Default::default(),
-            name: Default::default(),
-            session_duration: Default::default(),
-            r#type,
-            policies: Default::default(),
-            additional_properties: Default::default(),
-        }
-    }
-}
-#[cfg(feature = "applications")]
-string_enum! {
-    /// The application type.
-    ///
-    /// Schema: `#/components/schemas/access_proxy_endpoint_props/properties/type`
-    ProxyEndpointPropsType {
-        /// `proxy_endpoint`
-        ProxyEndpoint = "proxy_endpoint",
     }
 }
 #[cfg(feature = "applications")]
@@ -2730,8 +2313,6 @@ object! {
         optional name: Option<String> = "name",
         /// The targets this application secures.
         required target_criteria: Vec<crate::types::AppTargetCriterion> = "target_criteria",
-        /// The application type.
-        required r#type: crate::types::InfrastructurePropsType = "type",
         /// `policies` (the spec does not describe it).
         optional policies: Option<Vec<crate::types::ApplicationPolicy>> = "policies",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
@@ -2739,11 +2320,8 @@ object! {
 }
 #[cfg(feature = "applications")]
 impl ApplicationInfrastructure {
-    /// A `ApplicationInfrastructure` with its required fields (`target_criteria`, `type`) and every optional field absent.
-    pub fn new(
-        target_criteria: Vec<crate::types::AppTargetCriterion>,
-        r#type: crate::types::InfrastructurePropsType,
-    ) -> Self {
+    /// A `ApplicationInfrastructure` with its required fields (`target_criteria`) and every optional field absent.
+    pub fn new(target_criteria: Vec<crate::types::AppTargetCriterion>) -> Self {
         Self {
             aud: Default::default(),
             created_at: Default::default(),
@@ -2752,7 +2330,6 @@ impl ApplicationInfrastructure {
             updated_at: Default::default(),
             name: Default::default(),
             target_criteria,
-            r#type,
             policies: Default::default(),
             additional_properties: Default::default(),
         }
@@ -2800,16 +2377,6 @@ string_enum! {
         Rdp = "RDP",
         /// `SSH`
         Ssh = "SSH",
-    }
-}
-#[cfg(feature = "applications")]
-string_enum! {
-    /// The application type.
-    ///
-    /// Schema: `#/components/schemas/access_infrastructure_props/properties/type`
-    InfrastructurePropsType {
-        /// `infrastructure`
-        Infrastructure = "infrastructure",
     }
 }
 #[cfg(feature = "applications")]
@@ -2873,8 +2440,6 @@ object! {
         optional skip_interstitial: Option<bool> = "skip_interstitial",
         /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
         optional tags: Option<Vec<String>> = "tags",
-        /// The application type.
-        required r#type: crate::types::ApplicationBrowserRdpType = "type",
         /// Enables loading application content in an iFrame.
         optional allow_iframe: Option<bool> = "allow_iframe",
         /// List of destinations secured by Access. This supersedes `self_hosted_domains` to allow for more flexibility in defining different types of domains. If `destinations` are provided, then `self_hosted_domains` will be ignored.
@@ -2896,12 +2461,8 @@ object! {
 }
 #[cfg(feature = "applications")]
 impl ApplicationBrowserRdp {
-    /// A `ApplicationBrowserRdp` with its required fields (`domain`, `type`, `target_criteria`) and every optional field absent.
-    pub fn new(
-        domain: String,
-        r#type: crate::types::ApplicationBrowserRdpType,
-        target_criteria: Vec<crate::types::AppTargetCriterion>,
-    ) -> Self {
+    /// A `ApplicationBrowserRdp` with its required fields (`domain`, `target_criteria`) and every optional field absent.
+    pub fn new(domain: String, target_criteria: Vec<crate::types::AppTargetCriterion>) -> Self {
         Self {
             aud: Default::default(),
             created_at: Default::default(),
@@ -2930,7 +2491,6 @@ impl ApplicationBrowserRdp {
             session_duration: Default::default(),
             skip_interstitial: Default::default(),
             tags: Default::default(),
-            r#type,
             allow_iframe: Default::default(),
             destinations: Default::default(),
             mfa_config: Default::default(),
@@ -2944,21 +2504,11 @@ impl ApplicationBrowserRdp {
     }
 }
 #[cfg(feature = "applications")]
-string_enum! {
-    /// The application type.
-    ///
-    /// Schema: `#/components/schemas/access_rdp_props/allOf/1/properties/type`
-    ApplicationBrowserRdpType {
-        /// `rdp`
-        Rdp = "rdp",
-    }
-}
-#[cfg(feature = "applications")]
 internal_union! {
     /// `ApplicationRequest`
     ///
     /// Schema: `#/components/schemas/access_app_request`
-    ApplicationRequest tag "type" default SaaS {
+    ApplicationRequest tag "type" tagless [] {
         /// Self Hosted Application
         SelfHosted(crate::types::ApplicationRequestSelfHosted) = ["self_hosted"],
         /// SaaS Application
@@ -3038,8 +2588,6 @@ object! {
         optional skip_interstitial: Option<bool> = "skip_interstitial",
         /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
         optional tags: Option<Vec<String>> = "tags",
-        /// The application type.
-        required r#type: crate::types::ApplicationRequestSelfHostedType = "type",
         /// Enables loading application content in an iFrame.
         optional allow_iframe: Option<bool> = "allow_iframe",
         /// List of destinations secured by Access. This supersedes `self_hosted_domains` to allow for more flexibility in defining different types of domains. If `destinations` are provided, then `self_hosted_domains` will be ignored.
@@ -3061,8 +2609,8 @@ object! {
 }
 #[cfg(feature = "applications")]
 impl ApplicationRequestSelfHosted {
-    /// A `ApplicationRequestSelfHosted` with its required fields (`domain`, `type`) and every optional field absent.
-    pub fn new(domain: String, r#type: crate::types::ApplicationRequestSelfHostedType) -> Self {
+    /// A `ApplicationRequestSelfHosted` with its required fields (`domain`) and every optional field absent.
+    pub fn new(domain: String) -> Self {
         Self {
             allow_authenticate_via_warp: Default::default(),
             allowed_idps: Default::default(),
@@ -3086,7 +2634,6 @@ impl ApplicationRequestSelfHosted {
             session_duration: Default::default(),
             skip_interstitial: Default::default(),
             tags: Default::default(),
-            r#type,
             allow_iframe: Default::default(),
             destinations: Default::default(),
             mfa_config: Default::default(),
@@ -3099,19 +2646,11 @@ impl ApplicationRequestSelfHosted {
         }
     }
 }
-#[cfg(feature = "applications")]
-string_enum! {
-    /// `ApplicationRequestSelfHostedType`
-    ///
-    /// Schema: `#/components/schemas/access_app_request/anyOf/0/allOf/3/properties/type`
-    ApplicationRequestSelfHostedType {
-        /// `self_hosted`
-        SelfHosted = "self_hosted",
-    }
-}
 /// `AppReqEmbeddedPoliciesPoliciesItem`
 ///
 /// Schema: `#/components/schemas/access_app_req_embedded_policies/properties/policies/items`
+///
+/// Decoded as the first variant, in the order listed, that accepts the value; each variant rejects every value of the variants after it (`String` is a string; `Object` requires `decision`).
 #[cfg(feature = "applications")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
@@ -3228,8 +2767,6 @@ object! {
         optional saas_app: Option<crate::types::SaasPropsSaasApp> = "saas_app",
         /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
         optional tags: Option<Vec<String>> = "tags",
-        /// The application type.
-        optional r#type: Option<crate::types::SaasPropsType> = "type",
         /// The policies that will apply to the application, in ascending order of precedence. Items can reference existing policies or create new policies exclusive to the application.
         optional policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>> = "policies",
         /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
@@ -3288,8 +2825,6 @@ object! {
         optional skip_interstitial: Option<bool> = "skip_interstitial",
         /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
         optional tags: Option<Vec<String>> = "tags",
-        /// The application type.
-        required r#type: crate::types::ApplicationBrowserSshType = "type",
         /// Enables loading application content in an iFrame.
         optional allow_iframe: Option<bool> = "allow_iframe",
         /// List of destinations secured by Access. This supersedes `self_hosted_domains` to allow for more flexibility in defining different types of domains. If `destinations` are provided, then `self_hosted_domains` will be ignored.
@@ -3311,8 +2846,8 @@ object! {
 }
 #[cfg(feature = "applications")]
 impl ApplicationRequestBrowserSsh {
-    /// A `ApplicationRequestBrowserSsh` with its required fields (`domain`, `type`) and every optional field absent.
-    pub fn new(domain: String, r#type: crate::types::ApplicationBrowserSshType) -> Self {
+    /// A `ApplicationRequestBrowserSsh` with its required fields (`domain`) and every optional field absent.
+    pub fn new(domain: String) -> Self {
         Self {
             allow_authenticate_via_warp: Default::default(),
             allowed_idps: Default::default(),
@@ -3336,7 +2871,6 @@ impl ApplicationRequestBrowserSsh {
             session_duration: Default::default(),
             skip_interstitial: Default::default(),
             tags: Default::default(),
-            r#type,
             allow_iframe: Default::default(),
             destinations: Default::default(),
             mfa_config: Default::default(),
@@ -3400,8 +2934,6 @@ object! {
         optional skip_interstitial: Option<bool> = "skip_interstitial",
         /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
         optional tags: Option<Vec<String>> = "tags",
-        /// The application type.
-        required r#type: crate::types::ApplicationBrowserVncType = "type",
         /// Enables loading application content in an iFrame.
         optional allow_iframe: Option<bool> = "allow_iframe",
         /// List of destinations secured by Access. This supersedes `self_hosted_domains` to allow for more flexibility in defining different types of domains. If `destinations` are provided, then `self_hosted_domains` will be ignored.
@@ -3423,8 +2955,8 @@ object! {
 }
 #[cfg(feature = "applications")]
 impl ApplicationRequestBrowserVnc {
-    /// A `ApplicationRequestBrowserVnc` with its required fields (`domain`, `type`) and every optional field absent.
-    pub fn new(domain: String, r#type: crate::types::ApplicationBrowserVncType) -> Self {
+    /// A `ApplicationRequestBrowserVnc` with its required fields (`domain`) and every optional field absent.
+    pub fn new(domain: String) -> Self {
         Self {
             allow_authenticate_via_warp: Default::default(),
             allowed_idps: Default::default(),
@@ -3448,7 +2980,6 @@ impl ApplicationRequestBrowserVnc {
             session_duration: Default::default(),
             skip_interstitial: Default::default(),
             tags: Default::default(),
-            r#type,
             allow_iframe: Default::default(),
             destinations: Default::default(),
             mfa_config: Default::default(),
@@ -3466,7 +2997,7 @@ object! {
     /// App Launcher Application
     ///
     /// Schema: `#/components/schemas/access_app_request/anyOf/4`
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ApplicationRequestAppLauncher {
         /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
         optional allowed_idps: Option<Vec<String>> = "allowed_idps",
@@ -3490,8 +3021,6 @@ object! {
         optional session_duration: Option<String> = "session_duration",
         /// Determines when to skip the App Launcher landing page.
         optional skip_app_launcher_login_page: Option<bool> = "skip_app_launcher_login_page",
-        /// The application type.
-        required r#type: crate::types::ApplicationAppLauncherType = "type",
         /// The policies that will apply to the application, in ascending order of precedence. Items can reference existing policies or create new policies exclusive to the application.
         optional policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>> = "policies",
         /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
@@ -3500,34 +3029,11 @@ object! {
     }
 }
 #[cfg(feature = "applications")]
-impl ApplicationRequestAppLauncher {
-    /// A `ApplicationRequestAppLauncher` with its required fields (`type`) and every optional field absent.
-    pub fn new(r#type: crate::types::ApplicationAppLauncherType) -> Self {
-        Self {
-            allowed_idps: Default::default(),
-            app_launcher_logo_url: Default::default(),
-            auto_redirect_to_identity: Default::default(),
-            bg_color: Default::default(),
-            domain: Default::default(),
-            footer_links: Default::default(),
-            header_bg_color: Default::default(),
-            landing_page_design: Default::default(),
-            name: Default::default(),
-            session_duration: Default::default(),
-            skip_app_launcher_login_page: Default::default(),
-            r#type,
-            policies: Default::default(),
-            scim_config: Default::default(),
-            additional_properties: Default::default(),
-        }
-    }
-}
-#[cfg(feature = "applications")]
 object! {
     /// Device Enrollment Permissions Application
     ///
     /// Schema: `#/components/schemas/access_app_request/anyOf/5`
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ApplicationRequestDeviceEnrollmentPermissions {
         /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
         optional allowed_idps: Option<Vec<String>> = "allowed_idps",
@@ -3551,8 +3057,6 @@ object! {
         optional session_duration: Option<String> = "session_duration",
         /// Determines when to skip the App Launcher landing page.
         optional skip_app_launcher_login_page: Option<bool> = "skip_app_launcher_login_page",
-        /// The application type.
-        required r#type: crate::types::ApplicationDeviceEnrollmentPermissionsType = "type",
         /// The policies that will apply to the application, in ascending order of precedence. Items can reference existing policies or create new policies exclusive to the application.
         optional policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>> = "policies",
         /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
@@ -3561,34 +3065,11 @@ object! {
     }
 }
 #[cfg(feature = "applications")]
-impl ApplicationRequestDeviceEnrollmentPermissions {
-    /// A `ApplicationRequestDeviceEnrollmentPermissions` with its required fields (`type`) and every optional field absent.
-    pub fn new(r#type: crate::types::ApplicationDeviceEnrollmentPermissionsType) -> Self {
-        Self {
-            allowed_idps: Default::default(),
-            app_launcher_logo_url: Default::default(),
-            auto_redirect_to_identity: Default::default(),
-            bg_color: Default::default(),
-            domain: Default::default(),
-            footer_links: Default::default(),
-            header_bg_color: Default::default(),
-            landing_page_design: Default::default(),
-            name: Default::default(),
-            session_duration: Default::default(),
-            skip_app_launcher_login_page: Default::default(),
-            r#type,
-            policies: Default::default(),
-            scim_config: Default::default(),
-            additional_properties: Default::default(),
-        }
-    }
-}
-#[cfg(feature = "applications")]
 object! {
     /// Browser Isolation Permissions Application
     ///
     /// Schema: `#/components/schemas/access_app_request/anyOf/6`
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ApplicationRequestBrowserIsolationPermissions {
         /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
         optional allowed_idps: Option<Vec<String>> = "allowed_idps",
@@ -3612,36 +3093,11 @@ object! {
         optional session_duration: Option<String> = "session_duration",
         /// Determines when to skip the App Launcher landing page.
         optional skip_app_launcher_login_page: Option<bool> = "skip_app_launcher_login_page",
-        /// The application type.
-        required r#type: crate::types::ApplicationBrowserIsolationPermissionsType = "type",
         /// The policies that will apply to the application, in ascending order of precedence. Items can reference existing policies or create new policies exclusive to the application.
         optional policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>> = "policies",
         /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
         optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
-}
-#[cfg(feature = "applications")]
-impl ApplicationRequestBrowserIsolationPermissions {
-    /// A `ApplicationRequestBrowserIsolationPermissions` with its required fields (`type`) and every optional field absent.
-    pub fn new(r#type: crate::types::ApplicationBrowserIsolationPermissionsType) -> Self {
-        Self {
-            allowed_idps: Default::default(),
-            app_launcher_logo_url: Default::default(),
-            auto_redirect_to_identity: Default::default(),
-            bg_color: Default::default(),
-            domain: Default::default(),
-            footer_links: Default::default(),
-            header_bg_color: Default::default(),
-            landing_page_design: Default::default(),
-            name: Default::default(),
-            session_duration: Default::default(),
-            skip_app_launcher_login_page: Default::default(),
-            r#type,
-            policies: Default::default(),
-            scim_config: Default::default(),
-            additional_properties: Default::default(),
-        }
     }
 }
 #[cfg(feature = "applications")]
@@ -3661,8 +3117,6 @@ object! {
         optional name: Option<String> = "name",
         /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
         optional tags: Option<Vec<String>> = "tags",
-        /// The application type.
-        optional r#type: Option<crate::types::BookmarkPropsType> = "type",
         /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
         optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
@@ -3673,7 +3127,7 @@ object! {
     /// MCP Server Application
     ///
     /// Schema: `#/components/schemas/access_app_request/anyOf/8`
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ApplicationRequestMcpServer {
         /// When set to true, users can authenticate to this application using their WARP session.  When set to false this application will always require direct IdP authentication. This setting always overrides the organization setting for WARP authentication.
         optional allow_authenticate_via_warp: Option<bool> = "allow_authenticate_via_warp",
@@ -3709,8 +3163,6 @@ object! {
         optional session_duration: Option<String> = "session_duration",
         /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
         optional tags: Option<Vec<String>> = "tags",
-        /// The application type.
-        required r#type: crate::types::McpPropsType = "type",
         /// The policies that will apply to the application, in ascending order of precedence. Items can reference existing policies or create new policies exclusive to the application.
         optional policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>> = "policies",
         /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
@@ -3719,40 +3171,11 @@ object! {
     }
 }
 #[cfg(feature = "applications")]
-impl ApplicationRequestMcpServer {
-    /// A `ApplicationRequestMcpServer` with its required fields (`type`) and every optional field absent.
-    pub fn new(r#type: crate::types::McpPropsType) -> Self {
-        Self {
-            allow_authenticate_via_warp: Default::default(),
-            allowed_idps: Default::default(),
-            auto_redirect_to_identity: Default::default(),
-            custom_deny_message: Default::default(),
-            custom_deny_url: Default::default(),
-            custom_non_identity_deny_url: Default::default(),
-            custom_pages: Default::default(),
-            destinations: Default::default(),
-            domain: Default::default(),
-            http_only_cookie_attribute: Default::default(),
-            logo_url: Default::default(),
-            name: Default::default(),
-            oauth_configuration: Default::default(),
-            options_preflight_bypass: Default::default(),
-            same_site_cookie_attribute: Default::default(),
-            session_duration: Default::default(),
-            tags: Default::default(),
-            r#type,
-            policies: Default::default(),
-            scim_config: Default::default(),
-            additional_properties: Default::default(),
-        }
-    }
-}
-#[cfg(feature = "applications")]
 object! {
     /// MCP Server Portal Application
     ///
     /// Schema: `#/components/schemas/access_app_request/anyOf/9`
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ApplicationRequestMcpServerPortal {
         /// When set to true, users can authenticate to this application using their WARP session.  When set to false this application will always require direct IdP authentication. This setting always overrides the organization setting for WARP authentication.
         optional allow_authenticate_via_warp: Option<bool> = "allow_authenticate_via_warp",
@@ -3788,8 +3211,6 @@ object! {
         optional session_duration: Option<String> = "session_duration",
         /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
         optional tags: Option<Vec<String>> = "tags",
-        /// The application type.
-        required r#type: crate::types::McpPortalPropsType = "type",
         /// The policies that will apply to the application, in ascending order of precedence. Items can reference existing policies or create new policies exclusive to the application.
         optional policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>> = "policies",
         /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
@@ -3798,40 +3219,11 @@ object! {
     }
 }
 #[cfg(feature = "applications")]
-impl ApplicationRequestMcpServerPortal {
-    /// A `ApplicationRequestMcpServerPortal` with its required fields (`type`) and every optional field absent.
-    pub fn new(r#type: crate::types::McpPortalPropsType) -> Self {
-        Self {
-            allow_authenticate_via_warp: Default::default(),
-            allowed_idps: Default::default(),
-            auto_redirect_to_identity: Default::default(),
-            custom_deny_message: Default::default(),
-            custom_deny_url: Default::default(),
-            custom_non_identity_deny_url: Default::default(),
-            custom_pages: Default::default(),
-            destinations: Default::default(),
-            domain: Default::default(),
-            http_only_cookie_attribute: Default::default(),
-            logo_url: Default::default(),
-            name: Default::default(),
-            oauth_configuration: Default::default(),
-            options_preflight_bypass: Default::default(),
-            same_site_cookie_attribute: Default::default(),
-            session_duration: Default::default(),
-            tags: Default::default(),
-            r#type,
-            policies: Default::default(),
-            scim_config: Default::default(),
-            additional_properties: Default::default(),
-        }
-    }
-}
-#[cfg(feature = "applications")]
 object! {
     /// Gateway Identity Proxy Endpoint Application
     ///
     /// Schema: `#/components/schemas/access_app_request/anyOf/10`
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ApplicationRequestGatewayIdentityProxyEndpoint {
         /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
         optional allowed_idps: Option<Vec<String>> = "allowed_idps",
@@ -3849,33 +3241,11 @@ object! {
         optional name: Option<String> = "name",
         /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
         optional session_duration: Option<String> = "session_duration",
-        /// The application type.
-        required r#type: crate::types::ProxyEndpointPropsType = "type",
         /// The policies that will apply to the application, in ascending order of precedence. Items can reference existing policies or create new policies exclusive to the application.
         optional policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>> = "policies",
         /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
         optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
-}
-#[cfg(feature = "applications")]
-impl ApplicationRequestGatewayIdentityProxyEndpoint {
-    /// A `ApplicationRequestGatewayIdentityProxyEndpoint` with its required fields (`type`) and every optional field absent.
-    pub fn new(r#type: crate::types::ProxyEndpointPropsType) -> Self {
-        Self {
-            allowed_idps: Default::default(),
-            auto_redirect_to_identity: Default::default(),
-            custom_deny_url: Default::default(),
-            custom_non_identity_deny_url: Default::default(),
-            custom_pages: Default::default(),
-            domain: Default::default(),
-            name: Default::default(),
-            session_duration: Default::default(),
-            r#type,
-            policies: Default::default(),
-            scim_config: Default::default(),
-            additional_properties: Default::default(),
-        }
     }
 }
 #[cfg(feature = "applications")]
@@ -3889,8 +3259,6 @@ object! {
         optional name: Option<String> = "name",
         /// The targets this application secures.
         required target_criteria: Vec<crate::types::AppTargetCriterion> = "target_criteria",
-        /// The application type.
-        required r#type: crate::types::InfrastructurePropsType = "type",
         /// The policies that will apply to the application, in ascending order of precedence. Items can reference existing policies or create new policies exclusive to the application.
         optional policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>> = "policies",
         /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
@@ -3900,15 +3268,11 @@ object! {
 }
 #[cfg(feature = "applications")]
 impl ApplicationRequestInfrastructure {
-    /// A `ApplicationRequestInfrastructure` with its required fields (`target_criteria`, `type`) and every optional field absent.
-    pub fn new(
-        target_criteria: Vec<crate::types::AppTargetCriterion>,
-        r#type: crate::types::InfrastructurePropsType,
-    ) -> Self {
+    /// A `ApplicationRequestInfrastructure` with its required fields (`target_criteria`) and every optional field absent.
+    pub fn new(target_criteria: Vec<crate::types::AppTargetCriterion>) -> Self {
         Self {
             name: Default::default(),
             target_criteria,
-            r#type,
             policies: Default::default(),
             scim_config: Default::default(),
             additional_properties: Default::default(),
@@ -3966,8 +3330,6 @@ object! {
         optional skip_interstitial: Option<bool> = "skip_interstitial",
         /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
         optional tags: Option<Vec<String>> = "tags",
-        /// The application type.
-        required r#type: crate::types::ApplicationBrowserRdpType = "type",
         /// Enables loading application content in an iFrame.
         optional allow_iframe: Option<bool> = "allow_iframe",
         /// List of destinations secured by Access. This supersedes `self_hosted_domains` to allow for more flexibility in defining different types of domains. If `destinations` are provided, then `self_hosted_domains` will be ignored.
@@ -3991,12 +3353,8 @@ object! {
 }
 #[cfg(feature = "applications")]
 impl ApplicationRequestBrowserRdp {
-    /// A `ApplicationRequestBrowserRdp` with its required fields (`domain`, `type`, `target_criteria`) and every optional field absent.
-    pub fn new(
-        domain: String,
-        r#type: crate::types::ApplicationBrowserRdpType,
-        target_criteria: Vec<crate::types::AppTargetCriterion>,
-    ) -> Self {
+    /// A `ApplicationRequestBrowserRdp` with its required fields (`domain`, `target_criteria`) and every optional field absent.
+    pub fn new(domain: String, target_criteria: Vec<crate::types::AppTargetCriterion>) -> Self {
         Self {
             allow_authenticate_via_warp: Default::default(),
             allowed_idps: Default::default(),
@@ -4020,7 +3378,6 @@ impl ApplicationRequestBrowserRdp {
             session_duration: Default::default(),
             skip_interstitial: Default::default(),
             tags: Default::default(),
-            r#type,
             allow_iframe: Default::default(),
             destinations: Default::default(),
             mfa_config: Default::default(),
@@ -4571,39 +3928,41 @@ impl GroupUpdateRequest {
         }
     }
 }
-/// `IdentityProviderListResponseItem`
-///
-/// Schema: `#/components/schemas/access_response_collection/allOf/1/properties/result/items`
 #[cfg(feature = "identity-providers")]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum IdentityProviderListResponseItem {
-    /// Azure AD
-    AzureAd(crate::types::AzureAd),
-    /// Centrify
-    Centrify(crate::types::Centrify),
-    /// Facebook
-    Github(crate::types::Github),
-    /// GitHub
-    GithubObject(crate::types::Github),
-    /// Google
-    Google(crate::types::Google),
-    /// Google Workspace
-    GoogleApps(crate::types::GoogleApps),
-    /// LinkedIn
-    GithubObjectAlt(crate::types::Github),
-    /// Generic OAuth
-    Oidc(crate::types::Oidc),
-    /// Okta
-    Okta(crate::types::Okta),
-    /// OneLogin
-    Onelogin(crate::types::Onelogin),
-    /// PingOne
-    Pingone(crate::types::Pingone),
-    /// Generic SAML
-    Saml(crate::types::Saml),
-    /// Yandex
-    GithubObjectOther(crate::types::Github),
+internal_union! {
+    /// `IdentityProviderListResponseItem`
+    ///
+    /// Schema: `#/components/schemas/access_response_collection/allOf/1/properties/result/items`
+    IdentityProviderListResponseItem tag "type" {
+        /// Azure AD
+        AzureAd(crate::types::AzureAd) = ["azureAD"],
+        /// Centrify
+        Centrify(crate::types::Centrify) = ["centrify"],
+        /// Facebook
+        Facebook(crate::types::Facebook) = ["facebook"],
+        /// GitHub
+        Github(crate::types::Github) = ["github"],
+        /// Google
+        Google(crate::types::Google) = ["google"],
+        /// Google Workspace
+        GoogleApps(crate::types::GoogleApps) = ["google-apps"],
+        /// LinkedIn
+        Linkedin(crate::types::Linkedin) = ["linkedin"],
+        /// Generic OAuth
+        Oidc(crate::types::Oidc) = ["oidc"],
+        /// Okta
+        Okta(crate::types::Okta) = ["okta"],
+        /// OneLogin
+        Onelogin(crate::types::Onelogin) = ["onelogin"],
+        /// PingOne
+        Pingone(crate::types::Pingone) = ["pingone"],
+        /// Generic SAML
+        Saml(crate::types::Saml) = ["saml"],
+        /// Yandex
+        Yandex(crate::types::Yandex) = ["yandex"],
+        /// One Time Pin
+        Onetimepin(crate::types::Onetimepin) = ["onetimepin"],
+    }
 }
 #[cfg(feature = "identity-providers")]
 object! {
@@ -4620,25 +3979,18 @@ object! {
         required name: String = "name",
         /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
         optional scim_config: Option<crate::types::AccessIdentityProviderScimConfig> = "scim_config",
-        /// The type of identity provider. To determine the value for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
-        required r#type: crate::types::AccessIdentityProviderType = "type",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
     }
 }
 #[cfg(feature = "identity-providers")]
 impl AzureAd {
-    /// A `AzureAd` with its required fields (`config`, `name`, `type`) and every optional field absent.
-    pub fn new(
-        config: crate::types::AzureAdConfig,
-        name: String,
-        r#type: crate::types::AccessIdentityProviderType,
-    ) -> Self {
+    /// A `AzureAd` with its required fields (`config`, `name`) and every optional field absent.
+    pub fn new(config: crate::types::AzureAdConfig, name: String) -> Self {
         Self {
             config,
             id: Default::default(),
             name,
             scim_config: Default::default(),
-            r#type,
             additional_properties: Default::default(),
         }
     }
@@ -4736,42 +4088,6 @@ impl std::fmt::Debug for AccessIdentityProviderScimConfig {
     }
 }
 #[cfg(feature = "identity-providers")]
-string_enum! {
-    /// The type of identity provider. To determine the value for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
-    ///
-    /// Schema: `#/components/schemas/access_identity-provider/properties/type`
-    AccessIdentityProviderType {
-        /// `azureAD`
-        AzureAd = "azureAD",
-        /// `centrify`
-        Centrify = "centrify",
-        /// `facebook`
-        Facebook = "facebook",
-        /// `github`
-        Github = "github",
-        /// `google`
-        Google = "google",
-        /// `google-apps`
-        GoogleApps = "google-apps",
-        /// `linkedin`
-        Linkedin = "linkedin",
-        /// `oidc`
-        Oidc = "oidc",
-        /// `okta`
-        Okta = "okta",
-        /// `onelogin`
-        Onelogin = "onelogin",
-        /// `onetimepin`
-        Onetimepin = "onetimepin",
-        /// `pingone`
-        Pingone = "pingone",
-        /// `saml`
-        Saml = "saml",
-        /// `yandex`
-        Yandex = "yandex",
-    }
-}
-#[cfg(feature = "identity-providers")]
 object! {
     /// Centrify
     ///
@@ -4786,25 +4102,18 @@ object! {
         required name: String = "name",
         /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
         optional scim_config: Option<crate::types::AccessIdentityProviderScimConfig> = "scim_config",
-        /// The type of identity provider. To determine the value for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
-        required r#type: crate::types::AccessIdentityProviderType = "type",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
     }
 }
 #[cfg(feature = "identity-providers")]
 impl Centrify {
-    /// A `Centrify` with its required fields (`config`, `name`, `type`) and every optional field absent.
-    pub fn new(
-        config: crate::types::CentrifyConfig,
-        name: String,
-        r#type: crate::types::AccessIdentityProviderType,
-    ) -> Self {
+    /// A `Centrify` with its required fields (`config`, `name`) and every optional field absent.
+    pub fn new(config: crate::types::CentrifyConfig, name: String) -> Self {
         Self {
             config,
             id: Default::default(),
             name,
             scim_config: Default::default(),
-            r#type,
             additional_properties: Default::default(),
         }
     }
@@ -4847,11 +4156,11 @@ impl std::fmt::Debug for CentrifyConfig {
 }
 #[cfg(feature = "identity-providers")]
 object! {
-    /// GitHub
+    /// Facebook
     ///
-    /// Schema: `#/components/schemas/access_github`
+    /// Schema: `#/components/schemas/access_facebook`
     #[derive(Debug, Clone, PartialEq)]
-    pub struct Github {
+    pub struct Facebook {
         /// The configuration parameters for the identity provider. To view the required parameters for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
         required config: crate::types::GenericOauthConfig = "config",
         /// UUID
@@ -4860,25 +4169,18 @@ object! {
         required name: String = "name",
         /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
         optional scim_config: Option<crate::types::AccessIdentityProviderScimConfig> = "scim_config",
-        /// The type of identity provider. To determine the value for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
-        required r#type: crate::types::AccessIdentityProviderType = "type",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
     }
 }
 #[cfg(feature = "identity-providers")]
-impl Github {
-    /// A `Github` with its required fields (`config`, `name`, `type`) and every optional field absent.
-    pub fn new(
-        config: crate::types::GenericOauthConfig,
-        name: String,
-        r#type: crate::types::AccessIdentityProviderType,
-    ) -> Self {
+impl Facebook {
+    /// A `Facebook` with its required fields (`config`, `name`) and every optional field absent.
+    pub fn new(config: crate::types::GenericOauthConfig, name: String) -> Self {
         Self {
             config,
             id: Default::default(),
             name,
             scim_config: Default::default(),
-            r#type,
             additional_properties: Default::default(),
         }
     }
@@ -4909,6 +4211,37 @@ impl std::fmt::Debug for GenericOauthConfig {
 }
 #[cfg(feature = "identity-providers")]
 object! {
+    /// GitHub
+    ///
+    /// Schema: `#/components/schemas/access_github`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Github {
+        /// The configuration parameters for the identity provider. To view the required parameters for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
+        required config: crate::types::GenericOauthConfig = "config",
+        /// UUID
+        optional id: Option<String> = "id",
+        /// The name of the identity provider, shown to users on the login page.
+        required name: String = "name",
+        /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
+        optional scim_config: Option<crate::types::AccessIdentityProviderScimConfig> = "scim_config",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
+}
+#[cfg(feature = "identity-providers")]
+impl Github {
+    /// A `Github` with its required fields (`config`, `name`) and every optional field absent.
+    pub fn new(config: crate::types::GenericOauthConfig, name: String) -> Self {
+        Self {
+            config,
+            id: Default::default(),
+            name,
+            scim_config: Default::default(),
+            additional_properties: Default::default(),
+        }
+    }
+}
+#[cfg(feature = "identity-providers")]
+object! {
     /// Google
     ///
     /// Schema: `#/components/schemas/access_google`
@@ -4922,25 +4255,18 @@ object! {
         required name: String = "name",
         /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
         optional scim_config: Option<crate::types::AccessIdentityProviderScimConfig> = "scim_config",
-        /// The type of identity provider. To determine the value for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
-        required r#type: crate::types::AccessIdentityProviderType = "type",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
     }
 }
 #[cfg(feature = "identity-providers")]
 impl Google {
-    /// A `Google` with its required fields (`config`, `name`, `type`) and every optional field absent.
-    pub fn new(
-        config: crate::types::GoogleConfig,
-        name: String,
-        r#type: crate::types::AccessIdentityProviderType,
-    ) -> Self {
+    /// A `Google` with its required fields (`config`, `name`) and every optional field absent.
+    pub fn new(config: crate::types::GoogleConfig, name: String) -> Self {
         Self {
             config,
             id: Default::default(),
             name,
             scim_config: Default::default(),
-            r#type,
             additional_properties: Default::default(),
         }
     }
@@ -4990,25 +4316,18 @@ object! {
         required name: String = "name",
         /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
         optional scim_config: Option<crate::types::AccessIdentityProviderScimConfig> = "scim_config",
-        /// The type of identity provider. To determine the value for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
-        required r#type: crate::types::AccessIdentityProviderType = "type",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
     }
 }
 #[cfg(feature = "identity-providers")]
 impl GoogleApps {
-    /// A `GoogleApps` with its required fields (`config`, `name`, `type`) and every optional field absent.
-    pub fn new(
-        config: crate::types::GoogleAppsConfig,
-        name: String,
-        r#type: crate::types::AccessIdentityProviderType,
-    ) -> Self {
+    /// A `GoogleApps` with its required fields (`config`, `name`) and every optional field absent.
+    pub fn new(config: crate::types::GoogleAppsConfig, name: String) -> Self {
         Self {
             config,
             id: Default::default(),
             name,
             scim_config: Default::default(),
-            r#type,
             additional_properties: Default::default(),
         }
     }
@@ -5048,6 +4367,37 @@ impl std::fmt::Debug for GoogleAppsConfig {
 }
 #[cfg(feature = "identity-providers")]
 object! {
+    /// LinkedIn
+    ///
+    /// Schema: `#/components/schemas/access_linkedin`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Linkedin {
+        /// The configuration parameters for the identity provider. To view the required parameters for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
+        required config: crate::types::GenericOauthConfig = "config",
+        /// UUID
+        optional id: Option<String> = "id",
+        /// The name of the identity provider, shown to users on the login page.
+        required name: String = "name",
+        /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
+        optional scim_config: Option<crate::types::AccessIdentityProviderScimConfig> = "scim_config",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
+}
+#[cfg(feature = "identity-providers")]
+impl Linkedin {
+    /// A `Linkedin` with its required fields (`config`, `name`) and every optional field absent.
+    pub fn new(config: crate::types::GenericOauthConfig, name: String) -> Self {
+        Self {
+            config,
+            id: Default::default(),
+            name,
+            scim_config: Default::default(),
+            additional_properties: Default::default(),
+        }
+    }
+}
+#[cfg(feature = "identity-providers")]
+object! {
     /// Generic OAuth
     ///
     /// Schema: `#/components/schemas/access_oidc`
@@ -5061,25 +4411,18 @@ object! {
         required name: String = "name",
         /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
         optional scim_config: Option<crate::types::AccessIdentityProviderScimConfig> = "scim_config",
-        /// The type of identity provider. To determine the value for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
-        required r#type: crate::types::AccessIdentityProviderType = "type",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
     }
 }
 #[cfg(feature = "identity-providers")]
 impl Oidc {
-    /// A `Oidc` with its required fields (`config`, `name`, `type`) and every optional field absent.
-    pub fn new(
-        config: crate::types::OidcConfig,
-        name: String,
-        r#type: crate::types::AccessIdentityProviderType,
-    ) -> Self {
+    /// A `Oidc` with its required fields (`config`, `name`) and every optional field absent.
+    pub fn new(config: crate::types::OidcConfig, name: String) -> Self {
         Self {
             config,
             id: Default::default(),
             name,
             scim_config: Default::default(),
-            r#type,
             additional_properties: Default::default(),
         }
     }
@@ -5141,25 +4484,18 @@ object! {
         required name: String = "name",
         /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
         optional scim_config: Option<crate::types::AccessIdentityProviderScimConfig> = "scim_config",
-        /// The type of identity provider. To determine the value for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
-        required r#type: crate::types::AccessIdentityProviderType = "type",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
     }
 }
 #[cfg(feature = "identity-providers")]
 impl Okta {
-    /// A `Okta` with its required fields (`config`, `name`, `type`) and every optional field absent.
-    pub fn new(
-        config: crate::types::OktaConfig,
-        name: String,
-        r#type: crate::types::AccessIdentityProviderType,
-    ) -> Self {
+    /// A `Okta` with its required fields (`config`, `name`) and every optional field absent.
+    pub fn new(config: crate::types::OktaConfig, name: String) -> Self {
         Self {
             config,
             id: Default::default(),
             name,
             scim_config: Default::default(),
-            r#type,
             additional_properties: Default::default(),
         }
     }
@@ -5215,25 +4551,18 @@ object! {
         required name: String = "name",
         /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
         optional scim_config: Option<crate::types::AccessIdentityProviderScimConfig> = "scim_config",
-        /// The type of identity provider. To determine the value for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
-        required r#type: crate::types::AccessIdentityProviderType = "type",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
     }
 }
 #[cfg(feature = "identity-providers")]
 impl Onelogin {
-    /// A `Onelogin` with its required fields (`config`, `name`, `type`) and every optional field absent.
-    pub fn new(
-        config: crate::types::OneloginConfig,
-        name: String,
-        r#type: crate::types::AccessIdentityProviderType,
-    ) -> Self {
+    /// A `Onelogin` with its required fields (`config`, `name`) and every optional field absent.
+    pub fn new(config: crate::types::OneloginConfig, name: String) -> Self {
         Self {
             config,
             id: Default::default(),
             name,
             scim_config: Default::default(),
-            r#type,
             additional_properties: Default::default(),
         }
     }
@@ -5286,25 +4615,18 @@ object! {
         required name: String = "name",
         /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
         optional scim_config: Option<crate::types::AccessIdentityProviderScimConfig> = "scim_config",
-        /// The type of identity provider. To determine the value for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
-        required r#type: crate::types::AccessIdentityProviderType = "type",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
     }
 }
 #[cfg(feature = "identity-providers")]
 impl Pingone {
-    /// A `Pingone` with its required fields (`config`, `name`, `type`) and every optional field absent.
-    pub fn new(
-        config: crate::types::PingoneConfig,
-        name: String,
-        r#type: crate::types::AccessIdentityProviderType,
-    ) -> Self {
+    /// A `Pingone` with its required fields (`config`, `name`) and every optional field absent.
+    pub fn new(config: crate::types::PingoneConfig, name: String) -> Self {
         Self {
             config,
             id: Default::default(),
             name,
             scim_config: Default::default(),
-            r#type,
             additional_properties: Default::default(),
         }
     }
@@ -5357,25 +4679,18 @@ object! {
         required name: String = "name",
         /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
         optional scim_config: Option<crate::types::AccessIdentityProviderScimConfig> = "scim_config",
-        /// The type of identity provider. To determine the value for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
-        required r#type: crate::types::AccessIdentityProviderType = "type",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
     }
 }
 #[cfg(feature = "identity-providers")]
 impl Saml {
-    /// A `Saml` with its required fields (`config`, `name`, `type`) and every optional field absent.
-    pub fn new(
-        config: crate::types::SamlConfig,
-        name: String,
-        r#type: crate::types::AccessIdentityProviderType,
-    ) -> Self {
+    /// A `Saml` with its required fields (`config`, `name`) and every optional field absent.
+    pub fn new(config: crate::types::SamlConfig, name: String) -> Self {
         Self {
             config,
             id: Default::default(),
             name,
             scim_config: Default::default(),
-            r#type,
             additional_properties: Default::default(),
         }
     }
@@ -5418,41 +4733,36 @@ object! {
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
     }
 }
-/// `IdentityProvider`
-///
-/// Schema: `#/components/schemas/access_identity-providers`
 #[cfg(feature = "identity-providers")]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum IdentityProvider {
-    /// Azure AD
-    AzureAd(crate::types::AzureAd),
-    /// Centrify
-    Centrify(crate::types::Centrify),
-    /// Facebook
-    Github(crate::types::Github),
-    /// GitHub
-    GithubObject(crate::types::Github),
-    /// Google
-    Google(crate::types::Google),
-    /// Google Workspace
-    GoogleApps(crate::types::GoogleApps),
-    /// LinkedIn
-    GithubObjectAlt(crate::types::Github),
-    /// Generic OAuth
-    Oidc(crate::types::Oidc),
-    /// Okta
-    Okta(crate::types::Okta),
-    /// OneLogin
-    Onelogin(crate::types::Onelogin),
-    /// PingOne
-    Pingone(crate::types::Pingone),
-    /// Generic SAML
-    Saml(crate::types::Saml),
+object! {
     /// Yandex
-    GithubObjectOther(crate::types::Github),
-    /// One Time Pin
-    Onetimepin(crate::types::Onetimepin),
+    ///
+    /// Schema: `#/components/schemas/access_yandex`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Yandex {
+        /// The configuration parameters for the identity provider. To view the required parameters for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
+        required config: crate::types::GenericOauthConfig = "config",
+        /// UUID
+        optional id: Option<String> = "id",
+        /// The name of the identity provider, shown to users on the login page.
+        required name: String = "name",
+        /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
+        optional scim_config: Option<crate::types::AccessIdentityProviderScimConfig> = "scim_config",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
+}
+#[cfg(feature = "identity-providers")]
+impl Yandex {
+    /// A `Yandex` with its required fields (`config`, `name`) and every optional field absent.
+    pub fn new(config: crate::types::GenericOauthConfig, name: String) -> Self {
+        Self {
+            config,
+            id: Default::default(),
+            name,
+            scim_config: Default::default(),
+            additional_properties: Default::default(),
+        }
+    }
 }
 #[cfg(feature = "identity-providers")]
 object! {
@@ -5469,37 +4779,56 @@ object! {
         required name: String = "name",
         /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
         optional scim_config: Option<crate::types::AccessIdentityProviderScimConfig> = "scim_config",
-        /// The type of identity provider. To determine the value for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
-        required r#type: crate::types::OnetimepinType = "type",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
     }
 }
 #[cfg(feature = "identity-providers")]
 impl Onetimepin {
-    /// A `Onetimepin` with its required fields (`config`, `name`, `type`) and every optional field absent.
-    pub fn new(
-        config: serde_json::Map<String, serde_json::Value>,
-        name: String,
-        r#type: crate::types::OnetimepinType,
-    ) -> Self {
+    /// A `Onetimepin` with its required fields (`config`, `name`) and every optional field absent.
+    pub fn new(config: serde_json::Map<String, serde_json::Value>, name: String) -> Self {
         Self {
             config,
             id: Default::default(),
             name,
             scim_config: Default::default(),
-            r#type,
             additional_properties: Default::default(),
         }
     }
 }
 #[cfg(feature = "identity-providers")]
-string_enum! {
-    /// `OnetimepinType`
+internal_union! {
+    /// `IdentityProvider`
     ///
-    /// Schema: `#/components/schemas/access_onetimepin/allOf/1/properties/type`
-    OnetimepinType {
-        /// `onetimepin`
-        Onetimepin = "onetimepin",
+    /// Schema: `#/components/schemas/access_identity-providers`
+    IdentityProvider tag "type" {
+        /// Azure AD
+        AzureAd(crate::types::AzureAd) = ["azureAD"],
+        /// Centrify
+        Centrify(crate::types::Centrify) = ["centrify"],
+        /// Facebook
+        Facebook(crate::types::Facebook) = ["facebook"],
+        /// GitHub
+        Github(crate::types::Github) = ["github"],
+        /// Google
+        Google(crate::types::Google) = ["google"],
+        /// Google Workspace
+        GoogleApps(crate::types::GoogleApps) = ["google-apps"],
+        /// LinkedIn
+        Linkedin(crate::types::Linkedin) = ["linkedin"],
+        /// Generic OAuth
+        Oidc(crate::types::Oidc) = ["oidc"],
+        /// Okta
+        Okta(crate::types::Okta) = ["okta"],
+        /// OneLogin
+        Onelogin(crate::types::Onelogin) = ["onelogin"],
+        /// PingOne
+        Pingone(crate::types::Pingone) = ["pingone"],
+        /// Generic SAML
+        Saml(crate::types::Saml) = ["saml"],
+        /// Yandex
+        Yandex(crate::types::Yandex) = ["yandex"],
+        /// One Time Pin
+        Onetimepin(crate::types::Onetimepin) = ["onetimepin"],
     }
 }
 #[cfg(feature = "keys")]
@@ -6569,6 +5898,8 @@ string_enum! {
 /// `McpCapabilityChangesItemValue`
 ///
 /// Schema: `#/components/schemas/access_mcp_capability_changes/items/additionalProperties`
+///
+/// Decoded as the first variant, in the order listed, that accepts the value; each variant rejects every value of the variants after it (`Number` is a number).
 #[cfg(feature = "ai-controls")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
@@ -7088,6 +6419,8 @@ object! {
 /// A policy to test: written out in full, or the UUID of a reusable policy.
 ///
 /// Schema: `#/components/schemas/access_policy_test_policy`
+///
+/// Decoded as the first variant, in the order listed, that accepts the value; each variant rejects every value of the variants after it (`String` is a string).
 #[cfg(feature = "applications")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]

@@ -725,7 +725,7 @@ async fn every_method_against_the_mock_server() {
         }
         {
             match serde_json::from_str::<cloudflare_access::types::IdentityProvider>(
-                r#"{"config":{},"name":"Widget Corps IDP","type":"onetimepin"}"#,
+                r#"{"config":{},"name":"Widget Corps IDP","type":"azureAD"}"#,
             ) {
                 Ok(body) => {
                     tally
@@ -754,7 +754,7 @@ async fn every_method_against_the_mock_server() {
         }
         {
             match serde_json::from_str::<cloudflare_access::types::IdentityProvider>(
-                r#"{"config":{},"name":"Widget Corps IDP","type":"onetimepin"}"#,
+                r#"{"config":{},"name":"Widget Corps IDP","type":"azureAD"}"#,
             ) {
                 Ok(body) => {
                     tally

@@ -42,6 +42,9 @@ pub struct Config {
     /// faithfully stops generation).
     #[serde(default)]
     pub lenient: LenientConfig,
+    /// How unions are generated.
+    #[serde(default)]
+    pub unions: UnionsConfig,
     /// Directory the config was read from; relative paths in it are resolved against it.
     #[serde(skip)]
     pub dir: PathBuf,
@@ -132,6 +135,29 @@ pub struct LenientConfig {
     /// go stale silently.
     #[serde(default)]
     pub allow: Vec<String>,
+}
+
+/// How unions are generated.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnionsConfig {
+    /// A union whose variants overlap (no tag, no single key, and no order in which each
+    /// variant rejects every value of the variants after it) is generated as a type that keeps
+    /// the value as received and offers a typed view as each variant. `warn` (the default) says
+    /// so in a notice; `error` makes it a problem, which stops generation unless accepted.
+    #[serde(default)]
+    pub overlapping: OverlapPolicy,
+}
+
+/// What an overlapping union is: see [`UnionsConfig::overlapping`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OverlapPolicy {
+    /// A notice; the union is generated in its overlapping form.
+    #[default]
+    Warn,
+    /// A problem: generation stops unless `--lenient` or `[lenient] allow` accepts it.
+    Error,
 }
 
 /// A resource of the client, by path prefix.

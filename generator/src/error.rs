@@ -112,17 +112,60 @@ impl Error {
     }
 }
 
-/// A problem that does not stop generation: the construct is skipped or simplified, and said so.
+/// Something the generator says about a construct of the spec: a problem (the construct is
+/// skipped or simplified, losing information; refused unless accepted) or a notice (generated
+/// faithfully, in a form worth knowing about).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Warning {
     /// JSON pointer of the construct.
     pub pointer: String,
     /// What was done about it.
     pub message: String,
+    /// Whether it stops generation by default.
+    pub kind: WarningKind,
+}
+
+/// How serious a [`Warning`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum WarningKind {
+    /// Information is lost (a fallback to any JSON, a skipped parameter): generation stops
+    /// unless `--lenient` or the config's `[lenient] allow` accepts it.
+    Problem,
+    /// The construct is generated without loss, in a form the user should know about (a union
+    /// whose variants overlap, kept as received with a typed view per variant).
+    Notice,
+}
+
+impl Warning {
+    /// A problem at `pointer`.
+    pub fn problem(pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        Warning {
+            pointer: pointer.into(),
+            message: message.into(),
+            kind: WarningKind::Problem,
+        }
+    }
+
+    /// A notice at `pointer`.
+    pub fn notice(pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        Warning {
+            pointer: pointer.into(),
+            message: message.into(),
+            kind: WarningKind::Notice,
+        }
+    }
+
+    /// Whether this stops generation by default.
+    pub fn is_problem(&self) -> bool {
+        self.kind == WarningKind::Problem
+    }
 }
 
 impl std::fmt::Display for Warning {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.pointer, self.message)
+        match self.kind {
+            WarningKind::Problem => write!(f, "{}: {}", self.pointer, self.message),
+            WarningKind::Notice => write!(f, "{}: note: {}", self.pointer, self.message),
+        }
     }
 }

@@ -232,6 +232,7 @@ fn accept_problems(problems: &[Warning], config: &Config, lenient: bool, file: &
     if !lenient {
         let refused: Vec<Warning> = problems
             .iter()
+            .filter(|p| p.is_problem())
             .filter(|p| !config.lenient.allow.iter().any(|a| allows(a, &p.pointer)))
             .cloned()
             .collect();
@@ -243,7 +244,10 @@ fn accept_problems(problems: &[Warning], config: &Config, lenient: bool, file: &
         }
     }
     for entry in &config.lenient.allow {
-        if !problems.iter().any(|p| allows(entry, &p.pointer)) {
+        if !problems
+            .iter()
+            .any(|p| p.is_problem() && allows(entry, &p.pointer))
+        {
             return Err(config.error(format!(
                 "[lenient] allow: `{entry}` matches no problem of the spec; remove it"
             )));

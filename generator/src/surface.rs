@@ -103,15 +103,20 @@ pub fn lines(api: &Api) -> Vec<String> {
                 let tagging = match &u.tagging {
                     Tagging::Internal { property, .. } => format!("tagged by `{property}`"),
                     Tagging::External => "externally tagged".into(),
-                    Tagging::Untagged => "untagged".into(),
+                    Tagging::Untagged => "untagged, in order".into(),
+                    Tagging::Overlapping => "overlapping, kept as received".into(),
                 };
                 out.push(format!("type {name} union {tagging}"));
-                for variant in &u.variants {
+                for (position, variant) in u.variants.iter().enumerate() {
+                    // The decoding order of an untagged union is part of its behaviour.
+                    let tags = match u.tagging {
+                        Tagging::Untagged => format!("tried {}", position + 1),
+                        _ => format!("tags [{}]", variant.tags.join(", ")),
+                    };
                     out.push(format!(
-                        "variant {name}: {}({}) tags [{}]",
+                        "variant {name}: {}({}) {tags}",
                         variant.ident,
                         ty_text(space, &variant.ty),
-                        variant.tags.join(", ")
                     ));
                 }
             }

@@ -25,12 +25,14 @@ pub fn examples(api: &Api, crate_ident: &str, header: &str) -> String {
             unknowns.push_str(&check_call(&ty, &label, &unknown));
         }
     }
+    let variants = variant_checks(api, crate_ident);
     format!(
         r#"{header}
 //! Every `example` in the selected part of the spec decodes into its generated type and
 //! re-encodes to an equal JSON value ({count} examples); so does a schema-valid sample of every
 //! generated type ({sample_count}), also when it carries fields, enum values and union variants
-//! the spec does not know ({unknown_count}).
+//! the spec does not know ({unknown_count}). A sample of every union variant decodes as that
+//! variant and is written back with its tag ({variant_count}).
 {gate}
 use serde::{{de::DeserializeOwned, Serialize}};
 use serde_json::Value;
@@ -63,10 +65,17 @@ fn same(a: &Value, b: &Value) -> bool {{
     }}
 }}
 
-{}{}{}"#,
+{}{}{}{}{}"#,
+        if variants.is_empty() {
+            ""
+        } else {
+            VARIANT_HELPERS
+        },
         round_trip_test("spec_examples_round_trip", &calls),
         round_trip_test("every_type_round_trips", &samples),
         round_trip_test("unknown_fields_values_and_variants_are_kept", &unknowns),
+        round_trip_test("every_union_variant_decodes_as_itself", &variants),
+        variant_count = variants.lines().count(),
         gate = super::e2e::full_gate(api),
         count = api.types.examples.len(),
         sample_count = samples.lines().count(),
@@ -122,7 +131,7 @@ fn with_unknowns(
                 "x_forge_unknown_field": [1, {"a": null}],
             })),
             Tagging::External => Some(json!({"x_forge_unknown_key": {"a": [1, 2]}})),
-            Tagging::Untagged => None,
+            Tagging::Untagged | Tagging::Overlapping => None,
         },
         _ => None,
     }
@@ -133,3 +142,103 @@ fn raw_hashes(text: &str) -> usize {
         .find(|n| !text.contains(&format!("\"{}", "#".repeat(*n))))
         .unwrap_or(1)
 }
+
+/// One `check_variant` call per variant of every union (a minimal sample and one with every
+/// field of the variant's object), or for an overlapping union a check that its typed view
+/// as each variant works.
+fn variant_checks(api: &Api, krate: &str) -> String {
+    use crate::ir::sample::typed;
+    use crate::ir::types::{Tagging, TypeKind};
+    let mut out = String::new();
+    for def in &api.types.types {
+        let TypeKind::Union(union) = &def.kind else {
+            continue;
+        };
+        let ty = format!("{krate}::types::{}", def.name);
+        for (index, variant) in union.variants.iter().enumerate() {
+            let tag = match (&union.tagging, variant.tags.first()) {
+                (Tagging::Internal { property, .. }, Some(value)) => {
+                    format!("Tag::Property({property:?}, {value:?})")
+                }
+                (Tagging::External, Some(key)) => format!("Tag::Key({key:?})"),
+                _ => "Tag::None".into(),
+            };
+            let mut samples = vec![typed::variant(&api.types, union, index, false)];
+            let full = typed::variant(&api.types, union, index, true);
+            if full != samples[0] {
+                samples.push(full);
+            }
+            for sample in samples {
+                let json = serde_json::to_string(&sample).unwrap_or_default();
+                let hashes = "#".repeat(raw_hashes(&json));
+                let label = format!("{}::{}", def.name, variant.ident);
+                let check = if union.tagging == Tagging::Overlapping {
+                    let view =
+                        crate::ir::names::bare(&crate::ir::names::field_name(&variant.ident))
+                            .to_string();
+                    format!(
+                        "    check_variant::<{ty}>({label:?}, r{hashes}\"{json}\"{hashes}, |v| v.as_{view}().is_ok(), Tag::None, &mut failures);\n"
+                    )
+                } else {
+                    format!(
+                        "    check_variant::<{ty}>({label:?}, r{hashes}\"{json}\"{hashes}, |v| matches!(v, {ty}::{}(_)), {tag}, &mut failures);\n",
+                        variant.ident
+                    )
+                };
+                out.push_str(&check);
+            }
+        }
+    }
+    out
+}
+
+/// The helpers of `every_union_variant_decodes_as_itself` (only where there are unions).
+const VARIANT_HELPERS: &str = r##"/// What a union writes to say which variant a value is.
+#[derive(Debug, Clone, Copy)]
+#[allow(dead_code)] // not every crate has every kind of union
+enum Tag {
+    /// This property with this value.
+    Property(&'static str, &'static str),
+    /// This single key.
+    Key(&'static str),
+    /// Nothing: the variants are told apart by their values.
+    None,
+}
+
+/// Decodes `json` as `T`, which must give the variant `is_variant` accepts, and encodes it
+/// again: the same JSON, with the variant's tag.
+fn check_variant<T: DeserializeOwned + Serialize>(
+    label: &str,
+    json: &str,
+    is_variant: fn(&T) -> bool,
+    tag: Tag,
+    failures: &mut Vec<String>,
+) {
+    let input: Value = match serde_json::from_str(json) {
+        Ok(value) => value,
+        Err(error) => return failures.push(format!("{label}: sample is not JSON: {error}")),
+    };
+    let typed: T = match serde_path_to_error::deserialize(&input) {
+        Ok(typed) => typed,
+        Err(error) => return failures.push(format!("{label}: decode failed at {}: {}", error.path(), error.inner())),
+    };
+    if !is_variant(&typed) {
+        return failures.push(format!("{label}: {input} decoded as another variant"));
+    }
+    let output = match serde_json::to_value(&typed) {
+        Ok(output) => output,
+        Err(error) => return failures.push(format!("{label}: encode failed: {error}")),
+    };
+    let tagged = match tag {
+        Tag::Property(property, value) => output.get(property).and_then(Value::as_str) == Some(value),
+        Tag::Key(key) => output.as_object().is_some_and(|o| o.len() == 1 && o.contains_key(key)),
+        Tag::None => true,
+    };
+    if !tagged {
+        failures.push(format!("{label}: encoded without its tag {tag:?}: {output}"));
+    } else if !same(&input, &output) {
+        failures.push(format!("{label}: re-encoded differently:\n  in:  {input}\n  out: {output}"));
+    }
+}
+
+"##;

@@ -5,7 +5,9 @@ use quote::{format_ident, quote};
 
 use super::doc;
 use crate::ir::features::Features;
-use crate::ir::types::{Field, StructDef, Tagging, Ty, TypeDef, TypeId, TypeKind, TypeSpace};
+use crate::ir::types::{
+    Field, StructDef, Tagging, Tagless, Ty, TypeDef, TypeId, TypeKind, TypeSpace, UnionDef,
+};
 
 /// An identifier token, raw (`r#type`) where needed.
 pub fn ident(name: &str) -> Ident {
@@ -125,6 +127,7 @@ pub fn module_part(
         ("external_union", space.types.iter().any(|t| matches!(&t.kind, TypeKind::Union(u) if u.tagging == Tagging::External))),
         ("internal_union", space.types.iter().any(|t| matches!(&t.kind, TypeKind::Union(u) if matches!(u.tagging, Tagging::Internal { .. })))),
         ("object", space.types.iter().any(|t| matches!(t.kind, TypeKind::Struct(_)))),
+        ("raw_union", space.types.iter().any(|t| matches!(&t.kind, TypeKind::Union(u) if u.tagging == Tagging::Overlapping))),
         ("string_enum", space.types.iter().any(|t| matches!(t.kind, TypeKind::Enum(_)))),
     ] {
         if used {
@@ -192,7 +195,6 @@ fn type_def(
     macros: &mut Vec<String>,
 ) -> TokenStream {
     let name = format_ident!("{}", def.name);
-    let docs = type_docs(def);
     let cfg_line = cfg.map(|p| format!("#[cfg({p})]\n")).unwrap_or_default();
     let cfg_attr: TokenStream = cfg_line.parse().unwrap_or_default();
     match &def.kind {
@@ -275,6 +277,9 @@ fn type_def(
             text.push_str("    }\n}\n");
             placeholder(macros, text)
         }
+        TypeKind::Union(u) if u.tagging == Tagging::Overlapping => {
+            placeholder(macros, overlapping_union(space, def, u, &cfg_line))
+        }
         TypeKind::Union(u) if u.tagging == Tagging::Untagged => {
             let variants = u.variants.iter().map(|v| {
                 let ident = format_ident!("{}", v.ident);
@@ -286,6 +291,16 @@ fn type_def(
                 let vdoc = doc::attrs(Some(v.doc.as_deref().unwrap_or(&fallback)));
                 quote! { #vdoc #ident(#ty), }
             });
+            let mut text = type_doc_text(def);
+            text.push_str(
+                "\n\nDecoded as the first variant, in the order listed, that accepts the value; \
+                 each variant rejects every value of the variants after it",
+            );
+            match u.rationale.as_deref().filter(|r| !r.is_empty()) {
+                Some(reason) => text.push_str(&format!(" ({}).", doc::sanitize(reason))),
+                None => text.push('.'),
+            }
+            let docs = doc::lines(&text);
             quote! {
                 #docs
                 #cfg_attr
@@ -296,16 +311,22 @@ fn type_def(
         }
         TypeKind::Union(u) => {
             let (kind, header) = match &u.tagging {
-                Tagging::Internal {
-                    property,
-                    default_variant,
-                } => {
-                    let default = default_variant
-                        .map(|i| format!(" default {}", u.variants[i].ident))
-                        .unwrap_or_default();
+                Tagging::Internal { property, tagless } => {
+                    let tagless = match tagless {
+                        Tagless::Refused => String::new(),
+                        Tagless::Kept => " tagless []".into(),
+                        Tagless::Variants(order) => format!(
+                            " tagless [{}]",
+                            order
+                                .iter()
+                                .map(|&i| u.variants[i].ident.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    };
                     (
                         "internal_union",
-                        format!("{} tag {:?}{}", def.name, property, default),
+                        format!("{} tag {:?}{}", def.name, property, tagless),
                     )
                 }
                 _ => ("external_union", def.name.clone()),
@@ -338,7 +359,11 @@ fn type_def(
                             .join(", ")
                     ),
                 };
-                text.push_str(&format!("        {}({ty}) = {tags},\n", v.ident));
+                let held = match &v.tag_field {
+                    Some(field) => format!(" in {field}"),
+                    None => String::new(),
+                };
+                text.push_str(&format!("        {}({ty}) = {tags}{held},\n", v.ident));
             }
             text.push_str("    }\n}\n");
             placeholder(macros, text)
@@ -346,13 +371,76 @@ fn type_def(
     }
 }
 
-fn type_docs(def: &TypeDef) -> TokenStream {
-    let mut text = match &def.doc {
-        Some(d) => doc::sanitize(d),
-        None => format!("`{}`", def.name),
-    };
-    text.push_str(&format!("\n\nSchema: `{}`", def.pointer.replace('`', "'")));
-    doc::lines(&text)
+/// `raw_union!`: a union whose variants overlap, kept as received with a typed view each.
+fn overlapping_union(space: &TypeSpace, def: &TypeDef, union: &UnionDef, cfg_line: &str) -> String {
+    let mut doc_text = type_doc_text(def);
+    doc_text.push_str(&format!(
+        "\n\nThe variants of this union accept some of the same values ({}), so a value is not \
+         decoded into one of them: it is kept as received and written back unchanged. Each \
+         `as_...` method decodes it as one variant; each `from_...` builds it from one.",
+        union
+            .rationale
+            .as_deref()
+            .unwrap_or_default()
+            .trim_start_matches("overlapping: ")
+    ));
+    let secrets = secret_names(space, union);
+    let mut text = format!(
+        "{cfg_line}raw_union! {{\n{}    {} secrets [{}] {{\n",
+        doc_comment(&doc_text, "    "),
+        def.name,
+        secrets
+            .iter()
+            .map(|s| format!("{s:?}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let mut local = crate::ir::names::NameTable::default();
+    for v in &union.variants {
+        let base = crate::ir::names::bare(&crate::ir::names::field_name(&v.ident)).to_string();
+        let stem = local.claim(&[base.clone(), format!("{base}_variant")]);
+        let mut doc_line = format!(
+            "The value as a `{}`, if it decodes as one.",
+            type_string(space, &v.ty)
+        );
+        if let Some(doc) = &v.doc {
+            doc_line = format!("{}\n\n{doc_line}", doc::sanitize(doc));
+        }
+        text.push_str(&doc_comment(&doc_line, "        "));
+        let mut ty = type_string(space, &v.ty);
+        if v.boxed {
+            ty = format!("Box<{ty}>");
+        }
+        text.push_str(&format!(
+            "        {}({ty}) as as_{stem} from from_{stem},\n",
+            v.ident
+        ));
+    }
+    text.push_str("    }\n}\n");
+    text
+}
+
+/// The JSON names of secret fields anywhere inside the variants of `union`.
+fn secret_names(space: &TypeSpace, union: &UnionDef) -> Vec<String> {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut secrets = std::collections::BTreeSet::new();
+    let mut stack: Vec<TypeId> = Vec::new();
+    for v in &union.variants {
+        v.ty.named(&mut |id| stack.push(id));
+    }
+    while let Some(id) = stack.pop() {
+        if !seen.insert(id) {
+            continue;
+        }
+        let kind = &space.get(id).kind;
+        if let TypeKind::Struct(s) = kind {
+            for f in s.fields.iter().filter(|f| f.sensitive) {
+                secrets.insert(f.json_name.clone());
+            }
+        }
+        kind.each_ty(&mut |ty| ty.named(&mut |id| stack.push(id)));
+    }
+    secrets.into_iter().collect()
 }
 
 /// `impl X { pub fn new(required fields...) -> X }`: the required fields as arguments, in

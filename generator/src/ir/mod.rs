@@ -6,3 +6,4 @@ pub mod names;
 pub mod ops;
 pub mod sample;
 pub mod types;
+pub mod unions;

@@ -119,6 +119,34 @@ pub enum ResponseKind {
 }
 
 impl Operation {
+    /// The types of its parameters, body and response.
+    pub fn types(&self) -> impl Iterator<Item = &Ty> {
+        let response = match &self.response {
+            ResponseKind::Result(ty) | ResponseKind::Page(ty) | ResponseKind::Raw(ty) => Some(ty),
+            ResponseKind::Empty => None,
+        };
+        self.path_params
+            .iter()
+            .chain(&self.query)
+            .map(|p| &p.ty)
+            .chain(self.body.as_ref().map(|b| &b.ty))
+            .chain(response)
+    }
+
+    /// [`Operation::types`], to change them.
+    pub fn types_mut(&mut self) -> impl Iterator<Item = &mut Ty> {
+        let response = match &mut self.response {
+            ResponseKind::Result(ty) | ResponseKind::Page(ty) | ResponseKind::Raw(ty) => Some(ty),
+            ResponseKind::Empty => None,
+        };
+        self.path_params
+            .iter_mut()
+            .chain(&mut self.query)
+            .map(|p| &mut p.ty)
+            .chain(self.body.as_mut().map(|b| &mut b.ty))
+            .chain(response)
+    }
+
     /// `zero_trust.access.applications.list`
     pub fn dotted(&self) -> String {
         let mut path = self.resource.join(".");
@@ -219,7 +247,22 @@ pub fn build(spec: &Spec, config: &Config) -> Result<Api> {
             }),
         };
     }
-    let (space, type_warnings) = types.finish();
+    let (mut space, type_warnings) = types.finish();
+    super::unions::check_internal(&mut space);
+    let roots: Vec<Ty> = operations
+        .iter()
+        .flat_map(Operation::types)
+        .cloned()
+        .collect();
+    super::unions::own_tags(&mut space, &roots.iter().collect::<Vec<_>>());
+    let mut roots: Vec<&mut Ty> = operations
+        .iter_mut()
+        .flat_map(Operation::types_mut)
+        .collect();
+    space.retain_reachable(&mut roots);
+    let overlap_is_problem = config.unions.overlapping == crate::config::OverlapPolicy::Error;
+    let (_, union_warnings) = super::unions::settle(&mut space, overlap_is_problem);
+    warnings.extend(union_warnings);
     let samples = space
         .types
         .iter()
@@ -475,14 +518,11 @@ fn name_methods<'a>(
                 .as_deref()
                 .map(names::field_name)
                 .unwrap_or_else(|| names::field_name(&format!("{} {}", draft.http, draft.rest)));
-            warnings.push(Warning {
-                pointer: op.pointer.clone(),
-                message: format!(
+            warnings.push(Warning::problem(op.pointer.clone(), format!(
                     "`{}.{}` is taken by another operation; this one is named `{alternative}` (set a name in the config)",
                     draft.resource.join("."),
                     draft.name
-                ),
-            });
+                ),));
             draft.name = alternative;
             seen.insert((draft.resource.clone(), draft.name.clone()));
         }
@@ -516,17 +556,16 @@ fn dedup_names(operations: &mut [Operation], warnings: &mut Vec<Warning>) {
             .map(|(_, _, id)| id.clone())
             .unwrap_or_default();
         let alternative = names::field_name(&operation_id);
-        warnings.push(Warning {
-            pointer: op
-                .sources
+        warnings.push(Warning::problem(
+            op.sources
                 .first()
                 .map(|(_, path, _)| format!("#/paths/{}", escape_token(path)))
                 .unwrap_or_default(),
-            message: format!(
+            format!(
                 "`{}` is taken by another operation; this one is named `{alternative}`",
                 op.dotted()
             ),
-        });
+        ));
         op.name = alternative;
         seen.insert((op.resource.clone(), op.name.clone()));
     }
@@ -625,12 +664,10 @@ fn operation(
                 p.parameter_data_ref().description.clone(),
             ),
             None => {
-                warnings.push(Warning {
-                    pointer: primary.pointer.clone(),
-                    message: format!(
-                        "path parameter `{name}` is not declared; treating it as a string"
-                    ),
-                });
+                warnings.push(Warning::problem(
+                    primary.pointer.clone(),
+                    format!("path parameter `{name}` is not declared; treating it as a string"),
+                ));
                 (Ty::String, None)
             }
         };
@@ -663,19 +700,19 @@ fn operation(
                 });
             }
             Parameter::Header { parameter_data, .. } | Parameter::Cookie { parameter_data, .. } => {
-                warnings.push(Warning { pointer: pointer.clone(), message: format!("header/cookie parameter `{}` is not supported yet; set it with a per-request header", parameter_data.name) });
+                warnings.push(Warning::problem(pointer.clone(), format!("header/cookie parameter `{}` is not supported yet; set it with a per-request header", parameter_data.name)));
             }
             Parameter::Path { parameter_data, .. } => {
                 if !template.contains(&format!("{{{}}}", parameter_data.name))
                     && !scope_params.contains(&parameter_data.name)
                 {
-                    warnings.push(Warning {
-                        pointer: pointer.clone(),
-                        message: format!(
+                    warnings.push(Warning::problem(
+                        pointer.clone(),
+                        format!(
                             "path parameter `{}` does not appear in the path; ignored",
                             parameter_data.name
                         ),
-                    });
+                    ));
                 }
             }
         }
@@ -783,10 +820,10 @@ fn request_body(
             let ty = if has_schema {
                 types.ty(&schema_pointer, &format!("{hint}Request"))
             } else {
-                warnings.push(Warning {
-                    pointer: format!("{pointer}/content/{}", escape_token(media)),
-                    message: "request body has no schema; it takes any JSON value".into(),
-                });
+                warnings.push(Warning::problem(
+                    format!("{pointer}/content/{}", escape_token(media)),
+                    "request body has no schema; it takes any JSON value",
+                ));
                 Ty::Any
             };
             Ok(Some(Body {
@@ -801,10 +838,10 @@ fn request_body(
         }
         None => {
             let media: Vec<&String> = body.content.keys().collect();
-            warnings.push(Warning {
+            warnings.push(Warning::problem(
                 pointer,
-                message: format!("request body media type {media:?} is not supported yet; the method sends no body"),
-            });
+                format!("request body media type {media:?} is not supported yet; the method sends no body"),
+            ));
             Ok(None)
         }
     }
@@ -843,10 +880,10 @@ fn response_kind(
             )),
             Some(_) => successes.push((code, String::new())),
             None if resolved.content.is_empty() => successes.push((code, String::new())),
-            None => warnings.push(Warning {
+            None => warnings.push(Warning::problem(
                 pointer,
-                message: "non-JSON success response: the body is not decoded".into(),
-            }),
+                "non-JSON success response: the body is not decoded",
+            )),
         }
     }
     let Some((code, pointer)) = successes.first().cloned() else {
@@ -854,12 +891,10 @@ fn response_kind(
     };
     let distinct: BTreeSet<&str> = successes.iter().map(|(_, p)| p.as_str()).collect();
     if distinct.len() > 1 {
-        warnings.push(Warning {
-            pointer: format!("{}/responses", op.pointer),
-            message: format!(
-                "several success responses with different bodies; decoding the {code} one"
-            ),
-        });
+        warnings.push(Warning::problem(
+            format!("{}/responses", op.pointer),
+            format!("several success responses with different bodies; decoding the {code} one"),
+        ));
     }
     if pointer.is_empty() {
         return Ok(ResponseKind::Empty);

@@ -131,6 +131,9 @@ pub struct UnionDef {
     pub tagging: Tagging,
     /// The variants, in decoding order.
     pub variants: Vec<Variant>,
+    /// How the values of an untagged union are told apart, or which variants overlap (set by
+    /// [`super::unions::settle`]).
+    pub rationale: Option<String>,
 }
 
 /// How a union's variant is chosen.
@@ -140,13 +143,30 @@ pub enum Tagging {
     Internal {
         /// The tag property.
         property: String,
-        /// Variant used when the tag is absent (the variants where the tag is optional).
-        default_variant: Option<usize>,
+        /// What an object without the tag is.
+        tagless: Tagless,
     },
     /// Each variant is an object with one distinct key: `{"email": {...}}`.
     External,
-    /// Tried in order; last resort.
+    /// Told apart by the values each variant accepts: tried in order, and each variant rejects
+    /// every value of the variants after it (see [`super::unions`]).
     Untagged,
+    /// Variants accept some of the same values: the value is kept as received, with a typed
+    /// view as each variant. Never a guess.
+    Overlapping,
+}
+
+/// What an internally tagged union makes of an object without its tag.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Tagless {
+    /// An error: every variant requires the tag.
+    Refused,
+    /// The variants whose tag is optional, tried in this order (each rejects every value of
+    /// those after it; see [`super::unions::settle`]).
+    Variants(Vec<usize>),
+    /// Several variants allow the tag to be absent and overlap: the object is kept as an
+    /// unknown variant, as received.
+    Kept,
 }
 
 /// A union variant.
@@ -162,6 +182,10 @@ pub struct Variant {
     pub doc: Option<String>,
     /// Stored behind a `Box` to break a recursive type.
     pub boxed: bool,
+    /// For an internally tagged union: the field of the variant's struct that holds the tag,
+    /// when the struct keeps it (it has several tag values, or is used outside the union too).
+    /// `None`: the union owns the tag and the struct does not have it.
+    pub tag_field: Option<String>,
 }
 
 /// All generated types.
@@ -177,6 +201,103 @@ impl TypeSpace {
     /// The type with this id.
     pub fn get(&self, id: TypeId) -> &TypeDef {
         &self.types[id.0]
+    }
+
+    /// Drops the types that none of `roots` reaches (through fields, variants and maps), keeping
+    /// the order of the rest, and renumbers every reference, `roots` included. Examples of
+    /// dropped types are dropped too.
+    pub fn retain_reachable(&mut self, roots: &mut [&mut Ty]) {
+        let mut reached = vec![false; self.types.len()];
+        let mut stack: Vec<TypeId> = Vec::new();
+        for root in roots.iter() {
+            root.named(&mut |id| stack.push(id));
+        }
+        while let Some(id) = stack.pop() {
+            if std::mem::replace(&mut reached[id.0], true) {
+                continue;
+            }
+            self.types[id.0]
+                .kind
+                .each_ty(&mut |ty| ty.named(&mut |id| stack.push(id)));
+        }
+        let mut map = vec![None; self.types.len()];
+        let mut next = 0;
+        for (old, keep) in reached.iter().enumerate() {
+            if *keep {
+                map[old] = Some(TypeId(next));
+                next += 1;
+            }
+        }
+        let types = std::mem::take(&mut self.types);
+        self.types = types
+            .into_iter()
+            .zip(&reached)
+            .filter(|(_, keep)| **keep)
+            .map(|(mut def, _)| {
+                def.kind.each_ty_mut(&mut |ty| ty.renumber(&map));
+                def
+            })
+            .collect();
+        for root in roots.iter_mut() {
+            root.renumber(&map);
+        }
+        self.examples.retain(|_, (ty, _)| {
+            let mut kept = true;
+            ty.named(&mut |id| kept &= map[id.0].is_some());
+            kept
+        });
+        for (ty, _) in self.examples.values_mut() {
+            ty.renumber(&map);
+        }
+    }
+}
+
+impl Ty {
+    /// Calls `f` with every generated type this expression names.
+    pub fn named(&self, f: &mut impl FnMut(TypeId)) {
+        match self {
+            Ty::Named(id) => f(*id),
+            Ty::Vec(inner) | Ty::Map(inner) | Ty::Nullable(inner) => inner.named(f),
+            _ => {}
+        }
+    }
+
+    /// Replaces every named type by its new id (`map[old]`; a dropped type cannot be named).
+    fn renumber(&mut self, map: &[Option<TypeId>]) {
+        match self {
+            Ty::Named(id) => {
+                if let Some(new) = map[id.0] {
+                    *id = new;
+                }
+            }
+            Ty::Vec(inner) | Ty::Map(inner) | Ty::Nullable(inner) => inner.renumber(map),
+            _ => {}
+        }
+    }
+}
+
+impl TypeKind {
+    /// Calls `f` with the type of every field, additional-properties map and variant.
+    pub fn each_ty(&self, f: &mut impl FnMut(&Ty)) {
+        match self {
+            TypeKind::Struct(s) => {
+                s.fields.iter().for_each(|field| f(&field.ty));
+                f(&s.additional);
+            }
+            TypeKind::Union(u) => u.variants.iter().for_each(|v| f(&v.ty)),
+            TypeKind::Enum(_) | TypeKind::Pending => {}
+        }
+    }
+
+    fn each_ty_mut(&mut self, f: &mut impl FnMut(&mut Ty)) {
+        match self {
+            TypeKind::Struct(s) => {
+                s.fields.iter_mut().for_each(|field| f(&mut field.ty));
+                f(&mut s.additional);
+            }
+            TypeKind::Union(u) => u.variants.iter_mut().for_each(|v| f(&mut v.ty)),
+            TypeKind::Enum(_) | TypeKind::Pending => {}
+        }
     }
 }
 
@@ -269,10 +390,7 @@ impl<'s> TypeBuilder<'s> {
 
     /// Record a warning.
     pub fn warn(&mut self, pointer: &str, message: impl Into<String>) {
-        self.warnings.insert(Warning {
-            pointer: pointer.to_string(),
-            message: message.into(),
-        });
+        self.warnings.insert(Warning::problem(pointer, message));
     }
 
     // ----- reachability, structural dedup and naming of components -----
@@ -559,7 +677,8 @@ impl<'s> TypeBuilder<'s> {
     }
 
     /// A union of plain values of one JSON type (`anyOf: [uuid string, string]`) is just that
-    /// type: the pointer of its least specific variant.
+    /// type: the pointer of its least specific variant. A string enum beside plain strings
+    /// ("one of these, or any string") is the enum, whose unknown-value variant keeps the rest.
     fn same_primitive_variants(&self, pointer: &str, node: &Value) -> Option<String> {
         let key = if node.get("oneOf").is_some() {
             "oneOf"
@@ -569,26 +688,36 @@ impl<'s> TypeBuilder<'s> {
         let variants = node.get(key)?.as_array()?;
         let mut json_type = None;
         let mut simplest: Option<(bool, String)> = None;
+        // Known strings beside any string: the string enum, which keeps any other value.
+        let mut string_enums = Vec::new();
         for (index, variant) in variants.iter().enumerate() {
             let resolved = match variant.get("$ref").and_then(Value::as_str) {
                 Some(reference) => self.node(reference)?,
                 None => variant,
             };
             let ty = resolved.get("type").and_then(Value::as_str)?;
-            if !matches!(ty, "string" | "integer" | "number" | "boolean")
-                || resolved.get("enum").is_some()
-            {
+            if !matches!(ty, "string" | "integer" | "number" | "boolean") {
                 return None;
             }
             if json_type.replace(ty).is_some_and(|previous| previous != ty) {
                 return None;
             }
+            let variant_pointer = format!("{pointer}/{key}/{index}");
+            if resolved.get("enum").is_some() && ty == "string" {
+                string_enums.push(variant_pointer);
+                continue;
+            }
+            // A number enum is a number: the values it lists are values of the others.
             let formatted = resolved.get("format").is_some();
             if simplest.as_ref().is_none_or(|(f, _)| *f && !formatted) {
-                simplest = Some((formatted, format!("{pointer}/{key}/{index}")));
+                simplest = Some((formatted, variant_pointer));
             }
         }
-        simplest.map(|(_, p)| p)
+        match string_enums.len() {
+            0 => simplest.map(|(_, p)| p),
+            1 => string_enums.pop(),
+            _ => None,
+        }
     }
 
     /// The Rust type of the schema at `pointer`; `hint` names it if it needs a new type.
@@ -1154,21 +1283,33 @@ impl<'s> TypeBuilder<'s> {
         Some(self.shape(pointer))
     }
 
+    /// The name a variant's schema gives itself: its `title`, else the name of the component
+    /// it references. References are followed as written, not to the shared representative of
+    /// a shape (two providers with one shape are still two providers).
     fn variant_base_name(&mut self, pointer: &str) -> Option<String> {
-        let (_, node, component) = self.resolve(pointer)?;
-        if let Some(component) = component {
-            return Some(
-                self.component_names
-                    .get(&component)
-                    .cloned()
-                    .unwrap_or_else(|| {
-                        names::type_name(&names::component_stem(&component, &self.strip))
-                    }),
-            );
+        let mut node = self.node(pointer)?;
+        let mut component: Option<String> = None;
+        for _ in 0..64 {
+            if let Some(title) = node.get("title").and_then(Value::as_str) {
+                return Some(names::type_name(title));
+            }
+            let Some(reference) = node.get("$ref").and_then(Value::as_str) else {
+                break;
+            };
+            if let Some(name) = reference.strip_prefix("#/components/schemas/") {
+                component.get_or_insert_with(|| name.to_string());
+            }
+            node = self.node(reference)?;
         }
-        node.get("title")
-            .and_then(Value::as_str)
-            .map(names::type_name)
+        let component = component?;
+        Some(
+            self.component_names
+                .get(&component)
+                .cloned()
+                .unwrap_or_else(|| {
+                    names::type_name(&names::component_stem(&component, &self.strip))
+                }),
+        )
     }
 
     fn discriminated(
@@ -1235,15 +1376,17 @@ impl<'s> TypeBuilder<'s> {
                 tags,
                 doc,
                 boxed: false,
+                tag_field: None,
             });
         }
         let _ = pointer;
         Some(UnionDef {
             tagging: Tagging::Internal {
                 property,
-                default_variant: None,
+                tagless: Tagless::Refused,
             },
             variants: out,
+            rationale: None,
         })
     }
 
@@ -1258,6 +1401,8 @@ impl<'s> TypeBuilder<'s> {
         'property: for property in shapes[0].props.keys() {
             let mut all_values: BTreeSet<String> = BTreeSet::new();
             let mut per_variant = Vec::new();
+            // A `default` on the tag says which variant an object without it is.
+            let mut defaults: BTreeSet<String> = BTreeSet::new();
             for shape in &shapes {
                 let sources = shape.props.get(property)?;
                 let Some(source) = sources.last() else {
@@ -1279,18 +1424,29 @@ impl<'s> TypeBuilder<'s> {
                 if values.is_empty() || values.iter().any(|v| !all_values.insert(v.clone())) {
                     continue 'property;
                 }
+                for source in sources {
+                    if let Some((_, node, _)) = self.resolve(source) {
+                        if let Some(default) = node.get("default").and_then(Value::as_str) {
+                            defaults.insert(default.to_string());
+                        }
+                    }
+                }
                 per_variant.push((values, shape.required.contains(property)));
             }
             let mut out = Vec::new();
             let mut local = NameTable::default();
             local.reserve("Unknown");
-            let mut default_variant = None;
+            let mut tagless = Vec::new();
+            let by_default = match &defaults.iter().collect::<Vec<_>>()[..] {
+                [only] => per_variant.iter().position(|(tags, _)| tags.contains(only)),
+                _ => None,
+            };
             let titled = self.titled_short_names(name, variants);
             for (index, (variant_pointer, (tags, required))) in
                 variants.iter().zip(per_variant).enumerate()
             {
-                if !required && default_variant.is_none() {
-                    default_variant = Some(index);
+                if !required {
+                    tagless.push(index);
                 }
                 // Inline variants with titles ("Browser SSH Application") name themselves;
                 // otherwise the tag value does ("ssh").
@@ -1307,14 +1463,20 @@ impl<'s> TypeBuilder<'s> {
                     tags,
                     doc,
                     boxed: false,
+                    tag_field: None,
                 });
             }
             return Some(UnionDef {
                 tagging: Tagging::Internal {
                     property: property.clone(),
-                    default_variant,
+                    tagless: match by_default {
+                        Some(index) => Tagless::Variants(vec![index]),
+                        None if tagless.is_empty() => Tagless::Refused,
+                        None => Tagless::Variants(tagless),
+                    },
                 },
                 variants: out,
+                rationale: None,
             });
         }
         None
@@ -1388,11 +1550,13 @@ impl<'s> TypeBuilder<'s> {
                 tags: vec![key.clone()],
                 doc,
                 boxed: false,
+                tag_field: None,
             });
         }
         Some(UnionDef {
             tagging: Tagging::External,
             variants: out,
+            rationale: None,
         })
     }
 
@@ -1444,6 +1608,7 @@ impl<'s> TypeBuilder<'s> {
                     tags: Vec::new(),
                     doc,
                     boxed: false,
+                    tag_field: None,
                 },
             ));
         }
@@ -1452,6 +1617,7 @@ impl<'s> TypeBuilder<'s> {
         UnionDef {
             tagging: Tagging::Untagged,
             variants: out.into_iter().map(|(_, _, _, v)| v).collect(),
+            rationale: None,
         }
     }
 
