@@ -5553,6 +5553,18 @@ string_enum! {
     }
 }
 #[cfg(feature = "logs")]
+string_enum! {
+    /// Operator of a filter of the Access authentication logs: `eq` (equal) or `neq` (not equal).
+    ///
+    /// Schema: `#/components/schemas/access_log_filter_operator`
+    LogFilterOperator {
+        /// `eq`
+        Eq = "eq",
+        /// `neq`
+        Neq = "neq",
+    }
+}
+#[cfg(feature = "logs")]
 object! {
     /// `AccessRequest`
     ///

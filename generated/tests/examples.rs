@@ -2,8 +2,8 @@
 
 //! Every `example` in the selected part of the spec decodes into its generated type and
 //! re-encodes to an equal JSON value (202 examples); so does a schema-valid sample of every
-//! generated type (246), also when it carries fields, enum values and union variants
-//! the spec does not know (241).
+//! generated type (247), also when it carries fields, enum values and union variants
+//! the spec does not know (242).
 #![cfg(feature = "full")]
 
 use serde::{de::DeserializeOwned, Serialize};
@@ -1355,6 +1355,11 @@ fn every_type_round_trips() {
     );
     check::<cloudflare_access::types::KeyUpdateRequest>("KeyUpdateRequest (sample of #/paths/~1accounts~1{account_id}~1access~1keys/put/requestBody/content/application~1json/schema)", r#"{"key_rotation_interval_days":30}"#, &mut failures);
     check::<cloudflare_access::types::AccessRequestListDirection>("AccessRequestListDirection (sample of #/paths/~1accounts~1{account_id}~1access~1logs~1access_requests/get/parameters/2/schema)", r#""desc""#, &mut failures);
+    check::<cloudflare_access::types::LogFilterOperator>(
+        "LogFilterOperator (sample of #/components/schemas/access_log_filter_operator)",
+        r#""eq""#,
+        &mut failures,
+    );
     check::<cloudflare_access::types::AccessRequest>(
         "AccessRequest (sample of #/components/schemas/access_access-requests)",
         r#"{}"#,
@@ -1615,7 +1620,7 @@ fn every_type_round_trips() {
     );
     assert!(
         failures.is_empty(),
-        "{} of 246 failed:\n{}",
+        "{} of 247 failed:\n{}",
         failures.len(),
         failures.join("\n")
     );
@@ -2481,6 +2486,11 @@ fn unknown_fields_values_and_variants_are_kept() {
         r#""x_forge_unknown_value""#,
         &mut failures,
     );
+    check::<cloudflare_access::types::LogFilterOperator>(
+        "LogFilterOperator (sample with unknown fields or values)",
+        r#""x_forge_unknown_value""#,
+        &mut failures,
+    );
     check::<cloudflare_access::types::AccessRequest>(
         "AccessRequest (sample with unknown fields or values)",
         r#"{"x_forge_unknown_field":{"kept":[1,"two",null,{"three":true}]}}"#,
@@ -2823,7 +2833,7 @@ fn unknown_fields_values_and_variants_are_kept() {
     );
     assert!(
         failures.is_empty(),
-        "{} of 241 failed:\n{}",
+        "{} of 242 failed:\n{}",
         failures.len(),
         failures.join("\n")
     );
