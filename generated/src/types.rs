@@ -5960,6 +5960,10 @@ object! {
         optional duration: Option<String> = "duration",
         /// The name of the service token.
         required name: String = "name",
+        /// A version number identifying the current `client_secret` associated with the service token. Incrementing it triggers a rotation; the previous secret will still be accepted until the time indicated by `previous_client_secret_expires_at`.
+        optional client_secret_version: Option<f64> = "client_secret_version",
+        /// The expiration of the previous `client_secret`. This can be modified at any point after a rotation. For example, you may extend it further into the future if you need more time to update services with the new secret; or move it into the past to immediately invalidate the previous token in case of compromise.
+        optional previous_client_secret_expires_at: Option<crate::DateTime> = "previous_client_secret_expires_at",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
     }
 }
@@ -5970,6 +5974,8 @@ impl ServiceTokenCreateRequest {
         Self {
             duration: Default::default(),
             name,
+            client_secret_version: Default::default(),
+            previous_client_secret_expires_at: Default::default(),
             additional_properties: Default::default(),
         }
     }
@@ -6024,6 +6030,22 @@ object! {
         optional duration: Option<String> = "duration",
         /// The name of the service token.
         optional name: Option<String> = "name",
+        /// A version number identifying the current `client_secret` associated with the service token. Incrementing it triggers a rotation; the previous secret will still be accepted until the time indicated by `previous_client_secret_expires_at`.
+        optional client_secret_version: Option<f64> = "client_secret_version",
+        /// The expiration of the previous `client_secret`. This can be modified at any point after a rotation. For example, you may extend it further into the future if you need more time to update services with the new secret; or move it into the past to immediately invalidate the previous token in case of compromise.
+        optional previous_client_secret_expires_at: Option<crate::DateTime> = "previous_client_secret_expires_at",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
+}
+#[cfg(feature = "service-tokens")]
+object! {
+    /// `ServiceTokenRotateRequest`
+    ///
+    /// Schema: `#/paths/~1accounts~1{account_id}~1access~1service_tokens~1{service_token_id}~1rotate/post/requestBody/content/application~1json/schema`
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ServiceTokenRotateRequest {
+        /// The expiration of the previous `client_secret`. If not provided, it defaults to the current timestamp in order to immediately expire the previous secret.
+        optional previous_client_secret_expires_at: Option<crate::DateTime> = "previous_client_secret_expires_at",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
     }
 }

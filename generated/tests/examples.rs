@@ -2,8 +2,8 @@
 
 //! Every `example` in the selected part of the spec decodes into its generated type and
 //! re-encodes to an equal JSON value (202 examples); so does a schema-valid sample of every
-//! generated type (247), also when it carries fields, enum values and union variants
-//! the spec does not know (242).
+//! generated type (248), also when it carries fields, enum values and union variants
+//! the spec does not know (243).
 #![cfg(feature = "full")]
 
 use serde::{de::DeserializeOwned, Serialize};
@@ -1411,6 +1411,7 @@ fn every_type_round_trips() {
     check::<cloudflare_access::types::ServiceTokenCreateRequest>("ServiceTokenCreateRequest (sample of #/paths/~1accounts~1{account_id}~1access~1service_tokens/post/requestBody/content/application~1json/schema)", r#"{"name":"CI/CD token"}"#, &mut failures);
     check::<cloudflare_access::types::ServiceTokenCreateResponse>("ServiceTokenCreateResponse (sample of #/components/schemas/access_create_response/allOf/1/properties/result)", r#"{}"#, &mut failures);
     check::<cloudflare_access::types::ServiceTokenUpdateRequest>("ServiceTokenUpdateRequest (sample of #/paths/~1accounts~1{account_id}~1access~1service_tokens~1{service_token_id}/put/requestBody/content/application~1json/schema)", r#"{}"#, &mut failures);
+    check::<cloudflare_access::types::ServiceTokenRotateRequest>("ServiceTokenRotateRequest (sample of #/paths/~1accounts~1{account_id}~1access~1service_tokens~1{service_token_id}~1rotate/post/requestBody/content/application~1json/schema)", r#"{}"#, &mut failures);
     check::<cloudflare_access::types::Tag>(
         "Tag (sample of #/components/schemas/access_tag)",
         r#"{"name":"engineers"}"#,
@@ -1620,7 +1621,7 @@ fn every_type_round_trips() {
     );
     assert!(
         failures.is_empty(),
-        "{} of 247 failed:\n{}",
+        "{} of 248 failed:\n{}",
         failures.len(),
         failures.join("\n")
     );
@@ -2566,6 +2567,11 @@ fn unknown_fields_values_and_variants_are_kept() {
         r#"{"x_forge_unknown_field":{"kept":[1,"two",null,{"three":true}]}}"#,
         &mut failures,
     );
+    check::<cloudflare_access::types::ServiceTokenRotateRequest>(
+        "ServiceTokenRotateRequest (sample with unknown fields or values)",
+        r#"{"x_forge_unknown_field":{"kept":[1,"two",null,{"three":true}]}}"#,
+        &mut failures,
+    );
     check::<cloudflare_access::types::Tag>(
         "Tag (sample with unknown fields or values)",
         r#"{"name":"engineers","x_forge_unknown_field":{"kept":[1,"two",null,{"three":true}]}}"#,
@@ -2833,7 +2839,7 @@ fn unknown_fields_values_and_variants_are_kept() {
     );
     assert!(
         failures.is_empty(),
-        "{} of 242 failed:\n{}",
+        "{} of 243 failed:\n{}",
         failures.len(),
         failures.join("\n")
     );
