@@ -6082,6 +6082,28 @@ impl Tag {
 }
 #[cfg(feature = "tags")]
 object! {
+    /// `TagCreateRequest`
+    ///
+    /// Schema: `#/paths/~1accounts~1{account_id}~1access~1tags/post/requestBody/content/application~1json/schema`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct TagCreateRequest {
+        /// The name of the tag
+        required name: String = "name",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
+}
+#[cfg(feature = "tags")]
+impl TagCreateRequest {
+    /// A `TagCreateRequest` with its required fields (`name`) and every optional field absent.
+    pub fn new(name: String) -> Self {
+        Self {
+            name,
+            additional_properties: Default::default(),
+        }
+    }
+}
+#[cfg(feature = "tags")]
+object! {
     /// A tag
     ///
     /// Schema: `#/components/schemas/access_tag_without_app_count`

@@ -1129,7 +1129,9 @@ async fn every_method_against_the_mock_server() {
                 .await;
         }
         {
-            match serde_json::from_str::<String>(r#""engineers""#) {
+            match serde_json::from_str::<cloudflare_access::types::TagCreateRequest>(
+                r#"{"name":"engineers"}"#,
+            ) {
                 Ok(body) => {
                     tally
                         .call("zero_trust.access.tags.create", || {

@@ -2,8 +2,8 @@
 
 //! Every `example` in the selected part of the spec decodes into its generated type and
 //! re-encodes to an equal JSON value (202 examples); so does a schema-valid sample of every
-//! generated type (248), also when it carries fields, enum values and union variants
-//! the spec does not know (243).
+//! generated type (249), also when it carries fields, enum values and union variants
+//! the spec does not know (244).
 #![cfg(feature = "full")]
 
 use serde::{de::DeserializeOwned, Serialize};
@@ -1417,6 +1417,7 @@ fn every_type_round_trips() {
         r#"{"name":"engineers"}"#,
         &mut failures,
     );
+    check::<cloudflare_access::types::TagCreateRequest>("TagCreateRequest (sample of #/paths/~1accounts~1{account_id}~1access~1tags/post/requestBody/content/application~1json/schema)", r#"{"name":"engineers"}"#, &mut failures);
     check::<cloudflare_access::types::TagWithoutAppCount>(
         "TagWithoutAppCount (sample of #/components/schemas/access_tag_without_app_count)",
         r#"{"name":"engineers"}"#,
@@ -1621,7 +1622,7 @@ fn every_type_round_trips() {
     );
     assert!(
         failures.is_empty(),
-        "{} of 248 failed:\n{}",
+        "{} of 249 failed:\n{}",
         failures.len(),
         failures.join("\n")
     );
@@ -2577,6 +2578,11 @@ fn unknown_fields_values_and_variants_are_kept() {
         r#"{"name":"engineers","x_forge_unknown_field":{"kept":[1,"two",null,{"three":true}]}}"#,
         &mut failures,
     );
+    check::<cloudflare_access::types::TagCreateRequest>(
+        "TagCreateRequest (sample with unknown fields or values)",
+        r#"{"name":"engineers","x_forge_unknown_field":{"kept":[1,"two",null,{"three":true}]}}"#,
+        &mut failures,
+    );
     check::<cloudflare_access::types::TagWithoutAppCount>(
         "TagWithoutAppCount (sample with unknown fields or values)",
         r#"{"name":"engineers","x_forge_unknown_field":{"kept":[1,"two",null,{"three":true}]}}"#,
@@ -2839,7 +2845,7 @@ fn unknown_fields_values_and_variants_are_kept() {
     );
     assert!(
         failures.is_empty(),
-        "{} of 243 failed:\n{}",
+        "{} of 244 failed:\n{}",
         failures.len(),
         failures.join("\n")
     );
