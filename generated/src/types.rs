@@ -4882,6 +4882,18 @@ string_enum! {
     }
 }
 #[cfg(feature = "logs")]
+string_enum! {
+    /// Operator of a filter of the Access authentication logs: `eq` (equal) or `neq` (not equal).
+    ///
+    /// Schema: `#/components/schemas/access_log_filter_operator`
+    LogFilterOperator {
+        /// `eq`
+        Eq = "eq",
+        /// `neq`
+        Neq = "neq",
+    }
+}
+#[cfg(feature = "logs")]
 object! {
     /// `AccessRequest`
     ///
@@ -5277,6 +5289,10 @@ object! {
         optional duration: Option<String> = "duration",
         /// The name of the service token.
         required name: String = "name",
+        /// A version number identifying the current `client_secret` associated with the service token. Incrementing it triggers a rotation; the previous secret will still be accepted until the time indicated by `previous_client_secret_expires_at`.
+        optional client_secret_version: Option<f64> = "client_secret_version",
+        /// The expiration of the previous `client_secret`. This can be modified at any point after a rotation. For example, you may extend it further into the future if you need more time to update services with the new secret; or move it into the past to immediately invalidate the previous token in case of compromise.
+        optional previous_client_secret_expires_at: Option<crate::DateTime> = "previous_client_secret_expires_at",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
     }
 }
@@ -5287,6 +5303,8 @@ impl ServiceTokenCreateRequest {
         Self {
             duration: Default::default(),
             name,
+            client_secret_version: Default::default(),
+            previous_client_secret_expires_at: Default::default(),
             additional_properties: Default::default(),
         }
     }
@@ -5341,6 +5359,22 @@ object! {
         optional duration: Option<String> = "duration",
         /// The name of the service token.
         optional name: Option<String> = "name",
+        /// A version number identifying the current `client_secret` associated with the service token. Incrementing it triggers a rotation; the previous secret will still be accepted until the time indicated by `previous_client_secret_expires_at`.
+        optional client_secret_version: Option<f64> = "client_secret_version",
+        /// The expiration of the previous `client_secret`. This can be modified at any point after a rotation. For example, you may extend it further into the future if you need more time to update services with the new secret; or move it into the past to immediately invalidate the previous token in case of compromise.
+        optional previous_client_secret_expires_at: Option<crate::DateTime> = "previous_client_secret_expires_at",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
+}
+#[cfg(feature = "service-tokens")]
+object! {
+    /// `ServiceTokenRotateRequest`
+    ///
+    /// Schema: `#/paths/~1accounts~1{account_id}~1access~1service_tokens~1{service_token_id}~1rotate/post/requestBody/content/application~1json/schema`
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ServiceTokenRotateRequest {
+        /// The expiration of the previous `client_secret`. If not provided, it defaults to the current timestamp in order to immediately expire the previous secret.
+        optional previous_client_secret_expires_at: Option<crate::DateTime> = "previous_client_secret_expires_at",
         ..additional_properties: serde_json::Map<String, serde_json::Value>,
     }
 }
@@ -5371,6 +5405,28 @@ impl Tag {
             created_at: Default::default(),
             name,
             updated_at: Default::default(),
+            additional_properties: Default::default(),
+        }
+    }
+}
+#[cfg(feature = "tags")]
+object! {
+    /// `TagCreateRequest`
+    ///
+    /// Schema: `#/paths/~1accounts~1{account_id}~1access~1tags/post/requestBody/content/application~1json/schema`
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct TagCreateRequest {
+        /// The name of the tag
+        required name: String = "name",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
+}
+#[cfg(feature = "tags")]
+impl TagCreateRequest {
+    /// A `TagCreateRequest` with its required fields (`name`) and every optional field absent.
+    pub fn new(name: String) -> Self {
+        Self {
+            name,
             additional_properties: Default::default(),
         }
     }

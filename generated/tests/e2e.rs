@@ -1094,19 +1094,27 @@ async fn every_method_against_the_mock_server() {
                 .await;
         }
         {
-            tally
-                .call("zero_trust.access.service_tokens.rotate", || {
-                    client
-                        .zero_trust()
-                        .access()
-                        .service_tokens()
-                        .rotate(
-                            "023e105f4ecef8ad9ca31a8372d0c353",
-                            "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
-                        )
-                        .send_with_response()
-                })
-                .await;
+            match serde_json::from_str::<cloudflare_access::types::ServiceTokenRotateRequest>(
+                r#"{}"#,
+            ) {
+                Ok(body) => {
+                    tally
+                        .call("zero_trust.access.service_tokens.rotate", || {
+                            client
+                                .zero_trust()
+                                .access()
+                                .service_tokens()
+                                .rotate(
+                                    "023e105f4ecef8ad9ca31a8372d0c353",
+                                    "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
+                                    &body,
+                                )
+                                .send_with_response()
+                        })
+                        .await
+                }
+                Err(error) => tally.sample_failed("zero_trust.access.service_tokens.rotate", error),
+            }
         }
         {
             tally
@@ -1121,7 +1129,9 @@ async fn every_method_against_the_mock_server() {
                 .await;
         }
         {
-            match serde_json::from_str::<String>(r#""engineers""#) {
+            match serde_json::from_str::<cloudflare_access::types::TagCreateRequest>(
+                r#"{"name":"engineers"}"#,
+            ) {
                 Ok(body) => {
                     tally
                         .call("zero_trust.access.tags.create", || {

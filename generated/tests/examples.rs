@@ -2,8 +2,8 @@
 
 //! Every `example` in the selected part of the spec decodes into its generated type and
 //! re-encodes to an equal JSON value (187 examples); so does a schema-valid sample of every
-//! generated type (225), also when it carries fields, enum values and union variants
-//! the spec does not know (222). A sample of every union variant decodes as that
+//! generated type (228), also when it carries fields, enum values and union variants
+//! the spec does not know (225). A sample of every union variant decodes as that
 //! variant and is written back with its tag (162).
 #![cfg(feature = "full")]
 
@@ -1318,6 +1318,11 @@ fn every_type_round_trips() {
     );
     check::<cloudflare_access::types::KeyUpdateRequest>("KeyUpdateRequest (sample of #/paths/~1accounts~1{account_id}~1access~1keys/put/requestBody/content/application~1json/schema)", r#"{"key_rotation_interval_days":30}"#, &mut failures);
     check::<cloudflare_access::types::AccessRequestListDirection>("AccessRequestListDirection (sample of #/paths/~1accounts~1{account_id}~1access~1logs~1access_requests/get/parameters/2/schema)", r#""desc""#, &mut failures);
+    check::<cloudflare_access::types::LogFilterOperator>(
+        "LogFilterOperator (sample of #/components/schemas/access_log_filter_operator)",
+        r#""eq""#,
+        &mut failures,
+    );
     check::<cloudflare_access::types::AccessRequest>(
         "AccessRequest (sample of #/components/schemas/access_access-requests)",
         r#"{}"#,
@@ -1369,11 +1374,13 @@ fn every_type_round_trips() {
     check::<cloudflare_access::types::ServiceTokenCreateRequest>("ServiceTokenCreateRequest (sample of #/paths/~1accounts~1{account_id}~1access~1service_tokens/post/requestBody/content/application~1json/schema)", r#"{"name":"CI/CD token"}"#, &mut failures);
     check::<cloudflare_access::types::ServiceTokenCreateResponse>("ServiceTokenCreateResponse (sample of #/components/schemas/access_create_response/allOf/1/properties/result)", r#"{}"#, &mut failures);
     check::<cloudflare_access::types::ServiceTokenUpdateRequest>("ServiceTokenUpdateRequest (sample of #/paths/~1accounts~1{account_id}~1access~1service_tokens~1{service_token_id}/put/requestBody/content/application~1json/schema)", r#"{}"#, &mut failures);
+    check::<cloudflare_access::types::ServiceTokenRotateRequest>("ServiceTokenRotateRequest (sample of #/paths/~1accounts~1{account_id}~1access~1service_tokens~1{service_token_id}~1rotate/post/requestBody/content/application~1json/schema)", r#"{}"#, &mut failures);
     check::<cloudflare_access::types::Tag>(
         "Tag (sample of #/components/schemas/access_tag)",
         r#"{"name":"engineers"}"#,
         &mut failures,
     );
+    check::<cloudflare_access::types::TagCreateRequest>("TagCreateRequest (sample of #/paths/~1accounts~1{account_id}~1access~1tags/post/requestBody/content/application~1json/schema)", r#"{"name":"engineers"}"#, &mut failures);
     check::<cloudflare_access::types::TagWithoutAppCount>(
         "TagWithoutAppCount (sample of #/components/schemas/access_tag_without_app_count)",
         r#"{"name":"engineers"}"#,
@@ -1578,7 +1585,7 @@ fn every_type_round_trips() {
     );
     assert!(
         failures.is_empty(),
-        "{} of 225 failed:\n{}",
+        "{} of 228 failed:\n{}",
         failures.len(),
         failures.join("\n")
     );
@@ -2349,6 +2356,11 @@ fn unknown_fields_values_and_variants_are_kept() {
         r#""x_forge_unknown_value""#,
         &mut failures,
     );
+    check::<cloudflare_access::types::LogFilterOperator>(
+        "LogFilterOperator (sample with unknown fields or values)",
+        r#""x_forge_unknown_value""#,
+        &mut failures,
+    );
     check::<cloudflare_access::types::AccessRequest>(
         "AccessRequest (sample with unknown fields or values)",
         r#"{"x_forge_unknown_field":{"kept":[1,"two",null,{"three":true}]}}"#,
@@ -2424,8 +2436,18 @@ fn unknown_fields_values_and_variants_are_kept() {
         r#"{"x_forge_unknown_field":{"kept":[1,"two",null,{"three":true}]}}"#,
         &mut failures,
     );
+    check::<cloudflare_access::types::ServiceTokenRotateRequest>(
+        "ServiceTokenRotateRequest (sample with unknown fields or values)",
+        r#"{"x_forge_unknown_field":{"kept":[1,"two",null,{"three":true}]}}"#,
+        &mut failures,
+    );
     check::<cloudflare_access::types::Tag>(
         "Tag (sample with unknown fields or values)",
+        r#"{"name":"engineers","x_forge_unknown_field":{"kept":[1,"two",null,{"three":true}]}}"#,
+        &mut failures,
+    );
+    check::<cloudflare_access::types::TagCreateRequest>(
+        "TagCreateRequest (sample with unknown fields or values)",
         r#"{"name":"engineers","x_forge_unknown_field":{"kept":[1,"two",null,{"three":true}]}}"#,
         &mut failures,
     );
@@ -2691,7 +2713,7 @@ fn unknown_fields_values_and_variants_are_kept() {
     );
     assert!(
         failures.is_empty(),
-        "{} of 222 failed:\n{}",
+        "{} of 225 failed:\n{}",
         failures.len(),
         failures.join("\n")
     );

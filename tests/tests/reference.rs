@@ -1,6 +1,7 @@
 //! The generated client against the API reference of the official SDKs
 //! (`../shared/seeds/004_access_api_reference.md`, or the file `ACCESS_API_REFERENCE` names):
-//! every method it documents is in `generated/API.md` under the same dotted name, and every
+//! every method it documents is in `generated/API.md` under the same dotted name, every
+//! parameter it lists has a place in the client (`generated/api-surface.txt`), and every
 //! example response it shows decodes into the method's return type without losing anything.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -27,28 +28,59 @@ fn reference() -> String {
     })
 }
 
-/// One method of the reference: its dotted name and its example response, if it shows one.
+/// One method of the reference: its dotted name, the names its `### Parameters` section lists
+/// and its example response, if it shows one.
 struct RefMethod {
     name: String,
+    parameters: Vec<String>,
     example: Option<String>,
 }
 
+/// The name of a `### Parameters` line such as ``- `name: Optional[str]` The name.``; `None`
+/// for the lines between parameters: a nested class (``- `class GroupRule: …` ``), an enum
+/// literal (``- `"eq"` ``) or a bare type (``- `str` ``).
+fn parameter_name(line: &str) -> Option<&str> {
+    let item = line.strip_prefix("- `")?;
+    let (name, _) = item.split_once(": ")?;
+    let mut chars = name.chars();
+    let starts_like_a_name = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
+    (starts_like_a_name && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')).then_some(name)
+}
+
 /// The methods of the reference: `## Title `zero_trust.access.x.y(...) -> T` **get** `/path``
-/// headings, each followed by its sections; the example is the JSON block after `#### Response`.
+/// headings, each followed by its sections; the parameters are the names listed under
+/// `### Parameters` (nested ones flat among them), the example is the JSON block after
+/// `#### Response`.
 fn reference_methods(text: &str) -> Vec<RefMethod> {
     let mut methods: Vec<RefMethod> = Vec::new();
+    // Under a method's heading (not `## Domain Types`), and in its `### Parameters` section.
+    let (mut in_method, mut in_parameters) = (false, false);
     let mut lines = text.lines();
     while let Some(line) = lines.next() {
+        if line.starts_with('#') {
+            in_parameters = false;
+        }
         if let Some(rest) = line.strip_prefix("## ") {
+            in_method = false;
             if let Some(start) = rest.find("`zero_trust.") {
+                in_method = true;
                 let signature = &rest[start + 1..];
                 let end = signature
                     .find('(')
                     .expect("a method signature has parameters");
                 methods.push(RefMethod {
                     name: signature[..end].to_string(),
+                    parameters: Vec::new(),
                     example: None,
                 });
+            }
+        } else if line.trim() == "### Parameters" {
+            in_parameters = in_method;
+        } else if in_parameters {
+            if let (Some(name), Some(current)) = (parameter_name(line), methods.last_mut()) {
+                current.parameters.push(name.to_string());
             }
         } else if line.trim() == "#### Response" {
             let Some(current) = methods.last_mut() else {
@@ -150,6 +182,235 @@ fn every_reference_method_is_in_api_md() {
             "{name}: the Rust call is {rust_path} and the row does not say why"
         );
     }
+}
+
+/// What `generated/api-surface.txt` says about methods and types: enough to tell where a
+/// parameter of the reference goes.
+#[derive(Default)]
+struct Surface {
+    /// Method arguments by dotted name, as listed (`scope`, `app_id`, `body: ApplicationRequest`).
+    arguments: BTreeMap<String, Vec<String>>,
+    /// Query options by dotted method name.
+    options: BTreeMap<String, Vec<String>>,
+    /// Struct fields by type: (name, type).
+    fields: BTreeMap<String, Vec<(String, String)>>,
+    /// Union variants by type: (payload type, tags); tags only where they are JSON keys
+    /// (externally tagged unions).
+    variants: BTreeMap<String, Vec<(String, Vec<String>)>>,
+    /// The tag property of internally tagged unions (`type`), a key of each variant's object.
+    tag_properties: BTreeMap<String, String>,
+}
+
+/// Splits `a, b<c, d>, e` at the commas outside `<>`, `()` and `[]`.
+fn split_top_level(text: &str) -> Vec<&str> {
+    let (mut parts, mut depth, mut start) = (Vec::new(), 0i32, 0);
+    for (i, c) in text.char_indices() {
+        match c {
+            '<' | '(' | '[' => depth += 1,
+            '>' | ')' | ']' => depth -= 1,
+            ',' if depth == 0 => {
+                parts.push(text[start..i].trim());
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(text[start..].trim());
+    parts.into_iter().filter(|p| !p.is_empty()).collect()
+}
+
+fn surface() -> Surface {
+    let path = root().join("generated/api-surface.txt");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let malformed = |line: &str| -> ! { panic!("api-surface.txt: unexpected line {line:?}") };
+    let mut surface = Surface::default();
+    let mut externally_tagged: BTreeSet<String> = BTreeSet::new();
+    for line in text.lines() {
+        if let Some(rest) = line.strip_prefix("method ") {
+            // method zero_trust.access.tags.get(account_id, tag_name) -> result Tag
+            let (call, _) = rest.rsplit_once(" -> ").unwrap_or_else(|| malformed(line));
+            let (name, args) = call.split_once('(').unwrap_or_else(|| malformed(line));
+            let args = args.strip_suffix(')').unwrap_or_else(|| malformed(line));
+            surface.arguments.insert(
+                name.to_string(),
+                split_top_level(args)
+                    .into_iter()
+                    .map(String::from)
+                    .collect(),
+            );
+        } else if let Some(rest) = line.strip_prefix("option ") {
+            // option zero_trust.access.groups.list.page: i64
+            let (dotted, _) = rest.split_once(": ").unwrap_or_else(|| malformed(line));
+            let (method, option) = dotted.rsplit_once('.').unwrap_or_else(|| malformed(line));
+            surface
+                .options
+                .entry(method.to_string())
+                .or_default()
+                .push(option.to_string());
+        } else if let Some(rest) = line.strip_prefix("field ") {
+            // field Tag.name: String (required)
+            let (owner_field, ty) = rest.split_once(": ").unwrap_or_else(|| malformed(line));
+            let (owner, field) = owner_field
+                .split_once('.')
+                .unwrap_or_else(|| malformed(line));
+            let (ty, _) = ty.rsplit_once(" (").unwrap_or_else(|| malformed(line));
+            surface
+                .fields
+                .entry(owner.to_string())
+                .or_default()
+                .push((field.to_string(), ty.to_string()));
+        } else if let Some(rest) = line.strip_prefix("variant ") {
+            // variant AccessRule: AzureAd(AzureGroupRule) tags [azureAD]
+            // variant PolicyTestPolicy: String(String) tried 1 (an untagged union's order)
+            let (owner, variant) = rest.split_once(": ").unwrap_or_else(|| malformed(line));
+            let (variant, tags) = match variant.rsplit_once(" tags [") {
+                Some(split) => split,
+                None => match variant.rsplit_once(" tried ") {
+                    Some((variant, _)) => (variant, "]"),
+                    None => malformed(line),
+                },
+            };
+            let payload = variant
+                .split_once('(')
+                .and_then(|(_, payload)| payload.strip_suffix(')'))
+                .unwrap_or_else(|| malformed(line));
+            let tags = tags.strip_suffix(']').unwrap_or_else(|| malformed(line));
+            surface
+                .variants
+                .entry(owner.to_string())
+                .or_default()
+                .push((
+                    payload.to_string(),
+                    split_top_level(tags)
+                        .into_iter()
+                        .map(String::from)
+                        .collect(),
+                ));
+        } else if let Some(rest) = line.strip_prefix("type ") {
+            // type AccessRule union externally tagged / type Application union tagged by `type`
+            let (owner, kind) = rest.split_once(' ').unwrap_or_else(|| malformed(line));
+            if let Some(property) = kind.strip_prefix("union tagged by `") {
+                let property = property
+                    .strip_suffix('`')
+                    .unwrap_or_else(|| malformed(line));
+                surface
+                    .tag_properties
+                    .insert(owner.to_string(), property.to_string());
+            } else if kind == "union externally tagged" {
+                externally_tagged.insert(owner.to_string());
+            }
+        }
+    }
+    // Only externally tagged unions keep their tags: there each tag is the object's one key;
+    // elsewhere a tag is a value (`self_hosted`), not a name.
+    for (owner, variants) in &mut surface.variants {
+        if !externally_tagged.contains(owner) {
+            for (_, tags) in variants {
+                tags.clear();
+            }
+        }
+    }
+    surface
+}
+
+/// A name as the reference and the client may both spell it: `azureAD`, `azure_ad` and
+/// `r#type`/`type` compare equal.
+fn normalise(name: &str) -> String {
+    name.trim_start_matches("r#")
+        .chars()
+        .filter(|c| !matches!(c, '_' | '-'))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+impl Surface {
+    /// Every name a request of `method` can carry: its scope's ids, its arguments, its query
+    /// options, and every key of its body's type tree (fields, the keys of externally tagged
+    /// unions and the tag properties of internally tagged ones), normalised. `None` when the
+    /// client has no such method.
+    fn places(&self, method: &str) -> Option<BTreeSet<String>> {
+        let arguments = self.arguments.get(method)?;
+        let mut places = BTreeSet::new();
+        let mut pending: Vec<String> = Vec::new();
+        for argument in arguments {
+            let (name, ty) = match argument.split_once(": ") {
+                Some((name, ty)) => (name, Some(ty)),
+                None => (argument.as_str(), None),
+            };
+            if name == "scope" {
+                places.extend(["accountid", "zoneid"].map(String::from));
+            }
+            places.insert(normalise(name));
+            if name == "body" {
+                pending.extend(ty.map(String::from));
+            }
+        }
+        for option in self.options.get(method).into_iter().flatten() {
+            places.insert(normalise(option));
+        }
+        // The body's type tree, through Vec<..>, Option<..>, maps and union payloads.
+        let mut visited: BTreeSet<String> = BTreeSet::new();
+        while let Some(ty) = pending.pop() {
+            let names = ty
+                .split(['<', '>', ',', '(', ')', '[', ']', ' '])
+                .filter(|name| !name.is_empty() && !name.contains("::"));
+            for name in names {
+                if !visited.insert(name.to_string()) {
+                    continue;
+                }
+                for (field, field_ty) in self.fields.get(name).into_iter().flatten() {
+                    places.insert(normalise(field));
+                    pending.push(field_ty.clone());
+                }
+                for (payload, tags) in self.variants.get(name).into_iter().flatten() {
+                    places.extend(tags.iter().map(|tag| normalise(tag)));
+                    pending.push(payload.clone());
+                }
+                if let Some(property) = self.tag_properties.get(name) {
+                    places.insert(normalise(property));
+                }
+            }
+        }
+        Some(places)
+    }
+}
+
+#[test]
+fn every_reference_parameter_has_a_place() {
+    // Every parameter the reference lists for a method (nested body parameters flat among
+    // them) is somewhere in the client's request for it: the scope, an argument, a query
+    // option, or a key of the body's type tree.
+    let methods = reference_methods(&reference());
+    let surface = surface();
+    let mut checked_methods = 0;
+    // (method, parameter), each once: nested classes repeat names such as `id`.
+    let mut checked: BTreeSet<(&str, &str)> = BTreeSet::new();
+    let mut missing: Vec<String> = Vec::new();
+    for method in &methods {
+        let Some(places) = surface.places(&method.name) else {
+            missing.push(format!("{}: not a method of api-surface.txt", method.name));
+            continue;
+        };
+        checked_methods += 1;
+        for parameter in &method.parameters {
+            if checked.insert((&method.name, parameter)) && !places.contains(&normalise(parameter))
+            {
+                missing.push(format!("{} {parameter}", method.name));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "{} reference parameters have no place in the client:\n  {}",
+        missing.len(),
+        missing.join("\n  ")
+    );
+    assert_eq!(checked_methods, 96, "the reference documents 96 methods");
+    assert!(
+        checked.len() >= 800,
+        "only {} reference parameters found",
+        checked.len()
+    );
 }
 
 #[test]

@@ -5,7 +5,8 @@
 //!     cargo run --example rotate_service_token
 //! ```
 
-use cloudflare_access::Client;
+use cloudflare_access::types::ServiceTokenRotateRequest;
+use cloudflare_access::{Client, DateTime};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -13,11 +14,19 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let account_id = std::env::var("CLOUDFLARE_ACCOUNT_ID")?;
     let token_id = std::env::var("SERVICE_TOKEN_ID")?;
 
+    // Keep the previous secret valid for an hour while services move to the new one; with
+    // `ServiceTokenRotateRequest::default()` it expires at once.
+    let grace = ServiceTokenRotateRequest {
+        previous_client_secret_expires_at: Some(DateTime(
+            DateTime::now_utc().0 + std::time::Duration::from_secs(3600),
+        )),
+        ..Default::default()
+    };
     let rotated = client
         .zero_trust()
         .access()
         .service_tokens()
-        .rotate(&account_id, &token_id)
+        .rotate(&account_id, &token_id, &grace)
         .await?;
     // `Debug` never shows the secret: this prints `client_secret: <redacted>`.
     println!("rotated: {rotated:?}");

@@ -146,5 +146,15 @@ impl ListRequest {
         self.call = self.call.query("per_page", per_page.to_string());
         self
     }
+    /// The name of the group.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.call = self.call.query("name", name.into());
+        self
+    }
+    /// Search for groups by other listed query parameters.
+    pub fn search(mut self, search: impl Into<String>) -> Self {
+        self.call = self.call.query("search", search.into());
+        self
+    }
 }
 crate::macros::request_builder!(ListRequest, page crate ::types::Group);

@@ -165,11 +165,12 @@ impl<'a> ServiceTokens<'a> {
     ///
     /// - `POST /accounts/{account_id}/access/service_tokens/{service_token_id}/rotate` (`access-service-tokens-rotate-a-service-token`)
     ///
-    /// Call it as `client.zero_trust().access().service_tokens().rotate(account_id, service_token_id).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
+    /// Call it as `client.zero_trust().access().service_tokens().rotate(account_id, service_token_id, &body).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn rotate(
         &self,
         account_id: &str,
         service_token_id: &str,
+        body: &crate::types::ServiceTokenRotateRequest,
     ) -> crate::Call<crate::types::ServiceTokenCreateResponse> {
         let path = [
             "/accounts/",
@@ -179,12 +180,14 @@ impl<'a> ServiceTokens<'a> {
             "/rotate",
         ]
         .concat();
-        self.client.call(
-            reqwest::Method::POST,
-            "/accounts/{account_id}/access/service_tokens/{service_token_id}/rotate",
-            path,
-            crate::envelope::result::<crate::types::ServiceTokenCreateResponse>,
-        )
+        self.client
+            .call(
+                reqwest::Method::POST,
+                "/accounts/{account_id}/access/service_tokens/{service_token_id}/rotate",
+                path,
+                crate::envelope::result::<crate::types::ServiceTokenCreateResponse>,
+            )
+            .json(body)
     }
 }
 /// Request builder for `zero_trust.access.service_tokens.list`: set optional parameters, then `.await` it.
@@ -202,6 +205,16 @@ impl ListRequest {
     /// Number of results per page.
     pub fn per_page(mut self, per_page: i64) -> Self {
         self.call = self.call.query("per_page", per_page.to_string());
+        self
+    }
+    /// The name of the service token.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.call = self.call.query("name", name.into());
+        self
+    }
+    /// Search for service tokens by other listed query parameters.
+    pub fn search(mut self, search: impl Into<String>) -> Self {
+        self.call = self.call.query("search", search.into());
         self
     }
 }

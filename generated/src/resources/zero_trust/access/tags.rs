@@ -35,7 +35,11 @@ impl<'a> Tags<'a> {
     /// - `POST /accounts/{account_id}/access/tags` (`access-tags-create-tag`)
     ///
     /// Call it as `client.zero_trust().access().tags().create(account_id, &body).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
-    pub fn create(&self, account_id: &str, body: &String) -> crate::Call<crate::types::Tag> {
+    pub fn create(
+        &self,
+        account_id: &str,
+        body: &crate::types::TagCreateRequest,
+    ) -> crate::Call<crate::types::Tag> {
         let path = [
             "/accounts/",
             crate::codec::path_segment(account_id).as_str(),

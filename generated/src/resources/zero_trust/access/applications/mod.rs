@@ -217,5 +217,37 @@ impl ListRequest {
         self.call = self.call.query("per_page", per_page.to_string());
         self
     }
+    /// The aud of the app.
+    pub fn aud(mut self, aud: impl Into<String>) -> Self {
+        self.call = self.call.query("aud", aud.into());
+        self
+    }
+    /// The domain of the app.
+    pub fn domain(mut self, domain: impl Into<String>) -> Self {
+        self.call = self.call.query("domain", domain.into());
+        self
+    }
+    /// True for only exact string matches against passed name/domain query parameters.
+    pub fn exact(mut self, exact: bool) -> Self {
+        self.call = self.call.query("exact", exact.to_string());
+        self
+    }
+    /// The name of the app.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.call = self.call.query("name", name.into());
+        self
+    }
+    /// Search for apps by other listed query parameters.
+    pub fn search(mut self, search: impl Into<String>) -> Self {
+        self.call = self.call.query("search", search.into());
+        self
+    }
+    /// Target Criteria attributes in key=value format.
+    pub fn target_attributes(mut self, target_attributes: impl Into<String>) -> Self {
+        self.call = self
+            .call
+            .query("target_attributes", target_attributes.into());
+        self
+    }
 }
 crate::macros::request_builder!(ListRequest, page crate ::types::Application);

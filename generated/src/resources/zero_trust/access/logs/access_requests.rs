@@ -59,5 +59,100 @@ impl ListRequest {
         self.call = self.call.query("until", crate::macros::query_value(until));
         self
     }
+    /// Operator for the `allowed` filter.
+    pub fn allowed_op(mut self, allowed_op: &crate::types::LogFilterOperator) -> Self {
+        self.call = self
+            .call
+            .query("allowed_op", crate::macros::query_value(allowed_op));
+        self
+    }
+    /// Operator for the `app_type` filter.
+    pub fn app_type_op(mut self, app_type_op: &crate::types::LogFilterOperator) -> Self {
+        self.call = self
+            .call
+            .query("app_type_op", crate::macros::query_value(app_type_op));
+        self
+    }
+    /// Operator for the `app_uid` filter.
+    pub fn app_uid_op(mut self, app_uid_op: &crate::types::LogFilterOperator) -> Self {
+        self.call = self
+            .call
+            .query("app_uid_op", crate::macros::query_value(app_uid_op));
+        self
+    }
+    /// Operator for the `country_code` filter.
+    pub fn country_code_op(mut self, country_code_op: &crate::types::LogFilterOperator) -> Self {
+        self.call = self.call.query(
+            "country_code_op",
+            crate::macros::query_value(country_code_op),
+        );
+        self
+    }
+    /// Filter by user email. Defaults to substring matching. To force exact matching, set `email_exact=true`. Example (default): `email=@example.com` returns all events with that domain. Example (exact): `email=user@example.com&email_exact=true` returns only that user.
+    pub fn email(mut self, email: impl Into<String>) -> Self {
+        self.call = self.call.query("email", email.into());
+        self
+    }
+    /// When true, `email` is matched exactly instead of substring matching.
+    pub fn email_exact(mut self, email_exact: bool) -> Self {
+        self.call = self.call.query("email_exact", email_exact.to_string());
+        self
+    }
+    /// Operator for the `email` filter.
+    pub fn email_op(mut self, email_op: &crate::types::LogFilterOperator) -> Self {
+        self.call = self
+            .call
+            .query("email_op", crate::macros::query_value(email_op));
+        self
+    }
+    /// Comma-separated list of fields to include in the response. When omitted, all fields are returned.
+    pub fn fields(mut self, fields: impl Into<String>) -> Self {
+        self.call = self.call.query("fields", fields.into());
+        self
+    }
+    /// Operator for the `idp` filter.
+    pub fn idp_op(mut self, idp_op: &crate::types::LogFilterOperator) -> Self {
+        self.call = self
+            .call
+            .query("idp_op", crate::macros::query_value(idp_op));
+        self
+    }
+    /// Operator for the `non_identity` filter.
+    pub fn non_identity_op(mut self, non_identity_op: &crate::types::LogFilterOperator) -> Self {
+        self.call = self.call.query(
+            "non_identity_op",
+            crate::macros::query_value(non_identity_op),
+        );
+        self
+    }
+    /// Page number of results.
+    pub fn page(mut self, page: i64) -> Self {
+        self.call = self.call.query("page", page.to_string());
+        self
+    }
+    /// Number of results per page.
+    pub fn per_page(mut self, per_page: i64) -> Self {
+        self.call = self.call.query("per_page", per_page.to_string());
+        self
+    }
+    /// Operator for the `ray_id` filter.
+    pub fn rayid_op(mut self, rayid_op: &crate::types::LogFilterOperator) -> Self {
+        self.call = self
+            .call
+            .query("rayid_op", crate::macros::query_value(rayid_op));
+        self
+    }
+    /// Filter by user UUID.
+    pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
+        self.call = self.call.query("user_id", user_id.into());
+        self
+    }
+    /// Operator for the `user_id` filter.
+    pub fn user_id_op(mut self, user_id_op: &crate::types::LogFilterOperator) -> Self {
+        self.call = self
+            .call
+            .query("user_id_op", crate::macros::query_value(user_id_op));
+        self
+    }
 }
 crate::macros::request_builder!(ListRequest, Vec<crate::types::AccessRequest>);

@@ -178,5 +178,20 @@ impl ListRequest {
         self.call = self.call.query("per_page", per_page.to_string());
         self
     }
+    /// The email of the user.
+    pub fn email(mut self, email: impl Into<String>) -> Self {
+        self.call = self.call.query("email", email.into());
+        self
+    }
+    /// The name of the user.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.call = self.call.query("name", name.into());
+        self
+    }
+    /// Search for users by other listed query parameters.
+    pub fn search(mut self, search: impl Into<String>) -> Self {
+        self.call = self.call.query("search", search.into());
+        self
+    }
 }
 crate::macros::request_builder!(ListRequest, page crate ::types::User);
