@@ -33,6 +33,7 @@ pub use envelope::{Envelope, Page, ResponseMessage, ResultInfo};
 pub use error::{ApiError, Error, Result};
 pub use futures_util::Stream;
 pub use scope::Scope;
+mod impls;
 pub mod methods;
 /// Request and response types, named after the spec's schemas.
 pub mod types;

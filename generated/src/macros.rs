@@ -651,6 +651,16 @@ pub(crate) fn object_from_raw<T: Object, E: serde::de::Error>(
     })
 }
 
+/// The value of an optional field that a conversion needs (a request requires what the
+/// fetched value may leave out); an error naming the field when it is absent.
+pub(crate) fn required<T>(value: Option<T>, field: &str) -> crate::Result<T> {
+    value.ok_or_else(|| {
+        crate::Error::InvalidRequest(format!(
+            "`{field}` is required, and the value it comes from does not have it; set it first"
+        ))
+    })
+}
+
 /// Whether an optional field is absent (and so not written).
 pub(crate) trait Absent {
     /// `true` when the field holds nothing to write.

@@ -122,7 +122,7 @@ object! {
 #[cfg(feature = "applications")]
 impl ApplicationSelfHosted {
     /// A `ApplicationSelfHosted` with its required fields (`domain`) and every optional field absent.
-    pub fn new(domain: String) -> Self {
+    pub fn new(domain: impl Into<String>) -> Self {
         Self {
             aud: Default::default(),
             created_at: Default::default(),
@@ -138,7 +138,7 @@ impl ApplicationSelfHosted {
             custom_deny_url: Default::default(),
             custom_non_identity_deny_url: Default::default(),
             custom_pages: Default::default(),
-            domain,
+            domain: domain.into(),
             enable_binding_cookie: Default::default(),
             http_only_cookie_attribute: Default::default(),
             logo_url: Default::default(),
@@ -187,14 +187,14 @@ object! {
 #[cfg(feature = "applications")]
 impl ScimConfig {
     /// A `ScimConfig` with its required fields (`idp_uid`, `remote_uri`) and every optional field absent.
-    pub fn new(idp_uid: String, remote_uri: String) -> Self {
+    pub fn new(idp_uid: impl Into<String>, remote_uri: impl Into<String>) -> Self {
         Self {
             authentication: Default::default(),
             deactivate_on_delete: Default::default(),
             enabled: Default::default(),
-            idp_uid,
+            idp_uid: idp_uid.into(),
             mappings: Default::default(),
-            remote_uri,
+            remote_uri: remote_uri.into(),
             additional_properties: Default::default(),
         }
     }
@@ -230,10 +230,10 @@ object! {
 #[cfg(feature = "applications")]
 impl ScimConfigAuthenticationHttpBasic {
     /// A `ScimConfigAuthenticationHttpBasic` with its required fields (`password`, `user`) and every optional field absent.
-    pub fn new(password: String, user: String) -> Self {
+    pub fn new(password: impl Into<String>, user: impl Into<String>) -> Self {
         Self {
-            password,
-            user,
+            password: password.into(),
+            user: user.into(),
             additional_properties: Default::default(),
         }
     }
@@ -263,9 +263,9 @@ object! {
 #[cfg(feature = "applications")]
 impl ScimConfigAuthenticationOauthBearerToken {
     /// A `ScimConfigAuthenticationOauthBearerToken` with its required fields (`token`) and every optional field absent.
-    pub fn new(token: String) -> Self {
+    pub fn new(token: impl Into<String>) -> Self {
         Self {
-            token,
+            token: token.into(),
             additional_properties: Default::default(),
         }
     }
@@ -303,17 +303,17 @@ object! {
 impl ScimConfigAuthenticationOauth2 {
     /// A `ScimConfigAuthenticationOauth2` with its required fields (`authorization_url`, `client_id`, `client_secret`, `token_url`) and every optional field absent.
     pub fn new(
-        authorization_url: String,
-        client_id: String,
-        client_secret: String,
-        token_url: String,
+        authorization_url: impl Into<String>,
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+        token_url: impl Into<String>,
     ) -> Self {
         Self {
-            authorization_url,
-            client_id,
-            client_secret,
+            authorization_url: authorization_url.into(),
+            client_id: client_id.into(),
+            client_secret: client_secret.into(),
             scopes: Default::default(),
-            token_url,
+            token_url: token_url.into(),
             additional_properties: Default::default(),
         }
     }
@@ -356,12 +356,12 @@ object! {
 #[cfg(feature = "applications")]
 impl ScimConfigMapping {
     /// A `ScimConfigMapping` with its required fields (`schema`) and every optional field absent.
-    pub fn new(schema: String) -> Self {
+    pub fn new(schema: impl Into<String>) -> Self {
         Self {
             enabled: Default::default(),
             filter: Default::default(),
             operations: Default::default(),
-            schema,
+            schema: schema.into(),
             transform_jsonata: Default::default(),
             strictness: Default::default(),
             additional_properties: Default::default(),
@@ -659,9 +659,9 @@ object! {
 #[cfg(any(feature = "applications", feature = "policies"))]
 impl ApprovalGroup {
     /// A `ApprovalGroup` with its required fields (`approvals_needed`) and every optional field absent.
-    pub fn new(approvals_needed: f64) -> Self {
+    pub fn new(approvals_needed: impl Into<f64>) -> Self {
         Self {
-            approvals_needed,
+            approvals_needed: approvals_needed.into(),
             email_addresses: Default::default(),
             email_list_uuid: Default::default(),
             additional_properties: Default::default(),
@@ -762,9 +762,9 @@ object! {
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
 impl EmailRule {
     /// A `EmailRule` with its required fields (`email`) and every optional field absent.
-    pub fn new(email: String) -> Self {
+    pub fn new(email: impl Into<String>) -> Self {
         Self {
-            email,
+            email: email.into(),
             additional_properties: Default::default(),
         }
     }
@@ -784,9 +784,9 @@ object! {
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
 impl EmailListRule {
     /// A `EmailListRule` with its required fields (`id`) and every optional field absent.
-    pub fn new(id: String) -> Self {
+    pub fn new(id: impl Into<String>) -> Self {
         Self {
-            id,
+            id: id.into(),
             additional_properties: Default::default(),
         }
     }
@@ -806,9 +806,9 @@ object! {
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
 impl DomainRule {
     /// A `DomainRule` with its required fields (`domain`) and every optional field absent.
-    pub fn new(domain: String) -> Self {
+    pub fn new(domain: impl Into<String>) -> Self {
         Self {
-            domain,
+            domain: domain.into(),
             additional_properties: Default::default(),
         }
     }
@@ -828,9 +828,9 @@ object! {
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
 impl IpRule {
     /// A `IpRule` with its required fields (`ip`) and every optional field absent.
-    pub fn new(ip: String) -> Self {
+    pub fn new(ip: impl Into<String>) -> Self {
         Self {
-            ip,
+            ip: ip.into(),
             additional_properties: Default::default(),
         }
     }
@@ -850,9 +850,9 @@ object! {
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
 impl IpListRule {
     /// A `IpListRule` with its required fields (`id`) and every optional field absent.
-    pub fn new(id: String) -> Self {
+    pub fn new(id: impl Into<String>) -> Self {
         Self {
-            id,
+            id: id.into(),
             additional_properties: Default::default(),
         }
     }
@@ -872,9 +872,9 @@ object! {
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
 impl AccessGroupRule {
     /// A `AccessGroupRule` with its required fields (`id`) and every optional field absent.
-    pub fn new(id: String) -> Self {
+    pub fn new(id: impl Into<String>) -> Self {
         Self {
-            id,
+            id: id.into(),
             additional_properties: Default::default(),
         }
     }
@@ -898,10 +898,10 @@ object! {
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
 impl AzureGroupRule {
     /// A `AzureGroupRule` with its required fields (`id`) and every optional field absent.
-    pub fn new(id: String) -> Self {
+    pub fn new(id: impl Into<String>) -> Self {
         Self {
             connection_id: Default::default(),
-            id,
+            id: id.into(),
             identity_provider_id: Default::default(),
             additional_properties: Default::default(),
         }
@@ -928,10 +928,10 @@ object! {
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
 impl GithubOrganizationRule {
     /// A `GithubOrganizationRule` with its required fields (`name`) and every optional field absent.
-    pub fn new(name: String) -> Self {
+    pub fn new(name: impl Into<String>) -> Self {
         Self {
             connection_id: Default::default(),
-            name,
+            name: name.into(),
             identity_provider_id: Default::default(),
             team: Default::default(),
             additional_properties: Default::default(),
@@ -957,10 +957,10 @@ object! {
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
 impl GsuiteGroupRule {
     /// A `GsuiteGroupRule` with its required fields (`email`) and every optional field absent.
-    pub fn new(email: String) -> Self {
+    pub fn new(email: impl Into<String>) -> Self {
         Self {
             connection_id: Default::default(),
-            email,
+            email: email.into(),
             identity_provider_id: Default::default(),
             additional_properties: Default::default(),
         }
@@ -1003,10 +1003,10 @@ object! {
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
 impl SamlGroupRule {
     /// A `SamlGroupRule` with its required fields (`attribute_name`, `attribute_value`) and every optional field absent.
-    pub fn new(attribute_name: String, attribute_value: String) -> Self {
+    pub fn new(attribute_name: impl Into<String>, attribute_value: impl Into<String>) -> Self {
         Self {
-            attribute_name,
-            attribute_value,
+            attribute_name: attribute_name.into(),
+            attribute_value: attribute_value.into(),
             identity_provider_id: Default::default(),
             additional_properties: Default::default(),
         }
@@ -1027,9 +1027,9 @@ object! {
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
 impl ServiceTokenRule {
     /// A `ServiceTokenRule` with its required fields (`token_id`) and every optional field absent.
-    pub fn new(token_id: String) -> Self {
+    pub fn new(token_id: impl Into<String>) -> Self {
         Self {
-            token_id,
+            token_id: token_id.into(),
             additional_properties: Default::default(),
         }
     }
@@ -1051,10 +1051,10 @@ object! {
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
 impl ExternalEvaluationRule {
     /// A `ExternalEvaluationRule` with its required fields (`evaluate_url`, `keys_url`) and every optional field absent.
-    pub fn new(evaluate_url: String, keys_url: String) -> Self {
+    pub fn new(evaluate_url: impl Into<String>, keys_url: impl Into<String>) -> Self {
         Self {
-            evaluate_url,
-            keys_url,
+            evaluate_url: evaluate_url.into(),
+            keys_url: keys_url.into(),
             additional_properties: Default::default(),
         }
     }
@@ -1074,9 +1074,9 @@ object! {
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
 impl CountryRule {
     /// A `CountryRule` with its required fields (`country_code`) and every optional field absent.
-    pub fn new(country_code: String) -> Self {
+    pub fn new(country_code: impl Into<String>) -> Self {
         Self {
-            country_code,
+            country_code: country_code.into(),
             additional_properties: Default::default(),
         }
     }
@@ -1096,9 +1096,9 @@ object! {
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
 impl AuthenticationMethodRule {
     /// A `AuthenticationMethodRule` with its required fields (`auth_method`) and every optional field absent.
-    pub fn new(auth_method: String) -> Self {
+    pub fn new(auth_method: impl Into<String>) -> Self {
         Self {
-            auth_method,
+            auth_method: auth_method.into(),
             additional_properties: Default::default(),
         }
     }
@@ -1118,9 +1118,9 @@ object! {
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
 impl DevicePostureRuleAlt {
     /// A `DevicePostureRuleAlt` with its required fields (`integration_uid`) and every optional field absent.
-    pub fn new(integration_uid: String) -> Self {
+    pub fn new(integration_uid: impl Into<String>) -> Self {
         Self {
-            integration_uid,
+            integration_uid: integration_uid.into(),
             additional_properties: Default::default(),
         }
     }
@@ -1144,11 +1144,15 @@ object! {
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
 impl AuthContextRule {
     /// A `AuthContextRule` with its required fields (`id`, `ac_id`, `identity_provider_id`) and every optional field absent.
-    pub fn new(id: String, ac_id: String, identity_provider_id: String) -> Self {
+    pub fn new(
+        id: impl Into<String>,
+        ac_id: impl Into<String>,
+        identity_provider_id: impl Into<String>,
+    ) -> Self {
         Self {
-            id,
-            ac_id,
-            identity_provider_id,
+            id: id.into(),
+            ac_id: ac_id.into(),
+            identity_provider_id: identity_provider_id.into(),
             additional_properties: Default::default(),
         }
     }
@@ -1168,9 +1172,9 @@ object! {
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
 impl CommonNameRule {
     /// A `CommonNameRule` with its required fields (`common_name`) and every optional field absent.
-    pub fn new(common_name: String) -> Self {
+    pub fn new(common_name: impl Into<String>) -> Self {
         Self {
-            common_name,
+            common_name: common_name.into(),
             additional_properties: Default::default(),
         }
     }
@@ -1190,9 +1194,9 @@ object! {
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
 impl LoginMethodRule {
     /// A `LoginMethodRule` with its required fields (`id`) and every optional field absent.
-    pub fn new(id: String) -> Self {
+    pub fn new(id: impl Into<String>) -> Self {
         Self {
-            id,
+            id: id.into(),
             additional_properties: Default::default(),
         }
     }
@@ -1216,11 +1220,15 @@ object! {
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
 impl OidcClaimRule {
     /// A `OidcClaimRule` with its required fields (`claim_name`, `claim_value`, `identity_provider_id`) and every optional field absent.
-    pub fn new(claim_name: String, claim_value: String, identity_provider_id: String) -> Self {
+    pub fn new(
+        claim_name: impl Into<String>,
+        claim_value: impl Into<String>,
+        identity_provider_id: impl Into<String>,
+    ) -> Self {
         Self {
-            claim_name,
-            claim_value,
-            identity_provider_id,
+            claim_name: claim_name.into(),
+            claim_value: claim_value.into(),
+            identity_provider_id: identity_provider_id.into(),
             additional_properties: Default::default(),
         }
     }
@@ -1240,9 +1248,9 @@ object! {
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
 impl LinkedAppTokenRule {
     /// A `LinkedAppTokenRule` with its required fields (`app_uid`) and every optional field absent.
-    pub fn new(app_uid: String) -> Self {
+    pub fn new(app_uid: impl Into<String>) -> Self {
         Self {
-            app_uid,
+            app_uid: app_uid.into(),
             additional_properties: Default::default(),
         }
     }
@@ -1262,9 +1270,9 @@ object! {
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
 impl UserRiskScoreRule {
     /// A `UserRiskScoreRule` with its required fields (`user_risk_score`) and every optional field absent.
-    pub fn new(user_risk_score: Vec<crate::types::UserRiskScoreLevel>) -> Self {
+    pub fn new(user_risk_score: impl Into<Vec<crate::types::UserRiskScoreLevel>>) -> Self {
         Self {
-            user_risk_score,
+            user_risk_score: user_risk_score.into(),
             additional_properties: Default::default(),
         }
     }
@@ -1350,10 +1358,10 @@ object! {
 #[cfg(any(feature = "applications", feature = "policies"))]
 impl PolicyConnectionRulesSsh {
     /// A `PolicyConnectionRulesSsh` with its required fields (`usernames`) and every optional field absent.
-    pub fn new(usernames: Vec<String>) -> Self {
+    pub fn new(usernames: impl Into<Vec<String>>) -> Self {
         Self {
             allow_email_alias: Default::default(),
-            usernames,
+            usernames: usernames.into(),
             additional_properties: Default::default(),
         }
     }
@@ -1774,7 +1782,7 @@ object! {
 #[cfg(feature = "applications")]
 impl ApplicationBrowserSsh {
     /// A `ApplicationBrowserSsh` with its required fields (`domain`) and every optional field absent.
-    pub fn new(domain: String) -> Self {
+    pub fn new(domain: impl Into<String>) -> Self {
         Self {
             aud: Default::default(),
             created_at: Default::default(),
@@ -1790,7 +1798,7 @@ impl ApplicationBrowserSsh {
             custom_deny_url: Default::default(),
             custom_non_identity_deny_url: Default::default(),
             custom_pages: Default::default(),
-            domain,
+            domain: domain.into(),
             enable_binding_cookie: Default::default(),
             http_only_cookie_attribute: Default::default(),
             logo_url: Default::default(),
@@ -1895,7 +1903,7 @@ object! {
 #[cfg(feature = "applications")]
 impl ApplicationBrowserVnc {
     /// A `ApplicationBrowserVnc` with its required fields (`domain`) and every optional field absent.
-    pub fn new(domain: String) -> Self {
+    pub fn new(domain: impl Into<String>) -> Self {
         Self {
             aud: Default::default(),
             created_at: Default::default(),
@@ -1911,7 +1919,7 @@ impl ApplicationBrowserVnc {
             custom_deny_url: Default::default(),
             custom_non_identity_deny_url: Default::default(),
             custom_pages: Default::default(),
-            domain,
+            domain: domain.into(),
             enable_binding_cookie: Default::default(),
             http_only_cookie_attribute: Default::default(),
             logo_url: Default::default(),
@@ -1996,10 +2004,10 @@ object! {
 #[cfg(feature = "applications")]
 impl FooterLinksItem {
     /// A `FooterLinksItem` with its required fields (`name`, `url`) and every optional field absent.
-    pub fn new(name: String, url: String) -> Self {
+    pub fn new(name: impl Into<String>, url: impl Into<String>) -> Self {
         Self {
-            name,
-            url,
+            name: name.into(),
+            url: url.into(),
             additional_properties: Default::default(),
         }
     }
@@ -2321,7 +2329,7 @@ object! {
 #[cfg(feature = "applications")]
 impl ApplicationInfrastructure {
     /// A `ApplicationInfrastructure` with its required fields (`target_criteria`) and every optional field absent.
-    pub fn new(target_criteria: Vec<crate::types::AppTargetCriterion>) -> Self {
+    pub fn new(target_criteria: impl Into<Vec<crate::types::AppTargetCriterion>>) -> Self {
         Self {
             aud: Default::default(),
             created_at: Default::default(),
@@ -2329,7 +2337,7 @@ impl ApplicationInfrastructure {
             scim_config: Default::default(),
             updated_at: Default::default(),
             name: Default::default(),
-            target_criteria,
+            target_criteria: target_criteria.into(),
             policies: Default::default(),
             additional_properties: Default::default(),
         }
@@ -2355,14 +2363,14 @@ object! {
 impl AppTargetCriterion {
     /// A `AppTargetCriterion` with its required fields (`port`, `protocol`, `target_attributes`) and every optional field absent.
     pub fn new(
-        port: i64,
-        protocol: crate::types::AppTargetCriterionProtocol,
-        target_attributes: std::collections::BTreeMap<String, Vec<String>>,
+        port: impl Into<i64>,
+        protocol: impl Into<crate::types::AppTargetCriterionProtocol>,
+        target_attributes: impl Into<std::collections::BTreeMap<String, Vec<String>>>,
     ) -> Self {
         Self {
-            port,
-            protocol,
-            target_attributes,
+            port: port.into(),
+            protocol: protocol.into(),
+            target_attributes: target_attributes.into(),
             additional_properties: Default::default(),
         }
     }
@@ -2462,7 +2470,10 @@ object! {
 #[cfg(feature = "applications")]
 impl ApplicationBrowserRdp {
     /// A `ApplicationBrowserRdp` with its required fields (`domain`, `target_criteria`) and every optional field absent.
-    pub fn new(domain: String, target_criteria: Vec<crate::types::AppTargetCriterion>) -> Self {
+    pub fn new(
+        domain: impl Into<String>,
+        target_criteria: impl Into<Vec<crate::types::AppTargetCriterion>>,
+    ) -> Self {
         Self {
             aud: Default::default(),
             created_at: Default::default(),
@@ -2478,7 +2489,7 @@ impl ApplicationBrowserRdp {
             custom_deny_url: Default::default(),
             custom_non_identity_deny_url: Default::default(),
             custom_pages: Default::default(),
-            domain,
+            domain: domain.into(),
             enable_binding_cookie: Default::default(),
             http_only_cookie_attribute: Default::default(),
             logo_url: Default::default(),
@@ -2497,7 +2508,7 @@ impl ApplicationBrowserRdp {
             oauth_configuration: Default::default(),
             read_service_tokens_from_header: Default::default(),
             use_clientless_isolation_app_launcher_url: Default::default(),
-            target_criteria,
+            target_criteria: target_criteria.into(),
             policies: Default::default(),
             additional_properties: Default::default(),
         }
@@ -2610,7 +2621,7 @@ object! {
 #[cfg(feature = "applications")]
 impl ApplicationRequestSelfHosted {
     /// A `ApplicationRequestSelfHosted` with its required fields (`domain`) and every optional field absent.
-    pub fn new(domain: String) -> Self {
+    pub fn new(domain: impl Into<String>) -> Self {
         Self {
             allow_authenticate_via_warp: Default::default(),
             allowed_idps: Default::default(),
@@ -2621,7 +2632,7 @@ impl ApplicationRequestSelfHosted {
             custom_deny_url: Default::default(),
             custom_non_identity_deny_url: Default::default(),
             custom_pages: Default::default(),
-            domain,
+            domain: domain.into(),
             enable_binding_cookie: Default::default(),
             http_only_cookie_attribute: Default::default(),
             logo_url: Default::default(),
@@ -2720,20 +2731,20 @@ object! {
 impl AppReqEmbeddedPoliciesPoliciesItemObject {
     /// A `AppReqEmbeddedPoliciesPoliciesItemObject` with its required fields (`decision`, `include`, `name`) and every optional field absent.
     pub fn new(
-        decision: crate::types::Decision,
-        include: Vec<crate::types::AccessRule>,
-        name: String,
+        decision: impl Into<crate::types::Decision>,
+        include: impl Into<Vec<crate::types::AccessRule>>,
+        name: impl Into<String>,
     ) -> Self {
         Self {
             id: Default::default(),
             precedence: Default::default(),
             approval_groups: Default::default(),
             approval_required: Default::default(),
-            decision,
+            decision: decision.into(),
             exclude: Default::default(),
-            include,
+            include: include.into(),
             isolation_required: Default::default(),
-            name,
+            name: name.into(),
             purpose_justification_prompt: Default::default(),
             purpose_justification_required: Default::default(),
             require: Default::default(),
@@ -2847,7 +2858,7 @@ object! {
 #[cfg(feature = "applications")]
 impl ApplicationRequestBrowserSsh {
     /// A `ApplicationRequestBrowserSsh` with its required fields (`domain`) and every optional field absent.
-    pub fn new(domain: String) -> Self {
+    pub fn new(domain: impl Into<String>) -> Self {
         Self {
             allow_authenticate_via_warp: Default::default(),
             allowed_idps: Default::default(),
@@ -2858,7 +2869,7 @@ impl ApplicationRequestBrowserSsh {
             custom_deny_url: Default::default(),
             custom_non_identity_deny_url: Default::default(),
             custom_pages: Default::default(),
-            domain,
+            domain: domain.into(),
             enable_binding_cookie: Default::default(),
             http_only_cookie_attribute: Default::default(),
             logo_url: Default::default(),
@@ -2956,7 +2967,7 @@ object! {
 #[cfg(feature = "applications")]
 impl ApplicationRequestBrowserVnc {
     /// A `ApplicationRequestBrowserVnc` with its required fields (`domain`) and every optional field absent.
-    pub fn new(domain: String) -> Self {
+    pub fn new(domain: impl Into<String>) -> Self {
         Self {
             allow_authenticate_via_warp: Default::default(),
             allowed_idps: Default::default(),
@@ -2967,7 +2978,7 @@ impl ApplicationRequestBrowserVnc {
             custom_deny_url: Default::default(),
             custom_non_identity_deny_url: Default::default(),
             custom_pages: Default::default(),
-            domain,
+            domain: domain.into(),
             enable_binding_cookie: Default::default(),
             http_only_cookie_attribute: Default::default(),
             logo_url: Default::default(),
@@ -3269,10 +3280,10 @@ object! {
 #[cfg(feature = "applications")]
 impl ApplicationRequestInfrastructure {
     /// A `ApplicationRequestInfrastructure` with its required fields (`target_criteria`) and every optional field absent.
-    pub fn new(target_criteria: Vec<crate::types::AppTargetCriterion>) -> Self {
+    pub fn new(target_criteria: impl Into<Vec<crate::types::AppTargetCriterion>>) -> Self {
         Self {
             name: Default::default(),
-            target_criteria,
+            target_criteria: target_criteria.into(),
             policies: Default::default(),
             scim_config: Default::default(),
             additional_properties: Default::default(),
@@ -3354,7 +3365,10 @@ object! {
 #[cfg(feature = "applications")]
 impl ApplicationRequestBrowserRdp {
     /// A `ApplicationRequestBrowserRdp` with its required fields (`domain`, `target_criteria`) and every optional field absent.
-    pub fn new(domain: String, target_criteria: Vec<crate::types::AppTargetCriterion>) -> Self {
+    pub fn new(
+        domain: impl Into<String>,
+        target_criteria: impl Into<Vec<crate::types::AppTargetCriterion>>,
+    ) -> Self {
         Self {
             allow_authenticate_via_warp: Default::default(),
             allowed_idps: Default::default(),
@@ -3365,7 +3379,7 @@ impl ApplicationRequestBrowserRdp {
             custom_deny_url: Default::default(),
             custom_non_identity_deny_url: Default::default(),
             custom_pages: Default::default(),
-            domain,
+            domain: domain.into(),
             enable_binding_cookie: Default::default(),
             http_only_cookie_attribute: Default::default(),
             logo_url: Default::default(),
@@ -3384,7 +3398,7 @@ impl ApplicationRequestBrowserRdp {
             oauth_configuration: Default::default(),
             read_service_tokens_from_header: Default::default(),
             use_clientless_isolation_app_launcher_url: Default::default(),
-            target_criteria,
+            target_criteria: target_criteria.into(),
             policies: Default::default(),
             scim_config: Default::default(),
             additional_properties: Default::default(),
@@ -3479,19 +3493,19 @@ object! {
 impl ApplicationPolicyRequest {
     /// A `ApplicationPolicyRequest` with its required fields (`decision`, `include`, `name`) and every optional field absent.
     pub fn new(
-        decision: crate::types::Decision,
-        include: Vec<crate::types::AccessRule>,
-        name: String,
+        decision: impl Into<crate::types::Decision>,
+        include: impl Into<Vec<crate::types::AccessRule>>,
+        name: impl Into<String>,
     ) -> Self {
         Self {
             precedence: Default::default(),
             approval_groups: Default::default(),
             approval_required: Default::default(),
-            decision,
+            decision: decision.into(),
             exclude: Default::default(),
-            include,
+            include: include.into(),
             isolation_required: Default::default(),
-            name,
+            name: name.into(),
             purpose_justification_prompt: Default::default(),
             purpose_justification_required: Default::default(),
             require: Default::default(),
@@ -3649,11 +3663,11 @@ object! {
 #[cfg(feature = "certificates")]
 impl CertificateCreateRequest {
     /// A `CertificateCreateRequest` with its required fields (`certificate`, `name`) and every optional field absent.
-    pub fn new(certificate: String, name: String) -> Self {
+    pub fn new(certificate: impl Into<String>, name: impl Into<String>) -> Self {
         Self {
             associated_hostnames: Default::default(),
-            certificate,
-            name,
+            certificate: certificate.into(),
+            name: name.into(),
             additional_properties: Default::default(),
         }
     }
@@ -3677,11 +3691,15 @@ object! {
 #[cfg(feature = "certificates")]
 impl CertificateSettings {
     /// A `CertificateSettings` with its required fields (`china_network`, `client_certificate_forwarding`, `hostname`) and every optional field absent.
-    pub fn new(china_network: bool, client_certificate_forwarding: bool, hostname: String) -> Self {
+    pub fn new(
+        china_network: impl Into<bool>,
+        client_certificate_forwarding: impl Into<bool>,
+        hostname: impl Into<String>,
+    ) -> Self {
         Self {
-            china_network,
-            client_certificate_forwarding,
-            hostname,
+            china_network: china_network.into(),
+            client_certificate_forwarding: client_certificate_forwarding.into(),
+            hostname: hostname.into(),
             additional_properties: Default::default(),
         }
     }
@@ -3701,9 +3719,9 @@ object! {
 #[cfg(feature = "certificates")]
 impl SettingsUpdateRequest {
     /// A `SettingsUpdateRequest` with its required fields (`settings`) and every optional field absent.
-    pub fn new(settings: Vec<crate::types::CertificateSettings>) -> Self {
+    pub fn new(settings: impl Into<Vec<crate::types::CertificateSettings>>) -> Self {
         Self {
-            settings,
+            settings: settings.into(),
             additional_properties: Default::default(),
         }
     }
@@ -3725,9 +3743,9 @@ object! {
 #[cfg(feature = "certificates")]
 impl CertificateUpdateRequest {
     /// A `CertificateUpdateRequest` with its required fields (`associated_hostnames`) and every optional field absent.
-    pub fn new(associated_hostnames: Vec<String>) -> Self {
+    pub fn new(associated_hostnames: impl Into<Vec<String>>) -> Self {
         Self {
-            associated_hostnames,
+            associated_hostnames: associated_hostnames.into(),
             name: Default::default(),
             additional_properties: Default::default(),
         }
@@ -3770,12 +3788,12 @@ object! {
 #[cfg(feature = "custom-pages")]
 impl CustomPageWithoutHtml {
     /// A `CustomPageWithoutHtml` with its required fields (`name`, `type`) and every optional field absent.
-    pub fn new(name: String, r#type: crate::types::SchemasType) -> Self {
+    pub fn new(name: impl Into<String>, r#type: impl Into<crate::types::SchemasType>) -> Self {
         Self {
             app_count: Default::default(),
             created_at: Default::default(),
-            name,
-            r#type,
+            name: name.into(),
+            r#type: r#type.into(),
             uid: Default::default(),
             updated_at: Default::default(),
             additional_properties: Default::default(),
@@ -3821,13 +3839,17 @@ object! {
 #[cfg(feature = "custom-pages")]
 impl CustomPage {
     /// A `CustomPage` with its required fields (`custom_html`, `name`, `type`) and every optional field absent.
-    pub fn new(custom_html: String, name: String, r#type: crate::types::SchemasType) -> Self {
+    pub fn new(
+        custom_html: impl Into<String>,
+        name: impl Into<String>,
+        r#type: impl Into<crate::types::SchemasType>,
+    ) -> Self {
         Self {
             app_count: Default::default(),
             created_at: Default::default(),
-            custom_html,
-            name,
-            r#type,
+            custom_html: custom_html.into(),
+            name: name.into(),
+            r#type: r#type.into(),
             uid: Default::default(),
             updated_at: Default::default(),
             additional_properties: Default::default(),
@@ -3883,12 +3905,12 @@ object! {
 #[cfg(feature = "groups")]
 impl GroupCreateRequest {
     /// A `GroupCreateRequest` with its required fields (`include`, `name`) and every optional field absent.
-    pub fn new(include: Vec<crate::types::AccessRule>, name: String) -> Self {
+    pub fn new(include: impl Into<Vec<crate::types::AccessRule>>, name: impl Into<String>) -> Self {
         Self {
             exclude: Default::default(),
-            include,
+            include: include.into(),
             is_default: Default::default(),
-            name,
+            name: name.into(),
             require: Default::default(),
             additional_properties: Default::default(),
         }
@@ -3917,12 +3939,12 @@ object! {
 #[cfg(feature = "groups")]
 impl GroupUpdateRequest {
     /// A `GroupUpdateRequest` with its required fields (`include`, `name`) and every optional field absent.
-    pub fn new(include: Vec<crate::types::AccessRule>, name: String) -> Self {
+    pub fn new(include: impl Into<Vec<crate::types::AccessRule>>, name: impl Into<String>) -> Self {
         Self {
             exclude: Default::default(),
-            include,
+            include: include.into(),
             is_default: Default::default(),
-            name,
+            name: name.into(),
             require: Default::default(),
             additional_properties: Default::default(),
         }
@@ -3985,11 +4007,11 @@ object! {
 #[cfg(feature = "identity-providers")]
 impl AzureAd {
     /// A `AzureAd` with its required fields (`config`, `name`) and every optional field absent.
-    pub fn new(config: crate::types::AzureAdConfig, name: String) -> Self {
+    pub fn new(config: impl Into<crate::types::AzureAdConfig>, name: impl Into<String>) -> Self {
         Self {
-            config,
+            config: config.into(),
             id: Default::default(),
-            name,
+            name: name.into(),
             scim_config: Default::default(),
             additional_properties: Default::default(),
         }
@@ -4108,11 +4130,11 @@ object! {
 #[cfg(feature = "identity-providers")]
 impl Centrify {
     /// A `Centrify` with its required fields (`config`, `name`) and every optional field absent.
-    pub fn new(config: crate::types::CentrifyConfig, name: String) -> Self {
+    pub fn new(config: impl Into<crate::types::CentrifyConfig>, name: impl Into<String>) -> Self {
         Self {
-            config,
+            config: config.into(),
             id: Default::default(),
-            name,
+            name: name.into(),
             scim_config: Default::default(),
             additional_properties: Default::default(),
         }
@@ -4175,11 +4197,14 @@ object! {
 #[cfg(feature = "identity-providers")]
 impl Facebook {
     /// A `Facebook` with its required fields (`config`, `name`) and every optional field absent.
-    pub fn new(config: crate::types::GenericOauthConfig, name: String) -> Self {
+    pub fn new(
+        config: impl Into<crate::types::GenericOauthConfig>,
+        name: impl Into<String>,
+    ) -> Self {
         Self {
-            config,
+            config: config.into(),
             id: Default::default(),
-            name,
+            name: name.into(),
             scim_config: Default::default(),
             additional_properties: Default::default(),
         }
@@ -4230,11 +4255,14 @@ object! {
 #[cfg(feature = "identity-providers")]
 impl Github {
     /// A `Github` with its required fields (`config`, `name`) and every optional field absent.
-    pub fn new(config: crate::types::GenericOauthConfig, name: String) -> Self {
+    pub fn new(
+        config: impl Into<crate::types::GenericOauthConfig>,
+        name: impl Into<String>,
+    ) -> Self {
         Self {
-            config,
+            config: config.into(),
             id: Default::default(),
-            name,
+            name: name.into(),
             scim_config: Default::default(),
             additional_properties: Default::default(),
         }
@@ -4261,11 +4289,11 @@ object! {
 #[cfg(feature = "identity-providers")]
 impl Google {
     /// A `Google` with its required fields (`config`, `name`) and every optional field absent.
-    pub fn new(config: crate::types::GoogleConfig, name: String) -> Self {
+    pub fn new(config: impl Into<crate::types::GoogleConfig>, name: impl Into<String>) -> Self {
         Self {
-            config,
+            config: config.into(),
             id: Default::default(),
-            name,
+            name: name.into(),
             scim_config: Default::default(),
             additional_properties: Default::default(),
         }
@@ -4322,11 +4350,11 @@ object! {
 #[cfg(feature = "identity-providers")]
 impl GoogleApps {
     /// A `GoogleApps` with its required fields (`config`, `name`) and every optional field absent.
-    pub fn new(config: crate::types::GoogleAppsConfig, name: String) -> Self {
+    pub fn new(config: impl Into<crate::types::GoogleAppsConfig>, name: impl Into<String>) -> Self {
         Self {
-            config,
+            config: config.into(),
             id: Default::default(),
-            name,
+            name: name.into(),
             scim_config: Default::default(),
             additional_properties: Default::default(),
         }
@@ -4386,11 +4414,14 @@ object! {
 #[cfg(feature = "identity-providers")]
 impl Linkedin {
     /// A `Linkedin` with its required fields (`config`, `name`) and every optional field absent.
-    pub fn new(config: crate::types::GenericOauthConfig, name: String) -> Self {
+    pub fn new(
+        config: impl Into<crate::types::GenericOauthConfig>,
+        name: impl Into<String>,
+    ) -> Self {
         Self {
-            config,
+            config: config.into(),
             id: Default::default(),
-            name,
+            name: name.into(),
             scim_config: Default::default(),
             additional_properties: Default::default(),
         }
@@ -4417,11 +4448,11 @@ object! {
 #[cfg(feature = "identity-providers")]
 impl Oidc {
     /// A `Oidc` with its required fields (`config`, `name`) and every optional field absent.
-    pub fn new(config: crate::types::OidcConfig, name: String) -> Self {
+    pub fn new(config: impl Into<crate::types::OidcConfig>, name: impl Into<String>) -> Self {
         Self {
-            config,
+            config: config.into(),
             id: Default::default(),
-            name,
+            name: name.into(),
             scim_config: Default::default(),
             additional_properties: Default::default(),
         }
@@ -4490,11 +4521,11 @@ object! {
 #[cfg(feature = "identity-providers")]
 impl Okta {
     /// A `Okta` with its required fields (`config`, `name`) and every optional field absent.
-    pub fn new(config: crate::types::OktaConfig, name: String) -> Self {
+    pub fn new(config: impl Into<crate::types::OktaConfig>, name: impl Into<String>) -> Self {
         Self {
-            config,
+            config: config.into(),
             id: Default::default(),
-            name,
+            name: name.into(),
             scim_config: Default::default(),
             additional_properties: Default::default(),
         }
@@ -4557,11 +4588,11 @@ object! {
 #[cfg(feature = "identity-providers")]
 impl Onelogin {
     /// A `Onelogin` with its required fields (`config`, `name`) and every optional field absent.
-    pub fn new(config: crate::types::OneloginConfig, name: String) -> Self {
+    pub fn new(config: impl Into<crate::types::OneloginConfig>, name: impl Into<String>) -> Self {
         Self {
-            config,
+            config: config.into(),
             id: Default::default(),
-            name,
+            name: name.into(),
             scim_config: Default::default(),
             additional_properties: Default::default(),
         }
@@ -4621,11 +4652,11 @@ object! {
 #[cfg(feature = "identity-providers")]
 impl Pingone {
     /// A `Pingone` with its required fields (`config`, `name`) and every optional field absent.
-    pub fn new(config: crate::types::PingoneConfig, name: String) -> Self {
+    pub fn new(config: impl Into<crate::types::PingoneConfig>, name: impl Into<String>) -> Self {
         Self {
-            config,
+            config: config.into(),
             id: Default::default(),
-            name,
+            name: name.into(),
             scim_config: Default::default(),
             additional_properties: Default::default(),
         }
@@ -4685,11 +4716,11 @@ object! {
 #[cfg(feature = "identity-providers")]
 impl Saml {
     /// A `Saml` with its required fields (`config`, `name`) and every optional field absent.
-    pub fn new(config: crate::types::SamlConfig, name: String) -> Self {
+    pub fn new(config: impl Into<crate::types::SamlConfig>, name: impl Into<String>) -> Self {
         Self {
-            config,
+            config: config.into(),
             id: Default::default(),
-            name,
+            name: name.into(),
             scim_config: Default::default(),
             additional_properties: Default::default(),
         }
@@ -4754,11 +4785,14 @@ object! {
 #[cfg(feature = "identity-providers")]
 impl Yandex {
     /// A `Yandex` with its required fields (`config`, `name`) and every optional field absent.
-    pub fn new(config: crate::types::GenericOauthConfig, name: String) -> Self {
+    pub fn new(
+        config: impl Into<crate::types::GenericOauthConfig>,
+        name: impl Into<String>,
+    ) -> Self {
         Self {
-            config,
+            config: config.into(),
             id: Default::default(),
-            name,
+            name: name.into(),
             scim_config: Default::default(),
             additional_properties: Default::default(),
         }
@@ -4785,11 +4819,14 @@ object! {
 #[cfg(feature = "identity-providers")]
 impl Onetimepin {
     /// A `Onetimepin` with its required fields (`config`, `name`) and every optional field absent.
-    pub fn new(config: serde_json::Map<String, serde_json::Value>, name: String) -> Self {
+    pub fn new(
+        config: impl Into<serde_json::Map<String, serde_json::Value>>,
+        name: impl Into<String>,
+    ) -> Self {
         Self {
-            config,
+            config: config.into(),
             id: Default::default(),
-            name,
+            name: name.into(),
             scim_config: Default::default(),
             additional_properties: Default::default(),
         }
@@ -4862,9 +4899,9 @@ object! {
 #[cfg(feature = "keys")]
 impl KeyUpdateRequest {
     /// A `KeyUpdateRequest` with its required fields (`key_rotation_interval_days`) and every optional field absent.
-    pub fn new(key_rotation_interval_days: f64) -> Self {
+    pub fn new(key_rotation_interval_days: impl Into<f64>) -> Self {
         Self {
-            key_rotation_interval_days,
+            key_rotation_interval_days: key_rotation_interval_days.into(),
             additional_properties: Default::default(),
         }
     }
@@ -5058,14 +5095,14 @@ object! {
 #[cfg(feature = "organizations")]
 impl OrganizationCreateRequest {
     /// A `OrganizationCreateRequest` with its required fields (`auth_domain`, `name`) and every optional field absent.
-    pub fn new(auth_domain: String, name: String) -> Self {
+    pub fn new(auth_domain: impl Into<String>, name: impl Into<String>) -> Self {
         Self {
             allow_authenticate_via_warp: Default::default(),
-            auth_domain,
+            auth_domain: auth_domain.into(),
             auto_redirect_to_identity: Default::default(),
             is_ui_read_only: Default::default(),
             login_design: Default::default(),
-            name,
+            name: name.into(),
             session_duration: Default::default(),
             ui_read_only_toggle_reason: Default::default(),
             user_seat_expiration_inactive_time: Default::default(),
@@ -5089,9 +5126,9 @@ object! {
 #[cfg(feature = "organizations")]
 impl OrganizationRevokeUsersRequest {
     /// A `OrganizationRevokeUsersRequest` with its required fields (`email`) and every optional field absent.
-    pub fn new(email: String) -> Self {
+    pub fn new(email: impl Into<String>) -> Self {
         Self {
-            email,
+            email: email.into(),
             additional_properties: Default::default(),
         }
     }
@@ -5182,18 +5219,18 @@ object! {
 impl PolicyRequest {
     /// A `PolicyRequest` with its required fields (`decision`, `include`, `name`) and every optional field absent.
     pub fn new(
-        decision: crate::types::Decision,
-        include: Vec<crate::types::AccessRule>,
-        name: String,
+        decision: impl Into<crate::types::Decision>,
+        include: impl Into<Vec<crate::types::AccessRule>>,
+        name: impl Into<String>,
     ) -> Self {
         Self {
             approval_groups: Default::default(),
             approval_required: Default::default(),
-            decision,
+            decision: decision.into(),
             exclude: Default::default(),
-            include,
+            include: include.into(),
             isolation_required: Default::default(),
-            name,
+            name: name.into(),
             purpose_justification_prompt: Default::default(),
             purpose_justification_required: Default::default(),
             require: Default::default(),
@@ -5223,11 +5260,15 @@ object! {
 #[cfg(feature = "seats")]
 impl Seat {
     /// A `Seat` with its required fields (`access_seat`, `gateway_seat`, `seat_uid`) and every optional field absent.
-    pub fn new(access_seat: bool, gateway_seat: bool, seat_uid: String) -> Self {
+    pub fn new(
+        access_seat: impl Into<bool>,
+        gateway_seat: impl Into<bool>,
+        seat_uid: impl Into<String>,
+    ) -> Self {
         Self {
-            access_seat,
-            gateway_seat,
-            seat_uid,
+            access_seat: access_seat.into(),
+            gateway_seat: gateway_seat.into(),
+            seat_uid: seat_uid.into(),
             additional_properties: Default::default(),
         }
     }
@@ -5299,10 +5340,10 @@ object! {
 #[cfg(feature = "service-tokens")]
 impl ServiceTokenCreateRequest {
     /// A `ServiceTokenCreateRequest` with its required fields (`name`) and every optional field absent.
-    pub fn new(name: String) -> Self {
+    pub fn new(name: impl Into<String>) -> Self {
         Self {
             duration: Default::default(),
-            name,
+            name: name.into(),
             client_secret_version: Default::default(),
             previous_client_secret_expires_at: Default::default(),
             additional_properties: Default::default(),
@@ -5399,11 +5440,11 @@ object! {
 #[cfg(feature = "tags")]
 impl Tag {
     /// A `Tag` with its required fields (`name`) and every optional field absent.
-    pub fn new(name: String) -> Self {
+    pub fn new(name: impl Into<String>) -> Self {
         Self {
             app_count: Default::default(),
             created_at: Default::default(),
-            name,
+            name: name.into(),
             updated_at: Default::default(),
             additional_properties: Default::default(),
         }
@@ -5424,9 +5465,9 @@ object! {
 #[cfg(feature = "tags")]
 impl TagCreateRequest {
     /// A `TagCreateRequest` with its required fields (`name`) and every optional field absent.
-    pub fn new(name: String) -> Self {
+    pub fn new(name: impl Into<String>) -> Self {
         Self {
-            name,
+            name: name.into(),
             additional_properties: Default::default(),
         }
     }
@@ -5450,10 +5491,10 @@ object! {
 #[cfg(feature = "tags")]
 impl TagWithoutAppCount {
     /// A `TagWithoutAppCount` with its required fields (`name`) and every optional field absent.
-    pub fn new(name: String) -> Self {
+    pub fn new(name: impl Into<String>) -> Self {
         Self {
             created_at: Default::default(),
-            name,
+            name: name.into(),
             updated_at: Default::default(),
             additional_properties: Default::default(),
         }
@@ -5520,9 +5561,9 @@ object! {
 #[cfg(feature = "users")]
 impl UserCreateRequest {
     /// A `UserCreateRequest` with its required fields (`email`) and every optional field absent.
-    pub fn new(email: String) -> Self {
+    pub fn new(email: impl Into<String>) -> Self {
         Self {
-            email,
+            email: email.into(),
             name: Default::default(),
             additional_properties: Default::default(),
         }
@@ -5826,15 +5867,15 @@ object! {
 impl McpPortalWithServers {
     /// A `McpPortalWithServers` with its required fields (`id`, `hostname`, `name`, `servers`) and every optional field absent.
     pub fn new(
-        id: String,
-        hostname: String,
-        name: String,
-        servers: Vec<crate::types::McpPortalServer>,
+        id: impl Into<String>,
+        hostname: impl Into<String>,
+        name: impl Into<String>,
+        servers: impl Into<Vec<crate::types::McpPortalServer>>,
     ) -> Self {
         Self {
-            id,
-            hostname,
-            name,
+            id: id.into(),
+            hostname: hostname.into(),
+            name: name.into(),
             allow_code_mode: Default::default(),
             created_at: Default::default(),
             created_by: Default::default(),
@@ -5842,7 +5883,7 @@ impl McpPortalWithServers {
             modified_at: Default::default(),
             modified_by: Default::default(),
             secure_web_gateway: Default::default(),
-            servers,
+            servers: servers.into(),
             additional_properties: Default::default(),
         }
     }
@@ -5900,26 +5941,26 @@ impl McpPortalServer {
     /// A `McpPortalServer` with its required fields (`id`, `auth_type`, `hostname`, `name`, `prompts`, `tools`, `updated_prompts`, `updated_tools`) and every optional field absent.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        id: String,
-        auth_type: crate::types::McpServerAuthType,
-        hostname: String,
-        name: String,
-        prompts: Vec<serde_json::Map<String, serde_json::Value>>,
-        tools: Vec<serde_json::Map<String, serde_json::Value>>,
-        updated_prompts: Vec<
-            std::collections::BTreeMap<String, crate::types::McpCapabilityChangesItemValue>,
+        id: impl Into<String>,
+        auth_type: impl Into<crate::types::McpServerAuthType>,
+        hostname: impl Into<String>,
+        name: impl Into<String>,
+        prompts: impl Into<Vec<serde_json::Map<String, serde_json::Value>>>,
+        tools: impl Into<Vec<serde_json::Map<String, serde_json::Value>>>,
+        updated_prompts: impl Into<
+            Vec<std::collections::BTreeMap<String, crate::types::McpCapabilityChangesItemValue>>,
         >,
-        updated_tools: Vec<
-            std::collections::BTreeMap<String, crate::types::McpCapabilityChangesItemValue>,
+        updated_tools: impl Into<
+            Vec<std::collections::BTreeMap<String, crate::types::McpCapabilityChangesItemValue>>,
         >,
     ) -> Self {
         Self {
-            id,
-            auth_type,
-            hostname,
-            name,
-            prompts,
-            tools,
+            id: id.into(),
+            auth_type: auth_type.into(),
+            hostname: hostname.into(),
+            name: name.into(),
+            prompts: prompts.into(),
+            tools: tools.into(),
             created_at: Default::default(),
             created_by: Default::default(),
             description: Default::default(),
@@ -5929,8 +5970,8 @@ impl McpPortalServer {
             modified_at: Default::default(),
             modified_by: Default::default(),
             status: Default::default(),
-            updated_prompts,
-            updated_tools,
+            updated_prompts: updated_prompts.into(),
+            updated_tools: updated_tools.into(),
             default_disabled: Default::default(),
             on_behalf: Default::default(),
             additional_properties: Default::default(),
@@ -5992,11 +6033,15 @@ object! {
 #[cfg(feature = "ai-controls")]
 impl McpPortalCreateRequest {
     /// A `McpPortalCreateRequest` with its required fields (`id`, `hostname`, `name`) and every optional field absent.
-    pub fn new(id: String, hostname: String, name: String) -> Self {
+    pub fn new(
+        id: impl Into<String>,
+        hostname: impl Into<String>,
+        name: impl Into<String>,
+    ) -> Self {
         Self {
-            id,
-            hostname,
-            name,
+            id: id.into(),
+            hostname: hostname.into(),
+            name: name.into(),
             allow_code_mode: Default::default(),
             description: Default::default(),
             secure_web_gateway: Default::default(),
@@ -6028,9 +6073,9 @@ object! {
 #[cfg(feature = "ai-controls")]
 impl McpPortalServerRequest {
     /// A `McpPortalServerRequest` with its required fields (`server_id`) and every optional field absent.
-    pub fn new(server_id: String) -> Self {
+    pub fn new(server_id: impl Into<String>) -> Self {
         Self {
-            server_id,
+            server_id: server_id.into(),
             default_disabled: Default::default(),
             on_behalf: Default::default(),
             updated_prompts: Default::default(),
@@ -6060,9 +6105,9 @@ object! {
 #[cfg(feature = "ai-controls")]
 impl McpCapabilityOverride {
     /// A `McpCapabilityOverride` with its required fields (`name`) and every optional field absent.
-    pub fn new(name: String) -> Self {
+    pub fn new(name: impl Into<String>) -> Self {
         Self {
-            name,
+            name: name.into(),
             alias: Default::default(),
             description: Default::default(),
             enabled: Default::default(),
@@ -6103,11 +6148,15 @@ object! {
 #[cfg(feature = "ai-controls")]
 impl McpPortal {
     /// A `McpPortal` with its required fields (`id`, `hostname`, `name`) and every optional field absent.
-    pub fn new(id: String, hostname: String, name: String) -> Self {
+    pub fn new(
+        id: impl Into<String>,
+        hostname: impl Into<String>,
+        name: impl Into<String>,
+    ) -> Self {
         Self {
-            id,
-            hostname,
-            name,
+            id: id.into(),
+            hostname: hostname.into(),
+            name: name.into(),
             allow_code_mode: Default::default(),
             created_at: Default::default(),
             created_by: Default::default(),
@@ -6185,20 +6234,20 @@ object! {
 impl McpServer {
     /// A `McpServer` with its required fields (`id`, `auth_type`, `hostname`, `name`, `prompts`, `tools`) and every optional field absent.
     pub fn new(
-        id: String,
-        auth_type: crate::types::McpServerAuthType,
-        hostname: String,
-        name: String,
-        prompts: Vec<serde_json::Map<String, serde_json::Value>>,
-        tools: Vec<serde_json::Map<String, serde_json::Value>>,
+        id: impl Into<String>,
+        auth_type: impl Into<crate::types::McpServerAuthType>,
+        hostname: impl Into<String>,
+        name: impl Into<String>,
+        prompts: impl Into<Vec<serde_json::Map<String, serde_json::Value>>>,
+        tools: impl Into<Vec<serde_json::Map<String, serde_json::Value>>>,
     ) -> Self {
         Self {
-            id,
-            auth_type,
-            hostname,
-            name,
-            prompts,
-            tools,
+            id: id.into(),
+            auth_type: auth_type.into(),
+            hostname: hostname.into(),
+            name: name.into(),
+            prompts: prompts.into(),
+            tools: tools.into(),
             created_at: Default::default(),
             created_by: Default::default(),
             description: Default::default(),
@@ -6238,16 +6287,16 @@ object! {
 impl McpServerCreateRequest {
     /// A `McpServerCreateRequest` with its required fields (`id`, `auth_type`, `hostname`, `name`) and every optional field absent.
     pub fn new(
-        id: String,
-        auth_type: crate::types::McpServerAuthType,
-        hostname: String,
-        name: String,
+        id: impl Into<String>,
+        auth_type: impl Into<crate::types::McpServerAuthType>,
+        hostname: impl Into<String>,
+        name: impl Into<String>,
     ) -> Self {
         Self {
-            id,
-            auth_type,
-            hostname,
-            name,
+            id: id.into(),
+            auth_type: auth_type.into(),
+            hostname: hostname.into(),
+            name: name.into(),
             auth_credentials: Default::default(),
             description: Default::default(),
             additional_properties: Default::default(),
@@ -6369,18 +6418,18 @@ object! {
 impl InfraTarget {
     /// A `InfraTarget` with its required fields (`id`, `created_at`, `hostname`, `ip`, `modified_at`) and every optional field absent.
     pub fn new(
-        id: String,
-        created_at: crate::DateTime,
-        hostname: String,
-        ip: crate::types::InfraIp,
-        modified_at: crate::DateTime,
+        id: impl Into<String>,
+        created_at: impl Into<crate::DateTime>,
+        hostname: impl Into<String>,
+        ip: impl Into<crate::types::InfraIp>,
+        modified_at: impl Into<crate::DateTime>,
     ) -> Self {
         Self {
-            id,
-            created_at,
-            hostname,
-            ip,
-            modified_at,
+            id: id.into(),
+            created_at: created_at.into(),
+            hostname: hostname.into(),
+            ip: ip.into(),
+            modified_at: modified_at.into(),
             additional_properties: Default::default(),
         }
     }
@@ -6430,10 +6479,10 @@ object! {
 #[cfg(feature = "infrastructure")]
 impl InfraTargetRequest {
     /// A `InfraTargetRequest` with its required fields (`hostname`, `ip`) and every optional field absent.
-    pub fn new(hostname: String, ip: crate::types::InfraIp) -> Self {
+    pub fn new(hostname: impl Into<String>, ip: impl Into<crate::types::InfraIp>) -> Self {
         Self {
-            hostname,
-            ip,
+            hostname: hostname.into(),
+            ip: ip.into(),
             additional_properties: Default::default(),
         }
     }
@@ -6453,9 +6502,9 @@ object! {
 #[cfg(feature = "infrastructure")]
 impl TargetBulkDeleteV2Request {
     /// A `TargetBulkDeleteV2Request` with its required fields (`target_ids`) and every optional field absent.
-    pub fn new(target_ids: Vec<String>) -> Self {
+    pub fn new(target_ids: impl Into<Vec<String>>) -> Self {
         Self {
-            target_ids,
+            target_ids: target_ids.into(),
             additional_properties: Default::default(),
         }
     }
@@ -6523,10 +6572,13 @@ object! {
 #[cfg(feature = "applications")]
 impl PolicyTestPolicyObject {
     /// A `PolicyTestPolicyObject` with its required fields (`decision`, `include`) and every optional field absent.
-    pub fn new(decision: crate::types::Decision, include: Vec<crate::types::AccessRule>) -> Self {
+    pub fn new(
+        decision: impl Into<crate::types::Decision>,
+        include: impl Into<Vec<crate::types::AccessRule>>,
+    ) -> Self {
         Self {
-            decision,
-            include,
+            decision: decision.into(),
+            include: include.into(),
             approval_groups: Default::default(),
             approval_required: Default::default(),
             connection_rules: Default::default(),
@@ -6772,10 +6824,10 @@ object! {
 #[cfg(feature = "users")]
 impl UserUpdateRequest {
     /// A `UserUpdateRequest` with its required fields (`email`, `name`) and every optional field absent.
-    pub fn new(email: String, name: String) -> Self {
+    pub fn new(email: impl Into<String>, name: impl Into<String>) -> Self {
         Self {
-            email,
-            name,
+            email: email.into(),
+            name: name.into(),
             additional_properties: Default::default(),
         }
     }

@@ -122,6 +122,33 @@ pub fn lines(api: &Api) -> Vec<String> {
             }
         }
     }
+    for def in &space.types {
+        if let TypeKind::Union(u) = &def.kind {
+            for field in crate::emit::impls::shared_fields(space, u) {
+                out.push(format!(
+                    "accessor {}.{}: Option<&{}>",
+                    def.name,
+                    field.ident,
+                    ty_text(space, &field.ty)
+                ));
+            }
+        }
+    }
+    for id in crate::emit::impls::request_types(api) {
+        out.push(format!("setters {}", space.get(id).name));
+    }
+    for conversion in &api.conversions {
+        let kind = if conversion.fallible {
+            "TryFrom"
+        } else {
+            "From"
+        };
+        out.push(format!(
+            "convert {} -> {}: {kind}",
+            space.get(conversion.from).name,
+            space.get(conversion.to).name
+        ));
+    }
     for (name, path) in &api.features.groups {
         out.push(format!("feature {name} = {path}"));
     }
@@ -151,7 +178,8 @@ pub fn text(api: &Api, header: &str) -> String {
 /// One change.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {
-    /// "method", "option", "type", "field", "value", "variant", "feature", "gate".
+    /// "method", "option", "type", "field", "value", "variant", "accessor", "setters",
+    /// "convert", "feature", "gate".
     pub kind: &'static str,
     /// The item (`zero_trust.access.tags.get`, `Tag.name`, `ApplicationType: "rdp"`).
     pub item: String,
@@ -184,11 +212,14 @@ fn key(line: &str) -> Option<(&'static str, String, String)> {
         "variant" => "variant",
         "feature" => "feature",
         "gate" => "gate",
+        "accessor" => "accessor",
+        "setters" => "setters",
+        "convert" => "convert",
         _ => return None,
     };
     let split_at = match kind {
         "method" => rest.find('('),
-        "option" | "field" | "gate" => rest.find(": "),
+        "option" | "field" | "gate" | "accessor" | "convert" => rest.find(": "),
         "feature" => rest.find(" = "),
         "variant" => rest.find('('),
         "type" => rest.find(' '),
@@ -232,6 +263,9 @@ fn verdict(kind: &str, old: Option<&str>, new: Option<&str>) -> (bool, &'static 
         ("method", true, _) => (false, "a new method"),
         ("type", true, _) => (false, "a new type"),
         ("option", true, _) => (false, "a new optional query parameter, set through the builder"),
+        ("accessor", true, _) => (false, "a new accessor on a union"),
+        ("setters", true, _) => (false, "new `with_...` setters"),
+        ("convert", true, _) => (false, "a new conversion"),
         ("field", true, _) if new.is_some_and(|n| n.ends_with("(optional)")) => (
             true,
             "a new public field: struct literals that list every field stop compiling (code using `new` or `..Default::default()` does not)",
@@ -266,7 +300,8 @@ pub fn diff(old: &[String], new: &[String]) -> Summary {
     let new = index(new);
     let keys: BTreeSet<&(&'static str, String)> = old.keys().chain(new.keys()).collect();
     let order = [
-        "method", "option", "type", "field", "value", "variant", "feature", "gate",
+        "method", "option", "type", "field", "value", "variant", "accessor", "setters", "convert",
+        "feature", "gate",
     ];
     let mut changes = Vec::new();
     for (kind, item) in keys {
@@ -277,7 +312,10 @@ pub fn diff(old: &[String], new: &[String]) -> Summary {
         }
         // A field, value or variant of a type that is itself added or removed is part of that
         // change, not a change of its own.
-        if matches!(*kind, "field" | "value" | "variant" | "gate") {
+        if matches!(
+            *kind,
+            "field" | "value" | "variant" | "gate" | "accessor" | "setters"
+        ) {
             let owner = item
                 .split(['.', ':'])
                 .next()
@@ -361,13 +399,19 @@ impl Summary {
             ("fields", "field"),
             ("enum values", "value"),
             ("union variants", "variant"),
+            ("union accessors", "accessor"),
+            ("setters", "setters"),
+            ("conversions", "convert"),
             ("features", "feature"),
             ("feature gates", "gate"),
         ]
         .iter()
-        // Features are reported when they change (most crates have none).
+        // These are reported when they change (most crates have none of some of them).
         .filter(|(_, kind)| {
-            !matches!(*kind, "feature" | "gate") || self.changes.iter().any(|c| c.kind == *kind)
+            !matches!(
+                *kind,
+                "feature" | "gate" | "accessor" | "setters" | "convert"
+            ) || self.changes.iter().any(|c| c.kind == *kind)
         })
         .map(|(label, kind)| {
             format!(

@@ -63,8 +63,10 @@ fn fixture_snapshots() {
             text.push_str(&format!("// warning: {warning}\n"));
         }
         for (path, contents) in &generated.files {
-            let interesting =
-                path == "src/types.rs" || path.starts_with("src/resources/") || path == "API.md";
+            let interesting = path == "src/types.rs"
+                || path == "src/impls.rs"
+                || path.starts_with("src/resources/")
+                || path == "API.md";
             if interesting {
                 text.push_str(&format!("// ===== {path} =====\n"));
                 // Drop the provenance line: it carries the fixture's hash, which says nothing here.

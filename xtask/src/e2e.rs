@@ -153,6 +153,70 @@ fn run_tests(root: &Path, base_url: &str, rounds: usize) -> Result<Counts, Strin
     Ok(counts)
 }
 
+/// The crate's examples that talk to the API, with their arguments: run against the mock
+/// server, each must succeed (a request Prism finds invalid gets a 422, which fails it).
+const EXAMPLES: &[(&str, &[&str])] = &[
+    ("list_applications", &[]),
+    ("create_policy", &[]),
+    ("rotate_service_token", &[]),
+    (
+        "update_application",
+        &["f174e90a-fafe-4643-bbbc-4a0ed4fc8415"],
+    ),
+];
+
+/// Build and run [`EXAMPLES`] against the mock server at `base_url`; the number that failed.
+fn run_examples(root: &Path, base_url: &str) -> Result<usize, String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut failed = 0;
+    for (name, args) in EXAMPLES {
+        let output = Command::new(&cargo)
+            .args([
+                "run",
+                "--quiet",
+                "--locked",
+                "-p",
+                "cloudflare-access",
+                "--example",
+                name,
+                "--",
+            ])
+            .args(*args)
+            .current_dir(root)
+            .env("CLOUDFLARE_BASE_URL", base_url)
+            .env("CLOUDFLARE_API_TOKEN", "e2e-test-token")
+            .env("CLOUDFLARE_ACCOUNT_ID", "023e105f4ecef8ad9ca31a8372d0c353")
+            .env("SERVICE_TOKEN_ID", "f174e90a-fafe-4643-bbbc-4a0ed4fc8415")
+            .env_remove("CLOUDFLARE_EMAIL")
+            .env_remove("CLOUDFLARE_API_KEY")
+            .env_remove("CLOUDFLARE_API_USER_SERVICE_KEY")
+            .output()
+            .map_err(|e| format!("running the example {name}: {e}"))?;
+        if output.status.success() {
+            println!("  example {name}: ok");
+        } else {
+            failed += 1;
+            println!(
+                "  example {name}: FAILED ({})\n{}{}",
+                output.status,
+                String::from_utf8_lossy(&output.stdout),
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+    }
+    Ok(failed)
+}
+
+/// How many requests the Prism log at `log` says did not pass its validation.
+fn logged_violations(log: &Path) -> usize {
+    std::fs::read_to_string(log)
+        .map(|text| {
+            text.matches("Request did not pass the validation rules")
+                .count()
+        })
+        .unwrap_or(0)
+}
+
 /// Run both modes and print the one-line verdict.
 pub fn run(root: &Path) -> Result<ExitCode, String> {
     // The spec Prism serves is the one the client is generated from: pinned source + overlays.
@@ -165,7 +229,20 @@ pub fn run(root: &Path) -> Result<ExitCode, String> {
         .current_dir(root)
         .status()
         .map_err(|e| format!("building the e2e test: {e}"))?;
-    if !built.success() {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let examples_built = Command::new(cargo)
+        .args([
+            "build",
+            "--quiet",
+            "--locked",
+            "-p",
+            "cloudflare-access",
+            "--examples",
+        ])
+        .current_dir(root)
+        .status()
+        .map_err(|e| format!("building the examples: {e}"))?;
+    if !built.success() || !examples_built.success() {
         return Ok(ExitCode::FAILURE);
     }
     let logs = root.join("target/e2e");
@@ -180,8 +257,15 @@ pub fn run(root: &Path) -> Result<ExitCode, String> {
             &logs.join(format!("prism-{mode}.log")),
         )?;
         let counts = run_tests(root, &url, rounds);
+        // The examples run once, against static responses (their output is the examples').
+        let examples = if dynamic {
+            Ok(0)
+        } else {
+            run_examples(root, &url)
+        };
         drop(prism);
         let counts = counts?;
+        total.errors += examples?;
         println!(
             "  {mode}: {}/{} methods called, {} request violations, {} decode failures, {} other errors \
              ({} mock-server crashes while inventing a response, repeated)",
@@ -197,9 +281,19 @@ pub fn run(root: &Path) -> Result<ExitCode, String> {
         total.decode_failures += counts.decode_failures;
         total.errors += counts.errors;
     }
+    // Prism's own count, over everything sent (the examples too).
+    let logged: usize = ["static", "dynamic"]
+        .iter()
+        .map(|mode| logged_violations(&logs.join(format!("prism-{mode}.log"))))
+        .sum();
+    total.violations = total.violations.max(logged);
     println!(
-        "e2e: {}/{} methods called, {} request violations, {} decode failures",
-        total.called, total.total, total.violations, total.decode_failures
+        "e2e: {}/{} methods called, {} request violations, {} decode failures, {} examples run",
+        total.called,
+        total.total,
+        total.violations,
+        total.decode_failures,
+        EXAMPLES.len()
     );
     let clean = total.called == total.total
         && total.violations == 0

@@ -142,7 +142,8 @@ async fn every_method_against_the_mock_server() {{
     ))
 }
 
-fn literal_json(value: &Value) -> String {
+/// A Rust raw string literal holding `value` as JSON.
+pub fn literal_json(value: &Value) -> String {
     let text = value.to_string();
     let hashes = (1..)
         .find(|n| !text.contains(&format!("\"{}", "#".repeat(*n))))
@@ -182,8 +183,20 @@ fn argument(
     }
 }
 
-fn call(api: &Api, op: &Operation, krate: &str) -> String {
-    let dotted = op.dotted();
+/// How a test calls `op` with its sample arguments: setup lines (arguments that are parsed
+/// from JSON), the receiver chain (`client.zero_trust().access()...`) and the arguments
+/// before the body.
+pub struct Invocation {
+    /// Lines that declare the arguments parsed from JSON.
+    pub setup: String,
+    /// `client.a().b()`.
+    pub chain: String,
+    /// Arguments, without the body.
+    pub args: Vec<String>,
+}
+
+/// The [`Invocation`] of `op` with its sample arguments.
+pub fn invocation(api: &Api, op: &Operation, krate: &str) -> Invocation {
     let mut setup = String::new();
     let mut args = Vec::new();
     if op.scoped {
@@ -215,6 +228,12 @@ fn call(api: &Api, op: &Operation, krate: &str) -> String {
     for segment in &op.resource {
         chain.push_str(&format!(".{}()", names::bare(&accessor(segment))));
     }
+    Invocation { setup, chain, args }
+}
+
+fn call(api: &Api, op: &Operation, krate: &str) -> String {
+    let dotted = op.dotted();
+    let Invocation { setup, chain, args } = invocation(api, op, krate);
     let invoke = |args: &[String]| {
         format!(
             "tally.call({dotted:?}, || {chain}.{}({}).send_with_response()).await;",

@@ -79,6 +79,10 @@ pub fn files(api: &Api, options: &EmitOptions) -> Result<Files> {
         ));
     }
     jobs.push((
+        "src/impls.rs".into(),
+        Box::new(move || format_file(super::impls::module(api)?, header, "impls.rs")),
+    ));
+    jobs.push((
         "src/methods.rs".into(),
         Box::new(move || format_file(super::methods::module(api), header, "methods.rs")),
     ));
@@ -104,6 +108,10 @@ pub fn files(api: &Api, options: &EmitOptions) -> Result<Files> {
     jobs.push((
         "tests/e2e.rs".into(),
         Box::new(move || Ok(super::e2e::e2e(api, crate_ident, header).unwrap_or_default())),
+    ));
+    jobs.push((
+        "tests/wire.rs".into(),
+        Box::new(move || Ok(super::wire::wire(api, crate_ident, header).unwrap_or_default())),
     ));
     if !api.types.examples.is_empty() || !api.samples.is_empty() {
         jobs.push((
@@ -476,6 +484,8 @@ fn lib(api: &Api, options: &EmitOptions, tree: &Node, has_scope: bool) -> TokenS
 
         /// Request and response types, named after the spec's schemas.
         pub mod types;
+        // Conversions, accessors and setters of the types.
+        mod impls;
 
         pub mod methods;
 

@@ -2,11 +2,13 @@
 
 pub mod doc;
 pub mod e2e;
+pub mod impls;
 pub mod krate;
 pub mod methods;
 pub mod resources;
 pub mod tests;
 pub mod types;
+pub mod wire;
 
 use std::collections::BTreeMap;
 

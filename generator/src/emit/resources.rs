@@ -318,18 +318,18 @@ fn method(api: &Api, op: &Operation) -> (TokenStream, Option<TokenStream>) {
         let n = ident(&p.ident);
         let key = &p.name;
         let pdoc = doc::attrs(p.doc.as_deref().or(Some(&format!("Sets `{key}`."))));
+        // Options take their values as they come: anything that converts into the type
+        // (`"asc"` for an enum), lists as any iterable of such values.
         match &p.ty {
             Ty::Vec(inner) => {
-                let item = Param {
-                    ty: (**inner).clone(),
-                    ..(*p).clone()
-                };
-                let (t, _) = argument(space, &item);
-                let mapper = item_mapper(space, &item);
+                let item = rust_type(space, inner);
                 quote! {
                     #pdoc
-                    pub fn #n(mut self, #n: &[#t]) -> Self {
-                        self.call = self.call.query_all(#key, #n.iter().map(#mapper));
+                    pub fn #n(mut self, #n: impl IntoIterator<Item = impl Into<#item>>) -> Self {
+                        self.call = self.call.query_all(
+                            #key,
+                            #n.into_iter().map(|value| crate::macros::query_value(&value.into())),
+                        );
                         self
                     }
                 }
@@ -341,12 +341,22 @@ fn method(api: &Api, op: &Operation) -> (TokenStream, Option<TokenStream>) {
                     self
                 }
             },
-            _ => {
+            Ty::I32 | Ty::I64 | Ty::F32 | Ty::F64 | Ty::Bool => {
                 let (t, conv) = argument(space, p);
                 quote! {
                     #pdoc
                     pub fn #n(mut self, #n: #t) -> Self {
                         self.call = self.call.query(#key, #conv);
+                        self
+                    }
+                }
+            }
+            ty => {
+                let t = rust_type(space, ty);
+                quote! {
+                    #pdoc
+                    pub fn #n(mut self, #n: impl Into<#t>) -> Self {
+                        self.call = self.call.query(#key, crate::macros::query_value(&#n.into()));
                         self
                     }
                 }

@@ -457,7 +457,7 @@ fn constructor_text(space: &TypeSpace, name: &str, s: &StructDef) -> String {
             } else {
                 ty
             };
-            format!("{}: {ty}", f.ident)
+            format!("{}: impl Into<{ty}>", f.ident)
         })
         .collect();
     let names: Vec<String> = required
@@ -467,16 +467,12 @@ fn constructor_text(space: &TypeSpace, name: &str, s: &StructDef) -> String {
     let mut body = String::new();
     for f in &s.fields {
         let value = match (f.required, f.boxed) {
-            (true, true) if f.nullable => format!("{}.map(Box::new)", f.ident),
-            (true, true) => format!("Box::new({})", f.ident),
-            (true, false) => f.ident.clone(),
+            (true, true) if f.nullable => format!("{}.into().map(Box::new)", f.ident),
+            (true, true) => format!("Box::new({}.into())", f.ident),
+            (true, false) => format!("{}.into()", f.ident),
             (false, _) => "Default::default()".into(),
         };
-        if value == f.ident {
-            body.push_str(&format!("            {},\n", f.ident));
-        } else {
-            body.push_str(&format!("            {}: {value},\n", f.ident));
-        }
+        body.push_str(&format!("            {}: {value},\n", f.ident));
     }
     let allow = if args.len() > 7 {
         "    #[allow(clippy::too_many_arguments)]\n"

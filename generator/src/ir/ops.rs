@@ -31,6 +31,8 @@ pub struct Api {
     pub samples: Vec<(super::types::TypeId, serde_json::Value)>,
     /// Cargo features: resource groups and what they gate.
     pub features: super::features::Features,
+    /// Conversions from fetched resources to their update requests (and what they need).
+    pub conversions: Vec<super::convert::Conversion>,
 }
 
 /// One method of the client.
@@ -290,6 +292,7 @@ pub fn build(spec: &Spec, config: &Config) -> Result<Api> {
         .filter_map(|r| Some((r.path.clone(), r.doc.clone()?)))
         .collect();
     let features = super::features::Features::build(&operations, &space, config)?;
+    let conversions = super::convert::conversions(&space, &operations);
     Ok(Api {
         title: spec.api.info.title.clone(),
         description: spec.api.info.description.clone(),
@@ -304,6 +307,7 @@ pub fn build(spec: &Spec, config: &Config) -> Result<Api> {
         warnings,
         samples,
         features,
+        conversions,
     })
 }
 

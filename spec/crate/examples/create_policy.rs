@@ -4,9 +4,7 @@
 //! CLOUDFLARE_API_TOKEN=... CLOUDFLARE_ACCOUNT_ID=... cargo run --example create_policy
 //! ```
 
-use cloudflare_access::types::{
-    AccessRule, CountryRule, Decision, DomainRule, EmailRule, PolicyRequest,
-};
+use cloudflare_access::types::{CountryRule, Decision, DomainRule, EmailRule, PolicyRequest};
 use cloudflare_access::Client;
 
 #[tokio::main]
@@ -15,17 +13,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let account_id = std::env::var("CLOUDFLARE_ACCOUNT_ID")?;
 
     // Anyone with an example.com address (include), but not the contractor account
-    // (exclude), and only from Portugal (require).
-    let mut policy = PolicyRequest::new(
+    // (exclude), and only from Portugal (require). Each rule converts into an `AccessRule`.
+    let policy = PolicyRequest::new(
         Decision::Allow,
-        vec![AccessRule::EmailDomain(DomainRule::new("example.com".into()))],
-        "Employees in Portugal".into(),
-    );
-    policy.exclude = Some(vec![AccessRule::Email(EmailRule::new(
-        "contractor@example.com".into(),
-    ))]);
-    policy.require = Some(vec![AccessRule::Geo(CountryRule::new("PT".into()))]);
-    policy.session_duration = Some("8h".into());
+        vec![DomainRule::new("example.com").into()],
+        "Employees in Portugal",
+    )
+    .with_exclude(vec![EmailRule::new("contractor@example.com").into()])
+    .with_require(vec![CountryRule::new("PT").into()])
+    .with_session_duration("8h");
 
     let created = client
         .zero_trust()

@@ -211,24 +211,26 @@ pub struct ListRequest {
 }
 impl ListRequest {
     /// Date and time at which the target was created after (inclusive)
-    pub fn created_after(mut self, created_after: &crate::DateTime) -> Self {
-        self.call = self
-            .call
-            .query("created_after", crate::macros::query_value(created_after));
+    pub fn created_after(mut self, created_after: impl Into<crate::DateTime>) -> Self {
+        self.call = self.call.query(
+            "created_after",
+            crate::macros::query_value(&created_after.into()),
+        );
         self
     }
     /// Date and time at which the target was created before (inclusive)
-    pub fn created_before(mut self, created_before: &crate::DateTime) -> Self {
-        self.call = self
-            .call
-            .query("created_before", crate::macros::query_value(created_before));
+    pub fn created_before(mut self, created_before: impl Into<crate::DateTime>) -> Self {
+        self.call = self.call.query(
+            "created_before",
+            crate::macros::query_value(&created_before.into()),
+        );
         self
     }
     /// The sorting direction.
-    pub fn direction(mut self, direction: &crate::types::TargetListDirection) -> Self {
+    pub fn direction(mut self, direction: impl Into<crate::types::TargetListDirection>) -> Self {
         self.call = self
             .call
-            .query("direction", crate::macros::query_value(direction));
+            .query("direction", crate::macros::query_value(&direction.into()));
         self
     }
     /// Hostname of a target
@@ -259,10 +261,12 @@ impl ListRequest {
         self
     }
     /// Filters for targets that have any of the following IP addresses. Specify `ips` multiple times in query parameter to build list of candidates.
-    pub fn ips(mut self, ips: &[&str]) -> Self {
-        self.call = self
-            .call
-            .query_all("ips", ips.iter().map(|ips| ips.to_string()));
+    pub fn ips(mut self, ips: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.call = self.call.query_all(
+            "ips",
+            ips.into_iter()
+                .map(|value| crate::macros::query_value(&value.into())),
+        );
         self
     }
     /// Defines an IPv4 filter range's ending value (inclusive). Requires `ipv4_start` to be specified as well.
@@ -286,23 +290,26 @@ impl ListRequest {
         self
     }
     /// Date and time at which the target was modified after (inclusive)
-    pub fn modified_after(mut self, modified_after: &crate::DateTime) -> Self {
-        self.call = self
-            .call
-            .query("modified_after", crate::macros::query_value(modified_after));
+    pub fn modified_after(mut self, modified_after: impl Into<crate::DateTime>) -> Self {
+        self.call = self.call.query(
+            "modified_after",
+            crate::macros::query_value(&modified_after.into()),
+        );
         self
     }
     /// Date and time at which the target was modified before (inclusive)
-    pub fn modified_before(mut self, modified_before: &crate::DateTime) -> Self {
+    pub fn modified_before(mut self, modified_before: impl Into<crate::DateTime>) -> Self {
         self.call = self.call.query(
             "modified_before",
-            crate::macros::query_value(modified_before),
+            crate::macros::query_value(&modified_before.into()),
         );
         self
     }
     /// The field to sort by.
-    pub fn order(mut self, order: &crate::types::TargetListOrder) -> Self {
-        self.call = self.call.query("order", crate::macros::query_value(order));
+    pub fn order(mut self, order: impl Into<crate::types::TargetListOrder>) -> Self {
+        self.call = self
+            .call
+            .query("order", crate::macros::query_value(&order.into()));
         self
     }
     /// Current page in the response
@@ -316,10 +323,12 @@ impl ListRequest {
         self
     }
     /// Filters for targets that have any of the following UUIDs. Specify `target_ids` multiple times in query parameter to build list of candidates.
-    pub fn target_ids(mut self, target_ids: &[&str]) -> Self {
+    pub fn target_ids(mut self, target_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.call = self.call.query_all(
             "target_ids",
-            target_ids.iter().map(|target_ids| target_ids.to_string()),
+            target_ids
+                .into_iter()
+                .map(|value| crate::macros::query_value(&value.into())),
         );
         self
     }

@@ -43,48 +43,59 @@ impl ListRequest {
         self
     }
     /// The chronological sorting order for the logs.
-    pub fn direction(mut self, direction: &crate::types::AccessRequestListDirection) -> Self {
+    pub fn direction(
+        mut self,
+        direction: impl Into<crate::types::AccessRequestListDirection>,
+    ) -> Self {
         self.call = self
             .call
-            .query("direction", crate::macros::query_value(direction));
+            .query("direction", crate::macros::query_value(&direction.into()));
         self
     }
     /// The earliest event timestamp to query.
-    pub fn since(mut self, since: &crate::DateTime) -> Self {
-        self.call = self.call.query("since", crate::macros::query_value(since));
+    pub fn since(mut self, since: impl Into<crate::DateTime>) -> Self {
+        self.call = self
+            .call
+            .query("since", crate::macros::query_value(&since.into()));
         self
     }
     /// The latest event timestamp to query.
-    pub fn until(mut self, until: &crate::DateTime) -> Self {
-        self.call = self.call.query("until", crate::macros::query_value(until));
+    pub fn until(mut self, until: impl Into<crate::DateTime>) -> Self {
+        self.call = self
+            .call
+            .query("until", crate::macros::query_value(&until.into()));
         self
     }
     /// Operator for the `allowed` filter.
-    pub fn allowed_op(mut self, allowed_op: &crate::types::LogFilterOperator) -> Self {
+    pub fn allowed_op(mut self, allowed_op: impl Into<crate::types::LogFilterOperator>) -> Self {
         self.call = self
             .call
-            .query("allowed_op", crate::macros::query_value(allowed_op));
+            .query("allowed_op", crate::macros::query_value(&allowed_op.into()));
         self
     }
     /// Operator for the `app_type` filter.
-    pub fn app_type_op(mut self, app_type_op: &crate::types::LogFilterOperator) -> Self {
-        self.call = self
-            .call
-            .query("app_type_op", crate::macros::query_value(app_type_op));
+    pub fn app_type_op(mut self, app_type_op: impl Into<crate::types::LogFilterOperator>) -> Self {
+        self.call = self.call.query(
+            "app_type_op",
+            crate::macros::query_value(&app_type_op.into()),
+        );
         self
     }
     /// Operator for the `app_uid` filter.
-    pub fn app_uid_op(mut self, app_uid_op: &crate::types::LogFilterOperator) -> Self {
+    pub fn app_uid_op(mut self, app_uid_op: impl Into<crate::types::LogFilterOperator>) -> Self {
         self.call = self
             .call
-            .query("app_uid_op", crate::macros::query_value(app_uid_op));
+            .query("app_uid_op", crate::macros::query_value(&app_uid_op.into()));
         self
     }
     /// Operator for the `country_code` filter.
-    pub fn country_code_op(mut self, country_code_op: &crate::types::LogFilterOperator) -> Self {
+    pub fn country_code_op(
+        mut self,
+        country_code_op: impl Into<crate::types::LogFilterOperator>,
+    ) -> Self {
         self.call = self.call.query(
             "country_code_op",
-            crate::macros::query_value(country_code_op),
+            crate::macros::query_value(&country_code_op.into()),
         );
         self
     }
@@ -99,10 +110,10 @@ impl ListRequest {
         self
     }
     /// Operator for the `email` filter.
-    pub fn email_op(mut self, email_op: &crate::types::LogFilterOperator) -> Self {
+    pub fn email_op(mut self, email_op: impl Into<crate::types::LogFilterOperator>) -> Self {
         self.call = self
             .call
-            .query("email_op", crate::macros::query_value(email_op));
+            .query("email_op", crate::macros::query_value(&email_op.into()));
         self
     }
     /// Comma-separated list of fields to include in the response. When omitted, all fields are returned.
@@ -111,17 +122,20 @@ impl ListRequest {
         self
     }
     /// Operator for the `idp` filter.
-    pub fn idp_op(mut self, idp_op: &crate::types::LogFilterOperator) -> Self {
+    pub fn idp_op(mut self, idp_op: impl Into<crate::types::LogFilterOperator>) -> Self {
         self.call = self
             .call
-            .query("idp_op", crate::macros::query_value(idp_op));
+            .query("idp_op", crate::macros::query_value(&idp_op.into()));
         self
     }
     /// Operator for the `non_identity` filter.
-    pub fn non_identity_op(mut self, non_identity_op: &crate::types::LogFilterOperator) -> Self {
+    pub fn non_identity_op(
+        mut self,
+        non_identity_op: impl Into<crate::types::LogFilterOperator>,
+    ) -> Self {
         self.call = self.call.query(
             "non_identity_op",
-            crate::macros::query_value(non_identity_op),
+            crate::macros::query_value(&non_identity_op.into()),
         );
         self
     }
@@ -136,10 +150,10 @@ impl ListRequest {
         self
     }
     /// Operator for the `ray_id` filter.
-    pub fn rayid_op(mut self, rayid_op: &crate::types::LogFilterOperator) -> Self {
+    pub fn rayid_op(mut self, rayid_op: impl Into<crate::types::LogFilterOperator>) -> Self {
         self.call = self
             .call
-            .query("rayid_op", crate::macros::query_value(rayid_op));
+            .query("rayid_op", crate::macros::query_value(&rayid_op.into()));
         self
     }
     /// Filter by user UUID.
@@ -148,10 +162,10 @@ impl ListRequest {
         self
     }
     /// Operator for the `user_id` filter.
-    pub fn user_id_op(mut self, user_id_op: &crate::types::LogFilterOperator) -> Self {
+    pub fn user_id_op(mut self, user_id_op: impl Into<crate::types::LogFilterOperator>) -> Self {
         self.call = self
             .call
-            .query("user_id_op", crate::macros::query_value(user_id_op));
+            .query("user_id_op", crate::macros::query_value(&user_id_op.into()));
         self
     }
 }

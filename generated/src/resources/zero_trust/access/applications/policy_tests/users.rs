@@ -53,10 +53,10 @@ impl ListRequest {
         self
     }
     /// Filter users by their policy evaluation status.
-    pub fn status(mut self, status: &crate::types::UserListStatus) -> Self {
+    pub fn status(mut self, status: impl Into<crate::types::UserListStatus>) -> Self {
         self.call = self
             .call
-            .query("status", crate::macros::query_value(status));
+            .query("status", crate::macros::query_value(&status.into()));
         self
     }
 }

@@ -48,10 +48,10 @@ impl ListRequest {
         self
     }
     /// The chronological order used to sort the logs.
-    pub fn direction(mut self, direction: &crate::types::UpdateListDirection) -> Self {
+    pub fn direction(mut self, direction: impl Into<crate::types::UpdateListDirection>) -> Self {
         self.call = self
             .call
-            .query("direction", crate::macros::query_value(direction));
+            .query("direction", crate::macros::query_value(&direction.into()));
         self
     }
     /// The IdP-generated Id of the SCIM resource.
@@ -77,11 +77,13 @@ impl ListRequest {
     /// The request method of the SCIM request.
     pub fn request_method(
         mut self,
-        request_method: &[&crate::types::UpdateListRequestMethodItem],
+        request_method: impl IntoIterator<Item = impl Into<crate::types::UpdateListRequestMethodItem>>,
     ) -> Self {
         self.call = self.call.query_all(
             "request_method",
-            request_method.iter().map(crate::macros::query_value),
+            request_method
+                .into_iter()
+                .map(|value| crate::macros::query_value(&value.into())),
         );
         self
     }
@@ -95,11 +97,13 @@ impl ListRequest {
     /// The resource type of the SCIM request.
     pub fn resource_type(
         mut self,
-        resource_type: &[&crate::types::UpdateListResourceTypeItem],
+        resource_type: impl IntoIterator<Item = impl Into<crate::types::UpdateListResourceTypeItem>>,
     ) -> Self {
         self.call = self.call.query_all(
             "resource_type",
-            resource_type.iter().map(crate::macros::query_value),
+            resource_type
+                .into_iter()
+                .map(|value| crate::macros::query_value(&value.into())),
         );
         self
     }
@@ -111,20 +115,30 @@ impl ListRequest {
         self
     }
     /// the timestamp of the earliest update log.
-    pub fn since(mut self, since: &crate::DateTime) -> Self {
-        self.call = self.call.query("since", crate::macros::query_value(since));
+    pub fn since(mut self, since: impl Into<crate::DateTime>) -> Self {
+        self.call = self
+            .call
+            .query("since", crate::macros::query_value(&since.into()));
         self
     }
     /// The status of the SCIM request.
-    pub fn status(mut self, status: &[&crate::types::UpdateListStatusItem]) -> Self {
-        self.call = self
-            .call
-            .query_all("status", status.iter().map(crate::macros::query_value));
+    pub fn status(
+        mut self,
+        status: impl IntoIterator<Item = impl Into<crate::types::UpdateListStatusItem>>,
+    ) -> Self {
+        self.call = self.call.query_all(
+            "status",
+            status
+                .into_iter()
+                .map(|value| crate::macros::query_value(&value.into())),
+        );
         self
     }
     /// the timestamp of the most-recent update log.
-    pub fn until(mut self, until: &crate::DateTime) -> Self {
-        self.call = self.call.query("until", crate::macros::query_value(until));
+    pub fn until(mut self, until: impl Into<crate::DateTime>) -> Self {
+        self.call = self
+            .call
+            .query("until", crate::macros::query_value(&until.into()));
         self
     }
 }

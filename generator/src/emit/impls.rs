@@ -1,0 +1,576 @@
+//! `impls.rs` of the generated crate: what makes the types pleasant to build and read.
+//! `From` each variant's struct into its union, accessors on unions for the fields every
+//! variant has, `with_...` setters on the types a request body holds, and the conversions
+//! from a fetched resource to the request that updates it.
+
+use std::collections::BTreeSet;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::types::{ident, rust_type};
+use crate::error::{Error, Result};
+use crate::ir::convert::{self, Conversion, ConversionKind, FieldSource, ValueConv};
+use crate::ir::names;
+use crate::ir::ops::Api;
+use crate::ir::types::{Field, Tagging, Ty, TypeId, TypeKind, TypeSpace, UnionDef};
+
+/// The whole module.
+pub fn module(api: &Api) -> Result<TokenStream> {
+    let space = &api.types;
+    let mut items = Vec::new();
+    for (index, def) in space.types.iter().enumerate() {
+        let id = TypeId(index);
+        let TypeKind::Union(union) = &def.kind else {
+            continue;
+        };
+        if union.tagging == Tagging::Overlapping {
+            continue;
+        }
+        let cfg = cfg(api, &[id])?;
+        items.extend(variant_froms(api, id, union)?);
+        items.push(shared_accessors(space, id, union, &cfg));
+    }
+    for id in request_types(api) {
+        items.push(match &space.get(id).kind {
+            TypeKind::Union(union) => union_setters(api, id, union)?,
+            _ => setters(api, id)?,
+        });
+    }
+    for conversion in &api.conversions {
+        items.push(conversion_impl(api, conversion)?);
+    }
+    Ok(quote! {
+        #![allow(clippy::needless_update, clippy::redundant_closure)]
+        #(#items)*
+    })
+}
+
+/// `#[cfg(...)]` for an item that needs all of `types` (each compiled with some features).
+fn cfg(api: &Api, types: &[TypeId]) -> Result<TokenStream> {
+    let predicates: Vec<String> = types
+        .iter()
+        .filter_map(|id| api.features.type_predicate(*id))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let predicate = match predicates.as_slice() {
+        [] => return Ok(TokenStream::new()),
+        [one] => one.clone(),
+        many => format!("all({})", many.join(", ")),
+    };
+    let predicate: TokenStream = predicate.parse().map_err(|e| {
+        Error::Source(format!(
+            "internal error: the cfg predicate `{predicate}` does not parse: {e}"
+        ))
+    })?;
+    Ok(quote!(#[cfg(#predicate)]))
+}
+
+fn named(space: &TypeSpace, id: TypeId) -> TokenStream {
+    rust_type(space, &Ty::Named(id))
+}
+
+/// `impl From<VariantStruct> for Union` for each variant whose type only it has.
+fn variant_froms(api: &Api, id: TypeId, union: &UnionDef) -> Result<Vec<TokenStream>> {
+    let space = &api.types;
+    let union_ty = named(space, id);
+    let mut out = Vec::new();
+    for variant in &union.variants {
+        let Ty::Named(payload) = &variant.ty else {
+            continue;
+        };
+        let shared = union.variants.iter().filter(|v| v.ty == variant.ty).count() > 1;
+        if shared || *payload == id {
+            continue;
+        }
+        let payload_ty = named(space, *payload);
+        let name = format_ident!("{}", variant.ident);
+        let value = if variant.boxed {
+            quote!(Box::new(value))
+        } else {
+            quote!(value)
+        };
+        let cfg = cfg(api, &[id, *payload])?;
+        let doc = format!(
+            " The `{}` variant{}.",
+            variant.ident,
+            tag_words(union, &variant.tags)
+        );
+        out.push(quote! {
+            #cfg
+            impl From<#payload_ty> for #union_ty {
+                #[doc = #doc]
+                fn from(value: #payload_ty) -> Self {
+                    Self::#name(#value)
+                }
+            }
+        });
+    }
+    Ok(out)
+}
+
+fn tag_words(union: &UnionDef, tags: &[String]) -> String {
+    match (&union.tagging, tags.first()) {
+        (Tagging::Internal { property, .. }, Some(tag)) => format!(" (`{property}` {tag:?})"),
+        (Tagging::External, Some(key)) => format!(" (key {key:?})"),
+        _ => String::new(),
+    }
+}
+
+/// The fields that every variant's struct has, with one type (and presence allowing a shared
+/// accessor); those of the first variant's struct, in its order.
+pub fn shared_fields<'a>(space: &'a TypeSpace, union: &UnionDef) -> Vec<&'a Field> {
+    if union.tagging == Tagging::Overlapping {
+        return Vec::new();
+    }
+    let structs: Vec<&[Field]> = union
+        .variants
+        .iter()
+        .filter_map(|v| match (&v.ty, v.boxed) {
+            (Ty::Named(payload), false) => match &space.get(*payload).kind {
+                TypeKind::Struct(s) => Some(s.fields.as_slice()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect();
+    if structs.len() != union.variants.len() || structs.is_empty() {
+        return Vec::new();
+    }
+    // `tag` is the tag accessor of an internally tagged union.
+    let reserved = ["tag"];
+    structs[0]
+        .iter()
+        .filter(|field| !field.boxed && !reserved.contains(&names::bare(&field.ident)))
+        .filter(|field| {
+            structs.iter().all(|fields| {
+                fields.iter().any(|f| {
+                    f.json_name == field.json_name
+                        && f.ty == field.ty
+                        && f.nullable == field.nullable
+                        && !f.boxed
+                })
+            })
+        })
+        .collect()
+}
+
+/// Accessors for the [`shared_fields`]: `Option<&T>`, `None` for an unknown variant or where
+/// the field is absent.
+fn shared_accessors(
+    space: &TypeSpace,
+    id: TypeId,
+    union: &UnionDef,
+    cfg: &TokenStream,
+) -> TokenStream {
+    let mut accessors = Vec::new();
+    for field in shared_fields(space, union) {
+        let method = ident(&field.ident);
+        let ty = rust_type(space, &field.ty);
+        let arms = union.variants.iter().map(|v| {
+            let name = format_ident!("{}", v.ident);
+            let own = match &v.ty {
+                Ty::Named(payload) => match &space.get(*payload).kind {
+                    TypeKind::Struct(s) => s.fields.iter().find(|f| f.json_name == field.json_name),
+                    _ => None,
+                },
+                _ => None,
+            };
+            let access = match own {
+                Some(f) if f.required && !f.nullable => {
+                    let member = ident(&f.ident);
+                    quote!(Some(&value.#member))
+                }
+                Some(f) => {
+                    let member = ident(&f.ident);
+                    quote!(value.#member.as_ref())
+                }
+                None => quote!(None),
+            };
+            quote!(Self::#name(value) => #access,)
+        });
+        let unknown = match union.tagging {
+            Tagging::Internal { .. } | Tagging::External => quote!(Self::Unknown(_) => None,),
+            _ => TokenStream::new(),
+        };
+        let doc = format!(
+            " `{}`, which every variant has: `None` for a variant this client does not know, or where it is absent.",
+            field.json_name
+        );
+        accessors.push(quote! {
+            #[doc = #doc]
+            pub fn #method(&self) -> Option<&#ty> {
+                match self {
+                    #(#arms)*
+                    #unknown
+                }
+            }
+        });
+    }
+    if accessors.is_empty() {
+        return TokenStream::new();
+    }
+    let union_ty = named(space, id);
+    quote! {
+        #cfg
+        impl #union_ty {
+            #(#accessors)*
+        }
+    }
+}
+
+/// The struct types that request bodies hold (what users build), and the unions whose
+/// variants all have setters, in type order.
+pub fn request_types(api: &Api) -> Vec<TypeId> {
+    let space = &api.types;
+    let mut reached = vec![false; space.types.len()];
+    let mut stack: Vec<TypeId> = Vec::new();
+    for op in &api.operations {
+        if let Some(body) = &op.body {
+            body.ty.named(&mut |id| stack.push(id));
+        }
+    }
+    while let Some(id) = stack.pop() {
+        if std::mem::replace(&mut reached[id.0], true) {
+            continue;
+        }
+        space
+            .get(id)
+            .kind
+            .each_ty(&mut |ty| ty.named(&mut |id| stack.push(id)));
+    }
+    (0..space.types.len())
+        .filter(|&i| {
+            reached[i]
+                && match &space.types[i].kind {
+                    TypeKind::Struct(_) => true,
+                    TypeKind::Union(union) => !shared_fields(space, union).is_empty(),
+                    _ => false,
+                }
+        })
+        .map(TypeId)
+        .collect()
+}
+
+/// `with_<field>(value)` on a union for each of its [`shared_fields`]: set in whichever variant
+/// it holds (through the variant's own setter; in an unknown variant's object, as JSON).
+fn union_setters(api: &Api, id: TypeId, union: &UnionDef) -> Result<TokenStream> {
+    let space = &api.types;
+    let methods = shared_fields(space, union).into_iter().map(|field| {
+        let method = format_ident!("with_{}", names::bare(&field.ident));
+        let ty = rust_type(space, &field.ty);
+        let key = &field.json_name;
+        let arms = union.variants.iter().map(|v| {
+            let name = format_ident!("{}", v.ident);
+            quote!(Self::#name(inner) => Self::#name(inner.#method(value)),)
+        });
+        let unknown = match union.tagging {
+            Tagging::Internal { .. } | Tagging::External => quote! {
+                Self::Unknown(mut raw) => {
+                    if let (Some(object), Ok(json)) = (raw.as_object_mut(), serde_json::to_value(value)) {
+                        object.insert(#key.to_string(), json);
+                    }
+                    Self::Unknown(raw)
+                }
+            },
+            _ => TokenStream::new(),
+        };
+        let doc = format!(" This value with `{key}` set, whichever variant it is.");
+        quote! {
+            #[doc = #doc]
+            pub fn #method(self, value: impl Into<#ty>) -> Self {
+                let value: #ty = value.into();
+                match self {
+                    #(#arms)*
+                    #unknown
+                }
+            }
+        }
+    });
+    let union_ty = named(space, id);
+    let cfg = cfg(api, &[id])?;
+    Ok(quote! {
+        #cfg
+        impl #union_ty {
+            #(#methods)*
+        }
+    })
+}
+
+/// `with_<field>(value)` for each field: the value set (in `Some` where the field is optional).
+fn setters(api: &Api, id: TypeId) -> Result<TokenStream> {
+    let space = &api.types;
+    let TypeKind::Struct(s) = &space.get(id).kind else {
+        return Ok(TokenStream::new());
+    };
+    let methods = s.fields.iter().map(|f| {
+        let member = ident(&f.ident);
+        let method = format_ident!("with_{}", names::bare(&f.ident));
+        let ty = rust_type(space, &f.ty);
+        let value = if f.boxed {
+            quote!(Box::new(value.into()))
+        } else {
+            quote!(value.into())
+        };
+        let set = match (f.required, f.nullable) {
+            (true, false) => value,
+            (true, true) | (false, false) => quote!(Some(#value)),
+            (false, true) => quote!(crate::Nullable::Present(#value)),
+        };
+        let doc = format!(" This value with `{}` set.", f.json_name);
+        quote! {
+            #[doc = #doc]
+            pub fn #method(mut self, value: impl Into<#ty>) -> Self {
+                self.#member = #set;
+                self
+            }
+        }
+    });
+    let ty = named(space, id);
+    let cfg = cfg(api, &[id])?;
+    Ok(quote! {
+        #cfg
+        impl #ty {
+            #(#methods)*
+        }
+    })
+}
+
+/// `impl From<A> for B` or `impl TryFrom<A> for B` (error: [`crate::Error`]).
+fn conversion_impl(api: &Api, conversion: &Conversion) -> Result<TokenStream> {
+    let space = &api.types;
+    let (from, to) = (named(space, conversion.from), named(space, conversion.to));
+    let cfg = cfg(api, &[conversion.from, conversion.to])?;
+    let fallible = conversion.fallible;
+    let body = match &conversion.kind {
+        ConversionKind::Enum => quote!(Self::from(value.as_str())),
+        ConversionKind::IntoVariant(index, value_conv) => {
+            let TypeKind::Union(union) = &space.get(conversion.to).kind else {
+                return Ok(TokenStream::new());
+            };
+            let variant = format_ident!("{}", union.variants[*index].ident);
+            let inner = plain(api, value_conv, &Ty::Named(conversion.from), quote!(value));
+            quote!(Self::#variant(#inner))
+        }
+        ConversionKind::Union(pairs) => union_body(api, conversion, pairs, fallible),
+        ConversionKind::Struct(sources) => struct_body(api, conversion, sources, fallible),
+    };
+    let from_name = &space.get(conversion.from).name;
+    let to_name = &space.get(conversion.to).name;
+    let mut doc = if conversion.root {
+        format!(
+            " The request that updates a fetched `{from_name}`: every field it has in common with `{to_name}` (and every field this client does not know), so that read, change one field, update loses nothing."
+        )
+    } else {
+        format!(" `{from_name}` as `{to_name}`, field by field (part of an update request).")
+    };
+    if fallible {
+        doc.push_str(" Fails, naming the field, where a field the request requires is absent.");
+    }
+    for (field, why) in &conversion.not_carried {
+        doc.push_str(&format!(" `{field}` is not carried: {why}."));
+    }
+    Ok(if fallible {
+        quote! {
+            #cfg
+            impl TryFrom<#from> for #to {
+                type Error = crate::Error;
+                #[doc = #doc]
+                fn try_from(value: #from) -> crate::Result<Self> {
+                    Ok(#body)
+                }
+            }
+        }
+    } else {
+        quote! {
+            #cfg
+            impl From<#from> for #to {
+                #[doc = #doc]
+                fn from(value: #from) -> Self {
+                    #body
+                }
+            }
+        }
+    })
+}
+
+fn union_body(
+    api: &Api,
+    conversion: &Conversion,
+    pairs: &[(usize, usize, ValueConv)],
+    fallible: bool,
+) -> TokenStream {
+    let space = &api.types;
+    let (TypeKind::Union(a), TypeKind::Union(b)) = (
+        &space.get(conversion.from).kind,
+        &space.get(conversion.to).kind,
+    ) else {
+        return quote!(unreachable!());
+    };
+    let from = named(space, conversion.from);
+    let arms = pairs.iter().map(|(i, j, value_conv)| {
+        let source = format_ident!("{}", a.variants[*i].ident);
+        let target = format_ident!("{}", b.variants[*j].ident);
+        let ty = &a.variants[*i].ty;
+        let inner = if fallible {
+            let tried = tried(api, value_conv, ty, quote!(value));
+            quote!(#tried?)
+        } else {
+            plain(api, value_conv, ty, quote!(value))
+        };
+        quote!(#from::#source(value) => Self::#target(#inner),)
+    });
+    let unknown = match a.tagging {
+        Tagging::Internal { .. } | Tagging::External => {
+            quote!(#from::Unknown(value) => Self::Unknown(value),)
+        }
+        _ => TokenStream::new(),
+    };
+    quote! {
+        match value {
+            #(#arms)*
+            #unknown
+        }
+    }
+}
+
+fn struct_body(
+    api: &Api,
+    conversion: &Conversion,
+    sources: &[FieldSource],
+    fallible: bool,
+) -> TokenStream {
+    let space = &api.types;
+    let (TypeKind::Struct(a), TypeKind::Struct(b)) = (
+        &space.get(conversion.from).kind,
+        &space.get(conversion.to).kind,
+    ) else {
+        return quote!(unreachable!());
+    };
+    let target_name = &space.get(conversion.to).name;
+    let fields = b.fields.iter().zip(sources).map(|(target, source)| {
+        let member = ident(&target.ident);
+        let FieldSource::From { field, value } = source else {
+            return quote!(#member: Default::default(),);
+        };
+        let source_field = &a.fields[*field];
+        let input_member = ident(&source_field.ident);
+        let input = quote!(value.#input_member);
+        let label = format!("{target_name}.{}", target.json_name);
+        let expr = field_expr(api, source_field, target, value, input, fallible, &label);
+        quote!(#member: #expr,)
+    });
+    quote! {
+        Self {
+            #(#fields)*
+            additional_properties: value.additional_properties,
+        }
+    }
+}
+
+/// One field's value, moved from the source field's presence to the target's.
+fn field_expr(
+    api: &Api,
+    source: &Field,
+    target: &Field,
+    value: &ValueConv,
+    input: TokenStream,
+    fallible: bool,
+    label: &str,
+) -> TokenStream {
+    let ty = &source.ty;
+    let one = |input: TokenStream| -> TokenStream {
+        if fallible && convert::fallible(value, &api.conversions, ty) {
+            let tried = tried(api, value, ty, input);
+            quote!(#tried?)
+        } else {
+            plain(api, value, ty, input)
+        }
+    };
+    match (
+        (source.required, source.nullable),
+        (target.required, target.nullable),
+    ) {
+        ((true, false), (true, false)) => one(input),
+        ((true, false), _) => {
+            let converted = one(input);
+            quote!(Some(#converted))
+        }
+        ((false, false), (true, false)) => {
+            let present = quote!(crate::macros::required(#input, #label)?);
+            one(present)
+        }
+        ((false, true), (false, true)) => {
+            let converted = one(quote!(value));
+            quote!(match #input {
+                crate::Nullable::Present(value) => crate::Nullable::Present(#converted),
+                crate::Nullable::Null => crate::Nullable::Null,
+                crate::Nullable::Missing => crate::Nullable::Missing,
+            })
+        }
+        // Both `Option`: optional, or required and nullable.
+        _ if *value == ValueConv::Move => input,
+        _ if fallible && convert::fallible(value, &api.conversions, ty) => {
+            let tried = tried(api, value, ty, quote!(value));
+            quote!(#input.map(|value| #tried).transpose()?)
+        }
+        _ => {
+            let converted = plain(api, value, ty, quote!(value));
+            quote!(#input.map(|value| #converted))
+        }
+    }
+}
+
+/// An expression converting `input` (of type `from`) without failing.
+fn plain(api: &Api, value: &ValueConv, from: &Ty, input: TokenStream) -> TokenStream {
+    let space = &api.types;
+    match (value, from) {
+        (ValueConv::Move, _) => input,
+        (ValueConv::Named(to), _) => {
+            let to = named(space, *to);
+            quote!(#to::from(#input))
+        }
+        (ValueConv::Vec(inner), Ty::Vec(item)) => {
+            let each = plain(api, inner, item, quote!(item));
+            quote!(#input.into_iter().map(|item| #each).collect())
+        }
+        (ValueConv::Map(inner), Ty::Map(item)) => {
+            let each = plain(api, inner, item, quote!(item));
+            quote!(#input.into_iter().map(|(key, item)| (key, #each)).collect())
+        }
+        (ValueConv::Nullable(inner), Ty::Nullable(item)) => {
+            let each = plain(api, inner, item, quote!(item));
+            quote!(#input.map(|item| #each))
+        }
+        _ => input,
+    }
+}
+
+/// An expression converting `input` (of type `from`) into a `crate::Result`.
+fn tried(api: &Api, value: &ValueConv, from: &Ty, input: TokenStream) -> TokenStream {
+    if !convert::fallible(value, &api.conversions, from) {
+        let converted = plain(api, value, from, input);
+        return quote!(crate::Result::Ok(#converted));
+    }
+    let space = &api.types;
+    match (value, from) {
+        (ValueConv::Named(to), _) => {
+            let to = named(space, *to);
+            quote!(#to::try_from(#input))
+        }
+        (ValueConv::Vec(inner), Ty::Vec(item)) => {
+            let each = tried(api, inner, item, quote!(item));
+            quote!(#input.into_iter().map(|item| #each).collect::<crate::Result<Vec<_>>>())
+        }
+        (ValueConv::Map(inner), Ty::Map(item)) => {
+            let each = tried(api, inner, item, quote!(item));
+            quote!(#input.into_iter().map(|(key, item)| #each.map(|item| (key, item))).collect::<crate::Result<_>>())
+        }
+        (ValueConv::Nullable(inner), Ty::Nullable(item)) => {
+            let each = tried(api, inner, item, quote!(item));
+            quote!(#input.map(|item| #each).transpose())
+        }
+        _ => quote!(crate::Result::Ok(#input)),
+    }
+}
