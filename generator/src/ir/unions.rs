@@ -82,16 +82,30 @@ pub fn settle(space: &mut TypeSpace, overlap_is_problem: bool) -> (Vec<Verdict>,
             Tagging::Overlapping => {
                 let overlaps = overlaps(space, union);
                 let def = &space.types[index];
-                let message = format!(
+                let overlap = format!(
                     "the variants of this union overlap ({overlaps}), so a value could decode \
-                     as the wrong one; `{}` keeps the value as received and offers a typed view \
-                     as each variant (an overlay that gives the variants a tag makes it an enum)",
-                    def.name
+                     as the wrong one"
                 );
                 warnings.push(if overlap_is_problem {
-                    Warning::problem(&def.pointer, message)
+                    Warning::problem(
+                        &def.pointer,
+                        format!(
+                            "{overlap} ([unions] overlapping = \"error\"); give the variants a \
+                             tag with an overlay, or accept `{}` kept as received with a typed \
+                             view as each variant",
+                            def.name
+                        ),
+                    )
                 } else {
-                    Warning::notice(&def.pointer, message)
+                    Warning::notice(
+                        &def.pointer,
+                        format!(
+                            "{overlap}; `{}` keeps the value as received and offers a typed \
+                             view as each variant (an overlay that gives the variants a tag \
+                             makes it an enum)",
+                            def.name
+                        ),
+                    )
                 });
                 format!("overlapping: {overlaps}")
             }
