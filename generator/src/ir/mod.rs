@@ -7,4 +7,3 @@ pub mod names;
 pub mod ops;
 pub mod sample;
 pub mod types;
-pub mod unions;

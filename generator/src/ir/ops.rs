@@ -250,20 +250,20 @@ pub fn build(spec: &Spec, config: &Config) -> Result<Api> {
         };
     }
     let (mut space, type_warnings) = types.finish();
-    super::unions::check_internal(&mut space);
+    super::types::tags::check_internal(&mut space);
     let roots: Vec<Ty> = operations
         .iter()
         .flat_map(Operation::types)
         .cloned()
         .collect();
-    super::unions::own_tags(&mut space, &roots.iter().collect::<Vec<_>>());
+    super::types::tags::own_tags(&mut space, &roots.iter().collect::<Vec<_>>());
     let mut roots: Vec<&mut Ty> = operations
         .iter_mut()
         .flat_map(Operation::types_mut)
         .collect();
     space.retain_reachable(&mut roots);
     let overlap_is_problem = config.unions.overlapping == crate::config::OverlapPolicy::Error;
-    let (_, union_warnings) = super::unions::settle(&mut space, overlap_is_problem);
+    let (_, union_warnings) = super::types::soundness::settle(&mut space, overlap_is_problem);
     warnings.extend(union_warnings);
     let samples = space
         .types

@@ -11,7 +11,7 @@
 
 use std::collections::HashSet;
 
-use super::types::{StructDef, Tagging, Tagless, Ty, TypeId, TypeKind, TypeSpace, UnionDef};
+use super::{StructDef, Tagging, Tagless, Ty, TypeId, TypeKind, TypeSpace, UnionDef};
 use crate::error::Warning;
 
 /// JSON kinds, as a bit set.
@@ -392,12 +392,8 @@ impl<'a> Analysis<'a> {
     }
 
     /// Whether field `a`'s decoder rejects every value field `b` may hold.
-    fn field_rejects(
-        &mut self,
-        a: &super::types::Field,
-        b: &super::types::Field,
-    ) -> Option<String> {
-        let wrap = |field: &super::types::Field| {
+    fn field_rejects(&mut self, a: &super::Field, b: &super::Field) -> Option<String> {
+        let wrap = |field: &super::Field| {
             if field.nullable {
                 Ty::Nullable(Box::new(field.ty.clone()))
             } else {
@@ -435,130 +431,4 @@ fn kind_words(kinds: Kinds) -> String {
         words.retain(|w| *w != "integer");
     }
     words.join(" or ")
-}
-
-/// Where a struct is used, for [`own_tags`].
-#[derive(Debug, Clone, PartialEq)]
-enum Uses {
-    /// Only as a variant of internally tagged unions with this tag property, each time with
-    /// one tag value.
-    Variant(String),
-    /// Anywhere else (a field, a body, a response, a variant with several tag values, ...).
-    Other,
-}
-
-/// A union owns its tag: the struct of an internally tagged union's variant loses its tag
-/// field when it is used nowhere else and the variant has one tag value (the union writes the
-/// tag when it serializes). Where the struct keeps the field, the variant records it in
-/// [`super::types::Variant::tag_field`] and the union still decides what is written.
-/// `roots` are the types the operations use directly.
-pub fn own_tags(space: &mut TypeSpace, roots: &[&Ty]) {
-    let mut uses: Vec<Option<Uses>> = vec![None; space.types.len()];
-    fn other(uses: &mut [Option<Uses>], ty: &Ty) {
-        match ty {
-            Ty::Named(id) => uses[id.0] = Some(Uses::Other),
-            Ty::Vec(inner) | Ty::Map(inner) | Ty::Nullable(inner) => other(uses, inner),
-            _ => {}
-        }
-    }
-    for root in roots {
-        other(&mut uses, root);
-    }
-    for def in &space.types {
-        match &def.kind {
-            TypeKind::Struct(s) => {
-                for field in &s.fields {
-                    other(&mut uses, &field.ty);
-                }
-                other(&mut uses, &s.additional);
-            }
-            TypeKind::Union(union) => {
-                let property = match &union.tagging {
-                    Tagging::Internal { property, .. } => Some(property),
-                    _ => None,
-                };
-                for variant in &union.variants {
-                    match (&variant.ty, property) {
-                        (Ty::Named(id), Some(property)) if variant.tags.len() == 1 => {
-                            let slot = &mut uses[id.0];
-                            *slot = match slot.take() {
-                                None => Some(Uses::Variant(property.clone())),
-                                Some(Uses::Variant(p)) if &p == property => Some(Uses::Variant(p)),
-                                Some(_) => Some(Uses::Other),
-                            };
-                        }
-                        (ty, _) => other(&mut uses, ty),
-                    }
-                }
-            }
-            TypeKind::Enum(_) | TypeKind::Pending => {}
-        }
-    }
-    for (index, used) in uses.iter().enumerate() {
-        let (Some(Uses::Variant(property)), TypeKind::Struct(s)) =
-            (used, &mut space.types[index].kind)
-        else {
-            continue;
-        };
-        s.fields.retain(|field| &field.json_name != property);
-    }
-    // Which variants' structs still hold their tag.
-    let holders: Vec<Option<Vec<(String, String)>>> = space
-        .types
-        .iter()
-        .map(|def| match &def.kind {
-            TypeKind::Struct(s) => Some(
-                s.fields
-                    .iter()
-                    .map(|f| (f.json_name.clone(), f.ident.clone()))
-                    .collect(),
-            ),
-            _ => None,
-        })
-        .collect();
-    for def in &mut space.types {
-        let TypeKind::Union(union) = &mut def.kind else {
-            continue;
-        };
-        let Tagging::Internal { property, .. } = &union.tagging else {
-            continue;
-        };
-        for variant in &mut union.variants {
-            variant.tag_field = match &variant.ty {
-                Ty::Named(id) => holders[id.0].as_ref().and_then(|fields| {
-                    fields
-                        .iter()
-                        .find(|(json, _)| json == property)
-                        .map(|(_, ident)| ident.clone())
-                }),
-                _ => None,
-            };
-        }
-    }
-}
-
-/// An internally tagged union needs a struct in every variant (the union writes the tag
-/// beside the struct's fields); one that has something else becomes untagged, to be ordered
-/// or found overlapping by [`settle`].
-pub fn check_internal(space: &mut TypeSpace) {
-    let structs: Vec<bool> = space
-        .types
-        .iter()
-        .map(|def| matches!(def.kind, TypeKind::Struct(_)))
-        .collect();
-    for def in &mut space.types {
-        let TypeKind::Union(union) = &mut def.kind else {
-            continue;
-        };
-        if !matches!(union.tagging, Tagging::Internal { .. }) {
-            continue;
-        }
-        let all_structs = union
-            .variants
-            .iter()
-            .all(|v| matches!(v.ty, Ty::Named(id) if structs[id.0]));
-        if !all_structs {
-            union.tagging = Tagging::Untagged;
-        }
-    }
 }
