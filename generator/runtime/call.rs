@@ -155,6 +155,23 @@ impl<T> Call<T> {
         self
     }
 
+    /// A cookie (a parameter the spec sends `in: cookie`), added to the request's one
+    /// `Cookie` header. An invalid value fails the call instead of being sent.
+    pub(crate) fn cookie(mut self, name: &str, value: &str) -> Self {
+        let pair = format!("{name}={value}");
+        let joined = match self.headers.get(reqwest::header::COOKIE).and_then(|v| v.to_str().ok()) {
+            Some(existing) => format!("{existing}; {pair}"),
+            None => pair,
+        };
+        match HeaderValue::from_str(&joined) {
+            Ok(value) => {
+                self.headers.insert(reqwest::header::COOKIE, value);
+            }
+            Err(_) => self.invalid = Some(format!("invalid cookie `{name}` (values may not contain control characters)")),
+        }
+        self
+    }
+
     /// An extra query parameter for this request.
     pub fn query_param(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.query.push((name.into(), value.into()));

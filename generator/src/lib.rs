@@ -45,7 +45,7 @@ pub struct Generated {
     /// Relative path -> contents.
     pub files: Files,
     /// The intermediate representation the files were made from.
-    pub api: ir::ops::Api,
+    pub api: ir::Api,
     /// The spec after overlays, as JSON text (for mock servers and tests).
     pub final_spec: String,
     /// Non-fatal problems, each with a JSON pointer.
@@ -135,7 +135,7 @@ impl Generator {
         lap("overlays");
         let spec = Spec::parse(&source.name, raw)?;
         lap("parse OpenAPI");
-        let api = ir::ops::build(&spec, &self.config)?;
+        let api = ir::build(&spec, &self.config)?;
         lap("build IR");
         accept_problems(&api.warnings, &self.config, self.lenient, &spec.file)?;
         let file_name = Path::new(&source.name)

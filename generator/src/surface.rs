@@ -20,19 +20,16 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::emit::types::rust_type;
-use crate::ir::ops::{Api, ResponseKind};
+use crate::emit::render::{Render, Root};
+use crate::ir::ops::{JsonShape, Operation, ParamLocation, ResponseBody};
 use crate::ir::types::{Tagging, Ty, TypeKind, TypeSpace};
+use crate::ir::Api;
 
 /// File name of the surface listing in the generated crate.
 pub const FILE: &str = "api-surface.txt";
 
 fn ty_text(space: &TypeSpace, ty: &Ty) -> String {
-    rust_type(space, ty)
-        .to_string()
-        .replace("crate :: types :: ", "")
-        .replace("crate :: ", "")
-        .replace(' ', "")
+    Render::with_root(space, Root::Bare).ty(ty).to_string()
 }
 
 /// The surface of `api`, one line per item, sorted.
@@ -40,39 +37,7 @@ pub fn lines(api: &Api) -> Vec<String> {
     let space = &api.types;
     let mut out = Vec::new();
     for op in &api.operations {
-        let mut args = Vec::new();
-        if op.scoped {
-            args.push("scope".to_string());
-        }
-        args.extend(op.path_params.iter().map(|p| p.ident.clone()));
-        args.extend(
-            op.query
-                .iter()
-                .filter(|q| q.required)
-                .map(|q| format!("{}: {}", q.ident, ty_text(space, &q.ty))),
-        );
-        if let Some(body) = &op.body {
-            args.push(format!("body: {}", ty_text(space, &body.ty)));
-        }
-        let returns = match &op.response {
-            ResponseKind::Result(ty) => format!("result {}", ty_text(space, ty)),
-            ResponseKind::Page(ty) => format!("page {}", ty_text(space, ty)),
-            ResponseKind::Raw(ty) => format!("raw {}", ty_text(space, ty)),
-            ResponseKind::Empty => "nothing".into(),
-        };
-        out.push(format!(
-            "method {}({}) -> {returns}",
-            op.dotted(),
-            args.join(", ")
-        ));
-        for query in op.query.iter().filter(|q| !q.required) {
-            out.push(format!(
-                "option {}.{}: {}",
-                op.dotted(),
-                query.ident,
-                ty_text(space, &query.ty)
-            ));
-        }
+        method_lines(space, op, &mut out);
     }
     for def in &space.types {
         let name = &def.name;
@@ -124,7 +89,7 @@ pub fn lines(api: &Api) -> Vec<String> {
     }
     for def in &space.types {
         if let TypeKind::Union(u) = &def.kind {
-            for field in crate::emit::impls::shared_fields(space, u) {
+            for field in space.shared_fields(u) {
                 out.push(format!(
                     "accessor {}.{}: Option<&{}>",
                     def.name,
@@ -134,7 +99,7 @@ pub fn lines(api: &Api) -> Vec<String> {
             }
         }
     }
-    for id in crate::emit::impls::request_types(api) {
+    for id in api.request_types() {
         out.push(format!("setters {}", space.get(id).name));
     }
     for conversion in &api.conversions {
@@ -161,6 +126,47 @@ pub fn lines(api: &Api) -> Vec<String> {
     out.sort();
     out.dedup();
     out
+}
+
+/// The `method` line of `op` and an `option` line per optional parameter.
+fn method_lines(space: &TypeSpace, op: &Operation, out: &mut Vec<String>) {
+    let mut args = Vec::new();
+    if op.scoped {
+        args.push("scope".to_string());
+    }
+    for p in op.arguments() {
+        args.push(match p.location {
+            ParamLocation::Path => p.ident.clone(),
+            _ => format!("{}: {}", p.ident, ty_text(space, &p.ty)),
+        });
+    }
+    if let Some(body) = op.json_body() {
+        args.push(format!("body: {}", ty_text(space, &body.ty)));
+    }
+    let returns = match &op.response {
+        ResponseBody::Json { ty, shape } => {
+            let shape = match shape {
+                JsonShape::Result => "result",
+                JsonShape::Page => "page",
+                JsonShape::Plain => "raw",
+            };
+            format!("{shape} {}", ty_text(space, ty))
+        }
+        ResponseBody::Empty => "nothing".into(),
+    };
+    out.push(format!(
+        "method {}({}) -> {returns}",
+        op.dotted(),
+        args.join(", ")
+    ));
+    for option in op.options() {
+        out.push(format!(
+            "option {}.{}: {}",
+            op.dotted(),
+            option.ident,
+            ty_text(space, &option.ty)
+        ));
+    }
 }
 
 /// The file's text: a header, then the lines.

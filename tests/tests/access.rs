@@ -140,7 +140,7 @@ fn methods_have_the_sdk_names() {
             .api
             .operations
             .iter()
-            .find(|op| op.sources.iter().any(|(_, _, id)| id == operation_id));
+            .find(|op| op.sources.iter().any(|s| s.operation_id == operation_id));
         match op {
             Some(op) if op.dotted() == dotted => checked += 1,
             Some(op) => mismatches.push(format!(

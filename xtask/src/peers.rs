@@ -175,8 +175,8 @@ pub fn access_input(
     let spec: Value = serde_json::from_str(final_spec).map_err(|e| e.to_string())?;
     let mut paths = serde_json::Map::new();
     for operation in operations {
-        let method = operation.http.to_lowercase();
-        for (_, path, _) in &operation.sources {
+        let method = operation.method.as_str().to_lowercase();
+        for path in operation.sources.iter().map(|s| &s.path) {
             let item = spec
                 .pointer(&format!(
                     "/paths/{}",

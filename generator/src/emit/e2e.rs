@@ -3,11 +3,12 @@
 
 use serde_json::Value;
 
+use super::render::{Render, Root};
 use super::resources::accessor;
-use super::types::type_string;
 use crate::ir::names;
-use crate::ir::ops::{Api, Operation, Param};
+use crate::ir::ops::{Operation, ParamLocation};
 use crate::ir::types::Ty;
+use crate::ir::Api;
 
 /// The test file, or `None` when the API has no operations.
 pub fn e2e(api: &Api, crate_ident: &str, header: &str) -> Option<String> {
@@ -152,16 +153,16 @@ pub fn literal_json(value: &Value) -> String {
     format!("r{h}\"{text}\"{h}")
 }
 
-/// An argument expression for a parameter sample, and setup lines it needs.
+/// An argument expression for a sample `value` of type `ty`, and setup lines it needs.
 fn argument(
     api: &Api,
-    param: &Param,
+    ty: &Ty,
     value: &Value,
     krate: &str,
     index: usize,
     setup: &mut String,
 ) -> String {
-    match &param.ty {
+    match ty {
         Ty::String => format!(
             "{:?}",
             value
@@ -173,7 +174,7 @@ fn argument(
         Ty::F32 | Ty::F64 => format!("{:?}", value.as_f64().unwrap_or(1.0)),
         Ty::Bool => format!("{}", value.as_bool().unwrap_or(true)),
         ty => {
-            let t = type_string(&api.types, ty).replace("crate::", &format!("{krate}::"));
+            let t = Render::with_root(&api.types, Root::Extern(krate)).ty(ty);
             setup.push_str(&format!(
                 "        let arg{index}: {t} = serde_json::from_str({}).expect(\"sample argument\");\n",
                 literal_json(value)
@@ -202,26 +203,28 @@ pub fn invocation(api: &Api, op: &Operation, krate: &str) -> Invocation {
     if op.scoped {
         args.push("&scope".to_string());
     }
-    for (i, (p, v)) in op.path_params.iter().zip(&op.sample.path).enumerate() {
-        args.push(argument(api, p, v, krate, i, &mut setup));
-    }
-    let required: Vec<&Param> = op.query.iter().filter(|q| q.required).collect();
-    for (i, (p, v)) in required.iter().zip(&op.sample.query).enumerate() {
-        match &p.ty {
-            Ty::Vec(inner) => {
-                let item = Param {
-                    ty: (**inner).clone(),
-                    ..(*p).clone()
-                };
-                let first = v
+    // Path parameters are numbered from 0, the others from 100 (as the setup lines read).
+    let (mut path, mut other) = (0, 100);
+    for p in op.arguments() {
+        let index = if p.location == ParamLocation::Path {
+            path += 1;
+            path - 1
+        } else {
+            other += 1;
+            other - 1
+        };
+        match (&p.ty, p.location) {
+            (Ty::Vec(inner), location) if location != ParamLocation::Path => {
+                let first = p
+                    .sample
                     .as_array()
                     .and_then(|a| a.first())
                     .cloned()
                     .unwrap_or(Value::Null);
-                let a = argument(api, &item, &first, krate, 100 + i, &mut setup);
+                let a = argument(api, inner, &first, krate, index, &mut setup);
                 args.push(format!("&[{a}]"));
             }
-            _ => args.push(argument(api, p, v, krate, 100 + i, &mut setup)),
+            (ty, _) => args.push(argument(api, ty, &p.sample, krate, index, &mut setup)),
         }
     }
     let mut chain = String::from("client");
@@ -241,9 +244,10 @@ fn call(api: &Api, op: &Operation, krate: &str) -> String {
             args.join(", ")
         )
     };
-    match (&op.body, &op.sample.body) {
-        (Some(body), Some(sample)) => {
-            let t = type_string(&api.types, &body.ty).replace("crate::", &format!("{krate}::"));
+    match op.json_body() {
+        Some(body) => {
+            let sample = &body.sample;
+            let t = Render::with_root(&api.types, Root::Extern(krate)).ty(&body.ty);
             let mut with_body = args.clone();
             with_body.push("&body".into());
             format!(
@@ -252,7 +256,7 @@ fn call(api: &Api, op: &Operation, krate: &str) -> String {
                 invoke(&with_body).trim_end_matches(';').to_string() + ","
             )
         }
-        _ => format!("        {{\n{setup}        {}\n        }}\n", invoke(&args)),
+        None => format!("        {{\n{setup}        {}\n        }}\n", invoke(&args)),
     }
 }
 

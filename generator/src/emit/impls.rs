@@ -3,17 +3,16 @@
 //! variant has, `with_...` setters on the types a request body holds, and the conversions
 //! from a fetched resource to the request that updates it.
 
-use std::collections::BTreeSet;
-
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use super::cfg_attr;
 use super::types::{ident, rust_type};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::ir::convert::{self, Conversion, ConversionKind, FieldSource, ValueConv};
 use crate::ir::names;
-use crate::ir::ops::Api;
 use crate::ir::types::{Field, Tagging, Ty, TypeId, TypeKind, TypeSpace, UnionDef};
+use crate::ir::Api;
 
 /// The whole module.
 pub fn module(api: &Api) -> Result<TokenStream> {
@@ -31,7 +30,7 @@ pub fn module(api: &Api) -> Result<TokenStream> {
         items.extend(variant_froms(api, id, union)?);
         items.push(shared_accessors(space, id, union, &cfg));
     }
-    for id in request_types(api) {
+    for id in api.request_types() {
         items.push(match &space.get(id).kind {
             TypeKind::Union(union) => union_setters(api, id, union)?,
             _ => setters(api, id)?,
@@ -48,23 +47,7 @@ pub fn module(api: &Api) -> Result<TokenStream> {
 
 /// `#[cfg(...)]` for an item that needs all of `types` (each compiled with some features).
 fn cfg(api: &Api, types: &[TypeId]) -> Result<TokenStream> {
-    let predicates: Vec<String> = types
-        .iter()
-        .filter_map(|id| api.features.type_predicate(*id))
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    let predicate = match predicates.as_slice() {
-        [] => return Ok(TokenStream::new()),
-        [one] => one.clone(),
-        many => format!("all({})", many.join(", ")),
-    };
-    let predicate: TokenStream = predicate.parse().map_err(|e| {
-        Error::Source(format!(
-            "internal error: the cfg predicate `{predicate}` does not parse: {e}"
-        ))
-    })?;
-    Ok(quote!(#[cfg(#predicate)]))
+    Ok(cfg_attr(api.features.all_types_predicate(types).as_ref()))
 }
 
 fn named(space: &TypeSpace, id: TypeId) -> TokenStream {
@@ -118,45 +101,7 @@ fn tag_words(union: &UnionDef, tags: &[String]) -> String {
     }
 }
 
-/// The fields that every variant's struct has, with one type (and presence allowing a shared
-/// accessor); those of the first variant's struct, in its order.
-pub fn shared_fields<'a>(space: &'a TypeSpace, union: &UnionDef) -> Vec<&'a Field> {
-    if union.tagging == Tagging::Overlapping {
-        return Vec::new();
-    }
-    let structs: Vec<&[Field]> = union
-        .variants
-        .iter()
-        .filter_map(|v| match (&v.ty, v.boxed) {
-            (Ty::Named(payload), false) => match &space.get(*payload).kind {
-                TypeKind::Struct(s) => Some(s.fields.as_slice()),
-                _ => None,
-            },
-            _ => None,
-        })
-        .collect();
-    if structs.len() != union.variants.len() || structs.is_empty() {
-        return Vec::new();
-    }
-    // `tag` is the tag accessor of an internally tagged union.
-    let reserved = ["tag"];
-    structs[0]
-        .iter()
-        .filter(|field| !field.boxed && !reserved.contains(&names::bare(&field.ident)))
-        .filter(|field| {
-            structs.iter().all(|fields| {
-                fields.iter().any(|f| {
-                    f.json_name == field.json_name
-                        && f.ty == field.ty
-                        && f.nullable == field.nullable
-                        && !f.boxed
-                })
-            })
-        })
-        .collect()
-}
-
-/// Accessors for the [`shared_fields`]: `Option<&T>`, `None` for an unknown variant or where
+/// Accessors for the [`TypeSpace::shared_fields`]: `Option<&T>`, `None` for an unknown variant or where
 /// the field is absent.
 fn shared_accessors(
     space: &TypeSpace,
@@ -165,7 +110,7 @@ fn shared_accessors(
     cfg: &TokenStream,
 ) -> TokenStream {
     let mut accessors = Vec::new();
-    for field in shared_fields(space, union) {
+    for field in space.shared_fields(union) {
         let method = ident(&field.ident);
         let ty = rust_type(space, &field.ty);
         let arms = union.variants.iter().map(|v| {
@@ -220,44 +165,11 @@ fn shared_accessors(
     }
 }
 
-/// The struct types that request bodies hold (what users build), and the unions whose
-/// variants all have setters, in type order.
-pub fn request_types(api: &Api) -> Vec<TypeId> {
-    let space = &api.types;
-    let mut reached = vec![false; space.types.len()];
-    let mut stack: Vec<TypeId> = Vec::new();
-    for op in &api.operations {
-        if let Some(body) = &op.body {
-            body.ty.named(&mut |id| stack.push(id));
-        }
-    }
-    while let Some(id) = stack.pop() {
-        if std::mem::replace(&mut reached[id.0], true) {
-            continue;
-        }
-        space
-            .get(id)
-            .kind
-            .each_ty(&mut |ty| ty.named(&mut |id| stack.push(id)));
-    }
-    (0..space.types.len())
-        .filter(|&i| {
-            reached[i]
-                && match &space.types[i].kind {
-                    TypeKind::Struct(_) => true,
-                    TypeKind::Union(union) => !shared_fields(space, union).is_empty(),
-                    _ => false,
-                }
-        })
-        .map(TypeId)
-        .collect()
-}
-
-/// `with_<field>(value)` on a union for each of its [`shared_fields`]: set in whichever variant
+/// `with_<field>(value)` on a union for each of its [`TypeSpace::shared_fields`]: set in whichever variant
 /// it holds (through the variant's own setter; in an unknown variant's object, as JSON).
 fn union_setters(api: &Api, id: TypeId, union: &UnionDef) -> Result<TokenStream> {
     let space = &api.types;
-    let methods = shared_fields(space, union).into_iter().map(|field| {
+    let methods = space.shared_fields(union).into_iter().map(|field| {
         let method = format_ident!("with_{}", names::bare(&field.ident));
         let ty = rust_type(space, &field.ty);
         let key = &field.json_name;

@@ -7,7 +7,9 @@ use super::resources::{self, Node};
 use super::{doc, format_file, EmitOptions, Files};
 use crate::error::Result;
 use crate::ir::names;
-use crate::ir::ops::{Api, ResponseKind};
+use crate::ir::ops::{JsonShape, Operation, Pagination, ParamLocation, ResponseBody};
+use crate::ir::types::Ty;
+use crate::ir::Api;
 
 /// A runtime module of the generator, by file name.
 macro_rules! runtime_file {
@@ -526,19 +528,17 @@ fn crate_docs(api: &Api, options: &EmitOptions) -> String {
 /// A first call for the crate docs: the first method whose arguments are all strings or a
 /// scope (so the example compiles for any spec), preferring a list.
 fn usage_example(api: &Api, options: &EmitOptions) -> Option<String> {
-    let simple = |op: &&crate::ir::ops::Operation| {
-        op.body.is_none()
-            && op.query.iter().all(|q| !q.required)
+    let simple = |op: &&Operation| {
+        op.json_body().is_none()
             && op
-                .path_params
-                .iter()
-                .all(|p| p.ty == crate::ir::types::Ty::String)
+                .arguments()
+                .all(|p| p.location == ParamLocation::Path && p.ty == Ty::String)
     };
     let op = api
         .operations
         .iter()
         .filter(simple)
-        .find(|op| matches!(op.response, ResponseKind::Page(_)))
+        .find(|op| op.pagination != Pagination::None)
         .or_else(|| api.operations.iter().find(simple))?;
     let krate = options.name.replace('-', "_");
     let mut args = Vec::new();
@@ -551,7 +551,7 @@ fn usage_example(api: &Api, options: &EmitOptions) -> Option<String> {
         ));
         args.push("&scope".to_string());
     }
-    for p in &op.path_params {
+    for p in op.arguments() {
         args.push(format!("\"{}\"", p.name));
     }
     let mut call = String::from("client");
@@ -573,12 +573,14 @@ fn usage_example(api: &Api, options: &EmitOptions) -> Option<String> {
     ))
 }
 
-fn response_note(kind: &ResponseKind) -> &'static str {
-    match kind {
-        ResponseKind::Page(_) => "page",
-        ResponseKind::Result(_) => "result",
-        ResponseKind::Raw(_) => "body",
-        ResponseKind::Empty => "none",
+fn response_note(response: &ResponseBody) -> &'static str {
+    match response {
+        ResponseBody::Json { shape, .. } => match shape {
+            JsonShape::Page => "page",
+            JsonShape::Result => "result",
+            JsonShape::Plain => "body",
+        },
+        ResponseBody::Empty => "none",
     }
 }
 
@@ -597,7 +599,7 @@ fn api_md(api: &Api, options: &EmitOptions) -> String {
             let path = if op.scoped {
                 format!("/{{accounts_or_zones}}/{{account_or_zone_id}}{}", op.path)
             } else {
-                op.path.clone()
+                op.path.to_string()
             };
             let mut dotted = op.dotted();
             if op.name.starts_with("r#") {
@@ -606,7 +608,7 @@ fn api_md(api: &Api, options: &EmitOptions) -> String {
             let row = format!(
                 "| `{}` | {} | `{}` | `{}` | {} |\n",
                 dotted,
-                op.http,
+                op.method,
                 path,
                 resources::call_example(op),
                 response_note(&op.response)

@@ -6,43 +6,36 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::types::type_string;
-use crate::ir::ops::{Api, ResponseKind};
+use super::cfg_attr;
+use super::render::Render;
+use crate::ir::ops::{JsonShape, ResponseBody};
+use crate::ir::types::Ty;
+use crate::ir::Api;
 
 /// The module's tokens.
 pub fn module(api: &Api) -> TokenStream {
     let mut operations: Vec<_> = api.operations.iter().enumerate().collect();
     operations.sort_by_key(|(_, op)| op.dotted());
+    let render = Render::new(&api.types);
     let entries = operations.into_iter().map(|(index, op)| {
-        let cfg = api.features.operation_predicate(index).map(|p| {
-            let p: TokenStream = p.parse().unwrap_or_default();
-            quote!(#[cfg(#p)])
-        });
+        let cfg = cfg_attr(api.features.operation_predicate(index).as_ref());
         let name = op.dotted();
-        let http = op.http.to_uppercase();
-        let mut paths: Vec<String> = op.sources.iter().map(|(_, path, _)| path.clone()).collect();
+        let http = op.method.as_str();
+        let mut paths: Vec<String> = op.sources.iter().map(|s| s.path.clone()).collect();
         paths.dedup();
-        let (shape, ty) = match &op.response {
-            ResponseKind::Result(ty) => (
-                quote!(ResponseShape::Result),
-                Some(type_string(&api.types, ty)),
-            ),
-            ResponseKind::Page(ty) => (
-                quote!(ResponseShape::Page),
-                Some(format!("Vec<{}>", type_string(&api.types, ty))),
-            ),
-            ResponseKind::Raw(ty) => (
-                quote!(ResponseShape::Raw),
-                Some(type_string(&api.types, ty)),
-            ),
-            ResponseKind::Empty => (quote!(ResponseShape::Empty), None),
-        };
-        let decode = match ty {
-            Some(ty) => {
-                let ty: syn::Type =
-                    syn::parse_str(&ty).unwrap_or_else(|_| syn::parse_quote!(serde_json::Value));
-                quote!(Some(reencode::<#ty>))
+        let (shape, decoded) = match &op.response {
+            ResponseBody::Json { ty, shape } => {
+                let (shape, decoded) = match shape {
+                    JsonShape::Result => (quote!(ResponseShape::Result), ty.clone()),
+                    JsonShape::Page => (quote!(ResponseShape::Page), Ty::Vec(Box::new(ty.clone()))),
+                    JsonShape::Plain => (quote!(ResponseShape::Raw), ty.clone()),
+                };
+                (shape, Some(render.ty(&decoded)))
             }
+            ResponseBody::Empty => (quote!(ResponseShape::Empty), None),
+        };
+        let decode = match decoded {
+            Some(ty) => quote!(Some(reencode::<#ty>)),
             None => quote!(None),
         };
         quote! {

@@ -1,10 +1,12 @@
 //! Emission: IR -> tokens (`quote`) -> `syn::File` -> `prettyplease` -> files.
 
+pub mod calls;
 pub mod doc;
 pub mod e2e;
 pub mod impls;
 pub mod krate;
 pub mod methods;
+pub mod render;
 pub mod resources;
 pub mod tests;
 pub mod types;
@@ -15,7 +17,8 @@ use std::collections::BTreeMap;
 use proc_macro2::TokenStream;
 
 use crate::error::{Error, Result};
-use crate::ir::ops::Api;
+use crate::ir::features::Predicate;
+use crate::ir::Api;
 
 /// Options of the emitted crate.
 #[derive(Debug, Clone)]
@@ -87,4 +90,30 @@ pub fn format_with_macros(
 /// Emit the whole crate.
 pub fn emit(api: &Api, options: &EmitOptions) -> Result<Files> {
     krate::files(api, options)
+}
+
+/// `#[cfg(...)]` for an item compiled only with some features (nothing when always).
+pub fn cfg_attr(predicate: Option<&Predicate>) -> TokenStream {
+    match predicate {
+        Some(predicate) => {
+            let predicate = cfg_tokens(predicate);
+            quote::quote!(#[cfg(#predicate)])
+        }
+        None => TokenStream::new(),
+    }
+}
+
+/// The tokens of a `cfg` predicate.
+fn cfg_tokens(predicate: &Predicate) -> TokenStream {
+    match predicate {
+        Predicate::Feature(name) => quote::quote!(feature = #name),
+        Predicate::Any(clauses) => {
+            let clauses = clauses.iter().map(cfg_tokens);
+            quote::quote!(any(#(#clauses),*))
+        }
+        Predicate::All(clauses) => {
+            let clauses = clauses.iter().map(cfg_tokens);
+            quote::quote!(all(#(#clauses),*))
+        }
+    }
 }

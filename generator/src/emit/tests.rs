@@ -1,7 +1,7 @@
 //! Tests emitted into the generated crate: every spec `example` round-trips through its type.
 
 use super::types::rust_type;
-use crate::ir::ops::Api;
+use crate::ir::Api;
 
 /// `tests/examples.rs` for the generated crate `crate_ident`.
 pub fn examples(api: &Api, crate_ident: &str, header: &str) -> String {

@@ -106,7 +106,9 @@ pub fn module_part(
     let first = range.start == 0;
     let items: Vec<TokenStream> = range
         .map(|index| {
-            let cfg = features.type_predicate(TypeId(index));
+            let cfg = features
+                .type_predicate(TypeId(index))
+                .map(|p| p.to_string());
             type_def(space, &space.types[index], cfg.as_deref(), &mut macros)
         })
         .collect();

@@ -4,23 +4,24 @@
 //! the variant structs do not hold them), and no field the sample does not set.
 
 use super::e2e::{full_gate, invocation, literal_json, Invocation};
-use super::types::type_string;
-use crate::ir::ops::{Api, Operation};
+use super::render::{Render, Root};
+use crate::ir::ops::Operation;
 use crate::ir::sample::typed;
+use crate::ir::Api;
 
 /// The test file, or `None` when no method takes a body.
 pub fn wire(api: &Api, crate_ident: &str, header: &str) -> Option<String> {
     let mut checks = String::new();
     let mut count = 0;
     for op in &api.operations {
-        let (Some(body), Some(schema_sample)) = (&op.body, &op.sample.body) else {
+        let Some(body) = op.json_body() else {
             continue;
         };
         // The schema's sample (what the end-to-end test sends) and one built from the types
         // with every field of the outermost object set.
-        let mut samples = vec![schema_sample.clone()];
+        let mut samples = vec![body.sample.clone()];
         let full = typed::value(&api.types, &body.ty, true);
-        if &full != schema_sample {
+        if full != body.sample {
             samples.push(full);
         }
         for sample in samples {
@@ -159,7 +160,7 @@ fn check(
         mut args,
     } = invocation(api, op, krate);
     args.push("&body".into());
-    let ty = type_string(&api.types, body).replace("crate::", &format!("{krate}::"));
+    let ty = Render::with_root(&api.types, Root::Extern(krate)).ty(body);
     format!(
         "    {{\n{setup}        let expected: Value = serde_json::from_str({json}).expect(\"sample JSON\");\n        match serde_json::from_value::<{ty}>(expected.clone()) {{\n            Ok(body) => {{\n                let _ = {chain}.{name}({args}).await;\n                compare({dotted:?}, &expected, &bodies, &mut failures);\n            }}\n            Err(error) => failures.push(format!(\"{dotted}: the sample does not decode: {{error}}\")),\n        }}\n    }}\n",
         json = literal_json(sample),

@@ -11,7 +11,7 @@
 
 use std::collections::BTreeMap;
 
-use super::ops::{Operation, ResponseKind};
+use super::ops::{HttpMethod, JsonShape, Operation, ResponseBody};
 use super::types::{Field, StructDef, Tagging, Ty, TypeId, TypeKind, TypeSpace};
 
 /// How one value becomes another.
@@ -86,15 +86,19 @@ pub fn conversions(space: &TypeSpace, operations: &[Operation]) -> Vec<Conversio
     };
     let mut roots = Vec::new();
     for update in operations {
-        if !matches!(update.http.as_str(), "PUT" | "PATCH") {
+        if !matches!(update.method, HttpMethod::Put | HttpMethod::Patch) {
             continue;
         }
-        let Some(Ty::Named(to)) = update.body.as_ref().map(|b| &b.ty) else {
+        let Some(Ty::Named(to)) = update.json_body().map(|b| &b.ty) else {
             continue;
         };
         let fetched = operations.iter().find_map(|get| match &get.response {
-            ResponseKind::Result(Ty::Named(from)) | ResponseKind::Raw(Ty::Named(from))
-                if get.http == "GET" && get.path == update.path && get.scoped == update.scoped =>
+            ResponseBody::Json {
+                ty: Ty::Named(from),
+                shape: JsonShape::Result | JsonShape::Plain,
+            } if get.method == HttpMethod::Get
+                && get.path == update.path
+                && get.scoped == update.scoped =>
             {
                 Some(*from)
             }

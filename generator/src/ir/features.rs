@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use heck::ToKebabCase;
 
-use super::ops::{Operation, ResponseKind};
+use super::ops::Operation;
 use super::types::{Ty, TypeId, TypeKind, TypeSpace};
 use crate::config::Config;
 use crate::error::Result;
@@ -128,48 +128,82 @@ impl Features {
     }
 
     /// The `cfg` predicate of an item the features in `needed` use (`None`: always compiled).
-    pub fn predicate(needed: &BTreeSet<String>) -> Option<String> {
-        let clauses: Vec<String> = needed.iter().map(|f| format!("feature = {f:?}")).collect();
-        match clauses.as_slice() {
-            [] => None,
-            [one] => Some(one.clone()),
-            _ => Some(format!("any({})", clauses.join(", "))),
+    pub fn predicate(needed: &BTreeSet<String>) -> Option<Predicate> {
+        let mut clauses: Vec<Predicate> = needed.iter().cloned().map(Predicate::Feature).collect();
+        match clauses.len() {
+            0 => None,
+            1 => clauses.pop(),
+            _ => Some(Predicate::Any(clauses)),
         }
     }
 
-    /// The `cfg` predicate of the type `id`.
-    pub fn type_predicate(&self, id: TypeId) -> Option<String> {
+    /// The `cfg` predicate of the type with this id.
+    pub fn type_predicate(&self, id: TypeId) -> Option<Predicate> {
         self.types.get(id.0).and_then(Self::predicate)
     }
 
+    /// The `cfg` predicate of an item that needs every one of `types`.
+    pub fn all_types_predicate(&self, types: &[TypeId]) -> Option<Predicate> {
+        let mut clauses: Vec<Predicate> = types
+            .iter()
+            .filter_map(|id| self.type_predicate(*id))
+            .collect();
+        clauses.sort_by_key(Predicate::to_string);
+        clauses.dedup();
+        match clauses.len() {
+            0 => None,
+            1 => clauses.pop(),
+            _ => Some(Predicate::All(clauses)),
+        }
+    }
+
     /// The `cfg` predicate of the operation with this index.
-    pub fn operation_predicate(&self, index: usize) -> Option<String> {
+    pub fn operation_predicate(&self, index: usize) -> Option<Predicate> {
         self.operations
             .get(index)
             .and_then(Option::as_ref)
-            .map(|f| format!("feature = {f:?}"))
+            .map(|f| Predicate::Feature(f.clone()))
     }
 
     /// `feature = "full"` (every group on: what the crate's tests and examples need), when the
     /// crate has groups.
-    pub fn full_predicate(&self) -> Option<String> {
-        if self.groups.is_empty() {
-            return None;
+    pub fn full_predicate(&self) -> Option<Predicate> {
+        (!self.groups.is_empty()).then(|| Predicate::Feature("full".into()))
+    }
+}
+
+/// A `cfg` predicate over the crate's features, as a value (printed as Rust's `cfg` syntax).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Predicate {
+    /// `feature = "name"`
+    Feature(String),
+    /// `any(...)`
+    Any(Vec<Predicate>),
+    /// `all(...)`
+    All(Vec<Predicate>),
+}
+
+impl std::fmt::Display for Predicate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (word, clauses) = match self {
+            Predicate::Feature(name) => return write!(f, "feature = {name:?}"),
+            Predicate::Any(clauses) => ("any", clauses),
+            Predicate::All(clauses) => ("all", clauses),
+        };
+        write!(f, "{word}(")?;
+        for (index, clause) in clauses.iter().enumerate() {
+            if index > 0 {
+                f.write_str(", ")?;
+            }
+            write!(f, "{clause}")?;
         }
-        Some("feature = \"full\"".into())
+        f.write_str(")")
     }
 }
 
 /// Every named type an operation's parameters, body and response use, transitively.
 fn reachable(space: &TypeSpace, op: &Operation) -> BTreeSet<TypeId> {
-    let mut stack: Vec<&Ty> = Vec::new();
-    stack.extend(op.path_params.iter().map(|p| &p.ty));
-    stack.extend(op.query.iter().map(|p| &p.ty));
-    stack.extend(op.body.iter().map(|b| &b.ty));
-    match &op.response {
-        ResponseKind::Result(ty) | ResponseKind::Page(ty) | ResponseKind::Raw(ty) => stack.push(ty),
-        ResponseKind::Empty => {}
-    }
+    let mut stack: Vec<&Ty> = op.types().collect();
     let mut seen = BTreeSet::new();
     while let Some(ty) = stack.pop() {
         match ty {

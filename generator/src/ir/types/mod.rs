@@ -267,6 +267,46 @@ impl TypeSpace {
     }
 }
 
+impl TypeSpace {
+    /// The fields that every variant's struct has, with one type (and presence allowing a shared
+    /// accessor); those of the first variant's struct, in its order.
+    pub fn shared_fields(&self, union: &UnionDef) -> Vec<&Field> {
+        if union.tagging == Tagging::Overlapping {
+            return Vec::new();
+        }
+        let structs: Vec<&[Field]> = union
+            .variants
+            .iter()
+            .filter_map(|v| match (&v.ty, v.boxed) {
+                (Ty::Named(payload), false) => match &self.get(*payload).kind {
+                    TypeKind::Struct(s) => Some(s.fields.as_slice()),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect();
+        if structs.len() != union.variants.len() || structs.is_empty() {
+            return Vec::new();
+        }
+        // `tag` is the tag accessor of an internally tagged union.
+        let reserved = ["tag"];
+        structs[0]
+            .iter()
+            .filter(|field| !field.boxed && !reserved.contains(&names::bare(&field.ident)))
+            .filter(|field| {
+                structs.iter().all(|fields| {
+                    fields.iter().any(|f| {
+                        f.json_name == field.json_name
+                            && f.ty == field.ty
+                            && f.nullable == field.nullable
+                            && !f.boxed
+                    })
+                })
+            })
+            .collect()
+    }
+}
+
 impl Ty {
     /// Calls `f` with every generated type this expression names.
     pub fn named(&self, f: &mut impl FnMut(TypeId)) {

@@ -1,0 +1,157 @@
+//! Lowering: the selected spec operations into [`Operation`]s, building the types they use.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::bodies::{pagination, request_body, response_body};
+use super::naming::{
+    check_config_names, dedup_names, group_by_scope, hint_base, name_methods, Draft,
+};
+use super::params::{params, ParamContext};
+use super::{HttpMethod, JsonShape, Operation, PathTemplate, ResponseBody, Source};
+use crate::config::Config;
+use crate::error::{Result, Warning};
+use crate::ir::sample::Sampler;
+use crate::ir::types::{Ty, TypeBuilder};
+use crate::load::spec::Spec;
+
+/// Names a generated type must not take: the items of the generated crate's root.
+const RESERVED: &[&str] = &[
+    "Client",
+    "ClientBuilder",
+    "Credentials",
+    "Error",
+    "Result",
+    "Scope",
+    "Page",
+    "Envelope",
+    "ResultInfo",
+    "DateTime",
+    "Nullable",
+    "Call",
+    "ApiError",
+];
+
+/// The methods of the operations `config` selects, in spec order, and the type builder
+/// holding the types they use (to be finished by the caller).
+pub fn operations<'s>(
+    spec: &'s Spec,
+    config: &Config,
+    warnings: &mut Vec<Warning>,
+) -> Result<(Vec<Operation>, TypeBuilder<'s>)> {
+    let selected = spec.operations(config)?;
+    let order: BTreeMap<String, usize> = selected
+        .iter()
+        .enumerate()
+        .map(|(i, op)| (op.pointer.clone(), i))
+        .collect();
+    let drafts = group_by_scope(selected, config);
+    check_config_names(&drafts, spec, config)?;
+    let mut drafts = name_methods(drafts, config, warnings);
+    drafts.sort_by_key(|d| {
+        d.spec_ops
+            .first()
+            .and_then(|(_, op)| order.get(&op.pointer).copied())
+    });
+    let roots: Vec<String> = drafts
+        .iter()
+        .flat_map(|d| d.spec_ops.iter().map(|(_, op)| op.pointer.clone()))
+        .collect();
+    let mut types = TypeBuilder::new(
+        &spec.raw,
+        &roots,
+        &config.types.strip_prefixes,
+        &config.types.rename,
+        RESERVED,
+    );
+    let mut sampler = Sampler::new(&spec.raw);
+    let mut operations = Vec::with_capacity(drafts.len());
+    for draft in &drafts {
+        operations.push(operation(spec, draft, &mut types, &mut sampler, warnings)?);
+    }
+    dedup_names(&mut operations, warnings);
+    Ok((operations, types))
+}
+
+/// The parameters of the scope prefix of the draft's first spec operation (`account_id`).
+fn scope_params(draft: &Draft<'_>) -> BTreeSet<String> {
+    let (scope, primary) = &draft.spec_ops[0];
+    if scope.is_empty() {
+        return BTreeSet::new();
+    }
+    let full = PathTemplate::parse(primary.path);
+    let rest = PathTemplate::parse(&draft.rest);
+    let prefix = PathTemplate {
+        segments: full.segments[..full.segments.len() - rest.segments.len()].to_vec(),
+    };
+    prefix.params().map(str::to_string).collect()
+}
+
+/// One method from its draft.
+fn operation<'s>(
+    spec: &'s Spec,
+    draft: &Draft<'s>,
+    types: &mut TypeBuilder<'s>,
+    sampler: &mut Sampler<'s>,
+    warnings: &mut Vec<Warning>,
+) -> Result<Operation> {
+    let (scope, primary) = &draft.spec_ops[0];
+    let scoped = !scope.is_empty() && draft.spec_ops.len() > 1;
+    let hint = hint_base(draft);
+    let path = PathTemplate::parse(if scoped { &draft.rest } else { primary.path });
+    let scope_params = if scoped {
+        scope_params(draft)
+    } else {
+        BTreeSet::new()
+    };
+    let mut cx = ParamContext {
+        spec,
+        types,
+        sampler,
+        warnings,
+        hint: hint.clone(),
+    };
+    let params = params(&mut cx, primary, &path, &scope_params)?;
+    let body = request_body(spec, primary, types, sampler, &hint, warnings)?;
+    let response = response_body(spec, primary, types, &hint, warnings)?;
+    let pagination = pagination(&response, &params);
+    let op = primary.op;
+    Ok(Operation {
+        resource: draft.resource.clone(),
+        name: method_name(draft, &response),
+        method: draft.method,
+        path,
+        sources: draft
+            .spec_ops
+            .iter()
+            .map(|(s, o)| Source {
+                scope: (!s.is_empty()).then(|| s.clone()),
+                path: o.path.to_string(),
+                operation_id: o.op.operation_id.clone().unwrap_or_default(),
+            })
+            .collect(),
+        scoped,
+        summary: op.summary.clone(),
+        description: op.description.clone(),
+        deprecated: op.deprecated,
+        params,
+        body,
+        response,
+        pagination,
+    })
+}
+
+/// The draft's name, except that a GET "list" whose response is not a list is a "get".
+fn method_name(draft: &Draft<'_>, response: &ResponseBody) -> String {
+    let is_list = matches!(
+        response,
+        ResponseBody::Json {
+            shape: JsonShape::Page,
+            ..
+        } | ResponseBody::Json { ty: Ty::Vec(_), .. }
+    );
+    if !draft.explicit && draft.name == "list" && draft.method == HttpMethod::Get && !is_list {
+        "get".into()
+    } else {
+        draft.name.clone()
+    }
+}

@@ -1,0 +1,384 @@
+//! Operations: which method of which resource each spec operation becomes, with its
+//! parameters, body, response and pagination. Plain data: every kind is an enum, so a new
+//! kind is a compile error wherever it must be handled.
+
+mod bodies;
+mod lower;
+mod naming;
+mod params;
+
+use std::fmt;
+
+pub use lower::operations;
+
+use super::names;
+use super::pointer::Pointer;
+use super::types::Ty;
+
+/// One method of the client.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// Dotted resource path segments (`["zero_trust", "access", "applications"]`).
+    pub resource: Vec<String>,
+    /// Method identifier (`list`).
+    pub name: String,
+    /// HTTP method.
+    pub method: HttpMethod,
+    /// Path template; after the scope prefix when the method takes a scope.
+    pub path: PathTemplate,
+    /// The spec operations behind it (one per scope prefix it exists under).
+    pub sources: Vec<Source>,
+    /// Takes a `Scope` (the operation exists under several scope prefixes).
+    pub scoped: bool,
+    /// Summary line.
+    pub summary: Option<String>,
+    /// Longer description.
+    pub description: Option<String>,
+    /// Marked deprecated.
+    pub deprecated: bool,
+    /// Parameters: the path's in path order (excluding the scope), then the others in spec
+    /// order.
+    pub params: Vec<Param>,
+    /// What the request carries.
+    pub body: RequestBody,
+    /// What a successful response carries.
+    pub response: ResponseBody,
+    /// How the pages of a list are walked.
+    pub pagination: Pagination,
+}
+
+/// One spec operation behind a method.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// The scope whose prefix its path starts with (`account`), if any.
+    pub scope: Option<String>,
+    /// The full path as the spec writes it.
+    pub path: String,
+    /// Its `operationId` (empty when it has none).
+    pub operation_id: String,
+}
+
+/// An HTTP method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum HttpMethod {
+    /// `GET`
+    Get,
+    /// `PUT`
+    Put,
+    /// `POST`
+    Post,
+    /// `DELETE`
+    Delete,
+    /// `OPTIONS`
+    Options,
+    /// `HEAD`
+    Head,
+    /// `PATCH`
+    Patch,
+    /// `TRACE`
+    Trace,
+}
+
+impl HttpMethod {
+    /// The method of a path item's key (`get`), if it is one.
+    pub fn parse(key: &str) -> Option<Self> {
+        Some(match key.to_ascii_lowercase().as_str() {
+            "get" => HttpMethod::Get,
+            "put" => HttpMethod::Put,
+            "post" => HttpMethod::Post,
+            "delete" => HttpMethod::Delete,
+            "options" => HttpMethod::Options,
+            "head" => HttpMethod::Head,
+            "patch" => HttpMethod::Patch,
+            "trace" => HttpMethod::Trace,
+            _ => return None,
+        })
+    }
+
+    /// Uppercase, as on the wire: `GET`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Post => "POST",
+            HttpMethod::Delete => "DELETE",
+            HttpMethod::Options => "OPTIONS",
+            HttpMethod::Head => "HEAD",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Trace => "TRACE",
+        }
+    }
+}
+
+impl fmt::Display for HttpMethod {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A path template, parsed once: `/apps/{app_id}/policies` is a literal, a parameter, a
+/// literal.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PathTemplate {
+    /// The segments between slashes.
+    pub segments: Vec<Segment>,
+}
+
+/// One segment of a [`PathTemplate`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Segment {
+    /// Text as it is.
+    Literal(String),
+    /// `{name}`: a path parameter.
+    Param(String),
+}
+
+impl PathTemplate {
+    /// Parse `/a/{b}/c`.
+    pub fn parse(path: &str) -> Self {
+        let segments = path
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .map(
+                |s| match s.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                    Some(name) => Segment::Param(name.to_string()),
+                    None => Segment::Literal(s.to_string()),
+                },
+            )
+            .collect();
+        PathTemplate { segments }
+    }
+
+    /// The names of its parameters, in order (a name used twice, twice).
+    pub fn params(&self) -> impl Iterator<Item = &str> {
+        self.segments.iter().filter_map(|s| match s {
+            Segment::Param(name) => Some(name.as_str()),
+            Segment::Literal(_) => None,
+        })
+    }
+}
+
+impl fmt::Display for PathTemplate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.segments.is_empty() {
+            return f.write_str("/");
+        }
+        for segment in &self.segments {
+            match segment {
+                Segment::Literal(text) => write!(f, "/{text}")?,
+                Segment::Param(name) => write!(f, "/{{{name}}}")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ParamLocation {
+    /// A segment of the path.
+    Path,
+    /// The query string.
+    Query,
+    /// A request header.
+    Header,
+    /// A cookie of the `Cookie` header.
+    Cookie,
+}
+
+impl ParamLocation {
+    /// The location as the spec writes it (`query`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ParamLocation::Path => "path",
+            ParamLocation::Query => "query",
+            ParamLocation::Header => "header",
+            ParamLocation::Cookie => "cookie",
+        }
+    }
+}
+
+/// A parameter.
+#[derive(Debug, Clone)]
+pub struct Param {
+    /// Name in the spec.
+    pub name: String,
+    /// Rust identifier.
+    pub ident: String,
+    /// Where it goes.
+    pub location: ParamLocation,
+    /// Type.
+    pub ty: Ty,
+    /// Must be given (path parameters always are).
+    pub required: bool,
+    /// Documentation.
+    pub doc: Option<String>,
+    /// JSON pointer of the parameter's schema.
+    pub schema: Pointer,
+    /// A schema-valid sample value, for the generated tests.
+    pub sample: serde_json::Value,
+}
+
+/// What a request carries.
+#[derive(Debug, Clone)]
+pub enum RequestBody {
+    /// Nothing.
+    None,
+    /// A JSON value.
+    Json(JsonBody),
+}
+
+/// A JSON request body.
+#[derive(Debug, Clone)]
+pub struct JsonBody {
+    /// Type.
+    pub ty: Ty,
+    /// Must be given.
+    pub required: bool,
+    /// JSON pointer of the body's schema (empty when it has none).
+    pub schema: Pointer,
+    /// A schema-valid sample, for the generated tests.
+    pub sample: serde_json::Value,
+}
+
+/// What a successful response carries.
+#[derive(Debug, Clone)]
+pub enum ResponseBody {
+    /// Nothing (or nothing the client reads).
+    Empty,
+    /// JSON, read as `shape` says.
+    Json {
+        /// The type the method returns (for a page, the type of an item).
+        ty: Ty,
+        /// Where the value sits in the body.
+        shape: JsonShape,
+    },
+}
+
+/// Where the value of a JSON response sits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonShape {
+    /// The body itself.
+    Plain,
+    /// The `result` of an envelope.
+    Result,
+    /// A list in the `result` of an envelope, with `result_info`: a page of items.
+    Page,
+}
+
+/// How the pages of a list are walked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pagination {
+    /// Not a list of pages.
+    None,
+    /// One page; nothing asks for the next.
+    Single,
+    /// By page number: the query parameter `page` (and the page size).
+    PageNumber {
+        /// The page number's query parameter.
+        page: String,
+    },
+    /// By an opaque cursor in the query parameter `cursor`.
+    Cursor {
+        /// The cursor's query parameter.
+        cursor: String,
+    },
+}
+
+impl Operation {
+    /// The types of its parameters, body and response.
+    pub fn types(&self) -> impl Iterator<Item = &Ty> {
+        let body = match &self.body {
+            RequestBody::Json(body) => Some(&body.ty),
+            RequestBody::None => None,
+        };
+        let response = match &self.response {
+            ResponseBody::Json { ty, .. } => Some(ty),
+            ResponseBody::Empty => None,
+        };
+        self.params
+            .iter()
+            .map(|p| &p.ty)
+            .chain(body)
+            .chain(response)
+    }
+
+    /// [`Operation::types`], to change them.
+    pub fn types_mut(&mut self) -> impl Iterator<Item = &mut Ty> {
+        let body = match &mut self.body {
+            RequestBody::Json(body) => Some(&mut body.ty),
+            RequestBody::None => None,
+        };
+        let response = match &mut self.response {
+            ResponseBody::Json { ty, .. } => Some(ty),
+            ResponseBody::Empty => None,
+        };
+        self.params
+            .iter_mut()
+            .map(|p| &mut p.ty)
+            .chain(body)
+            .chain(response)
+    }
+
+    /// The parameters at `location`.
+    pub fn params_in(&self, location: ParamLocation) -> impl Iterator<Item = &Param> {
+        self.params.iter().filter(move |p| p.location == location)
+    }
+
+    /// The parameters a caller passes as arguments, in order: the path's, then the required
+    /// others.
+    pub fn arguments(&self) -> impl Iterator<Item = &Param> {
+        let path = self.params_in(ParamLocation::Path);
+        let required = self
+            .params
+            .iter()
+            .filter(|p| p.required && p.location != ParamLocation::Path);
+        path.chain(required)
+    }
+
+    /// The optional parameters, set through the request builder.
+    pub fn options(&self) -> impl Iterator<Item = &Param> {
+        self.params.iter().filter(|p| !p.required)
+    }
+
+    /// The JSON body, if it takes one.
+    pub fn json_body(&self) -> Option<&JsonBody> {
+        match &self.body {
+            RequestBody::Json(body) => Some(body),
+            RequestBody::None => None,
+        }
+    }
+
+    /// `zero_trust.access.applications.list`
+    pub fn dotted(&self) -> String {
+        let mut path = self.resource.join(".");
+        if !path.is_empty() {
+            path.push('.');
+        }
+        path.push_str(names::bare(&self.name));
+        path
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_parse_once_and_print_back() {
+        let path = PathTemplate::parse("/apps/{app_id}/policies/");
+        assert_eq!(
+            path.segments,
+            vec![
+                Segment::Literal("apps".into()),
+                Segment::Param("app_id".into()),
+                Segment::Literal("policies".into()),
+            ]
+        );
+        assert_eq!(path.to_string(), "/apps/{app_id}/policies");
+        assert_eq!(path.params().collect::<Vec<_>>(), ["app_id"]);
+        assert_eq!(PathTemplate::parse("").to_string(), "/");
+        assert_eq!(HttpMethod::parse("Patch"), Some(HttpMethod::Patch));
+        assert_eq!(HttpMethod::parse("query"), None);
+    }
+}
