@@ -50,3 +50,53 @@ pub use codec::{DateTime, Nullable};
 pub use envelope::{Envelope, Page, ResponseMessage, ResultInfo};
 pub use error::{ApiError, Error, Result};
 pub use futures_util::Stream;
+
+// The blocking module's tests: here, as it has none of its own (tests/tests/runtime.rs runs
+// blocking calls of a generated crate against a server).
+#[cfg(all(test, feature = "blocking"))]
+mod blocking_tests {
+    use crate::blocking::block_on;
+    use crate::{Client, Error};
+
+    #[test]
+    fn blocking_runs_a_future_without_a_runtime_of_ones_own() {
+        assert_eq!(block_on(async { 6 * 7 }).unwrap(), 42);
+        // The shared runtime is started once and serves every call.
+        assert_eq!(block_on(async { "again" }).unwrap(), "again");
+    }
+
+    #[test]
+    fn blocking_inside_a_runtime_is_refused_not_stalled() {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let refused = runtime.block_on(async { block_on(async {}) });
+        match refused {
+            Err(Error::Config(message)) => assert!(message.contains("await"), "{message}"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn send_blocking_sends_on_the_shared_runtime() {
+        // A port that was just free: the connection is refused at once.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let client = Client::builder()
+            .api_token("t")
+            .base_url(format!("http://127.0.0.1:{port}"))
+            .build()
+            .unwrap();
+        let call = client.call(
+            reqwest::Method::GET,
+            "/ping",
+            "/ping".into(),
+            crate::envelope::empty,
+        );
+        let error = call.max_retries(0).send_blocking().unwrap_err();
+        assert!(matches!(error, Error::Connection(_)), "{error:?}");
+    }
+}
