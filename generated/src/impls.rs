@@ -5308,17 +5308,17 @@ impl TryFrom<crate::types::ApplicationPolicy>
             precedence: value.precedence,
             approval_groups: value.approval_groups,
             approval_required: value.approval_required,
-            decision: crate::macros::required(
+            decision: crate::values::required(
                 value.decision,
                 "AppReqEmbeddedPoliciesPoliciesItemObject.decision",
             )?,
             exclude: value.exclude,
-            include: crate::macros::required(
+            include: crate::values::required(
                 value.include,
                 "AppReqEmbeddedPoliciesPoliciesItemObject.include",
             )?,
             isolation_required: value.isolation_required,
-            name: crate::macros::required(
+            name: crate::values::required(
                 value.name,
                 "AppReqEmbeddedPoliciesPoliciesItemObject.name",
             )?,
@@ -5715,11 +5715,11 @@ impl TryFrom<crate::types::ApplicationPolicy> for crate::types::ApplicationPolic
             precedence: value.precedence,
             approval_groups: value.approval_groups,
             approval_required: value.approval_required,
-            decision: crate::macros::required(value.decision, "ApplicationPolicyRequest.decision")?,
+            decision: crate::values::required(value.decision, "ApplicationPolicyRequest.decision")?,
             exclude: value.exclude,
-            include: crate::macros::required(value.include, "ApplicationPolicyRequest.include")?,
+            include: crate::values::required(value.include, "ApplicationPolicyRequest.include")?,
             isolation_required: value.isolation_required,
-            name: crate::macros::required(value.name, "ApplicationPolicyRequest.name")?,
+            name: crate::values::required(value.name, "ApplicationPolicyRequest.name")?,
             purpose_justification_prompt: value.purpose_justification_prompt,
             purpose_justification_required: value.purpose_justification_required,
             require: value.require,
@@ -5736,7 +5736,7 @@ impl TryFrom<crate::types::Certificate> for crate::types::CertificateUpdateReque
     /// The request that updates a fetched `Certificate`: every field it has in common with `CertificateUpdateRequest` (and every field this client does not know), so that read, change one field, update loses nothing. Fails, naming the field, where a field the request requires is absent.
     fn try_from(value: crate::types::Certificate) -> crate::Result<Self> {
         Ok(Self {
-            associated_hostnames: crate::macros::required(
+            associated_hostnames: crate::values::required(
                 value.associated_hostnames,
                 "CertificateUpdateRequest.associated_hostnames",
             )?,
@@ -5752,9 +5752,9 @@ impl TryFrom<crate::types::Group> for crate::types::GroupUpdateRequest {
     fn try_from(value: crate::types::Group) -> crate::Result<Self> {
         Ok(Self {
             exclude: value.exclude,
-            include: crate::macros::required(value.include, "GroupUpdateRequest.include")?,
+            include: crate::values::required(value.include, "GroupUpdateRequest.include")?,
             is_default: Default::default(),
-            name: crate::macros::required(value.name, "GroupUpdateRequest.name")?,
+            name: crate::values::required(value.name, "GroupUpdateRequest.name")?,
             require: value.require,
             additional_properties: value.additional_properties,
         })
@@ -5766,7 +5766,7 @@ impl TryFrom<crate::types::KeyConfig> for crate::types::KeyUpdateRequest {
     /// The request that updates a fetched `KeyConfig`: every field it has in common with `KeyUpdateRequest` (and every field this client does not know), so that read, change one field, update loses nothing. Fails, naming the field, where a field the request requires is absent.
     fn try_from(value: crate::types::KeyConfig) -> crate::Result<Self> {
         Ok(Self {
-            key_rotation_interval_days: crate::macros::required(
+            key_rotation_interval_days: crate::values::required(
                 value.key_rotation_interval_days,
                 "KeyUpdateRequest.key_rotation_interval_days",
             )?,
@@ -5802,11 +5802,11 @@ impl TryFrom<crate::types::Policy> for crate::types::PolicyRequest {
         Ok(Self {
             approval_groups: value.approval_groups,
             approval_required: value.approval_required,
-            decision: crate::macros::required(value.decision, "PolicyRequest.decision")?,
+            decision: crate::values::required(value.decision, "PolicyRequest.decision")?,
             exclude: value.exclude,
-            include: crate::macros::required(value.include, "PolicyRequest.include")?,
+            include: crate::values::required(value.include, "PolicyRequest.include")?,
             isolation_required: value.isolation_required,
-            name: crate::macros::required(value.name, "PolicyRequest.name")?,
+            name: crate::values::required(value.name, "PolicyRequest.name")?,
             purpose_justification_prompt: value.purpose_justification_prompt,
             purpose_justification_required: value.purpose_justification_required,
             require: value.require,
@@ -5886,8 +5886,8 @@ impl TryFrom<crate::types::User> for crate::types::UserUpdateRequest {
     /// The request that updates a fetched `User`: every field it has in common with `UserUpdateRequest` (and every field this client does not know), so that read, change one field, update loses nothing. Fails, naming the field, where a field the request requires is absent.
     fn try_from(value: crate::types::User) -> crate::Result<Self> {
         Ok(Self {
-            email: crate::macros::required(value.email, "UserUpdateRequest.email")?,
-            name: crate::macros::required(value.name, "UserUpdateRequest.name")?,
+            email: crate::values::required(value.email, "UserUpdateRequest.email")?,
+            name: crate::values::required(value.name, "UserUpdateRequest.name")?,
             additional_properties: value.additional_properties,
         })
     }

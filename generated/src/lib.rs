@@ -23,6 +23,8 @@ mod macros;
 #[allow(dead_code)]
 mod paginate;
 mod scope;
+#[allow(dead_code)]
+mod values;
 pub use call::{Call, Response, MAX_ERROR_BODY, MAX_RETRY_AFTER};
 pub use client::{
     Client, ClientBuilder, Credentials, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_SIZE,

@@ -2,123 +2,178 @@
 
 #![allow(clippy::large_enum_variant, clippy::doc_lazy_continuation)]
 #![allow(unused_imports)]
-use crate::macros::external_union;
-use crate::macros::internal_union;
-use crate::macros::object;
-use crate::macros::string_enum;
+use crate::macros::external_union_impls;
+use crate::macros::internal_union_impls;
+use crate::macros::object_impls;
+use crate::macros::string_enum_impls;
 use serde::{Deserialize, Serialize};
+/// `Application`
+///
+/// Schema: `#/components/schemas/access_app_response`
 #[cfg(feature = "applications")]
-internal_union! {
-    /// `Application`
-    ///
-    /// Schema: `#/components/schemas/access_app_response`
-    Application tag "type" tagless [] {
-        /// Self Hosted Application
-        SelfHosted(crate::types::ApplicationSelfHosted) = ["self_hosted"],
-        /// SaaS Application
-        SaaS(crate::types::ApplicationSaaS) = ["saas"],
-        /// Browser SSH Application
-        BrowserSsh(crate::types::ApplicationBrowserSsh) = ["ssh"],
-        /// Browser VNC Application
-        BrowserVnc(crate::types::ApplicationBrowserVnc) = ["vnc"],
-        /// App Launcher Application
-        AppLauncher(crate::types::ApplicationAppLauncher) = ["app_launcher"],
-        /// Device Enrollment Permissions Application
-        DeviceEnrollmentPermissions(crate::types::ApplicationDeviceEnrollmentPermissions) = ["warp"],
-        /// Browser Isolation Permissions Application
-        BrowserIsolationPermissions(crate::types::ApplicationBrowserIsolationPermissions) = ["biso"],
-        /// Bookmark application
-        Bookmark(crate::types::ApplicationBookmark) = ["bookmark"],
-        /// MCP Server Application
-        McpServer(crate::types::ApplicationMcpServer) = ["mcp"],
-        /// MCP Server Portal Application
-        McpServerPortal(crate::types::ApplicationMcpServerPortal) = ["mcp_portal"],
-        /// Gateway Identity Proxy Endpoint Application
-        GatewayIdentityProxyEndpoint(crate::types::ApplicationGatewayIdentityProxyEndpoint) = ["proxy_endpoint"],
-        /// Infrastructure Application
-        Infrastructure(crate::types::ApplicationInfrastructure) = ["infrastructure"],
-        /// Browser RDP Application
-        BrowserRdp(crate::types::ApplicationBrowserRdp) = ["rdp"],
-    }
-}
-#[cfg(feature = "applications")]
-object! {
+#[derive(Debug, Clone, PartialEq)]
+pub enum Application {
     /// Self Hosted Application
-    ///
-    /// Schema: `#/components/schemas/access_app_response/anyOf/0`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct ApplicationSelfHosted {
-        /// Audience tag.
-        optional aud: Option<String> = "aud",
-        /// `created_at` (the spec does not describe it).
-        optional created_at: Option<crate::DateTime> = "created_at",
-        /// UUID
-        optional id: Option<String> = "id",
-        /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
-        optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
-        /// `updated_at` (the spec does not describe it).
-        optional updated_at: Option<crate::DateTime> = "updated_at",
-        /// When set to true, users can authenticate to this application using their WARP session.  When set to false this application will always require direct IdP authentication. This setting always overrides the organization setting for WARP authentication.
-        optional allow_authenticate_via_warp: Option<bool> = "allow_authenticate_via_warp",
-        /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
-        optional allowed_idps: Option<Vec<String>> = "allowed_idps",
-        /// Displays the application in the App Launcher.
-        optional app_launcher_visible: Option<bool> = "app_launcher_visible",
-        /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
-        optional auto_redirect_to_identity: Option<bool> = "auto_redirect_to_identity",
-        /// `cors_headers` (the spec does not describe it).
-        optional cors_headers: Option<crate::types::CorsHeaders> = "cors_headers",
-        /// The custom error message shown to a user when they are denied access to the application.
-        optional custom_deny_message: Option<String> = "custom_deny_message",
-        /// The custom URL a user is redirected to when they are denied access to the application when failing identity-based rules.
-        optional custom_deny_url: Option<String> = "custom_deny_url",
-        /// The custom URL a user is redirected to when they are denied access to the application when failing non-identity rules.
-        optional custom_non_identity_deny_url: Option<String> = "custom_non_identity_deny_url",
-        /// The custom pages that will be displayed when applicable for this application
-        optional custom_pages: Option<Vec<String>> = "custom_pages",
-        /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
-        required domain: String = "domain",
-        /// Enables the binding cookie, which increases security against compromised authorization tokens and CSRF attacks.
-        optional enable_binding_cookie: Option<bool> = "enable_binding_cookie",
-        /// Enables the HttpOnly cookie attribute, which increases security against XSS attacks.
-        optional http_only_cookie_attribute: Option<bool> = "http_only_cookie_attribute",
-        /// The image URL for the logo shown in the App Launcher dashboard.
-        optional logo_url: Option<String> = "logo_url",
-        /// The name of the application.
-        optional name: Option<String> = "name",
-        /// Allows options preflight requests to bypass Access authentication and go directly to the origin. Cannot turn on if cors_headers is set.
-        optional options_preflight_bypass: Option<bool> = "options_preflight_bypass",
-        /// Enables cookie paths to scope an application's JWT to the application path. If disabled, the JWT will scope to the hostname by default
-        optional path_cookie_attribute: Option<bool> = "path_cookie_attribute",
-        /// Sets the SameSite cookie setting, which provides increased security against CSRF attacks.
-        optional same_site_cookie_attribute: Option<String> = "same_site_cookie_attribute",
-        /// List of domains that Access will secure.
-        optional self_hosted_domains: Option<Vec<String>> = "self_hosted_domains",
-        /// Returns a 401 status code when the request is blocked by a Service Auth policy.
-        optional service_auth_401_redirect: Option<bool> = "service_auth_401_redirect",
-        /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
-        optional session_duration: Option<String> = "session_duration",
-        /// Enables automatic authentication through cloudflared.
-        optional skip_interstitial: Option<bool> = "skip_interstitial",
-        /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
-        optional tags: Option<Vec<String>> = "tags",
-        /// Enables loading application content in an iFrame.
-        optional allow_iframe: Option<bool> = "allow_iframe",
-        /// List of destinations secured by Access. This supersedes `self_hosted_domains` to allow for more flexibility in defining different types of domains. If `destinations` are provided, then `self_hosted_domains` will be ignored.
-        optional destinations: Option<Vec<crate::types::AppDestinationsItem>> = "destinations",
-        /// Configures multi-factor authentication (MFA) settings.
-        optional mfa_config: Option<crate::types::PolicyMfaConfig> = "mfa_config",
-        /// **Beta:** Optional configuration for managing an OAuth authorization flow controlled by Access. When set, Access will act as the OAuth authorization server for this application. Only compatible with OAuth clients that support \[RFC 8707\](<https://datatracker.ietf.org/doc/html/rfc8707>) (Resource Indicators for OAuth 2.0). This feature is currently in beta.
-        optional oauth_configuration: Option<crate::types::AppOauthConfiguration> = "oauth_configuration",
-        /// Allows matching Access Service Tokens passed HTTP in a single header with this name. This works as an alternative to the (CF-Access-Client-Id, CF-Access-Client-Secret) pair of headers. The header value will be interpreted as a json object similar to: { "cf-access-client-id": "88bf3b6d86161464f6509f7219099e57.access.example.com", "cf-access-client-secret": "bdd31cbc4dec990953e39163fbbb194c93313ca9f0a6e420346af9d326b1d2a5" }
-        optional read_service_tokens_from_header: Option<String> = "read_service_tokens_from_header",
-        /// Determines if users can access this application via a clientless browser isolation URL. This allows users to access private domains without connecting to Gateway. The option requires Clientless Browser Isolation to be set up with policies that allow users of this application.
-        optional use_clientless_isolation_app_launcher_url: Option<bool> = "use_clientless_isolation_app_launcher_url",
-        /// `policies` (the spec does not describe it).
-        optional policies: Option<Vec<crate::types::ApplicationPolicy>> = "policies",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+    SelfHosted(crate::types::ApplicationSelfHosted),
+    /// SaaS Application
+    SaaS(crate::types::ApplicationSaaS),
+    /// Browser SSH Application
+    BrowserSsh(crate::types::ApplicationBrowserSsh),
+    /// Browser VNC Application
+    BrowserVnc(crate::types::ApplicationBrowserVnc),
+    /// App Launcher Application
+    AppLauncher(crate::types::ApplicationAppLauncher),
+    /// Device Enrollment Permissions Application
+    DeviceEnrollmentPermissions(crate::types::ApplicationDeviceEnrollmentPermissions),
+    /// Browser Isolation Permissions Application
+    BrowserIsolationPermissions(crate::types::ApplicationBrowserIsolationPermissions),
+    /// Bookmark application
+    Bookmark(crate::types::ApplicationBookmark),
+    /// MCP Server Application
+    McpServer(crate::types::ApplicationMcpServer),
+    /// MCP Server Portal Application
+    McpServerPortal(crate::types::ApplicationMcpServerPortal),
+    /// Gateway Identity Proxy Endpoint Application
+    GatewayIdentityProxyEndpoint(crate::types::ApplicationGatewayIdentityProxyEndpoint),
+    /// Infrastructure Application
+    Infrastructure(crate::types::ApplicationInfrastructure),
+    /// Browser RDP Application
+    BrowserRdp(crate::types::ApplicationBrowserRdp),
+    /// A kind this version of the client does not know; the whole object, as received.
+    Unknown(serde_json::Value),
 }
+#[cfg(feature = "applications")]
+internal_union_impls!(Application tag "type" tagless [] {
+    SelfHosted = ["self_hosted"],
+    SaaS = ["saas"],
+    BrowserSsh = ["ssh"],
+    BrowserVnc = ["vnc"],
+    AppLauncher = ["app_launcher"],
+    DeviceEnrollmentPermissions = ["warp"],
+    BrowserIsolationPermissions = ["biso"],
+    Bookmark = ["bookmark"],
+    McpServer = ["mcp"],
+    McpServerPortal = ["mcp_portal"],
+    GatewayIdentityProxyEndpoint = ["proxy_endpoint"],
+    Infrastructure = ["infrastructure"],
+    BrowserRdp = ["rdp"],
+});
+/// Self Hosted Application
+///
+/// Schema: `#/components/schemas/access_app_response/anyOf/0`
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApplicationSelfHosted {
+    /// Audience tag.
+    pub aud: Option<String>,
+    /// `created_at` (the spec does not describe it).
+    pub created_at: Option<crate::DateTime>,
+    /// UUID
+    pub id: Option<String>,
+    /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
+    pub scim_config: Option<crate::types::ScimConfig>,
+    /// `updated_at` (the spec does not describe it).
+    pub updated_at: Option<crate::DateTime>,
+    /// When set to true, users can authenticate to this application using their WARP session.  When set to false this application will always require direct IdP authentication. This setting always overrides the organization setting for WARP authentication.
+    pub allow_authenticate_via_warp: Option<bool>,
+    /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
+    pub allowed_idps: Option<Vec<String>>,
+    /// Displays the application in the App Launcher.
+    pub app_launcher_visible: Option<bool>,
+    /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
+    pub auto_redirect_to_identity: Option<bool>,
+    /// `cors_headers` (the spec does not describe it).
+    pub cors_headers: Option<crate::types::CorsHeaders>,
+    /// The custom error message shown to a user when they are denied access to the application.
+    pub custom_deny_message: Option<String>,
+    /// The custom URL a user is redirected to when they are denied access to the application when failing identity-based rules.
+    pub custom_deny_url: Option<String>,
+    /// The custom URL a user is redirected to when they are denied access to the application when failing non-identity rules.
+    pub custom_non_identity_deny_url: Option<String>,
+    /// The custom pages that will be displayed when applicable for this application
+    pub custom_pages: Option<Vec<String>>,
+    /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
+    pub domain: String,
+    /// Enables the binding cookie, which increases security against compromised authorization tokens and CSRF attacks.
+    pub enable_binding_cookie: Option<bool>,
+    /// Enables the HttpOnly cookie attribute, which increases security against XSS attacks.
+    pub http_only_cookie_attribute: Option<bool>,
+    /// The image URL for the logo shown in the App Launcher dashboard.
+    pub logo_url: Option<String>,
+    /// The name of the application.
+    pub name: Option<String>,
+    /// Allows options preflight requests to bypass Access authentication and go directly to the origin. Cannot turn on if cors_headers is set.
+    pub options_preflight_bypass: Option<bool>,
+    /// Enables cookie paths to scope an application's JWT to the application path. If disabled, the JWT will scope to the hostname by default
+    pub path_cookie_attribute: Option<bool>,
+    /// Sets the SameSite cookie setting, which provides increased security against CSRF attacks.
+    pub same_site_cookie_attribute: Option<String>,
+    /// List of domains that Access will secure.
+    pub self_hosted_domains: Option<Vec<String>>,
+    /// Returns a 401 status code when the request is blocked by a Service Auth policy.
+    pub service_auth_401_redirect: Option<bool>,
+    /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
+    pub session_duration: Option<String>,
+    /// Enables automatic authentication through cloudflared.
+    pub skip_interstitial: Option<bool>,
+    /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
+    pub tags: Option<Vec<String>>,
+    /// Enables loading application content in an iFrame.
+    pub allow_iframe: Option<bool>,
+    /// List of destinations secured by Access. This supersedes `self_hosted_domains` to allow for more flexibility in defining different types of domains. If `destinations` are provided, then `self_hosted_domains` will be ignored.
+    pub destinations: Option<Vec<crate::types::AppDestinationsItem>>,
+    /// Configures multi-factor authentication (MFA) settings.
+    pub mfa_config: Option<crate::types::PolicyMfaConfig>,
+    /// **Beta:** Optional configuration for managing an OAuth authorization flow controlled by Access. When set, Access will act as the OAuth authorization server for this application. Only compatible with OAuth clients that support \[RFC 8707\](<https://datatracker.ietf.org/doc/html/rfc8707>) (Resource Indicators for OAuth 2.0). This feature is currently in beta.
+    pub oauth_configuration: Option<crate::types::AppOauthConfiguration>,
+    /// Allows matching Access Service Tokens passed HTTP in a single header with this name. This works as an alternative to the (CF-Access-Client-Id, CF-Access-Client-Secret) pair of headers. The header value will be interpreted as a json object similar to: { "cf-access-client-id": "88bf3b6d86161464f6509f7219099e57.access.example.com", "cf-access-client-secret": "bdd31cbc4dec990953e39163fbbb194c93313ca9f0a6e420346af9d326b1d2a5" }
+    pub read_service_tokens_from_header: Option<String>,
+    /// Determines if users can access this application via a clientless browser isolation URL. This allows users to access private domains without connecting to Gateway. The option requires Clientless Browser Isolation to be set up with policies that allow users of this application.
+    pub use_clientless_isolation_app_launcher_url: Option<bool>,
+    /// `policies` (the spec does not describe it).
+    pub policies: Option<Vec<crate::types::ApplicationPolicy>>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "applications")]
+object_impls!(ApplicationSelfHosted {
+    optional aud = "aud",
+    optional created_at = "created_at",
+    optional id = "id",
+    optional scim_config = "scim_config",
+    optional updated_at = "updated_at",
+    optional allow_authenticate_via_warp = "allow_authenticate_via_warp",
+    optional allowed_idps = "allowed_idps",
+    optional app_launcher_visible = "app_launcher_visible",
+    optional auto_redirect_to_identity = "auto_redirect_to_identity",
+    optional cors_headers = "cors_headers",
+    optional custom_deny_message = "custom_deny_message",
+    optional custom_deny_url = "custom_deny_url",
+    optional custom_non_identity_deny_url = "custom_non_identity_deny_url",
+    optional custom_pages = "custom_pages",
+    required domain = "domain",
+    optional enable_binding_cookie = "enable_binding_cookie",
+    optional http_only_cookie_attribute = "http_only_cookie_attribute",
+    optional logo_url = "logo_url",
+    optional name = "name",
+    optional options_preflight_bypass = "options_preflight_bypass",
+    optional path_cookie_attribute = "path_cookie_attribute",
+    optional same_site_cookie_attribute = "same_site_cookie_attribute",
+    optional self_hosted_domains = "self_hosted_domains",
+    optional service_auth_401_redirect = "service_auth_401_redirect",
+    optional session_duration = "session_duration",
+    optional skip_interstitial = "skip_interstitial",
+    optional tags = "tags",
+    optional allow_iframe = "allow_iframe",
+    optional destinations = "destinations",
+    optional mfa_config = "mfa_config",
+    optional oauth_configuration = "oauth_configuration",
+    optional read_service_tokens_from_header = "read_service_tokens_from_header",
+    optional use_clientless_isolation_app_launcher_url = "use_clientless_isolation_app_launcher_url",
+    optional policies = "policies",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(feature = "applications")]
 impl ApplicationSelfHosted {
     /// A `ApplicationSelfHosted` with its required fields (`domain`) and every optional field absent.
@@ -162,28 +217,38 @@ impl ApplicationSelfHosted {
         }
     }
 }
+/// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
+///
+/// Schema: `#/components/schemas/access_scim_config`
 #[cfg(feature = "applications")]
-object! {
-    /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
-    ///
-    /// Schema: `#/components/schemas/access_scim_config`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct ScimConfig {
-        /// `authentication` (the spec does not describe it).
-        optional authentication: Option<crate::types::ScimConfigAuthentication> = "authentication",
-        /// If false, propagates DELETE requests to the target application for SCIM resources. If true, sets 'active' to false on the SCIM resource. Note: Some targets do not support DELETE operations.
-        optional deactivate_on_delete: Option<bool> = "deactivate_on_delete",
-        /// Whether SCIM provisioning is turned on for this application.
-        optional enabled: Option<bool> = "enabled",
-        /// The UID of the IdP to use as the source for SCIM resources to provision to this application.
-        required idp_uid: String = "idp_uid",
-        /// A list of mappings to apply to SCIM resources before provisioning them in this application. These can transform or filter the resources to be provisioned.
-        optional mappings: Option<Vec<crate::types::ScimConfigMapping>> = "mappings",
-        /// The base URI for the application's SCIM-compatible API.
-        required remote_uri: String = "remote_uri",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScimConfig {
+    /// `authentication` (the spec does not describe it).
+    pub authentication: Option<crate::types::ScimConfigAuthentication>,
+    /// If false, propagates DELETE requests to the target application for SCIM resources. If true, sets 'active' to false on the SCIM resource. Note: Some targets do not support DELETE operations.
+    pub deactivate_on_delete: Option<bool>,
+    /// Whether SCIM provisioning is turned on for this application.
+    pub enabled: Option<bool>,
+    /// The UID of the IdP to use as the source for SCIM resources to provision to this application.
+    pub idp_uid: String,
+    /// A list of mappings to apply to SCIM resources before provisioning them in this application. These can transform or filter the resources to be provisioned.
+    pub mappings: Option<Vec<crate::types::ScimConfigMapping>>,
+    /// The base URI for the application's SCIM-compatible API.
+    pub remote_uri: String,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "applications")]
+object_impls!(ScimConfig {
+    optional authentication = "authentication",
+    optional deactivate_on_delete = "deactivate_on_delete",
+    optional enabled = "enabled",
+    required idp_uid = "idp_uid",
+    optional mappings = "mappings",
+    required remote_uri = "remote_uri",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(feature = "applications")]
 impl ScimConfig {
     /// A `ScimConfig` with its required fields (`idp_uid`, `remote_uri`) and every optional field absent.
@@ -199,34 +264,47 @@ impl ScimConfig {
         }
     }
 }
+/// `ScimConfigAuthentication`
+///
+/// Schema: `#/components/schemas/access_scim_config/properties/authentication`
 #[cfg(feature = "applications")]
-internal_union! {
-    /// `ScimConfigAuthentication`
-    ///
-    /// Schema: `#/components/schemas/access_scim_config/properties/authentication`
-    ScimConfigAuthentication tag "scheme" {
-        /// Attributes for configuring HTTP Basic authentication scheme for SCIM provisioning to an application.
-        Httpbasic(crate::types::ScimConfigAuthenticationHttpBasic) = ["httpbasic"],
-        /// Attributes for configuring OAuth Bearer Token authentication scheme for SCIM provisioning to an application.
-        Oauthbearertoken(crate::types::ScimConfigAuthenticationOauthBearerToken) = ["oauthbearertoken"],
-        /// Attributes for configuring OAuth 2 authentication scheme for SCIM provisioning to an application.
-        Oauth2(crate::types::ScimConfigAuthenticationOauth2) = ["oauth2"],
-    }
-}
-#[cfg(feature = "applications")]
-object! {
+#[derive(Debug, Clone, PartialEq)]
+pub enum ScimConfigAuthentication {
     /// Attributes for configuring HTTP Basic authentication scheme for SCIM provisioning to an application.
-    ///
-    /// Schema: `#/components/schemas/access_scim_config_authentication_http_basic`
-    #[derive(Clone, PartialEq)]
-    pub struct ScimConfigAuthenticationHttpBasic {
-        /// Password used to authenticate with the remote SCIM service.
-        required password: String = "password",
-        /// User name used to authenticate with the remote SCIM service.
-        required user: String = "user",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+    Httpbasic(crate::types::ScimConfigAuthenticationHttpBasic),
+    /// Attributes for configuring OAuth Bearer Token authentication scheme for SCIM provisioning to an application.
+    Oauthbearertoken(crate::types::ScimConfigAuthenticationOauthBearerToken),
+    /// Attributes for configuring OAuth 2 authentication scheme for SCIM provisioning to an application.
+    Oauth2(crate::types::ScimConfigAuthenticationOauth2),
+    /// A kind this version of the client does not know; the whole object, as received.
+    Unknown(serde_json::Value),
 }
+#[cfg(feature = "applications")]
+internal_union_impls!(ScimConfigAuthentication tag "scheme" {
+    Httpbasic = ["httpbasic"],
+    Oauthbearertoken = ["oauthbearertoken"],
+    Oauth2 = ["oauth2"],
+});
+/// Attributes for configuring HTTP Basic authentication scheme for SCIM provisioning to an application.
+///
+/// Schema: `#/components/schemas/access_scim_config_authentication_http_basic`
+#[cfg(feature = "applications")]
+#[derive(Clone, PartialEq)]
+pub struct ScimConfigAuthenticationHttpBasic {
+    /// Password used to authenticate with the remote SCIM service.
+    pub password: String,
+    /// User name used to authenticate with the remote SCIM service.
+    pub user: String,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "applications")]
+object_impls!(ScimConfigAuthenticationHttpBasic {
+    required password = "password",
+    required user = "user",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(feature = "applications")]
 impl ScimConfigAuthenticationHttpBasic {
     /// A `ScimConfigAuthenticationHttpBasic` with its required fields (`password`, `user`) and every optional field absent.
@@ -248,18 +326,23 @@ impl std::fmt::Debug for ScimConfigAuthenticationHttpBasic {
             .finish()
     }
 }
+/// Attributes for configuring OAuth Bearer Token authentication scheme for SCIM provisioning to an application.
+///
+/// Schema: `#/components/schemas/access_scim_config_authentication_oauth_bearer_token`
 #[cfg(feature = "applications")]
-object! {
-    /// Attributes for configuring OAuth Bearer Token authentication scheme for SCIM provisioning to an application.
-    ///
-    /// Schema: `#/components/schemas/access_scim_config_authentication_oauth_bearer_token`
-    #[derive(Clone, PartialEq)]
-    pub struct ScimConfigAuthenticationOauthBearerToken {
-        /// Token used to authenticate with the remote SCIM service.
-        required token: String = "token",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Clone, PartialEq)]
+pub struct ScimConfigAuthenticationOauthBearerToken {
+    /// Token used to authenticate with the remote SCIM service.
+    pub token: String,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "applications")]
+object_impls!(ScimConfigAuthenticationOauthBearerToken {
+    required token = "token",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(feature = "applications")]
 impl ScimConfigAuthenticationOauthBearerToken {
     /// A `ScimConfigAuthenticationOauthBearerToken` with its required fields (`token`) and every optional field absent.
@@ -279,26 +362,35 @@ impl std::fmt::Debug for ScimConfigAuthenticationOauthBearerToken {
             .finish()
     }
 }
+/// Attributes for configuring OAuth 2 authentication scheme for SCIM provisioning to an application.
+///
+/// Schema: `#/components/schemas/access_scim_config_authentication_oauth2`
 #[cfg(feature = "applications")]
-object! {
-    /// Attributes for configuring OAuth 2 authentication scheme for SCIM provisioning to an application.
-    ///
-    /// Schema: `#/components/schemas/access_scim_config_authentication_oauth2`
-    #[derive(Clone, PartialEq)]
-    pub struct ScimConfigAuthenticationOauth2 {
-        /// URL used to generate the auth code used during token generation.
-        required authorization_url: String = "authorization_url",
-        /// Client ID used to authenticate when generating a token for authenticating with the remote SCIM service.
-        required client_id: String = "client_id",
-        /// Secret used to authenticate when generating a token for authenticating with the remove SCIM service.
-        required client_secret: String = "client_secret",
-        /// The authorization scopes to request when generating the token used to authenticate with the remove SCIM service.
-        optional scopes: Option<Vec<String>> = "scopes",
-        /// URL used to generate the token used to authenticate with the remote SCIM service.
-        required token_url: String = "token_url",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Clone, PartialEq)]
+pub struct ScimConfigAuthenticationOauth2 {
+    /// URL used to generate the auth code used during token generation.
+    pub authorization_url: String,
+    /// Client ID used to authenticate when generating a token for authenticating with the remote SCIM service.
+    pub client_id: String,
+    /// Secret used to authenticate when generating a token for authenticating with the remove SCIM service.
+    pub client_secret: String,
+    /// The authorization scopes to request when generating the token used to authenticate with the remove SCIM service.
+    pub scopes: Option<Vec<String>>,
+    /// URL used to generate the token used to authenticate with the remote SCIM service.
+    pub token_url: String,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "applications")]
+object_impls!(ScimConfigAuthenticationOauth2 {
+    required authorization_url = "authorization_url",
+    required client_id = "client_id",
+    required client_secret = "client_secret",
+    optional scopes = "scopes",
+    required token_url = "token_url",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(feature = "applications")]
 impl ScimConfigAuthenticationOauth2 {
     /// A `ScimConfigAuthenticationOauth2` with its required fields (`authorization_url`, `client_id`, `client_secret`, `token_url`) and every optional field absent.
@@ -331,28 +423,38 @@ impl std::fmt::Debug for ScimConfigAuthenticationOauth2 {
             .finish()
     }
 }
+/// Transformations and filters applied to resources before they are provisioned in the remote SCIM service.
+///
+/// Schema: `#/components/schemas/access_scim_config_mapping`
 #[cfg(feature = "applications")]
-object! {
-    /// Transformations and filters applied to resources before they are provisioned in the remote SCIM service.
-    ///
-    /// Schema: `#/components/schemas/access_scim_config_mapping`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct ScimConfigMapping {
-        /// Whether or not this mapping is enabled.
-        optional enabled: Option<bool> = "enabled",
-        /// A \[SCIM filter expression\](<https://datatracker.ietf.org/doc/html/rfc7644#section-3.4.2.2>) that matches resources that should be provisioned to this application.
-        optional filter: Option<String> = "filter",
-        /// Whether or not this mapping applies to creates, updates, or deletes.
-        optional operations: Option<crate::types::ScimConfigMappingOperations> = "operations",
-        /// Which SCIM resource type this mapping applies to.
-        required schema: String = "schema",
-        /// A \[JSONata\](<https://jsonata.org/>) expression that transforms the resource before provisioning it in the application.
-        optional transform_jsonata: Option<String> = "transform_jsonata",
-        /// The level of adherence to outbound resource schemas when provisioning to this mapping. 'Strict' removes unknown values, while 'passthrough' passes unknown values to the target.
-        optional strictness: Option<crate::types::ScimConfigMappingStrictness> = "strictness",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScimConfigMapping {
+    /// Whether or not this mapping is enabled.
+    pub enabled: Option<bool>,
+    /// A \[SCIM filter expression\](<https://datatracker.ietf.org/doc/html/rfc7644#section-3.4.2.2>) that matches resources that should be provisioned to this application.
+    pub filter: Option<String>,
+    /// Whether or not this mapping applies to creates, updates, or deletes.
+    pub operations: Option<crate::types::ScimConfigMappingOperations>,
+    /// Which SCIM resource type this mapping applies to.
+    pub schema: String,
+    /// A \[JSONata\](<https://jsonata.org/>) expression that transforms the resource before provisioning it in the application.
+    pub transform_jsonata: Option<String>,
+    /// The level of adherence to outbound resource schemas when provisioning to this mapping. 'Strict' removes unknown values, while 'passthrough' passes unknown values to the target.
+    pub strictness: Option<crate::types::ScimConfigMappingStrictness>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "applications")]
+object_impls!(ScimConfigMapping {
+    optional enabled = "enabled",
+    optional filter = "filter",
+    optional operations = "operations",
+    required schema = "schema",
+    optional transform_jsonata = "transform_jsonata",
+    optional strictness = "strictness",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(feature = "applications")]
 impl ScimConfigMapping {
     /// A `ScimConfigMapping` with its required fields (`schema`) and every optional field absent.
@@ -368,294 +470,428 @@ impl ScimConfigMapping {
         }
     }
 }
+/// Whether or not this mapping applies to creates, updates, or deletes.
+///
+/// Schema: `#/components/schemas/access_scim_config_mapping/properties/operations`
 #[cfg(feature = "applications")]
-object! {
-    /// Whether or not this mapping applies to creates, updates, or deletes.
-    ///
-    /// Schema: `#/components/schemas/access_scim_config_mapping/properties/operations`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct ScimConfigMappingOperations {
-        /// Whether or not this mapping applies to create (POST) operations.
-        optional create: Option<bool> = "create",
-        /// Whether or not this mapping applies to DELETE operations.
-        optional delete: Option<bool> = "delete",
-        /// Whether or not this mapping applies to update (PATCH/PUT) operations.
-        optional update: Option<bool> = "update",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ScimConfigMappingOperations {
+    /// Whether or not this mapping applies to create (POST) operations.
+    pub create: Option<bool>,
+    /// Whether or not this mapping applies to DELETE operations.
+    pub delete: Option<bool>,
+    /// Whether or not this mapping applies to update (PATCH/PUT) operations.
+    pub update: Option<bool>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "applications")]
-string_enum! {
-    /// The level of adherence to outbound resource schemas when provisioning to this mapping. 'Strict' removes unknown values, while 'passthrough' passes unknown values to the target.
-    ///
-    /// Schema: `#/components/schemas/access_scim_config_mapping/properties/strictness`
-    ScimConfigMappingStrictness {
-        /// `passthrough`
-        Passthrough = "passthrough",
-        /// `strict`
-        Strict = "strict",
-    }
+object_impls!(ScimConfigMappingOperations {
+    optional create = "create",
+    optional delete = "delete",
+    optional update = "update",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// The level of adherence to outbound resource schemas when provisioning to this mapping. 'Strict' removes unknown values, while 'passthrough' passes unknown values to the target.
+///
+/// Schema: `#/components/schemas/access_scim_config_mapping/properties/strictness`
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ScimConfigMappingStrictness {
+    /// `passthrough`
+    Passthrough,
+    /// `strict`
+    Strict,
+    /// A value this version of the client does not know; kept as received.
+    Unknown(String),
 }
 #[cfg(feature = "applications")]
-object! {
-    /// `CorsHeaders`
-    ///
-    /// Schema: `#/components/schemas/access_cors_headers`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct CorsHeaders {
-        /// Allows all HTTP request headers.
-        optional allow_all_headers: Option<bool> = "allow_all_headers",
-        /// Allows all HTTP request methods.
-        optional allow_all_methods: Option<bool> = "allow_all_methods",
-        /// Allows all origins.
-        optional allow_all_origins: Option<bool> = "allow_all_origins",
-        /// When set to `true`, includes credentials (cookies, authorization headers, or TLS client certificates) with requests.
-        optional allow_credentials: Option<bool> = "allow_credentials",
-        /// Allowed HTTP request headers.
-        optional allowed_headers: Option<Vec<String>> = "allowed_headers",
-        /// Allowed HTTP request methods.
-        optional allowed_methods: Option<Vec<crate::types::AllowedMethodsItem>> = "allowed_methods",
-        /// Allowed origins.
-        optional allowed_origins: Option<Vec<String>> = "allowed_origins",
-        /// The maximum number of seconds the results of a preflight request can be cached.
-        optional max_age: Option<f64> = "max_age",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+string_enum_impls!(ScimConfigMappingStrictness {
+    Passthrough = "passthrough",
+    Strict = "strict",
+});
+/// `CorsHeaders`
+///
+/// Schema: `#/components/schemas/access_cors_headers`
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CorsHeaders {
+    /// Allows all HTTP request headers.
+    pub allow_all_headers: Option<bool>,
+    /// Allows all HTTP request methods.
+    pub allow_all_methods: Option<bool>,
+    /// Allows all origins.
+    pub allow_all_origins: Option<bool>,
+    /// When set to `true`, includes credentials (cookies, authorization headers, or TLS client certificates) with requests.
+    pub allow_credentials: Option<bool>,
+    /// Allowed HTTP request headers.
+    pub allowed_headers: Option<Vec<String>>,
+    /// Allowed HTTP request methods.
+    pub allowed_methods: Option<Vec<crate::types::AllowedMethodsItem>>,
+    /// Allowed origins.
+    pub allowed_origins: Option<Vec<String>>,
+    /// The maximum number of seconds the results of a preflight request can be cached.
+    pub max_age: Option<f64>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "applications")]
-string_enum! {
-    /// `AllowedMethodsItem`
-    ///
-    /// Schema: `#/components/schemas/access_allowed_methods/items`
-    AllowedMethodsItem {
-        /// `CONNECT`
-        Connect = "CONNECT",
-        /// `DELETE`
-        Delete = "DELETE",
-        /// `GET`
-        Get = "GET",
-        /// `HEAD`
-        Head = "HEAD",
-        /// `OPTIONS`
-        Options = "OPTIONS",
-        /// `PATCH`
-        Patch = "PATCH",
-        /// `POST`
-        Post = "POST",
-        /// `PUT`
-        Put = "PUT",
-        /// `TRACE`
-        Trace = "TRACE",
-    }
+object_impls!(CorsHeaders {
+    optional allow_all_headers = "allow_all_headers",
+    optional allow_all_methods = "allow_all_methods",
+    optional allow_all_origins = "allow_all_origins",
+    optional allow_credentials = "allow_credentials",
+    optional allowed_headers = "allowed_headers",
+    optional allowed_methods = "allowed_methods",
+    optional allowed_origins = "allowed_origins",
+    optional max_age = "max_age",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// `AllowedMethodsItem`
+///
+/// Schema: `#/components/schemas/access_allowed_methods/items`
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AllowedMethodsItem {
+    /// `CONNECT`
+    Connect,
+    /// `DELETE`
+    Delete,
+    /// `GET`
+    Get,
+    /// `HEAD`
+    Head,
+    /// `OPTIONS`
+    Options,
+    /// `PATCH`
+    Patch,
+    /// `POST`
+    Post,
+    /// `PUT`
+    Put,
+    /// `TRACE`
+    Trace,
+    /// A value this version of the client does not know; kept as received.
+    Unknown(String),
 }
 #[cfg(feature = "applications")]
-internal_union! {
-    /// `AppDestinationsItem`
-    ///
-    /// Schema: `#/components/schemas/access_app_destinations/items`
-    AppDestinationsItem tag "type" tagless [Public] {
-        /// A public hostname that Access will secure. Public destinations support sub-domain and path. Wildcard '*' can be used in the definition.
-        Public(crate::types::AppDestinationPublic) = ["public"],
-        /// A private network destination (CIDR, hostname, ports, virtual network) that Access will secure.
-        Private(crate::types::AppDestinationPrivate) = ["private"],
-        /// A MCP server id configured in ai-controls. Access will secure the MCP server if accessed through a MCP portal.
-        ViaMcpServerPortal(crate::types::AppDestinationViaMcpServerPortal) = ["via_mcp_server_portal"],
-    }
-}
+string_enum_impls!(AllowedMethodsItem {
+    Connect = "CONNECT",
+    Delete = "DELETE",
+    Get = "GET",
+    Head = "HEAD",
+    Options = "OPTIONS",
+    Patch = "PATCH",
+    Post = "POST",
+    Put = "PUT",
+    Trace = "TRACE",
+});
+/// `AppDestinationsItem`
+///
+/// Schema: `#/components/schemas/access_app_destinations/items`
 #[cfg(feature = "applications")]
-object! {
+#[derive(Debug, Clone, PartialEq)]
+pub enum AppDestinationsItem {
     /// A public hostname that Access will secure. Public destinations support sub-domain and path. Wildcard '*' can be used in the definition.
-    ///
-    /// Schema: `#/components/schemas/access_app_destination_public`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct AppDestinationPublic {
-        /// The URI of the destination. Public destinations' URIs can include a domain and path with \[wildcards\](<https://developers.cloudflare.com/cloudflare-one/policies/access/app-paths/>).
-        optional uri: Option<String> = "uri",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
-}
-#[cfg(feature = "applications")]
-object! {
+    Public(crate::types::AppDestinationPublic),
     /// A private network destination (CIDR, hostname, ports, virtual network) that Access will secure.
-    ///
-    /// Schema: `#/components/schemas/access_app_destination_private`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct AppDestinationPrivate {
-        /// The CIDR range of the destination. Single IPs will be computed as /32.
-        optional cidr: Option<String> = "cidr",
-        /// The hostname of the destination. Matches a valid SNI served by an HTTPS origin.
-        optional hostname: Option<String> = "hostname",
-        /// The L4 protocol of the destination. When omitted, both UDP and TCP traffic will match.
-        optional l4_protocol: Option<crate::types::AppDestinationPrivateL4Protocol> = "l4_protocol",
-        /// The port range of the destination. Can be a single port or a range of ports. When omitted, all ports will match.
-        optional port_range: Option<String> = "port_range",
-        /// The VNET ID to match the destination. When omitted, all VNETs will match.
-        optional vnet_id: Option<String> = "vnet_id",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
-}
-#[cfg(feature = "applications")]
-string_enum! {
-    /// The L4 protocol of the destination. When omitted, both UDP and TCP traffic will match.
-    ///
-    /// Schema: `#/components/schemas/access_app_destination_private/properties/l4_protocol`
-    AppDestinationPrivateL4Protocol {
-        /// `tcp`
-        Tcp = "tcp",
-        /// `udp`
-        Udp = "udp",
-    }
-}
-#[cfg(feature = "applications")]
-object! {
+    Private(crate::types::AppDestinationPrivate),
     /// A MCP server id configured in ai-controls. Access will secure the MCP server if accessed through a MCP portal.
-    ///
-    /// Schema: `#/components/schemas/access_app_destination_via_mcp_server_portal`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct AppDestinationViaMcpServerPortal {
-        /// The MCP server id configured in ai-controls.
-        optional mcp_server_id: Option<String> = "mcp_server_id",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
-}
-#[cfg(any(feature = "applications", feature = "policies"))]
-object! {
-    /// Configures multi-factor authentication (MFA) settings.
-    ///
-    /// Schema: `#/components/schemas/access_policy_mfa_config`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct PolicyMfaConfig {
-        /// Lists the MFA methods that users can authenticate with.
-        optional allowed_authenticators: Option<Vec<crate::types::PolicyMfaConfigAllowedAuthenticatorsItem>> = "allowed_authenticators",
-        /// Indicates whether to disable MFA for this resource. This option is available at the application and policy level.
-        optional mfa_disabled: Option<bool> = "mfa_disabled",
-        /// Defines the duration of an MFA session. Must be in minutes (m) or hours (h). Minimum: 0m. Maximum: 720h (30 days). Examples:`5m` or `24h`.
-        optional session_duration: Option<String> = "session_duration",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
-}
-#[cfg(any(feature = "applications", feature = "policies"))]
-string_enum! {
-    /// `PolicyMfaConfigAllowedAuthenticatorsItem`
-    ///
-    /// Schema: `#/components/schemas/access_policy_mfa_config/properties/allowed_authenticators/items`
-    PolicyMfaConfigAllowedAuthenticatorsItem {
-        /// `biometrics`
-        Biometrics = "biometrics",
-        /// `security_key`
-        SecurityKey = "security_key",
-        /// `totp`
-        Totp = "totp",
-    }
+    ViaMcpServerPortal(crate::types::AppDestinationViaMcpServerPortal),
+    /// A kind this version of the client does not know; the whole object, as received.
+    Unknown(serde_json::Value),
 }
 #[cfg(feature = "applications")]
-object! {
-    /// **Beta:** Optional configuration for managing an OAuth authorization flow controlled by Access. When set, Access will act as the OAuth authorization server for this application. Only compatible with OAuth clients that support \[RFC 8707\](<https://datatracker.ietf.org/doc/html/rfc8707>) (Resource Indicators for OAuth 2.0). This feature is currently in beta.
-    ///
-    /// Schema: `#/components/schemas/access_app_oauth_configuration`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct AppOauthConfiguration {
-        /// Settings for OAuth dynamic client registration.
-        optional dynamic_client_registration: Option<crate::types::AppOauthConfigurationDynamicClientRegistration> = "dynamic_client_registration",
-        /// Whether the OAuth configuration is enabled for this application. When set to `false`, Access will not handle OAuth for this application. Defaults to `true` if omitted.
-        optional enabled: Option<bool> = "enabled",
-        /// Settings for OAuth grant behavior.
-        optional grant: Option<crate::types::AppOauthConfigurationGrant> = "grant",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+internal_union_impls!(AppDestinationsItem tag "type" tagless [Public] {
+    Public = ["public"],
+    Private = ["private"],
+    ViaMcpServerPortal = ["via_mcp_server_portal"],
+});
+/// A public hostname that Access will secure. Public destinations support sub-domain and path. Wildcard '*' can be used in the definition.
+///
+/// Schema: `#/components/schemas/access_app_destination_public`
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppDestinationPublic {
+    /// The URI of the destination. Public destinations' URIs can include a domain and path with \[wildcards\](<https://developers.cloudflare.com/cloudflare-one/policies/access/app-paths/>).
+    pub uri: Option<String>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "applications")]
-object! {
+object_impls!(AppDestinationPublic {
+    optional uri = "uri",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// A private network destination (CIDR, hostname, ports, virtual network) that Access will secure.
+///
+/// Schema: `#/components/schemas/access_app_destination_private`
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppDestinationPrivate {
+    /// The CIDR range of the destination. Single IPs will be computed as /32.
+    pub cidr: Option<String>,
+    /// The hostname of the destination. Matches a valid SNI served by an HTTPS origin.
+    pub hostname: Option<String>,
+    /// The L4 protocol of the destination. When omitted, both UDP and TCP traffic will match.
+    pub l4_protocol: Option<crate::types::AppDestinationPrivateL4Protocol>,
+    /// The port range of the destination. Can be a single port or a range of ports. When omitted, all ports will match.
+    pub port_range: Option<String>,
+    /// The VNET ID to match the destination. When omitted, all VNETs will match.
+    pub vnet_id: Option<String>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "applications")]
+object_impls!(AppDestinationPrivate {
+    optional cidr = "cidr",
+    optional hostname = "hostname",
+    optional l4_protocol = "l4_protocol",
+    optional port_range = "port_range",
+    optional vnet_id = "vnet_id",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// The L4 protocol of the destination. When omitted, both UDP and TCP traffic will match.
+///
+/// Schema: `#/components/schemas/access_app_destination_private/properties/l4_protocol`
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AppDestinationPrivateL4Protocol {
+    /// `tcp`
+    Tcp,
+    /// `udp`
+    Udp,
+    /// A value this version of the client does not know; kept as received.
+    Unknown(String),
+}
+#[cfg(feature = "applications")]
+string_enum_impls!(AppDestinationPrivateL4Protocol {
+    Tcp = "tcp",
+    Udp = "udp",
+});
+/// A MCP server id configured in ai-controls. Access will secure the MCP server if accessed through a MCP portal.
+///
+/// Schema: `#/components/schemas/access_app_destination_via_mcp_server_portal`
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppDestinationViaMcpServerPortal {
+    /// The MCP server id configured in ai-controls.
+    pub mcp_server_id: Option<String>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "applications")]
+object_impls!(AppDestinationViaMcpServerPortal {
+    optional mcp_server_id = "mcp_server_id",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// Configures multi-factor authentication (MFA) settings.
+///
+/// Schema: `#/components/schemas/access_policy_mfa_config`
+#[cfg(any(feature = "applications", feature = "policies"))]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PolicyMfaConfig {
+    /// Lists the MFA methods that users can authenticate with.
+    pub allowed_authenticators: Option<Vec<crate::types::PolicyMfaConfigAllowedAuthenticatorsItem>>,
+    /// Indicates whether to disable MFA for this resource. This option is available at the application and policy level.
+    pub mfa_disabled: Option<bool>,
+    /// Defines the duration of an MFA session. Must be in minutes (m) or hours (h). Minimum: 0m. Maximum: 720h (30 days). Examples:`5m` or `24h`.
+    pub session_duration: Option<String>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(any(feature = "applications", feature = "policies"))]
+object_impls!(PolicyMfaConfig {
+    optional allowed_authenticators = "allowed_authenticators",
+    optional mfa_disabled = "mfa_disabled",
+    optional session_duration = "session_duration",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// `PolicyMfaConfigAllowedAuthenticatorsItem`
+///
+/// Schema: `#/components/schemas/access_policy_mfa_config/properties/allowed_authenticators/items`
+#[cfg(any(feature = "applications", feature = "policies"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PolicyMfaConfigAllowedAuthenticatorsItem {
+    /// `biometrics`
+    Biometrics,
+    /// `security_key`
+    SecurityKey,
+    /// `totp`
+    Totp,
+    /// A value this version of the client does not know; kept as received.
+    Unknown(String),
+}
+#[cfg(any(feature = "applications", feature = "policies"))]
+string_enum_impls!(PolicyMfaConfigAllowedAuthenticatorsItem {
+    Biometrics = "biometrics",
+    SecurityKey = "security_key",
+    Totp = "totp",
+});
+/// **Beta:** Optional configuration for managing an OAuth authorization flow controlled by Access. When set, Access will act as the OAuth authorization server for this application. Only compatible with OAuth clients that support \[RFC 8707\](<https://datatracker.ietf.org/doc/html/rfc8707>) (Resource Indicators for OAuth 2.0). This feature is currently in beta.
+///
+/// Schema: `#/components/schemas/access_app_oauth_configuration`
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppOauthConfiguration {
     /// Settings for OAuth dynamic client registration.
-    ///
-    /// Schema: `#/components/schemas/access_app_oauth_configuration/properties/dynamic_client_registration`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct AppOauthConfigurationDynamicClientRegistration {
-        /// Allows any client with redirect URIs on localhost.
-        optional allow_any_on_localhost: Option<bool> = "allow_any_on_localhost",
-        /// Allows any client with redirect URIs on 127.0.0.1.
-        optional allow_any_on_loopback: Option<bool> = "allow_any_on_loopback",
-        /// The URIs that are allowed as redirect URIs for dynamically registered clients. Must use the `https` protocol. Paths may end in `/*` to match all sub-paths.
-        optional allowed_uris: Option<Vec<String>> = "allowed_uris",
-        /// Whether dynamic client registration is enabled.
-        optional enabled: Option<bool> = "enabled",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
-}
-#[cfg(feature = "applications")]
-object! {
+    pub dynamic_client_registration:
+        Option<crate::types::AppOauthConfigurationDynamicClientRegistration>,
+    /// Whether the OAuth configuration is enabled for this application. When set to `false`, Access will not handle OAuth for this application. Defaults to `true` if omitted.
+    pub enabled: Option<bool>,
     /// Settings for OAuth grant behavior.
-    ///
-    /// Schema: `#/components/schemas/access_app_oauth_configuration/properties/grant`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct AppOauthConfigurationGrant {
-        /// The lifetime of the access token. Must be in the format `300ms` or `2h45m`. Valid time units are ns, us (or µs), ms, s, m, h.
-        optional access_token_lifetime: Option<String> = "access_token_lifetime",
-        /// The duration of the OAuth session. Must be in the format `300ms` or `2h45m`. Valid time units are ns, us (or µs), ms, s, m, h.
-        optional session_duration: Option<String> = "session_duration",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+    pub grant: Option<crate::types::AppOauthConfigurationGrant>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "applications")]
-object! {
-    /// `ApplicationPolicy`
-    ///
-    /// Schema: `#/components/schemas/access_app_policy_response`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct ApplicationPolicy {
-        /// Administrators who can approve a temporary authentication request.
-        optional approval_groups: Option<Vec<crate::types::ApprovalGroup>> = "approval_groups",
-        /// Requires the user to request access from an administrator at the start of each session.
-        optional approval_required: Option<bool> = "approval_required",
-        /// `created_at` (the spec does not describe it).
-        optional created_at: Option<crate::DateTime> = "created_at",
-        /// The action Access will take if a user matches this policy.
-        optional decision: Option<crate::types::Decision> = "decision",
-        /// Rules evaluated with a NOT logical operator. To match the policy, a user cannot meet any of the Exclude rules.
-        optional exclude: Option<Vec<crate::types::AccessRule>> = "exclude",
-        /// The UUID of the policy
-        optional id: Option<String> = "id",
-        /// Rules evaluated with an OR logical operator. A user needs to meet only one of the Include rules.
-        optional include: Option<Vec<crate::types::AccessRule>> = "include",
-        /// Require this application to be served in an isolated browser for users matching this policy. 'Client Web Isolation' must be on for the account in order to use this feature.
-        optional isolation_required: Option<bool> = "isolation_required",
-        /// The name of the Access policy.
-        optional name: Option<String> = "name",
-        /// A custom message that will appear on the purpose justification screen.
-        optional purpose_justification_prompt: Option<String> = "purpose_justification_prompt",
-        /// Require users to enter a justification when they log in to the application.
-        optional purpose_justification_required: Option<bool> = "purpose_justification_required",
-        /// Rules evaluated with an AND logical operator. To match the policy, a user must meet all of the Require rules.
-        optional require: Option<Vec<crate::types::AccessRule>> = "require",
-        /// The amount of time that tokens issued for the application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
-        optional session_duration: Option<String> = "session_duration",
-        /// `updated_at` (the spec does not describe it).
-        optional updated_at: Option<crate::DateTime> = "updated_at",
-        /// The rules that define how users may connect to targets secured by your application.
-        optional connection_rules: Option<crate::types::PolicyConnectionRules> = "connection_rules",
-        /// Configures multi-factor authentication (MFA) settings.
-        optional mfa_config: Option<crate::types::PolicyMfaConfig> = "mfa_config",
-        /// The order of execution for this policy. Must be unique for each policy within an app.
-        optional precedence: Option<i64> = "precedence",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+object_impls!(AppOauthConfiguration {
+    optional dynamic_client_registration = "dynamic_client_registration",
+    optional enabled = "enabled",
+    optional grant = "grant",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// Settings for OAuth dynamic client registration.
+///
+/// Schema: `#/components/schemas/access_app_oauth_configuration/properties/dynamic_client_registration`
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppOauthConfigurationDynamicClientRegistration {
+    /// Allows any client with redirect URIs on localhost.
+    pub allow_any_on_localhost: Option<bool>,
+    /// Allows any client with redirect URIs on 127.0.0.1.
+    pub allow_any_on_loopback: Option<bool>,
+    /// The URIs that are allowed as redirect URIs for dynamically registered clients. Must use the `https` protocol. Paths may end in `/*` to match all sub-paths.
+    pub allowed_uris: Option<Vec<String>>,
+    /// Whether dynamic client registration is enabled.
+    pub enabled: Option<bool>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "applications")]
+object_impls!(AppOauthConfigurationDynamicClientRegistration {
+    optional allow_any_on_localhost = "allow_any_on_localhost",
+    optional allow_any_on_loopback = "allow_any_on_loopback",
+    optional allowed_uris = "allowed_uris",
+    optional enabled = "enabled",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// Settings for OAuth grant behavior.
+///
+/// Schema: `#/components/schemas/access_app_oauth_configuration/properties/grant`
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppOauthConfigurationGrant {
+    /// The lifetime of the access token. Must be in the format `300ms` or `2h45m`. Valid time units are ns, us (or µs), ms, s, m, h.
+    pub access_token_lifetime: Option<String>,
+    /// The duration of the OAuth session. Must be in the format `300ms` or `2h45m`. Valid time units are ns, us (or µs), ms, s, m, h.
+    pub session_duration: Option<String>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "applications")]
+object_impls!(AppOauthConfigurationGrant {
+    optional access_token_lifetime = "access_token_lifetime",
+    optional session_duration = "session_duration",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// `ApplicationPolicy`
+///
+/// Schema: `#/components/schemas/access_app_policy_response`
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApplicationPolicy {
+    /// Administrators who can approve a temporary authentication request.
+    pub approval_groups: Option<Vec<crate::types::ApprovalGroup>>,
+    /// Requires the user to request access from an administrator at the start of each session.
+    pub approval_required: Option<bool>,
+    /// `created_at` (the spec does not describe it).
+    pub created_at: Option<crate::DateTime>,
+    /// The action Access will take if a user matches this policy.
+    pub decision: Option<crate::types::Decision>,
+    /// Rules evaluated with a NOT logical operator. To match the policy, a user cannot meet any of the Exclude rules.
+    pub exclude: Option<Vec<crate::types::AccessRule>>,
+    /// The UUID of the policy
+    pub id: Option<String>,
+    /// Rules evaluated with an OR logical operator. A user needs to meet only one of the Include rules.
+    pub include: Option<Vec<crate::types::AccessRule>>,
+    /// Require this application to be served in an isolated browser for users matching this policy. 'Client Web Isolation' must be on for the account in order to use this feature.
+    pub isolation_required: Option<bool>,
+    /// The name of the Access policy.
+    pub name: Option<String>,
+    /// A custom message that will appear on the purpose justification screen.
+    pub purpose_justification_prompt: Option<String>,
+    /// Require users to enter a justification when they log in to the application.
+    pub purpose_justification_required: Option<bool>,
+    /// Rules evaluated with an AND logical operator. To match the policy, a user must meet all of the Require rules.
+    pub require: Option<Vec<crate::types::AccessRule>>,
+    /// The amount of time that tokens issued for the application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
+    pub session_duration: Option<String>,
+    /// `updated_at` (the spec does not describe it).
+    pub updated_at: Option<crate::DateTime>,
+    /// The rules that define how users may connect to targets secured by your application.
+    pub connection_rules: Option<crate::types::PolicyConnectionRules>,
+    /// Configures multi-factor authentication (MFA) settings.
+    pub mfa_config: Option<crate::types::PolicyMfaConfig>,
+    /// The order of execution for this policy. Must be unique for each policy within an app.
+    pub precedence: Option<i64>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "applications")]
+object_impls!(ApplicationPolicy {
+    optional approval_groups = "approval_groups",
+    optional approval_required = "approval_required",
+    optional created_at = "created_at",
+    optional decision = "decision",
+    optional exclude = "exclude",
+    optional id = "id",
+    optional include = "include",
+    optional isolation_required = "isolation_required",
+    optional name = "name",
+    optional purpose_justification_prompt = "purpose_justification_prompt",
+    optional purpose_justification_required = "purpose_justification_required",
+    optional require = "require",
+    optional session_duration = "session_duration",
+    optional updated_at = "updated_at",
+    optional connection_rules = "connection_rules",
+    optional mfa_config = "mfa_config",
+    optional precedence = "precedence",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// A group of email addresses that can approve a temporary authentication request.
+///
+/// Schema: `#/components/schemas/access_approval_group`
+#[cfg(any(feature = "applications", feature = "policies"))]
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApprovalGroup {
+    /// The number of approvals needed to obtain access.
+    pub approvals_needed: f64,
+    /// A list of emails that can approve the access request.
+    pub email_addresses: Option<Vec<String>>,
+    /// The UUID of an re-usable email list.
+    pub email_list_uuid: Option<String>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(any(feature = "applications", feature = "policies"))]
-object! {
-    /// A group of email addresses that can approve a temporary authentication request.
-    ///
-    /// Schema: `#/components/schemas/access_approval_group`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct ApprovalGroup {
-        /// The number of approvals needed to obtain access.
-        required approvals_needed: f64 = "approvals_needed",
-        /// A list of emails that can approve the access request.
-        optional email_addresses: Option<Vec<String>> = "email_addresses",
-        /// The UUID of an re-usable email list.
-        optional email_list_uuid: Option<String> = "email_list_uuid",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
-}
+object_impls!(ApprovalGroup {
+    required approvals_needed = "approvals_needed",
+    optional email_addresses = "email_addresses",
+    optional email_list_uuid = "email_list_uuid",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(any(feature = "applications", feature = "policies"))]
 impl ApprovalGroup {
     /// A `ApprovalGroup` with its required fields (`approvals_needed`) and every optional field absent.
@@ -668,97 +904,139 @@ impl ApprovalGroup {
         }
     }
 }
+/// The action Access will take if a user matches this policy.
+///
+/// Schema: `#/components/schemas/access_decision`
 #[cfg(any(feature = "applications", feature = "policies"))]
-string_enum! {
-    /// The action Access will take if a user matches this policy.
-    ///
-    /// Schema: `#/components/schemas/access_decision`
-    Decision {
-        /// `allow`
-        Allow = "allow",
-        /// `bypass`
-        Bypass = "bypass",
-        /// `deny`
-        Deny = "deny",
-        /// `non_identity`
-        NonIdentity = "non_identity",
-    }
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Decision {
+    /// `allow`
+    Allow,
+    /// `bypass`
+    Bypass,
+    /// `deny`
+    Deny,
+    /// `non_identity`
+    NonIdentity,
+    /// A value this version of the client does not know; kept as received.
+    Unknown(String),
+}
+#[cfg(any(feature = "applications", feature = "policies"))]
+string_enum_impls!(Decision {
+    Allow = "allow",
+    Bypass = "bypass",
+    Deny = "deny",
+    NonIdentity = "non_identity",
+});
+/// `AccessRule`
+///
+/// Schema: `#/components/schemas/access_rule`
+#[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
+#[derive(Debug, Clone, PartialEq)]
+pub enum AccessRule {
+    /// Matches a specific email.
+    Email(crate::types::EmailRule),
+    /// Matches an email address from a list.
+    EmailList(crate::types::EmailListRule),
+    /// Match an entire email domain.
+    EmailDomain(crate::types::DomainRule),
+    /// Matches everyone.
+    Everyone(serde_json::Map<String, serde_json::Value>),
+    /// Matches an IP address block.
+    Ip(crate::types::IpRule),
+    /// Matches an IP address from a list.
+    IpList(crate::types::IpListRule),
+    /// Matches any valid client certificate.
+    Certificate(serde_json::Map<String, serde_json::Value>),
+    /// Matches an Access group.
+    Group(crate::types::AccessGroupRule),
+    /// Matches an Azure group.
+    /// Requires an Azure identity provider.
+    AzureAd(crate::types::AzureGroupRule),
+    /// Matches a Github organization.
+    /// Requires a Github identity provider.
+    GithubOrganization(crate::types::GithubOrganizationRule),
+    /// Matches a group in Google Workspace.
+    /// Requires a Google Workspace identity provider.
+    Gsuite(crate::types::GsuiteGroupRule),
+    /// Matches an Okta group.
+    /// Requires an Okta identity provider.
+    Okta(crate::types::OktaGroupRule),
+    /// Matches a SAML group.
+    /// Requires a SAML identity provider.
+    Saml(crate::types::SamlGroupRule),
+    /// Matches a specific Access Service Token
+    ServiceToken(crate::types::ServiceTokenRule),
+    /// Matches any valid Access Service Token
+    AnyValidServiceToken(serde_json::Map<String, serde_json::Value>),
+    /// Create Allow or Block policies which evaluate the user based on custom criteria.
+    ExternalEvaluation(crate::types::ExternalEvaluationRule),
+    /// Matches a specific country
+    Geo(crate::types::CountryRule),
+    /// Enforce different MFA options
+    AuthMethod(crate::types::AuthenticationMethodRule),
+    /// Enforces a device posture rule has run successfully
+    DevicePosture(crate::types::DevicePostureRuleAlt),
+    /// Matches an Azure Authentication Context. Requires an Azure identity provider.
+    AuthContext(crate::types::AuthContextRule),
+    /// Matches a specific common name.
+    CommonName(crate::types::CommonNameRule),
+    /// Matches a specific identity provider id.
+    LoginMethod(crate::types::LoginMethodRule),
+    /// Matches an OIDC claim. Requires an OIDC identity provider.
+    Oidc(crate::types::OidcClaimRule),
+    /// Matches OAuth 2.0 access tokens issued by the specified Access OIDC SaaS application. Only compatible with non_identity and bypass decisions.
+    LinkedAppToken(crate::types::LinkedAppTokenRule),
+    /// Matches a user's risk score.
+    UserRiskScore(crate::types::UserRiskScoreRule),
+    /// A kind this version of the client does not know; the whole object, as received.
+    Unknown(serde_json::Value),
 }
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
-external_union! {
-    /// `AccessRule`
-    ///
-    /// Schema: `#/components/schemas/access_rule`
-    AccessRule {
-        /// Matches a specific email.
-        Email(crate::types::EmailRule) = "email",
-        /// Matches an email address from a list.
-        EmailList(crate::types::EmailListRule) = "email_list",
-        /// Match an entire email domain.
-        EmailDomain(crate::types::DomainRule) = "email_domain",
-        /// Matches everyone.
-        Everyone(serde_json::Map<String, serde_json::Value>) = "everyone",
-        /// Matches an IP address block.
-        Ip(crate::types::IpRule) = "ip",
-        /// Matches an IP address from a list.
-        IpList(crate::types::IpListRule) = "ip_list",
-        /// Matches any valid client certificate.
-        Certificate(serde_json::Map<String, serde_json::Value>) = "certificate",
-        /// Matches an Access group.
-        Group(crate::types::AccessGroupRule) = "group",
-        /// Matches an Azure group.
-        /// Requires an Azure identity provider.
-        AzureAd(crate::types::AzureGroupRule) = "azureAD",
-        /// Matches a Github organization.
-        /// Requires a Github identity provider.
-        GithubOrganization(crate::types::GithubOrganizationRule) = "github-organization",
-        /// Matches a group in Google Workspace.
-        /// Requires a Google Workspace identity provider.
-        Gsuite(crate::types::GsuiteGroupRule) = "gsuite",
-        /// Matches an Okta group.
-        /// Requires an Okta identity provider.
-        Okta(crate::types::OktaGroupRule) = "okta",
-        /// Matches a SAML group.
-        /// Requires a SAML identity provider.
-        Saml(crate::types::SamlGroupRule) = "saml",
-        /// Matches a specific Access Service Token
-        ServiceToken(crate::types::ServiceTokenRule) = "service_token",
-        /// Matches any valid Access Service Token
-        AnyValidServiceToken(serde_json::Map<String, serde_json::Value>) = "any_valid_service_token",
-        /// Create Allow or Block policies which evaluate the user based on custom criteria.
-        ExternalEvaluation(crate::types::ExternalEvaluationRule) = "external_evaluation",
-        /// Matches a specific country
-        Geo(crate::types::CountryRule) = "geo",
-        /// Enforce different MFA options
-        AuthMethod(crate::types::AuthenticationMethodRule) = "auth_method",
-        /// Enforces a device posture rule has run successfully
-        DevicePosture(crate::types::DevicePostureRuleAlt) = "device_posture",
-        /// Matches an Azure Authentication Context. Requires an Azure identity provider.
-        AuthContext(crate::types::AuthContextRule) = "auth_context",
-        /// Matches a specific common name.
-        CommonName(crate::types::CommonNameRule) = "common_name",
-        /// Matches a specific identity provider id.
-        LoginMethod(crate::types::LoginMethodRule) = "login_method",
-        /// Matches an OIDC claim. Requires an OIDC identity provider.
-        Oidc(crate::types::OidcClaimRule) = "oidc",
-        /// Matches OAuth 2.0 access tokens issued by the specified Access OIDC SaaS application. Only compatible with non_identity and bypass decisions.
-        LinkedAppToken(crate::types::LinkedAppTokenRule) = "linked_app_token",
-        /// Matches a user's risk score.
-        UserRiskScore(crate::types::UserRiskScoreRule) = "user_risk_score",
-    }
+external_union_impls!(AccessRule {
+    Email = "email",
+    EmailList = "email_list",
+    EmailDomain = "email_domain",
+    Everyone = "everyone",
+    Ip = "ip",
+    IpList = "ip_list",
+    Certificate = "certificate",
+    Group = "group",
+    AzureAd = "azureAD",
+    GithubOrganization = "github-organization",
+    Gsuite = "gsuite",
+    Okta = "okta",
+    Saml = "saml",
+    ServiceToken = "service_token",
+    AnyValidServiceToken = "any_valid_service_token",
+    ExternalEvaluation = "external_evaluation",
+    Geo = "geo",
+    AuthMethod = "auth_method",
+    DevicePosture = "device_posture",
+    AuthContext = "auth_context",
+    CommonName = "common_name",
+    LoginMethod = "login_method",
+    Oidc = "oidc",
+    LinkedAppToken = "linked_app_token",
+    UserRiskScore = "user_risk_score",
+});
+/// `EmailRule`
+///
+/// Schema: `#/components/schemas/access_email_rule/properties/email`
+#[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
+#[derive(Debug, Clone, PartialEq)]
+pub struct EmailRule {
+    /// The email of the user.
+    pub email: String,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
-object! {
-    /// `EmailRule`
-    ///
-    /// Schema: `#/components/schemas/access_email_rule/properties/email`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct EmailRule {
-        /// The email of the user.
-        required email: String = "email",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
-}
+object_impls!(EmailRule {
+    required email = "email",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
 impl EmailRule {
     /// A `EmailRule` with its required fields (`email`) and every optional field absent.
@@ -769,18 +1047,23 @@ impl EmailRule {
         }
     }
 }
+/// `EmailListRule`
+///
+/// Schema: `#/components/schemas/access_email_list_rule/properties/email_list`
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
-object! {
-    /// `EmailListRule`
-    ///
-    /// Schema: `#/components/schemas/access_email_list_rule/properties/email_list`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct EmailListRule {
-        /// The ID of a previously created email list.
-        required id: String = "id",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Debug, Clone, PartialEq)]
+pub struct EmailListRule {
+    /// The ID of a previously created email list.
+    pub id: String,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
+object_impls!(EmailListRule {
+    required id = "id",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
 impl EmailListRule {
     /// A `EmailListRule` with its required fields (`id`) and every optional field absent.
@@ -791,18 +1074,23 @@ impl EmailListRule {
         }
     }
 }
+/// `DomainRule`
+///
+/// Schema: `#/components/schemas/access_domain_rule/properties/email_domain`
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
-object! {
-    /// `DomainRule`
-    ///
-    /// Schema: `#/components/schemas/access_domain_rule/properties/email_domain`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct DomainRule {
-        /// The email domain to match.
-        required domain: String = "domain",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Debug, Clone, PartialEq)]
+pub struct DomainRule {
+    /// The email domain to match.
+    pub domain: String,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
+object_impls!(DomainRule {
+    required domain = "domain",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
 impl DomainRule {
     /// A `DomainRule` with its required fields (`domain`) and every optional field absent.
@@ -813,18 +1101,23 @@ impl DomainRule {
         }
     }
 }
+/// `IpRule`
+///
+/// Schema: `#/components/schemas/access_ip_rule/properties/ip`
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
-object! {
-    /// `IpRule`
-    ///
-    /// Schema: `#/components/schemas/access_ip_rule/properties/ip`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct IpRule {
-        /// An IPv4 or IPv6 CIDR block.
-        required ip: String = "ip",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Debug, Clone, PartialEq)]
+pub struct IpRule {
+    /// An IPv4 or IPv6 CIDR block.
+    pub ip: String,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
+object_impls!(IpRule {
+    required ip = "ip",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
 impl IpRule {
     /// A `IpRule` with its required fields (`ip`) and every optional field absent.
@@ -835,18 +1128,23 @@ impl IpRule {
         }
     }
 }
+/// `IpListRule`
+///
+/// Schema: `#/components/schemas/access_ip_list_rule/properties/ip_list`
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
-object! {
-    /// `IpListRule`
-    ///
-    /// Schema: `#/components/schemas/access_ip_list_rule/properties/ip_list`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct IpListRule {
-        /// The ID of a previously created IP list.
-        required id: String = "id",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Debug, Clone, PartialEq)]
+pub struct IpListRule {
+    /// The ID of a previously created IP list.
+    pub id: String,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
+object_impls!(IpListRule {
+    required id = "id",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
 impl IpListRule {
     /// A `IpListRule` with its required fields (`id`) and every optional field absent.
@@ -857,18 +1155,23 @@ impl IpListRule {
         }
     }
 }
+/// `AccessGroupRule`
+///
+/// Schema: `#/components/schemas/access_access_group_rule/properties/group`
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
-object! {
-    /// `AccessGroupRule`
-    ///
-    /// Schema: `#/components/schemas/access_access_group_rule/properties/group`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct AccessGroupRule {
-        /// The ID of a previously created Access group.
-        required id: String = "id",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessGroupRule {
+    /// The ID of a previously created Access group.
+    pub id: String,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
+object_impls!(AccessGroupRule {
+    required id = "id",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
 impl AccessGroupRule {
     /// A `AccessGroupRule` with its required fields (`id`) and every optional field absent.
@@ -879,22 +1182,29 @@ impl AccessGroupRule {
         }
     }
 }
+/// `AzureGroupRule`
+///
+/// Schema: `#/components/schemas/access_azure_group_rule/properties/azureAD`
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
-object! {
-    /// `AzureGroupRule`
-    ///
-    /// Schema: `#/components/schemas/access_azure_group_rule/properties/azureAD`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct AzureGroupRule {
-        /// The ID of your Azure identity provider.
-        optional connection_id: Option<String> = "connection_id",
-        /// The ID of an Azure group.
-        required id: String = "id",
-        /// The ID of your identity provider (the reference name of what the pinned spec calls `connection_id`).
-        optional identity_provider_id: Option<String> = "identity_provider_id",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Debug, Clone, PartialEq)]
+pub struct AzureGroupRule {
+    /// The ID of your Azure identity provider.
+    pub connection_id: Option<String>,
+    /// The ID of an Azure group.
+    pub id: String,
+    /// The ID of your identity provider (the reference name of what the pinned spec calls `connection_id`).
+    pub identity_provider_id: Option<String>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
+object_impls!(AzureGroupRule {
+    optional connection_id = "connection_id",
+    required id = "id",
+    optional identity_provider_id = "identity_provider_id",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
 impl AzureGroupRule {
     /// A `AzureGroupRule` with its required fields (`id`) and every optional field absent.
@@ -907,24 +1217,32 @@ impl AzureGroupRule {
         }
     }
 }
+/// `GithubOrganizationRule`
+///
+/// Schema: `#/components/schemas/access_github_organization_rule/properties/github-organization`
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
-object! {
-    /// `GithubOrganizationRule`
-    ///
-    /// Schema: `#/components/schemas/access_github_organization_rule/properties/github-organization`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct GithubOrganizationRule {
-        /// The ID of your Github identity provider.
-        optional connection_id: Option<String> = "connection_id",
-        /// The name of the organization.
-        required name: String = "name",
-        /// The ID of your identity provider (the reference name of what the pinned spec calls `connection_id`).
-        optional identity_provider_id: Option<String> = "identity_provider_id",
-        /// The name of the team
-        optional team: Option<String> = "team",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Debug, Clone, PartialEq)]
+pub struct GithubOrganizationRule {
+    /// The ID of your Github identity provider.
+    pub connection_id: Option<String>,
+    /// The name of the organization.
+    pub name: String,
+    /// The ID of your identity provider (the reference name of what the pinned spec calls `connection_id`).
+    pub identity_provider_id: Option<String>,
+    /// The name of the team
+    pub team: Option<String>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
+object_impls!(GithubOrganizationRule {
+    optional connection_id = "connection_id",
+    required name = "name",
+    optional identity_provider_id = "identity_provider_id",
+    optional team = "team",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
 impl GithubOrganizationRule {
     /// A `GithubOrganizationRule` with its required fields (`name`) and every optional field absent.
@@ -938,22 +1256,29 @@ impl GithubOrganizationRule {
         }
     }
 }
+/// `GsuiteGroupRule`
+///
+/// Schema: `#/components/schemas/access_gsuite_group_rule/properties/gsuite`
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
-object! {
-    /// `GsuiteGroupRule`
-    ///
-    /// Schema: `#/components/schemas/access_gsuite_group_rule/properties/gsuite`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct GsuiteGroupRule {
-        /// The ID of your Google Workspace identity provider.
-        optional connection_id: Option<String> = "connection_id",
-        /// The email of the Google Workspace group.
-        required email: String = "email",
-        /// The ID of your identity provider (the reference name of what the pinned spec calls `connection_id`).
-        optional identity_provider_id: Option<String> = "identity_provider_id",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Debug, Clone, PartialEq)]
+pub struct GsuiteGroupRule {
+    /// The ID of your Google Workspace identity provider.
+    pub connection_id: Option<String>,
+    /// The email of the Google Workspace group.
+    pub email: String,
+    /// The ID of your identity provider (the reference name of what the pinned spec calls `connection_id`).
+    pub identity_provider_id: Option<String>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
+object_impls!(GsuiteGroupRule {
+    optional connection_id = "connection_id",
+    required email = "email",
+    optional identity_provider_id = "identity_provider_id",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
 impl GsuiteGroupRule {
     /// A `GsuiteGroupRule` with its required fields (`email`) and every optional field absent.
@@ -966,40 +1291,55 @@ impl GsuiteGroupRule {
         }
     }
 }
+/// `OktaGroupRule`
+///
+/// Schema: `#/components/schemas/access_okta_group_rule/properties/okta`
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
-object! {
-    /// `OktaGroupRule`
-    ///
-    /// Schema: `#/components/schemas/access_okta_group_rule/properties/okta`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct OktaGroupRule {
-        /// The ID of your Okta identity provider.
-        optional connection_id: Option<String> = "connection_id",
-        /// The email of the Okta group.
-        optional email: Option<String> = "email",
-        /// The ID of your identity provider (the reference name of what the pinned spec calls `connection_id`).
-        optional identity_provider_id: Option<String> = "identity_provider_id",
-        /// The name of the Okta group.
-        optional name: Option<String> = "name",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OktaGroupRule {
+    /// The ID of your Okta identity provider.
+    pub connection_id: Option<String>,
+    /// The email of the Okta group.
+    pub email: Option<String>,
+    /// The ID of your identity provider (the reference name of what the pinned spec calls `connection_id`).
+    pub identity_provider_id: Option<String>,
+    /// The name of the Okta group.
+    pub name: Option<String>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
-object! {
-    /// `SamlGroupRule`
-    ///
-    /// Schema: `#/components/schemas/access_saml_group_rule/properties/saml`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct SamlGroupRule {
-        /// The name of the SAML attribute.
-        required attribute_name: String = "attribute_name",
-        /// The SAML attribute value to look for.
-        required attribute_value: String = "attribute_value",
-        /// The ID of your identity provider (the reference name of what the pinned spec calls `connection_id`).
-        optional identity_provider_id: Option<String> = "identity_provider_id",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+object_impls!(OktaGroupRule {
+    optional connection_id = "connection_id",
+    optional email = "email",
+    optional identity_provider_id = "identity_provider_id",
+    optional name = "name",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// `SamlGroupRule`
+///
+/// Schema: `#/components/schemas/access_saml_group_rule/properties/saml`
+#[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
+#[derive(Debug, Clone, PartialEq)]
+pub struct SamlGroupRule {
+    /// The name of the SAML attribute.
+    pub attribute_name: String,
+    /// The SAML attribute value to look for.
+    pub attribute_value: String,
+    /// The ID of your identity provider (the reference name of what the pinned spec calls `connection_id`).
+    pub identity_provider_id: Option<String>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
+object_impls!(SamlGroupRule {
+    required attribute_name = "attribute_name",
+    required attribute_value = "attribute_value",
+    optional identity_provider_id = "identity_provider_id",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
 impl SamlGroupRule {
     /// A `SamlGroupRule` with its required fields (`attribute_name`, `attribute_value`) and every optional field absent.
@@ -1012,18 +1352,23 @@ impl SamlGroupRule {
         }
     }
 }
+/// `ServiceTokenRule`
+///
+/// Schema: `#/components/schemas/access_service_token_rule/properties/service_token`
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
-object! {
-    /// `ServiceTokenRule`
-    ///
-    /// Schema: `#/components/schemas/access_service_token_rule/properties/service_token`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct ServiceTokenRule {
-        /// The ID of a Service Token.
-        required token_id: String = "token_id",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceTokenRule {
+    /// The ID of a Service Token.
+    pub token_id: String,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
+object_impls!(ServiceTokenRule {
+    required token_id = "token_id",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
 impl ServiceTokenRule {
     /// A `ServiceTokenRule` with its required fields (`token_id`) and every optional field absent.
@@ -1034,20 +1379,26 @@ impl ServiceTokenRule {
         }
     }
 }
+/// `ExternalEvaluationRule`
+///
+/// Schema: `#/components/schemas/access_external_evaluation_rule/properties/external_evaluation`
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
-object! {
-    /// `ExternalEvaluationRule`
-    ///
-    /// Schema: `#/components/schemas/access_external_evaluation_rule/properties/external_evaluation`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct ExternalEvaluationRule {
-        /// The API endpoint containing your business logic.
-        required evaluate_url: String = "evaluate_url",
-        /// The API endpoint containing the key that Access uses to verify that the response came from your API.
-        required keys_url: String = "keys_url",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExternalEvaluationRule {
+    /// The API endpoint containing your business logic.
+    pub evaluate_url: String,
+    /// The API endpoint containing the key that Access uses to verify that the response came from your API.
+    pub keys_url: String,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
+object_impls!(ExternalEvaluationRule {
+    required evaluate_url = "evaluate_url",
+    required keys_url = "keys_url",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
 impl ExternalEvaluationRule {
     /// A `ExternalEvaluationRule` with its required fields (`evaluate_url`, `keys_url`) and every optional field absent.
@@ -1059,18 +1410,23 @@ impl ExternalEvaluationRule {
         }
     }
 }
+/// `CountryRule`
+///
+/// Schema: `#/components/schemas/access_country_rule/properties/geo`
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
-object! {
-    /// `CountryRule`
-    ///
-    /// Schema: `#/components/schemas/access_country_rule/properties/geo`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct CountryRule {
-        /// The country code that should be matched.
-        required country_code: String = "country_code",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Debug, Clone, PartialEq)]
+pub struct CountryRule {
+    /// The country code that should be matched.
+    pub country_code: String,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
+object_impls!(CountryRule {
+    required country_code = "country_code",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
 impl CountryRule {
     /// A `CountryRule` with its required fields (`country_code`) and every optional field absent.
@@ -1081,18 +1437,23 @@ impl CountryRule {
         }
     }
 }
+/// `AuthenticationMethodRule`
+///
+/// Schema: `#/components/schemas/access_authentication_method_rule/properties/auth_method`
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
-object! {
-    /// `AuthenticationMethodRule`
-    ///
-    /// Schema: `#/components/schemas/access_authentication_method_rule/properties/auth_method`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct AuthenticationMethodRule {
-        /// The type of authentication method <https://datatracker.ietf.org/doc/html/rfc8176>.
-        required auth_method: String = "auth_method",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuthenticationMethodRule {
+    /// The type of authentication method <https://datatracker.ietf.org/doc/html/rfc8176>.
+    pub auth_method: String,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
+object_impls!(AuthenticationMethodRule {
+    required auth_method = "auth_method",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
 impl AuthenticationMethodRule {
     /// A `AuthenticationMethodRule` with its required fields (`auth_method`) and every optional field absent.
@@ -1103,18 +1464,23 @@ impl AuthenticationMethodRule {
         }
     }
 }
+/// `DevicePostureRuleAlt`
+///
+/// Schema: `#/components/schemas/access_device_posture_rule/properties/device_posture`
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
-object! {
-    /// `DevicePostureRuleAlt`
-    ///
-    /// Schema: `#/components/schemas/access_device_posture_rule/properties/device_posture`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct DevicePostureRuleAlt {
-        /// The ID of a device posture integration.
-        required integration_uid: String = "integration_uid",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Debug, Clone, PartialEq)]
+pub struct DevicePostureRuleAlt {
+    /// The ID of a device posture integration.
+    pub integration_uid: String,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
+object_impls!(DevicePostureRuleAlt {
+    required integration_uid = "integration_uid",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
 impl DevicePostureRuleAlt {
     /// A `DevicePostureRuleAlt` with its required fields (`integration_uid`) and every optional field absent.
@@ -1125,22 +1491,29 @@ impl DevicePostureRuleAlt {
         }
     }
 }
+/// Matches an Azure Authentication Context. Requires an Azure identity provider.
+///
+/// Schema: `#/components/schemas/access_auth_context_rule/properties/auth_context`
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
-object! {
-    /// Matches an Azure Authentication Context. Requires an Azure identity provider.
-    ///
-    /// Schema: `#/components/schemas/access_auth_context_rule/properties/auth_context`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct AuthContextRule {
-        /// The ID of an Authentication context.
-        required id: String = "id",
-        /// The ACID of an Authentication context.
-        required ac_id: String = "ac_id",
-        /// The ID of your Azure identity provider.
-        required identity_provider_id: String = "identity_provider_id",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuthContextRule {
+    /// The ID of an Authentication context.
+    pub id: String,
+    /// The ACID of an Authentication context.
+    pub ac_id: String,
+    /// The ID of your Azure identity provider.
+    pub identity_provider_id: String,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
+object_impls!(AuthContextRule {
+    required id = "id",
+    required ac_id = "ac_id",
+    required identity_provider_id = "identity_provider_id",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
 impl AuthContextRule {
     /// A `AuthContextRule` with its required fields (`id`, `ac_id`, `identity_provider_id`) and every optional field absent.
@@ -1157,18 +1530,23 @@ impl AuthContextRule {
         }
     }
 }
+/// Matches a specific common name.
+///
+/// Schema: `#/components/schemas/access_common_name_rule/properties/common_name`
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
-object! {
-    /// Matches a specific common name.
-    ///
-    /// Schema: `#/components/schemas/access_common_name_rule/properties/common_name`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct CommonNameRule {
-        /// The common name to match.
-        required common_name: String = "common_name",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Debug, Clone, PartialEq)]
+pub struct CommonNameRule {
+    /// The common name to match.
+    pub common_name: String,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
+object_impls!(CommonNameRule {
+    required common_name = "common_name",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
 impl CommonNameRule {
     /// A `CommonNameRule` with its required fields (`common_name`) and every optional field absent.
@@ -1179,18 +1557,23 @@ impl CommonNameRule {
         }
     }
 }
+/// Matches a specific identity provider id.
+///
+/// Schema: `#/components/schemas/access_login_method_rule/properties/login_method`
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
-object! {
-    /// Matches a specific identity provider id.
-    ///
-    /// Schema: `#/components/schemas/access_login_method_rule/properties/login_method`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct LoginMethodRule {
-        /// The ID of an identity provider.
-        required id: String = "id",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoginMethodRule {
+    /// The ID of an identity provider.
+    pub id: String,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
+object_impls!(LoginMethodRule {
+    required id = "id",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
 impl LoginMethodRule {
     /// A `LoginMethodRule` with its required fields (`id`) and every optional field absent.
@@ -1201,22 +1584,29 @@ impl LoginMethodRule {
         }
     }
 }
+/// Matches an OIDC claim. Requires an OIDC identity provider.
+///
+/// Schema: `#/components/schemas/access_oidc_claim_rule/properties/oidc`
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
-object! {
-    /// Matches an OIDC claim. Requires an OIDC identity provider.
-    ///
-    /// Schema: `#/components/schemas/access_oidc_claim_rule/properties/oidc`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct OidcClaimRule {
-        /// The name of the OIDC claim.
-        required claim_name: String = "claim_name",
-        /// The OIDC claim value to look for.
-        required claim_value: String = "claim_value",
-        /// The ID of your OIDC identity provider.
-        required identity_provider_id: String = "identity_provider_id",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Debug, Clone, PartialEq)]
+pub struct OidcClaimRule {
+    /// The name of the OIDC claim.
+    pub claim_name: String,
+    /// The OIDC claim value to look for.
+    pub claim_value: String,
+    /// The ID of your OIDC identity provider.
+    pub identity_provider_id: String,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
+object_impls!(OidcClaimRule {
+    required claim_name = "claim_name",
+    required claim_value = "claim_value",
+    required identity_provider_id = "identity_provider_id",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
 impl OidcClaimRule {
     /// A `OidcClaimRule` with its required fields (`claim_name`, `claim_value`, `identity_provider_id`) and every optional field absent.
@@ -1233,18 +1623,23 @@ impl OidcClaimRule {
         }
     }
 }
+/// Matches OAuth 2.0 access tokens issued by the specified Access OIDC SaaS application. Only compatible with non_identity and bypass decisions.
+///
+/// Schema: `#/components/schemas/access_linked_app_token_rule/properties/linked_app_token`
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
-object! {
-    /// Matches OAuth 2.0 access tokens issued by the specified Access OIDC SaaS application. Only compatible with non_identity and bypass decisions.
-    ///
-    /// Schema: `#/components/schemas/access_linked_app_token_rule/properties/linked_app_token`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct LinkedAppTokenRule {
-        /// The ID of an Access OIDC SaaS application
-        required app_uid: String = "app_uid",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinkedAppTokenRule {
+    /// The ID of an Access OIDC SaaS application
+    pub app_uid: String,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
+object_impls!(LinkedAppTokenRule {
+    required app_uid = "app_uid",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
 impl LinkedAppTokenRule {
     /// A `LinkedAppTokenRule` with its required fields (`app_uid`) and every optional field absent.
@@ -1255,18 +1650,23 @@ impl LinkedAppTokenRule {
         }
     }
 }
+/// Matches a user's risk score.
+///
+/// Schema: `#/components/schemas/access_user_risk_score_rule/properties/user_risk_score`
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
-object! {
-    /// Matches a user's risk score.
-    ///
-    /// Schema: `#/components/schemas/access_user_risk_score_rule/properties/user_risk_score`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct UserRiskScoreRule {
-        /// A list of risk score levels to match. Values can be low, medium, high, or unscored.
-        required user_risk_score: Vec<crate::types::UserRiskScoreLevel> = "user_risk_score",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserRiskScoreRule {
+    /// A list of risk score levels to match. Values can be low, medium, high, or unscored.
+    pub user_risk_score: Vec<crate::types::UserRiskScoreLevel>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
+object_impls!(UserRiskScoreRule {
+    required user_risk_score = "user_risk_score",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
 impl UserRiskScoreRule {
     /// A `UserRiskScoreRule` with its required fields (`user_risk_score`) and every optional field absent.
@@ -1277,84 +1677,122 @@ impl UserRiskScoreRule {
         }
     }
 }
+/// A risk score level of a user.
+///
+/// Schema: `#/components/schemas/access_user_risk_score_level`
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
-string_enum! {
-    /// A risk score level of a user.
-    ///
-    /// Schema: `#/components/schemas/access_user_risk_score_level`
-    UserRiskScoreLevel {
-        /// `high`
-        High = "high",
-        /// `low`
-        Low = "low",
-        /// `medium`
-        Medium = "medium",
-        /// `unscored`
-        Unscored = "unscored",
-    }
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum UserRiskScoreLevel {
+    /// `high`
+    High,
+    /// `low`
+    Low,
+    /// `medium`
+    Medium,
+    /// `unscored`
+    Unscored,
+    /// A value this version of the client does not know; kept as received.
+    Unknown(String),
 }
+#[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
+string_enum_impls!(UserRiskScoreLevel {
+    High = "high",
+    Low = "low",
+    Medium = "medium",
+    Unscored = "unscored",
+});
+/// The rules that define how users may connect to targets secured by your application.
+///
+/// Schema: `#/components/schemas/access_policy_connection_rules`
 #[cfg(any(feature = "applications", feature = "policies"))]
-object! {
-    /// The rules that define how users may connect to targets secured by your application.
-    ///
-    /// Schema: `#/components/schemas/access_policy_connection_rules`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct PolicyConnectionRules {
-        /// The RDP-specific rules that define clipboard behavior for RDP connections.
-        optional rdp: Option<crate::types::PolicyConnectionRulesRdp> = "rdp",
-        /// The SSH-specific rules that define how users may connect to the targets secured by your application.
-        optional ssh: Option<crate::types::PolicyConnectionRulesSsh> = "ssh",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
-}
-#[cfg(any(feature = "applications", feature = "policies"))]
-object! {
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PolicyConnectionRules {
     /// The RDP-specific rules that define clipboard behavior for RDP connections.
-    ///
-    /// Schema: `#/components/schemas/access_policy_connection_rules/properties/rdp`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct PolicyConnectionRulesRdp {
-        /// Clipboard formats allowed when copying from local machine to remote RDP session.
-        optional allowed_clipboard_local_to_remote_formats: Option<Vec<crate::types::PolicyConnectionRulesRdpAllowedClipboardLocalToRemoteFormatsItem>> = "allowed_clipboard_local_to_remote_formats",
-        /// Clipboard formats allowed when copying from remote RDP session to local machine.
-        optional allowed_clipboard_remote_to_local_formats: Option<Vec<crate::types::PolicyConnectionRulesRdpAllowedClipboardRemoteToLocalFormatsItem>> = "allowed_clipboard_remote_to_local_formats",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
-}
-#[cfg(any(feature = "applications", feature = "policies"))]
-string_enum! {
-    /// `PolicyConnectionRulesRdpAllowedClipboardLocalToRemoteFormatsItem`
-    ///
-    /// Schema: `#/components/schemas/access_policy_connection_rules/properties/rdp/properties/allowed_clipboard_local_to_remote_formats/items`
-    PolicyConnectionRulesRdpAllowedClipboardLocalToRemoteFormatsItem {
-        /// `text`
-        Text = "text",
-    }
-}
-#[cfg(any(feature = "applications", feature = "policies"))]
-string_enum! {
-    /// `PolicyConnectionRulesRdpAllowedClipboardRemoteToLocalFormatsItem`
-    ///
-    /// Schema: `#/components/schemas/access_policy_connection_rules/properties/rdp/properties/allowed_clipboard_remote_to_local_formats/items`
-    PolicyConnectionRulesRdpAllowedClipboardRemoteToLocalFormatsItem {
-        /// `text`
-        Text = "text",
-    }
-}
-#[cfg(any(feature = "applications", feature = "policies"))]
-object! {
+    pub rdp: Option<crate::types::PolicyConnectionRulesRdp>,
     /// The SSH-specific rules that define how users may connect to the targets secured by your application.
-    ///
-    /// Schema: `#/components/schemas/access_policy_connection_rules/properties/ssh`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct PolicyConnectionRulesSsh {
-        /// Enables using Identity Provider email alias as SSH username.
-        optional allow_email_alias: Option<bool> = "allow_email_alias",
-        /// Contains the Unix usernames that may be used when connecting over SSH.
-        required usernames: Vec<String> = "usernames",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+    pub ssh: Option<crate::types::PolicyConnectionRulesSsh>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "applications", feature = "policies"))]
+object_impls!(PolicyConnectionRules {
+    optional rdp = "rdp",
+    optional ssh = "ssh",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// The RDP-specific rules that define clipboard behavior for RDP connections.
+///
+/// Schema: `#/components/schemas/access_policy_connection_rules/properties/rdp`
+#[cfg(any(feature = "applications", feature = "policies"))]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PolicyConnectionRulesRdp {
+    /// Clipboard formats allowed when copying from local machine to remote RDP session.
+    pub allowed_clipboard_local_to_remote_formats:
+        Option<Vec<crate::types::PolicyConnectionRulesRdpAllowedClipboardLocalToRemoteFormatsItem>>,
+    /// Clipboard formats allowed when copying from remote RDP session to local machine.
+    pub allowed_clipboard_remote_to_local_formats:
+        Option<Vec<crate::types::PolicyConnectionRulesRdpAllowedClipboardRemoteToLocalFormatsItem>>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(any(feature = "applications", feature = "policies"))]
+object_impls!(PolicyConnectionRulesRdp {
+    optional allowed_clipboard_local_to_remote_formats = "allowed_clipboard_local_to_remote_formats",
+    optional allowed_clipboard_remote_to_local_formats = "allowed_clipboard_remote_to_local_formats",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// `PolicyConnectionRulesRdpAllowedClipboardLocalToRemoteFormatsItem`
+///
+/// Schema: `#/components/schemas/access_policy_connection_rules/properties/rdp/properties/allowed_clipboard_local_to_remote_formats/items`
+#[cfg(any(feature = "applications", feature = "policies"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PolicyConnectionRulesRdpAllowedClipboardLocalToRemoteFormatsItem {
+    /// `text`
+    Text,
+    /// A value this version of the client does not know; kept as received.
+    Unknown(String),
+}
+#[cfg(any(feature = "applications", feature = "policies"))]
+string_enum_impls!(PolicyConnectionRulesRdpAllowedClipboardLocalToRemoteFormatsItem {
+    Text = "text",
+});
+/// `PolicyConnectionRulesRdpAllowedClipboardRemoteToLocalFormatsItem`
+///
+/// Schema: `#/components/schemas/access_policy_connection_rules/properties/rdp/properties/allowed_clipboard_remote_to_local_formats/items`
+#[cfg(any(feature = "applications", feature = "policies"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PolicyConnectionRulesRdpAllowedClipboardRemoteToLocalFormatsItem {
+    /// `text`
+    Text,
+    /// A value this version of the client does not know; kept as received.
+    Unknown(String),
+}
+#[cfg(any(feature = "applications", feature = "policies"))]
+string_enum_impls!(PolicyConnectionRulesRdpAllowedClipboardRemoteToLocalFormatsItem {
+    Text = "text",
+});
+/// The SSH-specific rules that define how users may connect to the targets secured by your application.
+///
+/// Schema: `#/components/schemas/access_policy_connection_rules/properties/ssh`
+#[cfg(any(feature = "applications", feature = "policies"))]
+#[derive(Debug, Clone, PartialEq)]
+pub struct PolicyConnectionRulesSsh {
+    /// Enables using Identity Provider email alias as SSH username.
+    pub allow_email_alias: Option<bool>,
+    /// Contains the Unix usernames that may be used when connecting over SSH.
+    pub usernames: Vec<String>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(any(feature = "applications", feature = "policies"))]
+object_impls!(PolicyConnectionRulesSsh {
+    optional allow_email_alias = "allow_email_alias",
+    required usernames = "usernames",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(any(feature = "applications", feature = "policies"))]
 impl PolicyConnectionRulesSsh {
     /// A `PolicyConnectionRulesSsh` with its required fields (`usernames`) and every optional field absent.
@@ -1366,204 +1804,297 @@ impl PolicyConnectionRulesSsh {
         }
     }
 }
+/// SaaS Application
+///
+/// Schema: `#/components/schemas/access_app_response/anyOf/1`
 #[cfg(feature = "applications")]
-object! {
-    /// SaaS Application
-    ///
-    /// Schema: `#/components/schemas/access_app_response/anyOf/1`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct ApplicationSaaS {
-        /// Audience tag.
-        optional aud: Option<String> = "aud",
-        /// `created_at` (the spec does not describe it).
-        optional created_at: Option<crate::DateTime> = "created_at",
-        /// UUID
-        optional id: Option<String> = "id",
-        /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
-        optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
-        /// `updated_at` (the spec does not describe it).
-        optional updated_at: Option<crate::DateTime> = "updated_at",
-        /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
-        optional allowed_idps: Option<Vec<String>> = "allowed_idps",
-        /// Displays the application in the App Launcher.
-        optional app_launcher_visible: Option<bool> = "app_launcher_visible",
-        /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
-        optional auto_redirect_to_identity: Option<bool> = "auto_redirect_to_identity",
-        /// The custom pages that will be displayed when applicable for this application
-        optional custom_pages: Option<Vec<String>> = "custom_pages",
-        /// The image URL for the logo shown in the App Launcher dashboard.
-        optional logo_url: Option<String> = "logo_url",
-        /// The name of the application.
-        optional name: Option<String> = "name",
-        /// `saas_app` (the spec does not describe it).
-        optional saas_app: Option<crate::types::SaasPropsSaasApp> = "saas_app",
-        /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
-        optional tags: Option<Vec<String>> = "tags",
-        /// `policies` (the spec does not describe it).
-        optional policies: Option<Vec<crate::types::ApplicationPolicy>> = "policies",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApplicationSaaS {
+    /// Audience tag.
+    pub aud: Option<String>,
+    /// `created_at` (the spec does not describe it).
+    pub created_at: Option<crate::DateTime>,
+    /// UUID
+    pub id: Option<String>,
+    /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
+    pub scim_config: Option<crate::types::ScimConfig>,
+    /// `updated_at` (the spec does not describe it).
+    pub updated_at: Option<crate::DateTime>,
+    /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
+    pub allowed_idps: Option<Vec<String>>,
+    /// Displays the application in the App Launcher.
+    pub app_launcher_visible: Option<bool>,
+    /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
+    pub auto_redirect_to_identity: Option<bool>,
+    /// The custom pages that will be displayed when applicable for this application
+    pub custom_pages: Option<Vec<String>>,
+    /// The image URL for the logo shown in the App Launcher dashboard.
+    pub logo_url: Option<String>,
+    /// The name of the application.
+    pub name: Option<String>,
+    /// `saas_app` (the spec does not describe it).
+    pub saas_app: Option<crate::types::SaasPropsSaasApp>,
+    /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
+    pub tags: Option<Vec<String>>,
+    /// `policies` (the spec does not describe it).
+    pub policies: Option<Vec<crate::types::ApplicationPolicy>>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "applications")]
-internal_union! {
-    /// `SaasPropsSaasApp`
-    ///
-    /// Schema: `#/components/schemas/access_saas_props/properties/saas_app`
-    SaasPropsSaasApp tag "auth_type" tagless [Saml] {
-        /// SAML SaaS App
-        Saml(crate::types::SamlSaasApp) = ["saml"],
-        /// OIDC SaaS App
-        Oidc(crate::types::OidcSaasApp) = ["oidc"],
-    }
-}
+object_impls!(ApplicationSaaS {
+    optional aud = "aud",
+    optional created_at = "created_at",
+    optional id = "id",
+    optional scim_config = "scim_config",
+    optional updated_at = "updated_at",
+    optional allowed_idps = "allowed_idps",
+    optional app_launcher_visible = "app_launcher_visible",
+    optional auto_redirect_to_identity = "auto_redirect_to_identity",
+    optional custom_pages = "custom_pages",
+    optional logo_url = "logo_url",
+    optional name = "name",
+    optional saas_app = "saas_app",
+    optional tags = "tags",
+    optional policies = "policies",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// `SaasPropsSaasApp`
+///
+/// Schema: `#/components/schemas/access_saas_props/properties/saas_app`
 #[cfg(feature = "applications")]
-object! {
+#[derive(Debug, Clone, PartialEq)]
+pub enum SaasPropsSaasApp {
     /// SAML SaaS App
-    ///
-    /// Schema: `#/components/schemas/access_saml_saas_app`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct SamlSaasApp {
-        /// The service provider's endpoint that is responsible for receiving and parsing a SAML assertion.
-        optional consumer_service_url: Option<String> = "consumer_service_url",
-        /// `created_at` (the spec does not describe it).
-        optional created_at: Option<crate::DateTime> = "created_at",
-        /// The URL that the user will be redirected to after a successful login for IDP initiated logins.
-        optional default_relay_state: Option<String> = "default_relay_state",
-        /// The unique identifier for your SaaS application.
-        optional idp_entity_id: Option<String> = "idp_entity_id",
-        /// The format of the name identifier sent to the SaaS application.
-        optional name_id_format: Option<crate::types::SamlSaasAppNameIdFormat> = "name_id_format",
-        /// A \[JSONata\](<https://jsonata.org/>) expression that transforms an application's user identities into a NameID value for its SAML assertion. This expression should evaluate to a singular string. The output of this expression can override the `name_id_format` setting.
-        optional name_id_transform_jsonata: Option<String> = "name_id_transform_jsonata",
-        /// The Access public certificate that will be used to verify your identity.
-        optional public_key: Option<String> = "public_key",
-        /// A \[JSONata\] (<https://jsonata.org/>) expression that transforms an application's user identities into attribute assertions in the SAML response. The expression can transform id, email, name, and groups values. It can also transform fields listed in the saml_attributes or oidc_fields of the identity provider used to authenticate. The output of this expression must be a JSON object.
-        optional saml_attribute_transform_jsonata: Option<String> = "saml_attribute_transform_jsonata",
-        /// A globally unique name for an identity or service provider.
-        optional sp_entity_id: Option<String> = "sp_entity_id",
-        /// The endpoint where your SaaS application will send login requests.
-        optional sso_endpoint: Option<String> = "sso_endpoint",
-        /// `updated_at` (the spec does not describe it).
-        optional updated_at: Option<crate::DateTime> = "updated_at",
-        /// `custom_attributes` (the spec does not describe it).
-        optional custom_attributes: Option<Vec<crate::types::SamlSaasAppCustomAttributesItem>> = "custom_attributes",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
-}
-#[cfg(feature = "applications")]
-string_enum! {
-    /// The format of the name identifier sent to the SaaS application.
-    ///
-    /// Schema: `#/components/schemas/access_saml_saas_app/properties/name_id_format`
-    SamlSaasAppNameIdFormat {
-        /// `email`
-        Email = "email",
-        /// `id`
-        Id = "id",
-    }
-}
-#[cfg(feature = "applications")]
-object! {
-    /// `SamlSaasAppCustomAttributesItem`
-    ///
-    /// Schema: `#/components/schemas/access_saml_saas_app/properties/custom_attributes/items`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct SamlSaasAppCustomAttributesItem {
-        /// The SAML FriendlyName of the attribute.
-        optional friendly_name: Option<String> = "friendly_name",
-        /// The name of the attribute.
-        optional name: Option<String> = "name",
-        /// A globally unique name for an identity or service provider.
-        optional name_format: Option<crate::types::SamlSaasAppCustomAttributesItemNameFormat> = "name_format",
-        /// If the attribute is required when building a SAML assertion.
-        optional required: Option<bool> = "required",
-        /// `source` (the spec does not describe it).
-        optional source: Option<crate::types::SamlSaasAppCustomAttributesItemSource> = "source",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
-}
-#[cfg(feature = "applications")]
-string_enum! {
-    /// A globally unique name for an identity or service provider.
-    ///
-    /// Schema: `#/components/schemas/access_saml_saas_app/properties/custom_attributes/items/properties/name_format`
-    SamlSaasAppCustomAttributesItemNameFormat {
-        /// `urn:oasis:names:tc:SAML:2.0:attrname-format:basic`
-        UrnOasisNamesTcSaml20AttrnameFormatBasic = "urn:oasis:names:tc:SAML:2.0:attrname-format:basic",
-        /// `urn:oasis:names:tc:SAML:2.0:attrname-format:unspecified`
-        UrnOasisNamesTcSaml20AttrnameFormatUnspecified = "urn:oasis:names:tc:SAML:2.0:attrname-format:unspecified",
-        /// `urn:oasis:names:tc:SAML:2.0:attrname-format:uri`
-        UrnOasisNamesTcSaml20AttrnameFormatUri = "urn:oasis:names:tc:SAML:2.0:attrname-format:uri",
-    }
-}
-#[cfg(feature = "applications")]
-object! {
-    /// `SamlSaasAppCustomAttributesItemSource`
-    ///
-    /// Schema: `#/components/schemas/access_saml_saas_app/properties/custom_attributes/items/properties/source`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct SamlSaasAppCustomAttributesItemSource {
-        /// The name of the IdP attribute.
-        optional name: Option<String> = "name",
-        /// A mapping from IdP ID to attribute name.
-        optional name_by_idp: Option<Vec<crate::types::SamlSaasAppCustomAttributesItemSourceNameByIdpItem>> = "name_by_idp",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
-}
-#[cfg(feature = "applications")]
-object! {
-    /// `SamlSaasAppCustomAttributesItemSourceNameByIdpItem`
-    ///
-    /// Schema: `#/components/schemas/access_saml_saas_app/properties/custom_attributes/items/properties/source/properties/name_by_idp/items`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct SamlSaasAppCustomAttributesItemSourceNameByIdpItem {
-        /// The UID of the IdP.
-        optional idp_id: Option<String> = "idp_id",
-        /// The name of the IdP provided attribute.
-        optional source_name: Option<String> = "source_name",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
-}
-#[cfg(feature = "applications")]
-object! {
+    Saml(crate::types::SamlSaasApp),
     /// OIDC SaaS App
-    ///
-    /// Schema: `#/components/schemas/access_oidc_saas_app`
-    #[derive(Clone, PartialEq, Default)]
-    pub struct OidcSaasApp {
-        /// The lifetime of the OIDC Access Token after creation. Valid units are m,h. Must be greater than or equal to 1m and less than or equal to 24h.
-        optional access_token_lifetime: Option<String> = "access_token_lifetime",
-        /// If client secret should be required on the token endpoint when authorization_code_with_pkce grant is used.
-        optional allow_pkce_without_client_secret: Option<bool> = "allow_pkce_without_client_secret",
-        /// The URL where this applications tile redirects users
-        optional app_launcher_url: Option<String> = "app_launcher_url",
-        /// The application client id
-        optional client_id: Option<String> = "client_id",
-        /// The application client secret, only returned on POST request.
-        optional client_secret: Option<String> = "client_secret",
-        /// `created_at` (the spec does not describe it).
-        optional created_at: Option<crate::DateTime> = "created_at",
-        /// The OIDC flows supported by this application
-        optional grant_types: Option<Vec<crate::types::OidcSaasAppGrantTypesItem>> = "grant_types",
-        /// A regex to filter Cloudflare groups returned in ID token and userinfo endpoint
-        optional group_filter_regex: Option<String> = "group_filter_regex",
-        /// `hybrid_and_implicit_options` (the spec does not describe it).
-        optional hybrid_and_implicit_options: Option<crate::types::OidcSaasAppHybridAndImplicitOptions> = "hybrid_and_implicit_options",
-        /// The Access public certificate that will be used to verify your identity.
-        optional public_key: Option<String> = "public_key",
-        /// The permitted URL's for Cloudflare to return Authorization codes and Access/ID tokens
-        optional redirect_uris: Option<Vec<String>> = "redirect_uris",
-        /// `refresh_token_options` (the spec does not describe it).
-        optional refresh_token_options: Option<crate::types::OidcSaasAppRefreshTokenOptions> = "refresh_token_options",
-        /// Define the user information shared with access, "offline_access" scope will be automatically enabled if refresh tokens are enabled
-        optional scopes: Option<Vec<crate::types::OidcSaasAppScopesItem>> = "scopes",
-        /// `updated_at` (the spec does not describe it).
-        optional updated_at: Option<crate::DateTime> = "updated_at",
-        /// `custom_claims` (the spec does not describe it).
-        optional custom_claims: Option<Vec<crate::types::OidcSaasAppCustomClaimsItem>> = "custom_claims",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+    Oidc(crate::types::OidcSaasApp),
+    /// A kind this version of the client does not know; the whole object, as received.
+    Unknown(serde_json::Value),
 }
+#[cfg(feature = "applications")]
+internal_union_impls!(SaasPropsSaasApp tag "auth_type" tagless [Saml] {
+    Saml = ["saml"],
+    Oidc = ["oidc"],
+});
+/// SAML SaaS App
+///
+/// Schema: `#/components/schemas/access_saml_saas_app`
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SamlSaasApp {
+    /// The service provider's endpoint that is responsible for receiving and parsing a SAML assertion.
+    pub consumer_service_url: Option<String>,
+    /// `created_at` (the spec does not describe it).
+    pub created_at: Option<crate::DateTime>,
+    /// The URL that the user will be redirected to after a successful login for IDP initiated logins.
+    pub default_relay_state: Option<String>,
+    /// The unique identifier for your SaaS application.
+    pub idp_entity_id: Option<String>,
+    /// The format of the name identifier sent to the SaaS application.
+    pub name_id_format: Option<crate::types::SamlSaasAppNameIdFormat>,
+    /// A \[JSONata\](<https://jsonata.org/>) expression that transforms an application's user identities into a NameID value for its SAML assertion. This expression should evaluate to a singular string. The output of this expression can override the `name_id_format` setting.
+    pub name_id_transform_jsonata: Option<String>,
+    /// The Access public certificate that will be used to verify your identity.
+    pub public_key: Option<String>,
+    /// A \[JSONata\] (<https://jsonata.org/>) expression that transforms an application's user identities into attribute assertions in the SAML response. The expression can transform id, email, name, and groups values. It can also transform fields listed in the saml_attributes or oidc_fields of the identity provider used to authenticate. The output of this expression must be a JSON object.
+    pub saml_attribute_transform_jsonata: Option<String>,
+    /// A globally unique name for an identity or service provider.
+    pub sp_entity_id: Option<String>,
+    /// The endpoint where your SaaS application will send login requests.
+    pub sso_endpoint: Option<String>,
+    /// `updated_at` (the spec does not describe it).
+    pub updated_at: Option<crate::DateTime>,
+    /// `custom_attributes` (the spec does not describe it).
+    pub custom_attributes: Option<Vec<crate::types::SamlSaasAppCustomAttributesItem>>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "applications")]
+object_impls!(SamlSaasApp {
+    optional consumer_service_url = "consumer_service_url",
+    optional created_at = "created_at",
+    optional default_relay_state = "default_relay_state",
+    optional idp_entity_id = "idp_entity_id",
+    optional name_id_format = "name_id_format",
+    optional name_id_transform_jsonata = "name_id_transform_jsonata",
+    optional public_key = "public_key",
+    optional saml_attribute_transform_jsonata = "saml_attribute_transform_jsonata",
+    optional sp_entity_id = "sp_entity_id",
+    optional sso_endpoint = "sso_endpoint",
+    optional updated_at = "updated_at",
+    optional custom_attributes = "custom_attributes",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// The format of the name identifier sent to the SaaS application.
+///
+/// Schema: `#/components/schemas/access_saml_saas_app/properties/name_id_format`
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SamlSaasAppNameIdFormat {
+    /// `email`
+    Email,
+    /// `id`
+    Id,
+    /// A value this version of the client does not know; kept as received.
+    Unknown(String),
+}
+#[cfg(feature = "applications")]
+string_enum_impls!(SamlSaasAppNameIdFormat {
+    Email = "email",
+    Id = "id",
+});
+/// `SamlSaasAppCustomAttributesItem`
+///
+/// Schema: `#/components/schemas/access_saml_saas_app/properties/custom_attributes/items`
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SamlSaasAppCustomAttributesItem {
+    /// The SAML FriendlyName of the attribute.
+    pub friendly_name: Option<String>,
+    /// The name of the attribute.
+    pub name: Option<String>,
+    /// A globally unique name for an identity or service provider.
+    pub name_format: Option<crate::types::SamlSaasAppCustomAttributesItemNameFormat>,
+    /// If the attribute is required when building a SAML assertion.
+    pub required: Option<bool>,
+    /// `source` (the spec does not describe it).
+    pub source: Option<crate::types::SamlSaasAppCustomAttributesItemSource>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "applications")]
+object_impls!(SamlSaasAppCustomAttributesItem {
+    optional friendly_name = "friendly_name",
+    optional name = "name",
+    optional name_format = "name_format",
+    optional required = "required",
+    optional source = "source",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// A globally unique name for an identity or service provider.
+///
+/// Schema: `#/components/schemas/access_saml_saas_app/properties/custom_attributes/items/properties/name_format`
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SamlSaasAppCustomAttributesItemNameFormat {
+    /// `urn:oasis:names:tc:SAML:2.0:attrname-format:basic`
+    UrnOasisNamesTcSaml20AttrnameFormatBasic,
+    /// `urn:oasis:names:tc:SAML:2.0:attrname-format:unspecified`
+    UrnOasisNamesTcSaml20AttrnameFormatUnspecified,
+    /// `urn:oasis:names:tc:SAML:2.0:attrname-format:uri`
+    UrnOasisNamesTcSaml20AttrnameFormatUri,
+    /// A value this version of the client does not know; kept as received.
+    Unknown(String),
+}
+#[cfg(feature = "applications")]
+string_enum_impls!(SamlSaasAppCustomAttributesItemNameFormat {
+    UrnOasisNamesTcSaml20AttrnameFormatBasic = "urn:oasis:names:tc:SAML:2.0:attrname-format:basic",
+    UrnOasisNamesTcSaml20AttrnameFormatUnspecified = "urn:oasis:names:tc:SAML:2.0:attrname-format:unspecified",
+    UrnOasisNamesTcSaml20AttrnameFormatUri = "urn:oasis:names:tc:SAML:2.0:attrname-format:uri",
+});
+/// `SamlSaasAppCustomAttributesItemSource`
+///
+/// Schema: `#/components/schemas/access_saml_saas_app/properties/custom_attributes/items/properties/source`
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SamlSaasAppCustomAttributesItemSource {
+    /// The name of the IdP attribute.
+    pub name: Option<String>,
+    /// A mapping from IdP ID to attribute name.
+    pub name_by_idp: Option<Vec<crate::types::SamlSaasAppCustomAttributesItemSourceNameByIdpItem>>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "applications")]
+object_impls!(SamlSaasAppCustomAttributesItemSource {
+    optional name = "name",
+    optional name_by_idp = "name_by_idp",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// `SamlSaasAppCustomAttributesItemSourceNameByIdpItem`
+///
+/// Schema: `#/components/schemas/access_saml_saas_app/properties/custom_attributes/items/properties/source/properties/name_by_idp/items`
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SamlSaasAppCustomAttributesItemSourceNameByIdpItem {
+    /// The UID of the IdP.
+    pub idp_id: Option<String>,
+    /// The name of the IdP provided attribute.
+    pub source_name: Option<String>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "applications")]
+object_impls!(SamlSaasAppCustomAttributesItemSourceNameByIdpItem {
+    optional idp_id = "idp_id",
+    optional source_name = "source_name",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// OIDC SaaS App
+///
+/// Schema: `#/components/schemas/access_oidc_saas_app`
+#[cfg(feature = "applications")]
+#[derive(Clone, PartialEq, Default)]
+pub struct OidcSaasApp {
+    /// The lifetime of the OIDC Access Token after creation. Valid units are m,h. Must be greater than or equal to 1m and less than or equal to 24h.
+    pub access_token_lifetime: Option<String>,
+    /// If client secret should be required on the token endpoint when authorization_code_with_pkce grant is used.
+    pub allow_pkce_without_client_secret: Option<bool>,
+    /// The URL where this applications tile redirects users
+    pub app_launcher_url: Option<String>,
+    /// The application client id
+    pub client_id: Option<String>,
+    /// The application client secret, only returned on POST request.
+    pub client_secret: Option<String>,
+    /// `created_at` (the spec does not describe it).
+    pub created_at: Option<crate::DateTime>,
+    /// The OIDC flows supported by this application
+    pub grant_types: Option<Vec<crate::types::OidcSaasAppGrantTypesItem>>,
+    /// A regex to filter Cloudflare groups returned in ID token and userinfo endpoint
+    pub group_filter_regex: Option<String>,
+    /// `hybrid_and_implicit_options` (the spec does not describe it).
+    pub hybrid_and_implicit_options: Option<crate::types::OidcSaasAppHybridAndImplicitOptions>,
+    /// The Access public certificate that will be used to verify your identity.
+    pub public_key: Option<String>,
+    /// The permitted URL's for Cloudflare to return Authorization codes and Access/ID tokens
+    pub redirect_uris: Option<Vec<String>>,
+    /// `refresh_token_options` (the spec does not describe it).
+    pub refresh_token_options: Option<crate::types::OidcSaasAppRefreshTokenOptions>,
+    /// Define the user information shared with access, "offline_access" scope will be automatically enabled if refresh tokens are enabled
+    pub scopes: Option<Vec<crate::types::OidcSaasAppScopesItem>>,
+    /// `updated_at` (the spec does not describe it).
+    pub updated_at: Option<crate::DateTime>,
+    /// `custom_claims` (the spec does not describe it).
+    pub custom_claims: Option<Vec<crate::types::OidcSaasAppCustomClaimsItem>>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "applications")]
+object_impls!(OidcSaasApp {
+    optional access_token_lifetime = "access_token_lifetime",
+    optional allow_pkce_without_client_secret = "allow_pkce_without_client_secret",
+    optional app_launcher_url = "app_launcher_url",
+    optional client_id = "client_id",
+    optional client_secret = "client_secret",
+    optional created_at = "created_at",
+    optional grant_types = "grant_types",
+    optional group_filter_regex = "group_filter_regex",
+    optional hybrid_and_implicit_options = "hybrid_and_implicit_options",
+    optional public_key = "public_key",
+    optional redirect_uris = "redirect_uris",
+    optional refresh_token_options = "refresh_token_options",
+    optional scopes = "scopes",
+    optional updated_at = "updated_at",
+    optional custom_claims = "custom_claims",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(feature = "applications")]
 impl std::fmt::Debug for OidcSaasApp {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -1593,192 +2124,280 @@ impl std::fmt::Debug for OidcSaasApp {
             .finish()
     }
 }
+/// `OidcSaasAppGrantTypesItem`
+///
+/// Schema: `#/components/schemas/access_oidc_saas_app/properties/grant_types/items`
 #[cfg(feature = "applications")]
-string_enum! {
-    /// `OidcSaasAppGrantTypesItem`
-    ///
-    /// Schema: `#/components/schemas/access_oidc_saas_app/properties/grant_types/items`
-    OidcSaasAppGrantTypesItem {
-        /// `authorization_code`
-        AuthorizationCode = "authorization_code",
-        /// `authorization_code_with_pkce`
-        AuthorizationCodeWithPkce = "authorization_code_with_pkce",
-        /// `hybrid`
-        Hybrid = "hybrid",
-        /// `implicit`
-        Implicit = "implicit",
-        /// `refresh_tokens`
-        RefreshTokens = "refresh_tokens",
-    }
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum OidcSaasAppGrantTypesItem {
+    /// `authorization_code`
+    AuthorizationCode,
+    /// `authorization_code_with_pkce`
+    AuthorizationCodeWithPkce,
+    /// `hybrid`
+    Hybrid,
+    /// `implicit`
+    Implicit,
+    /// `refresh_tokens`
+    RefreshTokens,
+    /// A value this version of the client does not know; kept as received.
+    Unknown(String),
 }
 #[cfg(feature = "applications")]
-object! {
-    /// `OidcSaasAppHybridAndImplicitOptions`
-    ///
-    /// Schema: `#/components/schemas/access_oidc_saas_app/properties/hybrid_and_implicit_options`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct OidcSaasAppHybridAndImplicitOptions {
-        /// If an Access Token should be returned from the OIDC Authorization endpoint
-        optional return_access_token_from_authorization_endpoint: Option<bool> = "return_access_token_from_authorization_endpoint",
-        /// If an ID Token should be returned from the OIDC Authorization endpoint
-        optional return_id_token_from_authorization_endpoint: Option<bool> = "return_id_token_from_authorization_endpoint",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+string_enum_impls!(OidcSaasAppGrantTypesItem {
+    AuthorizationCode = "authorization_code",
+    AuthorizationCodeWithPkce = "authorization_code_with_pkce",
+    Hybrid = "hybrid",
+    Implicit = "implicit",
+    RefreshTokens = "refresh_tokens",
+});
+/// `OidcSaasAppHybridAndImplicitOptions`
+///
+/// Schema: `#/components/schemas/access_oidc_saas_app/properties/hybrid_and_implicit_options`
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OidcSaasAppHybridAndImplicitOptions {
+    /// If an Access Token should be returned from the OIDC Authorization endpoint
+    pub return_access_token_from_authorization_endpoint: Option<bool>,
+    /// If an ID Token should be returned from the OIDC Authorization endpoint
+    pub return_id_token_from_authorization_endpoint: Option<bool>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "applications")]
-object! {
-    /// `OidcSaasAppRefreshTokenOptions`
-    ///
-    /// Schema: `#/components/schemas/access_oidc_saas_app/properties/refresh_token_options`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct OidcSaasAppRefreshTokenOptions {
-        /// How long a refresh token will be valid for after creation. Valid units are m,h,d. Must be longer than 1m.
-        optional lifetime: Option<String> = "lifetime",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+object_impls!(OidcSaasAppHybridAndImplicitOptions {
+    optional return_access_token_from_authorization_endpoint = "return_access_token_from_authorization_endpoint",
+    optional return_id_token_from_authorization_endpoint = "return_id_token_from_authorization_endpoint",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// `OidcSaasAppRefreshTokenOptions`
+///
+/// Schema: `#/components/schemas/access_oidc_saas_app/properties/refresh_token_options`
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OidcSaasAppRefreshTokenOptions {
+    /// How long a refresh token will be valid for after creation. Valid units are m,h,d. Must be longer than 1m.
+    pub lifetime: Option<String>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "applications")]
-string_enum! {
-    /// `OidcSaasAppScopesItem`
-    ///
-    /// Schema: `#/components/schemas/access_oidc_saas_app/properties/scopes/items`
-    OidcSaasAppScopesItem {
-        /// `email`
-        Email = "email",
-        /// `groups`
-        Groups = "groups",
-        /// `openid`
-        Openid = "openid",
-        /// `profile`
-        Profile = "profile",
-    }
+object_impls!(OidcSaasAppRefreshTokenOptions {
+    optional lifetime = "lifetime",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// `OidcSaasAppScopesItem`
+///
+/// Schema: `#/components/schemas/access_oidc_saas_app/properties/scopes/items`
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum OidcSaasAppScopesItem {
+    /// `email`
+    Email,
+    /// `groups`
+    Groups,
+    /// `openid`
+    Openid,
+    /// `profile`
+    Profile,
+    /// A value this version of the client does not know; kept as received.
+    Unknown(String),
 }
 #[cfg(feature = "applications")]
-object! {
-    /// `OidcSaasAppCustomClaimsItem`
-    ///
-    /// Schema: `#/components/schemas/access_oidc_saas_app/properties/custom_claims/items`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct OidcSaasAppCustomClaimsItem {
-        /// The name of the claim.
-        optional name: Option<String> = "name",
-        /// If the claim is required when building an OIDC token.
-        optional required: Option<bool> = "required",
-        /// The scope of the claim.
-        optional scope: Option<crate::types::OidcSaasAppCustomClaimsItemScope> = "scope",
-        /// `source` (the spec does not describe it).
-        optional source: Option<crate::types::OidcSaasAppCustomClaimsItemSource> = "source",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
-}
+string_enum_impls!(OidcSaasAppScopesItem {
+    Email = "email",
+    Groups = "groups",
+    Openid = "openid",
+    Profile = "profile",
+});
+/// `OidcSaasAppCustomClaimsItem`
+///
+/// Schema: `#/components/schemas/access_oidc_saas_app/properties/custom_claims/items`
 #[cfg(feature = "applications")]
-string_enum! {
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OidcSaasAppCustomClaimsItem {
+    /// The name of the claim.
+    pub name: Option<String>,
+    /// If the claim is required when building an OIDC token.
+    pub required: Option<bool>,
     /// The scope of the claim.
-    ///
-    /// Schema: `#/components/schemas/access_oidc_saas_app/properties/custom_claims/items/properties/scope`
-    OidcSaasAppCustomClaimsItemScope {
-        /// `email`
-        Email = "email",
-        /// `groups`
-        Groups = "groups",
-        /// `openid`
-        Openid = "openid",
-        /// `profile`
-        Profile = "profile",
-    }
+    pub scope: Option<crate::types::OidcSaasAppCustomClaimsItemScope>,
+    /// `source` (the spec does not describe it).
+    pub source: Option<crate::types::OidcSaasAppCustomClaimsItemSource>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "applications")]
-object! {
-    /// `OidcSaasAppCustomClaimsItemSource`
-    ///
-    /// Schema: `#/components/schemas/access_oidc_saas_app/properties/custom_claims/items/properties/source`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct OidcSaasAppCustomClaimsItemSource {
-        /// The name of the IdP claim.
-        optional name: Option<String> = "name",
-        /// A mapping from IdP ID to claim name.
-        optional name_by_idp: Option<std::collections::BTreeMap<String, String>> = "name_by_idp",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+object_impls!(OidcSaasAppCustomClaimsItem {
+    optional name = "name",
+    optional required = "required",
+    optional scope = "scope",
+    optional source = "source",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// The scope of the claim.
+///
+/// Schema: `#/components/schemas/access_oidc_saas_app/properties/custom_claims/items/properties/scope`
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum OidcSaasAppCustomClaimsItemScope {
+    /// `email`
+    Email,
+    /// `groups`
+    Groups,
+    /// `openid`
+    Openid,
+    /// `profile`
+    Profile,
+    /// A value this version of the client does not know; kept as received.
+    Unknown(String),
 }
 #[cfg(feature = "applications")]
-object! {
-    /// Browser SSH Application
-    ///
-    /// Schema: `#/components/schemas/access_app_response/anyOf/2`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct ApplicationBrowserSsh {
-        /// Audience tag.
-        optional aud: Option<String> = "aud",
-        /// `created_at` (the spec does not describe it).
-        optional created_at: Option<crate::DateTime> = "created_at",
-        /// UUID
-        optional id: Option<String> = "id",
-        /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
-        optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
-        /// `updated_at` (the spec does not describe it).
-        optional updated_at: Option<crate::DateTime> = "updated_at",
-        /// When set to true, users can authenticate to this application using their WARP session.  When set to false this application will always require direct IdP authentication. This setting always overrides the organization setting for WARP authentication.
-        optional allow_authenticate_via_warp: Option<bool> = "allow_authenticate_via_warp",
-        /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
-        optional allowed_idps: Option<Vec<String>> = "allowed_idps",
-        /// Displays the application in the App Launcher.
-        optional app_launcher_visible: Option<bool> = "app_launcher_visible",
-        /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
-        optional auto_redirect_to_identity: Option<bool> = "auto_redirect_to_identity",
-        /// `cors_headers` (the spec does not describe it).
-        optional cors_headers: Option<crate::types::CorsHeaders> = "cors_headers",
-        /// The custom error message shown to a user when they are denied access to the application.
-        optional custom_deny_message: Option<String> = "custom_deny_message",
-        /// The custom URL a user is redirected to when they are denied access to the application when failing identity-based rules.
-        optional custom_deny_url: Option<String> = "custom_deny_url",
-        /// The custom URL a user is redirected to when they are denied access to the application when failing non-identity rules.
-        optional custom_non_identity_deny_url: Option<String> = "custom_non_identity_deny_url",
-        /// The custom pages that will be displayed when applicable for this application
-        optional custom_pages: Option<Vec<String>> = "custom_pages",
-        /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
-        required domain: String = "domain",
-        /// Enables the binding cookie, which increases security against compromised authorization tokens and CSRF attacks.
-        optional enable_binding_cookie: Option<bool> = "enable_binding_cookie",
-        /// Enables the HttpOnly cookie attribute, which increases security against XSS attacks.
-        optional http_only_cookie_attribute: Option<bool> = "http_only_cookie_attribute",
-        /// The image URL for the logo shown in the App Launcher dashboard.
-        optional logo_url: Option<String> = "logo_url",
-        /// The name of the application.
-        optional name: Option<String> = "name",
-        /// Allows options preflight requests to bypass Access authentication and go directly to the origin. Cannot turn on if cors_headers is set.
-        optional options_preflight_bypass: Option<bool> = "options_preflight_bypass",
-        /// Enables cookie paths to scope an application's JWT to the application path. If disabled, the JWT will scope to the hostname by default
-        optional path_cookie_attribute: Option<bool> = "path_cookie_attribute",
-        /// Sets the SameSite cookie setting, which provides increased security against CSRF attacks.
-        optional same_site_cookie_attribute: Option<String> = "same_site_cookie_attribute",
-        /// List of domains that Access will secure.
-        optional self_hosted_domains: Option<Vec<String>> = "self_hosted_domains",
-        /// Returns a 401 status code when the request is blocked by a Service Auth policy.
-        optional service_auth_401_redirect: Option<bool> = "service_auth_401_redirect",
-        /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
-        optional session_duration: Option<String> = "session_duration",
-        /// Enables automatic authentication through cloudflared.
-        optional skip_interstitial: Option<bool> = "skip_interstitial",
-        /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
-        optional tags: Option<Vec<String>> = "tags",
-        /// Enables loading application content in an iFrame.
-        optional allow_iframe: Option<bool> = "allow_iframe",
-        /// List of destinations secured by Access. This supersedes `self_hosted_domains` to allow for more flexibility in defining different types of domains. If `destinations` are provided, then `self_hosted_domains` will be ignored.
-        optional destinations: Option<Vec<crate::types::AppDestinationsItem>> = "destinations",
-        /// Configures multi-factor authentication (MFA) settings.
-        optional mfa_config: Option<crate::types::PolicyMfaConfig> = "mfa_config",
-        /// **Beta:** Optional configuration for managing an OAuth authorization flow controlled by Access. When set, Access will act as the OAuth authorization server for this application. Only compatible with OAuth clients that support \[RFC 8707\](<https://datatracker.ietf.org/doc/html/rfc8707>) (Resource Indicators for OAuth 2.0). This feature is currently in beta.
-        optional oauth_configuration: Option<crate::types::AppOauthConfiguration> = "oauth_configuration",
-        /// Allows matching Access Service Tokens passed HTTP in a single header with this name. This works as an alternative to the (CF-Access-Client-Id, CF-Access-Client-Secret) pair of headers. The header value will be interpreted as a json object similar to: { "cf-access-client-id": "88bf3b6d86161464f6509f7219099e57.access.example.com", "cf-access-client-secret": "bdd31cbc4dec990953e39163fbbb194c93313ca9f0a6e420346af9d326b1d2a5" }
-        optional read_service_tokens_from_header: Option<String> = "read_service_tokens_from_header",
-        /// Determines if users can access this application via a clientless browser isolation URL. This allows users to access private domains without connecting to Gateway. The option requires Clientless Browser Isolation to be set up with policies that allow users of this application.
-        optional use_clientless_isolation_app_launcher_url: Option<bool> = "use_clientless_isolation_app_launcher_url",
-        /// `policies` (the spec does not describe it).
-        optional policies: Option<Vec<crate::types::ApplicationPolicy>> = "policies",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+string_enum_impls!(OidcSaasAppCustomClaimsItemScope {
+    Email = "email",
+    Groups = "groups",
+    Openid = "openid",
+    Profile = "profile",
+});
+/// `OidcSaasAppCustomClaimsItemSource`
+///
+/// Schema: `#/components/schemas/access_oidc_saas_app/properties/custom_claims/items/properties/source`
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OidcSaasAppCustomClaimsItemSource {
+    /// The name of the IdP claim.
+    pub name: Option<String>,
+    /// A mapping from IdP ID to claim name.
+    pub name_by_idp: Option<std::collections::BTreeMap<String, String>>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "applications")]
+object_impls!(OidcSaasAppCustomClaimsItemSource {
+    optional name = "name",
+    optional name_by_idp = "name_by_idp",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// Browser SSH Application
+///
+/// Schema: `#/components/schemas/access_app_response/anyOf/2`
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApplicationBrowserSsh {
+    /// Audience tag.
+    pub aud: Option<String>,
+    /// `created_at` (the spec does not describe it).
+    pub created_at: Option<crate::DateTime>,
+    /// UUID
+    pub id: Option<String>,
+    /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
+    pub scim_config: Option<crate::types::ScimConfig>,
+    /// `updated_at` (the spec does not describe it).
+    pub updated_at: Option<crate::DateTime>,
+    /// When set to true, users can authenticate to this application using their WARP session.  When set to false this application will always require direct IdP authentication. This setting always overrides the organization setting for WARP authentication.
+    pub allow_authenticate_via_warp: Option<bool>,
+    /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
+    pub allowed_idps: Option<Vec<String>>,
+    /// Displays the application in the App Launcher.
+    pub app_launcher_visible: Option<bool>,
+    /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
+    pub auto_redirect_to_identity: Option<bool>,
+    /// `cors_headers` (the spec does not describe it).
+    pub cors_headers: Option<crate::types::CorsHeaders>,
+    /// The custom error message shown to a user when they are denied access to the application.
+    pub custom_deny_message: Option<String>,
+    /// The custom URL a user is redirected to when they are denied access to the application when failing identity-based rules.
+    pub custom_deny_url: Option<String>,
+    /// The custom URL a user is redirected to when they are denied access to the application when failing non-identity rules.
+    pub custom_non_identity_deny_url: Option<String>,
+    /// The custom pages that will be displayed when applicable for this application
+    pub custom_pages: Option<Vec<String>>,
+    /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
+    pub domain: String,
+    /// Enables the binding cookie, which increases security against compromised authorization tokens and CSRF attacks.
+    pub enable_binding_cookie: Option<bool>,
+    /// Enables the HttpOnly cookie attribute, which increases security against XSS attacks.
+    pub http_only_cookie_attribute: Option<bool>,
+    /// The image URL for the logo shown in the App Launcher dashboard.
+    pub logo_url: Option<String>,
+    /// The name of the application.
+    pub name: Option<String>,
+    /// Allows options preflight requests to bypass Access authentication and go directly to the origin. Cannot turn on if cors_headers is set.
+    pub options_preflight_bypass: Option<bool>,
+    /// Enables cookie paths to scope an application's JWT to the application path. If disabled, the JWT will scope to the hostname by default
+    pub path_cookie_attribute: Option<bool>,
+    /// Sets the SameSite cookie setting, which provides increased security against CSRF attacks.
+    pub same_site_cookie_attribute: Option<String>,
+    /// List of domains that Access will secure.
+    pub self_hosted_domains: Option<Vec<String>>,
+    /// Returns a 401 status code when the request is blocked by a Service Auth policy.
+    pub service_auth_401_redirect: Option<bool>,
+    /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
+    pub session_duration: Option<String>,
+    /// Enables automatic authentication through cloudflared.
+    pub skip_interstitial: Option<bool>,
+    /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
+    pub tags: Option<Vec<String>>,
+    /// Enables loading application content in an iFrame.
+    pub allow_iframe: Option<bool>,
+    /// List of destinations secured by Access. This supersedes `self_hosted_domains` to allow for more flexibility in defining different types of domains. If `destinations` are provided, then `self_hosted_domains` will be ignored.
+    pub destinations: Option<Vec<crate::types::AppDestinationsItem>>,
+    /// Configures multi-factor authentication (MFA) settings.
+    pub mfa_config: Option<crate::types::PolicyMfaConfig>,
+    /// **Beta:** Optional configuration for managing an OAuth authorization flow controlled by Access. When set, Access will act as the OAuth authorization server for this application. Only compatible with OAuth clients that support \[RFC 8707\](<https://datatracker.ietf.org/doc/html/rfc8707>) (Resource Indicators for OAuth 2.0). This feature is currently in beta.
+    pub oauth_configuration: Option<crate::types::AppOauthConfiguration>,
+    /// Allows matching Access Service Tokens passed HTTP in a single header with this name. This works as an alternative to the (CF-Access-Client-Id, CF-Access-Client-Secret) pair of headers. The header value will be interpreted as a json object similar to: { "cf-access-client-id": "88bf3b6d86161464f6509f7219099e57.access.example.com", "cf-access-client-secret": "bdd31cbc4dec990953e39163fbbb194c93313ca9f0a6e420346af9d326b1d2a5" }
+    pub read_service_tokens_from_header: Option<String>,
+    /// Determines if users can access this application via a clientless browser isolation URL. This allows users to access private domains without connecting to Gateway. The option requires Clientless Browser Isolation to be set up with policies that allow users of this application.
+    pub use_clientless_isolation_app_launcher_url: Option<bool>,
+    /// `policies` (the spec does not describe it).
+    pub policies: Option<Vec<crate::types::ApplicationPolicy>>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "applications")]
+object_impls!(ApplicationBrowserSsh {
+    optional aud = "aud",
+    optional created_at = "created_at",
+    optional id = "id",
+    optional scim_config = "scim_config",
+    optional updated_at = "updated_at",
+    optional allow_authenticate_via_warp = "allow_authenticate_via_warp",
+    optional allowed_idps = "allowed_idps",
+    optional app_launcher_visible = "app_launcher_visible",
+    optional auto_redirect_to_identity = "auto_redirect_to_identity",
+    optional cors_headers = "cors_headers",
+    optional custom_deny_message = "custom_deny_message",
+    optional custom_deny_url = "custom_deny_url",
+    optional custom_non_identity_deny_url = "custom_non_identity_deny_url",
+    optional custom_pages = "custom_pages",
+    required domain = "domain",
+    optional enable_binding_cookie = "enable_binding_cookie",
+    optional http_only_cookie_attribute = "http_only_cookie_attribute",
+    optional logo_url = "logo_url",
+    optional name = "name",
+    optional options_preflight_bypass = "options_preflight_bypass",
+    optional path_cookie_attribute = "path_cookie_attribute",
+    optional same_site_cookie_attribute = "same_site_cookie_attribute",
+    optional self_hosted_domains = "self_hosted_domains",
+    optional service_auth_401_redirect = "service_auth_401_redirect",
+    optional session_duration = "session_duration",
+    optional skip_interstitial = "skip_interstitial",
+    optional tags = "tags",
+    optional allow_iframe = "allow_iframe",
+    optional destinations = "destinations",
+    optional mfa_config = "mfa_config",
+    optional oauth_configuration = "oauth_configuration",
+    optional read_service_tokens_from_header = "read_service_tokens_from_header",
+    optional use_clientless_isolation_app_launcher_url = "use_clientless_isolation_app_launcher_url",
+    optional policies = "policies",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(feature = "applications")]
 impl ApplicationBrowserSsh {
     /// A `ApplicationBrowserSsh` with its required fields (`domain`) and every optional field absent.
@@ -1822,84 +2441,122 @@ impl ApplicationBrowserSsh {
         }
     }
 }
+/// Browser VNC Application
+///
+/// Schema: `#/components/schemas/access_app_response/anyOf/3`
 #[cfg(feature = "applications")]
-object! {
-    /// Browser VNC Application
-    ///
-    /// Schema: `#/components/schemas/access_app_response/anyOf/3`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct ApplicationBrowserVnc {
-        /// Audience tag.
-        optional aud: Option<String> = "aud",
-        /// `created_at` (the spec does not describe it).
-        optional created_at: Option<crate::DateTime> = "created_at",
-        /// UUID
-        optional id: Option<String> = "id",
-        /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
-        optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
-        /// `updated_at` (the spec does not describe it).
-        optional updated_at: Option<crate::DateTime> = "updated_at",
-        /// When set to true, users can authenticate to this application using their WARP session.  When set to false this application will always require direct IdP authentication. This setting always overrides the organization setting for WARP authentication.
-        optional allow_authenticate_via_warp: Option<bool> = "allow_authenticate_via_warp",
-        /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
-        optional allowed_idps: Option<Vec<String>> = "allowed_idps",
-        /// Displays the application in the App Launcher.
-        optional app_launcher_visible: Option<bool> = "app_launcher_visible",
-        /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
-        optional auto_redirect_to_identity: Option<bool> = "auto_redirect_to_identity",
-        /// `cors_headers` (the spec does not describe it).
-        optional cors_headers: Option<crate::types::CorsHeaders> = "cors_headers",
-        /// The custom error message shown to a user when they are denied access to the application.
-        optional custom_deny_message: Option<String> = "custom_deny_message",
-        /// The custom URL a user is redirected to when they are denied access to the application when failing identity-based rules.
-        optional custom_deny_url: Option<String> = "custom_deny_url",
-        /// The custom URL a user is redirected to when they are denied access to the application when failing non-identity rules.
-        optional custom_non_identity_deny_url: Option<String> = "custom_non_identity_deny_url",
-        /// The custom pages that will be displayed when applicable for this application
-        optional custom_pages: Option<Vec<String>> = "custom_pages",
-        /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
-        required domain: String = "domain",
-        /// Enables the binding cookie, which increases security against compromised authorization tokens and CSRF attacks.
-        optional enable_binding_cookie: Option<bool> = "enable_binding_cookie",
-        /// Enables the HttpOnly cookie attribute, which increases security against XSS attacks.
-        optional http_only_cookie_attribute: Option<bool> = "http_only_cookie_attribute",
-        /// The image URL for the logo shown in the App Launcher dashboard.
-        optional logo_url: Option<String> = "logo_url",
-        /// The name of the application.
-        optional name: Option<String> = "name",
-        /// Allows options preflight requests to bypass Access authentication and go directly to the origin. Cannot turn on if cors_headers is set.
-        optional options_preflight_bypass: Option<bool> = "options_preflight_bypass",
-        /// Enables cookie paths to scope an application's JWT to the application path. If disabled, the JWT will scope to the hostname by default
-        optional path_cookie_attribute: Option<bool> = "path_cookie_attribute",
-        /// Sets the SameSite cookie setting, which provides increased security against CSRF attacks.
-        optional same_site_cookie_attribute: Option<String> = "same_site_cookie_attribute",
-        /// List of domains that Access will secure.
-        optional self_hosted_domains: Option<Vec<String>> = "self_hosted_domains",
-        /// Returns a 401 status code when the request is blocked by a Service Auth policy.
-        optional service_auth_401_redirect: Option<bool> = "service_auth_401_redirect",
-        /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
-        optional session_duration: Option<String> = "session_duration",
-        /// Enables automatic authentication through cloudflared.
-        optional skip_interstitial: Option<bool> = "skip_interstitial",
-        /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
-        optional tags: Option<Vec<String>> = "tags",
-        /// Enables loading application content in an iFrame.
-        optional allow_iframe: Option<bool> = "allow_iframe",
-        /// List of destinations secured by Access. This supersedes `self_hosted_domains` to allow for more flexibility in defining different types of domains. If `destinations` are provided, then `self_hosted_domains` will be ignored.
-        optional destinations: Option<Vec<crate::types::AppDestinationsItem>> = "destinations",
-        /// Configures multi-factor authentication (MFA) settings.
-        optional mfa_config: Option<crate::types::PolicyMfaConfig> = "mfa_config",
-        /// **Beta:** Optional configuration for managing an OAuth authorization flow controlled by Access. When set, Access will act as the OAuth authorization server for this application. Only compatible with OAuth clients that support \[RFC 8707\](<https://datatracker.ietf.org/doc/html/rfc8707>) (Resource Indicators for OAuth 2.0). This feature is currently in beta.
-        optional oauth_configuration: Option<crate::types::AppOauthConfiguration> = "oauth_configuration",
-        /// Allows matching Access Service Tokens passed HTTP in a single header with this name. This works as an alternative to the (CF-Access-Client-Id, CF-Access-Client-Secret) pair of headers. The header value will be interpreted as a json object similar to: { "cf-access-client-id": "88bf3b6d86161464f6509f7219099e57.access.example.com", "cf-access-client-secret": "bdd31cbc4dec990953e39163fbbb194c93313ca9f0a6e420346af9d326b1d2a5" }
-        optional read_service_tokens_from_header: Option<String> = "read_service_tokens_from_header",
-        /// Determines if users can access this application via a clientless browser isolation URL. This allows users to access private domains without connecting to Gateway. The option requires Clientless Browser Isolation to be set up with policies that allow users of this application.
-        optional use_clientless_isolation_app_launcher_url: Option<bool> = "use_clientless_isolation_app_launcher_url",
-        /// `policies` (the spec does not describe it).
-        optional policies: Option<Vec<crate::types::ApplicationPolicy>> = "policies",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApplicationBrowserVnc {
+    /// Audience tag.
+    pub aud: Option<String>,
+    /// `created_at` (the spec does not describe it).
+    pub created_at: Option<crate::DateTime>,
+    /// UUID
+    pub id: Option<String>,
+    /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
+    pub scim_config: Option<crate::types::ScimConfig>,
+    /// `updated_at` (the spec does not describe it).
+    pub updated_at: Option<crate::DateTime>,
+    /// When set to true, users can authenticate to this application using their WARP session.  When set to false this application will always require direct IdP authentication. This setting always overrides the organization setting for WARP authentication.
+    pub allow_authenticate_via_warp: Option<bool>,
+    /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
+    pub allowed_idps: Option<Vec<String>>,
+    /// Displays the application in the App Launcher.
+    pub app_launcher_visible: Option<bool>,
+    /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
+    pub auto_redirect_to_identity: Option<bool>,
+    /// `cors_headers` (the spec does not describe it).
+    pub cors_headers: Option<crate::types::CorsHeaders>,
+    /// The custom error message shown to a user when they are denied access to the application.
+    pub custom_deny_message: Option<String>,
+    /// The custom URL a user is redirected to when they are denied access to the application when failing identity-based rules.
+    pub custom_deny_url: Option<String>,
+    /// The custom URL a user is redirected to when they are denied access to the application when failing non-identity rules.
+    pub custom_non_identity_deny_url: Option<String>,
+    /// The custom pages that will be displayed when applicable for this application
+    pub custom_pages: Option<Vec<String>>,
+    /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
+    pub domain: String,
+    /// Enables the binding cookie, which increases security against compromised authorization tokens and CSRF attacks.
+    pub enable_binding_cookie: Option<bool>,
+    /// Enables the HttpOnly cookie attribute, which increases security against XSS attacks.
+    pub http_only_cookie_attribute: Option<bool>,
+    /// The image URL for the logo shown in the App Launcher dashboard.
+    pub logo_url: Option<String>,
+    /// The name of the application.
+    pub name: Option<String>,
+    /// Allows options preflight requests to bypass Access authentication and go directly to the origin. Cannot turn on if cors_headers is set.
+    pub options_preflight_bypass: Option<bool>,
+    /// Enables cookie paths to scope an application's JWT to the application path. If disabled, the JWT will scope to the hostname by default
+    pub path_cookie_attribute: Option<bool>,
+    /// Sets the SameSite cookie setting, which provides increased security against CSRF attacks.
+    pub same_site_cookie_attribute: Option<String>,
+    /// List of domains that Access will secure.
+    pub self_hosted_domains: Option<Vec<String>>,
+    /// Returns a 401 status code when the request is blocked by a Service Auth policy.
+    pub service_auth_401_redirect: Option<bool>,
+    /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
+    pub session_duration: Option<String>,
+    /// Enables automatic authentication through cloudflared.
+    pub skip_interstitial: Option<bool>,
+    /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
+    pub tags: Option<Vec<String>>,
+    /// Enables loading application content in an iFrame.
+    pub allow_iframe: Option<bool>,
+    /// List of destinations secured by Access. This supersedes `self_hosted_domains` to allow for more flexibility in defining different types of domains. If `destinations` are provided, then `self_hosted_domains` will be ignored.
+    pub destinations: Option<Vec<crate::types::AppDestinationsItem>>,
+    /// Configures multi-factor authentication (MFA) settings.
+    pub mfa_config: Option<crate::types::PolicyMfaConfig>,
+    /// **Beta:** Optional configuration for managing an OAuth authorization flow controlled by Access. When set, Access will act as the OAuth authorization server for this application. Only compatible with OAuth clients that support \[RFC 8707\](<https://datatracker.ietf.org/doc/html/rfc8707>) (Resource Indicators for OAuth 2.0). This feature is currently in beta.
+    pub oauth_configuration: Option<crate::types::AppOauthConfiguration>,
+    /// Allows matching Access Service Tokens passed HTTP in a single header with this name. This works as an alternative to the (CF-Access-Client-Id, CF-Access-Client-Secret) pair of headers. The header value will be interpreted as a json object similar to: { "cf-access-client-id": "88bf3b6d86161464f6509f7219099e57.access.example.com", "cf-access-client-secret": "bdd31cbc4dec990953e39163fbbb194c93313ca9f0a6e420346af9d326b1d2a5" }
+    pub read_service_tokens_from_header: Option<String>,
+    /// Determines if users can access this application via a clientless browser isolation URL. This allows users to access private domains without connecting to Gateway. The option requires Clientless Browser Isolation to be set up with policies that allow users of this application.
+    pub use_clientless_isolation_app_launcher_url: Option<bool>,
+    /// `policies` (the spec does not describe it).
+    pub policies: Option<Vec<crate::types::ApplicationPolicy>>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "applications")]
+object_impls!(ApplicationBrowserVnc {
+    optional aud = "aud",
+    optional created_at = "created_at",
+    optional id = "id",
+    optional scim_config = "scim_config",
+    optional updated_at = "updated_at",
+    optional allow_authenticate_via_warp = "allow_authenticate_via_warp",
+    optional allowed_idps = "allowed_idps",
+    optional app_launcher_visible = "app_launcher_visible",
+    optional auto_redirect_to_identity = "auto_redirect_to_identity",
+    optional cors_headers = "cors_headers",
+    optional custom_deny_message = "custom_deny_message",
+    optional custom_deny_url = "custom_deny_url",
+    optional custom_non_identity_deny_url = "custom_non_identity_deny_url",
+    optional custom_pages = "custom_pages",
+    required domain = "domain",
+    optional enable_binding_cookie = "enable_binding_cookie",
+    optional http_only_cookie_attribute = "http_only_cookie_attribute",
+    optional logo_url = "logo_url",
+    optional name = "name",
+    optional options_preflight_bypass = "options_preflight_bypass",
+    optional path_cookie_attribute = "path_cookie_attribute",
+    optional same_site_cookie_attribute = "same_site_cookie_attribute",
+    optional self_hosted_domains = "self_hosted_domains",
+    optional service_auth_401_redirect = "service_auth_401_redirect",
+    optional session_duration = "session_duration",
+    optional skip_interstitial = "skip_interstitial",
+    optional tags = "tags",
+    optional allow_iframe = "allow_iframe",
+    optional destinations = "destinations",
+    optional mfa_config = "mfa_config",
+    optional oauth_configuration = "oauth_configuration",
+    optional read_service_tokens_from_header = "read_service_tokens_from_header",
+    optional use_clientless_isolation_app_launcher_url = "use_clientless_isolation_app_launcher_url",
+    optional policies = "policies",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(feature = "applications")]
 impl ApplicationBrowserVnc {
     /// A `ApplicationBrowserVnc` with its required fields (`domain`) and every optional field absent.
@@ -1943,64 +2600,91 @@ impl ApplicationBrowserVnc {
         }
     }
 }
+/// App Launcher Application
+///
+/// Schema: `#/components/schemas/access_app_response/anyOf/4`
 #[cfg(feature = "applications")]
-object! {
-    /// App Launcher Application
-    ///
-    /// Schema: `#/components/schemas/access_app_response/anyOf/4`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct ApplicationAppLauncher {
-        /// Audience tag.
-        optional aud: Option<String> = "aud",
-        /// `created_at` (the spec does not describe it).
-        optional created_at: Option<crate::DateTime> = "created_at",
-        /// UUID
-        optional id: Option<String> = "id",
-        /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
-        optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
-        /// `updated_at` (the spec does not describe it).
-        optional updated_at: Option<crate::DateTime> = "updated_at",
-        /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
-        optional allowed_idps: Option<Vec<String>> = "allowed_idps",
-        /// The image URL of the logo shown in the App Launcher header.
-        optional app_launcher_logo_url: Option<String> = "app_launcher_logo_url",
-        /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
-        optional auto_redirect_to_identity: Option<bool> = "auto_redirect_to_identity",
-        /// The background color of the App Launcher page.
-        optional bg_color: Option<String> = "bg_color",
-        /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
-        optional domain: Option<String> = "domain",
-        /// The links in the App Launcher footer.
-        optional footer_links: Option<Vec<crate::types::FooterLinksItem>> = "footer_links",
-        /// The background color of the App Launcher header.
-        optional header_bg_color: Option<String> = "header_bg_color",
-        /// The design of the App Launcher landing page shown to users when they log in.
-        optional landing_page_design: Option<crate::types::LandingPageDesign> = "landing_page_design",
-        /// The name of the application.
-        optional name: Option<String> = "name",
-        /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
-        optional session_duration: Option<String> = "session_duration",
-        /// Determines when to skip the App Launcher landing page.
-        optional skip_app_launcher_login_page: Option<bool> = "skip_app_launcher_login_page",
-        /// `policies` (the spec does not describe it).
-        optional policies: Option<Vec<crate::types::ApplicationPolicy>> = "policies",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApplicationAppLauncher {
+    /// Audience tag.
+    pub aud: Option<String>,
+    /// `created_at` (the spec does not describe it).
+    pub created_at: Option<crate::DateTime>,
+    /// UUID
+    pub id: Option<String>,
+    /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
+    pub scim_config: Option<crate::types::ScimConfig>,
+    /// `updated_at` (the spec does not describe it).
+    pub updated_at: Option<crate::DateTime>,
+    /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
+    pub allowed_idps: Option<Vec<String>>,
+    /// The image URL of the logo shown in the App Launcher header.
+    pub app_launcher_logo_url: Option<String>,
+    /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
+    pub auto_redirect_to_identity: Option<bool>,
+    /// The background color of the App Launcher page.
+    pub bg_color: Option<String>,
+    /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
+    pub domain: Option<String>,
+    /// The links in the App Launcher footer.
+    pub footer_links: Option<Vec<crate::types::FooterLinksItem>>,
+    /// The background color of the App Launcher header.
+    pub header_bg_color: Option<String>,
+    /// The design of the App Launcher landing page shown to users when they log in.
+    pub landing_page_design: Option<crate::types::LandingPageDesign>,
+    /// The name of the application.
+    pub name: Option<String>,
+    /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
+    pub session_duration: Option<String>,
+    /// Determines when to skip the App Launcher landing page.
+    pub skip_app_launcher_login_page: Option<bool>,
+    /// `policies` (the spec does not describe it).
+    pub policies: Option<Vec<crate::types::ApplicationPolicy>>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "applications")]
-object! {
-    /// `FooterLinksItem`
-    ///
-    /// Schema: `#/components/schemas/access_footer_links/items`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct FooterLinksItem {
-        /// The hypertext in the footer link.
-        required name: String = "name",
-        /// the hyperlink in the footer link.
-        required url: String = "url",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+object_impls!(ApplicationAppLauncher {
+    optional aud = "aud",
+    optional created_at = "created_at",
+    optional id = "id",
+    optional scim_config = "scim_config",
+    optional updated_at = "updated_at",
+    optional allowed_idps = "allowed_idps",
+    optional app_launcher_logo_url = "app_launcher_logo_url",
+    optional auto_redirect_to_identity = "auto_redirect_to_identity",
+    optional bg_color = "bg_color",
+    optional domain = "domain",
+    optional footer_links = "footer_links",
+    optional header_bg_color = "header_bg_color",
+    optional landing_page_design = "landing_page_design",
+    optional name = "name",
+    optional session_duration = "session_duration",
+    optional skip_app_launcher_login_page = "skip_app_launcher_login_page",
+    optional policies = "policies",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// `FooterLinksItem`
+///
+/// Schema: `#/components/schemas/access_footer_links/items`
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct FooterLinksItem {
+    /// The hypertext in the footer link.
+    pub name: String,
+    /// the hyperlink in the footer link.
+    pub url: String,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "applications")]
+object_impls!(FooterLinksItem {
+    required name = "name",
+    required url = "url",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(feature = "applications")]
 impl FooterLinksItem {
     /// A `FooterLinksItem` with its required fields (`name`, `url`) and every optional field absent.
@@ -2012,320 +2696,469 @@ impl FooterLinksItem {
         }
     }
 }
+/// The design of the App Launcher landing page shown to users when they log in.
+///
+/// Schema: `#/components/schemas/access_landing_page_design`
 #[cfg(feature = "applications")]
-object! {
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LandingPageDesign {
+    /// The background color of the log in button on the landing page.
+    pub button_color: Option<String>,
+    /// The color of the text in the log in button on the landing page.
+    pub button_text_color: Option<String>,
+    /// The URL of the image shown on the landing page.
+    pub image_url: Option<String>,
+    /// The message shown on the landing page.
+    pub message: Option<String>,
+    /// The title shown on the landing page.
+    pub title: Option<String>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "applications")]
+object_impls!(LandingPageDesign {
+    optional button_color = "button_color",
+    optional button_text_color = "button_text_color",
+    optional image_url = "image_url",
+    optional message = "message",
+    optional title = "title",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// Device Enrollment Permissions Application
+///
+/// Schema: `#/components/schemas/access_app_response/anyOf/5`
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApplicationDeviceEnrollmentPermissions {
+    /// Audience tag.
+    pub aud: Option<String>,
+    /// `created_at` (the spec does not describe it).
+    pub created_at: Option<crate::DateTime>,
+    /// UUID
+    pub id: Option<String>,
+    /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
+    pub scim_config: Option<crate::types::ScimConfig>,
+    /// `updated_at` (the spec does not describe it).
+    pub updated_at: Option<crate::DateTime>,
+    /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
+    pub allowed_idps: Option<Vec<String>>,
+    /// The image URL of the logo shown in the App Launcher header.
+    pub app_launcher_logo_url: Option<String>,
+    /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
+    pub auto_redirect_to_identity: Option<bool>,
+    /// The background color of the App Launcher page.
+    pub bg_color: Option<String>,
+    /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
+    pub domain: Option<String>,
+    /// The links in the App Launcher footer.
+    pub footer_links: Option<Vec<crate::types::FooterLinksItem>>,
+    /// The background color of the App Launcher header.
+    pub header_bg_color: Option<String>,
     /// The design of the App Launcher landing page shown to users when they log in.
-    ///
-    /// Schema: `#/components/schemas/access_landing_page_design`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct LandingPageDesign {
-        /// The background color of the log in button on the landing page.
-        optional button_color: Option<String> = "button_color",
-        /// The color of the text in the log in button on the landing page.
-        optional button_text_color: Option<String> = "button_text_color",
-        /// The URL of the image shown on the landing page.
-        optional image_url: Option<String> = "image_url",
-        /// The message shown on the landing page.
-        optional message: Option<String> = "message",
-        /// The title shown on the landing page.
-        optional title: Option<String> = "title",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+    pub landing_page_design: Option<crate::types::LandingPageDesign>,
+    /// The name of the application.
+    pub name: Option<String>,
+    /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
+    pub session_duration: Option<String>,
+    /// Determines when to skip the App Launcher landing page.
+    pub skip_app_launcher_login_page: Option<bool>,
+    /// `policies` (the spec does not describe it).
+    pub policies: Option<Vec<crate::types::ApplicationPolicy>>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "applications")]
-object! {
-    /// Device Enrollment Permissions Application
-    ///
-    /// Schema: `#/components/schemas/access_app_response/anyOf/5`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct ApplicationDeviceEnrollmentPermissions {
-        /// Audience tag.
-        optional aud: Option<String> = "aud",
-        /// `created_at` (the spec does not describe it).
-        optional created_at: Option<crate::DateTime> = "created_at",
-        /// UUID
-        optional id: Option<String> = "id",
-        /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
-        optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
-        /// `updated_at` (the spec does not describe it).
-        optional updated_at: Option<crate::DateTime> = "updated_at",
-        /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
-        optional allowed_idps: Option<Vec<String>> = "allowed_idps",
-        /// The image URL of the logo shown in the App Launcher header.
-        optional app_launcher_logo_url: Option<String> = "app_launcher_logo_url",
-        /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
-        optional auto_redirect_to_identity: Option<bool> = "auto_redirect_to_identity",
-        /// The background color of the App Launcher page.
-        optional bg_color: Option<String> = "bg_color",
-        /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
-        optional domain: Option<String> = "domain",
-        /// The links in the App Launcher footer.
-        optional footer_links: Option<Vec<crate::types::FooterLinksItem>> = "footer_links",
-        /// The background color of the App Launcher header.
-        optional header_bg_color: Option<String> = "header_bg_color",
-        /// The design of the App Launcher landing page shown to users when they log in.
-        optional landing_page_design: Option<crate::types::LandingPageDesign> = "landing_page_design",
-        /// The name of the application.
-        optional name: Option<String> = "name",
-        /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
-        optional session_duration: Option<String> = "session_duration",
-        /// Determines when to skip the App Launcher landing page.
-        optional skip_app_launcher_login_page: Option<bool> = "skip_app_launcher_login_page",
-        /// `policies` (the spec does not describe it).
-        optional policies: Option<Vec<crate::types::ApplicationPolicy>> = "policies",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+object_impls!(ApplicationDeviceEnrollmentPermissions {
+    optional aud = "aud",
+    optional created_at = "created_at",
+    optional id = "id",
+    optional scim_config = "scim_config",
+    optional updated_at = "updated_at",
+    optional allowed_idps = "allowed_idps",
+    optional app_launcher_logo_url = "app_launcher_logo_url",
+    optional auto_redirect_to_identity = "auto_redirect_to_identity",
+    optional bg_color = "bg_color",
+    optional domain = "domain",
+    optional footer_links = "footer_links",
+    optional header_bg_color = "header_bg_color",
+    optional landing_page_design = "landing_page_design",
+    optional name = "name",
+    optional session_duration = "session_duration",
+    optional skip_app_launcher_login_page = "skip_app_launcher_login_page",
+    optional policies = "policies",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// Browser Isolation Permissions Application
+///
+/// Schema: `#/components/schemas/access_app_response/anyOf/6`
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApplicationBrowserIsolationPermissions {
+    /// Audience tag.
+    pub aud: Option<String>,
+    /// `created_at` (the spec does not describe it).
+    pub created_at: Option<crate::DateTime>,
+    /// UUID
+    pub id: Option<String>,
+    /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
+    pub scim_config: Option<crate::types::ScimConfig>,
+    /// `updated_at` (the spec does not describe it).
+    pub updated_at: Option<crate::DateTime>,
+    /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
+    pub allowed_idps: Option<Vec<String>>,
+    /// The image URL of the logo shown in the App Launcher header.
+    pub app_launcher_logo_url: Option<String>,
+    /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
+    pub auto_redirect_to_identity: Option<bool>,
+    /// The background color of the App Launcher page.
+    pub bg_color: Option<String>,
+    /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
+    pub domain: Option<String>,
+    /// The links in the App Launcher footer.
+    pub footer_links: Option<Vec<crate::types::FooterLinksItem>>,
+    /// The background color of the App Launcher header.
+    pub header_bg_color: Option<String>,
+    /// The design of the App Launcher landing page shown to users when they log in.
+    pub landing_page_design: Option<crate::types::LandingPageDesign>,
+    /// The name of the application.
+    pub name: Option<String>,
+    /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
+    pub session_duration: Option<String>,
+    /// Determines when to skip the App Launcher landing page.
+    pub skip_app_launcher_login_page: Option<bool>,
+    /// `policies` (the spec does not describe it).
+    pub policies: Option<Vec<crate::types::ApplicationPolicy>>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "applications")]
-object! {
-    /// Browser Isolation Permissions Application
-    ///
-    /// Schema: `#/components/schemas/access_app_response/anyOf/6`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct ApplicationBrowserIsolationPermissions {
-        /// Audience tag.
-        optional aud: Option<String> = "aud",
-        /// `created_at` (the spec does not describe it).
-        optional created_at: Option<crate::DateTime> = "created_at",
-        /// UUID
-        optional id: Option<String> = "id",
-        /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
-        optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
-        /// `updated_at` (the spec does not describe it).
-        optional updated_at: Option<crate::DateTime> = "updated_at",
-        /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
-        optional allowed_idps: Option<Vec<String>> = "allowed_idps",
-        /// The image URL of the logo shown in the App Launcher header.
-        optional app_launcher_logo_url: Option<String> = "app_launcher_logo_url",
-        /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
-        optional auto_redirect_to_identity: Option<bool> = "auto_redirect_to_identity",
-        /// The background color of the App Launcher page.
-        optional bg_color: Option<String> = "bg_color",
-        /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
-        optional domain: Option<String> = "domain",
-        /// The links in the App Launcher footer.
-        optional footer_links: Option<Vec<crate::types::FooterLinksItem>> = "footer_links",
-        /// The background color of the App Launcher header.
-        optional header_bg_color: Option<String> = "header_bg_color",
-        /// The design of the App Launcher landing page shown to users when they log in.
-        optional landing_page_design: Option<crate::types::LandingPageDesign> = "landing_page_design",
-        /// The name of the application.
-        optional name: Option<String> = "name",
-        /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
-        optional session_duration: Option<String> = "session_duration",
-        /// Determines when to skip the App Launcher landing page.
-        optional skip_app_launcher_login_page: Option<bool> = "skip_app_launcher_login_page",
-        /// `policies` (the spec does not describe it).
-        optional policies: Option<Vec<crate::types::ApplicationPolicy>> = "policies",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+object_impls!(ApplicationBrowserIsolationPermissions {
+    optional aud = "aud",
+    optional created_at = "created_at",
+    optional id = "id",
+    optional scim_config = "scim_config",
+    optional updated_at = "updated_at",
+    optional allowed_idps = "allowed_idps",
+    optional app_launcher_logo_url = "app_launcher_logo_url",
+    optional auto_redirect_to_identity = "auto_redirect_to_identity",
+    optional bg_color = "bg_color",
+    optional domain = "domain",
+    optional footer_links = "footer_links",
+    optional header_bg_color = "header_bg_color",
+    optional landing_page_design = "landing_page_design",
+    optional name = "name",
+    optional session_duration = "session_duration",
+    optional skip_app_launcher_login_page = "skip_app_launcher_login_page",
+    optional policies = "policies",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// Bookmark application
+///
+/// Schema: `#/components/schemas/access_app_response/anyOf/7`
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApplicationBookmark {
+    /// Audience tag.
+    pub aud: Option<String>,
+    /// `created_at` (the spec does not describe it).
+    pub created_at: Option<crate::DateTime>,
+    /// UUID
+    pub id: Option<String>,
+    /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
+    pub scim_config: Option<crate::types::ScimConfig>,
+    /// `updated_at` (the spec does not describe it).
+    pub updated_at: Option<crate::DateTime>,
+    /// Displays the application in the App Launcher.
+    pub app_launcher_visible: Option<bool>,
+    /// The URL or domain of the bookmark.
+    pub domain: Option<String>,
+    /// The image URL for the logo shown in the App Launcher dashboard.
+    pub logo_url: Option<String>,
+    /// The name of the application.
+    pub name: Option<String>,
+    /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
+    pub tags: Option<Vec<String>>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "applications")]
-object! {
-    /// Bookmark application
-    ///
-    /// Schema: `#/components/schemas/access_app_response/anyOf/7`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct ApplicationBookmark {
-        /// Audience tag.
-        optional aud: Option<String> = "aud",
-        /// `created_at` (the spec does not describe it).
-        optional created_at: Option<crate::DateTime> = "created_at",
-        /// UUID
-        optional id: Option<String> = "id",
-        /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
-        optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
-        /// `updated_at` (the spec does not describe it).
-        optional updated_at: Option<crate::DateTime> = "updated_at",
-        /// Displays the application in the App Launcher.
-        optional app_launcher_visible: Option<bool> = "app_launcher_visible",
-        /// The URL or domain of the bookmark.
-        optional domain: Option<String> = "domain",
-        /// The image URL for the logo shown in the App Launcher dashboard.
-        optional logo_url: Option<String> = "logo_url",
-        /// The name of the application.
-        optional name: Option<String> = "name",
-        /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
-        optional tags: Option<Vec<String>> = "tags",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+object_impls!(ApplicationBookmark {
+    optional aud = "aud",
+    optional created_at = "created_at",
+    optional id = "id",
+    optional scim_config = "scim_config",
+    optional updated_at = "updated_at",
+    optional app_launcher_visible = "app_launcher_visible",
+    optional domain = "domain",
+    optional logo_url = "logo_url",
+    optional name = "name",
+    optional tags = "tags",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// MCP Server Application
+///
+/// Schema: `#/components/schemas/access_app_response/anyOf/8`
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApplicationMcpServer {
+    /// Audience tag.
+    pub aud: Option<String>,
+    /// `created_at` (the spec does not describe it).
+    pub created_at: Option<crate::DateTime>,
+    /// UUID
+    pub id: Option<String>,
+    /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
+    pub scim_config: Option<crate::types::ScimConfig>,
+    /// `updated_at` (the spec does not describe it).
+    pub updated_at: Option<crate::DateTime>,
+    /// When set to true, users can authenticate to this application using their WARP session.  When set to false this application will always require direct IdP authentication. This setting always overrides the organization setting for WARP authentication.
+    pub allow_authenticate_via_warp: Option<bool>,
+    /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
+    pub allowed_idps: Option<Vec<String>>,
+    /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
+    pub auto_redirect_to_identity: Option<bool>,
+    /// The custom error message shown to a user when they are denied access to the application.
+    pub custom_deny_message: Option<String>,
+    /// The custom URL a user is redirected to when they are denied access to the application when failing identity-based rules.
+    pub custom_deny_url: Option<String>,
+    /// The custom URL a user is redirected to when they are denied access to the application when failing non-identity rules.
+    pub custom_non_identity_deny_url: Option<String>,
+    /// The custom pages that will be displayed when applicable for this application
+    pub custom_pages: Option<Vec<String>>,
+    /// List of destinations secured by Access. This supersedes `self_hosted_domains` to allow for more flexibility in defining different types of domains. If `destinations` are provided, then `self_hosted_domains` will be ignored.
+    pub destinations: Option<Vec<crate::types::AppDestinationsItem>>,
+    /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
+    pub domain: Option<String>,
+    /// Enables the HttpOnly cookie attribute, which increases security against XSS attacks.
+    pub http_only_cookie_attribute: Option<bool>,
+    /// The image URL for the logo shown in the App Launcher dashboard.
+    pub logo_url: Option<String>,
+    /// The name of the application.
+    pub name: Option<String>,
+    /// **Beta:** Optional configuration for managing an OAuth authorization flow controlled by Access. When set, Access will act as the OAuth authorization server for this application. Only compatible with OAuth clients that support \[RFC 8707\](<https://datatracker.ietf.org/doc/html/rfc8707>) (Resource Indicators for OAuth 2.0). This feature is currently in beta.
+    pub oauth_configuration: Option<crate::types::AppOauthConfiguration>,
+    /// Allows options preflight requests to bypass Access authentication and go directly to the origin. Cannot turn on if cors_headers is set.
+    pub options_preflight_bypass: Option<bool>,
+    /// Sets the SameSite cookie setting, which provides increased security against CSRF attacks.
+    pub same_site_cookie_attribute: Option<String>,
+    /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
+    pub session_duration: Option<String>,
+    /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
+    pub tags: Option<Vec<String>>,
+    /// `policies` (the spec does not describe it).
+    pub policies: Option<Vec<crate::types::ApplicationPolicy>>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "applications")]
-object! {
-    /// MCP Server Application
-    ///
-    /// Schema: `#/components/schemas/access_app_response/anyOf/8`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct ApplicationMcpServer {
-        /// Audience tag.
-        optional aud: Option<String> = "aud",
-        /// `created_at` (the spec does not describe it).
-        optional created_at: Option<crate::DateTime> = "created_at",
-        /// UUID
-        optional id: Option<String> = "id",
-        /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
-        optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
-        /// `updated_at` (the spec does not describe it).
-        optional updated_at: Option<crate::DateTime> = "updated_at",
-        /// When set to true, users can authenticate to this application using their WARP session.  When set to false this application will always require direct IdP authentication. This setting always overrides the organization setting for WARP authentication.
-        optional allow_authenticate_via_warp: Option<bool> = "allow_authenticate_via_warp",
-        /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
-        optional allowed_idps: Option<Vec<String>> = "allowed_idps",
-        /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
-        optional auto_redirect_to_identity: Option<bool> = "auto_redirect_to_identity",
-        /// The custom error message shown to a user when they are denied access to the application.
-        optional custom_deny_message: Option<String> = "custom_deny_message",
-        /// The custom URL a user is redirected to when they are denied access to the application when failing identity-based rules.
-        optional custom_deny_url: Option<String> = "custom_deny_url",
-        /// The custom URL a user is redirected to when they are denied access to the application when failing non-identity rules.
-        optional custom_non_identity_deny_url: Option<String> = "custom_non_identity_deny_url",
-        /// The custom pages that will be displayed when applicable for this application
-        optional custom_pages: Option<Vec<String>> = "custom_pages",
-        /// List of destinations secured by Access. This supersedes `self_hosted_domains` to allow for more flexibility in defining different types of domains. If `destinations` are provided, then `self_hosted_domains` will be ignored.
-        optional destinations: Option<Vec<crate::types::AppDestinationsItem>> = "destinations",
-        /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
-        optional domain: Option<String> = "domain",
-        /// Enables the HttpOnly cookie attribute, which increases security against XSS attacks.
-        optional http_only_cookie_attribute: Option<bool> = "http_only_cookie_attribute",
-        /// The image URL for the logo shown in the App Launcher dashboard.
-        optional logo_url: Option<String> = "logo_url",
-        /// The name of the application.
-        optional name: Option<String> = "name",
-        /// **Beta:** Optional configuration for managing an OAuth authorization flow controlled by Access. When set, Access will act as the OAuth authorization server for this application. Only compatible with OAuth clients that support \[RFC 8707\](<https://datatracker.ietf.org/doc/html/rfc8707>) (Resource Indicators for OAuth 2.0). This feature is currently in beta.
-        optional oauth_configuration: Option<crate::types::AppOauthConfiguration> = "oauth_configuration",
-        /// Allows options preflight requests to bypass Access authentication and go directly to the origin. Cannot turn on if cors_headers is set.
-        optional options_preflight_bypass: Option<bool> = "options_preflight_bypass",
-        /// Sets the SameSite cookie setting, which provides increased security against CSRF attacks.
-        optional same_site_cookie_attribute: Option<String> = "same_site_cookie_attribute",
-        /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
-        optional session_duration: Option<String> = "session_duration",
-        /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
-        optional tags: Option<Vec<String>> = "tags",
-        /// `policies` (the spec does not describe it).
-        optional policies: Option<Vec<crate::types::ApplicationPolicy>> = "policies",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+object_impls!(ApplicationMcpServer {
+    optional aud = "aud",
+    optional created_at = "created_at",
+    optional id = "id",
+    optional scim_config = "scim_config",
+    optional updated_at = "updated_at",
+    optional allow_authenticate_via_warp = "allow_authenticate_via_warp",
+    optional allowed_idps = "allowed_idps",
+    optional auto_redirect_to_identity = "auto_redirect_to_identity",
+    optional custom_deny_message = "custom_deny_message",
+    optional custom_deny_url = "custom_deny_url",
+    optional custom_non_identity_deny_url = "custom_non_identity_deny_url",
+    optional custom_pages = "custom_pages",
+    optional destinations = "destinations",
+    optional domain = "domain",
+    optional http_only_cookie_attribute = "http_only_cookie_attribute",
+    optional logo_url = "logo_url",
+    optional name = "name",
+    optional oauth_configuration = "oauth_configuration",
+    optional options_preflight_bypass = "options_preflight_bypass",
+    optional same_site_cookie_attribute = "same_site_cookie_attribute",
+    optional session_duration = "session_duration",
+    optional tags = "tags",
+    optional policies = "policies",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// MCP Server Portal Application
+///
+/// Schema: `#/components/schemas/access_app_response/anyOf/9`
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApplicationMcpServerPortal {
+    /// Audience tag.
+    pub aud: Option<String>,
+    /// `created_at` (the spec does not describe it).
+    pub created_at: Option<crate::DateTime>,
+    /// UUID
+    pub id: Option<String>,
+    /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
+    pub scim_config: Option<crate::types::ScimConfig>,
+    /// `updated_at` (the spec does not describe it).
+    pub updated_at: Option<crate::DateTime>,
+    /// When set to true, users can authenticate to this application using their WARP session.  When set to false this application will always require direct IdP authentication. This setting always overrides the organization setting for WARP authentication.
+    pub allow_authenticate_via_warp: Option<bool>,
+    /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
+    pub allowed_idps: Option<Vec<String>>,
+    /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
+    pub auto_redirect_to_identity: Option<bool>,
+    /// The custom error message shown to a user when they are denied access to the application.
+    pub custom_deny_message: Option<String>,
+    /// The custom URL a user is redirected to when they are denied access to the application when failing identity-based rules.
+    pub custom_deny_url: Option<String>,
+    /// The custom URL a user is redirected to when they are denied access to the application when failing non-identity rules.
+    pub custom_non_identity_deny_url: Option<String>,
+    /// The custom pages that will be displayed when applicable for this application
+    pub custom_pages: Option<Vec<String>>,
+    /// List of destinations secured by Access. This supersedes `self_hosted_domains` to allow for more flexibility in defining different types of domains. If `destinations` are provided, then `self_hosted_domains` will be ignored.
+    pub destinations: Option<Vec<crate::types::AppDestinationsItem>>,
+    /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
+    pub domain: Option<String>,
+    /// Enables the HttpOnly cookie attribute, which increases security against XSS attacks.
+    pub http_only_cookie_attribute: Option<bool>,
+    /// The image URL for the logo shown in the App Launcher dashboard.
+    pub logo_url: Option<String>,
+    /// The name of the application.
+    pub name: Option<String>,
+    /// **Beta:** Optional configuration for managing an OAuth authorization flow controlled by Access. When set, Access will act as the OAuth authorization server for this application. Only compatible with OAuth clients that support \[RFC 8707\](<https://datatracker.ietf.org/doc/html/rfc8707>) (Resource Indicators for OAuth 2.0). This feature is currently in beta.
+    pub oauth_configuration: Option<crate::types::AppOauthConfiguration>,
+    /// Allows options preflight requests to bypass Access authentication and go directly to the origin. Cannot turn on if cors_headers is set.
+    pub options_preflight_bypass: Option<bool>,
+    /// Sets the SameSite cookie setting, which provides increased security against CSRF attacks.
+    pub same_site_cookie_attribute: Option<String>,
+    /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
+    pub session_duration: Option<String>,
+    /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
+    pub tags: Option<Vec<String>>,
+    /// `policies` (the spec does not describe it).
+    pub policies: Option<Vec<crate::types::ApplicationPolicy>>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "applications")]
-object! {
-    /// MCP Server Portal Application
-    ///
-    /// Schema: `#/components/schemas/access_app_response/anyOf/9`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct ApplicationMcpServerPortal {
-        /// Audience tag.
-        optional aud: Option<String> = "aud",
-        /// `created_at` (the spec does not describe it).
-        optional created_at: Option<crate::DateTime> = "created_at",
-        /// UUID
-        optional id: Option<String> = "id",
-        /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
-        optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
-        /// `updated_at` (the spec does not describe it).
-        optional updated_at: Option<crate::DateTime> = "updated_at",
-        /// When set to true, users can authenticate to this application using their WARP session.  When set to false this application will always require direct IdP authentication. This setting always overrides the organization setting for WARP authentication.
-        optional allow_authenticate_via_warp: Option<bool> = "allow_authenticate_via_warp",
-        /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
-        optional allowed_idps: Option<Vec<String>> = "allowed_idps",
-        /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
-        optional auto_redirect_to_identity: Option<bool> = "auto_redirect_to_identity",
-        /// The custom error message shown to a user when they are denied access to the application.
-        optional custom_deny_message: Option<String> = "custom_deny_message",
-        /// The custom URL a user is redirected to when they are denied access to the application when failing identity-based rules.
-        optional custom_deny_url: Option<String> = "custom_deny_url",
-        /// The custom URL a user is redirected to when they are denied access to the application when failing non-identity rules.
-        optional custom_non_identity_deny_url: Option<String> = "custom_non_identity_deny_url",
-        /// The custom pages that will be displayed when applicable for this application
-        optional custom_pages: Option<Vec<String>> = "custom_pages",
-        /// List of destinations secured by Access. This supersedes `self_hosted_domains` to allow for more flexibility in defining different types of domains. If `destinations` are provided, then `self_hosted_domains` will be ignored.
-        optional destinations: Option<Vec<crate::types::AppDestinationsItem>> = "destinations",
-        /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
-        optional domain: Option<String> = "domain",
-        /// Enables the HttpOnly cookie attribute, which increases security against XSS attacks.
-        optional http_only_cookie_attribute: Option<bool> = "http_only_cookie_attribute",
-        /// The image URL for the logo shown in the App Launcher dashboard.
-        optional logo_url: Option<String> = "logo_url",
-        /// The name of the application.
-        optional name: Option<String> = "name",
-        /// **Beta:** Optional configuration for managing an OAuth authorization flow controlled by Access. When set, Access will act as the OAuth authorization server for this application. Only compatible with OAuth clients that support \[RFC 8707\](<https://datatracker.ietf.org/doc/html/rfc8707>) (Resource Indicators for OAuth 2.0). This feature is currently in beta.
-        optional oauth_configuration: Option<crate::types::AppOauthConfiguration> = "oauth_configuration",
-        /// Allows options preflight requests to bypass Access authentication and go directly to the origin. Cannot turn on if cors_headers is set.
-        optional options_preflight_bypass: Option<bool> = "options_preflight_bypass",
-        /// Sets the SameSite cookie setting, which provides increased security against CSRF attacks.
-        optional same_site_cookie_attribute: Option<String> = "same_site_cookie_attribute",
-        /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
-        optional session_duration: Option<String> = "session_duration",
-        /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
-        optional tags: Option<Vec<String>> = "tags",
-        /// `policies` (the spec does not describe it).
-        optional policies: Option<Vec<crate::types::ApplicationPolicy>> = "policies",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+object_impls!(ApplicationMcpServerPortal {
+    optional aud = "aud",
+    optional created_at = "created_at",
+    optional id = "id",
+    optional scim_config = "scim_config",
+    optional updated_at = "updated_at",
+    optional allow_authenticate_via_warp = "allow_authenticate_via_warp",
+    optional allowed_idps = "allowed_idps",
+    optional auto_redirect_to_identity = "auto_redirect_to_identity",
+    optional custom_deny_message = "custom_deny_message",
+    optional custom_deny_url = "custom_deny_url",
+    optional custom_non_identity_deny_url = "custom_non_identity_deny_url",
+    optional custom_pages = "custom_pages",
+    optional destinations = "destinations",
+    optional domain = "domain",
+    optional http_only_cookie_attribute = "http_only_cookie_attribute",
+    optional logo_url = "logo_url",
+    optional name = "name",
+    optional oauth_configuration = "oauth_configuration",
+    optional options_preflight_bypass = "options_preflight_bypass",
+    optional same_site_cookie_attribute = "same_site_cookie_attribute",
+    optional session_duration = "session_duration",
+    optional tags = "tags",
+    optional policies = "policies",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// Gateway Identity Proxy Endpoint Application
+///
+/// Schema: `#/components/schemas/access_app_response/anyOf/10`
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApplicationGatewayIdentityProxyEndpoint {
+    /// Audience tag.
+    pub aud: Option<String>,
+    /// `created_at` (the spec does not describe it).
+    pub created_at: Option<crate::DateTime>,
+    /// UUID
+    pub id: Option<String>,
+    /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
+    pub scim_config: Option<crate::types::ScimConfig>,
+    /// `updated_at` (the spec does not describe it).
+    pub updated_at: Option<crate::DateTime>,
+    /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
+    pub allowed_idps: Option<Vec<String>>,
+    /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
+    pub auto_redirect_to_identity: Option<bool>,
+    /// The custom URL a user is redirected to when they are denied access to the application when failing identity-based rules.
+    pub custom_deny_url: Option<String>,
+    /// The custom URL a user is redirected to when they are denied access to the application when failing non-identity rules.
+    pub custom_non_identity_deny_url: Option<String>,
+    /// The custom pages that will be displayed when applicable for this application
+    pub custom_pages: Option<Vec<String>>,
+    /// The proxy endpoint domain in the format: 10 alphanumeric characters followed by .proxy.cloudflare-gateway.com
+    pub domain: Option<String>,
+    /// The name of the application.
+    pub name: Option<String>,
+    /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
+    pub session_duration: Option<String>,
+    /// `policies` (the spec does not describe it).
+    pub policies: Option<Vec<crate::types::ApplicationPolicy>>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "applications")]
-object! {
-    /// Gateway Identity Proxy Endpoint Application
-    ///
-    /// Schema: `#/components/schemas/access_app_response/anyOf/10`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct ApplicationGatewayIdentityProxyEndpoint {
-        /// Audience tag.
-        optional aud: Option<String> = "aud",
-        /// `created_at` (the spec does not describe it).
-        optional created_at: Option<crate::DateTime> = "created_at",
-        /// UUID
-        optional id: Option<String> = "id",
-        /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
-        optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
-        /// `updated_at` (the spec does not describe it).
-        optional updated_at: Option<crate::DateTime> = "updated_at",
-        /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
-        optional allowed_idps: Option<Vec<String>> = "allowed_idps",
-        /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
-        optional auto_redirect_to_identity: Option<bool> = "auto_redirect_to_identity",
-        /// The custom URL a user is redirected to when they are denied access to the application when failing identity-based rules.
-        optional custom_deny_url: Option<String> = "custom_deny_url",
-        /// The custom URL a user is redirected to when they are denied access to the application when failing non-identity rules.
-        optional custom_non_identity_deny_url: Option<String> = "custom_non_identity_deny_url",
-        /// The custom pages that will be displayed when applicable for this application
-        optional custom_pages: Option<Vec<String>> = "custom_pages",
-        /// The proxy endpoint domain in the format: 10 alphanumeric characters followed by .proxy.cloudflare-gateway.com
-        optional domain: Option<String> = "domain",
-        /// The name of the application.
-        optional name: Option<String> = "name",
-        /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
-        optional session_duration: Option<String> = "session_duration",
-        /// `policies` (the spec does not describe it).
-        optional policies: Option<Vec<crate::types::ApplicationPolicy>> = "policies",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+object_impls!(ApplicationGatewayIdentityProxyEndpoint {
+    optional aud = "aud",
+    optional created_at = "created_at",
+    optional id = "id",
+    optional scim_config = "scim_config",
+    optional updated_at = "updated_at",
+    optional allowed_idps = "allowed_idps",
+    optional auto_redirect_to_identity = "auto_redirect_to_identity",
+    optional custom_deny_url = "custom_deny_url",
+    optional custom_non_identity_deny_url = "custom_non_identity_deny_url",
+    optional custom_pages = "custom_pages",
+    optional domain = "domain",
+    optional name = "name",
+    optional session_duration = "session_duration",
+    optional policies = "policies",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// Infrastructure Application
+///
+/// Schema: `#/components/schemas/access_app_response/anyOf/11`
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApplicationInfrastructure {
+    /// Audience tag.
+    pub aud: Option<String>,
+    /// `created_at` (the spec does not describe it).
+    pub created_at: Option<crate::DateTime>,
+    /// UUID
+    pub id: Option<String>,
+    /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
+    pub scim_config: Option<crate::types::ScimConfig>,
+    /// `updated_at` (the spec does not describe it).
+    pub updated_at: Option<crate::DateTime>,
+    /// The name of the application.
+    pub name: Option<String>,
+    /// The targets this application secures.
+    pub target_criteria: Vec<crate::types::AppTargetCriterion>,
+    /// `policies` (the spec does not describe it).
+    pub policies: Option<Vec<crate::types::ApplicationPolicy>>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "applications")]
-object! {
-    /// Infrastructure Application
-    ///
-    /// Schema: `#/components/schemas/access_app_response/anyOf/11`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct ApplicationInfrastructure {
-        /// Audience tag.
-        optional aud: Option<String> = "aud",
-        /// `created_at` (the spec does not describe it).
-        optional created_at: Option<crate::DateTime> = "created_at",
-        /// UUID
-        optional id: Option<String> = "id",
-        /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
-        optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
-        /// `updated_at` (the spec does not describe it).
-        optional updated_at: Option<crate::DateTime> = "updated_at",
-        /// The name of the application.
-        optional name: Option<String> = "name",
-        /// The targets this application secures.
-        required target_criteria: Vec<crate::types::AppTargetCriterion> = "target_criteria",
-        /// `policies` (the spec does not describe it).
-        optional policies: Option<Vec<crate::types::ApplicationPolicy>> = "policies",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
-}
+object_impls!(ApplicationInfrastructure {
+    optional aud = "aud",
+    optional created_at = "created_at",
+    optional id = "id",
+    optional scim_config = "scim_config",
+    optional updated_at = "updated_at",
+    optional name = "name",
+    required target_criteria = "target_criteria",
+    optional policies = "policies",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(feature = "applications")]
 impl ApplicationInfrastructure {
     /// A `ApplicationInfrastructure` with its required fields (`target_criteria`) and every optional field absent.
@@ -2343,22 +3176,29 @@ impl ApplicationInfrastructure {
         }
     }
 }
+/// Which infrastructure targets an application secures, and over which protocol and port.
+///
+/// Schema: `#/components/schemas/access_app_target_criterion`
 #[cfg(feature = "applications")]
-object! {
-    /// Which infrastructure targets an application secures, and over which protocol and port.
-    ///
-    /// Schema: `#/components/schemas/access_app_target_criterion`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct AppTargetCriterion {
-        /// The port that the targets use for the chosen communication protocol. A port cannot be assigned to multiple protocols.
-        required port: i64 = "port",
-        /// The communication protocol your application secures: `SSH` for infrastructure applications, `RDP` for browser RDP applications.
-        required protocol: crate::types::AppTargetCriterionProtocol = "protocol",
-        /// Contains a map of target attribute keys to target attribute values.
-        required target_attributes: std::collections::BTreeMap<String, Vec<String>> = "target_attributes",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppTargetCriterion {
+    /// The port that the targets use for the chosen communication protocol. A port cannot be assigned to multiple protocols.
+    pub port: i64,
+    /// The communication protocol your application secures: `SSH` for infrastructure applications, `RDP` for browser RDP applications.
+    pub protocol: crate::types::AppTargetCriterionProtocol,
+    /// Contains a map of target attribute keys to target attribute values.
+    pub target_attributes: std::collections::BTreeMap<String, Vec<String>>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "applications")]
+object_impls!(AppTargetCriterion {
+    required port = "port",
+    required protocol = "protocol",
+    required target_attributes = "target_attributes",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(feature = "applications")]
 impl AppTargetCriterion {
     /// A `AppTargetCriterion` with its required fields (`port`, `protocol`, `target_attributes`) and every optional field absent.
@@ -2375,98 +3215,143 @@ impl AppTargetCriterion {
         }
     }
 }
+/// The communication protocol your application secures: `SSH` for infrastructure applications, `RDP` for browser RDP applications.
+///
+/// Schema: `#/components/schemas/access_app_target_criterion/properties/protocol`
 #[cfg(feature = "applications")]
-string_enum! {
-    /// The communication protocol your application secures: `SSH` for infrastructure applications, `RDP` for browser RDP applications.
-    ///
-    /// Schema: `#/components/schemas/access_app_target_criterion/properties/protocol`
-    AppTargetCriterionProtocol {
-        /// `RDP`
-        Rdp = "RDP",
-        /// `SSH`
-        Ssh = "SSH",
-    }
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AppTargetCriterionProtocol {
+    /// `RDP`
+    Rdp,
+    /// `SSH`
+    Ssh,
+    /// A value this version of the client does not know; kept as received.
+    Unknown(String),
 }
 #[cfg(feature = "applications")]
-object! {
-    /// Browser RDP Application
-    ///
-    /// Schema: `#/components/schemas/access_app_response/anyOf/12`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct ApplicationBrowserRdp {
-        /// Audience tag.
-        optional aud: Option<String> = "aud",
-        /// `created_at` (the spec does not describe it).
-        optional created_at: Option<crate::DateTime> = "created_at",
-        /// UUID
-        optional id: Option<String> = "id",
-        /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
-        optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
-        /// `updated_at` (the spec does not describe it).
-        optional updated_at: Option<crate::DateTime> = "updated_at",
-        /// When set to true, users can authenticate to this application using their WARP session.  When set to false this application will always require direct IdP authentication. This setting always overrides the organization setting for WARP authentication.
-        optional allow_authenticate_via_warp: Option<bool> = "allow_authenticate_via_warp",
-        /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
-        optional allowed_idps: Option<Vec<String>> = "allowed_idps",
-        /// Displays the application in the App Launcher.
-        optional app_launcher_visible: Option<bool> = "app_launcher_visible",
-        /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
-        optional auto_redirect_to_identity: Option<bool> = "auto_redirect_to_identity",
-        /// `cors_headers` (the spec does not describe it).
-        optional cors_headers: Option<crate::types::CorsHeaders> = "cors_headers",
-        /// The custom error message shown to a user when they are denied access to the application.
-        optional custom_deny_message: Option<String> = "custom_deny_message",
-        /// The custom URL a user is redirected to when they are denied access to the application when failing identity-based rules.
-        optional custom_deny_url: Option<String> = "custom_deny_url",
-        /// The custom URL a user is redirected to when they are denied access to the application when failing non-identity rules.
-        optional custom_non_identity_deny_url: Option<String> = "custom_non_identity_deny_url",
-        /// The custom pages that will be displayed when applicable for this application
-        optional custom_pages: Option<Vec<String>> = "custom_pages",
-        /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
-        required domain: String = "domain",
-        /// Enables the binding cookie, which increases security against compromised authorization tokens and CSRF attacks.
-        optional enable_binding_cookie: Option<bool> = "enable_binding_cookie",
-        /// Enables the HttpOnly cookie attribute, which increases security against XSS attacks.
-        optional http_only_cookie_attribute: Option<bool> = "http_only_cookie_attribute",
-        /// The image URL for the logo shown in the App Launcher dashboard.
-        optional logo_url: Option<String> = "logo_url",
-        /// The name of the application.
-        optional name: Option<String> = "name",
-        /// Allows options preflight requests to bypass Access authentication and go directly to the origin. Cannot turn on if cors_headers is set.
-        optional options_preflight_bypass: Option<bool> = "options_preflight_bypass",
-        /// Enables cookie paths to scope an application's JWT to the application path. If disabled, the JWT will scope to the hostname by default
-        optional path_cookie_attribute: Option<bool> = "path_cookie_attribute",
-        /// Sets the SameSite cookie setting, which provides increased security against CSRF attacks.
-        optional same_site_cookie_attribute: Option<String> = "same_site_cookie_attribute",
-        /// List of domains that Access will secure.
-        optional self_hosted_domains: Option<Vec<String>> = "self_hosted_domains",
-        /// Returns a 401 status code when the request is blocked by a Service Auth policy.
-        optional service_auth_401_redirect: Option<bool> = "service_auth_401_redirect",
-        /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
-        optional session_duration: Option<String> = "session_duration",
-        /// Enables automatic authentication through cloudflared.
-        optional skip_interstitial: Option<bool> = "skip_interstitial",
-        /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
-        optional tags: Option<Vec<String>> = "tags",
-        /// Enables loading application content in an iFrame.
-        optional allow_iframe: Option<bool> = "allow_iframe",
-        /// List of destinations secured by Access. This supersedes `self_hosted_domains` to allow for more flexibility in defining different types of domains. If `destinations` are provided, then `self_hosted_domains` will be ignored.
-        optional destinations: Option<Vec<crate::types::AppDestinationsItem>> = "destinations",
-        /// Configures multi-factor authentication (MFA) settings.
-        optional mfa_config: Option<crate::types::PolicyMfaConfig> = "mfa_config",
-        /// **Beta:** Optional configuration for managing an OAuth authorization flow controlled by Access. When set, Access will act as the OAuth authorization server for this application. Only compatible with OAuth clients that support \[RFC 8707\](<https://datatracker.ietf.org/doc/html/rfc8707>) (Resource Indicators for OAuth 2.0). This feature is currently in beta.
-        optional oauth_configuration: Option<crate::types::AppOauthConfiguration> = "oauth_configuration",
-        /// Allows matching Access Service Tokens passed HTTP in a single header with this name. This works as an alternative to the (CF-Access-Client-Id, CF-Access-Client-Secret) pair of headers. The header value will be interpreted as a json object similar to: { "cf-access-client-id": "88bf3b6d86161464f6509f7219099e57.access.example.com", "cf-access-client-secret": "bdd31cbc4dec990953e39163fbbb194c93313ca9f0a6e420346af9d326b1d2a5" }
-        optional read_service_tokens_from_header: Option<String> = "read_service_tokens_from_header",
-        /// Determines if users can access this application via a clientless browser isolation URL. This allows users to access private domains without connecting to Gateway. The option requires Clientless Browser Isolation to be set up with policies that allow users of this application.
-        optional use_clientless_isolation_app_launcher_url: Option<bool> = "use_clientless_isolation_app_launcher_url",
-        /// The targets this application secures.
-        required target_criteria: Vec<crate::types::AppTargetCriterion> = "target_criteria",
-        /// `policies` (the spec does not describe it).
-        optional policies: Option<Vec<crate::types::ApplicationPolicy>> = "policies",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+string_enum_impls!(AppTargetCriterionProtocol {
+    Rdp = "RDP",
+    Ssh = "SSH",
+});
+/// Browser RDP Application
+///
+/// Schema: `#/components/schemas/access_app_response/anyOf/12`
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApplicationBrowserRdp {
+    /// Audience tag.
+    pub aud: Option<String>,
+    /// `created_at` (the spec does not describe it).
+    pub created_at: Option<crate::DateTime>,
+    /// UUID
+    pub id: Option<String>,
+    /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
+    pub scim_config: Option<crate::types::ScimConfig>,
+    /// `updated_at` (the spec does not describe it).
+    pub updated_at: Option<crate::DateTime>,
+    /// When set to true, users can authenticate to this application using their WARP session.  When set to false this application will always require direct IdP authentication. This setting always overrides the organization setting for WARP authentication.
+    pub allow_authenticate_via_warp: Option<bool>,
+    /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
+    pub allowed_idps: Option<Vec<String>>,
+    /// Displays the application in the App Launcher.
+    pub app_launcher_visible: Option<bool>,
+    /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
+    pub auto_redirect_to_identity: Option<bool>,
+    /// `cors_headers` (the spec does not describe it).
+    pub cors_headers: Option<crate::types::CorsHeaders>,
+    /// The custom error message shown to a user when they are denied access to the application.
+    pub custom_deny_message: Option<String>,
+    /// The custom URL a user is redirected to when they are denied access to the application when failing identity-based rules.
+    pub custom_deny_url: Option<String>,
+    /// The custom URL a user is redirected to when they are denied access to the application when failing non-identity rules.
+    pub custom_non_identity_deny_url: Option<String>,
+    /// The custom pages that will be displayed when applicable for this application
+    pub custom_pages: Option<Vec<String>>,
+    /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
+    pub domain: String,
+    /// Enables the binding cookie, which increases security against compromised authorization tokens and CSRF attacks.
+    pub enable_binding_cookie: Option<bool>,
+    /// Enables the HttpOnly cookie attribute, which increases security against XSS attacks.
+    pub http_only_cookie_attribute: Option<bool>,
+    /// The image URL for the logo shown in the App Launcher dashboard.
+    pub logo_url: Option<String>,
+    /// The name of the application.
+    pub name: Option<String>,
+    /// Allows options preflight requests to bypass Access authentication and go directly to the origin. Cannot turn on if cors_headers is set.
+    pub options_preflight_bypass: Option<bool>,
+    /// Enables cookie paths to scope an application's JWT to the application path. If disabled, the JWT will scope to the hostname by default
+    pub path_cookie_attribute: Option<bool>,
+    /// Sets the SameSite cookie setting, which provides increased security against CSRF attacks.
+    pub same_site_cookie_attribute: Option<String>,
+    /// List of domains that Access will secure.
+    pub self_hosted_domains: Option<Vec<String>>,
+    /// Returns a 401 status code when the request is blocked by a Service Auth policy.
+    pub service_auth_401_redirect: Option<bool>,
+    /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
+    pub session_duration: Option<String>,
+    /// Enables automatic authentication through cloudflared.
+    pub skip_interstitial: Option<bool>,
+    /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
+    pub tags: Option<Vec<String>>,
+    /// Enables loading application content in an iFrame.
+    pub allow_iframe: Option<bool>,
+    /// List of destinations secured by Access. This supersedes `self_hosted_domains` to allow for more flexibility in defining different types of domains. If `destinations` are provided, then `self_hosted_domains` will be ignored.
+    pub destinations: Option<Vec<crate::types::AppDestinationsItem>>,
+    /// Configures multi-factor authentication (MFA) settings.
+    pub mfa_config: Option<crate::types::PolicyMfaConfig>,
+    /// **Beta:** Optional configuration for managing an OAuth authorization flow controlled by Access. When set, Access will act as the OAuth authorization server for this application. Only compatible with OAuth clients that support \[RFC 8707\](<https://datatracker.ietf.org/doc/html/rfc8707>) (Resource Indicators for OAuth 2.0). This feature is currently in beta.
+    pub oauth_configuration: Option<crate::types::AppOauthConfiguration>,
+    /// Allows matching Access Service Tokens passed HTTP in a single header with this name. This works as an alternative to the (CF-Access-Client-Id, CF-Access-Client-Secret) pair of headers. The header value will be interpreted as a json object similar to: { "cf-access-client-id": "88bf3b6d86161464f6509f7219099e57.access.example.com", "cf-access-client-secret": "bdd31cbc4dec990953e39163fbbb194c93313ca9f0a6e420346af9d326b1d2a5" }
+    pub read_service_tokens_from_header: Option<String>,
+    /// Determines if users can access this application via a clientless browser isolation URL. This allows users to access private domains without connecting to Gateway. The option requires Clientless Browser Isolation to be set up with policies that allow users of this application.
+    pub use_clientless_isolation_app_launcher_url: Option<bool>,
+    /// The targets this application secures.
+    pub target_criteria: Vec<crate::types::AppTargetCriterion>,
+    /// `policies` (the spec does not describe it).
+    pub policies: Option<Vec<crate::types::ApplicationPolicy>>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "applications")]
+object_impls!(ApplicationBrowserRdp {
+    optional aud = "aud",
+    optional created_at = "created_at",
+    optional id = "id",
+    optional scim_config = "scim_config",
+    optional updated_at = "updated_at",
+    optional allow_authenticate_via_warp = "allow_authenticate_via_warp",
+    optional allowed_idps = "allowed_idps",
+    optional app_launcher_visible = "app_launcher_visible",
+    optional auto_redirect_to_identity = "auto_redirect_to_identity",
+    optional cors_headers = "cors_headers",
+    optional custom_deny_message = "custom_deny_message",
+    optional custom_deny_url = "custom_deny_url",
+    optional custom_non_identity_deny_url = "custom_non_identity_deny_url",
+    optional custom_pages = "custom_pages",
+    required domain = "domain",
+    optional enable_binding_cookie = "enable_binding_cookie",
+    optional http_only_cookie_attribute = "http_only_cookie_attribute",
+    optional logo_url = "logo_url",
+    optional name = "name",
+    optional options_preflight_bypass = "options_preflight_bypass",
+    optional path_cookie_attribute = "path_cookie_attribute",
+    optional same_site_cookie_attribute = "same_site_cookie_attribute",
+    optional self_hosted_domains = "self_hosted_domains",
+    optional service_auth_401_redirect = "service_auth_401_redirect",
+    optional session_duration = "session_duration",
+    optional skip_interstitial = "skip_interstitial",
+    optional tags = "tags",
+    optional allow_iframe = "allow_iframe",
+    optional destinations = "destinations",
+    optional mfa_config = "mfa_config",
+    optional oauth_configuration = "oauth_configuration",
+    optional read_service_tokens_from_header = "read_service_tokens_from_header",
+    optional use_clientless_isolation_app_launcher_url = "use_clientless_isolation_app_launcher_url",
+    required target_criteria = "target_criteria",
+    optional policies = "policies",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(feature = "applications")]
 impl ApplicationBrowserRdp {
     /// A `ApplicationBrowserRdp` with its required fields (`domain`, `target_criteria`) and every optional field absent.
@@ -2514,110 +3399,161 @@ impl ApplicationBrowserRdp {
         }
     }
 }
+/// `ApplicationRequest`
+///
+/// Schema: `#/components/schemas/access_app_request`
 #[cfg(feature = "applications")]
-internal_union! {
-    /// `ApplicationRequest`
-    ///
-    /// Schema: `#/components/schemas/access_app_request`
-    ApplicationRequest tag "type" tagless [] {
-        /// Self Hosted Application
-        SelfHosted(crate::types::ApplicationRequestSelfHosted) = ["self_hosted"],
-        /// SaaS Application
-        SaaS(crate::types::ApplicationRequestSaaS) = ["saas"],
-        /// Browser SSH Application
-        BrowserSsh(crate::types::ApplicationRequestBrowserSsh) = ["ssh"],
-        /// Browser VNC Application
-        BrowserVnc(crate::types::ApplicationRequestBrowserVnc) = ["vnc"],
-        /// App Launcher Application
-        AppLauncher(crate::types::ApplicationRequestAppLauncher) = ["app_launcher"],
-        /// Device Enrollment Permissions Application
-        DeviceEnrollmentPermissions(crate::types::ApplicationRequestDeviceEnrollmentPermissions) = ["warp"],
-        /// Browser Isolation Permissions Application
-        BrowserIsolationPermissions(crate::types::ApplicationRequestBrowserIsolationPermissions) = ["biso"],
-        /// Bookmark application
-        Bookmark(crate::types::ApplicationRequestBookmark) = ["bookmark"],
-        /// MCP Server Application
-        McpServer(crate::types::ApplicationRequestMcpServer) = ["mcp"],
-        /// MCP Server Portal Application
-        McpServerPortal(crate::types::ApplicationRequestMcpServerPortal) = ["mcp_portal"],
-        /// Gateway Identity Proxy Endpoint Application
-        GatewayIdentityProxyEndpoint(crate::types::ApplicationRequestGatewayIdentityProxyEndpoint) = ["proxy_endpoint"],
-        /// Infrastructure Application
-        Infrastructure(crate::types::ApplicationRequestInfrastructure) = ["infrastructure"],
-        /// Browser RDP Application
-        BrowserRdp(crate::types::ApplicationRequestBrowserRdp) = ["rdp"],
-    }
-}
-#[cfg(feature = "applications")]
-object! {
+#[derive(Debug, Clone, PartialEq)]
+pub enum ApplicationRequest {
     /// Self Hosted Application
-    ///
-    /// Schema: `#/components/schemas/access_app_request/anyOf/0`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct ApplicationRequestSelfHosted {
-        /// When set to true, users can authenticate to this application using their WARP session.  When set to false this application will always require direct IdP authentication. This setting always overrides the organization setting for WARP authentication.
-        optional allow_authenticate_via_warp: Option<bool> = "allow_authenticate_via_warp",
-        /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
-        optional allowed_idps: Option<Vec<String>> = "allowed_idps",
-        /// Displays the application in the App Launcher.
-        optional app_launcher_visible: Option<bool> = "app_launcher_visible",
-        /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
-        optional auto_redirect_to_identity: Option<bool> = "auto_redirect_to_identity",
-        /// `cors_headers` (the spec does not describe it).
-        optional cors_headers: Option<crate::types::CorsHeaders> = "cors_headers",
-        /// The custom error message shown to a user when they are denied access to the application.
-        optional custom_deny_message: Option<String> = "custom_deny_message",
-        /// The custom URL a user is redirected to when they are denied access to the application when failing identity-based rules.
-        optional custom_deny_url: Option<String> = "custom_deny_url",
-        /// The custom URL a user is redirected to when they are denied access to the application when failing non-identity rules.
-        optional custom_non_identity_deny_url: Option<String> = "custom_non_identity_deny_url",
-        /// The custom pages that will be displayed when applicable for this application
-        optional custom_pages: Option<Vec<String>> = "custom_pages",
-        /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
-        required domain: String = "domain",
-        /// Enables the binding cookie, which increases security against compromised authorization tokens and CSRF attacks.
-        optional enable_binding_cookie: Option<bool> = "enable_binding_cookie",
-        /// Enables the HttpOnly cookie attribute, which increases security against XSS attacks.
-        optional http_only_cookie_attribute: Option<bool> = "http_only_cookie_attribute",
-        /// The image URL for the logo shown in the App Launcher dashboard.
-        optional logo_url: Option<String> = "logo_url",
-        /// The name of the application.
-        optional name: Option<String> = "name",
-        /// Allows options preflight requests to bypass Access authentication and go directly to the origin. Cannot turn on if cors_headers is set.
-        optional options_preflight_bypass: Option<bool> = "options_preflight_bypass",
-        /// Enables cookie paths to scope an application's JWT to the application path. If disabled, the JWT will scope to the hostname by default
-        optional path_cookie_attribute: Option<bool> = "path_cookie_attribute",
-        /// Sets the SameSite cookie setting, which provides increased security against CSRF attacks.
-        optional same_site_cookie_attribute: Option<String> = "same_site_cookie_attribute",
-        /// List of domains that Access will secure.
-        optional self_hosted_domains: Option<Vec<String>> = "self_hosted_domains",
-        /// Returns a 401 status code when the request is blocked by a Service Auth policy.
-        optional service_auth_401_redirect: Option<bool> = "service_auth_401_redirect",
-        /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
-        optional session_duration: Option<String> = "session_duration",
-        /// Enables automatic authentication through cloudflared.
-        optional skip_interstitial: Option<bool> = "skip_interstitial",
-        /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
-        optional tags: Option<Vec<String>> = "tags",
-        /// Enables loading application content in an iFrame.
-        optional allow_iframe: Option<bool> = "allow_iframe",
-        /// List of destinations secured by Access. This supersedes `self_hosted_domains` to allow for more flexibility in defining different types of domains. If `destinations` are provided, then `self_hosted_domains` will be ignored.
-        optional destinations: Option<Vec<crate::types::AppDestinationsItem>> = "destinations",
-        /// Configures multi-factor authentication (MFA) settings.
-        optional mfa_config: Option<crate::types::PolicyMfaConfig> = "mfa_config",
-        /// **Beta:** Optional configuration for managing an OAuth authorization flow controlled by Access. When set, Access will act as the OAuth authorization server for this application. Only compatible with OAuth clients that support \[RFC 8707\](<https://datatracker.ietf.org/doc/html/rfc8707>) (Resource Indicators for OAuth 2.0). This feature is currently in beta.
-        optional oauth_configuration: Option<crate::types::AppOauthConfiguration> = "oauth_configuration",
-        /// Allows matching Access Service Tokens passed HTTP in a single header with this name. This works as an alternative to the (CF-Access-Client-Id, CF-Access-Client-Secret) pair of headers. The header value will be interpreted as a json object similar to: { "cf-access-client-id": "88bf3b6d86161464f6509f7219099e57.access.example.com", "cf-access-client-secret": "bdd31cbc4dec990953e39163fbbb194c93313ca9f0a6e420346af9d326b1d2a5" }
-        optional read_service_tokens_from_header: Option<String> = "read_service_tokens_from_header",
-        /// Determines if users can access this application via a clientless browser isolation URL. This allows users to access private domains without connecting to Gateway. The option requires Clientless Browser Isolation to be set up with policies that allow users of this application.
-        optional use_clientless_isolation_app_launcher_url: Option<bool> = "use_clientless_isolation_app_launcher_url",
-        /// The policies that will apply to the application, in ascending order of precedence. Items can reference existing policies or create new policies exclusive to the application.
-        optional policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>> = "policies",
-        /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
-        optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+    SelfHosted(crate::types::ApplicationRequestSelfHosted),
+    /// SaaS Application
+    SaaS(crate::types::ApplicationRequestSaaS),
+    /// Browser SSH Application
+    BrowserSsh(crate::types::ApplicationRequestBrowserSsh),
+    /// Browser VNC Application
+    BrowserVnc(crate::types::ApplicationRequestBrowserVnc),
+    /// App Launcher Application
+    AppLauncher(crate::types::ApplicationRequestAppLauncher),
+    /// Device Enrollment Permissions Application
+    DeviceEnrollmentPermissions(crate::types::ApplicationRequestDeviceEnrollmentPermissions),
+    /// Browser Isolation Permissions Application
+    BrowserIsolationPermissions(crate::types::ApplicationRequestBrowserIsolationPermissions),
+    /// Bookmark application
+    Bookmark(crate::types::ApplicationRequestBookmark),
+    /// MCP Server Application
+    McpServer(crate::types::ApplicationRequestMcpServer),
+    /// MCP Server Portal Application
+    McpServerPortal(crate::types::ApplicationRequestMcpServerPortal),
+    /// Gateway Identity Proxy Endpoint Application
+    GatewayIdentityProxyEndpoint(crate::types::ApplicationRequestGatewayIdentityProxyEndpoint),
+    /// Infrastructure Application
+    Infrastructure(crate::types::ApplicationRequestInfrastructure),
+    /// Browser RDP Application
+    BrowserRdp(crate::types::ApplicationRequestBrowserRdp),
+    /// A kind this version of the client does not know; the whole object, as received.
+    Unknown(serde_json::Value),
 }
+#[cfg(feature = "applications")]
+internal_union_impls!(ApplicationRequest tag "type" tagless [] {
+    SelfHosted = ["self_hosted"],
+    SaaS = ["saas"],
+    BrowserSsh = ["ssh"],
+    BrowserVnc = ["vnc"],
+    AppLauncher = ["app_launcher"],
+    DeviceEnrollmentPermissions = ["warp"],
+    BrowserIsolationPermissions = ["biso"],
+    Bookmark = ["bookmark"],
+    McpServer = ["mcp"],
+    McpServerPortal = ["mcp_portal"],
+    GatewayIdentityProxyEndpoint = ["proxy_endpoint"],
+    Infrastructure = ["infrastructure"],
+    BrowserRdp = ["rdp"],
+});
+/// Self Hosted Application
+///
+/// Schema: `#/components/schemas/access_app_request/anyOf/0`
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApplicationRequestSelfHosted {
+    /// When set to true, users can authenticate to this application using their WARP session.  When set to false this application will always require direct IdP authentication. This setting always overrides the organization setting for WARP authentication.
+    pub allow_authenticate_via_warp: Option<bool>,
+    /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
+    pub allowed_idps: Option<Vec<String>>,
+    /// Displays the application in the App Launcher.
+    pub app_launcher_visible: Option<bool>,
+    /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
+    pub auto_redirect_to_identity: Option<bool>,
+    /// `cors_headers` (the spec does not describe it).
+    pub cors_headers: Option<crate::types::CorsHeaders>,
+    /// The custom error message shown to a user when they are denied access to the application.
+    pub custom_deny_message: Option<String>,
+    /// The custom URL a user is redirected to when they are denied access to the application when failing identity-based rules.
+    pub custom_deny_url: Option<String>,
+    /// The custom URL a user is redirected to when they are denied access to the application when failing non-identity rules.
+    pub custom_non_identity_deny_url: Option<String>,
+    /// The custom pages that will be displayed when applicable for this application
+    pub custom_pages: Option<Vec<String>>,
+    /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
+    pub domain: String,
+    /// Enables the binding cookie, which increases security against compromised authorization tokens and CSRF attacks.
+    pub enable_binding_cookie: Option<bool>,
+    /// Enables the HttpOnly cookie attribute, which increases security against XSS attacks.
+    pub http_only_cookie_attribute: Option<bool>,
+    /// The image URL for the logo shown in the App Launcher dashboard.
+    pub logo_url: Option<String>,
+    /// The name of the application.
+    pub name: Option<String>,
+    /// Allows options preflight requests to bypass Access authentication and go directly to the origin. Cannot turn on if cors_headers is set.
+    pub options_preflight_bypass: Option<bool>,
+    /// Enables cookie paths to scope an application's JWT to the application path. If disabled, the JWT will scope to the hostname by default
+    pub path_cookie_attribute: Option<bool>,
+    /// Sets the SameSite cookie setting, which provides increased security against CSRF attacks.
+    pub same_site_cookie_attribute: Option<String>,
+    /// List of domains that Access will secure.
+    pub self_hosted_domains: Option<Vec<String>>,
+    /// Returns a 401 status code when the request is blocked by a Service Auth policy.
+    pub service_auth_401_redirect: Option<bool>,
+    /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
+    pub session_duration: Option<String>,
+    /// Enables automatic authentication through cloudflared.
+    pub skip_interstitial: Option<bool>,
+    /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
+    pub tags: Option<Vec<String>>,
+    /// Enables loading application content in an iFrame.
+    pub allow_iframe: Option<bool>,
+    /// List of destinations secured by Access. This supersedes `self_hosted_domains` to allow for more flexibility in defining different types of domains. If `destinations` are provided, then `self_hosted_domains` will be ignored.
+    pub destinations: Option<Vec<crate::types::AppDestinationsItem>>,
+    /// Configures multi-factor authentication (MFA) settings.
+    pub mfa_config: Option<crate::types::PolicyMfaConfig>,
+    /// **Beta:** Optional configuration for managing an OAuth authorization flow controlled by Access. When set, Access will act as the OAuth authorization server for this application. Only compatible with OAuth clients that support \[RFC 8707\](<https://datatracker.ietf.org/doc/html/rfc8707>) (Resource Indicators for OAuth 2.0). This feature is currently in beta.
+    pub oauth_configuration: Option<crate::types::AppOauthConfiguration>,
+    /// Allows matching Access Service Tokens passed HTTP in a single header with this name. This works as an alternative to the (CF-Access-Client-Id, CF-Access-Client-Secret) pair of headers. The header value will be interpreted as a json object similar to: { "cf-access-client-id": "88bf3b6d86161464f6509f7219099e57.access.example.com", "cf-access-client-secret": "bdd31cbc4dec990953e39163fbbb194c93313ca9f0a6e420346af9d326b1d2a5" }
+    pub read_service_tokens_from_header: Option<String>,
+    /// Determines if users can access this application via a clientless browser isolation URL. This allows users to access private domains without connecting to Gateway. The option requires Clientless Browser Isolation to be set up with policies that allow users of this application.
+    pub use_clientless_isolation_app_launcher_url: Option<bool>,
+    /// The policies that will apply to the application, in ascending order of precedence. Items can reference existing policies or create new policies exclusive to the application.
+    pub policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>>,
+    /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
+    pub scim_config: Option<crate::types::ScimConfig>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "applications")]
+object_impls!(ApplicationRequestSelfHosted {
+    optional allow_authenticate_via_warp = "allow_authenticate_via_warp",
+    optional allowed_idps = "allowed_idps",
+    optional app_launcher_visible = "app_launcher_visible",
+    optional auto_redirect_to_identity = "auto_redirect_to_identity",
+    optional cors_headers = "cors_headers",
+    optional custom_deny_message = "custom_deny_message",
+    optional custom_deny_url = "custom_deny_url",
+    optional custom_non_identity_deny_url = "custom_non_identity_deny_url",
+    optional custom_pages = "custom_pages",
+    required domain = "domain",
+    optional enable_binding_cookie = "enable_binding_cookie",
+    optional http_only_cookie_attribute = "http_only_cookie_attribute",
+    optional logo_url = "logo_url",
+    optional name = "name",
+    optional options_preflight_bypass = "options_preflight_bypass",
+    optional path_cookie_attribute = "path_cookie_attribute",
+    optional same_site_cookie_attribute = "same_site_cookie_attribute",
+    optional self_hosted_domains = "self_hosted_domains",
+    optional service_auth_401_redirect = "service_auth_401_redirect",
+    optional session_duration = "session_duration",
+    optional skip_interstitial = "skip_interstitial",
+    optional tags = "tags",
+    optional allow_iframe = "allow_iframe",
+    optional destinations = "destinations",
+    optional mfa_config = "mfa_config",
+    optional oauth_configuration = "oauth_configuration",
+    optional read_service_tokens_from_header = "read_service_tokens_from_header",
+    optional use_clientless_isolation_app_launcher_url = "use_clientless_isolation_app_launcher_url",
+    optional policies = "policies",
+    optional scim_config = "scim_config",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(feature = "applications")]
 impl ApplicationRequestSelfHosted {
     /// A `ApplicationRequestSelfHosted` with its required fields (`domain`) and every optional field absent.
@@ -2673,60 +3609,85 @@ pub enum AppReqEmbeddedPoliciesPoliciesItem {
     /// A JSON that links a reusable policy to an application.
     AppPolicyLink(crate::types::AppPolicyLink),
 }
+/// A JSON that links a reusable policy to an application.
+///
+/// Schema: `#/components/schemas/access_app_policy_link`
 #[cfg(feature = "applications")]
-object! {
-    /// A JSON that links a reusable policy to an application.
-    ///
-    /// Schema: `#/components/schemas/access_app_policy_link`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct AppPolicyLink {
-        /// The UUID of the policy
-        optional id: Option<String> = "id",
-        /// The order of execution for this policy. Must be unique for each policy within an app.
-        optional precedence: Option<i64> = "precedence",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppPolicyLink {
+    /// The UUID of the policy
+    pub id: Option<String>,
+    /// The order of execution for this policy. Must be unique for each policy within an app.
+    pub precedence: Option<i64>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "applications")]
-object! {
-    /// `AppReqEmbeddedPoliciesPoliciesItemObject`
-    ///
-    /// Schema: `#/components/schemas/access_app_req_embedded_policies/properties/policies/items/oneOf/2`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct AppReqEmbeddedPoliciesPoliciesItemObject {
-        /// The UUID of the policy
-        optional id: Option<String> = "id",
-        /// The order of execution for this policy. Must be unique for each policy within an app.
-        optional precedence: Option<i64> = "precedence",
-        /// Administrators who can approve a temporary authentication request.
-        optional approval_groups: Option<Vec<crate::types::ApprovalGroup>> = "approval_groups",
-        /// Requires the user to request access from an administrator at the start of each session.
-        optional approval_required: Option<bool> = "approval_required",
-        /// The action Access will take if a user matches this policy.
-        required decision: crate::types::Decision = "decision",
-        /// Rules evaluated with a NOT logical operator. To match the policy, a user cannot meet any of the Exclude rules.
-        optional exclude: Option<Vec<crate::types::AccessRule>> = "exclude",
-        /// Rules evaluated with an OR logical operator. A user needs to meet only one of the Include rules.
-        required include: Vec<crate::types::AccessRule> = "include",
-        /// Require this application to be served in an isolated browser for users matching this policy. 'Client Web Isolation' must be on for the account in order to use this feature.
-        optional isolation_required: Option<bool> = "isolation_required",
-        /// The name of the Access policy.
-        required name: String = "name",
-        /// A custom message that will appear on the purpose justification screen.
-        optional purpose_justification_prompt: Option<String> = "purpose_justification_prompt",
-        /// Require users to enter a justification when they log in to the application.
-        optional purpose_justification_required: Option<bool> = "purpose_justification_required",
-        /// Rules evaluated with an AND logical operator. To match the policy, a user must meet all of the Require rules.
-        optional require: Option<Vec<crate::types::AccessRule>> = "require",
-        /// The amount of time that tokens issued for the application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
-        optional session_duration: Option<String> = "session_duration",
-        /// The rules that define how users may connect to targets secured by your application.
-        optional connection_rules: Option<crate::types::PolicyConnectionRules> = "connection_rules",
-        /// Configures multi-factor authentication (MFA) settings.
-        optional mfa_config: Option<crate::types::PolicyMfaConfig> = "mfa_config",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+object_impls!(AppPolicyLink {
+    optional id = "id",
+    optional precedence = "precedence",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// `AppReqEmbeddedPoliciesPoliciesItemObject`
+///
+/// Schema: `#/components/schemas/access_app_req_embedded_policies/properties/policies/items/oneOf/2`
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppReqEmbeddedPoliciesPoliciesItemObject {
+    /// The UUID of the policy
+    pub id: Option<String>,
+    /// The order of execution for this policy. Must be unique for each policy within an app.
+    pub precedence: Option<i64>,
+    /// Administrators who can approve a temporary authentication request.
+    pub approval_groups: Option<Vec<crate::types::ApprovalGroup>>,
+    /// Requires the user to request access from an administrator at the start of each session.
+    pub approval_required: Option<bool>,
+    /// The action Access will take if a user matches this policy.
+    pub decision: crate::types::Decision,
+    /// Rules evaluated with a NOT logical operator. To match the policy, a user cannot meet any of the Exclude rules.
+    pub exclude: Option<Vec<crate::types::AccessRule>>,
+    /// Rules evaluated with an OR logical operator. A user needs to meet only one of the Include rules.
+    pub include: Vec<crate::types::AccessRule>,
+    /// Require this application to be served in an isolated browser for users matching this policy. 'Client Web Isolation' must be on for the account in order to use this feature.
+    pub isolation_required: Option<bool>,
+    /// The name of the Access policy.
+    pub name: String,
+    /// A custom message that will appear on the purpose justification screen.
+    pub purpose_justification_prompt: Option<String>,
+    /// Require users to enter a justification when they log in to the application.
+    pub purpose_justification_required: Option<bool>,
+    /// Rules evaluated with an AND logical operator. To match the policy, a user must meet all of the Require rules.
+    pub require: Option<Vec<crate::types::AccessRule>>,
+    /// The amount of time that tokens issued for the application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
+    pub session_duration: Option<String>,
+    /// The rules that define how users may connect to targets secured by your application.
+    pub connection_rules: Option<crate::types::PolicyConnectionRules>,
+    /// Configures multi-factor authentication (MFA) settings.
+    pub mfa_config: Option<crate::types::PolicyMfaConfig>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "applications")]
+object_impls!(AppReqEmbeddedPoliciesPoliciesItemObject {
+    optional id = "id",
+    optional precedence = "precedence",
+    optional approval_groups = "approval_groups",
+    optional approval_required = "approval_required",
+    required decision = "decision",
+    optional exclude = "exclude",
+    required include = "include",
+    optional isolation_required = "isolation_required",
+    required name = "name",
+    optional purpose_justification_prompt = "purpose_justification_prompt",
+    optional purpose_justification_required = "purpose_justification_required",
+    optional require = "require",
+    optional session_duration = "session_duration",
+    optional connection_rules = "connection_rules",
+    optional mfa_config = "mfa_config",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(feature = "applications")]
 impl AppReqEmbeddedPoliciesPoliciesItemObject {
     /// A `AppReqEmbeddedPoliciesPoliciesItemObject` with its required fields (`decision`, `include`, `name`) and every optional field absent.
@@ -2755,106 +3716,154 @@ impl AppReqEmbeddedPoliciesPoliciesItemObject {
         }
     }
 }
+/// SaaS Application
+///
+/// Schema: `#/components/schemas/access_app_request/anyOf/1`
 #[cfg(feature = "applications")]
-object! {
-    /// SaaS Application
-    ///
-    /// Schema: `#/components/schemas/access_app_request/anyOf/1`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct ApplicationRequestSaaS {
-        /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
-        optional allowed_idps: Option<Vec<String>> = "allowed_idps",
-        /// Displays the application in the App Launcher.
-        optional app_launcher_visible: Option<bool> = "app_launcher_visible",
-        /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
-        optional auto_redirect_to_identity: Option<bool> = "auto_redirect_to_identity",
-        /// The custom pages that will be displayed when applicable for this application
-        optional custom_pages: Option<Vec<String>> = "custom_pages",
-        /// The image URL for the logo shown in the App Launcher dashboard.
-        optional logo_url: Option<String> = "logo_url",
-        /// The name of the application.
-        optional name: Option<String> = "name",
-        /// `saas_app` (the spec does not describe it).
-        optional saas_app: Option<crate::types::SaasPropsSaasApp> = "saas_app",
-        /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
-        optional tags: Option<Vec<String>> = "tags",
-        /// The policies that will apply to the application, in ascending order of precedence. Items can reference existing policies or create new policies exclusive to the application.
-        optional policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>> = "policies",
-        /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
-        optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApplicationRequestSaaS {
+    /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
+    pub allowed_idps: Option<Vec<String>>,
+    /// Displays the application in the App Launcher.
+    pub app_launcher_visible: Option<bool>,
+    /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
+    pub auto_redirect_to_identity: Option<bool>,
+    /// The custom pages that will be displayed when applicable for this application
+    pub custom_pages: Option<Vec<String>>,
+    /// The image URL for the logo shown in the App Launcher dashboard.
+    pub logo_url: Option<String>,
+    /// The name of the application.
+    pub name: Option<String>,
+    /// `saas_app` (the spec does not describe it).
+    pub saas_app: Option<crate::types::SaasPropsSaasApp>,
+    /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
+    pub tags: Option<Vec<String>>,
+    /// The policies that will apply to the application, in ascending order of precedence. Items can reference existing policies or create new policies exclusive to the application.
+    pub policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>>,
+    /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
+    pub scim_config: Option<crate::types::ScimConfig>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "applications")]
-object! {
-    /// Browser SSH Application
-    ///
-    /// Schema: `#/components/schemas/access_app_request/anyOf/2`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct ApplicationRequestBrowserSsh {
-        /// When set to true, users can authenticate to this application using their WARP session.  When set to false this application will always require direct IdP authentication. This setting always overrides the organization setting for WARP authentication.
-        optional allow_authenticate_via_warp: Option<bool> = "allow_authenticate_via_warp",
-        /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
-        optional allowed_idps: Option<Vec<String>> = "allowed_idps",
-        /// Displays the application in the App Launcher.
-        optional app_launcher_visible: Option<bool> = "app_launcher_visible",
-        /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
-        optional auto_redirect_to_identity: Option<bool> = "auto_redirect_to_identity",
-        /// `cors_headers` (the spec does not describe it).
-        optional cors_headers: Option<crate::types::CorsHeaders> = "cors_headers",
-        /// The custom error message shown to a user when they are denied access to the application.
-        optional custom_deny_message: Option<String> = "custom_deny_message",
-        /// The custom URL a user is redirected to when they are denied access to the application when failing identity-based rules.
-        optional custom_deny_url: Option<String> = "custom_deny_url",
-        /// The custom URL a user is redirected to when they are denied access to the application when failing non-identity rules.
-        optional custom_non_identity_deny_url: Option<String> = "custom_non_identity_deny_url",
-        /// The custom pages that will be displayed when applicable for this application
-        optional custom_pages: Option<Vec<String>> = "custom_pages",
-        /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
-        required domain: String = "domain",
-        /// Enables the binding cookie, which increases security against compromised authorization tokens and CSRF attacks.
-        optional enable_binding_cookie: Option<bool> = "enable_binding_cookie",
-        /// Enables the HttpOnly cookie attribute, which increases security against XSS attacks.
-        optional http_only_cookie_attribute: Option<bool> = "http_only_cookie_attribute",
-        /// The image URL for the logo shown in the App Launcher dashboard.
-        optional logo_url: Option<String> = "logo_url",
-        /// The name of the application.
-        optional name: Option<String> = "name",
-        /// Allows options preflight requests to bypass Access authentication and go directly to the origin. Cannot turn on if cors_headers is set.
-        optional options_preflight_bypass: Option<bool> = "options_preflight_bypass",
-        /// Enables cookie paths to scope an application's JWT to the application path. If disabled, the JWT will scope to the hostname by default
-        optional path_cookie_attribute: Option<bool> = "path_cookie_attribute",
-        /// Sets the SameSite cookie setting, which provides increased security against CSRF attacks.
-        optional same_site_cookie_attribute: Option<String> = "same_site_cookie_attribute",
-        /// List of domains that Access will secure.
-        optional self_hosted_domains: Option<Vec<String>> = "self_hosted_domains",
-        /// Returns a 401 status code when the request is blocked by a Service Auth policy.
-        optional service_auth_401_redirect: Option<bool> = "service_auth_401_redirect",
-        /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
-        optional session_duration: Option<String> = "session_duration",
-        /// Enables automatic authentication through cloudflared.
-        optional skip_interstitial: Option<bool> = "skip_interstitial",
-        /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
-        optional tags: Option<Vec<String>> = "tags",
-        /// Enables loading application content in an iFrame.
-        optional allow_iframe: Option<bool> = "allow_iframe",
-        /// List of destinations secured by Access. This supersedes `self_hosted_domains` to allow for more flexibility in defining different types of domains. If `destinations` are provided, then `self_hosted_domains` will be ignored.
-        optional destinations: Option<Vec<crate::types::AppDestinationsItem>> = "destinations",
-        /// Configures multi-factor authentication (MFA) settings.
-        optional mfa_config: Option<crate::types::PolicyMfaConfig> = "mfa_config",
-        /// **Beta:** Optional configuration for managing an OAuth authorization flow controlled by Access. When set, Access will act as the OAuth authorization server for this application. Only compatible with OAuth clients that support \[RFC 8707\](<https://datatracker.ietf.org/doc/html/rfc8707>) (Resource Indicators for OAuth 2.0). This feature is currently in beta.
-        optional oauth_configuration: Option<crate::types::AppOauthConfiguration> = "oauth_configuration",
-        /// Allows matching Access Service Tokens passed HTTP in a single header with this name. This works as an alternative to the (CF-Access-Client-Id, CF-Access-Client-Secret) pair of headers. The header value will be interpreted as a json object similar to: { "cf-access-client-id": "88bf3b6d86161464f6509f7219099e57.access.example.com", "cf-access-client-secret": "bdd31cbc4dec990953e39163fbbb194c93313ca9f0a6e420346af9d326b1d2a5" }
-        optional read_service_tokens_from_header: Option<String> = "read_service_tokens_from_header",
-        /// Determines if users can access this application via a clientless browser isolation URL. This allows users to access private domains without connecting to Gateway. The option requires Clientless Browser Isolation to be set up with policies that allow users of this application.
-        optional use_clientless_isolation_app_launcher_url: Option<bool> = "use_clientless_isolation_app_launcher_url",
-        /// The policies that will apply to the application, in ascending order of precedence. Items can reference existing policies or create new policies exclusive to the application.
-        optional policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>> = "policies",
-        /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
-        optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+object_impls!(ApplicationRequestSaaS {
+    optional allowed_idps = "allowed_idps",
+    optional app_launcher_visible = "app_launcher_visible",
+    optional auto_redirect_to_identity = "auto_redirect_to_identity",
+    optional custom_pages = "custom_pages",
+    optional logo_url = "logo_url",
+    optional name = "name",
+    optional saas_app = "saas_app",
+    optional tags = "tags",
+    optional policies = "policies",
+    optional scim_config = "scim_config",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// Browser SSH Application
+///
+/// Schema: `#/components/schemas/access_app_request/anyOf/2`
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApplicationRequestBrowserSsh {
+    /// When set to true, users can authenticate to this application using their WARP session.  When set to false this application will always require direct IdP authentication. This setting always overrides the organization setting for WARP authentication.
+    pub allow_authenticate_via_warp: Option<bool>,
+    /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
+    pub allowed_idps: Option<Vec<String>>,
+    /// Displays the application in the App Launcher.
+    pub app_launcher_visible: Option<bool>,
+    /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
+    pub auto_redirect_to_identity: Option<bool>,
+    /// `cors_headers` (the spec does not describe it).
+    pub cors_headers: Option<crate::types::CorsHeaders>,
+    /// The custom error message shown to a user when they are denied access to the application.
+    pub custom_deny_message: Option<String>,
+    /// The custom URL a user is redirected to when they are denied access to the application when failing identity-based rules.
+    pub custom_deny_url: Option<String>,
+    /// The custom URL a user is redirected to when they are denied access to the application when failing non-identity rules.
+    pub custom_non_identity_deny_url: Option<String>,
+    /// The custom pages that will be displayed when applicable for this application
+    pub custom_pages: Option<Vec<String>>,
+    /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
+    pub domain: String,
+    /// Enables the binding cookie, which increases security against compromised authorization tokens and CSRF attacks.
+    pub enable_binding_cookie: Option<bool>,
+    /// Enables the HttpOnly cookie attribute, which increases security against XSS attacks.
+    pub http_only_cookie_attribute: Option<bool>,
+    /// The image URL for the logo shown in the App Launcher dashboard.
+    pub logo_url: Option<String>,
+    /// The name of the application.
+    pub name: Option<String>,
+    /// Allows options preflight requests to bypass Access authentication and go directly to the origin. Cannot turn on if cors_headers is set.
+    pub options_preflight_bypass: Option<bool>,
+    /// Enables cookie paths to scope an application's JWT to the application path. If disabled, the JWT will scope to the hostname by default
+    pub path_cookie_attribute: Option<bool>,
+    /// Sets the SameSite cookie setting, which provides increased security against CSRF attacks.
+    pub same_site_cookie_attribute: Option<String>,
+    /// List of domains that Access will secure.
+    pub self_hosted_domains: Option<Vec<String>>,
+    /// Returns a 401 status code when the request is blocked by a Service Auth policy.
+    pub service_auth_401_redirect: Option<bool>,
+    /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
+    pub session_duration: Option<String>,
+    /// Enables automatic authentication through cloudflared.
+    pub skip_interstitial: Option<bool>,
+    /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
+    pub tags: Option<Vec<String>>,
+    /// Enables loading application content in an iFrame.
+    pub allow_iframe: Option<bool>,
+    /// List of destinations secured by Access. This supersedes `self_hosted_domains` to allow for more flexibility in defining different types of domains. If `destinations` are provided, then `self_hosted_domains` will be ignored.
+    pub destinations: Option<Vec<crate::types::AppDestinationsItem>>,
+    /// Configures multi-factor authentication (MFA) settings.
+    pub mfa_config: Option<crate::types::PolicyMfaConfig>,
+    /// **Beta:** Optional configuration for managing an OAuth authorization flow controlled by Access. When set, Access will act as the OAuth authorization server for this application. Only compatible with OAuth clients that support \[RFC 8707\](<https://datatracker.ietf.org/doc/html/rfc8707>) (Resource Indicators for OAuth 2.0). This feature is currently in beta.
+    pub oauth_configuration: Option<crate::types::AppOauthConfiguration>,
+    /// Allows matching Access Service Tokens passed HTTP in a single header with this name. This works as an alternative to the (CF-Access-Client-Id, CF-Access-Client-Secret) pair of headers. The header value will be interpreted as a json object similar to: { "cf-access-client-id": "88bf3b6d86161464f6509f7219099e57.access.example.com", "cf-access-client-secret": "bdd31cbc4dec990953e39163fbbb194c93313ca9f0a6e420346af9d326b1d2a5" }
+    pub read_service_tokens_from_header: Option<String>,
+    /// Determines if users can access this application via a clientless browser isolation URL. This allows users to access private domains without connecting to Gateway. The option requires Clientless Browser Isolation to be set up with policies that allow users of this application.
+    pub use_clientless_isolation_app_launcher_url: Option<bool>,
+    /// The policies that will apply to the application, in ascending order of precedence. Items can reference existing policies or create new policies exclusive to the application.
+    pub policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>>,
+    /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
+    pub scim_config: Option<crate::types::ScimConfig>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "applications")]
+object_impls!(ApplicationRequestBrowserSsh {
+    optional allow_authenticate_via_warp = "allow_authenticate_via_warp",
+    optional allowed_idps = "allowed_idps",
+    optional app_launcher_visible = "app_launcher_visible",
+    optional auto_redirect_to_identity = "auto_redirect_to_identity",
+    optional cors_headers = "cors_headers",
+    optional custom_deny_message = "custom_deny_message",
+    optional custom_deny_url = "custom_deny_url",
+    optional custom_non_identity_deny_url = "custom_non_identity_deny_url",
+    optional custom_pages = "custom_pages",
+    required domain = "domain",
+    optional enable_binding_cookie = "enable_binding_cookie",
+    optional http_only_cookie_attribute = "http_only_cookie_attribute",
+    optional logo_url = "logo_url",
+    optional name = "name",
+    optional options_preflight_bypass = "options_preflight_bypass",
+    optional path_cookie_attribute = "path_cookie_attribute",
+    optional same_site_cookie_attribute = "same_site_cookie_attribute",
+    optional self_hosted_domains = "self_hosted_domains",
+    optional service_auth_401_redirect = "service_auth_401_redirect",
+    optional session_duration = "session_duration",
+    optional skip_interstitial = "skip_interstitial",
+    optional tags = "tags",
+    optional allow_iframe = "allow_iframe",
+    optional destinations = "destinations",
+    optional mfa_config = "mfa_config",
+    optional oauth_configuration = "oauth_configuration",
+    optional read_service_tokens_from_header = "read_service_tokens_from_header",
+    optional use_clientless_isolation_app_launcher_url = "use_clientless_isolation_app_launcher_url",
+    optional policies = "policies",
+    optional scim_config = "scim_config",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(feature = "applications")]
 impl ApplicationRequestBrowserSsh {
     /// A `ApplicationRequestBrowserSsh` with its required fields (`domain`) and every optional field absent.
@@ -2894,76 +3903,110 @@ impl ApplicationRequestBrowserSsh {
         }
     }
 }
+/// Browser VNC Application
+///
+/// Schema: `#/components/schemas/access_app_request/anyOf/3`
 #[cfg(feature = "applications")]
-object! {
-    /// Browser VNC Application
-    ///
-    /// Schema: `#/components/schemas/access_app_request/anyOf/3`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct ApplicationRequestBrowserVnc {
-        /// When set to true, users can authenticate to this application using their WARP session.  When set to false this application will always require direct IdP authentication. This setting always overrides the organization setting for WARP authentication.
-        optional allow_authenticate_via_warp: Option<bool> = "allow_authenticate_via_warp",
-        /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
-        optional allowed_idps: Option<Vec<String>> = "allowed_idps",
-        /// Displays the application in the App Launcher.
-        optional app_launcher_visible: Option<bool> = "app_launcher_visible",
-        /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
-        optional auto_redirect_to_identity: Option<bool> = "auto_redirect_to_identity",
-        /// `cors_headers` (the spec does not describe it).
-        optional cors_headers: Option<crate::types::CorsHeaders> = "cors_headers",
-        /// The custom error message shown to a user when they are denied access to the application.
-        optional custom_deny_message: Option<String> = "custom_deny_message",
-        /// The custom URL a user is redirected to when they are denied access to the application when failing identity-based rules.
-        optional custom_deny_url: Option<String> = "custom_deny_url",
-        /// The custom URL a user is redirected to when they are denied access to the application when failing non-identity rules.
-        optional custom_non_identity_deny_url: Option<String> = "custom_non_identity_deny_url",
-        /// The custom pages that will be displayed when applicable for this application
-        optional custom_pages: Option<Vec<String>> = "custom_pages",
-        /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
-        required domain: String = "domain",
-        /// Enables the binding cookie, which increases security against compromised authorization tokens and CSRF attacks.
-        optional enable_binding_cookie: Option<bool> = "enable_binding_cookie",
-        /// Enables the HttpOnly cookie attribute, which increases security against XSS attacks.
-        optional http_only_cookie_attribute: Option<bool> = "http_only_cookie_attribute",
-        /// The image URL for the logo shown in the App Launcher dashboard.
-        optional logo_url: Option<String> = "logo_url",
-        /// The name of the application.
-        optional name: Option<String> = "name",
-        /// Allows options preflight requests to bypass Access authentication and go directly to the origin. Cannot turn on if cors_headers is set.
-        optional options_preflight_bypass: Option<bool> = "options_preflight_bypass",
-        /// Enables cookie paths to scope an application's JWT to the application path. If disabled, the JWT will scope to the hostname by default
-        optional path_cookie_attribute: Option<bool> = "path_cookie_attribute",
-        /// Sets the SameSite cookie setting, which provides increased security against CSRF attacks.
-        optional same_site_cookie_attribute: Option<String> = "same_site_cookie_attribute",
-        /// List of domains that Access will secure.
-        optional self_hosted_domains: Option<Vec<String>> = "self_hosted_domains",
-        /// Returns a 401 status code when the request is blocked by a Service Auth policy.
-        optional service_auth_401_redirect: Option<bool> = "service_auth_401_redirect",
-        /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
-        optional session_duration: Option<String> = "session_duration",
-        /// Enables automatic authentication through cloudflared.
-        optional skip_interstitial: Option<bool> = "skip_interstitial",
-        /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
-        optional tags: Option<Vec<String>> = "tags",
-        /// Enables loading application content in an iFrame.
-        optional allow_iframe: Option<bool> = "allow_iframe",
-        /// List of destinations secured by Access. This supersedes `self_hosted_domains` to allow for more flexibility in defining different types of domains. If `destinations` are provided, then `self_hosted_domains` will be ignored.
-        optional destinations: Option<Vec<crate::types::AppDestinationsItem>> = "destinations",
-        /// Configures multi-factor authentication (MFA) settings.
-        optional mfa_config: Option<crate::types::PolicyMfaConfig> = "mfa_config",
-        /// **Beta:** Optional configuration for managing an OAuth authorization flow controlled by Access. When set, Access will act as the OAuth authorization server for this application. Only compatible with OAuth clients that support \[RFC 8707\](<https://datatracker.ietf.org/doc/html/rfc8707>) (Resource Indicators for OAuth 2.0). This feature is currently in beta.
-        optional oauth_configuration: Option<crate::types::AppOauthConfiguration> = "oauth_configuration",
-        /// Allows matching Access Service Tokens passed HTTP in a single header with this name. This works as an alternative to the (CF-Access-Client-Id, CF-Access-Client-Secret) pair of headers. The header value will be interpreted as a json object similar to: { "cf-access-client-id": "88bf3b6d86161464f6509f7219099e57.access.example.com", "cf-access-client-secret": "bdd31cbc4dec990953e39163fbbb194c93313ca9f0a6e420346af9d326b1d2a5" }
-        optional read_service_tokens_from_header: Option<String> = "read_service_tokens_from_header",
-        /// Determines if users can access this application via a clientless browser isolation URL. This allows users to access private domains without connecting to Gateway. The option requires Clientless Browser Isolation to be set up with policies that allow users of this application.
-        optional use_clientless_isolation_app_launcher_url: Option<bool> = "use_clientless_isolation_app_launcher_url",
-        /// The policies that will apply to the application, in ascending order of precedence. Items can reference existing policies or create new policies exclusive to the application.
-        optional policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>> = "policies",
-        /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
-        optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApplicationRequestBrowserVnc {
+    /// When set to true, users can authenticate to this application using their WARP session.  When set to false this application will always require direct IdP authentication. This setting always overrides the organization setting for WARP authentication.
+    pub allow_authenticate_via_warp: Option<bool>,
+    /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
+    pub allowed_idps: Option<Vec<String>>,
+    /// Displays the application in the App Launcher.
+    pub app_launcher_visible: Option<bool>,
+    /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
+    pub auto_redirect_to_identity: Option<bool>,
+    /// `cors_headers` (the spec does not describe it).
+    pub cors_headers: Option<crate::types::CorsHeaders>,
+    /// The custom error message shown to a user when they are denied access to the application.
+    pub custom_deny_message: Option<String>,
+    /// The custom URL a user is redirected to when they are denied access to the application when failing identity-based rules.
+    pub custom_deny_url: Option<String>,
+    /// The custom URL a user is redirected to when they are denied access to the application when failing non-identity rules.
+    pub custom_non_identity_deny_url: Option<String>,
+    /// The custom pages that will be displayed when applicable for this application
+    pub custom_pages: Option<Vec<String>>,
+    /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
+    pub domain: String,
+    /// Enables the binding cookie, which increases security against compromised authorization tokens and CSRF attacks.
+    pub enable_binding_cookie: Option<bool>,
+    /// Enables the HttpOnly cookie attribute, which increases security against XSS attacks.
+    pub http_only_cookie_attribute: Option<bool>,
+    /// The image URL for the logo shown in the App Launcher dashboard.
+    pub logo_url: Option<String>,
+    /// The name of the application.
+    pub name: Option<String>,
+    /// Allows options preflight requests to bypass Access authentication and go directly to the origin. Cannot turn on if cors_headers is set.
+    pub options_preflight_bypass: Option<bool>,
+    /// Enables cookie paths to scope an application's JWT to the application path. If disabled, the JWT will scope to the hostname by default
+    pub path_cookie_attribute: Option<bool>,
+    /// Sets the SameSite cookie setting, which provides increased security against CSRF attacks.
+    pub same_site_cookie_attribute: Option<String>,
+    /// List of domains that Access will secure.
+    pub self_hosted_domains: Option<Vec<String>>,
+    /// Returns a 401 status code when the request is blocked by a Service Auth policy.
+    pub service_auth_401_redirect: Option<bool>,
+    /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
+    pub session_duration: Option<String>,
+    /// Enables automatic authentication through cloudflared.
+    pub skip_interstitial: Option<bool>,
+    /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
+    pub tags: Option<Vec<String>>,
+    /// Enables loading application content in an iFrame.
+    pub allow_iframe: Option<bool>,
+    /// List of destinations secured by Access. This supersedes `self_hosted_domains` to allow for more flexibility in defining different types of domains. If `destinations` are provided, then `self_hosted_domains` will be ignored.
+    pub destinations: Option<Vec<crate::types::AppDestinationsItem>>,
+    /// Configures multi-factor authentication (MFA) settings.
+    pub mfa_config: Option<crate::types::PolicyMfaConfig>,
+    /// **Beta:** Optional configuration for managing an OAuth authorization flow controlled by Access. When set, Access will act as the OAuth authorization server for this application. Only compatible with OAuth clients that support \[RFC 8707\](<https://datatracker.ietf.org/doc/html/rfc8707>) (Resource Indicators for OAuth 2.0). This feature is currently in beta.
+    pub oauth_configuration: Option<crate::types::AppOauthConfiguration>,
+    /// Allows matching Access Service Tokens passed HTTP in a single header with this name. This works as an alternative to the (CF-Access-Client-Id, CF-Access-Client-Secret) pair of headers. The header value will be interpreted as a json object similar to: { "cf-access-client-id": "88bf3b6d86161464f6509f7219099e57.access.example.com", "cf-access-client-secret": "bdd31cbc4dec990953e39163fbbb194c93313ca9f0a6e420346af9d326b1d2a5" }
+    pub read_service_tokens_from_header: Option<String>,
+    /// Determines if users can access this application via a clientless browser isolation URL. This allows users to access private domains without connecting to Gateway. The option requires Clientless Browser Isolation to be set up with policies that allow users of this application.
+    pub use_clientless_isolation_app_launcher_url: Option<bool>,
+    /// The policies that will apply to the application, in ascending order of precedence. Items can reference existing policies or create new policies exclusive to the application.
+    pub policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>>,
+    /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
+    pub scim_config: Option<crate::types::ScimConfig>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "applications")]
+object_impls!(ApplicationRequestBrowserVnc {
+    optional allow_authenticate_via_warp = "allow_authenticate_via_warp",
+    optional allowed_idps = "allowed_idps",
+    optional app_launcher_visible = "app_launcher_visible",
+    optional auto_redirect_to_identity = "auto_redirect_to_identity",
+    optional cors_headers = "cors_headers",
+    optional custom_deny_message = "custom_deny_message",
+    optional custom_deny_url = "custom_deny_url",
+    optional custom_non_identity_deny_url = "custom_non_identity_deny_url",
+    optional custom_pages = "custom_pages",
+    required domain = "domain",
+    optional enable_binding_cookie = "enable_binding_cookie",
+    optional http_only_cookie_attribute = "http_only_cookie_attribute",
+    optional logo_url = "logo_url",
+    optional name = "name",
+    optional options_preflight_bypass = "options_preflight_bypass",
+    optional path_cookie_attribute = "path_cookie_attribute",
+    optional same_site_cookie_attribute = "same_site_cookie_attribute",
+    optional self_hosted_domains = "self_hosted_domains",
+    optional service_auth_401_redirect = "service_auth_401_redirect",
+    optional session_duration = "session_duration",
+    optional skip_interstitial = "skip_interstitial",
+    optional tags = "tags",
+    optional allow_iframe = "allow_iframe",
+    optional destinations = "destinations",
+    optional mfa_config = "mfa_config",
+    optional oauth_configuration = "oauth_configuration",
+    optional read_service_tokens_from_header = "read_service_tokens_from_header",
+    optional use_clientless_isolation_app_launcher_url = "use_clientless_isolation_app_launcher_url",
+    optional policies = "policies",
+    optional scim_config = "scim_config",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(feature = "applications")]
 impl ApplicationRequestBrowserVnc {
     /// A `ApplicationRequestBrowserVnc` with its required fields (`domain`) and every optional field absent.
@@ -3003,280 +4046,409 @@ impl ApplicationRequestBrowserVnc {
         }
     }
 }
+/// App Launcher Application
+///
+/// Schema: `#/components/schemas/access_app_request/anyOf/4`
 #[cfg(feature = "applications")]
-object! {
-    /// App Launcher Application
-    ///
-    /// Schema: `#/components/schemas/access_app_request/anyOf/4`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct ApplicationRequestAppLauncher {
-        /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
-        optional allowed_idps: Option<Vec<String>> = "allowed_idps",
-        /// The image URL of the logo shown in the App Launcher header.
-        optional app_launcher_logo_url: Option<String> = "app_launcher_logo_url",
-        /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
-        optional auto_redirect_to_identity: Option<bool> = "auto_redirect_to_identity",
-        /// The background color of the App Launcher page.
-        optional bg_color: Option<String> = "bg_color",
-        /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
-        optional domain: Option<String> = "domain",
-        /// The links in the App Launcher footer.
-        optional footer_links: Option<Vec<crate::types::FooterLinksItem>> = "footer_links",
-        /// The background color of the App Launcher header.
-        optional header_bg_color: Option<String> = "header_bg_color",
-        /// The design of the App Launcher landing page shown to users when they log in.
-        optional landing_page_design: Option<crate::types::LandingPageDesign> = "landing_page_design",
-        /// The name of the application.
-        optional name: Option<String> = "name",
-        /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
-        optional session_duration: Option<String> = "session_duration",
-        /// Determines when to skip the App Launcher landing page.
-        optional skip_app_launcher_login_page: Option<bool> = "skip_app_launcher_login_page",
-        /// The policies that will apply to the application, in ascending order of precedence. Items can reference existing policies or create new policies exclusive to the application.
-        optional policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>> = "policies",
-        /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
-        optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApplicationRequestAppLauncher {
+    /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
+    pub allowed_idps: Option<Vec<String>>,
+    /// The image URL of the logo shown in the App Launcher header.
+    pub app_launcher_logo_url: Option<String>,
+    /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
+    pub auto_redirect_to_identity: Option<bool>,
+    /// The background color of the App Launcher page.
+    pub bg_color: Option<String>,
+    /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
+    pub domain: Option<String>,
+    /// The links in the App Launcher footer.
+    pub footer_links: Option<Vec<crate::types::FooterLinksItem>>,
+    /// The background color of the App Launcher header.
+    pub header_bg_color: Option<String>,
+    /// The design of the App Launcher landing page shown to users when they log in.
+    pub landing_page_design: Option<crate::types::LandingPageDesign>,
+    /// The name of the application.
+    pub name: Option<String>,
+    /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
+    pub session_duration: Option<String>,
+    /// Determines when to skip the App Launcher landing page.
+    pub skip_app_launcher_login_page: Option<bool>,
+    /// The policies that will apply to the application, in ascending order of precedence. Items can reference existing policies or create new policies exclusive to the application.
+    pub policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>>,
+    /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
+    pub scim_config: Option<crate::types::ScimConfig>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "applications")]
-object! {
-    /// Device Enrollment Permissions Application
-    ///
-    /// Schema: `#/components/schemas/access_app_request/anyOf/5`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct ApplicationRequestDeviceEnrollmentPermissions {
-        /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
-        optional allowed_idps: Option<Vec<String>> = "allowed_idps",
-        /// The image URL of the logo shown in the App Launcher header.
-        optional app_launcher_logo_url: Option<String> = "app_launcher_logo_url",
-        /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
-        optional auto_redirect_to_identity: Option<bool> = "auto_redirect_to_identity",
-        /// The background color of the App Launcher page.
-        optional bg_color: Option<String> = "bg_color",
-        /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
-        optional domain: Option<String> = "domain",
-        /// The links in the App Launcher footer.
-        optional footer_links: Option<Vec<crate::types::FooterLinksItem>> = "footer_links",
-        /// The background color of the App Launcher header.
-        optional header_bg_color: Option<String> = "header_bg_color",
-        /// The design of the App Launcher landing page shown to users when they log in.
-        optional landing_page_design: Option<crate::types::LandingPageDesign> = "landing_page_design",
-        /// The name of the application.
-        optional name: Option<String> = "name",
-        /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
-        optional session_duration: Option<String> = "session_duration",
-        /// Determines when to skip the App Launcher landing page.
-        optional skip_app_launcher_login_page: Option<bool> = "skip_app_launcher_login_page",
-        /// The policies that will apply to the application, in ascending order of precedence. Items can reference existing policies or create new policies exclusive to the application.
-        optional policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>> = "policies",
-        /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
-        optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+object_impls!(ApplicationRequestAppLauncher {
+    optional allowed_idps = "allowed_idps",
+    optional app_launcher_logo_url = "app_launcher_logo_url",
+    optional auto_redirect_to_identity = "auto_redirect_to_identity",
+    optional bg_color = "bg_color",
+    optional domain = "domain",
+    optional footer_links = "footer_links",
+    optional header_bg_color = "header_bg_color",
+    optional landing_page_design = "landing_page_design",
+    optional name = "name",
+    optional session_duration = "session_duration",
+    optional skip_app_launcher_login_page = "skip_app_launcher_login_page",
+    optional policies = "policies",
+    optional scim_config = "scim_config",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// Device Enrollment Permissions Application
+///
+/// Schema: `#/components/schemas/access_app_request/anyOf/5`
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApplicationRequestDeviceEnrollmentPermissions {
+    /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
+    pub allowed_idps: Option<Vec<String>>,
+    /// The image URL of the logo shown in the App Launcher header.
+    pub app_launcher_logo_url: Option<String>,
+    /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
+    pub auto_redirect_to_identity: Option<bool>,
+    /// The background color of the App Launcher page.
+    pub bg_color: Option<String>,
+    /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
+    pub domain: Option<String>,
+    /// The links in the App Launcher footer.
+    pub footer_links: Option<Vec<crate::types::FooterLinksItem>>,
+    /// The background color of the App Launcher header.
+    pub header_bg_color: Option<String>,
+    /// The design of the App Launcher landing page shown to users when they log in.
+    pub landing_page_design: Option<crate::types::LandingPageDesign>,
+    /// The name of the application.
+    pub name: Option<String>,
+    /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
+    pub session_duration: Option<String>,
+    /// Determines when to skip the App Launcher landing page.
+    pub skip_app_launcher_login_page: Option<bool>,
+    /// The policies that will apply to the application, in ascending order of precedence. Items can reference existing policies or create new policies exclusive to the application.
+    pub policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>>,
+    /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
+    pub scim_config: Option<crate::types::ScimConfig>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "applications")]
-object! {
-    /// Browser Isolation Permissions Application
-    ///
-    /// Schema: `#/components/schemas/access_app_request/anyOf/6`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct ApplicationRequestBrowserIsolationPermissions {
-        /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
-        optional allowed_idps: Option<Vec<String>> = "allowed_idps",
-        /// The image URL of the logo shown in the App Launcher header.
-        optional app_launcher_logo_url: Option<String> = "app_launcher_logo_url",
-        /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
-        optional auto_redirect_to_identity: Option<bool> = "auto_redirect_to_identity",
-        /// The background color of the App Launcher page.
-        optional bg_color: Option<String> = "bg_color",
-        /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
-        optional domain: Option<String> = "domain",
-        /// The links in the App Launcher footer.
-        optional footer_links: Option<Vec<crate::types::FooterLinksItem>> = "footer_links",
-        /// The background color of the App Launcher header.
-        optional header_bg_color: Option<String> = "header_bg_color",
-        /// The design of the App Launcher landing page shown to users when they log in.
-        optional landing_page_design: Option<crate::types::LandingPageDesign> = "landing_page_design",
-        /// The name of the application.
-        optional name: Option<String> = "name",
-        /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
-        optional session_duration: Option<String> = "session_duration",
-        /// Determines when to skip the App Launcher landing page.
-        optional skip_app_launcher_login_page: Option<bool> = "skip_app_launcher_login_page",
-        /// The policies that will apply to the application, in ascending order of precedence. Items can reference existing policies or create new policies exclusive to the application.
-        optional policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>> = "policies",
-        /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
-        optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+object_impls!(ApplicationRequestDeviceEnrollmentPermissions {
+    optional allowed_idps = "allowed_idps",
+    optional app_launcher_logo_url = "app_launcher_logo_url",
+    optional auto_redirect_to_identity = "auto_redirect_to_identity",
+    optional bg_color = "bg_color",
+    optional domain = "domain",
+    optional footer_links = "footer_links",
+    optional header_bg_color = "header_bg_color",
+    optional landing_page_design = "landing_page_design",
+    optional name = "name",
+    optional session_duration = "session_duration",
+    optional skip_app_launcher_login_page = "skip_app_launcher_login_page",
+    optional policies = "policies",
+    optional scim_config = "scim_config",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// Browser Isolation Permissions Application
+///
+/// Schema: `#/components/schemas/access_app_request/anyOf/6`
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApplicationRequestBrowserIsolationPermissions {
+    /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
+    pub allowed_idps: Option<Vec<String>>,
+    /// The image URL of the logo shown in the App Launcher header.
+    pub app_launcher_logo_url: Option<String>,
+    /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
+    pub auto_redirect_to_identity: Option<bool>,
+    /// The background color of the App Launcher page.
+    pub bg_color: Option<String>,
+    /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
+    pub domain: Option<String>,
+    /// The links in the App Launcher footer.
+    pub footer_links: Option<Vec<crate::types::FooterLinksItem>>,
+    /// The background color of the App Launcher header.
+    pub header_bg_color: Option<String>,
+    /// The design of the App Launcher landing page shown to users when they log in.
+    pub landing_page_design: Option<crate::types::LandingPageDesign>,
+    /// The name of the application.
+    pub name: Option<String>,
+    /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
+    pub session_duration: Option<String>,
+    /// Determines when to skip the App Launcher landing page.
+    pub skip_app_launcher_login_page: Option<bool>,
+    /// The policies that will apply to the application, in ascending order of precedence. Items can reference existing policies or create new policies exclusive to the application.
+    pub policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>>,
+    /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
+    pub scim_config: Option<crate::types::ScimConfig>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "applications")]
-object! {
-    /// Bookmark application
-    ///
-    /// Schema: `#/components/schemas/access_app_request/anyOf/7`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct ApplicationRequestBookmark {
-        /// Displays the application in the App Launcher.
-        optional app_launcher_visible: Option<bool> = "app_launcher_visible",
-        /// The URL or domain of the bookmark.
-        optional domain: Option<String> = "domain",
-        /// The image URL for the logo shown in the App Launcher dashboard.
-        optional logo_url: Option<String> = "logo_url",
-        /// The name of the application.
-        optional name: Option<String> = "name",
-        /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
-        optional tags: Option<Vec<String>> = "tags",
-        /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
-        optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+object_impls!(ApplicationRequestBrowserIsolationPermissions {
+    optional allowed_idps = "allowed_idps",
+    optional app_launcher_logo_url = "app_launcher_logo_url",
+    optional auto_redirect_to_identity = "auto_redirect_to_identity",
+    optional bg_color = "bg_color",
+    optional domain = "domain",
+    optional footer_links = "footer_links",
+    optional header_bg_color = "header_bg_color",
+    optional landing_page_design = "landing_page_design",
+    optional name = "name",
+    optional session_duration = "session_duration",
+    optional skip_app_launcher_login_page = "skip_app_launcher_login_page",
+    optional policies = "policies",
+    optional scim_config = "scim_config",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// Bookmark application
+///
+/// Schema: `#/components/schemas/access_app_request/anyOf/7`
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApplicationRequestBookmark {
+    /// Displays the application in the App Launcher.
+    pub app_launcher_visible: Option<bool>,
+    /// The URL or domain of the bookmark.
+    pub domain: Option<String>,
+    /// The image URL for the logo shown in the App Launcher dashboard.
+    pub logo_url: Option<String>,
+    /// The name of the application.
+    pub name: Option<String>,
+    /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
+    pub tags: Option<Vec<String>>,
+    /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
+    pub scim_config: Option<crate::types::ScimConfig>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "applications")]
-object! {
-    /// MCP Server Application
-    ///
-    /// Schema: `#/components/schemas/access_app_request/anyOf/8`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct ApplicationRequestMcpServer {
-        /// When set to true, users can authenticate to this application using their WARP session.  When set to false this application will always require direct IdP authentication. This setting always overrides the organization setting for WARP authentication.
-        optional allow_authenticate_via_warp: Option<bool> = "allow_authenticate_via_warp",
-        /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
-        optional allowed_idps: Option<Vec<String>> = "allowed_idps",
-        /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
-        optional auto_redirect_to_identity: Option<bool> = "auto_redirect_to_identity",
-        /// The custom error message shown to a user when they are denied access to the application.
-        optional custom_deny_message: Option<String> = "custom_deny_message",
-        /// The custom URL a user is redirected to when they are denied access to the application when failing identity-based rules.
-        optional custom_deny_url: Option<String> = "custom_deny_url",
-        /// The custom URL a user is redirected to when they are denied access to the application when failing non-identity rules.
-        optional custom_non_identity_deny_url: Option<String> = "custom_non_identity_deny_url",
-        /// The custom pages that will be displayed when applicable for this application
-        optional custom_pages: Option<Vec<String>> = "custom_pages",
-        /// List of destinations secured by Access. This supersedes `self_hosted_domains` to allow for more flexibility in defining different types of domains. If `destinations` are provided, then `self_hosted_domains` will be ignored.
-        optional destinations: Option<Vec<crate::types::AppDestinationsItem>> = "destinations",
-        /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
-        optional domain: Option<String> = "domain",
-        /// Enables the HttpOnly cookie attribute, which increases security against XSS attacks.
-        optional http_only_cookie_attribute: Option<bool> = "http_only_cookie_attribute",
-        /// The image URL for the logo shown in the App Launcher dashboard.
-        optional logo_url: Option<String> = "logo_url",
-        /// The name of the application.
-        optional name: Option<String> = "name",
-        /// **Beta:** Optional configuration for managing an OAuth authorization flow controlled by Access. When set, Access will act as the OAuth authorization server for this application. Only compatible with OAuth clients that support \[RFC 8707\](<https://datatracker.ietf.org/doc/html/rfc8707>) (Resource Indicators for OAuth 2.0). This feature is currently in beta.
-        optional oauth_configuration: Option<crate::types::AppOauthConfiguration> = "oauth_configuration",
-        /// Allows options preflight requests to bypass Access authentication and go directly to the origin. Cannot turn on if cors_headers is set.
-        optional options_preflight_bypass: Option<bool> = "options_preflight_bypass",
-        /// Sets the SameSite cookie setting, which provides increased security against CSRF attacks.
-        optional same_site_cookie_attribute: Option<String> = "same_site_cookie_attribute",
-        /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
-        optional session_duration: Option<String> = "session_duration",
-        /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
-        optional tags: Option<Vec<String>> = "tags",
-        /// The policies that will apply to the application, in ascending order of precedence. Items can reference existing policies or create new policies exclusive to the application.
-        optional policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>> = "policies",
-        /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
-        optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+object_impls!(ApplicationRequestBookmark {
+    optional app_launcher_visible = "app_launcher_visible",
+    optional domain = "domain",
+    optional logo_url = "logo_url",
+    optional name = "name",
+    optional tags = "tags",
+    optional scim_config = "scim_config",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// MCP Server Application
+///
+/// Schema: `#/components/schemas/access_app_request/anyOf/8`
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApplicationRequestMcpServer {
+    /// When set to true, users can authenticate to this application using their WARP session.  When set to false this application will always require direct IdP authentication. This setting always overrides the organization setting for WARP authentication.
+    pub allow_authenticate_via_warp: Option<bool>,
+    /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
+    pub allowed_idps: Option<Vec<String>>,
+    /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
+    pub auto_redirect_to_identity: Option<bool>,
+    /// The custom error message shown to a user when they are denied access to the application.
+    pub custom_deny_message: Option<String>,
+    /// The custom URL a user is redirected to when they are denied access to the application when failing identity-based rules.
+    pub custom_deny_url: Option<String>,
+    /// The custom URL a user is redirected to when they are denied access to the application when failing non-identity rules.
+    pub custom_non_identity_deny_url: Option<String>,
+    /// The custom pages that will be displayed when applicable for this application
+    pub custom_pages: Option<Vec<String>>,
+    /// List of destinations secured by Access. This supersedes `self_hosted_domains` to allow for more flexibility in defining different types of domains. If `destinations` are provided, then `self_hosted_domains` will be ignored.
+    pub destinations: Option<Vec<crate::types::AppDestinationsItem>>,
+    /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
+    pub domain: Option<String>,
+    /// Enables the HttpOnly cookie attribute, which increases security against XSS attacks.
+    pub http_only_cookie_attribute: Option<bool>,
+    /// The image URL for the logo shown in the App Launcher dashboard.
+    pub logo_url: Option<String>,
+    /// The name of the application.
+    pub name: Option<String>,
+    /// **Beta:** Optional configuration for managing an OAuth authorization flow controlled by Access. When set, Access will act as the OAuth authorization server for this application. Only compatible with OAuth clients that support \[RFC 8707\](<https://datatracker.ietf.org/doc/html/rfc8707>) (Resource Indicators for OAuth 2.0). This feature is currently in beta.
+    pub oauth_configuration: Option<crate::types::AppOauthConfiguration>,
+    /// Allows options preflight requests to bypass Access authentication and go directly to the origin. Cannot turn on if cors_headers is set.
+    pub options_preflight_bypass: Option<bool>,
+    /// Sets the SameSite cookie setting, which provides increased security against CSRF attacks.
+    pub same_site_cookie_attribute: Option<String>,
+    /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
+    pub session_duration: Option<String>,
+    /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
+    pub tags: Option<Vec<String>>,
+    /// The policies that will apply to the application, in ascending order of precedence. Items can reference existing policies or create new policies exclusive to the application.
+    pub policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>>,
+    /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
+    pub scim_config: Option<crate::types::ScimConfig>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "applications")]
-object! {
-    /// MCP Server Portal Application
-    ///
-    /// Schema: `#/components/schemas/access_app_request/anyOf/9`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct ApplicationRequestMcpServerPortal {
-        /// When set to true, users can authenticate to this application using their WARP session.  When set to false this application will always require direct IdP authentication. This setting always overrides the organization setting for WARP authentication.
-        optional allow_authenticate_via_warp: Option<bool> = "allow_authenticate_via_warp",
-        /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
-        optional allowed_idps: Option<Vec<String>> = "allowed_idps",
-        /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
-        optional auto_redirect_to_identity: Option<bool> = "auto_redirect_to_identity",
-        /// The custom error message shown to a user when they are denied access to the application.
-        optional custom_deny_message: Option<String> = "custom_deny_message",
-        /// The custom URL a user is redirected to when they are denied access to the application when failing identity-based rules.
-        optional custom_deny_url: Option<String> = "custom_deny_url",
-        /// The custom URL a user is redirected to when they are denied access to the application when failing non-identity rules.
-        optional custom_non_identity_deny_url: Option<String> = "custom_non_identity_deny_url",
-        /// The custom pages that will be displayed when applicable for this application
-        optional custom_pages: Option<Vec<String>> = "custom_pages",
-        /// List of destinations secured by Access. This supersedes `self_hosted_domains` to allow for more flexibility in defining different types of domains. If `destinations` are provided, then `self_hosted_domains` will be ignored.
-        optional destinations: Option<Vec<crate::types::AppDestinationsItem>> = "destinations",
-        /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
-        optional domain: Option<String> = "domain",
-        /// Enables the HttpOnly cookie attribute, which increases security against XSS attacks.
-        optional http_only_cookie_attribute: Option<bool> = "http_only_cookie_attribute",
-        /// The image URL for the logo shown in the App Launcher dashboard.
-        optional logo_url: Option<String> = "logo_url",
-        /// The name of the application.
-        optional name: Option<String> = "name",
-        /// **Beta:** Optional configuration for managing an OAuth authorization flow controlled by Access. When set, Access will act as the OAuth authorization server for this application. Only compatible with OAuth clients that support \[RFC 8707\](<https://datatracker.ietf.org/doc/html/rfc8707>) (Resource Indicators for OAuth 2.0). This feature is currently in beta.
-        optional oauth_configuration: Option<crate::types::AppOauthConfiguration> = "oauth_configuration",
-        /// Allows options preflight requests to bypass Access authentication and go directly to the origin. Cannot turn on if cors_headers is set.
-        optional options_preflight_bypass: Option<bool> = "options_preflight_bypass",
-        /// Sets the SameSite cookie setting, which provides increased security against CSRF attacks.
-        optional same_site_cookie_attribute: Option<String> = "same_site_cookie_attribute",
-        /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
-        optional session_duration: Option<String> = "session_duration",
-        /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
-        optional tags: Option<Vec<String>> = "tags",
-        /// The policies that will apply to the application, in ascending order of precedence. Items can reference existing policies or create new policies exclusive to the application.
-        optional policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>> = "policies",
-        /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
-        optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+object_impls!(ApplicationRequestMcpServer {
+    optional allow_authenticate_via_warp = "allow_authenticate_via_warp",
+    optional allowed_idps = "allowed_idps",
+    optional auto_redirect_to_identity = "auto_redirect_to_identity",
+    optional custom_deny_message = "custom_deny_message",
+    optional custom_deny_url = "custom_deny_url",
+    optional custom_non_identity_deny_url = "custom_non_identity_deny_url",
+    optional custom_pages = "custom_pages",
+    optional destinations = "destinations",
+    optional domain = "domain",
+    optional http_only_cookie_attribute = "http_only_cookie_attribute",
+    optional logo_url = "logo_url",
+    optional name = "name",
+    optional oauth_configuration = "oauth_configuration",
+    optional options_preflight_bypass = "options_preflight_bypass",
+    optional same_site_cookie_attribute = "same_site_cookie_attribute",
+    optional session_duration = "session_duration",
+    optional tags = "tags",
+    optional policies = "policies",
+    optional scim_config = "scim_config",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// MCP Server Portal Application
+///
+/// Schema: `#/components/schemas/access_app_request/anyOf/9`
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApplicationRequestMcpServerPortal {
+    /// When set to true, users can authenticate to this application using their WARP session.  When set to false this application will always require direct IdP authentication. This setting always overrides the organization setting for WARP authentication.
+    pub allow_authenticate_via_warp: Option<bool>,
+    /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
+    pub allowed_idps: Option<Vec<String>>,
+    /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
+    pub auto_redirect_to_identity: Option<bool>,
+    /// The custom error message shown to a user when they are denied access to the application.
+    pub custom_deny_message: Option<String>,
+    /// The custom URL a user is redirected to when they are denied access to the application when failing identity-based rules.
+    pub custom_deny_url: Option<String>,
+    /// The custom URL a user is redirected to when they are denied access to the application when failing non-identity rules.
+    pub custom_non_identity_deny_url: Option<String>,
+    /// The custom pages that will be displayed when applicable for this application
+    pub custom_pages: Option<Vec<String>>,
+    /// List of destinations secured by Access. This supersedes `self_hosted_domains` to allow for more flexibility in defining different types of domains. If `destinations` are provided, then `self_hosted_domains` will be ignored.
+    pub destinations: Option<Vec<crate::types::AppDestinationsItem>>,
+    /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
+    pub domain: Option<String>,
+    /// Enables the HttpOnly cookie attribute, which increases security against XSS attacks.
+    pub http_only_cookie_attribute: Option<bool>,
+    /// The image URL for the logo shown in the App Launcher dashboard.
+    pub logo_url: Option<String>,
+    /// The name of the application.
+    pub name: Option<String>,
+    /// **Beta:** Optional configuration for managing an OAuth authorization flow controlled by Access. When set, Access will act as the OAuth authorization server for this application. Only compatible with OAuth clients that support \[RFC 8707\](<https://datatracker.ietf.org/doc/html/rfc8707>) (Resource Indicators for OAuth 2.0). This feature is currently in beta.
+    pub oauth_configuration: Option<crate::types::AppOauthConfiguration>,
+    /// Allows options preflight requests to bypass Access authentication and go directly to the origin. Cannot turn on if cors_headers is set.
+    pub options_preflight_bypass: Option<bool>,
+    /// Sets the SameSite cookie setting, which provides increased security against CSRF attacks.
+    pub same_site_cookie_attribute: Option<String>,
+    /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
+    pub session_duration: Option<String>,
+    /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
+    pub tags: Option<Vec<String>>,
+    /// The policies that will apply to the application, in ascending order of precedence. Items can reference existing policies or create new policies exclusive to the application.
+    pub policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>>,
+    /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
+    pub scim_config: Option<crate::types::ScimConfig>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "applications")]
-object! {
-    /// Gateway Identity Proxy Endpoint Application
-    ///
-    /// Schema: `#/components/schemas/access_app_request/anyOf/10`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct ApplicationRequestGatewayIdentityProxyEndpoint {
-        /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
-        optional allowed_idps: Option<Vec<String>> = "allowed_idps",
-        /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
-        optional auto_redirect_to_identity: Option<bool> = "auto_redirect_to_identity",
-        /// The custom URL a user is redirected to when they are denied access to the application when failing identity-based rules.
-        optional custom_deny_url: Option<String> = "custom_deny_url",
-        /// The custom URL a user is redirected to when they are denied access to the application when failing non-identity rules.
-        optional custom_non_identity_deny_url: Option<String> = "custom_non_identity_deny_url",
-        /// The custom pages that will be displayed when applicable for this application
-        optional custom_pages: Option<Vec<String>> = "custom_pages",
-        /// The proxy endpoint domain in the format: 10 alphanumeric characters followed by .proxy.cloudflare-gateway.com
-        optional domain: Option<String> = "domain",
-        /// The name of the application.
-        optional name: Option<String> = "name",
-        /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
-        optional session_duration: Option<String> = "session_duration",
-        /// The policies that will apply to the application, in ascending order of precedence. Items can reference existing policies or create new policies exclusive to the application.
-        optional policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>> = "policies",
-        /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
-        optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+object_impls!(ApplicationRequestMcpServerPortal {
+    optional allow_authenticate_via_warp = "allow_authenticate_via_warp",
+    optional allowed_idps = "allowed_idps",
+    optional auto_redirect_to_identity = "auto_redirect_to_identity",
+    optional custom_deny_message = "custom_deny_message",
+    optional custom_deny_url = "custom_deny_url",
+    optional custom_non_identity_deny_url = "custom_non_identity_deny_url",
+    optional custom_pages = "custom_pages",
+    optional destinations = "destinations",
+    optional domain = "domain",
+    optional http_only_cookie_attribute = "http_only_cookie_attribute",
+    optional logo_url = "logo_url",
+    optional name = "name",
+    optional oauth_configuration = "oauth_configuration",
+    optional options_preflight_bypass = "options_preflight_bypass",
+    optional same_site_cookie_attribute = "same_site_cookie_attribute",
+    optional session_duration = "session_duration",
+    optional tags = "tags",
+    optional policies = "policies",
+    optional scim_config = "scim_config",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// Gateway Identity Proxy Endpoint Application
+///
+/// Schema: `#/components/schemas/access_app_request/anyOf/10`
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApplicationRequestGatewayIdentityProxyEndpoint {
+    /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
+    pub allowed_idps: Option<Vec<String>>,
+    /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
+    pub auto_redirect_to_identity: Option<bool>,
+    /// The custom URL a user is redirected to when they are denied access to the application when failing identity-based rules.
+    pub custom_deny_url: Option<String>,
+    /// The custom URL a user is redirected to when they are denied access to the application when failing non-identity rules.
+    pub custom_non_identity_deny_url: Option<String>,
+    /// The custom pages that will be displayed when applicable for this application
+    pub custom_pages: Option<Vec<String>>,
+    /// The proxy endpoint domain in the format: 10 alphanumeric characters followed by .proxy.cloudflare-gateway.com
+    pub domain: Option<String>,
+    /// The name of the application.
+    pub name: Option<String>,
+    /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
+    pub session_duration: Option<String>,
+    /// The policies that will apply to the application, in ascending order of precedence. Items can reference existing policies or create new policies exclusive to the application.
+    pub policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>>,
+    /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
+    pub scim_config: Option<crate::types::ScimConfig>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "applications")]
-object! {
-    /// Infrastructure Application
-    ///
-    /// Schema: `#/components/schemas/access_app_request/anyOf/11`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct ApplicationRequestInfrastructure {
-        /// The name of the application.
-        optional name: Option<String> = "name",
-        /// The targets this application secures.
-        required target_criteria: Vec<crate::types::AppTargetCriterion> = "target_criteria",
-        /// The policies that will apply to the application, in ascending order of precedence. Items can reference existing policies or create new policies exclusive to the application.
-        optional policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>> = "policies",
-        /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
-        optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+object_impls!(ApplicationRequestGatewayIdentityProxyEndpoint {
+    optional allowed_idps = "allowed_idps",
+    optional auto_redirect_to_identity = "auto_redirect_to_identity",
+    optional custom_deny_url = "custom_deny_url",
+    optional custom_non_identity_deny_url = "custom_non_identity_deny_url",
+    optional custom_pages = "custom_pages",
+    optional domain = "domain",
+    optional name = "name",
+    optional session_duration = "session_duration",
+    optional policies = "policies",
+    optional scim_config = "scim_config",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// Infrastructure Application
+///
+/// Schema: `#/components/schemas/access_app_request/anyOf/11`
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApplicationRequestInfrastructure {
+    /// The name of the application.
+    pub name: Option<String>,
+    /// The targets this application secures.
+    pub target_criteria: Vec<crate::types::AppTargetCriterion>,
+    /// The policies that will apply to the application, in ascending order of precedence. Items can reference existing policies or create new policies exclusive to the application.
+    pub policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>>,
+    /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
+    pub scim_config: Option<crate::types::ScimConfig>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "applications")]
+object_impls!(ApplicationRequestInfrastructure {
+    optional name = "name",
+    required target_criteria = "target_criteria",
+    optional policies = "policies",
+    optional scim_config = "scim_config",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(feature = "applications")]
 impl ApplicationRequestInfrastructure {
     /// A `ApplicationRequestInfrastructure` with its required fields (`target_criteria`) and every optional field absent.
@@ -3290,78 +4462,113 @@ impl ApplicationRequestInfrastructure {
         }
     }
 }
+/// Browser RDP Application
+///
+/// Schema: `#/components/schemas/access_app_request/anyOf/12`
 #[cfg(feature = "applications")]
-object! {
-    /// Browser RDP Application
-    ///
-    /// Schema: `#/components/schemas/access_app_request/anyOf/12`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct ApplicationRequestBrowserRdp {
-        /// When set to true, users can authenticate to this application using their WARP session.  When set to false this application will always require direct IdP authentication. This setting always overrides the organization setting for WARP authentication.
-        optional allow_authenticate_via_warp: Option<bool> = "allow_authenticate_via_warp",
-        /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
-        optional allowed_idps: Option<Vec<String>> = "allowed_idps",
-        /// Displays the application in the App Launcher.
-        optional app_launcher_visible: Option<bool> = "app_launcher_visible",
-        /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
-        optional auto_redirect_to_identity: Option<bool> = "auto_redirect_to_identity",
-        /// `cors_headers` (the spec does not describe it).
-        optional cors_headers: Option<crate::types::CorsHeaders> = "cors_headers",
-        /// The custom error message shown to a user when they are denied access to the application.
-        optional custom_deny_message: Option<String> = "custom_deny_message",
-        /// The custom URL a user is redirected to when they are denied access to the application when failing identity-based rules.
-        optional custom_deny_url: Option<String> = "custom_deny_url",
-        /// The custom URL a user is redirected to when they are denied access to the application when failing non-identity rules.
-        optional custom_non_identity_deny_url: Option<String> = "custom_non_identity_deny_url",
-        /// The custom pages that will be displayed when applicable for this application
-        optional custom_pages: Option<Vec<String>> = "custom_pages",
-        /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
-        required domain: String = "domain",
-        /// Enables the binding cookie, which increases security against compromised authorization tokens and CSRF attacks.
-        optional enable_binding_cookie: Option<bool> = "enable_binding_cookie",
-        /// Enables the HttpOnly cookie attribute, which increases security against XSS attacks.
-        optional http_only_cookie_attribute: Option<bool> = "http_only_cookie_attribute",
-        /// The image URL for the logo shown in the App Launcher dashboard.
-        optional logo_url: Option<String> = "logo_url",
-        /// The name of the application.
-        optional name: Option<String> = "name",
-        /// Allows options preflight requests to bypass Access authentication and go directly to the origin. Cannot turn on if cors_headers is set.
-        optional options_preflight_bypass: Option<bool> = "options_preflight_bypass",
-        /// Enables cookie paths to scope an application's JWT to the application path. If disabled, the JWT will scope to the hostname by default
-        optional path_cookie_attribute: Option<bool> = "path_cookie_attribute",
-        /// Sets the SameSite cookie setting, which provides increased security against CSRF attacks.
-        optional same_site_cookie_attribute: Option<String> = "same_site_cookie_attribute",
-        /// List of domains that Access will secure.
-        optional self_hosted_domains: Option<Vec<String>> = "self_hosted_domains",
-        /// Returns a 401 status code when the request is blocked by a Service Auth policy.
-        optional service_auth_401_redirect: Option<bool> = "service_auth_401_redirect",
-        /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
-        optional session_duration: Option<String> = "session_duration",
-        /// Enables automatic authentication through cloudflared.
-        optional skip_interstitial: Option<bool> = "skip_interstitial",
-        /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
-        optional tags: Option<Vec<String>> = "tags",
-        /// Enables loading application content in an iFrame.
-        optional allow_iframe: Option<bool> = "allow_iframe",
-        /// List of destinations secured by Access. This supersedes `self_hosted_domains` to allow for more flexibility in defining different types of domains. If `destinations` are provided, then `self_hosted_domains` will be ignored.
-        optional destinations: Option<Vec<crate::types::AppDestinationsItem>> = "destinations",
-        /// Configures multi-factor authentication (MFA) settings.
-        optional mfa_config: Option<crate::types::PolicyMfaConfig> = "mfa_config",
-        /// **Beta:** Optional configuration for managing an OAuth authorization flow controlled by Access. When set, Access will act as the OAuth authorization server for this application. Only compatible with OAuth clients that support \[RFC 8707\](<https://datatracker.ietf.org/doc/html/rfc8707>) (Resource Indicators for OAuth 2.0). This feature is currently in beta.
-        optional oauth_configuration: Option<crate::types::AppOauthConfiguration> = "oauth_configuration",
-        /// Allows matching Access Service Tokens passed HTTP in a single header with this name. This works as an alternative to the (CF-Access-Client-Id, CF-Access-Client-Secret) pair of headers. The header value will be interpreted as a json object similar to: { "cf-access-client-id": "88bf3b6d86161464f6509f7219099e57.access.example.com", "cf-access-client-secret": "bdd31cbc4dec990953e39163fbbb194c93313ca9f0a6e420346af9d326b1d2a5" }
-        optional read_service_tokens_from_header: Option<String> = "read_service_tokens_from_header",
-        /// Determines if users can access this application via a clientless browser isolation URL. This allows users to access private domains without connecting to Gateway. The option requires Clientless Browser Isolation to be set up with policies that allow users of this application.
-        optional use_clientless_isolation_app_launcher_url: Option<bool> = "use_clientless_isolation_app_launcher_url",
-        /// The targets this application secures.
-        required target_criteria: Vec<crate::types::AppTargetCriterion> = "target_criteria",
-        /// The policies that will apply to the application, in ascending order of precedence. Items can reference existing policies or create new policies exclusive to the application.
-        optional policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>> = "policies",
-        /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
-        optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApplicationRequestBrowserRdp {
+    /// When set to true, users can authenticate to this application using their WARP session.  When set to false this application will always require direct IdP authentication. This setting always overrides the organization setting for WARP authentication.
+    pub allow_authenticate_via_warp: Option<bool>,
+    /// The identity providers your users can select when connecting to this application. Defaults to all IdPs configured in your account.
+    pub allowed_idps: Option<Vec<String>>,
+    /// Displays the application in the App Launcher.
+    pub app_launcher_visible: Option<bool>,
+    /// When set to `true`, users skip the identity provider selection step during login. You must specify only one identity provider in allowed_idps.
+    pub auto_redirect_to_identity: Option<bool>,
+    /// `cors_headers` (the spec does not describe it).
+    pub cors_headers: Option<crate::types::CorsHeaders>,
+    /// The custom error message shown to a user when they are denied access to the application.
+    pub custom_deny_message: Option<String>,
+    /// The custom URL a user is redirected to when they are denied access to the application when failing identity-based rules.
+    pub custom_deny_url: Option<String>,
+    /// The custom URL a user is redirected to when they are denied access to the application when failing non-identity rules.
+    pub custom_non_identity_deny_url: Option<String>,
+    /// The custom pages that will be displayed when applicable for this application
+    pub custom_pages: Option<Vec<String>>,
+    /// The primary hostname and path that Access will secure. If the app is visible in the App Launcher dashboard, this is the domain that will be displayed.
+    pub domain: String,
+    /// Enables the binding cookie, which increases security against compromised authorization tokens and CSRF attacks.
+    pub enable_binding_cookie: Option<bool>,
+    /// Enables the HttpOnly cookie attribute, which increases security against XSS attacks.
+    pub http_only_cookie_attribute: Option<bool>,
+    /// The image URL for the logo shown in the App Launcher dashboard.
+    pub logo_url: Option<String>,
+    /// The name of the application.
+    pub name: Option<String>,
+    /// Allows options preflight requests to bypass Access authentication and go directly to the origin. Cannot turn on if cors_headers is set.
+    pub options_preflight_bypass: Option<bool>,
+    /// Enables cookie paths to scope an application's JWT to the application path. If disabled, the JWT will scope to the hostname by default
+    pub path_cookie_attribute: Option<bool>,
+    /// Sets the SameSite cookie setting, which provides increased security against CSRF attacks.
+    pub same_site_cookie_attribute: Option<String>,
+    /// List of domains that Access will secure.
+    pub self_hosted_domains: Option<Vec<String>>,
+    /// Returns a 401 status code when the request is blocked by a Service Auth policy.
+    pub service_auth_401_redirect: Option<bool>,
+    /// The amount of time that tokens issued for this application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
+    pub session_duration: Option<String>,
+    /// Enables automatic authentication through cloudflared.
+    pub skip_interstitial: Option<bool>,
+    /// The tags you want assigned to an application. Tags are used to filter applications in the App Launcher dashboard.
+    pub tags: Option<Vec<String>>,
+    /// Enables loading application content in an iFrame.
+    pub allow_iframe: Option<bool>,
+    /// List of destinations secured by Access. This supersedes `self_hosted_domains` to allow for more flexibility in defining different types of domains. If `destinations` are provided, then `self_hosted_domains` will be ignored.
+    pub destinations: Option<Vec<crate::types::AppDestinationsItem>>,
+    /// Configures multi-factor authentication (MFA) settings.
+    pub mfa_config: Option<crate::types::PolicyMfaConfig>,
+    /// **Beta:** Optional configuration for managing an OAuth authorization flow controlled by Access. When set, Access will act as the OAuth authorization server for this application. Only compatible with OAuth clients that support \[RFC 8707\](<https://datatracker.ietf.org/doc/html/rfc8707>) (Resource Indicators for OAuth 2.0). This feature is currently in beta.
+    pub oauth_configuration: Option<crate::types::AppOauthConfiguration>,
+    /// Allows matching Access Service Tokens passed HTTP in a single header with this name. This works as an alternative to the (CF-Access-Client-Id, CF-Access-Client-Secret) pair of headers. The header value will be interpreted as a json object similar to: { "cf-access-client-id": "88bf3b6d86161464f6509f7219099e57.access.example.com", "cf-access-client-secret": "bdd31cbc4dec990953e39163fbbb194c93313ca9f0a6e420346af9d326b1d2a5" }
+    pub read_service_tokens_from_header: Option<String>,
+    /// Determines if users can access this application via a clientless browser isolation URL. This allows users to access private domains without connecting to Gateway. The option requires Clientless Browser Isolation to be set up with policies that allow users of this application.
+    pub use_clientless_isolation_app_launcher_url: Option<bool>,
+    /// The targets this application secures.
+    pub target_criteria: Vec<crate::types::AppTargetCriterion>,
+    /// The policies that will apply to the application, in ascending order of precedence. Items can reference existing policies or create new policies exclusive to the application.
+    pub policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>>,
+    /// Configuration for provisioning to this application via SCIM. This is currently in closed beta.
+    pub scim_config: Option<crate::types::ScimConfig>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "applications")]
+object_impls!(ApplicationRequestBrowserRdp {
+    optional allow_authenticate_via_warp = "allow_authenticate_via_warp",
+    optional allowed_idps = "allowed_idps",
+    optional app_launcher_visible = "app_launcher_visible",
+    optional auto_redirect_to_identity = "auto_redirect_to_identity",
+    optional cors_headers = "cors_headers",
+    optional custom_deny_message = "custom_deny_message",
+    optional custom_deny_url = "custom_deny_url",
+    optional custom_non_identity_deny_url = "custom_non_identity_deny_url",
+    optional custom_pages = "custom_pages",
+    required domain = "domain",
+    optional enable_binding_cookie = "enable_binding_cookie",
+    optional http_only_cookie_attribute = "http_only_cookie_attribute",
+    optional logo_url = "logo_url",
+    optional name = "name",
+    optional options_preflight_bypass = "options_preflight_bypass",
+    optional path_cookie_attribute = "path_cookie_attribute",
+    optional same_site_cookie_attribute = "same_site_cookie_attribute",
+    optional self_hosted_domains = "self_hosted_domains",
+    optional service_auth_401_redirect = "service_auth_401_redirect",
+    optional session_duration = "session_duration",
+    optional skip_interstitial = "skip_interstitial",
+    optional tags = "tags",
+    optional allow_iframe = "allow_iframe",
+    optional destinations = "destinations",
+    optional mfa_config = "mfa_config",
+    optional oauth_configuration = "oauth_configuration",
+    optional read_service_tokens_from_header = "read_service_tokens_from_header",
+    optional use_clientless_isolation_app_launcher_url = "use_clientless_isolation_app_launcher_url",
+    required target_criteria = "target_criteria",
+    optional policies = "policies",
+    optional scim_config = "scim_config",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(feature = "applications")]
 impl ApplicationRequestBrowserRdp {
     /// A `ApplicationRequestBrowserRdp` with its required fields (`domain`, `target_criteria`) and every optional field absent.
@@ -3405,21 +4612,46 @@ impl ApplicationRequestBrowserRdp {
         }
     }
 }
+/// `Ca`
+///
+/// Schema: `#/components/schemas/access_ca`
 #[cfg(feature = "applications")]
-object! {
-    /// `Ca`
-    ///
-    /// Schema: `#/components/schemas/access_ca`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct Ca {
-        /// The Application Audience (AUD) tag. Identifies the application associated with the CA.
-        optional aud: Option<String> = "aud",
-        /// The ID of the CA.
-        optional id: Option<String> = "id",
-        /// The public key to add to your SSH server configuration.
-        optional public_key: Option<String> = "public_key",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Ca {
+    /// The Application Audience (AUD) tag. Identifies the application associated with the CA.
+    pub aud: Option<String>,
+    /// The ID of the CA.
+    pub id: Option<String>,
+    /// The public key to add to your SSH server configuration.
+    pub public_key: Option<String>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "applications")]
+object_impls!(Ca {
+    optional aud = "aud",
+    optional id = "id",
+    optional public_key = "public_key",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// `ApplicationDeleteResponse`
+///
+/// Schema: `#/components/schemas/access_id_response/allOf/1/properties/result`
+#[cfg(any(
+    feature = "applications",
+    feature = "bookmarks",
+    feature = "groups",
+    feature = "identity-providers",
+    feature = "policies"
+))]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApplicationDeleteResponse {
+    /// UUID
+    pub id: Option<String>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(any(
     feature = "applications",
@@ -3428,67 +4660,83 @@ object! {
     feature = "identity-providers",
     feature = "policies"
 ))]
-object! {
-    /// `ApplicationDeleteResponse`
-    ///
-    /// Schema: `#/components/schemas/access_id_response/allOf/1/properties/result`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct ApplicationDeleteResponse {
-        /// UUID
-        optional id: Option<String> = "id",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+object_impls!(ApplicationDeleteResponse {
+    optional id = "id",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// `CaDeleteResponse`
+///
+/// Schema: `#/components/schemas/access_schemas-id_response/allOf/1/properties/result`
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CaDeleteResponse {
+    /// The ID of the CA.
+    pub id: Option<String>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "applications")]
-object! {
-    /// `CaDeleteResponse`
-    ///
-    /// Schema: `#/components/schemas/access_schemas-id_response/allOf/1/properties/result`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct CaDeleteResponse {
-        /// The ID of the CA.
-        optional id: Option<String> = "id",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+object_impls!(CaDeleteResponse {
+    optional id = "id",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// `ApplicationPolicyRequest`
+///
+/// Schema: `#/components/schemas/access_app_policy_request`
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApplicationPolicyRequest {
+    /// The order of execution for this policy. Must be unique for each policy within an app.
+    pub precedence: Option<i64>,
+    /// Administrators who can approve a temporary authentication request.
+    pub approval_groups: Option<Vec<crate::types::ApprovalGroup>>,
+    /// Requires the user to request access from an administrator at the start of each session.
+    pub approval_required: Option<bool>,
+    /// The action Access will take if a user matches this policy.
+    pub decision: crate::types::Decision,
+    /// Rules evaluated with a NOT logical operator. To match the policy, a user cannot meet any of the Exclude rules.
+    pub exclude: Option<Vec<crate::types::AccessRule>>,
+    /// Rules evaluated with an OR logical operator. A user needs to meet only one of the Include rules.
+    pub include: Vec<crate::types::AccessRule>,
+    /// Require this application to be served in an isolated browser for users matching this policy. 'Client Web Isolation' must be on for the account in order to use this feature.
+    pub isolation_required: Option<bool>,
+    /// The name of the Access policy.
+    pub name: String,
+    /// A custom message that will appear on the purpose justification screen.
+    pub purpose_justification_prompt: Option<String>,
+    /// Require users to enter a justification when they log in to the application.
+    pub purpose_justification_required: Option<bool>,
+    /// Rules evaluated with an AND logical operator. To match the policy, a user must meet all of the Require rules.
+    pub require: Option<Vec<crate::types::AccessRule>>,
+    /// The amount of time that tokens issued for the application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
+    pub session_duration: Option<String>,
+    /// The rules that define how users may connect to targets secured by your application.
+    pub connection_rules: Option<crate::types::PolicyConnectionRules>,
+    /// Configures multi-factor authentication (MFA) settings.
+    pub mfa_config: Option<crate::types::PolicyMfaConfig>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "applications")]
-object! {
-    /// `ApplicationPolicyRequest`
-    ///
-    /// Schema: `#/components/schemas/access_app_policy_request`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct ApplicationPolicyRequest {
-        /// The order of execution for this policy. Must be unique for each policy within an app.
-        optional precedence: Option<i64> = "precedence",
-        /// Administrators who can approve a temporary authentication request.
-        optional approval_groups: Option<Vec<crate::types::ApprovalGroup>> = "approval_groups",
-        /// Requires the user to request access from an administrator at the start of each session.
-        optional approval_required: Option<bool> = "approval_required",
-        /// The action Access will take if a user matches this policy.
-        required decision: crate::types::Decision = "decision",
-        /// Rules evaluated with a NOT logical operator. To match the policy, a user cannot meet any of the Exclude rules.
-        optional exclude: Option<Vec<crate::types::AccessRule>> = "exclude",
-        /// Rules evaluated with an OR logical operator. A user needs to meet only one of the Include rules.
-        required include: Vec<crate::types::AccessRule> = "include",
-        /// Require this application to be served in an isolated browser for users matching this policy. 'Client Web Isolation' must be on for the account in order to use this feature.
-        optional isolation_required: Option<bool> = "isolation_required",
-        /// The name of the Access policy.
-        required name: String = "name",
-        /// A custom message that will appear on the purpose justification screen.
-        optional purpose_justification_prompt: Option<String> = "purpose_justification_prompt",
-        /// Require users to enter a justification when they log in to the application.
-        optional purpose_justification_required: Option<bool> = "purpose_justification_required",
-        /// Rules evaluated with an AND logical operator. To match the policy, a user must meet all of the Require rules.
-        optional require: Option<Vec<crate::types::AccessRule>> = "require",
-        /// The amount of time that tokens issued for the application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
-        optional session_duration: Option<String> = "session_duration",
-        /// The rules that define how users may connect to targets secured by your application.
-        optional connection_rules: Option<crate::types::PolicyConnectionRules> = "connection_rules",
-        /// Configures multi-factor authentication (MFA) settings.
-        optional mfa_config: Option<crate::types::PolicyMfaConfig> = "mfa_config",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
-}
+object_impls!(ApplicationPolicyRequest {
+    optional precedence = "precedence",
+    optional approval_groups = "approval_groups",
+    optional approval_required = "approval_required",
+    required decision = "decision",
+    optional exclude = "exclude",
+    required include = "include",
+    optional isolation_required = "isolation_required",
+    required name = "name",
+    optional purpose_justification_prompt = "purpose_justification_prompt",
+    optional purpose_justification_required = "purpose_justification_required",
+    optional require = "require",
+    optional session_duration = "session_duration",
+    optional connection_rules = "connection_rules",
+    optional mfa_config = "mfa_config",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(feature = "applications")]
 impl ApplicationPolicyRequest {
     /// A `ApplicationPolicyRequest` with its required fields (`decision`, `include`, `name`) and every optional field absent.
@@ -3516,150 +4764,215 @@ impl ApplicationPolicyRequest {
         }
     }
 }
+/// `UserPolicyCheckListResponse`
+///
+/// Schema: `#/components/schemas/access_policy_check_response/allOf/1/properties/result`
 #[cfg(feature = "applications")]
-object! {
-    /// `UserPolicyCheckListResponse`
-    ///
-    /// Schema: `#/components/schemas/access_policy_check_response/allOf/1/properties/result`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct UserPolicyCheckListResponse {
-        /// `app_state` (the spec does not describe it).
-        optional app_state: Option<crate::types::UserPolicyCheckListResponseAppState> = "app_state",
-        /// `user_identity` (the spec does not describe it).
-        optional user_identity: Option<crate::types::UserPolicyCheckListResponseUserIdentity> = "user_identity",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UserPolicyCheckListResponse {
+    /// `app_state` (the spec does not describe it).
+    pub app_state: Option<crate::types::UserPolicyCheckListResponseAppState>,
+    /// `user_identity` (the spec does not describe it).
+    pub user_identity: Option<crate::types::UserPolicyCheckListResponseUserIdentity>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "applications")]
-object! {
-    /// `UserPolicyCheckListResponseAppState`
-    ///
-    /// Schema: `#/components/schemas/access_policy_check_response/allOf/1/properties/result/properties/app_state`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct UserPolicyCheckListResponseAppState {
-        /// UUID
-        optional app_uid: Option<String> = "app_uid",
-        /// `aud` (the spec does not describe it).
-        optional aud: Option<String> = "aud",
-        /// `hostname` (the spec does not describe it).
-        optional hostname: Option<String> = "hostname",
-        /// `name` (the spec does not describe it).
-        optional name: Option<String> = "name",
-        /// `policies` (the spec does not describe it).
-        optional policies: Option<Vec<serde_json::Map<String, serde_json::Value>>> = "policies",
-        /// `status` (the spec does not describe it).
-        optional status: Option<String> = "status",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+object_impls!(UserPolicyCheckListResponse {
+    optional app_state = "app_state",
+    optional user_identity = "user_identity",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// `UserPolicyCheckListResponseAppState`
+///
+/// Schema: `#/components/schemas/access_policy_check_response/allOf/1/properties/result/properties/app_state`
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UserPolicyCheckListResponseAppState {
+    /// UUID
+    pub app_uid: Option<String>,
+    /// `aud` (the spec does not describe it).
+    pub aud: Option<String>,
+    /// `hostname` (the spec does not describe it).
+    pub hostname: Option<String>,
+    /// `name` (the spec does not describe it).
+    pub name: Option<String>,
+    /// `policies` (the spec does not describe it).
+    pub policies: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// `status` (the spec does not describe it).
+    pub status: Option<String>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "applications")]
-object! {
-    /// `UserPolicyCheckListResponseUserIdentity`
-    ///
-    /// Schema: `#/components/schemas/access_policy_check_response/allOf/1/properties/result/properties/user_identity`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct UserPolicyCheckListResponseUserIdentity {
-        /// `account_id` (the spec does not describe it).
-        optional account_id: Option<String> = "account_id",
-        /// `device_sessions` (the spec does not describe it).
-        optional device_sessions: Option<serde_json::Map<String, serde_json::Value>> = "device_sessions",
-        /// `email` (the spec does not describe it).
-        optional email: Option<String> = "email",
-        /// `geo` (the spec does not describe it).
-        optional geo: Option<crate::types::UserPolicyCheckListResponseUserIdentityGeo> = "geo",
-        /// `iat` (the spec does not describe it).
-        optional iat: Option<i64> = "iat",
-        /// `id` (the spec does not describe it).
-        optional id: Option<String> = "id",
-        /// `is_gateway` (the spec does not describe it).
-        optional is_gateway: Option<bool> = "is_gateway",
-        /// `is_warp` (the spec does not describe it).
-        optional is_warp: Option<bool> = "is_warp",
-        /// `name` (the spec does not describe it).
-        optional name: Option<String> = "name",
-        /// UUID
-        optional user_uuid: Option<String> = "user_uuid",
-        /// `version` (the spec does not describe it).
-        optional version: Option<i64> = "version",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+object_impls!(UserPolicyCheckListResponseAppState {
+    optional app_uid = "app_uid",
+    optional aud = "aud",
+    optional hostname = "hostname",
+    optional name = "name",
+    optional policies = "policies",
+    optional status = "status",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// `UserPolicyCheckListResponseUserIdentity`
+///
+/// Schema: `#/components/schemas/access_policy_check_response/allOf/1/properties/result/properties/user_identity`
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UserPolicyCheckListResponseUserIdentity {
+    /// `account_id` (the spec does not describe it).
+    pub account_id: Option<String>,
+    /// `device_sessions` (the spec does not describe it).
+    pub device_sessions: Option<serde_json::Map<String, serde_json::Value>>,
+    /// `email` (the spec does not describe it).
+    pub email: Option<String>,
+    /// `geo` (the spec does not describe it).
+    pub geo: Option<crate::types::UserPolicyCheckListResponseUserIdentityGeo>,
+    /// `iat` (the spec does not describe it).
+    pub iat: Option<i64>,
+    /// `id` (the spec does not describe it).
+    pub id: Option<String>,
+    /// `is_gateway` (the spec does not describe it).
+    pub is_gateway: Option<bool>,
+    /// `is_warp` (the spec does not describe it).
+    pub is_warp: Option<bool>,
+    /// `name` (the spec does not describe it).
+    pub name: Option<String>,
+    /// UUID
+    pub user_uuid: Option<String>,
+    /// `version` (the spec does not describe it).
+    pub version: Option<i64>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "applications")]
-object! {
-    /// `UserPolicyCheckListResponseUserIdentityGeo`
-    ///
-    /// Schema: `#/components/schemas/access_policy_check_response/allOf/1/properties/result/properties/user_identity/properties/geo`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct UserPolicyCheckListResponseUserIdentityGeo {
-        /// `country` (the spec does not describe it).
-        optional country: Option<String> = "country",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+object_impls!(UserPolicyCheckListResponseUserIdentity {
+    optional account_id = "account_id",
+    optional device_sessions = "device_sessions",
+    optional email = "email",
+    optional geo = "geo",
+    optional iat = "iat",
+    optional id = "id",
+    optional is_gateway = "is_gateway",
+    optional is_warp = "is_warp",
+    optional name = "name",
+    optional user_uuid = "user_uuid",
+    optional version = "version",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// `UserPolicyCheckListResponseUserIdentityGeo`
+///
+/// Schema: `#/components/schemas/access_policy_check_response/allOf/1/properties/result/properties/user_identity/properties/geo`
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UserPolicyCheckListResponseUserIdentityGeo {
+    /// `country` (the spec does not describe it).
+    pub country: Option<String>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "applications")]
+object_impls!(UserPolicyCheckListResponseUserIdentityGeo {
+    optional country = "country",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// `Bookmark`
+///
+/// Schema: `#/components/schemas/access_bookmarks`
+#[cfg(feature = "bookmarks")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Bookmark {
+    /// Displays the application in the App Launcher.
+    pub app_launcher_visible: Option<bool>,
+    /// `created_at` (the spec does not describe it).
+    pub created_at: Option<crate::DateTime>,
+    /// The domain of the Bookmark application.
+    pub domain: Option<String>,
+    /// The unique identifier for the Bookmark application.
+    pub id: Option<String>,
+    /// The image URL for the logo shown in the App Launcher dashboard.
+    pub logo_url: Option<String>,
+    /// The name of the Bookmark application.
+    pub name: Option<String>,
+    /// `updated_at` (the spec does not describe it).
+    pub updated_at: Option<crate::DateTime>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "bookmarks")]
-object! {
-    /// `Bookmark`
-    ///
-    /// Schema: `#/components/schemas/access_bookmarks`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct Bookmark {
-        /// Displays the application in the App Launcher.
-        optional app_launcher_visible: Option<bool> = "app_launcher_visible",
-        /// `created_at` (the spec does not describe it).
-        optional created_at: Option<crate::DateTime> = "created_at",
-        /// The domain of the Bookmark application.
-        optional domain: Option<String> = "domain",
-        /// The unique identifier for the Bookmark application.
-        optional id: Option<String> = "id",
-        /// The image URL for the logo shown in the App Launcher dashboard.
-        optional logo_url: Option<String> = "logo_url",
-        /// The name of the Bookmark application.
-        optional name: Option<String> = "name",
-        /// `updated_at` (the spec does not describe it).
-        optional updated_at: Option<crate::DateTime> = "updated_at",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+object_impls!(Bookmark {
+    optional app_launcher_visible = "app_launcher_visible",
+    optional created_at = "created_at",
+    optional domain = "domain",
+    optional id = "id",
+    optional logo_url = "logo_url",
+    optional name = "name",
+    optional updated_at = "updated_at",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// `Certificate`
+///
+/// Schema: `#/components/schemas/access_certificates`
+#[cfg(feature = "certificates")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Certificate {
+    /// The hostnames of the applications that will use this certificate.
+    pub associated_hostnames: Option<Vec<String>>,
+    /// `created_at` (the spec does not describe it).
+    pub created_at: Option<crate::DateTime>,
+    /// `expires_on` (the spec does not describe it).
+    pub expires_on: Option<crate::DateTime>,
+    /// The MD5 fingerprint of the certificate.
+    pub fingerprint: Option<String>,
+    /// The ID of the application that will use this certificate.
+    pub id: Option<String>,
+    /// The name of the certificate.
+    pub name: Option<String>,
+    /// `updated_at` (the spec does not describe it).
+    pub updated_at: Option<crate::DateTime>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "certificates")]
-object! {
-    /// `Certificate`
-    ///
-    /// Schema: `#/components/schemas/access_certificates`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct Certificate {
-        /// The hostnames of the applications that will use this certificate.
-        optional associated_hostnames: Option<Vec<String>> = "associated_hostnames",
-        /// `created_at` (the spec does not describe it).
-        optional created_at: Option<crate::DateTime> = "created_at",
-        /// `expires_on` (the spec does not describe it).
-        optional expires_on: Option<crate::DateTime> = "expires_on",
-        /// The MD5 fingerprint of the certificate.
-        optional fingerprint: Option<String> = "fingerprint",
-        /// The ID of the application that will use this certificate.
-        optional id: Option<String> = "id",
-        /// The name of the certificate.
-        optional name: Option<String> = "name",
-        /// `updated_at` (the spec does not describe it).
-        optional updated_at: Option<crate::DateTime> = "updated_at",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+object_impls!(Certificate {
+    optional associated_hostnames = "associated_hostnames",
+    optional created_at = "created_at",
+    optional expires_on = "expires_on",
+    optional fingerprint = "fingerprint",
+    optional id = "id",
+    optional name = "name",
+    optional updated_at = "updated_at",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// `CertificateCreateRequest`
+///
+/// Schema: `#/paths/~1accounts~1{account_id}~1access~1certificates/post/requestBody/content/application~1json/schema`
+#[cfg(feature = "certificates")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct CertificateCreateRequest {
+    /// The hostnames of the applications that will use this certificate.
+    pub associated_hostnames: Option<Vec<String>>,
+    /// The certificate content.
+    pub certificate: String,
+    /// The name of the certificate.
+    pub name: String,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "certificates")]
-object! {
-    /// `CertificateCreateRequest`
-    ///
-    /// Schema: `#/paths/~1accounts~1{account_id}~1access~1certificates/post/requestBody/content/application~1json/schema`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct CertificateCreateRequest {
-        /// The hostnames of the applications that will use this certificate.
-        optional associated_hostnames: Option<Vec<String>> = "associated_hostnames",
-        /// The certificate content.
-        required certificate: String = "certificate",
-        /// The name of the certificate.
-        required name: String = "name",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
-}
+object_impls!(CertificateCreateRequest {
+    optional associated_hostnames = "associated_hostnames",
+    required certificate = "certificate",
+    required name = "name",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(feature = "certificates")]
 impl CertificateCreateRequest {
     /// A `CertificateCreateRequest` with its required fields (`certificate`, `name`) and every optional field absent.
@@ -3672,22 +4985,29 @@ impl CertificateCreateRequest {
         }
     }
 }
+/// Hostname Settings
+///
+/// Schema: `#/components/schemas/access_settings`
 #[cfg(feature = "certificates")]
-object! {
-    /// Hostname Settings
-    ///
-    /// Schema: `#/components/schemas/access_settings`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct CertificateSettings {
-        /// Request client certificates for this hostname in China. Can only be set to true if this zone is china network enabled.
-        required china_network: bool = "china_network",
-        /// Client Certificate Forwarding is a feature that takes the client cert provided by the eyeball to the edge, and forwards it to the origin as a HTTP header to allow logging on the origin.
-        required client_certificate_forwarding: bool = "client_certificate_forwarding",
-        /// The hostname that these settings apply to.
-        required hostname: String = "hostname",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Debug, Clone, PartialEq)]
+pub struct CertificateSettings {
+    /// Request client certificates for this hostname in China. Can only be set to true if this zone is china network enabled.
+    pub china_network: bool,
+    /// Client Certificate Forwarding is a feature that takes the client cert provided by the eyeball to the edge, and forwards it to the origin as a HTTP header to allow logging on the origin.
+    pub client_certificate_forwarding: bool,
+    /// The hostname that these settings apply to.
+    pub hostname: String,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "certificates")]
+object_impls!(CertificateSettings {
+    required china_network = "china_network",
+    required client_certificate_forwarding = "client_certificate_forwarding",
+    required hostname = "hostname",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(feature = "certificates")]
 impl CertificateSettings {
     /// A `CertificateSettings` with its required fields (`china_network`, `client_certificate_forwarding`, `hostname`) and every optional field absent.
@@ -3704,18 +5024,23 @@ impl CertificateSettings {
         }
     }
 }
+/// `SettingsUpdateRequest`
+///
+/// Schema: `#/paths/~1accounts~1{account_id}~1access~1certificates~1settings/put/requestBody/content/application~1json/schema`
 #[cfg(feature = "certificates")]
-object! {
-    /// `SettingsUpdateRequest`
-    ///
-    /// Schema: `#/paths/~1accounts~1{account_id}~1access~1certificates~1settings/put/requestBody/content/application~1json/schema`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct SettingsUpdateRequest {
-        /// `settings` (the spec does not describe it).
-        required settings: Vec<crate::types::CertificateSettings> = "settings",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Debug, Clone, PartialEq)]
+pub struct SettingsUpdateRequest {
+    /// `settings` (the spec does not describe it).
+    pub settings: Vec<crate::types::CertificateSettings>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "certificates")]
+object_impls!(SettingsUpdateRequest {
+    required settings = "settings",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(feature = "certificates")]
 impl SettingsUpdateRequest {
     /// A `SettingsUpdateRequest` with its required fields (`settings`) and every optional field absent.
@@ -3726,20 +5051,26 @@ impl SettingsUpdateRequest {
         }
     }
 }
+/// `CertificateUpdateRequest`
+///
+/// Schema: `#/paths/~1accounts~1{account_id}~1access~1certificates~1{certificate_id}/put/requestBody/content/application~1json/schema`
 #[cfg(feature = "certificates")]
-object! {
-    /// `CertificateUpdateRequest`
-    ///
-    /// Schema: `#/paths/~1accounts~1{account_id}~1access~1certificates~1{certificate_id}/put/requestBody/content/application~1json/schema`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct CertificateUpdateRequest {
-        /// The hostnames of the applications that will use this certificate.
-        required associated_hostnames: Vec<String> = "associated_hostnames",
-        /// The name of the certificate.
-        optional name: Option<String> = "name",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Debug, Clone, PartialEq)]
+pub struct CertificateUpdateRequest {
+    /// The hostnames of the applications that will use this certificate.
+    pub associated_hostnames: Vec<String>,
+    /// The name of the certificate.
+    pub name: Option<String>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "certificates")]
+object_impls!(CertificateUpdateRequest {
+    required associated_hostnames = "associated_hostnames",
+    optional name = "name",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(feature = "certificates")]
 impl CertificateUpdateRequest {
     /// A `CertificateUpdateRequest` with its required fields (`associated_hostnames`) and every optional field absent.
@@ -3751,40 +5082,55 @@ impl CertificateUpdateRequest {
         }
     }
 }
+/// `CertificateDeleteResponse`
+///
+/// Schema: `#/components/schemas/access_components-schemas-id_response/allOf/1/properties/result`
 #[cfg(any(feature = "certificates", feature = "custom-pages"))]
-object! {
-    /// `CertificateDeleteResponse`
-    ///
-    /// Schema: `#/components/schemas/access_components-schemas-id_response/allOf/1/properties/result`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct CertificateDeleteResponse {
-        /// UUID
-        optional id: Option<String> = "id",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CertificateDeleteResponse {
+    /// UUID
+    pub id: Option<String>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(any(feature = "certificates", feature = "custom-pages"))]
+object_impls!(CertificateDeleteResponse {
+    optional id = "id",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// `CustomPageWithoutHtml`
+///
+/// Schema: `#/components/schemas/access_custom_page_without_html`
+#[cfg(feature = "custom-pages")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct CustomPageWithoutHtml {
+    /// Number of apps the custom page is assigned to.
+    pub app_count: Option<i64>,
+    /// `created_at` (the spec does not describe it).
+    pub created_at: Option<crate::DateTime>,
+    /// Custom page name.
+    pub name: String,
+    /// Custom page type.
+    pub r#type: crate::types::SchemasType,
+    /// UUID
+    pub uid: Option<String>,
+    /// `updated_at` (the spec does not describe it).
+    pub updated_at: Option<crate::DateTime>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "custom-pages")]
-object! {
-    /// `CustomPageWithoutHtml`
-    ///
-    /// Schema: `#/components/schemas/access_custom_page_without_html`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct CustomPageWithoutHtml {
-        /// Number of apps the custom page is assigned to.
-        optional app_count: Option<i64> = "app_count",
-        /// `created_at` (the spec does not describe it).
-        optional created_at: Option<crate::DateTime> = "created_at",
-        /// Custom page name.
-        required name: String = "name",
-        /// Custom page type.
-        required r#type: crate::types::SchemasType = "type",
-        /// UUID
-        optional uid: Option<String> = "uid",
-        /// `updated_at` (the spec does not describe it).
-        optional updated_at: Option<crate::DateTime> = "updated_at",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
-}
+object_impls!(CustomPageWithoutHtml {
+    optional app_count = "app_count",
+    optional created_at = "created_at",
+    required name = "name",
+    required r#type = "type",
+    optional uid = "uid",
+    optional updated_at = "updated_at",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(feature = "custom-pages")]
 impl CustomPageWithoutHtml {
     /// A `CustomPageWithoutHtml` with its required fields (`name`, `type`) and every optional field absent.
@@ -3800,42 +5146,59 @@ impl CustomPageWithoutHtml {
         }
     }
 }
+/// Custom page type.
+///
+/// Schema: `#/components/schemas/access_schemas-type`
 #[cfg(feature = "custom-pages")]
-string_enum! {
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SchemasType {
+    /// `forbidden`
+    Forbidden,
+    /// `identity_denied`
+    IdentityDenied,
+    /// A value this version of the client does not know; kept as received.
+    Unknown(String),
+}
+#[cfg(feature = "custom-pages")]
+string_enum_impls!(SchemasType {
+    Forbidden = "forbidden",
+    IdentityDenied = "identity_denied",
+});
+/// `CustomPage`
+///
+/// Schema: `#/components/schemas/access_custom_page`
+#[cfg(feature = "custom-pages")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct CustomPage {
+    /// Number of apps the custom page is assigned to.
+    pub app_count: Option<i64>,
+    /// `created_at` (the spec does not describe it).
+    pub created_at: Option<crate::DateTime>,
+    /// Custom page HTML.
+    pub custom_html: String,
+    /// Custom page name.
+    pub name: String,
     /// Custom page type.
-    ///
-    /// Schema: `#/components/schemas/access_schemas-type`
-    SchemasType {
-        /// `forbidden`
-        Forbidden = "forbidden",
-        /// `identity_denied`
-        IdentityDenied = "identity_denied",
-    }
+    pub r#type: crate::types::SchemasType,
+    /// UUID
+    pub uid: Option<String>,
+    /// `updated_at` (the spec does not describe it).
+    pub updated_at: Option<crate::DateTime>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "custom-pages")]
-object! {
-    /// `CustomPage`
-    ///
-    /// Schema: `#/components/schemas/access_custom_page`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct CustomPage {
-        /// Number of apps the custom page is assigned to.
-        optional app_count: Option<i64> = "app_count",
-        /// `created_at` (the spec does not describe it).
-        optional created_at: Option<crate::DateTime> = "created_at",
-        /// Custom page HTML.
-        required custom_html: String = "custom_html",
-        /// Custom page name.
-        required name: String = "name",
-        /// Custom page type.
-        required r#type: crate::types::SchemasType = "type",
-        /// UUID
-        optional uid: Option<String> = "uid",
-        /// `updated_at` (the spec does not describe it).
-        optional updated_at: Option<crate::DateTime> = "updated_at",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
-}
+object_impls!(CustomPage {
+    optional app_count = "app_count",
+    optional created_at = "created_at",
+    required custom_html = "custom_html",
+    required name = "name",
+    required r#type = "type",
+    optional uid = "uid",
+    optional updated_at = "updated_at",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(feature = "custom-pages")]
 impl CustomPage {
     /// A `CustomPage` with its required fields (`custom_html`, `name`, `type`) and every optional field absent.
@@ -3856,52 +5219,73 @@ impl CustomPage {
         }
     }
 }
+/// `Group`
+///
+/// Schema: `#/components/schemas/access_groups`
 #[cfg(feature = "groups")]
-object! {
-    /// `Group`
-    ///
-    /// Schema: `#/components/schemas/access_groups`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct Group {
-        /// `created_at` (the spec does not describe it).
-        optional created_at: Option<crate::DateTime> = "created_at",
-        /// Rules evaluated with a NOT logical operator. To match a policy, a user cannot meet any of the Exclude rules.
-        optional exclude: Option<Vec<crate::types::AccessRule>> = "exclude",
-        /// UUID
-        optional id: Option<String> = "id",
-        /// Rules evaluated with an OR logical operator. A user needs to meet only one of the Include rules.
-        optional include: Option<Vec<crate::types::AccessRule>> = "include",
-        /// Rules evaluated with an AND logical operator. To match a policy, a user must meet all of the Require rules.
-        optional is_default: Option<Vec<crate::types::AccessRule>> = "is_default",
-        /// The name of the Access group.
-        optional name: Option<String> = "name",
-        /// Rules evaluated with an AND logical operator. To match a policy, a user must meet all of the Require rules.
-        optional require: Option<Vec<crate::types::AccessRule>> = "require",
-        /// `updated_at` (the spec does not describe it).
-        optional updated_at: Option<crate::DateTime> = "updated_at",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Group {
+    /// `created_at` (the spec does not describe it).
+    pub created_at: Option<crate::DateTime>,
+    /// Rules evaluated with a NOT logical operator. To match a policy, a user cannot meet any of the Exclude rules.
+    pub exclude: Option<Vec<crate::types::AccessRule>>,
+    /// UUID
+    pub id: Option<String>,
+    /// Rules evaluated with an OR logical operator. A user needs to meet only one of the Include rules.
+    pub include: Option<Vec<crate::types::AccessRule>>,
+    /// Rules evaluated with an AND logical operator. To match a policy, a user must meet all of the Require rules.
+    pub is_default: Option<Vec<crate::types::AccessRule>>,
+    /// The name of the Access group.
+    pub name: Option<String>,
+    /// Rules evaluated with an AND logical operator. To match a policy, a user must meet all of the Require rules.
+    pub require: Option<Vec<crate::types::AccessRule>>,
+    /// `updated_at` (the spec does not describe it).
+    pub updated_at: Option<crate::DateTime>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "groups")]
-object! {
-    /// `GroupCreateRequest`
-    ///
-    /// Schema: `#/paths/~1accounts~1{account_id}~1access~1groups/post/requestBody/content/application~1json/schema`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct GroupCreateRequest {
-        /// Rules evaluated with a NOT logical operator. To match a policy, a user cannot meet any of the Exclude rules.
-        optional exclude: Option<Vec<crate::types::AccessRule>> = "exclude",
-        /// Rules evaluated with an OR logical operator. A user needs to meet only one of the Include rules.
-        required include: Vec<crate::types::AccessRule> = "include",
-        /// Whether this is the default group
-        optional is_default: Option<bool> = "is_default",
-        /// The name of the Access group.
-        required name: String = "name",
-        /// Rules evaluated with an AND logical operator. To match a policy, a user must meet all of the Require rules.
-        optional require: Option<Vec<crate::types::AccessRule>> = "require",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+object_impls!(Group {
+    optional created_at = "created_at",
+    optional exclude = "exclude",
+    optional id = "id",
+    optional include = "include",
+    optional is_default = "is_default",
+    optional name = "name",
+    optional require = "require",
+    optional updated_at = "updated_at",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// `GroupCreateRequest`
+///
+/// Schema: `#/paths/~1accounts~1{account_id}~1access~1groups/post/requestBody/content/application~1json/schema`
+#[cfg(feature = "groups")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupCreateRequest {
+    /// Rules evaluated with a NOT logical operator. To match a policy, a user cannot meet any of the Exclude rules.
+    pub exclude: Option<Vec<crate::types::AccessRule>>,
+    /// Rules evaluated with an OR logical operator. A user needs to meet only one of the Include rules.
+    pub include: Vec<crate::types::AccessRule>,
+    /// Whether this is the default group
+    pub is_default: Option<bool>,
+    /// The name of the Access group.
+    pub name: String,
+    /// Rules evaluated with an AND logical operator. To match a policy, a user must meet all of the Require rules.
+    pub require: Option<Vec<crate::types::AccessRule>>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "groups")]
+object_impls!(GroupCreateRequest {
+    optional exclude = "exclude",
+    required include = "include",
+    optional is_default = "is_default",
+    required name = "name",
+    optional require = "require",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(feature = "groups")]
 impl GroupCreateRequest {
     /// A `GroupCreateRequest` with its required fields (`include`, `name`) and every optional field absent.
@@ -3916,26 +5300,35 @@ impl GroupCreateRequest {
         }
     }
 }
+/// `GroupUpdateRequest`
+///
+/// Schema: `#/paths/~1accounts~1{account_id}~1access~1groups~1{group_id}/put/requestBody/content/application~1json/schema`
 #[cfg(feature = "groups")]
-object! {
-    /// `GroupUpdateRequest`
-    ///
-    /// Schema: `#/paths/~1accounts~1{account_id}~1access~1groups~1{group_id}/put/requestBody/content/application~1json/schema`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct GroupUpdateRequest {
-        /// Rules evaluated with a NOT logical operator. To match a policy, a user cannot meet any of the Exclude rules.
-        optional exclude: Option<Vec<crate::types::AccessRule>> = "exclude",
-        /// Rules evaluated with an OR logical operator. A user needs to meet only one of the Include rules.
-        required include: Vec<crate::types::AccessRule> = "include",
-        /// Whether this is the default group
-        optional is_default: Option<bool> = "is_default",
-        /// The name of the Access group.
-        required name: String = "name",
-        /// Rules evaluated with an AND logical operator. To match a policy, a user must meet all of the Require rules.
-        optional require: Option<Vec<crate::types::AccessRule>> = "require",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupUpdateRequest {
+    /// Rules evaluated with a NOT logical operator. To match a policy, a user cannot meet any of the Exclude rules.
+    pub exclude: Option<Vec<crate::types::AccessRule>>,
+    /// Rules evaluated with an OR logical operator. A user needs to meet only one of the Include rules.
+    pub include: Vec<crate::types::AccessRule>,
+    /// Whether this is the default group
+    pub is_default: Option<bool>,
+    /// The name of the Access group.
+    pub name: String,
+    /// Rules evaluated with an AND logical operator. To match a policy, a user must meet all of the Require rules.
+    pub require: Option<Vec<crate::types::AccessRule>>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "groups")]
+object_impls!(GroupUpdateRequest {
+    optional exclude = "exclude",
+    required include = "include",
+    optional is_default = "is_default",
+    required name = "name",
+    optional require = "require",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(feature = "groups")]
 impl GroupUpdateRequest {
     /// A `GroupUpdateRequest` with its required fields (`include`, `name`) and every optional field absent.
@@ -3950,60 +5343,86 @@ impl GroupUpdateRequest {
         }
     }
 }
+/// `IdentityProviderListResponseItem`
+///
+/// Schema: `#/components/schemas/access_response_collection/allOf/1/properties/result/items`
 #[cfg(feature = "identity-providers")]
-internal_union! {
-    /// `IdentityProviderListResponseItem`
-    ///
-    /// Schema: `#/components/schemas/access_response_collection/allOf/1/properties/result/items`
-    IdentityProviderListResponseItem tag "type" {
-        /// Azure AD
-        AzureAd(crate::types::AzureAd) = ["azureAD"],
-        /// Centrify
-        Centrify(crate::types::Centrify) = ["centrify"],
-        /// Facebook
-        Facebook(crate::types::Facebook) = ["facebook"],
-        /// GitHub
-        Github(crate::types::Github) = ["github"],
-        /// Google
-        Google(crate::types::Google) = ["google"],
-        /// Google Workspace
-        GoogleApps(crate::types::GoogleApps) = ["google-apps"],
-        /// LinkedIn
-        Linkedin(crate::types::Linkedin) = ["linkedin"],
-        /// Generic OAuth
-        Oidc(crate::types::Oidc) = ["oidc"],
-        /// Okta
-        Okta(crate::types::Okta) = ["okta"],
-        /// OneLogin
-        Onelogin(crate::types::Onelogin) = ["onelogin"],
-        /// PingOne
-        Pingone(crate::types::Pingone) = ["pingone"],
-        /// Generic SAML
-        Saml(crate::types::Saml) = ["saml"],
-        /// Yandex
-        Yandex(crate::types::Yandex) = ["yandex"],
-        /// One Time Pin
-        Onetimepin(crate::types::Onetimepin) = ["onetimepin"],
-    }
-}
-#[cfg(feature = "identity-providers")]
-object! {
+#[derive(Debug, Clone, PartialEq)]
+pub enum IdentityProviderListResponseItem {
     /// Azure AD
-    ///
-    /// Schema: `#/components/schemas/access_azureAD`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct AzureAd {
-        /// The configuration parameters for the identity provider. To view the required parameters for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
-        required config: crate::types::AzureAdConfig = "config",
-        /// UUID
-        optional id: Option<String> = "id",
-        /// The name of the identity provider, shown to users on the login page.
-        required name: String = "name",
-        /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
-        optional scim_config: Option<crate::types::AccessIdentityProviderScimConfig> = "scim_config",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+    AzureAd(crate::types::AzureAd),
+    /// Centrify
+    Centrify(crate::types::Centrify),
+    /// Facebook
+    Facebook(crate::types::Facebook),
+    /// GitHub
+    Github(crate::types::Github),
+    /// Google
+    Google(crate::types::Google),
+    /// Google Workspace
+    GoogleApps(crate::types::GoogleApps),
+    /// LinkedIn
+    Linkedin(crate::types::Linkedin),
+    /// Generic OAuth
+    Oidc(crate::types::Oidc),
+    /// Okta
+    Okta(crate::types::Okta),
+    /// OneLogin
+    Onelogin(crate::types::Onelogin),
+    /// PingOne
+    Pingone(crate::types::Pingone),
+    /// Generic SAML
+    Saml(crate::types::Saml),
+    /// Yandex
+    Yandex(crate::types::Yandex),
+    /// One Time Pin
+    Onetimepin(crate::types::Onetimepin),
+    /// A kind this version of the client does not know; the whole object, as received.
+    Unknown(serde_json::Value),
 }
+#[cfg(feature = "identity-providers")]
+internal_union_impls!(IdentityProviderListResponseItem tag "type" {
+    AzureAd = ["azureAD"],
+    Centrify = ["centrify"],
+    Facebook = ["facebook"],
+    Github = ["github"],
+    Google = ["google"],
+    GoogleApps = ["google-apps"],
+    Linkedin = ["linkedin"],
+    Oidc = ["oidc"],
+    Okta = ["okta"],
+    Onelogin = ["onelogin"],
+    Pingone = ["pingone"],
+    Saml = ["saml"],
+    Yandex = ["yandex"],
+    Onetimepin = ["onetimepin"],
+});
+/// Azure AD
+///
+/// Schema: `#/components/schemas/access_azureAD`
+#[cfg(feature = "identity-providers")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct AzureAd {
+    /// The configuration parameters for the identity provider. To view the required parameters for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
+    pub config: crate::types::AzureAdConfig,
+    /// UUID
+    pub id: Option<String>,
+    /// The name of the identity provider, shown to users on the login page.
+    pub name: String,
+    /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
+    pub scim_config: Option<crate::types::AccessIdentityProviderScimConfig>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "identity-providers")]
+object_impls!(AzureAd {
+    required config = "config",
+    optional id = "id",
+    required name = "name",
+    optional scim_config = "scim_config",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(feature = "identity-providers")]
 impl AzureAd {
     /// A `AzureAd` with its required fields (`config`, `name`) and every optional field absent.
@@ -4017,32 +5436,44 @@ impl AzureAd {
         }
     }
 }
+/// `AzureAdConfig`
+///
+/// Schema: `#/components/schemas/access_azureAD/allOf/1/properties/config`
 #[cfg(feature = "identity-providers")]
-object! {
-    /// `AzureAdConfig`
-    ///
-    /// Schema: `#/components/schemas/access_azureAD/allOf/1/properties/config`
-    #[derive(Clone, PartialEq, Default)]
-    pub struct AzureAdConfig {
-        /// Your OAuth Client ID
-        optional client_id: Option<String> = "client_id",
-        /// Your OAuth Client Secret
-        optional client_secret: Option<String> = "client_secret",
-        /// Custom claims
-        optional claims: Option<Vec<String>> = "claims",
-        /// The claim name for email in the id_token response.
-        optional email_claim_name: Option<String> = "email_claim_name",
-        /// Should Cloudflare try to load authentication contexts from your account
-        optional conditional_access_enabled: Option<bool> = "conditional_access_enabled",
-        /// Your Azure directory uuid
-        optional directory_id: Option<String> = "directory_id",
-        /// Indicates the type of user interaction that is required. prompt=login forces the user to enter their credentials on that request, negating single-sign on. prompt=none is the opposite. It ensures that the user isn't presented with any interactive prompt. If the request can't be completed silently by using single-sign on, the Microsoft identity platform returns an interaction_required error. prompt=select_account interrupts single sign-on providing account selection experience listing all the accounts either in session or any remembered account or an option to choose to use a different account altogether.
-        optional prompt: Option<crate::types::AzureAdConfigPrompt> = "prompt",
-        /// Should Cloudflare try to load groups from your account
-        optional support_groups: Option<bool> = "support_groups",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Clone, PartialEq, Default)]
+pub struct AzureAdConfig {
+    /// Your OAuth Client ID
+    pub client_id: Option<String>,
+    /// Your OAuth Client Secret
+    pub client_secret: Option<String>,
+    /// Custom claims
+    pub claims: Option<Vec<String>>,
+    /// The claim name for email in the id_token response.
+    pub email_claim_name: Option<String>,
+    /// Should Cloudflare try to load authentication contexts from your account
+    pub conditional_access_enabled: Option<bool>,
+    /// Your Azure directory uuid
+    pub directory_id: Option<String>,
+    /// Indicates the type of user interaction that is required. prompt=login forces the user to enter their credentials on that request, negating single-sign on. prompt=none is the opposite. It ensures that the user isn't presented with any interactive prompt. If the request can't be completed silently by using single-sign on, the Microsoft identity platform returns an interaction_required error. prompt=select_account interrupts single sign-on providing account selection experience listing all the accounts either in session or any remembered account or an option to choose to use a different account altogether.
+    pub prompt: Option<crate::types::AzureAdConfigPrompt>,
+    /// Should Cloudflare try to load groups from your account
+    pub support_groups: Option<bool>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "identity-providers")]
+object_impls!(AzureAdConfig {
+    optional client_id = "client_id",
+    optional client_secret = "client_secret",
+    optional claims = "claims",
+    optional email_claim_name = "email_claim_name",
+    optional conditional_access_enabled = "conditional_access_enabled",
+    optional directory_id = "directory_id",
+    optional prompt = "prompt",
+    optional support_groups = "support_groups",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(feature = "identity-providers")]
 impl std::fmt::Debug for AzureAdConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -4062,40 +5493,56 @@ impl std::fmt::Debug for AzureAdConfig {
             .finish()
     }
 }
+/// Indicates the type of user interaction that is required. prompt=login forces the user to enter their credentials on that request, negating single-sign on. prompt=none is the opposite. It ensures that the user isn't presented with any interactive prompt. If the request can't be completed silently by using single-sign on, the Microsoft identity platform returns an interaction_required error. prompt=select_account interrupts single sign-on providing account selection experience listing all the accounts either in session or any remembered account or an option to choose to use a different account altogether.
+///
+/// Schema: `#/components/schemas/access_azureAD/allOf/1/properties/config/allOf/2/properties/prompt`
 #[cfg(feature = "identity-providers")]
-string_enum! {
-    /// Indicates the type of user interaction that is required. prompt=login forces the user to enter their credentials on that request, negating single-sign on. prompt=none is the opposite. It ensures that the user isn't presented with any interactive prompt. If the request can't be completed silently by using single-sign on, the Microsoft identity platform returns an interaction_required error. prompt=select_account interrupts single sign-on providing account selection experience listing all the accounts either in session or any remembered account or an option to choose to use a different account altogether.
-    ///
-    /// Schema: `#/components/schemas/access_azureAD/allOf/1/properties/config/allOf/2/properties/prompt`
-    AzureAdConfigPrompt {
-        /// `login`
-        Login = "login",
-        /// `none`
-        None = "none",
-        /// `select_account`
-        SelectAccount = "select_account",
-    }
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AzureAdConfigPrompt {
+    /// `login`
+    Login,
+    /// `none`
+    None,
+    /// `select_account`
+    SelectAccount,
+    /// A value this version of the client does not know; kept as received.
+    Unknown(String),
 }
 #[cfg(feature = "identity-providers")]
-object! {
-    /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
-    ///
-    /// Schema: `#/components/schemas/access_identity-provider/properties/scim_config`
-    #[derive(Clone, PartialEq, Default)]
-    pub struct AccessIdentityProviderScimConfig {
-        /// A flag to enable or disable SCIM for the identity provider.
-        optional enabled: Option<bool> = "enabled",
-        /// A flag to revoke a user's session in Access and force a reauthentication on the user's Gateway session when they have been added or removed from a group in the Identity Provider.
-        optional group_member_deprovision: Option<bool> = "group_member_deprovision",
-        /// A flag to remove a user's seat in Zero Trust when they have been deprovisioned in the Identity Provider.  This cannot be enabled unless user_deprovision is also enabled.
-        optional seat_deprovision: Option<bool> = "seat_deprovision",
-        /// A read-only token generated when the SCIM integration is enabled for the first time.  It is redacted on subsequent requests.  If you lose this you will need to refresh it token at /access/identity_providers/:idpID/refresh_scim_secret.
-        optional secret: Option<String> = "secret",
-        /// A flag to enable revoking a user's session in Access and Gateway when they have been deprovisioned in the Identity Provider.
-        optional user_deprovision: Option<bool> = "user_deprovision",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+string_enum_impls!(AzureAdConfigPrompt {
+    Login = "login",
+    None = "none",
+    SelectAccount = "select_account",
+});
+/// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
+///
+/// Schema: `#/components/schemas/access_identity-provider/properties/scim_config`
+#[cfg(feature = "identity-providers")]
+#[derive(Clone, PartialEq, Default)]
+pub struct AccessIdentityProviderScimConfig {
+    /// A flag to enable or disable SCIM for the identity provider.
+    pub enabled: Option<bool>,
+    /// A flag to revoke a user's session in Access and force a reauthentication on the user's Gateway session when they have been added or removed from a group in the Identity Provider.
+    pub group_member_deprovision: Option<bool>,
+    /// A flag to remove a user's seat in Zero Trust when they have been deprovisioned in the Identity Provider.  This cannot be enabled unless user_deprovision is also enabled.
+    pub seat_deprovision: Option<bool>,
+    /// A read-only token generated when the SCIM integration is enabled for the first time.  It is redacted on subsequent requests.  If you lose this you will need to refresh it token at /access/identity_providers/:idpID/refresh_scim_secret.
+    pub secret: Option<String>,
+    /// A flag to enable revoking a user's session in Access and Gateway when they have been deprovisioned in the Identity Provider.
+    pub user_deprovision: Option<bool>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "identity-providers")]
+object_impls!(AccessIdentityProviderScimConfig {
+    optional enabled = "enabled",
+    optional group_member_deprovision = "group_member_deprovision",
+    optional seat_deprovision = "seat_deprovision",
+    optional secret = "secret",
+    optional user_deprovision = "user_deprovision",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(feature = "identity-providers")]
 impl std::fmt::Debug for AccessIdentityProviderScimConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -4109,24 +5556,32 @@ impl std::fmt::Debug for AccessIdentityProviderScimConfig {
             .finish()
     }
 }
+/// Centrify
+///
+/// Schema: `#/components/schemas/access_centrify`
 #[cfg(feature = "identity-providers")]
-object! {
-    /// Centrify
-    ///
-    /// Schema: `#/components/schemas/access_centrify`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct Centrify {
-        /// The configuration parameters for the identity provider. To view the required parameters for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
-        required config: crate::types::CentrifyConfig = "config",
-        /// UUID
-        optional id: Option<String> = "id",
-        /// The name of the identity provider, shown to users on the login page.
-        required name: String = "name",
-        /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
-        optional scim_config: Option<crate::types::AccessIdentityProviderScimConfig> = "scim_config",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Debug, Clone, PartialEq)]
+pub struct Centrify {
+    /// The configuration parameters for the identity provider. To view the required parameters for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
+    pub config: crate::types::CentrifyConfig,
+    /// UUID
+    pub id: Option<String>,
+    /// The name of the identity provider, shown to users on the login page.
+    pub name: String,
+    /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
+    pub scim_config: Option<crate::types::AccessIdentityProviderScimConfig>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "identity-providers")]
+object_impls!(Centrify {
+    required config = "config",
+    optional id = "id",
+    required name = "name",
+    optional scim_config = "scim_config",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(feature = "identity-providers")]
 impl Centrify {
     /// A `Centrify` with its required fields (`config`, `name`) and every optional field absent.
@@ -4140,28 +5595,38 @@ impl Centrify {
         }
     }
 }
+/// `CentrifyConfig`
+///
+/// Schema: `#/components/schemas/access_centrify/allOf/1/properties/config`
 #[cfg(feature = "identity-providers")]
-object! {
-    /// `CentrifyConfig`
-    ///
-    /// Schema: `#/components/schemas/access_centrify/allOf/1/properties/config`
-    #[derive(Clone, PartialEq, Default)]
-    pub struct CentrifyConfig {
-        /// Your OAuth Client ID
-        optional client_id: Option<String> = "client_id",
-        /// Your OAuth Client Secret
-        optional client_secret: Option<String> = "client_secret",
-        /// Custom claims
-        optional claims: Option<Vec<String>> = "claims",
-        /// The claim name for email in the id_token response.
-        optional email_claim_name: Option<String> = "email_claim_name",
-        /// Your centrify account url
-        optional centrify_account: Option<String> = "centrify_account",
-        /// Your centrify app id
-        optional centrify_app_id: Option<String> = "centrify_app_id",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Clone, PartialEq, Default)]
+pub struct CentrifyConfig {
+    /// Your OAuth Client ID
+    pub client_id: Option<String>,
+    /// Your OAuth Client Secret
+    pub client_secret: Option<String>,
+    /// Custom claims
+    pub claims: Option<Vec<String>>,
+    /// The claim name for email in the id_token response.
+    pub email_claim_name: Option<String>,
+    /// Your centrify account url
+    pub centrify_account: Option<String>,
+    /// Your centrify app id
+    pub centrify_app_id: Option<String>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "identity-providers")]
+object_impls!(CentrifyConfig {
+    optional client_id = "client_id",
+    optional client_secret = "client_secret",
+    optional claims = "claims",
+    optional email_claim_name = "email_claim_name",
+    optional centrify_account = "centrify_account",
+    optional centrify_app_id = "centrify_app_id",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(feature = "identity-providers")]
 impl std::fmt::Debug for CentrifyConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -4176,24 +5641,32 @@ impl std::fmt::Debug for CentrifyConfig {
             .finish()
     }
 }
+/// Facebook
+///
+/// Schema: `#/components/schemas/access_facebook`
 #[cfg(feature = "identity-providers")]
-object! {
-    /// Facebook
-    ///
-    /// Schema: `#/components/schemas/access_facebook`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct Facebook {
-        /// The configuration parameters for the identity provider. To view the required parameters for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
-        required config: crate::types::GenericOauthConfig = "config",
-        /// UUID
-        optional id: Option<String> = "id",
-        /// The name of the identity provider, shown to users on the login page.
-        required name: String = "name",
-        /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
-        optional scim_config: Option<crate::types::AccessIdentityProviderScimConfig> = "scim_config",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Debug, Clone, PartialEq)]
+pub struct Facebook {
+    /// The configuration parameters for the identity provider. To view the required parameters for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
+    pub config: crate::types::GenericOauthConfig,
+    /// UUID
+    pub id: Option<String>,
+    /// The name of the identity provider, shown to users on the login page.
+    pub name: String,
+    /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
+    pub scim_config: Option<crate::types::AccessIdentityProviderScimConfig>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "identity-providers")]
+object_impls!(Facebook {
+    required config = "config",
+    optional id = "id",
+    required name = "name",
+    optional scim_config = "scim_config",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(feature = "identity-providers")]
 impl Facebook {
     /// A `Facebook` with its required fields (`config`, `name`) and every optional field absent.
@@ -4210,20 +5683,26 @@ impl Facebook {
         }
     }
 }
+/// `GenericOauthConfig`
+///
+/// Schema: `#/components/schemas/access_generic-oauth-config`
 #[cfg(feature = "identity-providers")]
-object! {
-    /// `GenericOauthConfig`
-    ///
-    /// Schema: `#/components/schemas/access_generic-oauth-config`
-    #[derive(Clone, PartialEq, Default)]
-    pub struct GenericOauthConfig {
-        /// Your OAuth Client ID
-        optional client_id: Option<String> = "client_id",
-        /// Your OAuth Client Secret
-        optional client_secret: Option<String> = "client_secret",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Clone, PartialEq, Default)]
+pub struct GenericOauthConfig {
+    /// Your OAuth Client ID
+    pub client_id: Option<String>,
+    /// Your OAuth Client Secret
+    pub client_secret: Option<String>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "identity-providers")]
+object_impls!(GenericOauthConfig {
+    optional client_id = "client_id",
+    optional client_secret = "client_secret",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(feature = "identity-providers")]
 impl std::fmt::Debug for GenericOauthConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -4234,24 +5713,32 @@ impl std::fmt::Debug for GenericOauthConfig {
             .finish()
     }
 }
+/// GitHub
+///
+/// Schema: `#/components/schemas/access_github`
 #[cfg(feature = "identity-providers")]
-object! {
-    /// GitHub
-    ///
-    /// Schema: `#/components/schemas/access_github`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct Github {
-        /// The configuration parameters for the identity provider. To view the required parameters for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
-        required config: crate::types::GenericOauthConfig = "config",
-        /// UUID
-        optional id: Option<String> = "id",
-        /// The name of the identity provider, shown to users on the login page.
-        required name: String = "name",
-        /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
-        optional scim_config: Option<crate::types::AccessIdentityProviderScimConfig> = "scim_config",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Debug, Clone, PartialEq)]
+pub struct Github {
+    /// The configuration parameters for the identity provider. To view the required parameters for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
+    pub config: crate::types::GenericOauthConfig,
+    /// UUID
+    pub id: Option<String>,
+    /// The name of the identity provider, shown to users on the login page.
+    pub name: String,
+    /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
+    pub scim_config: Option<crate::types::AccessIdentityProviderScimConfig>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "identity-providers")]
+object_impls!(Github {
+    required config = "config",
+    optional id = "id",
+    required name = "name",
+    optional scim_config = "scim_config",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(feature = "identity-providers")]
 impl Github {
     /// A `Github` with its required fields (`config`, `name`) and every optional field absent.
@@ -4268,24 +5755,32 @@ impl Github {
         }
     }
 }
+/// Google
+///
+/// Schema: `#/components/schemas/access_google`
 #[cfg(feature = "identity-providers")]
-object! {
-    /// Google
-    ///
-    /// Schema: `#/components/schemas/access_google`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct Google {
-        /// The configuration parameters for the identity provider. To view the required parameters for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
-        required config: crate::types::GoogleConfig = "config",
-        /// UUID
-        optional id: Option<String> = "id",
-        /// The name of the identity provider, shown to users on the login page.
-        required name: String = "name",
-        /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
-        optional scim_config: Option<crate::types::AccessIdentityProviderScimConfig> = "scim_config",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Debug, Clone, PartialEq)]
+pub struct Google {
+    /// The configuration parameters for the identity provider. To view the required parameters for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
+    pub config: crate::types::GoogleConfig,
+    /// UUID
+    pub id: Option<String>,
+    /// The name of the identity provider, shown to users on the login page.
+    pub name: String,
+    /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
+    pub scim_config: Option<crate::types::AccessIdentityProviderScimConfig>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "identity-providers")]
+object_impls!(Google {
+    required config = "config",
+    optional id = "id",
+    required name = "name",
+    optional scim_config = "scim_config",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(feature = "identity-providers")]
 impl Google {
     /// A `Google` with its required fields (`config`, `name`) and every optional field absent.
@@ -4299,24 +5794,32 @@ impl Google {
         }
     }
 }
+/// `GoogleConfig`
+///
+/// Schema: `#/components/schemas/access_google/allOf/1/properties/config`
 #[cfg(feature = "identity-providers")]
-object! {
-    /// `GoogleConfig`
-    ///
-    /// Schema: `#/components/schemas/access_google/allOf/1/properties/config`
-    #[derive(Clone, PartialEq, Default)]
-    pub struct GoogleConfig {
-        /// Your OAuth Client ID
-        optional client_id: Option<String> = "client_id",
-        /// Your OAuth Client Secret
-        optional client_secret: Option<String> = "client_secret",
-        /// Custom claims
-        optional claims: Option<Vec<String>> = "claims",
-        /// The claim name for email in the id_token response.
-        optional email_claim_name: Option<String> = "email_claim_name",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Clone, PartialEq, Default)]
+pub struct GoogleConfig {
+    /// Your OAuth Client ID
+    pub client_id: Option<String>,
+    /// Your OAuth Client Secret
+    pub client_secret: Option<String>,
+    /// Custom claims
+    pub claims: Option<Vec<String>>,
+    /// The claim name for email in the id_token response.
+    pub email_claim_name: Option<String>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "identity-providers")]
+object_impls!(GoogleConfig {
+    optional client_id = "client_id",
+    optional client_secret = "client_secret",
+    optional claims = "claims",
+    optional email_claim_name = "email_claim_name",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(feature = "identity-providers")]
 impl std::fmt::Debug for GoogleConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -4329,24 +5832,32 @@ impl std::fmt::Debug for GoogleConfig {
             .finish()
     }
 }
+/// Google Workspace
+///
+/// Schema: `#/components/schemas/access_google-apps`
 #[cfg(feature = "identity-providers")]
-object! {
-    /// Google Workspace
-    ///
-    /// Schema: `#/components/schemas/access_google-apps`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct GoogleApps {
-        /// The configuration parameters for the identity provider. To view the required parameters for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
-        required config: crate::types::GoogleAppsConfig = "config",
-        /// UUID
-        optional id: Option<String> = "id",
-        /// The name of the identity provider, shown to users on the login page.
-        required name: String = "name",
-        /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
-        optional scim_config: Option<crate::types::AccessIdentityProviderScimConfig> = "scim_config",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Debug, Clone, PartialEq)]
+pub struct GoogleApps {
+    /// The configuration parameters for the identity provider. To view the required parameters for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
+    pub config: crate::types::GoogleAppsConfig,
+    /// UUID
+    pub id: Option<String>,
+    /// The name of the identity provider, shown to users on the login page.
+    pub name: String,
+    /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
+    pub scim_config: Option<crate::types::AccessIdentityProviderScimConfig>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "identity-providers")]
+object_impls!(GoogleApps {
+    required config = "config",
+    optional id = "id",
+    required name = "name",
+    optional scim_config = "scim_config",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(feature = "identity-providers")]
 impl GoogleApps {
     /// A `GoogleApps` with its required fields (`config`, `name`) and every optional field absent.
@@ -4360,26 +5871,35 @@ impl GoogleApps {
         }
     }
 }
+/// `GoogleAppsConfig`
+///
+/// Schema: `#/components/schemas/access_google-apps/allOf/1/properties/config`
 #[cfg(feature = "identity-providers")]
-object! {
-    /// `GoogleAppsConfig`
-    ///
-    /// Schema: `#/components/schemas/access_google-apps/allOf/1/properties/config`
-    #[derive(Clone, PartialEq, Default)]
-    pub struct GoogleAppsConfig {
-        /// Your OAuth Client ID
-        optional client_id: Option<String> = "client_id",
-        /// Your OAuth Client Secret
-        optional client_secret: Option<String> = "client_secret",
-        /// Custom claims
-        optional claims: Option<Vec<String>> = "claims",
-        /// The claim name for email in the id_token response.
-        optional email_claim_name: Option<String> = "email_claim_name",
-        /// Your companies TLD
-        optional apps_domain: Option<String> = "apps_domain",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Clone, PartialEq, Default)]
+pub struct GoogleAppsConfig {
+    /// Your OAuth Client ID
+    pub client_id: Option<String>,
+    /// Your OAuth Client Secret
+    pub client_secret: Option<String>,
+    /// Custom claims
+    pub claims: Option<Vec<String>>,
+    /// The claim name for email in the id_token response.
+    pub email_claim_name: Option<String>,
+    /// Your companies TLD
+    pub apps_domain: Option<String>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "identity-providers")]
+object_impls!(GoogleAppsConfig {
+    optional client_id = "client_id",
+    optional client_secret = "client_secret",
+    optional claims = "claims",
+    optional email_claim_name = "email_claim_name",
+    optional apps_domain = "apps_domain",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(feature = "identity-providers")]
 impl std::fmt::Debug for GoogleAppsConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -4393,24 +5913,32 @@ impl std::fmt::Debug for GoogleAppsConfig {
             .finish()
     }
 }
+/// LinkedIn
+///
+/// Schema: `#/components/schemas/access_linkedin`
 #[cfg(feature = "identity-providers")]
-object! {
-    /// LinkedIn
-    ///
-    /// Schema: `#/components/schemas/access_linkedin`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct Linkedin {
-        /// The configuration parameters for the identity provider. To view the required parameters for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
-        required config: crate::types::GenericOauthConfig = "config",
-        /// UUID
-        optional id: Option<String> = "id",
-        /// The name of the identity provider, shown to users on the login page.
-        required name: String = "name",
-        /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
-        optional scim_config: Option<crate::types::AccessIdentityProviderScimConfig> = "scim_config",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Debug, Clone, PartialEq)]
+pub struct Linkedin {
+    /// The configuration parameters for the identity provider. To view the required parameters for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
+    pub config: crate::types::GenericOauthConfig,
+    /// UUID
+    pub id: Option<String>,
+    /// The name of the identity provider, shown to users on the login page.
+    pub name: String,
+    /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
+    pub scim_config: Option<crate::types::AccessIdentityProviderScimConfig>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "identity-providers")]
+object_impls!(Linkedin {
+    required config = "config",
+    optional id = "id",
+    required name = "name",
+    optional scim_config = "scim_config",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(feature = "identity-providers")]
 impl Linkedin {
     /// A `Linkedin` with its required fields (`config`, `name`) and every optional field absent.
@@ -4427,24 +5955,32 @@ impl Linkedin {
         }
     }
 }
+/// Generic OAuth
+///
+/// Schema: `#/components/schemas/access_oidc`
 #[cfg(feature = "identity-providers")]
-object! {
-    /// Generic OAuth
-    ///
-    /// Schema: `#/components/schemas/access_oidc`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct Oidc {
-        /// The configuration parameters for the identity provider. To view the required parameters for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
-        required config: crate::types::OidcConfig = "config",
-        /// UUID
-        optional id: Option<String> = "id",
-        /// The name of the identity provider, shown to users on the login page.
-        required name: String = "name",
-        /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
-        optional scim_config: Option<crate::types::AccessIdentityProviderScimConfig> = "scim_config",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Debug, Clone, PartialEq)]
+pub struct Oidc {
+    /// The configuration parameters for the identity provider. To view the required parameters for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
+    pub config: crate::types::OidcConfig,
+    /// UUID
+    pub id: Option<String>,
+    /// The name of the identity provider, shown to users on the login page.
+    pub name: String,
+    /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
+    pub scim_config: Option<crate::types::AccessIdentityProviderScimConfig>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "identity-providers")]
+object_impls!(Oidc {
+    required config = "config",
+    optional id = "id",
+    required name = "name",
+    optional scim_config = "scim_config",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(feature = "identity-providers")]
 impl Oidc {
     /// A `Oidc` with its required fields (`config`, `name`) and every optional field absent.
@@ -4458,32 +5994,44 @@ impl Oidc {
         }
     }
 }
+/// `OidcConfig`
+///
+/// Schema: `#/components/schemas/access_oidc/allOf/1/properties/config`
 #[cfg(feature = "identity-providers")]
-object! {
-    /// `OidcConfig`
-    ///
-    /// Schema: `#/components/schemas/access_oidc/allOf/1/properties/config`
-    #[derive(Clone, PartialEq, Default)]
-    pub struct OidcConfig {
-        /// Your OAuth Client ID
-        optional client_id: Option<String> = "client_id",
-        /// Your OAuth Client Secret
-        optional client_secret: Option<String> = "client_secret",
-        /// Custom claims
-        optional claims: Option<Vec<String>> = "claims",
-        /// The claim name for email in the id_token response.
-        optional email_claim_name: Option<String> = "email_claim_name",
-        /// The authorization_endpoint URL of your IdP
-        optional auth_url: Option<String> = "auth_url",
-        /// The jwks_uri endpoint of your IdP to allow the IdP keys to sign the tokens
-        optional certs_url: Option<String> = "certs_url",
-        /// OAuth scopes
-        optional scopes: Option<Vec<String>> = "scopes",
-        /// The token_endpoint URL of your IdP
-        optional token_url: Option<String> = "token_url",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Clone, PartialEq, Default)]
+pub struct OidcConfig {
+    /// Your OAuth Client ID
+    pub client_id: Option<String>,
+    /// Your OAuth Client Secret
+    pub client_secret: Option<String>,
+    /// Custom claims
+    pub claims: Option<Vec<String>>,
+    /// The claim name for email in the id_token response.
+    pub email_claim_name: Option<String>,
+    /// The authorization_endpoint URL of your IdP
+    pub auth_url: Option<String>,
+    /// The jwks_uri endpoint of your IdP to allow the IdP keys to sign the tokens
+    pub certs_url: Option<String>,
+    /// OAuth scopes
+    pub scopes: Option<Vec<String>>,
+    /// The token_endpoint URL of your IdP
+    pub token_url: Option<String>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "identity-providers")]
+object_impls!(OidcConfig {
+    optional client_id = "client_id",
+    optional client_secret = "client_secret",
+    optional claims = "claims",
+    optional email_claim_name = "email_claim_name",
+    optional auth_url = "auth_url",
+    optional certs_url = "certs_url",
+    optional scopes = "scopes",
+    optional token_url = "token_url",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(feature = "identity-providers")]
 impl std::fmt::Debug for OidcConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -4500,24 +6048,32 @@ impl std::fmt::Debug for OidcConfig {
             .finish()
     }
 }
+/// Okta
+///
+/// Schema: `#/components/schemas/access_okta`
 #[cfg(feature = "identity-providers")]
-object! {
-    /// Okta
-    ///
-    /// Schema: `#/components/schemas/access_okta`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct Okta {
-        /// The configuration parameters for the identity provider. To view the required parameters for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
-        required config: crate::types::OktaConfig = "config",
-        /// UUID
-        optional id: Option<String> = "id",
-        /// The name of the identity provider, shown to users on the login page.
-        required name: String = "name",
-        /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
-        optional scim_config: Option<crate::types::AccessIdentityProviderScimConfig> = "scim_config",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Debug, Clone, PartialEq)]
+pub struct Okta {
+    /// The configuration parameters for the identity provider. To view the required parameters for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
+    pub config: crate::types::OktaConfig,
+    /// UUID
+    pub id: Option<String>,
+    /// The name of the identity provider, shown to users on the login page.
+    pub name: String,
+    /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
+    pub scim_config: Option<crate::types::AccessIdentityProviderScimConfig>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "identity-providers")]
+object_impls!(Okta {
+    required config = "config",
+    optional id = "id",
+    required name = "name",
+    optional scim_config = "scim_config",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(feature = "identity-providers")]
 impl Okta {
     /// A `Okta` with its required fields (`config`, `name`) and every optional field absent.
@@ -4531,28 +6087,38 @@ impl Okta {
         }
     }
 }
+/// `OktaConfig`
+///
+/// Schema: `#/components/schemas/access_okta/allOf/1/properties/config`
 #[cfg(feature = "identity-providers")]
-object! {
-    /// `OktaConfig`
-    ///
-    /// Schema: `#/components/schemas/access_okta/allOf/1/properties/config`
-    #[derive(Clone, PartialEq, Default)]
-    pub struct OktaConfig {
-        /// Your OAuth Client ID
-        optional client_id: Option<String> = "client_id",
-        /// Your OAuth Client Secret
-        optional client_secret: Option<String> = "client_secret",
-        /// Custom claims
-        optional claims: Option<Vec<String>> = "claims",
-        /// The claim name for email in the id_token response.
-        optional email_claim_name: Option<String> = "email_claim_name",
-        /// Your okta authorization server id
-        optional authorization_server_id: Option<String> = "authorization_server_id",
-        /// Your okta account url
-        optional okta_account: Option<String> = "okta_account",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Clone, PartialEq, Default)]
+pub struct OktaConfig {
+    /// Your OAuth Client ID
+    pub client_id: Option<String>,
+    /// Your OAuth Client Secret
+    pub client_secret: Option<String>,
+    /// Custom claims
+    pub claims: Option<Vec<String>>,
+    /// The claim name for email in the id_token response.
+    pub email_claim_name: Option<String>,
+    /// Your okta authorization server id
+    pub authorization_server_id: Option<String>,
+    /// Your okta account url
+    pub okta_account: Option<String>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "identity-providers")]
+object_impls!(OktaConfig {
+    optional client_id = "client_id",
+    optional client_secret = "client_secret",
+    optional claims = "claims",
+    optional email_claim_name = "email_claim_name",
+    optional authorization_server_id = "authorization_server_id",
+    optional okta_account = "okta_account",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(feature = "identity-providers")]
 impl std::fmt::Debug for OktaConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -4567,24 +6133,32 @@ impl std::fmt::Debug for OktaConfig {
             .finish()
     }
 }
+/// OneLogin
+///
+/// Schema: `#/components/schemas/access_onelogin`
 #[cfg(feature = "identity-providers")]
-object! {
-    /// OneLogin
-    ///
-    /// Schema: `#/components/schemas/access_onelogin`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct Onelogin {
-        /// The configuration parameters for the identity provider. To view the required parameters for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
-        required config: crate::types::OneloginConfig = "config",
-        /// UUID
-        optional id: Option<String> = "id",
-        /// The name of the identity provider, shown to users on the login page.
-        required name: String = "name",
-        /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
-        optional scim_config: Option<crate::types::AccessIdentityProviderScimConfig> = "scim_config",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Debug, Clone, PartialEq)]
+pub struct Onelogin {
+    /// The configuration parameters for the identity provider. To view the required parameters for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
+    pub config: crate::types::OneloginConfig,
+    /// UUID
+    pub id: Option<String>,
+    /// The name of the identity provider, shown to users on the login page.
+    pub name: String,
+    /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
+    pub scim_config: Option<crate::types::AccessIdentityProviderScimConfig>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "identity-providers")]
+object_impls!(Onelogin {
+    required config = "config",
+    optional id = "id",
+    required name = "name",
+    optional scim_config = "scim_config",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(feature = "identity-providers")]
 impl Onelogin {
     /// A `Onelogin` with its required fields (`config`, `name`) and every optional field absent.
@@ -4598,26 +6172,35 @@ impl Onelogin {
         }
     }
 }
+/// `OneloginConfig`
+///
+/// Schema: `#/components/schemas/access_onelogin/allOf/1/properties/config`
 #[cfg(feature = "identity-providers")]
-object! {
-    /// `OneloginConfig`
-    ///
-    /// Schema: `#/components/schemas/access_onelogin/allOf/1/properties/config`
-    #[derive(Clone, PartialEq, Default)]
-    pub struct OneloginConfig {
-        /// Your OAuth Client ID
-        optional client_id: Option<String> = "client_id",
-        /// Your OAuth Client Secret
-        optional client_secret: Option<String> = "client_secret",
-        /// Custom claims
-        optional claims: Option<Vec<String>> = "claims",
-        /// The claim name for email in the id_token response.
-        optional email_claim_name: Option<String> = "email_claim_name",
-        /// Your OneLogin account url
-        optional onelogin_account: Option<String> = "onelogin_account",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Clone, PartialEq, Default)]
+pub struct OneloginConfig {
+    /// Your OAuth Client ID
+    pub client_id: Option<String>,
+    /// Your OAuth Client Secret
+    pub client_secret: Option<String>,
+    /// Custom claims
+    pub claims: Option<Vec<String>>,
+    /// The claim name for email in the id_token response.
+    pub email_claim_name: Option<String>,
+    /// Your OneLogin account url
+    pub onelogin_account: Option<String>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "identity-providers")]
+object_impls!(OneloginConfig {
+    optional client_id = "client_id",
+    optional client_secret = "client_secret",
+    optional claims = "claims",
+    optional email_claim_name = "email_claim_name",
+    optional onelogin_account = "onelogin_account",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(feature = "identity-providers")]
 impl std::fmt::Debug for OneloginConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -4631,24 +6214,32 @@ impl std::fmt::Debug for OneloginConfig {
             .finish()
     }
 }
+/// PingOne
+///
+/// Schema: `#/components/schemas/access_pingone`
 #[cfg(feature = "identity-providers")]
-object! {
-    /// PingOne
-    ///
-    /// Schema: `#/components/schemas/access_pingone`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct Pingone {
-        /// The configuration parameters for the identity provider. To view the required parameters for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
-        required config: crate::types::PingoneConfig = "config",
-        /// UUID
-        optional id: Option<String> = "id",
-        /// The name of the identity provider, shown to users on the login page.
-        required name: String = "name",
-        /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
-        optional scim_config: Option<crate::types::AccessIdentityProviderScimConfig> = "scim_config",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pingone {
+    /// The configuration parameters for the identity provider. To view the required parameters for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
+    pub config: crate::types::PingoneConfig,
+    /// UUID
+    pub id: Option<String>,
+    /// The name of the identity provider, shown to users on the login page.
+    pub name: String,
+    /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
+    pub scim_config: Option<crate::types::AccessIdentityProviderScimConfig>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "identity-providers")]
+object_impls!(Pingone {
+    required config = "config",
+    optional id = "id",
+    required name = "name",
+    optional scim_config = "scim_config",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(feature = "identity-providers")]
 impl Pingone {
     /// A `Pingone` with its required fields (`config`, `name`) and every optional field absent.
@@ -4662,26 +6253,35 @@ impl Pingone {
         }
     }
 }
+/// `PingoneConfig`
+///
+/// Schema: `#/components/schemas/access_pingone/allOf/1/properties/config`
 #[cfg(feature = "identity-providers")]
-object! {
-    /// `PingoneConfig`
-    ///
-    /// Schema: `#/components/schemas/access_pingone/allOf/1/properties/config`
-    #[derive(Clone, PartialEq, Default)]
-    pub struct PingoneConfig {
-        /// Your OAuth Client ID
-        optional client_id: Option<String> = "client_id",
-        /// Your OAuth Client Secret
-        optional client_secret: Option<String> = "client_secret",
-        /// Custom claims
-        optional claims: Option<Vec<String>> = "claims",
-        /// The claim name for email in the id_token response.
-        optional email_claim_name: Option<String> = "email_claim_name",
-        /// Your PingOne environment identifier
-        optional ping_env_id: Option<String> = "ping_env_id",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Clone, PartialEq, Default)]
+pub struct PingoneConfig {
+    /// Your OAuth Client ID
+    pub client_id: Option<String>,
+    /// Your OAuth Client Secret
+    pub client_secret: Option<String>,
+    /// Custom claims
+    pub claims: Option<Vec<String>>,
+    /// The claim name for email in the id_token response.
+    pub email_claim_name: Option<String>,
+    /// Your PingOne environment identifier
+    pub ping_env_id: Option<String>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "identity-providers")]
+object_impls!(PingoneConfig {
+    optional client_id = "client_id",
+    optional client_secret = "client_secret",
+    optional claims = "claims",
+    optional email_claim_name = "email_claim_name",
+    optional ping_env_id = "ping_env_id",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(feature = "identity-providers")]
 impl std::fmt::Debug for PingoneConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -4695,24 +6295,32 @@ impl std::fmt::Debug for PingoneConfig {
             .finish()
     }
 }
+/// Generic SAML
+///
+/// Schema: `#/components/schemas/access_saml`
 #[cfg(feature = "identity-providers")]
-object! {
-    /// Generic SAML
-    ///
-    /// Schema: `#/components/schemas/access_saml`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct Saml {
-        /// The configuration parameters for the identity provider. To view the required parameters for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
-        required config: crate::types::SamlConfig = "config",
-        /// UUID
-        optional id: Option<String> = "id",
-        /// The name of the identity provider, shown to users on the login page.
-        required name: String = "name",
-        /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
-        optional scim_config: Option<crate::types::AccessIdentityProviderScimConfig> = "scim_config",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Debug, Clone, PartialEq)]
+pub struct Saml {
+    /// The configuration parameters for the identity provider. To view the required parameters for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
+    pub config: crate::types::SamlConfig,
+    /// UUID
+    pub id: Option<String>,
+    /// The name of the identity provider, shown to users on the login page.
+    pub name: String,
+    /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
+    pub scim_config: Option<crate::types::AccessIdentityProviderScimConfig>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "identity-providers")]
+object_impls!(Saml {
+    required config = "config",
+    optional id = "id",
+    required name = "name",
+    optional scim_config = "scim_config",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(feature = "identity-providers")]
 impl Saml {
     /// A `Saml` with its required fields (`config`, `name`) and every optional field absent.
@@ -4726,62 +6334,87 @@ impl Saml {
         }
     }
 }
+/// `SamlConfig`
+///
+/// Schema: `#/components/schemas/access_saml/allOf/1/properties/config`
 #[cfg(feature = "identity-providers")]
-object! {
-    /// `SamlConfig`
-    ///
-    /// Schema: `#/components/schemas/access_saml/allOf/1/properties/config`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct SamlConfig {
-        /// A list of SAML attribute names that will be added to your signed JWT token and can be used in SAML policy rules.
-        optional attributes: Option<Vec<String>> = "attributes",
-        /// The attribute name for email in the SAML response.
-        optional email_attribute_name: Option<String> = "email_attribute_name",
-        /// Add a list of attribute names that will be returned in the response header from the Access callback.
-        optional header_attributes: Option<Vec<crate::types::SamlConfigHeaderAttributesItem>> = "header_attributes",
-        /// X509 certificate to verify the signature in the SAML authentication response
-        optional idp_public_certs: Option<Vec<String>> = "idp_public_certs",
-        /// IdP Entity ID or Issuer URL
-        optional issuer_url: Option<String> = "issuer_url",
-        /// Sign the SAML authentication request with Access credentials. To verify the signature, use the public key from the Access certs endpoints.
-        optional sign_request: Option<bool> = "sign_request",
-        /// URL to send the SAML authentication requests to
-        optional sso_target_url: Option<String> = "sso_target_url",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SamlConfig {
+    /// A list of SAML attribute names that will be added to your signed JWT token and can be used in SAML policy rules.
+    pub attributes: Option<Vec<String>>,
+    /// The attribute name for email in the SAML response.
+    pub email_attribute_name: Option<String>,
+    /// Add a list of attribute names that will be returned in the response header from the Access callback.
+    pub header_attributes: Option<Vec<crate::types::SamlConfigHeaderAttributesItem>>,
+    /// X509 certificate to verify the signature in the SAML authentication response
+    pub idp_public_certs: Option<Vec<String>>,
+    /// IdP Entity ID or Issuer URL
+    pub issuer_url: Option<String>,
+    /// Sign the SAML authentication request with Access credentials. To verify the signature, use the public key from the Access certs endpoints.
+    pub sign_request: Option<bool>,
+    /// URL to send the SAML authentication requests to
+    pub sso_target_url: Option<String>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "identity-providers")]
-object! {
-    /// `SamlConfigHeaderAttributesItem`
-    ///
-    /// Schema: `#/components/schemas/access_saml/allOf/1/properties/config/properties/header_attributes/items`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct SamlConfigHeaderAttributesItem {
-        /// attribute name from the IDP
-        optional attribute_name: Option<String> = "attribute_name",
-        /// header that will be added on the request to the origin
-        optional header_name: Option<String> = "header_name",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+object_impls!(SamlConfig {
+    optional attributes = "attributes",
+    optional email_attribute_name = "email_attribute_name",
+    optional header_attributes = "header_attributes",
+    optional idp_public_certs = "idp_public_certs",
+    optional issuer_url = "issuer_url",
+    optional sign_request = "sign_request",
+    optional sso_target_url = "sso_target_url",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// `SamlConfigHeaderAttributesItem`
+///
+/// Schema: `#/components/schemas/access_saml/allOf/1/properties/config/properties/header_attributes/items`
+#[cfg(feature = "identity-providers")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SamlConfigHeaderAttributesItem {
+    /// attribute name from the IDP
+    pub attribute_name: Option<String>,
+    /// header that will be added on the request to the origin
+    pub header_name: Option<String>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "identity-providers")]
-object! {
-    /// Yandex
-    ///
-    /// Schema: `#/components/schemas/access_yandex`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct Yandex {
-        /// The configuration parameters for the identity provider. To view the required parameters for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
-        required config: crate::types::GenericOauthConfig = "config",
-        /// UUID
-        optional id: Option<String> = "id",
-        /// The name of the identity provider, shown to users on the login page.
-        required name: String = "name",
-        /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
-        optional scim_config: Option<crate::types::AccessIdentityProviderScimConfig> = "scim_config",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+object_impls!(SamlConfigHeaderAttributesItem {
+    optional attribute_name = "attribute_name",
+    optional header_name = "header_name",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// Yandex
+///
+/// Schema: `#/components/schemas/access_yandex`
+#[cfg(feature = "identity-providers")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct Yandex {
+    /// The configuration parameters for the identity provider. To view the required parameters for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
+    pub config: crate::types::GenericOauthConfig,
+    /// UUID
+    pub id: Option<String>,
+    /// The name of the identity provider, shown to users on the login page.
+    pub name: String,
+    /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
+    pub scim_config: Option<crate::types::AccessIdentityProviderScimConfig>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "identity-providers")]
+object_impls!(Yandex {
+    required config = "config",
+    optional id = "id",
+    required name = "name",
+    optional scim_config = "scim_config",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(feature = "identity-providers")]
 impl Yandex {
     /// A `Yandex` with its required fields (`config`, `name`) and every optional field absent.
@@ -4798,24 +6431,32 @@ impl Yandex {
         }
     }
 }
+/// One Time Pin
+///
+/// Schema: `#/components/schemas/access_onetimepin`
 #[cfg(feature = "identity-providers")]
-object! {
-    /// One Time Pin
-    ///
-    /// Schema: `#/components/schemas/access_onetimepin`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct Onetimepin {
-        /// The configuration parameters for the identity provider. To view the required parameters for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
-        required config: serde_json::Map<String, serde_json::Value> = "config",
-        /// UUID
-        optional id: Option<String> = "id",
-        /// The name of the identity provider, shown to users on the login page.
-        required name: String = "name",
-        /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
-        optional scim_config: Option<crate::types::AccessIdentityProviderScimConfig> = "scim_config",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Debug, Clone, PartialEq)]
+pub struct Onetimepin {
+    /// The configuration parameters for the identity provider. To view the required parameters for a specific provider, refer to our \[developer documentation\](<https://developers.cloudflare.com/cloudflare-one/identity/idp-integration/>).
+    pub config: serde_json::Map<String, serde_json::Value>,
+    /// UUID
+    pub id: Option<String>,
+    /// The name of the identity provider, shown to users on the login page.
+    pub name: String,
+    /// The configuration settings for enabling a System for Cross-Domain Identity Management (SCIM) with the identity provider.
+    pub scim_config: Option<crate::types::AccessIdentityProviderScimConfig>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "identity-providers")]
+object_impls!(Onetimepin {
+    required config = "config",
+    optional id = "id",
+    required name = "name",
+    optional scim_config = "scim_config",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(feature = "identity-providers")]
 impl Onetimepin {
     /// A `Onetimepin` with its required fields (`config`, `name`) and every optional field absent.
@@ -4832,70 +6473,100 @@ impl Onetimepin {
         }
     }
 }
+/// `IdentityProvider`
+///
+/// Schema: `#/components/schemas/access_identity-providers`
 #[cfg(feature = "identity-providers")]
-internal_union! {
-    /// `IdentityProvider`
-    ///
-    /// Schema: `#/components/schemas/access_identity-providers`
-    IdentityProvider tag "type" {
-        /// Azure AD
-        AzureAd(crate::types::AzureAd) = ["azureAD"],
-        /// Centrify
-        Centrify(crate::types::Centrify) = ["centrify"],
-        /// Facebook
-        Facebook(crate::types::Facebook) = ["facebook"],
-        /// GitHub
-        Github(crate::types::Github) = ["github"],
-        /// Google
-        Google(crate::types::Google) = ["google"],
-        /// Google Workspace
-        GoogleApps(crate::types::GoogleApps) = ["google-apps"],
-        /// LinkedIn
-        Linkedin(crate::types::Linkedin) = ["linkedin"],
-        /// Generic OAuth
-        Oidc(crate::types::Oidc) = ["oidc"],
-        /// Okta
-        Okta(crate::types::Okta) = ["okta"],
-        /// OneLogin
-        Onelogin(crate::types::Onelogin) = ["onelogin"],
-        /// PingOne
-        Pingone(crate::types::Pingone) = ["pingone"],
-        /// Generic SAML
-        Saml(crate::types::Saml) = ["saml"],
-        /// Yandex
-        Yandex(crate::types::Yandex) = ["yandex"],
-        /// One Time Pin
-        Onetimepin(crate::types::Onetimepin) = ["onetimepin"],
-    }
+#[derive(Debug, Clone, PartialEq)]
+pub enum IdentityProvider {
+    /// Azure AD
+    AzureAd(crate::types::AzureAd),
+    /// Centrify
+    Centrify(crate::types::Centrify),
+    /// Facebook
+    Facebook(crate::types::Facebook),
+    /// GitHub
+    Github(crate::types::Github),
+    /// Google
+    Google(crate::types::Google),
+    /// Google Workspace
+    GoogleApps(crate::types::GoogleApps),
+    /// LinkedIn
+    Linkedin(crate::types::Linkedin),
+    /// Generic OAuth
+    Oidc(crate::types::Oidc),
+    /// Okta
+    Okta(crate::types::Okta),
+    /// OneLogin
+    Onelogin(crate::types::Onelogin),
+    /// PingOne
+    Pingone(crate::types::Pingone),
+    /// Generic SAML
+    Saml(crate::types::Saml),
+    /// Yandex
+    Yandex(crate::types::Yandex),
+    /// One Time Pin
+    Onetimepin(crate::types::Onetimepin),
+    /// A kind this version of the client does not know; the whole object, as received.
+    Unknown(serde_json::Value),
+}
+#[cfg(feature = "identity-providers")]
+internal_union_impls!(IdentityProvider tag "type" {
+    AzureAd = ["azureAD"],
+    Centrify = ["centrify"],
+    Facebook = ["facebook"],
+    Github = ["github"],
+    Google = ["google"],
+    GoogleApps = ["google-apps"],
+    Linkedin = ["linkedin"],
+    Oidc = ["oidc"],
+    Okta = ["okta"],
+    Onelogin = ["onelogin"],
+    Pingone = ["pingone"],
+    Saml = ["saml"],
+    Yandex = ["yandex"],
+    Onetimepin = ["onetimepin"],
+});
+/// `KeyConfig`
+///
+/// Schema: `#/components/schemas/access_key_config`
+#[cfg(feature = "keys")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct KeyConfig {
+    /// The number of days until the next key rotation.
+    pub days_until_next_rotation: Option<f64>,
+    /// The number of days between key rotations.
+    pub key_rotation_interval_days: Option<f64>,
+    /// The timestamp of the previous key rotation.
+    pub last_key_rotation_at: Option<crate::DateTime>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "keys")]
-object! {
-    /// `KeyConfig`
-    ///
-    /// Schema: `#/components/schemas/access_key_config`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct KeyConfig {
-        /// The number of days until the next key rotation.
-        optional days_until_next_rotation: Option<f64> = "days_until_next_rotation",
-        /// The number of days between key rotations.
-        optional key_rotation_interval_days: Option<f64> = "key_rotation_interval_days",
-        /// The timestamp of the previous key rotation.
-        optional last_key_rotation_at: Option<crate::DateTime> = "last_key_rotation_at",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+object_impls!(KeyConfig {
+    optional days_until_next_rotation = "days_until_next_rotation",
+    optional key_rotation_interval_days = "key_rotation_interval_days",
+    optional last_key_rotation_at = "last_key_rotation_at",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// `KeyUpdateRequest`
+///
+/// Schema: `#/paths/~1accounts~1{account_id}~1access~1keys/put/requestBody/content/application~1json/schema`
+#[cfg(feature = "keys")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyUpdateRequest {
+    /// The number of days between key rotations.
+    pub key_rotation_interval_days: f64,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "keys")]
-object! {
-    /// `KeyUpdateRequest`
-    ///
-    /// Schema: `#/paths/~1accounts~1{account_id}~1access~1keys/put/requestBody/content/application~1json/schema`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct KeyUpdateRequest {
-        /// The number of days between key rotations.
-        required key_rotation_interval_days: f64 = "key_rotation_interval_days",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
-}
+object_impls!(KeyUpdateRequest {
+    required key_rotation_interval_days = "key_rotation_interval_days",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(feature = "keys")]
 impl KeyUpdateRequest {
     /// A `KeyUpdateRequest` with its required fields (`key_rotation_interval_days`) and every optional field absent.
@@ -4906,192 +6577,279 @@ impl KeyUpdateRequest {
         }
     }
 }
+/// `AccessRequestListDirection`
+///
+/// Schema: `#/paths/~1accounts~1{account_id}~1access~1logs~1access_requests/get/parameters/2/schema`
 #[cfg(feature = "logs")]
-string_enum! {
-    /// `AccessRequestListDirection`
-    ///
-    /// Schema: `#/paths/~1accounts~1{account_id}~1access~1logs~1access_requests/get/parameters/2/schema`
-    AccessRequestListDirection {
-        /// `asc`
-        Asc = "asc",
-        /// `desc`
-        Desc = "desc",
-    }
-}
-#[cfg(feature = "logs")]
-string_enum! {
-    /// Operator of a filter of the Access authentication logs: `eq` (equal) or `neq` (not equal).
-    ///
-    /// Schema: `#/components/schemas/access_log_filter_operator`
-    LogFilterOperator {
-        /// `eq`
-        Eq = "eq",
-        /// `neq`
-        Neq = "neq",
-    }
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AccessRequestListDirection {
+    /// `asc`
+    Asc,
+    /// `desc`
+    Desc,
+    /// A value this version of the client does not know; kept as received.
+    Unknown(String),
 }
 #[cfg(feature = "logs")]
-object! {
-    /// `AccessRequest`
-    ///
-    /// Schema: `#/components/schemas/access_access-requests`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct AccessRequest {
-        /// The event that occurred, such as a login attempt.
-        optional action: Option<String> = "action",
-        /// The result of the authentication event.
-        optional allowed: Option<bool> = "allowed",
-        /// The URL of the Access application.
-        optional app_domain: Option<String> = "app_domain",
-        /// The unique identifier for the Access application.
-        optional app_uid: Option<String> = "app_uid",
-        /// The IdP used to authenticate.
-        optional connection: Option<String> = "connection",
-        /// `created_at` (the spec does not describe it).
-        optional created_at: Option<crate::DateTime> = "created_at",
-        /// The IP address of the authenticating user.
-        optional ip_address: Option<String> = "ip_address",
-        /// The unique identifier for the request to Cloudflare.
-        optional ray_id: Option<String> = "ray_id",
-        /// The email address of the authenticating user.
-        optional user_email: Option<String> = "user_email",
-        /// The unique identifier for the request to Cloudflare.
-        optional rayid: Option<String> = "rayid",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+string_enum_impls!(AccessRequestListDirection {
+    Asc = "asc",
+    Desc = "desc",
+});
+/// Operator of a filter of the Access authentication logs: `eq` (equal) or `neq` (not equal).
+///
+/// Schema: `#/components/schemas/access_log_filter_operator`
+#[cfg(feature = "logs")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum LogFilterOperator {
+    /// `eq`
+    Eq,
+    /// `neq`
+    Neq,
+    /// A value this version of the client does not know; kept as received.
+    Unknown(String),
+}
+#[cfg(feature = "logs")]
+string_enum_impls!(LogFilterOperator {
+    Eq = "eq",
+    Neq = "neq",
+});
+/// `AccessRequest`
+///
+/// Schema: `#/components/schemas/access_access-requests`
+#[cfg(feature = "logs")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AccessRequest {
+    /// The event that occurred, such as a login attempt.
+    pub action: Option<String>,
+    /// The result of the authentication event.
+    pub allowed: Option<bool>,
+    /// The URL of the Access application.
+    pub app_domain: Option<String>,
+    /// The unique identifier for the Access application.
+    pub app_uid: Option<String>,
+    /// The IdP used to authenticate.
+    pub connection: Option<String>,
+    /// `created_at` (the spec does not describe it).
+    pub created_at: Option<crate::DateTime>,
+    /// The IP address of the authenticating user.
+    pub ip_address: Option<String>,
+    /// The unique identifier for the request to Cloudflare.
+    pub ray_id: Option<String>,
+    /// The email address of the authenticating user.
+    pub user_email: Option<String>,
+    /// The unique identifier for the request to Cloudflare.
+    pub rayid: Option<String>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "logs")]
+object_impls!(AccessRequest {
+    optional action = "action",
+    optional allowed = "allowed",
+    optional app_domain = "app_domain",
+    optional app_uid = "app_uid",
+    optional connection = "connection",
+    optional created_at = "created_at",
+    optional ip_address = "ip_address",
+    optional ray_id = "ray_id",
+    optional user_email = "user_email",
+    optional rayid = "rayid",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// `Organization`
+///
+/// Schema: `#/components/schemas/access_organizations`
+#[cfg(feature = "organizations")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Organization {
+    /// When set to true, users can authenticate via WARP for any application in your organization. Application settings will take precedence over this value.
+    pub allow_authenticate_via_warp: Option<bool>,
+    /// The unique subdomain assigned to your Zero Trust organization.
+    pub auth_domain: Option<String>,
+    /// When set to `true`, users skip the identity provider selection step during login.
+    pub auto_redirect_to_identity: Option<bool>,
+    /// `created_at` (the spec does not describe it).
+    pub created_at: Option<crate::DateTime>,
+    /// `custom_pages` (the spec does not describe it).
+    pub custom_pages: Option<crate::types::CustomPages>,
+    /// Lock all settings as Read-Only in the Dashboard, regardless of user permission. Updates may only be made via the API or Terraform for this account when enabled.
+    pub is_ui_read_only: Option<bool>,
+    /// `login_design` (the spec does not describe it).
+    pub login_design: Option<crate::types::LoginDesign>,
+    /// The name of your Zero Trust organization.
+    pub name: Option<String>,
+    /// The amount of time that tokens issued for applications will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
+    pub session_duration: Option<String>,
+    /// A description of the reason why the UI read only field is being toggled.
+    pub ui_read_only_toggle_reason: Option<String>,
+    /// `updated_at` (the spec does not describe it).
+    pub updated_at: Option<crate::DateTime>,
+    /// The amount of time a user seat is inactive before it expires. When the user seat exceeds the set time of inactivity, the user is removed as an active seat and no longer counts against your Teams seat count. Must be in the format `300ms` or `2h45m`. Valid time units are: `ns`, `us` (or `µs`), `ms`, `s`, `m`, `h`.
+    pub user_seat_expiration_inactive_time: Option<String>,
+    /// The amount of time that tokens issued for applications will be valid. Must be in the format `30m` or `2h45m`. Valid time units are: m, h.
+    pub warp_auth_session_duration: Option<String>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "organizations")]
-object! {
-    /// `Organization`
-    ///
-    /// Schema: `#/components/schemas/access_organizations`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct Organization {
-        /// When set to true, users can authenticate via WARP for any application in your organization. Application settings will take precedence over this value.
-        optional allow_authenticate_via_warp: Option<bool> = "allow_authenticate_via_warp",
-        /// The unique subdomain assigned to your Zero Trust organization.
-        optional auth_domain: Option<String> = "auth_domain",
-        /// When set to `true`, users skip the identity provider selection step during login.
-        optional auto_redirect_to_identity: Option<bool> = "auto_redirect_to_identity",
-        /// `created_at` (the spec does not describe it).
-        optional created_at: Option<crate::DateTime> = "created_at",
-        /// `custom_pages` (the spec does not describe it).
-        optional custom_pages: Option<crate::types::CustomPages> = "custom_pages",
-        /// Lock all settings as Read-Only in the Dashboard, regardless of user permission. Updates may only be made via the API or Terraform for this account when enabled.
-        optional is_ui_read_only: Option<bool> = "is_ui_read_only",
-        /// `login_design` (the spec does not describe it).
-        optional login_design: Option<crate::types::LoginDesign> = "login_design",
-        /// The name of your Zero Trust organization.
-        optional name: Option<String> = "name",
-        /// The amount of time that tokens issued for applications will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
-        optional session_duration: Option<String> = "session_duration",
-        /// A description of the reason why the UI read only field is being toggled.
-        optional ui_read_only_toggle_reason: Option<String> = "ui_read_only_toggle_reason",
-        /// `updated_at` (the spec does not describe it).
-        optional updated_at: Option<crate::DateTime> = "updated_at",
-        /// The amount of time a user seat is inactive before it expires. When the user seat exceeds the set time of inactivity, the user is removed as an active seat and no longer counts against your Teams seat count. Must be in the format `300ms` or `2h45m`. Valid time units are: `ns`, `us` (or `µs`), `ms`, `s`, `m`, `h`.
-        optional user_seat_expiration_inactive_time: Option<String> = "user_seat_expiration_inactive_time",
-        /// The amount of time that tokens issued for applications will be valid. Must be in the format `30m` or `2h45m`. Valid time units are: m, h.
-        optional warp_auth_session_duration: Option<String> = "warp_auth_session_duration",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+object_impls!(Organization {
+    optional allow_authenticate_via_warp = "allow_authenticate_via_warp",
+    optional auth_domain = "auth_domain",
+    optional auto_redirect_to_identity = "auto_redirect_to_identity",
+    optional created_at = "created_at",
+    optional custom_pages = "custom_pages",
+    optional is_ui_read_only = "is_ui_read_only",
+    optional login_design = "login_design",
+    optional name = "name",
+    optional session_duration = "session_duration",
+    optional ui_read_only_toggle_reason = "ui_read_only_toggle_reason",
+    optional updated_at = "updated_at",
+    optional user_seat_expiration_inactive_time = "user_seat_expiration_inactive_time",
+    optional warp_auth_session_duration = "warp_auth_session_duration",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// `CustomPages`
+///
+/// Schema: `#/components/schemas/access_custom_pages`
+#[cfg(feature = "organizations")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CustomPages {
+    /// The uid of the custom page to use when a user is denied access after failing a non-identity rule.
+    pub forbidden: Option<String>,
+    /// The uid of the custom page to use when a user is denied access.
+    pub identity_denied: Option<String>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "organizations")]
-object! {
-    /// `CustomPages`
-    ///
-    /// Schema: `#/components/schemas/access_custom_pages`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct CustomPages {
-        /// The uid of the custom page to use when a user is denied access after failing a non-identity rule.
-        optional forbidden: Option<String> = "forbidden",
-        /// The uid of the custom page to use when a user is denied access.
-        optional identity_denied: Option<String> = "identity_denied",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+object_impls!(CustomPages {
+    optional forbidden = "forbidden",
+    optional identity_denied = "identity_denied",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// `LoginDesign`
+///
+/// Schema: `#/components/schemas/access_login_design`
+#[cfg(feature = "organizations")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LoginDesign {
+    /// The background color on your login page.
+    pub background_color: Option<String>,
+    /// The text at the bottom of your login page.
+    pub footer_text: Option<String>,
+    /// The text at the top of your login page.
+    pub header_text: Option<String>,
+    /// The URL of the logo on your login page.
+    pub logo_path: Option<String>,
+    /// The text color on your login page.
+    pub text_color: Option<String>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "organizations")]
-object! {
-    /// `LoginDesign`
-    ///
-    /// Schema: `#/components/schemas/access_login_design`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct LoginDesign {
-        /// The background color on your login page.
-        optional background_color: Option<String> = "background_color",
-        /// The text at the bottom of your login page.
-        optional footer_text: Option<String> = "footer_text",
-        /// The text at the top of your login page.
-        optional header_text: Option<String> = "header_text",
-        /// The URL of the logo on your login page.
-        optional logo_path: Option<String> = "logo_path",
-        /// The text color on your login page.
-        optional text_color: Option<String> = "text_color",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+object_impls!(LoginDesign {
+    optional background_color = "background_color",
+    optional footer_text = "footer_text",
+    optional header_text = "header_text",
+    optional logo_path = "logo_path",
+    optional text_color = "text_color",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// `OrganizationUpdateRequest`
+///
+/// Schema: `#/paths/~1accounts~1{account_id}~1access~1organizations/put/requestBody/content/application~1json/schema`
+#[cfg(feature = "organizations")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OrganizationUpdateRequest {
+    /// When set to true, users can authenticate via WARP for any application in your organization. Application settings will take precedence over this value.
+    pub allow_authenticate_via_warp: Option<bool>,
+    /// The unique subdomain assigned to your Zero Trust organization.
+    pub auth_domain: Option<String>,
+    /// When set to `true`, users skip the identity provider selection step during login.
+    pub auto_redirect_to_identity: Option<bool>,
+    /// `custom_pages` (the spec does not describe it).
+    pub custom_pages: Option<crate::types::CustomPages>,
+    /// Lock all settings as Read-Only in the Dashboard, regardless of user permission. Updates may only be made via the API or Terraform for this account when enabled.
+    pub is_ui_read_only: Option<bool>,
+    /// `login_design` (the spec does not describe it).
+    pub login_design: Option<crate::types::LoginDesign>,
+    /// The name of your Zero Trust organization.
+    pub name: Option<String>,
+    /// The amount of time that tokens issued for applications will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
+    pub session_duration: Option<String>,
+    /// A description of the reason why the UI read only field is being toggled.
+    pub ui_read_only_toggle_reason: Option<String>,
+    /// The amount of time a user seat is inactive before it expires. When the user seat exceeds the set time of inactivity, the user is removed as an active seat and no longer counts against your Teams seat count. Must be in the format `300ms` or `2h45m`. Valid time units are: `ns`, `us` (or `µs`), `ms`, `s`, `m`, `h`.
+    pub user_seat_expiration_inactive_time: Option<String>,
+    /// The amount of time that tokens issued for applications will be valid. Must be in the format `30m` or `2h45m`. Valid time units are: m, h.
+    pub warp_auth_session_duration: Option<String>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "organizations")]
-object! {
-    /// `OrganizationUpdateRequest`
-    ///
-    /// Schema: `#/paths/~1accounts~1{account_id}~1access~1organizations/put/requestBody/content/application~1json/schema`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct OrganizationUpdateRequest {
-        /// When set to true, users can authenticate via WARP for any application in your organization. Application settings will take precedence over this value.
-        optional allow_authenticate_via_warp: Option<bool> = "allow_authenticate_via_warp",
-        /// The unique subdomain assigned to your Zero Trust organization.
-        optional auth_domain: Option<String> = "auth_domain",
-        /// When set to `true`, users skip the identity provider selection step during login.
-        optional auto_redirect_to_identity: Option<bool> = "auto_redirect_to_identity",
-        /// `custom_pages` (the spec does not describe it).
-        optional custom_pages: Option<crate::types::CustomPages> = "custom_pages",
-        /// Lock all settings as Read-Only in the Dashboard, regardless of user permission. Updates may only be made via the API or Terraform for this account when enabled.
-        optional is_ui_read_only: Option<bool> = "is_ui_read_only",
-        /// `login_design` (the spec does not describe it).
-        optional login_design: Option<crate::types::LoginDesign> = "login_design",
-        /// The name of your Zero Trust organization.
-        optional name: Option<String> = "name",
-        /// The amount of time that tokens issued for applications will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
-        optional session_duration: Option<String> = "session_duration",
-        /// A description of the reason why the UI read only field is being toggled.
-        optional ui_read_only_toggle_reason: Option<String> = "ui_read_only_toggle_reason",
-        /// The amount of time a user seat is inactive before it expires. When the user seat exceeds the set time of inactivity, the user is removed as an active seat and no longer counts against your Teams seat count. Must be in the format `300ms` or `2h45m`. Valid time units are: `ns`, `us` (or `µs`), `ms`, `s`, `m`, `h`.
-        optional user_seat_expiration_inactive_time: Option<String> = "user_seat_expiration_inactive_time",
-        /// The amount of time that tokens issued for applications will be valid. Must be in the format `30m` or `2h45m`. Valid time units are: m, h.
-        optional warp_auth_session_duration: Option<String> = "warp_auth_session_duration",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+object_impls!(OrganizationUpdateRequest {
+    optional allow_authenticate_via_warp = "allow_authenticate_via_warp",
+    optional auth_domain = "auth_domain",
+    optional auto_redirect_to_identity = "auto_redirect_to_identity",
+    optional custom_pages = "custom_pages",
+    optional is_ui_read_only = "is_ui_read_only",
+    optional login_design = "login_design",
+    optional name = "name",
+    optional session_duration = "session_duration",
+    optional ui_read_only_toggle_reason = "ui_read_only_toggle_reason",
+    optional user_seat_expiration_inactive_time = "user_seat_expiration_inactive_time",
+    optional warp_auth_session_duration = "warp_auth_session_duration",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// `OrganizationCreateRequest`
+///
+/// Schema: `#/paths/~1accounts~1{account_id}~1access~1organizations/post/requestBody/content/application~1json/schema`
+#[cfg(feature = "organizations")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrganizationCreateRequest {
+    /// When set to true, users can authenticate via WARP for any application in your organization. Application settings will take precedence over this value.
+    pub allow_authenticate_via_warp: Option<bool>,
+    /// The unique subdomain assigned to your Zero Trust organization.
+    pub auth_domain: String,
+    /// When set to `true`, users skip the identity provider selection step during login.
+    pub auto_redirect_to_identity: Option<bool>,
+    /// Lock all settings as Read-Only in the Dashboard, regardless of user permission. Updates may only be made via the API or Terraform for this account when enabled.
+    pub is_ui_read_only: Option<bool>,
+    /// `login_design` (the spec does not describe it).
+    pub login_design: Option<crate::types::LoginDesign>,
+    /// The name of your Zero Trust organization.
+    pub name: String,
+    /// The amount of time that tokens issued for applications will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
+    pub session_duration: Option<String>,
+    /// A description of the reason why the UI read only field is being toggled.
+    pub ui_read_only_toggle_reason: Option<String>,
+    /// The amount of time a user seat is inactive before it expires. When the user seat exceeds the set time of inactivity, the user is removed as an active seat and no longer counts against your Teams seat count. Must be in the format `300ms` or `2h45m`. Valid time units are: `ns`, `us` (or `µs`), `ms`, `s`, `m`, `h`.
+    pub user_seat_expiration_inactive_time: Option<String>,
+    /// The amount of time that tokens issued for applications will be valid. Must be in the format `30m` or `2h45m`. Valid time units are: m, h.
+    pub warp_auth_session_duration: Option<String>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "organizations")]
-object! {
-    /// `OrganizationCreateRequest`
-    ///
-    /// Schema: `#/paths/~1accounts~1{account_id}~1access~1organizations/post/requestBody/content/application~1json/schema`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct OrganizationCreateRequest {
-        /// When set to true, users can authenticate via WARP for any application in your organization. Application settings will take precedence over this value.
-        optional allow_authenticate_via_warp: Option<bool> = "allow_authenticate_via_warp",
-        /// The unique subdomain assigned to your Zero Trust organization.
-        required auth_domain: String = "auth_domain",
-        /// When set to `true`, users skip the identity provider selection step during login.
-        optional auto_redirect_to_identity: Option<bool> = "auto_redirect_to_identity",
-        /// Lock all settings as Read-Only in the Dashboard, regardless of user permission. Updates may only be made via the API or Terraform for this account when enabled.
-        optional is_ui_read_only: Option<bool> = "is_ui_read_only",
-        /// `login_design` (the spec does not describe it).
-        optional login_design: Option<crate::types::LoginDesign> = "login_design",
-        /// The name of your Zero Trust organization.
-        required name: String = "name",
-        /// The amount of time that tokens issued for applications will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
-        optional session_duration: Option<String> = "session_duration",
-        /// A description of the reason why the UI read only field is being toggled.
-        optional ui_read_only_toggle_reason: Option<String> = "ui_read_only_toggle_reason",
-        /// The amount of time a user seat is inactive before it expires. When the user seat exceeds the set time of inactivity, the user is removed as an active seat and no longer counts against your Teams seat count. Must be in the format `300ms` or `2h45m`. Valid time units are: `ns`, `us` (or `µs`), `ms`, `s`, `m`, `h`.
-        optional user_seat_expiration_inactive_time: Option<String> = "user_seat_expiration_inactive_time",
-        /// The amount of time that tokens issued for applications will be valid. Must be in the format `30m` or `2h45m`. Valid time units are: m, h.
-        optional warp_auth_session_duration: Option<String> = "warp_auth_session_duration",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
-}
+object_impls!(OrganizationCreateRequest {
+    optional allow_authenticate_via_warp = "allow_authenticate_via_warp",
+    required auth_domain = "auth_domain",
+    optional auto_redirect_to_identity = "auto_redirect_to_identity",
+    optional is_ui_read_only = "is_ui_read_only",
+    optional login_design = "login_design",
+    required name = "name",
+    optional session_duration = "session_duration",
+    optional ui_read_only_toggle_reason = "ui_read_only_toggle_reason",
+    optional user_seat_expiration_inactive_time = "user_seat_expiration_inactive_time",
+    optional warp_auth_session_duration = "warp_auth_session_duration",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(feature = "organizations")]
 impl OrganizationCreateRequest {
     /// A `OrganizationCreateRequest` with its required fields (`auth_domain`, `name`) and every optional field absent.
@@ -5111,18 +6869,23 @@ impl OrganizationCreateRequest {
         }
     }
 }
+/// `OrganizationRevokeUsersRequest`
+///
+/// Schema: `#/paths/~1accounts~1{account_id}~1access~1organizations~1revoke_user/post/requestBody/content/application~1json/schema`
 #[cfg(feature = "organizations")]
-object! {
-    /// `OrganizationRevokeUsersRequest`
-    ///
-    /// Schema: `#/paths/~1accounts~1{account_id}~1access~1organizations~1revoke_user/post/requestBody/content/application~1json/schema`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct OrganizationRevokeUsersRequest {
-        /// The email of the user to revoke.
-        required email: String = "email",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrganizationRevokeUsersRequest {
+    /// The email of the user to revoke.
+    pub email: String,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "organizations")]
+object_impls!(OrganizationRevokeUsersRequest {
+    required email = "email",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(feature = "organizations")]
 impl OrganizationRevokeUsersRequest {
     /// A `OrganizationRevokeUsersRequest` with its required fields (`email`) and every optional field absent.
@@ -5133,88 +6896,127 @@ impl OrganizationRevokeUsersRequest {
         }
     }
 }
+/// `Policy`
+///
+/// Schema: `#/components/schemas/access_reusable_policy_resp`
 #[cfg(feature = "policies")]
-object! {
-    /// `Policy`
-    ///
-    /// Schema: `#/components/schemas/access_reusable_policy_resp`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct Policy {
-        /// Administrators who can approve a temporary authentication request.
-        optional approval_groups: Option<Vec<crate::types::ApprovalGroup>> = "approval_groups",
-        /// Requires the user to request access from an administrator at the start of each session.
-        optional approval_required: Option<bool> = "approval_required",
-        /// `created_at` (the spec does not describe it).
-        optional created_at: Option<crate::DateTime> = "created_at",
-        /// The action Access will take if a user matches this policy.
-        optional decision: Option<crate::types::Decision> = "decision",
-        /// Rules evaluated with a NOT logical operator. To match the policy, a user cannot meet any of the Exclude rules.
-        optional exclude: Option<Vec<crate::types::AccessRule>> = "exclude",
-        /// The UUID of the policy
-        optional id: Option<String> = "id",
-        /// Rules evaluated with an OR logical operator. A user needs to meet only one of the Include rules.
-        optional include: Option<Vec<crate::types::AccessRule>> = "include",
-        /// Require this application to be served in an isolated browser for users matching this policy. 'Client Web Isolation' must be on for the account in order to use this feature.
-        optional isolation_required: Option<bool> = "isolation_required",
-        /// The name of the Access policy.
-        optional name: Option<String> = "name",
-        /// A custom message that will appear on the purpose justification screen.
-        optional purpose_justification_prompt: Option<String> = "purpose_justification_prompt",
-        /// Require users to enter a justification when they log in to the application.
-        optional purpose_justification_required: Option<bool> = "purpose_justification_required",
-        /// Rules evaluated with an AND logical operator. To match the policy, a user must meet all of the Require rules.
-        optional require: Option<Vec<crate::types::AccessRule>> = "require",
-        /// The amount of time that tokens issued for the application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
-        optional session_duration: Option<String> = "session_duration",
-        /// `updated_at` (the spec does not describe it).
-        optional updated_at: Option<crate::DateTime> = "updated_at",
-        /// The rules that define how users may connect to targets secured by your application.
-        optional connection_rules: Option<crate::types::PolicyConnectionRules> = "connection_rules",
-        /// Configures multi-factor authentication (MFA) settings.
-        optional mfa_config: Option<crate::types::PolicyMfaConfig> = "mfa_config",
-        /// Number of access applications currently using this policy.
-        optional app_count: Option<i64> = "app_count",
-        /// `reusable` (the spec does not describe it).
-        optional reusable: Option<bool> = "reusable",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Policy {
+    /// Administrators who can approve a temporary authentication request.
+    pub approval_groups: Option<Vec<crate::types::ApprovalGroup>>,
+    /// Requires the user to request access from an administrator at the start of each session.
+    pub approval_required: Option<bool>,
+    /// `created_at` (the spec does not describe it).
+    pub created_at: Option<crate::DateTime>,
+    /// The action Access will take if a user matches this policy.
+    pub decision: Option<crate::types::Decision>,
+    /// Rules evaluated with a NOT logical operator. To match the policy, a user cannot meet any of the Exclude rules.
+    pub exclude: Option<Vec<crate::types::AccessRule>>,
+    /// The UUID of the policy
+    pub id: Option<String>,
+    /// Rules evaluated with an OR logical operator. A user needs to meet only one of the Include rules.
+    pub include: Option<Vec<crate::types::AccessRule>>,
+    /// Require this application to be served in an isolated browser for users matching this policy. 'Client Web Isolation' must be on for the account in order to use this feature.
+    pub isolation_required: Option<bool>,
+    /// The name of the Access policy.
+    pub name: Option<String>,
+    /// A custom message that will appear on the purpose justification screen.
+    pub purpose_justification_prompt: Option<String>,
+    /// Require users to enter a justification when they log in to the application.
+    pub purpose_justification_required: Option<bool>,
+    /// Rules evaluated with an AND logical operator. To match the policy, a user must meet all of the Require rules.
+    pub require: Option<Vec<crate::types::AccessRule>>,
+    /// The amount of time that tokens issued for the application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
+    pub session_duration: Option<String>,
+    /// `updated_at` (the spec does not describe it).
+    pub updated_at: Option<crate::DateTime>,
+    /// The rules that define how users may connect to targets secured by your application.
+    pub connection_rules: Option<crate::types::PolicyConnectionRules>,
+    /// Configures multi-factor authentication (MFA) settings.
+    pub mfa_config: Option<crate::types::PolicyMfaConfig>,
+    /// Number of access applications currently using this policy.
+    pub app_count: Option<i64>,
+    /// `reusable` (the spec does not describe it).
+    pub reusable: Option<bool>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "policies")]
-object! {
-    /// `PolicyRequest`
-    ///
-    /// Schema: `#/components/schemas/access_policy_req`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct PolicyRequest {
-        /// Administrators who can approve a temporary authentication request.
-        optional approval_groups: Option<Vec<crate::types::ApprovalGroup>> = "approval_groups",
-        /// Requires the user to request access from an administrator at the start of each session.
-        optional approval_required: Option<bool> = "approval_required",
-        /// The action Access will take if a user matches this policy.
-        required decision: crate::types::Decision = "decision",
-        /// Rules evaluated with a NOT logical operator. To match the policy, a user cannot meet any of the Exclude rules.
-        optional exclude: Option<Vec<crate::types::AccessRule>> = "exclude",
-        /// Rules evaluated with an OR logical operator. A user needs to meet only one of the Include rules.
-        required include: Vec<crate::types::AccessRule> = "include",
-        /// Require this application to be served in an isolated browser for users matching this policy. 'Client Web Isolation' must be on for the account in order to use this feature.
-        optional isolation_required: Option<bool> = "isolation_required",
-        /// The name of the Access policy.
-        required name: String = "name",
-        /// A custom message that will appear on the purpose justification screen.
-        optional purpose_justification_prompt: Option<String> = "purpose_justification_prompt",
-        /// Require users to enter a justification when they log in to the application.
-        optional purpose_justification_required: Option<bool> = "purpose_justification_required",
-        /// Rules evaluated with an AND logical operator. To match the policy, a user must meet all of the Require rules.
-        optional require: Option<Vec<crate::types::AccessRule>> = "require",
-        /// The amount of time that tokens issued for the application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
-        optional session_duration: Option<String> = "session_duration",
-        /// The rules that define how users may connect to targets secured by your application.
-        optional connection_rules: Option<crate::types::PolicyConnectionRules> = "connection_rules",
-        /// Configures multi-factor authentication (MFA) settings.
-        optional mfa_config: Option<crate::types::PolicyMfaConfig> = "mfa_config",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+object_impls!(Policy {
+    optional approval_groups = "approval_groups",
+    optional approval_required = "approval_required",
+    optional created_at = "created_at",
+    optional decision = "decision",
+    optional exclude = "exclude",
+    optional id = "id",
+    optional include = "include",
+    optional isolation_required = "isolation_required",
+    optional name = "name",
+    optional purpose_justification_prompt = "purpose_justification_prompt",
+    optional purpose_justification_required = "purpose_justification_required",
+    optional require = "require",
+    optional session_duration = "session_duration",
+    optional updated_at = "updated_at",
+    optional connection_rules = "connection_rules",
+    optional mfa_config = "mfa_config",
+    optional app_count = "app_count",
+    optional reusable = "reusable",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// `PolicyRequest`
+///
+/// Schema: `#/components/schemas/access_policy_req`
+#[cfg(feature = "policies")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct PolicyRequest {
+    /// Administrators who can approve a temporary authentication request.
+    pub approval_groups: Option<Vec<crate::types::ApprovalGroup>>,
+    /// Requires the user to request access from an administrator at the start of each session.
+    pub approval_required: Option<bool>,
+    /// The action Access will take if a user matches this policy.
+    pub decision: crate::types::Decision,
+    /// Rules evaluated with a NOT logical operator. To match the policy, a user cannot meet any of the Exclude rules.
+    pub exclude: Option<Vec<crate::types::AccessRule>>,
+    /// Rules evaluated with an OR logical operator. A user needs to meet only one of the Include rules.
+    pub include: Vec<crate::types::AccessRule>,
+    /// Require this application to be served in an isolated browser for users matching this policy. 'Client Web Isolation' must be on for the account in order to use this feature.
+    pub isolation_required: Option<bool>,
+    /// The name of the Access policy.
+    pub name: String,
+    /// A custom message that will appear on the purpose justification screen.
+    pub purpose_justification_prompt: Option<String>,
+    /// Require users to enter a justification when they log in to the application.
+    pub purpose_justification_required: Option<bool>,
+    /// Rules evaluated with an AND logical operator. To match the policy, a user must meet all of the Require rules.
+    pub require: Option<Vec<crate::types::AccessRule>>,
+    /// The amount of time that tokens issued for the application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
+    pub session_duration: Option<String>,
+    /// The rules that define how users may connect to targets secured by your application.
+    pub connection_rules: Option<crate::types::PolicyConnectionRules>,
+    /// Configures multi-factor authentication (MFA) settings.
+    pub mfa_config: Option<crate::types::PolicyMfaConfig>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "policies")]
+object_impls!(PolicyRequest {
+    optional approval_groups = "approval_groups",
+    optional approval_required = "approval_required",
+    required decision = "decision",
+    optional exclude = "exclude",
+    required include = "include",
+    optional isolation_required = "isolation_required",
+    required name = "name",
+    optional purpose_justification_prompt = "purpose_justification_prompt",
+    optional purpose_justification_required = "purpose_justification_required",
+    optional require = "require",
+    optional session_duration = "session_duration",
+    optional connection_rules = "connection_rules",
+    optional mfa_config = "mfa_config",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(feature = "policies")]
 impl PolicyRequest {
     /// A `PolicyRequest` with its required fields (`decision`, `include`, `name`) and every optional field absent.
@@ -5241,22 +7043,29 @@ impl PolicyRequest {
         }
     }
 }
+/// `Seat`
+///
+/// Schema: `#/components/schemas/access_seat`
 #[cfg(feature = "seats")]
-object! {
-    /// `Seat`
-    ///
-    /// Schema: `#/components/schemas/access_seat`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct Seat {
-        /// True if the seat is part of Access.
-        required access_seat: bool = "access_seat",
-        /// True if the seat is part of Gateway.
-        required gateway_seat: bool = "gateway_seat",
-        /// The unique API identifier for the Zero Trust seat.
-        required seat_uid: String = "seat_uid",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Debug, Clone, PartialEq)]
+pub struct Seat {
+    /// True if the seat is part of Access.
+    pub access_seat: bool,
+    /// True if the seat is part of Gateway.
+    pub gateway_seat: bool,
+    /// The unique API identifier for the Zero Trust seat.
+    pub seat_uid: String,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "seats")]
+object_impls!(Seat {
+    required access_seat = "access_seat",
+    required gateway_seat = "gateway_seat",
+    required seat_uid = "seat_uid",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(feature = "seats")]
 impl Seat {
     /// A `Seat` with its required fields (`access_seat`, `gateway_seat`, `seat_uid`) and every optional field absent.
@@ -5273,70 +7082,99 @@ impl Seat {
         }
     }
 }
+/// `Seats`
+///
+/// Schema: `#/components/schemas/access_seats`
 #[cfg(feature = "seats")]
-object! {
-    /// `Seats`
-    ///
-    /// Schema: `#/components/schemas/access_seats`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct Seats {
-        /// True if the seat is part of Access.
-        optional access_seat: Option<bool> = "access_seat",
-        /// `created_at` (the spec does not describe it).
-        optional created_at: Option<crate::DateTime> = "created_at",
-        /// True if the seat is part of Gateway.
-        optional gateway_seat: Option<bool> = "gateway_seat",
-        /// The unique API identifier for the Zero Trust seat.
-        optional seat_uid: Option<String> = "seat_uid",
-        /// `updated_at` (the spec does not describe it).
-        optional updated_at: Option<crate::DateTime> = "updated_at",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Seats {
+    /// True if the seat is part of Access.
+    pub access_seat: Option<bool>,
+    /// `created_at` (the spec does not describe it).
+    pub created_at: Option<crate::DateTime>,
+    /// True if the seat is part of Gateway.
+    pub gateway_seat: Option<bool>,
+    /// The unique API identifier for the Zero Trust seat.
+    pub seat_uid: Option<String>,
+    /// `updated_at` (the spec does not describe it).
+    pub updated_at: Option<crate::DateTime>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "seats")]
+object_impls!(Seats {
+    optional access_seat = "access_seat",
+    optional created_at = "created_at",
+    optional gateway_seat = "gateway_seat",
+    optional seat_uid = "seat_uid",
+    optional updated_at = "updated_at",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// `ServiceToken`
+///
+/// Schema: `#/components/schemas/access_service-tokens`
+#[cfg(feature = "service-tokens")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ServiceToken {
+    /// The Client ID for the service token. Access will check for this value in the `CF-Access-Client-ID` request header.
+    pub client_id: Option<String>,
+    /// `created_at` (the spec does not describe it).
+    pub created_at: Option<crate::DateTime>,
+    /// The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).
+    pub duration: Option<String>,
+    /// `id` (the spec does not describe it).
+    pub id: Option<String>,
+    /// The name of the service token.
+    pub name: Option<String>,
+    /// `updated_at` (the spec does not describe it).
+    pub updated_at: Option<crate::DateTime>,
+    /// The date and time at which the service token expires.
+    pub expires_at: Option<crate::DateTime>,
+    /// The date and time at which the service token was last used.
+    pub last_seen_at: Option<crate::DateTime>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "service-tokens")]
-object! {
-    /// `ServiceToken`
-    ///
-    /// Schema: `#/components/schemas/access_service-tokens`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct ServiceToken {
-        /// The Client ID for the service token. Access will check for this value in the `CF-Access-Client-ID` request header.
-        optional client_id: Option<String> = "client_id",
-        /// `created_at` (the spec does not describe it).
-        optional created_at: Option<crate::DateTime> = "created_at",
-        /// The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).
-        optional duration: Option<String> = "duration",
-        /// `id` (the spec does not describe it).
-        optional id: Option<String> = "id",
-        /// The name of the service token.
-        optional name: Option<String> = "name",
-        /// `updated_at` (the spec does not describe it).
-        optional updated_at: Option<crate::DateTime> = "updated_at",
-        /// The date and time at which the service token expires.
-        optional expires_at: Option<crate::DateTime> = "expires_at",
-        /// The date and time at which the service token was last used.
-        optional last_seen_at: Option<crate::DateTime> = "last_seen_at",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+object_impls!(ServiceToken {
+    optional client_id = "client_id",
+    optional created_at = "created_at",
+    optional duration = "duration",
+    optional id = "id",
+    optional name = "name",
+    optional updated_at = "updated_at",
+    optional expires_at = "expires_at",
+    optional last_seen_at = "last_seen_at",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// `ServiceTokenCreateRequest`
+///
+/// Schema: `#/paths/~1accounts~1{account_id}~1access~1service_tokens/post/requestBody/content/application~1json/schema`
+#[cfg(feature = "service-tokens")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceTokenCreateRequest {
+    /// The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).
+    pub duration: Option<String>,
+    /// The name of the service token.
+    pub name: String,
+    /// A version number identifying the current `client_secret` associated with the service token. Incrementing it triggers a rotation; the previous secret will still be accepted until the time indicated by `previous_client_secret_expires_at`.
+    pub client_secret_version: Option<f64>,
+    /// The expiration of the previous `client_secret`. This can be modified at any point after a rotation. For example, you may extend it further into the future if you need more time to update services with the new secret; or move it into the past to immediately invalidate the previous token in case of compromise.
+    pub previous_client_secret_expires_at: Option<crate::DateTime>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "service-tokens")]
-object! {
-    /// `ServiceTokenCreateRequest`
-    ///
-    /// Schema: `#/paths/~1accounts~1{account_id}~1access~1service_tokens/post/requestBody/content/application~1json/schema`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct ServiceTokenCreateRequest {
-        /// The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).
-        optional duration: Option<String> = "duration",
-        /// The name of the service token.
-        required name: String = "name",
-        /// A version number identifying the current `client_secret` associated with the service token. Incrementing it triggers a rotation; the previous secret will still be accepted until the time indicated by `previous_client_secret_expires_at`.
-        optional client_secret_version: Option<f64> = "client_secret_version",
-        /// The expiration of the previous `client_secret`. This can be modified at any point after a rotation. For example, you may extend it further into the future if you need more time to update services with the new secret; or move it into the past to immediately invalidate the previous token in case of compromise.
-        optional previous_client_secret_expires_at: Option<crate::DateTime> = "previous_client_secret_expires_at",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
-}
+object_impls!(ServiceTokenCreateRequest {
+    optional duration = "duration",
+    required name = "name",
+    optional client_secret_version = "client_secret_version",
+    optional previous_client_secret_expires_at = "previous_client_secret_expires_at",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(feature = "service-tokens")]
 impl ServiceTokenCreateRequest {
     /// A `ServiceTokenCreateRequest` with its required fields (`name`) and every optional field absent.
@@ -5350,30 +7188,41 @@ impl ServiceTokenCreateRequest {
         }
     }
 }
+/// `ServiceTokenCreateResponse`
+///
+/// Schema: `#/components/schemas/access_create_response/allOf/1/properties/result`
 #[cfg(feature = "service-tokens")]
-object! {
-    /// `ServiceTokenCreateResponse`
-    ///
-    /// Schema: `#/components/schemas/access_create_response/allOf/1/properties/result`
-    #[derive(Clone, PartialEq, Default)]
-    pub struct ServiceTokenCreateResponse {
-        /// The Client ID for the service token. Access will check for this value in the `CF-Access-Client-ID` request header.
-        optional client_id: Option<String> = "client_id",
-        /// The Client Secret for the service token. Access will check for this value in the `CF-Access-Client-Secret` request header.
-        optional client_secret: Option<String> = "client_secret",
-        /// `created_at` (the spec does not describe it).
-        optional created_at: Option<crate::DateTime> = "created_at",
-        /// The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).
-        optional duration: Option<String> = "duration",
-        /// The ID of the service token.
-        optional id: Option<String> = "id",
-        /// The name of the service token.
-        optional name: Option<String> = "name",
-        /// `updated_at` (the spec does not describe it).
-        optional updated_at: Option<crate::DateTime> = "updated_at",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Clone, PartialEq, Default)]
+pub struct ServiceTokenCreateResponse {
+    /// The Client ID for the service token. Access will check for this value in the `CF-Access-Client-ID` request header.
+    pub client_id: Option<String>,
+    /// The Client Secret for the service token. Access will check for this value in the `CF-Access-Client-Secret` request header.
+    pub client_secret: Option<String>,
+    /// `created_at` (the spec does not describe it).
+    pub created_at: Option<crate::DateTime>,
+    /// The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).
+    pub duration: Option<String>,
+    /// The ID of the service token.
+    pub id: Option<String>,
+    /// The name of the service token.
+    pub name: Option<String>,
+    /// `updated_at` (the spec does not describe it).
+    pub updated_at: Option<crate::DateTime>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "service-tokens")]
+object_impls!(ServiceTokenCreateResponse {
+    optional client_id = "client_id",
+    optional client_secret = "client_secret",
+    optional created_at = "created_at",
+    optional duration = "duration",
+    optional id = "id",
+    optional name = "name",
+    optional updated_at = "updated_at",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(feature = "service-tokens")]
 impl std::fmt::Debug for ServiceTokenCreateResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -5389,54 +7238,75 @@ impl std::fmt::Debug for ServiceTokenCreateResponse {
             .finish()
     }
 }
+/// `ServiceTokenUpdateRequest`
+///
+/// Schema: `#/paths/~1accounts~1{account_id}~1access~1service_tokens~1{service_token_id}/put/requestBody/content/application~1json/schema`
 #[cfg(feature = "service-tokens")]
-object! {
-    /// `ServiceTokenUpdateRequest`
-    ///
-    /// Schema: `#/paths/~1accounts~1{account_id}~1access~1service_tokens~1{service_token_id}/put/requestBody/content/application~1json/schema`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct ServiceTokenUpdateRequest {
-        /// The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).
-        optional duration: Option<String> = "duration",
-        /// The name of the service token.
-        optional name: Option<String> = "name",
-        /// A version number identifying the current `client_secret` associated with the service token. Incrementing it triggers a rotation; the previous secret will still be accepted until the time indicated by `previous_client_secret_expires_at`.
-        optional client_secret_version: Option<f64> = "client_secret_version",
-        /// The expiration of the previous `client_secret`. This can be modified at any point after a rotation. For example, you may extend it further into the future if you need more time to update services with the new secret; or move it into the past to immediately invalidate the previous token in case of compromise.
-        optional previous_client_secret_expires_at: Option<crate::DateTime> = "previous_client_secret_expires_at",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ServiceTokenUpdateRequest {
+    /// The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).
+    pub duration: Option<String>,
+    /// The name of the service token.
+    pub name: Option<String>,
+    /// A version number identifying the current `client_secret` associated with the service token. Incrementing it triggers a rotation; the previous secret will still be accepted until the time indicated by `previous_client_secret_expires_at`.
+    pub client_secret_version: Option<f64>,
+    /// The expiration of the previous `client_secret`. This can be modified at any point after a rotation. For example, you may extend it further into the future if you need more time to update services with the new secret; or move it into the past to immediately invalidate the previous token in case of compromise.
+    pub previous_client_secret_expires_at: Option<crate::DateTime>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "service-tokens")]
-object! {
-    /// `ServiceTokenRotateRequest`
-    ///
-    /// Schema: `#/paths/~1accounts~1{account_id}~1access~1service_tokens~1{service_token_id}~1rotate/post/requestBody/content/application~1json/schema`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct ServiceTokenRotateRequest {
-        /// The expiration of the previous `client_secret`. If not provided, it defaults to the current timestamp in order to immediately expire the previous secret.
-        optional previous_client_secret_expires_at: Option<crate::DateTime> = "previous_client_secret_expires_at",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+object_impls!(ServiceTokenUpdateRequest {
+    optional duration = "duration",
+    optional name = "name",
+    optional client_secret_version = "client_secret_version",
+    optional previous_client_secret_expires_at = "previous_client_secret_expires_at",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// `ServiceTokenRotateRequest`
+///
+/// Schema: `#/paths/~1accounts~1{account_id}~1access~1service_tokens~1{service_token_id}~1rotate/post/requestBody/content/application~1json/schema`
+#[cfg(feature = "service-tokens")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ServiceTokenRotateRequest {
+    /// The expiration of the previous `client_secret`. If not provided, it defaults to the current timestamp in order to immediately expire the previous secret.
+    pub previous_client_secret_expires_at: Option<crate::DateTime>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "service-tokens")]
+object_impls!(ServiceTokenRotateRequest {
+    optional previous_client_secret_expires_at = "previous_client_secret_expires_at",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// A tag
+///
+/// Schema: `#/components/schemas/access_tag`
+#[cfg(feature = "tags")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tag {
+    /// The number of applications that have this tag
+    pub app_count: Option<i64>,
+    /// `created_at` (the spec does not describe it).
+    pub created_at: Option<crate::DateTime>,
+    /// The name of the tag
+    pub name: String,
+    /// `updated_at` (the spec does not describe it).
+    pub updated_at: Option<crate::DateTime>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "tags")]
-object! {
-    /// A tag
-    ///
-    /// Schema: `#/components/schemas/access_tag`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct Tag {
-        /// The number of applications that have this tag
-        optional app_count: Option<i64> = "app_count",
-        /// `created_at` (the spec does not describe it).
-        optional created_at: Option<crate::DateTime> = "created_at",
-        /// The name of the tag
-        required name: String = "name",
-        /// `updated_at` (the spec does not describe it).
-        optional updated_at: Option<crate::DateTime> = "updated_at",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
-}
+object_impls!(Tag {
+    optional app_count = "app_count",
+    optional created_at = "created_at",
+    required name = "name",
+    optional updated_at = "updated_at",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(feature = "tags")]
 impl Tag {
     /// A `Tag` with its required fields (`name`) and every optional field absent.
@@ -5450,18 +7320,23 @@ impl Tag {
         }
     }
 }
+/// `TagCreateRequest`
+///
+/// Schema: `#/paths/~1accounts~1{account_id}~1access~1tags/post/requestBody/content/application~1json/schema`
 #[cfg(feature = "tags")]
-object! {
-    /// `TagCreateRequest`
-    ///
-    /// Schema: `#/paths/~1accounts~1{account_id}~1access~1tags/post/requestBody/content/application~1json/schema`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct TagCreateRequest {
-        /// The name of the tag
-        required name: String = "name",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Debug, Clone, PartialEq)]
+pub struct TagCreateRequest {
+    /// The name of the tag
+    pub name: String,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "tags")]
+object_impls!(TagCreateRequest {
+    required name = "name",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(feature = "tags")]
 impl TagCreateRequest {
     /// A `TagCreateRequest` with its required fields (`name`) and every optional field absent.
@@ -5472,22 +7347,29 @@ impl TagCreateRequest {
         }
     }
 }
+/// A tag
+///
+/// Schema: `#/components/schemas/access_tag_without_app_count`
 #[cfg(feature = "tags")]
-object! {
-    /// A tag
-    ///
-    /// Schema: `#/components/schemas/access_tag_without_app_count`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct TagWithoutAppCount {
-        /// `created_at` (the spec does not describe it).
-        optional created_at: Option<crate::DateTime> = "created_at",
-        /// The name of the tag
-        required name: String = "name",
-        /// `updated_at` (the spec does not describe it).
-        optional updated_at: Option<crate::DateTime> = "updated_at",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Debug, Clone, PartialEq)]
+pub struct TagWithoutAppCount {
+    /// `created_at` (the spec does not describe it).
+    pub created_at: Option<crate::DateTime>,
+    /// The name of the tag
+    pub name: String,
+    /// `updated_at` (the spec does not describe it).
+    pub updated_at: Option<crate::DateTime>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "tags")]
+object_impls!(TagWithoutAppCount {
+    optional created_at = "created_at",
+    required name = "name",
+    optional updated_at = "updated_at",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(feature = "tags")]
 impl TagWithoutAppCount {
     /// A `TagWithoutAppCount` with its required fields (`name`) and every optional field absent.
@@ -5500,64 +7382,90 @@ impl TagWithoutAppCount {
         }
     }
 }
+/// `TagDeleteResponse`
+///
+/// Schema: `#/components/schemas/access_name_response/allOf/1/properties/result`
 #[cfg(feature = "tags")]
-object! {
-    /// `TagDeleteResponse`
-    ///
-    /// Schema: `#/components/schemas/access_name_response/allOf/1/properties/result`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct TagDeleteResponse {
-        /// The name of the tag
-        optional name: Option<String> = "name",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TagDeleteResponse {
+    /// The name of the tag
+    pub name: Option<String>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "tags")]
+object_impls!(TagDeleteResponse {
+    optional name = "name",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// `User`
+///
+/// Schema: `#/components/schemas/access_users`
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct User {
+    /// True if the user has authenticated with Cloudflare Access.
+    pub access_seat: Option<bool>,
+    /// The number of active devices registered to the user.
+    pub active_device_count: Option<f64>,
+    /// `created_at` (the spec does not describe it).
+    pub created_at: Option<crate::DateTime>,
+    /// The email of the user.
+    pub email: Option<String>,
+    /// True if the user has logged into the WARP client.
+    pub gateway_seat: Option<bool>,
+    /// UUID
+    pub id: Option<String>,
+    /// The time at which the user last successfully logged in.
+    pub last_successful_login: Option<crate::DateTime>,
+    /// The name of the user.
+    pub name: Option<String>,
+    /// The unique API identifier for the Zero Trust seat.
+    pub seat_uid: Option<String>,
+    /// The unique API identifier for the user.
+    pub uid: Option<String>,
+    /// `updated_at` (the spec does not describe it).
+    pub updated_at: Option<crate::DateTime>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "users")]
-object! {
-    /// `User`
-    ///
-    /// Schema: `#/components/schemas/access_users`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct User {
-        /// True if the user has authenticated with Cloudflare Access.
-        optional access_seat: Option<bool> = "access_seat",
-        /// The number of active devices registered to the user.
-        optional active_device_count: Option<f64> = "active_device_count",
-        /// `created_at` (the spec does not describe it).
-        optional created_at: Option<crate::DateTime> = "created_at",
-        /// The email of the user.
-        optional email: Option<String> = "email",
-        /// True if the user has logged into the WARP client.
-        optional gateway_seat: Option<bool> = "gateway_seat",
-        /// UUID
-        optional id: Option<String> = "id",
-        /// The time at which the user last successfully logged in.
-        optional last_successful_login: Option<crate::DateTime> = "last_successful_login",
-        /// The name of the user.
-        optional name: Option<String> = "name",
-        /// The unique API identifier for the Zero Trust seat.
-        optional seat_uid: Option<String> = "seat_uid",
-        /// The unique API identifier for the user.
-        optional uid: Option<String> = "uid",
-        /// `updated_at` (the spec does not describe it).
-        optional updated_at: Option<crate::DateTime> = "updated_at",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+object_impls!(User {
+    optional access_seat = "access_seat",
+    optional active_device_count = "active_device_count",
+    optional created_at = "created_at",
+    optional email = "email",
+    optional gateway_seat = "gateway_seat",
+    optional id = "id",
+    optional last_successful_login = "last_successful_login",
+    optional name = "name",
+    optional seat_uid = "seat_uid",
+    optional uid = "uid",
+    optional updated_at = "updated_at",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// A new user.
+///
+/// Schema: `#/components/schemas/access_user_create_request`
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserCreateRequest {
+    /// The email of the user.
+    pub email: String,
+    /// The name of the user.
+    pub name: Option<String>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "users")]
-object! {
-    /// A new user.
-    ///
-    /// Schema: `#/components/schemas/access_user_create_request`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct UserCreateRequest {
-        /// The email of the user.
-        required email: String = "email",
-        /// The name of the user.
-        optional name: Option<String> = "name",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
-}
+object_impls!(UserCreateRequest {
+    required email = "email",
+    optional name = "name",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(feature = "users")]
 impl UserCreateRequest {
     /// A `UserCreateRequest` with its required fields (`email`) and every optional field absent.
@@ -5569,300 +7477,439 @@ impl UserCreateRequest {
         }
     }
 }
+/// `ActiveSessionListResponseItem`
+///
+/// Schema: `#/components/schemas/access_active_sessions_response/allOf/1/properties/result/items`
 #[cfg(feature = "users")]
-object! {
-    /// `ActiveSessionListResponseItem`
-    ///
-    /// Schema: `#/components/schemas/access_active_sessions_response/allOf/1/properties/result/items`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct ActiveSessionListResponseItem {
-        /// `expiration` (the spec does not describe it).
-        optional expiration: Option<i64> = "expiration",
-        /// `metadata` (the spec does not describe it).
-        optional metadata: Option<crate::types::ActiveSessionListResponseItemMetadata> = "metadata",
-        /// `name` (the spec does not describe it).
-        optional name: Option<String> = "name",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ActiveSessionListResponseItem {
+    /// `expiration` (the spec does not describe it).
+    pub expiration: Option<i64>,
+    /// `metadata` (the spec does not describe it).
+    pub metadata: Option<crate::types::ActiveSessionListResponseItemMetadata>,
+    /// `name` (the spec does not describe it).
+    pub name: Option<String>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "users")]
-object! {
-    /// `ActiveSessionListResponseItemMetadata`
-    ///
-    /// Schema: `#/components/schemas/access_active_sessions_response/allOf/1/properties/result/items/properties/metadata`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct ActiveSessionListResponseItemMetadata {
-        /// `apps` (the spec does not describe it).
-        optional apps: Option<std::collections::BTreeMap<String, crate::types::ActiveSessionListResponseItemMetadataAppsValue>> = "apps",
-        /// `expires` (the spec does not describe it).
-        optional expires: Option<i64> = "expires",
-        /// `iat` (the spec does not describe it).
-        optional iat: Option<i64> = "iat",
-        /// `nonce` (the spec does not describe it).
-        optional nonce: Option<String> = "nonce",
-        /// `ttl` (the spec does not describe it).
-        optional ttl: Option<i64> = "ttl",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+object_impls!(ActiveSessionListResponseItem {
+    optional expiration = "expiration",
+    optional metadata = "metadata",
+    optional name = "name",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// `ActiveSessionListResponseItemMetadata`
+///
+/// Schema: `#/components/schemas/access_active_sessions_response/allOf/1/properties/result/items/properties/metadata`
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ActiveSessionListResponseItemMetadata {
+    /// `apps` (the spec does not describe it).
+    pub apps: Option<
+        std::collections::BTreeMap<
+            String,
+            crate::types::ActiveSessionListResponseItemMetadataAppsValue,
+        >,
+    >,
+    /// `expires` (the spec does not describe it).
+    pub expires: Option<i64>,
+    /// `iat` (the spec does not describe it).
+    pub iat: Option<i64>,
+    /// `nonce` (the spec does not describe it).
+    pub nonce: Option<String>,
+    /// `ttl` (the spec does not describe it).
+    pub ttl: Option<i64>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "users")]
-object! {
-    /// `ActiveSessionListResponseItemMetadataAppsValue`
-    ///
-    /// Schema: `#/components/schemas/access_active_sessions_response/allOf/1/properties/result/items/properties/metadata/properties/apps/additionalProperties`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct ActiveSessionListResponseItemMetadataAppsValue {
-        /// `hostname` (the spec does not describe it).
-        optional hostname: Option<String> = "hostname",
-        /// `name` (the spec does not describe it).
-        optional name: Option<String> = "name",
-        /// `type` (the spec does not describe it).
-        optional r#type: Option<String> = "type",
-        /// `uid` (the spec does not describe it).
-        optional uid: Option<String> = "uid",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+object_impls!(ActiveSessionListResponseItemMetadata {
+    optional apps = "apps",
+    optional expires = "expires",
+    optional iat = "iat",
+    optional nonce = "nonce",
+    optional ttl = "ttl",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// `ActiveSessionListResponseItemMetadataAppsValue`
+///
+/// Schema: `#/components/schemas/access_active_sessions_response/allOf/1/properties/result/items/properties/metadata/properties/apps/additionalProperties`
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ActiveSessionListResponseItemMetadataAppsValue {
+    /// `hostname` (the spec does not describe it).
+    pub hostname: Option<String>,
+    /// `name` (the spec does not describe it).
+    pub name: Option<String>,
+    /// `type` (the spec does not describe it).
+    pub r#type: Option<String>,
+    /// `uid` (the spec does not describe it).
+    pub uid: Option<String>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "users")]
-object! {
-    /// `ActiveSessionGetResponse`
-    ///
-    /// Schema: `#/components/schemas/access_active_session_response/allOf/1/properties/result`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct ActiveSessionGetResponse {
-        /// `account_id` (the spec does not describe it).
-        optional account_id: Option<String> = "account_id",
-        /// `auth_status` (the spec does not describe it).
-        optional auth_status: Option<String> = "auth_status",
-        /// `common_name` (the spec does not describe it).
-        optional common_name: Option<String> = "common_name",
-        /// `devicePosture` (the spec does not describe it).
-        optional device_posture: Option<std::collections::BTreeMap<String, crate::types::DevicePostureRule>> = "devicePosture",
-        /// `device_id` (the spec does not describe it).
-        optional device_id: Option<String> = "device_id",
-        /// `device_sessions` (the spec does not describe it).
-        optional device_sessions: Option<std::collections::BTreeMap<String, crate::types::DeviceSession>> = "device_sessions",
-        /// `email` (the spec does not describe it).
-        optional email: Option<String> = "email",
-        /// `geo` (the spec does not describe it).
-        optional geo: Option<crate::types::Geo> = "geo",
-        /// `iat` (the spec does not describe it).
-        optional iat: Option<f64> = "iat",
-        /// `idp` (the spec does not describe it).
-        optional idp: Option<crate::types::IdentityIdp> = "idp",
-        /// `ip` (the spec does not describe it).
-        optional ip: Option<String> = "ip",
-        /// `is_gateway` (the spec does not describe it).
-        optional is_gateway: Option<bool> = "is_gateway",
-        /// `is_warp` (the spec does not describe it).
-        optional is_warp: Option<bool> = "is_warp",
-        /// `mtls_auth` (the spec does not describe it).
-        optional mtls_auth: Option<crate::types::IdentityMtlsAuth> = "mtls_auth",
-        /// `service_token_id` (the spec does not describe it).
-        optional service_token_id: Option<String> = "service_token_id",
-        /// `service_token_status` (the spec does not describe it).
-        optional service_token_status: Option<bool> = "service_token_status",
-        /// `user_uuid` (the spec does not describe it).
-        optional user_uuid: Option<String> = "user_uuid",
-        /// `version` (the spec does not describe it).
-        optional version: Option<f64> = "version",
-        /// `isActive` (the spec does not describe it).
-        optional is_active: Option<bool> = "isActive",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+object_impls!(ActiveSessionListResponseItemMetadataAppsValue {
+    optional hostname = "hostname",
+    optional name = "name",
+    optional r#type = "type",
+    optional uid = "uid",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// `ActiveSessionGetResponse`
+///
+/// Schema: `#/components/schemas/access_active_session_response/allOf/1/properties/result`
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ActiveSessionGetResponse {
+    /// `account_id` (the spec does not describe it).
+    pub account_id: Option<String>,
+    /// `auth_status` (the spec does not describe it).
+    pub auth_status: Option<String>,
+    /// `common_name` (the spec does not describe it).
+    pub common_name: Option<String>,
+    /// `devicePosture` (the spec does not describe it).
+    pub device_posture: Option<std::collections::BTreeMap<String, crate::types::DevicePostureRule>>,
+    /// `device_id` (the spec does not describe it).
+    pub device_id: Option<String>,
+    /// `device_sessions` (the spec does not describe it).
+    pub device_sessions: Option<std::collections::BTreeMap<String, crate::types::DeviceSession>>,
+    /// `email` (the spec does not describe it).
+    pub email: Option<String>,
+    /// `geo` (the spec does not describe it).
+    pub geo: Option<crate::types::Geo>,
+    /// `iat` (the spec does not describe it).
+    pub iat: Option<f64>,
+    /// `idp` (the spec does not describe it).
+    pub idp: Option<crate::types::IdentityIdp>,
+    /// `ip` (the spec does not describe it).
+    pub ip: Option<String>,
+    /// `is_gateway` (the spec does not describe it).
+    pub is_gateway: Option<bool>,
+    /// `is_warp` (the spec does not describe it).
+    pub is_warp: Option<bool>,
+    /// `mtls_auth` (the spec does not describe it).
+    pub mtls_auth: Option<crate::types::IdentityMtlsAuth>,
+    /// `service_token_id` (the spec does not describe it).
+    pub service_token_id: Option<String>,
+    /// `service_token_status` (the spec does not describe it).
+    pub service_token_status: Option<bool>,
+    /// `user_uuid` (the spec does not describe it).
+    pub user_uuid: Option<String>,
+    /// `version` (the spec does not describe it).
+    pub version: Option<f64>,
+    /// `isActive` (the spec does not describe it).
+    pub is_active: Option<bool>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "users")]
-object! {
-    /// `DevicePostureRule`
-    ///
-    /// Schema: `#/components/schemas/access_schemas-device_posture_rule`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct DevicePostureRule {
-        /// `check` (the spec does not describe it).
-        optional check: Option<crate::types::DevicePostureCheck> = "check",
-        /// `data` (the spec does not describe it).
-        optional data: Option<serde_json::Map<String, serde_json::Value>> = "data",
-        /// `description` (the spec does not describe it).
-        optional description: Option<String> = "description",
-        /// `error` (the spec does not describe it).
-        optional error: Option<String> = "error",
-        /// `id` (the spec does not describe it).
-        optional id: Option<String> = "id",
-        /// `rule_name` (the spec does not describe it).
-        optional rule_name: Option<String> = "rule_name",
-        /// `success` (the spec does not describe it).
-        optional success: Option<bool> = "success",
-        /// `timestamp` (the spec does not describe it).
-        optional timestamp: Option<String> = "timestamp",
-        /// `type` (the spec does not describe it).
-        optional r#type: Option<String> = "type",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+object_impls!(ActiveSessionGetResponse {
+    optional account_id = "account_id",
+    optional auth_status = "auth_status",
+    optional common_name = "common_name",
+    optional device_posture = "devicePosture",
+    optional device_id = "device_id",
+    optional device_sessions = "device_sessions",
+    optional email = "email",
+    optional geo = "geo",
+    optional iat = "iat",
+    optional idp = "idp",
+    optional ip = "ip",
+    optional is_gateway = "is_gateway",
+    optional is_warp = "is_warp",
+    optional mtls_auth = "mtls_auth",
+    optional service_token_id = "service_token_id",
+    optional service_token_status = "service_token_status",
+    optional user_uuid = "user_uuid",
+    optional version = "version",
+    optional is_active = "isActive",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// `DevicePostureRule`
+///
+/// Schema: `#/components/schemas/access_schemas-device_posture_rule`
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DevicePostureRule {
+    /// `check` (the spec does not describe it).
+    pub check: Option<crate::types::DevicePostureCheck>,
+    /// `data` (the spec does not describe it).
+    pub data: Option<serde_json::Map<String, serde_json::Value>>,
+    /// `description` (the spec does not describe it).
+    pub description: Option<String>,
+    /// `error` (the spec does not describe it).
+    pub error: Option<String>,
+    /// `id` (the spec does not describe it).
+    pub id: Option<String>,
+    /// `rule_name` (the spec does not describe it).
+    pub rule_name: Option<String>,
+    /// `success` (the spec does not describe it).
+    pub success: Option<bool>,
+    /// `timestamp` (the spec does not describe it).
+    pub timestamp: Option<String>,
+    /// `type` (the spec does not describe it).
+    pub r#type: Option<String>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "users")]
-object! {
-    /// `DevicePostureCheck`
-    ///
-    /// Schema: `#/components/schemas/access_device_posture_check`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct DevicePostureCheck {
-        /// `exists` (the spec does not describe it).
-        optional exists: Option<bool> = "exists",
-        /// `path` (the spec does not describe it).
-        optional path: Option<String> = "path",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+object_impls!(DevicePostureRule {
+    optional check = "check",
+    optional data = "data",
+    optional description = "description",
+    optional error = "error",
+    optional id = "id",
+    optional rule_name = "rule_name",
+    optional success = "success",
+    optional timestamp = "timestamp",
+    optional r#type = "type",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// `DevicePostureCheck`
+///
+/// Schema: `#/components/schemas/access_device_posture_check`
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DevicePostureCheck {
+    /// `exists` (the spec does not describe it).
+    pub exists: Option<bool>,
+    /// `path` (the spec does not describe it).
+    pub path: Option<String>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "users")]
-object! {
-    /// `DeviceSession`
-    ///
-    /// Schema: `#/components/schemas/access_device_session`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct DeviceSession {
-        /// `last_authenticated` (the spec does not describe it).
-        optional last_authenticated: Option<f64> = "last_authenticated",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+object_impls!(DevicePostureCheck {
+    optional exists = "exists",
+    optional path = "path",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// `DeviceSession`
+///
+/// Schema: `#/components/schemas/access_device_session`
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeviceSession {
+    /// `last_authenticated` (the spec does not describe it).
+    pub last_authenticated: Option<f64>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "users")]
-object! {
-    /// `Geo`
-    ///
-    /// Schema: `#/components/schemas/access_geo`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct Geo {
-        /// `country` (the spec does not describe it).
-        optional country: Option<String> = "country",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+object_impls!(DeviceSession {
+    optional last_authenticated = "last_authenticated",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// `Geo`
+///
+/// Schema: `#/components/schemas/access_geo`
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Geo {
+    /// `country` (the spec does not describe it).
+    pub country: Option<String>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "users")]
-object! {
-    /// `IdentityIdp`
-    ///
-    /// Schema: `#/components/schemas/access_identity/properties/idp`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct IdentityIdp {
-        /// `id` (the spec does not describe it).
-        optional id: Option<String> = "id",
-        /// `type` (the spec does not describe it).
-        optional r#type: Option<String> = "type",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+object_impls!(Geo {
+    optional country = "country",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// `IdentityIdp`
+///
+/// Schema: `#/components/schemas/access_identity/properties/idp`
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IdentityIdp {
+    /// `id` (the spec does not describe it).
+    pub id: Option<String>,
+    /// `type` (the spec does not describe it).
+    pub r#type: Option<String>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "users")]
-object! {
-    /// `IdentityMtlsAuth`
-    ///
-    /// Schema: `#/components/schemas/access_identity/properties/mtls_auth`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct IdentityMtlsAuth {
-        /// `auth_status` (the spec does not describe it).
-        optional auth_status: Option<String> = "auth_status",
-        /// `cert_issuer_dn` (the spec does not describe it).
-        optional cert_issuer_dn: Option<String> = "cert_issuer_dn",
-        /// `cert_issuer_ski` (the spec does not describe it).
-        optional cert_issuer_ski: Option<String> = "cert_issuer_ski",
-        /// `cert_presented` (the spec does not describe it).
-        optional cert_presented: Option<bool> = "cert_presented",
-        /// `cert_serial` (the spec does not describe it).
-        optional cert_serial: Option<String> = "cert_serial",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+object_impls!(IdentityIdp {
+    optional id = "id",
+    optional r#type = "type",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// `IdentityMtlsAuth`
+///
+/// Schema: `#/components/schemas/access_identity/properties/mtls_auth`
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IdentityMtlsAuth {
+    /// `auth_status` (the spec does not describe it).
+    pub auth_status: Option<String>,
+    /// `cert_issuer_dn` (the spec does not describe it).
+    pub cert_issuer_dn: Option<String>,
+    /// `cert_issuer_ski` (the spec does not describe it).
+    pub cert_issuer_ski: Option<String>,
+    /// `cert_presented` (the spec does not describe it).
+    pub cert_presented: Option<bool>,
+    /// `cert_serial` (the spec does not describe it).
+    pub cert_serial: Option<String>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "users")]
-object! {
-    /// `FailedLoginListResponseItem`
-    ///
-    /// Schema: `#/components/schemas/access_failed_login_response/allOf/1/properties/result/items`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct FailedLoginListResponseItem {
-        /// `expiration` (the spec does not describe it).
-        optional expiration: Option<i64> = "expiration",
-        /// `metadata` (the spec does not describe it).
-        optional metadata: Option<serde_json::Map<String, serde_json::Value>> = "metadata",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+object_impls!(IdentityMtlsAuth {
+    optional auth_status = "auth_status",
+    optional cert_issuer_dn = "cert_issuer_dn",
+    optional cert_issuer_ski = "cert_issuer_ski",
+    optional cert_presented = "cert_presented",
+    optional cert_serial = "cert_serial",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// `FailedLoginListResponseItem`
+///
+/// Schema: `#/components/schemas/access_failed_login_response/allOf/1/properties/result/items`
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FailedLoginListResponseItem {
+    /// `expiration` (the spec does not describe it).
+    pub expiration: Option<i64>,
+    /// `metadata` (the spec does not describe it).
+    pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "users")]
-object! {
-    /// `Identity`
-    ///
-    /// Schema: `#/components/schemas/access_identity`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct Identity {
-        /// `account_id` (the spec does not describe it).
-        optional account_id: Option<String> = "account_id",
-        /// `auth_status` (the spec does not describe it).
-        optional auth_status: Option<String> = "auth_status",
-        /// `common_name` (the spec does not describe it).
-        optional common_name: Option<String> = "common_name",
-        /// `devicePosture` (the spec does not describe it).
-        optional device_posture: Option<std::collections::BTreeMap<String, crate::types::DevicePostureRule>> = "devicePosture",
-        /// `device_id` (the spec does not describe it).
-        optional device_id: Option<String> = "device_id",
-        /// `device_sessions` (the spec does not describe it).
-        optional device_sessions: Option<std::collections::BTreeMap<String, crate::types::DeviceSession>> = "device_sessions",
-        /// `email` (the spec does not describe it).
-        optional email: Option<String> = "email",
-        /// `geo` (the spec does not describe it).
-        optional geo: Option<crate::types::Geo> = "geo",
-        /// `iat` (the spec does not describe it).
-        optional iat: Option<f64> = "iat",
-        /// `idp` (the spec does not describe it).
-        optional idp: Option<crate::types::IdentityIdp> = "idp",
-        /// `ip` (the spec does not describe it).
-        optional ip: Option<String> = "ip",
-        /// `is_gateway` (the spec does not describe it).
-        optional is_gateway: Option<bool> = "is_gateway",
-        /// `is_warp` (the spec does not describe it).
-        optional is_warp: Option<bool> = "is_warp",
-        /// `mtls_auth` (the spec does not describe it).
-        optional mtls_auth: Option<crate::types::IdentityMtlsAuth> = "mtls_auth",
-        /// `service_token_id` (the spec does not describe it).
-        optional service_token_id: Option<String> = "service_token_id",
-        /// `service_token_status` (the spec does not describe it).
-        optional service_token_status: Option<bool> = "service_token_status",
-        /// `user_uuid` (the spec does not describe it).
-        optional user_uuid: Option<String> = "user_uuid",
-        /// `version` (the spec does not describe it).
-        optional version: Option<f64> = "version",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+object_impls!(FailedLoginListResponseItem {
+    optional expiration = "expiration",
+    optional metadata = "metadata",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// `Identity`
+///
+/// Schema: `#/components/schemas/access_identity`
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Identity {
+    /// `account_id` (the spec does not describe it).
+    pub account_id: Option<String>,
+    /// `auth_status` (the spec does not describe it).
+    pub auth_status: Option<String>,
+    /// `common_name` (the spec does not describe it).
+    pub common_name: Option<String>,
+    /// `devicePosture` (the spec does not describe it).
+    pub device_posture: Option<std::collections::BTreeMap<String, crate::types::DevicePostureRule>>,
+    /// `device_id` (the spec does not describe it).
+    pub device_id: Option<String>,
+    /// `device_sessions` (the spec does not describe it).
+    pub device_sessions: Option<std::collections::BTreeMap<String, crate::types::DeviceSession>>,
+    /// `email` (the spec does not describe it).
+    pub email: Option<String>,
+    /// `geo` (the spec does not describe it).
+    pub geo: Option<crate::types::Geo>,
+    /// `iat` (the spec does not describe it).
+    pub iat: Option<f64>,
+    /// `idp` (the spec does not describe it).
+    pub idp: Option<crate::types::IdentityIdp>,
+    /// `ip` (the spec does not describe it).
+    pub ip: Option<String>,
+    /// `is_gateway` (the spec does not describe it).
+    pub is_gateway: Option<bool>,
+    /// `is_warp` (the spec does not describe it).
+    pub is_warp: Option<bool>,
+    /// `mtls_auth` (the spec does not describe it).
+    pub mtls_auth: Option<crate::types::IdentityMtlsAuth>,
+    /// `service_token_id` (the spec does not describe it).
+    pub service_token_id: Option<String>,
+    /// `service_token_status` (the spec does not describe it).
+    pub service_token_status: Option<bool>,
+    /// `user_uuid` (the spec does not describe it).
+    pub user_uuid: Option<String>,
+    /// `version` (the spec does not describe it).
+    pub version: Option<f64>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "users")]
+object_impls!(Identity {
+    optional account_id = "account_id",
+    optional auth_status = "auth_status",
+    optional common_name = "common_name",
+    optional device_posture = "devicePosture",
+    optional device_id = "device_id",
+    optional device_sessions = "device_sessions",
+    optional email = "email",
+    optional geo = "geo",
+    optional iat = "iat",
+    optional idp = "idp",
+    optional ip = "ip",
+    optional is_gateway = "is_gateway",
+    optional is_warp = "is_warp",
+    optional mtls_auth = "mtls_auth",
+    optional service_token_id = "service_token_id",
+    optional service_token_status = "service_token_status",
+    optional user_uuid = "user_uuid",
+    optional version = "version",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// An MCP portal with the servers it serves.
+///
+/// Schema: `#/components/schemas/access_mcp_portal_with_servers`
+#[cfg(feature = "ai-controls")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct McpPortalWithServers {
+    /// portal id
+    pub id: String,
+    /// `hostname` (the spec does not describe it).
+    pub hostname: String,
+    /// `name` (the spec does not describe it).
+    pub name: String,
+    /// Allow remote code execution in Dynamic Workers (beta)
+    pub allow_code_mode: Option<bool>,
+    /// `created_at` (the spec does not describe it).
+    pub created_at: Option<crate::DateTime>,
+    /// `created_by` (the spec does not describe it).
+    pub created_by: Option<String>,
+    /// `description` (the spec does not describe it).
+    pub description: Option<String>,
+    /// `modified_at` (the spec does not describe it).
+    pub modified_at: Option<crate::DateTime>,
+    /// `modified_by` (the spec does not describe it).
+    pub modified_by: Option<String>,
+    /// Route outbound MCP traffic through Zero Trust Secure Web Gateway
+    pub secure_web_gateway: Option<bool>,
+    /// `servers` (the spec does not describe it).
+    pub servers: Vec<crate::types::McpPortalServer>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "ai-controls")]
-object! {
-    /// An MCP portal with the servers it serves.
-    ///
-    /// Schema: `#/components/schemas/access_mcp_portal_with_servers`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct McpPortalWithServers {
-        /// portal id
-        required id: String = "id",
-        /// `hostname` (the spec does not describe it).
-        required hostname: String = "hostname",
-        /// `name` (the spec does not describe it).
-        required name: String = "name",
-        /// Allow remote code execution in Dynamic Workers (beta)
-        optional allow_code_mode: Option<bool> = "allow_code_mode",
-        /// `created_at` (the spec does not describe it).
-        optional created_at: Option<crate::DateTime> = "created_at",
-        /// `created_by` (the spec does not describe it).
-        optional created_by: Option<String> = "created_by",
-        /// `description` (the spec does not describe it).
-        optional description: Option<String> = "description",
-        /// `modified_at` (the spec does not describe it).
-        optional modified_at: Option<crate::DateTime> = "modified_at",
-        /// `modified_by` (the spec does not describe it).
-        optional modified_by: Option<String> = "modified_by",
-        /// Route outbound MCP traffic through Zero Trust Secure Web Gateway
-        optional secure_web_gateway: Option<bool> = "secure_web_gateway",
-        /// `servers` (the spec does not describe it).
-        required servers: Vec<crate::types::McpPortalServer> = "servers",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
-}
+object_impls!(McpPortalWithServers {
+    required id = "id",
+    required hostname = "hostname",
+    required name = "name",
+    optional allow_code_mode = "allow_code_mode",
+    optional created_at = "created_at",
+    optional created_by = "created_by",
+    optional description = "description",
+    optional modified_at = "modified_at",
+    optional modified_by = "modified_by",
+    optional secure_web_gateway = "secure_web_gateway",
+    required servers = "servers",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(feature = "ai-controls")]
 impl McpPortalWithServers {
     /// A `McpPortalWithServers` with its required fields (`id`, `hostname`, `name`, `servers`) and every optional field absent.
@@ -5888,54 +7935,79 @@ impl McpPortalWithServers {
         }
     }
 }
+/// An MCP server as a portal serves it: the server, with the prompts and tools the portal changes.
+///
+/// Schema: `#/components/schemas/access_mcp_portal_server`
 #[cfg(feature = "ai-controls")]
-object! {
-    /// An MCP server as a portal serves it: the server, with the prompts and tools the portal changes.
-    ///
-    /// Schema: `#/components/schemas/access_mcp_portal_server`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct McpPortalServer {
-        /// server id
-        required id: String = "id",
-        /// How Access authenticates to the MCP server.
-        required auth_type: crate::types::McpServerAuthType = "auth_type",
-        /// `hostname` (the spec does not describe it).
-        required hostname: String = "hostname",
-        /// `name` (the spec does not describe it).
-        required name: String = "name",
-        /// Capabilities (prompts or tools) the server advertises, as it reports them.
-        required prompts: Vec<serde_json::Map<String, serde_json::Value>> = "prompts",
-        /// Capabilities (prompts or tools) the server advertises, as it reports them.
-        required tools: Vec<serde_json::Map<String, serde_json::Value>> = "tools",
-        /// `created_at` (the spec does not describe it).
-        optional created_at: Option<crate::DateTime> = "created_at",
-        /// `created_by` (the spec does not describe it).
-        optional created_by: Option<String> = "created_by",
-        /// `description` (the spec does not describe it).
-        optional description: Option<String> = "description",
-        /// `error` (the spec does not describe it).
-        optional error: Option<String> = "error",
-        /// `last_successful_sync` (the spec does not describe it).
-        optional last_successful_sync: Option<crate::DateTime> = "last_successful_sync",
-        /// `last_synced` (the spec does not describe it).
-        optional last_synced: Option<crate::DateTime> = "last_synced",
-        /// `modified_at` (the spec does not describe it).
-        optional modified_at: Option<crate::DateTime> = "modified_at",
-        /// `modified_by` (the spec does not describe it).
-        optional modified_by: Option<String> = "modified_by",
-        /// `status` (the spec does not describe it).
-        optional status: Option<String> = "status",
-        /// Capabilities (prompts or tools) changed by the portal.
-        required updated_prompts: Vec<std::collections::BTreeMap<String, crate::types::McpCapabilityChangesItemValue>> = "updated_prompts",
-        /// Capabilities (prompts or tools) changed by the portal.
-        required updated_tools: Vec<std::collections::BTreeMap<String, crate::types::McpCapabilityChangesItemValue>> = "updated_tools",
-        /// `default_disabled` (the spec does not describe it).
-        optional default_disabled: Option<bool> = "default_disabled",
-        /// `on_behalf` (the spec does not describe it).
-        optional on_behalf: Option<bool> = "on_behalf",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Debug, Clone, PartialEq)]
+pub struct McpPortalServer {
+    /// server id
+    pub id: String,
+    /// How Access authenticates to the MCP server.
+    pub auth_type: crate::types::McpServerAuthType,
+    /// `hostname` (the spec does not describe it).
+    pub hostname: String,
+    /// `name` (the spec does not describe it).
+    pub name: String,
+    /// Capabilities (prompts or tools) the server advertises, as it reports them.
+    pub prompts: Vec<serde_json::Map<String, serde_json::Value>>,
+    /// Capabilities (prompts or tools) the server advertises, as it reports them.
+    pub tools: Vec<serde_json::Map<String, serde_json::Value>>,
+    /// `created_at` (the spec does not describe it).
+    pub created_at: Option<crate::DateTime>,
+    /// `created_by` (the spec does not describe it).
+    pub created_by: Option<String>,
+    /// `description` (the spec does not describe it).
+    pub description: Option<String>,
+    /// `error` (the spec does not describe it).
+    pub error: Option<String>,
+    /// `last_successful_sync` (the spec does not describe it).
+    pub last_successful_sync: Option<crate::DateTime>,
+    /// `last_synced` (the spec does not describe it).
+    pub last_synced: Option<crate::DateTime>,
+    /// `modified_at` (the spec does not describe it).
+    pub modified_at: Option<crate::DateTime>,
+    /// `modified_by` (the spec does not describe it).
+    pub modified_by: Option<String>,
+    /// `status` (the spec does not describe it).
+    pub status: Option<String>,
+    /// Capabilities (prompts or tools) changed by the portal.
+    pub updated_prompts:
+        Vec<std::collections::BTreeMap<String, crate::types::McpCapabilityChangesItemValue>>,
+    /// Capabilities (prompts or tools) changed by the portal.
+    pub updated_tools:
+        Vec<std::collections::BTreeMap<String, crate::types::McpCapabilityChangesItemValue>>,
+    /// `default_disabled` (the spec does not describe it).
+    pub default_disabled: Option<bool>,
+    /// `on_behalf` (the spec does not describe it).
+    pub on_behalf: Option<bool>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "ai-controls")]
+object_impls!(McpPortalServer {
+    required id = "id",
+    required auth_type = "auth_type",
+    required hostname = "hostname",
+    required name = "name",
+    required prompts = "prompts",
+    required tools = "tools",
+    optional created_at = "created_at",
+    optional created_by = "created_by",
+    optional description = "description",
+    optional error = "error",
+    optional last_successful_sync = "last_successful_sync",
+    optional last_synced = "last_synced",
+    optional modified_at = "modified_at",
+    optional modified_by = "modified_by",
+    optional status = "status",
+    required updated_prompts = "updated_prompts",
+    required updated_tools = "updated_tools",
+    optional default_disabled = "default_disabled",
+    optional on_behalf = "on_behalf",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(feature = "ai-controls")]
 impl McpPortalServer {
     /// A `McpPortalServer` with its required fields (`id`, `auth_type`, `hostname`, `name`, `prompts`, `tools`, `updated_prompts`, `updated_tools`) and every optional field absent.
@@ -5978,20 +8050,27 @@ impl McpPortalServer {
         }
     }
 }
+/// How Access authenticates to the MCP server.
+///
+/// Schema: `#/components/schemas/access_mcp_server_auth_type`
 #[cfg(feature = "ai-controls")]
-string_enum! {
-    /// How Access authenticates to the MCP server.
-    ///
-    /// Schema: `#/components/schemas/access_mcp_server_auth_type`
-    McpServerAuthType {
-        /// `bearer`
-        Bearer = "bearer",
-        /// `oauth`
-        Oauth = "oauth",
-        /// `unauthenticated`
-        Unauthenticated = "unauthenticated",
-    }
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum McpServerAuthType {
+    /// `bearer`
+    Bearer,
+    /// `oauth`
+    Oauth,
+    /// `unauthenticated`
+    Unauthenticated,
+    /// A value this version of the client does not know; kept as received.
+    Unknown(String),
 }
+#[cfg(feature = "ai-controls")]
+string_enum_impls!(McpServerAuthType {
+    Bearer = "bearer",
+    Oauth = "oauth",
+    Unauthenticated = "unauthenticated",
+});
 /// `McpCapabilityChangesItemValue`
 ///
 /// Schema: `#/components/schemas/access_mcp_capability_changes/items/additionalProperties`
@@ -6006,30 +8085,41 @@ pub enum McpCapabilityChangesItemValue {
     /// A `String` value.
     String(String),
 }
+/// A new MCP portal.
+///
+/// Schema: `#/components/schemas/access_mcp_portal_create_request`
 #[cfg(feature = "ai-controls")]
-object! {
-    /// A new MCP portal.
-    ///
-    /// Schema: `#/components/schemas/access_mcp_portal_create_request`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct McpPortalCreateRequest {
-        /// portal id
-        required id: String = "id",
-        /// `hostname` (the spec does not describe it).
-        required hostname: String = "hostname",
-        /// `name` (the spec does not describe it).
-        required name: String = "name",
-        /// Allow remote code execution in Dynamic Workers (beta)
-        optional allow_code_mode: Option<bool> = "allow_code_mode",
-        /// `description` (the spec does not describe it).
-        optional description: Option<String> = "description",
-        /// Route outbound MCP traffic through Zero Trust Secure Web Gateway
-        optional secure_web_gateway: Option<bool> = "secure_web_gateway",
-        /// `servers` (the spec does not describe it).
-        optional servers: Option<Vec<crate::types::McpPortalServerRequest>> = "servers",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Debug, Clone, PartialEq)]
+pub struct McpPortalCreateRequest {
+    /// portal id
+    pub id: String,
+    /// `hostname` (the spec does not describe it).
+    pub hostname: String,
+    /// `name` (the spec does not describe it).
+    pub name: String,
+    /// Allow remote code execution in Dynamic Workers (beta)
+    pub allow_code_mode: Option<bool>,
+    /// `description` (the spec does not describe it).
+    pub description: Option<String>,
+    /// Route outbound MCP traffic through Zero Trust Secure Web Gateway
+    pub secure_web_gateway: Option<bool>,
+    /// `servers` (the spec does not describe it).
+    pub servers: Option<Vec<crate::types::McpPortalServerRequest>>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "ai-controls")]
+object_impls!(McpPortalCreateRequest {
+    required id = "id",
+    required hostname = "hostname",
+    required name = "name",
+    optional allow_code_mode = "allow_code_mode",
+    optional description = "description",
+    optional secure_web_gateway = "secure_web_gateway",
+    optional servers = "servers",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(feature = "ai-controls")]
 impl McpPortalCreateRequest {
     /// A `McpPortalCreateRequest` with its required fields (`id`, `hostname`, `name`) and every optional field absent.
@@ -6050,26 +8140,35 @@ impl McpPortalCreateRequest {
         }
     }
 }
+/// A server to serve through a portal, with changes to its prompts and tools.
+///
+/// Schema: `#/components/schemas/access_mcp_portal_server_request`
 #[cfg(feature = "ai-controls")]
-object! {
-    /// A server to serve through a portal, with changes to its prompts and tools.
-    ///
-    /// Schema: `#/components/schemas/access_mcp_portal_server_request`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct McpPortalServerRequest {
-        /// server id
-        required server_id: String = "server_id",
-        /// `default_disabled` (the spec does not describe it).
-        optional default_disabled: Option<bool> = "default_disabled",
-        /// `on_behalf` (the spec does not describe it).
-        optional on_behalf: Option<bool> = "on_behalf",
-        /// `updated_prompts` (the spec does not describe it).
-        optional updated_prompts: Option<Vec<crate::types::McpCapabilityOverride>> = "updated_prompts",
-        /// `updated_tools` (the spec does not describe it).
-        optional updated_tools: Option<Vec<crate::types::McpCapabilityOverride>> = "updated_tools",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Debug, Clone, PartialEq)]
+pub struct McpPortalServerRequest {
+    /// server id
+    pub server_id: String,
+    /// `default_disabled` (the spec does not describe it).
+    pub default_disabled: Option<bool>,
+    /// `on_behalf` (the spec does not describe it).
+    pub on_behalf: Option<bool>,
+    /// `updated_prompts` (the spec does not describe it).
+    pub updated_prompts: Option<Vec<crate::types::McpCapabilityOverride>>,
+    /// `updated_tools` (the spec does not describe it).
+    pub updated_tools: Option<Vec<crate::types::McpCapabilityOverride>>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "ai-controls")]
+object_impls!(McpPortalServerRequest {
+    required server_id = "server_id",
+    optional default_disabled = "default_disabled",
+    optional on_behalf = "on_behalf",
+    optional updated_prompts = "updated_prompts",
+    optional updated_tools = "updated_tools",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(feature = "ai-controls")]
 impl McpPortalServerRequest {
     /// A `McpPortalServerRequest` with its required fields (`server_id`) and every optional field absent.
@@ -6084,24 +8183,32 @@ impl McpPortalServerRequest {
         }
     }
 }
+/// A change to one prompt or tool of a server in a portal.
+///
+/// Schema: `#/components/schemas/access_mcp_capability_override`
 #[cfg(feature = "ai-controls")]
-object! {
-    /// A change to one prompt or tool of a server in a portal.
-    ///
-    /// Schema: `#/components/schemas/access_mcp_capability_override`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct McpCapabilityOverride {
-        /// Name of the prompt or tool.
-        required name: String = "name",
-        /// Name shown instead of the original.
-        optional alias: Option<String> = "alias",
-        /// Description shown instead of the original.
-        optional description: Option<String> = "description",
-        /// Whether the prompt or tool is available through the portal.
-        optional enabled: Option<bool> = "enabled",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Debug, Clone, PartialEq)]
+pub struct McpCapabilityOverride {
+    /// Name of the prompt or tool.
+    pub name: String,
+    /// Name shown instead of the original.
+    pub alias: Option<String>,
+    /// Description shown instead of the original.
+    pub description: Option<String>,
+    /// Whether the prompt or tool is available through the portal.
+    pub enabled: Option<bool>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "ai-controls")]
+object_impls!(McpCapabilityOverride {
+    required name = "name",
+    optional alias = "alias",
+    optional description = "description",
+    optional enabled = "enabled",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(feature = "ai-controls")]
 impl McpCapabilityOverride {
     /// A `McpCapabilityOverride` with its required fields (`name`) and every optional field absent.
@@ -6115,36 +8222,50 @@ impl McpCapabilityOverride {
         }
     }
 }
+/// An MCP portal: one hostname through which users reach MCP servers behind Access.
+///
+/// Schema: `#/components/schemas/access_mcp_portal`
 #[cfg(feature = "ai-controls")]
-object! {
-    /// An MCP portal: one hostname through which users reach MCP servers behind Access.
-    ///
-    /// Schema: `#/components/schemas/access_mcp_portal`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct McpPortal {
-        /// portal id
-        required id: String = "id",
-        /// `hostname` (the spec does not describe it).
-        required hostname: String = "hostname",
-        /// `name` (the spec does not describe it).
-        required name: String = "name",
-        /// Allow remote code execution in Dynamic Workers (beta)
-        optional allow_code_mode: Option<bool> = "allow_code_mode",
-        /// `created_at` (the spec does not describe it).
-        optional created_at: Option<crate::DateTime> = "created_at",
-        /// `created_by` (the spec does not describe it).
-        optional created_by: Option<String> = "created_by",
-        /// `description` (the spec does not describe it).
-        optional description: Option<String> = "description",
-        /// `modified_at` (the spec does not describe it).
-        optional modified_at: Option<crate::DateTime> = "modified_at",
-        /// `modified_by` (the spec does not describe it).
-        optional modified_by: Option<String> = "modified_by",
-        /// Route outbound MCP traffic through Zero Trust Secure Web Gateway
-        optional secure_web_gateway: Option<bool> = "secure_web_gateway",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Debug, Clone, PartialEq)]
+pub struct McpPortal {
+    /// portal id
+    pub id: String,
+    /// `hostname` (the spec does not describe it).
+    pub hostname: String,
+    /// `name` (the spec does not describe it).
+    pub name: String,
+    /// Allow remote code execution in Dynamic Workers (beta)
+    pub allow_code_mode: Option<bool>,
+    /// `created_at` (the spec does not describe it).
+    pub created_at: Option<crate::DateTime>,
+    /// `created_by` (the spec does not describe it).
+    pub created_by: Option<String>,
+    /// `description` (the spec does not describe it).
+    pub description: Option<String>,
+    /// `modified_at` (the spec does not describe it).
+    pub modified_at: Option<crate::DateTime>,
+    /// `modified_by` (the spec does not describe it).
+    pub modified_by: Option<String>,
+    /// Route outbound MCP traffic through Zero Trust Secure Web Gateway
+    pub secure_web_gateway: Option<bool>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "ai-controls")]
+object_impls!(McpPortal {
+    required id = "id",
+    required hostname = "hostname",
+    required name = "name",
+    optional allow_code_mode = "allow_code_mode",
+    optional created_at = "created_at",
+    optional created_by = "created_by",
+    optional description = "description",
+    optional modified_at = "modified_at",
+    optional modified_by = "modified_by",
+    optional secure_web_gateway = "secure_web_gateway",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(feature = "ai-controls")]
 impl McpPortal {
     /// A `McpPortal` with its required fields (`id`, `hostname`, `name`) and every optional field absent.
@@ -6168,68 +8289,97 @@ impl McpPortal {
         }
     }
 }
+/// Changes to an MCP portal.
+///
+/// Schema: `#/components/schemas/access_mcp_portal_update_request`
 #[cfg(feature = "ai-controls")]
-object! {
-    /// Changes to an MCP portal.
-    ///
-    /// Schema: `#/components/schemas/access_mcp_portal_update_request`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct McpPortalUpdateRequest {
-        /// `hostname` (the spec does not describe it).
-        optional hostname: Option<String> = "hostname",
-        /// `name` (the spec does not describe it).
-        optional name: Option<String> = "name",
-        /// Allow remote code execution in Dynamic Workers (beta)
-        optional allow_code_mode: Option<bool> = "allow_code_mode",
-        /// `description` (the spec does not describe it).
-        optional description: Option<String> = "description",
-        /// Route outbound MCP traffic through Zero Trust Secure Web Gateway
-        optional secure_web_gateway: Option<bool> = "secure_web_gateway",
-        /// `servers` (the spec does not describe it).
-        optional servers: Option<Vec<crate::types::McpPortalServerRequest>> = "servers",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct McpPortalUpdateRequest {
+    /// `hostname` (the spec does not describe it).
+    pub hostname: Option<String>,
+    /// `name` (the spec does not describe it).
+    pub name: Option<String>,
+    /// Allow remote code execution in Dynamic Workers (beta)
+    pub allow_code_mode: Option<bool>,
+    /// `description` (the spec does not describe it).
+    pub description: Option<String>,
+    /// Route outbound MCP traffic through Zero Trust Secure Web Gateway
+    pub secure_web_gateway: Option<bool>,
+    /// `servers` (the spec does not describe it).
+    pub servers: Option<Vec<crate::types::McpPortalServerRequest>>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "ai-controls")]
-object! {
-    /// An MCP server that Access fronts for AI tools.
-    ///
-    /// Schema: `#/components/schemas/access_mcp_server`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct McpServer {
-        /// server id
-        required id: String = "id",
-        /// How Access authenticates to the MCP server.
-        required auth_type: crate::types::McpServerAuthType = "auth_type",
-        /// `hostname` (the spec does not describe it).
-        required hostname: String = "hostname",
-        /// `name` (the spec does not describe it).
-        required name: String = "name",
-        /// Capabilities (prompts or tools) the server advertises, as it reports them.
-        required prompts: Vec<serde_json::Map<String, serde_json::Value>> = "prompts",
-        /// Capabilities (prompts or tools) the server advertises, as it reports them.
-        required tools: Vec<serde_json::Map<String, serde_json::Value>> = "tools",
-        /// `created_at` (the spec does not describe it).
-        optional created_at: Option<crate::DateTime> = "created_at",
-        /// `created_by` (the spec does not describe it).
-        optional created_by: Option<String> = "created_by",
-        /// `description` (the spec does not describe it).
-        optional description: Option<String> = "description",
-        /// `error` (the spec does not describe it).
-        optional error: Option<String> = "error",
-        /// `last_successful_sync` (the spec does not describe it).
-        optional last_successful_sync: Option<crate::DateTime> = "last_successful_sync",
-        /// `last_synced` (the spec does not describe it).
-        optional last_synced: Option<crate::DateTime> = "last_synced",
-        /// `modified_at` (the spec does not describe it).
-        optional modified_at: Option<crate::DateTime> = "modified_at",
-        /// `modified_by` (the spec does not describe it).
-        optional modified_by: Option<String> = "modified_by",
-        /// `status` (the spec does not describe it).
-        optional status: Option<String> = "status",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+object_impls!(McpPortalUpdateRequest {
+    optional hostname = "hostname",
+    optional name = "name",
+    optional allow_code_mode = "allow_code_mode",
+    optional description = "description",
+    optional secure_web_gateway = "secure_web_gateway",
+    optional servers = "servers",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// An MCP server that Access fronts for AI tools.
+///
+/// Schema: `#/components/schemas/access_mcp_server`
+#[cfg(feature = "ai-controls")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct McpServer {
+    /// server id
+    pub id: String,
+    /// How Access authenticates to the MCP server.
+    pub auth_type: crate::types::McpServerAuthType,
+    /// `hostname` (the spec does not describe it).
+    pub hostname: String,
+    /// `name` (the spec does not describe it).
+    pub name: String,
+    /// Capabilities (prompts or tools) the server advertises, as it reports them.
+    pub prompts: Vec<serde_json::Map<String, serde_json::Value>>,
+    /// Capabilities (prompts or tools) the server advertises, as it reports them.
+    pub tools: Vec<serde_json::Map<String, serde_json::Value>>,
+    /// `created_at` (the spec does not describe it).
+    pub created_at: Option<crate::DateTime>,
+    /// `created_by` (the spec does not describe it).
+    pub created_by: Option<String>,
+    /// `description` (the spec does not describe it).
+    pub description: Option<String>,
+    /// `error` (the spec does not describe it).
+    pub error: Option<String>,
+    /// `last_successful_sync` (the spec does not describe it).
+    pub last_successful_sync: Option<crate::DateTime>,
+    /// `last_synced` (the spec does not describe it).
+    pub last_synced: Option<crate::DateTime>,
+    /// `modified_at` (the spec does not describe it).
+    pub modified_at: Option<crate::DateTime>,
+    /// `modified_by` (the spec does not describe it).
+    pub modified_by: Option<String>,
+    /// `status` (the spec does not describe it).
+    pub status: Option<String>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "ai-controls")]
+object_impls!(McpServer {
+    required id = "id",
+    required auth_type = "auth_type",
+    required hostname = "hostname",
+    required name = "name",
+    required prompts = "prompts",
+    required tools = "tools",
+    optional created_at = "created_at",
+    optional created_by = "created_by",
+    optional description = "description",
+    optional error = "error",
+    optional last_successful_sync = "last_successful_sync",
+    optional last_synced = "last_synced",
+    optional modified_at = "modified_at",
+    optional modified_by = "modified_by",
+    optional status = "status",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(feature = "ai-controls")]
 impl McpServer {
     /// A `McpServer` with its required fields (`id`, `auth_type`, `hostname`, `name`, `prompts`, `tools`) and every optional field absent.
@@ -6261,28 +8411,38 @@ impl McpServer {
         }
     }
 }
+/// A new MCP server.
+///
+/// Schema: `#/components/schemas/access_mcp_server_create_request`
 #[cfg(feature = "ai-controls")]
-object! {
-    /// A new MCP server.
-    ///
-    /// Schema: `#/components/schemas/access_mcp_server_create_request`
-    #[derive(Clone, PartialEq)]
-    pub struct McpServerCreateRequest {
-        /// server id
-        required id: String = "id",
-        /// How Access authenticates to the MCP server.
-        required auth_type: crate::types::McpServerAuthType = "auth_type",
-        /// `hostname` (the spec does not describe it).
-        required hostname: String = "hostname",
-        /// `name` (the spec does not describe it).
-        required name: String = "name",
-        /// Credentials Access presents to the server (a bearer token or OAuth client secret).
-        optional auth_credentials: Option<String> = "auth_credentials",
-        /// `description` (the spec does not describe it).
-        optional description: Option<String> = "description",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Clone, PartialEq)]
+pub struct McpServerCreateRequest {
+    /// server id
+    pub id: String,
+    /// How Access authenticates to the MCP server.
+    pub auth_type: crate::types::McpServerAuthType,
+    /// `hostname` (the spec does not describe it).
+    pub hostname: String,
+    /// `name` (the spec does not describe it).
+    pub name: String,
+    /// Credentials Access presents to the server (a bearer token or OAuth client secret).
+    pub auth_credentials: Option<String>,
+    /// `description` (the spec does not describe it).
+    pub description: Option<String>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "ai-controls")]
+object_impls!(McpServerCreateRequest {
+    required id = "id",
+    required auth_type = "auth_type",
+    required hostname = "hostname",
+    required name = "name",
+    optional auth_credentials = "auth_credentials",
+    optional description = "description",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(feature = "ai-controls")]
 impl McpServerCreateRequest {
     /// A `McpServerCreateRequest` with its required fields (`id`, `auth_type`, `hostname`, `name`) and every optional field absent.
@@ -6317,22 +8477,29 @@ impl std::fmt::Debug for McpServerCreateRequest {
             .finish()
     }
 }
+/// Changes to an MCP server.
+///
+/// Schema: `#/components/schemas/access_mcp_server_update_request`
 #[cfg(feature = "ai-controls")]
-object! {
-    /// Changes to an MCP server.
-    ///
-    /// Schema: `#/components/schemas/access_mcp_server_update_request`
-    #[derive(Clone, PartialEq, Default)]
-    pub struct McpServerUpdateRequest {
-        /// Credentials Access presents to the server (a bearer token or OAuth client secret).
-        optional auth_credentials: Option<String> = "auth_credentials",
-        /// `description` (the spec does not describe it).
-        optional description: Option<String> = "description",
-        /// `name` (the spec does not describe it).
-        optional name: Option<String> = "name",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Clone, PartialEq, Default)]
+pub struct McpServerUpdateRequest {
+    /// Credentials Access presents to the server (a bearer token or OAuth client secret).
+    pub auth_credentials: Option<String>,
+    /// `description` (the spec does not describe it).
+    pub description: Option<String>,
+    /// `name` (the spec does not describe it).
+    pub name: Option<String>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "ai-controls")]
+object_impls!(McpServerUpdateRequest {
+    optional auth_credentials = "auth_credentials",
+    optional description = "description",
+    optional name = "name",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(feature = "ai-controls")]
 impl std::fmt::Debug for McpServerUpdateRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -6344,76 +8511,108 @@ impl std::fmt::Debug for McpServerUpdateRequest {
             .finish()
     }
 }
+/// An SSH certificate authority (CA) of Gateway.
+///
+/// Schema: `#/components/schemas/access_gateway_ca`
 #[cfg(feature = "gateway-ca")]
-object! {
-    /// An SSH certificate authority (CA) of Gateway.
-    ///
-    /// Schema: `#/components/schemas/access_gateway_ca`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct GatewayCa {
-        /// The key ID of this certificate.
-        optional id: Option<String> = "id",
-        /// The public key of this certificate.
-        optional public_key: Option<String> = "public_key",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GatewayCa {
+    /// The key ID of this certificate.
+    pub id: Option<String>,
+    /// The public key of this certificate.
+    pub public_key: Option<String>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "gateway-ca")]
-object! {
-    /// The certificate authority that was deleted.
-    ///
-    /// Schema: `#/components/schemas/access_gateway_ca_deleted`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct GatewayCaDeleted {
-        /// UUID
-        optional id: Option<String> = "id",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+object_impls!(GatewayCa {
+    optional id = "id",
+    optional public_key = "public_key",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// The certificate authority that was deleted.
+///
+/// Schema: `#/components/schemas/access_gateway_ca_deleted`
+#[cfg(feature = "gateway-ca")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GatewayCaDeleted {
+    /// UUID
+    pub id: Option<String>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "gateway-ca")]
+object_impls!(GatewayCaDeleted {
+    optional id = "id",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// `TargetListDirection`
+///
+/// Schema: `#/paths/~1accounts~1{account_id}~1infrastructure~1targets/get/parameters/3/schema`
+#[cfg(feature = "infrastructure")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TargetListDirection {
+    /// `asc`
+    Asc,
+    /// `desc`
+    Desc,
+    /// A value this version of the client does not know; kept as received.
+    Unknown(String),
 }
 #[cfg(feature = "infrastructure")]
-string_enum! {
-    /// `TargetListDirection`
-    ///
-    /// Schema: `#/paths/~1accounts~1{account_id}~1infrastructure~1targets/get/parameters/3/schema`
-    TargetListDirection {
-        /// `asc`
-        Asc = "asc",
-        /// `desc`
-        Desc = "desc",
-    }
+string_enum_impls!(TargetListDirection {
+    Asc = "asc",
+    Desc = "desc",
+});
+/// `TargetListOrder`
+///
+/// Schema: `#/paths/~1accounts~1{account_id}~1infrastructure~1targets/get/parameters/16/schema`
+#[cfg(feature = "infrastructure")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TargetListOrder {
+    /// `created_at`
+    CreatedAt,
+    /// `hostname`
+    Hostname,
+    /// A value this version of the client does not know; kept as received.
+    Unknown(String),
 }
 #[cfg(feature = "infrastructure")]
-string_enum! {
-    /// `TargetListOrder`
-    ///
-    /// Schema: `#/paths/~1accounts~1{account_id}~1infrastructure~1targets/get/parameters/16/schema`
-    TargetListOrder {
-        /// `created_at`
-        CreatedAt = "created_at",
-        /// `hostname`
-        Hostname = "hostname",
-    }
+string_enum_impls!(TargetListOrder {
+    CreatedAt = "created_at",
+    Hostname = "hostname",
+});
+/// An infrastructure target: a host that Access for Infrastructure protects.
+///
+/// Schema: `#/components/schemas/access_infra_target`
+#[cfg(feature = "infrastructure")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct InfraTarget {
+    /// Target identifier
+    pub id: String,
+    /// Date and time at which the target was created
+    pub created_at: crate::DateTime,
+    /// A non-unique field that refers to a target
+    pub hostname: String,
+    /// The IPv4/IPv6 address that identifies where to reach a target
+    pub ip: crate::types::InfraIp,
+    /// Date and time at which the target was modified
+    pub modified_at: crate::DateTime,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "infrastructure")]
-object! {
-    /// An infrastructure target: a host that Access for Infrastructure protects.
-    ///
-    /// Schema: `#/components/schemas/access_infra_target`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct InfraTarget {
-        /// Target identifier
-        required id: String = "id",
-        /// Date and time at which the target was created
-        required created_at: crate::DateTime = "created_at",
-        /// A non-unique field that refers to a target
-        required hostname: String = "hostname",
-        /// The IPv4/IPv6 address that identifies where to reach a target
-        required ip: crate::types::InfraIp = "ip",
-        /// Date and time at which the target was modified
-        required modified_at: crate::DateTime = "modified_at",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
-}
+object_impls!(InfraTarget {
+    required id = "id",
+    required created_at = "created_at",
+    required hostname = "hostname",
+    required ip = "ip",
+    required modified_at = "modified_at",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(feature = "infrastructure")]
 impl InfraTarget {
     /// A `InfraTarget` with its required fields (`id`, `created_at`, `hostname`, `ip`, `modified_at`) and every optional field absent.
@@ -6434,48 +8633,66 @@ impl InfraTarget {
         }
     }
 }
+/// The IPv4/IPv6 address that identifies where to reach a target
+///
+/// Schema: `#/components/schemas/access_infra_ip`
 #[cfg(feature = "infrastructure")]
-object! {
-    /// The IPv4/IPv6 address that identifies where to reach a target
-    ///
-    /// Schema: `#/components/schemas/access_infra_ip`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct InfraIp {
-        /// An IPv4 or IPv6 address of a target, with its private virtual network.
-        optional ipv4: Option<crate::types::InfraIpAddress> = "ipv4",
-        /// An IPv4 or IPv6 address of a target, with its private virtual network.
-        optional ipv6: Option<crate::types::InfraIpAddress> = "ipv6",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
-}
-#[cfg(feature = "infrastructure")]
-object! {
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct InfraIp {
     /// An IPv4 or IPv6 address of a target, with its private virtual network.
-    ///
-    /// Schema: `#/components/schemas/access_infra_ip_address`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct InfraIpAddress {
-        /// IP address of the target
-        optional ip_addr: Option<String> = "ip_addr",
-        /// (optional) Private virtual network identifier for the target. If omitted, the default virtual network ID will be used.
-        optional virtual_network_id: Option<String> = "virtual_network_id",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+    pub ipv4: Option<crate::types::InfraIpAddress>,
+    /// An IPv4 or IPv6 address of a target, with its private virtual network.
+    pub ipv6: Option<crate::types::InfraIpAddress>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "infrastructure")]
-object! {
-    /// A target to create, or the new state of one.
-    ///
-    /// Schema: `#/components/schemas/access_infra_target_request`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct InfraTargetRequest {
-        /// A non-unique field that refers to a target. Case insensitive, maximum length of 255 characters, supports the use of special characters dash and period, does not support spaces, and must start and end with an alphanumeric character.
-        required hostname: String = "hostname",
-        /// The IPv4/IPv6 address that identifies where to reach a target
-        required ip: crate::types::InfraIp = "ip",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+object_impls!(InfraIp {
+    optional ipv4 = "ipv4",
+    optional ipv6 = "ipv6",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// An IPv4 or IPv6 address of a target, with its private virtual network.
+///
+/// Schema: `#/components/schemas/access_infra_ip_address`
+#[cfg(feature = "infrastructure")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct InfraIpAddress {
+    /// IP address of the target
+    pub ip_addr: Option<String>,
+    /// (optional) Private virtual network identifier for the target. If omitted, the default virtual network ID will be used.
+    pub virtual_network_id: Option<String>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "infrastructure")]
+object_impls!(InfraIpAddress {
+    optional ip_addr = "ip_addr",
+    optional virtual_network_id = "virtual_network_id",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// A target to create, or the new state of one.
+///
+/// Schema: `#/components/schemas/access_infra_target_request`
+#[cfg(feature = "infrastructure")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct InfraTargetRequest {
+    /// A non-unique field that refers to a target. Case insensitive, maximum length of 255 characters, supports the use of special characters dash and period, does not support spaces, and must start and end with an alphanumeric character.
+    pub hostname: String,
+    /// The IPv4/IPv6 address that identifies where to reach a target
+    pub ip: crate::types::InfraIp,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "infrastructure")]
+object_impls!(InfraTargetRequest {
+    required hostname = "hostname",
+    required ip = "ip",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(feature = "infrastructure")]
 impl InfraTargetRequest {
     /// A `InfraTargetRequest` with its required fields (`hostname`, `ip`) and every optional field absent.
@@ -6487,18 +8704,23 @@ impl InfraTargetRequest {
         }
     }
 }
+/// `TargetBulkDeleteV2Request`
+///
+/// Schema: `#/paths/~1accounts~1{account_id}~1infrastructure~1targets~1batch_delete/post/requestBody/content/application~1json/schema`
 #[cfg(feature = "infrastructure")]
-object! {
-    /// `TargetBulkDeleteV2Request`
-    ///
-    /// Schema: `#/paths/~1accounts~1{account_id}~1infrastructure~1targets~1batch_delete/post/requestBody/content/application~1json/schema`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct TargetBulkDeleteV2Request {
-        /// List of target IDs to bulk delete
-        required target_ids: Vec<String> = "target_ids",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Debug, Clone, PartialEq)]
+pub struct TargetBulkDeleteV2Request {
+    /// List of target IDs to bulk delete
+    pub target_ids: Vec<String>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "infrastructure")]
+object_impls!(TargetBulkDeleteV2Request {
+    required target_ids = "target_ids",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(feature = "infrastructure")]
 impl TargetBulkDeleteV2Request {
     /// A `TargetBulkDeleteV2Request` with its required fields (`target_ids`) and every optional field absent.
@@ -6509,18 +8731,23 @@ impl TargetBulkDeleteV2Request {
         }
     }
 }
+/// The policies to test against the user base.
+///
+/// Schema: `#/components/schemas/access_policy_test_request`
 #[cfg(feature = "applications")]
-object! {
-    /// The policies to test against the user base.
-    ///
-    /// Schema: `#/components/schemas/access_policy_test_request`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct PolicyTestRequest {
-        /// `policies` (the spec does not describe it).
-        optional policies: Option<Vec<crate::types::PolicyTestPolicy>> = "policies",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PolicyTestRequest {
+    /// `policies` (the spec does not describe it).
+    pub policies: Option<Vec<crate::types::PolicyTestPolicy>>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "applications")]
+object_impls!(PolicyTestRequest {
+    optional policies = "policies",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 /// A policy to test: written out in full, or the UUID of a reusable policy.
 ///
 /// Schema: `#/components/schemas/access_policy_test_policy`
@@ -6535,40 +8762,56 @@ pub enum PolicyTestPolicy {
     /// A policy written out in full.
     Object(crate::types::PolicyTestPolicyObject),
 }
+/// A policy written out in full.
+///
+/// Schema: `#/components/schemas/access_policy_test_policy/oneOf/0`
 #[cfg(feature = "applications")]
-object! {
-    /// A policy written out in full.
-    ///
-    /// Schema: `#/components/schemas/access_policy_test_policy/oneOf/0`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct PolicyTestPolicyObject {
-        /// The action Access will take if a user matches this policy.
-        required decision: crate::types::Decision = "decision",
-        /// Rules evaluated with an OR logical operator. A user needs to meet only one of the Include rules.
-        required include: Vec<crate::types::AccessRule> = "include",
-        /// Administrators who can approve a temporary authentication request.
-        optional approval_groups: Option<Vec<crate::types::ApprovalGroup>> = "approval_groups",
-        /// Requires the user to request access from an administrator at the start of each session.
-        optional approval_required: Option<bool> = "approval_required",
-        /// The rules that define how users may connect to targets secured by your application.
-        optional connection_rules: Option<crate::types::PolicyConnectionRules> = "connection_rules",
-        /// Rules evaluated with a NOT logical operator. To match a policy, a user cannot meet any of the Exclude rules.
-        optional exclude: Option<Vec<crate::types::AccessRule>> = "exclude",
-        /// Require this application to be served in an isolated browser for users matching this policy. 'Client Web Isolation' must be on for the account in order to use this feature.
-        optional isolation_required: Option<bool> = "isolation_required",
-        /// Configures multi-factor authentication (MFA) settings.
-        optional mfa_config: Option<crate::types::PolicyMfaConfig> = "mfa_config",
-        /// A custom message that will appear on the purpose justification screen.
-        optional purpose_justification_prompt: Option<String> = "purpose_justification_prompt",
-        /// Require users to enter a justification when they log in to the application.
-        optional purpose_justification_required: Option<bool> = "purpose_justification_required",
-        /// Rules evaluated with an AND logical operator. To match a policy, a user must meet all of the Require rules.
-        optional require: Option<Vec<crate::types::AccessRule>> = "require",
-        /// The amount of time that tokens issued for the application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
-        optional session_duration: Option<String> = "session_duration",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+#[derive(Debug, Clone, PartialEq)]
+pub struct PolicyTestPolicyObject {
+    /// The action Access will take if a user matches this policy.
+    pub decision: crate::types::Decision,
+    /// Rules evaluated with an OR logical operator. A user needs to meet only one of the Include rules.
+    pub include: Vec<crate::types::AccessRule>,
+    /// Administrators who can approve a temporary authentication request.
+    pub approval_groups: Option<Vec<crate::types::ApprovalGroup>>,
+    /// Requires the user to request access from an administrator at the start of each session.
+    pub approval_required: Option<bool>,
+    /// The rules that define how users may connect to targets secured by your application.
+    pub connection_rules: Option<crate::types::PolicyConnectionRules>,
+    /// Rules evaluated with a NOT logical operator. To match a policy, a user cannot meet any of the Exclude rules.
+    pub exclude: Option<Vec<crate::types::AccessRule>>,
+    /// Require this application to be served in an isolated browser for users matching this policy. 'Client Web Isolation' must be on for the account in order to use this feature.
+    pub isolation_required: Option<bool>,
+    /// Configures multi-factor authentication (MFA) settings.
+    pub mfa_config: Option<crate::types::PolicyMfaConfig>,
+    /// A custom message that will appear on the purpose justification screen.
+    pub purpose_justification_prompt: Option<String>,
+    /// Require users to enter a justification when they log in to the application.
+    pub purpose_justification_required: Option<bool>,
+    /// Rules evaluated with an AND logical operator. To match a policy, a user must meet all of the Require rules.
+    pub require: Option<Vec<crate::types::AccessRule>>,
+    /// The amount of time that tokens issued for the application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.
+    pub session_duration: Option<String>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "applications")]
+object_impls!(PolicyTestPolicyObject {
+    required decision = "decision",
+    required include = "include",
+    optional approval_groups = "approval_groups",
+    optional approval_required = "approval_required",
+    optional connection_rules = "connection_rules",
+    optional exclude = "exclude",
+    optional isolation_required = "isolation_required",
+    optional mfa_config = "mfa_config",
+    optional purpose_justification_prompt = "purpose_justification_prompt",
+    optional purpose_justification_required = "purpose_justification_required",
+    optional require = "require",
+    optional session_duration = "session_duration",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(feature = "applications")]
 impl PolicyTestPolicyObject {
     /// A `PolicyTestPolicyObject` with its required fields (`decision`, `include`) and every optional field absent.
@@ -6593,234 +8836,342 @@ impl PolicyTestPolicyObject {
         }
     }
 }
+/// A policy test that was started.
+///
+/// Schema: `#/components/schemas/access_policy_test_started`
 #[cfg(feature = "applications")]
-object! {
-    /// A policy test that was started.
-    ///
-    /// Schema: `#/components/schemas/access_policy_test_started`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct PolicyTestStarted {
-        /// The UUID of the policy test.
-        optional id: Option<String> = "id",
-        /// The status of the policy test request.
-        optional status: Option<crate::types::PolicyTestStartedStatus> = "status",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
-}
-#[cfg(feature = "applications")]
-string_enum! {
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PolicyTestStarted {
+    /// The UUID of the policy test.
+    pub id: Option<String>,
     /// The status of the policy test request.
-    ///
-    /// Schema: `#/components/schemas/access_policy_test_started/properties/status`
-    PolicyTestStartedStatus {
-        /// `success`
-        Success = "success",
-    }
+    pub status: Option<crate::types::PolicyTestStartedStatus>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "applications")]
-object! {
-    /// The progress and results of a policy test.
-    ///
-    /// Schema: `#/components/schemas/access_policy_test`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct PolicyTest {
-        /// The UUID of the policy test.
-        optional id: Option<String> = "id",
-        /// The percentage of (processed) users approved based on policy evaluation results.
-        optional percent_approved: Option<i64> = "percent_approved",
-        /// The percentage of (processed) users blocked based on policy evaluation results.
-        optional percent_blocked: Option<i64> = "percent_blocked",
-        /// The percentage of (processed) users errored based on policy evaluation results.
-        optional percent_errored: Option<i64> = "percent_errored",
-        /// The percentage of users processed so far (of the entire user base).
-        optional percent_users_processed: Option<i64> = "percent_users_processed",
-        /// The status of the policy test.
-        optional status: Option<crate::types::PolicyTestStatus> = "status",
-        /// The total number of users in the user base.
-        optional total_users: Option<i64> = "total_users",
-        /// The number of (processed) users approved based on policy evaluation results.
-        optional users_approved: Option<i64> = "users_approved",
-        /// The number of (processed) users blocked based on policy evaluation results.
-        optional users_blocked: Option<i64> = "users_blocked",
-        /// The number of (processed) users errored based on policy evaluation results.
-        optional users_errored: Option<i64> = "users_errored",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+object_impls!(PolicyTestStarted {
+    optional id = "id",
+    optional status = "status",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// The status of the policy test request.
+///
+/// Schema: `#/components/schemas/access_policy_test_started/properties/status`
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PolicyTestStartedStatus {
+    /// `success`
+    Success,
+    /// A value this version of the client does not know; kept as received.
+    Unknown(String),
 }
 #[cfg(feature = "applications")]
-string_enum! {
+string_enum_impls!(PolicyTestStartedStatus {
+    Success = "success",
+});
+/// The progress and results of a policy test.
+///
+/// Schema: `#/components/schemas/access_policy_test`
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PolicyTest {
+    /// The UUID of the policy test.
+    pub id: Option<String>,
+    /// The percentage of (processed) users approved based on policy evaluation results.
+    pub percent_approved: Option<i64>,
+    /// The percentage of (processed) users blocked based on policy evaluation results.
+    pub percent_blocked: Option<i64>,
+    /// The percentage of (processed) users errored based on policy evaluation results.
+    pub percent_errored: Option<i64>,
+    /// The percentage of users processed so far (of the entire user base).
+    pub percent_users_processed: Option<i64>,
     /// The status of the policy test.
-    ///
-    /// Schema: `#/components/schemas/access_policy_test/properties/status`
-    PolicyTestStatus {
-        /// `blocked`
-        Blocked = "blocked",
-        /// `complete`
-        Complete = "complete",
-        /// `exceeded time`
-        ExceededTime = "exceeded time",
-        /// `processing`
-        Processing = "processing",
-    }
+    pub status: Option<crate::types::PolicyTestStatus>,
+    /// The total number of users in the user base.
+    pub total_users: Option<i64>,
+    /// The number of (processed) users approved based on policy evaluation results.
+    pub users_approved: Option<i64>,
+    /// The number of (processed) users blocked based on policy evaluation results.
+    pub users_blocked: Option<i64>,
+    /// The number of (processed) users errored based on policy evaluation results.
+    pub users_errored: Option<i64>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "applications")]
-string_enum! {
-    /// `UserListStatus`
-    ///
-    /// Schema: `#/paths/~1accounts~1{account_id}~1access~1policy-tests~1{policy_test_id}~1users/get/parameters/4/schema`
-    UserListStatus {
-        /// `error`
-        Error = "error",
-        /// `fail`
-        Fail = "fail",
-        /// `success`
-        Success = "success",
-    }
+object_impls!(PolicyTest {
+    optional id = "id",
+    optional percent_approved = "percent_approved",
+    optional percent_blocked = "percent_blocked",
+    optional percent_errored = "percent_errored",
+    optional percent_users_processed = "percent_users_processed",
+    optional status = "status",
+    optional total_users = "total_users",
+    optional users_approved = "users_approved",
+    optional users_blocked = "users_blocked",
+    optional users_errored = "users_errored",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// The status of the policy test.
+///
+/// Schema: `#/components/schemas/access_policy_test/properties/status`
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PolicyTestStatus {
+    /// `blocked`
+    Blocked,
+    /// `complete`
+    Complete,
+    /// `exceeded time`
+    ExceededTime,
+    /// `processing`
+    Processing,
+    /// A value this version of the client does not know; kept as received.
+    Unknown(String),
 }
 #[cfg(feature = "applications")]
-object! {
-    /// How a policy test evaluated one user.
-    ///
-    /// Schema: `#/components/schemas/access_policy_test_user`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct PolicyTestUser {
-        /// UUID
-        optional id: Option<String> = "id",
-        /// The email of the user.
-        optional email: Option<String> = "email",
-        /// The name of the user.
-        optional name: Option<String> = "name",
-        /// Policy evaluation result for an individual user.
-        optional status: Option<crate::types::PolicyTestUserStatus> = "status",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+string_enum_impls!(PolicyTestStatus {
+    Blocked = "blocked",
+    Complete = "complete",
+    ExceededTime = "exceeded time",
+    Processing = "processing",
+});
+/// `UserListStatus`
+///
+/// Schema: `#/paths/~1accounts~1{account_id}~1access~1policy-tests~1{policy_test_id}~1users/get/parameters/4/schema`
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum UserListStatus {
+    /// `error`
+    Error,
+    /// `fail`
+    Fail,
+    /// `success`
+    Success,
+    /// A value this version of the client does not know; kept as received.
+    Unknown(String),
 }
 #[cfg(feature = "applications")]
-string_enum! {
+string_enum_impls!(UserListStatus {
+    Error = "error",
+    Fail = "fail",
+    Success = "success",
+});
+/// How a policy test evaluated one user.
+///
+/// Schema: `#/components/schemas/access_policy_test_user`
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PolicyTestUser {
+    /// UUID
+    pub id: Option<String>,
+    /// The email of the user.
+    pub email: Option<String>,
+    /// The name of the user.
+    pub name: Option<String>,
     /// Policy evaluation result for an individual user.
-    ///
-    /// Schema: `#/components/schemas/access_policy_test_user/properties/status`
-    PolicyTestUserStatus {
-        /// `approved`
-        Approved = "approved",
-        /// `blocked`
-        Blocked = "blocked",
-        /// `error`
-        Error = "error",
-    }
+    pub status: Option<crate::types::PolicyTestUserStatus>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "applications")]
-object! {
-    /// Settings of an Access application.
-    ///
-    /// Schema: `#/components/schemas/access_app_settings`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct AppSettings {
-        /// Enables loading application content in an iFrame.
-        optional allow_iframe: Option<bool> = "allow_iframe",
-        /// Enables automatic authentication through cloudflared.
-        optional skip_interstitial: Option<bool> = "skip_interstitial",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+object_impls!(PolicyTestUser {
+    optional id = "id",
+    optional email = "email",
+    optional name = "name",
+    optional status = "status",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// Policy evaluation result for an individual user.
+///
+/// Schema: `#/components/schemas/access_policy_test_user/properties/status`
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PolicyTestUserStatus {
+    /// `approved`
+    Approved,
+    /// `blocked`
+    Blocked,
+    /// `error`
+    Error,
+    /// A value this version of the client does not know; kept as received.
+    Unknown(String),
+}
+#[cfg(feature = "applications")]
+string_enum_impls!(PolicyTestUserStatus {
+    Approved = "approved",
+    Blocked = "blocked",
+    Error = "error",
+});
+/// Settings of an Access application.
+///
+/// Schema: `#/components/schemas/access_app_settings`
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppSettings {
+    /// Enables loading application content in an iFrame.
+    pub allow_iframe: Option<bool>,
+    /// Enables automatic authentication through cloudflared.
+    pub skip_interstitial: Option<bool>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "applications")]
+object_impls!(AppSettings {
+    optional allow_iframe = "allow_iframe",
+    optional skip_interstitial = "skip_interstitial",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// `UpdateListDirection`
+///
+/// Schema: `#/paths/~1accounts~1{account_id}~1access~1logs~1scim~1updates/get/parameters/3/schema`
+#[cfg(feature = "logs")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum UpdateListDirection {
+    /// `asc`
+    Asc,
+    /// `desc`
+    Desc,
+    /// A value this version of the client does not know; kept as received.
+    Unknown(String),
 }
 #[cfg(feature = "logs")]
-string_enum! {
-    /// `UpdateListDirection`
-    ///
-    /// Schema: `#/paths/~1accounts~1{account_id}~1access~1logs~1scim~1updates/get/parameters/3/schema`
-    UpdateListDirection {
-        /// `asc`
-        Asc = "asc",
-        /// `desc`
-        Desc = "desc",
-    }
+string_enum_impls!(UpdateListDirection {
+    Asc = "asc",
+    Desc = "desc",
+});
+/// `UpdateListRequestMethodItem`
+///
+/// Schema: `#/paths/~1accounts~1{account_id}~1access~1logs~1scim~1updates/get/parameters/8/schema/items`
+#[cfg(feature = "logs")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum UpdateListRequestMethodItem {
+    /// `DELETE`
+    Delete,
+    /// `PATCH`
+    Patch,
+    /// `POST`
+    Post,
+    /// `PUT`
+    Put,
+    /// A value this version of the client does not know; kept as received.
+    Unknown(String),
 }
 #[cfg(feature = "logs")]
-string_enum! {
-    /// `UpdateListRequestMethodItem`
-    ///
-    /// Schema: `#/paths/~1accounts~1{account_id}~1access~1logs~1scim~1updates/get/parameters/8/schema/items`
-    UpdateListRequestMethodItem {
-        /// `DELETE`
-        Delete = "DELETE",
-        /// `PATCH`
-        Patch = "PATCH",
-        /// `POST`
-        Post = "POST",
-        /// `PUT`
-        Put = "PUT",
-    }
+string_enum_impls!(UpdateListRequestMethodItem {
+    Delete = "DELETE",
+    Patch = "PATCH",
+    Post = "POST",
+    Put = "PUT",
+});
+/// `UpdateListResourceTypeItem`
+///
+/// Schema: `#/paths/~1accounts~1{account_id}~1access~1logs~1scim~1updates/get/parameters/10/schema/items`
+#[cfg(feature = "logs")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum UpdateListResourceTypeItem {
+    /// `GROUP`
+    Group,
+    /// `USER`
+    User,
+    /// A value this version of the client does not know; kept as received.
+    Unknown(String),
 }
 #[cfg(feature = "logs")]
-string_enum! {
-    /// `UpdateListResourceTypeItem`
-    ///
-    /// Schema: `#/paths/~1accounts~1{account_id}~1access~1logs~1scim~1updates/get/parameters/10/schema/items`
-    UpdateListResourceTypeItem {
-        /// `GROUP`
-        Group = "GROUP",
-        /// `USER`
-        User = "USER",
-    }
+string_enum_impls!(UpdateListResourceTypeItem {
+    Group = "GROUP",
+    User = "USER",
+});
+/// `UpdateListStatusItem`
+///
+/// Schema: `#/paths/~1accounts~1{account_id}~1access~1logs~1scim~1updates/get/parameters/13/schema/items`
+#[cfg(feature = "logs")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum UpdateListStatusItem {
+    /// `FAILURE`
+    Failure,
+    /// `SUCCESS`
+    Success,
+    /// A value this version of the client does not know; kept as received.
+    Unknown(String),
 }
 #[cfg(feature = "logs")]
-string_enum! {
-    /// `UpdateListStatusItem`
-    ///
-    /// Schema: `#/paths/~1accounts~1{account_id}~1access~1logs~1scim~1updates/get/parameters/13/schema/items`
-    UpdateListStatusItem {
-        /// `FAILURE`
-        Failure = "FAILURE",
-        /// `SUCCESS`
-        Success = "SUCCESS",
-    }
+string_enum_impls!(UpdateListStatusItem {
+    Failure = "FAILURE",
+    Success = "SUCCESS",
+});
+/// One update made to a User or Group resource synced to Cloudflare through SCIM.
+///
+/// Schema: `#/components/schemas/access_scim_update_log`
+#[cfg(feature = "logs")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ScimUpdateLog {
+    /// The unique Cloudflare-generated Id of the SCIM resource.
+    pub cf_resource_id: Option<String>,
+    /// The error message which is generated when the status of the SCIM request is 'FAILURE'.
+    pub error_description: Option<String>,
+    /// The unique Id of the IdP that has SCIM enabled.
+    pub idp_id: Option<String>,
+    /// The IdP-generated Id of the SCIM resource.
+    pub idp_resource_id: Option<String>,
+    /// `logged_at` (the spec does not describe it).
+    pub logged_at: Option<crate::DateTime>,
+    /// The JSON-encoded string body of the SCIM request.
+    pub request_body: Option<String>,
+    /// The request method of the SCIM request.
+    pub request_method: Option<String>,
+    /// The display name of the SCIM Group resource if it exists.
+    pub resource_group_name: Option<String>,
+    /// The resource type of the SCIM request.
+    pub resource_type: Option<String>,
+    /// The email address of the SCIM User resource if it exists.
+    pub resource_user_email: Option<String>,
+    /// The status of the SCIM request.
+    pub status: Option<String>,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "logs")]
-object! {
-    /// One update made to a User or Group resource synced to Cloudflare through SCIM.
-    ///
-    /// Schema: `#/components/schemas/access_scim_update_log`
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct ScimUpdateLog {
-        /// The unique Cloudflare-generated Id of the SCIM resource.
-        optional cf_resource_id: Option<String> = "cf_resource_id",
-        /// The error message which is generated when the status of the SCIM request is 'FAILURE'.
-        optional error_description: Option<String> = "error_description",
-        /// The unique Id of the IdP that has SCIM enabled.
-        optional idp_id: Option<String> = "idp_id",
-        /// The IdP-generated Id of the SCIM resource.
-        optional idp_resource_id: Option<String> = "idp_resource_id",
-        /// `logged_at` (the spec does not describe it).
-        optional logged_at: Option<crate::DateTime> = "logged_at",
-        /// The JSON-encoded string body of the SCIM request.
-        optional request_body: Option<String> = "request_body",
-        /// The request method of the SCIM request.
-        optional request_method: Option<String> = "request_method",
-        /// The display name of the SCIM Group resource if it exists.
-        optional resource_group_name: Option<String> = "resource_group_name",
-        /// The resource type of the SCIM request.
-        optional resource_type: Option<String> = "resource_type",
-        /// The email address of the SCIM User resource if it exists.
-        optional resource_user_email: Option<String> = "resource_user_email",
-        /// The status of the SCIM request.
-        optional status: Option<String> = "status",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
+object_impls!(ScimUpdateLog {
+    optional cf_resource_id = "cf_resource_id",
+    optional error_description = "error_description",
+    optional idp_id = "idp_id",
+    optional idp_resource_id = "idp_resource_id",
+    optional logged_at = "logged_at",
+    optional request_body = "request_body",
+    optional request_method = "request_method",
+    optional resource_group_name = "resource_group_name",
+    optional resource_type = "resource_type",
+    optional resource_user_email = "resource_user_email",
+    optional status = "status",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
+/// A user's new name.
+///
+/// Schema: `#/components/schemas/access_user_update_request`
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserUpdateRequest {
+    /// The user's current email, as confirmation (it cannot be changed).
+    pub email: String,
+    /// The name of the user.
+    pub name: String,
+    /// Properties other than the fields above (properties the spec does not describe, or
+    /// its `additionalProperties`), kept as received so they are written back unchanged.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "users")]
-object! {
-    /// A user's new name.
-    ///
-    /// Schema: `#/components/schemas/access_user_update_request`
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct UserUpdateRequest {
-        /// The user's current email, as confirmation (it cannot be changed).
-        required email: String = "email",
-        /// The name of the user.
-        required name: String = "name",
-        ..additional_properties: serde_json::Map<String, serde_json::Value>,
-    }
-}
+object_impls!(UserUpdateRequest {
+    required email = "email",
+    required name = "name",
+    ..additional_properties: serde_json::Map<String, serde_json::Value>
+});
 #[cfg(feature = "users")]
 impl UserUpdateRequest {
     /// A `UserUpdateRequest` with its required fields (`email`, `name`) and every optional field absent.

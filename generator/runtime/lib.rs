@@ -40,6 +40,9 @@ mod macros;
 #[rustfmt::skip]
 #[allow(dead_code)]
 mod paginate;
+#[rustfmt::skip]
+#[allow(dead_code)]
+mod values;
 
 pub use call::{Call, Response, MAX_ERROR_BODY, MAX_RETRY_AFTER};
 pub use client::{

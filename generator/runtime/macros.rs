@@ -1,18 +1,12 @@
-//! Macros that give generated enums and unions their serde impls, so the generated types
-//! stay short and every one behaves the same way.
+//! Macros that give the generated types their serde impls (the types themselves are plain Rust
+//! items in `types.rs`), so every one behaves the same way, and the common part of request
+//! builders. The helpers they call are in `values.rs`.
 
-/// A string enum that keeps values it does not know in `Unknown`, so a value the API adds
-/// tomorrow still decodes today and is written back unchanged.
-macro_rules! string_enum {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $value:literal,)* }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum $name {
-            $($(#[$vmeta])* $variant,)*
-            /// A value this version of the client does not know; kept as received.
-            Unknown(String),
-        }
-
+/// `Display`, `FromStr`, `From<&str>`, `as_str` and serde impls of a string enum whose last
+/// variant is `Unknown(String)`: a value the API adds tomorrow still decodes today, into
+/// `Unknown`, and is written back unchanged.
+macro_rules! string_enum_impls {
+    ($name:ident { $($variant:ident = $value:literal,)* }) => {
         impl $name {
             /// The value as it appears in JSON.
             pub fn as_str(&self) -> &str {
@@ -53,24 +47,17 @@ macro_rules! string_enum {
 
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
-                deserializer.deserialize_str($crate::macros::StrVisitor::new(|value: &str| Self::from(value)))
+                deserializer.deserialize_str($crate::values::StrVisitor::new(|value: &str| Self::from(value)))
             }
         }
     };
 }
 
-/// A union whose variants are objects with one distinct key each (`{"email": {...}}`).
-/// An unknown key is kept in `Unknown` as the whole object.
-macro_rules! external_union {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident($ty:ty) = $key:literal,)* }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq)]
-        pub enum $name {
-            $($(#[$vmeta])* $variant($ty),)*
-            /// A kind this version of the client does not know; the whole object, as received.
-            Unknown(::serde_json::Value),
-        }
-
+/// Serde impls of a union whose variants are objects with one distinct key each
+/// (`{"email": {...}}`), and whose last variant is `Unknown(serde_json::Value)`: an unknown
+/// key, or a second key, keeps the whole object there.
+macro_rules! external_union_impls {
+    ($name:ident { $($variant:ident = $key:literal,)* }) => {
         impl ::serde::Serialize for $name {
             fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
                 use ::serde::ser::SerializeMap;
@@ -94,36 +81,29 @@ macro_rules! external_union {
                         f.write_str(concat!("an object with one key (", stringify!($name), ")"))
                     }
                     fn visit_map<__A: ::serde::de::MapAccess<'de>>(self, mut map: __A) -> ::std::result::Result<$name, __A::Error> {
-                        let Some(key) = map.next_key::<$crate::macros::Key<'de>>()? else {
+                        let Some(key) = map.next_key::<$crate::values::Key<'de>>()? else {
                             return Ok($name::Unknown(::serde_json::Value::Object(::serde_json::Map::new())));
                         };
                         let known = match key.as_str() {
-                            $($key => Some($name::$variant(map.next_value::<$ty>()?)),)*
+                            $($key => Some($name::$variant(map.next_value()?)),)*
                             _ => None,
                         };
-                        match known {
-                            Some(value) => {
-                                // A second key makes it something this client does not know.
-                                match map.next_key::<$crate::macros::Key<'de>>()? {
-                                    None => Ok(value),
-                                    Some(extra) => {
-                                        let mut object = ::serde_json::Map::new();
-                                        object.insert(key.as_str().to_string(), ::serde_json::to_value(&value).map_err(::serde::de::Error::custom)?);
-                                        object.insert(extra.as_str().to_string(), map.next_value()?);
-                                        while let Some((k, v)) = map.next_entry::<String, ::serde_json::Value>()? {
-                                            object.insert(k, v);
-                                        }
-                                        Ok($name::Unknown(::serde_json::Value::Object(object)))
-                                    }
-                                }
-                            }
-                            None => {
-                                let mut object = ::serde_json::Map::new();
-                                object.insert(key.as_str().to_string(), map.next_value()?);
-                                while let Some((k, v)) = map.next_entry::<String, ::serde_json::Value>()? {
-                                    object.insert(k, v);
-                                }
-                                Ok($name::Unknown(::serde_json::Value::Object(object)))
+                        let Some(value) = known else {
+                            let first = map.next_value()?;
+                            return $crate::values::rest_of_object(map, key.into_string(), first).map($name::Unknown);
+                        };
+                        // A second key makes it something this client does not know.
+                        match map.next_key::<$crate::values::Key<'de>>()? {
+                            None => Ok(value),
+                            Some(extra) => {
+                                // The union writes `{key: payload}`: the payload is the first entry.
+                                let mut object = match ::serde_json::to_value(&value).map_err(::serde::de::Error::custom)? {
+                                    ::serde_json::Value::Object(object) => object,
+                                    _ => ::serde_json::Map::new(),
+                                };
+                                let second = map.next_value()?;
+                                object.insert(extra.into_string(), second);
+                                $crate::values::rest_into(map, object).map($name::Unknown)
                             }
                         }
                     }
@@ -134,31 +114,24 @@ macro_rules! external_union {
     };
 }
 
-/// A union whose variant is chosen by the string value of one property (`tag`); an unknown
-/// tag value is kept in `Unknown`. An object without the tag is an error, unless `tagless`
-/// lists the variants that may go without it.
+/// Serde impls and `tag()` of a union whose variant is chosen by the string value of one
+/// property (`tag`), with a last variant `Unknown(serde_json::Value)` for tag values it does
+/// not know. An object without the tag is an error, unless `tagless` lists the variants that
+/// may go without it (tried in order; an empty list keeps it as `Unknown`).
 ///
-/// The union owns its tag: it writes the tag when it serializes, first, whatever the variant's
+/// The union owns its tag: it writes the tag first when it serializes, whatever the variant's
 /// struct holds, and the struct's own fields never write a second one. A variant listed
 /// `in field` has a struct that keeps the tag (several values are possible, or the struct is
 /// used elsewhere too): its value is written when it is one of the variant's, else the first.
-macro_rules! internal_union {
-    ($(#[$meta:meta])* $name:ident tag $tag:literal $(tagless [$($tagless:ident),*])? { $($(#[$vmeta:meta])* $variant:ident($ty:ty) = [$($value:literal),+] $(in $field:ident)?,)* }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq)]
-        pub enum $name {
-            $($(#[$vmeta])* $variant($ty),)*
-            /// A kind this version of the client does not know; the whole object, as received.
-            Unknown(::serde_json::Value),
-        }
-
+macro_rules! internal_union_impls {
+    ($name:ident tag $tag:literal $(tagless [$($tagless:ident),*])? { $($variant:ident = [$($value:literal),+] $(in $field:ident)?,)* }) => {
         impl $name {
             #[doc = concat!("The `", $tag, "` of this value as it is written: its variant's, or for an unknown variant the one received (if it is a string).")]
             pub fn tag(&self) -> ::std::option::Option<&str> {
                 match self {
                     $(Self::$variant(value) => {
                         let _ = value;
-                        Some($crate::macros::internal_union!(@tag value [$($value),+] $($field)?))
+                        Some($crate::macros::internal_union_impls!(@tag value [$($value),+] $($field)?))
                     })*
                     Self::Unknown(value) => value.get($tag).and_then(::serde_json::Value::as_str),
                 }
@@ -171,8 +144,8 @@ macro_rules! internal_union {
                 match self {
                     $(Self::$variant(value) => {
                         let mut map = serializer.serialize_map(None)?;
-                        map.serialize_entry($tag, $crate::macros::internal_union!(@tag value [$($value),+] $($field)?))?;
-                        $crate::macros::Object::write_fields(value, &mut map, Some($tag))?;
+                        map.serialize_entry($tag, $crate::macros::internal_union_impls!(@tag value [$($value),+] $($field)?))?;
+                        $crate::values::Object::write_fields(value, &mut map, Some($tag))?;
                         map.end()
                     })*
                     Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
@@ -185,19 +158,16 @@ macro_rules! internal_union {
                 // The object's text is kept (no tree is built), its tag read, then the variant
                 // decoded from the text: three fast passes instead of a `Value` in between.
                 let raw = <::std::boxed::Box<::serde_json::value::RawValue> as ::serde::Deserialize>::deserialize(deserializer)?;
-                let tag = $crate::macros::read_tag(raw.get(), $tag)?;
+                let tag = $crate::values::read_tag(raw.get(), $tag)?;
                 match tag.as_deref() {
-                    $($(Some($value))|+ => $crate::macros::object_from_raw::<$ty, _>(raw.get(), $crate::macros::internal_union!(@skip $tag $($field)?)).map(Self::$variant),)*
-                    Some(_) => $crate::macros::from_raw(raw.get()).map(Self::Unknown),
+                    $($(Some($value))|+ => $crate::values::object_from_raw(raw.get(), $crate::macros::internal_union_impls!(@skip $tag $($field)?)).map(Self::$variant),)*
+                    Some(_) => $crate::values::from_raw(raw.get()).map(Self::Unknown),
                     None => {
-                        // Without its tag, an object is the first of the variants listed after
-                        // `tagless` that accepts it (each rejects the values of those after
-                        // it); with an empty list it is kept whole; with none it is an error.
                         $(
                             #[allow(unused_mut)]
                             let mut first_error: ::std::option::Option<__D::Error> = None;
                             $(
-                                match $crate::macros::object_from_raw(raw.get(), Some($tag)) {
+                                match $crate::values::object_from_raw(raw.get(), Some($tag)) {
                                     Ok(value) => return Ok(Self::$tagless(value)),
                                     Err(error) => {
                                         first_error.get_or_insert(error);
@@ -206,7 +176,7 @@ macro_rules! internal_union {
                             )*
                             return match first_error {
                                 Some(error) => Err(error),
-                                None => $crate::macros::from_raw(raw.get()).map(Self::Unknown),
+                                None => $crate::values::from_raw(raw.get()).map(Self::Unknown),
                             };
                         )?
                         #[allow(unreachable_code)]
@@ -220,7 +190,7 @@ macro_rules! internal_union {
         [$($value),+][0]
     };
     (@tag $value_ident:ident [$($value:literal),+] $field:ident) => {
-        $crate::macros::tag_in(&$value_ident.$field, &[$($value),+])
+        $crate::values::tag_in(&$value_ident.$field, &[$($value),+])
     };
     (@skip $tag:literal) => {
         Some($tag)
@@ -230,51 +200,21 @@ macro_rules! internal_union {
     };
 }
 
-/// A union whose variants accept some of the same values, so that no variant can be chosen
-/// without a guess: the value is kept as received (and written back unchanged), and each
-/// variant is a typed view (`as_...`) and a way to build the value (`from_...`). `secrets`
-/// are property names whose values `Debug` hides.
-macro_rules! raw_union {
-    ($(#[$meta:meta])* $name:ident secrets [$($secret:literal),*] { $($(#[$vmeta:meta])* $variant:ident($ty:ty) as $as_fn:ident from $from_fn:ident,)* }) => {
-        $(#[$meta])*
-        #[derive(Clone, PartialEq)]
-        pub struct $name(::serde_json::Value);
-
-        impl $name {
-            $(
-                $(#[$vmeta])*
-                pub fn $as_fn(&self) -> ::std::result::Result<$ty, ::serde_json::Error> {
-                    <$ty as ::serde::Deserialize>::deserialize(&self.0)
-                }
-
-                #[doc = concat!("The value of a `", stringify!($variant), "`; see [`Self::", stringify!($as_fn), "`].")]
-                pub fn $from_fn(value: $ty) -> ::std::result::Result<Self, ::serde_json::Error> {
-                    ::serde_json::to_value(value).map(Self)
-                }
-            )*
-
-            /// The value as received (or as built).
-            pub fn as_json(&self) -> &::serde_json::Value {
-                &self.0
-            }
-
-            /// The value as received (or as built).
-            pub fn into_json(self) -> ::serde_json::Value {
-                self.0
+/// `Debug` and serde impls of a union whose variants overlap: a newtype around the value as
+/// received, written back unchanged. `secrets` are property names whose values `Debug` hides.
+macro_rules! raw_union_impls {
+    ($name:ident secrets [$($secret:literal),*]) => {
+        impl ::std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_tuple(stringify!($name))
+                    .field(&$crate::values::Redacted(&self.0, &[$($secret),*]))
+                    .finish()
             }
         }
 
         impl ::std::convert::From<::serde_json::Value> for $name {
             fn from(value: ::serde_json::Value) -> Self {
                 Self(value)
-            }
-        }
-
-        impl ::std::fmt::Debug for $name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.debug_tuple(stringify!($name))
-                    .field(&$crate::macros::Redacted(&self.0, &[$($secret),*]))
-                    .finish()
             }
         }
 
@@ -292,45 +232,32 @@ macro_rules! raw_union {
     };
 }
 
-/// A struct of named fields that keeps properties it does not know in its last field, so
-/// nothing the API sends is lost and it is written back unchanged. Fields marked `optional`
-/// default when absent and are not written when absent; `required` ones must be present
-/// (an `Option` one may be `null`, or absent like serde's derive allows).
-macro_rules! object {
-    (
-        $(#[$meta:meta])*
-        pub struct $name:ident {
-            $($(#[$fmeta:meta])* $kind:ident $field:ident: $ty:ty = $key:literal,)*
-            ..$additional:ident: $aty:ty,
-        }
-    ) => {
-        $(#[$meta])*
-        pub struct $name {
-            $($(#[$fmeta])* pub $field: $ty,)*
-            /// Properties other than the fields above (properties the spec does not describe, or
-            /// its `additionalProperties`), kept as received so they are written back unchanged.
-            pub $additional: $aty,
-        }
-
+/// Serde impls of a struct of named fields whose last field (`additional`, of type `$aty`)
+/// keeps the properties it does not know, so nothing the API sends is lost and it is written
+/// back unchanged. Fields marked `optional` default when absent and are not written when
+/// absent; `required` ones must be present (an `Option` one may be `null`, or absent like
+/// serde's derive allows).
+macro_rules! object_impls {
+    ($name:ident { $($kind:ident $field:ident = $key:literal,)* ..$additional:ident: $aty:ty }) => {
         impl ::serde::Serialize for $name {
             fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
                 use ::serde::ser::SerializeMap;
                 let mut map = serializer.serialize_map(None)?;
-                $crate::macros::Object::write_fields(self, &mut map, None)?;
+                $crate::values::Object::write_fields(self, &mut map, None)?;
                 map.end()
             }
         }
 
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
-                $crate::macros::Object::read_object(deserializer, None)
+                $crate::values::Object::read_object(deserializer, None)
             }
         }
 
-        impl $crate::macros::Object for $name {
+        impl $crate::values::Object for $name {
             fn write_fields<__M: ::serde::ser::SerializeMap>(&self, map: &mut __M, skip: ::std::option::Option<&str>) -> ::std::result::Result<(), __M::Error> {
                 $(if skip != Some($key) {
-                    $crate::macros::object!(@serialize $kind map $key &self.$field);
+                    $crate::macros::object_impls!(@serialize $kind map $key &self.$field);
                 })*
                 for (key, value) in &self.$additional {
                     if skip != Some(key.as_str()) {
@@ -350,9 +277,10 @@ macro_rules! object {
                         f.write_str(concat!("an object (", stringify!($name), ")"))
                     }
                     fn visit_map<__A: ::serde::de::MapAccess<'de>>(self, mut map: __A) -> ::std::result::Result<$name, __A::Error> {
-                        $(let mut $field: ::std::option::Option<$ty> = None;)*
+                        // The fields' types come from the struct they are put into below.
+                        $(let mut $field = None;)*
                         let mut $additional: $aty = ::std::default::Default::default();
-                        while let Some(key) = map.next_key::<$crate::macros::Key<'de>>()? {
+                        while let Some(key) = map.next_key::<$crate::values::Key<'de>>()? {
                             match key.as_str() {
                                 $($key => {
                                     if $field.is_some() {
@@ -369,7 +297,7 @@ macro_rules! object {
                             }
                         }
                         Ok($name {
-                            $($field: $crate::macros::object!(@finish $kind $field $key),)*
+                            $($field: $crate::macros::object_impls!(@finish $kind $field $key),)*
                             $additional,
                         })
                     }
@@ -382,14 +310,14 @@ macro_rules! object {
         $map.serialize_entry($key, $value)?
     };
     (@serialize optional $map:ident $key:literal $value:expr) => {
-        if !$crate::macros::Absent::is_absent($value) {
+        if !$crate::values::Absent::is_absent($value) {
             $map.serialize_entry($key, $value)?
         }
     };
     (@finish required $field:ident $key:literal) => {
         match $field {
             Some(value) => value,
-            None => $crate::macros::missing($key)?,
+            None => $crate::values::missing($key)?,
         }
     };
     (@finish optional $field:ident $key:literal) => {
@@ -397,8 +325,6 @@ macro_rules! object {
     };
 }
 
-/// The part of a generated request builder that is the same for every method: per-request
-/// options, sending, and (for lists) walking the pages.
 macro_rules! request_builder {
     ($name:ident, $out:ty) => {
         impl $name {
@@ -481,336 +407,138 @@ macro_rules! request_builder {
     };
 }
 
-pub(crate) use {external_union, internal_union, object, raw_union, request_builder, string_enum};
-
-/// The fields of a generated struct, written into and read from a map that a union around it
-/// shares (the union writes its tag beside them).
-pub(crate) trait Object: Sized {
-    /// Writes every field and every unknown property, except the property `skip`.
-    fn write_fields<M: serde::ser::SerializeMap>(&self, map: &mut M, skip: Option<&str>) -> Result<(), M::Error>;
-
-    /// Decodes from a JSON object, ignoring the property `skip` (a tag its union has read).
-    fn read_object<'de, D: serde::Deserializer<'de>>(deserializer: D, skip: Option<&'static str>) -> Result<Self, D::Error>;
-}
-
-impl<T: Object> Object for Box<T> {
-    fn write_fields<M: serde::ser::SerializeMap>(&self, map: &mut M, skip: Option<&str>) -> Result<(), M::Error> {
-        T::write_fields(self, map, skip)
-    }
-
-    fn read_object<'de, D: serde::Deserializer<'de>>(deserializer: D, skip: Option<&'static str>) -> Result<Self, D::Error> {
-        T::read_object(deserializer, skip).map(Box::new)
-    }
-}
-
-/// The tag to write for a variant whose struct keeps its tag field: the field's value when it
-/// is one of the variant's `values`, else the first of them.
-pub(crate) fn tag_in<T: serde::Serialize>(field: &T, values: &[&'static str]) -> &'static str {
-    let held = match serde_json::to_value(field) {
-        Ok(serde_json::Value::String(text)) => Some(text),
-        _ => None,
-    };
-    values
-        .iter()
-        .find(|value| held.as_deref() == Some(**value))
-        .or(values.first())
-        .copied()
-        .unwrap_or_default()
-}
-
-/// JSON in `Debug` output, with the values of the properties named in `.1` hidden.
-pub(crate) struct Redacted<'a>(pub(crate) &'a serde_json::Value, pub(crate) &'a [&'a str]);
-
-impl std::fmt::Debug for Redacted<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.0 {
-            serde_json::Value::Object(map) => {
-                let mut out = f.debug_map();
-                for (key, value) in map {
-                    if self.1.contains(&key.as_str()) {
-                        out.entry(key, &"<redacted>");
-                    } else {
-                        out.entry(key, &Redacted(value, self.1));
-                    }
-                }
-                out.finish()
-            }
-            serde_json::Value::Array(items) => f
-                .debug_list()
-                .entries(items.iter().map(|item| Redacted(item, self.1)))
-                .finish(),
-            other => write!(f, "{other}"),
-        }
-    }
-}
-
-/// Reads the string value of the top-level property `tag` of a JSON object, skipping the
-/// rest without building anything.
-pub(crate) fn read_tag<E: serde::de::Error>(raw: &str, tag: &'static str) -> Result<Option<String>, E> {
-    struct Tag(&'static str);
-    impl<'de> serde::de::DeserializeSeed<'de> for Tag {
-        type Value = Option<String>;
-        fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-            deserializer.deserialize_map(self)
-        }
-    }
-    impl<'de> serde::de::Visitor<'de> for Tag {
-        type Value = Option<String>;
-        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("an object")
-        }
-        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-            let mut found = None;
-            while let Some(key) = map.next_key::<Key<'de>>()? {
-                if key.as_str() == self.0 && found.is_none() {
-                    // A tag that is not a string names no variant: the object is kept whole.
-                    found = Some(match map.next_value::<serde_json::Value>()? {
-                        serde_json::Value::String(text) => text,
-                        other => other.to_string(),
-                    });
-                } else {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
-            Ok(found)
-        }
-    }
-    let mut deserializer = serde_json::Deserializer::from_str(raw);
-    serde::de::DeserializeSeed::deserialize(Tag(tag), &mut deserializer).map_err(E::custom)
-}
-
-/// Decodes a value from JSON text held by a union, keeping the path of a failure inside it
-/// in the message. The path is only tracked once a plain decode has failed.
-pub(crate) fn from_raw<T: serde::de::DeserializeOwned, E: serde::de::Error>(raw: &str) -> Result<T, E> {
-    if let Ok(value) = serde_json::from_str(raw) {
-        return Ok(value);
-    }
-    let mut deserializer = serde_json::Deserializer::from_str(raw);
-    serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
-        let path = error.path().to_string();
-        if path == "." {
-            E::custom(error.into_inner())
-        } else {
-            E::custom(format_args!("{path}: {}", error.into_inner()))
-        }
-    })
-}
-
-/// Decodes a generated struct from JSON text held by a union, ignoring the property `skip`,
-/// with the path of a failure inside it in the message (tracked only once a plain decode has
-/// failed).
-pub(crate) fn object_from_raw<T: Object, E: serde::de::Error>(raw: &str, skip: Option<&'static str>) -> Result<T, E> {
-    let mut deserializer = serde_json::Deserializer::from_str(raw);
-    if let Ok(value) = T::read_object(&mut deserializer, skip) {
-        return Ok(value);
-    }
-    let mut deserializer = serde_json::Deserializer::from_str(raw);
-    let mut track = serde_path_to_error::Track::new();
-    let result = T::read_object(serde_path_to_error::Deserializer::new(&mut deserializer, &mut track), skip);
-    result.map_err(|error| {
-        let path = track.path().to_string();
-        if path == "." {
-            E::custom(error)
-        } else {
-            E::custom(format_args!("{path}: {error}"))
-        }
-    })
-}
-
-/// The value of an optional field that a conversion needs (a request requires what the
-/// fetched value may leave out); an error naming the field when it is absent.
-pub(crate) fn required<T>(value: Option<T>, field: &str) -> crate::Result<T> {
-    value.ok_or_else(|| {
-        crate::Error::InvalidRequest(format!(
-            "`{field}` is required, and the value it comes from does not have it; set it first"
-        ))
-    })
-}
-
-/// Whether an optional field is absent (and so not written).
-pub(crate) trait Absent {
-    /// `true` when the field holds nothing to write.
-    fn is_absent(&self) -> bool;
-}
-
-impl<T> Absent for Option<T> {
-    fn is_absent(&self) -> bool {
-        self.is_none()
-    }
-}
-
-impl<T> Absent for crate::Nullable<T> {
-    fn is_absent(&self) -> bool {
-        self.is_missing()
-    }
-}
-
-/// The value of a required field that is absent: `None` for an `Option`, otherwise the
-/// error naming the field (as serde's derive does).
-pub(crate) fn missing<'de, T: serde::Deserialize<'de>, E: serde::de::Error>(key: &'static str) -> Result<T, E> {
-    struct Missing<E>(&'static str, std::marker::PhantomData<E>);
-    impl<'de, E: serde::de::Error> serde::Deserializer<'de> for Missing<E> {
-        type Error = E;
-        fn deserialize_any<V: serde::de::Visitor<'de>>(self, _visitor: V) -> Result<V::Value, E> {
-            Err(E::missing_field(self.0))
-        }
-        fn deserialize_option<V: serde::de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
-            visitor.visit_none()
-        }
-        serde::forward_to_deserialize_any! {
-            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
-            unit unit_struct newtype_struct seq tuple tuple_struct map struct enum identifier
-            ignored_any
-        }
-    }
-    T::deserialize(Missing(key, std::marker::PhantomData))
-}
-
-/// A map key, borrowed from the input when it can be.
-pub(crate) struct Key<'de>(std::borrow::Cow<'de, str>);
-
-impl Key<'_> {
-    pub(crate) fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    pub(crate) fn into_string(self) -> String {
-        self.0.into_owned()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Key<'de> {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Key<'de>;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a string key")
-            }
-            fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-                Ok(Key(std::borrow::Cow::Borrowed(v)))
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(Key(std::borrow::Cow::Owned(v.to_string())))
-            }
-            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Self::Value, E> {
-                Ok(Key(std::borrow::Cow::Owned(v)))
-            }
-        }
-        deserializer.deserialize_str(Visitor)
-    }
-}
-
-/// Visits a string without allocating and maps it with `F`.
-pub(crate) struct StrVisitor<F>(F);
-
-impl<F> StrVisitor<F> {
-    pub(crate) fn new(f: F) -> Self {
-        StrVisitor(f)
-    }
-}
-
-impl<T, F: FnOnce(&str) -> T> serde::de::Visitor<'_> for StrVisitor<F> {
-    type Value = T;
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a string")
-    }
-    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<T, E> {
-        Ok((self.0)(v))
-    }
-}
-
-/// A query parameter value as sent: strings as they are, anything else as its JSON text.
-pub(crate) fn query_value<T: serde::Serialize + ?Sized>(value: &T) -> String {
-    match serde_json::to_value(value) {
-        Ok(serde_json::Value::String(text)) => text,
-        Ok(other) => other.to_string(),
-        Err(_) => String::new(),
-    }
-}
-
-/// Repeated query parameters (`?id=a&id=b`).
-#[allow(dead_code)] // used by the generated methods with array query parameters
-pub(crate) trait QueryAll: Sized {
-    /// Append `name=value` for every value.
-    fn query_all<I: IntoIterator<Item = String>>(self, name: &'static str, values: I) -> Self;
-}
-
-impl<T> QueryAll for crate::Call<T> {
-    fn query_all<I: IntoIterator<Item = String>>(mut self, name: &'static str, values: I) -> Self {
-        for value in values {
-            self = self.query(name, value);
-        }
-        self
-    }
-}
+pub(crate) use {
+    external_union_impls, internal_union_impls, object_impls, raw_union_impls, request_builder,
+    string_enum_impls,
+};
 
 #[cfg(test)]
 mod tests {
     use serde_json::json;
 
-    object! {
-        /// A test object.
-        #[derive(Debug, Clone, PartialEq)]
-        pub struct Pet {
-            /// Required.
-            required name: String = "name",
-            /// Required, nullable.
-            required owner: Option<String> = "owner",
-            /// Optional.
-            optional age: Option<u32> = "age",
-            /// Optional, nullable.
-            optional tag: crate::Nullable<String> = "tag",
-            /// Renamed.
-            optional r#type: Option<String> = "type",
-            ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    use crate::values::Object as _;
+    use crate::Nullable;
+
+    /// A test object.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Pet {
+        pub name: String,
+        pub owner: Option<String>,
+        pub age: Option<u32>,
+        pub tag: Nullable<String>,
+        pub r#type: Option<String>,
+        pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
+    object_impls!(Pet {
+        required name = "name",
+        required owner = "owner",
+        optional age = "age",
+        optional tag = "tag",
+        optional r#type = "type",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>
+    });
+
+    /// A variant struct without its tag: the union owns it.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Puppy {
+        pub name: Option<String>,
+        pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
+    object_impls!(Puppy {
+        optional name = "name",
+        ..additional_properties: serde_json::Map<String, serde_json::Value>
+    });
+
+    /// A test union.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum Animal {
+        Dog(Puppy),
+        Cat(Pet),
+        Unknown(serde_json::Value),
+    }
+    internal_union_impls!(Animal tag "type" tagless [Cat] {
+        Dog = ["dog"],
+        Cat = ["cat", "kitten"] in r#type,
+    });
+
+    /// Without its tag, an object is kept whole.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum Kept {
+        Dog(Puppy),
+        Unknown(serde_json::Value),
+    }
+    internal_union_impls!(Kept tag "type" tagless [] { Dog = ["dog"], });
+
+    /// Without its tag, an object is an error.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum Strict {
+        Dog(Box<Puppy>),
+        Unknown(serde_json::Value),
+    }
+    internal_union_impls!(Strict tag "type" { Dog = ["dog"], });
+
+    /// Overlapping variants.
+    #[derive(Clone, PartialEq)]
+    pub struct Contact(serde_json::Value);
+    raw_union_impls!(Contact secrets ["secret"]);
+    impl Contact {
+        fn as_phone(&self) -> Result<Puppy, serde_json::Error> {
+            serde::Deserialize::deserialize(&self.0)
+        }
+        fn as_mail(&self) -> Result<Pet, serde_json::Error> {
+            serde::Deserialize::deserialize(&self.0)
+        }
+        fn from_phone(value: Puppy) -> Result<Self, serde_json::Error> {
+            serde_json::to_value(value).map(Self)
+        }
+        fn as_json(&self) -> &serde_json::Value {
+            &self.0
         }
     }
 
-    object! {
-        /// A variant struct without its tag: the union owns it.
-        #[derive(Debug, Clone, PartialEq, Default)]
-        pub struct Puppy {
-            /// Optional.
-            optional name: Option<String> = "name",
-            ..additional_properties: serde_json::Map<String, serde_json::Value>,
+    /// An enum that keeps values it does not know.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum Colour {
+        Red,
+        Unknown(String),
+    }
+    string_enum_impls!(Colour { Red = "red", });
+
+    /// Access rules: one key each.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum Rule {
+        Email(Puppy),
+        Unknown(serde_json::Value),
+    }
+    external_union_impls!(Rule { Email = "email", });
+
+    #[test]
+    fn string_enums_keep_unknown_values() {
+        let red: Colour = serde_json::from_str(r#""red""#).unwrap();
+        assert_eq!((red.as_str(), red.to_string()), ("red", "red".to_string()));
+        let blue: Colour = serde_json::from_str(r#""blue""#).unwrap();
+        assert_eq!(blue, Colour::Unknown("blue".into()));
+        assert_eq!(serde_json::to_string(&blue).unwrap(), r#""blue""#);
+        assert_eq!("red".parse::<Colour>(), Ok(Colour::Red));
+    }
+
+    #[test]
+    fn external_unions_keep_what_they_do_not_know() {
+        let rule: Rule = serde_json::from_str(r#"{"email":{"name":"a"}}"#).unwrap();
+        assert!(matches!(&rule, Rule::Email(p) if p.name.as_deref() == Some("a")));
+        assert_eq!(serde_json::to_string(&rule).unwrap(), r#"{"email":{"name":"a"}}"#);
+        for text in [r#"{"geo":{"country_code":"PT"}}"#, r#"{"email":{"name":"a"},"geo":{}}"#, "{}"] {
+            let rule: Rule = serde_json::from_str(text).unwrap();
+            assert_eq!(rule, Rule::Unknown(serde_json::from_str(text).unwrap()), "{text}");
+            assert_eq!(serde_json::to_value(&rule).unwrap(), serde_json::from_str::<serde_json::Value>(text).unwrap());
         }
     }
 
-    internal_union! {
-        /// A test union.
-        Animal tag "type" tagless [Cat] {
-            /// Dogs: the union owns the tag.
-            Dog(Puppy) = ["dog"],
-            /// Cats: two tag values, kept in the struct's `type`.
-            Cat(Pet) = ["cat", "kitten"] in r#type,
-        }
-    }
-
-    internal_union! {
-        /// Without its tag, an object is kept whole.
-        Kept tag "type" tagless [] {
-            /// Dogs.
-            Dog(Puppy) = ["dog"],
-        }
-    }
-
-    internal_union! {
-        /// Without its tag, an object is an error.
-        Strict tag "type" {
-            /// Dogs.
-            Dog(Box<Puppy>) = ["dog"],
-        }
-    }
-
-    raw_union! {
-        /// Overlapping variants.
-        Contact secrets ["secret"] {
-            /// By phone.
-            Phone(Puppy) as as_phone from from_phone,
-            /// By mail.
-            Mail(Pet) as as_mail from from_mail,
-        }
+    #[test]
+    fn objects_skip_a_tag_read_by_their_union() {
+        let mut deserializer = serde_json::Deserializer::from_str(r#"{"type":"dog","name":"Rex"}"#);
+        let puppy = Puppy::read_object(&mut deserializer, Some("type")).unwrap();
+        assert!(puppy.additional_properties.is_empty());
     }
 
     #[test]
@@ -829,7 +557,7 @@ mod tests {
         // A struct that keeps its tag field: its value when it is the variant's, else the first.
         let kitten: Animal = serde_json::from_str(r#"{"name":"Tom","owner":null,"type":"kitten"}"#).unwrap();
         assert_eq!(serde_json::to_string(&kitten).unwrap(), r#"{"type":"kitten","name":"Tom","owner":null}"#);
-        let mut pet = Pet { name: "Tom".into(), owner: None, age: None, tag: crate::Nullable::Missing, r#type: Some("dog".into()), additional_properties: Default::default() };
+        let mut pet = Pet { name: "Tom".into(), owner: None, age: None, tag: Nullable::Missing, r#type: Some("dog".into()), additional_properties: Default::default() };
         assert_eq!(serde_json::to_string(&Animal::Cat(pet.clone())).unwrap(), r#"{"type":"cat","name":"Tom","owner":null}"#);
         pet.r#type = None;
         assert_eq!(Animal::Cat(pet).tag(), Some("cat"));
@@ -868,14 +596,14 @@ mod tests {
         assert_eq!(pet.name, "Rex");
         assert_eq!(pet.owner, None);
         assert_eq!(pet.age, Some(3));
-        assert_eq!(pet.tag, crate::Nullable::Null);
+        assert_eq!(pet.tag, Nullable::Null);
         assert_eq!(pet.additional_properties["x"], json!({"y": [1, 2]}));
         let back: serde_json::Value = serde_json::to_value(&pet).unwrap();
         assert_eq!(back, serde_json::from_str::<serde_json::Value>(text).unwrap());
         // A required `Option` may be absent (as with serde's derive); an absent optional is
         // not written back.
         let pet: Pet = serde_json::from_str(r#"{"name":"Rex"}"#).unwrap();
-        assert_eq!((pet.owner.clone(), pet.tag.clone()), (None, crate::Nullable::Missing));
+        assert_eq!((pet.owner.clone(), pet.tag.clone()), (None, Nullable::Missing));
         assert_eq!(serde_json::to_string(&pet).unwrap(), r#"{"name":"Rex","owner":null}"#);
     }
 

@@ -88,19 +88,19 @@ fn split_zoo() -> Generated {
     generate("[features]\nsplit = [\"zoo\"]\n", &spec()).expect("generates")
 }
 
-/// The line before the item that defines type `name` in `types.rs`.
+/// The attribute line before the derives of the struct `name` in `types.rs` (its `cfg`,
+/// when it has one; else its last doc line).
 fn attribute_of(types_rs: &str, name: &str) -> String {
     let lines: Vec<&str> = types_rs.lines().collect();
     let at = lines
         .iter()
         .position(|l| l.trim() == format!("pub struct {name} {{"))
         .unwrap_or_else(|| panic!("no struct {name}"));
-    // Walk back over the docs and derives to the line before the macro invocation.
-    let start = (0..at)
+    let derive = (0..at)
         .rev()
-        .find(|&i| lines[i].ends_with("! {"))
-        .expect("inside a macro invocation");
-    lines[start - 1].trim().to_string()
+        .find(|&i| lines[i].starts_with("#[derive("))
+        .expect("a struct with derives");
+    lines[derive - 1].trim().to_string()
 }
 
 #[test]
@@ -159,7 +159,7 @@ fn each_child_of_a_split_resource_is_a_feature_with_what_it_uses() {
     );
     // Enums too.
     assert!(
-        types.contains("#[cfg(feature = \"pets\")]\nstring_enum! {"),
+        types.contains("#[cfg(feature = \"pets\")]\nstring_enum_impls!("),
         "{types}"
     );
 }

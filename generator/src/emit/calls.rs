@@ -119,7 +119,7 @@ fn argument(render: &Render<'_>, ty: &Ty, name: &proc_macro2::Ident) -> (TokenSt
         }
         ty => {
             let t = render.ty(ty);
-            (quote!(&#t), quote!(crate::macros::query_value(#name)))
+            (quote!(&#t), quote!(crate::values::query_value(#name)))
         }
     }
 }
@@ -131,7 +131,7 @@ fn item_mapper(render: &Render<'_>, item: &Ty, name: &proc_macro2::Ident) -> Tok
             let (_, conv) = argument(render, item, name);
             quote!(|#name| #conv)
         }
-        _ => quote!(crate::macros::query_value),
+        _ => quote!(crate::values::query_value),
     }
 }
 
@@ -278,7 +278,7 @@ fn setter(render: &Render<'_>, p: &Param) -> TokenStream {
         Ty::Vec(inner) => {
             let item = render.ty(inner);
             let values =
-                quote!(#n.into_iter().map(|value| crate::macros::query_value(&value.into())));
+                quote!(#n.into_iter().map(|value| crate::values::query_value(&value.into())));
             let set = send_all(p, values);
             return quote! {
                 #pdoc
@@ -297,7 +297,7 @@ fn setter(render: &Render<'_>, p: &Param) -> TokenStream {
             let t = render.ty(ty);
             (
                 quote!(impl Into<#t>),
-                quote!(crate::macros::query_value(&#n.into())),
+                quote!(crate::values::query_value(&#n.into())),
             )
         }
     };

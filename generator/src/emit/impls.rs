@@ -7,7 +7,8 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::cfg_attr;
-use super::types::{ident, rust_type};
+use super::render::Render;
+use super::types::ident;
 use crate::error::Result;
 use crate::ir::convert::{self, Conversion, ConversionKind, FieldSource, ValueConv};
 use crate::ir::names;
@@ -51,7 +52,8 @@ fn cfg(api: &Api, types: &[TypeId]) -> Result<TokenStream> {
 }
 
 fn named(space: &TypeSpace, id: TypeId) -> TokenStream {
-    rust_type(space, &Ty::Named(id))
+    let ty = Render::new(space).ty(&Ty::Named(id));
+    quote!(#ty)
 }
 
 /// `impl From<VariantStruct> for Union` for each variant whose type only it has.
@@ -112,7 +114,7 @@ fn shared_accessors(
     let mut accessors = Vec::new();
     for field in space.shared_fields(union) {
         let method = ident(&field.ident);
-        let ty = rust_type(space, &field.ty);
+        let ty = Render::new(space).ty(&field.ty);
         let arms = union.variants.iter().map(|v| {
             let name = format_ident!("{}", v.ident);
             let own = match &v.ty {
@@ -171,7 +173,7 @@ fn union_setters(api: &Api, id: TypeId, union: &UnionDef) -> Result<TokenStream>
     let space = &api.types;
     let methods = space.shared_fields(union).into_iter().map(|field| {
         let method = format_ident!("with_{}", names::bare(&field.ident));
-        let ty = rust_type(space, &field.ty);
+        let ty = Render::new(space).ty(&field.ty);
         let key = &field.json_name;
         let arms = union.variants.iter().map(|v| {
             let name = format_ident!("{}", v.ident);
@@ -219,7 +221,7 @@ fn setters(api: &Api, id: TypeId) -> Result<TokenStream> {
     let methods = s.fields.iter().map(|f| {
         let member = ident(&f.ident);
         let method = format_ident!("with_{}", names::bare(&f.ident));
-        let ty = rust_type(space, &f.ty);
+        let ty = Render::new(space).ty(&f.ty);
         let value = if f.boxed {
             quote!(Box::new(value.into()))
         } else {
@@ -410,7 +412,7 @@ fn field_expr(
             quote!(Some(#converted))
         }
         ((false, false), (true, false)) => {
-            let present = quote!(crate::macros::required(#input, #label)?);
+            let present = quote!(crate::values::required(#input, #label)?);
             one(present)
         }
         ((false, true), (false, true)) => {

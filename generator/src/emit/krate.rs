@@ -30,6 +30,7 @@ const RUNTIME: &[(&str, &str)] = &[
     runtime_file!("error.rs"),
     runtime_file!("macros.rs"),
     runtime_file!("paginate.rs"),
+    runtime_file!("values.rs"),
     runtime_file!("blocking.rs"),
 ];
 
@@ -252,7 +253,7 @@ fn resource_file(
         .any(|&m| resources::uses_query_all(&api.operations[m]))
         .then(|| {
             quote!(
-                use crate::macros::QueryAll;
+                use crate::values::QueryAll;
             )
         });
     let tokens = quote! {
@@ -473,6 +474,8 @@ fn lib(api: &Api, options: &EmitOptions, tree: &Node, has_scope: bool) -> TokenS
         mod macros;
         #[allow(dead_code)]
         mod paginate;
+        #[allow(dead_code)]
+        mod values;
         #[cfg(feature = "blocking")]
         mod blocking;
         #scope

@@ -3,11 +3,13 @@
 pub mod calls;
 pub mod doc;
 pub mod e2e;
+pub mod enums;
 pub mod impls;
 pub mod krate;
 pub mod methods;
 pub mod render;
 pub mod resources;
+pub mod structs;
 pub mod tests;
 pub mod types;
 pub mod wire;

@@ -1,15 +1,15 @@
 //! Tests emitted into the generated crate: every spec `example` round-trips through its type.
 
-use super::types::rust_type;
+use super::render::{Render, Root};
 use crate::ir::Api;
 
 /// `tests/examples.rs` for the generated crate `crate_ident`.
 pub fn examples(api: &Api, crate_ident: &str, header: &str) -> String {
     let mut calls = String::new();
     for (pointer, (ty, example)) in &api.types.examples {
-        let ty = rust_type(&api.types, ty)
+        let ty = Render::with_root(&api.types, Root::Extern(crate_ident))
+            .ty(ty)
             .to_string()
-            .replace("crate ::", &format!("{crate_ident}::"))
             .replace(' ', "");
         calls.push_str(&check_call(&ty, pointer, example));
     }

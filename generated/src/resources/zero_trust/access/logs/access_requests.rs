@@ -49,35 +49,35 @@ impl ListRequest {
     ) -> Self {
         self.call = self
             .call
-            .query("direction", crate::macros::query_value(&direction.into()));
+            .query("direction", crate::values::query_value(&direction.into()));
         self
     }
     /// The earliest event timestamp to query.
     pub fn since(mut self, since: impl Into<crate::DateTime>) -> Self {
         self.call = self
             .call
-            .query("since", crate::macros::query_value(&since.into()));
+            .query("since", crate::values::query_value(&since.into()));
         self
     }
     /// The latest event timestamp to query.
     pub fn until(mut self, until: impl Into<crate::DateTime>) -> Self {
         self.call = self
             .call
-            .query("until", crate::macros::query_value(&until.into()));
+            .query("until", crate::values::query_value(&until.into()));
         self
     }
     /// Operator for the `allowed` filter.
     pub fn allowed_op(mut self, allowed_op: impl Into<crate::types::LogFilterOperator>) -> Self {
         self.call = self
             .call
-            .query("allowed_op", crate::macros::query_value(&allowed_op.into()));
+            .query("allowed_op", crate::values::query_value(&allowed_op.into()));
         self
     }
     /// Operator for the `app_type` filter.
     pub fn app_type_op(mut self, app_type_op: impl Into<crate::types::LogFilterOperator>) -> Self {
         self.call = self.call.query(
             "app_type_op",
-            crate::macros::query_value(&app_type_op.into()),
+            crate::values::query_value(&app_type_op.into()),
         );
         self
     }
@@ -85,7 +85,7 @@ impl ListRequest {
     pub fn app_uid_op(mut self, app_uid_op: impl Into<crate::types::LogFilterOperator>) -> Self {
         self.call = self
             .call
-            .query("app_uid_op", crate::macros::query_value(&app_uid_op.into()));
+            .query("app_uid_op", crate::values::query_value(&app_uid_op.into()));
         self
     }
     /// Operator for the `country_code` filter.
@@ -95,7 +95,7 @@ impl ListRequest {
     ) -> Self {
         self.call = self.call.query(
             "country_code_op",
-            crate::macros::query_value(&country_code_op.into()),
+            crate::values::query_value(&country_code_op.into()),
         );
         self
     }
@@ -113,7 +113,7 @@ impl ListRequest {
     pub fn email_op(mut self, email_op: impl Into<crate::types::LogFilterOperator>) -> Self {
         self.call = self
             .call
-            .query("email_op", crate::macros::query_value(&email_op.into()));
+            .query("email_op", crate::values::query_value(&email_op.into()));
         self
     }
     /// Comma-separated list of fields to include in the response. When omitted, all fields are returned.
@@ -125,7 +125,7 @@ impl ListRequest {
     pub fn idp_op(mut self, idp_op: impl Into<crate::types::LogFilterOperator>) -> Self {
         self.call = self
             .call
-            .query("idp_op", crate::macros::query_value(&idp_op.into()));
+            .query("idp_op", crate::values::query_value(&idp_op.into()));
         self
     }
     /// Operator for the `non_identity` filter.
@@ -135,7 +135,7 @@ impl ListRequest {
     ) -> Self {
         self.call = self.call.query(
             "non_identity_op",
-            crate::macros::query_value(&non_identity_op.into()),
+            crate::values::query_value(&non_identity_op.into()),
         );
         self
     }
@@ -153,7 +153,7 @@ impl ListRequest {
     pub fn rayid_op(mut self, rayid_op: impl Into<crate::types::LogFilterOperator>) -> Self {
         self.call = self
             .call
-            .query("rayid_op", crate::macros::query_value(&rayid_op.into()));
+            .query("rayid_op", crate::values::query_value(&rayid_op.into()));
         self
     }
     /// Filter by user UUID.
@@ -165,7 +165,7 @@ impl ListRequest {
     pub fn user_id_op(mut self, user_id_op: impl Into<crate::types::LogFilterOperator>) -> Self {
         self.call = self
             .call
-            .query("user_id_op", crate::macros::query_value(&user_id_op.into()));
+            .query("user_id_op", crate::values::query_value(&user_id_op.into()));
         self
     }
 }

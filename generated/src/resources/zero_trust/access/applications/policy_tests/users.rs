@@ -56,7 +56,7 @@ impl ListRequest {
     pub fn status(mut self, status: impl Into<crate::types::UserListStatus>) -> Self {
         self.call = self
             .call
-            .query("status", crate::macros::query_value(&status.into()));
+            .query("status", crate::values::query_value(&status.into()));
         self
     }
 }

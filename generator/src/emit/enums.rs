@@ -1,0 +1,291 @@
+//! String enums and unions as plain Rust enums (an overlapping union as a newtype), followed
+//! by the macro that writes their serde impls: `Unknown` keeps what this version of the client
+//! does not know.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::doc;
+use super::render::Render;
+use super::types::{type_doc_text, Items};
+use crate::ir::names;
+use crate::ir::types::{EnumDef, Tagging, Tagless, TypeDef, TypeId, TypeKind, TypeSpace, UnionDef};
+
+/// A string enum and its `string_enum_impls!`.
+pub fn string_enum(def: &TypeDef, e: &EnumDef, cfg: &TokenStream, out: &mut Items) -> TokenStream {
+    let name = format_ident!("{}", def.name);
+    let docs = doc::lines(&type_doc_text(def));
+    let variants = e.values.iter().map(|v| {
+        let variant = format_ident!("{}", v.ident);
+        let doc = format!(" `{}`", v.value.replace('`', "'"));
+        quote! { #[doc = #doc] #variant, }
+    });
+    let mut text = format!("string_enum_impls!({} {{\n", def.name);
+    for v in &e.values {
+        text.push_str(&format!("    {} = {:?},\n", v.ident, v.value));
+    }
+    text.push_str("});\n");
+    let impls = out.placeholder(cfg, text);
+    quote! {
+        #docs
+        #cfg
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum #name {
+            #(#variants)*
+            /// A value this version of the client does not know; kept as received.
+            Unknown(String),
+        }
+        #impls
+    }
+}
+
+/// A union: a tagged or untagged enum, or for overlapping variants a newtype with a typed
+/// view as each.
+pub fn union(
+    space: &TypeSpace,
+    def: &TypeDef,
+    u: &UnionDef,
+    cfg: &TokenStream,
+    out: &mut Items,
+) -> TokenStream {
+    match &u.tagging {
+        Tagging::Overlapping => overlapping(space, def, u, cfg, out),
+        Tagging::Untagged => untagged(space, def, u, cfg),
+        Tagging::Internal { .. } | Tagging::External => tagged(space, def, u, cfg, out),
+    }
+}
+
+/// The variants of an enum, each with its docs, and the final `Unknown` where there is one.
+fn variants(space: &TypeSpace, u: &UnionDef) -> Vec<TokenStream> {
+    let render = Render::new(space);
+    u.variants
+        .iter()
+        .map(|v| {
+            let variant = format_ident!("{}", v.ident);
+            let ty = render.boxed(&v.ty, v.boxed);
+            let doc_text = match (&v.doc, &u.tagging) {
+                (Some(d), _) => doc::sanitize(d),
+                (None, Tagging::Internal { property, .. }) => {
+                    format!("The variant whose `{property}` is {}.", tag_list(&v.tags))
+                }
+                (None, Tagging::External) => {
+                    format!("The variant under the key {}.", tag_list(&v.tags))
+                }
+                (None, _) => format!("A `{}` value.", render.ty(&v.ty)),
+            };
+            let docs = doc::lines(&doc_text);
+            quote! { #docs #variant(#ty), }
+        })
+        .collect()
+}
+
+/// `"a"`, `"a"` or `"b"`, ... for variant docs.
+fn tag_list(tags: &[String]) -> String {
+    let quoted: Vec<String> = tags.iter().map(|t| format!("`{t:?}`")).collect();
+    match quoted.split_last() {
+        None => "untagged".into(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+    }
+}
+
+/// An internally or externally tagged union and its impl macro.
+fn tagged(
+    space: &TypeSpace,
+    def: &TypeDef,
+    u: &UnionDef,
+    cfg: &TokenStream,
+    out: &mut Items,
+) -> TokenStream {
+    let name = format_ident!("{}", def.name);
+    let docs = doc::lines(&type_doc_text(def));
+    let variants = variants(space, u);
+    let impls = out.placeholder(cfg, tagged_impls_text(def, u));
+    quote! {
+        #docs
+        #cfg
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(#variants)*
+            /// A kind this version of the client does not know; the whole object, as received.
+            Unknown(serde_json::Value),
+        }
+        #impls
+    }
+}
+
+/// `internal_union_impls!(..)` or `external_union_impls!(..)`, as text.
+fn tagged_impls_text(def: &TypeDef, u: &UnionDef) -> String {
+    let mut text = match &u.tagging {
+        Tagging::Internal { property, tagless } => {
+            let tagless = match tagless {
+                Tagless::Refused => String::new(),
+                Tagless::Kept => " tagless []".into(),
+                Tagless::Variants(order) => format!(
+                    " tagless [{}]",
+                    order
+                        .iter()
+                        .map(|&i| u.variants[i].ident.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
+            format!(
+                "internal_union_impls!({} tag {property:?}{tagless} {{\n",
+                def.name
+            )
+        }
+        _ => format!("external_union_impls!({} {{\n", def.name),
+    };
+    for v in &u.variants {
+        let tags = match &u.tagging {
+            Tagging::External => format!("{:?}", v.tags[0]),
+            _ => format!(
+                "[{}]",
+                v.tags
+                    .iter()
+                    .map(|t| format!("{t:?}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        let held = match &v.tag_field {
+            Some(field) => format!(" in {field}"),
+            None => String::new(),
+        };
+        text.push_str(&format!("    {} = {tags}{held},\n", v.ident));
+    }
+    text.push_str("});\n");
+    text
+}
+
+/// An untagged union: serde tries the variants in the order the analysis proved sound.
+fn untagged(space: &TypeSpace, def: &TypeDef, u: &UnionDef, cfg: &TokenStream) -> TokenStream {
+    let name = format_ident!("{}", def.name);
+    let variants = variants(space, u);
+    let mut text = type_doc_text(def);
+    text.push_str(
+        "\n\nDecoded as the first variant, in the order listed, that accepts the value; \
+         each variant rejects every value of the variants after it",
+    );
+    match u.rationale.as_deref().filter(|r| !r.is_empty()) {
+        Some(reason) => text.push_str(&format!(" ({}).", doc::sanitize(reason))),
+        None => text.push('.'),
+    }
+    let docs = doc::lines(&text);
+    quote! {
+        #docs
+        #cfg
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[serde(untagged)]
+        pub enum #name { #(#variants)* }
+    }
+}
+
+/// A union whose variants overlap: the value as received, a typed view (`as_x`) and a
+/// constructor (`from_x`) per variant.
+fn overlapping(
+    space: &TypeSpace,
+    def: &TypeDef,
+    u: &UnionDef,
+    cfg: &TokenStream,
+    out: &mut Items,
+) -> TokenStream {
+    let render = Render::new(space);
+    let name = format_ident!("{}", def.name);
+    let mut doc_text = type_doc_text(def);
+    doc_text.push_str(&format!(
+        "\n\nThe variants of this union accept some of the same values ({}), so a value is not \
+         decoded into one of them: it is kept as received and written back unchanged. Each \
+         `as_...` method decodes it as one variant; each `from_...` builds it from one.",
+        u.rationale
+            .as_deref()
+            .unwrap_or_default()
+            .trim_start_matches("overlapping: ")
+    ));
+    let docs = doc::lines(&doc_text);
+    let secrets: Vec<String> = secret_names(space, u);
+    let impls = out.placeholder(
+        cfg,
+        format!(
+            "raw_union_impls!({} secrets [{}]);\n",
+            def.name,
+            secrets
+                .iter()
+                .map(|s| format!("{s:?}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    );
+    let mut local = names::NameTable::default();
+    let views = u.variants.iter().map(|v| {
+        let base = names::bare(&names::field_name(&v.ident)).to_string();
+        let stem = local.claim(&[base.clone(), format!("{base}_variant")]);
+        let (as_fn, from_fn) = (format_ident!("as_{stem}"), format_ident!("from_{stem}"));
+        let ty = render.boxed(&v.ty, v.boxed);
+        let mut as_doc = format!(
+            "The value as a `{}`, if it decodes as one.",
+            render.ty(&v.ty)
+        );
+        if let Some(doc) = &v.doc {
+            as_doc = format!("{}\n\n{as_doc}", doc::sanitize(doc));
+        }
+        let as_docs = doc::lines(&as_doc);
+        let from_doc = format!(" The value of a `{}`; see [`Self::{as_fn}`].", v.ident);
+        quote! {
+            #as_docs
+            pub fn #as_fn(&self) -> Result<#ty, serde_json::Error> {
+                serde::Deserialize::deserialize(&self.0)
+            }
+
+            #[doc = #from_doc]
+            pub fn #from_fn(value: #ty) -> Result<Self, serde_json::Error> {
+                serde_json::to_value(value).map(Self)
+            }
+        }
+    });
+    quote! {
+        #docs
+        #cfg
+        #[derive(Clone, PartialEq)]
+        pub struct #name(serde_json::Value);
+        #impls
+        #cfg
+        impl #name {
+            #(#views)*
+
+            /// The value as received (or as built).
+            pub fn as_json(&self) -> &serde_json::Value {
+                &self.0
+            }
+
+            /// The value as received (or as built).
+            pub fn into_json(self) -> serde_json::Value {
+                self.0
+            }
+        }
+    }
+}
+
+/// The JSON names of secret fields anywhere inside the variants of `union`.
+fn secret_names(space: &TypeSpace, union: &UnionDef) -> Vec<String> {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut secrets = std::collections::BTreeSet::new();
+    let mut stack: Vec<TypeId> = Vec::new();
+    for v in &union.variants {
+        v.ty.named(&mut |id| stack.push(id));
+    }
+    while let Some(id) = stack.pop() {
+        if !seen.insert(id) {
+            continue;
+        }
+        let kind = &space.get(id).kind;
+        if let TypeKind::Struct(s) = kind {
+            for f in s.fields.iter().filter(|f| f.sensitive) {
+                secrets.insert(f.json_name.clone());
+            }
+        }
+        kind.each_ty(&mut |ty| ty.named(&mut |id| stack.push(id)));
+    }
+    secrets.into_iter().collect()
+}
