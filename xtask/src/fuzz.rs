@@ -13,7 +13,8 @@ use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
-const TARGETS: [&str; 2] = ["generate", "decode"];
+/// The fuzz targets of `fuzz/`.
+pub const TARGETS: [&str; 2] = ["generate", "decode"];
 
 fn write_seed(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), String> {
     std::fs::write(dir.join(name), bytes).map_err(|e| format!("{}: {e}", dir.display()))
@@ -97,25 +98,18 @@ fn runs(log: &str) -> Option<String> {
         .map(str::to_string)
 }
 
-pub fn run(root: &Path, args: &[String]) -> Result<std::process::ExitCode, String> {
-    let mut seconds = 600u64;
-    let mut targets = Vec::new();
-    let mut args = args.iter();
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--seconds" => {
-                seconds = args
-                    .next()
-                    .and_then(|s| s.parse().ok())
-                    .ok_or("--seconds takes a number")?;
-            }
-            target if TARGETS.contains(&target) => targets.push(target.to_string()),
-            other => return Err(format!("unknown fuzz argument `{other}`")),
-        }
-    }
-    if targets.is_empty() {
-        targets = TARGETS.iter().map(|t| t.to_string()).collect();
-    }
+/// Seed the corpora, run `targets` (all when empty) side by side for `seconds` each, and
+/// report the executions and any crash.
+pub fn run(
+    root: &Path,
+    seconds: u64,
+    targets: &[String],
+) -> Result<std::process::ExitCode, String> {
+    let targets: Vec<String> = if targets.is_empty() {
+        TARGETS.iter().map(|t| t.to_string()).collect()
+    } else {
+        targets.to_vec()
+    };
     let (corpus, spec_seeds, body_seeds) = seed(root)?;
     eprintln!("fuzz: seeded {spec_seeds} specs and {body_seeds} response bodies");
     let logs = root.join("target/fuzz");

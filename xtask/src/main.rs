@@ -11,55 +11,119 @@ mod features;
 mod fuzz;
 mod peers;
 
+use clap::builder::PossibleValuesParser;
+use clap::{Args, Parser, Subcommand};
 use openapi_forge::config::Config;
 use openapi_forge::Generator;
 
-const USAGE: &str = "usage: cargo xtask <task>
+/// Project tasks of openapi-forge: regenerate, test and measure the generated Cloudflare Access
+/// client (generated/).
+#[derive(Parser)]
+#[command(
+    name = "xtask",
+    bin_name = "cargo xtask",
+    arg_required_else_help = true,
+    after_help = "`cargo xtask <task> --help` tells what a task does and documents its flags."
+)]
+struct Cli {
+    #[command(subcommand)]
+    task: Task,
+}
 
-tasks:
-  regen            regenerate generated/ from the pinned spec and spec/cloudflare.toml, and print
-                   what changed in the public API (methods, types, fields, enum values, union
-                   variants) with a semver verdict
-  regen --check    exit non-zero (with a short summary) if generated/ is not what the generator makes now
-  regen --spec FILE          regenerate from another spec file (a newer upstream download), unpinned
-  regen --summary-md FILE    also write the API change summary as Markdown (for a pull request)
-  spec --update URL_OR_FILE  show what a new upstream spec changes in the API, then move the pin
-                   (sha256, and the url when given one) in spec/cloudflare.toml to it
-  test             run every test of the workspace, then `e2e` (what CI runs)
-  e2e              call every generated method against the Prism mock server, serving static
-                   examples and then dynamic random responses; needs `npm ci --prefix tests/prism`
-  bench            performance report (generation, code size, build time, decoding, requests)
-                   into target/bench/; `--full-build` also checks and builds the whole-spec crate;
-                   `--peers` also runs progenitor and openapi-generator on the same inputs
-                   (installed on first use into ~/.cache/openapi-forge-peers, or $FORGE_PEERS_CACHE)
-  features         clippy the generated crate with no resource-group feature and with each alone
-                   (part of `test`); `--bench` measures the build time of each against the default
-  fuzz             run the cargo-fuzz targets (generate, decode) side by side for 600 s each
-                   (`--seconds N`, or name one target); needs nightly and `cargo install cargo-fuzz`
-";
+#[derive(Subcommand)]
+enum Task {
+    /// Regenerate generated/ and print what changed in the public API
+    ///
+    /// Regenerate generated/ from the pinned spec and spec/cloudflare.toml, and print what
+    /// changed in the public API (methods, types, fields, enum values, union variants) with a
+    /// semver verdict.
+    Regen(RegenArgs),
+    /// Move the spec pin to a new upstream spec
+    ///
+    /// Show what a new upstream spec changes in the API, then move the pin (sha256, and the url
+    /// when given one) in spec/cloudflare.toml to it.
+    Spec(SpecArgs),
+    /// Run every test of the workspace, then `features` and `e2e` (what CI runs)
+    Test,
+    /// Call every generated method against the Prism mock server
+    ///
+    /// Serves static examples and then dynamic random responses; needs Node.js and npm (runs
+    /// `npm ci --prefix tests/prism` when Prism is not installed).
+    E2e,
+    /// Performance report (generation, code size, build time, decoding, requests)
+    ///
+    /// Prints one table and writes it into target/bench/ (bench.md and bench.json).
+    Bench(BenchArgs),
+    /// Clippy the generated crate with no resource-group feature and with each alone
+    ///
+    /// Part of `test`; warnings are denied.
+    Features(FeaturesArgs),
+    /// Run the cargo-fuzz targets (generate, decode) side by side
+    ///
+    /// Needs the nightly toolchain and `cargo install cargo-fuzz`.
+    Fuzz(FuzzArgs),
+}
+
+#[derive(Args)]
+struct RegenArgs {
+    /// Exit non-zero (with a short summary) if generated/ is not what the generator makes now
+    #[arg(long)]
+    check: bool,
+    /// Regenerate from another spec file (a newer upstream download), unpinned
+    #[arg(long, value_name = "FILE")]
+    spec: Option<PathBuf>,
+    /// Also write the API change summary as Markdown (for a pull request)
+    #[arg(long, value_name = "FILE")]
+    summary_md: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct SpecArgs {
+    /// The new spec (a URL to download, or a file): show what it changes in the API, then
+    /// move the pin to it
+    #[arg(long, value_name = "URL_OR_FILE")]
+    update: String,
+}
+
+#[derive(Args)]
+struct BenchArgs {
+    /// Also check and build the whole-spec crate (minutes and gigabytes)
+    #[arg(long)]
+    full_build: bool,
+    /// Also run progenitor and openapi-generator on the same inputs (installed on first use
+    /// into ~/.cache/openapi-forge-peers, or $FORGE_PEERS_CACHE)
+    #[arg(long)]
+    peers: bool,
+}
+
+#[derive(Args)]
+struct FeaturesArgs {
+    /// Measure the build time of each feature set against the default instead (also written
+    /// to target/bench/features.md)
+    #[arg(long)]
+    bench: bool,
+}
+
+#[derive(Args)]
+struct FuzzArgs {
+    /// How long each target runs, in seconds
+    #[arg(long, value_name = "N", default_value_t = 600)]
+    seconds: u64,
+    /// The targets to run (all of them when none is named)
+    #[arg(value_name = "TARGET", value_parser = PossibleValuesParser::new(fuzz::TARGETS))]
+    targets: Vec<String>,
+}
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let result = match args.first().map(String::as_str) {
-        Some("regen") => RegenArgs::parse(&args[1..]).and_then(regen),
-        Some("spec") => match (args.get(1).map(String::as_str), args.get(2)) {
-            (Some("--update"), Some(source)) => spec_update(source),
-            _ => Err("usage: cargo xtask spec --update URL_OR_FILE".into()),
-        },
-        Some("test") => test(),
-        Some("e2e") => e2e::run(&root()),
-        Some("fuzz") => fuzz::run(&root(), &args[1..]),
-        Some("features") if args.get(1).is_some_and(|a| a == "--bench") => features_bench(),
-        Some("features") => features::check(&root()),
-        Some("bench") => bench::run(
-            &root(),
-            args.iter().any(|a| a == "--full-build"),
-            args.iter().any(|a| a == "--peers"),
-        ),
-        _ => {
-            eprint!("{USAGE}");
-            return ExitCode::from(2);
-        }
+    let result = match Cli::parse().task {
+        Task::Regen(args) => regen(args),
+        Task::Spec(args) => spec_update(&args.update),
+        Task::Test => test(),
+        Task::E2e => e2e::run(&root()),
+        Task::Bench(args) => bench::run(&root(), args.full_build, args.peers),
+        Task::Features(args) if args.bench => features_bench(),
+        Task::Features(_) => features::check(&root()),
+        Task::Fuzz(args) => fuzz::run(&root(), args.seconds, &args.targets),
     };
     match result {
         Ok(code) => code,
@@ -105,37 +169,6 @@ fn generate_from(root: &Path, spec: Option<&Path>) -> Result<openapi_forge::Gene
 /// [`generate_from`] the pinned spec.
 fn generate(root: &Path) -> Result<openapi_forge::Generated, String> {
     generate_from(root, None)
-}
-
-struct RegenArgs {
-    check: bool,
-    spec: Option<PathBuf>,
-    summary_md: Option<PathBuf>,
-}
-
-impl RegenArgs {
-    fn parse(args: &[String]) -> Result<RegenArgs, String> {
-        let mut out = RegenArgs {
-            check: false,
-            spec: None,
-            summary_md: None,
-        };
-        let mut args = args.iter();
-        while let Some(arg) = args.next() {
-            let mut value = |flag: &str| {
-                args.next()
-                    .map(PathBuf::from)
-                    .ok_or_else(|| format!("{flag} takes a file"))
-            };
-            match arg.as_str() {
-                "--check" => out.check = true,
-                "--spec" => out.spec = Some(value("--spec")?),
-                "--summary-md" => out.summary_md = Some(value("--summary-md")?),
-                other => return Err(format!("unknown regen argument `{other}`")),
-            }
-        }
-        Ok(out)
-    }
 }
 
 /// The public-surface lines of a surface file's text (comments dropped).
