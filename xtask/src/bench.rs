@@ -5,73 +5,9 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, Instant};
 
-/// Wall time and peak resident memory of one child process (and the children it waited for).
-pub(crate) struct Run {
-    pub(crate) wall: Duration,
-    max_rss_kb: i64,
-}
-
-/// Run `command` to completion; its wall time and peak RSS come from `wait4`.
-pub(crate) fn measure(command: &mut Command) -> Result<Run, String> {
-    let start = Instant::now();
-    let child = command
-        .spawn()
-        .map_err(|e| format!("cannot start {command:?}: {e}"))?;
-    let pid = child.id() as libc::pid_t;
-    let mut status = 0;
-    // SAFETY: an all-zero `rusage` is a valid value; wait4 fills it for our own child.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: `pid` is our child, not yet waited for; the pointers are valid for the call.
-    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    let wall = start.elapsed();
-    if waited != pid {
-        return Err(format!("wait4 failed for {command:?}"));
-    }
-    if !libc::WIFEXITED(status) || libc::WEXITSTATUS(status) != 0 {
-        return Err(format!("{command:?} failed (status {status})"));
-    }
-    Ok(Run {
-        wall,
-        max_rss_kb: usage.ru_maxrss,
-    })
-}
-
-fn median(mut runs: Vec<Run>) -> Run {
-    runs.sort_by_key(|r| r.wall);
-    let wall = runs[runs.len() / 2].wall;
-    let mut rss: Vec<i64> = runs.iter().map(|r| r.max_rss_kb).collect();
-    rss.sort();
-    Run {
-        wall,
-        max_rss_kb: rss[rss.len() / 2],
-    }
-}
-
-/// Lines of Rust and `.rs` files under `dir`.
-pub(crate) fn rust_lines(dir: &Path) -> (usize, usize) {
-    let mut lines = 0;
-    let mut files = 0;
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                files += 1;
-                lines += std::fs::read_to_string(&path)
-                    .map(|t| t.lines().count())
-                    .unwrap_or(0);
-            }
-        }
-    }
-    (lines, files)
-}
+use crate::measure::{cargo, measure, median, rust_lines, Run};
+use crate::table::{table, Row};
 
 /// Public items: structs, enums, union macros and methods (`pub fn`) in the crate's sources.
 fn items(dir: &Path) -> usize {
@@ -101,34 +37,6 @@ fn items(dir: &Path) -> usize {
         }
     }
     count
-}
-
-pub(crate) struct Row {
-    pub(crate) goal: String,
-    pub(crate) measured: String,
-    pub(crate) target: String,
-    pub(crate) met: Option<bool>,
-}
-
-/// The rows as a Markdown table.
-pub(crate) fn table(rows: &[Row]) -> String {
-    let mut table = String::from("| Goal | Measured | Target | Met |\n|---|---|---|---|\n");
-    for row in rows {
-        let met = match row.met {
-            Some(true) => "yes",
-            Some(false) => "**no**",
-            None => "-",
-        };
-        table.push_str(&format!(
-            "| {} | {} | {} | {met} |\n",
-            row.goal, row.measured, row.target
-        ));
-    }
-    table
-}
-
-pub(crate) fn cargo() -> Command {
-    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
 }
 
 pub fn run(root: &Path, full_build: bool, peers: bool) -> Result<std::process::ExitCode, String> {

@@ -5,7 +5,8 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use crate::bench::{cargo, measure, Row};
+use crate::measure::{cargo, measure};
+use crate::table::{table, Row};
 
 /// The crate the features belong to.
 const PACKAGE: &str = "cloudflare-access";
@@ -187,4 +188,19 @@ pub fn bench(
         }),
     );
     Ok(())
+}
+
+/// `cargo xtask features --bench`: only the build-time rows of `cargo xtask bench`, also
+/// written to `target/bench/features.md`.
+pub fn bench_report(root: &Path) -> Result<ExitCode, String> {
+    let mut rows = Vec::new();
+    let mut json = serde_json::Map::new();
+    bench(root, &mut rows, &mut json)?;
+    let table = table(&rows);
+    print!("{table}");
+    let out = root.join("target/bench");
+    std::fs::create_dir_all(&out).map_err(|e| e.to_string())?;
+    std::fs::write(out.join("features.md"), table).map_err(|e| e.to_string())?;
+    eprintln!("wrote target/bench/features.md");
+    Ok(ExitCode::SUCCESS)
 }

@@ -9,7 +9,9 @@ mod bench;
 mod e2e;
 mod features;
 mod fuzz;
+mod measure;
 mod peers;
+mod table;
 
 use clap::builder::PossibleValuesParser;
 use clap::{Args, Parser, Subcommand};
@@ -121,7 +123,7 @@ fn main() -> ExitCode {
         Task::Test => test(),
         Task::E2e => e2e::run(&root()),
         Task::Bench(args) => bench::run(&root(), args.full_build, args.peers),
-        Task::Features(args) if args.bench => features_bench(),
+        Task::Features(args) if args.bench => features::bench_report(&root()),
         Task::Features(_) => features::check(&root()),
         Task::Fuzz(args) => fuzz::run(&root(), args.seconds, &args.targets),
     };
@@ -352,22 +354,6 @@ fn test() -> Result<ExitCode, String> {
         return Ok(ExitCode::FAILURE);
     }
     e2e::run(&root)
-}
-
-/// `cargo xtask features --bench`: only the build-time rows of `cargo xtask bench`, also
-/// written to `target/bench/features.md`.
-fn features_bench() -> Result<ExitCode, String> {
-    let root = root();
-    let mut rows = Vec::new();
-    let mut json = serde_json::Map::new();
-    features::bench(&root, &mut rows, &mut json)?;
-    let table = bench::table(&rows);
-    print!("{table}");
-    let out = root.join("target/bench");
-    std::fs::create_dir_all(&out).map_err(|e| e.to_string())?;
-    std::fs::write(out.join("features.md"), table).map_err(|e| e.to_string())?;
-    eprintln!("wrote target/bench/features.md");
-    Ok(ExitCode::SUCCESS)
 }
 
 fn read_tree(dir: &Path) -> Result<BTreeMap<String, String>, String> {

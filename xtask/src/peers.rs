@@ -15,6 +15,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+use crate::measure::{cargo, rust_lines};
+
 /// The versions compared (the ones the performance issue measured).
 const PROGENITOR_VERSION: &str = "0.14.0";
 const OPENAPI_GENERATOR_VERSION: &str = "7.26.0";
@@ -88,7 +90,7 @@ fn progenitor(cache: &Path) -> Result<PathBuf, String> {
             root.display()
         );
         run_quietly(
-            super::bench::cargo()
+            cargo()
                 .args([
                     "install",
                     "cargo-progenitor",
@@ -370,7 +372,7 @@ fn check(dir: &Path, target: &Path) -> Result<(), String> {
         text.push_str("\n[workspace]\n");
         std::fs::write(&manifest, text).map_err(|e| e.to_string())?;
     }
-    let output = super::bench::cargo()
+    let output = cargo()
         .current_dir(dir)
         .env("CARGO_TARGET_DIR", target)
         .args(["check", "-q", "--message-format", "short"])
@@ -490,7 +492,7 @@ pub fn run(
             run.wall = wall;
             run.max_rss_kb = max_rss_kb;
             if result.is_ok() {
-                run.output = Some(super::bench::rust_lines(&dir));
+                run.output = Some(rust_lines(&dir));
                 if check_inputs.contains(input) {
                     eprintln!("peers: cargo check of {}'s {input} crate", tool.label());
                     run.check = Some(check(&dir, &cache.join("check-target")));
