@@ -304,7 +304,7 @@ fn peer_table(
     json: &mut serde_json::Map<String, serde_json::Value>,
 ) -> Result<String, String> {
     let generated = super::generate(root)?;
-    let access = super::peers::access_input(&generated.final_spec, &generated.api.operations)?;
+    let access = crate::subset::access_input(&generated.final_spec, &generated.api.operations)?;
     let dir = root.join("target/bench/peers");
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let access_file = dir.join("access-input.json");

@@ -11,6 +11,7 @@ mod features;
 mod fuzz;
 mod measure;
 mod peers;
+mod subset;
 mod table;
 
 use clap::builder::PossibleValuesParser;

@@ -7,13 +7,10 @@
 //! PyPI into a Python virtual environment. Each run is bounded in time and memory, and a failure
 //! is a result like any other: it is reported with its error, not hidden.
 
-use std::collections::BTreeSet;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-use serde_json::Value;
 
 use crate::measure::{cargo, rust_lines};
 
@@ -166,91 +163,6 @@ fn summarize(output: &str) -> String {
     } else {
         errors.join(" ")
     }
-}
-
-/// The final spec reduced to the operations of the generated client and the components they
-/// reach, so every tool gets the same Access input.
-pub fn access_input(
-    final_spec: &str,
-    operations: &[openapi_forge::ir::ops::Operation],
-) -> Result<Value, String> {
-    let spec: Value = serde_json::from_str(final_spec).map_err(|e| e.to_string())?;
-    let mut paths = serde_json::Map::new();
-    for operation in operations {
-        let method = operation.method.as_str().to_lowercase();
-        for path in operation.sources.iter().map(|s| &s.path) {
-            let item = spec
-                .pointer(&format!(
-                    "/paths/{}",
-                    path.replace('~', "~0").replace('/', "~1")
-                ))
-                .and_then(Value::as_object)
-                .ok_or_else(|| format!("{path}: not in the final spec"))?;
-            let entry = paths
-                .entry(path.clone())
-                .or_insert_with(|| Value::Object(serde_json::Map::new()));
-            let entry = entry.as_object_mut().expect("inserted as an object");
-            if let Some(parameters) = item.get("parameters") {
-                entry.insert("parameters".into(), parameters.clone());
-            }
-            if let Some(op) = item.get(&method) {
-                entry.insert(method.clone(), op.clone());
-            }
-        }
-    }
-    // Follow every `$ref` from the kept operations to a fixed point.
-    let mut seen = BTreeSet::new();
-    let mut pending: Vec<&Value> = paths.values().collect();
-    while let Some(value) = pending.pop() {
-        match value {
-            Value::Object(map) => {
-                if let Some(Value::String(reference)) = map.get("$ref") {
-                    if seen.insert(reference.clone()) {
-                        let target = reference
-                            .strip_prefix('#')
-                            .and_then(|p| spec.pointer(p))
-                            .ok_or_else(|| format!("{reference}: dangling"))?;
-                        pending.push(target);
-                    }
-                }
-                pending.extend(map.values());
-            }
-            Value::Array(items) => pending.extend(items),
-            _ => {}
-        }
-    }
-    let mut components = serde_json::Map::new();
-    for reference in &seen {
-        let parts: Vec<&str> = reference
-            .trim_start_matches("#/components/")
-            .split('/')
-            .collect();
-        if let [kind, name] = parts[..] {
-            let name = name.replace("~1", "/").replace("~0", "~");
-            let value = spec
-                .pointer(reference.trim_start_matches('#'))
-                .cloned()
-                .unwrap_or(Value::Null);
-            components
-                .entry(kind)
-                .or_insert_with(|| Value::Object(serde_json::Map::new()))
-                .as_object_mut()
-                .expect("inserted as an object")
-                .insert(name, value);
-        }
-    }
-    if let Some(schemes) = spec.pointer("/components/securitySchemes") {
-        components.insert("securitySchemes".into(), schemes.clone());
-    }
-    let mut out = serde_json::Map::new();
-    for key in ["openapi", "info", "servers", "security"] {
-        if let Some(value) = spec.get(key) {
-            out.insert(key.into(), value.clone());
-        }
-    }
-    out.insert("paths".into(), Value::Object(paths));
-    out.insert("components".into(), Value::Object(components));
-    Ok(Value::Object(out))
 }
 
 /// Run `command` in its own process group, bounded by [`TIME_LIMIT`] and [`MEMORY_LIMIT_KB`];
