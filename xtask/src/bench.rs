@@ -303,7 +303,7 @@ fn peer_table(
     full_build: bool,
     json: &mut serde_json::Map<String, serde_json::Value>,
 ) -> Result<String, String> {
-    let generated = super::generate(root)?;
+    let generated = crate::regen::generate(root)?;
     let access = crate::subset::access_input(&generated.final_spec, &generated.api.operations)?;
     let dir = root.join("target/bench/peers");
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;

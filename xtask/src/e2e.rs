@@ -220,8 +220,8 @@ fn logged_violations(log: &Path) -> usize {
 /// Run both modes and print the one-line verdict.
 pub fn run(root: &Path) -> Result<ExitCode, String> {
     // The spec Prism serves is the one the client is generated from: pinned source + overlays.
-    crate::generate(root)?;
-    let spec = root.join(crate::FINAL_SPEC);
+    crate::regen::generate(root)?;
+    let spec = root.join(crate::regen::FINAL_SPEC);
     install_prism(root)?;
     // Build before starting the server, so Prism's lifetime is only the calls.
     let built = e2e_test_command()

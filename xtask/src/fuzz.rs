@@ -46,7 +46,7 @@ fn object_examples<'a>(value: &'a Value, out: &mut Vec<&'a Value>) {
 }
 
 fn seed(root: &Path) -> Result<(PathBuf, usize, usize), String> {
-    let generated = super::generate(root)?;
+    let generated = crate::regen::generate(root)?;
     let access = crate::subset::access_input(&generated.final_spec, &generated.api.operations)?;
     let corpus = root.join("target/fuzz/corpus");
     let specs = corpus.join("generate");
