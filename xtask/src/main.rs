@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 mod bench;
+mod bounded;
 mod e2e;
 mod features;
 mod fuzz;
