@@ -207,6 +207,7 @@ mod tests {
         memory_kb: 4 * 1024 * 1024,
     };
 
+    /// `sh -c script`.
     fn sh(script: &str) -> Command {
         let mut command = Command::new("sh");
         command.args(["-c", script]);

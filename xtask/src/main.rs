@@ -1,5 +1,27 @@
-//! Project tasks: `cargo xtask regen [--check]`, `test`, `e2e`, `bench [--full-build] [--peers]`,
-//! `features [--bench]`, `fuzz`.
+//! Project tasks of openapi-forge, run as `cargo xtask <task>`: `regen [--check] [--spec FILE]
+//! [--summary-md FILE]`, `spec --update URL_OR_FILE`, `test`, `e2e`, `bench [--full-build]
+//! [--peers]`, `features [--bench]`, `fuzz [--seconds N] [TARGET]...`. `cargo xtask --help`
+//! lists them and `cargo xtask <task> --help` documents a task's flags: they are declared once,
+//! with clap, below.
+//!
+//! The modules, with what each does and the modules of xtask it uses (a sibling module never
+//! uses main.rs, and the graph has no cycle; `tests::module_graph` checks both against this
+//! list):
+//!
+//! - `main`: the command line, the workspace root and `test`. Uses: every task module.
+//! - `regen`: generate the client, format it, compare it with generated/; `regen`. Uses: none.
+//! - `pin`: `spec --update`: move the spec pin in spec/cloudflare.toml. Uses: `regen`.
+//! - `e2e`: the generated client against the Prism mock server. Uses: `regen`.
+//! - `fuzz`: seed the corpora, run the cargo-fuzz targets. Uses: `regen`, `subset`.
+//! - `features`: clippy and build time of each resource-group feature. Uses: `measure`, `table`.
+//! - `bench`: the performance report. Uses: `features`, `measure`, `peers`, `table`.
+//! - `peers`: progenitor and openapi-generator on the same inputs, their table. Uses: `bounded`,
+//!   `measure`, `regen`, `subset`.
+//! - `subset`: the final spec reduced to the client's operations. Uses: none.
+//! - `measure`: a `cargo` command, wall time and peak memory of a process, lines of Rust. Uses:
+//!   none.
+//! - `table`: the benchmarks' rows as a Markdown table. Uses: none.
+//! - `bounded`: a child process bounded in time and memory, and why it failed. Uses: none.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -117,6 +139,7 @@ struct FuzzArgs {
     targets: Vec<String>,
 }
 
+/// Parse the command line (a usage error exits with status 2) and run the task.
 fn main() -> ExitCode {
     let result = match Cli::parse().task {
         Task::Regen(args) => regen::run(
@@ -167,4 +190,88 @@ fn test() -> Result<ExitCode, String> {
         return Ok(ExitCode::FAILURE);
     }
     e2e::run(&root)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::{BTreeMap, BTreeSet};
+
+    /// The modules each sibling module uses (`crate::<module>`), read from the sources.
+    fn uses_in_sources() -> BTreeMap<String, BTreeSet<String>> {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
+        let mut graph = BTreeMap::new();
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_stem().unwrap().to_string_lossy().to_string();
+            if name == "main" {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let uses = text
+                .split("crate::")
+                .skip(1)
+                .map(|rest| rest.split(|c: char| !c.is_alphanumeric() && c != '_'))
+                .filter_map(|mut words| words.next().map(str::to_string))
+                .collect();
+            graph.insert(name, uses);
+        }
+        graph
+    }
+
+    /// The modules each module uses by the crate doc's list, `main` left out.
+    fn uses_in_doc() -> BTreeMap<String, BTreeSet<String>> {
+        let doc: String = include_str!("main.rs")
+            .lines()
+            .filter_map(|l| l.strip_prefix("//!"))
+            .map(|l| format!("{}\n", l.trim()))
+            .collect();
+        let mut graph = BTreeMap::new();
+        for item in doc.split("\n- `").skip(1) {
+            let item = item.split("\n\n").next().unwrap().replace('\n', " ");
+            let (name, rest) = item.split_once('`').unwrap();
+            let (_, uses) = rest.rsplit_once("Uses:").unwrap();
+            let uses = uses
+                .split('`')
+                .skip(1)
+                .step_by(2)
+                .map(str::to_string)
+                .collect();
+            if name != "main" {
+                graph.insert(name.to_string(), uses);
+            }
+        }
+        graph
+    }
+
+    /// Whether `graph` has a cycle through `node`, `path` being the modules on the way there.
+    fn cycle(
+        graph: &BTreeMap<String, BTreeSet<String>>,
+        node: &str,
+        path: &mut Vec<String>,
+    ) -> bool {
+        if path.iter().any(|p| p == node) {
+            return true;
+        }
+        path.push(node.to_string());
+        let found = graph[node].iter().any(|next| cycle(graph, next, path));
+        path.pop();
+        found
+    }
+
+    #[test]
+    fn module_graph() {
+        let graph = uses_in_sources();
+        assert_eq!(
+            graph,
+            uses_in_doc(),
+            "the crate doc's module list is out of date"
+        );
+        assert!(!graph.values().any(|uses| uses.contains("main")));
+        for node in graph.keys() {
+            assert!(
+                !cycle(&graph, node, &mut Vec::new()),
+                "a cycle through {node}"
+            );
+        }
+    }
 }

@@ -193,6 +193,7 @@ enum Tool {
 }
 
 impl Tool {
+    /// The tool and its version, as the report names it.
     fn label(self) -> String {
         match self {
             Tool::Forge => "openapi-forge (this project)".into(),
@@ -203,6 +204,7 @@ impl Tool {
         }
     }
 
+    /// The tool's name in the output directories.
     fn slug(self) -> &'static str {
         match self {
             Tool::Forge => "openapi-forge",
@@ -211,6 +213,7 @@ impl Tool {
         }
     }
 
+    /// The command that makes the tool (its `binary`) generate a crate from `spec` into `out`.
     fn command(self, binary: &Path, spec: &Path, out: &Path) -> Command {
         let mut command = Command::new(binary);
         match self {
