@@ -4,74 +4,15 @@
 //! `target/bench/bench.json`.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::time::{Duration, Instant};
+use std::process::{Command, ExitCode};
 
-/// Wall time and peak resident memory of one child process (and the children it waited for).
-pub(crate) struct Run {
-    pub(crate) wall: Duration,
-    max_rss_kb: i64,
-}
+use serde_json::Value;
 
-/// Run `command` to completion; its wall time and peak RSS come from `wait4`.
-pub(crate) fn measure(command: &mut Command) -> Result<Run, String> {
-    let start = Instant::now();
-    let child = command
-        .spawn()
-        .map_err(|e| format!("cannot start {command:?}: {e}"))?;
-    let pid = child.id() as libc::pid_t;
-    let mut status = 0;
-    // SAFETY: an all-zero `rusage` is a valid value; wait4 fills it for our own child.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: `pid` is our child, not yet waited for; the pointers are valid for the call.
-    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    let wall = start.elapsed();
-    if waited != pid {
-        return Err(format!("wait4 failed for {command:?}"));
-    }
-    if !libc::WIFEXITED(status) || libc::WEXITSTATUS(status) != 0 {
-        return Err(format!("{command:?} failed (status {status})"));
-    }
-    Ok(Run {
-        wall,
-        max_rss_kb: usage.ru_maxrss,
-    })
-}
+use crate::measure::{cargo, measure, median, rust_lines, Run};
+use crate::table::{table, Row};
 
-fn median(mut runs: Vec<Run>) -> Run {
-    runs.sort_by_key(|r| r.wall);
-    let wall = runs[runs.len() / 2].wall;
-    let mut rss: Vec<i64> = runs.iter().map(|r| r.max_rss_kb).collect();
-    rss.sort();
-    Run {
-        wall,
-        max_rss_kb: rss[rss.len() / 2],
-    }
-}
-
-/// Lines of Rust and `.rs` files under `dir`.
-pub(crate) fn rust_lines(dir: &Path) -> (usize, usize) {
-    let mut lines = 0;
-    let mut files = 0;
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                files += 1;
-                lines += std::fs::read_to_string(&path)
-                    .map(|t| t.lines().count())
-                    .unwrap_or(0);
-            }
-        }
-    }
-    (lines, files)
-}
+/// The JSON report, `target/bench/bench.json`, as it is filled.
+type Json = serde_json::Map<String, Value>;
 
 /// Public items: structs, enums, union macros and methods (`pub fn`) in the crate's sources.
 fn items(dir: &Path) -> usize {
@@ -103,37 +44,41 @@ fn items(dir: &Path) -> usize {
     count
 }
 
-pub(crate) struct Row {
-    pub(crate) goal: String,
-    pub(crate) measured: String,
-    pub(crate) target: String,
-    pub(crate) met: Option<bool>,
-}
-
-/// The rows as a Markdown table.
-pub(crate) fn table(rows: &[Row]) -> String {
-    let mut table = String::from("| Goal | Measured | Target | Met |\n|---|---|---|---|\n");
-    for row in rows {
-        let met = match row.met {
-            Some(true) => "yes",
-            Some(false) => "**no**",
-            None => "-",
-        };
-        table.push_str(&format!(
-            "| {} | {} | {} | {met} |\n",
-            row.goal, row.measured, row.target
-        ));
-    }
-    table
-}
-
-pub(crate) fn cargo() -> Command {
-    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-}
-
-pub fn run(root: &Path, full_build: bool, peers: bool) -> Result<std::process::ExitCode, String> {
+/// `cargo xtask bench`: every goal in one table; `full_build` adds the whole-spec crate's
+/// `cargo check` and `cargo build`, `peers` the comparison with progenitor and
+/// openapi-generator.
+pub fn run(root: &Path, full_build: bool, peers: bool) -> Result<ExitCode, String> {
     let out = root.join("target/bench");
     std::fs::create_dir_all(&out).map_err(|e| e.to_string())?;
+    let cli = build_generator(root)?;
+    let spec = find_spec(root)?;
+    let mut rows = Vec::new();
+    let mut json = Json::new();
+    // Goal 1: generation, median of 5 runs.
+    for target in generation_targets(&spec) {
+        generation(root, &cli, &target, &out, &mut rows, &mut json)?;
+    }
+    // Goal 2: cold build of the generated Access crate alone, dependencies already built.
+    access_build(root, &mut rows, &mut json)?;
+    // Goal 7: compiling only some resource groups (Cargo features).
+    crate::features::bench(root, &mut rows, &mut json)?;
+    // Goal 2: the whole-spec crate (opt-in: minutes and gigabytes).
+    if full_build {
+        whole_spec_build(root, &out, &mut rows, &mut json)?;
+    }
+    // Goals 3 and 4: the client benchmarks (tests/benches/client.rs).
+    client_benches(root, &mut rows, &mut json)?;
+    let peer_table = if peers {
+        crate::peers::report(root, &cli, &spec, full_build, &mut json)?
+    } else {
+        String::new()
+    };
+    write_report(&out, &rows, &peer_table, json)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `cargo build --release` of the generator; the path of its CLI.
+fn build_generator(root: &Path) -> Result<PathBuf, String> {
     let status = cargo()
         .current_dir(root)
         .args(["build", "--release", "--locked", "-p", "openapi-forge"])
@@ -142,98 +87,121 @@ pub fn run(root: &Path, full_build: bool, peers: bool) -> Result<std::process::E
     if !status.success() {
         return Err("building the generator failed".into());
     }
-    let cli = root.join("target/release/openapi-forge");
-    let spec = find_spec(root)?;
-    let mut rows = Vec::new();
-    let mut json = serde_json::Map::new();
+    Ok(root.join("target/release/openapi-forge"))
+}
 
-    // Goal 1: generation, median of 5 runs.
-    // Name, CLI arguments, output directory, wall-time goal (s), memory goal (KB).
-    type Target<'a> = (&'a str, Vec<String>, PathBuf, f64, Option<i64>);
-    let targets: [Target; 2] = [
-        (
-            "access",
-            vec!["--config".into(), "spec/cloudflare.toml".into()],
-            out.join("access"),
-            0.2,
-            None,
-        ),
-        (
-            "full",
-            vec![
+/// One input of the generation benchmark and its goals.
+struct GenerationTarget {
+    name: &'static str,
+    /// The CLI's arguments, before `--out`.
+    args: Vec<String>,
+    /// Wall-time goal, in seconds.
+    limit: f64,
+    /// Peak-memory goal, in KB, when there is one.
+    rss_limit: Option<i64>,
+}
+
+/// The Access client (from its config) and the whole `spec`, leniently.
+fn generation_targets(spec: &Path) -> [GenerationTarget; 2] {
+    [
+        GenerationTarget {
+            name: "access",
+            args: vec!["--config".into(), "spec/cloudflare.toml".into()],
+            limit: 0.2,
+            rss_limit: None,
+        },
+        GenerationTarget {
+            name: "full",
+            args: vec![
                 "--spec".into(),
                 spec.display().to_string(),
                 "--lenient".into(),
             ],
-            out.join("full"),
-            1.0,
-            Some(300 * 1024),
-        ),
-    ];
-    for (name, args, dir, limit, rss_limit) in &targets {
-        let mut runs = Vec::new();
-        for _ in 0..5 {
-            let mut command = Command::new(&cli);
-            command
-                .current_dir(root)
-                .args(args)
-                .arg("--out")
-                .arg(dir)
-                .arg("--quiet")
-                .stderr(std::process::Stdio::null());
-            runs.push(measure(&mut command)?);
-        }
-        let run = median(runs);
-        let seconds = run.wall.as_secs_f64();
-        let mb = run.max_rss_kb as f64 / 1024.0;
-        let (lines, files) = rust_lines(dir);
-        let item_count = items(dir);
-        rows.push(Row {
-            goal: format!("1. generate {name}: wall (median of 5)"),
-            measured: format!("{seconds:.3} s"),
-            target: format!("< {limit} s"),
-            met: Some(seconds < *limit),
-        });
-        rows.push(Row {
-            goal: format!("1. generate {name}: peak memory"),
-            measured: format!("{mb:.0} MB"),
-            target: rss_limit.map_or("-".into(), |l| format!("< {} MB", l / 1024)),
-            met: rss_limit.map(|l| run.max_rss_kb < l),
-        });
-        rows.push(Row {
-            goal: format!("2. {name} crate size"),
-            measured: format!("{lines} lines, {files} .rs files, {item_count} public items"),
-            target: "report".into(),
-            met: None,
-        });
-        json.insert(
-            format!("generate_{name}"),
-            serde_json::json!({"seconds": seconds, "max_rss_mb": mb, "lines": lines, "files": files, "items": item_count}),
-        );
-    }
+            limit: 1.0,
+            rss_limit: Some(300 * 1024),
+        },
+    ]
+}
 
-    // Goal 2: cold build of the generated Access crate alone, dependencies already built.
-    let build = |clean: bool| -> Result<Run, String> {
-        if clean {
-            let status = cargo()
-                .current_dir(root)
-                .args(["clean", "-p", "cloudflare-access"])
-                .status()
-                .map_err(|e| e.to_string())?;
-            if !status.success() {
-                return Err("cargo clean failed".into());
-            }
+/// Goal 1 for one target: generate into `out/<name>` 5 times with the release `cli`; rows for
+/// the median wall time, the peak memory and the size of what was generated.
+fn generation(
+    root: &Path,
+    cli: &Path,
+    target: &GenerationTarget,
+    out: &Path,
+    rows: &mut Vec<Row>,
+    json: &mut Json,
+) -> Result<(), String> {
+    let name = target.name;
+    let dir = out.join(name);
+    let mut runs = Vec::new();
+    for _ in 0..5 {
+        let mut command = Command::new(cli);
+        command
+            .current_dir(root)
+            .args(&target.args)
+            .arg("--out")
+            .arg(&dir)
+            .arg("--quiet")
+            .stderr(std::process::Stdio::null());
+        runs.push(measure(&mut command)?);
+    }
+    let run = median(runs);
+    let seconds = run.wall.as_secs_f64();
+    let mb = run.max_rss_kb as f64 / 1024.0;
+    let (lines, files) = rust_lines(&dir);
+    let item_count = items(&dir);
+    rows.push(Row {
+        goal: format!("1. generate {name}: wall (median of 5)"),
+        measured: format!("{seconds:.3} s"),
+        target: format!("< {} s", target.limit),
+        met: Some(seconds < target.limit),
+    });
+    rows.push(Row {
+        goal: format!("1. generate {name}: peak memory"),
+        measured: format!("{mb:.0} MB"),
+        target: target
+            .rss_limit
+            .map_or("-".into(), |l| format!("< {} MB", l / 1024)),
+        met: target.rss_limit.map(|l| run.max_rss_kb < l),
+    });
+    rows.push(Row {
+        goal: format!("2. {name} crate size"),
+        measured: format!("{lines} lines, {files} .rs files, {item_count} public items"),
+        target: "report".into(),
+        met: None,
+    });
+    json.insert(
+        format!("generate_{name}"),
+        serde_json::json!({"seconds": seconds, "max_rss_mb": mb, "lines": lines, "files": files, "items": item_count}),
+    );
+    Ok(())
+}
+
+/// `cargo build` of the generated Access crate alone, after `cargo clean` of it when `clean`.
+fn build_access(root: &Path, clean: bool) -> Result<Run, String> {
+    if clean {
+        let status = cargo()
+            .current_dir(root)
+            .args(["clean", "-p", "cloudflare-access"])
+            .status()
+            .map_err(|e| e.to_string())?;
+        if !status.success() {
+            return Err("cargo clean failed".into());
         }
-        measure(cargo().current_dir(root).args([
-            "build",
-            "--locked",
-            "-q",
-            "-p",
-            "cloudflare-access",
-        ]))
-    };
-    build(false)?;
-    let run = build(true)?;
+    }
+    measure(
+        cargo()
+            .current_dir(root)
+            .args(["build", "--locked", "-q", "-p", "cloudflare-access"]),
+    )
+}
+
+/// Goal 2: the row of a cold build of the Access crate, its dependencies built first.
+fn access_build(root: &Path, rows: &mut Vec<Row>, json: &mut Json) -> Result<(), String> {
+    build_access(root, false)?;
+    let run = build_access(root, true)?;
     let seconds = run.wall.as_secs_f64();
     rows.push(Row {
         goal: "2. cold `cargo build` of the Access crate (deps built)".into(),
@@ -245,45 +213,52 @@ pub fn run(root: &Path, full_build: bool, peers: bool) -> Result<std::process::E
         "access_cold_build".into(),
         serde_json::json!({"seconds": seconds}),
     );
+    Ok(())
+}
 
-    // Goal 7: compiling only some resource groups (Cargo features).
-    crate::features::bench(root, &mut rows, &mut json)?;
-
-    // Goal 2: the whole-spec crate, `cargo check` (opt-in: minutes and gigabytes).
-    if full_build {
-        let dir = out.join("full");
-        let manifest = dir.join("Cargo.toml");
-        let mut text = std::fs::read_to_string(&manifest).map_err(|e| e.to_string())?;
-        if !text.contains("[workspace]") {
-            text.push_str("\n[workspace]\n");
-            std::fs::write(&manifest, text).map_err(|e| e.to_string())?;
-        }
-        std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"))
-            .map_err(|e| e.to_string())?;
-        let target = out.join("full-target");
-        for (what, limit) in [("check", 108.0), ("build", 108.0)] {
-            let run = measure(
-                cargo()
-                    .current_dir(&dir)
-                    .env("CARGO_TARGET_DIR", &target)
-                    .args([what, "--offline", "-q"]),
-            )?;
-            let seconds = run.wall.as_secs_f64();
-            let gb = run.max_rss_kb as f64 / 1024.0 / 1024.0;
-            rows.push(Row {
-                goal: format!("2. `cargo {what}` of the whole-spec crate"),
-                measured: format!("{seconds:.0} s, {gb:.1} GB"),
-                target: format!("< {limit:.0} s, < 3.3 GB"),
-                met: Some(seconds < limit && gb < 3.3),
-            });
-            json.insert(
-                format!("full_{what}"),
-                serde_json::json!({"seconds": seconds, "max_rss_gb": gb}),
-            );
-        }
+/// Goal 2 for the whole-spec crate generated into `out/full`: rows for its `cargo check` and
+/// `cargo build`, each with its peak memory, in a target directory of their own.
+fn whole_spec_build(
+    root: &Path,
+    out: &Path,
+    rows: &mut Vec<Row>,
+    json: &mut Json,
+) -> Result<(), String> {
+    let dir = out.join("full");
+    let manifest = dir.join("Cargo.toml");
+    let mut text = std::fs::read_to_string(&manifest).map_err(|e| e.to_string())?;
+    if !text.contains("[workspace]") {
+        text.push_str("\n[workspace]\n");
+        std::fs::write(&manifest, text).map_err(|e| e.to_string())?;
     }
+    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).map_err(|e| e.to_string())?;
+    let target = out.join("full-target");
+    for (what, limit) in [("check", 108.0), ("build", 108.0)] {
+        let run = measure(
+            cargo()
+                .current_dir(&dir)
+                .env("CARGO_TARGET_DIR", &target)
+                .args([what, "--offline", "-q"]),
+        )?;
+        let seconds = run.wall.as_secs_f64();
+        let gb = run.max_rss_kb as f64 / 1024.0 / 1024.0;
+        rows.push(Row {
+            goal: format!("2. `cargo {what}` of the whole-spec crate"),
+            measured: format!("{seconds:.0} s, {gb:.1} GB"),
+            target: format!("< {limit:.0} s, < 3.3 GB"),
+            met: Some(seconds < limit && gb < 3.3),
+        });
+        json.insert(
+            format!("full_{what}"),
+            serde_json::json!({"seconds": seconds, "max_rss_gb": gb}),
+        );
+    }
+    Ok(())
+}
 
-    // Goals 3 and 4: the client benchmarks (tests/benches/client.rs).
+/// Goals 3 and 4: run the client benchmarks (tests/benches/client.rs) and add a row for each
+/// JSON line they print.
+fn client_benches(root: &Path, rows: &mut Vec<Row>, json: &mut Json) -> Result<(), String> {
     let output = cargo()
         .current_dir(root)
         .args([
@@ -304,70 +279,81 @@ pub fn run(root: &Path, full_build: bool, peers: bool) -> Result<std::process::E
         ));
     }
     for line in String::from_utf8_lossy(&output.stdout).lines() {
-        let Ok(value) = serde_json::from_str::<serde_json::Value>(line) else {
+        let Ok(value) = serde_json::from_str::<Value>(line) else {
             continue;
         };
-        let number = |key: &str| {
-            value
-                .get(key)
-                .and_then(serde_json::Value::as_f64)
-                .unwrap_or(0.0)
-        };
-        match value.get("bench").and_then(serde_json::Value::as_str) {
+        match value.get("bench").and_then(Value::as_str) {
             Some("decode") => {
-                rows.push(Row {
-                    goal: format!(
-                        "3. typed decode of 1,000 applications ({:.1} MB) vs Value",
-                        number("bytes") / 1e6
-                    ),
-                    measured: format!(
-                        "{:.0} vs {:.0} MB/s = {:.2}x",
-                        number("typed_decode_mb_s"),
-                        number("value_decode_mb_s"),
-                        number("decode_ratio")
-                    ),
-                    target: ">= 1.5x".into(),
-                    met: Some(number("decode_ratio") >= 1.5),
-                });
-                rows.push(Row {
-                    goal: "3. typed encode vs Value".into(),
-                    measured: format!(
-                        "{:.0} vs {:.0} MB/s = {:.2}x",
-                        number("typed_encode_mb_s"),
-                        number("value_encode_mb_s"),
-                        number("encode_ratio")
-                    ),
-                    target: ">= 1.0x".into(),
-                    met: Some(number("encode_ratio") >= 1.0),
-                });
-                json.insert("decode".into(), value.clone());
+                rows.extend(decode_rows(&value));
+                json.insert("decode".into(), value);
             }
             Some("request") => {
-                rows.push(Row {
-                    goal: "4. generated call vs plain reqwest + serde_json (10,000 requests)"
-                        .into(),
-                    measured: format!(
-                        "{:.1} vs {:.1} µs = {:.2}x",
-                        number("generated_us"),
-                        number("plain_us"),
-                        number("ratio")
-                    ),
-                    target: "<= 1.10x".into(),
-                    met: Some(number("ratio") <= 1.10),
-                });
-                json.insert("request".into(), value.clone());
+                rows.push(request_row(&value));
+                json.insert("request".into(), value);
             }
             _ => {}
         }
     }
+    Ok(())
+}
 
-    let peer_table = if peers {
-        peer_table(root, &cli, &spec, full_build, &mut json)?
-    } else {
-        String::new()
-    };
+/// The number under `key` of a benchmark's JSON line (0 when missing).
+fn number(value: &Value, key: &str) -> f64 {
+    value.get(key).and_then(Value::as_f64).unwrap_or(0.0)
+}
 
-    let table = table(&rows);
+/// Goal 3: typed decoding and encoding against `serde_json::Value`, from the `decode` line.
+fn decode_rows(value: &Value) -> [Row; 2] {
+    let number = |key: &str| number(value, key);
+    [
+        Row {
+            goal: format!(
+                "3. typed decode of 1,000 applications ({:.1} MB) vs Value",
+                number("bytes") / 1e6
+            ),
+            measured: format!(
+                "{:.0} vs {:.0} MB/s = {:.2}x",
+                number("typed_decode_mb_s"),
+                number("value_decode_mb_s"),
+                number("decode_ratio")
+            ),
+            target: ">= 1.5x".into(),
+            met: Some(number("decode_ratio") >= 1.5),
+        },
+        Row {
+            goal: "3. typed encode vs Value".into(),
+            measured: format!(
+                "{:.0} vs {:.0} MB/s = {:.2}x",
+                number("typed_encode_mb_s"),
+                number("value_encode_mb_s"),
+                number("encode_ratio")
+            ),
+            target: ">= 1.0x".into(),
+            met: Some(number("encode_ratio") >= 1.0),
+        },
+    ]
+}
+
+/// Goal 4: a generated call against plain `reqwest` + `serde_json`, from the `request` line.
+fn request_row(value: &Value) -> Row {
+    let number = |key: &str| number(value, key);
+    Row {
+        goal: "4. generated call vs plain reqwest + serde_json (10,000 requests)".into(),
+        measured: format!(
+            "{:.1} vs {:.1} µs = {:.2}x",
+            number("generated_us"),
+            number("plain_us"),
+            number("ratio")
+        ),
+        target: "<= 1.10x".into(),
+        met: Some(number("ratio") <= 1.10),
+    }
+}
+
+/// Print the machine, the table of `rows` and the `peer_table`, and write them to
+/// `out/bench.md`, with `json` (and the core count) to `out/bench.json`.
+fn write_report(out: &Path, rows: &[Row], peer_table: &str, mut json: Json) -> Result<(), String> {
+    let table = table(rows);
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let header = format!("Machine: {cores} cores, {}.\n\n", machine());
     let table = format!("{table}{peer_table}");
@@ -376,98 +362,11 @@ pub fn run(root: &Path, full_build: bool, peers: bool) -> Result<std::process::E
     json.insert("cores".into(), serde_json::json!(cores));
     std::fs::write(
         out.join("bench.json"),
-        serde_json::to_string_pretty(&serde_json::Value::Object(json))
-            .map_err(|e| e.to_string())?,
+        serde_json::to_string_pretty(&Value::Object(json)).map_err(|e| e.to_string())?,
     )
     .map_err(|e| e.to_string())?;
     eprintln!("wrote target/bench/bench.md and target/bench/bench.json");
-    Ok(std::process::ExitCode::SUCCESS)
-}
-
-/// `--peers`: this project's CLI, progenitor and openapi-generator on the same two inputs (the
-/// Access operations with the components they reach, and the whole unmodified spec), in one
-/// harness; each tool's Access output is `cargo check`ed (with `full_build`, the whole-spec
-/// output too). A Markdown table, also added to `json`.
-fn peer_table(
-    root: &Path,
-    cli: &Path,
-    spec: &Path,
-    full_build: bool,
-    json: &mut serde_json::Map<String, serde_json::Value>,
-) -> Result<String, String> {
-    let generated = super::generate(root)?;
-    let access = super::peers::access_input(&generated.final_spec, &generated.api.operations)?;
-    let dir = root.join("target/bench/peers");
-    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-    let access_file = dir.join("access-input.json");
-    std::fs::write(
-        &access_file,
-        serde_json::to_string(&access).map_err(|e| e.to_string())?,
-    )
-    .map_err(|e| e.to_string())?;
-    let operations = |v: &serde_json::Value| {
-        v["paths"].as_object().map_or(0, |paths| {
-            paths
-                .values()
-                .flat_map(|item| item.as_object().into_iter().flat_map(|m| m.keys()))
-                .filter(|k| ["get", "put", "post", "delete", "patch"].contains(&k.as_str()))
-                .count()
-        })
-    };
-    let access_ops = operations(&access);
-    let methods = generated.api.operations.len();
-    let inputs = [("access", access_file), ("full", spec.to_path_buf())];
-    let check_inputs: &[&str] = if full_build {
-        &["access", "full"]
-    } else {
-        &["access"]
-    };
-    let runs = super::peers::run(root, cli, &inputs, check_inputs)?;
-    let mut table = format!(
-        "\n### Peers: the same inputs in the same run\n\n\
-         `access` is the final spec (after overlays) reduced to the {access_ops} spec operations \
-         behind the client's {methods} methods and the components they reach (`target/bench/peers/access-input.json`); `full` is the whole \
-         unmodified Cloudflare spec. One run each; a run is stopped after 240 s or 12 GB.\n\n\
-         | Input | Tool | Result | Wall | Peak memory | Output | `cargo check` |\n\
-         |---|---|---|---|---|---|---|\n"
-    );
-    let mut list = Vec::new();
-    for run in &runs {
-        let result = match &run.error {
-            None => "ok".to_string(),
-            Some(error) => format!(
-                "**failed**: {}",
-                error.replace('\n', " ").replace('|', "\\|")
-            ),
-        };
-        let output = run.output.map_or("-".into(), |(lines, files)| {
-            format!("{lines} lines, {files} files")
-        });
-        let check = match &run.check {
-            None => "-".to_string(),
-            Some(Ok(())) => "passes".into(),
-            Some(Err(e)) => format!("**fails**: {}", e.replace('|', "\\|")),
-        };
-        table.push_str(&format!(
-            "| {} | {} | {result} | {:.2} s | {:.0} MB | {output} | {check} |\n",
-            run.input,
-            run.tool,
-            run.wall.as_secs_f64(),
-            run.max_rss_kb as f64 / 1024.0
-        ));
-        list.push(serde_json::json!({
-            "input": run.input,
-            "tool": run.tool,
-            "seconds": run.wall.as_secs_f64(),
-            "max_rss_mb": run.max_rss_kb as f64 / 1024.0,
-            "lines": run.output.map(|o| o.0),
-            "files": run.output.map(|o| o.1),
-            "error": run.error,
-            "check": run.check.as_ref().map(|c| c.as_ref().err().cloned().unwrap_or_else(|| "passes".into())),
-        }));
-    }
-    json.insert("peers".into(), serde_json::Value::Array(list));
-    Ok(table)
+    Ok(())
 }
 
 /// The CPU model, from /proc/cpuinfo when there is one.

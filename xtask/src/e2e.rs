@@ -22,6 +22,7 @@ impl Drop for Prism {
     }
 }
 
+/// What the e2e test reports (`E2E-RESULT`), or the totals of several runs.
 #[derive(Debug, Default)]
 struct Counts {
     called: usize,
@@ -32,6 +33,7 @@ struct Counts {
     mock_crashes: usize,
 }
 
+/// A loopback port free at the time of asking.
 fn free_port() -> Result<u16, String> {
     let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| format!("no free port: {e}"))?;
     listener
@@ -58,6 +60,8 @@ fn install_prism(root: &Path) -> Result<(), String> {
     }
 }
 
+/// Start Prism on a free loopback port, serving `spec` (random responses when `dynamic`), its
+/// output in `log`; wait until it answers (at most 120 s). Prism and its base URL.
 fn start_prism(
     root: &Path,
     spec: &Path,
@@ -119,6 +123,7 @@ fn e2e_test_command() -> Command {
     command
 }
 
+/// Run the generated e2e test against `base_url` for `rounds` rounds; its counts.
 fn run_tests(root: &Path, base_url: &str, rounds: usize) -> Result<Counts, String> {
     let output = e2e_test_command()
         .args(["--", "--ignored", "--nocapture"])
@@ -220,66 +225,21 @@ fn logged_violations(log: &Path) -> usize {
 /// Run both modes and print the one-line verdict.
 pub fn run(root: &Path) -> Result<ExitCode, String> {
     // The spec Prism serves is the one the client is generated from: pinned source + overlays.
-    crate::generate(root)?;
-    let spec = root.join(crate::FINAL_SPEC);
+    crate::regen::generate(root)?;
+    let spec = root.join(crate::regen::FINAL_SPEC);
     install_prism(root)?;
     // Build before starting the server, so Prism's lifetime is only the calls.
-    let built = e2e_test_command()
-        .arg("--no-run")
-        .current_dir(root)
-        .status()
-        .map_err(|e| format!("building the e2e test: {e}"))?;
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let examples_built = Command::new(cargo)
-        .args([
-            "build",
-            "--quiet",
-            "--locked",
-            "-p",
-            "cloudflare-access",
-            "--examples",
-        ])
-        .current_dir(root)
-        .status()
-        .map_err(|e| format!("building the examples: {e}"))?;
-    if !built.success() || !examples_built.success() {
+    if !build(root)? {
         return Ok(ExitCode::FAILURE);
     }
     let logs = root.join("target/e2e");
     std::fs::create_dir_all(&logs).map_err(|e| format!("{}: {e}", logs.display()))?;
     let mut total = Counts::default();
     for (mode, dynamic, rounds) in [("static", false, 1), ("dynamic", true, 3)] {
-        println!("e2e ({mode} responses, {rounds} round(s)):");
-        let (prism, url) = start_prism(
-            root,
-            &spec,
-            dynamic,
-            &logs.join(format!("prism-{mode}.log")),
-        )?;
-        let counts = run_tests(root, &url, rounds);
-        // The examples run once, against static responses (their output is the examples').
-        let examples = if dynamic {
-            Ok(0)
-        } else {
-            run_examples(root, &url)
-        };
-        drop(prism);
-        let counts = counts?;
-        total.errors += examples?;
-        println!(
-            "  {mode}: {}/{} methods called, {} request violations, {} decode failures, {} other errors \
-             ({} mock-server crashes while inventing a response, repeated)",
-            counts.called, counts.total, counts.violations, counts.decode_failures, counts.errors, counts.mock_crashes
-        );
-        total.total = counts.total;
-        total.called = if mode == "static" {
-            counts.called
-        } else {
-            total.called.min(counts.called)
-        };
-        total.violations += counts.violations;
-        total.decode_failures += counts.decode_failures;
-        total.errors += counts.errors;
+        let log = logs.join(format!("prism-{mode}.log"));
+        let (counts, failed_examples) = run_mode(root, &spec, &log, mode, dynamic, rounds)?;
+        total.errors += failed_examples;
+        total.add(mode, &counts);
     }
     // Prism's own count, over everything sent (the examples too).
     let logged: usize = ["static", "dynamic"]
@@ -304,4 +264,74 @@ pub fn run(root: &Path) -> Result<ExitCode, String> {
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// Build the e2e test and the examples; whether both built.
+fn build(root: &Path) -> Result<bool, String> {
+    let built = e2e_test_command()
+        .arg("--no-run")
+        .current_dir(root)
+        .status()
+        .map_err(|e| format!("building the e2e test: {e}"))?;
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let examples_built = Command::new(cargo)
+        .args([
+            "build",
+            "--quiet",
+            "--locked",
+            "-p",
+            "cloudflare-access",
+            "--examples",
+        ])
+        .current_dir(root)
+        .status()
+        .map_err(|e| format!("building the examples: {e}"))?;
+    Ok(built.success() && examples_built.success())
+}
+
+/// One mode: Prism serving `spec` (dynamic responses or static examples, logging to `log`),
+/// the e2e test for `rounds` rounds and, against static responses, the examples; prints the
+/// mode's line. The test's counts and the number of examples that failed.
+fn run_mode(
+    root: &Path,
+    spec: &Path,
+    log: &Path,
+    mode: &str,
+    dynamic: bool,
+    rounds: usize,
+) -> Result<(Counts, usize), String> {
+    println!("e2e ({mode} responses, {rounds} round(s)):");
+    let (prism, url) = start_prism(root, spec, dynamic, log)?;
+    let counts = run_tests(root, &url, rounds);
+    // The examples run once, against static responses (their output is the examples').
+    let examples = if dynamic {
+        Ok(0)
+    } else {
+        run_examples(root, &url)
+    };
+    drop(prism);
+    let counts = counts?;
+    let failed_examples = examples?;
+    println!(
+        "  {mode}: {}/{} methods called, {} request violations, {} decode failures, {} other errors \
+         ({} mock-server crashes while inventing a response, repeated)",
+        counts.called, counts.total, counts.violations, counts.decode_failures, counts.errors, counts.mock_crashes
+    );
+    Ok((counts, failed_examples))
+}
+
+impl Counts {
+    /// Add the counts of `mode` to these totals: the methods called are those of the static
+    /// run, less any the dynamic one could not call; the failures add up.
+    fn add(&mut self, mode: &str, counts: &Counts) {
+        self.total = counts.total;
+        self.called = if mode == "static" {
+            counts.called
+        } else {
+            self.called.min(counts.called)
+        };
+        self.violations += counts.violations;
+        self.decode_failures += counts.decode_failures;
+        self.errors += counts.errors;
+    }
 }

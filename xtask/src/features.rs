@@ -5,7 +5,8 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use crate::bench::{cargo, measure, Row};
+use crate::measure::{cargo, measure};
+use crate::table::{table, Row};
 
 /// The crate the features belong to.
 const PACKAGE: &str = "cloudflare-access";
@@ -96,6 +97,7 @@ fn build(root: &Path, target: &Path, features: Option<&str>) -> Result<f64, Stri
     Ok(measure(&mut command)?.wall.as_secs_f64())
 }
 
+/// The median of `values`.
 fn median(mut values: Vec<f64>) -> f64 {
     values.sort_by(f64::total_cmp);
     values[values.len() / 2]
@@ -113,31 +115,8 @@ pub fn bench(
     if groups.is_empty() {
         return Ok(());
     }
-    let target = root.join("target/bench/features-target");
-    // Dependencies first (not measured).
-    let mut command = cargo();
-    command
-        .current_dir(root)
-        .env("CARGO_TARGET_DIR", &target)
-        .args(["build", "--locked", "-q", "--lib", "-p", PACKAGE]);
-    measure(&mut command)?;
-    let mut sets: Vec<(String, Option<String>)> = vec![
-        ("default (`full`)".into(), None),
-        ("no resource group".into(), Some(String::new())),
-    ];
-    sets.extend(
-        groups
-            .iter()
-            .map(|g| (format!("`{g}` alone"), Some(g.clone()))),
-    );
-    let mut times: Vec<Vec<f64>> = vec![Vec::new(); sets.len()];
-    for round in 0..3 {
-        eprintln!("features bench: round {} of 3", round + 1);
-        for (index, (_, features)) in sets.iter().enumerate() {
-            times[index].push(build(root, &target, features.as_deref())?);
-        }
-    }
-    let medians: Vec<f64> = times.into_iter().map(median).collect();
+    let sets = bench_sets(&groups);
+    let medians = build_times(root, &sets)?;
     let full = medians[0];
     let mut per_group = serde_json::Map::new();
     for ((label, _), seconds) in sets.iter().zip(&medians).skip(2) {
@@ -170,12 +149,7 @@ pub fn bench(
         ),
         (&format!("slowest single group: {slowest_label}"), slowest),
     ] {
-        rows.push(Row {
-            goal: format!("7. build with {label}"),
-            measured: format!("{seconds:.2} s = {:.2}x of default", seconds / full),
-            target: "< 1.0x".into(),
-            met: Some(seconds < full),
-        });
+        rows.push(ratio_row(label, seconds, full));
     }
     json.insert(
         "features_build".into(),
@@ -187,4 +161,64 @@ pub fn bench(
         }),
     );
     Ok(())
+}
+
+/// The feature sets measured, with their labels: the default (`None`), no resource group,
+/// then each of `groups` alone.
+fn bench_sets(groups: &[String]) -> Vec<(String, Option<String>)> {
+    let mut sets: Vec<(String, Option<String>)> = vec![
+        ("default (`full`)".into(), None),
+        ("no resource group".into(), Some(String::new())),
+    ];
+    sets.extend(
+        groups
+            .iter()
+            .map(|g| (format!("`{g}` alone"), Some(g.clone()))),
+    );
+    sets
+}
+
+/// The median build time of each of `sets`, over 3 interleaved rounds, in a target directory
+/// of their own whose dependencies are built first (not measured).
+fn build_times(root: &Path, sets: &[(String, Option<String>)]) -> Result<Vec<f64>, String> {
+    let target = root.join("target/bench/features-target");
+    let mut command = cargo();
+    command
+        .current_dir(root)
+        .env("CARGO_TARGET_DIR", &target)
+        .args(["build", "--locked", "-q", "--lib", "-p", PACKAGE]);
+    measure(&mut command)?;
+    let mut times: Vec<Vec<f64>> = vec![Vec::new(); sets.len()];
+    for round in 0..3 {
+        eprintln!("features bench: round {} of 3", round + 1);
+        for (index, (_, features)) in sets.iter().enumerate() {
+            times[index].push(build(root, &target, features.as_deref())?);
+        }
+    }
+    Ok(times.into_iter().map(median).collect())
+}
+
+/// The row of a build with `label` that took `seconds`, against the default's `full`.
+fn ratio_row(label: &str, seconds: f64, full: f64) -> Row {
+    Row {
+        goal: format!("7. build with {label}"),
+        measured: format!("{seconds:.2} s = {:.2}x of default", seconds / full),
+        target: "< 1.0x".into(),
+        met: Some(seconds < full),
+    }
+}
+
+/// `cargo xtask features --bench`: only the build-time rows of `cargo xtask bench`, also
+/// written to `target/bench/features.md`.
+pub fn bench_report(root: &Path) -> Result<ExitCode, String> {
+    let mut rows = Vec::new();
+    let mut json = serde_json::Map::new();
+    bench(root, &mut rows, &mut json)?;
+    let table = table(&rows);
+    print!("{table}");
+    let out = root.join("target/bench");
+    std::fs::create_dir_all(&out).map_err(|e| e.to_string())?;
+    std::fs::write(out.join("features.md"), table).map_err(|e| e.to_string())?;
+    eprintln!("wrote target/bench/features.md");
+    Ok(ExitCode::SUCCESS)
 }

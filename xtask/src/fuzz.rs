@@ -9,12 +9,14 @@
 //! (replayed, with hand-written hostile inputs, by `tests/tests/fuzz_regressions.rs`).
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, ExitCode, Stdio};
 
 use serde_json::Value;
 
-const TARGETS: [&str; 2] = ["generate", "decode"];
+/// The fuzz targets of `fuzz/`.
+pub const TARGETS: [&str; 2] = ["generate", "decode"];
 
+/// Write the seed `name` into the corpus `dir`.
 fn write_seed(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), String> {
     std::fs::write(dir.join(name), bytes).map_err(|e| format!("{}: {e}", dir.display()))
 }
@@ -44,9 +46,11 @@ fn object_examples<'a>(value: &'a Value, out: &mut Vec<&'a Value>) {
     }
 }
 
+/// Seed the corpora in `target/fuzz/corpus/`: the specs for `generate`, the response bodies
+/// for `decode`. The corpus directory and the number of each.
 fn seed(root: &Path) -> Result<(PathBuf, usize, usize), String> {
-    let generated = super::generate(root)?;
-    let access = super::peers::access_input(&generated.final_spec, &generated.api.operations)?;
+    let generated = crate::regen::generate(root)?;
+    let access = crate::subset::access_input(&generated.final_spec, &generated.api.operations)?;
     let corpus = root.join("target/fuzz/corpus");
     let specs = corpus.join("generate");
     let bodies = corpus.join("decode");
@@ -97,29 +101,43 @@ fn runs(log: &str) -> Option<String> {
         .map(str::to_string)
 }
 
-pub fn run(root: &Path, args: &[String]) -> Result<std::process::ExitCode, String> {
-    let mut seconds = 600u64;
-    let mut targets = Vec::new();
-    let mut args = args.iter();
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--seconds" => {
-                seconds = args
-                    .next()
-                    .and_then(|s| s.parse().ok())
-                    .ok_or("--seconds takes a number")?;
-            }
-            target if TARGETS.contains(&target) => targets.push(target.to_string()),
-            other => return Err(format!("unknown fuzz argument `{other}`")),
-        }
-    }
-    if targets.is_empty() {
-        targets = TARGETS.iter().map(|t| t.to_string()).collect();
-    }
+/// Seed the corpora, run `targets` (all when empty) side by side for `seconds` each, and
+/// report the executions and any crash.
+pub fn run(root: &Path, seconds: u64, targets: &[String]) -> Result<ExitCode, String> {
+    let targets: Vec<String> = if targets.is_empty() {
+        TARGETS.iter().map(|t| t.to_string()).collect()
+    } else {
+        targets.to_vec()
+    };
     let (corpus, spec_seeds, body_seeds) = seed(root)?;
     eprintln!("fuzz: seeded {spec_seeds} specs and {body_seeds} response bodies");
     let logs = root.join("target/fuzz");
-    // Build every target once (sanitizers, release), so the runs below start together.
+    build(root)?;
+    let mut children = Vec::new();
+    for target in &targets {
+        let log = logs.join(format!("{target}.log"));
+        let child = start(root, target, &corpus.join(target), seconds, &log)?;
+        children.push((target.clone(), log, child));
+    }
+    let mut report = String::from("| Target | Result | Executions |\n|---|---|---|\n");
+    let mut failed = false;
+    for (target, log, mut child) in children {
+        let status = child.wait().map_err(|e| e.to_string())?;
+        let text = std::fs::read_to_string(&log).unwrap_or_default();
+        failed |= !status.success();
+        report.push_str(&report_row(&target, status.success(), &text));
+    }
+    print!("{report}");
+    std::fs::write(logs.join("report.md"), &report).map_err(|e| e.to_string())?;
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Build every target once (sanitizers, release), so the runs start together.
+fn build(root: &Path) -> Result<(), String> {
     let status = Command::new("cargo")
         .current_dir(root)
         .args(["+nightly", "fuzz", "build", "--fuzz-dir", "fuzz"])
@@ -128,56 +146,75 @@ pub fn run(root: &Path, args: &[String]) -> Result<std::process::ExitCode, Strin
     if !status.success() {
         return Err("building the fuzz targets failed".into());
     }
-    let mut children = Vec::new();
-    for target in &targets {
-        let log = logs.join(format!("{target}.log"));
-        let file = std::fs::File::create(&log).map_err(|e| format!("{}: {e}", log.display()))?;
-        eprintln!(
-            "fuzz: {target} for {seconds} s (log: {})",
-            log.strip_prefix(root).unwrap_or(&log).display()
-        );
-        let child = Command::new("cargo")
-            .current_dir(root)
-            .args(["+nightly", "fuzz", "run", "--fuzz-dir", "fuzz", target])
-            .arg(corpus.join(target))
-            .args([
-                "--",
-                &format!("-max_total_time={seconds}"),
-                "-timeout=30",
-                "-rss_limit_mb=4096",
-                "-print_final_stats=1",
-            ])
-            .stdout(Stdio::null())
-            .stderr(file)
-            .spawn()
-            .map_err(|e| {
-                format!("cannot start cargo +nightly fuzz (cargo install cargo-fuzz): {e}")
-            })?;
-        children.push((target.clone(), log, child));
-    }
-    let mut report = String::from("| Target | Result | Executions |\n|---|---|---|\n");
-    let mut failed = false;
-    for (target, log, mut child) in children {
-        let status = child.wait().map_err(|e| e.to_string())?;
-        let text = std::fs::read_to_string(&log).unwrap_or_default();
-        let done = runs(&text).unwrap_or_else(|| "(no final line)".into());
-        let result = if status.success() {
-            "clean".to_string()
-        } else {
-            failed = true;
-            let reason = text
-                .lines()
-                .find(|l| l.contains("ERROR:") || l.contains("panicked"))
-                .unwrap_or("see the log");
-            format!("**failed** ({reason}); crash input in fuzz/artifacts/{target}/")
-        };
-        report.push_str(&format!("| {target} | {result} | {done} |\n"));
-    }
-    print!("{report}");
-    std::fs::write(logs.join("report.md"), &report).map_err(|e| e.to_string())?;
-    Ok(if failed {
-        std::process::ExitCode::FAILURE
+    Ok(())
+}
+
+/// Start fuzzing `target` on `corpus` for `seconds`, libFuzzer's output going to `log`.
+fn start(
+    root: &Path,
+    target: &str,
+    corpus: &Path,
+    seconds: u64,
+    log: &Path,
+) -> Result<Child, String> {
+    let file = std::fs::File::create(log).map_err(|e| format!("{}: {e}", log.display()))?;
+    eprintln!(
+        "fuzz: {target} for {seconds} s (log: {})",
+        log.strip_prefix(root).unwrap_or(log).display()
+    );
+    Command::new("cargo")
+        .current_dir(root)
+        .args(["+nightly", "fuzz", "run", "--fuzz-dir", "fuzz", target])
+        .arg(corpus)
+        .args([
+            "--",
+            &format!("-max_total_time={seconds}"),
+            "-timeout=30",
+            "-rss_limit_mb=4096",
+            "-print_final_stats=1",
+        ])
+        .stdout(Stdio::null())
+        .stderr(file)
+        .spawn()
+        .map_err(|e| format!("cannot start cargo +nightly fuzz (cargo install cargo-fuzz): {e}"))
+}
+
+/// The report row of `target`, from whether its run `succeeded` and its `log`: clean or why
+/// it failed, and its executions.
+fn report_row(target: &str, succeeded: bool, log: &str) -> String {
+    let done = runs(log).unwrap_or_else(|| "(no final line)".into());
+    let result = if succeeded {
+        "clean".to_string()
     } else {
-        std::process::ExitCode::SUCCESS
-    })
+        let reason = log
+            .lines()
+            .find(|l| l.contains("ERROR:") || l.contains("panicked"))
+            .unwrap_or("see the log");
+        format!("**failed** ({reason}); crash input in fuzz/artifacts/{target}/")
+    };
+    format!("| {target} | {result} | {done} |\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::report_row;
+
+    #[test]
+    fn a_clean_run_reports_its_executions() {
+        let log = "INFO: seed\n#2 pulse\nDone 123456 runs in 600 second(s)\n";
+        assert_eq!(
+            report_row("decode", true, log),
+            "| decode | clean | Done 123456 runs in 600 second(s) |\n"
+        );
+    }
+
+    #[test]
+    fn a_crash_reports_why_and_where_its_input_is() {
+        let log = "INFO: seed\n==1== ERROR: libFuzzer: deadly signal\n";
+        assert_eq!(
+            report_row("generate", false, log),
+            "| generate | **failed** (==1== ERROR: libFuzzer: deadly signal); \
+             crash input in fuzz/artifacts/generate/ | (no final line) |\n"
+        );
+    }
 }

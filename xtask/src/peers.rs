@@ -7,35 +7,53 @@
 //! PyPI into a Python virtual environment. Each run is bounded in time and memory, and a failure
 //! is a result like any other: it is reported with its error, not hidden.
 
-use std::collections::BTreeSet;
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 use serde_json::Value;
+
+use crate::bounded::{tail, Limits};
+use crate::measure::{cargo, rust_lines};
 
 /// The versions compared (the ones the performance issue measured).
 const PROGENITOR_VERSION: &str = "0.14.0";
 const OPENAPI_GENERATOR_VERSION: &str = "7.26.0";
 
-/// A peer run is stopped after this long...
-const TIME_LIMIT: Duration = Duration::from_secs(240);
-/// ...or when its resident memory passes this (the machine has 24 GB).
-const MEMORY_LIMIT_KB: i64 = 12 * 1024 * 1024;
+/// A peer run is stopped after 240 s, or when its resident memory passes 12 GB (the machine
+/// has 24 GB).
+const LIMITS: Limits = Limits {
+    time: Duration::from_secs(240),
+    memory_kb: 12 * 1024 * 1024,
+};
 
 /// One tool's run on one input.
-pub struct PeerRun {
-    pub tool: String,
-    pub input: String,
-    pub wall: Duration,
-    pub max_rss_kb: i64,
+struct PeerRun {
+    tool: String,
+    input: String,
+    wall: Duration,
+    max_rss_kb: i64,
     /// Lines and `.rs` files written, when the tool succeeded.
-    pub output: Option<(usize, usize)>,
+    output: Option<(usize, usize)>,
     /// Why the tool failed: its exit status and the end of its error output, or the limit hit.
-    pub error: Option<String>,
+    error: Option<String>,
     /// `cargo check` of the output: `Ok(())` or the number of errors and the first one.
-    pub check: Option<Result<(), String>>,
+    check: Option<Result<(), String>>,
+}
+
+impl PeerRun {
+    /// A run of `tool` on `input` that has not happened (yet).
+    fn new(tool: Tool, input: &str) -> PeerRun {
+        PeerRun {
+            tool: tool.label(),
+            input: input.to_string(),
+            wall: Duration::ZERO,
+            max_rss_kb: 0,
+            output: None,
+            error: None,
+            check: None,
+        }
+    }
 }
 
 /// The cache directory; refused when it lies inside the repository.
@@ -63,6 +81,8 @@ fn cache_dir(root: &Path) -> Result<PathBuf, String> {
     Ok(dir)
 }
 
+/// Run `command` to completion, its output captured; a failure says `what` failed and ends
+/// with its error output.
 fn run_quietly(command: &mut Command, what: &str) -> Result<(), String> {
     let output = command
         .output()
@@ -88,7 +108,7 @@ fn progenitor(cache: &Path) -> Result<PathBuf, String> {
             root.display()
         );
         run_quietly(
-            super::bench::cargo()
+            cargo()
                 .args([
                     "install",
                     "cargo-progenitor",
@@ -133,235 +153,6 @@ fn openapi_generator(cache: &Path) -> Result<PathBuf, String> {
     Ok(binary)
 }
 
-/// The last `lines` lines of `text`.
-fn tail(text: &str, lines: usize) -> String {
-    let all: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
-    all[all.len().saturating_sub(lines)..].join("\n")
-}
-
-/// The lines of a failed tool's output that say why: a panic and its message, else the
-/// first error lines, else the last lines.
-fn summarize(output: &str) -> String {
-    let lines: Vec<&str> = output
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect();
-    if let Some(at) = lines.iter().position(|l| l.contains("panicked at")) {
-        return lines[at..lines.len().min(at + 3)].join(" ");
-    }
-    let errors: Vec<&str> = lines
-        .iter()
-        .copied()
-        .filter(|l| {
-            let lower = l.to_lowercase();
-            lower.starts_with("error") || lower.contains("exception") || lower.contains(" fail")
-        })
-        .take(3)
-        .collect();
-    if errors.is_empty() {
-        tail(output, 3).replace('\n', " ")
-    } else {
-        errors.join(" ")
-    }
-}
-
-/// The final spec reduced to the operations of the generated client and the components they
-/// reach, so every tool gets the same Access input.
-pub fn access_input(
-    final_spec: &str,
-    operations: &[openapi_forge::ir::ops::Operation],
-) -> Result<Value, String> {
-    let spec: Value = serde_json::from_str(final_spec).map_err(|e| e.to_string())?;
-    let mut paths = serde_json::Map::new();
-    for operation in operations {
-        let method = operation.method.as_str().to_lowercase();
-        for path in operation.sources.iter().map(|s| &s.path) {
-            let item = spec
-                .pointer(&format!(
-                    "/paths/{}",
-                    path.replace('~', "~0").replace('/', "~1")
-                ))
-                .and_then(Value::as_object)
-                .ok_or_else(|| format!("{path}: not in the final spec"))?;
-            let entry = paths
-                .entry(path.clone())
-                .or_insert_with(|| Value::Object(serde_json::Map::new()));
-            let entry = entry.as_object_mut().expect("inserted as an object");
-            if let Some(parameters) = item.get("parameters") {
-                entry.insert("parameters".into(), parameters.clone());
-            }
-            if let Some(op) = item.get(&method) {
-                entry.insert(method.clone(), op.clone());
-            }
-        }
-    }
-    // Follow every `$ref` from the kept operations to a fixed point.
-    let mut seen = BTreeSet::new();
-    let mut pending: Vec<&Value> = paths.values().collect();
-    while let Some(value) = pending.pop() {
-        match value {
-            Value::Object(map) => {
-                if let Some(Value::String(reference)) = map.get("$ref") {
-                    if seen.insert(reference.clone()) {
-                        let target = reference
-                            .strip_prefix('#')
-                            .and_then(|p| spec.pointer(p))
-                            .ok_or_else(|| format!("{reference}: dangling"))?;
-                        pending.push(target);
-                    }
-                }
-                pending.extend(map.values());
-            }
-            Value::Array(items) => pending.extend(items),
-            _ => {}
-        }
-    }
-    let mut components = serde_json::Map::new();
-    for reference in &seen {
-        let parts: Vec<&str> = reference
-            .trim_start_matches("#/components/")
-            .split('/')
-            .collect();
-        if let [kind, name] = parts[..] {
-            let name = name.replace("~1", "/").replace("~0", "~");
-            let value = spec
-                .pointer(reference.trim_start_matches('#'))
-                .cloned()
-                .unwrap_or(Value::Null);
-            components
-                .entry(kind)
-                .or_insert_with(|| Value::Object(serde_json::Map::new()))
-                .as_object_mut()
-                .expect("inserted as an object")
-                .insert(name, value);
-        }
-    }
-    if let Some(schemes) = spec.pointer("/components/securitySchemes") {
-        components.insert("securitySchemes".into(), schemes.clone());
-    }
-    let mut out = serde_json::Map::new();
-    for key in ["openapi", "info", "servers", "security"] {
-        if let Some(value) = spec.get(key) {
-            out.insert(key.into(), value.clone());
-        }
-    }
-    out.insert("paths".into(), Value::Object(paths));
-    out.insert("components".into(), Value::Object(components));
-    Ok(Value::Object(out))
-}
-
-/// Run `command` in its own process group, bounded by [`TIME_LIMIT`] and [`MEMORY_LIMIT_KB`];
-/// its wall time and peak memory (with the children it waited for) come from `wait4`.
-fn bounded(command: &mut Command) -> Result<(Duration, i64, Result<(), String>), String> {
-    command
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .env("RUST_BACKTRACE", "0");
-    // SAFETY: setpgid is async-signal-safe; the closure runs in the child before exec.
-    unsafe {
-        command.pre_exec(|| {
-            libc::setpgid(0, 0);
-            Ok(())
-        });
-    }
-    let start = Instant::now();
-    let mut child = command
-        .spawn()
-        .map_err(|e| format!("cannot start {command:?}: {e}"))?;
-    // Drain both pipes on threads so a chatty tool cannot block on a full pipe (some tools
-    // report their errors on stdout).
-    fn drain(mut pipe: impl std::io::Read + Send + 'static) -> std::thread::JoinHandle<String> {
-        std::thread::spawn(move || {
-            let mut text = String::new();
-            let _ = pipe.read_to_string(&mut text);
-            text
-        })
-    }
-    let stdout = drain(child.stdout.take().ok_or("no stdout pipe")?);
-    let stderr = drain(child.stderr.take().ok_or("no stderr pipe")?);
-    let pid = child.id() as libc::pid_t;
-    let mut status = 0;
-    // SAFETY: an all-zero `rusage` is a valid value.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let mut killed = None;
-    loop {
-        // SAFETY: `pid` is our child, not yet reaped; the pointers are valid for the call.
-        let waited = unsafe { libc::wait4(pid, &mut status, libc::WNOHANG, &mut usage) };
-        if waited == pid {
-            break;
-        }
-        if waited < 0 {
-            return Err(format!("wait4 failed for {command:?}"));
-        }
-        let rss = group_rss_kb(pid);
-        let reason = if start.elapsed() > TIME_LIMIT {
-            Some(format!(
-                "stopped after {} s (time limit)",
-                TIME_LIMIT.as_secs()
-            ))
-        } else if rss > MEMORY_LIMIT_KB {
-            Some(format!(
-                "stopped at {:.1} GB of memory after {:.0} s (memory limit {} GB)",
-                rss as f64 / 1024.0 / 1024.0,
-                start.elapsed().as_secs_f64(),
-                MEMORY_LIMIT_KB / 1024 / 1024
-            ))
-        } else {
-            None
-        };
-        if let Some(reason) = reason {
-            // SAFETY: signalling our own process group.
-            unsafe { libc::kill(-pid, libc::SIGKILL) };
-            killed = Some(reason);
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let wall = start.elapsed();
-    let output = format!(
-        "{}\n{}",
-        stdout.join().unwrap_or_default(),
-        stderr.join().unwrap_or_default()
-    );
-    let result = if let Some(reason) = killed {
-        Err(reason)
-    } else if libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0 {
-        Ok(())
-    } else {
-        let code = if libc::WIFEXITED(status) {
-            format!("exit status {}", libc::WEXITSTATUS(status))
-        } else {
-            format!("killed by signal {}", libc::WTERMSIG(status))
-        };
-        Err(format!("{code}: {}", summarize(&output)))
-    };
-    Ok((wall, usage.ru_maxrss, result))
-}
-
-/// Resident memory of the process group led by `pid` (a tool may run its work in a child, as
-/// the Python wrapper of openapi-generator runs Java).
-fn group_rss_kb(pid: libc::pid_t) -> i64 {
-    let mut total = 0;
-    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
-        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
-            continue;
-        };
-        // Fields after the command name (which may contain spaces): state ppid pgrp ...
-        let Some(rest) = stat.rsplit_once(')').map(|(_, rest)| rest) else {
-            continue;
-        };
-        let fields: Vec<&str> = rest.split_whitespace().collect();
-        if fields.get(2).and_then(|g| g.parse::<libc::pid_t>().ok()) != Some(pid) {
-            continue;
-        }
-        // Field 24 of the whole line (rss, in pages) is index 21 after the name.
-        if let Some(pages) = fields.get(21).and_then(|p| p.parse::<i64>().ok()) {
-            total += pages * 4;
-        }
-    }
-    total
-}
-
 /// `cargo check` of a peer's output crate; the number of errors and the first one.
 fn check(dir: &Path, target: &Path) -> Result<(), String> {
     let manifest = dir.join("Cargo.toml");
@@ -370,7 +161,7 @@ fn check(dir: &Path, target: &Path) -> Result<(), String> {
         text.push_str("\n[workspace]\n");
         std::fs::write(&manifest, text).map_err(|e| e.to_string())?;
     }
-    let output = super::bench::cargo()
+    let output = cargo()
         .current_dir(dir)
         .env("CARGO_TARGET_DIR", target)
         .args(["check", "-q", "--message-format", "short"])
@@ -402,6 +193,7 @@ enum Tool {
 }
 
 impl Tool {
+    /// The tool and its version, as the report names it.
     fn label(self) -> String {
         match self {
             Tool::Forge => "openapi-forge (this project)".into(),
@@ -412,6 +204,7 @@ impl Tool {
         }
     }
 
+    /// The tool's name in the output directories.
     fn slug(self) -> &'static str {
         match self {
             Tool::Forge => "openapi-forge",
@@ -420,6 +213,7 @@ impl Tool {
         }
     }
 
+    /// The command that makes the tool (its `binary`) generate a crate from `spec` into `out`.
     fn command(self, binary: &Path, spec: &Path, out: &Path) -> Command {
         let mut command = Command::new(binary);
         match self {
@@ -447,10 +241,113 @@ impl Tool {
     }
 }
 
+/// `cargo xtask bench --peers`: this project's CLI (`cli`), progenitor and openapi-generator on
+/// the same two inputs (the Access operations with the components they reach, and the whole
+/// unmodified `spec`), in one harness; each tool's Access output is `cargo check`ed (with
+/// `full_build`, the whole-spec output too). A Markdown table, also added to `json`.
+pub fn report(
+    root: &Path,
+    cli: &Path,
+    spec: &Path,
+    full_build: bool,
+    json: &mut serde_json::Map<String, Value>,
+) -> Result<String, String> {
+    let generated = crate::regen::generate(root)?;
+    let access = crate::subset::access_input(&generated.final_spec, &generated.api.operations)?;
+    let access_file = write_access_input(root, &access)?;
+    let inputs = [("access", access_file), ("full", spec.to_path_buf())];
+    let check_inputs: &[&str] = if full_build {
+        &["access", "full"]
+    } else {
+        &["access"]
+    };
+    let runs = run(root, cli, &inputs, check_inputs)?;
+    let mut table = format!(
+        "\n### Peers: the same inputs in the same run\n\n\
+         `access` is the final spec (after overlays) reduced to the {} spec operations \
+         behind the client's {} methods and the components they reach (`target/bench/peers/access-input.json`); `full` is the whole \
+         unmodified Cloudflare spec. One run each; a run is stopped after 240 s or 12 GB.\n\n\
+         | Input | Tool | Result | Wall | Peak memory | Output | `cargo check` |\n\
+         |---|---|---|---|---|---|---|\n",
+        count_operations(&access),
+        generated.api.operations.len()
+    );
+    for run in &runs {
+        table.push_str(&table_row(run));
+    }
+    let list = runs.iter().map(json_entry).collect();
+    json.insert("peers".into(), Value::Array(list));
+    Ok(table)
+}
+
+/// Write the Access input to `target/bench/peers/access-input.json`; its path.
+fn write_access_input(root: &Path, access: &Value) -> Result<PathBuf, String> {
+    let dir = root.join("target/bench/peers");
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let access_file = dir.join("access-input.json");
+    std::fs::write(
+        &access_file,
+        serde_json::to_string(access).map_err(|e| e.to_string())?,
+    )
+    .map_err(|e| e.to_string())?;
+    Ok(access_file)
+}
+
+/// The number of operations (path item methods) of `spec`.
+fn count_operations(spec: &Value) -> usize {
+    spec["paths"].as_object().map_or(0, |paths| {
+        paths
+            .values()
+            .flat_map(|item| item.as_object().into_iter().flat_map(|m| m.keys()))
+            .filter(|k| ["get", "put", "post", "delete", "patch"].contains(&k.as_str()))
+            .count()
+    })
+}
+
+/// The Markdown table row of one run.
+fn table_row(run: &PeerRun) -> String {
+    let result = match &run.error {
+        None => "ok".to_string(),
+        Some(error) => format!(
+            "**failed**: {}",
+            error.replace('\n', " ").replace('|', "\\|")
+        ),
+    };
+    let output = run.output.map_or("-".into(), |(lines, files)| {
+        format!("{lines} lines, {files} files")
+    });
+    let check = match &run.check {
+        None => "-".to_string(),
+        Some(Ok(())) => "passes".into(),
+        Some(Err(e)) => format!("**fails**: {}", e.replace('|', "\\|")),
+    };
+    format!(
+        "| {} | {} | {result} | {:.2} s | {:.0} MB | {output} | {check} |\n",
+        run.input,
+        run.tool,
+        run.wall.as_secs_f64(),
+        run.max_rss_kb as f64 / 1024.0
+    )
+}
+
+/// The entry of one run in the JSON report.
+fn json_entry(run: &PeerRun) -> Value {
+    serde_json::json!({
+        "input": run.input,
+        "tool": run.tool,
+        "seconds": run.wall.as_secs_f64(),
+        "max_rss_mb": run.max_rss_kb as f64 / 1024.0,
+        "lines": run.output.map(|o| o.0),
+        "files": run.output.map(|o| o.1),
+        "error": run.error,
+        "check": run.check.as_ref().map(|c| c.as_ref().err().cloned().unwrap_or_else(|| "passes".into())),
+    })
+}
+
 /// Run this project's release CLI (`forge`) and both peers on `inputs` (name, spec file), one
 /// after the other in the same harness; `cargo check` the output of each tool that succeeded on
 /// the inputs named in `check_inputs`.
-pub fn run(
+fn run(
     root: &Path,
     forge: &Path,
     inputs: &[(&str, PathBuf)],
@@ -466,39 +363,48 @@ pub fn run(
     let mut runs = Vec::new();
     for (input, spec) in inputs {
         for (tool, binary) in &tools {
-            let mut run = PeerRun {
-                tool: tool.label(),
-                input: input.to_string(),
-                wall: Duration::ZERO,
-                max_rss_kb: 0,
-                output: None,
-                error: None,
-                check: None,
-            };
-            let binary = match binary {
-                Ok(binary) => binary,
-                Err(error) => {
-                    run.error = Some(format!("not installed: {error}"));
-                    runs.push(run);
-                    continue;
+            let run = match binary {
+                Ok(binary) => {
+                    let dir = out.join(format!("{}-{input}", tool.slug()));
+                    let check_target = check_inputs
+                        .contains(input)
+                        .then(|| cache.join("check-target"));
+                    run_tool(*tool, binary, input, spec, &dir, check_target.as_deref())?
                 }
+                Err(error) => PeerRun {
+                    error: Some(format!("not installed: {error}")),
+                    ..PeerRun::new(*tool, input)
+                },
             };
-            let dir = out.join(format!("{}-{input}", tool.slug()));
-            let _ = std::fs::remove_dir_all(&dir);
-            eprintln!("peers: {} on {input}", tool.label());
-            let (wall, max_rss_kb, result) = bounded(&mut tool.command(binary, spec, &dir))?;
-            run.wall = wall;
-            run.max_rss_kb = max_rss_kb;
-            if result.is_ok() {
-                run.output = Some(super::bench::rust_lines(&dir));
-                if check_inputs.contains(input) {
-                    eprintln!("peers: cargo check of {}'s {input} crate", tool.label());
-                    run.check = Some(check(&dir, &cache.join("check-target")));
-                }
-            }
-            run.error = result.err();
             runs.push(run);
         }
     }
     Ok(runs)
+}
+
+/// One `tool` (its `binary`) on one `input` (the file `spec`), writing into `dir`; its output
+/// `cargo check`ed in `check_target` when given and the tool succeeded.
+fn run_tool(
+    tool: Tool,
+    binary: &Path,
+    input: &str,
+    spec: &Path,
+    dir: &Path,
+    check_target: Option<&Path>,
+) -> Result<PeerRun, String> {
+    let mut run = PeerRun::new(tool, input);
+    let _ = std::fs::remove_dir_all(dir);
+    eprintln!("peers: {} on {input}", tool.label());
+    let outcome = crate::bounded::run(&mut tool.command(binary, spec, dir), &LIMITS)?;
+    run.wall = outcome.wall;
+    run.max_rss_kb = outcome.max_rss_kb;
+    if outcome.result.is_ok() {
+        run.output = Some(rust_lines(dir));
+        if let Some(target) = check_target {
+            eprintln!("peers: cargo check of {}'s {input} crate", tool.label());
+            run.check = Some(check(dir, target));
+        }
+    }
+    run.error = outcome.result.err();
+    Ok(run)
 }
