@@ -22,7 +22,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::emit::render::{Render, Root};
 use crate::ir::ops::{JsonShape, Operation, ParamLocation, ResponseBody};
-use crate::ir::types::{Tagging, Ty, TypeKind, TypeSpace};
+use crate::ir::types::{Tagging, Ty, TypeDef, TypeKind, TypeSpace};
 use crate::ir::Api;
 
 /// File name of the surface listing in the generated crate.
@@ -40,53 +40,76 @@ pub fn lines(api: &Api) -> Vec<String> {
         method_lines(space, op, &mut out);
     }
     for def in &space.types {
-        let name = &def.name;
-        match &def.kind {
-            TypeKind::Pending => {}
-            TypeKind::Struct(s) => {
-                out.push(format!("type {name} struct"));
-                for field in &s.fields {
-                    let mut ty = ty_text(space, &field.ty);
-                    if field.nullable {
-                        ty = format!("Nullable<{ty}>");
-                    }
-                    let presence = if field.required {
-                        "required"
-                    } else {
-                        "optional"
-                    };
-                    out.push(format!("field {name}.{}: {ty} ({presence})", field.ident));
+        type_lines(space, def, &mut out);
+    }
+    impl_lines(api, &mut out);
+    for (name, path) in &api.features.groups {
+        out.push(format!("feature {name} = {path}"));
+    }
+    for (def, needed) in space.types.iter().zip(&api.features.types) {
+        if !needed.is_empty() && !matches!(def.kind, TypeKind::Pending) {
+            let list: Vec<&str> = needed.iter().map(String::as_str).collect();
+            out.push(format!("gate {}: {}", def.name, list.join(", ")));
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The `type` line of a type, and its `field`, `value` or `variant` lines.
+fn type_lines(space: &TypeSpace, def: &TypeDef, out: &mut Vec<String>) {
+    let name = &def.name;
+    match &def.kind {
+        TypeKind::Pending => {}
+        TypeKind::Struct(s) => {
+            out.push(format!("type {name} struct"));
+            for field in &s.fields {
+                let mut ty = ty_text(space, &field.ty);
+                if field.nullable {
+                    ty = format!("Nullable<{ty}>");
                 }
-            }
-            TypeKind::Enum(e) => {
-                out.push(format!("type {name} enum"));
-                for value in &e.values {
-                    out.push(format!("value {name}: {:?}", value.value));
-                }
-            }
-            TypeKind::Union(u) => {
-                let tagging = match &u.tagging {
-                    Tagging::Internal { property, .. } => format!("tagged by `{property}`"),
-                    Tagging::External => "externally tagged".into(),
-                    Tagging::Untagged => "untagged, in order".into(),
-                    Tagging::Overlapping => "overlapping, kept as received".into(),
+                let presence = if field.required {
+                    "required"
+                } else {
+                    "optional"
                 };
-                out.push(format!("type {name} union {tagging}"));
-                for (position, variant) in u.variants.iter().enumerate() {
-                    // The decoding order of an untagged union is part of its behaviour.
-                    let tags = match u.tagging {
-                        Tagging::Untagged => format!("tried {}", position + 1),
-                        _ => format!("tags [{}]", variant.tags.join(", ")),
-                    };
-                    out.push(format!(
-                        "variant {name}: {}({}) {tags}",
-                        variant.ident,
-                        ty_text(space, &variant.ty),
-                    ));
-                }
+                out.push(format!("field {name}.{}: {ty} ({presence})", field.ident));
+            }
+        }
+        TypeKind::Enum(e) => {
+            out.push(format!("type {name} enum"));
+            for value in &e.values {
+                out.push(format!("value {name}: {:?}", value.value));
+            }
+        }
+        TypeKind::Union(u) => {
+            let tagging = match &u.tagging {
+                Tagging::Internal { property, .. } => format!("tagged by `{property}`"),
+                Tagging::External => "externally tagged".into(),
+                Tagging::Untagged => "untagged, in order".into(),
+                Tagging::Overlapping => "overlapping, kept as received".into(),
+            };
+            out.push(format!("type {name} union {tagging}"));
+            for (position, variant) in u.variants.iter().enumerate() {
+                // The decoding order of an untagged union is part of its behaviour.
+                let tags = match u.tagging {
+                    Tagging::Untagged => format!("tried {}", position + 1),
+                    _ => format!("tags [{}]", variant.tags.join(", ")),
+                };
+                out.push(format!(
+                    "variant {name}: {}({}) {tags}",
+                    variant.ident,
+                    ty_text(space, &variant.ty),
+                ));
             }
         }
     }
+}
+
+/// The `accessor`, `setters` and `convert` lines: what `impls.rs` adds to the types.
+fn impl_lines(api: &Api, out: &mut Vec<String>) {
+    let space = &api.types;
     for def in &space.types {
         if let TypeKind::Union(u) = &def.kind {
             for field in space.shared_fields(u) {
@@ -114,18 +137,6 @@ pub fn lines(api: &Api) -> Vec<String> {
             space.get(conversion.to).name
         ));
     }
-    for (name, path) in &api.features.groups {
-        out.push(format!("feature {name} = {path}"));
-    }
-    for (def, needed) in space.types.iter().zip(&api.features.types) {
-        if !needed.is_empty() && !matches!(def.kind, TypeKind::Pending) {
-            let list: Vec<&str> = needed.iter().map(String::as_str).collect();
-            out.push(format!("gate {}: {}", def.name, list.join(", ")));
-        }
-    }
-    out.sort();
-    out.dedup();
-    out
 }
 
 /// The `method` line of `op` and an `option` line per optional parameter.

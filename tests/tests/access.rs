@@ -100,7 +100,7 @@ fn value_fields_only_where_the_spec_is_free_form() {
             continue;
         };
         for field in s.fields.iter().filter(|f| contains_any(&f.ty)) {
-            let schema = resolve(&spec, &field.pointer);
+            let schema = resolve(&spec, field.pointer.as_str());
             let line = format!("{}.{} ({})", def.name, field.json_name, field.pointer);
             if free_form(&spec, schema) {
                 free.push(line);

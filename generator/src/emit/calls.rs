@@ -8,8 +8,8 @@ use quote::{format_ident, quote};
 
 use super::doc;
 use super::render::Render;
-use super::resources::call_example;
-use super::types::ident;
+use super::syntax::accessor;
+use super::syntax::ident;
 use crate::ir::names;
 use crate::ir::ops::{
     JsonShape, Operation, Pagination, Param, ParamLocation, ResponseBody, Segment,
@@ -309,4 +309,24 @@ fn setter(render: &Render<'_>, p: &Param) -> TokenStream {
             self
         }
     }
+}
+
+/// How a user calls `op`, for API.md: `client.zero_trust().access().applications().list(&scope)`.
+pub fn call_example(op: &Operation) -> String {
+    let mut s = String::from("client");
+    for segment in &op.resource {
+        s.push_str(&format!(".{}()", accessor(segment)));
+    }
+    let mut args = Vec::new();
+    if op.scoped {
+        args.push("&scope".to_string());
+    }
+    for p in op.arguments() {
+        args.push(names::bare(&p.ident).to_string());
+    }
+    if op.json_body().is_some() {
+        args.push("&body".into());
+    }
+    s.push_str(&format!(".{}({})", op.name, args.join(", ")));
+    s
 }

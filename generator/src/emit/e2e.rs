@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use super::render::{Render, Root};
-use super::resources::accessor;
+use super::syntax::accessor;
 use crate::ir::names;
 use crate::ir::ops::{Operation, ParamLocation};
 use crate::ir::types::Ty;
@@ -30,117 +30,15 @@ pub fn e2e(api: &Api, crate_ident: &str, header: &str) -> Option<String> {
         None => String::new(),
     };
     let gate = full_gate(api);
-    Some(format!(
-        r#"{header}
-//! End to end: every method against a mock server that validates requests (Prism), with
-//! schema-valid sample arguments. Run by `cargo xtask e2e`, which starts the server and sets
-//! `E2E_BASE_URL` (and `E2E_ROUNDS` for the dynamic-response runs).
-{gate}#![allow(unused_variables, dead_code, clippy::all)]
-
-use std::collections::BTreeSet;
-
-use {crate_ident}::{{Client, Error, Response}};
-
-#[derive(Default)]
-struct Tally {{
-    called: BTreeSet<&'static str>,
-    violations: Vec<String>,
-    decode_failures: Vec<String>,
-    errors: Vec<String>,
-    mock_crashes: usize,
-}}
-
-/// Prism's own failure while inventing a dynamic response (an HTTP 500 of type
-/// `prism/errors#UNKNOWN`, such as json-schema-faker 0.5's crash on an empty object inside an
-/// array under `anyOf`): a fault of the mock server, not of the request or of the client.
-fn is_mock_crash<T>(outcome: &Result<Response<T>, Error>) -> bool {{
-    matches!(outcome, Err(Error::Api(error)) if error.status == 500
-        && error.body_excerpt.as_deref().is_some_and(|body| body.contains("prism/errors#UNKNOWN")))
-}}
-
-/// How often a call is repeated when the mock server crashes while inventing its response.
-const MOCK_CRASH_RETRIES: usize = 40;
-
-impl Tally {{
-    fn record<T>(&mut self, method: &'static str, outcome: Result<Response<T>, Error>) {{
-        self.called.insert(method);
-        match outcome {{
-            Ok(response) => {{
-                if let Some(violations) = response.headers.get("sl-violations") {{
-                    self.violations.push(format!("{{method}}: {{}}", violations.to_str().unwrap_or("?")));
-                }}
-            }}
-            Err(Error::Decode {{ path, message, body_excerpt, .. }}) => {{
-                self.decode_failures.push(format!("{{method}}: at `{{path}}`: {{message}}\n      body: {{body_excerpt}}"));
-            }}
-            Err(Error::Api(error)) => self.violations.push(format!("{{method}}: {{error}}")),
-            Err(other) => {{
-                let mut line = format!("{{method}}: {{other}}");
-                let mut source = std::error::Error::source(&other);
-                while let Some(cause) = source {{
-                    let cause_text = cause.to_string();
-                    if !line.ends_with(&cause_text) {{
-                        line.push_str(&format!(": {{cause_text}}"));
-                    }}
-                    source = cause.source();
-                }}
-                self.errors.push(line);
-            }}
-        }}
-    }}
-
-    /// Sends a request, again while the mock server crashes inventing its response (at most
-    /// [`MOCK_CRASH_RETRIES`] times), and records the outcome.
-    async fn call<T, F, Fut>(&mut self, method: &'static str, mut send: F)
-    where
-        F: FnMut() -> Fut,
-        Fut: std::future::Future<Output = Result<Response<T>, Error>>,
-    {{
-        let mut crashes = 0;
-        let outcome = loop {{
-            let outcome = send().await;
-            if crashes < MOCK_CRASH_RETRIES && is_mock_crash(&outcome) {{
-                crashes += 1;
-                self.mock_crashes += 1;
-                continue;
-            }}
-            break outcome;
-        }};
-        self.record(method, outcome);
-    }}
-
-    fn sample_failed(&mut self, method: &'static str, error: serde_json::Error) {{
-        self.called.insert(method);
-        self.decode_failures.push(format!("{{method}}: the sample request does not decode into its type: {{error}}"));
-    }}
-}}
-
-#[tokio::test]
-#[ignore = "needs the mock server: run `cargo xtask e2e`"]
-async fn every_method_against_the_mock_server() {{
-    let base_url = std::env::var("E2E_BASE_URL").expect("E2E_BASE_URL (run `cargo xtask e2e`)");
-    let rounds: usize = std::env::var("E2E_ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(1);
-    let client = Client::builder().api_token("e2e-test-token").base_url(&base_url).max_retries(0).build().expect("client");
-{scope_setup}    let mut tally = Tally::default();
-    for _ in 0..rounds {{
-{calls}    }}
-    for line in tally.violations.iter().chain(&tally.decode_failures).chain(&tally.errors) {{
-        println!("  {{line}}");
-    }}
-    println!(
-        "E2E-RESULT called={{}} total={total} violations={{}} decode_failures={{}} errors={{}} mock_crashes={{}}",
-        tally.called.len(),
-        tally.violations.len(),
-        tally.decode_failures.len(),
-        tally.errors.len(),
-        tally.mock_crashes
-    );
-    assert!(tally.violations.is_empty() && tally.decode_failures.is_empty() && tally.errors.is_empty());
-    assert_eq!(tally.called.len(), {total});
-}}
-"#,
-        total = api.operations.len(),
-    ))
+    Some(
+        include_str!("templates/e2e.rs.in")
+            .replace("@HEADER@", header)
+            .replace("@GATE@", &gate)
+            .replace("@CRATE@", crate_ident)
+            .replace("@SCOPE_SETUP@", &scope_setup)
+            .replace("@CALLS@", &calls)
+            .replace("@TOTAL@", &api.operations.len().to_string()),
+    )
 }
 
 /// A Rust raw string literal holding `value` as JSON.

@@ -7,7 +7,7 @@ use quote::{format_ident, quote};
 
 use super::doc;
 use super::render::Render;
-use super::types::{type_doc_text, Items};
+use super::syntax::{type_doc_text, Items};
 use crate::ir::names;
 use crate::ir::types::{EnumDef, Tagging, Tagless, TypeDef, TypeId, TypeKind, TypeSpace, UnionDef};
 
@@ -191,7 +191,6 @@ fn overlapping(
     cfg: &TokenStream,
     out: &mut Items,
 ) -> TokenStream {
-    let render = Render::new(space);
     let name = format_ident!("{}", def.name);
     let mut doc_text = type_doc_text(def);
     doc_text.push_str(&format!(
@@ -217,33 +216,7 @@ fn overlapping(
                 .join(", ")
         ),
     );
-    let mut local = names::NameTable::default();
-    let views = u.variants.iter().map(|v| {
-        let base = names::bare(&names::field_name(&v.ident)).to_string();
-        let stem = local.claim(&[base.clone(), format!("{base}_variant")]);
-        let (as_fn, from_fn) = (format_ident!("as_{stem}"), format_ident!("from_{stem}"));
-        let ty = render.boxed(&v.ty, v.boxed);
-        let mut as_doc = format!(
-            "The value as a `{}`, if it decodes as one.",
-            render.ty(&v.ty)
-        );
-        if let Some(doc) = &v.doc {
-            as_doc = format!("{}\n\n{as_doc}", doc::sanitize(doc));
-        }
-        let as_docs = doc::lines(&as_doc);
-        let from_doc = format!(" The value of a `{}`; see [`Self::{as_fn}`].", v.ident);
-        quote! {
-            #as_docs
-            pub fn #as_fn(&self) -> Result<#ty, serde_json::Error> {
-                serde::Deserialize::deserialize(&self.0)
-            }
-
-            #[doc = #from_doc]
-            pub fn #from_fn(value: #ty) -> Result<Self, serde_json::Error> {
-                serde_json::to_value(value).map(Self)
-            }
-        }
-    });
+    let views = views(space, u);
     quote! {
         #docs
         #cfg
@@ -265,6 +238,42 @@ fn overlapping(
             }
         }
     }
+}
+
+/// `as_x` (the value decoded as a variant) and `from_x` (the value of a variant) for each
+/// variant of an overlapping union.
+fn views(space: &TypeSpace, u: &UnionDef) -> Vec<TokenStream> {
+    let render = Render::new(space);
+    let mut local = names::NameTable::default();
+    u.variants
+        .iter()
+        .map(|v| {
+            let base = names::bare(&names::field_name(&v.ident)).to_string();
+            let stem = local.claim(&[base.clone(), format!("{base}_variant")]);
+            let (as_fn, from_fn) = (format_ident!("as_{stem}"), format_ident!("from_{stem}"));
+            let ty = render.boxed(&v.ty, v.boxed);
+            let mut as_doc = format!(
+                "The value as a `{}`, if it decodes as one.",
+                render.ty(&v.ty)
+            );
+            if let Some(doc) = &v.doc {
+                as_doc = format!("{}\n\n{as_doc}", doc::sanitize(doc));
+            }
+            let as_docs = doc::lines(&as_doc);
+            let from_doc = format!(" The value of a `{}`; see [`Self::{as_fn}`].", v.ident);
+            quote! {
+                #as_docs
+                pub fn #as_fn(&self) -> Result<#ty, serde_json::Error> {
+                    serde::Deserialize::deserialize(&self.0)
+                }
+
+                #[doc = #from_doc]
+                pub fn #from_fn(value: #ty) -> Result<Self, serde_json::Error> {
+                    serde_json::to_value(value).map(Self)
+                }
+            }
+        })
+        .collect()
 }
 
 /// The JSON names of secret fields anywhere inside the variants of `union`.

@@ -8,7 +8,7 @@ use quote::{format_ident, quote};
 
 use super::cfg_attr;
 use super::render::Render;
-use super::types::ident;
+use super::syntax::ident;
 use crate::error::Result;
 use crate::ir::convert::{self, Conversion, ConversionKind, FieldSource, ValueConv};
 use crate::ir::names;

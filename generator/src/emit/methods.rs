@@ -14,43 +14,9 @@ use crate::ir::Api;
 
 /// The module's tokens.
 pub fn module(api: &Api) -> TokenStream {
-    let mut operations: Vec<_> = api.operations.iter().enumerate().collect();
-    operations.sort_by_key(|(_, op)| op.dotted());
-    let render = Render::new(&api.types);
-    let entries = operations.into_iter().map(|(index, op)| {
-        let cfg = cfg_attr(api.features.operation_predicate(index).as_ref());
-        let name = op.dotted();
-        let http = op.method.as_str();
-        let mut paths: Vec<String> = op.sources.iter().map(|s| s.path.clone()).collect();
-        paths.dedup();
-        let (shape, decoded) = match &op.response {
-            ResponseBody::Json { ty, shape } => {
-                let (shape, decoded) = match shape {
-                    JsonShape::Result => (quote!(ResponseShape::Result), ty.clone()),
-                    JsonShape::Page => (quote!(ResponseShape::Page), Ty::Vec(Box::new(ty.clone()))),
-                    JsonShape::Plain => (quote!(ResponseShape::Raw), ty.clone()),
-                };
-                (shape, Some(render.ty(&decoded)))
-            }
-            ResponseBody::Empty => (quote!(ResponseShape::Empty), None),
-        };
-        let decode = match decoded {
-            Some(ty) => quote!(Some(reencode::<#ty>)),
-            None => quote!(None),
-        };
-        quote! {
-            #cfg
-            Method {
-                name: #name,
-                http_method: #http,
-                paths: &[#(#paths),*],
-                shape: #shape,
-                decode: #decode,
-            },
-        }
-    });
-    // Without any feature on, no method decodes anything.
-    let unused = (!api.features.groups.is_empty()).then(|| quote!(#[allow(dead_code)]));
+    let entries = entries(api);
+    let declarations = declarations();
+    let functions = functions(api);
     quote! {
         //! Every method of the client as data: its SDK-style dotted name, HTTP method, paths and
         //! response shape. [`Method::reencode`] decodes a response value into the method's Rust
@@ -60,6 +26,64 @@ pub fn module(api: &Api) -> TokenStream {
         use serde::{de::DeserializeOwned, Serialize};
         use serde_json::Value;
 
+        #declarations
+        #functions
+        /// Every method of the client, sorted by name (as in `API.md`); only those of the
+        /// enabled Cargo features.
+        pub const METHODS: &[Method] = &[
+            #(#entries)*
+        ];
+    }
+}
+
+/// A `Method` literal for each operation, sorted by dotted name, each compiled with the
+/// operation's feature.
+fn entries(api: &Api) -> Vec<TokenStream> {
+    let mut operations: Vec<_> = api.operations.iter().enumerate().collect();
+    operations.sort_by_key(|(_, op)| op.dotted());
+    let render = Render::new(&api.types);
+    operations
+        .into_iter()
+        .map(|(index, op)| {
+            let cfg = cfg_attr(api.features.operation_predicate(index).as_ref());
+            let name = op.dotted();
+            let http = op.method.as_str();
+            let mut paths: Vec<String> = op.sources.iter().map(|s| s.path.clone()).collect();
+            paths.dedup();
+            let (shape, decoded) = match &op.response {
+                ResponseBody::Json { ty, shape } => {
+                    let (shape, decoded) = match shape {
+                        JsonShape::Result => (quote!(ResponseShape::Result), ty.clone()),
+                        JsonShape::Page => {
+                            (quote!(ResponseShape::Page), Ty::Vec(Box::new(ty.clone())))
+                        }
+                        JsonShape::Plain => (quote!(ResponseShape::Raw), ty.clone()),
+                    };
+                    (shape, Some(render.ty(&decoded)))
+                }
+                ResponseBody::Empty => (quote!(ResponseShape::Empty), None),
+            };
+            let decode = match decoded {
+                Some(ty) => quote!(Some(reencode::<#ty>)),
+                None => quote!(None),
+            };
+            quote! {
+                #cfg
+                Method {
+                    name: #name,
+                    http_method: #http,
+                    paths: &[#(#paths),*],
+                    shape: #shape,
+                    decode: #decode,
+                },
+            }
+        })
+        .collect()
+}
+
+/// `ResponseShape` and `Method`, with their docs.
+fn declarations() -> TokenStream {
+    quote! {
         /// What a method's response body holds.
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
         pub enum ResponseShape {
@@ -114,6 +138,14 @@ pub fn module(api: &Api) -> TokenStream {
             }
         }
 
+    }
+}
+
+/// `reencode` (what a method's `Method::reencode` calls) and `method`, the lookup by name.
+fn functions(api: &Api) -> TokenStream {
+    // Without any feature on, no method decodes anything.
+    let unused = (!api.features.groups.is_empty()).then(|| quote!(#[allow(dead_code)]));
+    quote! {
         #unused
         fn reencode<T: DeserializeOwned + Serialize>(value: Value) -> crate::Result<Value> {
             let excerpt: String = value.to_string().chars().take(200).collect();
@@ -131,10 +163,5 @@ pub fn module(api: &Api) -> TokenStream {
             METHODS.iter().find(|m| m.name == name)
         }
 
-        /// Every method of the client, sorted by name (as in `API.md`); only those of the
-        /// enabled Cargo features.
-        pub const METHODS: &[Method] = &[
-            #(#entries)*
-        ];
     }
 }

@@ -1,15 +1,19 @@
 //! Emission: IR -> tokens (`quote`) -> `syn::File` -> `prettyplease` -> files.
 
 pub mod calls;
+pub mod cargo;
 pub mod doc;
 pub mod e2e;
 pub mod enums;
 pub mod impls;
 pub mod krate;
+pub mod librs;
+pub mod markdown;
 pub mod methods;
 pub mod render;
 pub mod resources;
 pub mod structs;
+pub mod syntax;
 pub mod tests;
 pub mod types;
 pub mod wire;
@@ -71,7 +75,7 @@ pub fn format_with_macros(
     );
     out.push_str(header);
     out.push('\n');
-    let prefix = format!("{}!(", types::PLACEHOLDER);
+    let prefix = format!("{}!(", syntax::PLACEHOLDER);
     for line in body.lines() {
         let index = line
             .trim()

@@ -8,8 +8,8 @@ use quote::{format_ident, quote};
 
 use super::calls::method;
 use super::doc;
-use super::types::ident;
-use crate::ir::names;
+use super::syntax::ident;
+use super::syntax::{accessor, struct_name};
 use crate::ir::ops::{Operation, ParamLocation};
 use crate::ir::types::Ty;
 use crate::ir::Api;
@@ -34,16 +34,6 @@ pub fn tree(api: &Api) -> Node {
         node.methods.push(index);
     }
     root
-}
-
-/// The struct name of a resource segment.
-pub fn struct_name(segment: &str) -> String {
-    names::type_name(segment)
-}
-
-/// The accessor method name of a resource segment.
-pub fn accessor(segment: &str) -> String {
-    names::field_name(segment)
 }
 
 /// Whether the method's module needs the `QueryAll` trait (a list-valued query parameter).
@@ -125,24 +115,4 @@ pub fn module(api: &Api, path: &[String], node: &Node) -> TokenStream {
 
         #(#builders)*
     }
-}
-
-/// How a user calls `op`, for API.md: `client.zero_trust().access().applications().list(&scope)`.
-pub fn call_example(op: &Operation) -> String {
-    let mut s = String::from("client");
-    for segment in &op.resource {
-        s.push_str(&format!(".{}()", accessor(segment)));
-    }
-    let mut args = Vec::new();
-    if op.scoped {
-        args.push("&scope".to_string());
-    }
-    for p in op.arguments() {
-        args.push(names::bare(&p.ident).to_string());
-    }
-    if op.json_body().is_some() {
-        args.push("&body".into());
-    }
-    s.push_str(&format!(".{}({})", op.name, args.join(", ")));
-    s
 }

@@ -7,7 +7,7 @@ use quote::{format_ident, quote};
 
 use super::doc;
 use super::render::Render;
-use super::types::{ident, type_doc_text, Items};
+use super::syntax::{ident, type_doc_text, Items};
 use crate::ir::types::{Field, StructDef, Ty, TypeDef, TypeSpace};
 
 /// The items of a struct.

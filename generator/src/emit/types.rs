@@ -1,24 +1,13 @@
 //! `types.rs` of the generated crate: every type as a plain Rust item (a struct or an enum,
 //! with its docs and fields in view), followed by the macro that writes its serde impls.
 
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{cfg_attr, doc, enums, structs};
+use super::syntax::Items;
+use super::{cfg_attr, enums, structs};
 use crate::ir::features::Features;
-use crate::ir::types::{Tagging, TypeDef, TypeId, TypeKind, TypeSpace};
-
-/// An identifier token, raw (`r#type`) where needed.
-pub fn ident(name: &str) -> Ident {
-    match name.strip_prefix("r#") {
-        Some(raw) => Ident::new_raw(raw, Span::call_site()),
-        None => Ident::new(name, Span::call_site()),
-    }
-}
-
-/// Macro invocations are written as text (formatters leave macro bodies alone, so tokens
-/// would stay on one long line); the token stream holds a placeholder for each.
-pub const PLACEHOLDER: &str = "__forge_macro";
+use crate::ir::types::{Tagging, TypeId, TypeKind, TypeSpace};
 
 /// The type indices split into ranges of at most `size` types, for formatting in parallel.
 pub fn chunks(space: &TypeSpace, size: usize) -> Vec<std::ops::Range<usize>> {
@@ -108,34 +97,6 @@ fn imports(space: &TypeSpace) -> Vec<TokenStream> {
         }
     }
     imports
-}
-
-/// What the items of a module part collect besides their tokens: the texts of the macro
-/// invocations their placeholders stand for.
-#[derive(Default)]
-pub struct Items {
-    /// Macro invocation texts, by placeholder number.
-    pub macros: Vec<String>,
-}
-
-impl Items {
-    /// A placeholder for the macro invocation `text`, preceded by `cfg` when the type has one.
-    pub fn placeholder(&mut self, cfg: &TokenStream, text: String) -> TokenStream {
-        let index = self.macros.len();
-        self.macros.push(text);
-        let name = format_ident!("{}", PLACEHOLDER);
-        quote! { #cfg #name!(#index); }
-    }
-}
-
-/// The docs of a type: its description (or its name) and the schema it comes from.
-pub fn type_doc_text(def: &TypeDef) -> String {
-    let mut text = match &def.doc {
-        Some(d) => doc::sanitize(d),
-        None => format!("`{}`", def.name),
-    };
-    text.push_str(&format!("\n\nSchema: `{}`", def.pointer.replace('`', "'")));
-    text
 }
 
 /// The items of one type, compiled with the features that need it.

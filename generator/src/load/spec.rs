@@ -1,6 +1,6 @@
 //! The parsed spec: the raw JSON (for pointers and reachability) beside its `openapiv3` model.
 
-use openapiv3::{OpenAPI, Operation, Parameter, ReferenceOr, RequestBody, Response, Schema};
+use openapiv3::{OpenAPI, Operation, Parameter, ReferenceOr, RequestBody, Response};
 use regex::Regex;
 use serde_json::Value;
 
@@ -62,45 +62,6 @@ impl Spec {
     pub fn json(file: &str, bytes: &[u8]) -> Result<Value> {
         serde_json::from_slice(bytes)
             .map_err(|e| Error::spec(file, "#", crate::error::json_error_message(&e)))
-    }
-
-    /// Resolve a schema reference chain; returns the schema, its pointer and, when it was
-    /// reached through `#/components/schemas/NAME`, that name.
-    pub fn schema<'a>(
-        &'a self,
-        schema: &'a ReferenceOr<Schema>,
-        pointer: &str,
-    ) -> Result<(&'a Schema, String, Option<&'a str>)> {
-        let mut current = schema;
-        let mut current_pointer = pointer.to_string();
-        let mut name = None;
-        for _ in 0..64 {
-            match current {
-                ReferenceOr::Item(schema) => return Ok((schema, current_pointer, name)),
-                ReferenceOr::Reference { reference } => {
-                    let component = self.component_name(reference, "schemas", &current_pointer)?;
-                    current = self
-                        .api
-                        .components
-                        .as_ref()
-                        .and_then(|c| c.schemas.get(component))
-                        .ok_or_else(|| {
-                            Error::spec(
-                                &self.file,
-                                current_pointer.clone(),
-                                format!("$ref `{reference}` points to nothing"),
-                            )
-                        })?;
-                    current_pointer = format!("#/components/schemas/{}", escape_token(component));
-                    name = Some(component);
-                }
-            }
-        }
-        Err(Error::spec(
-            &self.file,
-            pointer,
-            "$ref chain does not end (a cycle of references with no type in it)",
-        ))
     }
 
     /// The component name of a local `#/components/<kind>/NAME` reference.

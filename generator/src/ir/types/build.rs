@@ -77,11 +77,6 @@ impl<'s> TypeBuilder<'s> {
         (self.space, self.warnings.into_iter().collect())
     }
 
-    /// Read-only access to the types built so far.
-    pub fn space(&self) -> &TypeSpace {
-        &self.space
-    }
-
     /// Record a warning.
     pub fn warn(&mut self, pointer: &str, message: impl Into<String>) {
         self.warnings.insert(Warning::problem(pointer, message));
@@ -314,7 +309,7 @@ impl<'s> TypeBuilder<'s> {
         self.space.types.push(TypeDef {
             name,
             doc: Self::doc_of(node),
-            pointer: pointer.to_string(),
+            pointer: Pointer::new(pointer),
             kind: TypeKind::Pending,
         });
         id
@@ -471,11 +466,6 @@ impl<'s> TypeBuilder<'s> {
         })
     }
 
-    /// The type of a property declared by `sources` (see [`TypeBuilder::envelope`]).
-    pub fn property(&mut self, sources: &[String], hint: &str) -> Ty {
-        self.property_ty(sources, hint).0
-    }
-
     /// Like [`TypeBuilder::property`], but a nullable source gives a nullable type
     /// (an envelope `result` that may be `null`).
     pub fn nullable_property(&mut self, sources: &[String], hint: &str) -> Ty {
@@ -485,15 +475,5 @@ impl<'s> TypeBuilder<'s> {
         } else {
             ty
         }
-    }
-
-    /// Whether the schema at `pointer` is nullable.
-    pub fn is_nullable(&mut self, pointer: &str) -> bool {
-        self.nullable(pointer)
-    }
-
-    /// The documentation of the schema at `pointer` (following `$ref`s).
-    pub fn doc(&mut self, pointer: &str) -> Option<String> {
-        self.doc_at(pointer)
     }
 }

@@ -119,6 +119,7 @@ impl<'s> TypeBuilder<'s> {
         })
     }
 
+    /// A union tagged by a property that every variant declares with its own constant values.
     pub(super) fn constant_tagged(&mut self, name: &str, variants: &[String]) -> Option<UnionDef> {
         if variants.len() < 2 {
             return None;
@@ -127,88 +128,74 @@ impl<'s> TypeBuilder<'s> {
             .iter()
             .map(|p| self.object_variant(p))
             .collect::<Option<_>>()?;
-        'property: for property in shapes[0].props.keys() {
-            let mut all_values: BTreeSet<String> = BTreeSet::new();
-            let mut per_variant = Vec::new();
-            // A `default` on the tag says which variant an object without it is.
-            let mut defaults: BTreeSet<String> = BTreeSet::new();
-            for shape in &shapes {
-                let sources = shape.props.get(property)?;
-                let Some(source) = sources.last() else {
-                    continue 'property;
-                };
-                let Some((_, node, _)) = self.resolve(source) else {
-                    continue 'property;
-                };
-                let values: Vec<String> = node
-                    .get("enum")
-                    .and_then(Value::as_array)
-                    .map(|v| {
-                        v.iter()
-                            .filter_map(Value::as_str)
-                            .map(str::to_string)
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                if values.is_empty() || values.iter().any(|v| !all_values.insert(v.clone())) {
-                    continue 'property;
-                }
-                for source in sources {
-                    if let Some((_, node, _)) = self.resolve(source) {
-                        if let Some(default) = node.get("default").and_then(Value::as_str) {
-                            defaults.insert(default.to_string());
-                        }
-                    }
-                }
-                per_variant.push((values, shape.required.contains(property)));
-            }
-            let mut out = Vec::new();
-            let mut local = NameTable::default();
-            local.reserve("Unknown");
-            let mut tagless = Vec::new();
-            let by_default = match &defaults.iter().collect::<Vec<_>>()[..] {
-                [only] => per_variant.iter().position(|(tags, _)| tags.contains(only)),
-                _ => None,
-            };
-            let titled = self.titled_short_names(name, variants);
-            for (index, (variant_pointer, (tags, required))) in
-                variants.iter().zip(per_variant).enumerate()
-            {
-                if !required {
-                    tagless.push(index);
-                }
-                // Inline variants with titles ("Browser SSH Application") name themselves;
-                // otherwise the tag value does ("ssh").
-                let short = titled
-                    .as_ref()
-                    .and_then(|t| t.get(index).cloned())
-                    .unwrap_or_else(|| names::type_name(&tags[0]));
-                let ident = local.claim(&[short.clone(), format!("{short}Variant")]);
-                let ty = self.ty(variant_pointer, &format!("{name}{ident}"));
-                let doc = self.doc_at(variant_pointer);
-                out.push(Variant {
-                    ident,
-                    ty,
-                    tags,
-                    doc,
-                    boxed: false,
-                    tag_field: None,
-                });
-            }
-            return Some(UnionDef {
-                tagging: Tagging::Internal {
-                    property: property.clone(),
-                    tagless: match by_default {
-                        Some(index) => Tagless::Variants(vec![index]),
-                        None if tagless.is_empty() => Tagless::Refused,
-                        None => Tagless::Variants(tagless),
-                    },
-                },
-                variants: out,
-                rationale: None,
+        let properties: Vec<String> = shapes[0].props.keys().cloned().collect();
+        let (property, tags) = properties.into_iter().find_map(|property| {
+            Some((property.clone(), self.variant_tags(&shapes, &property)?))
+        })?;
+        let mut out = Vec::new();
+        let mut local = NameTable::default();
+        local.reserve("Unknown");
+        let titled = self.titled_short_names(name, variants);
+        for (index, (variant_pointer, tag)) in variants.iter().zip(&tags.values).enumerate() {
+            // Inline variants with titles ("Browser SSH Application") name themselves;
+            // otherwise the tag value does ("ssh").
+            let short = titled
+                .as_ref()
+                .and_then(|t| t.get(index).cloned())
+                .unwrap_or_else(|| names::type_name(&tag[0]));
+            let ident = local.claim(&[short.clone(), format!("{short}Variant")]);
+            out.push(Variant {
+                ty: self.ty(variant_pointer, &format!("{name}{ident}")),
+                doc: self.doc_at(variant_pointer),
+                ident,
+                tags: tag.clone(),
+                boxed: false,
+                tag_field: None,
             });
         }
-        None
+        Some(UnionDef {
+            tagging: Tagging::Internal {
+                property,
+                tagless: tags.tagless(),
+            },
+            variants: out,
+            rationale: None,
+        })
+    }
+
+    /// The constant values `property` has in each variant, when every variant declares it with
+    /// values no other variant has.
+    fn variant_tags(&mut self, shapes: &[Rc<ObjShape>], property: &str) -> Option<VariantTags> {
+        let mut all_values: BTreeSet<String> = BTreeSet::new();
+        let mut tags = VariantTags::default();
+        for shape in shapes {
+            let sources = shape.props.get(property)?;
+            let (_, node, _) = self.resolve(sources.last()?)?;
+            let values: Vec<String> = node
+                .get("enum")
+                .and_then(Value::as_array)
+                .map(|v| {
+                    v.iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_string)
+                        .collect()
+                })
+                .unwrap_or_default();
+            if values.is_empty() || values.iter().any(|v| !all_values.insert(v.clone())) {
+                return None;
+            }
+            // A `default` on the tag says which variant an object without it is.
+            for source in sources {
+                if let Some((_, node, _)) = self.resolve(source) {
+                    if let Some(default) = node.get("default").and_then(Value::as_str) {
+                        tags.defaults.insert(default.to_string());
+                    }
+                }
+            }
+            tags.values.push(values);
+            tags.required.push(shape.required.contains(property));
+        }
+        Some(tags)
     }
 
     pub(super) fn externally_tagged(
@@ -318,6 +305,36 @@ impl<'s> TypeBuilder<'s> {
             tagging: Tagging::Untagged,
             variants: out.into_iter().map(|(_, _, _, v)| v).collect(),
             rationale: None,
+        }
+    }
+}
+
+/// The tag values of each variant of a constant-tagged union.
+#[derive(Default)]
+struct VariantTags {
+    /// Per variant, its values.
+    values: Vec<Vec<String>>,
+    /// Per variant, whether it requires the tag.
+    required: Vec<bool>,
+    /// The `default`s the variants give the tag.
+    defaults: BTreeSet<String>,
+}
+
+impl VariantTags {
+    /// What an object without the tag is: the variant a single `default` names, else the
+    /// variants that allow it (to be ordered or found overlapping later), else an error.
+    fn tagless(&self) -> Tagless {
+        let by_default = match &self.defaults.iter().collect::<Vec<_>>()[..] {
+            [only] => self.values.iter().position(|tags| tags.contains(only)),
+            _ => None,
+        };
+        let optional: Vec<usize> = (0..self.required.len())
+            .filter(|&i| !self.required[i])
+            .collect();
+        match by_default {
+            Some(index) => Tagless::Variants(vec![index]),
+            None if optional.is_empty() => Tagless::Refused,
+            None => Tagless::Variants(optional),
         }
     }
 }

@@ -14,6 +14,7 @@ use indexmap::IndexMap;
 use serde_json::Value;
 
 use super::names::{self, NameTable};
+use super::pointer::Pointer;
 use crate::error::Warning;
 use crate::load::spec::escape_token;
 
@@ -73,7 +74,7 @@ pub struct TypeDef {
     /// Documentation from the spec.
     pub doc: Option<String>,
     /// JSON pointer of the schema it comes from.
-    pub pointer: String,
+    pub pointer: Pointer,
     /// What it is.
     pub kind: TypeKind,
 }
@@ -118,7 +119,7 @@ pub struct Field {
     /// Stored behind a `Box` to break a recursive type.
     pub boxed: bool,
     /// JSON pointer of the property's schema.
-    pub pointer: String,
+    pub pointer: Pointer,
     /// A secret (`format: password`, or a name such as `client_secret`): `Debug` hides it.
     pub sensitive: bool,
 }

@@ -118,7 +118,7 @@ impl<'s> TypeBuilder<'s> {
                 doc,
                 boxed: false,
                 sensitive: self.is_sensitive(json_name, &source),
-                pointer: source,
+                pointer: Pointer::new(source),
             });
         }
         if local.is_taken("additional_properties") {
@@ -238,7 +238,7 @@ impl<'s> TypeBuilder<'s> {
                 doc,
                 boxed: false,
                 sensitive: self.is_sensitive(json_name, &source),
-                pointer: source,
+                pointer: Pointer::new(source),
             });
         }
         StructDef {

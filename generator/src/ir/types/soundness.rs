@@ -40,26 +40,7 @@ pub struct Verdict {
 /// get the same check for their tagless values (the variants whose tag is optional). Returns a
 /// warning for each union that overlaps: a problem when `overlap_is_problem`, else a notice.
 pub fn settle(space: &mut TypeSpace, overlap_is_problem: bool) -> (Vec<Verdict>, Vec<Warning>) {
-    // A union that overlaps accepts any JSON, which may make a union holding it overlap too:
-    // repeat until nothing changes.
-    loop {
-        let mut changed = false;
-        for index in 0..space.types.len() {
-            let TypeKind::Union(union) = &space.types[index].kind else {
-                continue;
-            };
-            if union.tagging != Tagging::Untagged || order(space, union).is_some() {
-                continue;
-            }
-            if let TypeKind::Union(union) = &mut space.types[index].kind {
-                union.tagging = Tagging::Overlapping;
-                changed = true;
-            }
-        }
-        if !changed {
-            break;
-        }
-    }
+    mark_overlapping(space);
     let mut verdicts = Vec::new();
     let mut warnings = Vec::new();
     for index in 0..space.types.len() {
@@ -81,72 +62,18 @@ pub fn settle(space: &mut TypeSpace, overlap_is_problem: bool) -> (Vec<Verdict>,
             },
             Tagging::Overlapping => {
                 let overlaps = overlaps(space, union);
-                let def = &space.types[index];
-                let overlap = format!(
-                    "the variants of this union overlap ({overlaps}), so a value could decode \
-                     as the wrong one"
-                );
-                warnings.push(if overlap_is_problem {
-                    Warning::problem(
-                        &def.pointer,
-                        format!(
-                            "{overlap} ([unions] overlapping = \"error\"); give the variants a \
-                             tag with an overlay, or accept `{}` kept as received with a typed \
-                             view as each variant",
-                            def.name
-                        ),
-                    )
-                } else {
-                    Warning::notice(
-                        &def.pointer,
-                        format!(
-                            "{overlap}; `{}` keeps the value as received and offers a typed \
-                             view as each variant (an overlay that gives the variants a tag \
-                             makes it an enum)",
-                            def.name
-                        ),
-                    )
-                });
+                warnings.push(overlap_warning(
+                    &space.types[index],
+                    &overlaps,
+                    overlap_is_problem,
+                ));
                 format!("overlapping: {overlaps}")
             }
-            Tagging::Internal {
-                property,
-                tagless: Tagless::Variants(candidates),
-            } if candidates.len() > 1 => {
-                let (property, candidates) = (property.clone(), candidates.clone());
-                let sub = UnionDef {
-                    tagging: Tagging::Untagged,
-                    variants: candidates
-                        .iter()
-                        .map(|&i| union.variants[i].clone())
-                        .collect(),
-                    rationale: None,
-                };
-                let tagless = match order(space, &sub) {
-                    Some((order, _)) => {
-                        Tagless::Variants(order.iter().map(|&i| candidates[i]).collect())
-                    }
-                    None => {
-                        let def = &space.types[index];
-                        warnings.push(Warning::notice(
-                            &def.pointer,
-                            format!(
-                                "several variants may go without the tag `{property}` and they \
-                                 overlap ({}): an object without it is kept as an unknown \
-                                 variant of `{}`, as received",
-                                overlaps(space, &sub),
-                                def.name
-                            ),
-                        ));
-                        Tagless::Kept
-                    }
-                };
-                if let TypeKind::Union(union) = &mut space.types[index].kind {
-                    union.tagging = Tagging::Internal { property, tagless };
-                }
+            Tagging::Internal { .. } => {
+                settle_tagless(space, id, &mut warnings);
                 continue;
             }
-            _ => continue,
+            Tagging::External => continue,
         };
         if let TypeKind::Union(union) = &mut space.types[index].kind {
             union.rationale = Some(reason.clone());
@@ -154,6 +81,105 @@ pub fn settle(space: &mut TypeSpace, overlap_is_problem: bool) -> (Vec<Verdict>,
         verdicts.push(Verdict { id, reason });
     }
     (verdicts, warnings)
+}
+
+/// Marks the untagged unions that no order makes sound as overlapping. A union that overlaps
+/// accepts any JSON, which may make a union holding it overlap too: repeated until nothing
+/// changes.
+fn mark_overlapping(space: &mut TypeSpace) {
+    loop {
+        let mut changed = false;
+        for index in 0..space.types.len() {
+            let TypeKind::Union(union) = &space.types[index].kind else {
+                continue;
+            };
+            if union.tagging != Tagging::Untagged || order(space, union).is_some() {
+                continue;
+            }
+            if let TypeKind::Union(union) = &mut space.types[index].kind {
+                union.tagging = Tagging::Overlapping;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+}
+
+/// The warning for an overlapping union: a problem under `[unions] overlapping = "error"`,
+/// else a notice.
+fn overlap_warning(def: &super::TypeDef, overlaps: &str, problem: bool) -> Warning {
+    let overlap = format!(
+        "the variants of this union overlap ({overlaps}), so a value could decode as the wrong one"
+    );
+    if problem {
+        Warning::problem(
+            def.pointer.as_str(),
+            format!(
+                "{overlap} ([unions] overlapping = \"error\"); give the variants a tag with an \
+                 overlay, or accept `{}` kept as received with a typed view as each variant",
+                def.name
+            ),
+        )
+    } else {
+        Warning::notice(
+            def.pointer.as_str(),
+            format!(
+                "{overlap}; `{}` keeps the value as received and offers a typed view as each \
+                 variant (an overlay that gives the variants a tag makes it an enum)",
+                def.name
+            ),
+        )
+    }
+}
+
+/// For an internally tagged union where several variants may go without their tag: the order
+/// in which an object without it tries them, or, when they overlap, `Tagless::Kept` and a
+/// notice.
+fn settle_tagless(space: &mut TypeSpace, id: TypeId, warnings: &mut Vec<Warning>) {
+    let TypeKind::Union(union) = &space.get(id).kind else {
+        return;
+    };
+    let Tagging::Internal {
+        property,
+        tagless: Tagless::Variants(candidates),
+    } = &union.tagging
+    else {
+        return;
+    };
+    if candidates.len() < 2 {
+        return;
+    }
+    let (property, candidates) = (property.clone(), candidates.clone());
+    let sub = UnionDef {
+        tagging: Tagging::Untagged,
+        variants: candidates
+            .iter()
+            .map(|&i| union.variants[i].clone())
+            .collect(),
+        rationale: None,
+    };
+    let tagless = match order(space, &sub) {
+        Some((order, _)) => Tagless::Variants(order.iter().map(|&i| candidates[i]).collect()),
+        None => {
+            let def = space.get(id);
+            warnings.push(Warning::notice(
+                def.pointer.as_str(),
+                format!(
+                    "several variants may go without the tag `{property}` and they overlap \
+                     ({}): an object without it is kept as an unknown variant of `{}`, as \
+                     received",
+                    overlaps(space, &sub),
+                    def.name
+                ),
+            ));
+            Tagless::Kept
+        }
+    };
+    if let TypeKind::Union(union) = &mut space.types[id.0].kind {
+        union.tagging = Tagging::Internal { property, tagless };
+    }
 }
 
 /// The pairs of variants of an overlapping union that accept some of the same values.

@@ -19,47 +19,7 @@ enum Uses {
 /// [`super::Variant::tag_field`] and the union still decides what is written.
 /// `roots` are the types the operations use directly.
 pub fn own_tags(space: &mut TypeSpace, roots: &[&Ty]) {
-    let mut uses: Vec<Option<Uses>> = vec![None; space.types.len()];
-    fn other(uses: &mut [Option<Uses>], ty: &Ty) {
-        match ty {
-            Ty::Named(id) => uses[id.0] = Some(Uses::Other),
-            Ty::Vec(inner) | Ty::Map(inner) | Ty::Nullable(inner) => other(uses, inner),
-            _ => {}
-        }
-    }
-    for root in roots {
-        other(&mut uses, root);
-    }
-    for def in &space.types {
-        match &def.kind {
-            TypeKind::Struct(s) => {
-                for field in &s.fields {
-                    other(&mut uses, &field.ty);
-                }
-                other(&mut uses, &s.additional);
-            }
-            TypeKind::Union(union) => {
-                let property = match &union.tagging {
-                    Tagging::Internal { property, .. } => Some(property),
-                    _ => None,
-                };
-                for variant in &union.variants {
-                    match (&variant.ty, property) {
-                        (Ty::Named(id), Some(property)) if variant.tags.len() == 1 => {
-                            let slot = &mut uses[id.0];
-                            *slot = match slot.take() {
-                                None => Some(Uses::Variant(property.clone())),
-                                Some(Uses::Variant(p)) if &p == property => Some(Uses::Variant(p)),
-                                Some(_) => Some(Uses::Other),
-                            };
-                        }
-                        (ty, _) => other(&mut uses, ty),
-                    }
-                }
-            }
-            TypeKind::Enum(_) | TypeKind::Pending => {}
-        }
-    }
+    let uses = uses(space, roots);
     for (index, used) in uses.iter().enumerate() {
         let (Some(Uses::Variant(property)), TypeKind::Struct(s)) =
             (used, &mut space.types[index].kind)
@@ -68,7 +28,47 @@ pub fn own_tags(space: &mut TypeSpace, roots: &[&Ty]) {
         };
         s.fields.retain(|field| &field.json_name != property);
     }
-    // Which variants' structs still hold their tag.
+    record_tag_fields(space);
+}
+
+/// Where each type is used (`None`: nowhere yet).
+fn uses(space: &TypeSpace, roots: &[&Ty]) -> Vec<Option<Uses>> {
+    let mut uses: Vec<Option<Uses>> = vec![None; space.types.len()];
+    fn other(uses: &mut [Option<Uses>], ty: &Ty) {
+        ty.named(&mut |id| uses[id.0] = Some(Uses::Other));
+    }
+    for root in roots {
+        other(&mut uses, root);
+    }
+    for def in &space.types {
+        let TypeKind::Union(union) = &def.kind else {
+            def.kind.each_ty(&mut |ty| other(&mut uses, ty));
+            continue;
+        };
+        let property = match &union.tagging {
+            Tagging::Internal { property, .. } => Some(property),
+            _ => None,
+        };
+        for variant in &union.variants {
+            match (&variant.ty, property) {
+                (Ty::Named(id), Some(property)) if variant.tags.len() == 1 => {
+                    let slot = &mut uses[id.0];
+                    *slot = match slot.take() {
+                        None => Some(Uses::Variant(property.clone())),
+                        Some(Uses::Variant(p)) if &p == property => Some(Uses::Variant(p)),
+                        Some(_) => Some(Uses::Other),
+                    };
+                }
+                (ty, _) => other(&mut uses, ty),
+            }
+        }
+    }
+    uses
+}
+
+/// For each variant of an internally tagged union, the field of its struct that still holds
+/// the tag, if any.
+fn record_tag_fields(space: &mut TypeSpace) {
     let holders: Vec<Option<Vec<(String, String)>>> = space
         .types
         .iter()

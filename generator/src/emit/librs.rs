@@ -1,0 +1,238 @@
+//! `lib.rs` of the generated crate (its docs, modules, re-exports and resource accessors) and
+//! `scope.rs` (the account/zone scopes).
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::resources::Node;
+use super::{doc, syntax, EmitOptions};
+use crate::ir::names;
+use crate::ir::ops::{Operation, Pagination, ParamLocation};
+use crate::ir::types::Ty;
+use crate::ir::Api;
+
+pub fn scope(api: &Api) -> TokenStream {
+    let variants = api.scopes.iter().map(|(name, prefix)| {
+        let v = format_ident!("{}", names::type_name(name));
+        let doc = format!(" Paths under `{prefix}`; holds the identifier.");
+        quote! { #[doc = #doc] #v(String), }
+    });
+    let constructors = api.scopes.iter().map(|(name, _)| {
+        let v = format_ident!("{}", names::type_name(name));
+        let f = format_ident!("{}", names::bare(&names::field_name(name)));
+        let doc = format!(" The {name} with this identifier.");
+        quote! { #[doc = #doc] pub fn #f(id: impl Into<String>) -> Self { Scope::#v(id.into()) } }
+    });
+    let arms = api.scopes.iter().map(|(name, prefix)| {
+        let v = format_ident!("{}", names::type_name(name));
+        // `/accounts/{account_id}` -> "/accounts/{}"
+        let mut template = String::new();
+        for segment in prefix.split('/').filter(|s| !s.is_empty()) {
+            template.push('/');
+            if segment.starts_with('{') {
+                template.push_str("{}");
+            } else {
+                template.push_str(segment);
+            }
+        }
+        quote! { Scope::#v(id) => format!(#template, crate::codec::path_segment(id)), }
+    });
+    let id_arms = api.scopes.iter().map(|(name, _)| {
+        let v = format_ident!("{}", names::type_name(name));
+        quote! { Scope::#v(id) => id, }
+    });
+    // Unused when no enabled resource group has methods that take a scope.
+    let unused = (!api.features.groups.is_empty()).then(|| quote!(#[allow(dead_code)]));
+    quote! {
+        //! Where an operation applies, for operations that exist under several path prefixes.
+
+        /// Where an operation applies: each variant is one path prefix of the API.
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub enum Scope {
+            #(#variants)*
+        }
+
+        impl Scope {
+            #(#constructors)*
+
+            /// The identifier.
+            pub fn id(&self) -> &str {
+                match self { #(#id_arms)* }
+            }
+
+            /// The percent-encoded path prefix.
+            #unused
+            pub(crate) fn path_prefix(&self) -> String {
+                match self { #(#arms)* }
+            }
+        }
+    }
+}
+
+pub fn lib(api: &Api, options: &EmitOptions, tree: &Node, has_scope: bool) -> TokenStream {
+    let crate_doc = crate_doc(api, options);
+    let scope = has_scope.then(|| quote! { mod scope; pub use scope::Scope; });
+    let mods = tree.children.keys().map(|segment| {
+        let m = syntax::ident(&syntax::accessor(segment));
+        let doc = format!(" The `{segment}` resources.");
+        quote! { #[doc = #doc] pub mod #m; }
+    });
+    let accessors = tree.children.keys().map(|segment| {
+        let m = syntax::ident(&syntax::accessor(segment));
+        let s = format_ident!("{}", syntax::struct_name(segment));
+        let doc = format!(" The `{segment}` resources.");
+        quote! {
+            #[doc = #doc]
+            pub fn #m(&self) -> resources::#m::#s<'_> {
+                resources::#m::#s { client: self }
+            }
+        }
+    });
+    quote! {
+        #crate_doc
+        #![warn(missing_docs)]
+        #![forbid(unsafe_code)]
+
+        // The runtime carries helpers for every kind of operation; which ones a given API
+        // uses depends on its spec.
+        #[allow(dead_code)]
+        mod call;
+        #[allow(dead_code)]
+        mod client;
+        #[allow(dead_code)]
+        mod codec;
+        #[allow(dead_code)]
+        mod envelope;
+        mod error;
+        #[allow(dead_code, unused_imports, unused_macros)]
+        mod macros;
+        #[allow(dead_code)]
+        mod paginate;
+        #[allow(dead_code)]
+        mod values;
+        #[cfg(feature = "blocking")]
+        mod blocking;
+        #scope
+
+        pub use call::{Call, Response, MAX_ERROR_BODY, MAX_RETRY_AFTER};
+        pub use client::{Client, ClientBuilder, Credentials, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT};
+        pub use futures_util::Stream;
+        pub use codec::{DateTime, Nullable};
+        pub use envelope::{Envelope, Page, ResponseMessage, ResultInfo};
+        pub use error::{ApiError, Error, Result};
+
+        /// Request and response types, named after the spec's schemas.
+        pub mod types;
+        // Conversions, accessors and setters of the types.
+        mod impls;
+
+        pub mod methods;
+
+        /// The API's resources, as a tree of handles: `client.zero_trust().access()...`.
+        pub mod resources {
+            #(#mods)*
+        }
+
+        impl Client {
+            #(#accessors)*
+        }
+    }
+}
+
+/// The crate's docs: a supplied README (compiled as doctests) or generated text; with
+/// resource-group features, those of the full build, and a short note without it.
+fn crate_doc(api: &Api, options: &EmitOptions) -> TokenStream {
+    match (
+        options.supplied.contains_key("README.md"),
+        api.features.full_predicate(),
+    ) {
+        (true, None) => quote! { #![doc = include_str!("../README.md")] },
+        (false, None) => doc::inner_lines(&crate_docs(api, options)),
+        // The crate docs' examples call every resource: they are the docs of the full build.
+        (supplied, Some(_)) => {
+            let full = if supplied {
+                quote!(include_str!("../README.md"))
+            } else {
+                let text = crate_docs(api, options);
+                quote!(#text)
+            };
+            let partial = format!(
+                "{}\n\nBuilt without the `full` feature: only the resource groups whose Cargo \
+                 features are on are compiled (see README.md).",
+                options.description
+            );
+            quote! {
+                #![cfg_attr(feature = "full", doc = #full)]
+                #![cfg_attr(not(feature = "full"), doc = #partial)]
+            }
+        }
+    }
+}
+
+fn crate_docs(api: &Api, options: &EmitOptions) -> String {
+    let mut text = format!("{}\n\n", options.description);
+    text.push_str(&format!(
+        "Generated from the OpenAPI spec \"{}\" by openapi-forge: {} methods, {} types. \
+         Every method is listed in `API.md` with its HTTP method and path.\n\n",
+        api.title,
+        api.operations.len(),
+        api.types.types.len()
+    ));
+    if let Some(example) = usage_example(api, options) {
+        text.push_str("```no_run\n");
+        text.push_str(&example);
+        text.push_str("```\n\n");
+    }
+    text.push_str(
+        "Methods return a [`Call`]: await it, or set per-request options first \
+         (`.timeout(...)`, `.header(...)`). Lists return a [`Page`] with the items and \
+         `result_info`. Failures are one [`Error`] type; API errors carry Cloudflare's error \
+         codes and the `cf-ray` id.\n",
+    );
+    text
+}
+
+/// A first call for the crate docs: the first method whose arguments are all strings or a
+/// scope (so the example compiles for any spec), preferring a list.
+pub fn usage_example(api: &Api, options: &EmitOptions) -> Option<String> {
+    let simple = |op: &&Operation| {
+        op.json_body().is_none()
+            && op
+                .arguments()
+                .all(|p| p.location == ParamLocation::Path && p.ty == Ty::String)
+    };
+    let op = api
+        .operations
+        .iter()
+        .filter(simple)
+        .find(|op| op.pagination != Pagination::None)
+        .or_else(|| api.operations.iter().find(simple))?;
+    let krate = options.name.replace('-', "_");
+    let mut args = Vec::new();
+    let mut setup = String::new();
+    if op.scoped {
+        let (name, _) = api.scopes.first()?;
+        setup.push_str(&format!(
+            "let scope = {krate}::Scope::{}(\"023e105f4ecef8ad9ca31a8372d0c353\");\n",
+            names::bare(&names::field_name(name))
+        ));
+        args.push("&scope".to_string());
+    }
+    for p in op.arguments() {
+        args.push(format!("\"{}\"", p.name));
+    }
+    let mut call = String::from("client");
+    for segment in &op.resource {
+        call.push_str(&format!(".{}()", names::bare(&syntax::accessor(segment))));
+    }
+    call.push_str(&format!(".{}({})", op.name, args.join(", ")));
+    Some(format!(
+        "# async fn run() -> Result<(), {krate}::Error> {{\n\
+         let client = {krate}::Client::from_env()?;\n\
+         {setup}\
+         let response = {call}.await?;\n\
+         println!(\"{{response:?}}\");\n\
+         # Ok(())\n\
+         # }}\n"
+    ))
+}

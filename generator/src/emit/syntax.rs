@@ -1,0 +1,60 @@
+//! Names and pieces of generated Rust shared by the emitters: identifiers, the names of
+//! resource handles, the docs of a type, and the placeholders that stand for macro
+//! invocations until a file is formatted.
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{format_ident, quote};
+
+use super::doc;
+use crate::ir::names;
+use crate::ir::types::TypeDef;
+
+/// An identifier token, raw (`r#type`) where needed.
+pub fn ident(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => Ident::new(name, Span::call_site()),
+    }
+}
+
+/// Macro invocations are written as text (formatters leave macro bodies alone, so tokens
+/// would stay on one long line); the token stream holds a placeholder for each.
+pub const PLACEHOLDER: &str = "__forge_macro";
+
+/// The struct name of a resource segment.
+pub fn struct_name(segment: &str) -> String {
+    names::type_name(segment)
+}
+
+/// The accessor method name of a resource segment.
+pub fn accessor(segment: &str) -> String {
+    names::field_name(segment)
+}
+
+/// What the items of a module part collect besides their tokens: the texts of the macro
+/// invocations their placeholders stand for.
+#[derive(Default)]
+pub struct Items {
+    /// Macro invocation texts, by placeholder number.
+    pub macros: Vec<String>,
+}
+
+impl Items {
+    /// A placeholder for the macro invocation `text`, preceded by `cfg` when the type has one.
+    pub fn placeholder(&mut self, cfg: &TokenStream, text: String) -> TokenStream {
+        let index = self.macros.len();
+        self.macros.push(text);
+        let name = format_ident!("{}", PLACEHOLDER);
+        quote! { #cfg #name!(#index); }
+    }
+}
+
+/// The docs of a type: its description (or its name) and the schema it comes from.
+pub fn type_doc_text(def: &TypeDef) -> String {
+    let mut text = match &def.doc {
+        Some(d) => doc::sanitize(d),
+        None => format!("`{}`", def.name),
+    };
+    text.push_str(&format!("\n\nSchema: `{}`", def.pointer.as_str().replace('`', "'")));
+    text
+}
