@@ -55,6 +55,9 @@ pub fn type_doc_text(def: &TypeDef) -> String {
         Some(d) => doc::sanitize(d),
         None => format!("`{}`", def.name),
     };
-    text.push_str(&format!("\n\nSchema: `{}`", def.pointer.as_str().replace('`', "'")));
+    text.push_str(&format!(
+        "\n\nSchema: `{}`",
+        def.pointer.as_str().replace('`', "'")
+    ));
     text
 }
