@@ -11,10 +11,7 @@
 use std::future::Future;
 use std::sync::OnceLock;
 
-use futures_util::TryStreamExt;
-
 use crate::call::Call;
-use crate::envelope::Page;
 use crate::error::{Error, Result};
 
 fn runtime() -> Result<&'static tokio::runtime::Runtime> {
@@ -47,13 +44,5 @@ impl<T: Send + 'static> Call<T> {
     /// Send the request and wait for the result, without an async runtime of your own.
     pub fn send_blocking(self) -> Result<T> {
         block_on(self.send())?
-    }
-}
-
-impl<T: Clone + PartialEq + Send + 'static> Call<Page<T>> {
-    /// Every item of every page, fetched one page after the other, without an async runtime
-    /// of your own.
-    pub fn items_blocking(self) -> Result<Vec<T>> {
-        block_on(self.items().try_collect())?
     }
 }

@@ -16,12 +16,30 @@ use std::time::{Duration, SystemTime};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use tracing::Instrument;
 
+use crate::auth::Requirements;
 use crate::client::Client;
-use crate::envelope::{api_error, Envelope, ResponseMessage, ResponseParts, ResultInfo};
 use crate::error::{Error, Result};
+use crate::response::ResponseParts;
+use crate::Response;
 
 /// Turns a successful response into a method's output.
 pub(crate) type Decode<T> = fn(&ResponseParts) -> Result<T>;
+
+/// Turns a non-success response into the error the caller sees.
+pub(crate) type DecodeError = fn(&ResponseParts) -> Error;
+
+/// How a list method pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[allow(dead_code)] // an API without lists that page uses only `Single`
+pub(crate) enum Paging {
+    /// One page holds everything.
+    #[default]
+    Single,
+    /// `page` / `per_page` query parameters.
+    Number,
+    /// A `cursor` query parameter, the next one in the page's details.
+    Cursor,
+}
 
 /// A `Retry-After` longer than this is not waited for; the normal backoff applies instead.
 pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
@@ -46,7 +64,9 @@ pub struct Call<T> {
     max_retries: Option<u32>,
     invalid: Option<String>,
     decode: Decode<T>,
-    pub(crate) paging: crate::paginate::Paging,
+    error: DecodeError,
+    security: Requirements,
+    pub(crate) paging: Paging,
 }
 
 impl<T> Clone for Call<T> {
@@ -63,6 +83,8 @@ impl<T> Clone for Call<T> {
             max_retries: self.max_retries,
             invalid: self.invalid.clone(),
             decode: self.decode,
+            error: self.error,
+            security: self.security,
             paging: self.paging,
         }
     }
@@ -78,21 +100,6 @@ impl<T> std::fmt::Debug for Call<T> {
             .field("max_retries", &self.max_retries)
             .finish_non_exhaustive()
     }
-}
-
-/// A decoded response with what came with it.
-#[derive(Debug, Clone)]
-pub struct Response<T> {
-    /// The decoded result.
-    pub value: T,
-    /// HTTP status.
-    pub status: u16,
-    /// Response headers.
-    pub headers: HeaderMap,
-    /// The envelope's `messages`.
-    pub messages: Vec<ResponseMessage>,
-    /// The envelope's `result_info`.
-    pub result_info: Option<ResultInfo>,
 }
 
 impl<T> Call<T> {
@@ -115,13 +122,29 @@ impl<T> Call<T> {
             max_retries: None,
             invalid: None,
             decode,
-            paging: crate::paginate::Paging::Single,
+            error: crate::convention::api_error,
+            security: &[],
+            paging: Paging::Single,
         }
     }
 
     /// Mark a list method that pages by number or cursor.
-    pub(crate) fn paged(mut self, paging: crate::paginate::Paging) -> Self {
+    #[allow(dead_code)] // used by the generated list methods
+    pub(crate) fn paged(mut self, paging: Paging) -> Self {
         self.paging = paging;
+        self
+    }
+
+    /// The credentials the operation accepts (see [`Requirements`]).
+    pub(crate) fn security(mut self, requirements: Requirements) -> Self {
+        self.security = requirements;
+        self
+    }
+
+    /// How the operation's error responses are read (its declared error types).
+    #[allow(dead_code)] // used by the generated methods of APIs that declare error types
+    pub(crate) fn errors(mut self, error: DecodeError) -> Self {
+        self.error = error;
         self
     }
 
@@ -227,27 +250,18 @@ impl<T> Call<T> {
             .map(|response| response.value)
     }
 
-    /// Send the request; the decoded result comes with the status, headers and envelope.
+    /// Send the request; the decoded result comes with the status and headers (and what else
+    /// the API's responses carry).
     pub async fn send_with_response(self) -> Result<Response<T>> {
         if let Some(problem) = &self.invalid {
             return Err(Error::InvalidRequest(problem.clone()));
         }
         let parts = self.exchange().await?;
         if !(200..300).contains(&parts.status) {
-            return Err(api_error(&parts));
+            return Err((self.error)(&parts));
         }
         let value = (self.decode)(&parts)?;
-        let envelope = serde_json::from_slice::<Envelope<serde::de::IgnoredAny>>(&parts.body).ok();
-        let (messages, result_info) = envelope
-            .map(|e| (e.messages, e.result_info))
-            .unwrap_or_default();
-        Ok(Response {
-            value,
-            status: parts.status,
-            headers: parts.headers,
-            messages,
-            result_info,
-        })
+        Ok(crate::convention::response(value, parts))
     }
 
     /// Attempts with retries: the last response, or the last transport error.
@@ -288,15 +302,37 @@ impl<T> Call<T> {
     async fn attempt(&self) -> Result<ResponseParts> {
         let inner = &self.client.inner;
         let url = format!("{}{}", inner.base_url, self.path);
+        let auth = inner.auth.for_request(self.security)?;
+        let mut headers = self.headers.clone();
+        for (name, value) in auth.headers {
+            headers.insert(name.clone(), value.clone());
+        }
+        if !auth.cookies.is_empty() {
+            // One `Cookie` header: the request's own cookies, then the credentials'.
+            let mut cookies: Vec<String> = headers
+                .get(reqwest::header::COOKIE)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+                .into_iter()
+                .collect();
+            cookies.extend(auth.cookies.iter().map(|(n, v)| format!("{n}={v}")));
+            let mut value = HeaderValue::from_str(&cookies.join("; ")).map_err(|_| {
+                Error::InvalidRequest("a cookie contains characters not allowed in a header".into())
+            })?;
+            value.set_sensitive(true);
+            headers.insert(reqwest::header::COOKIE, value);
+        }
         let mut request = inner
             .http
             .request(self.method.clone(), url)
-            .headers(inner.auth.clone())
-            .headers(self.headers.clone())
+            .headers(headers)
             .timeout(self.timeout.unwrap_or(inner.timeout))
             .header(reqwest::header::ACCEPT, "application/json");
         if !self.query.is_empty() {
             request = request.query(&self.query);
+        }
+        if !auth.query.is_empty() {
+            request = request.query(&auth.query);
         }
         if let Some(body) = &self.body {
             request = request
@@ -320,8 +356,7 @@ impl<T> Call<T> {
 }
 
 /// Read at most `limit` bytes of an error response; the rest is never read (the connection is
-/// dropped). Cloudflare's error envelopes are a few hundred bytes; an error page of any size
-/// costs no more than this.
+/// dropped). Error bodies are small; an error page of any size costs no more than this.
 async fn read_error_body(mut response: reqwest::Response, limit: usize) -> Result<bytes::Bytes> {
     let mut body = bytes::BytesMut::new();
     while body.len() < limit {

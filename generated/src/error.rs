@@ -3,7 +3,7 @@
 
 //! The one error type of the client.
 
-use crate::envelope::ResponseMessage;
+use crate::ApiError;
 
 /// Result alias with the client's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -42,50 +42,12 @@ pub enum Error {
     /// The client is misconfigured (no credentials, a bad base URL).
     #[error("client configuration: {0}")]
     Config(String),
+    /// The request needs credentials the client does not have; it was not sent.
+    #[error("missing credentials: {0}")]
+    MissingCredentials(String),
     /// Any other HTTP-level failure.
     #[error("HTTP error: {0}")]
     Http(#[source] reqwest::Error),
-}
-
-/// A non-success answer of the API, with Cloudflare's error details.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ApiError {
-    /// HTTP status.
-    pub status: u16,
-    /// Cloudflare's `errors` (code, message, documentation URL, source pointer).
-    pub errors: Vec<ResponseMessage>,
-    /// Cloudflare's `messages`.
-    pub messages: Vec<ResponseMessage>,
-    /// The `cf-ray` header, for Cloudflare support.
-    pub ray_id: Option<String>,
-    /// The beginning of the body when it was not a Cloudflare envelope (an HTML error page).
-    pub body_excerpt: Option<String>,
-}
-
-impl std::fmt::Display for ApiError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "API error (HTTP {})", self.status)?;
-        for error in &self.errors {
-            match error.code {
-                Some(code) => write!(f, "; {code}: {}", error.message)?,
-                None => write!(f, "; {}", error.message)?,
-            }
-        }
-        if let Some(excerpt) = &self.body_excerpt {
-            write!(f, "; body starts: {excerpt}")?;
-        }
-        if let Some(ray) = &self.ray_id {
-            write!(f, " (cf-ray {ray})")?;
-        }
-        Ok(())
-    }
-}
-
-impl ApiError {
-    /// Whether any Cloudflare error carries this code.
-    pub fn has_code(&self, code: i64) -> bool {
-        self.errors.iter().any(|e| e.code == Some(code))
-    }
 }
 
 impl Error {
@@ -104,11 +66,6 @@ impl Error {
             Error::Api(e) => Some(e),
             _ => None,
         }
-    }
-
-    /// `cf-ray` of the failed response.
-    pub fn ray_id(&self) -> Option<&str> {
-        self.api().and_then(|e| e.ray_id.as_deref())
     }
 
     /// 404.

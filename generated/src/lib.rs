@@ -7,6 +7,9 @@
 )]
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+#[allow(dead_code)]
+mod auth;
 #[cfg(feature = "blocking")]
 mod blocking;
 #[allow(dead_code)]
@@ -22,21 +25,29 @@ mod error;
 mod macros;
 #[allow(dead_code)]
 mod paginate;
-mod scope;
+#[allow(dead_code)]
+mod response;
 #[allow(dead_code)]
 mod values;
-pub use call::{Call, Response, MAX_ERROR_BODY, MAX_RETRY_AFTER};
+use envelope as convention;
+pub use envelope::{Envelope, Page, ResponseMessage, ResultInfo};
+mod scope;
+pub use call::{Call, MAX_ERROR_BODY, MAX_RETRY_AFTER};
 pub use client::{
-    Client, ClientBuilder, Credentials, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_SIZE,
-    DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT,
+    Client, ClientBuilder, Server, ServerVariable, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
 };
 pub use codec::{DateTime, Nullable};
-pub use envelope::{Envelope, Page, ResponseMessage, ResultInfo};
-pub use error::{ApiError, Error, Result};
+pub use convention::{ApiError, Response};
+pub use error::{Error, Result};
 pub use futures_util::Stream;
 pub use scope::Scope;
+pub use spec::Credentials;
+pub use spec::{DEFAULT_BASE_URL, SERVERS};
 mod impls;
 pub mod methods;
+/// What the spec says about the API as a whole: servers, security schemes, credentials.
+mod spec;
 /// Request and response types, named after the spec's schemas.
 pub mod types;
 /// The API's resources, as a tree of handles: `client.zero_trust().access()...`.

@@ -9,9 +9,9 @@ use serde_json::Value;
 /// What a method's response body holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ResponseShape {
-    /// A Cloudflare envelope; the method returns its `result`.
+    /// The API's envelope; the method returns its `result`.
     Result,
-    /// A Cloudflare envelope around a list; the method returns a [`crate::Page`].
+    /// The API's envelope around a list; the method returns a [`crate::Page`].
     Page,
     /// A body without envelope, returned as it is.
     Raw,

@@ -9,21 +9,9 @@
 
 use futures_util::stream::{self, Stream, StreamExt, TryStreamExt};
 
-use crate::call::Call;
+use crate::call::{Call, Paging};
 use crate::envelope::Page;
 use crate::error::Result;
-
-/// How a list method pages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub(crate) enum Paging {
-    /// One page holds everything.
-    #[default]
-    Single,
-    /// `page` / `per_page` query parameters.
-    Number,
-    /// A `cursor` query parameter, the next one in `result_info.cursor`.
-    Cursor,
-}
 
 struct State<T> {
     call: Call<Page<T>>,
@@ -86,6 +74,13 @@ impl<T: Clone + PartialEq + Send + 'static> Call<Page<T>> {
             .map_ok(|page| stream::iter(page.items.into_iter().map(Ok)))
             .try_flatten()
             .boxed()
+    }
+
+    /// Every item of every page, fetched one page after the other, without an async runtime
+    /// of your own (the `blocking` feature).
+    #[cfg(feature = "blocking")]
+    pub fn items_blocking(self) -> Result<Vec<T>> {
+        crate::blocking::block_on(self.items().try_collect())?
     }
 }
 

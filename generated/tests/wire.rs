@@ -15,17 +15,34 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use cloudflare_access::Client;
 
 /// A loopback HTTP/1.1 server that keeps the body of every request and answers each with an
-/// empty success envelope (what the client makes of that answer does not matter here).
+/// empty success (what the client makes of that answer does not matter here).
 async fn capture_server() -> (String, Arc<Mutex<Vec<Vec<u8>>>>) {
+    let (url, bodies, _answer) = loopback_server(
+        200,
+        r#"{"success":true,"errors":[],"messages":[],"result":null}"#.to_string(),
+    )
+    .await;
+    (url, bodies)
+}
+
+/// The status and JSON body the loopback server answers with.
+type Answer = Arc<Mutex<(u16, String)>>;
+
+/// A loopback HTTP/1.1 server that keeps the body of every request and answers each with the
+/// status and body in its [`Answer`] (set to `status` and `body` at first).
+async fn loopback_server(status: u16, body: String) -> (String, Arc<Mutex<Vec<Vec<u8>>>>, Answer) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind a loopback port");
     let url = format!("http://{}", listener.local_addr().expect("local address"));
     let bodies: Arc<Mutex<Vec<Vec<u8>>>> = Arc::default();
+    let answer: Answer = Arc::new(Mutex::new((status, body)));
     let seen = bodies.clone();
+    let answers = answer.clone();
     tokio::spawn(async move {
         while let Ok((mut stream, _)) = listener.accept().await {
             let seen = seen.clone();
+            let answers = answers.clone();
             tokio::spawn(async move {
                 let mut buffer: Vec<u8> = Vec::new();
                 loop {
@@ -56,9 +73,9 @@ async fn capture_server() -> (String, Arc<Mutex<Vec<Vec<u8>>>>) {
                     let body = buffer[head_end..head_end + length].to_vec();
                     buffer.drain(..head_end + length);
                     seen.lock().expect("capture lock").push(body);
-                    let answer = r#"{"success":true,"errors":[],"messages":[],"result":null}"#;
+                    let (status, answer) = answers.lock().expect("answer lock").clone();
                     let response = format!(
-                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{answer}",
+                        "HTTP/1.1 {status} Answer\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{answer}",
                         answer.len()
                     );
                     if stream.write_all(response.as_bytes()).await.is_err() {
@@ -68,7 +85,7 @@ async fn capture_server() -> (String, Arc<Mutex<Vec<Vec<u8>>>>) {
             });
         }
     });
-    (url, bodies)
+    (url, bodies, answer)
 }
 
 /// JSON equality where numbers compare by value (`1` equals `1.0`).
@@ -111,7 +128,9 @@ fn compare(
 async fn every_body_goes_out_as_built() {
     let (base_url, bodies) = capture_server().await;
     let client = Client::builder()
-        .api_token("wire-test-token")
+        .api_token("e2e-api-token")
+        .api_key("e2e@example.com", "e2e-key")
+        .user_service_key("e2e-user-service-key")
         .base_url(&base_url)
         .max_retries(0)
         .build()

@@ -8,10 +8,7 @@
 use std::future::Future;
 use std::sync::OnceLock;
 
-use futures_util::TryStreamExt;
-
 use crate::call::Call;
-use crate::envelope::Page;
 use crate::error::{Error, Result};
 
 fn runtime() -> Result<&'static tokio::runtime::Runtime> {
@@ -46,10 +43,3 @@ impl<T: Send + 'static> Call<T> {
     }
 }
 
-impl<T: Clone + PartialEq + Send + 'static> Call<Page<T>> {
-    /// Every item of every page, fetched one page after the other, without an async runtime
-    /// of your own.
-    pub fn items_blocking(self) -> Result<Vec<T>> {
-        block_on(self.items().try_collect())?
-    }
-}

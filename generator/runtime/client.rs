@@ -1,16 +1,14 @@
-//! The client: credentials, base URL, the HTTP connection pool.
+//! The client: where requests go (a server of the spec, or a base URL), its credentials, the
+//! HTTP connection pool. The credential modes, the servers and the environment variables of
+//! `from_env` are the API's own: they are generated (`spec.rs`).
 
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
-
+use crate::auth::{Keyring, Secret};
 use crate::call::{Call, Decode};
 use crate::error::{Error, Result};
-
-/// Cloudflare's API base URL.
-pub const DEFAULT_BASE_URL: &str = "https://api.cloudflare.com/client/v4";
 
 /// How long one attempt may take unless the request says otherwise.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
@@ -21,98 +19,62 @@ pub const DEFAULT_MAX_RETRIES: u32 = 2;
 /// The largest response body the client reads.
 pub const DEFAULT_MAX_RESPONSE_SIZE: usize = 128 * 1024 * 1024;
 
-/// How requests authenticate. `Debug` never shows a secret.
-#[derive(Clone, PartialEq, Eq)]
-pub enum Credentials {
-    /// An API token, sent as `Authorization: Bearer <token>`.
-    ApiToken(String),
-    /// The account email and global API key (`X-Auth-Email`, `X-Auth-Key`).
-    ApiKey {
-        /// Account email.
-        email: String,
-        /// Global API key.
-        key: String,
-    },
-    /// A user service key (`X-Auth-User-Service-Key`).
-    UserServiceKey(String),
+/// A server the spec declares: a URL, with variables that have defaults.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Server {
+    /// The URL, with `{variable}`s.
+    pub url: &'static str,
+    /// What it is.
+    pub description: &'static str,
+    /// Its variables.
+    pub variables: &'static [ServerVariable],
 }
 
-impl fmt::Debug for Credentials {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Credentials::ApiToken(_) => f.debug_tuple("ApiToken").field(&"<redacted>").finish(),
-            Credentials::ApiKey { email, .. } => f
-                .debug_struct("ApiKey")
-                .field("email", email)
-                .field("key", &"<redacted>")
-                .finish(),
-            Credentials::UserServiceKey(_) => f.debug_tuple("UserServiceKey").field(&"<redacted>").finish(),
-        }
-    }
+/// A variable of a [`Server`]'s URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ServerVariable {
+    /// Its name in the URL.
+    pub name: &'static str,
+    /// Its value unless set otherwise.
+    pub default: &'static str,
+    /// The values it may take (empty: any).
+    pub values: &'static [&'static str],
 }
 
-impl Credentials {
-    /// From environment variables: `CLOUDFLARE_API_TOKEN`, or `CLOUDFLARE_EMAIL` with
-    /// `CLOUDFLARE_API_KEY`, or `CLOUDFLARE_API_USER_SERVICE_KEY`. Exactly one mode.
-    pub fn from_env() -> Result<Credentials> {
-        Self::from_lookup(|name| std::env::var(name).ok())
-    }
-
-    /// Like [`Credentials::from_env`], reading variables through `lookup`.
-    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Credentials> {
-        let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
-        let token = get("CLOUDFLARE_API_TOKEN");
-        let email = get("CLOUDFLARE_EMAIL");
-        let key = get("CLOUDFLARE_API_KEY");
-        let service = get("CLOUDFLARE_API_USER_SERVICE_KEY");
-        let modes = [token.is_some(), email.is_some() || key.is_some(), service.is_some()];
-        if modes.iter().filter(|m| **m).count() > 1 {
-            return Err(Error::Config(
-                "more than one credential mode is set (CLOUDFLARE_API_TOKEN, CLOUDFLARE_EMAIL + CLOUDFLARE_API_KEY, CLOUDFLARE_API_USER_SERVICE_KEY); set exactly one".into(),
-            ));
-        }
-        match (token, email, key, service) {
-            (Some(token), ..) => Ok(Credentials::ApiToken(token)),
-            (None, Some(email), Some(key), None) => Ok(Credentials::ApiKey { email, key }),
-            (None, Some(_), None, None) => Err(Error::Config("CLOUDFLARE_EMAIL is set but CLOUDFLARE_API_KEY is not".into())),
-            (None, None, Some(_), None) => Err(Error::Config("CLOUDFLARE_API_KEY is set but CLOUDFLARE_EMAIL is not".into())),
-            (None, None, None, Some(key)) => Ok(Credentials::UserServiceKey(key)),
-            _ => Err(Error::Config(
-                "no credentials: set CLOUDFLARE_API_TOKEN, or CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY, or CLOUDFLARE_API_USER_SERVICE_KEY".into(),
-            )),
-        }
-    }
-
-    /// The authentication headers, marked sensitive.
-    fn headers(&self) -> Result<HeaderMap> {
-        let mut headers = HeaderMap::new();
-        let value = |text: &str| -> Result<HeaderValue> {
-            let mut value = HeaderValue::from_str(text)
-                .map_err(|_| Error::Config("a credential contains characters not allowed in an HTTP header".into()))?;
-            value.set_sensitive(true);
-            Ok(value)
-        };
-        match self {
-            Credentials::ApiToken(token) => {
-                headers.insert(reqwest::header::AUTHORIZATION, value(&format!("Bearer {token}"))?);
-            }
-            Credentials::ApiKey { email, key } => {
-                headers.insert(HeaderName::from_static("x-auth-email"), value(email)?);
-                headers.insert(HeaderName::from_static("x-auth-key"), value(key)?);
-            }
-            Credentials::UserServiceKey(key) => {
-                headers.insert(HeaderName::from_static("x-auth-user-service-key"), value(key)?);
+impl Server {
+    /// The URL with the variables in `values` set and the others at their defaults; an error
+    /// for a variable the server does not have, or a value it does not allow.
+    pub fn url_with(&self, values: &[(String, String)]) -> Result<String> {
+        for (name, _) in values {
+            if !self.variables.iter().any(|v| v.name == name) {
+                return Err(Error::Config(format!("the server `{}` has no variable `{name}`", self.url)));
             }
         }
-        Ok(headers)
+        let mut url = self.url.to_string();
+        for variable in self.variables {
+            let value = values
+                .iter()
+                .rev()
+                .find(|(name, _)| name == variable.name)
+                .map(|(_, value)| value.as_str())
+                .unwrap_or(variable.default);
+            if !variable.values.is_empty() && !variable.values.contains(&value) {
+                return Err(Error::Config(format!(
+                    "`{value}` is not a value of the server variable `{}` (one of: {})",
+                    variable.name,
+                    variable.values.join(", ")
+                )));
+            }
+            url = url.replace(&format!("{{{}}}", variable.name), value);
+        }
+        Ok(url.trim_end_matches('/').to_string())
     }
 }
 
 pub(crate) struct Inner {
     pub(crate) http: reqwest::Client,
     pub(crate) base_url: String,
-    pub(crate) auth: HeaderMap,
-    pub(crate) credentials: Credentials,
+    pub(crate) auth: Keyring,
     pub(crate) timeout: Duration,
     pub(crate) max_retries: u32,
     pub(crate) max_body: usize,
@@ -128,7 +90,7 @@ impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("base_url", &self.inner.base_url)
-            .field("credentials", &self.inner.credentials)
+            .field("credentials", &self.inner.auth)
             .field("timeout", &self.inner.timeout)
             .field("max_retries", &self.inner.max_retries)
             .finish()
@@ -139,23 +101,6 @@ impl Client {
     /// A builder.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
-    }
-
-    /// A client with these credentials and the defaults.
-    pub fn new(credentials: Credentials) -> Result<Client> {
-        Client::builder().credentials(credentials).build()
-    }
-
-    /// A client configured from the environment: credentials as in
-    /// [`Credentials::from_env`], and `CLOUDFLARE_BASE_URL` if set.
-    pub fn from_env() -> Result<Client> {
-        let mut builder = Client::builder().credentials(Credentials::from_env()?);
-        if let Ok(url) = std::env::var("CLOUDFLARE_BASE_URL") {
-            if !url.trim().is_empty() {
-                builder = builder.base_url(url);
-            }
-        }
-        builder.build()
     }
 
     /// The base URL requests go to.
@@ -177,11 +122,13 @@ fn is_loopback(url: &reqwest::Url) -> bool {
     host.eq_ignore_ascii_case("localhost") || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
-/// Builds a [`Client`].
+/// Builds a [`Client`]. Its credential methods are the API's (see `Credentials`).
 #[derive(Debug, Default)]
 pub struct ClientBuilder {
-    credentials: Option<Credentials>,
+    secrets: Vec<(&'static str, Secret)>,
     base_url: Option<String>,
+    server: usize,
+    variables: Vec<(String, String)>,
     timeout: Option<Duration>,
     http: Option<reqwest::Client>,
     user_agent: Option<String>,
@@ -191,33 +138,40 @@ pub struct ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// How requests authenticate (required).
-    pub fn credentials(mut self, credentials: Credentials) -> Self {
-        self.credentials = Some(credentials);
+    /// Hold `secret` as the credential of the security scheme `scheme`.
+    #[allow(dead_code)] // used by the generated credential methods
+    pub(crate) fn secret(mut self, scheme: &'static str, secret: Secret) -> Self {
+        self.secrets.retain(|(name, _)| *name != scheme);
+        self.secrets.push((scheme, secret));
         self
     }
 
-    /// Authenticate with an API token.
-    pub fn api_token(self, token: impl Into<String>) -> Self {
-        self.credentials(Credentials::ApiToken(token.into()))
-    }
-
-    /// Authenticate with an account email and global API key.
-    pub fn api_key(self, email: impl Into<String>, key: impl Into<String>) -> Self {
-        self.credentials(Credentials::ApiKey {
-            email: email.into(),
-            key: key.into(),
-        })
-    }
-
-    /// Authenticate with a user service key.
-    pub fn user_service_key(self, key: impl Into<String>) -> Self {
-        self.credentials(Credentials::UserServiceKey(key.into()))
-    }
-
-    /// Send requests here instead of [`DEFAULT_BASE_URL`] (a mock server, a proxy).
+    /// Send requests here instead of the spec's server (a mock server, a proxy).
     pub fn base_url(mut self, url: impl AsRef<str>) -> Self {
         self.base_url = Some(url.as_ref().trim_end_matches('/').to_string());
+        self
+    }
+
+    /// The base URL in the environment variable `variable`, if it is set (used by the
+    /// generated `Client::from_env`).
+    #[allow(dead_code)]
+    pub(crate) fn base_url_from_env(self, variable: &str) -> Self {
+        match std::env::var(variable) {
+            Ok(url) if !url.trim().is_empty() => self.base_url(url),
+            _ => self,
+        }
+    }
+
+    /// Send requests to the spec's server number `index` (in [`crate::SERVERS`]; the first,
+    /// `0`, by default).
+    pub fn server(mut self, index: usize) -> Self {
+        self.server = index;
+        self
+    }
+
+    /// Set a variable of the server's URL (its default otherwise).
+    pub fn server_variable(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.variables.push((name.into(), value.into()));
         self
     }
 
@@ -258,22 +212,40 @@ impl ClientBuilder {
         self
     }
 
+    /// The base URL: the one set, else the chosen server's with its variables.
+    fn resolve_base_url(&self) -> Result<String> {
+        if let Some(url) = &self.base_url {
+            return Ok(url.clone());
+        }
+        let server = crate::spec::SERVERS.get(self.server).ok_or_else(|| {
+            Error::Config(format!(
+                "the API declares {} server(s); there is no server {}",
+                crate::spec::SERVERS.len(),
+                self.server
+            ))
+        })?;
+        server.url_with(&self.variables)
+    }
+
     /// Build the client.
     pub fn build(self) -> Result<Client> {
-        let credentials = self
-            .credentials
-            .ok_or_else(|| Error::Config("no credentials: call api_token, api_key or user_service_key".into()))?;
-        let base_url = self.base_url.unwrap_or_else(|| DEFAULT_BASE_URL.to_string());
-        let parsed = reqwest::Url::parse(&base_url).map_err(|e| Error::Config(format!("invalid base URL `{base_url}`: {e}")))?;
+        if self.secrets.is_empty() && crate::spec::AUTH_REQUIRED {
+            return Err(Error::Config(format!("no credentials: {}", crate::spec::CREDENTIALS_HINT)));
+        }
+        let base_url = self.resolve_base_url()?;
+        let parsed = reqwest::Url::parse(&base_url).map_err(|e| {
+            Error::Config(format!("invalid base URL `{base_url}`: {e} (the spec gives no absolute server: set one with base_url)"))
+        })?;
         if !matches!(parsed.scheme(), "http" | "https") {
             return Err(Error::Config(format!("base URL `{base_url}` is not http or https")));
         }
-        if parsed.scheme() == "http" && !self.allow_insecure_http && !is_loopback(&parsed) {
+        let clear_text = parsed.scheme() == "http" && !is_loopback(&parsed);
+        if clear_text && !self.secrets.is_empty() && !self.allow_insecure_http {
             return Err(Error::Config(format!(
                 "base URL `{base_url}` is plain http on a host that is not loopback: credentials would travel in clear text (use https, or allow_insecure_http(true))"
             )));
         }
-        let auth = credentials.headers()?;
+        let auth = Keyring::new(crate::spec::SCHEMES, self.secrets)?;
         let http = match self.http {
             Some(http) => http,
             None => {
@@ -291,7 +263,6 @@ impl ClientBuilder {
                 http,
                 base_url,
                 auth,
-                credentials,
                 timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
                 max_retries: self.max_retries.unwrap_or(DEFAULT_MAX_RETRIES),
                 max_body: self.max_body.unwrap_or(DEFAULT_MAX_RESPONSE_SIZE),
@@ -300,55 +271,55 @@ impl ClientBuilder {
     }
 }
 
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn lookup<'a>(vars: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
-        move |name| vars.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string())
-    }
+    const SERVER: Server = Server {
+        url: "https://{region}.example.com/{version}/",
+        description: "",
+        variables: &[
+            ServerVariable { name: "region", default: "eu", values: &["eu", "us"] },
+            ServerVariable { name: "version", default: "v1", values: &[] },
+        ],
+    };
 
     #[test]
-    fn credentials_from_environment() {
-        assert_eq!(
-            Credentials::from_lookup(lookup(&[("CLOUDFLARE_API_TOKEN", "t")])).unwrap(),
-            Credentials::ApiToken("t".into())
-        );
-        assert_eq!(
-            Credentials::from_lookup(lookup(&[("CLOUDFLARE_EMAIL", "e"), ("CLOUDFLARE_API_KEY", "k")])).unwrap(),
-            Credentials::ApiKey { email: "e".into(), key: "k".into() }
-        );
-        assert!(Credentials::from_lookup(lookup(&[("CLOUDFLARE_EMAIL", "e")])).unwrap_err().to_string().contains("CLOUDFLARE_API_KEY"));
-        assert!(Credentials::from_lookup(lookup(&[])).unwrap_err().to_string().contains("no credentials"));
-        assert!(Credentials::from_lookup(lookup(&[("CLOUDFLARE_API_TOKEN", "t"), ("CLOUDFLARE_API_USER_SERVICE_KEY", "s")]))
-            .unwrap_err()
-            .to_string()
-            .contains("exactly one"));
-    }
-
-    #[test]
-    fn secrets_stay_out_of_debug() {
-        let client = Client::builder().api_key("me@example.com", "secret-key-123").build().unwrap();
-        let text = format!("{client:?} {:?}", Credentials::ApiToken("secret-token-456".into()));
-        assert!(!text.contains("secret-key-123") && !text.contains("secret-token-456"), "{text}");
-        assert!(text.contains("<redacted>"));
+    fn server_urls_with_their_variables() {
+        assert_eq!(SERVER.url_with(&[]).unwrap(), "https://eu.example.com/v1");
+        assert_eq!(SERVER.url_with(&[("region".into(), "us".into()), ("version".into(), "v2".into())]).unwrap(), "https://us.example.com/v2");
+        assert!(SERVER.url_with(&[("region".into(), "mars".into())]).unwrap_err().to_string().contains("one of: eu, us"));
+        assert!(SERVER.url_with(&[("zone".into(), "x".into())]).unwrap_err().to_string().contains("no variable `zone`"));
     }
 
     #[test]
     fn credentials_never_travel_over_plain_http_to_other_hosts() {
+        // An API without security schemes sends no credentials: plain http is its own choice.
+        let Some(scheme) = crate::spec::SCHEMES.first() else {
+            assert!(Client::builder().base_url("http://api.example.com").build().is_ok());
+            return;
+        };
+        let builder = || Client::builder().secret(scheme.name, Secret::Value("t".into()));
         for url in ["http://api.example.com/client/v4", "http://10.0.0.1", "http://[fe80::1]"] {
-            let error = Client::builder().api_token("t").base_url(url).build().unwrap_err();
+            let error = builder().base_url(url).build().unwrap_err();
             assert!(error.to_string().contains("clear text"), "{url}: {error}");
-            assert!(Client::builder().api_token("t").base_url(url).allow_insecure_http(true).build().is_ok(), "{url}");
+            assert!(builder().base_url(url).allow_insecure_http(true).build().is_ok(), "{url}");
         }
         for url in ["http://127.0.0.1:4010", "http://localhost:8080/v4", "http://[::1]:1", "https://api.example.com"] {
-            assert!(Client::builder().api_token("t").base_url(url).build().is_ok(), "{url}");
+            assert!(builder().base_url(url).build().is_ok(), "{url}");
         }
     }
 
     #[test]
-    fn header_injection_is_refused() {
-        let error = Client::builder().api_token("abc\r\nX-Evil: 1").build().unwrap_err();
+    fn header_injection_is_refused_and_secrets_stay_out_of_debug() {
+        let Some(scheme) = crate::spec::SCHEMES.first().map(|s| s.name) else {
+            return;
+        };
+        let error = Client::builder().secret(scheme, Secret::Value("abc\r\nX-Evil: 1".into())).build().unwrap_err();
         assert!(!error.to_string().contains("abc"), "{error}");
+        let client = Client::builder().secret(scheme, Secret::Value("secret-token-456".into())).build().unwrap();
+        let text = format!("{client:?}");
+        assert!(!text.contains("secret-token-456") && text.contains("<redacted>"), "{text}");
     }
 }

@@ -1,21 +1,13 @@
-//! Cloudflare's response envelope (`success`, `errors`, `messages`, `result`, `result_info`)
-//! and the decoders that unwrap it into a method's typed result.
+//! The Cloudflare convention: every response comes in an envelope (`success`, `errors`,
+//! `messages`, `result`, `result_info`). The decoders unwrap it into a method's typed result,
+//! lists come as pages, and an error carries the envelope's errors and messages and the
+//! `cf-ray` id of the request.
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::error::{excerpt, ApiError, Error, Result};
-
-/// How much of a body an error keeps.
-const EXCERPT: usize = 512;
-
-/// A response as received: status, headers, body.
-#[derive(Debug)]
-pub(crate) struct ResponseParts {
-    pub(crate) status: u16,
-    pub(crate) headers: reqwest::header::HeaderMap,
-    pub(crate) body: bytes::Bytes,
-}
+use crate::error::{Error, Result};
+use crate::response::{decode, ResponseParts, EXCERPT};
 
 /// The full envelope, for callers who need `messages` or `result_info`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -41,7 +33,7 @@ pub struct Envelope<T> {
 /// One entry of `errors` or `messages`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ResponseMessage {
-    /// Cloudflare's numeric code.
+    /// The numeric code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// Human-readable text.
@@ -144,21 +136,6 @@ fn lenient_count<'de, D: Deserializer<'de>>(deserializer: D) -> std::result::Res
     Ok(value.and_then(|n| n.as_u64().or_else(|| n.as_f64().filter(|f| *f >= 0.0 && f.fract() == 0.0).map(|f| f as u64))))
 }
 
-/// Decode `T` from the body, naming the JSON path of a failure. The path is only tracked
-/// (which costs an allocation per key) when a first, plain decode has failed.
-fn decode<T: DeserializeOwned>(parts: &ResponseParts) -> Result<T> {
-    if let Ok(value) = serde_json::from_slice(&parts.body) {
-        return Ok(value);
-    }
-    let deserializer = &mut serde_json::Deserializer::from_slice(&parts.body);
-    serde_path_to_error::deserialize(deserializer).map_err(|error| Error::Decode {
-        path: error.path().to_string(),
-        message: error.inner().to_string(),
-        status: parts.status,
-        body_excerpt: excerpt(&parts.body, EXCERPT),
-    })
-}
-
 /// The `result` of an envelope. An absent or `null` result decodes `T` from `null`, which
 /// works for `Option<_>`, `()` and `serde_json::Value`, and is a decode error otherwise.
 pub(crate) fn result<T: DeserializeOwned>(parts: &ResponseParts) -> Result<T> {
@@ -169,7 +146,7 @@ pub(crate) fn result<T: DeserializeOwned>(parts: &ResponseParts) -> Result<T> {
             path: "result".into(),
             message: format!("missing result: {error}"),
             status: parts.status,
-            body_excerpt: excerpt(&parts.body, EXCERPT),
+            body_excerpt: crate::error::excerpt(&parts.body, EXCERPT),
         }),
     }
 }
@@ -183,38 +160,103 @@ pub(crate) fn page<T: DeserializeOwned>(parts: &ResponseParts) -> Result<Page<T>
     })
 }
 
-/// The whole body, no envelope.
-#[allow(dead_code)] // used by the generated methods of APIs without an envelope
-pub(crate) fn raw<T: DeserializeOwned>(parts: &ResponseParts) -> Result<T> {
-    decode(parts)
+/// A non-success answer of the API, with the envelope's details.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiError {
+    /// HTTP status.
+    pub status: u16,
+    /// The envelope's `errors` (code, message, documentation URL, source pointer).
+    pub errors: Vec<ResponseMessage>,
+    /// The envelope's `messages`.
+    pub messages: Vec<ResponseMessage>,
+    /// The request-id header the config names (Cloudflare's `cf-ray`), for the API's support.
+    pub ray_id: Option<String>,
+    /// The beginning of the body when it was not an envelope (an HTML error page).
+    pub body_excerpt: Option<String>,
 }
 
-/// No body to decode.
-#[allow(dead_code)] // used by the generated methods whose responses have no body
-pub(crate) fn empty(_: &ResponseParts) -> Result<()> {
-    Ok(())
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "API error (HTTP {})", self.status)?;
+        for error in &self.errors {
+            match error.code {
+                Some(code) => write!(f, "; {code}: {}", error.message)?,
+                None => write!(f, "; {}", error.message)?,
+            }
+        }
+        if let Some(excerpt) = &self.body_excerpt {
+            write!(f, "; body starts: {excerpt}")?;
+        }
+        if let Some(ray) = &self.ray_id {
+            write!(f, " ({} {ray})", crate::spec::REQUEST_ID_HEADER.unwrap_or("request"))?;
+        }
+        Ok(())
+    }
 }
 
-/// The error of a non-success response: Cloudflare's envelope when the body is one, else an
-/// excerpt of whatever came (an HTML page from the edge).
+impl ApiError {
+    /// Whether any of the envelope's errors carries this code.
+    pub fn has_code(&self, code: i64) -> bool {
+        self.errors.iter().any(|e| e.code == Some(code))
+    }
+}
+
+impl Error {
+    /// The request id (`cf-ray`) of the failed response.
+    pub fn ray_id(&self) -> Option<&str> {
+        self.api().and_then(|e| e.ray_id.as_deref())
+    }
+
+    /// The request id of the failed response (the same as [`Error::ray_id`]), by the name
+    /// every convention gives it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.ray_id()
+    }
+}
+
+/// The error of a non-success response: the envelope's errors and messages when the body is
+/// one, else an excerpt of whatever came (an HTML page from the edge).
 pub(crate) fn api_error(parts: &ResponseParts) -> Error {
-    let ray_id = parts
-        .headers
-        .get("cf-ray")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
     let envelope = serde_json::from_slice::<Envelope<serde_json::Value>>(&parts.body).ok();
     let (errors, messages, body_excerpt) = match envelope {
         Some(envelope) if !envelope.errors.is_empty() || !envelope.messages.is_empty() => (envelope.errors, envelope.messages, None),
-        _ => (Vec::new(), Vec::new(), Some(excerpt(&parts.body, EXCERPT)).filter(|e| !e.is_empty())),
+        _ => (Vec::new(), Vec::new(), parts.excerpt()),
     };
     Error::Api(ApiError {
         status: parts.status,
         errors,
         messages,
-        ray_id,
+        ray_id: parts.request_id(),
         body_excerpt,
     })
+}
+
+/// A decoded response with what came with it.
+#[derive(Debug, Clone)]
+pub struct Response<T> {
+    /// The decoded result.
+    pub value: T,
+    /// HTTP status.
+    pub status: u16,
+    /// Response headers.
+    pub headers: reqwest::header::HeaderMap,
+    /// The envelope's `messages`.
+    pub messages: Vec<ResponseMessage>,
+    /// The envelope's `result_info`.
+    pub result_info: Option<ResultInfo>,
+}
+
+/// `value` with the status, headers and envelope it came in.
+pub(crate) fn response<T>(value: T, parts: ResponseParts) -> Response<T> {
+    let envelope = serde_json::from_slice::<Envelope<serde::de::IgnoredAny>>(&parts.body).ok();
+    let (messages, result_info) = envelope.map(|e| (e.messages, e.result_info)).unwrap_or_default();
+    Response {
+        value,
+        status: parts.status,
+        headers: parts.headers,
+        messages,
+        result_info,
+    }
 }
 
 #[cfg(test)]

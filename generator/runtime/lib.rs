@@ -11,12 +11,19 @@
 
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
+// On docs.rs: mark each item a Cargo feature gates.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 // The modules are left as written: `cargo xtask regen` formats the copies in generated/, and
 // what the generator copies must not change when `cargo fmt` runs.
 //
 // As in a generated crate: the runtime carries helpers for every kind of operation; which ones
-// a given API uses depends on its spec.
+// a given API uses depends on its spec. A generated crate has one response convention: the
+// `cloudflare` feature picks the envelope one here (`--no-default-features --features blocking`
+// builds and tests the plain one).
+#[rustfmt::skip]
+#[allow(dead_code)]
+mod auth;
 #[rustfmt::skip]
 #[cfg(feature = "blocking")]
 mod blocking;
@@ -30,6 +37,7 @@ mod client;
 #[allow(dead_code)]
 mod codec;
 #[rustfmt::skip]
+#[cfg(feature = "cloudflare")]
 #[allow(dead_code)]
 mod envelope;
 #[rustfmt::skip]
@@ -38,21 +46,85 @@ mod error;
 #[allow(dead_code, unused_imports, unused_macros)]
 mod macros;
 #[rustfmt::skip]
+#[cfg(feature = "cloudflare")]
 #[allow(dead_code)]
 mod paginate;
+#[rustfmt::skip]
+#[cfg(not(feature = "cloudflare"))]
+#[allow(dead_code)]
+mod plain;
+#[rustfmt::skip]
+#[allow(dead_code)]
+mod response;
 #[rustfmt::skip]
 #[allow(dead_code)]
 mod values;
 
-pub use call::{Call, Response, MAX_ERROR_BODY, MAX_RETRY_AFTER};
+#[cfg(feature = "cloudflare")]
+use envelope as convention;
+#[cfg(not(feature = "cloudflare"))]
+use plain as convention;
+
+pub use call::{Call, MAX_ERROR_BODY, MAX_RETRY_AFTER};
 pub use client::{
-    Client, ClientBuilder, Credentials, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_SIZE,
-    DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT,
+    Client, ClientBuilder, Server, ServerVariable, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
 };
 pub use codec::{DateTime, Nullable};
+pub use convention::{ApiError, Response};
+#[cfg(feature = "cloudflare")]
 pub use envelope::{Envelope, Page, ResponseMessage, ResultInfo};
-pub use error::{ApiError, Error, Result};
+pub use error::{Error, Result};
 pub use futures_util::Stream;
+#[cfg(not(feature = "cloudflare"))]
+pub use spec::ErrorBody;
+pub use spec::{DEFAULT_BASE_URL, SERVERS};
+
+/// What a generated crate's `spec.rs` says about its API, for the runtime's own tests: one
+/// server with a variable, a bearer scheme and a header key.
+mod spec {
+    use crate::auth::{Placement, Scheme};
+    use crate::client::{Server, ServerVariable};
+
+    /// The servers of the API.
+    pub const SERVERS: &[Server] = &[Server {
+        url: "https://{region}.example.com/v1",
+        description: "The API",
+        variables: &[ServerVariable {
+            name: "region",
+            default: "api",
+            values: &[],
+        }],
+    }];
+
+    /// The first server, with its variables at their defaults.
+    pub const DEFAULT_BASE_URL: &str = "https://api.example.com/v1";
+
+    pub(crate) const SCHEMES: &[Scheme] = &[
+        Scheme {
+            name: "bearer",
+            placement: Placement::Bearer,
+        },
+        Scheme {
+            name: "key",
+            placement: Placement::Header("X-Key"),
+        },
+    ];
+
+    pub(crate) const AUTH_REQUIRED: bool = false;
+
+    pub(crate) const CREDENTIALS_HINT: &str = "call bearer or key";
+
+    pub(crate) const REQUEST_ID_HEADER: Option<&str> = Some("x-request-id");
+
+    /// The error bodies the API declares.
+    #[cfg(not(feature = "cloudflare"))]
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum ErrorBody {
+        /// A problem report.
+        Problem(serde_json::Value),
+    }
+}
 
 // The blocking module's tests: here, as it has none of its own (tests/tests/runtime.rs runs
 // blocking calls of a generated crate against a server).
@@ -89,7 +161,6 @@ mod blocking_tests {
             .unwrap()
             .port();
         let client = Client::builder()
-            .api_token("t")
             .base_url(format!("http://127.0.0.1:{port}"))
             .build()
             .unwrap();
@@ -97,7 +168,7 @@ mod blocking_tests {
             reqwest::Method::GET,
             "/ping",
             "/ping".into(),
-            crate::envelope::empty,
+            crate::response::empty,
         );
         let error = call.max_retries(0).send_blocking().unwrap_err();
         assert!(matches!(error, Error::Connection(_)), "{error:?}");

@@ -45,6 +45,15 @@ pub struct Config {
     /// How unions are generated.
     #[serde(default)]
     pub unions: UnionsConfig,
+    /// What the spec cannot say about the API's responses: its envelope, its request ids.
+    #[serde(default)]
+    pub convention: ConventionConfig,
+    /// Environment variables `Client::from_env` reads.
+    #[serde(default)]
+    pub env: EnvConfig,
+    /// How the credentials of the security schemes are grouped and named.
+    #[serde(default)]
+    pub auth: AuthConfig,
     /// Directory the config was read from; relative paths in it are resolved against it.
     #[serde(skip)]
     pub dir: PathBuf,
@@ -73,6 +82,9 @@ pub struct CrateConfig {
     /// a hand-written `README.md` (it replaces the generated one and becomes the crate docs),
     /// `examples/*.rs`.
     pub files: Option<String>,
+    /// Markdown appended to the generated crate docs and README (what the spec cannot say:
+    /// where to get credentials, rate limits, support).
+    pub docs: Option<String>,
 }
 
 /// Spec source and overlays.
@@ -147,6 +159,71 @@ pub struct UnionsConfig {
     /// so in a notice; `error` makes it a problem, which stops generation unless accepted.
     #[serde(default)]
     pub overlapping: OverlapPolicy,
+}
+
+/// What the spec cannot say about an API's responses.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConventionConfig {
+    /// The response envelope: `none` (the body is the value) or `cloudflare` (`success`,
+    /// `errors`, `messages`, `result`, `result_info`: the result is unwrapped, lists are pages,
+    /// errors carry the envelope's errors and messages).
+    #[serde(default)]
+    pub envelope: EnvelopeConvention,
+    /// A response header that identifies a request for the API's support (`cf-ray`), kept
+    /// on errors.
+    pub request_id_header: Option<String>,
+}
+
+/// The response envelope of an API: see [`ConventionConfig::envelope`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EnvelopeConvention {
+    /// No envelope: the body is the value.
+    #[default]
+    None,
+    /// Cloudflare's: `success`, `errors`, `messages`, `result`, `result_info`.
+    Cloudflare,
+}
+
+/// Environment variables of `Client::from_env`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnvConfig {
+    /// Prefix of the default variable names (`MYAPI` gives `MYAPI_BASE_URL`,
+    /// `MYAPI_BEARER_AUTH`); default: the crate name without `-client`, in upper snake case.
+    pub prefix: Option<String>,
+    /// The variable of the base URL.
+    pub base_url: Option<String>,
+    /// The variable of each security scheme's credential, by scheme name (a basic scheme's
+    /// user name and password are `<VAR>_USERNAME` and `<VAR>_PASSWORD`).
+    #[serde(default)]
+    pub schemes: BTreeMap<String, String>,
+}
+
+/// How credentials are grouped into the modes a client authenticates with.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthConfig {
+    /// Named credential modes. Without them each set of schemes an operation accepts is a
+    /// mode named after its schemes.
+    #[serde(default)]
+    pub modes: Vec<AuthMode>,
+}
+
+/// A credential mode: the security schemes one way of authenticating sends together.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthMode {
+    /// Name (snake case): the builder method, and in UpperCamelCase the `Credentials` variant.
+    pub name: String,
+    /// The security schemes it sends, as the spec names them.
+    pub schemes: Vec<String>,
+    /// The names of its values (one per scheme), when there are several.
+    #[serde(default)]
+    pub fields: Vec<String>,
+    /// Documentation.
+    pub doc: Option<String>,
 }
 
 /// What an overlapping union is: see [`UnionsConfig::overlapping`].

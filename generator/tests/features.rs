@@ -169,7 +169,7 @@ fn the_crate_declares_the_features_and_gates_modules_methods_and_tests() {
     let generated = split_zoo();
     let files = &generated.files;
     let cargo = &files["Cargo.toml"];
-    assert!(cargo.contains("default = [\"full\"]"), "{cargo}");
+    assert!(cargo.contains("default = [\"full\", \"rustls\"]"), "{cargo}");
     assert!(
         cargo.contains("full = [\"keepers\", \"owners\", \"pets\"]"),
         "{cargo}"
@@ -231,7 +231,7 @@ fn without_a_split_there_are_no_features() {
     let generated = generate("", &spec()).expect("generates");
     assert!(generated.api.features.groups.is_empty());
     let files = &generated.files;
-    assert!(files["Cargo.toml"].contains("default = []"));
+    assert!(files["Cargo.toml"].contains("default = [\"rustls\"]"));
     assert!(!files["Cargo.toml"].contains("full"));
     assert!(!files["src/types.rs"].contains("#[cfg("));
     assert!(!files["src/methods.rs"].contains("#[cfg("));

@@ -32,8 +32,14 @@ fn runtime_modules() -> Vec<String> {
     modules
 }
 
-/// A generated crate, from a spec of one operation and no config.
-fn generated() -> Generated {
+/// The response conventions a generated crate can have: the name of each in a config, and
+/// whether the runtime crate's `cloudflare` feature selects it.
+const CONVENTIONS: [(&str, bool); 2] = [("none", false), ("cloudflare", true)];
+
+/// A generated crate of the convention `envelope`, from a spec of one operation.
+fn generated_with(envelope: &str) -> Generated {
+    let config: Config =
+        toml::from_str(&format!("[convention]\nenvelope = \"{envelope}\"\n")).expect("config");
     let ok = json!({"200": {"description": "ok", "content": {"application/json": {"schema": {
         "type": "object", "properties": {"ok": {"type": "boolean"}}
     }}}}});
@@ -42,10 +48,15 @@ fn generated() -> Generated {
         "info": {"title": "Ping", "version": "1"},
         "paths": {"/ping": {"get": {"operationId": "ping", "responses": ok}}}
     });
-    Generator::new(Config::default())
+    Generator::new(config)
         .spec_bytes("ping.json", serde_json::to_vec(&spec).expect("serializes"))
         .generate()
         .expect("generates")
+}
+
+/// A generated crate without an envelope (the default).
+fn generated() -> Generated {
+    generated_with("none")
 }
 
 fn manifest(text: &str) -> toml::Table {
@@ -64,10 +75,12 @@ fn runtime_crate_builds_with_the_dependencies_of_a_generated_crate() {
         emitted(&runtime["dependencies"]),
         emitted(&generated["dependencies"]),
     );
-    assert_eq!(
-        runtime["features"]["blocking"], generated["features"]["blocking"],
-        "runtime/Cargo.toml: the `blocking` feature must be a generated crate's"
-    );
+    for feature in ["blocking", "rustls", "native-tls"] {
+        assert_eq!(
+            runtime["features"][feature], generated["features"][feature],
+            "runtime/Cargo.toml: the `{feature}` feature must be a generated crate's"
+        );
+    }
     for key in ["edition", "rust-version"] {
         assert_eq!(
             runtime["package"][key], generated["package"][key],
@@ -78,25 +91,54 @@ fn runtime_crate_builds_with_the_dependencies_of_a_generated_crate() {
 
 #[test]
 fn every_runtime_module_is_copied_verbatim() {
-    let generated = generated();
+    let crates: Vec<Generated> = CONVENTIONS
+        .iter()
+        .map(|(envelope, _)| generated_with(envelope))
+        .collect();
     let modules = runtime_modules();
     assert!(modules.len() >= 8, "runtime modules: {modules:?}");
     for name in &modules {
         let text = std::fs::read_to_string(runtime_dir().join(format!("{name}.rs")))
             .expect("a runtime module");
-        let copy = generated.files.get(&format!("src/{name}.rs"));
+        let copies: Vec<&String> = crates
+            .iter()
+            .filter_map(|generated| generated.files.get(&format!("src/{name}.rs")))
+            .collect();
         assert!(
-            copy.is_some_and(|copy| copy.ends_with(&text)),
+            !copies.is_empty() && copies.iter().all(|copy| copy.ends_with(&text)),
             "generator/runtime/{name}.rs is not copied into a generated crate: list it in \
-             RUNTIME in generator/src/emit/krate.rs"
+             RUNTIME (or a convention's list) in generator/src/emit/krate.rs"
         );
     }
+}
+
+/// `lib.rs` as a crate with the `cloudflare` feature on or off sees it: the items whose
+/// `#[cfg(feature = "cloudflare")]` or `#[cfg(not(feature = "cloudflare"))]` does not hold
+/// left out, and those attributes removed from the others.
+fn with_convention(lib_rs: &str, cloudflare: bool) -> String {
+    let mut file = syn::parse_file(lib_rs).expect("lib.rs parses");
+    let on = "cfg (feature = \"cloudflare\")";
+    let off = "cfg (not (feature = \"cloudflare\"))";
+    file.items.retain_mut(|item| {
+        let attrs = match item {
+            syn::Item::Mod(module) => &mut module.attrs,
+            syn::Item::Use(item) => &mut item.attrs,
+            _ => return true,
+        };
+        let text = |attr: &syn::Attribute| attr.meta.to_token_stream().to_string();
+        let keep = !attrs
+            .iter()
+            .any(|attr| text(attr) == if cloudflare { off } else { on });
+        attrs.retain(|attr| text(attr) != on && text(attr) != off);
+        keep
+    });
+    file.to_token_stream().to_string()
 }
 
 /// What a `lib.rs` says about the runtime modules, as token text, sorted: the crate's lint
 /// levels, the declarations of the runtime modules with their attributes (but
 /// `#[rustfmt::skip]`, which only keeps the originals as written), and the public re-exports
-/// from the runtime modules or from dependencies.
+/// from the runtime modules, from `spec` or from dependencies.
 fn runtime_declarations(lib_rs: &str, runtime: &[String]) -> [Vec<String>; 3] {
     let file = syn::parse_file(lib_rs).expect("lib.rs parses");
     let is_lint = |attr: &syn::Attribute| {
@@ -140,7 +182,8 @@ fn runtime_declarations(lib_rs: &str, runtime: &[String]) -> [Vec<String>; 3] {
                     continue;
                 };
                 let root = path.ident.to_string();
-                if runtime.contains(&root) || !local.contains(&root) {
+                // `spec` too: the runtime crate's stand-in for a generated `spec.rs`.
+                if runtime.contains(&root) || root == "spec" || !local.contains(&root) {
                     uses.push(item.to_token_stream().to_string());
                 }
             }
@@ -156,22 +199,33 @@ fn runtime_declarations(lib_rs: &str, runtime: &[String]) -> [Vec<String>; 3] {
 #[test]
 fn runtime_lib_declares_and_reexports_the_modules_as_a_generated_lib_does() {
     let runtime = runtime_modules();
-    let ours = runtime_declarations(&workspace_file("generator/runtime/lib.rs"), &runtime);
-    let theirs = runtime_declarations(&generated().files["src/lib.rs"], &runtime);
-    assert_eq!(
-        theirs[1].len(),
-        runtime.len(),
-        "a generated lib.rs declares every runtime module"
-    );
-    assert!(!theirs[0].is_empty() && !theirs[2].is_empty());
-    for (what, (ours, theirs)) in ["lint levels", "module declarations", "re-exports"]
-        .iter()
-        .zip(ours.iter().zip(&theirs))
-    {
+    for (envelope, cloudflare) in CONVENTIONS {
+        let lib_rs = with_convention(&workspace_file("generator/runtime/lib.rs"), cloudflare);
+        let ours = runtime_declarations(&lib_rs, &runtime);
+        let generated = generated_with(envelope);
+        let theirs = runtime_declarations(&generated.files["src/lib.rs"], &runtime);
+        let copied = runtime
+            .iter()
+            .filter(|name| generated.files.contains_key(&format!("src/{name}.rs")))
+            .count();
         assert_eq!(
-            ours, theirs,
-            "generator/runtime/lib.rs: its {what} must be those of the lib.rs that \
-             generator/src/emit/krate.rs (`fn lib`) emits"
+            theirs[1].len(),
+            copied,
+            "a generated lib.rs ({envelope}) declares every runtime module it has"
         );
+        assert!(!theirs[0].is_empty() && !theirs[2].is_empty());
+        for (what, (ours, theirs)) in ["lint levels", "module declarations", "re-exports"]
+            .iter()
+            .zip(ours.iter().zip(&theirs))
+        {
+            assert_eq!(
+                ours,
+                theirs,
+                "generator/runtime/lib.rs: its {what} (`cloudflare` feature {}) must be those \
+                 of the lib.rs that generator/src/emit/librs.rs (`fn lib`) emits for the \
+                 convention `{envelope}`",
+                if cloudflare { "on" } else { "off" }
+            );
+        }
     }
 }

@@ -13,7 +13,9 @@ fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
 }
 
-/// Every fixture spec, sorted, with its optional config (`NN_name.toml` beside `NN_name.json`).
+/// Every fixture spec, sorted, with its config: `NN_name.toml` beside `NN_name.json`, else
+/// `cloudflare-convention.toml` (most fixtures isolate a construct of Cloudflare's spec, whose
+/// responses come in its envelope).
 fn fixtures() -> Vec<(String, PathBuf, Option<PathBuf>)> {
     let mut out: Vec<_> = std::fs::read_dir(fixtures_dir())
         .expect("fixtures directory")
@@ -25,8 +27,13 @@ fn fixtures() -> Vec<(String, PathBuf, Option<PathBuf>)> {
                 .unwrap_or_default()
                 .to_string_lossy()
                 .to_string();
-            let config = p.with_extension("toml");
-            (stem, p.clone(), config.is_file().then_some(config))
+            let own = p.with_extension("toml");
+            let config = if own.is_file() {
+                own
+            } else {
+                fixtures_dir().join("cloudflare-convention.toml")
+            };
+            (stem, p.clone(), Some(config))
         })
         .collect();
     out.sort();
@@ -65,6 +72,7 @@ fn fixture_snapshots() {
         for (path, contents) in &generated.files {
             let interesting = path == "src/types.rs"
                 || path == "src/impls.rs"
+                || path == "src/spec.rs"
                 || path.starts_with("src/resources/")
                 || path == "API.md";
             if interesting {
@@ -132,4 +140,36 @@ fn fixture_crates_compile_and_pass_their_tests() {
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
+}
+
+/// A spec that is not Cloudflare's, generated without Cloudflare's config, gives a crate that
+/// never names Cloudflare: no envelope, no `cf-ray`, no `CLOUDFLARE_*` variables, in no file
+/// (code, docs, tests, manifest).
+#[test]
+fn a_crate_of_another_api_never_names_cloudflare() {
+    let spec = fixtures_dir().join("24_service.json");
+    let config = fixtures_dir().join("24_service.toml");
+    let generated = generate(&spec, Some(&config), "24_service");
+    let mut found = Vec::new();
+    for (path, contents) in &generated.files {
+        for (number, line) in contents.lines().enumerate() {
+            let lower = line.to_lowercase();
+            if lower.contains("cloudflare") || lower.contains("cf-ray") {
+                found.push(format!("{path}:{}: {line}", number + 1));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "Cloudflare named in:\n{}",
+        found.join("\n")
+    );
+    // The crate is the spec's: its servers, its schemes, its names.
+    let spec_rs = &generated.files["src/spec.rs"];
+    assert!(
+        spec_rs.contains("https://eu.widgets.example.com/v1"),
+        "{spec_rs}"
+    );
+    assert!(spec_rs.contains("FIXTURE_24_SERVICE_BEARER"), "{spec_rs}");
+    assert!(generated.files["Cargo.toml"].contains("name = \"fixture-24-service\""));
 }

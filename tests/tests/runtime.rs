@@ -837,11 +837,25 @@ async fn credentials_stay_out_of_logs_debug_display_and_errors() {
         .map(|_| ())
         .expect_err("a token with CR/LF is refused");
     shown.push(format!("{error} / {error:?}"));
-    // The server did receive each credential (so the scan below is not vacuous).
+    // The server did receive each credential the operation accepts (so the scan below is not
+    // vacuous); Access operations do not accept a user service key, so the client refuses to
+    // send the call with one (naming what it needs, never the key).
     let requests = server.requests.lock().unwrap().join("\n");
-    for secret in [TOKEN, KEY, SERVICE_KEY] {
+    for secret in [TOKEN, KEY] {
         assert!(requests.contains(secret), "{secret} was not sent");
     }
+    assert!(
+        !requests.contains(SERVICE_KEY),
+        "a credential the operation does not accept was sent"
+    );
+    assert!(
+        shown
+            .iter()
+            .any(|line| line
+                .contains("needs the credentials of api_email and api_key, or api_token")),
+        "the call with a user service key was not refused:\n{}",
+        shown.join("\n")
+    );
 
     let logs = String::from_utf8_lossy(&captured.0.lock().unwrap()).to_string();
     assert!(

@@ -6,7 +6,7 @@
 //! dynamic (random, schema-valid) responses, several rounds, and sums up.
 
 use std::net::{TcpListener, TcpStream};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
@@ -31,6 +31,7 @@ struct Counts {
     decode_failures: usize,
     errors: usize,
     mock_crashes: usize,
+    refused: usize,
 }
 
 /// A loopback port free at the time of asking.
@@ -107,30 +108,70 @@ fn start_prism(
     ))
 }
 
-/// `cargo test` of the generated crate's e2e test, to which callers add their flags.
-fn e2e_test_command() -> Command {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let mut command = Command::new(cargo);
-    command.args([
-        "test",
-        "--quiet",
-        "--locked",
-        "-p",
-        "cloudflare-access",
-        "--test",
-        "e2e",
-    ]);
-    command
+/// A generated crate that runs against Prism: where cargo runs for it, its package, the spec
+/// Prism serves, and the target directory.
+pub struct Subject {
+    /// For the report (`cloudflare-access`, `24_service`).
+    pub label: String,
+    /// The directory cargo runs in (the workspace root, or the crate's own workspace).
+    pub dir: PathBuf,
+    /// The package name of the generated crate.
+    pub package: String,
+    /// The spec the crate was generated from, as Prism serves it.
+    pub spec: PathBuf,
+    /// `CARGO_TARGET_DIR` (the workspace's when `None`).
+    pub target_dir: Option<PathBuf>,
+    /// The crate's examples that call the API, run against static responses.
+    pub examples: &'static [(&'static str, &'static [&'static str])],
 }
 
-/// Run the generated e2e test against `base_url` for `rounds` rounds; its counts.
-fn run_tests(root: &Path, base_url: &str, rounds: usize) -> Result<Counts, String> {
-    let output = e2e_test_command()
+impl Subject {
+    /// `cargo <args> -p <package>` for this subject.
+    fn cargo(&self, args: &[&str]) -> Command {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let mut command = Command::new(cargo);
+        command
+            .args(args)
+            .args(["--quiet", "-p", &self.package])
+            .current_dir(&self.dir);
+        match &self.target_dir {
+            Some(target) => {
+                command.env("CARGO_TARGET_DIR", target);
+            }
+            // A member of this workspace: its lockfile is the committed one.
+            None => {
+                command.arg("--locked");
+            }
+        }
+        command
+    }
+
+    /// `cargo test` of the crate's e2e test, to which callers add their flags.
+    fn e2e_test_command(&self) -> Command {
+        let mut command = self.cargo(&["test"]);
+        command.args(["--test", "e2e"]);
+        command
+    }
+}
+
+/// Run the generated e2e test against `base_url` for `rounds` rounds (with every credential
+/// mode when `all_modes`); its counts.
+fn run_tests(
+    subject: &Subject,
+    base_url: &str,
+    rounds: usize,
+    all_modes: bool,
+) -> Result<Counts, String> {
+    let mut command = subject.e2e_test_command();
+    command
         .args(["--", "--ignored", "--nocapture"])
-        .current_dir(root)
         .env("E2E_BASE_URL", base_url)
         .env("E2E_ROUNDS", rounds.to_string())
-        .stderr(Stdio::inherit())
+        .stderr(Stdio::inherit());
+    if all_modes {
+        command.env("E2E_ALL_MODES", "1");
+    }
+    let output = command
         .output()
         .map_err(|e| format!("running the e2e test: {e}"))?;
     let stdout = String::from_utf8_lossy(&output.stdout);
@@ -152,15 +193,16 @@ fn run_tests(root: &Path, base_url: &str, rounds: usize) -> Result<Counts, Strin
             "decode_failures" => counts.decode_failures = value,
             "errors" => counts.errors = value,
             "mock_crashes" => counts.mock_crashes = value,
+            "refused" => counts.refused = value,
             _ => {}
         }
     }
     Ok(counts)
 }
 
-/// The crate's examples that talk to the API, with their arguments: run against the mock
-/// server, each must succeed (a request Prism finds invalid gets a 422, which fails it).
-const EXAMPLES: &[(&str, &[&str])] = &[
+/// The Access crate's examples that talk to the API, with their arguments: run against the
+/// mock server, each must succeed (a request Prism finds invalid gets a 422, which fails it).
+const ACCESS_EXAMPLES: &[(&str, &[&str])] = &[
     ("list_applications", &[]),
     ("create_policy", &[]),
     ("rotate_service_token", &[]),
@@ -170,24 +212,19 @@ const EXAMPLES: &[(&str, &[&str])] = &[
     ),
 ];
 
-/// Build and run [`EXAMPLES`] against the mock server at `base_url`; the number that failed.
-fn run_examples(root: &Path, base_url: &str) -> Result<usize, String> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+/// The fixture specs (in tests/fixtures/) whose crates also run against Prism: specs that are
+/// not Cloudflare's, with their own servers, security schemes and error bodies.
+const FIXTURES: &[&str] = &["24_service"];
+
+/// Build and run the subject's examples against the mock server at `base_url`; the number
+/// that failed. They read the Access client's environment variables.
+fn run_examples(subject: &Subject, base_url: &str) -> Result<usize, String> {
     let mut failed = 0;
-    for (name, args) in EXAMPLES {
-        let output = Command::new(&cargo)
-            .args([
-                "run",
-                "--quiet",
-                "--locked",
-                "-p",
-                "cloudflare-access",
-                "--example",
-                name,
-                "--",
-            ])
+    for (name, args) in subject.examples {
+        let output = subject
+            .cargo(&["run"])
+            .args(["--example", name, "--"])
             .args(*args)
-            .current_dir(root)
             .env("CLOUDFLARE_BASE_URL", base_url)
             .env("CLOUDFLARE_API_TOKEN", "e2e-test-token")
             .env("CLOUDFLARE_ACCOUNT_ID", "023e105f4ecef8ad9ca31a8372d0c353")
@@ -222,22 +259,76 @@ fn logged_violations(log: &Path) -> usize {
         .unwrap_or(0)
 }
 
-/// Run both modes and print the one-line verdict.
+/// `cargo xtask e2e`: the Access client, then each fixture crate; fails when any is not clean.
 pub fn run(root: &Path) -> Result<ExitCode, String> {
     // The spec Prism serves is the one the client is generated from: pinned source + overlays.
     crate::regen::generate(root)?;
-    let spec = root.join(crate::regen::FINAL_SPEC);
     install_prism(root)?;
-    // Build before starting the server, so Prism's lifetime is only the calls.
-    if !build(root)? {
-        return Ok(ExitCode::FAILURE);
+    let access = Subject {
+        label: "cloudflare-access".into(),
+        dir: root.to_path_buf(),
+        package: "cloudflare-access".into(),
+        spec: root.join(crate::regen::FINAL_SPEC),
+        target_dir: None,
+        examples: ACCESS_EXAMPLES,
+    };
+    let mut clean = run_subject(root, &access)?;
+    for name in FIXTURES {
+        let subject = fixture_subject(root, name)?;
+        clean &= run_subject(root, &subject)?;
     }
-    let logs = root.join("target/e2e");
+    Ok(if clean {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+/// Generate the crate of the fixture `name` (its spec and config in tests/fixtures/) into
+/// target/e2e-fixtures/, as a workspace of its own with the repository's lockfile.
+fn fixture_subject(root: &Path, name: &str) -> Result<Subject, String> {
+    let fixtures = root.join("tests/fixtures");
+    let spec = fixtures.join(format!("{name}.json"));
+    let config_file = fixtures.join(format!("{name}.toml"));
+    let config =
+        openapi_forge::config::Config::from_file(&config_file).map_err(|e| e.to_string())?;
+    let package = format!("fixture-{}", name.replace('_', "-"));
+    let generated = openapi_forge::Generator::new(config)
+        .crate_name(Some(package.clone()))
+        .spec_file(&spec)
+        .and_then(openapi_forge::Generator::generate)
+        .map_err(|e| format!("{name}: {e}"))?;
+    let dir = root.join("target/e2e-fixtures").join(name);
+    generated.write_to(&dir).map_err(|e| e.to_string())?;
+    let manifest = dir.join("Cargo.toml");
+    let mut text = std::fs::read_to_string(&manifest).map_err(|e| e.to_string())?;
+    text.push_str("\n# A workspace of its own (it lies inside the repository's).\n[workspace]\n");
+    std::fs::write(&manifest, text).map_err(|e| e.to_string())?;
+    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).map_err(|e| e.to_string())?;
+    Ok(Subject {
+        label: name.to_string(),
+        dir,
+        package,
+        spec,
+        // The workspace's: the dependencies are built once.
+        target_dir: Some(root.join("target")),
+        examples: &[],
+    })
+}
+
+/// Static responses with every credential mode (and the examples), then dynamic responses
+/// for three rounds; prints the verdict line; whether all was clean.
+pub fn run_subject(root: &Path, subject: &Subject) -> Result<bool, String> {
+    // Build before starting the server, so Prism's lifetime is only the calls.
+    if !build(subject)? {
+        return Ok(false);
+    }
+    let logs = root.join("target/e2e").join(&subject.label);
     std::fs::create_dir_all(&logs).map_err(|e| format!("{}: {e}", logs.display()))?;
     let mut total = Counts::default();
     for (mode, dynamic, rounds) in [("static", false, 1), ("dynamic", true, 3)] {
         let log = logs.join(format!("prism-{mode}.log"));
-        let (counts, failed_examples) = run_mode(root, &spec, &log, mode, dynamic, rounds)?;
+        let (counts, failed_examples) = run_mode(root, subject, &log, mode, dynamic, rounds)?;
         total.errors += failed_examples;
         total.add(mode, &counts);
     }
@@ -248,74 +339,71 @@ pub fn run(root: &Path) -> Result<ExitCode, String> {
         .sum();
     total.violations = total.violations.max(logged);
     println!(
-        "e2e: {}/{} methods called, {} request violations, {} decode failures, {} examples run",
+        "e2e {}: {}/{} methods called, {} request violations, {} decode failures, {} calls \
+         refused for want of credentials (as expected), {} examples run",
+        subject.label,
         total.called,
         total.total,
         total.violations,
         total.decode_failures,
-        EXAMPLES.len()
+        total.refused,
+        subject.examples.len()
     );
-    let clean = total.called == total.total
+    Ok(total.called == total.total
         && total.violations == 0
         && total.decode_failures == 0
-        && total.errors == 0;
-    Ok(if clean {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
+        && total.errors == 0)
 }
 
 /// Build the e2e test and the examples; whether both built.
-fn build(root: &Path) -> Result<bool, String> {
-    let built = e2e_test_command()
+fn build(subject: &Subject) -> Result<bool, String> {
+    let built = subject
+        .e2e_test_command()
         .arg("--no-run")
-        .current_dir(root)
         .status()
         .map_err(|e| format!("building the e2e test: {e}"))?;
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let examples_built = Command::new(cargo)
-        .args([
-            "build",
-            "--quiet",
-            "--locked",
-            "-p",
-            "cloudflare-access",
-            "--examples",
-        ])
-        .current_dir(root)
+    if subject.examples.is_empty() {
+        return Ok(built.success());
+    }
+    let examples_built = subject
+        .cargo(&["build", "--examples"])
         .status()
         .map_err(|e| format!("building the examples: {e}"))?;
     Ok(built.success() && examples_built.success())
 }
 
-/// One mode: Prism serving `spec` (dynamic responses or static examples, logging to `log`),
-/// the e2e test for `rounds` rounds and, against static responses, the examples; prints the
-/// mode's line. The test's counts and the number of examples that failed.
+/// One mode: Prism serving the subject's spec (dynamic responses or static examples, logging
+/// to `log`), the e2e test for `rounds` rounds (every credential mode against static
+/// responses) and, against static responses, the examples; prints the mode's line. The
+/// test's counts and the number of examples that failed.
 fn run_mode(
     root: &Path,
-    spec: &Path,
+    subject: &Subject,
     log: &Path,
     mode: &str,
     dynamic: bool,
     rounds: usize,
 ) -> Result<(Counts, usize), String> {
-    println!("e2e ({mode} responses, {rounds} round(s)):");
-    let (prism, url) = start_prism(root, spec, dynamic, log)?;
-    let counts = run_tests(root, &url, rounds);
+    println!(
+        "e2e {} ({mode} responses, {rounds} round(s)):",
+        subject.label
+    );
+    let (prism, url) = start_prism(root, &subject.spec, dynamic, log)?;
+    let counts = run_tests(subject, &url, rounds, !dynamic);
     // The examples run once, against static responses (their output is the examples').
     let examples = if dynamic {
         Ok(0)
     } else {
-        run_examples(root, &url)
+        run_examples(subject, &url)
     };
     drop(prism);
     let counts = counts?;
     let failed_examples = examples?;
     println!(
-        "  {mode}: {}/{} methods called, {} request violations, {} decode failures, {} other errors \
-         ({} mock-server crashes while inventing a response, repeated)",
-        counts.called, counts.total, counts.violations, counts.decode_failures, counts.errors, counts.mock_crashes
+        "  {mode}: {}/{} methods called, {} request violations, {} decode failures, {} other errors, \
+         {} refused ({} mock-server crashes while inventing a response, repeated)",
+        counts.called, counts.total, counts.violations, counts.decode_failures, counts.errors,
+        counts.refused, counts.mock_crashes
     );
     Ok((counts, failed_examples))
 }
@@ -333,5 +421,6 @@ impl Counts {
         self.violations += counts.violations;
         self.decode_failures += counts.decode_failures;
         self.errors += counts.errors;
+        self.refused += counts.refused;
     }
 }

@@ -32,12 +32,21 @@ pub fn method(api: &Api, op: &Operation) -> (TokenStream, Option<TokenStream>) {
         op.path.to_string()
     };
     let paging = match &op.pagination {
-        Pagination::Cursor { .. } => Some(quote!(.paged(crate::paginate::Paging::Cursor))),
-        Pagination::PageNumber { .. } => Some(quote!(.paged(crate::paginate::Paging::Number))),
+        Pagination::Cursor { .. } => Some(quote!(.paged(crate::call::Paging::Cursor))),
+        Pagination::PageNumber { .. } => Some(quote!(.paged(crate::call::Paging::Number))),
         Pagination::Single | Pagination::None => None,
     };
+    let security = (!op.security.is_empty()).then(|| {
+        let requirements = security(op);
+        quote!(.security(#requirements))
+    });
+    let errors = op.error_set.map(|index| {
+        let decoder = format_ident!("errors_{index}");
+        quote!(.errors(crate::spec::#decoder))
+    });
     let call = quote! {
-        self.client.call(reqwest::Method::#http, #template, path, #decode) #paging #(#chain)*
+        self.client.call(reqwest::Method::#http, #template, path, #decode)
+            #security #errors #paging #(#chain)*
     };
     if op.options().next().is_none() {
         let method = quote! {
@@ -68,11 +77,17 @@ fn output(render: &Render<'_>, response: &ResponseBody) -> (TokenStream, TokenSt
             match shape {
                 JsonShape::Result => (quote!(#t), quote!(crate::envelope::result::<#t>)),
                 JsonShape::Page => (quote!(crate::Page<#t>), quote!(crate::envelope::page::<#t>)),
-                JsonShape::Plain => (quote!(#t), quote!(crate::envelope::raw::<#t>)),
+                JsonShape::Plain => (quote!(#t), quote!(crate::response::raw::<#t>)),
             }
         }
-        ResponseBody::Empty => (quote!(()), quote!(crate::envelope::empty)),
+        ResponseBody::Empty => (quote!(()), quote!(crate::response::empty)),
     }
+}
+
+/// The operation's security requirements: `&[&["api_token"], &["api_email", "api_key"]]`.
+fn security(op: &Operation) -> TokenStream {
+    let alternatives = op.security.iter().map(|schemes| quote!(&[#(#schemes),*]));
+    quote!(&[#(#alternatives),*])
 }
 
 /// The method's parameters (after `&self`) and what each adds to the call.

@@ -11,7 +11,7 @@ bytes = "1"
 futures-util = "0.3"
 httpdate = "1"
 percent-encoding = "2"
-reqwest = { version = "0.12", default-features = false, features = ["json", "rustls-tls"] }
+reqwest = { version = "0.13", default-features = false, features = ["json", "query"] }
 serde = { version = "1", features = ["derive"] }
 serde_json = { version = "1", features = ["raw_value", "float_roundtrip"] }
 serde_path_to_error = "0.1"
@@ -21,8 +21,9 @@ tokio = { version = "1", features = ["time"] }
 tracing = "0.1"
 
 [package.metadata.docs.rs]
-# Document the blocking client too.
+# Document the blocking client too, and mark what each Cargo feature gates.
 all-features = true
+rustdoc-args = ["--cfg", "docsrs"]
 "#;
 
 /// The whole `Cargo.toml`.
@@ -67,11 +68,11 @@ fn package(options: &EmitOptions) -> String {
 fn features(api: &Api) -> String {
     let groups = &api.features.groups;
     let (default, mut group_features) = if groups.is_empty() {
-        ("[]", String::new())
+        ("[\"rustls\"]", String::new())
     } else {
         let names: Vec<String> = groups.keys().map(|n| format!("{n:?}")).collect();
         (
-            "[\"full\"]",
+            "[\"full\", \"rustls\"]",
             format!(
                 "# Every resource group.\nfull = [{}]\n\
                  # Resource groups: each compiles one resource, the resources below it and the types they use.\n",
@@ -87,7 +88,11 @@ fn features(api: &Api) -> String {
     format!(
         "[features]\ndefault = {default}\n\
          # `send_blocking()` and `items_blocking()`, for code without an async runtime.\n\
-         blocking = [\"tokio/rt-multi-thread\"]\n{group_features}"
+         blocking = [\"tokio/rt-multi-thread\"]\n\
+         # TLS: rustls (the default; the system's root certificates) or the platform's native TLS\n\
+         # (OpenSSL on Linux). Without either, only plain-http base URLs work.\n\
+         rustls = [\"reqwest/rustls\"]\n\
+         native-tls = [\"reqwest/native-tls\"]\n{group_features}"
     )
 }
 

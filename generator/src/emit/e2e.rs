@@ -4,6 +4,7 @@
 use serde_json::Value;
 
 use super::render::{Render, Root};
+use super::spec::sample_credentials;
 use super::syntax::accessor;
 use crate::ir::names;
 use crate::ir::ops::{Operation, ParamLocation};
@@ -30,6 +31,7 @@ pub fn e2e(api: &Api, crate_ident: &str, header: &str) -> Option<String> {
         None => String::new(),
     };
     let gate = full_gate(api);
+    let (clients, refused) = clients(api, crate_ident);
     Some(
         include_str!("templates/e2e.rs.in")
             .replace("@HEADER@", header)
@@ -37,8 +39,72 @@ pub fn e2e(api: &Api, crate_ident: &str, header: &str) -> Option<String> {
             .replace("@CRATE@", crate_ident)
             .replace("@SCOPE_SETUP@", &scope_setup)
             .replace("@CALLS@", &calls)
+            .replace("@CLIENTS@", &clients)
+            .replace("@REFUSED@", &refused.to_string())
             .replace("@TOTAL@", &api.operations.len().to_string()),
     )
+}
+
+/// The entries of the test's client list: one with every credential mode set (it can send
+/// every operation), then one per mode, then one without credentials (when the API allows
+/// calls without any); and how many calls the single-mode and credential-less clients must
+/// refuse in one round, each an operation whose security they cannot meet.
+fn clients(api: &Api, krate: &str) -> (String, usize) {
+    let service = &api.service;
+    let entry = |name: &str, set: &str| {
+        format!("        ({name:?}, client({krate}::Client::builder(){set})),\n")
+    };
+    let mut text = entry("all", &all_credentials(api));
+    let mut refused = 0;
+    let held_by = |mode: &crate::ir::service::Mode| -> Vec<String> {
+        mode.values
+            .iter()
+            .map(|(scheme, _)| service.schemes[*scheme].name.clone())
+            .collect()
+    };
+    let mut singles: Vec<(String, Vec<String>)> = service
+        .modes
+        .iter()
+        .map(|mode| (mode.name.clone(), held_by(mode)))
+        .collect();
+    if service.modes.len() == 1 {
+        // The "all" client is that mode's.
+        singles.clear();
+    }
+    let anonymous = api.operations.iter().any(|op| {
+        op.security.is_empty() || op.security.iter().any(|alternative| alternative.is_empty())
+    });
+    if anonymous && !service.modes.is_empty() {
+        singles.push(("none".to_string(), Vec::new()));
+    }
+    for (name, held) in &singles {
+        let mode = service.modes.iter().find(|m| &m.name == name);
+        let set = mode
+            .map(|m| sample_credentials(service, m))
+            .unwrap_or_default();
+        text.push_str(&entry(name, &set));
+        refused += api
+            .operations
+            .iter()
+            .filter(|op| {
+                !op.security.is_empty()
+                    && !op
+                        .security
+                        .iter()
+                        .any(|alternative| alternative.iter().all(|s| held.contains(s)))
+            })
+            .count();
+    }
+    (text, refused)
+}
+
+/// A builder chain that sets every credential mode, so that every operation can be sent.
+pub fn all_credentials(api: &Api) -> String {
+    api.service
+        .modes
+        .iter()
+        .map(|mode| sample_credentials(&api.service, mode))
+        .collect()
 }
 
 /// A Rust raw string literal holding `value` as JSON.

@@ -6,6 +6,7 @@ use quote::quote;
 
 use super::resources::{self, Node};
 use super::{cargo, format_file, librs, markdown, syntax, EmitOptions, Files};
+use crate::config::EnvelopeConvention;
 use crate::error::Result;
 use crate::ir::names;
 use crate::ir::Api;
@@ -20,18 +21,33 @@ macro_rules! runtime_file {
     };
 }
 
-/// Hand-written runtime modules copied verbatim into `src/`.
+/// Hand-written runtime modules copied verbatim into `src/`, every crate.
 const RUNTIME: &[(&str, &str)] = &[
+    runtime_file!("auth.rs"),
     runtime_file!("call.rs"),
     runtime_file!("client.rs"),
     runtime_file!("codec.rs"),
-    runtime_file!("envelope.rs"),
     runtime_file!("error.rs"),
     runtime_file!("macros.rs"),
-    runtime_file!("paginate.rs"),
+    runtime_file!("response.rs"),
     runtime_file!("values.rs"),
     runtime_file!("blocking.rs"),
 ];
+
+/// The runtime modules of the Cloudflare convention (its envelope, pages).
+const CLOUDFLARE: &[(&str, &str)] = &[runtime_file!("envelope.rs"), runtime_file!("paginate.rs")];
+
+/// The runtime module of the plain convention (bodies as values, typed error bodies).
+const PLAIN: &[(&str, &str)] = &[runtime_file!("plain.rs")];
+
+/// The runtime modules a crate of `api` gets.
+fn runtime(api: &Api) -> impl Iterator<Item = &'static (&'static str, &'static str)> {
+    let convention = match api.service.envelope {
+        EnvelopeConvention::Cloudflare => CLOUDFLARE,
+        EnvelopeConvention::None => PLAIN,
+    };
+    RUNTIME.iter().chain(convention)
+}
 
 /// One file to produce: its path and how to make its contents.
 type Job<'a> = Box<dyn Fn() -> Result<String> + Send + Sync + 'a>;
@@ -44,7 +60,7 @@ pub fn files(api: &Api, options: &EmitOptions) -> Result<Files> {
     let tree = resources::tree(api);
     let mut files = Files::new();
     files.insert("Cargo.toml".into(), cargo::cargo_toml(api, options));
-    for (name, text) in RUNTIME {
+    for (name, text) in runtime(api) {
         files.insert(
             format!("src/{name}"),
             format!("{header}// (runtime module, copied verbatim from the generator)\n\n{text}"),
@@ -105,6 +121,10 @@ fn source_jobs<'a>(
         ));
     }
     jobs.push((
+        "src/spec.rs".into(),
+        Box::new(move || format_file(super::spec::module(api), header, "spec.rs")),
+    ));
+    jobs.push((
         "src/impls.rs".into(),
         Box::new(move || format_file(super::impls::module(api)?, header, "impls.rs")),
     ));
@@ -134,7 +154,8 @@ fn source_jobs<'a>(
     jobs
 }
 
-/// The jobs that make `tests/`: the end-to-end test, the wire test and the round trips.
+/// The jobs that make `tests/`: the end-to-end test, the wire test, the typed errors and the
+/// round trips.
 fn test_jobs<'a>(api: &'a Api, options: &EmitOptions, header: &'a str) -> Vec<(String, Job<'a>)> {
     let crate_ident = options.name.replace('-', "_");
     let mut jobs: Vec<(String, Job)> = Vec::new();
@@ -147,6 +168,11 @@ fn test_jobs<'a>(api: &'a Api, options: &EmitOptions, header: &'a str) -> Vec<(S
     jobs.push((
         "tests/wire.rs".into(),
         Box::new(move || Ok(super::wire::wire(api, &krate, header).unwrap_or_default())),
+    ));
+    let krate = crate_ident.clone();
+    jobs.push((
+        "tests/errors.rs".into(),
+        Box::new(move || Ok(super::errors::errors(api, &krate, header).unwrap_or_default())),
     ));
     if !api.types.examples.is_empty() || !api.samples.is_empty() {
         jobs.push((

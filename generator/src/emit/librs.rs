@@ -6,6 +6,7 @@ use quote::{format_ident, quote};
 
 use super::resources::Node;
 use super::{doc, syntax, EmitOptions};
+use crate::config::EnvelopeConvention;
 use crate::ir::names;
 use crate::ir::ops::{Operation, Pagination, ParamLocation};
 use crate::ir::types::Ty;
@@ -69,9 +70,91 @@ pub fn scope(api: &Api) -> TokenStream {
     }
 }
 
+/// The crate root: its docs, the runtime modules, the re-exports and the resource tree.
 pub fn lib(api: &Api, options: &EmitOptions, tree: &Node, has_scope: bool) -> TokenStream {
     let crate_doc = crate_doc(api, options);
     let scope = has_scope.then(|| quote! { mod scope; pub use scope::Scope; });
+    let convention = convention_items(api);
+    let credentials = (!api.service.modes.is_empty()).then(|| {
+        quote!(
+            pub use spec::Credentials;
+        )
+    });
+    let resources = resource_items(tree);
+    quote! {
+        #crate_doc
+        #![warn(missing_docs)]
+        #![forbid(unsafe_code)]
+        // On docs.rs: mark each item a Cargo feature gates.
+        #![cfg_attr(docsrs, feature(doc_cfg))]
+
+        // The runtime carries helpers for every kind of operation; which ones a given API
+        // uses depends on its spec.
+        #[allow(dead_code)]
+        mod auth;
+        #[allow(dead_code)]
+        mod call;
+        #[allow(dead_code)]
+        mod client;
+        #[allow(dead_code)]
+        mod codec;
+        mod error;
+        #[allow(dead_code, unused_imports, unused_macros)]
+        mod macros;
+        #[allow(dead_code)]
+        mod response;
+        #[allow(dead_code)]
+        mod values;
+        #[cfg(feature = "blocking")]
+        mod blocking;
+        #convention
+        #scope
+
+        pub use call::{Call, MAX_ERROR_BODY, MAX_RETRY_AFTER};
+        pub use client::{Client, ClientBuilder, Server, ServerVariable, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT};
+        pub use codec::{DateTime, Nullable};
+        pub use convention::{ApiError, Response};
+        pub use error::{Error, Result};
+        pub use futures_util::Stream;
+        pub use spec::{DEFAULT_BASE_URL, SERVERS};
+        #credentials
+
+        /// What the spec says about the API as a whole: servers, security schemes, credentials.
+        mod spec;
+
+        /// Request and response types, named after the spec's schemas.
+        pub mod types;
+        // Conversions, accessors and setters of the types.
+        mod impls;
+
+        pub mod methods;
+
+        #resources
+    }
+}
+
+/// The runtime modules of the API's response convention, and what they export.
+fn convention_items(api: &Api) -> TokenStream {
+    match api.service.envelope {
+        EnvelopeConvention::Cloudflare => quote! {
+            #[allow(dead_code)]
+            mod envelope;
+            #[allow(dead_code)]
+            mod paginate;
+            use envelope as convention;
+            pub use envelope::{Envelope, Page, ResponseMessage, ResultInfo};
+        },
+        EnvelopeConvention::None => quote! {
+            #[allow(dead_code)]
+            mod plain;
+            use plain as convention;
+            pub use spec::ErrorBody;
+        },
+    }
+}
+
+/// `mod resources` and the client's accessor of each top-level resource.
+fn resource_items(tree: &Node) -> TokenStream {
     let mods = tree.children.keys().map(|segment| {
         let m = syntax::ident(&syntax::accessor(segment));
         let doc = format!(" The `{segment}` resources.");
@@ -88,47 +171,19 @@ pub fn lib(api: &Api, options: &EmitOptions, tree: &Node, has_scope: bool) -> To
             }
         }
     });
+    // `client.a().b()...`: the path to the first resources, for the docs.
+    let mut example = String::from("client");
+    let mut node = tree;
+    while let Some((segment, child)) = node.children.iter().next() {
+        example.push_str(&format!(".{}()", names::bare(&syntax::accessor(segment))));
+        node = child;
+        if example.matches('.').count() == 2 {
+            break;
+        }
+    }
+    let doc = format!(" The API's resources, as a tree of handles: `{example}...`.");
     quote! {
-        #crate_doc
-        #![warn(missing_docs)]
-        #![forbid(unsafe_code)]
-
-        // The runtime carries helpers for every kind of operation; which ones a given API
-        // uses depends on its spec.
-        #[allow(dead_code)]
-        mod call;
-        #[allow(dead_code)]
-        mod client;
-        #[allow(dead_code)]
-        mod codec;
-        #[allow(dead_code)]
-        mod envelope;
-        mod error;
-        #[allow(dead_code, unused_imports, unused_macros)]
-        mod macros;
-        #[allow(dead_code)]
-        mod paginate;
-        #[allow(dead_code)]
-        mod values;
-        #[cfg(feature = "blocking")]
-        mod blocking;
-        #scope
-
-        pub use call::{Call, Response, MAX_ERROR_BODY, MAX_RETRY_AFTER};
-        pub use client::{Client, ClientBuilder, Credentials, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT};
-        pub use futures_util::Stream;
-        pub use codec::{DateTime, Nullable};
-        pub use envelope::{Envelope, Page, ResponseMessage, ResultInfo};
-        pub use error::{ApiError, Error, Result};
-
-        /// Request and response types, named after the spec's schemas.
-        pub mod types;
-        // Conversions, accessors and setters of the types.
-        mod impls;
-
-        pub mod methods;
-
-        /// The API's resources, as a tree of handles: `client.zero_trust().access()...`.
+        #[doc = #doc]
         pub mod resources {
             #(#mods)*
         }
@@ -183,12 +238,34 @@ fn crate_docs(api: &Api, options: &EmitOptions) -> String {
         text.push_str(&example);
         text.push_str("```\n\n");
     }
-    text.push_str(
+    text.push_str(&convention_docs(api));
+    if let Some(docs) = &options.docs {
+        text.push_str(&format!("\n{}\n", docs.trim_end()));
+    }
+    text
+}
+
+/// What the crate docs say about calls, pages and errors, after the API's convention.
+fn convention_docs(api: &Api) -> String {
+    let mut text = String::from(
         "Methods return a [`Call`]: await it, or set per-request options first \
-         (`.timeout(...)`, `.header(...)`). Lists return a [`Page`] with the items and \
-         `result_info`. Failures are one [`Error`] type; API errors carry Cloudflare's error \
-         codes and the `cf-ray` id.\n",
+         (`.timeout(...)`, `.header(...)`).",
     );
+    match api.service.envelope {
+        EnvelopeConvention::Cloudflare => text.push_str(
+            " Responses come in an envelope whose `result` the methods return; lists return a \
+             [`Page`] with the items and `result_info`. Failures are one [`Error`] type; API \
+             errors carry the envelope's error codes and messages",
+        ),
+        EnvelopeConvention::None => text.push_str(
+            " Failures are one [`Error`] type; API errors carry the HTTP status and, where the \
+             spec declares the body of an error response, that body decoded ([`ErrorBody`])",
+        ),
+    }
+    match &api.service.request_id_header {
+        Some(header) => text.push_str(&format!(" and the `{header}` id of the request.\n")),
+        None => text.push_str(".\n"),
+    }
     text
 }
 

@@ -3,6 +3,7 @@
 //! supplied README.
 
 use super::{calls, EmitOptions};
+use crate::ir::names;
 use crate::ir::ops::{JsonShape, ResponseBody};
 use crate::ir::Api;
 
@@ -56,17 +57,33 @@ fn response_note(response: &ResponseBody) -> &'static str {
 pub fn api_md(api: &Api, options: &EmitOptions) -> String {
     let mut out = format!(
         "<!-- {} -->\n# {} API\n\nEvery method of the client: its SDK-style dotted path, the HTTP method and path, \
-         and the Rust call. `scope` is a `Scope` (`Scope::account(id)` or `Scope::zone(id)`) for \
-         operations that exist at both levels; `{{accounts_or_zones}}/{{account_or_zone_id}}` marks them.\n\n\
-         | Method | HTTP | Path | Rust | Returns |\n|---|---|---|---|---|\n",
+         and the Rust call.",
         options.provenance, options.name
     );
+    if !api.scopes.is_empty() {
+        let constructors: Vec<String> = api
+            .scopes
+            .iter()
+            .map(|(name, prefix)| {
+                format!(
+                    "`Scope::{}(..)` for `{prefix}`",
+                    names::bare(&names::field_name(name))
+                )
+            })
+            .collect();
+        out.push_str(&format!(
+            " `scope` is a `Scope` ({}) for operations that exist under each of these prefixes; \
+             `{{scope}}` marks them in the path.",
+            constructors.join(", ")
+        ));
+    }
+    out.push_str("\n\n| Method | HTTP | Path | Rust | Returns |\n|---|---|---|---|---|\n");
     let mut rows: Vec<(String, String)> = api
         .operations
         .iter()
         .map(|op| {
             let path = if op.scoped {
-                format!("/{{accounts_or_zones}}/{{account_or_zone_id}}{}", op.path)
+                format!("{{scope}}{}", op.path)
             } else {
                 op.path.to_string()
             };
@@ -105,7 +122,7 @@ pub fn readme(api: &Api, options: &EmitOptions) -> String {
     let mut out = format!(
         "<!-- {provenance} -->\n# {name}\n\n{description}\n\n\
          {count} methods, {types} types; every method is listed in [API.md](API.md).\n\n\
-         ```toml\n[dependencies]\n{name} = {{ path = \"../generated\" }}\n```\n\n",
+         ```toml\n[dependencies]\n{name} = {{ path = \"path/to/{name}\" }}\n```\n\n",
         provenance = options.provenance,
         name = options.name,
         description = options.description,
@@ -118,9 +135,17 @@ pub fn readme(api: &Api, options: &EmitOptions) -> String {
             .filter(|l| !l.starts_with('#'))
             .map(|l| format!("{l}\n"))
             .collect();
-        out.push_str("A first call (credentials from `CLOUDFLARE_API_TOKEN`, or `CLOUDFLARE_EMAIL` + `CLOUDFLARE_API_KEY`, or `CLOUDFLARE_API_USER_SERVICE_KEY`):\n\n```rust\n");
+        match super::spec::env_summary(&api.service) {
+            Some(vars) => out.push_str(&format!(
+                "A first call (credentials from {vars}):\n\n```rust\n"
+            )),
+            None => out.push_str("A first call:\n\n```rust\n"),
+        }
         out.push_str(&visible);
         out.push_str("```\n");
+    }
+    if let Some(docs) = &options.docs {
+        out.push_str(&format!("\n{}\n", docs.trim_end()));
     }
     if !api.features.groups.is_empty() {
         out.push_str(

@@ -8,6 +8,7 @@ use quote::quote;
 
 use super::cfg_attr;
 use super::render::Render;
+use crate::config::EnvelopeConvention;
 use crate::ir::ops::{JsonShape, ResponseBody};
 use crate::ir::types::Ty;
 use crate::ir::Api;
@@ -15,7 +16,7 @@ use crate::ir::Api;
 /// The module's tokens.
 pub fn module(api: &Api) -> TokenStream {
     let entries = entries(api);
-    let declarations = declarations();
+    let declarations = declarations(api.service.envelope);
     let functions = functions(api);
     quote! {
         //! Every method of the client as data: its SDK-style dotted name, HTTP method, paths and
@@ -81,16 +82,22 @@ fn entries(api: &Api) -> Vec<TokenStream> {
         .collect()
 }
 
-/// `ResponseShape` and `Method`, with their docs.
-fn declarations() -> TokenStream {
+/// `ResponseShape` and `Method`, with their docs; the shapes the `envelope` convention has.
+fn declarations(envelope: EnvelopeConvention) -> TokenStream {
+    let enveloped = match envelope {
+        EnvelopeConvention::Cloudflare => quote! {
+            /// The API's envelope; the method returns its `result`.
+            Result,
+            /// The API's envelope around a list; the method returns a [`crate::Page`].
+            Page,
+        },
+        EnvelopeConvention::None => TokenStream::new(),
+    };
     quote! {
         /// What a method's response body holds.
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
         pub enum ResponseShape {
-            /// A Cloudflare envelope; the method returns its `result`.
-            Result,
-            /// A Cloudflare envelope around a list; the method returns a [`crate::Page`].
-            Page,
+            #enveloped
             /// A body without envelope, returned as it is.
             Raw,
             /// No body.

@@ -5,6 +5,7 @@ pub mod cargo;
 pub mod doc;
 pub mod e2e;
 pub mod enums;
+pub mod errors;
 pub mod impls;
 pub mod krate;
 pub mod librs;
@@ -12,6 +13,7 @@ pub mod markdown;
 pub mod methods;
 pub mod render;
 pub mod resources;
+pub mod spec;
 pub mod structs;
 pub mod syntax;
 pub mod tests;
@@ -47,6 +49,8 @@ pub struct EmitOptions {
     /// the crate as they are; a supplied `README.md` replaces the generated one and becomes the
     /// crate-level documentation (so its examples are compiled as doctests).
     pub supplied: Files,
+    /// Markdown the config adds to the crate docs (`[crate] docs`).
+    pub docs: Option<String>,
 }
 
 /// The generated crate: relative path -> contents.
@@ -64,6 +68,9 @@ pub fn format_with_macros(
     header: &str,
     file: &str,
 ) -> Result<String> {
+    if std::env::var_os("FORGE_DUMP_TOKENS").is_some() {
+        let _ = std::fs::write(format!("/tmp/forge-{file}.tokens"), tokens.to_string());
+    }
     let parsed: syn::File = syn::parse2(tokens).map_err(|e| {
         Error::Source(format!(
             "internal error: generated {file} does not parse: {e}"

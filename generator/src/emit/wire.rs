@@ -5,6 +5,7 @@
 
 use super::e2e::{full_gate, invocation, literal_json, Invocation};
 use super::render::{Render, Root};
+use crate::config::EnvelopeConvention;
 use crate::ir::ops::Operation;
 use crate::ir::sample::typed;
 use crate::ir::Api;
@@ -47,8 +48,21 @@ pub fn wire(api: &Api, crate_ident: &str, header: &str) -> Option<String> {
             .replace("@CRATE@", crate_ident)
             .replace("@SCOPE_SETUP@", &scope_setup)
             .replace("@CHECKS@", &checks)
+            .replace("@CREDENTIALS@", &super::e2e::all_credentials(api))
+            .replace("@LOOPBACK@", include_str!("templates/loopback.rs.in"))
+            .replace("@ANSWER@", empty_success(api))
             .replace("@COUNT@", &count.to_string()),
     )
+}
+
+/// The body of an empty success under the API's convention.
+fn empty_success(api: &Api) -> &'static str {
+    match api.service.envelope {
+        EnvelopeConvention::Cloudflare => {
+            r#"{"success":true,"errors":[],"messages":[],"result":null}"#
+        }
+        EnvelopeConvention::None => "{}",
+    }
 }
 
 /// One body: decoded from the sample, sent, compared.

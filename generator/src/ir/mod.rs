@@ -12,6 +12,7 @@ pub mod names;
 pub mod ops;
 pub mod pointer;
 pub mod sample;
+pub mod service;
 pub mod types;
 
 use std::collections::BTreeMap;
@@ -45,6 +46,10 @@ pub struct Api {
     pub features: features::Features,
     /// Conversions from fetched resources to their update requests (and what they need).
     pub conversions: Vec<convert::Conversion>,
+    /// Servers, security schemes, credential modes, conventions.
+    pub service: service::Service,
+    /// The distinct sets of declared error responses (see [`ops::Operation::error_set`]).
+    pub error_sets: Vec<Vec<ops::ErrorResponse>>,
 }
 
 impl Api {
@@ -82,10 +87,12 @@ impl Api {
     }
 }
 
-/// Build the IR for the operations `config` selects.
-pub fn build(spec: &Spec, config: &Config) -> Result<Api> {
+/// Build the IR for the operations `config` selects, for the crate `crate_name` (which names
+/// the default environment variables).
+pub fn build(spec: &Spec, config: &Config, crate_name: &str) -> Result<Api> {
     let mut warnings = Vec::new();
     let (mut operations, types) = ops::operations(spec, config, &mut warnings)?;
+    let service = service::service(spec, config, crate_name, &mut operations, &mut warnings)?;
     let (mut space, type_warnings) = types.finish();
     warnings.extend(type_warnings);
     settle_types(&mut space, &mut operations, config, &mut warnings);
@@ -97,6 +104,7 @@ pub fn build(spec: &Spec, config: &Config) -> Result<Api> {
         .filter(|(_, def)| !matches!(def.kind, TypeKind::Pending))
         .map(|(index, def)| (TypeId(index), sampler.sample(def.pointer.as_str())))
         .collect();
+    let error_sets = ops::assign_error_sets(&mut operations);
     let features = features::Features::build(&operations, &space, config)?;
     let conversions = convert::conversions(&space, &operations);
     Ok(Api {
@@ -118,6 +126,8 @@ pub fn build(spec: &Spec, config: &Config) -> Result<Api> {
         samples,
         features,
         conversions,
+        service,
+        error_sets,
     })
 }
 

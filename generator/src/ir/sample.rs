@@ -142,7 +142,7 @@ impl<'s> Sampler<'s> {
         Some(Value::Object(object))
     }
 
-    /// Cloudflare's examples are mostly right, but not always for the declared type.
+    /// Examples in specs are mostly right, but not always for the declared type.
     fn example_fits(&self, node: &Value, example: &Value) -> bool {
         match node.get("type").and_then(Value::as_str) {
             Some("string") => example.is_string(),

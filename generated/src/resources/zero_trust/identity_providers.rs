@@ -19,12 +19,14 @@ impl<'a> IdentityProviders<'a> {
         scope: &crate::Scope,
     ) -> crate::Call<crate::Page<crate::types::IdentityProviderListResponseItem>> {
         let path = [scope.path_prefix().as_str(), "/access/identity_providers"].concat();
-        self.client.call(
-            reqwest::Method::GET,
-            "{scope}/access/identity_providers",
-            path,
-            crate::envelope::page::<crate::types::IdentityProviderListResponseItem>,
-        )
+        self.client
+            .call(
+                reqwest::Method::GET,
+                "{scope}/access/identity_providers",
+                path,
+                crate::envelope::page::<crate::types::IdentityProviderListResponseItem>,
+            )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
     }
     /// Add an Access identity provider
     ///
@@ -47,6 +49,7 @@ impl<'a> IdentityProviders<'a> {
                 path,
                 crate::envelope::result::<crate::types::IdentityProvider>,
             )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
             .json(body)
     }
     /// Get an Access identity provider
@@ -68,12 +71,14 @@ impl<'a> IdentityProviders<'a> {
             crate::codec::path_segment(identity_provider_id).as_str(),
         ]
         .concat();
-        self.client.call(
-            reqwest::Method::GET,
-            "{scope}/access/identity_providers/{identity_provider_id}",
-            path,
-            crate::envelope::result::<crate::types::IdentityProvider>,
-        )
+        self.client
+            .call(
+                reqwest::Method::GET,
+                "{scope}/access/identity_providers/{identity_provider_id}",
+                path,
+                crate::envelope::result::<crate::types::IdentityProvider>,
+            )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
     }
     /// Update an Access identity provider
     ///
@@ -102,6 +107,7 @@ impl<'a> IdentityProviders<'a> {
                 path,
                 crate::envelope::result::<crate::types::IdentityProvider>,
             )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
             .json(body)
     }
     /// Delete an Access identity provider
@@ -123,11 +129,13 @@ impl<'a> IdentityProviders<'a> {
             crate::codec::path_segment(identity_provider_id).as_str(),
         ]
         .concat();
-        self.client.call(
-            reqwest::Method::DELETE,
-            "{scope}/access/identity_providers/{identity_provider_id}",
-            path,
-            crate::envelope::result::<crate::types::ApplicationDeleteResponse>,
-        )
+        self.client
+            .call(
+                reqwest::Method::DELETE,
+                "{scope}/access/identity_providers/{identity_provider_id}",
+                path,
+                crate::envelope::result::<crate::types::ApplicationDeleteResponse>,
+            )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
     }
 }

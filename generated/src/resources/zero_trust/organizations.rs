@@ -16,12 +16,14 @@ impl<'a> Organizations<'a> {
     /// Call it as `client.zero_trust().organizations().list(&scope).await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.
     pub fn list(&self, scope: &crate::Scope) -> crate::Call<crate::types::Organization> {
         let path = [scope.path_prefix().as_str(), "/access/organizations"].concat();
-        self.client.call(
-            reqwest::Method::GET,
-            "{scope}/access/organizations",
-            path,
-            crate::envelope::result::<crate::types::Organization>,
-        )
+        self.client
+            .call(
+                reqwest::Method::GET,
+                "{scope}/access/organizations",
+                path,
+                crate::envelope::result::<crate::types::Organization>,
+            )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
     }
     /// Update your Zero Trust organization
     ///
@@ -44,6 +46,7 @@ impl<'a> Organizations<'a> {
                 path,
                 crate::envelope::result::<crate::types::Organization>,
             )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
             .json(body)
     }
     /// Create your Zero Trust organization
@@ -67,6 +70,7 @@ impl<'a> Organizations<'a> {
                 path,
                 crate::envelope::result::<crate::types::Organization>,
             )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
             .json(body)
     }
     /// Revoke all Access tokens for a user
@@ -94,6 +98,7 @@ impl<'a> Organizations<'a> {
                 path,
                 crate::envelope::result::<bool>,
             )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
             .json(body)
     }
 }

@@ -31,6 +31,7 @@ impl<'a> Seats<'a> {
                 path,
                 crate::envelope::page::<crate::types::Seats>,
             )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
             .json(body)
     }
 }

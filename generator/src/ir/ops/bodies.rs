@@ -2,9 +2,12 @@
 
 use std::collections::BTreeSet;
 
-use openapiv3::ReferenceOr;
+use openapiv3::{ReferenceOr, StatusCode};
 
-use super::{JsonBody, JsonShape, Pagination, Param, ParamLocation, RequestBody, ResponseBody};
+use super::{
+    ErrorResponse, JsonBody, JsonShape, Pagination, Param, ParamLocation, RequestBody,
+    ResponseBody, StatusMatch,
+};
 use crate::error::{Result, Warning};
 use crate::ir::pointer::Pointer;
 use crate::ir::sample::Sampler;
@@ -71,12 +74,14 @@ pub(super) fn request_body<'s>(
 }
 
 /// The successful response of `op`: the first success status's JSON body, read through the
-/// envelope when it has one (`result`, and `result_info` for a page).
+/// envelope when the API has one (`envelope`) and the body is one (`result`, and `result_info`
+/// for a page).
 pub(super) fn response_body<'s>(
     spec: &'s Spec,
     op: &SpecOperation<'s>,
     types: &mut TypeBuilder<'s>,
     hint: &str,
+    envelope: bool,
     warnings: &mut Vec<Warning>,
 ) -> Result<ResponseBody> {
     let successes = success_schemas(spec, op, warnings)?;
@@ -93,7 +98,7 @@ pub(super) fn response_body<'s>(
     if pointer.is_empty() {
         return Ok(ResponseBody::Empty);
     }
-    let Some(envelope) = types.envelope(&pointer) else {
+    let Some(envelope) = envelope.then(|| types.envelope(&pointer)).flatten() else {
         let ty = types.ty(&pointer, &format!("{hint}Response"));
         return Ok(ResponseBody::Json {
             ty,
@@ -116,6 +121,56 @@ pub(super) fn response_body<'s>(
             shape: JsonShape::Result,
         },
     })
+}
+
+/// The error responses `op` declares with a JSON body (by status, class or `default`), each
+/// with the type of its body; others keep their body as text.
+pub(super) fn error_responses<'s>(
+    spec: &'s Spec,
+    op: &SpecOperation<'s>,
+    types: &mut TypeBuilder<'s>,
+    hint: &str,
+) -> Result<Vec<ErrorResponse>> {
+    let responses = &op.op.responses;
+    let mut declared: Vec<(StatusMatch, String, &ReferenceOr<openapiv3::Response>)> = Vec::new();
+    for (status, response) in &responses.responses {
+        let code = status.to_string();
+        let matched = match status {
+            StatusCode::Code(code) if *code >= 400 => StatusMatch::Code(*code),
+            StatusCode::Range(class) if *class >= 4 => StatusMatch::Class(*class),
+            _ => continue,
+        };
+        declared.push((matched, code, response));
+    }
+    if let Some(response) = &responses.default {
+        declared.push((StatusMatch::Default, "default".into(), response));
+    }
+    let mut out = Vec::new();
+    for (status, code, response) in declared {
+        let pointer = match response {
+            ReferenceOr::Item(_) => format!("{}/responses/{}", op.pointer, escape_token(&code)),
+            ReferenceOr::Reference { reference } => format!(
+                "#/components/responses/{}",
+                escape_token(spec.component_name(reference, "responses", &op.pointer)?)
+            ),
+        };
+        let resolved = spec.response(response, &pointer)?;
+        let Some((media, content)) = resolved.content.iter().find(|(media, _)| is_json(media))
+        else {
+            continue;
+        };
+        if content.schema.is_none() {
+            continue;
+        }
+        let schema = format!("{pointer}/content/{}/schema", escape_token(media));
+        let suffix = match status {
+            StatusMatch::Default => "Default".to_string(),
+            _ => code.to_uppercase(),
+        };
+        let ty = types.ty(&schema, &format!("{hint}Error{suffix}"));
+        out.push(ErrorResponse { status, ty });
+    }
+    Ok(out)
 }
 
 /// Each success status with the pointer of its JSON schema (empty for a body without one or

@@ -2,13 +2,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::bodies::{pagination, request_body, response_body};
+use super::bodies::{error_responses, pagination, request_body, response_body};
 use super::naming::{
     check_config_names, dedup_names, group_by_scope, hint_base, name_methods, Draft,
 };
 use super::params::{params, ParamContext};
 use super::{HttpMethod, JsonShape, Operation, PathTemplate, ResponseBody, Source};
-use crate::config::Config;
+use crate::config::{Config, EnvelopeConvention};
 use crate::error::{Result, Warning};
 use crate::ir::sample::Sampler;
 use crate::ir::types::{Ty, TypeBuilder};
@@ -66,7 +66,14 @@ pub fn operations<'s>(
     let mut sampler = Sampler::new(&spec.raw);
     let mut operations = Vec::with_capacity(drafts.len());
     for draft in &drafts {
-        operations.push(operation(spec, draft, &mut types, &mut sampler, warnings)?);
+        operations.push(operation(
+            spec,
+            config,
+            draft,
+            &mut types,
+            &mut sampler,
+            warnings,
+        )?);
     }
     dedup_names(&mut operations, warnings);
     Ok((operations, types))
@@ -89,6 +96,7 @@ fn scope_params(draft: &Draft<'_>) -> BTreeSet<String> {
 /// One method from its draft.
 fn operation<'s>(
     spec: &'s Spec,
+    config: &Config,
     draft: &Draft<'s>,
     types: &mut TypeBuilder<'s>,
     sampler: &mut Sampler<'s>,
@@ -112,8 +120,27 @@ fn operation<'s>(
     };
     let params = params(&mut cx, primary, &path, &scope_params)?;
     let body = request_body(spec, primary, types, sampler, &hint, warnings)?;
-    let response = response_body(spec, primary, types, &hint, warnings)?;
+    let envelope = config.convention.envelope == EnvelopeConvention::Cloudflare;
+    let response = response_body(spec, primary, types, &hint, envelope, warnings)?;
     let pagination = pagination(&response, &params);
+    // With an envelope, errors are read through it; otherwise each declared error body is typed.
+    let errors = if envelope {
+        Vec::new()
+    } else {
+        error_responses(spec, primary, types, &hint)?
+    };
+    let security: Vec<Vec<String>> = primary
+        .op
+        .security
+        .as_ref()
+        .or(spec.api.security.as_ref())
+        .map(|alternatives| {
+            alternatives
+                .iter()
+                .map(|requirement| requirement.keys().cloned().collect())
+                .collect()
+        })
+        .unwrap_or_default();
     let op = primary.op;
     Ok(Operation {
         resource: draft.resource.clone(),
@@ -137,6 +164,9 @@ fn operation<'s>(
         body,
         response,
         pagination,
+        security,
+        errors,
+        error_set: None,
     })
 }
 

@@ -45,6 +45,61 @@ pub struct Operation {
     pub response: ResponseBody,
     /// How the pages of a list are walked.
     pub pagination: Pagination,
+    /// The security requirements: alternatives, each the schemes sent together (by name). No
+    /// alternative: no authentication; an empty one: authentication is optional.
+    pub security: Vec<Vec<String>>,
+    /// The error responses the spec declares, with the type of each body (sorted: codes, then
+    /// classes, then `default`).
+    pub errors: Vec<ErrorResponse>,
+    /// Which of [`crate::ir::Api::error_sets`] its errors are (operations with the same
+    /// errors share a decoder).
+    pub error_set: Option<usize>,
+}
+
+/// An error response an operation declares.
+#[derive(Debug, Clone)]
+pub struct ErrorResponse {
+    /// Which statuses it covers.
+    pub status: StatusMatch,
+    /// The type of its JSON body.
+    pub ty: Ty,
+}
+
+/// The statuses an error response covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum StatusMatch {
+    /// One status (`404`).
+    Code(u16),
+    /// A class (`4XX`: 4).
+    Class(u16),
+    /// Every status no other response of the operation names.
+    Default,
+}
+
+/// Sorts each operation's errors and numbers the distinct sets; returns the sets.
+pub fn assign_error_sets(operations: &mut [Operation]) -> Vec<Vec<ErrorResponse>> {
+    let mut sets: Vec<Vec<ErrorResponse>> = Vec::new();
+    for op in operations.iter_mut() {
+        if op.errors.is_empty() {
+            continue;
+        }
+        op.errors.sort_by_key(|e| e.status);
+        let same = |set: &Vec<ErrorResponse>| {
+            set.len() == op.errors.len()
+                && set
+                    .iter()
+                    .zip(&op.errors)
+                    .all(|(a, b)| a.status == b.status && a.ty == b.ty)
+        };
+        op.error_set = Some(match sets.iter().position(same) {
+            Some(index) => index,
+            None => {
+                sets.push(op.errors.clone());
+                sets.len() - 1
+            }
+        });
+    }
+    sets
 }
 
 /// One spec operation behind a method.
@@ -318,6 +373,7 @@ impl Operation {
             .map(|p| &mut p.ty)
             .chain(body)
             .chain(response)
+            .chain(self.errors.iter_mut().map(|e| &mut e.ty))
     }
 
     /// The parameters at `location`.

@@ -3,7 +3,7 @@
 //! Types are plain data addressed by [`TypeId`]; the emitter asks for names only when it
 //! writes code. Schemas are read from the overlaid JSON by pointer, so every warning names one.
 //!
-//! Two choices keep it linear on specs like Cloudflare's:
+//! Two choices keep it linear on large specs with deep allOf/anyOf nesting:
 //! - `allOf` is flattened once per schema (memoized by pointer), never re-expanded per use;
 //! - component schemas with the same shape (ignoring docs) share one type.
 

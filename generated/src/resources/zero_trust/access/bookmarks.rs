@@ -22,12 +22,14 @@ impl<'a> Bookmarks<'a> {
             "/access/bookmarks",
         ]
         .concat();
-        self.client.call(
-            reqwest::Method::GET,
-            "/accounts/{account_id}/access/bookmarks",
-            path,
-            crate::envelope::page::<crate::types::Bookmark>,
-        )
+        self.client
+            .call(
+                reqwest::Method::GET,
+                "/accounts/{account_id}/access/bookmarks",
+                path,
+                crate::envelope::page::<crate::types::Bookmark>,
+            )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
     }
     /// Get a Bookmark application
     ///
@@ -46,12 +48,14 @@ impl<'a> Bookmarks<'a> {
             crate::codec::path_segment(bookmark_id).as_str(),
         ]
         .concat();
-        self.client.call(
-            reqwest::Method::GET,
-            "/accounts/{account_id}/access/bookmarks/{bookmark_id}",
-            path,
-            crate::envelope::result::<crate::types::Bookmark>,
-        )
+        self.client
+            .call(
+                reqwest::Method::GET,
+                "/accounts/{account_id}/access/bookmarks/{bookmark_id}",
+                path,
+                crate::envelope::result::<crate::types::Bookmark>,
+            )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
     }
     /// Update a Bookmark application
     ///
@@ -82,6 +86,7 @@ impl<'a> Bookmarks<'a> {
                 path,
                 crate::envelope::result::<crate::types::Bookmark>,
             )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
             .json(body)
     }
     /// Create a Bookmark application
@@ -113,6 +118,7 @@ impl<'a> Bookmarks<'a> {
                 path,
                 crate::envelope::result::<crate::types::Bookmark>,
             )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
             .json(body)
     }
     /// Delete a Bookmark application
@@ -136,11 +142,13 @@ impl<'a> Bookmarks<'a> {
             crate::codec::path_segment(bookmark_id).as_str(),
         ]
         .concat();
-        self.client.call(
-            reqwest::Method::DELETE,
-            "/accounts/{account_id}/access/bookmarks/{bookmark_id}",
-            path,
-            crate::envelope::result::<crate::types::ApplicationDeleteResponse>,
-        )
+        self.client
+            .call(
+                reqwest::Method::DELETE,
+                "/accounts/{account_id}/access/bookmarks/{bookmark_id}",
+                path,
+                crate::envelope::result::<crate::types::ApplicationDeleteResponse>,
+            )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
     }
 }

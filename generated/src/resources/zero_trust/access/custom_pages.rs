@@ -27,7 +27,8 @@ impl<'a> CustomPages<'a> {
                     path,
                     crate::envelope::page::<crate::types::CustomPageWithoutHtml>,
                 )
-                .paged(crate::paginate::Paging::Number),
+                .security(&[&["api_email", "api_key"], &["api_token"]])
+                .paged(crate::call::Paging::Number),
         }
     }
     /// Create a custom page
@@ -53,6 +54,7 @@ impl<'a> CustomPages<'a> {
                 path,
                 crate::envelope::result::<crate::types::CustomPageWithoutHtml>,
             )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
             .json(body)
     }
     /// Get a custom page
@@ -74,12 +76,14 @@ impl<'a> CustomPages<'a> {
             crate::codec::path_segment(custom_page_id).as_str(),
         ]
         .concat();
-        self.client.call(
-            reqwest::Method::GET,
-            "/accounts/{account_id}/access/custom_pages/{custom_page_id}",
-            path,
-            crate::envelope::result::<crate::types::CustomPage>,
-        )
+        self.client
+            .call(
+                reqwest::Method::GET,
+                "/accounts/{account_id}/access/custom_pages/{custom_page_id}",
+                path,
+                crate::envelope::result::<crate::types::CustomPage>,
+            )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
     }
     /// Update a custom page
     ///
@@ -106,6 +110,7 @@ impl<'a> CustomPages<'a> {
                 path,
                 crate::envelope::result::<crate::types::CustomPageWithoutHtml>,
             )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
             .json(body)
     }
     /// Delete a custom page
@@ -125,12 +130,14 @@ impl<'a> CustomPages<'a> {
             crate::codec::path_segment(custom_page_id).as_str(),
         ]
         .concat();
-        self.client.call(
-            reqwest::Method::DELETE,
-            "/accounts/{account_id}/access/custom_pages/{custom_page_id}",
-            path,
-            crate::envelope::result::<crate::types::CertificateDeleteResponse>,
-        )
+        self.client
+            .call(
+                reqwest::Method::DELETE,
+                "/accounts/{account_id}/access/custom_pages/{custom_page_id}",
+                path,
+                crate::envelope::result::<crate::types::CertificateDeleteResponse>,
+            )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
     }
 }
 /// Request builder for `zero_trust.access.custom_pages.list`: set optional parameters, then `.await` it.

@@ -20,12 +20,14 @@ impl<'a> GatewayCa<'a> {
             "/access/gateway_ca",
         ]
         .concat();
-        self.client.call(
-            reqwest::Method::GET,
-            "/accounts/{account_id}/access/gateway_ca",
-            path,
-            crate::envelope::page::<crate::types::GatewayCa>,
-        )
+        self.client
+            .call(
+                reqwest::Method::GET,
+                "/accounts/{account_id}/access/gateway_ca",
+                path,
+                crate::envelope::page::<crate::types::GatewayCa>,
+            )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
     }
     /// Add a new SSH Certificate Authority (CA)
     ///
@@ -41,12 +43,14 @@ impl<'a> GatewayCa<'a> {
             "/access/gateway_ca",
         ]
         .concat();
-        self.client.call(
-            reqwest::Method::POST,
-            "/accounts/{account_id}/access/gateway_ca",
-            path,
-            crate::envelope::result::<crate::types::GatewayCa>,
-        )
+        self.client
+            .call(
+                reqwest::Method::POST,
+                "/accounts/{account_id}/access/gateway_ca",
+                path,
+                crate::envelope::result::<crate::types::GatewayCa>,
+            )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
     }
     /// Delete an SSH Certificate Authority (CA)
     ///
@@ -67,11 +71,13 @@ impl<'a> GatewayCa<'a> {
             crate::codec::path_segment(certificate_id).as_str(),
         ]
         .concat();
-        self.client.call(
-            reqwest::Method::DELETE,
-            "/accounts/{account_id}/access/gateway_ca/{certificate_id}",
-            path,
-            crate::envelope::result::<crate::types::GatewayCaDeleted>,
-        )
+        self.client
+            .call(
+                reqwest::Method::DELETE,
+                "/accounts/{account_id}/access/gateway_ca/{certificate_id}",
+                path,
+                crate::envelope::result::<crate::types::GatewayCaDeleted>,
+            )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
     }
 }

@@ -25,7 +25,8 @@ impl<'a> Groups<'a> {
                     path,
                     crate::envelope::page::<crate::types::Group>,
                 )
-                .paged(crate::paginate::Paging::Number),
+                .security(&[&["api_email", "api_key"], &["api_token"]])
+                .paged(crate::call::Paging::Number),
         }
     }
     /// Create an Access group
@@ -49,6 +50,7 @@ impl<'a> Groups<'a> {
                 path,
                 crate::envelope::result::<crate::types::Group>,
             )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
             .json(body)
     }
     /// Get an Access group
@@ -66,12 +68,14 @@ impl<'a> Groups<'a> {
             crate::codec::path_segment(group_id).as_str(),
         ]
         .concat();
-        self.client.call(
-            reqwest::Method::GET,
-            "{scope}/access/groups/{group_id}",
-            path,
-            crate::envelope::result::<crate::types::Group>,
-        )
+        self.client
+            .call(
+                reqwest::Method::GET,
+                "{scope}/access/groups/{group_id}",
+                path,
+                crate::envelope::result::<crate::types::Group>,
+            )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
     }
     /// Update an Access group
     ///
@@ -100,6 +104,7 @@ impl<'a> Groups<'a> {
                 path,
                 crate::envelope::result::<crate::types::Group>,
             )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
             .json(body)
     }
     /// Delete an Access group
@@ -121,12 +126,14 @@ impl<'a> Groups<'a> {
             crate::codec::path_segment(group_id).as_str(),
         ]
         .concat();
-        self.client.call(
-            reqwest::Method::DELETE,
-            "{scope}/access/groups/{group_id}",
-            path,
-            crate::envelope::result::<crate::types::ApplicationDeleteResponse>,
-        )
+        self.client
+            .call(
+                reqwest::Method::DELETE,
+                "{scope}/access/groups/{group_id}",
+                path,
+                crate::envelope::result::<crate::types::ApplicationDeleteResponse>,
+            )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
     }
 }
 /// Request builder for `zero_trust.access.groups.list`: set optional parameters, then `.await` it.

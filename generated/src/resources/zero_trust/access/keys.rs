@@ -20,12 +20,14 @@ impl<'a> Keys<'a> {
             "/access/keys",
         ]
         .concat();
-        self.client.call(
-            reqwest::Method::GET,
-            "/accounts/{account_id}/access/keys",
-            path,
-            crate::envelope::result::<crate::types::KeyConfig>,
-        )
+        self.client
+            .call(
+                reqwest::Method::GET,
+                "/accounts/{account_id}/access/keys",
+                path,
+                crate::envelope::result::<crate::types::KeyConfig>,
+            )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
     }
     /// Update the Access key configuration
     ///
@@ -52,6 +54,7 @@ impl<'a> Keys<'a> {
                 path,
                 crate::envelope::result::<crate::types::KeyConfig>,
             )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
             .json(body)
     }
     /// Rotate Access keys
@@ -68,11 +71,13 @@ impl<'a> Keys<'a> {
             "/access/keys/rotate",
         ]
         .concat();
-        self.client.call(
-            reqwest::Method::POST,
-            "/accounts/{account_id}/access/keys/rotate",
-            path,
-            crate::envelope::result::<crate::types::KeyConfig>,
-        )
+        self.client
+            .call(
+                reqwest::Method::POST,
+                "/accounts/{account_id}/access/keys/rotate",
+                path,
+                crate::envelope::result::<crate::types::KeyConfig>,
+            )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
     }
 }

@@ -29,7 +29,8 @@ impl<'a> Policies<'a> {
                     path,
                     crate::envelope::page::<crate::types::Policy>,
                 )
-                .paged(crate::paginate::Paging::Number),
+                .security(&[&["api_email", "api_key"], &["api_token"]])
+                .paged(crate::call::Paging::Number),
         }
     }
     /// Create an Access reusable policy
@@ -57,6 +58,7 @@ impl<'a> Policies<'a> {
                 path,
                 crate::envelope::result::<crate::types::Policy>,
             )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
             .json(body)
     }
     /// Get an Access reusable policy
@@ -74,12 +76,14 @@ impl<'a> Policies<'a> {
             crate::codec::path_segment(policy_id).as_str(),
         ]
         .concat();
-        self.client.call(
-            reqwest::Method::GET,
-            "/accounts/{account_id}/access/policies/{policy_id}",
-            path,
-            crate::envelope::result::<crate::types::Policy>,
-        )
+        self.client
+            .call(
+                reqwest::Method::GET,
+                "/accounts/{account_id}/access/policies/{policy_id}",
+                path,
+                crate::envelope::result::<crate::types::Policy>,
+            )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
     }
     /// Update an Access reusable policy
     ///
@@ -108,6 +112,7 @@ impl<'a> Policies<'a> {
                 path,
                 crate::envelope::result::<crate::types::Policy>,
             )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
             .json(body)
     }
     /// Delete an Access reusable policy
@@ -129,12 +134,14 @@ impl<'a> Policies<'a> {
             crate::codec::path_segment(policy_id).as_str(),
         ]
         .concat();
-        self.client.call(
-            reqwest::Method::DELETE,
-            "/accounts/{account_id}/access/policies/{policy_id}",
-            path,
-            crate::envelope::result::<crate::types::ApplicationDeleteResponse>,
-        )
+        self.client
+            .call(
+                reqwest::Method::DELETE,
+                "/accounts/{account_id}/access/policies/{policy_id}",
+                path,
+                crate::envelope::result::<crate::types::ApplicationDeleteResponse>,
+            )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
     }
 }
 /// Request builder for `zero_trust.access.policies.list`: set optional parameters, then `.await` it.

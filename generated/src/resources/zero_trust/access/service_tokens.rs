@@ -25,7 +25,8 @@ impl<'a> ServiceTokens<'a> {
                     path,
                     crate::envelope::page::<crate::types::ServiceToken>,
                 )
-                .paged(crate::paginate::Paging::Number),
+                .security(&[&["api_email", "api_key"], &["api_token"]])
+                .paged(crate::call::Paging::Number),
         }
     }
     /// Create a service token
@@ -49,6 +50,7 @@ impl<'a> ServiceTokens<'a> {
                 path,
                 crate::envelope::result::<crate::types::ServiceTokenCreateResponse>,
             )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
             .json(body)
     }
     /// Get a service token
@@ -70,12 +72,14 @@ impl<'a> ServiceTokens<'a> {
             crate::codec::path_segment(service_token_id).as_str(),
         ]
         .concat();
-        self.client.call(
-            reqwest::Method::GET,
-            "{scope}/access/service_tokens/{service_token_id}",
-            path,
-            crate::envelope::result::<crate::types::ServiceToken>,
-        )
+        self.client
+            .call(
+                reqwest::Method::GET,
+                "{scope}/access/service_tokens/{service_token_id}",
+                path,
+                crate::envelope::result::<crate::types::ServiceToken>,
+            )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
     }
     /// Update a service token
     ///
@@ -104,6 +108,7 @@ impl<'a> ServiceTokens<'a> {
                 path,
                 crate::envelope::result::<crate::types::ServiceToken>,
             )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
             .json(body)
     }
     /// Delete a service token
@@ -125,12 +130,14 @@ impl<'a> ServiceTokens<'a> {
             crate::codec::path_segment(service_token_id).as_str(),
         ]
         .concat();
-        self.client.call(
-            reqwest::Method::DELETE,
-            "{scope}/access/service_tokens/{service_token_id}",
-            path,
-            crate::envelope::result::<crate::types::ServiceToken>,
-        )
+        self.client
+            .call(
+                reqwest::Method::DELETE,
+                "{scope}/access/service_tokens/{service_token_id}",
+                path,
+                crate::envelope::result::<crate::types::ServiceToken>,
+            )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
     }
     /// Refresh a service token
     ///
@@ -152,12 +159,14 @@ impl<'a> ServiceTokens<'a> {
             "/refresh",
         ]
         .concat();
-        self.client.call(
-            reqwest::Method::POST,
-            "/accounts/{account_id}/access/service_tokens/{service_token_id}/refresh",
-            path,
-            crate::envelope::result::<crate::types::ServiceToken>,
-        )
+        self.client
+            .call(
+                reqwest::Method::POST,
+                "/accounts/{account_id}/access/service_tokens/{service_token_id}/refresh",
+                path,
+                crate::envelope::result::<crate::types::ServiceToken>,
+            )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
     }
     /// Rotate a service token
     ///
@@ -187,6 +196,7 @@ impl<'a> ServiceTokens<'a> {
                 path,
                 crate::envelope::result::<crate::types::ServiceTokenCreateResponse>,
             )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
             .json(body)
     }
 }

@@ -27,7 +27,8 @@ impl<'a> Tags<'a> {
                     path,
                     crate::envelope::page::<crate::types::Tag>,
                 )
-                .paged(crate::paginate::Paging::Number),
+                .security(&[&["api_email", "api_key"], &["api_token"]])
+                .paged(crate::call::Paging::Number),
         }
     }
     /// Create a tag
@@ -53,6 +54,7 @@ impl<'a> Tags<'a> {
                 path,
                 crate::envelope::result::<crate::types::Tag>,
             )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
             .json(body)
     }
     /// Get a tag
@@ -68,12 +70,14 @@ impl<'a> Tags<'a> {
             crate::codec::path_segment(tag_name).as_str(),
         ]
         .concat();
-        self.client.call(
-            reqwest::Method::GET,
-            "/accounts/{account_id}/access/tags/{tag_name}",
-            path,
-            crate::envelope::result::<crate::types::Tag>,
-        )
+        self.client
+            .call(
+                reqwest::Method::GET,
+                "/accounts/{account_id}/access/tags/{tag_name}",
+                path,
+                crate::envelope::result::<crate::types::Tag>,
+            )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
     }
     /// Update a tag
     ///
@@ -100,6 +104,7 @@ impl<'a> Tags<'a> {
                 path,
                 crate::envelope::result::<crate::types::Tag>,
             )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
             .json(body)
     }
     /// Delete a tag
@@ -119,12 +124,14 @@ impl<'a> Tags<'a> {
             crate::codec::path_segment(tag_name).as_str(),
         ]
         .concat();
-        self.client.call(
-            reqwest::Method::DELETE,
-            "/accounts/{account_id}/access/tags/{tag_name}",
-            path,
-            crate::envelope::result::<crate::types::TagDeleteResponse>,
-        )
+        self.client
+            .call(
+                reqwest::Method::DELETE,
+                "/accounts/{account_id}/access/tags/{tag_name}",
+                path,
+                crate::envelope::result::<crate::types::TagDeleteResponse>,
+            )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
     }
 }
 /// Request builder for `zero_trust.access.tags.list`: set optional parameters, then `.await` it.

@@ -25,7 +25,8 @@ impl<'a> Cas<'a> {
                     path,
                     crate::envelope::page::<crate::types::Ca>,
                 )
-                .paged(crate::paginate::Paging::Number),
+                .security(&[&["api_email", "api_key"], &["api_token"]])
+                .paged(crate::call::Paging::Number),
         }
     }
     /// Get a short-lived certificate CA
@@ -44,12 +45,14 @@ impl<'a> Cas<'a> {
             "/ca",
         ]
         .concat();
-        self.client.call(
-            reqwest::Method::GET,
-            "{scope}/access/apps/{app_id}/ca",
-            path,
-            crate::envelope::result::<crate::types::Ca>,
-        )
+        self.client
+            .call(
+                reqwest::Method::GET,
+                "{scope}/access/apps/{app_id}/ca",
+                path,
+                crate::envelope::result::<crate::types::Ca>,
+            )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
     }
     /// Create a short-lived certificate CA
     ///
@@ -67,12 +70,14 @@ impl<'a> Cas<'a> {
             "/ca",
         ]
         .concat();
-        self.client.call(
-            reqwest::Method::POST,
-            "{scope}/access/apps/{app_id}/ca",
-            path,
-            crate::envelope::result::<crate::types::Ca>,
-        )
+        self.client
+            .call(
+                reqwest::Method::POST,
+                "{scope}/access/apps/{app_id}/ca",
+                path,
+                crate::envelope::result::<crate::types::Ca>,
+            )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
     }
     /// Delete a short-lived certificate CA
     ///
@@ -94,12 +99,14 @@ impl<'a> Cas<'a> {
             "/ca",
         ]
         .concat();
-        self.client.call(
-            reqwest::Method::DELETE,
-            "{scope}/access/apps/{app_id}/ca",
-            path,
-            crate::envelope::result::<crate::types::CaDeleteResponse>,
-        )
+        self.client
+            .call(
+                reqwest::Method::DELETE,
+                "{scope}/access/apps/{app_id}/ca",
+                path,
+                crate::envelope::result::<crate::types::CaDeleteResponse>,
+            )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
     }
 }
 /// Request builder for `zero_trust.access.applications.cas.list`: set optional parameters, then `.await` it.

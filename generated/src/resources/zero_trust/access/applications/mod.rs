@@ -65,7 +65,8 @@ impl<'a> Applications<'a> {
                     path,
                     crate::envelope::page::<crate::types::Application>,
                 )
-                .paged(crate::paginate::Paging::Number),
+                .security(&[&["api_email", "api_key"], &["api_token"]])
+                .paged(crate::call::Paging::Number),
         }
     }
     /// Add an Access application
@@ -89,6 +90,7 @@ impl<'a> Applications<'a> {
                 path,
                 crate::envelope::result::<crate::types::Application>,
             )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
             .json(body)
     }
     /// Get an Access application
@@ -110,12 +112,14 @@ impl<'a> Applications<'a> {
             crate::codec::path_segment(app_id).as_str(),
         ]
         .concat();
-        self.client.call(
-            reqwest::Method::GET,
-            "{scope}/access/apps/{app_id}",
-            path,
-            crate::envelope::result::<crate::types::Application>,
-        )
+        self.client
+            .call(
+                reqwest::Method::GET,
+                "{scope}/access/apps/{app_id}",
+                path,
+                crate::envelope::result::<crate::types::Application>,
+            )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
     }
     /// Update an Access application
     ///
@@ -144,6 +148,7 @@ impl<'a> Applications<'a> {
                 path,
                 crate::envelope::result::<crate::types::Application>,
             )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
             .json(body)
     }
     /// Delete an Access application
@@ -165,12 +170,14 @@ impl<'a> Applications<'a> {
             crate::codec::path_segment(app_id).as_str(),
         ]
         .concat();
-        self.client.call(
-            reqwest::Method::DELETE,
-            "{scope}/access/apps/{app_id}",
-            path,
-            crate::envelope::result::<crate::types::ApplicationDeleteResponse>,
-        )
+        self.client
+            .call(
+                reqwest::Method::DELETE,
+                "{scope}/access/apps/{app_id}",
+                path,
+                crate::envelope::result::<crate::types::ApplicationDeleteResponse>,
+            )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
     }
     /// Revoke application tokens
     ///
@@ -192,12 +199,14 @@ impl<'a> Applications<'a> {
             "/revoke_tokens",
         ]
         .concat();
-        self.client.call(
-            reqwest::Method::POST,
-            "{scope}/access/apps/{app_id}/revoke_tokens",
-            path,
-            crate::envelope::result::<Option<serde_json::Map<String, serde_json::Value>>>,
-        )
+        self.client
+            .call(
+                reqwest::Method::POST,
+                "{scope}/access/apps/{app_id}/revoke_tokens",
+                path,
+                crate::envelope::result::<Option<serde_json::Map<String, serde_json::Value>>>,
+            )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
     }
 }
 /// Request builder for `zero_trust.access.applications.list`: set optional parameters, then `.await` it.

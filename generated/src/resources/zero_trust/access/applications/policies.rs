@@ -31,7 +31,8 @@ impl<'a> Policies<'a> {
                     path,
                     crate::envelope::page::<crate::types::ApplicationPolicy>,
                 )
-                .paged(crate::paginate::Paging::Number),
+                .security(&[&["api_email", "api_key"], &["api_token"]])
+                .paged(crate::call::Paging::Number),
         }
     }
     /// Create an Access application policy
@@ -62,6 +63,7 @@ impl<'a> Policies<'a> {
                 path,
                 crate::envelope::result::<crate::types::ApplicationPolicy>,
             )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
             .json(body)
     }
     /// Get an Access application policy
@@ -86,12 +88,14 @@ impl<'a> Policies<'a> {
             crate::codec::path_segment(policy_id).as_str(),
         ]
         .concat();
-        self.client.call(
-            reqwest::Method::GET,
-            "{scope}/access/apps/{app_id}/policies/{policy_id}",
-            path,
-            crate::envelope::result::<crate::types::ApplicationPolicy>,
-        )
+        self.client
+            .call(
+                reqwest::Method::GET,
+                "{scope}/access/apps/{app_id}/policies/{policy_id}",
+                path,
+                crate::envelope::result::<crate::types::ApplicationPolicy>,
+            )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
     }
     /// Update an Access application policy
     ///
@@ -123,6 +127,7 @@ impl<'a> Policies<'a> {
                 path,
                 crate::envelope::result::<crate::types::ApplicationPolicy>,
             )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
             .json(body)
     }
     /// Delete an Access application policy
@@ -147,12 +152,14 @@ impl<'a> Policies<'a> {
             crate::codec::path_segment(policy_id).as_str(),
         ]
         .concat();
-        self.client.call(
-            reqwest::Method::DELETE,
-            "{scope}/access/apps/{app_id}/policies/{policy_id}",
-            path,
-            crate::envelope::result::<crate::types::ApplicationDeleteResponse>,
-        )
+        self.client
+            .call(
+                reqwest::Method::DELETE,
+                "{scope}/access/apps/{app_id}/policies/{policy_id}",
+                path,
+                crate::envelope::result::<crate::types::ApplicationDeleteResponse>,
+            )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
     }
 }
 /// Request builder for `zero_trust.access.applications.policies.list`: set optional parameters, then `.await` it.

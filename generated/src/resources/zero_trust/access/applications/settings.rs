@@ -34,6 +34,7 @@ impl<'a> Settings<'a> {
                 path,
                 crate::envelope::result::<crate::types::AppSettings>,
             )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
             .json(body)
     }
     /// Update Access application settings
@@ -64,6 +65,7 @@ impl<'a> Settings<'a> {
                 path,
                 crate::envelope::result::<crate::types::AppSettings>,
             )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
             .json(body)
     }
 }

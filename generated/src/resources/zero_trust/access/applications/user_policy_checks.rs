@@ -26,11 +26,13 @@ impl<'a> UserPolicyChecks<'a> {
             "/user_policy_checks",
         ]
         .concat();
-        self.client.call(
-            reqwest::Method::GET,
-            "{scope}/access/apps/{app_id}/user_policy_checks",
-            path,
-            crate::envelope::result::<crate::types::UserPolicyCheckListResponse>,
-        )
+        self.client
+            .call(
+                reqwest::Method::GET,
+                "{scope}/access/apps/{app_id}/user_policy_checks",
+                path,
+                crate::envelope::result::<crate::types::UserPolicyCheckListResponse>,
+            )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
     }
 }

@@ -33,7 +33,8 @@ impl<'a> Certificates<'a> {
                     path,
                     crate::envelope::page::<crate::types::Certificate>,
                 )
-                .paged(crate::paginate::Paging::Number),
+                .security(&[&["api_email", "api_key"], &["api_token"]])
+                .paged(crate::call::Paging::Number),
         }
     }
     /// Add an mTLS certificate
@@ -57,6 +58,7 @@ impl<'a> Certificates<'a> {
                 path,
                 crate::envelope::result::<crate::types::Certificate>,
             )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
             .json(body)
     }
     /// Get an mTLS certificate
@@ -78,12 +80,14 @@ impl<'a> Certificates<'a> {
             crate::codec::path_segment(certificate_id).as_str(),
         ]
         .concat();
-        self.client.call(
-            reqwest::Method::GET,
-            "{scope}/access/certificates/{certificate_id}",
-            path,
-            crate::envelope::result::<crate::types::Certificate>,
-        )
+        self.client
+            .call(
+                reqwest::Method::GET,
+                "{scope}/access/certificates/{certificate_id}",
+                path,
+                crate::envelope::result::<crate::types::Certificate>,
+            )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
     }
     /// Update an mTLS certificate
     ///
@@ -112,6 +116,7 @@ impl<'a> Certificates<'a> {
                 path,
                 crate::envelope::result::<crate::types::Certificate>,
             )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
             .json(body)
     }
     /// Delete an mTLS certificate
@@ -133,12 +138,14 @@ impl<'a> Certificates<'a> {
             crate::codec::path_segment(certificate_id).as_str(),
         ]
         .concat();
-        self.client.call(
-            reqwest::Method::DELETE,
-            "{scope}/access/certificates/{certificate_id}",
-            path,
-            crate::envelope::result::<crate::types::CertificateDeleteResponse>,
-        )
+        self.client
+            .call(
+                reqwest::Method::DELETE,
+                "{scope}/access/certificates/{certificate_id}",
+                path,
+                crate::envelope::result::<crate::types::CertificateDeleteResponse>,
+            )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
     }
 }
 /// Request builder for `zero_trust.access.certificates.list`: set optional parameters, then `.await` it.

@@ -23,12 +23,14 @@ impl<'a> Settings<'a> {
             "/access/certificates/settings",
         ]
         .concat();
-        self.client.call(
-            reqwest::Method::GET,
-            "{scope}/access/certificates/settings",
-            path,
-            crate::envelope::page::<crate::types::CertificateSettings>,
-        )
+        self.client
+            .call(
+                reqwest::Method::GET,
+                "{scope}/access/certificates/settings",
+                path,
+                crate::envelope::page::<crate::types::CertificateSettings>,
+            )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
     }
     /// Update an mTLS certificate's hostname settings
     ///
@@ -55,6 +57,7 @@ impl<'a> Settings<'a> {
                 path,
                 crate::envelope::page::<crate::types::CertificateSettings>,
             )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
             .json(body)
     }
 }

@@ -30,7 +30,8 @@ impl<'a> Targets<'a> {
                     path,
                     crate::envelope::page::<crate::types::InfraTarget>,
                 )
-                .paged(crate::paginate::Paging::Number),
+                .security(&[&["api_email", "api_key"], &["api_token"]])
+                .paged(crate::call::Paging::Number),
         }
     }
     /// Create new target
@@ -56,6 +57,7 @@ impl<'a> Targets<'a> {
                 path,
                 crate::envelope::result::<crate::types::InfraTarget>,
             )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
             .json(body)
     }
     /// Get target
@@ -71,12 +73,14 @@ impl<'a> Targets<'a> {
             crate::codec::path_segment(target_id).as_str(),
         ]
         .concat();
-        self.client.call(
-            reqwest::Method::GET,
-            "/accounts/{account_id}/infrastructure/targets/{target_id}",
-            path,
-            crate::envelope::result::<crate::types::InfraTarget>,
-        )
+        self.client
+            .call(
+                reqwest::Method::GET,
+                "/accounts/{account_id}/infrastructure/targets/{target_id}",
+                path,
+                crate::envelope::result::<crate::types::InfraTarget>,
+            )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
     }
     /// Update target
     ///
@@ -103,6 +107,7 @@ impl<'a> Targets<'a> {
                 path,
                 crate::envelope::result::<crate::types::InfraTarget>,
             )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
             .json(body)
     }
     /// Delete target
@@ -118,12 +123,14 @@ impl<'a> Targets<'a> {
             crate::codec::path_segment(target_id).as_str(),
         ]
         .concat();
-        self.client.call(
-            reqwest::Method::DELETE,
-            "/accounts/{account_id}/infrastructure/targets/{target_id}",
-            path,
-            crate::envelope::empty,
-        )
+        self.client
+            .call(
+                reqwest::Method::DELETE,
+                "/accounts/{account_id}/infrastructure/targets/{target_id}",
+                path,
+                crate::response::empty,
+            )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
     }
     /// Create new targets
     ///
@@ -150,6 +157,7 @@ impl<'a> Targets<'a> {
                 path,
                 crate::envelope::page::<crate::types::InfraTarget>,
             )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
             .json(body)
     }
     /// Delete targets (Deprecated)
@@ -168,12 +176,14 @@ impl<'a> Targets<'a> {
             "/infrastructure/targets/batch",
         ]
         .concat();
-        self.client.call(
-            reqwest::Method::DELETE,
-            "/accounts/{account_id}/infrastructure/targets/batch",
-            path,
-            crate::envelope::empty,
-        )
+        self.client
+            .call(
+                reqwest::Method::DELETE,
+                "/accounts/{account_id}/infrastructure/targets/batch",
+                path,
+                crate::response::empty,
+            )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
     }
     /// Delete targets
     ///
@@ -198,8 +208,9 @@ impl<'a> Targets<'a> {
                 reqwest::Method::POST,
                 "/accounts/{account_id}/infrastructure/targets/batch_delete",
                 path,
-                crate::envelope::empty,
+                crate::response::empty,
             )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
             .json(body)
     }
 }

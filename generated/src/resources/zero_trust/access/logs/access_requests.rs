@@ -21,12 +21,15 @@ impl<'a> AccessRequests<'a> {
         ]
         .concat();
         ListRequest {
-            call: self.client.call(
-                reqwest::Method::GET,
-                "/accounts/{account_id}/access/logs/access_requests",
-                path,
-                crate::envelope::result::<Vec<crate::types::AccessRequest>>,
-            ),
+            call: self
+                .client
+                .call(
+                    reqwest::Method::GET,
+                    "/accounts/{account_id}/access/logs/access_requests",
+                    path,
+                    crate::envelope::result::<Vec<crate::types::AccessRequest>>,
+                )
+                .security(&[&["api_email", "api_key"], &["api_token"]]),
         }
     }
 }

@@ -26,12 +26,14 @@ impl<'a> ActiveSessions<'a> {
             "/active_sessions",
         ]
         .concat();
-        self.client.call(
-            reqwest::Method::GET,
-            "/accounts/{account_id}/access/users/{user_id}/active_sessions",
-            path,
-            crate::envelope::page::<crate::types::ActiveSessionListResponseItem>,
-        )
+        self.client
+            .call(
+                reqwest::Method::GET,
+                "/accounts/{account_id}/access/users/{user_id}/active_sessions",
+                path,
+                crate::envelope::page::<crate::types::ActiveSessionListResponseItem>,
+            )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
     }
     /// Get single active session
     ///
@@ -55,11 +57,13 @@ impl<'a> ActiveSessions<'a> {
             crate::codec::path_segment(nonce).as_str(),
         ]
         .concat();
-        self.client.call(
-            reqwest::Method::GET,
-            "/accounts/{account_id}/access/users/{user_id}/active_sessions/{nonce}",
-            path,
-            crate::envelope::result::<crate::types::ActiveSessionGetResponse>,
-        )
+        self.client
+            .call(
+                reqwest::Method::GET,
+                "/accounts/{account_id}/access/users/{user_id}/active_sessions/{nonce}",
+                path,
+                crate::envelope::result::<crate::types::ActiveSessionGetResponse>,
+            )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
     }
 }

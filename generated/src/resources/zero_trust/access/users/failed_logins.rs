@@ -26,11 +26,13 @@ impl<'a> FailedLogins<'a> {
             "/failed_logins",
         ]
         .concat();
-        self.client.call(
-            reqwest::Method::GET,
-            "/accounts/{account_id}/access/users/{user_id}/failed_logins",
-            path,
-            crate::envelope::page::<crate::types::FailedLoginListResponseItem>,
-        )
+        self.client
+            .call(
+                reqwest::Method::GET,
+                "/accounts/{account_id}/access/users/{user_id}/failed_logins",
+                path,
+                crate::envelope::page::<crate::types::FailedLoginListResponseItem>,
+            )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
     }
 }

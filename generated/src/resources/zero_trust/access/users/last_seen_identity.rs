@@ -22,11 +22,13 @@ impl<'a> LastSeenIdentity<'a> {
             "/last_seen_identity",
         ]
         .concat();
-        self.client.call(
-            reqwest::Method::GET,
-            "/accounts/{account_id}/access/users/{user_id}/last_seen_identity",
-            path,
-            crate::envelope::result::<crate::types::Identity>,
-        )
+        self.client
+            .call(
+                reqwest::Method::GET,
+                "/accounts/{account_id}/access/users/{user_id}/last_seen_identity",
+                path,
+                crate::envelope::result::<crate::types::Identity>,
+            )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
     }
 }

@@ -53,7 +53,8 @@ impl<'a> Users<'a> {
                     path,
                     crate::envelope::page::<crate::types::User>,
                 )
-                .paged(crate::paginate::Paging::Number),
+                .security(&[&["api_email", "api_key"], &["api_token"]])
+                .paged(crate::call::Paging::Number),
         }
     }
     /// Create a user
@@ -81,6 +82,7 @@ impl<'a> Users<'a> {
                 path,
                 crate::envelope::result::<crate::types::User>,
             )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
             .json(body)
     }
     /// Get a user
@@ -98,12 +100,14 @@ impl<'a> Users<'a> {
             crate::codec::path_segment(user_id).as_str(),
         ]
         .concat();
-        self.client.call(
-            reqwest::Method::GET,
-            "/accounts/{account_id}/access/users/{user_id}",
-            path,
-            crate::envelope::result::<crate::types::User>,
-        )
+        self.client
+            .call(
+                reqwest::Method::GET,
+                "/accounts/{account_id}/access/users/{user_id}",
+                path,
+                crate::envelope::result::<crate::types::User>,
+            )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
     }
     /// Update a user
     ///
@@ -132,6 +136,7 @@ impl<'a> Users<'a> {
                 path,
                 crate::envelope::result::<crate::types::User>,
             )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
             .json(body)
     }
     /// Delete a user
@@ -153,12 +158,14 @@ impl<'a> Users<'a> {
             crate::codec::path_segment(user_id).as_str(),
         ]
         .concat();
-        self.client.call(
-            reqwest::Method::DELETE,
-            "/accounts/{account_id}/access/users/{user_id}",
-            path,
-            crate::envelope::result::<serde_json::Map<String, serde_json::Value>>,
-        )
+        self.client
+            .call(
+                reqwest::Method::DELETE,
+                "/accounts/{account_id}/access/users/{user_id}",
+                path,
+                crate::envelope::result::<serde_json::Map<String, serde_json::Value>>,
+            )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
     }
 }
 /// Request builder for `zero_trust.access.users.list`: set optional parameters, then `.await` it.

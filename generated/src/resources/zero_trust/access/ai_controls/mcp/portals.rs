@@ -29,7 +29,8 @@ impl<'a> Portals<'a> {
                     path,
                     crate::envelope::page::<crate::types::McpPortalWithServers>,
                 )
-                .paged(crate::paginate::Paging::Number),
+                .security(&[&["api_email", "api_key"], &["api_token"]])
+                .paged(crate::call::Paging::Number),
         }
     }
     /// Create a new MCP Portal
@@ -57,6 +58,7 @@ impl<'a> Portals<'a> {
                 path,
                 crate::envelope::result::<crate::types::McpPortal>,
             )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
             .json(body)
     }
     /// Read details of an MCP Portal
@@ -76,12 +78,14 @@ impl<'a> Portals<'a> {
             crate::codec::path_segment(id).as_str(),
         ]
         .concat();
-        self.client.call(
-            reqwest::Method::GET,
-            "/accounts/{account_id}/access/ai-controls/mcp/portals/{id}",
-            path,
-            crate::envelope::result::<crate::types::McpPortalWithServers>,
-        )
+        self.client
+            .call(
+                reqwest::Method::GET,
+                "/accounts/{account_id}/access/ai-controls/mcp/portals/{id}",
+                path,
+                crate::envelope::result::<crate::types::McpPortalWithServers>,
+            )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
     }
     /// Update a MCP Portal
     ///
@@ -110,6 +114,7 @@ impl<'a> Portals<'a> {
                 path,
                 crate::envelope::result::<crate::types::McpPortal>,
             )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
             .json(body)
     }
     /// Delete a MCP Portal
@@ -127,12 +132,14 @@ impl<'a> Portals<'a> {
             crate::codec::path_segment(id).as_str(),
         ]
         .concat();
-        self.client.call(
-            reqwest::Method::DELETE,
-            "/accounts/{account_id}/access/ai-controls/mcp/portals/{id}",
-            path,
-            crate::envelope::result::<crate::types::McpPortal>,
-        )
+        self.client
+            .call(
+                reqwest::Method::DELETE,
+                "/accounts/{account_id}/access/ai-controls/mcp/portals/{id}",
+                path,
+                crate::envelope::result::<crate::types::McpPortal>,
+            )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
     }
 }
 /// Request builder for `zero_trust.access.ai_controls.mcp.portals.list`: set optional parameters, then `.await` it.

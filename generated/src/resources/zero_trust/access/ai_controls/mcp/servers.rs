@@ -29,7 +29,8 @@ impl<'a> Servers<'a> {
                     path,
                     crate::envelope::page::<crate::types::McpServer>,
                 )
-                .paged(crate::paginate::Paging::Number),
+                .security(&[&["api_email", "api_key"], &["api_token"]])
+                .paged(crate::call::Paging::Number),
         }
     }
     /// Create a new MCP Server
@@ -57,6 +58,7 @@ impl<'a> Servers<'a> {
                 path,
                 crate::envelope::result::<crate::types::McpServer>,
             )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
             .json(body)
     }
     /// Read the details of a MCP Server
@@ -74,12 +76,14 @@ impl<'a> Servers<'a> {
             crate::codec::path_segment(id).as_str(),
         ]
         .concat();
-        self.client.call(
-            reqwest::Method::GET,
-            "/accounts/{account_id}/access/ai-controls/mcp/servers/{id}",
-            path,
-            crate::envelope::result::<crate::types::McpServer>,
-        )
+        self.client
+            .call(
+                reqwest::Method::GET,
+                "/accounts/{account_id}/access/ai-controls/mcp/servers/{id}",
+                path,
+                crate::envelope::result::<crate::types::McpServer>,
+            )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
     }
     /// Update a MCP Server
     ///
@@ -108,6 +112,7 @@ impl<'a> Servers<'a> {
                 path,
                 crate::envelope::result::<crate::types::McpServer>,
             )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
             .json(body)
     }
     /// Delete a MCP Server
@@ -125,12 +130,14 @@ impl<'a> Servers<'a> {
             crate::codec::path_segment(id).as_str(),
         ]
         .concat();
-        self.client.call(
-            reqwest::Method::DELETE,
-            "/accounts/{account_id}/access/ai-controls/mcp/servers/{id}",
-            path,
-            crate::envelope::result::<crate::types::McpServer>,
-        )
+        self.client
+            .call(
+                reqwest::Method::DELETE,
+                "/accounts/{account_id}/access/ai-controls/mcp/servers/{id}",
+                path,
+                crate::envelope::result::<crate::types::McpServer>,
+            )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
     }
     /// Sync MCP Server Capabilities
     ///
@@ -152,12 +159,14 @@ impl<'a> Servers<'a> {
             "/sync",
         ]
         .concat();
-        self.client.call(
-            reqwest::Method::POST,
-            "/accounts/{account_id}/access/ai-controls/mcp/servers/{id}/sync",
-            path,
-            crate::envelope::result::<serde_json::Map<String, serde_json::Value>>,
-        )
+        self.client
+            .call(
+                reqwest::Method::POST,
+                "/accounts/{account_id}/access/ai-controls/mcp/servers/{id}/sync",
+                path,
+                crate::envelope::result::<serde_json::Map<String, serde_json::Value>>,
+            )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
     }
 }
 /// Request builder for `zero_trust.access.ai_controls.mcp.servers.list`: set optional parameters, then `.await` it.

@@ -39,6 +39,7 @@ impl<'a> PolicyTests<'a> {
                 path,
                 crate::envelope::result::<crate::types::PolicyTestStarted>,
             )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
             .json(body)
     }
     /// Get the current status of a given Access policy test
@@ -60,11 +61,13 @@ impl<'a> PolicyTests<'a> {
             crate::codec::path_segment(policy_test_id).as_str(),
         ]
         .concat();
-        self.client.call(
-            reqwest::Method::GET,
-            "/accounts/{account_id}/access/policy-tests/{policy_test_id}",
-            path,
-            crate::envelope::result::<crate::types::PolicyTest>,
-        )
+        self.client
+            .call(
+                reqwest::Method::GET,
+                "/accounts/{account_id}/access/policy-tests/{policy_test_id}",
+                path,
+                crate::envelope::result::<crate::types::PolicyTest>,
+            )
+            .security(&[&["api_email", "api_key"], &["api_token"]])
     }
 }

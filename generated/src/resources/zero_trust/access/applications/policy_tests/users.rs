@@ -31,7 +31,8 @@ impl<'a> Users<'a> {
                     path,
                     crate::envelope::page::<crate::types::PolicyTestUser>,
                 )
-                .paged(crate::paginate::Paging::Number),
+                .security(&[&["api_email", "api_key"], &["api_token"]])
+                .paged(crate::call::Paging::Number),
         }
     }
 }

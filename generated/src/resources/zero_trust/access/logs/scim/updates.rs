@@ -30,7 +30,8 @@ impl<'a> Updates<'a> {
                     path,
                     crate::envelope::page::<crate::types::ScimUpdateLog>,
                 )
-                .paged(crate::paginate::Paging::Number)
+                .security(&[&["api_email", "api_key"], &["api_token"]])
+                .paged(crate::call::Paging::Number)
                 .query_all("idp_id", idp_id.iter().map(|idp_id| idp_id.to_string())),
         }
     }

@@ -1,0 +1,60 @@
+//! A response as received, and the decoders every API uses: the body as the value, or no
+//! body. (An envelope convention adds its own, in its module.)
+
+use serde::de::DeserializeOwned;
+
+use crate::error::{excerpt, Error, Result};
+
+/// How much of a body an error keeps.
+pub(crate) const EXCERPT: usize = 512;
+
+/// A response as received: status, headers, body.
+#[derive(Debug)]
+pub(crate) struct ResponseParts {
+    pub(crate) status: u16,
+    pub(crate) headers: reqwest::header::HeaderMap,
+    pub(crate) body: bytes::Bytes,
+}
+
+impl ResponseParts {
+    /// The request id the API gives in its request-id header, if it has one.
+    pub(crate) fn request_id(&self) -> Option<String> {
+        let name = crate::spec::REQUEST_ID_HEADER?;
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    }
+
+    /// The start of the body, for error messages (`None` when empty).
+    pub(crate) fn excerpt(&self) -> Option<String> {
+        Some(excerpt(&self.body, EXCERPT)).filter(|e| !e.is_empty())
+    }
+}
+
+/// Decode `T` from the body, naming the JSON path of a failure. The path is only tracked
+/// (which costs an allocation per key) when a first, plain decode has failed.
+pub(crate) fn decode<T: DeserializeOwned>(parts: &ResponseParts) -> Result<T> {
+    if let Ok(value) = serde_json::from_slice(&parts.body) {
+        return Ok(value);
+    }
+    let deserializer = &mut serde_json::Deserializer::from_slice(&parts.body);
+    serde_path_to_error::deserialize(deserializer).map_err(|error| Error::Decode {
+        path: error.path().to_string(),
+        message: error.inner().to_string(),
+        status: parts.status,
+        body_excerpt: excerpt(&parts.body, EXCERPT),
+    })
+}
+
+/// The whole body, no envelope.
+#[allow(dead_code)] // used by the generated methods of APIs without an envelope
+pub(crate) fn raw<T: DeserializeOwned>(parts: &ResponseParts) -> Result<T> {
+    decode(parts)
+}
+
+/// No body to decode.
+#[allow(dead_code)] // used by the generated methods whose responses have no body
+pub(crate) fn empty(_: &ResponseParts) -> Result<()> {
+    Ok(())
+}
