@@ -58,7 +58,8 @@ pub fn kind(message: &str) -> String {
     blank_listing_parentheses(&out)
 }
 
-/// `(`…` and `…`, `…` and `…`)` becomes `(…)`: lists of names differ in length, not in cause.
+/// `(`…` and `…`, `…` and `…`)` becomes `(…)`: lists of names differ in length, not in
+/// cause.
 fn blank_listing_parentheses(text: &str) -> String {
     let mut out = String::new();
     let mut rest = text;

@@ -95,13 +95,13 @@ enum Task {
     Fuzz(FuzzArgs),
     /// Generate, lint and build clients of other APIs' public specs, and report what fails
     ///
-    /// The specs are pinned in xtask/third-party.toml (package URL and sha256, the spec file in
-    /// it and its sha256) and downloaded into target/third-party-cache/. Each is generated
-    /// without a config into target/third-party/<name> (with --lenient when the default
-    /// refuses it), then `cargo clippy --all-targets -- -D warnings` and `cargo build
-    /// --all-targets` run on the crate. The report, with the refused problems and the compiler
-    /// diagnostics grouped by cause, goes to target/third-party/<name>-report.txt. Fails when
-    /// any step does. Not part of `test`.
+    /// The specs are pinned in xtask/third-party.toml (package URL and sha256, the spec file in it
+    /// and its sha256) and fetched with npm pack into target/third-party-cache/. Each is generated
+    /// without a config into target/third-party/<name> (with --lenient when the default refuses
+    /// it), then `cargo clippy --all-targets` (any warning fails, as with -D warnings) and `cargo
+    /// build --all-targets` run on the crate. The report, with the refused problems and the
+    /// compiler diagnostics grouped by cause, goes to target/third-party/<name>-report.txt. Fails
+    /// when any step does. Not part of `test`.
     ThirdParty(ThirdPartyArgs),
 }
 
