@@ -23,8 +23,9 @@
 //!   none.
 //! - `table`: the benchmarks' rows as a Markdown table. Uses: none.
 //! - `bounded`: a child process bounded in time and memory, and why it failed. Uses: none.
-//! - `third_party`: the generator, clippy and build on pinned specs of other APIs. Uses:
-//!   `diagnostics`, `measure`.
+//! - `third_party`: the generator, clippy, build and tests on pinned specs of other APIs. Uses:
+//!   `diagnostics`, `libtest`, `measure`.
+//! - `libtest`: run the test binaries of a cargo build and say which tests failed. Uses: none.
 //! - `diagnostics`: compiler diagnostics and generator warnings grouped by cause. Uses: none.
 
 use std::path::{Path, PathBuf};
@@ -36,6 +37,7 @@ mod diagnostics;
 mod e2e;
 mod features;
 mod fuzz;
+mod libtest;
 mod measure;
 mod peers;
 mod pin;
@@ -93,15 +95,16 @@ enum Task {
     ///
     /// Needs the nightly toolchain and `cargo install cargo-fuzz`.
     Fuzz(FuzzArgs),
-    /// Generate, lint and build clients of other APIs' public specs, and report what fails
+    /// Generate, lint, build and test clients of other APIs' public specs, and report what fails
     ///
     /// The specs are pinned in xtask/third-party.toml (package URL and sha256, the spec file in it
     /// and its sha256) and fetched with npm pack into target/third-party-cache/. Each is generated
     /// without a config into target/third-party/<name> (with --lenient when the default refuses
     /// it), then `cargo clippy --all-targets` (any warning fails, as with -D warnings) and `cargo
-    /// build --all-targets` run on the crate. The report, with the refused problems and the
-    /// compiler diagnostics grouped by cause, goes to target/third-party/<name>-report.txt. Fails
-    /// when any step does. Not part of `test`.
+    /// build --all-targets` run on the crate, and the test binaries that built are run. The
+    /// report, with the refused problems and the compiler diagnostics grouped by cause and the
+    /// failing tests, goes to target/third-party/<name>-report.txt. Fails when any step does. Not
+    /// part of `test`.
     ThirdParty(ThirdPartyArgs),
 }
 
@@ -157,7 +160,7 @@ struct FuzzArgs {
 
 #[derive(Args)]
 struct ThirdPartyArgs {
-    /// Stop after clippy (type checks and lints): skip `cargo build`
+    /// Stop after clippy (type checks and lints): skip `cargo build` and the tests
     #[arg(long)]
     check_only: bool,
     /// The specs to run, by their name in xtask/third-party.toml (all of them when none is

@@ -9,8 +9,10 @@
 //! default refuses it. (`npm pack` rather than the generator's own download, which trusts only
 //! the certificate authorities built into it, not the machine's.) The crate is then linted with
 //! `cargo clippy --all-targets` (any warning fails) and built with `cargo build --all-targets`
-//! (its own workspace and target directory, `target/third-party/target`). The report (timings,
-//! refused problems by kind, compiler diagnostics by cause, each with a first example) is
+//! (its own workspace and target directory, `target/third-party/target`), and the test binaries
+//! the build made are run (what compiled of them; ignored tests left out). The report (timings,
+//! refused problems by kind, compiler diagnostics by cause, each with a first example, failing
+//! tests with the start of their message) is
 //! printed and written to `target/third-party/<name>-report.txt`.
 
 use std::io::Read;
@@ -24,6 +26,7 @@ use openapi_forge::load::source::sha256_hex;
 use openapi_forge::{Generated, Generator};
 
 use crate::diagnostics::{self, Groups};
+use crate::libtest;
 use crate::measure::cargo;
 
 /// The pins, relative to the workspace root.
@@ -371,14 +374,14 @@ fn cloudflare_mentions(generated: &Generated, spec: &[u8]) -> (usize, usize, usi
     (lines, files, in_spec)
 }
 
-/// A cargo run on the generated crate: whether it passed, how long it took, and its
-/// diagnostics by cause; its JSON messages are kept in `log`.
+/// A cargo run on the generated crate: whether it passed, how long it took, and its JSON
+/// messages (also kept in `log`).
 fn cargo_step(
     root: &Path,
     dir: &Path,
     args: &[&str],
     log: &Path,
-) -> Result<(bool, Duration, Groups), String> {
+) -> Result<(bool, Duration, String), String> {
     let started = Instant::now();
     let output = cargo()
         .current_dir(dir)
@@ -389,11 +392,38 @@ fn cargo_step(
         .map_err(|e| format!("running cargo {}: {e}", args[0]))?;
     let wall = started.elapsed();
     write(log, &output.stdout)?;
-    let groups = diagnostics::compiler(&String::from_utf8_lossy(&output.stdout));
-    Ok((output.status.success(), wall, groups))
+    let messages = String::from_utf8_lossy(&output.stdout).into_owned();
+    Ok((output.status.success(), wall, messages))
 }
 
-/// Lint and build the crate in `dir` (only lint when `check_only`); whether both passed.
+/// Run the test binaries the build made (ignored tests left out); whether all passed.
+fn test(dir: &Path, build_messages: &str, report: &mut Report) -> Result<bool, String> {
+    let binaries = libtest::binaries(build_messages);
+    let started = Instant::now();
+    let mut runs = Vec::new();
+    for binary in &binaries {
+        runs.push((binary, libtest::run(binary, dir, 4)?));
+    }
+    let passed = runs.iter().all(|(_, run)| run.passed);
+    report.line(format!(
+        "tests (the {} test binaries built; ignored tests left out): {:.0} s: {}",
+        binaries.len(),
+        started.elapsed().as_secs_f64(),
+        if passed { "passed" } else { "FAILED" }
+    ));
+    for (binary, run) in runs {
+        report.line(format!("  {}: {}", binary.label, run.result));
+        for (name, message) in run.failures {
+            report.line(format!("    {name}:"));
+            for line in message {
+                report.line(format!("      {line}"));
+            }
+        }
+    }
+    Ok(passed)
+}
+
+/// Lint, build and test the crate in `dir` (only lint when `check_only`); whether all passed.
 fn compile(
     root: &Path,
     pin: &Pin,
@@ -432,7 +462,8 @@ fn compile(
         let log = root
             .join(OUT)
             .join(format!("{}-{}.jsonl", pin.name, args[0]));
-        let (status_ok, wall, groups) = cargo_step(root, dir, args, &log)?;
+        let (status_ok, wall, messages) = cargo_step(root, dir, args, &log)?;
+        let groups = diagnostics::compiler(&messages);
         let ok = status_ok && (args[0] != "clippy" || groups.is_empty());
         let verdict = if ok { "passed" } else { "FAILED" };
         report.line(format!(
@@ -444,6 +475,9 @@ fn compile(
         ));
         report.block(&diagnostics::render(&groups, "  "));
         passed &= ok;
+        if args[0] == "build" {
+            passed &= test(dir, &messages, report)?;
+        }
     }
     Ok(passed)
 }
