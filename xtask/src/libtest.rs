@@ -53,12 +53,18 @@ pub fn run(binary: &Binary, dir: &Path, lines: usize) -> Result<Run, String> {
         .output()
         .map_err(|e| format!("running {}: {e}", binary.path.display()))?;
     let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    // A binary that died (a stack overflow aborts it) says why last on its error output.
     let result = stdout
         .lines()
         .rev()
         .find(|l| l.starts_with("test result:"))
         .map_or_else(
-            || format!("no test result ({})", output.status),
+            || {
+                let why: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+                let why = why[why.len().saturating_sub(2)..].join(" ");
+                format!("no test result ({}): {why}", output.status)
+            },
             str::to_string,
         );
     Ok(Run {
