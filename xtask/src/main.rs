@@ -1,6 +1,7 @@
 //! Project tasks of openapi-forge, run as `cargo xtask <task>`: `regen [--check] [--spec FILE]
 //! [--summary-md FILE]`, `spec --update URL_OR_FILE`, `test`, `e2e`, `bench [--full-build]
-//! [--peers]`, `features [--bench]`, `fuzz [--seconds N] [TARGET]...`. `cargo xtask --help`
+//! [--peers]`, `features [--bench]`, `fuzz [--seconds N] [TARGET]...`, `third-party
+//! [--check-only] [NAME]...`. `cargo xtask --help`
 //! lists them and `cargo xtask <task> --help` documents a task's flags: they are declared once,
 //! with clap, below.
 //!
@@ -22,21 +23,28 @@
 //!   none.
 //! - `table`: the benchmarks' rows as a Markdown table. Uses: none.
 //! - `bounded`: a child process bounded in time and memory, and why it failed. Uses: none.
+//! - `third_party`: the generator, clippy, build and tests on pinned specs of other APIs. Uses:
+//!   `diagnostics`, `libtest`, `measure`.
+//! - `libtest`: run the test binaries of a cargo build and say which tests failed. Uses: none.
+//! - `diagnostics`: compiler diagnostics and generator warnings grouped by cause. Uses: none.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 mod bench;
 mod bounded;
+mod diagnostics;
 mod e2e;
 mod features;
 mod fuzz;
+mod libtest;
 mod measure;
 mod peers;
 mod pin;
 mod regen;
 mod subset;
 mod table;
+mod third_party;
 
 use clap::builder::PossibleValuesParser;
 use clap::{Args, Parser, Subcommand};
@@ -87,6 +95,17 @@ enum Task {
     ///
     /// Needs the nightly toolchain and `cargo install cargo-fuzz`.
     Fuzz(FuzzArgs),
+    /// Generate, lint, build and test clients of other APIs' public specs, and report what fails
+    ///
+    /// The specs are pinned in xtask/third-party.toml (package URL and sha256, the spec file in it
+    /// and its sha256) and fetched with npm pack into target/third-party-cache/. Each is generated
+    /// without a config into target/third-party/<name> (with --lenient when the default refuses
+    /// it), then `cargo clippy --all-targets` (any warning fails, as with -D warnings) and `cargo
+    /// build --all-targets` run on the crate, and the test binaries that built are run. The
+    /// report, with the refused problems and the compiler diagnostics grouped by cause and the
+    /// failing tests, goes to target/third-party/<name>-report.txt. Fails when any step does. Not
+    /// part of `test`.
+    ThirdParty(ThirdPartyArgs),
 }
 
 #[derive(Args)]
@@ -139,6 +158,17 @@ struct FuzzArgs {
     targets: Vec<String>,
 }
 
+#[derive(Args)]
+struct ThirdPartyArgs {
+    /// Stop after clippy (type checks and lints): skip `cargo build` and the tests
+    #[arg(long)]
+    check_only: bool,
+    /// The specs to run, by their name in xtask/third-party.toml (all of them when none is
+    /// named)
+    #[arg(value_name = "NAME")]
+    names: Vec<String>,
+}
+
 /// Parse the command line (a usage error exits with status 2) and run the task.
 fn main() -> ExitCode {
     let result = match Cli::parse().task {
@@ -155,6 +185,7 @@ fn main() -> ExitCode {
         Task::Features(args) if args.bench => features::bench_report(&root()),
         Task::Features(_) => features::check(&root()),
         Task::Fuzz(args) => fuzz::run(&root(), args.seconds, &args.targets),
+        Task::ThirdParty(args) => third_party::run(&root(), args.check_only, &args.names),
     };
     match result {
         Ok(code) => code,
