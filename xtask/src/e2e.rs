@@ -44,7 +44,7 @@ fn free_port() -> Result<u16, String> {
 }
 
 /// Install the pinned Prism (`tests/prism/package-lock.json`) when it is not there yet.
-fn install_prism(root: &Path) -> Result<(), String> {
+pub fn install_prism(root: &Path) -> Result<(), String> {
     if root.join("tests/prism/node_modules/.bin/prism").exists() {
         return Ok(());
     }
@@ -272,10 +272,10 @@ pub fn run(root: &Path) -> Result<ExitCode, String> {
         target_dir: None,
         examples: ACCESS_EXAMPLES,
     };
-    let mut clean = run_subject(root, &access)?;
+    let mut clean = run_subject(root, &access)?.0;
     for name in FIXTURES {
         let subject = fixture_subject(root, name)?;
-        clean &= run_subject(root, &subject)?;
+        clean &= run_subject(root, &subject)?.0;
     }
     Ok(if clean {
         ExitCode::SUCCESS
@@ -317,11 +317,11 @@ fn fixture_subject(root: &Path, name: &str) -> Result<Subject, String> {
 }
 
 /// Static responses with every credential mode (and the examples), then dynamic responses
-/// for three rounds; prints the verdict line; whether all was clean.
-pub fn run_subject(root: &Path, subject: &Subject) -> Result<bool, String> {
+/// for three rounds; prints the verdict line. Whether all was clean, and the verdict.
+pub fn run_subject(root: &Path, subject: &Subject) -> Result<(bool, String), String> {
     // Build before starting the server, so Prism's lifetime is only the calls.
     if !build(subject)? {
-        return Ok(false);
+        return Ok((false, "the e2e test does not build".into()));
     }
     let logs = root.join("target/e2e").join(&subject.label);
     std::fs::create_dir_all(&logs).map_err(|e| format!("{}: {e}", logs.display()))?;
@@ -338,21 +338,23 @@ pub fn run_subject(root: &Path, subject: &Subject) -> Result<bool, String> {
         .map(|mode| logged_violations(&logs.join(format!("prism-{mode}.log"))))
         .sum();
     total.violations = total.violations.max(logged);
-    println!(
-        "e2e {}: {}/{} methods called, {} request violations, {} decode failures, {} calls \
-         refused for want of credentials (as expected), {} examples run",
-        subject.label,
+    let verdict = format!(
+        "{}/{} methods called, {} request violations, {} decode failures, {} other errors, {} \
+         calls refused for want of credentials (as expected), {} examples run",
         total.called,
         total.total,
         total.violations,
         total.decode_failures,
+        total.errors,
         total.refused,
         subject.examples.len()
     );
-    Ok(total.called == total.total
+    println!("e2e {}: {verdict}", subject.label);
+    let clean = total.called == total.total
         && total.violations == 0
         && total.decode_failures == 0
-        && total.errors == 0)
+        && total.errors == 0;
+    Ok((clean, verdict))
 }
 
 /// Build the e2e test and the examples; whether both built.

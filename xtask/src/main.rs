@@ -23,8 +23,8 @@
 //!   none.
 //! - `table`: the benchmarks' rows as a Markdown table. Uses: none.
 //! - `bounded`: a child process bounded in time and memory, and why it failed. Uses: none.
-//! - `third_party`: the generator, clippy, build and tests on pinned specs of other APIs. Uses:
-//!   `diagnostics`, `libtest`, `measure`.
+//! - `third_party`: the generator, clippy, build, tests and e2e run on pinned specs of other
+//!   APIs. Uses: `diagnostics`, `e2e`, `libtest`, `measure`.
 //! - `libtest`: run the test binaries of a cargo build and say which tests failed. Uses: none.
 //! - `diagnostics`: compiler diagnostics and generator warnings grouped by cause. Uses: none.
 
@@ -163,6 +163,9 @@ struct ThirdPartyArgs {
     /// Stop after clippy (type checks and lints): skip `cargo build` and the tests
     #[arg(long)]
     check_only: bool,
+    /// Then run the crate's e2e test against the Prism mock server serving the spec
+    #[arg(long, conflicts_with = "check_only")]
+    e2e: bool,
     /// The specs to run, by their name in xtask/third-party.toml (all of them when none is
     /// named)
     #[arg(value_name = "NAME")]
@@ -185,7 +188,7 @@ fn main() -> ExitCode {
         Task::Features(args) if args.bench => features::bench_report(&root()),
         Task::Features(_) => features::check(&root()),
         Task::Fuzz(args) => fuzz::run(&root(), args.seconds, &args.targets),
-        Task::ThirdParty(args) => third_party::run(&root(), args.check_only, &args.names),
+        Task::ThirdParty(args) => third_party::run(&root(), args.check_only, args.e2e, &args.names),
     };
     match result {
         Ok(code) => code,

@@ -483,7 +483,7 @@ fn compile(
 }
 
 /// Everything for one pin; whether all of it passed.
-fn run_one(root: &Path, pin: &Pin, check_only: bool) -> Result<bool, String> {
+fn run_one(root: &Path, pin: &Pin, check_only: bool, e2e: bool) -> Result<bool, String> {
     let mut report = Report(String::new());
     report.line(format!(
         "third-party {}: {} package {} {} ({}, sha256 {})",
@@ -515,7 +515,11 @@ fn run_one(root: &Path, pin: &Pin, check_only: bool) -> Result<bool, String> {
             dir.strip_prefix(root).unwrap_or(&dir).display()
         ));
         drop(generated);
-        passed &= compile(root, pin, &dir, check_only, &mut report)?;
+        let compiled = compile(root, pin, &dir, check_only, &mut report)?;
+        passed &= compiled;
+        if e2e && compiled {
+            passed &= end_to_end(root, pin, &dir, &spec, &mut report)?;
+        }
     }
     report.line(format!(
         "third-party {}: {} in {:.0} s",
@@ -532,14 +536,44 @@ fn run_one(root: &Path, pin: &Pin, check_only: bool) -> Result<bool, String> {
     Ok(passed)
 }
 
+/// The crate's e2e test against Prism serving the spec (static examples with every way to
+/// authenticate, then dynamic responses); whether it was clean.
+fn end_to_end(
+    root: &Path,
+    pin: &Pin,
+    dir: &Path,
+    spec: &[u8],
+    report: &mut Report,
+) -> Result<bool, String> {
+    crate::e2e::install_prism(root)?;
+    let spec_file = root.join(OUT).join(format!("{}-spec.json", pin.name));
+    write(&spec_file, spec)?;
+    let subject = crate::e2e::Subject {
+        label: pin.name.clone(),
+        dir: dir.to_path_buf(),
+        package: pin.krate.clone(),
+        spec: spec_file,
+        target_dir: Some(root.join(OUT).join("target")),
+        examples: &[],
+    };
+    let started = Instant::now();
+    let (clean, verdict) = crate::e2e::run_subject(root, &subject)?;
+    report.line(format!(
+        "e2e against Prism: {:.0} s: {}: {verdict}",
+        started.elapsed().as_secs_f64(),
+        if clean { "passed" } else { "FAILED" }
+    ));
+    Ok(clean)
+}
+
 /// `cargo xtask third-party`: every pinned spec (or those in `names`); fails when any step of
 /// any of them does (the default generation refusing the spec included).
-pub fn run(root: &Path, check_only: bool, names: &[String]) -> Result<ExitCode, String> {
+pub fn run(root: &Path, check_only: bool, e2e: bool, names: &[String]) -> Result<ExitCode, String> {
     let path = root.join(PINS);
     let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
     let mut failed = Vec::new();
     for pin in select(parse_pins(&text, PINS)?, names)? {
-        if !run_one(root, &pin, check_only)? {
+        if !run_one(root, &pin, check_only, e2e)? {
             failed.push(pin.name);
         }
     }
