@@ -99,11 +99,11 @@ enum Task {
     ///
     /// The specs are pinned in xtask/third-party.toml (package URL and sha256, the spec file in it
     /// and its sha256) and fetched with npm pack into target/third-party-cache/. Each is generated
-    /// without a config into target/third-party/<name> (with --lenient when the default refuses
+    /// without a config into `target/third-party/<name>` (with --lenient when the default refuses
     /// it), then `cargo clippy --all-targets` (any warning fails, as with -D warnings) and `cargo
     /// build --all-targets` run on the crate, and the test binaries that built are run. The
     /// report, with the refused problems and the compiler diagnostics grouped by cause and the
-    /// failing tests, goes to target/third-party/<name>-report.txt. Fails when any step does. Not
+    /// failing tests, goes to `target/third-party/<name>-report.txt`. Fails when any step does. Not
     /// part of `test`.
     ThirdParty(ThirdPartyArgs),
 }
