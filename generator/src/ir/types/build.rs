@@ -466,8 +466,8 @@ impl<'s> TypeBuilder<'s> {
         })
     }
 
-    /// Like [`TypeBuilder::property`], but a nullable source gives a nullable type
-    /// (an envelope `result` that may be `null`).
+    /// The type of the property `hint` found in `sources`; a nullable source gives a nullable
+    /// type (an envelope `result` that may be `null`).
     pub fn nullable_property(&mut self, sources: &[String], hint: &str) -> Ty {
         let (ty, source) = self.property_ty(sources, hint);
         if !source.is_empty() && self.nullable(&source) && !matches!(ty, Ty::Nullable(_)) {

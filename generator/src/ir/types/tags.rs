@@ -105,7 +105,7 @@ fn record_tag_fields(space: &mut TypeSpace) {
 
 /// An internally tagged union needs a struct in every variant (the union writes the tag
 /// beside the struct's fields); one that has something else becomes untagged, to be ordered
-/// or found overlapping by [`settle`].
+/// or found overlapping by [`settle`](super::soundness::settle).
 pub fn check_internal(space: &mut TypeSpace) {
     let structs: Vec<bool> = space
         .types
