@@ -20,6 +20,7 @@ use crate::auth::Requirements;
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::response::ResponseParts;
+use crate::upload::{Body, Upload};
 use crate::Response;
 
 /// Turns a successful response into a method's output.
@@ -27,6 +28,15 @@ pub(crate) type Decode<T> = fn(&ResponseParts) -> Result<T>;
 
 /// Turns a non-success response into the error the caller sees.
 pub(crate) type DecodeError = fn(&ResponseParts) -> Error;
+
+/// What a request carries.
+#[derive(Debug, Clone)]
+enum Payload {
+    /// JSON, serialized.
+    Json(bytes::Bytes),
+    /// Anything else.
+    Other(Body),
+}
 
 /// How a list method pages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -58,7 +68,8 @@ pub struct Call<T> {
     template: &'static str,
     path: String,
     query: Vec<(String, String)>,
-    body: Option<bytes::Bytes>,
+    body: Option<Payload>,
+    accept: &'static str,
     headers: HeaderMap,
     timeout: Option<Duration>,
     max_retries: Option<u32>,
@@ -78,6 +89,7 @@ impl<T> Clone for Call<T> {
             path: self.path.clone(),
             query: self.query.clone(),
             body: self.body.clone(),
+            accept: self.accept,
             headers: self.headers.clone(),
             timeout: self.timeout,
             max_retries: self.max_retries,
@@ -117,6 +129,7 @@ impl<T> Call<T> {
             path,
             query: Vec::new(),
             body: None,
+            accept: "application/json",
             headers: HeaderMap::new(),
             timeout: None,
             max_retries: None,
@@ -157,9 +170,87 @@ impl<T> Call<T> {
     /// Set the JSON body.
     pub(crate) fn json<B: serde::Serialize + ?Sized>(mut self, body: &B) -> Self {
         match serde_json::to_vec(body) {
-            Ok(bytes) => self.body = Some(bytes.into()),
+            Ok(bytes) => self.body = Some(Payload::Json(bytes.into())),
             Err(e) => self.invalid = Some(format!("the request body does not serialize: {e}")),
         }
+        self
+    }
+
+    /// Send `content` as the whole body, of type `media` (unless the upload names its own).
+    #[allow(dead_code)] // used by the generated methods with binary or text bodies
+    pub(crate) fn upload(mut self, media: &'static str, content: Upload) -> Self {
+        self.body = Some(Payload::Other(Body::Whole { content, media }));
+        self
+    }
+
+    /// Start a `multipart/form-data` body (its parts are added with `part_*`).
+    #[allow(dead_code)] // used by the generated methods with multipart bodies
+    pub(crate) fn multipart(mut self) -> Self {
+        self.body = Some(Payload::Other(Body::Multipart(Vec::new())));
+        self
+    }
+
+    /// Start an `application/x-www-form-urlencoded` body (its fields are added with `part_*`).
+    #[allow(dead_code)] // used by the generated methods with URL-encoded form bodies
+    pub(crate) fn form(mut self) -> Self {
+        self.body = Some(Payload::Other(Body::Form(Vec::new())));
+        self
+    }
+
+    /// A text part or form field.
+    #[allow(dead_code)] // used by the generated methods with form bodies
+    pub(crate) fn part_text(mut self, name: &str, value: String) -> Self {
+        if let Some(Payload::Other(body)) = &mut self.body {
+            body.text(name, value);
+        }
+        self
+    }
+
+    /// A text part or form field per value (the field repeated for a list).
+    #[allow(dead_code)] // used by the generated methods with form bodies
+    pub(crate) fn part_texts(mut self, name: &str, values: Vec<String>) -> Self {
+        for value in values {
+            self = self.part_text(name, value);
+        }
+        self
+    }
+
+    /// A file part per upload, all under `name`.
+    #[allow(dead_code)] // used by the generated methods with multipart bodies
+    pub(crate) fn part_files(mut self, name: &str, uploads: impl Iterator<Item = Upload>) -> Self {
+        for upload in uploads {
+            self = self.part_file(name, upload);
+        }
+        self
+    }
+
+    /// A JSON part (or a form field holding JSON text).
+    #[allow(dead_code)] // used by the generated methods with form bodies
+    pub(crate) fn part_json<B: serde::Serialize + ?Sized>(mut self, name: &str, value: &B) -> Self {
+        match serde_json::to_vec(value) {
+            Ok(bytes) => {
+                if let Some(Payload::Other(body)) = &mut self.body {
+                    body.json(name, bytes);
+                }
+            }
+            Err(e) => self.invalid = Some(format!("the part `{name}` does not serialize: {e}")),
+        }
+        self
+    }
+
+    /// A file part.
+    #[allow(dead_code)] // used by the generated methods with multipart bodies
+    pub(crate) fn part_file(mut self, name: &str, content: Upload) -> Self {
+        if let Some(Payload::Other(body)) = &mut self.body {
+            body.file(name, content);
+        }
+        self
+    }
+
+    /// The media type the response is asked for (`Accept`), when it is not JSON.
+    #[allow(dead_code)] // used by the generated methods with binary or text responses
+    pub(crate) fn accept(mut self, media: &'static str) -> Self {
+        self.accept = media;
         self
     }
 
@@ -266,7 +357,7 @@ impl<T> Call<T> {
 
     /// Attempts with retries: the last response, or the last transport error.
     async fn exchange(&self) -> Result<ResponseParts> {
-        let max_retries = self.max_retries.unwrap_or(self.client.inner.max_retries);
+        let max_retries = self.retry_budget();
         let mut retry = 0u32;
         loop {
             let span = tracing::debug_span!(
@@ -298,8 +389,35 @@ impl<T> Call<T> {
         }
     }
 
+    /// How many retries this call may make: none when its body is streamed (it can be read
+    /// once only).
+    fn retry_budget(&self) -> u32 {
+        match &self.body {
+            Some(Payload::Other(body)) if body.is_streamed() => 0,
+            _ => self.max_retries.unwrap_or(self.client.inner.max_retries),
+        }
+    }
+
     /// One HTTP exchange.
     async fn attempt(&self) -> Result<ResponseParts> {
+        let inner = &self.client.inner;
+        let response = self.request()?.send().await.map_err(transport)?;
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let body = if (200..300).contains(&status) {
+            read_body(response, inner.max_body).await?
+        } else {
+            read_error_body(response, MAX_ERROR_BODY.min(inner.max_body)).await?
+        };
+        Ok(ResponseParts {
+            status,
+            headers,
+            body,
+        })
+    }
+
+    /// The HTTP request of one attempt.
+    fn request(&self) -> Result<reqwest::RequestBuilder> {
         let inner = &self.client.inner;
         let url = format!("{}{}", inner.base_url, self.path);
         let auth = inner.auth.for_request(self.security)?;
@@ -327,31 +445,76 @@ impl<T> Call<T> {
             .request(self.method.clone(), url)
             .headers(headers)
             .timeout(self.timeout.unwrap_or(inner.timeout))
-            .header(reqwest::header::ACCEPT, "application/json");
+            .header(reqwest::header::ACCEPT, self.accept);
         if !self.query.is_empty() {
             request = request.query(&self.query);
         }
         if !auth.query.is_empty() {
             request = request.query(&auth.query);
         }
-        if let Some(body) = &self.body {
-            request = request
-                .header(reqwest::header::CONTENT_TYPE, "application/json")
-                .body(body.clone());
+        match &self.body {
+            Some(Payload::Json(body)) => {
+                request = request
+                    .header(reqwest::header::CONTENT_TYPE, "application/json")
+                    .body(body.clone());
+            }
+            Some(Payload::Other(body)) => {
+                let (media, body) = body.encode()?;
+                request = request
+                    .header(reqwest::header::CONTENT_TYPE, media)
+                    .body(body);
+            }
+            None => {}
         }
-        let response = request.send().await.map_err(transport)?;
-        let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        let body = if (200..300).contains(&status) {
-            read_body(response, inner.max_body).await?
-        } else {
-            read_error_body(response, MAX_ERROR_BODY.min(inner.max_body)).await?
-        };
-        Ok(ResponseParts {
-            status,
-            headers,
-            body,
-        })
+        Ok(request)
+    }
+}
+
+impl Call<bytes::Bytes> {
+    /// Send the request and read the body as it arrives, chunk by chunk, instead of holding
+    /// it in memory (the client's response size limit does not apply). Failures before the
+    /// body starts are retried as usual; an error response is read and decoded as usual.
+    pub async fn send_stream(
+        self,
+    ) -> Result<impl futures_util::Stream<Item = Result<bytes::Bytes>> + Send + 'static> {
+        use futures_util::TryStreamExt;
+        if let Some(problem) = &self.invalid {
+            return Err(Error::InvalidRequest(problem.clone()));
+        }
+        let max_retries = self.retry_budget();
+        let inner = &self.client.inner;
+        let mut retry = 0u32;
+        loop {
+            let delay = match self.request()?.send().await.map_err(transport) {
+                Ok(response) if response.status().is_success() => {
+                    return Ok(response.bytes_stream().map_err(transport));
+                }
+                Ok(response) => {
+                    let status = response.status().as_u16();
+                    let headers = response.headers().clone();
+                    let body =
+                        read_error_body(response, MAX_ERROR_BODY.min(inner.max_body)).await?;
+                    let parts = ResponseParts {
+                        status,
+                        headers,
+                        body,
+                    };
+                    match retry_delay_for_response(&parts, retry) {
+                        Some(delay) if retry < max_retries => delay,
+                        _ => return Err((self.error)(&parts)),
+                    }
+                }
+                Err(error)
+                    if (error.is_timeout() || matches!(error, Error::Connection(_)))
+                        && retry < max_retries =>
+                {
+                    backoff(retry)
+                }
+                Err(error) => return Err(error),
+            };
+            tokio::time::sleep(delay).await;
+            retry += 1;
+        }
     }
 }
 

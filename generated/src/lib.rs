@@ -28,6 +28,8 @@ mod paginate;
 #[allow(dead_code)]
 mod response;
 #[allow(dead_code)]
+mod upload;
+#[allow(dead_code)]
 mod values;
 use envelope as convention;
 pub use envelope::{Envelope, Page, ResponseMessage, ResultInfo};
@@ -44,6 +46,7 @@ pub use futures_util::Stream;
 pub use scope::Scope;
 pub use spec::Credentials;
 pub use spec::{DEFAULT_BASE_URL, SERVERS};
+pub use upload::Upload;
 mod impls;
 pub mod methods;
 /// What the spec says about the API as a whole: servers, security schemes, credentials.

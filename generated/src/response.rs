@@ -61,3 +61,20 @@ pub(crate) fn raw<T: DeserializeOwned>(parts: &ResponseParts) -> Result<T> {
 pub(crate) fn empty(_: &ResponseParts) -> Result<()> {
     Ok(())
 }
+
+/// The body as bytes (a binary response).
+#[allow(dead_code)] // used by the generated methods with binary responses
+pub(crate) fn bytes(parts: &ResponseParts) -> Result<bytes::Bytes> {
+    Ok(parts.body.clone())
+}
+
+/// The body as text (a text response); a body that is not UTF-8 is a decode error.
+#[allow(dead_code)] // used by the generated methods with text responses
+pub(crate) fn text(parts: &ResponseParts) -> Result<String> {
+    String::from_utf8(parts.body.to_vec()).map_err(|error| Error::Decode {
+        path: String::new(),
+        message: format!("the text body is not UTF-8: {error}"),
+        status: parts.status,
+        body_excerpt: excerpt(&parts.body, EXCERPT),
+    })
+}

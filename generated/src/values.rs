@@ -310,6 +310,18 @@ pub(crate) fn query_value<T: serde::Serialize + ?Sized>(value: &T) -> String {
     }
 }
 
+/// The text of a form field: a scalar as [`query_value`] writes it, each item of a list as
+/// one value (the field repeated), anything else as its JSON text.
+#[allow(dead_code)] // used by the generated methods with form bodies
+pub(crate) fn field_texts<T: serde::Serialize + ?Sized>(value: &T) -> Vec<String> {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::Array(items)) => items.iter().map(query_value).collect(),
+        Ok(serde_json::Value::String(text)) => vec![text],
+        Ok(other) => vec![other.to_string()],
+        Err(_) => Vec::new(),
+    }
+}
+
 /// Repeated query parameters (`?id=a&id=b`).
 #[allow(dead_code)] // used by the generated methods with array query parameters
 pub(crate) trait QueryAll: Sized {

@@ -58,6 +58,9 @@ mod plain;
 mod response;
 #[rustfmt::skip]
 #[allow(dead_code)]
+mod upload;
+#[rustfmt::skip]
+#[allow(dead_code)]
 mod values;
 
 #[cfg(feature = "cloudflare")]
@@ -79,6 +82,7 @@ pub use futures_util::Stream;
 #[cfg(not(feature = "cloudflare"))]
 pub use spec::ErrorBody;
 pub use spec::{DEFAULT_BASE_URL, SERVERS};
+pub use upload::Upload;
 
 /// What a generated crate's `spec.rs` says about its API, for the runtime's own tests: one
 /// server with a variable, a bearer scheme and a header key.
@@ -172,5 +176,131 @@ mod blocking_tests {
         );
         let error = call.max_retries(0).send_blocking().unwrap_err();
         assert!(matches!(error, Error::Connection(_)), "{error:?}");
+    }
+}
+
+// The multipart encoding read back by a parser that is not ours (`multer`, the one axum
+// uses): every part with its name, file name, content type and bytes, in memory or streamed.
+#[cfg(test)]
+mod multipart_tests {
+    use bytes::Bytes;
+    use futures_util::StreamExt;
+
+    use crate::upload::Body;
+    use crate::Upload;
+
+    /// A part as read: name, file name, content type, bytes.
+    type Read = (String, Option<String>, Option<String>, Vec<u8>);
+
+    /// The parts of the encoded `body`.
+    async fn parse(body: &Body) -> Vec<Read> {
+        let (media, encoded) = body.encode().unwrap();
+        let boundary = multer::parse_boundary(&media).unwrap();
+        let stream = http_body_stream(encoded);
+        let mut form = multer::Multipart::new(stream, boundary);
+        let mut parts = Vec::new();
+        while let Some(field) = form.next_field().await.unwrap() {
+            let name = field.name().map(str::to_string).unwrap_or_default();
+            let file = field.file_name().map(str::to_string);
+            let media = field.content_type().map(|m| m.to_string());
+            parts.push((name, file, media, field.bytes().await.unwrap().to_vec()));
+        }
+        parts
+    }
+
+    /// A reqwest body as a stream of chunks.
+    fn http_body_stream(
+        body: reqwest::Body,
+    ) -> impl futures_util::Stream<Item = Result<Bytes, std::io::Error>> {
+        let bytes = body.as_bytes().map(Bytes::copy_from_slice);
+        match bytes {
+            Some(bytes) => futures_util::stream::iter(vec![Ok(bytes)]).boxed(),
+            None => http_body_util_stream(body).boxed(),
+        }
+    }
+
+    /// A streamed reqwest body's chunks (through its `http_body::Body` frames).
+    fn http_body_util_stream(
+        body: reqwest::Body,
+    ) -> impl futures_util::Stream<Item = Result<Bytes, std::io::Error>> {
+        futures_util::stream::unfold(body, |mut body| async move {
+            use http_body::Body as _;
+            let frame =
+                std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)).await?;
+            let chunk = frame
+                .map_err(std::io::Error::other)
+                .map(|f| f.into_data().unwrap_or_default());
+            Some((chunk, body))
+        })
+    }
+
+    fn form() -> Body {
+        let mut body = Body::Multipart(Vec::new());
+        body.text("message", "héllo \"quoted\"\r\nsecond line".into());
+        body.json("metadata", br#"{"main_module":"w.js"}"#.to_vec());
+        body.file(
+            "script",
+            Upload::bytes("export default {}")
+                .file_name("w \"1\".js")
+                .content_type("application/javascript+module"),
+        );
+        body.file(
+            "assets",
+            Upload::bytes(vec![0u8, 159, 146, 150, 13, 10, 45, 45]),
+        );
+        body
+    }
+
+    fn expected() -> Vec<Read> {
+        vec![
+            (
+                "message".into(),
+                None,
+                None,
+                "héllo \"quoted\"\r\nsecond line".into(),
+            ),
+            (
+                "metadata".into(),
+                None,
+                Some("application/json".into()),
+                br#"{"main_module":"w.js"}"#.to_vec(),
+            ),
+            (
+                "script".into(),
+                Some("w %221%22.js".into()),
+                Some("application/javascript+module".into()),
+                b"export default {}".to_vec(),
+            ),
+            (
+                "assets".into(),
+                None,
+                Some("application/octet-stream".into()),
+                vec![0u8, 159, 146, 150, 13, 10, 45, 45],
+            ),
+        ]
+    }
+
+    #[tokio::test]
+    async fn a_multipart_parser_reads_every_part_as_it_was_given() {
+        assert_eq!(parse(&form()).await, expected());
+    }
+
+    #[tokio::test]
+    async fn a_streamed_part_is_read_the_same() {
+        let mut body = form();
+        let chunks = futures_util::stream::iter([
+            Ok::<_, std::io::Error>(Bytes::from_static(b"chunk one, ")),
+            Ok(Bytes::from_static(b"chunk two")),
+        ]);
+        body.file("big", Upload::stream(chunks).file_name("big.bin"));
+        assert!(body.is_streamed());
+        let mut want = expected();
+        want.push((
+            "big".into(),
+            Some("big.bin".into()),
+            Some("application/octet-stream".into()),
+            b"chunk one, chunk two".to_vec(),
+        ));
+        assert_eq!(parse(&body).await, want);
     }
 }

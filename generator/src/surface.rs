@@ -21,7 +21,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::emit::render::{Render, Root};
-use crate::ir::ops::{JsonShape, Operation, ParamLocation, ResponseBody};
+use crate::ir::ops::{
+    FieldEncoding, JsonShape, Operation, ParamLocation, RequestBody, ResponseBody,
+};
 use crate::ir::types::{Tagging, Ty, TypeDef, TypeKind, TypeSpace};
 use crate::ir::Api;
 
@@ -139,22 +141,9 @@ fn impl_lines(api: &Api, out: &mut Vec<String>) {
     }
 }
 
-/// The `method` line of `op` and an `option` line per optional parameter.
-fn method_lines(space: &TypeSpace, op: &Operation, out: &mut Vec<String>) {
-    let mut args = Vec::new();
-    if op.scoped {
-        args.push("scope".to_string());
-    }
-    for p in op.arguments() {
-        args.push(match p.location {
-            ParamLocation::Path => p.ident.clone(),
-            _ => format!("{}: {}", p.ident, ty_text(space, &p.ty)),
-        });
-    }
-    if let Some(body) = op.json_body() {
-        args.push(format!("body: {}", ty_text(space, &body.ty)));
-    }
-    let returns = match &op.response {
+/// What a method returns, as the surface writes it.
+fn returns(space: &TypeSpace, response: &ResponseBody) -> String {
+    match response {
         ResponseBody::Json { ty, shape } => {
             let shape = match shape {
                 JsonShape::Result => "result",
@@ -164,7 +153,41 @@ fn method_lines(space: &TypeSpace, op: &Operation, out: &mut Vec<String>) {
             format!("{shape} {}", ty_text(space, ty))
         }
         ResponseBody::Empty => "nothing".into(),
-    };
+        ResponseBody::Binary { .. } => "bytes".into(),
+        ResponseBody::Text { .. } => "text".into(),
+        ResponseBody::Several(bodies) => {
+            let each: Vec<String> = bodies
+                .iter()
+                .map(|b| format!("{} {}", b.variant, returns(space, &b.body)))
+                .collect();
+            format!("one of ({})", each.join(", "))
+        }
+    }
+}
+
+/// The `method` line of `op` and an `option` line per optional parameter.
+fn method_lines(space: &TypeSpace, op: &Operation, out: &mut Vec<String>) {
+    let mut args = Vec::new();
+    if op.scoped {
+        args.push("scope".to_string());
+    }
+    for p in op.arguments() {
+        args.push(match p.location {
+            ParamLocation::Path => p.ident.clone(),
+            ParamLocation::Field(FieldEncoding::File) => format!("{}: file", p.ident),
+            ParamLocation::Field(FieldEncoding::Files) => format!("{}: files", p.ident),
+            _ => format!("{}: {}", p.ident, ty_text(space, &p.ty)),
+        });
+    }
+    if let Some(body) = op.json_body() {
+        args.push(format!("body: {}", ty_text(space, &body.ty)));
+    }
+    match &op.body {
+        RequestBody::Raw { text: true, .. } => args.push("body: text".into()),
+        RequestBody::Raw { text: false, .. } => args.push("body: bytes".into()),
+        RequestBody::None | RequestBody::Json(_) | RequestBody::Form { .. } => {}
+    }
+    let returns = returns(space, &op.response);
     out.push(format!(
         "method {}({}) -> {returns}",
         op.dotted(),

@@ -32,6 +32,7 @@ struct Counts {
     errors: usize,
     mock_crashes: usize,
     refused: usize,
+    mock_limits: usize,
 }
 
 /// A loopback port free at the time of asking.
@@ -194,6 +195,7 @@ fn run_tests(
             "errors" => counts.errors = value,
             "mock_crashes" => counts.mock_crashes = value,
             "refused" => counts.refused = value,
+            "mock_limits" => counts.mock_limits = value,
             _ => {}
         }
     }
@@ -214,7 +216,7 @@ const ACCESS_EXAMPLES: &[(&str, &[&str])] = &[
 
 /// The fixture specs (in tests/fixtures/) whose crates also run against Prism: specs that are
 /// not Cloudflare's, with their own servers, security schemes and error bodies.
-const FIXTURES: &[&str] = &["24_service"];
+const FIXTURES: &[&str] = &["24_service", "26_payloads"];
 
 /// Build and run the subject's examples against the mock server at `base_url`; the number
 /// that failed. They read the Access client's environment variables.
@@ -340,13 +342,15 @@ pub fn run_subject(root: &Path, subject: &Subject) -> Result<(bool, String), Str
     total.violations = total.violations.max(logged);
     let verdict = format!(
         "{}/{} methods called, {} request violations, {} decode failures, {} other errors, {} \
-         calls refused for want of credentials (as expected), {} examples run",
+         calls refused for want of credentials (as expected), {} requests the mock server \
+         cannot read (JSON multipart parts), {} examples run",
         total.called,
         total.total,
         total.violations,
         total.decode_failures,
         total.errors,
         total.refused,
+        total.mock_limits,
         subject.examples.len()
     );
     println!("e2e {}: {verdict}", subject.label);
@@ -424,5 +428,6 @@ impl Counts {
         self.decode_failures += counts.decode_failures;
         self.errors += counts.errors;
         self.refused += counts.refused;
+        self.mock_limits += counts.mock_limits;
     }
 }

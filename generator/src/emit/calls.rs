@@ -7,12 +7,13 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::doc;
+use super::payloads;
 use super::render::Render;
 use super::syntax::accessor;
 use super::syntax::ident;
 use crate::ir::names;
 use crate::ir::ops::{
-    JsonShape, Operation, Pagination, Param, ParamLocation, ResponseBody, Segment,
+    JsonShape, Operation, Pagination, Param, ParamLocation, RequestBody, ResponseBody, Segment,
 };
 use crate::ir::types::Ty;
 use crate::ir::Api;
@@ -21,7 +22,13 @@ use crate::ir::Api;
 pub fn method(api: &Api, op: &Operation) -> (TokenStream, Option<TokenStream>) {
     let render = Render::new(&api.types);
     let name = ident(&op.name);
-    let (out, decode) = output(&render, &op.response);
+    let payloads::Output {
+        ty: out,
+        decode,
+        accept,
+        items,
+    } = payloads::output(&render, op);
+    let accept = accept.map(|media| quote!(.accept(#media)));
     let http = format_ident!("{}", op.method.as_str());
     let path = path_expression(&render, op);
     let (params, chain) = arguments(&render, op);
@@ -46,7 +53,7 @@ pub fn method(api: &Api, op: &Operation) -> (TokenStream, Option<TokenStream>) {
     });
     let call = quote! {
         self.client.call(reqwest::Method::#http, #template, path, #decode)
-            #security #errors #paging #(#chain)*
+            #security #errors #paging #accept #(#chain)*
     };
     if op.options().next().is_none() {
         let method = quote! {
@@ -56,7 +63,7 @@ pub fn method(api: &Api, op: &Operation) -> (TokenStream, Option<TokenStream>) {
                 #call
             }
         };
-        return (method, None);
+        return (method, (!items.is_empty()).then_some(items));
     }
     let builder = format_ident!("{}Request", names::bare(&op.name).to_upper_camel_case());
     let method = quote! {
@@ -66,22 +73,8 @@ pub fn method(api: &Api, op: &Operation) -> (TokenStream, Option<TokenStream>) {
             #builder { call: #call }
         }
     };
-    (method, Some(request_builder(&render, op, &builder, &out)))
-}
-
-/// The output type of a method and the decoder that produces it.
-fn output(render: &Render<'_>, response: &ResponseBody) -> (TokenStream, TokenStream) {
-    match response {
-        ResponseBody::Json { ty, shape } => {
-            let t = render.ty(ty);
-            match shape {
-                JsonShape::Result => (quote!(#t), quote!(crate::envelope::result::<#t>)),
-                JsonShape::Page => (quote!(crate::Page<#t>), quote!(crate::envelope::page::<#t>)),
-                JsonShape::Plain => (quote!(#t), quote!(crate::response::raw::<#t>)),
-            }
-        }
-        ResponseBody::Empty => (quote!(()), quote!(crate::response::empty)),
-    }
+    let builder = request_builder(&render, op, &builder, &out);
+    (method, Some(quote!(#items #builder)))
 }
 
 /// The operation's security requirements: `&[&["api_token"], &["api_email", "api_key"]]`.
@@ -97,14 +90,30 @@ fn arguments(render: &Render<'_>, op: &Operation) -> (Vec<TokenStream>, Vec<Toke
     if op.scoped {
         params.push(quote!(scope: &crate::Scope));
     }
+    let (body, start) = payloads::body(render, op);
+    chain.push(start);
     for p in op.arguments() {
         let n = ident(&p.ident);
+        if let ParamLocation::Field(encoding) = p.location {
+            let (param, set) = payloads::field_argument(render, p, encoding);
+            params.push(param);
+            chain.push(set);
+            continue;
+        }
         match (&p.ty, p.location) {
             (Ty::Vec(inner), location) if location != ParamLocation::Path => {
                 let (t, _) = argument(render, inner, &n);
                 params.push(quote!(#n: &[#t]));
                 let mapper = item_mapper(render, inner, &n);
                 chain.push(send_all(p, quote!(#n.iter().map(#mapper))));
+            }
+            (Ty::String, ParamLocation::Header | ParamLocation::Cookie) => {
+                params.push(quote!(#n: &str));
+                let key = &p.name;
+                chain.push(match p.location {
+                    ParamLocation::Header => quote!(.header(#key, #n)),
+                    _ => quote!(.cookie(#key, #n)),
+                });
             }
             (ty, location) => {
                 let (t, conv) = argument(render, ty, &n);
@@ -115,11 +124,7 @@ fn arguments(render: &Render<'_>, op: &Operation) -> (Vec<TokenStream>, Vec<Toke
             }
         }
     }
-    if op.json_body().is_some() {
-        let t = op.json_body().map(|b| render.ty(&b.ty));
-        params.push(quote!(body: &#t));
-        chain.push(quote!(.json(body)));
-    }
+    params.extend(body);
     (params, chain)
 }
 
@@ -157,8 +162,9 @@ fn send(param: &Param, value: TokenStream) -> TokenStream {
         ParamLocation::Query => quote!(.query(#key, #value)),
         ParamLocation::Header => quote!(.header(#key, &#value)),
         ParamLocation::Cookie => quote!(.cookie(#key, &#value)),
-        // Path parameters are part of the path expression.
-        ParamLocation::Path => TokenStream::new(),
+        // Path parameters are part of the path expression; form fields are sent as their
+        // encoding says (`payloads`).
+        ParamLocation::Path | ParamLocation::Field(_) => TokenStream::new(),
     }
 }
 
@@ -171,7 +177,7 @@ fn send_all(param: &Param, values: TokenStream) -> TokenStream {
         ParamLocation::Header | ParamLocation::Cookie => {
             send(param, quote!(#values.collect::<Vec<String>>().join(",")))
         }
-        ParamLocation::Path => TokenStream::new(),
+        ParamLocation::Path | ParamLocation::Field(_) => TokenStream::new(),
     }
 }
 
@@ -289,6 +295,16 @@ fn setter(render: &Render<'_>, p: &Param) -> TokenStream {
     let n = ident(&p.ident);
     let key = &p.name;
     let pdoc = doc::attrs(p.doc.as_deref().or(Some(&format!("Sets `{key}`."))));
+    if let ParamLocation::Field(encoding) = p.location {
+        let (input, set) = payloads::field_setter(render, p, encoding);
+        return quote! {
+            #pdoc
+            pub fn #n(mut self, #n: #input) -> Self {
+                self.call = self.call #set;
+                self
+            }
+        };
+    }
     let (input, value) = match &p.ty {
         Ty::Vec(inner) => {
             let item = render.ty(inner);
@@ -339,8 +355,10 @@ pub fn call_example(op: &Operation) -> String {
     for p in op.arguments() {
         args.push(names::bare(&p.ident).to_string());
     }
-    if op.json_body().is_some() {
-        args.push("&body".into());
+    match &op.body {
+        RequestBody::Json(_) => args.push("&body".into()),
+        RequestBody::Raw { .. } => args.push("body".into()),
+        RequestBody::None | RequestBody::Form { .. } => {}
     }
     s.push_str(&format!(".{}({})", op.name, args.join(", ")));
     s

@@ -11,13 +11,13 @@ bytes = "1"
 futures-util = "0.3"
 httpdate = "1"
 percent-encoding = "2"
-reqwest = { version = "0.13", default-features = false, features = ["json", "query"] }
+reqwest = { version = "0.13", default-features = false, features = ["json", "query", "stream"] }
 serde = { version = "1", features = ["derive"] }
 serde_json = { version = "1", features = ["raw_value", "float_roundtrip"] }
 serde_path_to_error = "0.1"
 thiserror = "2"
 time = { version = "0.3", features = ["serde-well-known", "parsing", "formatting"] }
-tokio = { version = "1", features = ["time"] }
+tokio = { version = "1", features = ["time", "fs"] }
 tracing = "0.1"
 
 [package.metadata.docs.rs]

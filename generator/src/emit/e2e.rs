@@ -7,7 +7,7 @@ use super::render::{Render, Root};
 use super::spec::sample_credentials;
 use super::syntax::accessor;
 use crate::ir::names;
-use crate::ir::ops::{Operation, ParamLocation};
+use crate::ir::ops::{FieldEncoding, Operation, ParamLocation, RequestBody};
 use crate::ir::types::Ty;
 use crate::ir::Api;
 
@@ -41,6 +41,7 @@ pub fn e2e(api: &Api, crate_ident: &str, header: &str) -> Option<String> {
             .replace("@CALLS@", &calls)
             .replace("@CLIENTS@", &clients)
             .replace("@REFUSED@", &refused.to_string())
+            .replace("@JSON_PARTS@", &json_parts(api))
             .replace("@TOTAL@", &api.operations.len().to_string()),
     )
 }
@@ -98,6 +99,33 @@ fn clients(api: &Api, krate: &str) -> (String, usize) {
     (text, refused)
 }
 
+/// `("method", "field"), ...` for every JSON part of a multipart body whose schema is an
+/// object or an array.
+fn json_parts(api: &Api) -> String {
+    let mut out = Vec::new();
+    for op in &api.operations {
+        if !matches!(
+            op.body,
+            RequestBody::Form {
+                multipart: true,
+                ..
+            }
+        ) {
+            continue;
+        }
+        for p in &op.params {
+            let structured = !matches!(
+                p.ty,
+                Ty::String | Ty::Bool | Ty::I32 | Ty::I64 | Ty::F32 | Ty::F64
+            );
+            if p.location == ParamLocation::Field(FieldEncoding::Json) && structured {
+                out.push(format!("({:?}, {:?})", op.dotted(), p.name));
+            }
+        }
+    }
+    out.join(", ")
+}
+
 /// A builder chain that sets every credential mode, so that every operation can be sent.
 pub fn all_credentials(api: &Api) -> String {
     api.service
@@ -148,6 +176,23 @@ fn argument(
     }
 }
 
+/// An argument of type `ty` parsed from its sample (`&argN`), whatever the type.
+fn typed_argument(
+    api: &Api,
+    ty: &Ty,
+    value: &Value,
+    krate: &str,
+    index: usize,
+    setup: &mut String,
+) -> String {
+    let t = Render::with_root(&api.types, Root::Extern(krate)).ty(ty);
+    setup.push_str(&format!(
+        "        let arg{index}: {t} = serde_json::from_str({}).expect(\"sample argument\");\n",
+        literal_json(value)
+    ));
+    format!("&arg{index}")
+}
+
 /// How a test calls `op` with its sample arguments: setup lines (arguments that are parsed
 /// from JSON), the receiver chain (`client.zero_trust().access()...`) and the arguments
 /// before the body.
@@ -178,6 +223,15 @@ pub fn invocation(api: &Api, op: &Operation, krate: &str) -> Invocation {
             other - 1
         };
         match (&p.ty, p.location) {
+            (_, ParamLocation::Field(FieldEncoding::File)) => {
+                args.push("b\"e2e file\".to_vec()".into());
+            }
+            (_, ParamLocation::Field(FieldEncoding::Files)) => {
+                args.push("[b\"e2e file\".to_vec()]".into());
+            }
+            (ty, ParamLocation::Field(_)) => {
+                args.push(typed_argument(api, ty, &p.sample, krate, index, &mut setup));
+            }
             (Ty::Vec(inner), location) if location != ParamLocation::Path => {
                 let first = p
                     .sample
@@ -220,7 +274,15 @@ fn call(api: &Api, op: &Operation, krate: &str) -> String {
                 invoke(&with_body).trim_end_matches(';').to_string() + ","
             )
         }
-        None => format!("        {{\n{setup}        {}\n        }}\n", invoke(&args)),
+        None => {
+            let mut args = args;
+            match &op.body {
+                RequestBody::Raw { text: true, .. } => args.push("\"e2e\"".into()),
+                RequestBody::Raw { text: false, .. } => args.push("b\"e2e\".to_vec()".into()),
+                RequestBody::None | RequestBody::Json(_) | RequestBody::Form { .. } => {}
+            }
+            format!("        {{\n{setup}        {}\n        }}\n", invoke(&args))
+        }
     }
 }
 

@@ -30,6 +30,7 @@ const RUNTIME: &[(&str, &str)] = &[
     runtime_file!("error.rs"),
     runtime_file!("macros.rs"),
     runtime_file!("response.rs"),
+    runtime_file!("upload.rs"),
     runtime_file!("values.rs"),
     runtime_file!("blocking.rs"),
 ];

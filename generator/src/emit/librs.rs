@@ -8,7 +8,7 @@ use super::resources::Node;
 use super::{doc, syntax, EmitOptions};
 use crate::config::EnvelopeConvention;
 use crate::ir::names;
-use crate::ir::ops::{Operation, Pagination, ParamLocation};
+use crate::ir::ops::{Operation, Pagination, ParamLocation, RequestBody};
 use crate::ir::types::Ty;
 use crate::ir::Api;
 
@@ -104,6 +104,8 @@ pub fn lib(api: &Api, options: &EmitOptions, tree: &Node, has_scope: bool) -> To
         #[allow(dead_code)]
         mod response;
         #[allow(dead_code)]
+        mod upload;
+        #[allow(dead_code)]
         mod values;
         #[cfg(feature = "blocking")]
         mod blocking;
@@ -116,6 +118,7 @@ pub fn lib(api: &Api, options: &EmitOptions, tree: &Node, has_scope: bool) -> To
         pub use convention::{ApiError, Response};
         pub use error::{Error, Result};
         pub use futures_util::Stream;
+        pub use upload::Upload;
         pub use spec::{DEFAULT_BASE_URL, SERVERS};
         #credentials
 
@@ -270,10 +273,10 @@ fn convention_docs(api: &Api) -> String {
 }
 
 /// A first call for the crate docs: the first method whose arguments are all strings or a
-/// scope (so the example compiles for any spec), preferring a list.
+/// scope and that sends no body (so the example compiles for any spec), preferring a list.
 pub fn usage_example(api: &Api, options: &EmitOptions) -> Option<String> {
     let simple = |op: &&Operation| {
-        op.json_body().is_none()
+        matches!(op.body, RequestBody::None)
             && op
                 .arguments()
                 .all(|p| p.location == ParamLocation::Path && p.ty == Ty::String)

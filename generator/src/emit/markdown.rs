@@ -43,14 +43,24 @@ pub fn features_table(api: &Api) -> String {
     out
 }
 
-fn response_note(response: &ResponseBody) -> &'static str {
+fn response_note(response: &ResponseBody) -> String {
     match response {
         ResponseBody::Json { shape, .. } => match shape {
             JsonShape::Page => "page",
             JsonShape::Result => "result",
             JsonShape::Plain => "body",
-        },
-        ResponseBody::Empty => "none",
+        }
+        .into(),
+        ResponseBody::Empty => "none".into(),
+        ResponseBody::Binary { .. } => "bytes".into(),
+        ResponseBody::Text { .. } => "text".into(),
+        ResponseBody::Several(bodies) => {
+            let each: Vec<String> = bodies
+                .iter()
+                .map(|b| format!("{} {}", b.variant, response_note(&b.body)))
+                .collect();
+            format!("one of: {}", each.join(", "))
+        }
     }
 }
 

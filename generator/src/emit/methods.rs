@@ -16,7 +16,7 @@ use crate::ir::Api;
 /// The module's tokens.
 pub fn module(api: &Api) -> TokenStream {
     let entries = entries(api);
-    let declarations = declarations(api.service.envelope);
+    let declarations = declarations(api);
     let functions = functions(api);
     quote! {
         //! Every method of the client as data: its SDK-style dotted name, HTTP method, paths and
@@ -63,6 +63,9 @@ fn entries(api: &Api) -> Vec<TokenStream> {
                     (shape, Some(render.ty(&decoded)))
                 }
                 ResponseBody::Empty => (quote!(ResponseShape::Empty), None),
+                ResponseBody::Binary { .. } => (quote!(ResponseShape::Bytes), None),
+                ResponseBody::Text { .. } => (quote!(ResponseShape::Text), None),
+                ResponseBody::Several(_) => (quote!(ResponseShape::Several), None),
             };
             let decode = match decoded {
                 Some(ty) => quote!(Some(reencode::<#ty>)),
@@ -82,9 +85,29 @@ fn entries(api: &Api) -> Vec<TokenStream> {
         .collect()
 }
 
-/// `ResponseShape` and `Method`, with their docs; the shapes the `envelope` convention has.
-fn declarations(envelope: EnvelopeConvention) -> TokenStream {
-    let enveloped = match envelope {
+/// `ResponseShape` and `Method`, with their docs; the shapes the API's convention and
+/// operations have.
+fn declarations(api: &Api) -> TokenStream {
+    let has = |f: fn(&ResponseBody) -> bool| api.operations.iter().any(|op| f(&op.response));
+    let bytes = has(|r| matches!(r, ResponseBody::Binary { .. })).then(|| {
+        quote! {
+            /// Bytes (an image, an archive), returned as they are.
+            Bytes,
+        }
+    });
+    let text = has(|r| matches!(r, ResponseBody::Text { .. })).then(|| {
+        quote! {
+            /// Text, returned as a `String`.
+            Text,
+        }
+    });
+    let several = has(|r| matches!(r, ResponseBody::Several(_))).then(|| {
+        quote! {
+            /// One of several responses by status, returned as the method's enum of them.
+            Several,
+        }
+    });
+    let enveloped = match api.service.envelope {
         EnvelopeConvention::Cloudflare => quote! {
             /// The API's envelope; the method returns its `result`.
             Result,
@@ -98,6 +121,9 @@ fn declarations(envelope: EnvelopeConvention) -> TokenStream {
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
         pub enum ResponseShape {
             #enveloped
+            #bytes
+            #text
+            #several
             /// A body without envelope, returned as it is.
             Raw,
             /// No body.
@@ -150,8 +176,13 @@ fn declarations(envelope: EnvelopeConvention) -> TokenStream {
 
 /// `reencode` (what a method's `Method::reencode` calls) and `method`, the lookup by name.
 fn functions(api: &Api) -> TokenStream {
-    // Without any feature on, no method decodes anything.
-    let unused = (!api.features.groups.is_empty()).then(|| quote!(#[allow(dead_code)]));
+    // Without any feature on, or without a method whose response is one JSON body, no method
+    // decodes anything.
+    let decodes = api
+        .operations
+        .iter()
+        .any(|op| matches!(op.response, ResponseBody::Json { .. }));
+    let unused = (!api.features.groups.is_empty() || !decodes).then(|| quote!(#[allow(dead_code)]));
     quote! {
         #unused
         fn reencode<T: DeserializeOwned + Serialize>(value: Value) -> crate::Result<Value> {

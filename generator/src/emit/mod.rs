@@ -11,6 +11,7 @@ pub mod krate;
 pub mod librs;
 pub mod markdown;
 pub mod methods;
+pub mod payloads;
 pub mod render;
 pub mod resources;
 pub mod spec;

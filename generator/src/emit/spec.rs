@@ -92,7 +92,7 @@ fn schemes(service: &Service) -> Vec<TokenStream> {
                 SchemeKind::ApiKey { location, name } => match location {
                     ParamLocation::Query => quote!(crate::auth::Placement::Query(#name)),
                     ParamLocation::Cookie => quote!(crate::auth::Placement::Cookie(#name)),
-                    ParamLocation::Header | ParamLocation::Path => {
+                    ParamLocation::Header | ParamLocation::Path | ParamLocation::Field(_) => {
                         quote!(crate::auth::Placement::Header(#name))
                     }
                 },

@@ -91,7 +91,8 @@ impl Api {
 /// the default environment variables).
 pub fn build(spec: &Spec, config: &Config, crate_name: &str) -> Result<Api> {
     let mut warnings = Vec::new();
-    let (mut operations, types) = ops::operations(spec, config, &mut warnings)?;
+    let (operations, types) = ops::operations(spec, config, &mut warnings)?;
+    let mut operations = ops::expand_alternatives(operations);
     let service = service::service(spec, config, crate_name, &mut operations, &mut warnings)?;
     let (mut space, type_warnings) = types.finish();
     warnings.extend(type_warnings);

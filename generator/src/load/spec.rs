@@ -141,6 +141,24 @@ impl Spec {
         }
     }
 
+    /// The key of the response `status` in the operation at `op_pointer` as the spec writes
+    /// it: a range is `4XX` by the standard but `4xx` in some specs, and a pointer must use the
+    /// key as written.
+    pub fn status_key(&self, op_pointer: &str, status: &openapiv3::StatusCode) -> String {
+        let standard = status.to_string();
+        let responses = op_pointer
+            .strip_prefix('#')
+            .and_then(|p| self.raw.pointer(&format!("{p}/responses")))
+            .and_then(Value::as_object);
+        responses
+            .and_then(|keys| {
+                keys.keys()
+                    .find(|key| key.eq_ignore_ascii_case(&standard))
+                    .cloned()
+            })
+            .unwrap_or(standard)
+    }
+
     /// Resolve a response reference.
     pub fn response<'a>(
         &'a self,

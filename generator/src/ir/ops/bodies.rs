@@ -1,17 +1,16 @@
 //! What an operation's request and successful response carry, and how its pages are walked.
 
-use std::collections::BTreeSet;
-
 use openapiv3::{ReferenceOr, StatusCode};
 
 use super::{
-    ErrorResponse, JsonBody, JsonShape, Pagination, Param, ParamLocation, RequestBody,
-    ResponseBody, StatusMatch,
+    ErrorResponse, FieldEncoding, JsonBody, JsonShape, Pagination, Param, ParamLocation,
+    RequestBody, ResponseBody, StatusBody, StatusMatch,
 };
 use crate::error::{Result, Warning};
+use crate::ir::names;
 use crate::ir::pointer::Pointer;
 use crate::ir::sample::Sampler;
-use crate::ir::types::{Ty, TypeBuilder};
+use crate::ir::types::{Binary, Ty, TypeBuilder};
 use crate::load::spec::{escape_token, Spec, SpecOperation};
 
 /// Whether a media type is JSON (`application/json`, `application/problem+json`, with or
@@ -21,8 +20,73 @@ fn is_json(media: &str) -> bool {
     media == "application/json" || media.ends_with("+json")
 }
 
-/// The request body of `op`: JSON with its type, or nothing (a body in a media type the
-/// generator cannot send is a problem).
+/// The kinds of request body, in the order a method prefers them when the spec offers
+/// several media types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum MediaKind {
+    Json,
+    Multipart,
+    UrlEncoded,
+    Binary,
+    Text,
+}
+
+impl MediaKind {
+    /// The kind of a media type.
+    fn of(media: &str) -> MediaKind {
+        let essence = media
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        if is_json(&essence) {
+            MediaKind::Json
+        } else if essence.starts_with("multipart/") {
+            MediaKind::Multipart
+        } else if essence == "application/x-www-form-urlencoded" {
+            MediaKind::UrlEncoded
+        } else if is_text(&essence) {
+            MediaKind::Text
+        } else {
+            MediaKind::Binary
+        }
+    }
+
+    /// The suffix of the method that sends this kind when it is not the preferred one.
+    fn suffix(self) -> &'static str {
+        match self {
+            MediaKind::Json => "json",
+            MediaKind::Multipart => "multipart",
+            MediaKind::UrlEncoded => "form",
+            MediaKind::Binary => "bytes",
+            MediaKind::Text => "text",
+        }
+    }
+}
+
+/// Whether a media type (its essence, lower case) is text: `text/*`, JavaScript, XML, YAML,
+/// CSV or newline-delimited JSON.
+fn is_text(essence: &str) -> bool {
+    essence.starts_with("text/")
+        || ["javascript", "xml", "yaml", "csv", "ndjson"]
+            .iter()
+            .any(|marker| essence.contains(marker))
+}
+
+/// An operation's request body: the preferred one (with the form fields it takes as
+/// parameters), and the others the spec offers (each a method of its own).
+pub(super) struct Bodies {
+    /// The body of the method.
+    pub body: RequestBody,
+    /// Its form fields, as parameters.
+    pub fields: Vec<Param>,
+    /// Other media types: the method suffix, the body and its fields.
+    pub alternatives: Vec<(String, RequestBody, Vec<Param>)>,
+}
+
+/// The request body of `op`, in each media type it offers (preferred first: JSON, then a
+/// multipart or URL-encoded form, then bytes, then text; one method per kind).
 pub(super) fn request_body<'s>(
     spec: &'s Spec,
     op: &SpecOperation<'s>,
@@ -30,9 +94,14 @@ pub(super) fn request_body<'s>(
     sampler: &mut Sampler<'s>,
     hint: &str,
     warnings: &mut Vec<Warning>,
-) -> Result<RequestBody> {
+) -> Result<Bodies> {
+    let mut bodies = Bodies {
+        body: RequestBody::None,
+        fields: Vec::new(),
+        alternatives: Vec::new(),
+    };
     let Some(body) = &op.op.request_body else {
-        return Ok(RequestBody::None);
+        return Ok(bodies);
     };
     let pointer = match body {
         ReferenceOr::Item(_) => format!("{}/requestBody", op.pointer),
@@ -42,68 +111,256 @@ pub(super) fn request_body<'s>(
         ),
     };
     let body = spec.request_body(body, &pointer)?;
-    let Some((media, content)) = body.content.iter().find(|(media, _)| is_json(media)) else {
-        let media: Vec<&String> = body.content.keys().collect();
-        warnings.push(Warning::problem(
-            pointer,
-            format!(
-                "request body media type {media:?} is not supported yet; the method sends no body"
+    // One media type per kind, the first the spec lists; kinds in order of preference.
+    let mut kinds: Vec<(MediaKind, &String, &openapiv3::MediaType)> = Vec::new();
+    for (media, content) in &body.content {
+        let kind = MediaKind::of(media);
+        if !kinds.iter().any(|(k, _, _)| *k == kind) {
+            kinds.push((kind, media, content));
+        }
+    }
+    kinds.sort_by_key(|(kind, _, _)| *kind);
+    for (index, (kind, media, content)) in kinds.into_iter().enumerate() {
+        let media_pointer = format!("{pointer}/content/{}", escape_token(media));
+        let cx = BodyContext {
+            media,
+            media_pointer,
+            required: body.required,
+            hint,
+        };
+        let (lowered, fields) = match kind {
+            MediaKind::Json => (
+                json_body(&cx, content, types, sampler, warnings),
+                Vec::new(),
             ),
-        ));
-        return Ok(RequestBody::None);
-    };
-    let media_pointer = format!("{pointer}/content/{}", escape_token(media));
-    let schema = format!("{media_pointer}/schema");
+            MediaKind::Multipart | MediaKind::UrlEncoded => form_body(
+                &cx,
+                kind == MediaKind::Multipart,
+                content,
+                types,
+                sampler,
+                warnings,
+            ),
+            MediaKind::Binary | MediaKind::Text => (
+                RequestBody::Raw {
+                    media: media.clone(),
+                    text: kind == MediaKind::Text,
+                },
+                Vec::new(),
+            ),
+        };
+        if index == 0 {
+            bodies.body = lowered;
+            bodies.fields = fields;
+        } else {
+            bodies
+                .alternatives
+                .push((kind.suffix().to_string(), lowered, fields));
+        }
+    }
+    Ok(bodies)
+}
+
+/// What lowering one media type of a request body needs.
+struct BodyContext<'a> {
+    media: &'a str,
+    media_pointer: String,
+    required: bool,
+    hint: &'a str,
+}
+
+/// A JSON body; without a schema it takes any JSON value (as the spec says), noted.
+fn json_body<'s>(
+    cx: &BodyContext<'_>,
+    content: &openapiv3::MediaType,
+    types: &mut TypeBuilder<'s>,
+    sampler: &mut Sampler<'s>,
+    warnings: &mut Vec<Warning>,
+) -> RequestBody {
+    let schema = format!("{}/schema", cx.media_pointer);
     let (ty, schema, sample) = if content.schema.is_some() {
-        let ty = types.ty(&schema, &format!("{hint}Request"));
+        let ty = types.ty(&schema, &format!("{}Request", cx.hint));
         let sample = sampler.sample(&schema);
         (ty, Pointer::new(schema), sample)
     } else {
-        warnings.push(Warning::problem(
-            media_pointer,
+        warnings.push(Warning::notice(
+            cx.media_pointer.clone(),
             "request body has no schema; it takes any JSON value",
         ));
         (Ty::Any, Pointer::default(), serde_json::json!({}))
     };
-    Ok(RequestBody::Json(JsonBody {
+    RequestBody::Json(JsonBody {
         ty,
-        required: body.required,
+        required: cx.required,
         schema,
         sample,
-    }))
+    })
 }
 
-/// The successful response of `op`: the first success status's JSON body, read through the
-/// envelope when the API has one (`envelope`) and the body is one (`result`, and `result_info`
-/// for a page).
+/// A form body (multipart or URL-encoded) and its fields: each property of its schema, a
+/// file where the schema says `format: binary`, JSON where it is structured or the spec's
+/// `encoding` says `application/json`, text otherwise.
+fn form_body<'s>(
+    cx: &BodyContext<'_>,
+    multipart: bool,
+    content: &openapiv3::MediaType,
+    types: &mut TypeBuilder<'s>,
+    sampler: &mut Sampler<'s>,
+    warnings: &mut Vec<Warning>,
+) -> (RequestBody, Vec<Param>) {
+    let body = RequestBody::Form {
+        media: cx.media.to_string(),
+        multipart,
+    };
+    if content.schema.is_none() {
+        warnings.push(Warning::problem(
+            cx.media_pointer.clone(),
+            "form body without a schema: the method sends an empty form",
+        ));
+        return (body, Vec::new());
+    }
+    let schema = format!("{}/schema", cx.media_pointer);
+    let mut fields = Vec::new();
+    for property in types.form_properties(&schema, &format!("{}Form", cx.hint)) {
+        let json = content
+            .encoding
+            .get(&property.name)
+            .and_then(|e| e.content_type.as_deref())
+            .is_some_and(is_json);
+        let encoding = match property.binary {
+            Binary::One if multipart => FieldEncoding::File,
+            Binary::Many if multipart => FieldEncoding::Files,
+            _ if json || property.structured => FieldEncoding::Json,
+            _ => FieldEncoding::Text,
+        };
+        let sample = match encoding {
+            FieldEncoding::File | FieldEncoding::Files => serde_json::Value::Null,
+            _ => sampler.sample(&property.pointer),
+        };
+        fields.push(Param {
+            ident: names::field_name(&property.name),
+            name: property.name,
+            location: ParamLocation::Field(encoding),
+            ty: property.ty,
+            required: property.required,
+            doc: property.doc,
+            schema: Pointer::new(property.pointer),
+            sample,
+        });
+    }
+    (body, fields)
+}
+
+/// What one success response carries, before it is typed.
+#[derive(Debug, Clone, PartialEq)]
+enum Success {
+    /// JSON with the schema at the pointer; `same` identifies the schema (its `$ref`, or the
+    /// pointer itself) so that two responses of one schema count as one body.
+    Json { pointer: String, same: String },
+    /// No body, or a JSON body without a schema (nothing to read).
+    Empty,
+    /// Bytes of a media type.
+    Binary(String),
+    /// Text of a media type.
+    Text(String),
+}
+
+/// The successful response of `op`: one body (JSON read through the envelope when the API
+/// has one (`envelope`) and the body is one: `result`, and `result_info` for a page; bytes;
+/// text; nothing), or, when its success statuses carry different bodies, one of them by
+/// status.
 pub(super) fn response_body<'s>(
     spec: &'s Spec,
     op: &SpecOperation<'s>,
     types: &mut TypeBuilder<'s>,
     hint: &str,
     envelope: bool,
-    warnings: &mut Vec<Warning>,
 ) -> Result<ResponseBody> {
-    let successes = success_schemas(spec, op, warnings)?;
-    let Some((code, pointer)) = successes.first().cloned() else {
-        return Ok(ResponseBody::Empty);
-    };
-    let distinct: BTreeSet<&str> = successes.iter().map(|(_, p)| p.as_str()).collect();
-    if distinct.len() > 1 {
-        warnings.push(Warning::problem(
-            format!("{}/responses", op.pointer),
-            format!("several success responses with different bodies; decoding the {code} one"),
-        ));
+    let successes = success_bodies(spec, op)?;
+    let mut distinct: Vec<&Success> = Vec::new();
+    for (_, success) in &successes {
+        if !distinct.iter().any(|d| same_body(d, success)) {
+            distinct.push(success);
+        }
     }
-    if pointer.is_empty() {
-        return Ok(ResponseBody::Empty);
+    match distinct.as_slice() {
+        [] => Ok(ResponseBody::Empty),
+        [only] => Ok(lower_success(only, types, hint, envelope)),
+        _ => {
+            let bodies = successes
+                .iter()
+                .map(|(status, success)| StatusBody {
+                    status: *status,
+                    variant: status_variant(*status),
+                    body: lower_success(
+                        success,
+                        types,
+                        &format!("{hint}{}", status_variant(*status)),
+                        envelope,
+                    ),
+                })
+                .collect();
+            Ok(ResponseBody::Several(bodies))
+        }
     }
-    let Some(envelope) = envelope.then(|| types.envelope(&pointer)).flatten() else {
-        let ty = types.ty(&pointer, &format!("{hint}Response"));
-        return Ok(ResponseBody::Json {
+}
+
+/// Whether two success responses carry the same body.
+fn same_body(a: &Success, b: &Success) -> bool {
+    match (a, b) {
+        (Success::Json { same: x, .. }, Success::Json { same: y, .. }) => x == y,
+        (a, b) => a == b,
+    }
+}
+
+/// The variant name of a success status (`Created` for 201).
+fn status_variant(status: StatusMatch) -> String {
+    match status {
+        StatusMatch::Code(200) => "Ok".into(),
+        StatusMatch::Code(201) => "Created".into(),
+        StatusMatch::Code(202) => "Accepted".into(),
+        StatusMatch::Code(203) => "NonAuthoritative".into(),
+        StatusMatch::Code(204) => "NoContent".into(),
+        StatusMatch::Code(205) => "ResetContent".into(),
+        StatusMatch::Code(206) => "PartialContent".into(),
+        StatusMatch::Code(code) => format!("Status{code}"),
+        StatusMatch::Class(class) => format!("Status{class}xx"),
+        StatusMatch::Default => "Other".into(),
+    }
+}
+
+/// One success body, typed.
+fn lower_success(
+    success: &Success,
+    types: &mut TypeBuilder<'_>,
+    hint: &str,
+    envelope: bool,
+) -> ResponseBody {
+    match success {
+        Success::Empty => ResponseBody::Empty,
+        Success::Binary(media) => ResponseBody::Binary {
+            media: media.clone(),
+        },
+        Success::Text(media) => ResponseBody::Text {
+            media: media.clone(),
+        },
+        Success::Json { pointer, .. } => json_response(pointer, types, hint, envelope),
+    }
+}
+
+/// A JSON success body, read through the envelope when the API has one and the body is one.
+fn json_response(
+    pointer: &str,
+    types: &mut TypeBuilder<'_>,
+    hint: &str,
+    envelope: bool,
+) -> ResponseBody {
+    let Some(envelope) = envelope.then(|| types.envelope(pointer)).flatten() else {
+        let ty = types.ty(pointer, &format!("{hint}Response"));
+        return ResponseBody::Json {
             ty,
             shape: JsonShape::Plain,
-        });
+        };
     };
     let ty = types.nullable_property(&envelope.result, &format!("{hint}Response"));
     // A nullable list decodes `null` as an empty page.
@@ -111,7 +368,7 @@ pub(super) fn response_body<'s>(
         Ty::Nullable(inner) if matches!(*inner, Ty::Vec(_)) && envelope.result_info => *inner,
         ty => ty,
     };
-    Ok(match list {
+    match list {
         Ty::Vec(item) if envelope.result_info => ResponseBody::Json {
             ty: *item,
             shape: JsonShape::Page,
@@ -120,7 +377,7 @@ pub(super) fn response_body<'s>(
             ty,
             shape: JsonShape::Result,
         },
-    })
+    }
 }
 
 /// The error responses `op` declares with a JSON body (by status, class or `default`), each
@@ -134,7 +391,7 @@ pub(super) fn error_responses<'s>(
     let responses = &op.op.responses;
     let mut declared: Vec<(StatusMatch, String, &ReferenceOr<openapiv3::Response>)> = Vec::new();
     for (status, response) in &responses.responses {
-        let code = status.to_string();
+        let code = spec.status_key(&op.pointer, status);
         let matched = match status {
             StatusCode::Code(code) if *code >= 400 => StatusMatch::Code(*code),
             StatusCode::Range(class) if *class >= 4 => StatusMatch::Class(*class),
@@ -173,19 +430,17 @@ pub(super) fn error_responses<'s>(
     Ok(out)
 }
 
-/// Each success status with the pointer of its JSON schema (empty for a body without one or
-/// no body); a non-JSON body is a problem.
-fn success_schemas(
-    spec: &Spec,
-    op: &SpecOperation<'_>,
-    warnings: &mut Vec<Warning>,
-) -> Result<Vec<(String, String)>> {
+/// Each success status with what its response carries (JSON preferred where a response
+/// offers several media types).
+fn success_bodies(spec: &Spec, op: &SpecOperation<'_>) -> Result<Vec<(StatusMatch, Success)>> {
     let mut successes = Vec::new();
     for (status, response) in &op.op.responses.responses {
-        let code = status.to_string();
-        if !code.starts_with('2') {
-            continue;
-        }
+        let status_match = match status {
+            StatusCode::Code(code) if (200..300).contains(code) => StatusMatch::Code(*code),
+            StatusCode::Range(2) => StatusMatch::Class(2),
+            _ => continue,
+        };
+        let code = spec.status_key(&op.pointer, status);
         let pointer = match response {
             ReferenceOr::Item(_) => format!("{}/responses/{}", op.pointer, escape_token(&code)),
             ReferenceOr::Reference { reference } => format!(
@@ -194,18 +449,28 @@ fn success_schemas(
             ),
         };
         let resolved = spec.response(response, &pointer)?;
-        match resolved.content.iter().find(|(media, _)| is_json(media)) {
-            Some((media, content)) if content.schema.is_some() => successes.push((
-                code,
-                format!("{pointer}/content/{}/schema", escape_token(media)),
-            )),
-            Some(_) => successes.push((code, String::new())),
-            None if resolved.content.is_empty() => successes.push((code, String::new())),
-            None => warnings.push(Warning::problem(
-                pointer,
-                "non-JSON success response: the body is not decoded",
-            )),
-        }
+        let json = resolved.content.iter().find(|(media, _)| is_json(media));
+        let success = match json {
+            Some((media, content)) => match &content.schema {
+                Some(schema) => {
+                    let pointer = format!("{pointer}/content/{}/schema", escape_token(media));
+                    let same = match schema {
+                        ReferenceOr::Reference { reference } => reference.clone(),
+                        ReferenceOr::Item(_) => pointer.clone(),
+                    };
+                    Success::Json { pointer, same }
+                }
+                None => Success::Empty,
+            },
+            None => match resolved.content.keys().next() {
+                None => Success::Empty,
+                Some(media) if MediaKind::of(media) == MediaKind::Text => {
+                    Success::Text(media.clone())
+                }
+                Some(media) => Success::Binary(media.clone()),
+            },
+        };
+        successes.push((status_match, success));
     }
     Ok(successes)
 }

@@ -118,10 +118,13 @@ fn operation<'s>(
         warnings,
         hint: hint.clone(),
     };
-    let params = params(&mut cx, primary, &path, &scope_params)?;
-    let body = request_body(spec, primary, types, sampler, &hint, warnings)?;
+    let mut params = params(&mut cx, primary, &path, &scope_params)?;
+    let bodies = request_body(spec, primary, types, sampler, &hint, warnings)?;
+    params.extend(bodies.fields);
+    super::distinct_field_idents(&mut params);
+    let body = bodies.body;
     let envelope = config.convention.envelope == EnvelopeConvention::Cloudflare;
-    let response = response_body(spec, primary, types, &hint, envelope, warnings)?;
+    let response = response_body(spec, primary, types, &hint, envelope)?;
     let pagination = pagination(&response, &params);
     // With an envelope, errors are read through it; otherwise each declared error body is typed.
     let errors = if envelope {
@@ -167,6 +170,7 @@ fn operation<'s>(
         security,
         errors,
         error_set: None,
+        alternatives: bodies.alternatives,
     })
 }
 

@@ -54,6 +54,63 @@ pub struct Operation {
     /// Which of [`crate::ir::Api::error_sets`] its errors are (operations with the same
     /// errors share a decoder).
     pub error_set: Option<usize>,
+    /// The other media types the request body may take, each a method of its own (named
+    /// with the suffix): the body and its form fields. Emptied by [`expand_alternatives`].
+    pub alternatives: Vec<(String, RequestBody, Vec<Param>)>,
+}
+
+/// Form fields whose identifier another parameter (or the scope, or a body) has get a
+/// `_field` suffix.
+pub fn distinct_field_idents(params: &mut [Param]) {
+    let mut used: std::collections::BTreeSet<String> = params
+        .iter()
+        .filter(|p| !matches!(p.location, ParamLocation::Field(_)))
+        .map(|p| names::bare(&p.ident).to_string())
+        .collect();
+    used.extend(["scope".to_string(), "body".to_string()]);
+    for p in params
+        .iter_mut()
+        .filter(|p| matches!(p.location, ParamLocation::Field(_)))
+    {
+        if !used.insert(names::bare(&p.ident).to_string()) {
+            p.ident = format!("{}_field", names::bare(&p.ident));
+            used.insert(p.ident.clone());
+        }
+    }
+}
+
+/// A method for each alternative body of an operation (`update_multipart` beside `update`),
+/// right after it; a suffixed name already taken gets a number.
+pub fn expand_alternatives(operations: Vec<Operation>) -> Vec<Operation> {
+    let mut out: Vec<Operation> = Vec::with_capacity(operations.len());
+    for mut op in operations {
+        let alternatives = std::mem::take(&mut op.alternatives);
+        let base = op.clone();
+        out.push(op);
+        for (suffix, body, fields) in alternatives {
+            let mut alternative = base.clone();
+            let stem = format!("{}_{suffix}", names::bare(&base.name));
+            let taken = |name: &str, ops: &[Operation]| {
+                ops.iter()
+                    .any(|o| o.resource == base.resource && names::bare(&o.name) == name)
+            };
+            let mut name = stem.clone();
+            let mut n = 2;
+            while taken(&name, &out) {
+                name = format!("{stem}_{n}");
+                n += 1;
+            }
+            alternative.name = names::keyword_safe(name);
+            alternative
+                .params
+                .retain(|p| !matches!(p.location, ParamLocation::Field(_)));
+            alternative.params.extend(fields);
+            distinct_field_idents(&mut alternative.params);
+            alternative.body = body;
+            out.push(alternative);
+        }
+    }
+    out
 }
 
 /// An error response an operation declares.
@@ -239,6 +296,22 @@ pub enum ParamLocation {
     Header,
     /// A cookie of the `Cookie` header.
     Cookie,
+    /// A field of a form body (`multipart/form-data` or `application/x-www-form-urlencoded`),
+    /// encoded as it says.
+    Field(FieldEncoding),
+}
+
+/// How a field of a form body is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum FieldEncoding {
+    /// Its value as text (a scalar, or each item of a list of scalars).
+    Text,
+    /// JSON text (an object or array, or where the spec's `encoding` says so).
+    Json,
+    /// A file: bytes ([`crate::ir::types::Ty`] is `String` only as a placeholder).
+    File,
+    /// Several files under the one name.
+    Files,
 }
 
 impl ParamLocation {
@@ -249,6 +322,7 @@ impl ParamLocation {
             ParamLocation::Query => "query",
             ParamLocation::Header => "header",
             ParamLocation::Cookie => "cookie",
+            ParamLocation::Field(_) => "body",
         }
     }
 }
@@ -281,6 +355,20 @@ pub enum RequestBody {
     None,
     /// A JSON value.
     Json(JsonBody),
+    /// A form: its fields are the operation's parameters at [`ParamLocation::Field`].
+    Form {
+        /// The media type (`multipart/form-data`).
+        media: String,
+        /// `multipart/form-data` (else `application/x-www-form-urlencoded`).
+        multipart: bool,
+    },
+    /// The whole body is one value: bytes, or text.
+    Raw {
+        /// The media type (`application/octet-stream`, `text/plain`).
+        media: String,
+        /// Text (else bytes).
+        text: bool,
+    },
 }
 
 /// A JSON request body.
@@ -308,6 +396,55 @@ pub enum ResponseBody {
         /// Where the value sits in the body.
         shape: JsonShape,
     },
+    /// Bytes (an image, an archive), of `media`.
+    Binary {
+        /// The media type asked for (`image/png`, `*/*`).
+        media: String,
+    },
+    /// Text (UTF-8), of `media`.
+    Text {
+        /// The media type asked for (`text/plain`).
+        media: String,
+    },
+    /// Several success responses with different bodies: one of them, by status.
+    Several(Vec<StatusBody>),
+}
+
+/// One success response of an operation that has several.
+#[derive(Debug, Clone)]
+pub struct StatusBody {
+    /// Its status (`201`) or class (`2XX`).
+    pub status: StatusMatch,
+    /// The name of its variant (`Created`).
+    pub variant: String,
+    /// What it carries (never [`ResponseBody::Several`]).
+    pub body: ResponseBody,
+}
+
+impl ResponseBody {
+    /// The JSON types it holds (one, or one per response of several).
+    pub fn types(&self) -> Vec<&Ty> {
+        match self {
+            ResponseBody::Json { ty, .. } => vec![ty],
+            ResponseBody::Several(bodies) => bodies.iter().flat_map(|b| b.body.types()).collect(),
+            ResponseBody::Empty | ResponseBody::Binary { .. } | ResponseBody::Text { .. } => {
+                Vec::new()
+            }
+        }
+    }
+
+    /// [`ResponseBody::types`], to change them.
+    pub fn types_mut(&mut self) -> Vec<&mut Ty> {
+        match self {
+            ResponseBody::Json { ty, .. } => vec![ty],
+            ResponseBody::Several(bodies) => {
+                bodies.iter_mut().flat_map(|b| b.body.types_mut()).collect()
+            }
+            ResponseBody::Empty | ResponseBody::Binary { .. } | ResponseBody::Text { .. } => {
+                Vec::new()
+            }
+        }
+    }
 }
 
 /// Where the value of a JSON response sits.
@@ -343,36 +480,25 @@ pub enum Pagination {
 impl Operation {
     /// The types of its parameters, body and response.
     pub fn types(&self) -> impl Iterator<Item = &Ty> {
-        let body = match &self.body {
-            RequestBody::Json(body) => Some(&body.ty),
-            RequestBody::None => None,
-        };
-        let response = match &self.response {
-            ResponseBody::Json { ty, .. } => Some(ty),
-            ResponseBody::Empty => None,
-        };
+        let body = self.json_body().map(|body| &body.ty);
         self.params
             .iter()
             .map(|p| &p.ty)
             .chain(body)
-            .chain(response)
+            .chain(self.response.types())
     }
 
     /// [`Operation::types`], to change them.
     pub fn types_mut(&mut self) -> impl Iterator<Item = &mut Ty> {
         let body = match &mut self.body {
             RequestBody::Json(body) => Some(&mut body.ty),
-            RequestBody::None => None,
-        };
-        let response = match &mut self.response {
-            ResponseBody::Json { ty, .. } => Some(ty),
-            ResponseBody::Empty => None,
+            RequestBody::None | RequestBody::Form { .. } | RequestBody::Raw { .. } => None,
         };
         self.params
             .iter_mut()
             .map(|p| &mut p.ty)
             .chain(body)
-            .chain(response)
+            .chain(self.response.types_mut())
             .chain(self.errors.iter_mut().map(|e| &mut e.ty))
     }
 
@@ -401,7 +527,7 @@ impl Operation {
     pub fn json_body(&self) -> Option<&JsonBody> {
         match &self.body {
             RequestBody::Json(body) => Some(body),
-            RequestBody::None => None,
+            RequestBody::None | RequestBody::Form { .. } | RequestBody::Raw { .. } => None,
         }
     }
 

@@ -22,6 +22,7 @@ mod build;
 mod build_unions;
 mod naming;
 mod objects;
+pub use objects::{Binary, FormProperty};
 mod recursion;
 mod schema;
 pub mod soundness;

@@ -107,7 +107,10 @@ impl<'s> TypeBuilder<'s> {
                 _ => fallback,
             };
             let (ty, source) = self.property_ty(sources, &hint);
-            let nullable = self.nullable(&source);
+            let (ty, nullable) = match ty {
+                Ty::Nullable(inner) => (*inner, true),
+                ty => (ty, self.nullable(&source)),
+            };
             let doc = sources.iter().rev().find_map(|p| self.doc_at(p));
             fields.push(Field {
                 ident,
@@ -144,6 +147,22 @@ impl<'s> TypeBuilder<'s> {
     /// One property declared by several allOf parts: placeholders give way to specific
     /// schemas; several object schemas merge into one struct; otherwise the last wins.
     pub(super) fn property_ty(&mut self, sources: &[String], hint: &str) -> (Ty, String) {
+        // A part that says the property is always `null` (`enum: [null]`: a failure envelope
+        // over a success one) makes the others' type nullable instead of conflicting with it.
+        let null_only: Vec<&String> = sources.iter().filter(|p| self.is_null_only(p)).collect();
+        if !null_only.is_empty() && null_only.len() < sources.len() {
+            let rest: Vec<String> = sources
+                .iter()
+                .filter(|p| !null_only.contains(p))
+                .cloned()
+                .collect();
+            let (ty, source) = self.property_ty(&rest, hint);
+            let ty = match ty {
+                Ty::Nullable(_) => ty,
+                ty => Ty::Nullable(Box::new(ty)),
+            };
+            return (ty, source);
+        }
         let specific: Vec<&String> = sources.iter().filter(|p| !self.is_placeholder(p)).collect();
         let chosen: Vec<&String> = if specific.is_empty() {
             sources.iter().collect()
@@ -153,6 +172,37 @@ impl<'s> TypeBuilder<'s> {
         let last = chosen.last().map(|p| p.to_string()).unwrap_or_default();
         if chosen.len() <= 1 {
             return (self.ty(&last, hint), last);
+        }
+        // Among placeholders (a generic envelope's "object, array or string" `result`, a
+        // failure envelope's "null or any object"), the more specific ones decide: a part that
+        // accepts every kind gives way, and a nullable one makes the rest nullable.
+        let chosen_owned: Vec<String> = chosen.iter().map(|p| p.to_string()).collect();
+        let (mut open, mut nullable) = (Vec::new(), Vec::new());
+        for p in &chosen_owned {
+            if self.is_placeholder(p) {
+                if self
+                    .resolve(p)
+                    .is_some_and(|(_, n, _)| n.get("anyOf").is_some() || n.get("oneOf").is_some())
+                {
+                    open.push(p.clone());
+                } else if self.nullable(p) {
+                    nullable.push(p.clone());
+                }
+            }
+        }
+        for (drop, wrap) in [(open, false), (nullable, true)] {
+            if !drop.is_empty() && drop.len() < chosen_owned.len() {
+                let rest: Vec<String> = chosen_owned
+                    .iter()
+                    .filter(|p| !drop.contains(p))
+                    .cloned()
+                    .collect();
+                let (ty, source) = self.property_ty(&rest, hint);
+                return match (wrap, ty) {
+                    (true, ty @ Ty::Nullable(_)) | (false, ty) => (ty, source),
+                    (true, ty) => (Ty::Nullable(Box::new(ty)), source),
+                };
+            }
         }
         let mut targets = BTreeSet::new();
         for pointer in &chosen {
@@ -227,7 +277,10 @@ impl<'s> TypeBuilder<'s> {
             ]);
             let hint = format!("{name}{}", names::type_name(json_name));
             let (ty, source) = self.property_ty(sources, &hint);
-            let nullable = self.nullable(&source);
+            let (ty, nullable) = match ty {
+                Ty::Nullable(inner) => (*inner, true),
+                ty => (ty, self.nullable(&source)),
+            };
             let doc = sources.iter().rev().find_map(|p| self.doc_at(p));
             fields.push(Field {
                 ident,
@@ -249,6 +302,15 @@ impl<'s> TypeBuilder<'s> {
 
     /// A schema that says nothing specific: `{}`, a bare `type: object`, an array of
     /// anything, or a union of such. Envelopes use them as "filled in later".
+    /// Whether the schema at `pointer` allows only `null` (`enum: [null]`).
+    fn is_null_only(&mut self, pointer: &str) -> bool {
+        self.resolve(pointer).is_some_and(|(_, node, _)| {
+            node.get("enum")
+                .and_then(Value::as_array)
+                .is_some_and(|values| values.len() == 1 && values[0].is_null())
+        })
+    }
+
     pub(super) fn is_placeholder(&mut self, pointer: &str) -> bool {
         let Some((resolved, node, _)) = self.resolve(pointer) else {
             return true;
@@ -307,5 +369,100 @@ impl<'s> TypeBuilder<'s> {
             || self.resolve(pointer).is_some_and(|(_, node, _)| {
                 node.get("format").and_then(Value::as_str) == Some("password")
             })
+    }
+}
+
+/// A property of a form body's object schema.
+#[derive(Debug, Clone)]
+pub struct FormProperty {
+    /// Its name (the form field's).
+    pub name: String,
+    /// Listed in `required`.
+    pub required: bool,
+    /// Its type (`String` for a file).
+    pub ty: Ty,
+    /// A file (`format: binary`), a list of files, or neither.
+    pub binary: Binary,
+    /// An object or an array of objects: sent as JSON text.
+    pub structured: bool,
+    /// Documentation.
+    pub doc: Option<String>,
+    /// JSON pointer of its schema.
+    pub pointer: String,
+}
+
+/// Whether a form property holds files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Binary {
+    /// Not a file.
+    No,
+    /// One file.
+    One,
+    /// A list of files.
+    Many,
+}
+
+impl<'s> TypeBuilder<'s> {
+    /// The properties of the object schema at `pointer` (allOf merged), as the fields of a
+    /// form body; `hint` names their inline types.
+    pub fn form_properties(&mut self, pointer: &str, hint: &str) -> Vec<FormProperty> {
+        let shape = self.shape(pointer);
+        let mut out = Vec::with_capacity(shape.props.len());
+        for (name, sources) in &shape.props {
+            let source = sources.last().cloned().unwrap_or_default();
+            let binary = self.binary_kind(&source);
+            let ty = match binary {
+                Binary::No => {
+                    let hint = format!("{hint}{}", names::type_name(name));
+                    self.property_ty(sources, &hint).0
+                }
+                Binary::One | Binary::Many => Ty::String,
+            };
+            let structured = match &ty {
+                Ty::Vec(item) => !self.is_text(item),
+                ty => !self.is_text(ty),
+            };
+            out.push(FormProperty {
+                name: name.clone(),
+                required: shape.required.contains(name),
+                ty,
+                binary,
+                structured,
+                doc: sources.iter().rev().find_map(|p| self.doc_at(p)),
+                pointer: source,
+            });
+        }
+        out
+    }
+
+    /// Whether a value of `ty` is sent as plain text in a form (a scalar or a string enum).
+    fn is_text(&self, ty: &Ty) -> bool {
+        match ty {
+            Ty::String | Ty::Bool | Ty::I32 | Ty::I64 | Ty::F32 | Ty::F64 | Ty::DateTime => true,
+            Ty::Named(id) => matches!(self.space.get(*id).kind, TypeKind::Enum(_)),
+            Ty::Nullable(inner) => self.is_text(inner),
+            Ty::Any | Ty::Vec(_) | Ty::Map(_) => false,
+        }
+    }
+
+    /// Whether the schema at `pointer` is a file (`type: string, format: binary`), a list of
+    /// files, or neither.
+    fn binary_kind(&mut self, pointer: &str) -> Binary {
+        let is_file = |node: &Value| node.get("format").and_then(Value::as_str) == Some("binary");
+        let Some((resolved, node, _)) = self.resolve(pointer) else {
+            return Binary::No;
+        };
+        if is_file(node) {
+            return Binary::One;
+        }
+        if node.get("type").and_then(Value::as_str) == Some("array") {
+            let items = format!("{resolved}/items");
+            if let Some((_, item, _)) = self.resolve(&items) {
+                if is_file(item) {
+                    return Binary::Many;
+                }
+            }
+        }
+        Binary::No
     }
 }

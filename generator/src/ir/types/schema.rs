@@ -43,6 +43,10 @@ pub(super) fn infer_type_from_enum(node: &Value) -> Option<&'static str> {
         Some("number")
     } else if values.iter().all(|v| v.is_boolean()) {
         Some("boolean")
+    } else if values.iter().all(|v| v.is_array()) {
+        Some("array")
+    } else if values.iter().all(|v| v.is_object()) {
+        Some("object")
     } else {
         None
     }
