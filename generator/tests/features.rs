@@ -169,7 +169,10 @@ fn the_crate_declares_the_features_and_gates_modules_methods_and_tests() {
     let generated = split_zoo();
     let files = &generated.files;
     let cargo = &files["Cargo.toml"];
-    assert!(cargo.contains("default = [\"full\", \"rustls\"]"), "{cargo}");
+    assert!(
+        cargo.contains("default = [\"full\", \"rustls\"]"),
+        "{cargo}"
+    );
     assert!(
         cargo.contains("full = [\"keepers\", \"owners\", \"pets\"]"),
         "{cargo}"
