@@ -1,0 +1,87 @@
+//! Constructs that public specs of other APIs use (found by `cargo xtask third-party` on
+//! GitHub's), each reproduced in miniature by a fixture of `tests/fixtures/` (30 and up): what
+//! the generator makes of them, checked on its model and files. The fixtures' snapshots and
+//! the tests of their crates (`tests/tests/fixtures.rs`) check the rest.
+
+use std::path::{Path, PathBuf};
+
+use openapi_forge::config::Config;
+use openapi_forge::ir::ops::{Operation, ParamLocation};
+use openapi_forge::{Generated, Generator};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures")
+        .join(name)
+}
+
+/// The crate of fixture `name` (`NN_name`), generated with its own config.
+fn generate(name: &str) -> Generated {
+    let config = Config::from_file(&fixture(&format!("{name}.toml"))).expect("fixture config");
+    Generator::new(config)
+        .spec_file(&fixture(&format!("{name}.json")))
+        .and_then(Generator::generate)
+        .unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+/// `resource.name` of every method, with its spec path.
+fn methods(generated: &Generated) -> Vec<(String, String)> {
+    generated
+        .api
+        .operations
+        .iter()
+        .map(|op| (op.dotted(), op.sources[0].path.clone()))
+        .collect()
+}
+
+fn method<'a>(generated: &'a Generated, dotted: &str) -> &'a Operation {
+    let ops = &generated.api.operations;
+    ops.iter()
+        .find(|op| op.dotted() == dotted)
+        .unwrap_or_else(|| panic!("no method `{dotted}` in {:?}", methods(generated)))
+}
+
+/// A GET of a collection that answers with an object (`{total_count, tasks}`) stays `list`:
+/// `get` is the item's. A GET answering with an object that nothing else calls `get` (a
+/// singleton) is a `get`.
+#[test]
+fn a_collection_answering_with_an_object_keeps_list_and_the_item_keeps_get() {
+    let generated = generate("31_collection_object_get");
+    assert_eq!(generated.warnings, Vec::new());
+    let mut found = methods(&generated);
+    found.sort();
+    let expected = [
+        ("repos.settings.get", "/repos/{owner}/settings"),
+        ("repos.tasks.get", "/repos/{owner}/tasks/{task_id}"),
+        ("repos.tasks.list", "/repos/{owner}/tasks"),
+    ];
+    let expected: Vec<(String, String)> = expected
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+    assert_eq!(found, expected);
+}
+
+/// `/compare/{base}...{head}`: one segment, two parameters and the text between them. The
+/// method takes both; each is percent-encoded on its own, the text kept as written.
+#[test]
+fn a_segment_mixing_text_and_parameters_takes_each_parameter() {
+    let generated = generate("30_mixed_path_segments");
+    assert_eq!(generated.warnings, Vec::new());
+    let compare = method(&generated, "repos.compare.get");
+    let params: Vec<&str> = compare
+        .params_in(ParamLocation::Path)
+        .map(|p| p.name.as_str())
+        .collect();
+    assert_eq!(params, ["owner", "repo", "base", "head"]);
+    assert_eq!(
+        compare.path.to_string(),
+        "/repos/{owner}/{repo}/compare/{base}...{head}"
+    );
+    let code = &generated.files["src/resources/repos/compare.rs"];
+    let expected = "\"/compare/\",\n            crate::codec::path_segment(base).as_str(),\n            \"...\",\n            crate::codec::path_segment(head).as_str(),";
+    assert!(code.contains(expected), "{code}");
+    let report = method(&generated, "reports.get");
+    let params: Vec<&str> = report.arguments().map(|p| p.name.as_str()).collect();
+    assert_eq!(params, ["major", "minor", "year", "month"]);
+}
