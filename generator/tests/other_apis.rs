@@ -6,8 +6,9 @@
 use std::path::{Path, PathBuf};
 
 use openapi_forge::config::Config;
-use openapi_forge::ir::ops::{Operation, ParamLocation};
+use openapi_forge::ir::ops::{Operation, ParamLocation, RequestBody};
 use openapi_forge::{Generated, Generator};
+use serde_json::json;
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -84,4 +85,38 @@ fn a_segment_mixing_text_and_parameters_takes_each_parameter() {
     let report = method(&generated, "reports.get");
     let params: Vec<&str> = report.arguments().map(|p| p.name.as_str()).collect();
     assert_eq!(params, ["major", "minor", "year", "month"]);
+}
+
+/// The sample of each type is what a response carries: required read-only properties are
+/// there (else the generated round-trip tests fail to decode it). A request body's sample
+/// leaves read-only properties out, as the spec says.
+#[test]
+fn samples_of_types_carry_required_read_only_properties_and_request_bodies_do_not() {
+    let generated = generate("32_readonly_required");
+    let api = &generated.api;
+    let sample = |name: &str| {
+        api.samples
+            .iter()
+            .find(|(id, _)| api.types.get(*id).name == name)
+            .map(|(_, sample)| sample.clone())
+            .unwrap_or_else(|| panic!("no sample of {name}"))
+    };
+    assert_eq!(
+        sample("Advisory"),
+        json!({
+            "ghsa_id": "example",
+            "summary": "example",
+            "cwes": [{"cwe_id": "example", "name": "example"}],
+            "vulnerabilities": [{"package": "example", "vulnerable_functions": ["example"]}]
+        })
+    );
+    assert_eq!(
+        sample("Vulnerability"),
+        json!({"package": "example", "vulnerable_functions": ["example"]})
+    );
+    let create = method(&generated, "advisories.create");
+    let RequestBody::Json(body) = &create.body else {
+        panic!("no JSON body: {:?}", create.body);
+    };
+    assert_eq!(body.sample, json!({"summary": "example"}));
 }

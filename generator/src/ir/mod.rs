@@ -40,7 +40,8 @@ pub struct Api {
     pub resource_docs: BTreeMap<String, String>,
     /// What was skipped, simplified or is worth knowing.
     pub warnings: Vec<Warning>,
-    /// A schema-valid sample of every generated type, for the generated round-trip test.
+    /// A schema-valid sample of every generated type, as a response would carry it (required
+    /// read-only properties included), for the generated round-trip test.
     pub samples: Vec<(TypeId, serde_json::Value)>,
     /// Cargo features: resource groups and what they gate.
     pub features: features::Features,
@@ -96,7 +97,9 @@ pub fn build(spec: &Spec, config: &Config, crate_name: &str) -> Result<Api> {
     let (mut space, type_warnings) = types.finish();
     warnings.extend(type_warnings);
     settle_types(&mut space, &mut operations, config, &mut warnings);
-    let mut sampler = sample::Sampler::new(&spec.raw);
+    // Each type's sample is decoded by the generated tests like a response: read-only
+    // properties it requires are there.
+    let mut sampler = sample::Sampler::new(&spec.raw).responses();
     let samples = space
         .types
         .iter()
