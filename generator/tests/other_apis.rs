@@ -6,6 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use openapi_forge::config::Config;
+use openapi_forge::error::WarningKind;
 use openapi_forge::ir::ops::{Operation, ParamLocation, RequestBody};
 use openapi_forge::{Generated, Generator};
 use serde_json::json;
@@ -119,4 +120,54 @@ fn samples_of_types_carry_required_read_only_properties_and_request_bodies_do_no
         panic!("no JSON body: {:?}", create.body);
     };
     assert_eq!(body.sample, json!({"summary": "example"}));
+}
+
+/// An example that does not fit its own schema is the spec's mistake: it is left out of the
+/// generated round-trip test, with a notice naming it. The examples that fit stay.
+#[test]
+fn examples_that_do_not_fit_their_schema_are_left_out_with_a_notice() {
+    let generated = generate("33_examples_not_matching_schema");
+    let notices: Vec<&str> = generated
+        .warnings
+        .iter()
+        .inspect(|w| assert_eq!(w.kind, WarningKind::Notice, "{w}"))
+        .map(|w| w.pointer.as_str())
+        .collect();
+    let left_out = [
+        "#/components/schemas/platform",
+        "#/components/schemas/release/properties/published_at",
+        "#/components/schemas/release/properties/reset",
+        "#/components/schemas/release/properties/version",
+        "#/paths/~1releases/get/parameters/0/schema",
+    ];
+    let expected: Vec<String> = left_out.iter().map(|p| format!("{p}/example")).collect();
+    assert_eq!(notices, expected);
+    let tests = &generated.files["tests/examples.rs"];
+    for pointer in left_out {
+        assert!(
+            !tests.contains(&format!("(\"{pointer}\"")),
+            "{pointer} is tested"
+        );
+        assert!(!generated.api.types.examples.contains_key(pointer));
+    }
+    let kept = [
+        "#/components/schemas/release",
+        "#/components/schemas/release/properties/created_at",
+        "#/components/schemas/release/properties/downloads",
+        "#/components/schemas/release/properties/name",
+        "#/paths/~1releases/get/parameters/1/schema",
+    ];
+    for pointer in kept {
+        assert!(
+            tests.contains(&format!("(\"{pointer}\"")),
+            "{pointer} is not tested"
+        );
+    }
+    let message = generated.warnings[3].to_string();
+    assert_eq!(
+        message,
+        "#/components/schemas/release/properties/version/example: note: the example does not fit \
+         its schema (at `/`: a number (20.04) where a string is expected); it is left out of the \
+         generated round-trip test"
+    );
 }

@@ -14,6 +14,7 @@ pub mod pointer;
 pub mod sample;
 pub mod service;
 pub mod types;
+pub mod validate;
 
 use std::collections::BTreeMap;
 
@@ -97,6 +98,7 @@ pub fn build(spec: &Spec, config: &Config, crate_name: &str) -> Result<Api> {
     let (mut space, type_warnings) = types.finish();
     warnings.extend(type_warnings);
     settle_types(&mut space, &mut operations, config, &mut warnings);
+    drop_invalid_examples(spec, &mut space, &mut warnings);
     // Each type's sample is decoded by the generated tests like a response: read-only
     // properties it requires are there.
     let mut sampler = sample::Sampler::new(&spec.raw).responses();
@@ -157,6 +159,23 @@ fn settle_types(
     let overlap_is_problem = config.unions.overlapping == OverlapPolicy::Error;
     let (_, union_warnings) = types::soundness::settle(space, overlap_is_problem);
     warnings.extend(union_warnings);
+}
+
+/// Leaves the examples that do not fit their own schema out of the generated round-trip test
+/// (the spec's mistake, not the client's), each with a notice.
+fn drop_invalid_examples(spec: &Spec, space: &mut TypeSpace, warnings: &mut Vec<Warning>) {
+    space.examples.retain(|pointer, (_, example)| {
+        let Err(mismatch) = validate::check(&spec.raw, pointer, example) else {
+            return true;
+        };
+        warnings.push(Warning::notice(
+            format!("{pointer}/example"),
+            format!(
+                "the example does not fit its schema ({mismatch}); it is left out of the generated round-trip test"
+            ),
+        ));
+        false
+    });
 }
 
 /// Sorted and without repeats; the same problem seen twice at one pointer (once while

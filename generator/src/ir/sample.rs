@@ -151,17 +151,10 @@ impl<'s> Sampler<'s> {
         Some(Value::Object(object))
     }
 
-    /// Examples in specs are mostly right, but not always for the declared type.
-    fn example_fits(&self, node: &Value, example: &Value) -> bool {
-        match node.get("type").and_then(Value::as_str) {
-            Some("string") => example.is_string(),
-            Some("integer") => example.is_i64() || example.is_u64(),
-            Some("number") => example.is_number(),
-            Some("boolean") => example.is_boolean(),
-            Some("array") => example.is_array(),
-            Some("object") => example.is_object(),
-            _ => true,
-        }
+    /// Examples in specs are mostly right, but not always: one is a sample only when it fits
+    /// its schema.
+    fn example_fits(&self, node: &'s Value, example: &Value) -> bool {
+        super::validate::fits(self.raw, node, example).is_ok()
     }
 }
 
