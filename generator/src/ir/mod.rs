@@ -4,7 +4,8 @@
 //! [`build`] lowers a spec in passes: the operations and the types they reach
 //! ([`ops::operations`], [`types::TypeBuilder`]), then over the whole type space: unions own
 //! their tags ([`types::tags`]), unreachable types go, untagged unions are ordered or found
-//! overlapping ([`types::soundness`]); then samples, Cargo features and conversions.
+//! overlapping ([`types::soundness`]); then the examples that do not fit their schema are set
+//! aside ([`validate`]), and samples, Cargo features and conversions are made.
 
 pub mod convert;
 pub mod features;
