@@ -13,7 +13,7 @@ use super::syntax::accessor;
 use super::syntax::ident;
 use crate::ir::names;
 use crate::ir::ops::{
-    JsonShape, Operation, Pagination, Param, ParamLocation, RequestBody, ResponseBody, Segment,
+    JsonShape, Operation, Pagination, Param, ParamLocation, Part, RequestBody, ResponseBody,
 };
 use crate::ir::types::Ty;
 use crate::ir::Api;
@@ -191,21 +191,28 @@ fn path_expression(render: &Render<'_>, op: &Operation) -> TokenStream {
     }
     for segment in &op.path.segments {
         literal.push('/');
-        match segment {
-            Segment::Literal(text) => literal.push_str(text),
-            Segment::Param(name) => {
+        for part in segment.parts() {
+            let name = match part {
+                Part::Literal(text) => {
+                    literal.push_str(&text);
+                    continue;
+                }
+                Part::Param(name) => name,
+            };
+            if !literal.is_empty() {
                 parts.push(quote!(#literal));
                 literal.clear();
-                let found = op.params_in(ParamLocation::Path).find(|p| &p.name == name);
-                if let Some(p) = found {
-                    let n = ident(&p.ident);
-                    parts.push(if p.ty == Ty::String {
-                        quote!(crate::codec::path_segment(#n).as_str())
-                    } else {
-                        let (_, to_string) = argument(render, &p.ty, &n);
-                        quote!(crate::codec::path_segment(&#to_string).as_str())
-                    });
-                }
+            }
+            // Each parameter is encoded on its own; the text around it is kept as written.
+            let found = op.params_in(ParamLocation::Path).find(|p| p.name == name);
+            if let Some(p) = found {
+                let n = ident(&p.ident);
+                parts.push(if p.ty == Ty::String {
+                    quote!(crate::codec::path_segment(#n).as_str())
+                } else {
+                    let (_, to_string) = argument(render, &p.ty, &n);
+                    quote!(crate::codec::path_segment(&#to_string).as_str())
+                });
             }
         }
     }

@@ -4,7 +4,8 @@
 //! [`build`] lowers a spec in passes: the operations and the types they reach
 //! ([`ops::operations`], [`types::TypeBuilder`]), then over the whole type space: unions own
 //! their tags ([`types::tags`]), unreachable types go, untagged unions are ordered or found
-//! overlapping ([`types::soundness`]); then samples, Cargo features and conversions.
+//! overlapping ([`types::soundness`]); then the examples that do not fit their schema are set
+//! aside ([`validate`]), and samples, Cargo features and conversions are made.
 
 pub mod convert;
 pub mod features;
@@ -14,6 +15,7 @@ pub mod pointer;
 pub mod sample;
 pub mod service;
 pub mod types;
+pub mod validate;
 
 use std::collections::BTreeMap;
 
@@ -40,7 +42,8 @@ pub struct Api {
     pub resource_docs: BTreeMap<String, String>,
     /// What was skipped, simplified or is worth knowing.
     pub warnings: Vec<Warning>,
-    /// A schema-valid sample of every generated type, for the generated round-trip test.
+    /// A schema-valid sample of every generated type, as a response would carry it (required
+    /// read-only properties included), for the generated round-trip test.
     pub samples: Vec<(TypeId, serde_json::Value)>,
     /// Cargo features: resource groups and what they gate.
     pub features: features::Features,
@@ -97,7 +100,10 @@ pub fn build(spec: &Spec, config: &Config, crate_name: &str) -> Result<Api> {
     let (mut space, type_warnings) = types.finish();
     warnings.extend(type_warnings);
     settle_types(&mut space, &mut operations, config, &mut warnings);
-    let mut sampler = sample::Sampler::new(&spec.raw);
+    drop_invalid_examples(spec, &mut space, &mut warnings);
+    // Each type's sample is decoded by the generated tests like a response: read-only
+    // properties it requires are there.
+    let mut sampler = sample::Sampler::new(&spec.raw).responses();
     let samples = space
         .types
         .iter()
@@ -155,6 +161,23 @@ fn settle_types(
     let overlap_is_problem = config.unions.overlapping == OverlapPolicy::Error;
     let (_, union_warnings) = types::soundness::settle(space, overlap_is_problem);
     warnings.extend(union_warnings);
+}
+
+/// Leaves the examples that do not fit their own schema out of the generated round-trip test
+/// (the spec's mistake, not the client's), each with a notice.
+fn drop_invalid_examples(spec: &Spec, space: &mut TypeSpace, warnings: &mut Vec<Warning>) {
+    space.examples.retain(|pointer, (_, example)| {
+        let Err(mismatch) = validate::check(&spec.raw, pointer, example) else {
+            return true;
+        };
+        warnings.push(Warning::notice(
+            format!("{pointer}/example"),
+            format!(
+                "the example does not fit its schema ({mismatch}); it is left out of the generated round-trip test"
+            ),
+        ));
+        false
+    });
 }
 
 /// Sorted and without repeats; the same problem seen twice at one pointer (once while

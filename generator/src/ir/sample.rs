@@ -11,6 +11,7 @@ pub struct Sampler<'s> {
     raw: &'s Value,
     visiting: HashSet<String>,
     all_properties: bool,
+    responses: bool,
 }
 
 impl<'s> Sampler<'s> {
@@ -20,7 +21,15 @@ impl<'s> Sampler<'s> {
             raw,
             visiting: HashSet::new(),
             all_properties: false,
+            responses: false,
         }
+    }
+
+    /// Sample what a server sends: required read-only properties are there too (a request
+    /// leaves every read-only property out, as the spec says).
+    pub fn responses(mut self) -> Self {
+        self.responses = true;
+        self
     }
 
     /// Sample every property, read-only ones too, not only the required ones (recursive
@@ -124,8 +133,8 @@ impl<'s> Sampler<'s> {
             .unwrap_or_default();
         let mut object = Map::new();
         for (name, schema) in props {
-            if !self.all_properties && schema.get("readOnly").and_then(Value::as_bool) == Some(true)
-            {
+            let read_only = schema.get("readOnly").and_then(Value::as_bool) == Some(true);
+            if read_only && !self.all_properties && !self.responses {
                 continue;
             }
             // Constants (a one-value enum: a union's tag) are sampled too, required or not,
@@ -142,17 +151,10 @@ impl<'s> Sampler<'s> {
         Some(Value::Object(object))
     }
 
-    /// Examples in specs are mostly right, but not always for the declared type.
-    fn example_fits(&self, node: &Value, example: &Value) -> bool {
-        match node.get("type").and_then(Value::as_str) {
-            Some("string") => example.is_string(),
-            Some("integer") => example.is_i64() || example.is_u64(),
-            Some("number") => example.is_number(),
-            Some("boolean") => example.is_boolean(),
-            Some("array") => example.is_array(),
-            Some("object") => example.is_object(),
-            _ => true,
-        }
+    /// Examples in specs are mostly right, but not always: one is a sample only when it fits
+    /// its schema.
+    fn example_fits(&self, node: &'s Value, example: &Value) -> bool {
+        super::validate::fits(self.raw, node, example).is_ok()
     }
 }
 
@@ -294,5 +296,30 @@ pub mod typed {
                 }
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::Sampler;
+
+    #[test]
+    fn responses_carry_required_read_only_properties_and_requests_do_not() {
+        let spec = json!({"components": {"schemas": {"Cwe": {
+            "type": "object",
+            "required": ["cwe_id", "name"],
+            "properties": {
+                "cwe_id": {"type": "string"},
+                "name": {"type": "string", "readOnly": true},
+                "note": {"type": "string", "readOnly": true}
+            }
+        }}}});
+        let pointer = "#/components/schemas/Cwe";
+        let response = Sampler::new(&spec).responses().sample(pointer);
+        assert_eq!(response, json!({"cwe_id": "example", "name": "example"}));
+        let request = Sampler::new(&spec).sample(pointer);
+        assert_eq!(request, json!({"cwe_id": "example"}));
     }
 }

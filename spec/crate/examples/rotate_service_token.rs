@@ -17,8 +17,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Keep the previous secret valid for an hour while services move to the new one; with
     // `ServiceTokenRotateRequest::default()` it expires at once.
     let grace = ServiceTokenRotateRequest {
-        previous_client_secret_expires_at: Some(DateTime(
-            DateTime::now_utc().0 + std::time::Duration::from_secs(3600),
+        previous_client_secret_expires_at: Some(DateTime::from(
+            *DateTime::now_utc() + std::time::Duration::from_secs(3600),
         )),
         ..Default::default()
     };

@@ -64,16 +64,15 @@ pub fn operations<'s>(
         RESERVED,
     );
     let mut sampler = Sampler::new(&spec.raw);
+    let claimed: BTreeSet<(&[String], &str)> = drafts
+        .iter()
+        .map(|d| (d.resource.as_slice(), d.name.as_str()))
+        .collect();
     let mut operations = Vec::with_capacity(drafts.len());
     for draft in &drafts {
-        operations.push(operation(
-            spec,
-            config,
-            draft,
-            &mut types,
-            &mut sampler,
-            warnings,
-        )?);
+        let mut op = operation(spec, config, draft, &mut types, &mut sampler, warnings)?;
+        op.name = method_name(draft, &op.response, &claimed);
+        operations.push(op);
     }
     dedup_names(&mut operations, warnings);
     Ok((operations, types))
@@ -147,7 +146,7 @@ fn operation<'s>(
     let op = primary.op;
     Ok(Operation {
         resource: draft.resource.clone(),
-        name: method_name(draft, &response),
+        name: draft.name.clone(),
         method: draft.method,
         path,
         sources: draft
@@ -174,8 +173,14 @@ fn operation<'s>(
     })
 }
 
-/// The draft's name, except that a GET "list" whose response is not a list is a "get".
-fn method_name(draft: &Draft<'_>, response: &ResponseBody) -> String {
+/// The draft's name, except that a GET "list" whose response is not a list is a "get", unless
+/// another method of its resource is named so (the item's GET, beside a collection answering
+/// with an object such as `{total_count, items}`): a collection never takes an item's name.
+fn method_name(
+    draft: &Draft<'_>,
+    response: &ResponseBody,
+    claimed: &BTreeSet<(&[String], &str)>,
+) -> String {
     let is_list = matches!(
         response,
         ResponseBody::Json {
@@ -183,7 +188,13 @@ fn method_name(draft: &Draft<'_>, response: &ResponseBody) -> String {
             ..
         } | ResponseBody::Json { ty: Ty::Vec(_), .. }
     );
-    if !draft.explicit && draft.name == "list" && draft.method == HttpMethod::Get && !is_list {
+    let get_is_free = !claimed.contains(&(draft.resource.as_slice(), "get"));
+    if !draft.explicit
+        && draft.name == "list"
+        && draft.method == HttpMethod::Get
+        && !is_list
+        && get_is_free
+    {
         "get".into()
     } else {
         draft.name.clone()

@@ -243,6 +243,112 @@ pub enum Segment {
     Literal(String),
     /// `{name}`: a path parameter.
     Param(String),
+    /// Literal text and parameters in one segment (`{base}...{head}`, `{name}.json`): at least
+    /// one parameter, in order, with no two literals next to each other.
+    Mixed(Vec<Part>),
+}
+
+/// A piece of a [`Segment::Mixed`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Part {
+    /// Text as it is.
+    Literal(String),
+    /// `{name}`: a path parameter.
+    Param(String),
+}
+
+impl Segment {
+    /// Parse the text between two slashes: `{name}` anywhere is a parameter (a `{` without its
+    /// `}`, or braces around nothing, are text).
+    pub fn parse(text: &str) -> Self {
+        let mut parts: Vec<Part> = Vec::new();
+        let mut rest = text;
+        let mut literal = String::new();
+        while let Some(open) = rest.find('{') {
+            let after = &rest[open + 1..];
+            let name = after
+                .find('}')
+                .map(|close| &after[..close])
+                .filter(|name| !name.is_empty() && !name.contains('{'));
+            let Some(name) = name else {
+                literal.push_str(&rest[..=open]);
+                rest = after;
+                continue;
+            };
+            literal.push_str(&rest[..open]);
+            if !literal.is_empty() {
+                parts.push(Part::Literal(std::mem::take(&mut literal)));
+            }
+            parts.push(Part::Param(name.to_string()));
+            rest = &after[name.len() + 1..];
+        }
+        literal.push_str(rest);
+        if !literal.is_empty() {
+            parts.push(Part::Literal(literal));
+        }
+        match parts.as_slice() {
+            [Part::Param(name)] => Segment::Param(name.clone()),
+            _ if parts.iter().all(|p| matches!(p, Part::Literal(_))) => {
+                Segment::Literal(text.to_string())
+            }
+            _ => Segment::Mixed(parts),
+        }
+    }
+
+    /// The names of its parameters, in order.
+    pub fn params(&self) -> impl Iterator<Item = &str> {
+        let (single, parts) = match self {
+            Segment::Literal(_) => (None, &[][..]),
+            Segment::Param(name) => (Some(name.as_str()), &[][..]),
+            Segment::Mixed(parts) => (None, parts.as_slice()),
+        };
+        single
+            .into_iter()
+            .chain(parts.iter().filter_map(|p| match p {
+                Part::Param(name) => Some(name.as_str()),
+                Part::Literal(_) => None,
+            }))
+    }
+
+    /// Its text and parameters in order: one part, or the parts of a mixed segment.
+    pub fn parts(&self) -> Vec<Part> {
+        match self {
+            Segment::Literal(text) => vec![Part::Literal(text.clone())],
+            Segment::Param(name) => vec![Part::Param(name.clone())],
+            Segment::Mixed(parts) => parts.clone(),
+        }
+    }
+
+    /// Whether `other` is the same segment but for the names of parameters: a path matches a
+    /// prefix whatever its parameters are called.
+    pub fn same_shape(&self, other: &Segment) -> bool {
+        match (self, other) {
+            (Segment::Param(_), Segment::Param(_)) => true,
+            (Segment::Mixed(a), Segment::Mixed(b)) => {
+                a.len() == b.len()
+                    && a.iter().zip(b).all(|pair| match pair {
+                        (Part::Param(_), Part::Param(_)) => true,
+                        (Part::Literal(x), Part::Literal(y)) => x == y,
+                        _ => false,
+                    })
+            }
+            (a, b) => a == b,
+        }
+    }
+}
+
+impl fmt::Display for Segment {
+    /// The segment as a template writes it (without the slash).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Segment::Literal(text) => f.write_str(text),
+            Segment::Param(name) => write!(f, "{{{name}}}"),
+            Segment::Mixed(parts) => parts.iter().try_for_each(|part| match part {
+                Part::Literal(text) => f.write_str(text),
+                Part::Param(name) => write!(f, "{{{name}}}"),
+            }),
+        }
+    }
 }
 
 impl PathTemplate {
@@ -251,22 +357,14 @@ impl PathTemplate {
         let segments = path
             .split('/')
             .filter(|s| !s.is_empty())
-            .map(
-                |s| match s.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-                    Some(name) => Segment::Param(name.to_string()),
-                    None => Segment::Literal(s.to_string()),
-                },
-            )
+            .map(Segment::parse)
             .collect();
         PathTemplate { segments }
     }
 
     /// The names of its parameters, in order (a name used twice, twice).
     pub fn params(&self) -> impl Iterator<Item = &str> {
-        self.segments.iter().filter_map(|s| match s {
-            Segment::Param(name) => Some(name.as_str()),
-            Segment::Literal(_) => None,
-        })
+        self.segments.iter().flat_map(Segment::params)
     }
 }
 
@@ -276,10 +374,7 @@ impl fmt::Display for PathTemplate {
             return f.write_str("/");
         }
         for segment in &self.segments {
-            match segment {
-                Segment::Literal(text) => write!(f, "/{text}")?,
-                Segment::Param(name) => write!(f, "/{{{name}}}")?,
-            }
+            write!(f, "/{segment}")?;
         }
         Ok(())
     }
@@ -562,5 +657,42 @@ mod tests {
         assert_eq!(PathTemplate::parse("").to_string(), "/");
         assert_eq!(HttpMethod::parse("Patch"), Some(HttpMethod::Patch));
         assert_eq!(HttpMethod::parse("query"), None);
+    }
+
+    #[test]
+    fn a_segment_may_mix_literals_and_parameters() {
+        let path = PathTemplate::parse("/repos/{owner}/compare/{base}...{head}");
+        assert_eq!(
+            path.segments[3],
+            Segment::Mixed(vec![
+                Part::Param("base".into()),
+                Part::Literal("...".into()),
+                Part::Param("head".into()),
+            ])
+        );
+        assert_eq!(path.params().collect::<Vec<_>>(), ["owner", "base", "head"]);
+        assert_eq!(path.to_string(), "/repos/{owner}/compare/{base}...{head}");
+        assert_eq!(
+            Segment::parse("v{major}.{minor}.json"),
+            Segment::Mixed(vec![
+                Part::Literal("v".into()),
+                Part::Param("major".into()),
+                Part::Literal(".".into()),
+                Part::Param("minor".into()),
+                Part::Literal(".json".into()),
+            ])
+        );
+        // Braces that enclose no name are text.
+        for text in ["a{", "{}", "}{", "a{b", "{{x}"] {
+            let segment = Segment::parse(text);
+            assert_eq!(segment.to_string(), text, "{segment:?}");
+        }
+        assert_eq!(Segment::parse("a{b"), Segment::Literal("a{b".into()));
+        assert_eq!(
+            Segment::parse("{{x}"),
+            Segment::Mixed(vec![Part::Literal("{".into()), Part::Param("x".into())])
+        );
+        assert!(Segment::parse("{a}-{b}").same_shape(&Segment::parse("{x}-{y}")));
+        assert!(!Segment::parse("{a}-{b}").same_shape(&Segment::parse("{x}.{y}")));
     }
 }

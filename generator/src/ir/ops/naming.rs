@@ -139,7 +139,7 @@ pub(super) fn group_by_scope<'a>(
 }
 
 /// The length of `prefix` in segments when `path` starts with it (a parameter matches any
-/// parameter).
+/// parameter, a segment mixing text and parameters any of the same text).
 pub(super) fn prefix_len(prefix: &str, path: &str) -> Option<usize> {
     let prefix = PathTemplate::parse(prefix).segments;
     let path = PathTemplate::parse(path).segments;
@@ -149,7 +149,7 @@ pub(super) fn prefix_len(prefix: &str, path: &str) -> Option<usize> {
     prefix
         .iter()
         .zip(&path)
-        .all(|(a, b)| a == b || matches!((a, b), (Segment::Param(_), Segment::Param(_))))
+        .all(|(a, b)| a.same_shape(b))
         .then_some(prefix.len())
 }
 
@@ -222,7 +222,7 @@ fn name_one(draft: &mut Draft, config: &Config, known_paths: &BTreeSet<String>) 
     draft.resource = resource;
     draft.name = match remainder.last() {
         None => default_name(draft.method, false),
-        Some(Segment::Param(_)) => default_name(draft.method, true),
+        Some(Segment::Param(_) | Segment::Mixed(_)) => default_name(draft.method, true),
         Some(Segment::Literal(word)) => names::field_name(word),
     };
     if let Some(o) = config.methods.get(&draft.key()) {
@@ -251,7 +251,7 @@ fn resource_from_path(
         .iter()
         .filter_map(|s| match s {
             Segment::Literal(text) => Some(names::bare(&names::field_name(text)).to_string()),
-            Segment::Param(_) => None,
+            Segment::Param(_) | Segment::Mixed(_) => None,
         })
         .collect();
     let parent = PathTemplate {
@@ -263,7 +263,7 @@ fn resource_from_path(
         && matches!(last, Some(Segment::Literal(_)))
         && known_paths.contains(&parent);
     let remainder = match last {
-        Some(segment @ Segment::Param(_)) => vec![segment.clone()],
+        Some(segment @ (Segment::Param(_) | Segment::Mixed(_))) => vec![segment.clone()],
         // `POST /keys/rotate` beside `/keys`: an action of `keys`, not a resource.
         Some(segment) if is_action => {
             statics.pop();

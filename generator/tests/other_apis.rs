@@ -1,0 +1,173 @@
+//! Constructs that public specs of other APIs use (found by `cargo xtask third-party` on
+//! GitHub's), each reproduced in miniature by a fixture of `tests/fixtures/` (30 and up): what
+//! the generator makes of them, checked on its model and files. The fixtures' snapshots and
+//! the tests of their crates (`tests/tests/fixtures.rs`) check the rest.
+
+use std::path::{Path, PathBuf};
+
+use openapi_forge::config::Config;
+use openapi_forge::error::WarningKind;
+use openapi_forge::ir::ops::{Operation, ParamLocation, RequestBody};
+use openapi_forge::{Generated, Generator};
+use serde_json::json;
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures")
+        .join(name)
+}
+
+/// The crate of fixture `name` (`NN_name`), generated with its own config.
+fn generate(name: &str) -> Generated {
+    let config = Config::from_file(&fixture(&format!("{name}.toml"))).expect("fixture config");
+    Generator::new(config)
+        .spec_file(&fixture(&format!("{name}.json")))
+        .and_then(Generator::generate)
+        .unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+/// `resource.name` of every method, with its spec path.
+fn methods(generated: &Generated) -> Vec<(String, String)> {
+    generated
+        .api
+        .operations
+        .iter()
+        .map(|op| (op.dotted(), op.sources[0].path.clone()))
+        .collect()
+}
+
+fn method<'a>(generated: &'a Generated, dotted: &str) -> &'a Operation {
+    let ops = &generated.api.operations;
+    ops.iter()
+        .find(|op| op.dotted() == dotted)
+        .unwrap_or_else(|| panic!("no method `{dotted}` in {:?}", methods(generated)))
+}
+
+/// A GET of a collection that answers with an object (`{total_count, tasks}`) stays `list`:
+/// `get` is the item's. A GET answering with an object that nothing else calls `get` (a
+/// singleton) is a `get`.
+#[test]
+fn a_collection_answering_with_an_object_keeps_list_and_the_item_keeps_get() {
+    let generated = generate("31_collection_object_get");
+    assert_eq!(generated.warnings, Vec::new());
+    let mut found = methods(&generated);
+    found.sort();
+    let expected = [
+        ("repos.settings.get", "/repos/{owner}/settings"),
+        ("repos.tasks.get", "/repos/{owner}/tasks/{task_id}"),
+        ("repos.tasks.list", "/repos/{owner}/tasks"),
+    ];
+    let expected: Vec<(String, String)> = expected
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+    assert_eq!(found, expected);
+}
+
+/// `/compare/{base}...{head}`: one segment, two parameters and the text between them. The
+/// method takes both; each is percent-encoded on its own, the text kept as written.
+#[test]
+fn a_segment_mixing_text_and_parameters_takes_each_parameter() {
+    let generated = generate("30_mixed_path_segments");
+    assert_eq!(generated.warnings, Vec::new());
+    let compare = method(&generated, "repos.compare.get");
+    let params: Vec<&str> = compare
+        .params_in(ParamLocation::Path)
+        .map(|p| p.name.as_str())
+        .collect();
+    assert_eq!(params, ["owner", "repo", "base", "head"]);
+    assert_eq!(
+        compare.path.to_string(),
+        "/repos/{owner}/{repo}/compare/{base}...{head}"
+    );
+    let code = &generated.files["src/resources/repos/compare.rs"];
+    let expected = "\"/compare/\",\n            crate::codec::path_segment(base).as_str(),\n            \"...\",\n            crate::codec::path_segment(head).as_str(),";
+    assert!(code.contains(expected), "{code}");
+    let report = method(&generated, "reports.get");
+    let params: Vec<&str> = report.arguments().map(|p| p.name.as_str()).collect();
+    assert_eq!(params, ["major", "minor", "year", "month"]);
+}
+
+/// The sample of each type is what a response carries: required read-only properties are
+/// there (else the generated round-trip tests fail to decode it). A request body's sample
+/// leaves read-only properties out, as the spec says.
+#[test]
+fn samples_of_types_carry_required_read_only_properties_and_request_bodies_do_not() {
+    let generated = generate("32_readonly_required");
+    let api = &generated.api;
+    let sample = |name: &str| {
+        api.samples
+            .iter()
+            .find(|(id, _)| api.types.get(*id).name == name)
+            .map(|(_, sample)| sample.clone())
+            .unwrap_or_else(|| panic!("no sample of {name}"))
+    };
+    assert_eq!(
+        sample("Advisory"),
+        json!({
+            "ghsa_id": "example",
+            "summary": "example",
+            "cwes": [{"cwe_id": "example", "name": "example"}],
+            "vulnerabilities": [{"package": "example", "vulnerable_functions": ["example"]}]
+        })
+    );
+    assert_eq!(
+        sample("Vulnerability"),
+        json!({"package": "example", "vulnerable_functions": ["example"]})
+    );
+    let create = method(&generated, "advisories.create");
+    let RequestBody::Json(body) = &create.body else {
+        panic!("no JSON body: {:?}", create.body);
+    };
+    assert_eq!(body.sample, json!({"summary": "example"}));
+}
+
+/// An example that does not fit its own schema is the spec's mistake: it is left out of the
+/// generated round-trip test, with a notice naming it. The examples that fit stay.
+#[test]
+fn examples_that_do_not_fit_their_schema_are_left_out_with_a_notice() {
+    let generated = generate("33_examples_not_matching_schema");
+    let notices: Vec<&str> = generated
+        .warnings
+        .iter()
+        .inspect(|w| assert_eq!(w.kind, WarningKind::Notice, "{w}"))
+        .map(|w| w.pointer.as_str())
+        .collect();
+    let left_out = [
+        "#/components/schemas/platform",
+        "#/components/schemas/release/properties/published_at",
+        "#/components/schemas/release/properties/reset",
+        "#/components/schemas/release/properties/version",
+        "#/paths/~1releases/get/parameters/0/schema",
+    ];
+    let expected: Vec<String> = left_out.iter().map(|p| format!("{p}/example")).collect();
+    assert_eq!(notices, expected);
+    let tests = &generated.files["tests/examples.rs"];
+    for pointer in left_out {
+        assert!(
+            !tests.contains(&format!("(\"{pointer}\"")),
+            "{pointer} is tested"
+        );
+        assert!(!generated.api.types.examples.contains_key(pointer));
+    }
+    let kept = [
+        "#/components/schemas/release",
+        "#/components/schemas/release/properties/created_at",
+        "#/components/schemas/release/properties/downloads",
+        "#/components/schemas/release/properties/name",
+        "#/paths/~1releases/get/parameters/1/schema",
+    ];
+    for pointer in kept {
+        assert!(
+            tests.contains(&format!("(\"{pointer}\"")),
+            "{pointer} is not tested"
+        );
+    }
+    let message = generated.warnings[3].to_string();
+    assert_eq!(
+        message,
+        "#/components/schemas/release/properties/version/example: note: the example does not fit \
+         its schema (at `/`: a number (20.04) where a string is expected); it is left out of the \
+         generated round-trip test"
+    );
+}
