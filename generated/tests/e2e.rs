@@ -151,1749 +151,23 @@ async fn every_method_against_the_mock_server() {
     let all_modes = std::env::var_os("E2E_ALL_MODES").is_some();
     let modes = if all_modes { usize::MAX } else { 1 };
     let clients = clients(&base_url);
-    let scope = cloudflare_access::Scope::account("023e105f4ecef8ad9ca31a8372d0c353");
     let mut tally = Tally::default();
     for _ in 0..rounds {
         for (_mode, client) in clients.iter().take(modes) {
-            {
-                tally
-                    .call("zero_trust.access.applications.list", || {
-                        client
-                            .zero_trust()
-                            .access()
-                            .applications()
-                            .list(&scope)
-                            .send_with_response()
-                    })
-                    .await;
-            }
-            {
-                match serde_json::from_str::<cloudflare_access::types::ApplicationRequest>(
-                    r#"{"domain":"test.example.com/admin","type":"self_hosted"}"#,
-                ) {
-                    Ok(body) => {
-                        tally
-                            .call("zero_trust.access.applications.create", || {
-                                client
-                                    .zero_trust()
-                                    .access()
-                                    .applications()
-                                    .create(&scope, &body)
-                                    .send_with_response()
-                            })
-                            .await
-                    }
-                    Err(error) => {
-                        tally.sample_failed("zero_trust.access.applications.create", error)
-                    }
-                }
-            }
-            {
-                tally
-                    .call("zero_trust.access.applications.cas.list", || {
-                        client
-                            .zero_trust()
-                            .access()
-                            .applications()
-                            .cas()
-                            .list(&scope)
-                            .send_with_response()
-                    })
-                    .await;
-            }
-            {
-                tally
-                    .call("zero_trust.access.applications.get", || {
-                        client
-                            .zero_trust()
-                            .access()
-                            .applications()
-                            .get(&scope, "023e105f4ecef8ad9ca31a8372d0c353")
-                            .send_with_response()
-                    })
-                    .await;
-            }
-            {
-                match serde_json::from_str::<cloudflare_access::types::ApplicationRequest>(
-                    r#"{"domain":"test.example.com/admin","type":"self_hosted"}"#,
-                ) {
-                    Ok(body) => {
-                        tally
-                            .call("zero_trust.access.applications.update", || {
-                                client
-                                    .zero_trust()
-                                    .access()
-                                    .applications()
-                                    .update(&scope, "023e105f4ecef8ad9ca31a8372d0c353", &body)
-                                    .send_with_response()
-                            })
-                            .await
-                    }
-                    Err(error) => {
-                        tally.sample_failed("zero_trust.access.applications.update", error)
-                    }
-                }
-            }
-            {
-                tally
-                    .call("zero_trust.access.applications.delete", || {
-                        client
-                            .zero_trust()
-                            .access()
-                            .applications()
-                            .delete(&scope, "023e105f4ecef8ad9ca31a8372d0c353")
-                            .send_with_response()
-                    })
-                    .await;
-            }
-            {
-                tally
-                    .call("zero_trust.access.applications.cas.get", || {
-                        client
-                            .zero_trust()
-                            .access()
-                            .applications()
-                            .cas()
-                            .get(&scope, "f174e90a-fafe-4643-bbbc-4a0ed4fc8415")
-                            .send_with_response()
-                    })
-                    .await;
-            }
-            {
-                tally
-                    .call("zero_trust.access.applications.cas.create", || {
-                        client
-                            .zero_trust()
-                            .access()
-                            .applications()
-                            .cas()
-                            .create(&scope, "f174e90a-fafe-4643-bbbc-4a0ed4fc8415")
-                            .send_with_response()
-                    })
-                    .await;
-            }
-            {
-                tally
-                    .call("zero_trust.access.applications.cas.delete", || {
-                        client
-                            .zero_trust()
-                            .access()
-                            .applications()
-                            .cas()
-                            .delete(&scope, "f174e90a-fafe-4643-bbbc-4a0ed4fc8415")
-                            .send_with_response()
-                    })
-                    .await;
-            }
-            {
-                tally
-                    .call("zero_trust.access.applications.policies.list", || {
-                        client
-                            .zero_trust()
-                            .access()
-                            .applications()
-                            .policies()
-                            .list(&scope, "f174e90a-fafe-4643-bbbc-4a0ed4fc8415")
-                            .send_with_response()
-                    })
-                    .await;
-            }
-            {
-                match serde_json::from_str::<cloudflare_access::types::ApplicationPolicyRequest>(
-                    r#"{"decision":"allow","include":[{"email":{"email":"test@example.com"}}],"name":"Allow devs"}"#,
-                ) {
-                    Ok(body) => {
-                        tally
-                            .call("zero_trust.access.applications.policies.create", || {
-                                client
-                                    .zero_trust()
-                                    .access()
-                                    .applications()
-                                    .policies()
-                                    .create(&scope, "f174e90a-fafe-4643-bbbc-4a0ed4fc8415", &body)
-                                    .send_with_response()
-                            })
-                            .await
-                    }
-                    Err(error) => {
-                        tally.sample_failed("zero_trust.access.applications.policies.create", error)
-                    }
-                }
-            }
-            {
-                tally
-                    .call("zero_trust.access.applications.policies.get", || {
-                        client
-                            .zero_trust()
-                            .access()
-                            .applications()
-                            .policies()
-                            .get(
-                                &scope,
-                                "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
-                                "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
-                            )
-                            .send_with_response()
-                    })
-                    .await;
-            }
-            {
-                match serde_json::from_str::<cloudflare_access::types::ApplicationPolicyRequest>(
-                    r#"{"decision":"allow","include":[{"email":{"email":"test@example.com"}}],"name":"Allow devs"}"#,
-                ) {
-                    Ok(body) => {
-                        tally
-                            .call("zero_trust.access.applications.policies.update", || {
-                                client
-                                    .zero_trust()
-                                    .access()
-                                    .applications()
-                                    .policies()
-                                    .update(
-                                        &scope,
-                                        "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
-                                        "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
-                                        &body,
-                                    )
-                                    .send_with_response()
-                            })
-                            .await
-                    }
-                    Err(error) => {
-                        tally.sample_failed("zero_trust.access.applications.policies.update", error)
-                    }
-                }
-            }
-            {
-                tally
-                    .call("zero_trust.access.applications.policies.delete", || {
-                        client
-                            .zero_trust()
-                            .access()
-                            .applications()
-                            .policies()
-                            .delete(
-                                &scope,
-                                "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
-                                "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
-                            )
-                            .send_with_response()
-                    })
-                    .await;
-            }
-            {
-                tally
-                    .call("zero_trust.access.applications.revoke_tokens", || {
-                        client
-                            .zero_trust()
-                            .access()
-                            .applications()
-                            .revoke_tokens(&scope, "023e105f4ecef8ad9ca31a8372d0c353")
-                            .send_with_response()
-                    })
-                    .await;
-            }
-            {
-                tally
-                    .call(
-                        "zero_trust.access.applications.user_policy_checks.list",
-                        || {
-                            client
-                                .zero_trust()
-                                .access()
-                                .applications()
-                                .user_policy_checks()
-                                .list(&scope, "023e105f4ecef8ad9ca31a8372d0c353")
-                                .send_with_response()
-                        },
-                    )
-                    .await;
-            }
-            {
-                tally
-                    .call("zero_trust.access.bookmarks.list", || {
-                        client
-                            .zero_trust()
-                            .access()
-                            .bookmarks()
-                            .list("699d98642c564d2e855e9661899b7252")
-                            .send_with_response()
-                    })
-                    .await;
-            }
-            {
-                tally
-                    .call("zero_trust.access.bookmarks.get", || {
-                        client
-                            .zero_trust()
-                            .access()
-                            .bookmarks()
-                            .get(
-                                "699d98642c564d2e855e9661899b7252",
-                                "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
-                            )
-                            .send_with_response()
-                    })
-                    .await;
-            }
-            {
-                match serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(r#"{}"#) {
-                    Ok(body) => {
-                        tally
-                            .call("zero_trust.access.bookmarks.update", || {
-                                client
-                                    .zero_trust()
-                                    .access()
-                                    .bookmarks()
-                                    .update(
-                                        "699d98642c564d2e855e9661899b7252",
-                                        "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
-                                        &body,
-                                    )
-                                    .send_with_response()
-                            })
-                            .await
-                    }
-                    Err(error) => tally.sample_failed("zero_trust.access.bookmarks.update", error),
-                }
-            }
-            {
-                match serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(r#"{}"#) {
-                    Ok(body) => {
-                        tally
-                            .call("zero_trust.access.bookmarks.create", || {
-                                client
-                                    .zero_trust()
-                                    .access()
-                                    .bookmarks()
-                                    .create(
-                                        "699d98642c564d2e855e9661899b7252",
-                                        "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
-                                        &body,
-                                    )
-                                    .send_with_response()
-                            })
-                            .await
-                    }
-                    Err(error) => tally.sample_failed("zero_trust.access.bookmarks.create", error),
-                }
-            }
-            {
-                tally
-                    .call("zero_trust.access.bookmarks.delete", || {
-                        client
-                            .zero_trust()
-                            .access()
-                            .bookmarks()
-                            .delete(
-                                "699d98642c564d2e855e9661899b7252",
-                                "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
-                            )
-                            .send_with_response()
-                    })
-                    .await;
-            }
-            {
-                tally
-                    .call("zero_trust.access.certificates.list", || {
-                        client
-                            .zero_trust()
-                            .access()
-                            .certificates()
-                            .list(&scope)
-                            .send_with_response()
-                    })
-                    .await;
-            }
-            {
-                match serde_json::from_str::<cloudflare_access::types::CertificateCreateRequest>(
-                    r#"{"certificate":"-----BEGIN CERTIFICATE-----\nMIIGAjCCA+qgAwIBAgIJAI7kymlF7CWT...N4RI7KKB7nikiuUf8vhULKy5IX10\nDrUtmu/B\n-----END CERTIFICATE-----","name":"Allow devs"}"#,
-                ) {
-                    Ok(body) => {
-                        tally
-                            .call("zero_trust.access.certificates.create", || {
-                                client
-                                    .zero_trust()
-                                    .access()
-                                    .certificates()
-                                    .create(&scope, &body)
-                                    .send_with_response()
-                            })
-                            .await
-                    }
-                    Err(error) => {
-                        tally.sample_failed("zero_trust.access.certificates.create", error)
-                    }
-                }
-            }
-            {
-                tally
-                    .call("zero_trust.access.certificates.settings.get", || {
-                        client
-                            .zero_trust()
-                            .access()
-                            .certificates()
-                            .settings()
-                            .get(&scope)
-                            .send_with_response()
-                    })
-                    .await;
-            }
-            {
-                match serde_json::from_str::<cloudflare_access::types::SettingsUpdateRequest>(
-                    r#"{"settings":[{"china_network":false,"client_certificate_forwarding":true,"hostname":"admin.example.com"}]}"#,
-                ) {
-                    Ok(body) => {
-                        tally
-                            .call("zero_trust.access.certificates.settings.update", || {
-                                client
-                                    .zero_trust()
-                                    .access()
-                                    .certificates()
-                                    .settings()
-                                    .update(&scope, &body)
-                                    .send_with_response()
-                            })
-                            .await
-                    }
-                    Err(error) => {
-                        tally.sample_failed("zero_trust.access.certificates.settings.update", error)
-                    }
-                }
-            }
-            {
-                tally
-                    .call("zero_trust.access.certificates.get", || {
-                        client
-                            .zero_trust()
-                            .access()
-                            .certificates()
-                            .get(&scope, "f174e90a-fafe-4643-bbbc-4a0ed4fc8415")
-                            .send_with_response()
-                    })
-                    .await;
-            }
-            {
-                match serde_json::from_str::<cloudflare_access::types::CertificateUpdateRequest>(
-                    r#"{"associated_hostnames":["admin.example.com"]}"#,
-                ) {
-                    Ok(body) => {
-                        tally
-                            .call("zero_trust.access.certificates.update", || {
-                                client
-                                    .zero_trust()
-                                    .access()
-                                    .certificates()
-                                    .update(&scope, "f174e90a-fafe-4643-bbbc-4a0ed4fc8415", &body)
-                                    .send_with_response()
-                            })
-                            .await
-                    }
-                    Err(error) => {
-                        tally.sample_failed("zero_trust.access.certificates.update", error)
-                    }
-                }
-            }
-            {
-                tally
-                    .call("zero_trust.access.certificates.delete", || {
-                        client
-                            .zero_trust()
-                            .access()
-                            .certificates()
-                            .delete(&scope, "f174e90a-fafe-4643-bbbc-4a0ed4fc8415")
-                            .send_with_response()
-                    })
-                    .await;
-            }
-            {
-                tally
-                    .call("zero_trust.access.custom_pages.list", || {
-                        client
-                            .zero_trust()
-                            .access()
-                            .custom_pages()
-                            .list("023e105f4ecef8ad9ca31a8372d0c353")
-                            .send_with_response()
-                    })
-                    .await;
-            }
-            {
-                match serde_json::from_str::<cloudflare_access::types::CustomPage>(
-                    r#"{"custom_html":"<html><body><h1>Access Denied</h1></body></html>","name":"example","type":"identity_denied"}"#,
-                ) {
-                    Ok(body) => {
-                        tally
-                            .call("zero_trust.access.custom_pages.create", || {
-                                client
-                                    .zero_trust()
-                                    .access()
-                                    .custom_pages()
-                                    .create("023e105f4ecef8ad9ca31a8372d0c353", &body)
-                                    .send_with_response()
-                            })
-                            .await
-                    }
-                    Err(error) => {
-                        tally.sample_failed("zero_trust.access.custom_pages.create", error)
-                    }
-                }
-            }
-            {
-                tally
-                    .call("zero_trust.access.custom_pages.get", || {
-                        client
-                            .zero_trust()
-                            .access()
-                            .custom_pages()
-                            .get(
-                                "023e105f4ecef8ad9ca31a8372d0c353",
-                                "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
-                            )
-                            .send_with_response()
-                    })
-                    .await;
-            }
-            {
-                match serde_json::from_str::<cloudflare_access::types::CustomPage>(
-                    r#"{"custom_html":"<html><body><h1>Access Denied</h1></body></html>","name":"example","type":"identity_denied"}"#,
-                ) {
-                    Ok(body) => {
-                        tally
-                            .call("zero_trust.access.custom_pages.update", || {
-                                client
-                                    .zero_trust()
-                                    .access()
-                                    .custom_pages()
-                                    .update(
-                                        "023e105f4ecef8ad9ca31a8372d0c353",
-                                        "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
-                                        &body,
-                                    )
-                                    .send_with_response()
-                            })
-                            .await
-                    }
-                    Err(error) => {
-                        tally.sample_failed("zero_trust.access.custom_pages.update", error)
-                    }
-                }
-            }
-            {
-                tally
-                    .call("zero_trust.access.custom_pages.delete", || {
-                        client
-                            .zero_trust()
-                            .access()
-                            .custom_pages()
-                            .delete(
-                                "023e105f4ecef8ad9ca31a8372d0c353",
-                                "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
-                            )
-                            .send_with_response()
-                    })
-                    .await;
-            }
-            {
-                tally
-                    .call("zero_trust.access.groups.list", || {
-                        client
-                            .zero_trust()
-                            .access()
-                            .groups()
-                            .list(&scope)
-                            .send_with_response()
-                    })
-                    .await;
-            }
-            {
-                match serde_json::from_str::<cloudflare_access::types::GroupCreateRequest>(
-                    r#"{"include":[{"email":{"email":"test@example.com"}}],"name":"Allow devs"}"#,
-                ) {
-                    Ok(body) => {
-                        tally
-                            .call("zero_trust.access.groups.create", || {
-                                client
-                                    .zero_trust()
-                                    .access()
-                                    .groups()
-                                    .create(&scope, &body)
-                                    .send_with_response()
-                            })
-                            .await
-                    }
-                    Err(error) => tally.sample_failed("zero_trust.access.groups.create", error),
-                }
-            }
-            {
-                tally
-                    .call("zero_trust.access.groups.get", || {
-                        client
-                            .zero_trust()
-                            .access()
-                            .groups()
-                            .get(&scope, "f174e90a-fafe-4643-bbbc-4a0ed4fc8415")
-                            .send_with_response()
-                    })
-                    .await;
-            }
-            {
-                match serde_json::from_str::<cloudflare_access::types::GroupUpdateRequest>(
-                    r#"{"include":[{"email":{"email":"test@example.com"}}],"name":"Allow devs"}"#,
-                ) {
-                    Ok(body) => {
-                        tally
-                            .call("zero_trust.access.groups.update", || {
-                                client
-                                    .zero_trust()
-                                    .access()
-                                    .groups()
-                                    .update(&scope, "f174e90a-fafe-4643-bbbc-4a0ed4fc8415", &body)
-                                    .send_with_response()
-                            })
-                            .await
-                    }
-                    Err(error) => tally.sample_failed("zero_trust.access.groups.update", error),
-                }
-            }
-            {
-                tally
-                    .call("zero_trust.access.groups.delete", || {
-                        client
-                            .zero_trust()
-                            .access()
-                            .groups()
-                            .delete(&scope, "f174e90a-fafe-4643-bbbc-4a0ed4fc8415")
-                            .send_with_response()
-                    })
-                    .await;
-            }
-            {
-                tally
-                    .call("zero_trust.identity_providers.list", || {
-                        client
-                            .zero_trust()
-                            .identity_providers()
-                            .list(&scope)
-                            .send_with_response()
-                    })
-                    .await;
-            }
-            {
-                match serde_json::from_str::<cloudflare_access::types::IdentityProvider>(
-                    r#"{"config":{},"name":"Widget Corps IDP","type":"azureAD"}"#,
-                ) {
-                    Ok(body) => {
-                        tally
-                            .call("zero_trust.identity_providers.create", || {
-                                client
-                                    .zero_trust()
-                                    .identity_providers()
-                                    .create(&scope, &body)
-                                    .send_with_response()
-                            })
-                            .await
-                    }
-                    Err(error) => {
-                        tally.sample_failed("zero_trust.identity_providers.create", error)
-                    }
-                }
-            }
-            {
-                tally
-                    .call("zero_trust.identity_providers.get", || {
-                        client
-                            .zero_trust()
-                            .identity_providers()
-                            .get(&scope, "f174e90a-fafe-4643-bbbc-4a0ed4fc8415")
-                            .send_with_response()
-                    })
-                    .await;
-            }
-            {
-                match serde_json::from_str::<cloudflare_access::types::IdentityProvider>(
-                    r#"{"config":{},"name":"Widget Corps IDP","type":"azureAD"}"#,
-                ) {
-                    Ok(body) => {
-                        tally
-                            .call("zero_trust.identity_providers.update", || {
-                                client
-                                    .zero_trust()
-                                    .identity_providers()
-                                    .update(&scope, "f174e90a-fafe-4643-bbbc-4a0ed4fc8415", &body)
-                                    .send_with_response()
-                            })
-                            .await
-                    }
-                    Err(error) => {
-                        tally.sample_failed("zero_trust.identity_providers.update", error)
-                    }
-                }
-            }
-            {
-                tally
-                    .call("zero_trust.identity_providers.delete", || {
-                        client
-                            .zero_trust()
-                            .identity_providers()
-                            .delete(&scope, "f174e90a-fafe-4643-bbbc-4a0ed4fc8415")
-                            .send_with_response()
-                    })
-                    .await;
-            }
-            {
-                tally
-                    .call("zero_trust.access.keys.get", || {
-                        client
-                            .zero_trust()
-                            .access()
-                            .keys()
-                            .get("023e105f4ecef8ad9ca31a8372d0c353")
-                            .send_with_response()
-                    })
-                    .await;
-            }
-            {
-                match serde_json::from_str::<cloudflare_access::types::KeyUpdateRequest>(
-                    r#"{"key_rotation_interval_days":30}"#,
-                ) {
-                    Ok(body) => {
-                        tally
-                            .call("zero_trust.access.keys.update", || {
-                                client
-                                    .zero_trust()
-                                    .access()
-                                    .keys()
-                                    .update("023e105f4ecef8ad9ca31a8372d0c353", &body)
-                                    .send_with_response()
-                            })
-                            .await
-                    }
-                    Err(error) => tally.sample_failed("zero_trust.access.keys.update", error),
-                }
-            }
-            {
-                tally
-                    .call("zero_trust.access.keys.rotate", || {
-                        client
-                            .zero_trust()
-                            .access()
-                            .keys()
-                            .rotate("023e105f4ecef8ad9ca31a8372d0c353")
-                            .send_with_response()
-                    })
-                    .await;
-            }
-            {
-                tally
-                    .call("zero_trust.access.logs.access_requests.list", || {
-                        client
-                            .zero_trust()
-                            .access()
-                            .logs()
-                            .access_requests()
-                            .list("023e105f4ecef8ad9ca31a8372d0c353")
-                            .send_with_response()
-                    })
-                    .await;
-            }
-            {
-                tally
-                    .call("zero_trust.organizations.list", || {
-                        client
-                            .zero_trust()
-                            .organizations()
-                            .list(&scope)
-                            .send_with_response()
-                    })
-                    .await;
-            }
-            {
-                match serde_json::from_str::<cloudflare_access::types::OrganizationUpdateRequest>(
-                    r#"{}"#,
-                ) {
-                    Ok(body) => {
-                        tally
-                            .call("zero_trust.organizations.update", || {
-                                client
-                                    .zero_trust()
-                                    .organizations()
-                                    .update(&scope, &body)
-                                    .send_with_response()
-                            })
-                            .await
-                    }
-                    Err(error) => tally.sample_failed("zero_trust.organizations.update", error),
-                }
-            }
-            {
-                match serde_json::from_str::<cloudflare_access::types::OrganizationCreateRequest>(
-                    r#"{"auth_domain":"test.cloudflareaccess.com","name":"Widget Corps Internal Applications"}"#,
-                ) {
-                    Ok(body) => {
-                        tally
-                            .call("zero_trust.organizations.create", || {
-                                client
-                                    .zero_trust()
-                                    .organizations()
-                                    .create(&scope, &body)
-                                    .send_with_response()
-                            })
-                            .await
-                    }
-                    Err(error) => tally.sample_failed("zero_trust.organizations.create", error),
-                }
-            }
-            {
-                match serde_json::from_str::<cloudflare_access::types::OrganizationRevokeUsersRequest>(
-                    r#"{"email":"test@example.com"}"#,
-                ) {
-                    Ok(body) => {
-                        tally
-                            .call("zero_trust.organizations.revoke_users", || {
-                                client
-                                    .zero_trust()
-                                    .organizations()
-                                    .revoke_users(&scope, &body)
-                                    .send_with_response()
-                            })
-                            .await
-                    }
-                    Err(error) => {
-                        tally.sample_failed("zero_trust.organizations.revoke_users", error)
-                    }
-                }
-            }
-            {
-                tally
-                    .call("zero_trust.access.policies.list", || {
-                        client
-                            .zero_trust()
-                            .access()
-                            .policies()
-                            .list("023e105f4ecef8ad9ca31a8372d0c353")
-                            .send_with_response()
-                    })
-                    .await;
-            }
-            {
-                match serde_json::from_str::<cloudflare_access::types::PolicyRequest>(
-                    r#"{"decision":"allow","include":[{"email":{"email":"test@example.com"}}],"name":"Allow devs"}"#,
-                ) {
-                    Ok(body) => {
-                        tally
-                            .call("zero_trust.access.policies.create", || {
-                                client
-                                    .zero_trust()
-                                    .access()
-                                    .policies()
-                                    .create("023e105f4ecef8ad9ca31a8372d0c353", &body)
-                                    .send_with_response()
-                            })
-                            .await
-                    }
-                    Err(error) => tally.sample_failed("zero_trust.access.policies.create", error),
-                }
-            }
-            {
-                tally
-                    .call("zero_trust.access.policies.get", || {
-                        client
-                            .zero_trust()
-                            .access()
-                            .policies()
-                            .get(
-                                "023e105f4ecef8ad9ca31a8372d0c353",
-                                "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
-                            )
-                            .send_with_response()
-                    })
-                    .await;
-            }
-            {
-                match serde_json::from_str::<cloudflare_access::types::PolicyRequest>(
-                    r#"{"decision":"allow","include":[{"email":{"email":"test@example.com"}}],"name":"Allow devs"}"#,
-                ) {
-                    Ok(body) => {
-                        tally
-                            .call("zero_trust.access.policies.update", || {
-                                client
-                                    .zero_trust()
-                                    .access()
-                                    .policies()
-                                    .update(
-                                        "023e105f4ecef8ad9ca31a8372d0c353",
-                                        "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
-                                        &body,
-                                    )
-                                    .send_with_response()
-                            })
-                            .await
-                    }
-                    Err(error) => tally.sample_failed("zero_trust.access.policies.update", error),
-                }
-            }
-            {
-                tally
-                    .call("zero_trust.access.policies.delete", || {
-                        client
-                            .zero_trust()
-                            .access()
-                            .policies()
-                            .delete(
-                                "023e105f4ecef8ad9ca31a8372d0c353",
-                                "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
-                            )
-                            .send_with_response()
-                    })
-                    .await;
-            }
-            {
-                match serde_json::from_str::<Vec<cloudflare_access::types::Seat>>(
-                    r#"[{"access_seat":false,"gateway_seat":false,"seat_uid":"f174e90a-fafe-4643-bbbc-4a0ed4fc8415"}]"#,
-                ) {
-                    Ok(body) => {
-                        tally
-                            .call("zero_trust.seats.edit", || {
-                                client
-                                    .zero_trust()
-                                    .seats()
-                                    .edit("699d98642c564d2e855e9661899b7252", &body)
-                                    .send_with_response()
-                            })
-                            .await
-                    }
-                    Err(error) => tally.sample_failed("zero_trust.seats.edit", error),
-                }
-            }
-            {
-                tally
-                    .call("zero_trust.access.service_tokens.list", || {
-                        client
-                            .zero_trust()
-                            .access()
-                            .service_tokens()
-                            .list(&scope)
-                            .send_with_response()
-                    })
-                    .await;
-            }
-            {
-                match serde_json::from_str::<cloudflare_access::types::ServiceTokenCreateRequest>(
-                    r#"{"name":"CI/CD token"}"#,
-                ) {
-                    Ok(body) => {
-                        tally
-                            .call("zero_trust.access.service_tokens.create", || {
-                                client
-                                    .zero_trust()
-                                    .access()
-                                    .service_tokens()
-                                    .create(&scope, &body)
-                                    .send_with_response()
-                            })
-                            .await
-                    }
-                    Err(error) => {
-                        tally.sample_failed("zero_trust.access.service_tokens.create", error)
-                    }
-                }
-            }
-            {
-                tally
-                    .call("zero_trust.access.service_tokens.get", || {
-                        client
-                            .zero_trust()
-                            .access()
-                            .service_tokens()
-                            .get(&scope, "f174e90a-fafe-4643-bbbc-4a0ed4fc8415")
-                            .send_with_response()
-                    })
-                    .await;
-            }
-            {
-                match serde_json::from_str::<cloudflare_access::types::ServiceTokenUpdateRequest>(
-                    r#"{}"#,
-                ) {
-                    Ok(body) => {
-                        tally
-                            .call("zero_trust.access.service_tokens.update", || {
-                                client
-                                    .zero_trust()
-                                    .access()
-                                    .service_tokens()
-                                    .update(&scope, "f174e90a-fafe-4643-bbbc-4a0ed4fc8415", &body)
-                                    .send_with_response()
-                            })
-                            .await
-                    }
-                    Err(error) => {
-                        tally.sample_failed("zero_trust.access.service_tokens.update", error)
-                    }
-                }
-            }
-            {
-                tally
-                    .call("zero_trust.access.service_tokens.delete", || {
-                        client
-                            .zero_trust()
-                            .access()
-                            .service_tokens()
-                            .delete(&scope, "f174e90a-fafe-4643-bbbc-4a0ed4fc8415")
-                            .send_with_response()
-                    })
-                    .await;
-            }
-            {
-                tally
-                    .call("zero_trust.access.service_tokens.refresh", || {
-                        client
-                            .zero_trust()
-                            .access()
-                            .service_tokens()
-                            .refresh(
-                                "023e105f4ecef8ad9ca31a8372d0c353",
-                                "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
-                            )
-                            .send_with_response()
-                    })
-                    .await;
-            }
-            {
-                match serde_json::from_str::<cloudflare_access::types::ServiceTokenRotateRequest>(
-                    r#"{}"#,
-                ) {
-                    Ok(body) => {
-                        tally
-                            .call("zero_trust.access.service_tokens.rotate", || {
-                                client
-                                    .zero_trust()
-                                    .access()
-                                    .service_tokens()
-                                    .rotate(
-                                        "023e105f4ecef8ad9ca31a8372d0c353",
-                                        "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
-                                        &body,
-                                    )
-                                    .send_with_response()
-                            })
-                            .await
-                    }
-                    Err(error) => {
-                        tally.sample_failed("zero_trust.access.service_tokens.rotate", error)
-                    }
-                }
-            }
-            {
-                tally
-                    .call("zero_trust.access.tags.list", || {
-                        client
-                            .zero_trust()
-                            .access()
-                            .tags()
-                            .list("023e105f4ecef8ad9ca31a8372d0c353")
-                            .send_with_response()
-                    })
-                    .await;
-            }
-            {
-                match serde_json::from_str::<cloudflare_access::types::TagCreateRequest>(
-                    r#"{"name":"engineers"}"#,
-                ) {
-                    Ok(body) => {
-                        tally
-                            .call("zero_trust.access.tags.create", || {
-                                client
-                                    .zero_trust()
-                                    .access()
-                                    .tags()
-                                    .create("023e105f4ecef8ad9ca31a8372d0c353", &body)
-                                    .send_with_response()
-                            })
-                            .await
-                    }
-                    Err(error) => tally.sample_failed("zero_trust.access.tags.create", error),
-                }
-            }
-            {
-                tally
-                    .call("zero_trust.access.tags.get", || {
-                        client
-                            .zero_trust()
-                            .access()
-                            .tags()
-                            .get("023e105f4ecef8ad9ca31a8372d0c353", "engineers")
-                            .send_with_response()
-                    })
-                    .await;
-            }
-            {
-                match serde_json::from_str::<cloudflare_access::types::TagWithoutAppCount>(
-                    r#"{"name":"engineers"}"#,
-                ) {
-                    Ok(body) => {
-                        tally
-                            .call("zero_trust.access.tags.update", || {
-                                client
-                                    .zero_trust()
-                                    .access()
-                                    .tags()
-                                    .update("023e105f4ecef8ad9ca31a8372d0c353", "engineers", &body)
-                                    .send_with_response()
-                            })
-                            .await
-                    }
-                    Err(error) => tally.sample_failed("zero_trust.access.tags.update", error),
-                }
-            }
-            {
-                tally
-                    .call("zero_trust.access.tags.delete", || {
-                        client
-                            .zero_trust()
-                            .access()
-                            .tags()
-                            .delete("023e105f4ecef8ad9ca31a8372d0c353", "engineers")
-                            .send_with_response()
-                    })
-                    .await;
-            }
-            {
-                tally
-                    .call("zero_trust.access.users.list", || {
-                        client
-                            .zero_trust()
-                            .access()
-                            .users()
-                            .list("023e105f4ecef8ad9ca31a8372d0c353")
-                            .send_with_response()
-                    })
-                    .await;
-            }
-            {
-                match serde_json::from_str::<cloudflare_access::types::UserCreateRequest>(
-                    r#"{"email":"example"}"#,
-                ) {
-                    Ok(body) => {
-                        tally
-                            .call("zero_trust.access.users.create", || {
-                                client
-                                    .zero_trust()
-                                    .access()
-                                    .users()
-                                    .create("023e105f4ecef8ad9ca31a8372d0c353", &body)
-                                    .send_with_response()
-                            })
-                            .await
-                    }
-                    Err(error) => tally.sample_failed("zero_trust.access.users.create", error),
-                }
-            }
-            {
-                tally
-                    .call("zero_trust.access.users.active_sessions.list", || {
-                        client
-                            .zero_trust()
-                            .access()
-                            .users()
-                            .active_sessions()
-                            .list(
-                                "023e105f4ecef8ad9ca31a8372d0c353",
-                                "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
-                            )
-                            .send_with_response()
-                    })
-                    .await;
-            }
-            {
-                tally
-                    .call("zero_trust.access.users.active_sessions.get", || {
-                        client
-                            .zero_trust()
-                            .access()
-                            .users()
-                            .active_sessions()
-                            .get(
-                                "023e105f4ecef8ad9ca31a8372d0c353",
-                                "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
-                                "X1aXj1lFVcqqyoXF",
-                            )
-                            .send_with_response()
-                    })
-                    .await;
-            }
-            {
-                tally
-                    .call("zero_trust.access.users.failed_logins.list", || {
-                        client
-                            .zero_trust()
-                            .access()
-                            .users()
-                            .failed_logins()
-                            .list(
-                                "023e105f4ecef8ad9ca31a8372d0c353",
-                                "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
-                            )
-                            .send_with_response()
-                    })
-                    .await;
-            }
-            {
-                tally
-                    .call("zero_trust.access.users.last_seen_identity.get", || {
-                        client
-                            .zero_trust()
-                            .access()
-                            .users()
-                            .last_seen_identity()
-                            .get(
-                                "023e105f4ecef8ad9ca31a8372d0c353",
-                                "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
-                            )
-                            .send_with_response()
-                    })
-                    .await;
-            }
-            {
-                tally
-                    .call("zero_trust.access.ai_controls.mcp.portals.list", || {
-                        client
-                            .zero_trust()
-                            .access()
-                            .ai_controls()
-                            .mcp()
-                            .portals()
-                            .list("023e105f4ecef8ad9ca31a8372d0c353")
-                            .send_with_response()
-                    })
-                    .await;
-            }
-            {
-                match serde_json::from_str::<cloudflare_access::types::McpPortalCreateRequest>(
-                    r#"{"id":"example","hostname":"example","name":"example"}"#,
-                ) {
-                    Ok(body) => {
-                        tally
-                            .call("zero_trust.access.ai_controls.mcp.portals.create", || {
-                                client
-                                    .zero_trust()
-                                    .access()
-                                    .ai_controls()
-                                    .mcp()
-                                    .portals()
-                                    .create("023e105f4ecef8ad9ca31a8372d0c353", &body)
-                                    .send_with_response()
-                            })
-                            .await
-                    }
-                    Err(error) => tally
-                        .sample_failed("zero_trust.access.ai_controls.mcp.portals.create", error),
-                }
-            }
-            {
-                tally
-                    .call("zero_trust.access.ai_controls.mcp.portals.read", || {
-                        client
-                            .zero_trust()
-                            .access()
-                            .ai_controls()
-                            .mcp()
-                            .portals()
-                            .read("023e105f4ecef8ad9ca31a8372d0c353", "example")
-                            .send_with_response()
-                    })
-                    .await;
-            }
-            {
-                match serde_json::from_str::<cloudflare_access::types::McpPortalUpdateRequest>(
-                    r#"{}"#,
-                ) {
-                    Ok(body) => {
-                        tally
-                            .call("zero_trust.access.ai_controls.mcp.portals.update", || {
-                                client
-                                    .zero_trust()
-                                    .access()
-                                    .ai_controls()
-                                    .mcp()
-                                    .portals()
-                                    .update("023e105f4ecef8ad9ca31a8372d0c353", "example", &body)
-                                    .send_with_response()
-                            })
-                            .await
-                    }
-                    Err(error) => tally
-                        .sample_failed("zero_trust.access.ai_controls.mcp.portals.update", error),
-                }
-            }
-            {
-                tally
-                    .call("zero_trust.access.ai_controls.mcp.portals.delete", || {
-                        client
-                            .zero_trust()
-                            .access()
-                            .ai_controls()
-                            .mcp()
-                            .portals()
-                            .delete("023e105f4ecef8ad9ca31a8372d0c353", "example")
-                            .send_with_response()
-                    })
-                    .await;
-            }
-            {
-                tally
-                    .call("zero_trust.access.ai_controls.mcp.servers.list", || {
-                        client
-                            .zero_trust()
-                            .access()
-                            .ai_controls()
-                            .mcp()
-                            .servers()
-                            .list("023e105f4ecef8ad9ca31a8372d0c353")
-                            .send_with_response()
-                    })
-                    .await;
-            }
-            {
-                match serde_json::from_str::<cloudflare_access::types::McpServerCreateRequest>(
-                    r#"{"id":"example","auth_type":"oauth","hostname":"example","name":"example"}"#,
-                ) {
-                    Ok(body) => {
-                        tally
-                            .call("zero_trust.access.ai_controls.mcp.servers.create", || {
-                                client
-                                    .zero_trust()
-                                    .access()
-                                    .ai_controls()
-                                    .mcp()
-                                    .servers()
-                                    .create("023e105f4ecef8ad9ca31a8372d0c353", &body)
-                                    .send_with_response()
-                            })
-                            .await
-                    }
-                    Err(error) => tally
-                        .sample_failed("zero_trust.access.ai_controls.mcp.servers.create", error),
-                }
-            }
-            {
-                tally
-                    .call("zero_trust.access.ai_controls.mcp.servers.read", || {
-                        client
-                            .zero_trust()
-                            .access()
-                            .ai_controls()
-                            .mcp()
-                            .servers()
-                            .read("023e105f4ecef8ad9ca31a8372d0c353", "example")
-                            .send_with_response()
-                    })
-                    .await;
-            }
-            {
-                match serde_json::from_str::<cloudflare_access::types::McpServerUpdateRequest>(
-                    r#"{}"#,
-                ) {
-                    Ok(body) => {
-                        tally
-                            .call("zero_trust.access.ai_controls.mcp.servers.update", || {
-                                client
-                                    .zero_trust()
-                                    .access()
-                                    .ai_controls()
-                                    .mcp()
-                                    .servers()
-                                    .update("023e105f4ecef8ad9ca31a8372d0c353", "example", &body)
-                                    .send_with_response()
-                            })
-                            .await
-                    }
-                    Err(error) => tally
-                        .sample_failed("zero_trust.access.ai_controls.mcp.servers.update", error),
-                }
-            }
-            {
-                tally
-                    .call("zero_trust.access.ai_controls.mcp.servers.delete", || {
-                        client
-                            .zero_trust()
-                            .access()
-                            .ai_controls()
-                            .mcp()
-                            .servers()
-                            .delete("023e105f4ecef8ad9ca31a8372d0c353", "example")
-                            .send_with_response()
-                    })
-                    .await;
-            }
-            {
-                tally
-                    .call("zero_trust.access.ai_controls.mcp.servers.sync", || {
-                        client
-                            .zero_trust()
-                            .access()
-                            .ai_controls()
-                            .mcp()
-                            .servers()
-                            .sync("023e105f4ecef8ad9ca31a8372d0c353", "example")
-                            .send_with_response()
-                    })
-                    .await;
-            }
-            {
-                tally
-                    .call("zero_trust.access.gateway_ca.list", || {
-                        client
-                            .zero_trust()
-                            .access()
-                            .gateway_ca()
-                            .list("023e105f4ecef8ad9ca31a8372d0c353")
-                            .send_with_response()
-                    })
-                    .await;
-            }
-            {
-                tally
-                    .call("zero_trust.access.gateway_ca.create", || {
-                        client
-                            .zero_trust()
-                            .access()
-                            .gateway_ca()
-                            .create("023e105f4ecef8ad9ca31a8372d0c353")
-                            .send_with_response()
-                    })
-                    .await;
-            }
-            {
-                tally
-                    .call("zero_trust.access.gateway_ca.delete", || {
-                        client
-                            .zero_trust()
-                            .access()
-                            .gateway_ca()
-                            .delete(
-                                "023e105f4ecef8ad9ca31a8372d0c353",
-                                "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
-                            )
-                            .send_with_response()
-                    })
-                    .await;
-            }
-            {
-                tally
-                    .call("zero_trust.access.infrastructure.targets.list", || {
-                        client
-                            .zero_trust()
-                            .access()
-                            .infrastructure()
-                            .targets()
-                            .list("023e105f4ecef8ad9ca31a8372d0c353")
-                            .send_with_response()
-                    })
-                    .await;
-            }
-            {
-                match serde_json::from_str::<cloudflare_access::types::InfraTargetRequest>(
-                    r#"{"hostname":"infra-access-target","ip":{}}"#,
-                ) {
-                    Ok(body) => {
-                        tally
-                            .call("zero_trust.access.infrastructure.targets.create", || {
-                                client
-                                    .zero_trust()
-                                    .access()
-                                    .infrastructure()
-                                    .targets()
-                                    .create("023e105f4ecef8ad9ca31a8372d0c353", &body)
-                                    .send_with_response()
-                            })
-                            .await
-                    }
-                    Err(error) => tally
-                        .sample_failed("zero_trust.access.infrastructure.targets.create", error),
-                }
-            }
-            {
-                tally
-                    .call("zero_trust.access.infrastructure.targets.get", || {
-                        client
-                            .zero_trust()
-                            .access()
-                            .infrastructure()
-                            .targets()
-                            .get(
-                                "023e105f4ecef8ad9ca31a8372d0c353",
-                                "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
-                            )
-                            .send_with_response()
-                    })
-                    .await;
-            }
-            {
-                match serde_json::from_str::<cloudflare_access::types::InfraTargetRequest>(
-                    r#"{"hostname":"infra-access-target","ip":{}}"#,
-                ) {
-                    Ok(body) => {
-                        tally
-                            .call("zero_trust.access.infrastructure.targets.update", || {
-                                client
-                                    .zero_trust()
-                                    .access()
-                                    .infrastructure()
-                                    .targets()
-                                    .update(
-                                        "023e105f4ecef8ad9ca31a8372d0c353",
-                                        "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
-                                        &body,
-                                    )
-                                    .send_with_response()
-                            })
-                            .await
-                    }
-                    Err(error) => tally
-                        .sample_failed("zero_trust.access.infrastructure.targets.update", error),
-                }
-            }
-            {
-                tally
-                    .call("zero_trust.access.infrastructure.targets.delete", || {
-                        client
-                            .zero_trust()
-                            .access()
-                            .infrastructure()
-                            .targets()
-                            .delete(
-                                "023e105f4ecef8ad9ca31a8372d0c353",
-                                "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
-                            )
-                            .send_with_response()
-                    })
-                    .await;
-            }
-            {
-                match serde_json::from_str::<Vec<cloudflare_access::types::InfraTargetRequest>>(
-                    r#"[{"hostname":"infra-access-target","ip":{}}]"#,
-                ) {
-                    Ok(body) => {
-                        tally
-                            .call(
-                                "zero_trust.access.infrastructure.targets.bulk_update",
-                                || {
-                                    client
-                                        .zero_trust()
-                                        .access()
-                                        .infrastructure()
-                                        .targets()
-                                        .bulk_update("023e105f4ecef8ad9ca31a8372d0c353", &body)
-                                        .send_with_response()
-                                },
-                            )
-                            .await
-                    }
-                    Err(error) => tally.sample_failed(
-                        "zero_trust.access.infrastructure.targets.bulk_update",
-                        error,
-                    ),
-                }
-            }
-            {
-                tally
-                    .call(
-                        "zero_trust.access.infrastructure.targets.bulk_delete",
-                        || {
-                            client
-                                .zero_trust()
-                                .access()
-                                .infrastructure()
-                                .targets()
-                                .bulk_delete("023e105f4ecef8ad9ca31a8372d0c353")
-                                .send_with_response()
-                        },
-                    )
-                    .await;
-            }
-            {
-                match serde_json::from_str::<cloudflare_access::types::TargetBulkDeleteV2Request>(
-                    r#"{"target_ids":["f174e90a-fafe-4643-bbbc-4a0ed4fc8415"]}"#,
-                ) {
-                    Ok(body) => {
-                        tally
-                            .call(
-                                "zero_trust.access.infrastructure.targets.bulk_delete_v2",
-                                || {
-                                    client
-                                        .zero_trust()
-                                        .access()
-                                        .infrastructure()
-                                        .targets()
-                                        .bulk_delete_v2("023e105f4ecef8ad9ca31a8372d0c353", &body)
-                                        .send_with_response()
-                                },
-                            )
-                            .await
-                    }
-                    Err(error) => tally.sample_failed(
-                        "zero_trust.access.infrastructure.targets.bulk_delete_v2",
-                        error,
-                    ),
-                }
-            }
-            {
-                match serde_json::from_str::<cloudflare_access::types::PolicyTestRequest>(r#"{}"#) {
-                    Ok(body) => {
-                        tally
-                            .call("zero_trust.access.applications.policy_tests.create", || {
-                                client
-                                    .zero_trust()
-                                    .access()
-                                    .applications()
-                                    .policy_tests()
-                                    .create("023e105f4ecef8ad9ca31a8372d0c353", &body)
-                                    .send_with_response()
-                            })
-                            .await
-                    }
-                    Err(error) => tally
-                        .sample_failed("zero_trust.access.applications.policy_tests.create", error),
-                }
-            }
-            {
-                tally
-                    .call("zero_trust.access.applications.policy_tests.get", || {
-                        client
-                            .zero_trust()
-                            .access()
-                            .applications()
-                            .policy_tests()
-                            .get("023e105f4ecef8ad9ca31a8372d0c353", "example")
-                            .send_with_response()
-                    })
-                    .await;
-            }
-            {
-                tally
-                    .call(
-                        "zero_trust.access.applications.policy_tests.users.list",
-                        || {
-                            client
-                                .zero_trust()
-                                .access()
-                                .applications()
-                                .policy_tests()
-                                .users()
-                                .list("023e105f4ecef8ad9ca31a8372d0c353", "example")
-                                .send_with_response()
-                        },
-                    )
-                    .await;
-            }
-            {
-                match serde_json::from_str::<cloudflare_access::types::AppSettings>(r#"{}"#) {
-                    Ok(body) => {
-                        tally
-                            .call("zero_trust.access.applications.settings.update", || {
-                                client
-                                    .zero_trust()
-                                    .access()
-                                    .applications()
-                                    .settings()
-                                    .update(&scope, "023e105f4ecef8ad9ca31a8372d0c353", &body)
-                                    .send_with_response()
-                            })
-                            .await
-                    }
-                    Err(error) => {
-                        tally.sample_failed("zero_trust.access.applications.settings.update", error)
-                    }
-                }
-            }
-            {
-                match serde_json::from_str::<cloudflare_access::types::AppSettings>(r#"{}"#) {
-                    Ok(body) => {
-                        tally
-                            .call("zero_trust.access.applications.settings.edit", || {
-                                client
-                                    .zero_trust()
-                                    .access()
-                                    .applications()
-                                    .settings()
-                                    .edit(&scope, "023e105f4ecef8ad9ca31a8372d0c353", &body)
-                                    .send_with_response()
-                            })
-                            .await
-                    }
-                    Err(error) => {
-                        tally.sample_failed("zero_trust.access.applications.settings.edit", error)
-                    }
-                }
-            }
-            {
-                tally
-                    .call("zero_trust.access.logs.scim.updates.list", || {
-                        client
-                            .zero_trust()
-                            .access()
-                            .logs()
-                            .scim()
-                            .updates()
-                            .list("023e105f4ecef8ad9ca31a8372d0c353", &["example"])
-                            .send_with_response()
-                    })
-                    .await;
-            }
-            {
-                tally
-                    .call("zero_trust.access.users.get", || {
-                        client
-                            .zero_trust()
-                            .access()
-                            .users()
-                            .get(
-                                "023e105f4ecef8ad9ca31a8372d0c353",
-                                "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
-                            )
-                            .send_with_response()
-                    })
-                    .await;
-            }
-            {
-                match serde_json::from_str::<cloudflare_access::types::UserUpdateRequest>(
-                    r#"{"email":"example","name":"example"}"#,
-                ) {
-                    Ok(body) => {
-                        tally
-                            .call("zero_trust.access.users.update", || {
-                                client
-                                    .zero_trust()
-                                    .access()
-                                    .users()
-                                    .update(
-                                        "023e105f4ecef8ad9ca31a8372d0c353",
-                                        "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
-                                        &body,
-                                    )
-                                    .send_with_response()
-                            })
-                            .await
-                    }
-                    Err(error) => tally.sample_failed("zero_trust.access.users.update", error),
-                }
-            }
-            {
-                tally
-                    .call("zero_trust.access.users.delete", || {
-                        client
-                            .zero_trust()
-                            .access()
-                            .users()
-                            .delete(
-                                "023e105f4ecef8ad9ca31a8372d0c353",
-                                "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
-                            )
-                            .send_with_response()
-                    })
-                    .await;
-            }
+            Box::pin(calls_0(client, &mut tally)).await;
+            Box::pin(calls_1(client, &mut tally)).await;
+            Box::pin(calls_2(client, &mut tally)).await;
+            Box::pin(calls_3(client, &mut tally)).await;
+            Box::pin(calls_4(client, &mut tally)).await;
+            Box::pin(calls_5(client, &mut tally)).await;
+            Box::pin(calls_6(client, &mut tally)).await;
+            Box::pin(calls_7(client, &mut tally)).await;
+            Box::pin(calls_8(client, &mut tally)).await;
+            Box::pin(calls_9(client, &mut tally)).await;
+            Box::pin(calls_10(client, &mut tally)).await;
+            Box::pin(calls_11(client, &mut tally)).await;
+            Box::pin(calls_12(client, &mut tally)).await;
+            Box::pin(calls_13(client, &mut tally)).await;
         }
     }
     for line in tally
@@ -1966,4 +240,1772 @@ fn clients(base_url: &str) -> Vec<(&'static str, Client)> {
             client(cloudflare_access::Client::builder().user_service_key("e2e-user-service-key")),
         ),
     ]
+}
+
+async fn calls_0(client: &Client, tally: &mut Tally) {
+    let scope = cloudflare_access::Scope::account("023e105f4ecef8ad9ca31a8372d0c353");
+    {
+        tally
+            .call("zero_trust.access.applications.list", || {
+                client
+                    .zero_trust()
+                    .access()
+                    .applications()
+                    .list(&scope)
+                    .send_with_response()
+            })
+            .await;
+    }
+    {
+        match serde_json::from_str::<cloudflare_access::types::ApplicationRequest>(
+            r#"{"domain":"test.example.com/admin","type":"self_hosted"}"#,
+        ) {
+            Ok(body) => {
+                tally
+                    .call("zero_trust.access.applications.create", || {
+                        client
+                            .zero_trust()
+                            .access()
+                            .applications()
+                            .create(&scope, &body)
+                            .send_with_response()
+                    })
+                    .await
+            }
+            Err(error) => tally.sample_failed("zero_trust.access.applications.create", error),
+        }
+    }
+    {
+        tally
+            .call("zero_trust.access.applications.cas.list", || {
+                client
+                    .zero_trust()
+                    .access()
+                    .applications()
+                    .cas()
+                    .list(&scope)
+                    .send_with_response()
+            })
+            .await;
+    }
+    {
+        tally
+            .call("zero_trust.access.applications.get", || {
+                client
+                    .zero_trust()
+                    .access()
+                    .applications()
+                    .get(&scope, "023e105f4ecef8ad9ca31a8372d0c353")
+                    .send_with_response()
+            })
+            .await;
+    }
+    {
+        match serde_json::from_str::<cloudflare_access::types::ApplicationRequest>(
+            r#"{"domain":"test.example.com/admin","type":"self_hosted"}"#,
+        ) {
+            Ok(body) => {
+                tally
+                    .call("zero_trust.access.applications.update", || {
+                        client
+                            .zero_trust()
+                            .access()
+                            .applications()
+                            .update(&scope, "023e105f4ecef8ad9ca31a8372d0c353", &body)
+                            .send_with_response()
+                    })
+                    .await
+            }
+            Err(error) => tally.sample_failed("zero_trust.access.applications.update", error),
+        }
+    }
+    {
+        tally
+            .call("zero_trust.access.applications.delete", || {
+                client
+                    .zero_trust()
+                    .access()
+                    .applications()
+                    .delete(&scope, "023e105f4ecef8ad9ca31a8372d0c353")
+                    .send_with_response()
+            })
+            .await;
+    }
+    {
+        tally
+            .call("zero_trust.access.applications.cas.get", || {
+                client
+                    .zero_trust()
+                    .access()
+                    .applications()
+                    .cas()
+                    .get(&scope, "f174e90a-fafe-4643-bbbc-4a0ed4fc8415")
+                    .send_with_response()
+            })
+            .await;
+    }
+    {
+        tally
+            .call("zero_trust.access.applications.cas.create", || {
+                client
+                    .zero_trust()
+                    .access()
+                    .applications()
+                    .cas()
+                    .create(&scope, "f174e90a-fafe-4643-bbbc-4a0ed4fc8415")
+                    .send_with_response()
+            })
+            .await;
+    }
+}
+
+async fn calls_1(client: &Client, tally: &mut Tally) {
+    let scope = cloudflare_access::Scope::account("023e105f4ecef8ad9ca31a8372d0c353");
+    {
+        tally
+            .call("zero_trust.access.applications.cas.delete", || {
+                client
+                    .zero_trust()
+                    .access()
+                    .applications()
+                    .cas()
+                    .delete(&scope, "f174e90a-fafe-4643-bbbc-4a0ed4fc8415")
+                    .send_with_response()
+            })
+            .await;
+    }
+    {
+        tally
+            .call("zero_trust.access.applications.policies.list", || {
+                client
+                    .zero_trust()
+                    .access()
+                    .applications()
+                    .policies()
+                    .list(&scope, "f174e90a-fafe-4643-bbbc-4a0ed4fc8415")
+                    .send_with_response()
+            })
+            .await;
+    }
+    {
+        match serde_json::from_str::<cloudflare_access::types::ApplicationPolicyRequest>(
+            r#"{"decision":"allow","include":[{"email":{"email":"test@example.com"}}],"name":"Allow devs"}"#,
+        ) {
+            Ok(body) => {
+                tally
+                    .call("zero_trust.access.applications.policies.create", || {
+                        client
+                            .zero_trust()
+                            .access()
+                            .applications()
+                            .policies()
+                            .create(&scope, "f174e90a-fafe-4643-bbbc-4a0ed4fc8415", &body)
+                            .send_with_response()
+                    })
+                    .await
+            }
+            Err(error) => {
+                tally.sample_failed("zero_trust.access.applications.policies.create", error)
+            }
+        }
+    }
+    {
+        tally
+            .call("zero_trust.access.applications.policies.get", || {
+                client
+                    .zero_trust()
+                    .access()
+                    .applications()
+                    .policies()
+                    .get(
+                        &scope,
+                        "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
+                        "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
+                    )
+                    .send_with_response()
+            })
+            .await;
+    }
+    {
+        match serde_json::from_str::<cloudflare_access::types::ApplicationPolicyRequest>(
+            r#"{"decision":"allow","include":[{"email":{"email":"test@example.com"}}],"name":"Allow devs"}"#,
+        ) {
+            Ok(body) => {
+                tally
+                    .call("zero_trust.access.applications.policies.update", || {
+                        client
+                            .zero_trust()
+                            .access()
+                            .applications()
+                            .policies()
+                            .update(
+                                &scope,
+                                "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
+                                "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
+                                &body,
+                            )
+                            .send_with_response()
+                    })
+                    .await
+            }
+            Err(error) => {
+                tally.sample_failed("zero_trust.access.applications.policies.update", error)
+            }
+        }
+    }
+    {
+        tally
+            .call("zero_trust.access.applications.policies.delete", || {
+                client
+                    .zero_trust()
+                    .access()
+                    .applications()
+                    .policies()
+                    .delete(
+                        &scope,
+                        "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
+                        "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
+                    )
+                    .send_with_response()
+            })
+            .await;
+    }
+    {
+        tally
+            .call("zero_trust.access.applications.revoke_tokens", || {
+                client
+                    .zero_trust()
+                    .access()
+                    .applications()
+                    .revoke_tokens(&scope, "023e105f4ecef8ad9ca31a8372d0c353")
+                    .send_with_response()
+            })
+            .await;
+    }
+    {
+        tally
+            .call(
+                "zero_trust.access.applications.user_policy_checks.list",
+                || {
+                    client
+                        .zero_trust()
+                        .access()
+                        .applications()
+                        .user_policy_checks()
+                        .list(&scope, "023e105f4ecef8ad9ca31a8372d0c353")
+                        .send_with_response()
+                },
+            )
+            .await;
+    }
+}
+
+async fn calls_2(client: &Client, tally: &mut Tally) {
+    let scope = cloudflare_access::Scope::account("023e105f4ecef8ad9ca31a8372d0c353");
+    {
+        tally
+            .call("zero_trust.access.bookmarks.list", || {
+                client
+                    .zero_trust()
+                    .access()
+                    .bookmarks()
+                    .list("699d98642c564d2e855e9661899b7252")
+                    .send_with_response()
+            })
+            .await;
+    }
+    {
+        tally
+            .call("zero_trust.access.bookmarks.get", || {
+                client
+                    .zero_trust()
+                    .access()
+                    .bookmarks()
+                    .get(
+                        "699d98642c564d2e855e9661899b7252",
+                        "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
+                    )
+                    .send_with_response()
+            })
+            .await;
+    }
+    {
+        match serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(r#"{}"#) {
+            Ok(body) => {
+                tally
+                    .call("zero_trust.access.bookmarks.update", || {
+                        client
+                            .zero_trust()
+                            .access()
+                            .bookmarks()
+                            .update(
+                                "699d98642c564d2e855e9661899b7252",
+                                "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
+                                &body,
+                            )
+                            .send_with_response()
+                    })
+                    .await
+            }
+            Err(error) => tally.sample_failed("zero_trust.access.bookmarks.update", error),
+        }
+    }
+    {
+        match serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(r#"{}"#) {
+            Ok(body) => {
+                tally
+                    .call("zero_trust.access.bookmarks.create", || {
+                        client
+                            .zero_trust()
+                            .access()
+                            .bookmarks()
+                            .create(
+                                "699d98642c564d2e855e9661899b7252",
+                                "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
+                                &body,
+                            )
+                            .send_with_response()
+                    })
+                    .await
+            }
+            Err(error) => tally.sample_failed("zero_trust.access.bookmarks.create", error),
+        }
+    }
+    {
+        tally
+            .call("zero_trust.access.bookmarks.delete", || {
+                client
+                    .zero_trust()
+                    .access()
+                    .bookmarks()
+                    .delete(
+                        "699d98642c564d2e855e9661899b7252",
+                        "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
+                    )
+                    .send_with_response()
+            })
+            .await;
+    }
+    {
+        tally
+            .call("zero_trust.access.certificates.list", || {
+                client
+                    .zero_trust()
+                    .access()
+                    .certificates()
+                    .list(&scope)
+                    .send_with_response()
+            })
+            .await;
+    }
+    {
+        match serde_json::from_str::<cloudflare_access::types::CertificateCreateRequest>(
+            r#"{"certificate":"-----BEGIN CERTIFICATE-----\nMIIGAjCCA+qgAwIBAgIJAI7kymlF7CWT...N4RI7KKB7nikiuUf8vhULKy5IX10\nDrUtmu/B\n-----END CERTIFICATE-----","name":"Allow devs"}"#,
+        ) {
+            Ok(body) => {
+                tally
+                    .call("zero_trust.access.certificates.create", || {
+                        client
+                            .zero_trust()
+                            .access()
+                            .certificates()
+                            .create(&scope, &body)
+                            .send_with_response()
+                    })
+                    .await
+            }
+            Err(error) => tally.sample_failed("zero_trust.access.certificates.create", error),
+        }
+    }
+    {
+        tally
+            .call("zero_trust.access.certificates.settings.get", || {
+                client
+                    .zero_trust()
+                    .access()
+                    .certificates()
+                    .settings()
+                    .get(&scope)
+                    .send_with_response()
+            })
+            .await;
+    }
+}
+
+async fn calls_3(client: &Client, tally: &mut Tally) {
+    let scope = cloudflare_access::Scope::account("023e105f4ecef8ad9ca31a8372d0c353");
+    {
+        match serde_json::from_str::<cloudflare_access::types::SettingsUpdateRequest>(
+            r#"{"settings":[{"china_network":false,"client_certificate_forwarding":true,"hostname":"admin.example.com"}]}"#,
+        ) {
+            Ok(body) => {
+                tally
+                    .call("zero_trust.access.certificates.settings.update", || {
+                        client
+                            .zero_trust()
+                            .access()
+                            .certificates()
+                            .settings()
+                            .update(&scope, &body)
+                            .send_with_response()
+                    })
+                    .await
+            }
+            Err(error) => {
+                tally.sample_failed("zero_trust.access.certificates.settings.update", error)
+            }
+        }
+    }
+    {
+        tally
+            .call("zero_trust.access.certificates.get", || {
+                client
+                    .zero_trust()
+                    .access()
+                    .certificates()
+                    .get(&scope, "f174e90a-fafe-4643-bbbc-4a0ed4fc8415")
+                    .send_with_response()
+            })
+            .await;
+    }
+    {
+        match serde_json::from_str::<cloudflare_access::types::CertificateUpdateRequest>(
+            r#"{"associated_hostnames":["admin.example.com"]}"#,
+        ) {
+            Ok(body) => {
+                tally
+                    .call("zero_trust.access.certificates.update", || {
+                        client
+                            .zero_trust()
+                            .access()
+                            .certificates()
+                            .update(&scope, "f174e90a-fafe-4643-bbbc-4a0ed4fc8415", &body)
+                            .send_with_response()
+                    })
+                    .await
+            }
+            Err(error) => tally.sample_failed("zero_trust.access.certificates.update", error),
+        }
+    }
+    {
+        tally
+            .call("zero_trust.access.certificates.delete", || {
+                client
+                    .zero_trust()
+                    .access()
+                    .certificates()
+                    .delete(&scope, "f174e90a-fafe-4643-bbbc-4a0ed4fc8415")
+                    .send_with_response()
+            })
+            .await;
+    }
+    {
+        tally
+            .call("zero_trust.access.custom_pages.list", || {
+                client
+                    .zero_trust()
+                    .access()
+                    .custom_pages()
+                    .list("023e105f4ecef8ad9ca31a8372d0c353")
+                    .send_with_response()
+            })
+            .await;
+    }
+    {
+        match serde_json::from_str::<cloudflare_access::types::CustomPage>(
+            r#"{"custom_html":"<html><body><h1>Access Denied</h1></body></html>","name":"example","type":"identity_denied"}"#,
+        ) {
+            Ok(body) => {
+                tally
+                    .call("zero_trust.access.custom_pages.create", || {
+                        client
+                            .zero_trust()
+                            .access()
+                            .custom_pages()
+                            .create("023e105f4ecef8ad9ca31a8372d0c353", &body)
+                            .send_with_response()
+                    })
+                    .await
+            }
+            Err(error) => tally.sample_failed("zero_trust.access.custom_pages.create", error),
+        }
+    }
+    {
+        tally
+            .call("zero_trust.access.custom_pages.get", || {
+                client
+                    .zero_trust()
+                    .access()
+                    .custom_pages()
+                    .get(
+                        "023e105f4ecef8ad9ca31a8372d0c353",
+                        "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
+                    )
+                    .send_with_response()
+            })
+            .await;
+    }
+    {
+        match serde_json::from_str::<cloudflare_access::types::CustomPage>(
+            r#"{"custom_html":"<html><body><h1>Access Denied</h1></body></html>","name":"example","type":"identity_denied"}"#,
+        ) {
+            Ok(body) => {
+                tally
+                    .call("zero_trust.access.custom_pages.update", || {
+                        client
+                            .zero_trust()
+                            .access()
+                            .custom_pages()
+                            .update(
+                                "023e105f4ecef8ad9ca31a8372d0c353",
+                                "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
+                                &body,
+                            )
+                            .send_with_response()
+                    })
+                    .await
+            }
+            Err(error) => tally.sample_failed("zero_trust.access.custom_pages.update", error),
+        }
+    }
+}
+
+async fn calls_4(client: &Client, tally: &mut Tally) {
+    let scope = cloudflare_access::Scope::account("023e105f4ecef8ad9ca31a8372d0c353");
+    {
+        tally
+            .call("zero_trust.access.custom_pages.delete", || {
+                client
+                    .zero_trust()
+                    .access()
+                    .custom_pages()
+                    .delete(
+                        "023e105f4ecef8ad9ca31a8372d0c353",
+                        "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
+                    )
+                    .send_with_response()
+            })
+            .await;
+    }
+    {
+        tally
+            .call("zero_trust.access.groups.list", || {
+                client
+                    .zero_trust()
+                    .access()
+                    .groups()
+                    .list(&scope)
+                    .send_with_response()
+            })
+            .await;
+    }
+    {
+        match serde_json::from_str::<cloudflare_access::types::GroupCreateRequest>(
+            r#"{"include":[{"email":{"email":"test@example.com"}}],"name":"Allow devs"}"#,
+        ) {
+            Ok(body) => {
+                tally
+                    .call("zero_trust.access.groups.create", || {
+                        client
+                            .zero_trust()
+                            .access()
+                            .groups()
+                            .create(&scope, &body)
+                            .send_with_response()
+                    })
+                    .await
+            }
+            Err(error) => tally.sample_failed("zero_trust.access.groups.create", error),
+        }
+    }
+    {
+        tally
+            .call("zero_trust.access.groups.get", || {
+                client
+                    .zero_trust()
+                    .access()
+                    .groups()
+                    .get(&scope, "f174e90a-fafe-4643-bbbc-4a0ed4fc8415")
+                    .send_with_response()
+            })
+            .await;
+    }
+    {
+        match serde_json::from_str::<cloudflare_access::types::GroupUpdateRequest>(
+            r#"{"include":[{"email":{"email":"test@example.com"}}],"name":"Allow devs"}"#,
+        ) {
+            Ok(body) => {
+                tally
+                    .call("zero_trust.access.groups.update", || {
+                        client
+                            .zero_trust()
+                            .access()
+                            .groups()
+                            .update(&scope, "f174e90a-fafe-4643-bbbc-4a0ed4fc8415", &body)
+                            .send_with_response()
+                    })
+                    .await
+            }
+            Err(error) => tally.sample_failed("zero_trust.access.groups.update", error),
+        }
+    }
+    {
+        tally
+            .call("zero_trust.access.groups.delete", || {
+                client
+                    .zero_trust()
+                    .access()
+                    .groups()
+                    .delete(&scope, "f174e90a-fafe-4643-bbbc-4a0ed4fc8415")
+                    .send_with_response()
+            })
+            .await;
+    }
+    {
+        tally
+            .call("zero_trust.identity_providers.list", || {
+                client
+                    .zero_trust()
+                    .identity_providers()
+                    .list(&scope)
+                    .send_with_response()
+            })
+            .await;
+    }
+    {
+        match serde_json::from_str::<cloudflare_access::types::IdentityProvider>(
+            r#"{"config":{},"name":"Widget Corps IDP","type":"azureAD"}"#,
+        ) {
+            Ok(body) => {
+                tally
+                    .call("zero_trust.identity_providers.create", || {
+                        client
+                            .zero_trust()
+                            .identity_providers()
+                            .create(&scope, &body)
+                            .send_with_response()
+                    })
+                    .await
+            }
+            Err(error) => tally.sample_failed("zero_trust.identity_providers.create", error),
+        }
+    }
+}
+
+async fn calls_5(client: &Client, tally: &mut Tally) {
+    let scope = cloudflare_access::Scope::account("023e105f4ecef8ad9ca31a8372d0c353");
+    {
+        tally
+            .call("zero_trust.identity_providers.get", || {
+                client
+                    .zero_trust()
+                    .identity_providers()
+                    .get(&scope, "f174e90a-fafe-4643-bbbc-4a0ed4fc8415")
+                    .send_with_response()
+            })
+            .await;
+    }
+    {
+        match serde_json::from_str::<cloudflare_access::types::IdentityProvider>(
+            r#"{"config":{},"name":"Widget Corps IDP","type":"azureAD"}"#,
+        ) {
+            Ok(body) => {
+                tally
+                    .call("zero_trust.identity_providers.update", || {
+                        client
+                            .zero_trust()
+                            .identity_providers()
+                            .update(&scope, "f174e90a-fafe-4643-bbbc-4a0ed4fc8415", &body)
+                            .send_with_response()
+                    })
+                    .await
+            }
+            Err(error) => tally.sample_failed("zero_trust.identity_providers.update", error),
+        }
+    }
+    {
+        tally
+            .call("zero_trust.identity_providers.delete", || {
+                client
+                    .zero_trust()
+                    .identity_providers()
+                    .delete(&scope, "f174e90a-fafe-4643-bbbc-4a0ed4fc8415")
+                    .send_with_response()
+            })
+            .await;
+    }
+    {
+        tally
+            .call("zero_trust.access.keys.get", || {
+                client
+                    .zero_trust()
+                    .access()
+                    .keys()
+                    .get("023e105f4ecef8ad9ca31a8372d0c353")
+                    .send_with_response()
+            })
+            .await;
+    }
+    {
+        match serde_json::from_str::<cloudflare_access::types::KeyUpdateRequest>(
+            r#"{"key_rotation_interval_days":30}"#,
+        ) {
+            Ok(body) => {
+                tally
+                    .call("zero_trust.access.keys.update", || {
+                        client
+                            .zero_trust()
+                            .access()
+                            .keys()
+                            .update("023e105f4ecef8ad9ca31a8372d0c353", &body)
+                            .send_with_response()
+                    })
+                    .await
+            }
+            Err(error) => tally.sample_failed("zero_trust.access.keys.update", error),
+        }
+    }
+    {
+        tally
+            .call("zero_trust.access.keys.rotate", || {
+                client
+                    .zero_trust()
+                    .access()
+                    .keys()
+                    .rotate("023e105f4ecef8ad9ca31a8372d0c353")
+                    .send_with_response()
+            })
+            .await;
+    }
+    {
+        tally
+            .call("zero_trust.access.logs.access_requests.list", || {
+                client
+                    .zero_trust()
+                    .access()
+                    .logs()
+                    .access_requests()
+                    .list("023e105f4ecef8ad9ca31a8372d0c353")
+                    .send_with_response()
+            })
+            .await;
+    }
+    {
+        tally
+            .call("zero_trust.organizations.list", || {
+                client
+                    .zero_trust()
+                    .organizations()
+                    .list(&scope)
+                    .send_with_response()
+            })
+            .await;
+    }
+}
+
+async fn calls_6(client: &Client, tally: &mut Tally) {
+    let scope = cloudflare_access::Scope::account("023e105f4ecef8ad9ca31a8372d0c353");
+    {
+        match serde_json::from_str::<cloudflare_access::types::OrganizationUpdateRequest>(r#"{}"#) {
+            Ok(body) => {
+                tally
+                    .call("zero_trust.organizations.update", || {
+                        client
+                            .zero_trust()
+                            .organizations()
+                            .update(&scope, &body)
+                            .send_with_response()
+                    })
+                    .await
+            }
+            Err(error) => tally.sample_failed("zero_trust.organizations.update", error),
+        }
+    }
+    {
+        match serde_json::from_str::<cloudflare_access::types::OrganizationCreateRequest>(
+            r#"{"auth_domain":"test.cloudflareaccess.com","name":"Widget Corps Internal Applications"}"#,
+        ) {
+            Ok(body) => {
+                tally
+                    .call("zero_trust.organizations.create", || {
+                        client
+                            .zero_trust()
+                            .organizations()
+                            .create(&scope, &body)
+                            .send_with_response()
+                    })
+                    .await
+            }
+            Err(error) => tally.sample_failed("zero_trust.organizations.create", error),
+        }
+    }
+    {
+        match serde_json::from_str::<cloudflare_access::types::OrganizationRevokeUsersRequest>(
+            r#"{"email":"test@example.com"}"#,
+        ) {
+            Ok(body) => {
+                tally
+                    .call("zero_trust.organizations.revoke_users", || {
+                        client
+                            .zero_trust()
+                            .organizations()
+                            .revoke_users(&scope, &body)
+                            .send_with_response()
+                    })
+                    .await
+            }
+            Err(error) => tally.sample_failed("zero_trust.organizations.revoke_users", error),
+        }
+    }
+    {
+        tally
+            .call("zero_trust.access.policies.list", || {
+                client
+                    .zero_trust()
+                    .access()
+                    .policies()
+                    .list("023e105f4ecef8ad9ca31a8372d0c353")
+                    .send_with_response()
+            })
+            .await;
+    }
+    {
+        match serde_json::from_str::<cloudflare_access::types::PolicyRequest>(
+            r#"{"decision":"allow","include":[{"email":{"email":"test@example.com"}}],"name":"Allow devs"}"#,
+        ) {
+            Ok(body) => {
+                tally
+                    .call("zero_trust.access.policies.create", || {
+                        client
+                            .zero_trust()
+                            .access()
+                            .policies()
+                            .create("023e105f4ecef8ad9ca31a8372d0c353", &body)
+                            .send_with_response()
+                    })
+                    .await
+            }
+            Err(error) => tally.sample_failed("zero_trust.access.policies.create", error),
+        }
+    }
+    {
+        tally
+            .call("zero_trust.access.policies.get", || {
+                client
+                    .zero_trust()
+                    .access()
+                    .policies()
+                    .get(
+                        "023e105f4ecef8ad9ca31a8372d0c353",
+                        "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
+                    )
+                    .send_with_response()
+            })
+            .await;
+    }
+    {
+        match serde_json::from_str::<cloudflare_access::types::PolicyRequest>(
+            r#"{"decision":"allow","include":[{"email":{"email":"test@example.com"}}],"name":"Allow devs"}"#,
+        ) {
+            Ok(body) => {
+                tally
+                    .call("zero_trust.access.policies.update", || {
+                        client
+                            .zero_trust()
+                            .access()
+                            .policies()
+                            .update(
+                                "023e105f4ecef8ad9ca31a8372d0c353",
+                                "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
+                                &body,
+                            )
+                            .send_with_response()
+                    })
+                    .await
+            }
+            Err(error) => tally.sample_failed("zero_trust.access.policies.update", error),
+        }
+    }
+    {
+        tally
+            .call("zero_trust.access.policies.delete", || {
+                client
+                    .zero_trust()
+                    .access()
+                    .policies()
+                    .delete(
+                        "023e105f4ecef8ad9ca31a8372d0c353",
+                        "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
+                    )
+                    .send_with_response()
+            })
+            .await;
+    }
+}
+
+async fn calls_7(client: &Client, tally: &mut Tally) {
+    let scope = cloudflare_access::Scope::account("023e105f4ecef8ad9ca31a8372d0c353");
+    {
+        match serde_json::from_str::<Vec<cloudflare_access::types::Seat>>(
+            r#"[{"access_seat":false,"gateway_seat":false,"seat_uid":"f174e90a-fafe-4643-bbbc-4a0ed4fc8415"}]"#,
+        ) {
+            Ok(body) => {
+                tally
+                    .call("zero_trust.seats.edit", || {
+                        client
+                            .zero_trust()
+                            .seats()
+                            .edit("699d98642c564d2e855e9661899b7252", &body)
+                            .send_with_response()
+                    })
+                    .await
+            }
+            Err(error) => tally.sample_failed("zero_trust.seats.edit", error),
+        }
+    }
+    {
+        tally
+            .call("zero_trust.access.service_tokens.list", || {
+                client
+                    .zero_trust()
+                    .access()
+                    .service_tokens()
+                    .list(&scope)
+                    .send_with_response()
+            })
+            .await;
+    }
+    {
+        match serde_json::from_str::<cloudflare_access::types::ServiceTokenCreateRequest>(
+            r#"{"name":"CI/CD token"}"#,
+        ) {
+            Ok(body) => {
+                tally
+                    .call("zero_trust.access.service_tokens.create", || {
+                        client
+                            .zero_trust()
+                            .access()
+                            .service_tokens()
+                            .create(&scope, &body)
+                            .send_with_response()
+                    })
+                    .await
+            }
+            Err(error) => tally.sample_failed("zero_trust.access.service_tokens.create", error),
+        }
+    }
+    {
+        tally
+            .call("zero_trust.access.service_tokens.get", || {
+                client
+                    .zero_trust()
+                    .access()
+                    .service_tokens()
+                    .get(&scope, "f174e90a-fafe-4643-bbbc-4a0ed4fc8415")
+                    .send_with_response()
+            })
+            .await;
+    }
+    {
+        match serde_json::from_str::<cloudflare_access::types::ServiceTokenUpdateRequest>(r#"{}"#) {
+            Ok(body) => {
+                tally
+                    .call("zero_trust.access.service_tokens.update", || {
+                        client
+                            .zero_trust()
+                            .access()
+                            .service_tokens()
+                            .update(&scope, "f174e90a-fafe-4643-bbbc-4a0ed4fc8415", &body)
+                            .send_with_response()
+                    })
+                    .await
+            }
+            Err(error) => tally.sample_failed("zero_trust.access.service_tokens.update", error),
+        }
+    }
+    {
+        tally
+            .call("zero_trust.access.service_tokens.delete", || {
+                client
+                    .zero_trust()
+                    .access()
+                    .service_tokens()
+                    .delete(&scope, "f174e90a-fafe-4643-bbbc-4a0ed4fc8415")
+                    .send_with_response()
+            })
+            .await;
+    }
+    {
+        tally
+            .call("zero_trust.access.service_tokens.refresh", || {
+                client
+                    .zero_trust()
+                    .access()
+                    .service_tokens()
+                    .refresh(
+                        "023e105f4ecef8ad9ca31a8372d0c353",
+                        "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
+                    )
+                    .send_with_response()
+            })
+            .await;
+    }
+    {
+        match serde_json::from_str::<cloudflare_access::types::ServiceTokenRotateRequest>(r#"{}"#) {
+            Ok(body) => {
+                tally
+                    .call("zero_trust.access.service_tokens.rotate", || {
+                        client
+                            .zero_trust()
+                            .access()
+                            .service_tokens()
+                            .rotate(
+                                "023e105f4ecef8ad9ca31a8372d0c353",
+                                "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
+                                &body,
+                            )
+                            .send_with_response()
+                    })
+                    .await
+            }
+            Err(error) => tally.sample_failed("zero_trust.access.service_tokens.rotate", error),
+        }
+    }
+}
+
+async fn calls_8(client: &Client, tally: &mut Tally) {
+    let scope = cloudflare_access::Scope::account("023e105f4ecef8ad9ca31a8372d0c353");
+    {
+        tally
+            .call("zero_trust.access.tags.list", || {
+                client
+                    .zero_trust()
+                    .access()
+                    .tags()
+                    .list("023e105f4ecef8ad9ca31a8372d0c353")
+                    .send_with_response()
+            })
+            .await;
+    }
+    {
+        match serde_json::from_str::<cloudflare_access::types::TagCreateRequest>(
+            r#"{"name":"engineers"}"#,
+        ) {
+            Ok(body) => {
+                tally
+                    .call("zero_trust.access.tags.create", || {
+                        client
+                            .zero_trust()
+                            .access()
+                            .tags()
+                            .create("023e105f4ecef8ad9ca31a8372d0c353", &body)
+                            .send_with_response()
+                    })
+                    .await
+            }
+            Err(error) => tally.sample_failed("zero_trust.access.tags.create", error),
+        }
+    }
+    {
+        tally
+            .call("zero_trust.access.tags.get", || {
+                client
+                    .zero_trust()
+                    .access()
+                    .tags()
+                    .get("023e105f4ecef8ad9ca31a8372d0c353", "engineers")
+                    .send_with_response()
+            })
+            .await;
+    }
+    {
+        match serde_json::from_str::<cloudflare_access::types::TagWithoutAppCount>(
+            r#"{"name":"engineers"}"#,
+        ) {
+            Ok(body) => {
+                tally
+                    .call("zero_trust.access.tags.update", || {
+                        client
+                            .zero_trust()
+                            .access()
+                            .tags()
+                            .update("023e105f4ecef8ad9ca31a8372d0c353", "engineers", &body)
+                            .send_with_response()
+                    })
+                    .await
+            }
+            Err(error) => tally.sample_failed("zero_trust.access.tags.update", error),
+        }
+    }
+    {
+        tally
+            .call("zero_trust.access.tags.delete", || {
+                client
+                    .zero_trust()
+                    .access()
+                    .tags()
+                    .delete("023e105f4ecef8ad9ca31a8372d0c353", "engineers")
+                    .send_with_response()
+            })
+            .await;
+    }
+    {
+        tally
+            .call("zero_trust.access.users.list", || {
+                client
+                    .zero_trust()
+                    .access()
+                    .users()
+                    .list("023e105f4ecef8ad9ca31a8372d0c353")
+                    .send_with_response()
+            })
+            .await;
+    }
+    {
+        match serde_json::from_str::<cloudflare_access::types::UserCreateRequest>(
+            r#"{"email":"example"}"#,
+        ) {
+            Ok(body) => {
+                tally
+                    .call("zero_trust.access.users.create", || {
+                        client
+                            .zero_trust()
+                            .access()
+                            .users()
+                            .create("023e105f4ecef8ad9ca31a8372d0c353", &body)
+                            .send_with_response()
+                    })
+                    .await
+            }
+            Err(error) => tally.sample_failed("zero_trust.access.users.create", error),
+        }
+    }
+    {
+        tally
+            .call("zero_trust.access.users.active_sessions.list", || {
+                client
+                    .zero_trust()
+                    .access()
+                    .users()
+                    .active_sessions()
+                    .list(
+                        "023e105f4ecef8ad9ca31a8372d0c353",
+                        "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
+                    )
+                    .send_with_response()
+            })
+            .await;
+    }
+}
+
+async fn calls_9(client: &Client, tally: &mut Tally) {
+    let scope = cloudflare_access::Scope::account("023e105f4ecef8ad9ca31a8372d0c353");
+    {
+        tally
+            .call("zero_trust.access.users.active_sessions.get", || {
+                client
+                    .zero_trust()
+                    .access()
+                    .users()
+                    .active_sessions()
+                    .get(
+                        "023e105f4ecef8ad9ca31a8372d0c353",
+                        "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
+                        "X1aXj1lFVcqqyoXF",
+                    )
+                    .send_with_response()
+            })
+            .await;
+    }
+    {
+        tally
+            .call("zero_trust.access.users.failed_logins.list", || {
+                client
+                    .zero_trust()
+                    .access()
+                    .users()
+                    .failed_logins()
+                    .list(
+                        "023e105f4ecef8ad9ca31a8372d0c353",
+                        "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
+                    )
+                    .send_with_response()
+            })
+            .await;
+    }
+    {
+        tally
+            .call("zero_trust.access.users.last_seen_identity.get", || {
+                client
+                    .zero_trust()
+                    .access()
+                    .users()
+                    .last_seen_identity()
+                    .get(
+                        "023e105f4ecef8ad9ca31a8372d0c353",
+                        "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
+                    )
+                    .send_with_response()
+            })
+            .await;
+    }
+    {
+        tally
+            .call("zero_trust.access.ai_controls.mcp.portals.list", || {
+                client
+                    .zero_trust()
+                    .access()
+                    .ai_controls()
+                    .mcp()
+                    .portals()
+                    .list("023e105f4ecef8ad9ca31a8372d0c353")
+                    .send_with_response()
+            })
+            .await;
+    }
+    {
+        match serde_json::from_str::<cloudflare_access::types::McpPortalCreateRequest>(
+            r#"{"id":"example","hostname":"example","name":"example"}"#,
+        ) {
+            Ok(body) => {
+                tally
+                    .call("zero_trust.access.ai_controls.mcp.portals.create", || {
+                        client
+                            .zero_trust()
+                            .access()
+                            .ai_controls()
+                            .mcp()
+                            .portals()
+                            .create("023e105f4ecef8ad9ca31a8372d0c353", &body)
+                            .send_with_response()
+                    })
+                    .await
+            }
+            Err(error) => {
+                tally.sample_failed("zero_trust.access.ai_controls.mcp.portals.create", error)
+            }
+        }
+    }
+    {
+        tally
+            .call("zero_trust.access.ai_controls.mcp.portals.read", || {
+                client
+                    .zero_trust()
+                    .access()
+                    .ai_controls()
+                    .mcp()
+                    .portals()
+                    .read("023e105f4ecef8ad9ca31a8372d0c353", "example")
+                    .send_with_response()
+            })
+            .await;
+    }
+    {
+        match serde_json::from_str::<cloudflare_access::types::McpPortalUpdateRequest>(r#"{}"#) {
+            Ok(body) => {
+                tally
+                    .call("zero_trust.access.ai_controls.mcp.portals.update", || {
+                        client
+                            .zero_trust()
+                            .access()
+                            .ai_controls()
+                            .mcp()
+                            .portals()
+                            .update("023e105f4ecef8ad9ca31a8372d0c353", "example", &body)
+                            .send_with_response()
+                    })
+                    .await
+            }
+            Err(error) => {
+                tally.sample_failed("zero_trust.access.ai_controls.mcp.portals.update", error)
+            }
+        }
+    }
+    {
+        tally
+            .call("zero_trust.access.ai_controls.mcp.portals.delete", || {
+                client
+                    .zero_trust()
+                    .access()
+                    .ai_controls()
+                    .mcp()
+                    .portals()
+                    .delete("023e105f4ecef8ad9ca31a8372d0c353", "example")
+                    .send_with_response()
+            })
+            .await;
+    }
+}
+
+async fn calls_10(client: &Client, tally: &mut Tally) {
+    let scope = cloudflare_access::Scope::account("023e105f4ecef8ad9ca31a8372d0c353");
+    {
+        tally
+            .call("zero_trust.access.ai_controls.mcp.servers.list", || {
+                client
+                    .zero_trust()
+                    .access()
+                    .ai_controls()
+                    .mcp()
+                    .servers()
+                    .list("023e105f4ecef8ad9ca31a8372d0c353")
+                    .send_with_response()
+            })
+            .await;
+    }
+    {
+        match serde_json::from_str::<cloudflare_access::types::McpServerCreateRequest>(
+            r#"{"id":"example","auth_type":"oauth","hostname":"example","name":"example"}"#,
+        ) {
+            Ok(body) => {
+                tally
+                    .call("zero_trust.access.ai_controls.mcp.servers.create", || {
+                        client
+                            .zero_trust()
+                            .access()
+                            .ai_controls()
+                            .mcp()
+                            .servers()
+                            .create("023e105f4ecef8ad9ca31a8372d0c353", &body)
+                            .send_with_response()
+                    })
+                    .await
+            }
+            Err(error) => {
+                tally.sample_failed("zero_trust.access.ai_controls.mcp.servers.create", error)
+            }
+        }
+    }
+    {
+        tally
+            .call("zero_trust.access.ai_controls.mcp.servers.read", || {
+                client
+                    .zero_trust()
+                    .access()
+                    .ai_controls()
+                    .mcp()
+                    .servers()
+                    .read("023e105f4ecef8ad9ca31a8372d0c353", "example")
+                    .send_with_response()
+            })
+            .await;
+    }
+    {
+        match serde_json::from_str::<cloudflare_access::types::McpServerUpdateRequest>(r#"{}"#) {
+            Ok(body) => {
+                tally
+                    .call("zero_trust.access.ai_controls.mcp.servers.update", || {
+                        client
+                            .zero_trust()
+                            .access()
+                            .ai_controls()
+                            .mcp()
+                            .servers()
+                            .update("023e105f4ecef8ad9ca31a8372d0c353", "example", &body)
+                            .send_with_response()
+                    })
+                    .await
+            }
+            Err(error) => {
+                tally.sample_failed("zero_trust.access.ai_controls.mcp.servers.update", error)
+            }
+        }
+    }
+    {
+        tally
+            .call("zero_trust.access.ai_controls.mcp.servers.delete", || {
+                client
+                    .zero_trust()
+                    .access()
+                    .ai_controls()
+                    .mcp()
+                    .servers()
+                    .delete("023e105f4ecef8ad9ca31a8372d0c353", "example")
+                    .send_with_response()
+            })
+            .await;
+    }
+    {
+        tally
+            .call("zero_trust.access.ai_controls.mcp.servers.sync", || {
+                client
+                    .zero_trust()
+                    .access()
+                    .ai_controls()
+                    .mcp()
+                    .servers()
+                    .sync("023e105f4ecef8ad9ca31a8372d0c353", "example")
+                    .send_with_response()
+            })
+            .await;
+    }
+    {
+        tally
+            .call("zero_trust.access.gateway_ca.list", || {
+                client
+                    .zero_trust()
+                    .access()
+                    .gateway_ca()
+                    .list("023e105f4ecef8ad9ca31a8372d0c353")
+                    .send_with_response()
+            })
+            .await;
+    }
+    {
+        tally
+            .call("zero_trust.access.gateway_ca.create", || {
+                client
+                    .zero_trust()
+                    .access()
+                    .gateway_ca()
+                    .create("023e105f4ecef8ad9ca31a8372d0c353")
+                    .send_with_response()
+            })
+            .await;
+    }
+}
+
+async fn calls_11(client: &Client, tally: &mut Tally) {
+    let scope = cloudflare_access::Scope::account("023e105f4ecef8ad9ca31a8372d0c353");
+    {
+        tally
+            .call("zero_trust.access.gateway_ca.delete", || {
+                client
+                    .zero_trust()
+                    .access()
+                    .gateway_ca()
+                    .delete(
+                        "023e105f4ecef8ad9ca31a8372d0c353",
+                        "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
+                    )
+                    .send_with_response()
+            })
+            .await;
+    }
+    {
+        tally
+            .call("zero_trust.access.infrastructure.targets.list", || {
+                client
+                    .zero_trust()
+                    .access()
+                    .infrastructure()
+                    .targets()
+                    .list("023e105f4ecef8ad9ca31a8372d0c353")
+                    .send_with_response()
+            })
+            .await;
+    }
+    {
+        match serde_json::from_str::<cloudflare_access::types::InfraTargetRequest>(
+            r#"{"hostname":"infra-access-target","ip":{}}"#,
+        ) {
+            Ok(body) => {
+                tally
+                    .call("zero_trust.access.infrastructure.targets.create", || {
+                        client
+                            .zero_trust()
+                            .access()
+                            .infrastructure()
+                            .targets()
+                            .create("023e105f4ecef8ad9ca31a8372d0c353", &body)
+                            .send_with_response()
+                    })
+                    .await
+            }
+            Err(error) => {
+                tally.sample_failed("zero_trust.access.infrastructure.targets.create", error)
+            }
+        }
+    }
+    {
+        tally
+            .call("zero_trust.access.infrastructure.targets.get", || {
+                client
+                    .zero_trust()
+                    .access()
+                    .infrastructure()
+                    .targets()
+                    .get(
+                        "023e105f4ecef8ad9ca31a8372d0c353",
+                        "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
+                    )
+                    .send_with_response()
+            })
+            .await;
+    }
+    {
+        match serde_json::from_str::<cloudflare_access::types::InfraTargetRequest>(
+            r#"{"hostname":"infra-access-target","ip":{}}"#,
+        ) {
+            Ok(body) => {
+                tally
+                    .call("zero_trust.access.infrastructure.targets.update", || {
+                        client
+                            .zero_trust()
+                            .access()
+                            .infrastructure()
+                            .targets()
+                            .update(
+                                "023e105f4ecef8ad9ca31a8372d0c353",
+                                "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
+                                &body,
+                            )
+                            .send_with_response()
+                    })
+                    .await
+            }
+            Err(error) => {
+                tally.sample_failed("zero_trust.access.infrastructure.targets.update", error)
+            }
+        }
+    }
+    {
+        tally
+            .call("zero_trust.access.infrastructure.targets.delete", || {
+                client
+                    .zero_trust()
+                    .access()
+                    .infrastructure()
+                    .targets()
+                    .delete(
+                        "023e105f4ecef8ad9ca31a8372d0c353",
+                        "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
+                    )
+                    .send_with_response()
+            })
+            .await;
+    }
+    {
+        match serde_json::from_str::<Vec<cloudflare_access::types::InfraTargetRequest>>(
+            r#"[{"hostname":"infra-access-target","ip":{}}]"#,
+        ) {
+            Ok(body) => {
+                tally
+                    .call(
+                        "zero_trust.access.infrastructure.targets.bulk_update",
+                        || {
+                            client
+                                .zero_trust()
+                                .access()
+                                .infrastructure()
+                                .targets()
+                                .bulk_update("023e105f4ecef8ad9ca31a8372d0c353", &body)
+                                .send_with_response()
+                        },
+                    )
+                    .await
+            }
+            Err(error) => tally.sample_failed(
+                "zero_trust.access.infrastructure.targets.bulk_update",
+                error,
+            ),
+        }
+    }
+    {
+        tally
+            .call(
+                "zero_trust.access.infrastructure.targets.bulk_delete",
+                || {
+                    client
+                        .zero_trust()
+                        .access()
+                        .infrastructure()
+                        .targets()
+                        .bulk_delete("023e105f4ecef8ad9ca31a8372d0c353")
+                        .send_with_response()
+                },
+            )
+            .await;
+    }
+}
+
+async fn calls_12(client: &Client, tally: &mut Tally) {
+    let scope = cloudflare_access::Scope::account("023e105f4ecef8ad9ca31a8372d0c353");
+    {
+        match serde_json::from_str::<cloudflare_access::types::TargetBulkDeleteV2Request>(
+            r#"{"target_ids":["f174e90a-fafe-4643-bbbc-4a0ed4fc8415"]}"#,
+        ) {
+            Ok(body) => {
+                tally
+                    .call(
+                        "zero_trust.access.infrastructure.targets.bulk_delete_v2",
+                        || {
+                            client
+                                .zero_trust()
+                                .access()
+                                .infrastructure()
+                                .targets()
+                                .bulk_delete_v2("023e105f4ecef8ad9ca31a8372d0c353", &body)
+                                .send_with_response()
+                        },
+                    )
+                    .await
+            }
+            Err(error) => tally.sample_failed(
+                "zero_trust.access.infrastructure.targets.bulk_delete_v2",
+                error,
+            ),
+        }
+    }
+    {
+        match serde_json::from_str::<cloudflare_access::types::PolicyTestRequest>(r#"{}"#) {
+            Ok(body) => {
+                tally
+                    .call("zero_trust.access.applications.policy_tests.create", || {
+                        client
+                            .zero_trust()
+                            .access()
+                            .applications()
+                            .policy_tests()
+                            .create("023e105f4ecef8ad9ca31a8372d0c353", &body)
+                            .send_with_response()
+                    })
+                    .await
+            }
+            Err(error) => {
+                tally.sample_failed("zero_trust.access.applications.policy_tests.create", error)
+            }
+        }
+    }
+    {
+        tally
+            .call("zero_trust.access.applications.policy_tests.get", || {
+                client
+                    .zero_trust()
+                    .access()
+                    .applications()
+                    .policy_tests()
+                    .get("023e105f4ecef8ad9ca31a8372d0c353", "example")
+                    .send_with_response()
+            })
+            .await;
+    }
+    {
+        tally
+            .call(
+                "zero_trust.access.applications.policy_tests.users.list",
+                || {
+                    client
+                        .zero_trust()
+                        .access()
+                        .applications()
+                        .policy_tests()
+                        .users()
+                        .list("023e105f4ecef8ad9ca31a8372d0c353", "example")
+                        .send_with_response()
+                },
+            )
+            .await;
+    }
+    {
+        match serde_json::from_str::<cloudflare_access::types::AppSettings>(r#"{}"#) {
+            Ok(body) => {
+                tally
+                    .call("zero_trust.access.applications.settings.update", || {
+                        client
+                            .zero_trust()
+                            .access()
+                            .applications()
+                            .settings()
+                            .update(&scope, "023e105f4ecef8ad9ca31a8372d0c353", &body)
+                            .send_with_response()
+                    })
+                    .await
+            }
+            Err(error) => {
+                tally.sample_failed("zero_trust.access.applications.settings.update", error)
+            }
+        }
+    }
+    {
+        match serde_json::from_str::<cloudflare_access::types::AppSettings>(r#"{}"#) {
+            Ok(body) => {
+                tally
+                    .call("zero_trust.access.applications.settings.edit", || {
+                        client
+                            .zero_trust()
+                            .access()
+                            .applications()
+                            .settings()
+                            .edit(&scope, "023e105f4ecef8ad9ca31a8372d0c353", &body)
+                            .send_with_response()
+                    })
+                    .await
+            }
+            Err(error) => {
+                tally.sample_failed("zero_trust.access.applications.settings.edit", error)
+            }
+        }
+    }
+    {
+        tally
+            .call("zero_trust.access.logs.scim.updates.list", || {
+                client
+                    .zero_trust()
+                    .access()
+                    .logs()
+                    .scim()
+                    .updates()
+                    .list("023e105f4ecef8ad9ca31a8372d0c353", &["example"])
+                    .send_with_response()
+            })
+            .await;
+    }
+    {
+        tally
+            .call("zero_trust.access.users.get", || {
+                client
+                    .zero_trust()
+                    .access()
+                    .users()
+                    .get(
+                        "023e105f4ecef8ad9ca31a8372d0c353",
+                        "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
+                    )
+                    .send_with_response()
+            })
+            .await;
+    }
+}
+
+async fn calls_13(client: &Client, tally: &mut Tally) {
+    let scope = cloudflare_access::Scope::account("023e105f4ecef8ad9ca31a8372d0c353");
+    {
+        match serde_json::from_str::<cloudflare_access::types::UserUpdateRequest>(
+            r#"{"email":"example","name":"example"}"#,
+        ) {
+            Ok(body) => {
+                tally
+                    .call("zero_trust.access.users.update", || {
+                        client
+                            .zero_trust()
+                            .access()
+                            .users()
+                            .update(
+                                "023e105f4ecef8ad9ca31a8372d0c353",
+                                "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
+                                &body,
+                            )
+                            .send_with_response()
+                    })
+                    .await
+            }
+            Err(error) => tally.sample_failed("zero_trust.access.users.update", error),
+        }
+    }
+    {
+        tally
+            .call("zero_trust.access.users.delete", || {
+                client
+                    .zero_trust()
+                    .access()
+                    .users()
+                    .delete(
+                        "023e105f4ecef8ad9ca31a8372d0c353",
+                        "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
+                    )
+                    .send_with_response()
+            })
+            .await;
+    }
 }

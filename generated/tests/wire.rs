@@ -135,8 +135,27 @@ async fn every_body_goes_out_as_built() {
         .max_retries(0)
         .build()
         .expect("client");
-    let scope = cloudflare_access::Scope::account("023e105f4ecef8ad9ca31a8372d0c353");
     let mut failures: Vec<String> = Vec::new();
+    Box::pin(checks_0(&client, &bodies, &mut failures)).await;
+    Box::pin(checks_1(&client, &bodies, &mut failures)).await;
+    Box::pin(checks_2(&client, &bodies, &mut failures)).await;
+    Box::pin(checks_3(&client, &bodies, &mut failures)).await;
+    Box::pin(checks_4(&client, &bodies, &mut failures)).await;
+    Box::pin(checks_5(&client, &bodies, &mut failures)).await;
+    Box::pin(checks_6(&client, &bodies, &mut failures)).await;
+    Box::pin(checks_7(&client, &bodies, &mut failures)).await;
+    Box::pin(checks_8(&client, &bodies, &mut failures)).await;
+    Box::pin(checks_9(&client, &bodies, &mut failures)).await;
+    assert!(
+        failures.is_empty(),
+        "{} of 79 bodies went out wrong:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+async fn checks_0(client: &Client, bodies: &Mutex<Vec<Vec<u8>>>, failures: &mut Vec<String>) {
+    let scope = cloudflare_access::Scope::account("023e105f4ecef8ad9ca31a8372d0c353");
     {
         let expected: Value =
             serde_json::from_str(r#"{"domain":"test.example.com/admin","type":"self_hosted"}"#)
@@ -154,8 +173,8 @@ async fn every_body_goes_out_as_built() {
                 compare(
                     "zero_trust.access.applications.create",
                     &expected,
-                    &bodies,
-                    &mut failures,
+                    bodies,
+                    failures,
                 );
             }
             Err(error) => failures.push(format!(
@@ -179,8 +198,8 @@ async fn every_body_goes_out_as_built() {
                 compare(
                     "zero_trust.access.applications.create",
                     &expected,
-                    &bodies,
-                    &mut failures,
+                    bodies,
+                    failures,
                 );
             }
             Err(error) => failures.push(format!(
@@ -205,8 +224,8 @@ async fn every_body_goes_out_as_built() {
                 compare(
                     "zero_trust.access.applications.update",
                     &expected,
-                    &bodies,
-                    &mut failures,
+                    bodies,
+                    failures,
                 );
             }
             Err(error) => failures.push(format!(
@@ -230,8 +249,8 @@ async fn every_body_goes_out_as_built() {
                 compare(
                     "zero_trust.access.applications.update",
                     &expected,
-                    &bodies,
-                    &mut failures,
+                    bodies,
+                    failures,
                 );
             }
             Err(error) => failures.push(format!(
@@ -244,7 +263,7 @@ async fn every_body_goes_out_as_built() {
         match serde_json::from_value::<cloudflare_access::types::ApplicationPolicyRequest>(expected.clone()) {
             Ok(body) => {
                 let _ = client.zero_trust().access().applications().policies().create(&scope, "f174e90a-fafe-4643-bbbc-4a0ed4fc8415", &body).await;
-                compare("zero_trust.access.applications.policies.create", &expected, &bodies, &mut failures);
+                compare("zero_trust.access.applications.policies.create", &expected, bodies, failures);
             }
             Err(error) => failures.push(format!("zero_trust.access.applications.policies.create: the sample does not decode: {error}")),
         }
@@ -254,7 +273,7 @@ async fn every_body_goes_out_as_built() {
         match serde_json::from_value::<cloudflare_access::types::ApplicationPolicyRequest>(expected.clone()) {
             Ok(body) => {
                 let _ = client.zero_trust().access().applications().policies().create(&scope, "f174e90a-fafe-4643-bbbc-4a0ed4fc8415", &body).await;
-                compare("zero_trust.access.applications.policies.create", &expected, &bodies, &mut failures);
+                compare("zero_trust.access.applications.policies.create", &expected, bodies, failures);
             }
             Err(error) => failures.push(format!("zero_trust.access.applications.policies.create: the sample does not decode: {error}")),
         }
@@ -264,7 +283,7 @@ async fn every_body_goes_out_as_built() {
         match serde_json::from_value::<cloudflare_access::types::ApplicationPolicyRequest>(expected.clone()) {
             Ok(body) => {
                 let _ = client.zero_trust().access().applications().policies().update(&scope, "f174e90a-fafe-4643-bbbc-4a0ed4fc8415", "f174e90a-fafe-4643-bbbc-4a0ed4fc8415", &body).await;
-                compare("zero_trust.access.applications.policies.update", &expected, &bodies, &mut failures);
+                compare("zero_trust.access.applications.policies.update", &expected, bodies, failures);
             }
             Err(error) => failures.push(format!("zero_trust.access.applications.policies.update: the sample does not decode: {error}")),
         }
@@ -274,11 +293,15 @@ async fn every_body_goes_out_as_built() {
         match serde_json::from_value::<cloudflare_access::types::ApplicationPolicyRequest>(expected.clone()) {
             Ok(body) => {
                 let _ = client.zero_trust().access().applications().policies().update(&scope, "f174e90a-fafe-4643-bbbc-4a0ed4fc8415", "f174e90a-fafe-4643-bbbc-4a0ed4fc8415", &body).await;
-                compare("zero_trust.access.applications.policies.update", &expected, &bodies, &mut failures);
+                compare("zero_trust.access.applications.policies.update", &expected, bodies, failures);
             }
             Err(error) => failures.push(format!("zero_trust.access.applications.policies.update: the sample does not decode: {error}")),
         }
     }
+}
+
+async fn checks_1(client: &Client, bodies: &Mutex<Vec<Vec<u8>>>, failures: &mut Vec<String>) {
+    let scope = cloudflare_access::Scope::account("023e105f4ecef8ad9ca31a8372d0c353");
     {
         let expected: Value = serde_json::from_str(r#"{}"#).expect("sample JSON");
         match serde_json::from_value::<serde_json::Map<String, serde_json::Value>>(expected.clone())
@@ -297,8 +320,8 @@ async fn every_body_goes_out_as_built() {
                 compare(
                     "zero_trust.access.bookmarks.update",
                     &expected,
-                    &bodies,
-                    &mut failures,
+                    bodies,
+                    failures,
                 );
             }
             Err(error) => failures.push(format!(
@@ -324,8 +347,8 @@ async fn every_body_goes_out_as_built() {
                 compare(
                     "zero_trust.access.bookmarks.update",
                     &expected,
-                    &bodies,
-                    &mut failures,
+                    bodies,
+                    failures,
                 );
             }
             Err(error) => failures.push(format!(
@@ -351,8 +374,8 @@ async fn every_body_goes_out_as_built() {
                 compare(
                     "zero_trust.access.bookmarks.create",
                     &expected,
-                    &bodies,
-                    &mut failures,
+                    bodies,
+                    failures,
                 );
             }
             Err(error) => failures.push(format!(
@@ -378,8 +401,8 @@ async fn every_body_goes_out_as_built() {
                 compare(
                     "zero_trust.access.bookmarks.create",
                     &expected,
-                    &bodies,
-                    &mut failures,
+                    bodies,
+                    failures,
                 );
             }
             Err(error) => failures.push(format!(
@@ -402,8 +425,8 @@ async fn every_body_goes_out_as_built() {
                 compare(
                     "zero_trust.access.certificates.create",
                     &expected,
-                    &bodies,
-                    &mut failures,
+                    bodies,
+                    failures,
                 );
             }
             Err(error) => failures.push(format!(
@@ -429,8 +452,8 @@ async fn every_body_goes_out_as_built() {
                 compare(
                     "zero_trust.access.certificates.create",
                     &expected,
-                    &bodies,
-                    &mut failures,
+                    bodies,
+                    failures,
                 );
             }
             Err(error) => failures.push(format!(
@@ -443,7 +466,7 @@ async fn every_body_goes_out_as_built() {
         match serde_json::from_value::<cloudflare_access::types::SettingsUpdateRequest>(expected.clone()) {
             Ok(body) => {
                 let _ = client.zero_trust().access().certificates().settings().update(&scope, &body).await;
-                compare("zero_trust.access.certificates.settings.update", &expected, &bodies, &mut failures);
+                compare("zero_trust.access.certificates.settings.update", &expected, bodies, failures);
             }
             Err(error) => failures.push(format!("zero_trust.access.certificates.settings.update: the sample does not decode: {error}")),
         }
@@ -453,11 +476,15 @@ async fn every_body_goes_out_as_built() {
         match serde_json::from_value::<cloudflare_access::types::SettingsUpdateRequest>(expected.clone()) {
             Ok(body) => {
                 let _ = client.zero_trust().access().certificates().settings().update(&scope, &body).await;
-                compare("zero_trust.access.certificates.settings.update", &expected, &bodies, &mut failures);
+                compare("zero_trust.access.certificates.settings.update", &expected, bodies, failures);
             }
             Err(error) => failures.push(format!("zero_trust.access.certificates.settings.update: the sample does not decode: {error}")),
         }
     }
+}
+
+async fn checks_2(client: &Client, bodies: &Mutex<Vec<Vec<u8>>>, failures: &mut Vec<String>) {
+    let scope = cloudflare_access::Scope::account("023e105f4ecef8ad9ca31a8372d0c353");
     {
         let expected: Value =
             serde_json::from_str(r#"{"associated_hostnames":["admin.example.com"]}"#)
@@ -475,8 +502,8 @@ async fn every_body_goes_out_as_built() {
                 compare(
                     "zero_trust.access.certificates.update",
                     &expected,
-                    &bodies,
-                    &mut failures,
+                    bodies,
+                    failures,
                 );
             }
             Err(error) => failures.push(format!(
@@ -501,8 +528,8 @@ async fn every_body_goes_out_as_built() {
                 compare(
                     "zero_trust.access.certificates.update",
                     &expected,
-                    &bodies,
-                    &mut failures,
+                    bodies,
+                    failures,
                 );
             }
             Err(error) => failures.push(format!(
@@ -523,8 +550,8 @@ async fn every_body_goes_out_as_built() {
                 compare(
                     "zero_trust.access.custom_pages.create",
                     &expected,
-                    &bodies,
-                    &mut failures,
+                    bodies,
+                    failures,
                 );
             }
             Err(error) => failures.push(format!(
@@ -545,8 +572,8 @@ async fn every_body_goes_out_as_built() {
                 compare(
                     "zero_trust.access.custom_pages.create",
                     &expected,
-                    &bodies,
-                    &mut failures,
+                    bodies,
+                    failures,
                 );
             }
             Err(error) => failures.push(format!(
@@ -571,8 +598,8 @@ async fn every_body_goes_out_as_built() {
                 compare(
                     "zero_trust.access.custom_pages.update",
                     &expected,
-                    &bodies,
-                    &mut failures,
+                    bodies,
+                    failures,
                 );
             }
             Err(error) => failures.push(format!(
@@ -597,8 +624,8 @@ async fn every_body_goes_out_as_built() {
                 compare(
                     "zero_trust.access.custom_pages.update",
                     &expected,
-                    &bodies,
-                    &mut failures,
+                    bodies,
+                    failures,
                 );
             }
             Err(error) => failures.push(format!(
@@ -624,8 +651,8 @@ async fn every_body_goes_out_as_built() {
                 compare(
                     "zero_trust.access.groups.create",
                     &expected,
-                    &bodies,
-                    &mut failures,
+                    bodies,
+                    failures,
                 );
             }
             Err(error) => failures.push(format!(
@@ -648,8 +675,8 @@ async fn every_body_goes_out_as_built() {
                 compare(
                     "zero_trust.access.groups.create",
                     &expected,
-                    &bodies,
-                    &mut failures,
+                    bodies,
+                    failures,
                 );
             }
             Err(error) => failures.push(format!(
@@ -657,6 +684,10 @@ async fn every_body_goes_out_as_built() {
             )),
         }
     }
+}
+
+async fn checks_3(client: &Client, bodies: &Mutex<Vec<Vec<u8>>>, failures: &mut Vec<String>) {
+    let scope = cloudflare_access::Scope::account("023e105f4ecef8ad9ca31a8372d0c353");
     {
         let expected: Value = serde_json::from_str(
             r#"{"include":[{"email":{"email":"test@example.com"}}],"name":"Allow devs"}"#,
@@ -675,8 +706,8 @@ async fn every_body_goes_out_as_built() {
                 compare(
                     "zero_trust.access.groups.update",
                     &expected,
-                    &bodies,
-                    &mut failures,
+                    bodies,
+                    failures,
                 );
             }
             Err(error) => failures.push(format!(
@@ -699,8 +730,8 @@ async fn every_body_goes_out_as_built() {
                 compare(
                     "zero_trust.access.groups.update",
                     &expected,
-                    &bodies,
-                    &mut failures,
+                    bodies,
+                    failures,
                 );
             }
             Err(error) => failures.push(format!(
@@ -723,8 +754,8 @@ async fn every_body_goes_out_as_built() {
                 compare(
                     "zero_trust.identity_providers.create",
                     &expected,
-                    &bodies,
-                    &mut failures,
+                    bodies,
+                    failures,
                 );
             }
             Err(error) => failures.push(format!(
@@ -747,8 +778,8 @@ async fn every_body_goes_out_as_built() {
                 compare(
                     "zero_trust.identity_providers.create",
                     &expected,
-                    &bodies,
-                    &mut failures,
+                    bodies,
+                    failures,
                 );
             }
             Err(error) => failures.push(format!(
@@ -771,8 +802,8 @@ async fn every_body_goes_out_as_built() {
                 compare(
                     "zero_trust.identity_providers.update",
                     &expected,
-                    &bodies,
-                    &mut failures,
+                    bodies,
+                    failures,
                 );
             }
             Err(error) => failures.push(format!(
@@ -795,8 +826,8 @@ async fn every_body_goes_out_as_built() {
                 compare(
                     "zero_trust.identity_providers.update",
                     &expected,
-                    &bodies,
-                    &mut failures,
+                    bodies,
+                    failures,
                 );
             }
             Err(error) => failures.push(format!(
@@ -816,12 +847,7 @@ async fn every_body_goes_out_as_built() {
                     .keys()
                     .update("023e105f4ecef8ad9ca31a8372d0c353", &body)
                     .await;
-                compare(
-                    "zero_trust.access.keys.update",
-                    &expected,
-                    &bodies,
-                    &mut failures,
-                );
+                compare("zero_trust.access.keys.update", &expected, bodies, failures);
             }
             Err(error) => failures.push(format!(
                 "zero_trust.access.keys.update: the sample does not decode: {error}"
@@ -840,18 +866,17 @@ async fn every_body_goes_out_as_built() {
                     .keys()
                     .update("023e105f4ecef8ad9ca31a8372d0c353", &body)
                     .await;
-                compare(
-                    "zero_trust.access.keys.update",
-                    &expected,
-                    &bodies,
-                    &mut failures,
-                );
+                compare("zero_trust.access.keys.update", &expected, bodies, failures);
             }
             Err(error) => failures.push(format!(
                 "zero_trust.access.keys.update: the sample does not decode: {error}"
             )),
         }
     }
+}
+
+async fn checks_4(client: &Client, bodies: &Mutex<Vec<Vec<u8>>>, failures: &mut Vec<String>) {
+    let scope = cloudflare_access::Scope::account("023e105f4ecef8ad9ca31a8372d0c353");
     {
         let expected: Value = serde_json::from_str(r#"{}"#).expect("sample JSON");
         match serde_json::from_value::<cloudflare_access::types::OrganizationUpdateRequest>(
@@ -866,8 +891,8 @@ async fn every_body_goes_out_as_built() {
                 compare(
                     "zero_trust.organizations.update",
                     &expected,
-                    &bodies,
-                    &mut failures,
+                    bodies,
+                    failures,
                 );
             }
             Err(error) => failures.push(format!(
@@ -889,8 +914,8 @@ async fn every_body_goes_out_as_built() {
                 compare(
                     "zero_trust.organizations.update",
                     &expected,
-                    &bodies,
-                    &mut failures,
+                    bodies,
+                    failures,
                 );
             }
             Err(error) => failures.push(format!(
@@ -912,8 +937,8 @@ async fn every_body_goes_out_as_built() {
                 compare(
                     "zero_trust.organizations.create",
                     &expected,
-                    &bodies,
-                    &mut failures,
+                    bodies,
+                    failures,
                 );
             }
             Err(error) => failures.push(format!(
@@ -935,8 +960,8 @@ async fn every_body_goes_out_as_built() {
                 compare(
                     "zero_trust.organizations.create",
                     &expected,
-                    &bodies,
-                    &mut failures,
+                    bodies,
+                    failures,
                 );
             }
             Err(error) => failures.push(format!(
@@ -959,8 +984,8 @@ async fn every_body_goes_out_as_built() {
                 compare(
                     "zero_trust.organizations.revoke_users",
                     &expected,
-                    &bodies,
-                    &mut failures,
+                    bodies,
+                    failures,
                 );
             }
             Err(error) => failures.push(format!(
@@ -982,8 +1007,8 @@ async fn every_body_goes_out_as_built() {
                 compare(
                     "zero_trust.organizations.revoke_users",
                     &expected,
-                    &bodies,
-                    &mut failures,
+                    bodies,
+                    failures,
                 );
             }
             Err(error) => failures.push(format!(
@@ -1004,8 +1029,8 @@ async fn every_body_goes_out_as_built() {
                 compare(
                     "zero_trust.access.policies.create",
                     &expected,
-                    &bodies,
-                    &mut failures,
+                    bodies,
+                    failures,
                 );
             }
             Err(error) => failures.push(format!(
@@ -1026,8 +1051,8 @@ async fn every_body_goes_out_as_built() {
                 compare(
                     "zero_trust.access.policies.create",
                     &expected,
-                    &bodies,
-                    &mut failures,
+                    bodies,
+                    failures,
                 );
             }
             Err(error) => failures.push(format!(
@@ -1035,6 +1060,10 @@ async fn every_body_goes_out_as_built() {
             )),
         }
     }
+}
+
+async fn checks_5(client: &Client, bodies: &Mutex<Vec<Vec<u8>>>, failures: &mut Vec<String>) {
+    let scope = cloudflare_access::Scope::account("023e105f4ecef8ad9ca31a8372d0c353");
     {
         let expected: Value = serde_json::from_str(r#"{"decision":"allow","include":[{"email":{"email":"test@example.com"}}],"name":"Allow devs"}"#).expect("sample JSON");
         match serde_json::from_value::<cloudflare_access::types::PolicyRequest>(expected.clone()) {
@@ -1052,8 +1081,8 @@ async fn every_body_goes_out_as_built() {
                 compare(
                     "zero_trust.access.policies.update",
                     &expected,
-                    &bodies,
-                    &mut failures,
+                    bodies,
+                    failures,
                 );
             }
             Err(error) => failures.push(format!(
@@ -1078,8 +1107,8 @@ async fn every_body_goes_out_as_built() {
                 compare(
                     "zero_trust.access.policies.update",
                     &expected,
-                    &bodies,
-                    &mut failures,
+                    bodies,
+                    failures,
                 );
             }
             Err(error) => failures.push(format!(
@@ -1096,7 +1125,7 @@ async fn every_body_goes_out_as_built() {
                     .seats()
                     .edit("699d98642c564d2e855e9661899b7252", &body)
                     .await;
-                compare("zero_trust.seats.edit", &expected, &bodies, &mut failures);
+                compare("zero_trust.seats.edit", &expected, bodies, failures);
             }
             Err(error) => failures.push(format!(
                 "zero_trust.seats.edit: the sample does not decode: {error}"
@@ -1115,7 +1144,7 @@ async fn every_body_goes_out_as_built() {
                     .seats()
                     .edit("699d98642c564d2e855e9661899b7252", &body)
                     .await;
-                compare("zero_trust.seats.edit", &expected, &bodies, &mut failures);
+                compare("zero_trust.seats.edit", &expected, bodies, failures);
             }
             Err(error) => failures.push(format!(
                 "zero_trust.seats.edit: the sample does not decode: {error}"
@@ -1138,8 +1167,8 @@ async fn every_body_goes_out_as_built() {
                 compare(
                     "zero_trust.access.service_tokens.create",
                     &expected,
-                    &bodies,
-                    &mut failures,
+                    bodies,
+                    failures,
                 );
             }
             Err(error) => failures.push(format!(
@@ -1162,8 +1191,8 @@ async fn every_body_goes_out_as_built() {
                 compare(
                     "zero_trust.access.service_tokens.create",
                     &expected,
-                    &bodies,
-                    &mut failures,
+                    bodies,
+                    failures,
                 );
             }
             Err(error) => failures.push(format!(
@@ -1186,8 +1215,8 @@ async fn every_body_goes_out_as_built() {
                 compare(
                     "zero_trust.access.service_tokens.update",
                     &expected,
-                    &bodies,
-                    &mut failures,
+                    bodies,
+                    failures,
                 );
             }
             Err(error) => failures.push(format!(
@@ -1210,8 +1239,8 @@ async fn every_body_goes_out_as_built() {
                 compare(
                     "zero_trust.access.service_tokens.update",
                     &expected,
-                    &bodies,
-                    &mut failures,
+                    bodies,
+                    failures,
                 );
             }
             Err(error) => failures.push(format!(
@@ -1219,6 +1248,10 @@ async fn every_body_goes_out_as_built() {
             )),
         }
     }
+}
+
+async fn checks_6(client: &Client, bodies: &Mutex<Vec<Vec<u8>>>, failures: &mut Vec<String>) {
+    let scope = cloudflare_access::Scope::account("023e105f4ecef8ad9ca31a8372d0c353");
     {
         let expected: Value = serde_json::from_str(r#"{}"#).expect("sample JSON");
         match serde_json::from_value::<cloudflare_access::types::ServiceTokenRotateRequest>(
@@ -1238,8 +1271,8 @@ async fn every_body_goes_out_as_built() {
                 compare(
                     "zero_trust.access.service_tokens.rotate",
                     &expected,
-                    &bodies,
-                    &mut failures,
+                    bodies,
+                    failures,
                 );
             }
             Err(error) => failures.push(format!(
@@ -1268,8 +1301,8 @@ async fn every_body_goes_out_as_built() {
                 compare(
                     "zero_trust.access.service_tokens.rotate",
                     &expected,
-                    &bodies,
-                    &mut failures,
+                    bodies,
+                    failures,
                 );
             }
             Err(error) => failures.push(format!(
@@ -1288,12 +1321,7 @@ async fn every_body_goes_out_as_built() {
                     .tags()
                     .create("023e105f4ecef8ad9ca31a8372d0c353", &body)
                     .await;
-                compare(
-                    "zero_trust.access.tags.create",
-                    &expected,
-                    &bodies,
-                    &mut failures,
-                );
+                compare("zero_trust.access.tags.create", &expected, bodies, failures);
             }
             Err(error) => failures.push(format!(
                 "zero_trust.access.tags.create: the sample does not decode: {error}"
@@ -1311,12 +1339,7 @@ async fn every_body_goes_out_as_built() {
                     .tags()
                     .create("023e105f4ecef8ad9ca31a8372d0c353", &body)
                     .await;
-                compare(
-                    "zero_trust.access.tags.create",
-                    &expected,
-                    &bodies,
-                    &mut failures,
-                );
+                compare("zero_trust.access.tags.create", &expected, bodies, failures);
             }
             Err(error) => failures.push(format!(
                 "zero_trust.access.tags.create: the sample does not decode: {error}"
@@ -1335,12 +1358,7 @@ async fn every_body_goes_out_as_built() {
                     .tags()
                     .update("023e105f4ecef8ad9ca31a8372d0c353", "engineers", &body)
                     .await;
-                compare(
-                    "zero_trust.access.tags.update",
-                    &expected,
-                    &bodies,
-                    &mut failures,
-                );
+                compare("zero_trust.access.tags.update", &expected, bodies, failures);
             }
             Err(error) => failures.push(format!(
                 "zero_trust.access.tags.update: the sample does not decode: {error}"
@@ -1359,12 +1377,7 @@ async fn every_body_goes_out_as_built() {
                     .tags()
                     .update("023e105f4ecef8ad9ca31a8372d0c353", "engineers", &body)
                     .await;
-                compare(
-                    "zero_trust.access.tags.update",
-                    &expected,
-                    &bodies,
-                    &mut failures,
-                );
+                compare("zero_trust.access.tags.update", &expected, bodies, failures);
             }
             Err(error) => failures.push(format!(
                 "zero_trust.access.tags.update: the sample does not decode: {error}"
@@ -1386,8 +1399,8 @@ async fn every_body_goes_out_as_built() {
                 compare(
                     "zero_trust.access.users.create",
                     &expected,
-                    &bodies,
-                    &mut failures,
+                    bodies,
+                    failures,
                 );
             }
             Err(error) => failures.push(format!(
@@ -1411,8 +1424,8 @@ async fn every_body_goes_out_as_built() {
                 compare(
                     "zero_trust.access.users.create",
                     &expected,
-                    &bodies,
-                    &mut failures,
+                    bodies,
+                    failures,
                 );
             }
             Err(error) => failures.push(format!(
@@ -1420,6 +1433,10 @@ async fn every_body_goes_out_as_built() {
             )),
         }
     }
+}
+
+async fn checks_7(client: &Client, bodies: &Mutex<Vec<Vec<u8>>>, failures: &mut Vec<String>) {
+    let scope = cloudflare_access::Scope::account("023e105f4ecef8ad9ca31a8372d0c353");
     {
         let expected: Value =
             serde_json::from_str(r#"{"id":"example","hostname":"example","name":"example"}"#)
@@ -1427,7 +1444,7 @@ async fn every_body_goes_out_as_built() {
         match serde_json::from_value::<cloudflare_access::types::McpPortalCreateRequest>(expected.clone()) {
             Ok(body) => {
                 let _ = client.zero_trust().access().ai_controls().mcp().portals().create("023e105f4ecef8ad9ca31a8372d0c353", &body).await;
-                compare("zero_trust.access.ai_controls.mcp.portals.create", &expected, &bodies, &mut failures);
+                compare("zero_trust.access.ai_controls.mcp.portals.create", &expected, bodies, failures);
             }
             Err(error) => failures.push(format!("zero_trust.access.ai_controls.mcp.portals.create: the sample does not decode: {error}")),
         }
@@ -1437,7 +1454,7 @@ async fn every_body_goes_out_as_built() {
         match serde_json::from_value::<cloudflare_access::types::McpPortalCreateRequest>(expected.clone()) {
             Ok(body) => {
                 let _ = client.zero_trust().access().ai_controls().mcp().portals().create("023e105f4ecef8ad9ca31a8372d0c353", &body).await;
-                compare("zero_trust.access.ai_controls.mcp.portals.create", &expected, &bodies, &mut failures);
+                compare("zero_trust.access.ai_controls.mcp.portals.create", &expected, bodies, failures);
             }
             Err(error) => failures.push(format!("zero_trust.access.ai_controls.mcp.portals.create: the sample does not decode: {error}")),
         }
@@ -1447,7 +1464,7 @@ async fn every_body_goes_out_as_built() {
         match serde_json::from_value::<cloudflare_access::types::McpPortalUpdateRequest>(expected.clone()) {
             Ok(body) => {
                 let _ = client.zero_trust().access().ai_controls().mcp().portals().update("023e105f4ecef8ad9ca31a8372d0c353", "example", &body).await;
-                compare("zero_trust.access.ai_controls.mcp.portals.update", &expected, &bodies, &mut failures);
+                compare("zero_trust.access.ai_controls.mcp.portals.update", &expected, bodies, failures);
             }
             Err(error) => failures.push(format!("zero_trust.access.ai_controls.mcp.portals.update: the sample does not decode: {error}")),
         }
@@ -1457,7 +1474,7 @@ async fn every_body_goes_out_as_built() {
         match serde_json::from_value::<cloudflare_access::types::McpPortalUpdateRequest>(expected.clone()) {
             Ok(body) => {
                 let _ = client.zero_trust().access().ai_controls().mcp().portals().update("023e105f4ecef8ad9ca31a8372d0c353", "example", &body).await;
-                compare("zero_trust.access.ai_controls.mcp.portals.update", &expected, &bodies, &mut failures);
+                compare("zero_trust.access.ai_controls.mcp.portals.update", &expected, bodies, failures);
             }
             Err(error) => failures.push(format!("zero_trust.access.ai_controls.mcp.portals.update: the sample does not decode: {error}")),
         }
@@ -1470,7 +1487,7 @@ async fn every_body_goes_out_as_built() {
         match serde_json::from_value::<cloudflare_access::types::McpServerCreateRequest>(expected.clone()) {
             Ok(body) => {
                 let _ = client.zero_trust().access().ai_controls().mcp().servers().create("023e105f4ecef8ad9ca31a8372d0c353", &body).await;
-                compare("zero_trust.access.ai_controls.mcp.servers.create", &expected, &bodies, &mut failures);
+                compare("zero_trust.access.ai_controls.mcp.servers.create", &expected, bodies, failures);
             }
             Err(error) => failures.push(format!("zero_trust.access.ai_controls.mcp.servers.create: the sample does not decode: {error}")),
         }
@@ -1480,7 +1497,7 @@ async fn every_body_goes_out_as_built() {
         match serde_json::from_value::<cloudflare_access::types::McpServerCreateRequest>(expected.clone()) {
             Ok(body) => {
                 let _ = client.zero_trust().access().ai_controls().mcp().servers().create("023e105f4ecef8ad9ca31a8372d0c353", &body).await;
-                compare("zero_trust.access.ai_controls.mcp.servers.create", &expected, &bodies, &mut failures);
+                compare("zero_trust.access.ai_controls.mcp.servers.create", &expected, bodies, failures);
             }
             Err(error) => failures.push(format!("zero_trust.access.ai_controls.mcp.servers.create: the sample does not decode: {error}")),
         }
@@ -1490,7 +1507,7 @@ async fn every_body_goes_out_as_built() {
         match serde_json::from_value::<cloudflare_access::types::McpServerUpdateRequest>(expected.clone()) {
             Ok(body) => {
                 let _ = client.zero_trust().access().ai_controls().mcp().servers().update("023e105f4ecef8ad9ca31a8372d0c353", "example", &body).await;
-                compare("zero_trust.access.ai_controls.mcp.servers.update", &expected, &bodies, &mut failures);
+                compare("zero_trust.access.ai_controls.mcp.servers.update", &expected, bodies, failures);
             }
             Err(error) => failures.push(format!("zero_trust.access.ai_controls.mcp.servers.update: the sample does not decode: {error}")),
         }
@@ -1503,18 +1520,22 @@ async fn every_body_goes_out_as_built() {
         match serde_json::from_value::<cloudflare_access::types::McpServerUpdateRequest>(expected.clone()) {
             Ok(body) => {
                 let _ = client.zero_trust().access().ai_controls().mcp().servers().update("023e105f4ecef8ad9ca31a8372d0c353", "example", &body).await;
-                compare("zero_trust.access.ai_controls.mcp.servers.update", &expected, &bodies, &mut failures);
+                compare("zero_trust.access.ai_controls.mcp.servers.update", &expected, bodies, failures);
             }
             Err(error) => failures.push(format!("zero_trust.access.ai_controls.mcp.servers.update: the sample does not decode: {error}")),
         }
     }
+}
+
+async fn checks_8(client: &Client, bodies: &Mutex<Vec<Vec<u8>>>, failures: &mut Vec<String>) {
+    let scope = cloudflare_access::Scope::account("023e105f4ecef8ad9ca31a8372d0c353");
     {
         let expected: Value = serde_json::from_str(r#"{"hostname":"infra-access-target","ip":{}}"#)
             .expect("sample JSON");
         match serde_json::from_value::<cloudflare_access::types::InfraTargetRequest>(expected.clone()) {
             Ok(body) => {
                 let _ = client.zero_trust().access().infrastructure().targets().create("023e105f4ecef8ad9ca31a8372d0c353", &body).await;
-                compare("zero_trust.access.infrastructure.targets.create", &expected, &bodies, &mut failures);
+                compare("zero_trust.access.infrastructure.targets.create", &expected, bodies, failures);
             }
             Err(error) => failures.push(format!("zero_trust.access.infrastructure.targets.create: the sample does not decode: {error}")),
         }
@@ -1525,7 +1546,7 @@ async fn every_body_goes_out_as_built() {
         match serde_json::from_value::<cloudflare_access::types::InfraTargetRequest>(expected.clone()) {
             Ok(body) => {
                 let _ = client.zero_trust().access().infrastructure().targets().create("023e105f4ecef8ad9ca31a8372d0c353", &body).await;
-                compare("zero_trust.access.infrastructure.targets.create", &expected, &bodies, &mut failures);
+                compare("zero_trust.access.infrastructure.targets.create", &expected, bodies, failures);
             }
             Err(error) => failures.push(format!("zero_trust.access.infrastructure.targets.create: the sample does not decode: {error}")),
         }
@@ -1536,7 +1557,7 @@ async fn every_body_goes_out_as_built() {
         match serde_json::from_value::<cloudflare_access::types::InfraTargetRequest>(expected.clone()) {
             Ok(body) => {
                 let _ = client.zero_trust().access().infrastructure().targets().update("023e105f4ecef8ad9ca31a8372d0c353", "f174e90a-fafe-4643-bbbc-4a0ed4fc8415", &body).await;
-                compare("zero_trust.access.infrastructure.targets.update", &expected, &bodies, &mut failures);
+                compare("zero_trust.access.infrastructure.targets.update", &expected, bodies, failures);
             }
             Err(error) => failures.push(format!("zero_trust.access.infrastructure.targets.update: the sample does not decode: {error}")),
         }
@@ -1547,7 +1568,7 @@ async fn every_body_goes_out_as_built() {
         match serde_json::from_value::<cloudflare_access::types::InfraTargetRequest>(expected.clone()) {
             Ok(body) => {
                 let _ = client.zero_trust().access().infrastructure().targets().update("023e105f4ecef8ad9ca31a8372d0c353", "f174e90a-fafe-4643-bbbc-4a0ed4fc8415", &body).await;
-                compare("zero_trust.access.infrastructure.targets.update", &expected, &bodies, &mut failures);
+                compare("zero_trust.access.infrastructure.targets.update", &expected, bodies, failures);
             }
             Err(error) => failures.push(format!("zero_trust.access.infrastructure.targets.update: the sample does not decode: {error}")),
         }
@@ -1559,7 +1580,7 @@ async fn every_body_goes_out_as_built() {
         match serde_json::from_value::<Vec<cloudflare_access::types::InfraTargetRequest>>(expected.clone()) {
             Ok(body) => {
                 let _ = client.zero_trust().access().infrastructure().targets().bulk_update("023e105f4ecef8ad9ca31a8372d0c353", &body).await;
-                compare("zero_trust.access.infrastructure.targets.bulk_update", &expected, &bodies, &mut failures);
+                compare("zero_trust.access.infrastructure.targets.bulk_update", &expected, bodies, failures);
             }
             Err(error) => failures.push(format!("zero_trust.access.infrastructure.targets.bulk_update: the sample does not decode: {error}")),
         }
@@ -1570,7 +1591,7 @@ async fn every_body_goes_out_as_built() {
         match serde_json::from_value::<Vec<cloudflare_access::types::InfraTargetRequest>>(expected.clone()) {
             Ok(body) => {
                 let _ = client.zero_trust().access().infrastructure().targets().bulk_update("023e105f4ecef8ad9ca31a8372d0c353", &body).await;
-                compare("zero_trust.access.infrastructure.targets.bulk_update", &expected, &bodies, &mut failures);
+                compare("zero_trust.access.infrastructure.targets.bulk_update", &expected, bodies, failures);
             }
             Err(error) => failures.push(format!("zero_trust.access.infrastructure.targets.bulk_update: the sample does not decode: {error}")),
         }
@@ -1582,7 +1603,7 @@ async fn every_body_goes_out_as_built() {
         match serde_json::from_value::<cloudflare_access::types::TargetBulkDeleteV2Request>(expected.clone()) {
             Ok(body) => {
                 let _ = client.zero_trust().access().infrastructure().targets().bulk_delete_v2("023e105f4ecef8ad9ca31a8372d0c353", &body).await;
-                compare("zero_trust.access.infrastructure.targets.bulk_delete_v2", &expected, &bodies, &mut failures);
+                compare("zero_trust.access.infrastructure.targets.bulk_delete_v2", &expected, bodies, failures);
             }
             Err(error) => failures.push(format!("zero_trust.access.infrastructure.targets.bulk_delete_v2: the sample does not decode: {error}")),
         }
@@ -1593,17 +1614,21 @@ async fn every_body_goes_out_as_built() {
         match serde_json::from_value::<cloudflare_access::types::TargetBulkDeleteV2Request>(expected.clone()) {
             Ok(body) => {
                 let _ = client.zero_trust().access().infrastructure().targets().bulk_delete_v2("023e105f4ecef8ad9ca31a8372d0c353", &body).await;
-                compare("zero_trust.access.infrastructure.targets.bulk_delete_v2", &expected, &bodies, &mut failures);
+                compare("zero_trust.access.infrastructure.targets.bulk_delete_v2", &expected, bodies, failures);
             }
             Err(error) => failures.push(format!("zero_trust.access.infrastructure.targets.bulk_delete_v2: the sample does not decode: {error}")),
         }
     }
+}
+
+async fn checks_9(client: &Client, bodies: &Mutex<Vec<Vec<u8>>>, failures: &mut Vec<String>) {
+    let scope = cloudflare_access::Scope::account("023e105f4ecef8ad9ca31a8372d0c353");
     {
         let expected: Value = serde_json::from_str(r#"{}"#).expect("sample JSON");
         match serde_json::from_value::<cloudflare_access::types::PolicyTestRequest>(expected.clone()) {
             Ok(body) => {
                 let _ = client.zero_trust().access().applications().policy_tests().create("023e105f4ecef8ad9ca31a8372d0c353", &body).await;
-                compare("zero_trust.access.applications.policy_tests.create", &expected, &bodies, &mut failures);
+                compare("zero_trust.access.applications.policy_tests.create", &expected, bodies, failures);
             }
             Err(error) => failures.push(format!("zero_trust.access.applications.policy_tests.create: the sample does not decode: {error}")),
         }
@@ -1614,7 +1639,7 @@ async fn every_body_goes_out_as_built() {
         match serde_json::from_value::<cloudflare_access::types::PolicyTestRequest>(expected.clone()) {
             Ok(body) => {
                 let _ = client.zero_trust().access().applications().policy_tests().create("023e105f4ecef8ad9ca31a8372d0c353", &body).await;
-                compare("zero_trust.access.applications.policy_tests.create", &expected, &bodies, &mut failures);
+                compare("zero_trust.access.applications.policy_tests.create", &expected, bodies, failures);
             }
             Err(error) => failures.push(format!("zero_trust.access.applications.policy_tests.create: the sample does not decode: {error}")),
         }
@@ -1624,7 +1649,7 @@ async fn every_body_goes_out_as_built() {
         match serde_json::from_value::<cloudflare_access::types::AppSettings>(expected.clone()) {
             Ok(body) => {
                 let _ = client.zero_trust().access().applications().settings().update(&scope, "023e105f4ecef8ad9ca31a8372d0c353", &body).await;
-                compare("zero_trust.access.applications.settings.update", &expected, &bodies, &mut failures);
+                compare("zero_trust.access.applications.settings.update", &expected, bodies, failures);
             }
             Err(error) => failures.push(format!("zero_trust.access.applications.settings.update: the sample does not decode: {error}")),
         }
@@ -1636,7 +1661,7 @@ async fn every_body_goes_out_as_built() {
         match serde_json::from_value::<cloudflare_access::types::AppSettings>(expected.clone()) {
             Ok(body) => {
                 let _ = client.zero_trust().access().applications().settings().update(&scope, "023e105f4ecef8ad9ca31a8372d0c353", &body).await;
-                compare("zero_trust.access.applications.settings.update", &expected, &bodies, &mut failures);
+                compare("zero_trust.access.applications.settings.update", &expected, bodies, failures);
             }
             Err(error) => failures.push(format!("zero_trust.access.applications.settings.update: the sample does not decode: {error}")),
         }
@@ -1655,8 +1680,8 @@ async fn every_body_goes_out_as_built() {
                 compare(
                     "zero_trust.access.applications.settings.edit",
                     &expected,
-                    &bodies,
-                    &mut failures,
+                    bodies,
+                    failures,
                 );
             }
             Err(error) => failures.push(format!(
@@ -1680,8 +1705,8 @@ async fn every_body_goes_out_as_built() {
                 compare(
                     "zero_trust.access.applications.settings.edit",
                     &expected,
-                    &bodies,
-                    &mut failures,
+                    bodies,
+                    failures,
                 );
             }
             Err(error) => failures.push(format!(
@@ -1709,8 +1734,8 @@ async fn every_body_goes_out_as_built() {
                 compare(
                     "zero_trust.access.users.update",
                     &expected,
-                    &bodies,
-                    &mut failures,
+                    bodies,
+                    failures,
                 );
             }
             Err(error) => failures.push(format!(
@@ -1718,10 +1743,4 @@ async fn every_body_goes_out_as_built() {
             )),
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} of 79 bodies went out wrong:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
 }

@@ -9,7 +9,6 @@ use quote::{format_ident, quote};
 use super::doc;
 use super::payloads;
 use super::render::Render;
-use super::syntax::accessor;
 use super::syntax::ident;
 use crate::ir::names;
 use crate::ir::ops::{
@@ -18,7 +17,9 @@ use crate::ir::ops::{
 use crate::ir::types::Ty;
 use crate::ir::Api;
 
-/// The method, and its request builder when it has optional parameters.
+/// The method, and its request builder when it has optional parameters. A method of a
+/// resource handle reaches the client as `self.client`; one of the root resource (no resource
+/// segment) is a method of `Client` itself.
 pub fn method(api: &Api, op: &Operation) -> (TokenStream, Option<TokenStream>) {
     let render = Render::new(&api.types);
     let name = ident(&op.name);
@@ -33,6 +34,7 @@ pub fn method(api: &Api, op: &Operation) -> (TokenStream, Option<TokenStream>) {
     let path = path_expression(&render, op);
     let (params, chain) = arguments(&render, op);
     let docs = doc::lines(&method_doc(op));
+    let allow = super::syntax::name_allows(&op.name);
     let template = if op.scoped {
         format!("{{scope}}{}", op.path)
     } else {
@@ -51,13 +53,20 @@ pub fn method(api: &Api, op: &Operation) -> (TokenStream, Option<TokenStream>) {
         let decoder = format_ident!("errors_{index}");
         quote!(.errors(crate::spec::#decoder))
     });
+    // A method of the root resource is the client's own.
+    let client = if op.resource.is_empty() {
+        quote!(self)
+    } else {
+        quote!(self.client)
+    };
     let call = quote! {
-        self.client.call(reqwest::Method::#http, #template, path, #decode)
+        #client.call(reqwest::Method::#http, #template, path, #decode)
             #security #errors #paging #accept #(#chain)*
     };
     if op.options().next().is_none() {
         let method = quote! {
             #docs
+            #allow
             pub fn #name(&self, #(#params),*) -> crate::Call<#out> {
                 let path = #path;
                 #call
@@ -68,6 +77,7 @@ pub fn method(api: &Api, op: &Operation) -> (TokenStream, Option<TokenStream>) {
     let builder = format_ident!("{}Request", names::bare(&op.name).to_upper_camel_case());
     let method = quote! {
         #docs
+        #allow
         pub fn #name(&self, #(#params),*) -> #builder {
             let path = #path;
             #builder { call: #call }
@@ -351,10 +361,7 @@ fn setter(render: &Render<'_>, p: &Param) -> TokenStream {
 
 /// How a user calls `op`, for API.md: `client.zero_trust().access().applications().list(&scope)`.
 pub fn call_example(op: &Operation) -> String {
-    let mut s = String::from("client");
-    for segment in &op.resource {
-        s.push_str(&format!(".{}()", accessor(segment)));
-    }
+    let mut s = super::syntax::chain("client", &op.resource);
     let mut args = Vec::new();
     if op.scoped {
         args.push("&scope".to_string());

@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use super::render::{Render, Root};
 use super::spec::sample_credentials;
-use super::syntax::accessor;
+use super::syntax::chain;
 use crate::ir::names;
 use crate::ir::ops::{FieldEncoding, Operation, ParamLocation, RequestBody};
 use crate::ir::types::Ty;
@@ -16,20 +16,18 @@ pub fn e2e(api: &Api, crate_ident: &str, header: &str) -> Option<String> {
     if api.operations.is_empty() {
         return None;
     }
-    let scope = api
-        .scopes
-        .first()
-        .map(|(name, _)| names::bare(&names::field_name(name)).to_string());
-    let mut calls = String::new();
-    for op in &api.operations {
-        calls.push_str(&call(api, op, crate_ident));
+    let calls: Vec<String> = api
+        .operations
+        .iter()
+        .map(|op| call(api, op, crate_ident))
+        .collect();
+    let chunks = Chunks {
+        name: "calls",
+        params: "client: &Client, tally: &mut Tally",
+        args: "client, &mut tally",
+        prelude: scope_setup(api, crate_ident),
     }
-    let scope_setup = match &scope {
-        Some(f) => format!(
-            "    let scope = {crate_ident}::Scope::{f}(\"023e105f4ecef8ad9ca31a8372d0c353\");\n"
-        ),
-        None => String::new(),
-    };
+    .split(&calls, "            ");
     let gate = full_gate(api);
     let (clients, refused) = clients(api, crate_ident);
     Some(
@@ -37,13 +35,78 @@ pub fn e2e(api: &Api, crate_ident: &str, header: &str) -> Option<String> {
             .replace("@HEADER@", header)
             .replace("@GATE@", &gate)
             .replace("@CRATE@", crate_ident)
-            .replace("@SCOPE_SETUP@", &scope_setup)
-            .replace("@CALLS@", &calls)
+            .replace("@CALLS@", &chunks.awaits)
+            .replace("@CHUNKS@", &chunks.functions)
             .replace("@CLIENTS@", &clients)
             .replace("@REFUSED@", &refused.to_string())
             .replace("@JSON_PARTS@", &json_parts(api))
             .replace("@TOTAL@", &api.operations.len().to_string()),
     )
+}
+
+/// `let scope = ...;` for the generated tests' functions, with the API's first scope (nothing
+/// when it has none).
+pub fn scope_setup(api: &Api, krate: &str) -> String {
+    match api.scopes.first() {
+        Some((name, _)) => format!(
+            "    let scope = {krate}::Scope::{}(\"023e105f4ecef8ad9ca31a8372d0c353\");\n",
+            names::bare(&names::field_name(name))
+        ),
+        None => String::new(),
+    }
+}
+
+/// Checks per generated function. In a debug build every block of a function keeps its own
+/// stack slots, so one function holding a check of each operation has a frame that grows with
+/// the API (past a test thread's 2 MiB with some hundreds of operations); functions of this
+/// many checks each keep it small.
+pub const CHUNK: usize = 8;
+
+/// How the checks of a generated test are split into functions of at most [`CHUNK`] checks.
+pub struct Chunks<'a> {
+    /// The functions' name, numbered: `calls_0`, `calls_1`, ...
+    pub name: &'a str,
+    /// Their parameters.
+    pub params: &'a str,
+    /// The test's arguments to them.
+    pub args: &'a str,
+    /// Lines that start each function (the scope).
+    pub prelude: String,
+}
+
+/// The functions that hold the checks, and the test's lines that await each in turn.
+pub struct Split {
+    /// The `async fn`s.
+    pub functions: String,
+    /// One line each: `Box::pin(calls_0(...)).await;`, boxed so that the test's own future
+    /// and frame hold a pointer per function, whatever the function holds.
+    pub awaits: String,
+}
+
+impl Chunks<'_> {
+    /// `checks` split into functions; the awaiting lines are indented by `indent`.
+    pub fn split(&self, checks: &[String], indent: &str) -> Split {
+        let mut split = Split {
+            functions: String::new(),
+            awaits: String::new(),
+        };
+        let Chunks {
+            name,
+            params,
+            args,
+            prelude,
+        } = self;
+        for (index, chunk) in checks.chunks(CHUNK).enumerate() {
+            split.functions.push_str(&format!(
+                "\nasync fn {name}_{index}({params}) {{\n{prelude}{}}}\n",
+                chunk.concat()
+            ));
+            split.awaits.push_str(&format!(
+                "{indent}Box::pin({name}_{index}({args})).await;\n"
+            ));
+        }
+        split
+    }
 }
 
 /// The entries of the test's client list: one with every credential mode set (it can send
@@ -245,10 +308,7 @@ pub fn invocation(api: &Api, op: &Operation, krate: &str) -> Invocation {
             (ty, _) => args.push(argument(api, ty, &p.sample, krate, index, &mut setup)),
         }
     }
-    let mut chain = String::from("client");
-    for segment in &op.resource {
-        chain.push_str(&format!(".{}()", names::bare(&accessor(segment))));
-    }
+    let chain = chain("client", &op.resource);
     Invocation { setup, chain, args }
 }
 
@@ -269,7 +329,7 @@ fn call(api: &Api, op: &Operation, krate: &str) -> String {
             let mut with_body = args.clone();
             with_body.push("&body".into());
             format!(
-                "        {{\n{setup}        match serde_json::from_str::<{t}>({}) {{\n            Ok(body) => {}\n            Err(error) => tally.sample_failed({dotted:?}, error),\n        }}\n        }}\n",
+                "    {{\n{setup}        match serde_json::from_str::<{t}>({}) {{\n            Ok(body) => {}\n            Err(error) => tally.sample_failed({dotted:?}, error),\n        }}\n    }}\n",
                 literal_json(sample),
                 invoke(&with_body).trim_end_matches(';').to_string() + ","
             )
@@ -281,7 +341,7 @@ fn call(api: &Api, op: &Operation, krate: &str) -> String {
                 RequestBody::Raw { text: false, .. } => args.push("b\"e2e\".to_vec()".into()),
                 RequestBody::None | RequestBody::Json(_) | RequestBody::Form { .. } => {}
             }
-            format!("        {{\n{setup}        {}\n        }}\n", invoke(&args))
+            format!("    {{\n{setup}        {}\n    }}\n", invoke(&args))
         }
     }
 }

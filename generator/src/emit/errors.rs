@@ -4,7 +4,7 @@
 //! the caller sees must hold that body decoded as its `ErrorBody` variant; a body that is not
 //! of the declared type must be kept as an excerpt instead.
 
-use super::e2e::{full_gate, invocation, literal_json, Invocation};
+use super::e2e::{full_gate, invocation, literal_json, scope_setup, Chunks, Invocation};
 use super::render::{Render, Root};
 use super::spec::error_types;
 use crate::config::EnvelopeConvention;
@@ -19,8 +19,7 @@ pub fn errors(api: &Api, crate_ident: &str, header: &str) -> Option<String> {
         return None;
     }
     let names = error_types(api);
-    let mut checks = String::new();
-    let mut count = 0;
+    let mut checks = Vec::new();
     for op in api.operations.iter().filter(|op| !op.errors.is_empty()) {
         for error in &op.errors {
             let Some(status) = status_for(&op.errors, error.status) else {
@@ -31,29 +30,29 @@ pub fn errors(api: &Api, crate_ident: &str, header: &str) -> Option<String> {
                 .find(|(_, ty)| *ty == error.ty)
                 .map(|(name, _)| name.as_str())?;
             let sample = typed::value(&api.types, &error.ty, false);
-            checks.push_str(&check(api, op, crate_ident, status, &sample, variant));
-            count += 1;
+            checks.push(check(api, op, crate_ident, status, &sample, variant));
         }
     }
-    if count == 0 {
+    if checks.is_empty() {
         return None;
     }
-    let scope_setup = match api.scopes.first() {
-        Some((name, _)) => format!(
-            "    let scope = {crate_ident}::Scope::{}(\"023e105f4ecef8ad9ca31a8372d0c353\");\n",
-            crate::ir::names::bare(&crate::ir::names::field_name(name))
-        ),
-        None => String::new(),
-    };
+    let count = checks.len();
+    let chunks = Chunks {
+        name: "checks",
+        params: "client: &Client, answer: &Mutex<(u16, String)>, failures: &mut Vec<String>",
+        args: "&client, &answer, &mut failures",
+        prelude: scope_setup(api, crate_ident),
+    }
+    .split(&checks, "    ");
     Some(
         include_str!("templates/errors.rs.in")
             .replace("@HEADER@", header)
             .replace("@GATE@", &full_gate(api))
             .replace("@CRATE@", crate_ident)
-            .replace("@SCOPE_SETUP@", &scope_setup)
             .replace("@CREDENTIALS@", &super::e2e::all_credentials(api))
             .replace("@LOOPBACK@", include_str!("templates/loopback.rs.in"))
-            .replace("@CHECKS@", &checks)
+            .replace("@CHECKS@", &chunks.awaits)
+            .replace("@CHUNKS@", &chunks.functions)
             .replace("@COUNT@", &count.to_string()),
     )
 }
@@ -107,10 +106,10 @@ fn check(
     format!(
         "    {{\n{setup}        *answer.lock().expect(\"answer lock\") = ({status}, {json}.to_string());\n        \
          let outcome = {call}.await;\n        \
-         expect_typed({dotted:?}, {status}, outcome.map(|_| ()), |body| matches!(body, ErrorBody::{variant}(_)), &mut failures);\n        \
+         expect_typed({dotted:?}, {status}, outcome.map(|_| ()), |body| matches!(body, ErrorBody::{variant}(_)), failures);\n        \
          *answer.lock().expect(\"answer lock\") = ({status}, \"[\\\"not a declared error\\\"]\".to_string());\n        \
          let outcome = {call}.await;\n        \
-         expect_excerpt({dotted:?}, {status}, outcome.map(|_| ()), &mut failures);\n    }}\n",
+         expect_excerpt({dotted:?}, {status}, outcome.map(|_| ()), failures);\n    }}\n",
         json = literal_json(sample),
     )
 }

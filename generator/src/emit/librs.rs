@@ -80,7 +80,7 @@ pub fn lib(api: &Api, options: &EmitOptions, tree: &Node, has_scope: bool) -> To
             pub use spec::Credentials;
         )
     });
-    let resources = resource_items(tree);
+    let resources = resource_items(api, tree);
     quote! {
         #crate_doc
         #![warn(missing_docs)]
@@ -156,19 +156,22 @@ fn convention_items(api: &Api) -> TokenStream {
     }
 }
 
-/// `mod resources` and the client's accessor of each top-level resource.
-fn resource_items(tree: &Node) -> TokenStream {
+/// `mod resources` and the client's accessor of each top-level resource (and its methods of
+/// root operations).
+fn resource_items(api: &Api, tree: &Node) -> TokenStream {
     let mods = tree.children.keys().map(|segment| {
-        let m = syntax::ident(&syntax::accessor(segment));
+        let (m, allow) = syntax::child_module("resources", segment);
         let doc = format!(" The `{segment}` resources.");
-        quote! { #[doc = #doc] pub mod #m; }
+        quote! { #[doc = #doc] #allow pub mod #m; }
     });
     let accessors = tree.children.keys().map(|segment| {
         let m = syntax::ident(&syntax::accessor(segment));
         let s = format_ident!("{}", syntax::struct_name(segment));
         let doc = format!(" The `{segment}` resources.");
+        let allow = syntax::name_allows(&syntax::accessor(segment));
         quote! {
             #[doc = #doc]
+            #allow
             pub fn #m(&self) -> resources::#m::#s<'_> {
                 resources::#m::#s { client: self }
             }
@@ -178,22 +181,60 @@ fn resource_items(tree: &Node) -> TokenStream {
     let mut example = String::from("client");
     let mut node = tree;
     while let Some((segment, child)) = node.children.iter().next() {
-        example.push_str(&format!(".{}()", names::bare(&syntax::accessor(segment))));
+        example.push_str(&format!(".{}()", syntax::accessor(segment)));
         node = child;
         if example.matches('.').count() == 2 {
             break;
         }
     }
     let doc = format!(" The API's resources, as a tree of handles: `{example}...`.");
+    let root = root_methods(api, tree);
     quote! {
         #[doc = #doc]
         pub mod resources {
             #(#mods)*
+            #root
         }
 
         impl Client {
             #(#accessors)*
         }
+    }
+}
+
+/// The methods of operations at the root of the resource tree (`GET /`), which are the
+/// client's own (`client.get()`), and their request builders, which live in `resources`.
+fn root_methods(api: &Api, tree: &Node) -> TokenStream {
+    if tree.methods.is_empty() {
+        return TokenStream::new();
+    }
+    let mut builders = Vec::new();
+    let methods: Vec<TokenStream> = tree
+        .methods
+        .iter()
+        .map(|&i| {
+            let (method, builder) = super::calls::method(api, &api.operations[i]);
+            builders.extend(builder);
+            method
+        })
+        .collect();
+    let import = tree
+        .methods
+        .iter()
+        .any(|&i| super::resources::uses_query_all(&api.operations[i]))
+        .then(|| {
+            quote!(
+                use crate::values::QueryAll;
+            )
+        });
+    quote! {
+        #import
+
+        impl crate::Client {
+            #(#methods)*
+        }
+
+        #(#builders)*
     }
 }
 
@@ -301,10 +342,7 @@ pub fn usage_example(api: &Api, options: &EmitOptions) -> Option<String> {
     for p in op.arguments() {
         args.push(format!("\"{}\"", p.name));
     }
-    let mut call = String::from("client");
-    for segment in &op.resource {
-        call.push_str(&format!(".{}()", names::bare(&syntax::accessor(segment))));
-    }
+    let mut call = syntax::chain("client", &op.resource);
     call.push_str(&format!(".{}({})", op.name, args.join(", ")));
     Some(format!(
         "# async fn run() -> Result<(), {krate}::Error> {{\n\

@@ -9,7 +9,7 @@ use quote::{format_ident, quote};
 use super::calls::method;
 use super::doc;
 use super::syntax::ident;
-use super::syntax::{accessor, struct_name};
+use super::syntax::{accessor, child_module, name_allows, struct_name};
 use crate::ir::ops::{Operation, ParamLocation};
 use crate::ir::types::Ty;
 use crate::ir::Api;
@@ -60,14 +60,15 @@ pub fn module(api: &Api, path: &[String], node: &Node) -> TokenStream {
         let feature = api.features.of_resource(&format!("{dotted}.{child}"))?;
         Some((feature.to_string(), quote!(#[cfg(feature = #feature)])))
     };
+    let parent = accessor(path.last().map(String::as_str).unwrap_or_default());
     let mods = node.children.keys().map(|child| {
-        let m = ident(&accessor(child));
+        let (m, allow) = child_module(&parent, child);
         let mut doc = format!(" `{dotted}.{child}`");
         let cfg = gate(child).map(|(feature, cfg)| {
             doc.push_str(&format!(" (Cargo feature `{feature}`)"));
             cfg
         });
-        quote! { #[doc = #doc] #cfg pub mod #m; }
+        quote! { #[doc = #doc] #cfg #allow pub mod #m; }
     });
     let accessors = node.children.keys().map(|child| {
         let m = ident(&accessor(child));
@@ -77,9 +78,11 @@ pub fn module(api: &Api, path: &[String], node: &Node) -> TokenStream {
             doc.push_str(&format!(" Needs the Cargo feature `{feature}`."));
             cfg
         });
+        let allow = name_allows(&accessor(child));
         quote! {
             #[doc = #doc]
             #cfg
+            #allow
             pub fn #m(&self) -> #m::#s<'a> {
                 #m::#s { client: self.client }
             }

@@ -31,6 +31,41 @@ pub fn accessor(segment: &str) -> String {
     names::field_name(segment)
 }
 
+/// Allows, on a method or resource accessor named `name` after the spec, the lints that judge
+/// a method by its name alone: `new` that does not return `Self` (an accessor of a resource
+/// `new`, or an operation named so).
+pub fn name_allows(name: &str) -> TokenStream {
+    match names::bare(name) {
+        "new" => quote!(#[allow(clippy::new_ret_no_self)]),
+        _ => TokenStream::new(),
+    }
+}
+
+/// The module of the resource segment `child` inside the module named `parent`: its name,
+/// with the allow of `module_inception` when the two are named alike (`orgs.teams.teams`),
+/// since the resources keep the API's names.
+pub fn child_module(parent: &str, child: &str) -> (Ident, TokenStream) {
+    let name = accessor(child);
+    let allow = if names::bare(parent) == names::bare(&name) {
+        quote!(#[allow(clippy::module_inception)])
+    } else {
+        TokenStream::new()
+    };
+    (ident(&name), allow)
+}
+
+/// The receiver chain that reaches the resource at `path` from `client`:
+/// `client.repos().git().r#ref()`, keyword-safe as the accessors are declared.
+pub fn chain(client: &str, path: &[String]) -> String {
+    let mut chain = client.to_string();
+    for segment in path {
+        chain.push('.');
+        chain.push_str(&accessor(segment));
+        chain.push_str("()");
+    }
+    chain
+}
+
 /// What the items of a module part collect besides their tokens: the texts of the macro
 /// invocations their placeholders stand for.
 #[derive(Default)]

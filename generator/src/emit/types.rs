@@ -44,7 +44,7 @@ pub fn module_part(
     // Without some features, some of the macros are not used.
     let unused = (!features.groups.is_empty()).then(|| quote!(#![allow(unused_imports)]));
     let tokens = quote! {
-        #![allow(clippy::large_enum_variant, clippy::doc_lazy_continuation)]
+        #![allow(clippy::large_enum_variant)]
         #unused
         #(#imports)*
         #(#items)*

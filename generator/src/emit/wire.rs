@@ -3,7 +3,7 @@
 //! server receives must be the sample exactly: every union tag present (the unions write them;
 //! the variant structs do not hold them), and no field the sample does not set.
 
-use super::e2e::{full_gate, invocation, literal_json, Invocation};
+use super::e2e::{full_gate, invocation, literal_json, scope_setup, Chunks, Invocation};
 use super::render::{Render, Root};
 use crate::config::EnvelopeConvention;
 use crate::ir::ops::Operation;
@@ -12,8 +12,7 @@ use crate::ir::Api;
 
 /// The test file, or `None` when no method takes a body.
 pub fn wire(api: &Api, crate_ident: &str, header: &str) -> Option<String> {
-    let mut checks = String::new();
-    let mut count = 0;
+    let mut checks = Vec::new();
     for op in &api.operations {
         let Some(body) = op.json_body() else {
             continue;
@@ -26,28 +25,28 @@ pub fn wire(api: &Api, crate_ident: &str, header: &str) -> Option<String> {
             samples.push(full);
         }
         for sample in samples {
-            checks.push_str(&check(api, op, crate_ident, &body.ty, &sample));
-            count += 1;
+            checks.push(check(api, op, crate_ident, &body.ty, &sample));
         }
     }
-    if count == 0 {
+    if checks.is_empty() {
         return None;
     }
-    let scope_setup = match api.scopes.first() {
-        Some((name, _)) => format!(
-            "    let scope = {crate_ident}::Scope::{}(\"023e105f4ecef8ad9ca31a8372d0c353\");\n",
-            crate::ir::names::bare(&crate::ir::names::field_name(name))
-        ),
-        None => String::new(),
-    };
+    let count = checks.len();
+    let chunks = Chunks {
+        name: "checks",
+        params: "client: &Client, bodies: &Mutex<Vec<Vec<u8>>>, failures: &mut Vec<String>",
+        args: "&client, &bodies, &mut failures",
+        prelude: scope_setup(api, crate_ident),
+    }
+    .split(&checks, "    ");
     let gate = full_gate(api);
     Some(
         include_str!("templates/wire.rs.in")
             .replace("@HEADER@", header)
             .replace("@GATE@", &gate)
             .replace("@CRATE@", crate_ident)
-            .replace("@SCOPE_SETUP@", &scope_setup)
-            .replace("@CHECKS@", &checks)
+            .replace("@CHECKS@", &chunks.awaits)
+            .replace("@CHUNKS@", &chunks.functions)
             .replace("@CREDENTIALS@", &super::e2e::all_credentials(api))
             .replace("@LOOPBACK@", include_str!("templates/loopback.rs.in"))
             .replace("@ANSWER@", empty_success(api))
@@ -82,7 +81,7 @@ fn check(
     args.push("&body".into());
     let ty = Render::with_root(&api.types, Root::Extern(krate)).ty(body);
     format!(
-        "    {{\n{setup}        let expected: Value = serde_json::from_str({json}).expect(\"sample JSON\");\n        match serde_json::from_value::<{ty}>(expected.clone()) {{\n            Ok(body) => {{\n                let _ = {chain}.{name}({args}).await;\n                compare({dotted:?}, &expected, &bodies, &mut failures);\n            }}\n            Err(error) => failures.push(format!(\"{dotted}: the sample does not decode: {{error}}\")),\n        }}\n    }}\n",
+        "    {{\n{setup}        let expected: Value = serde_json::from_str({json}).expect(\"sample JSON\");\n        match serde_json::from_value::<{ty}>(expected.clone()) {{\n            Ok(body) => {{\n                let _ = {chain}.{name}({args}).await;\n                compare({dotted:?}, &expected, bodies, failures);\n            }}\n            Err(error) => failures.push(format!(\"{dotted}: the sample does not decode: {{error}}\")),\n        }}\n    }}\n",
         json = literal_json(sample),
         name = op.name,
         args = args.join(", "),
