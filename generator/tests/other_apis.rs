@@ -171,3 +171,96 @@ fn examples_that_do_not_fit_their_schema_are_left_out_with_a_notice() {
          generated round-trip test"
     );
 }
+
+/// Two operations that the default rules give one name (`things.get` for `/things/{id}` and
+/// `/things/{name}`): the second is named after its operationId. Nothing is lost, so it is a
+/// notice, not a problem that stops generation.
+#[test]
+fn a_name_taken_by_another_operation_goes_by_the_operation_id_with_a_notice() {
+    let generated = generate("34_same_method_name");
+    let mut found = methods(&generated);
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            ("things.get".to_string(), "/things/{id}".to_string()),
+            (
+                "things.get_thing_by_name".to_string(),
+                "/things/{name}".to_string()
+            ),
+        ]
+    );
+    let kinds: Vec<(WarningKind, &str)> = generated
+        .warnings
+        .iter()
+        .map(|w| (w.kind, w.pointer.as_str()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [(WarningKind::Notice, "#/paths/~1things~1{name}/get")]
+    );
+}
+
+/// A oneOf/anyOf inside an object or an allOf: every property a variant declares is a field of
+/// the object's struct (optional, since one variant applies to a value), none is left to the
+/// unknown fields; variants that only list `required` properties add none. Each is a notice.
+#[test]
+fn unions_inside_objects_give_their_variants_properties_as_fields() {
+    use openapi_forge::ir::types::{Ty, TypeKind};
+    let generated = generate("27_unions_inside_objects");
+    let api = &generated.api;
+    let fields = |name: &str| -> Vec<(String, bool)> {
+        let def = api
+            .types
+            .types
+            .iter()
+            .find(|def| def.name == name)
+            .unwrap_or_else(|| panic!("no type {name}"));
+        let TypeKind::Struct(s) = &def.kind else {
+            panic!("{name} is not a struct: {:?}", def.kind);
+        };
+        s.fields
+            .iter()
+            .map(|f| (f.json_name.clone(), f.required))
+            .collect()
+    };
+    let owned = |list: &[(&str, bool)]| -> Vec<(String, bool)> {
+        list.iter().map(|(n, r)| (n.to_string(), *r)).collect()
+    };
+    assert_eq!(
+        fields("AppConfig"),
+        owned(&[
+            ("id", true),
+            ("priority", false),
+            ("account_app_id", false),
+            ("managed_app_id", false)
+        ])
+    );
+    assert_eq!(
+        fields("ListItem"),
+        owned(&[
+            ("id", false),
+            ("comment", false),
+            ("ip", false),
+            ("redirect", false)
+        ])
+    );
+    assert_eq!(
+        fields("AppUpdate"),
+        owned(&[("name", false), ("hostnames", false)])
+    );
+    // The array alias that contains itself is typed through its item.
+    let trace = api.types.types.iter().find(|d| d.name == "TraceItem");
+    let Some(TypeKind::Struct(trace)) = trace.map(|d| &d.kind) else {
+        panic!("no TraceItem struct");
+    };
+    let inner = trace.fields.iter().find(|f| f.json_name == "trace");
+    assert!(
+        matches!(inner.map(|f| &f.ty), Some(Ty::Vec(item)) if matches!(**item, Ty::Named(_))),
+        "trace: {inner:?}"
+    );
+    assert!(generated
+        .warnings
+        .iter()
+        .all(|w| w.kind == WarningKind::Notice));
+}

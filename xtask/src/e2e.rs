@@ -216,7 +216,7 @@ const ACCESS_EXAMPLES: &[(&str, &[&str])] = &[
 
 /// The fixture specs (in tests/fixtures/) whose crates also run against Prism: specs that are
 /// not Cloudflare's, with their own servers, security schemes and error bodies.
-const FIXTURES: &[&str] = &["24_service", "26_payloads"];
+const FIXTURES: &[&str] = &["24_service", "26_payloads", "27_unions_inside_objects"];
 
 /// Build and run the subject's examples against the mock server at `base_url`; the number
 /// that failed. They read the Access client's environment variables.

@@ -13,7 +13,9 @@
 //! the build made are run (what compiled of them; ignored tests left out). The report (timings,
 //! refused problems by kind, compiler diagnostics by cause, each with a first example, failing
 //! tests with the start of their message) is
-//! printed and written to `target/third-party/<name>-report.txt`.
+//! printed and written to `target/third-party/<name>-report.txt`. A pin with `registry =
+//! "file"` names a spec file relative to the workspace root instead of a package (Cloudflare's
+//! whole spec, from where `spec/cloudflare.toml` finds it), checked against its sha256 alike.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -37,6 +39,10 @@ const OUT: &str = "target/third-party";
 const CACHE: &str = "target/third-party-cache";
 /// The generator's stack: a deep spec must not overflow a debug build's recursion.
 const STACK: usize = 512 << 20;
+
+/// The `registry` of a spec read from a file (relative to the workspace root) instead of a
+/// package.
+const LOCAL: &str = "file";
 
 /// One pinned spec (see `xtask/third-party.toml`).
 #[derive(Debug, PartialEq)]
@@ -69,14 +75,20 @@ fn parse_pins(text: &str, file: &str) -> Result<Vec<Pin>, String> {
                     .map(str::to_string)
                     .ok_or_else(|| format!("{file}: spec[{index}]: `{key}` (a string) is missing"))
             };
+            let registry = field("registry")?;
+            // A spec read from a local file (`registry = "file"`) has no package.
+            let package_field = |key: &str| match registry.as_str() {
+                LOCAL => Ok(String::new()),
+                _ => field(key),
+            };
             Ok(Pin {
                 name: field("name")?,
                 krate: field("crate")?,
-                registry: field("registry")?,
-                package: field("package")?,
-                version: field("version")?,
-                url: field("url")?,
-                sha256: field("sha256")?.to_lowercase(),
+                package: package_field("package")?,
+                version: package_field("version")?,
+                url: package_field("url")?,
+                sha256: package_field("sha256")?.to_lowercase(),
+                registry,
                 file: field("file")?,
                 file_sha256: field("file_sha256")?.to_lowercase(),
             })
@@ -177,6 +189,12 @@ fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
 /// cache or its registry, then the file extracted from it; both checked against their pins.
 /// Also says where it came from.
 fn fetch(root: &Path, pin: &Pin) -> Result<(Vec<u8>, &'static str), String> {
+    if pin.registry == LOCAL {
+        let path = root.join(&pin.file);
+        let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        verify(&pin.file, &bytes, &pin.file_sha256)?;
+        return Ok((bytes, "local file"));
+    }
     let cache = root.join(CACHE);
     let spec_path = cache.join(format!("{}.json", pin.file_sha256));
     if let Ok(bytes) = std::fs::read(&spec_path) {
@@ -485,10 +503,13 @@ fn compile(
 /// Everything for one pin; whether all of it passed.
 fn run_one(root: &Path, pin: &Pin, check_only: bool, e2e: bool) -> Result<bool, String> {
     let mut report = Report(String::new());
-    report.line(format!(
-        "third-party {}: {} package {} {} ({}, sha256 {})",
-        pin.name, pin.registry, pin.package, pin.version, pin.url, pin.sha256
-    ));
+    report.line(match pin.registry.as_str() {
+        LOCAL => format!("third-party {}: local file {}", pin.name, pin.file),
+        _ => format!(
+            "third-party {}: {} package {} {} ({}, sha256 {})",
+            pin.name, pin.registry, pin.package, pin.version, pin.url, pin.sha256
+        ),
+    });
     let started = Instant::now();
     let (spec, origin) = fetch(root, pin)?;
     let (version, operations) = facts(&spec);

@@ -89,10 +89,22 @@ impl<'s> Sampler<'s> {
             return merged;
         }
         for key in ["oneOf", "anyOf"] {
-            if let Some(variants) = node.get(key).and_then(Value::as_array) {
-                if let Some(first) = variants.first() {
-                    return self.value(first, &format!("{pointer}/{key}/0"), depth + 1);
-                }
+            if let Some(first) = node
+                .get(key)
+                .and_then(Value::as_array)
+                .and_then(|v| v.first())
+            {
+                let variant_pointer = format!("{pointer}/{key}/0");
+                let variant = self.value(first, &variant_pointer, depth + 1);
+                // Properties beside the union belong to every value: the object's, with the
+                // first variant's; a variant that only lists `required` names requires those
+                // of the object's properties.
+                let Some(object) = self.object(node, pointer, depth) else {
+                    return variant;
+                };
+                let mut merged = merge(object, variant);
+                self.add_required_of(first, node, pointer, &mut merged, depth);
+                return merged;
             }
         }
         match node.get("type").and_then(Value::as_str) {
@@ -149,6 +161,35 @@ impl<'s> Sampler<'s> {
             }
         }
         Some(Value::Object(object))
+    }
+
+    /// The properties of `node` (at `pointer`) that `variant` lists as `required`, sampled into
+    /// `value` when it lacks them.
+    fn add_required_of(
+        &mut self,
+        variant: &'s Value,
+        node: &'s Value,
+        pointer: &str,
+        value: &mut Value,
+        depth: usize,
+    ) {
+        let (Some(required), Some(props)) = (
+            variant.get("required").and_then(Value::as_array),
+            node.get("properties").and_then(Value::as_object),
+        ) else {
+            return;
+        };
+        for name in required.iter().filter_map(Value::as_str) {
+            let Some(schema) = props.get(name) else {
+                continue;
+            };
+            if value.get(name).is_none() {
+                let sample = self.value(schema, &format!("{pointer}/properties/{name}"), depth + 1);
+                if let Value::Object(object) = value {
+                    object.insert(name.to_string(), sample);
+                }
+            }
+        }
     }
 
     /// Examples in specs are mostly right, but not always: one is a sample only when it fits
@@ -321,5 +362,21 @@ mod tests {
         assert_eq!(response, json!({"cwe_id": "example", "name": "example"}));
         let request = Sampler::new(&spec).sample(pointer);
         assert_eq!(request, json!({"cwe_id": "example"}));
+    }
+
+    #[test]
+    fn properties_beside_a_union_are_sampled_with_what_its_first_variant_requires() {
+        let spec = json!({"components": {"schemas": {"Item": {
+            "type": "object",
+            "required": ["type"],
+            "properties": {
+                "type": {"type": "string", "enum": ["Issue", "PullRequest"]},
+                "id": {"type": "integer"},
+                "owner": {"type": "string"}
+            },
+            "oneOf": [{"required": ["id"]}, {"required": ["owner"]}]
+        }}}});
+        let sample = Sampler::new(&spec).sample("#/components/schemas/Item");
+        assert_eq!(sample, json!({"type": "Issue", "id": 1}));
     }
 }

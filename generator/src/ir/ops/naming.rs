@@ -183,19 +183,13 @@ pub(super) fn name_methods<'a>(
             continue;
         }
         let op = &draft.spec_ops[0].1;
-        let alternative = op
-            .op
-            .operation_id
-            .as_deref()
-            .map(names::field_name)
-            .unwrap_or_else(|| names::field_name(&format!("{} {}", draft.method, draft.rest)));
-        warnings.push(Warning::problem(
-            op.pointer.clone(),
-            format!(
-                "`{}.{}` is taken by another operation; this one is named `{alternative}` (set a name in the config)",
-                draft.resource.join("."),
-                draft.name
-            ),
+        let fallback = format!("{} {}", draft.method, draft.rest);
+        let wanted = op.op.operation_id.as_deref().unwrap_or(&fallback);
+        let alternative = free_name(&seen, &draft.resource, wanted, &fallback);
+        warnings.push(taken_notice(
+            op.pointer.to_string(),
+            &format!("{}.{}", draft.resource.join("."), draft.name),
+            &alternative,
         ));
         draft.name = alternative;
         seen.insert((draft.resource.clone(), draft.name.clone()));
@@ -299,20 +293,48 @@ pub(super) fn dedup_names(operations: &mut [Operation], warnings: &mut Vec<Warni
             .first()
             .map(|s| s.operation_id.clone())
             .unwrap_or_default();
-        let alternative = names::field_name(&operation_id);
-        warnings.push(Warning::problem(
-            op.sources
-                .first()
-                .map(|s| format!("#/paths/{}", escape_token(&s.path)))
-                .unwrap_or_default(),
-            format!(
-                "`{}` is taken by another operation; this one is named `{alternative}`",
-                op.dotted()
-            ),
-        ));
+        let fallback = format!("{} {}", op.method.as_str(), op.path);
+        let alternative = free_name(&seen, &op.resource, &operation_id, &fallback);
+        let pointer = op
+            .sources
+            .first()
+            .map(|s| format!("#/paths/{}", escape_token(&s.path)))
+            .unwrap_or_default();
+        warnings.push(taken_notice(pointer, &op.dotted(), &alternative));
         op.name = alternative;
         seen.insert((op.resource.clone(), op.name.clone()));
     }
+}
+
+/// The name for an operation whose default name is taken in `resource`: its operationId
+/// (`wanted`) as a Rust name, else `fallback` (method and path), numbered when that is taken too.
+fn free_name(
+    seen: &BTreeSet<(Vec<String>, String)>,
+    resource: &[String],
+    wanted: &str,
+    fallback: &str,
+) -> String {
+    let mut base = names::field_name(wanted);
+    if base.is_empty() || base == "_" {
+        base = names::field_name(fallback);
+    }
+    let free = |name: &String| !seen.contains(&(resource.to_vec(), name.clone()));
+    std::iter::once(base.clone())
+        .chain((2..).map(|n| format!("{base}_{n}")))
+        .find(free)
+        .unwrap_or(base)
+}
+
+/// The notice that `taken` went to another operation and this one is `alternative`: nothing is
+/// lost (the method exists under the operationId's name), but the name is not the default one.
+fn taken_notice(pointer: String, taken: &str, alternative: &str) -> Warning {
+    Warning::notice(
+        pointer,
+        format!(
+            "`{taken}` is taken by another operation; this one is named `{alternative}` after its \
+             operationId (a config can name it)"
+        ),
+    )
 }
 
 /// The base of the names of an operation's inline types: `ApplicationList`.

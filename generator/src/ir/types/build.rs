@@ -292,6 +292,9 @@ impl<'s> TypeBuilder<'s> {
                 Ty::Named(id)
             }
             Plan::Alias(_) | Plan::Inline => {
+                if let Some(ty) = self.array_of_named(&name, &pointer, node, &hint) {
+                    return ty;
+                }
                 if !self.resolving.insert(name.clone()) {
                     self.warn(&pointer, "schema refers to itself with no object in between; using serde_json::Value");
                     return Ty::Any;
@@ -302,6 +305,40 @@ impl<'s> TypeBuilder<'s> {
                 ty
             }
         }
+    }
+
+    /// A component that is an array of an inline object or union: its item type is made
+    /// and the array memoized before the item's fields are, so that an item that holds the
+    /// array again (`trace: [{..., trace: <trace>}]`) refers to it instead of looping.
+    fn array_of_named(
+        &mut self,
+        name: &str,
+        pointer: &str,
+        node: &'s Value,
+        hint: &str,
+    ) -> Option<Ty> {
+        if node.get("type").and_then(Value::as_str) != Some("array") {
+            return None;
+        }
+        let items = node.get("items")?;
+        let item_pointer = format!("{pointer}/items");
+        if !matches!(self.plan(&item_pointer, items), Plan::Struct | Plan::Union) {
+            return None;
+        }
+        let item_hint = self.hint_for(&item_pointer, &format!("{hint}Item"));
+        let id = self.alloc_inline(&item_hint, &item_pointer, items);
+        self.inline_memo.insert(item_pointer.clone(), Ty::Named(id));
+        let item = if self.nullable(&item_pointer) {
+            Ty::Nullable(Box::new(Ty::Named(id)))
+        } else {
+            Ty::Named(id)
+        };
+        let ty = Ty::Vec(Box::new(item));
+        self.memo.insert(name.to_string(), ty.clone());
+        self.depth += 1;
+        self.fill(id, &item_pointer, items);
+        self.depth -= 1;
+        Some(ty)
     }
 
     pub(super) fn alloc_named(&mut self, name: String, pointer: &str, node: &Value) -> TypeId {

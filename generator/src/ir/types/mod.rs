@@ -27,6 +27,7 @@ mod recursion;
 mod schema;
 pub mod soundness;
 pub mod tags;
+mod union_fields;
 
 use build::Plan;
 pub use build::{EnvelopeParts, TypeBuilder};

@@ -91,12 +91,14 @@ impl<'s> TypeBuilder<'s> {
 
     pub(super) fn structure(&mut self, pointer: &str, name: &str) -> StructDef {
         let shape = self.shape(pointer);
-        for union in &shape.union_parts {
-            self.warn(union, "a oneOf/anyOf inside an object or allOf is not modelled as fields yet; its properties are kept as unknown fields");
-        }
+        let unions = self.union_fields(&shape);
+        self.union_fields_notice(&shape, name, &unions);
         let mut local = NameTable::default();
-        let mut fields = Vec::with_capacity(shape.props.len());
-        for (json_name, sources) in &shape.props {
+        let mut fields = Vec::with_capacity(shape.props.len() + unions.props.len());
+        let props = shape.props.iter().map(|p| (p, false));
+        for ((json_name, sources), from_union) in
+            props.chain(unions.props.iter().map(|p| (p, true)))
+        {
             let ident = local.claim(&[
                 names::field_name(json_name),
                 format!("{}_field", names::field_name(json_name)),
@@ -106,7 +108,11 @@ impl<'s> TypeBuilder<'s> {
                 Some(source) if sources.len() == 1 => self.hint_for(source, &fallback),
                 _ => fallback,
             };
-            let (ty, source) = self.property_ty(sources, &hint);
+            let (ty, source) = if from_union {
+                self.union_property_ty(sources, &hint)
+            } else {
+                self.property_ty(sources, &hint)
+            };
             let (ty, nullable) = match ty {
                 Ty::Nullable(inner) => (*inner, true),
                 ty => (ty, self.nullable(&source)),
