@@ -46,8 +46,13 @@ fn items(dir: &Path) -> usize {
 
 /// `cargo xtask bench`: every goal in one table; `full_build` adds the whole-spec crate's
 /// `cargo check` and `cargo build`, `peers` the comparison with progenitor and
-/// openapi-generator.
-pub fn run(root: &Path, full_build: bool, peers: bool) -> Result<ExitCode, String> {
+/// openapi-generator, `baseline` the ratios to another revision (`crate::baseline`).
+pub fn run(
+    root: &Path,
+    full_build: bool,
+    peers: bool,
+    baseline: Option<&str>,
+) -> Result<ExitCode, String> {
     let out = root.join("target/bench");
     std::fs::create_dir_all(&out).map_err(|e| e.to_string())?;
     let cli = build_generator(root)?;
@@ -60,6 +65,11 @@ pub fn run(root: &Path, full_build: bool, peers: bool) -> Result<ExitCode, Strin
     }
     // Goal 2: cold build of the generated Access crate alone, dependencies already built.
     access_build(root, &mut rows, &mut json)?;
+    if let Some(rev) = baseline {
+        let baseline = crate::baseline::prepare(root, rev)?;
+        crate::baseline::generation(root, &cli, &spec, &baseline, &mut rows, &mut json)?;
+        crate::baseline::access_build(root, &baseline, &mut rows, &mut json)?;
+    }
     // Goal 7: compiling only some resource groups (Cargo features).
     crate::features::bench(root, &mut rows, &mut json)?;
     // Goal 2: the whole-spec crate (opt-in: minutes and gigabytes).

@@ -1,7 +1,7 @@
 //! Project tasks of openapi-forge, run as `cargo xtask <task>`: `regen [--check] [--spec FILE]
 //! [--summary-md FILE]`, `spec --update URL_OR_FILE`, `test`, `e2e`, `bench [--full-build]
-//! [--peers]`, `features [--bench]`, `fuzz [--seconds N] [TARGET]...`, `third-party
-//! [--check-only] [NAME]...`. `cargo xtask --help`
+//! [--peers] [--baseline REV]`, `features [--bench]`, `fuzz [--seconds N] [TARGET]...`,
+//! `third-party [--check-only | --e2e] [NAME]...`. `cargo xtask --help`
 //! lists them and `cargo xtask <task> --help` documents a task's flags: they are declared once,
 //! with clap, below.
 //!
@@ -15,7 +15,9 @@
 //! - `e2e`: the generated client against the Prism mock server. Uses: `regen`.
 //! - `fuzz`: seed the corpora, run the cargo-fuzz targets. Uses: `regen`, `subset`.
 //! - `features`: clippy and build time of each resource-group feature. Uses: `measure`, `table`.
-//! - `bench`: the performance report. Uses: `features`, `measure`, `peers`, `table`.
+//! - `bench`: the performance report. Uses: `baseline`, `features`, `measure`, `peers`, `table`.
+//! - `baseline`: another revision's generator and Access crate measured beside this tree's.
+//!   Uses: `measure`, `table`.
 //! - `peers`: progenitor and openapi-generator on the same inputs, their table. Uses: `bounded`,
 //!   `measure`, `regen`, `subset`.
 //! - `subset`: the final spec reduced to the client's operations. Uses: none.
@@ -31,6 +33,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
+mod baseline;
 mod bench;
 mod bounded;
 mod diagnostics;
@@ -138,6 +141,10 @@ struct BenchArgs {
     /// into ~/.cache/openapi-forge-peers, or $FORGE_PEERS_CACHE)
     #[arg(long)]
     peers: bool,
+    /// Also measure the generator and the Access crate of this git revision beside this
+    /// tree's, interleaved, and report the ratios (checked out into target/bench/)
+    #[arg(long, value_name = "REV")]
+    baseline: Option<String>,
 }
 
 #[derive(Args)]
@@ -184,7 +191,12 @@ fn main() -> ExitCode {
         Task::Spec(args) => pin::update(&root(), &args.update),
         Task::Test => test(),
         Task::E2e => e2e::run(&root()),
-        Task::Bench(args) => bench::run(&root(), args.full_build, args.peers),
+        Task::Bench(args) => bench::run(
+            &root(),
+            args.full_build,
+            args.peers,
+            args.baseline.as_deref(),
+        ),
         Task::Features(args) if args.bench => features::bench_report(&root()),
         Task::Features(_) => features::check(&root()),
         Task::Fuzz(args) => fuzz::run(&root(), args.seconds, &args.targets),

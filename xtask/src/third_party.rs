@@ -75,6 +75,7 @@ fn parse_pins(text: &str, file: &str) -> Result<Vec<Pin>, String> {
                     .map(str::to_string)
                     .ok_or_else(|| format!("{file}: spec[{index}]: `{key}` (a string) is missing"))
             };
+            let (name, krate) = (field("name")?, field("crate")?);
             let registry = field("registry")?;
             // A spec read from a local file (`registry = "file"`) has no package.
             let package_field = |key: &str| match registry.as_str() {
@@ -82,8 +83,8 @@ fn parse_pins(text: &str, file: &str) -> Result<Vec<Pin>, String> {
                 _ => field(key),
             };
             Ok(Pin {
-                name: field("name")?,
-                krate: field("crate")?,
+                name,
+                krate,
                 package: package_field("package")?,
                 version: package_field("version")?,
                 url: package_field("url")?,
@@ -616,9 +617,15 @@ mod tests {
         let pins = parse_pins(text, PINS).unwrap();
         assert!(!pins.is_empty());
         for pin in &pins {
-            assert_eq!(pin.sha256.len(), 64, "{}", pin.name);
+            // A local file has no package to pin.
+            if pin.registry != LOCAL {
+                assert_eq!(pin.sha256.len(), 64, "{}", pin.name);
+            }
             assert_eq!(pin.file_sha256.len(), 64, "{}", pin.name);
         }
+        assert!(pins
+            .iter()
+            .any(|p| p.registry == LOCAL && p.package.is_empty()));
         let mut names: Vec<&str> = pins.iter().map(|p| p.name.as_str()).collect();
         names.sort_unstable();
         names.dedup();

@@ -179,11 +179,21 @@ fn send(param: &Param, value: TokenStream) -> TokenStream {
 }
 
 /// What puts every value of a list `param` (an iterator of `String`s) into the call: repeated
-/// query parameters, or one comma-separated header or cookie value.
+/// query parameters or one joined by the parameter's separator, and one comma-separated header
+/// or cookie value.
 fn send_all(param: &Param, values: TokenStream) -> TokenStream {
     let key = &param.name;
     match param.location {
-        ParamLocation::Query => quote!(.query_all(#key, #values)),
+        ParamLocation::Query => match param.separator {
+            None => quote!(.query_all(#key, #values)),
+            Some(separator) => {
+                let separator = separator.to_string();
+                send(
+                    param,
+                    quote!(#values.collect::<Vec<String>>().join(#separator)),
+                )
+            }
+        },
         ParamLocation::Header | ParamLocation::Cookie => {
             send(param, quote!(#values.collect::<Vec<String>>().join(",")))
         }
@@ -262,6 +272,24 @@ fn method_doc(op: &Operation) -> String {
         "\nCall it as `{}.await?`, or set per-request options (`.timeout(..)`, `.max_retries(..)`, `.header(..)`) before awaiting.\n",
         call_example(op)
     ));
+    if !op.response_headers.is_empty() {
+        text.push_str(
+            "\nResponse headers the API declares (read them from `.send_with_response()`'s \
+             `headers`):\n",
+        );
+        for header in &op.response_headers {
+            let about = header
+                .description
+                .as_deref()
+                .map(|d| format!(": {}", doc::sanitize(d).replace('\n', " ")))
+                .unwrap_or_default();
+            text.push_str(&format!(
+                "- `{}` ({}){about}\n",
+                header.name,
+                header.statuses.join(", ")
+            ));
+        }
+    }
     if op.deprecated {
         text.push_str("\nDeprecated by the API.\n");
     }

@@ -30,7 +30,16 @@ pub fn errors(api: &Api, crate_ident: &str, header: &str) -> Option<String> {
                 .find(|(_, ty)| *ty == error.ty)
                 .map(|(name, _)| name.as_str())?;
             let sample = typed::value(&api.types, &error.ty, false);
-            checks.push(check(api, op, crate_ident, status, &sample, variant));
+            let foreign = error.foreign.as_ref();
+            checks.push(check(
+                api,
+                op,
+                crate_ident,
+                status,
+                &sample,
+                variant,
+                foreign,
+            ));
         }
     }
     if checks.is_empty() {
@@ -78,8 +87,8 @@ fn status_for(declared: &[ErrorResponse], status: StatusMatch) -> Option<u16> {
 }
 
 /// One declared error: the server answers `status` with `sample`, the error must hold it as
-/// `ErrorBody::{variant}`; then it answers with a body of no declared type, which must be kept
-/// as an excerpt.
+/// `ErrorBody::{variant}`; then it answers with `foreign`, a body its schema rejects (when the
+/// IR found one), which must be kept as an excerpt.
 fn check(
     api: &Api,
     op: &Operation,
@@ -87,6 +96,7 @@ fn check(
     status: u16,
     sample: &serde_json::Value,
     variant: &str,
+    foreign: Option<&serde_json::Value>,
 ) -> String {
     let dotted = op.dotted();
     let Invocation {
@@ -103,13 +113,19 @@ fn check(
         args.push("&body".into());
     }
     let call = format!("{chain}.{}({})", op.name, args.join(", "));
+    let excerpt = foreign.map_or(String::new(), |foreign| {
+        format!(
+            "        *answer.lock().expect(\"answer lock\") = ({status}, {}.to_string());\n        \
+             let outcome = {call}.await;\n        \
+             expect_excerpt({dotted:?}, {status}, outcome.map(|_| ()), failures);\n",
+            literal_json(foreign)
+        )
+    });
     format!(
         "    {{\n{setup}        *answer.lock().expect(\"answer lock\") = ({status}, {json}.to_string());\n        \
          let outcome = {call}.await;\n        \
-         expect_typed({dotted:?}, {status}, outcome.map(|_| ()), |body| matches!(body, ErrorBody::{variant}(_)), failures);\n        \
-         *answer.lock().expect(\"answer lock\") = ({status}, \"[\\\"not a declared error\\\"]\".to_string());\n        \
-         let outcome = {call}.await;\n        \
-         expect_excerpt({dotted:?}, {status}, outcome.map(|_| ()), failures);\n    }}\n",
+         expect_typed({dotted:?}, {status}, outcome.map(|_| ()), |body| matches!(body, ErrorBody::{variant}(_)), failures);\n\
+         {excerpt}    }}\n",
         json = literal_json(sample),
     )
 }

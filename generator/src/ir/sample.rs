@@ -95,7 +95,12 @@ impl<'s> Sampler<'s> {
                 .and_then(|v| v.first())
             {
                 let variant_pointer = format!("{pointer}/{key}/0");
-                let variant = self.value(first, &variant_pointer, depth + 1);
+                let mut variant = self.value(first, &variant_pointer, depth + 1);
+                if let (Some((property, tag)), Value::Object(object)) =
+                    (discriminator_tag(node, first), &mut variant)
+                {
+                    object.insert(property, Value::String(tag));
+                }
                 // Properties beside the union belong to every value: the object's, with the
                 // first variant's; a variant that only lists `required` names requires those
                 // of the object's properties.
@@ -197,6 +202,30 @@ impl<'s> Sampler<'s> {
     fn example_fits(&self, node: &'s Value, example: &Value) -> bool {
         super::validate::fits(self.raw, node, example).is_ok()
     }
+}
+
+/// The discriminator property of `node` and the value that names `variant` (its mapping key,
+/// else the last segment of its `$ref`), when `node` has a discriminator.
+fn discriminator_tag(node: &Value, variant: &Value) -> Option<(String, String)> {
+    let discriminator = node.get("discriminator")?;
+    let property = discriminator.get("propertyName")?.as_str()?.to_string();
+    let reference = variant.get("$ref")?.as_str()?;
+    let mapped = discriminator
+        .get("mapping")
+        .and_then(Value::as_object)
+        .and_then(|m| {
+            m.iter()
+                .find(|(_, target)| target.as_str() == Some(reference))
+        })
+        .map(|(key, _)| key.clone());
+    let tag = mapped.unwrap_or_else(|| {
+        reference
+            .rsplit('/')
+            .next()
+            .unwrap_or(reference)
+            .to_string()
+    });
+    Some((property, tag))
 }
 
 fn merge(a: Value, b: Value) -> Value {
@@ -378,5 +407,27 @@ mod tests {
         }}}});
         let sample = Sampler::new(&spec).sample("#/components/schemas/Item");
         assert_eq!(sample, json!({"type": "Issue", "id": 1}));
+    }
+
+    #[test]
+    fn a_discriminated_union_sample_carries_the_tag_of_its_first_variant() {
+        let spec = json!({"components": {"schemas": {
+            "User": {
+                "oneOf": [
+                    {"$ref": "#/components/schemas/Private"},
+                    {"$ref": "#/components/schemas/Public"}
+                ],
+                "discriminator": {"propertyName": "view", "mapping": {
+                    "public": "#/components/schemas/Public",
+                    "private": "#/components/schemas/Private"
+                }}
+            },
+            "Private": {"type": "object", "required": ["id"], "properties": {
+                "id": {"type": "integer"}, "view": {"type": "string"}
+            }},
+            "Public": {"type": "object", "properties": {"view": {"type": "string"}}}
+        }}});
+        let sample = Sampler::new(&spec).sample("#/components/schemas/User");
+        assert_eq!(sample, json!({"id": 1, "view": "private"}));
     }
 }

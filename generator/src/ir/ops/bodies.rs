@@ -246,6 +246,7 @@ fn form_body<'s>(
             doc: property.doc,
             schema: Pointer::new(property.pointer),
             sample,
+            separator: None,
         });
     }
     (body, fields)
@@ -382,6 +383,25 @@ fn json_response(
 
 /// The error responses `op` declares with a JSON body (by status, class or `default`), each
 /// with the type of its body; others keep their body as text.
+/// A body the schema at `pointer` rejects: the first of a few values of different kinds.
+fn foreign_body(spec: &Spec, pointer: &str) -> Option<serde_json::Value> {
+    let schema = spec
+        .raw
+        .pointer(pointer.strip_prefix('#').unwrap_or(pointer))?;
+    // Kinds first that no lenient decoder takes for another (an enum keeps an unknown
+    // string, so a string comes after a number and a boolean).
+    let candidates = [
+        serde_json::json!(1.5),
+        serde_json::json!(true),
+        serde_json::json!("not a declared error"),
+        serde_json::json!(["not a declared error"]),
+        serde_json::json!({"message": ["not a declared error"], "errors": 1.5}),
+    ];
+    candidates
+        .into_iter()
+        .find(|value| crate::ir::validate::fits(&spec.raw, schema, value).is_err())
+}
+
 pub(super) fn error_responses<'s>(
     spec: &'s Spec,
     op: &SpecOperation<'s>,
@@ -425,7 +445,12 @@ pub(super) fn error_responses<'s>(
             _ => code.to_uppercase(),
         };
         let ty = types.ty(&schema, &format!("{hint}Error{suffix}"));
-        out.push(ErrorResponse { status, ty });
+        let foreign = foreign_body(spec, &schema);
+        out.push(ErrorResponse {
+            status,
+            ty,
+            foreign,
+        });
     }
     Ok(out)
 }

@@ -7,7 +7,7 @@ use super::naming::{
     check_config_names, dedup_names, group_by_scope, hint_base, name_methods, Draft,
 };
 use super::params::{params, ParamContext};
-use super::{HttpMethod, JsonShape, Operation, PathTemplate, ResponseBody, Source};
+use super::{HttpMethod, JsonShape, Operation, PathTemplate, ResponseBody, ResponseHeader, Source};
 use crate::config::{Config, EnvelopeConvention};
 use crate::error::{Result, Warning};
 use crate::ir::sample::Sampler;
@@ -165,6 +165,7 @@ fn operation<'s>(
         params,
         body,
         response,
+        response_headers: response_headers(spec, op),
         pagination,
         security,
         errors,
@@ -198,5 +199,54 @@ fn method_name(
         "get".into()
     } else {
         draft.name.clone()
+    }
+}
+
+/// The headers the success responses of `op` declare, in the order met (a `$ref` to
+/// `#/components/headers` followed).
+fn response_headers(spec: &Spec, op: &openapiv3::Operation) -> Vec<ResponseHeader> {
+    let mut out: Vec<ResponseHeader> = Vec::new();
+    for (status, response) in &op.responses.responses {
+        let status = match status {
+            openapiv3::StatusCode::Code(code) if (200..300).contains(code) => code.to_string(),
+            openapiv3::StatusCode::Range(2) => "2XX".to_string(),
+            _ => continue,
+        };
+        let Some(response) = resolve_response(spec, response) else {
+            continue;
+        };
+        for (name, header) in &response.headers {
+            let description = match header {
+                openapiv3::ReferenceOr::Item(header) => header.description.clone(),
+                openapiv3::ReferenceOr::Reference { reference } => reference
+                    .strip_prefix("#/components/headers/")
+                    .and_then(|key| spec.api.components.as_ref()?.headers.get(key))
+                    .and_then(|h| h.as_item())
+                    .and_then(|h| h.description.clone()),
+            };
+            match out.iter_mut().find(|h| h.name.eq_ignore_ascii_case(name)) {
+                Some(known) => known.statuses.push(status.clone()),
+                None => out.push(ResponseHeader {
+                    name: name.clone(),
+                    statuses: vec![status.clone()],
+                    description,
+                }),
+            }
+        }
+    }
+    out
+}
+
+/// A response, through a `$ref` to `#/components/responses`.
+fn resolve_response<'s>(
+    spec: &'s Spec,
+    response: &'s openapiv3::ReferenceOr<openapiv3::Response>,
+) -> Option<&'s openapiv3::Response> {
+    match response {
+        openapiv3::ReferenceOr::Item(response) => Some(response),
+        openapiv3::ReferenceOr::Reference { reference } => {
+            let key = reference.strip_prefix("#/components/responses/")?;
+            spec.api.components.as_ref()?.responses.get(key)?.as_item()
+        }
     }
 }

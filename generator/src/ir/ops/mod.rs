@@ -43,6 +43,8 @@ pub struct Operation {
     pub body: RequestBody,
     /// What a successful response carries.
     pub response: ResponseBody,
+    /// The headers its success responses declare (read them with `send_with_response`).
+    pub response_headers: Vec<ResponseHeader>,
     /// How the pages of a list are walked.
     pub pagination: Pagination,
     /// The security requirements: alternatives, each the schemes sent together (by name). No
@@ -113,6 +115,17 @@ pub fn expand_alternatives(operations: Vec<Operation>) -> Vec<Operation> {
     out
 }
 
+/// A header a success response declares.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResponseHeader {
+    /// Its name, as the spec spells it.
+    pub name: String,
+    /// The statuses that declare it (`200`, `2XX`).
+    pub statuses: Vec<String>,
+    /// The spec's description.
+    pub description: Option<String>,
+}
+
 /// An error response an operation declares.
 #[derive(Debug, Clone)]
 pub struct ErrorResponse {
@@ -120,6 +133,9 @@ pub struct ErrorResponse {
     pub status: StatusMatch,
     /// The type of its JSON body.
     pub ty: Ty,
+    /// A JSON body its schema does not accept (for the generated test that such a body is
+    /// reported with an excerpt), or `None` when the schema accepts every value tried.
+    pub foreign: Option<serde_json::Value>,
 }
 
 /// The statuses an error response covers.
@@ -441,6 +457,11 @@ pub struct Param {
     pub schema: Pointer,
     /// A schema-valid sample value, for the generated tests.
     pub sample: serde_json::Value,
+    /// How the values of a list go into a query parameter: `None` repeats the parameter
+    /// (`style: form` with `explode`, the default), else they are joined by this separator
+    /// into one (`explode: false`: `,`; `spaceDelimited`: ` `; `pipeDelimited`: `|`).
+    /// Header and cookie lists are always joined by `,` (`style: simple`).
+    pub separator: Option<char>,
 }
 
 /// What a request carries.

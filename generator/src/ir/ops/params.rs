@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use openapiv3::{Parameter, ParameterSchemaOrContent, ReferenceOr};
+use openapiv3::{Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr};
 
 use super::{Param, ParamLocation, PathTemplate};
 use crate::error::{Result, Warning};
@@ -144,6 +144,25 @@ fn lower(cx: &mut ParamContext<'_, '_, '_>, pointer: &str, p: &Parameter) -> Par
         doc: data.description.clone(),
         sample: cx.sampler.sample(&schema),
         schema: Pointer::new(schema),
+        separator: separator(p),
+    }
+}
+
+/// The separator of a list query parameter sent as one value (see [`Param::separator`]).
+fn separator(p: &Parameter) -> Option<char> {
+    let Parameter::Query {
+        parameter_data,
+        style,
+        ..
+    } = p
+    else {
+        return None;
+    };
+    match style {
+        QueryStyle::Form if parameter_data.explode == Some(false) => Some(','),
+        QueryStyle::SpaceDelimited => Some(' '),
+        QueryStyle::PipeDelimited => Some('|'),
+        QueryStyle::Form | QueryStyle::DeepObject => None,
     }
 }
 
@@ -157,6 +176,7 @@ fn undeclared_path_param(name: &str) -> Param {
         doc: None,
         schema: Pointer::default(),
         sample: serde_json::Value::String("example".into()),
+        separator: None,
     }
 }
 
