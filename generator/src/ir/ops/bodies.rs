@@ -424,14 +424,7 @@ pub(super) fn error_responses<'s>(
     }
     let mut out = Vec::new();
     for (status, code, response) in declared {
-        let pointer = match response {
-            ReferenceOr::Item(_) => format!("{}/responses/{}", op.pointer, escape_token(&code)),
-            ReferenceOr::Reference { reference } => format!(
-                "#/components/responses/{}",
-                escape_token(spec.component_name(reference, "responses", &op.pointer)?)
-            ),
-        };
-        let resolved = spec.response(response, &pointer)?;
+        let (pointer, resolved) = response_at(spec, op, &code, response)?;
         let Some((media, content)) = resolved.content.iter().find(|(media, _)| is_json(media))
         else {
             continue;
@@ -455,6 +448,25 @@ pub(super) fn error_responses<'s>(
     Ok(out)
 }
 
+/// The response of `op` declared under the status key `code`, through a `$ref` to
+/// `#/components/responses`, with the pointer of the response object.
+pub(super) fn response_at<'s>(
+    spec: &'s Spec,
+    op: &SpecOperation<'s>,
+    code: &str,
+    response: &'s ReferenceOr<openapiv3::Response>,
+) -> Result<(String, &'s openapiv3::Response)> {
+    let pointer = match response {
+        ReferenceOr::Item(_) => format!("{}/responses/{}", op.pointer, escape_token(code)),
+        ReferenceOr::Reference { reference } => format!(
+            "#/components/responses/{}",
+            escape_token(spec.component_name(reference, "responses", &op.pointer)?)
+        ),
+    };
+    let resolved = spec.response(response, &pointer)?;
+    Ok((pointer, resolved))
+}
+
 /// Each success status with what its response carries (JSON preferred where a response
 /// offers several media types).
 fn success_bodies(spec: &Spec, op: &SpecOperation<'_>) -> Result<Vec<(StatusMatch, Success)>> {
@@ -466,14 +478,7 @@ fn success_bodies(spec: &Spec, op: &SpecOperation<'_>) -> Result<Vec<(StatusMatc
             _ => continue,
         };
         let code = spec.status_key(&op.pointer, status);
-        let pointer = match response {
-            ReferenceOr::Item(_) => format!("{}/responses/{}", op.pointer, escape_token(&code)),
-            ReferenceOr::Reference { reference } => format!(
-                "#/components/responses/{}",
-                escape_token(spec.component_name(reference, "responses", &op.pointer)?)
-            ),
-        };
-        let resolved = spec.response(response, &pointer)?;
+        let (pointer, resolved) = response_at(spec, op, &code, response)?;
         let json = resolved.content.iter().find(|(media, _)| is_json(media));
         let success = match json {
             Some((media, content)) => match &content.schema {

@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::bodies::{error_responses, pagination, request_body, response_body};
+use super::bodies::{error_responses, pagination, request_body, response_at, response_body};
 use super::naming::{
     check_config_names, dedup_names, group_by_scope, hint_base, name_methods, Draft,
 };
@@ -12,7 +12,7 @@ use crate::config::{Config, EnvelopeConvention};
 use crate::error::{Result, Warning};
 use crate::ir::sample::Sampler;
 use crate::ir::types::{Ty, TypeBuilder};
-use crate::load::spec::Spec;
+use crate::load::spec::{Spec, SpecOperation};
 
 /// Names a generated type must not take: the items of the generated crate's root.
 const RESERVED: &[&str] = &[
@@ -165,7 +165,7 @@ fn operation<'s>(
         params,
         body,
         response,
-        response_headers: response_headers(spec, op),
+        response_headers: response_headers(spec, primary),
         pagination,
         security,
         errors,
@@ -204,15 +204,17 @@ fn method_name(
 
 /// The headers the success responses of `op` declare, in the order met (a `$ref` to
 /// `#/components/headers` followed).
-fn response_headers(spec: &Spec, op: &openapiv3::Operation) -> Vec<ResponseHeader> {
+fn response_headers(spec: &Spec, op: &SpecOperation<'_>) -> Vec<ResponseHeader> {
     let mut out: Vec<ResponseHeader> = Vec::new();
-    for (status, response) in &op.responses.responses {
-        let status = match status {
+    for (key, response) in &op.op.responses.responses {
+        let status = match key {
             openapiv3::StatusCode::Code(code) if (200..300).contains(code) => code.to_string(),
             openapiv3::StatusCode::Range(2) => "2XX".to_string(),
             _ => continue,
         };
-        let Some(response) = resolve_response(spec, response) else {
+        // A response that cannot be resolved is reported where its body is lowered.
+        let code = spec.status_key(&op.pointer, key);
+        let Ok((_, response)) = response_at(spec, op, &code, response) else {
             continue;
         };
         for (name, header) in &response.headers {
@@ -235,18 +237,4 @@ fn response_headers(spec: &Spec, op: &openapiv3::Operation) -> Vec<ResponseHeade
         }
     }
     out
-}
-
-/// A response, through a `$ref` to `#/components/responses`.
-fn resolve_response<'s>(
-    spec: &'s Spec,
-    response: &'s openapiv3::ReferenceOr<openapiv3::Response>,
-) -> Option<&'s openapiv3::Response> {
-    match response {
-        openapiv3::ReferenceOr::Item(response) => Some(response),
-        openapiv3::ReferenceOr::Reference { reference } => {
-            let key = reference.strip_prefix("#/components/responses/")?;
-            spec.api.components.as_ref()?.responses.get(key)?.as_item()
-        }
-    }
 }

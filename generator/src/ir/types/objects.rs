@@ -99,36 +99,18 @@ impl<'s> TypeBuilder<'s> {
         for ((json_name, sources), from_union) in
             props.chain(unions.props.iter().map(|p| (p, true)))
         {
-            let ident = local.claim(&[
-                names::field_name(json_name),
-                format!("{}_field", names::field_name(json_name)),
-            ]);
             let fallback = format!("{name}{}", names::type_name(json_name));
             let hint = match sources.last() {
                 Some(source) if sources.len() == 1 => self.hint_for(source, &fallback),
                 _ => fallback,
             };
-            let (ty, source) = if from_union {
+            let typed = if from_union {
                 self.union_property_ty(sources, &hint)
             } else {
                 self.property_ty(sources, &hint)
             };
-            let (ty, nullable) = match ty {
-                Ty::Nullable(inner) => (*inner, true),
-                ty => (ty, self.nullable(&source)),
-            };
-            let doc = sources.iter().rev().find_map(|p| self.doc_at(p));
-            fields.push(Field {
-                ident,
-                json_name: json_name.clone(),
-                ty,
-                required: shape.required.contains(json_name),
-                nullable,
-                doc,
-                boxed: false,
-                sensitive: self.is_sensitive(json_name, &source),
-                pointer: Pointer::new(source),
-            });
+            let required = shape.required.contains(json_name);
+            fields.push(self.field(&mut local, json_name, sources, typed, required));
         }
         if local.is_taken("additional_properties") {
             self.warn(
@@ -277,32 +259,48 @@ impl<'s> TypeBuilder<'s> {
         let mut local = NameTable::default();
         let mut fields = Vec::new();
         for (json_name, sources) in &shape.props {
-            let ident = local.claim(&[
-                names::field_name(json_name),
-                format!("{}_field", names::field_name(json_name)),
-            ]);
             let hint = format!("{name}{}", names::type_name(json_name));
-            let (ty, source) = self.property_ty(sources, &hint);
-            let (ty, nullable) = match ty {
-                Ty::Nullable(inner) => (*inner, true),
-                ty => (ty, self.nullable(&source)),
-            };
-            let doc = sources.iter().rev().find_map(|p| self.doc_at(p));
-            fields.push(Field {
-                ident,
-                json_name: json_name.clone(),
-                ty,
-                required: shape.required.contains(json_name),
-                nullable,
-                doc,
-                boxed: false,
-                sensitive: self.is_sensitive(json_name, &source),
-                pointer: Pointer::new(source),
-            });
+            let typed = self.property_ty(sources, &hint);
+            let required = shape.required.contains(json_name);
+            fields.push(self.field(&mut local, json_name, sources, typed, required));
         }
         StructDef {
             fields,
             additional: Ty::Any,
+        }
+    }
+
+    /// The field for the property `json_name` declared at `sources`, of the type and source
+    /// `typed` (from [`Self::property_ty`] or [`Self::union_property_ty`]), named distinctly
+    /// in `local`.
+    fn field(
+        &mut self,
+        local: &mut NameTable,
+        json_name: &str,
+        sources: &[String],
+        typed: (Ty, String),
+        required: bool,
+    ) -> Field {
+        let ident = local.claim(&[
+            names::field_name(json_name),
+            format!("{}_field", names::field_name(json_name)),
+        ]);
+        let (ty, source) = typed;
+        let (ty, nullable) = match ty {
+            Ty::Nullable(inner) => (*inner, true),
+            ty => (ty, self.nullable(&source)),
+        };
+        let doc = sources.iter().rev().find_map(|p| self.doc_at(p));
+        Field {
+            ident,
+            json_name: json_name.to_string(),
+            ty,
+            required,
+            nullable,
+            doc,
+            boxed: false,
+            sensitive: self.is_sensitive(json_name, &source),
+            pointer: Pointer::new(source),
         }
     }
 
