@@ -264,3 +264,56 @@ fn unions_inside_objects_give_their_variants_properties_as_fields() {
         .iter()
         .all(|w| w.kind == WarningKind::Notice));
 }
+
+/// An allOf chain 5,000 schemas long (each the one before plus a property) is valid OpenAPI:
+/// it generates, on the IR's own deep stack, one struct with every property (its shapes are
+/// taken over part by part, not copied: `cargo xtask bench` measures the time).
+#[test]
+fn a_very_long_allof_chain_generates_one_struct_with_every_property() {
+    use openapi_forge::ir::types::TypeKind;
+    const DEPTH: usize = 5000;
+    let mut schemas = serde_json::Map::new();
+    schemas.insert(
+        "s0".into(),
+        json!({"type": "object", "properties": {"p0": {"type": "string"}}}),
+    );
+    for i in 1..DEPTH {
+        schemas.insert(
+            format!("s{i}"),
+            json!({"allOf": [
+                {"$ref": format!("#/components/schemas/s{}", i - 1)},
+                {"type": "object", "properties": {format!("p{i}"): {"type": "string"}}}
+            ]}),
+        );
+    }
+    let spec = json!({
+        "openapi": "3.0.3",
+        "info": {"title": "chain", "version": "1"},
+        "paths": {"/x": {"get": {"operationId": "get-x", "responses": {"200": {
+            "description": "ok",
+            "content": {"application/json": {"schema": {
+                "$ref": format!("#/components/schemas/s{}", DEPTH - 1)
+            }}}
+        }}}}},
+        "components": {"schemas": schemas}
+    });
+    let dir = std::env::temp_dir().join(format!("forge-chain-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("chain.json");
+    std::fs::write(&path, spec.to_string()).expect("write spec");
+    let generated = Generator::new(Config::default())
+        .spec_file(&path)
+        .and_then(Generator::generate)
+        .expect("the chain generates");
+    let _ = std::fs::remove_dir_all(&dir);
+    let fields = generated
+        .api
+        .types
+        .types
+        .iter()
+        .find_map(|def| match &def.kind {
+            TypeKind::Struct(s) if s.fields.len() == DEPTH => Some(s.fields.len()),
+            _ => None,
+        });
+    assert_eq!(fields, Some(DEPTH));
+}

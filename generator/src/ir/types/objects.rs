@@ -30,27 +30,53 @@ pub(super) fn merge_shape(into: &mut ObjShape, part: &ObjShape) {
 impl<'s> TypeBuilder<'s> {
     /// The flattened object shape of the schema at `pointer` (allOf merged), memoized.
     pub(super) fn shape(&mut self, pointer: &str) -> Rc<ObjShape> {
-        let Some((resolved, node, _)) = self.resolve(pointer) else {
+        let Some((resolved, _, _)) = self.resolve(pointer) else {
             return Rc::default();
         };
         if let Some(shape) = self.shapes.get(&resolved) {
             return shape.clone();
+        }
+        let shape = Rc::new(self.shape_owned(&resolved));
+        self.shapes.insert(resolved, shape.clone());
+        shape
+    }
+
+    /// The shape of the schema at `pointer`, computed without memoizing its allOf parts: the
+    /// first part's shape is taken over, not copied, so that a chain of allOfs (each schema
+    /// the one before plus a property) costs time and memory linear in its length.
+    fn shape_owned(&mut self, pointer: &str) -> ObjShape {
+        let Some((resolved, node, _)) = self.resolve(pointer) else {
+            return ObjShape::default();
+        };
+        if let Some(shape) = self.shapes.get(&resolved) {
+            return ObjShape::clone(shape);
         }
         if !self.shaping.insert(resolved.clone()) {
             self.warn(
                 &resolved,
                 "allOf includes itself; the repeated part is ignored",
             );
-            return Rc::default();
+            return ObjShape::default();
         }
         let mut shape = ObjShape::default();
         if let Some(parts) = node.get("allOf").and_then(Value::as_array) {
             for index in 0..parts.len() {
-                let part_pointer = format!("{resolved}/allOf/{index}");
-                let part = self.shape(&part_pointer);
-                merge_shape(&mut shape, &part);
+                let part = self.shape_owned(&format!("{resolved}/allOf/{index}"));
+                if index == 0 {
+                    shape = part;
+                } else {
+                    merge_shape(&mut shape, &part);
+                }
             }
         }
+        self.own_shape(&resolved, node, &mut shape);
+        self.shaping.remove(&resolved);
+        shape
+    }
+
+    /// What the schema `node` at `resolved` declares itself into `shape`: its properties,
+    /// required names, additional properties and union parts.
+    fn own_shape(&mut self, resolved: &str, node: &Value, shape: &mut ObjShape) {
         for key in ["oneOf", "anyOf"] {
             if node.get(key).is_some() && node.get("properties").is_some() {
                 shape.union_parts.push(format!("{resolved}/{key}"));
@@ -60,16 +86,15 @@ impl<'s> TypeBuilder<'s> {
             && (node.get("oneOf").is_some() || node.get("anyOf").is_some())
             && node.get("properties").is_none()
         {
-            shape.union_parts.push(resolved.clone());
+            shape.union_parts.push(resolved.to_string());
         }
         if let Some(props) = node.get("properties").and_then(Value::as_object) {
             for key in props.keys() {
                 let prop_pointer = format!("{resolved}/properties/{}", escape_token(key));
-                shape
-                    .props
-                    .entry(key.clone())
-                    .or_default()
-                    .push(prop_pointer);
+                let sources = shape.props.entry(key.clone()).or_default();
+                if !sources.contains(&prop_pointer) {
+                    sources.push(prop_pointer);
+                }
             }
         }
         if let Some(required) = node.get("required").and_then(Value::as_array) {
@@ -83,10 +108,6 @@ impl<'s> TypeBuilder<'s> {
         if let Some(Value::Object(_)) = node.get("additionalProperties") {
             shape.additional = Some(format!("{resolved}/additionalProperties"));
         }
-        self.shaping.remove(&resolved);
-        let shape = Rc::new(shape);
-        self.shapes.insert(resolved, shape.clone());
-        shape
     }
 
     pub(super) fn structure(&mut self, pointer: &str, name: &str) -> StructDef {
