@@ -385,6 +385,36 @@ pub fn write_atomically(files: &Files, out: &Path) -> Result<()> {
     result
 }
 
+/// The stack of the thread that builds the IR. The lowering recurses along the spec's
+/// references and allOf chains (a chain thousands of schemas long is valid OpenAPI): a thread
+/// of its own with this much stack (reserved, not committed) keeps any such spec from
+/// overflowing the caller's.
+const DEEP_STACK: usize = 512 << 20;
+
+/// `work` on a thread with [`DEEP_STACK`] of stack, or on this one if no such thread can be
+/// made; a panic in it is resumed here.
+fn on_deep_stack<T: Send>(work: impl FnOnce() -> T + Send) -> T {
+    let slot = std::sync::Mutex::new(Some(work));
+    let take = || slot.lock().ok().and_then(|mut work| work.take());
+    let spawned = std::thread::scope(|scope| {
+        let handle = std::thread::Builder::new()
+            .name("openapi-forge-ir".into())
+            .stack_size(DEEP_STACK)
+            .spawn_scoped(scope, || take().map(|work| work()))
+            .ok()?;
+        Some(
+            handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+        )
+    });
+    match spawned.flatten() {
+        Some(value) => value,
+        // No thread could be made: the work is still in its slot.
+        None => (take().expect("the work runs once"))(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -421,35 +451,5 @@ mod tests {
             "new"
         );
         let _ = std::fs::remove_dir_all(&root);
-    }
-}
-
-/// The stack of the thread that builds the IR. The lowering recurses along the spec's
-/// references and allOf chains (a chain thousands of schemas long is valid OpenAPI): a thread
-/// of its own with this much stack (reserved, not committed) keeps any such spec from
-/// overflowing the caller's.
-const DEEP_STACK: usize = 512 << 20;
-
-/// `work` on a thread with [`DEEP_STACK`] of stack, or on this one if no such thread can be
-/// made; a panic in it is resumed here.
-fn on_deep_stack<T: Send>(work: impl FnOnce() -> T + Send) -> T {
-    let slot = std::sync::Mutex::new(Some(work));
-    let take = || slot.lock().ok().and_then(|mut work| work.take());
-    let spawned = std::thread::scope(|scope| {
-        let handle = std::thread::Builder::new()
-            .name("openapi-forge-ir".into())
-            .stack_size(DEEP_STACK)
-            .spawn_scoped(scope, || take().map(|work| work()))
-            .ok()?;
-        Some(
-            handle
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-        )
-    });
-    match spawned.flatten() {
-        Some(value) => value,
-        // No thread could be made: the work is still in its slot.
-        None => (take().expect("the work runs once"))(),
     }
 }
