@@ -63,6 +63,8 @@ pub fn run(
     for target in generation_targets(&spec) {
         generation(root, &cli, &target, &out, &mut rows, &mut json)?;
     }
+    // Goal 6: an allOf chain 5,000 deep against one 500 deep.
+    allof_chain(&cli, &out, &mut rows, &mut json)?;
     // Goal 2: cold build of the generated Access crate alone, dependencies already built.
     access_build(root, &mut rows, &mut json)?;
     if let Some(rev) = baseline {
@@ -185,6 +187,84 @@ fn generation(
     json.insert(
         format!("generate_{name}"),
         serde_json::json!({"seconds": seconds, "max_rss_mb": mb, "lines": lines, "files": files, "items": item_count}),
+    );
+    Ok(())
+}
+
+/// A spec whose one operation answers with the last of `depth` schemas, each an allOf of the
+/// one before and an object of one more property.
+fn chain_spec(depth: usize) -> Value {
+    let mut schemas = serde_json::Map::new();
+    schemas.insert(
+        "s0".into(),
+        serde_json::json!({"type": "object", "properties": {"p0": {"type": "string"}}}),
+    );
+    for i in 1..depth {
+        schemas.insert(
+            format!("s{i}"),
+            serde_json::json!({"allOf": [
+                {"$ref": format!("#/components/schemas/s{}", i - 1)},
+                {"type": "object", "properties": {format!("p{i}"): {"type": "string"}}}
+            ]}),
+        );
+    }
+    serde_json::json!({
+        "openapi": "3.0.3",
+        "info": {"title": "allOf chain", "version": "1"},
+        "paths": {"/x": {"get": {"operationId": "get-x", "responses": {"200": {
+            "description": "ok",
+            "content": {"application/json": {"schema": {
+                "$ref": format!("#/components/schemas/s{}", depth - 1)
+            }}}
+        }}}}},
+        "components": {"schemas": schemas}
+    })
+}
+
+/// Goal 6: generation of an allOf chain 5,000 deep against one 500 deep with the release
+/// `cli`, median of 5 each, interleaved; one row with the time ratio and both peak memories.
+fn allof_chain(cli: &Path, out: &Path, rows: &mut Vec<Row>, json: &mut Json) -> Result<(), String> {
+    let mut runs: [Vec<Run>; 2] = [Vec::new(), Vec::new()];
+    let depths = [500, 5000];
+    for depth in depths {
+        let spec = out.join(format!("chain-{depth}.json"));
+        std::fs::write(&spec, chain_spec(depth).to_string()).map_err(|e| e.to_string())?;
+    }
+    for _ in 0..5 {
+        for (index, depth) in depths.iter().enumerate() {
+            let mut command = Command::new(cli);
+            command
+                .arg("--spec")
+                .arg(out.join(format!("chain-{depth}.json")))
+                .arg("--out")
+                .arg(out.join(format!("chain-{depth}")))
+                .arg("--quiet")
+                .stderr(std::process::Stdio::null());
+            runs[index].push(measure(&mut command)?);
+        }
+    }
+    let [short, long] = runs.map(median);
+    let ratio = long.wall.as_secs_f64() / short.wall.as_secs_f64().max(f64::EPSILON);
+    rows.push(Row {
+        goal: "6. generate an allOf chain 5,000 deep vs 500 deep (median of 5)".into(),
+        measured: format!(
+            "{:.3} s vs {:.3} s = {ratio:.1}x; {:.0} MB vs {:.0} MB",
+            long.wall.as_secs_f64(),
+            short.wall.as_secs_f64(),
+            long.max_rss_kb as f64 / 1024.0,
+            short.max_rss_kb as f64 / 1024.0
+        ),
+        target: "<= 12x".into(),
+        met: Some(ratio <= 12.0),
+    });
+    json.insert(
+        "allof_chain".into(),
+        serde_json::json!({
+            "seconds_500": short.wall.as_secs_f64(),
+            "seconds_5000": long.wall.as_secs_f64(),
+            "max_rss_mb_500": short.max_rss_kb as f64 / 1024.0,
+            "max_rss_mb_5000": long.max_rss_kb as f64 / 1024.0,
+        }),
     );
     Ok(())
 }
