@@ -337,3 +337,43 @@ impl<T> QueryAll for crate::Call<T> {
         self
     }
 }
+
+/// `Ok` when `value` is of one of the JSON `kinds` (`"null"`, `"boolean"`, `"integer"`,
+/// `"number"` (which takes integers too), `"string"`, `"array"`, `"object"`; none listed: any).
+pub(crate) fn of_kinds<E: serde::de::Error>(
+    value: &serde_json::Value,
+    kinds: &[&str],
+) -> Result<(), E> {
+    use serde_json::Value;
+    let kind = match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    };
+    let accepted = kinds.is_empty()
+        || kinds.contains(&kind)
+        || (kind == "integer" && kinds.contains(&"number"));
+    if accepted {
+        return Ok(());
+    }
+    let article = |word: &str| {
+        if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+            "an"
+        } else {
+            "a"
+        }
+    };
+    let expected: Vec<String> = kinds
+        .iter()
+        .map(|k| format!("{} {k}", article(k)))
+        .collect();
+    Err(E::custom(format!(
+        "{} {kind} where {} is expected",
+        article(kind),
+        expected.join(" or ")
+    )))
+}

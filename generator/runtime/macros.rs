@@ -203,7 +203,7 @@ macro_rules! internal_union_impls {
 /// `Debug` and serde impls of a union whose variants overlap: a newtype around the value as
 /// received, written back unchanged. `secrets` are property names whose values `Debug` hides.
 macro_rules! raw_union_impls {
-    ($name:ident secrets [$($secret:literal),*]) => {
+    ($name:ident secrets [$($secret:literal),*] kinds [$($kind:literal),*]) => {
         impl ::std::fmt::Debug for $name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_tuple(stringify!($name))
@@ -226,7 +226,10 @@ macro_rules! raw_union_impls {
 
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
-                <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer).map(Self)
+                // Kept as received, but only a value of a JSON kind some variant accepts.
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                $crate::values::of_kinds(&value, &[$($kind),*])?;
+                Ok(Self(value))
             }
         }
     };
@@ -480,7 +483,7 @@ mod tests {
     /// Overlapping variants.
     #[derive(Clone, PartialEq)]
     pub struct Contact(serde_json::Value);
-    raw_union_impls!(Contact secrets ["secret"]);
+    raw_union_impls!(Contact secrets ["secret"] kinds ["object"]);
     impl Contact {
         fn as_phone(&self) -> Result<Puppy, serde_json::Error> {
             serde::Deserialize::deserialize(&self.0)
@@ -585,6 +588,9 @@ mod tests {
         let built = Contact::from_phone(Puppy { name: Some("Max".into()), ..Default::default() }).unwrap();
         assert_eq!(built.as_json(), &json!({"name": "Max"}));
         assert!(Contact::from(json!({"x": 1})).as_mail().is_err());
+        // A value of a kind no variant accepts is not kept.
+        let error = serde_json::from_str::<Contact>("1.5").unwrap_err();
+        assert!(error.to_string().contains("a number where an object is expected"), "{error}");
         let debug = format!("{contact:?}");
         assert!(debug.contains("<redacted>") && !debug.contains("hunter2"), "{debug}");
     }

@@ -204,16 +204,20 @@ fn overlapping(
     ));
     let docs = doc::lines(&doc_text);
     let secrets: Vec<String> = secret_names(space, u);
+    let quoted = |words: &mut dyn Iterator<Item = &str>| {
+        words
+            .map(|s| format!("{s:?}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let kinds = crate::ir::types::soundness::variant_kinds(space, u);
     let impls = out.placeholder(
         cfg,
         format!(
-            "raw_union_impls!({} secrets [{}]);\n",
+            "raw_union_impls!({} secrets [{}] kinds [{}]);\n",
             def.name,
-            secrets
-                .iter()
-                .map(|s| format!("{s:?}"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            quoted(&mut secrets.iter().map(String::as_str)),
+            quoted(&mut kinds.iter().copied()),
         ),
     );
     let views = views(space, u);

@@ -305,7 +305,11 @@ impl<'a> Analysis<'a> {
                 TypeKind::Enum(_) => STRING,
                 TypeKind::Union(union) => match union.tagging {
                     Tagging::Internal { .. } | Tagging::External => OBJECT,
-                    Tagging::Overlapping => ANY,
+                    // Kept as received, but only values of its variants' kinds.
+                    Tagging::Overlapping => union
+                        .variants
+                        .iter()
+                        .fold(0, |kinds, v| kinds | self.kinds(&v.ty, depth + 1)),
                     Tagging::Untagged => union
                         .variants
                         .iter()
@@ -436,6 +440,39 @@ fn non_null(ty: &Ty) -> &Ty {
         Ty::Nullable(inner) => non_null(inner),
         other => other,
     }
+}
+
+/// The JSON kinds (`"null"`, `"boolean"`, `"integer"`, `"number"`, `"string"`, `"array"`,
+/// `"object"`) a value of one of `union`'s variants can have: what an overlapping union's
+/// decoder checks before it keeps a value. Empty when any value can be one.
+pub fn variant_kinds(space: &TypeSpace, union: &UnionDef) -> Vec<&'static str> {
+    let analysis = Analysis::new(space);
+    let kinds = union
+        .variants
+        .iter()
+        .fold(0, |kinds, v| kinds | analysis.kinds(&v.ty, 0));
+    if kinds == ANY {
+        return Vec::new();
+    }
+    let mut words = Vec::new();
+    for (bit, word) in [
+        (NULL, "null"),
+        (BOOL, "boolean"),
+        (INTEGER, "integer"),
+        (FRACTION, "number"),
+        (STRING, "string"),
+        (ARRAY, "array"),
+        (OBJECT, "object"),
+    ] {
+        if kinds & bit != 0 {
+            words.push(word);
+        }
+    }
+    // A number takes integers too.
+    if kinds & FRACTION != 0 {
+        words.retain(|w| *w != "integer");
+    }
+    words
 }
 
 fn kind_words(kinds: Kinds) -> String {
