@@ -34,7 +34,11 @@ pub fn method(api: &Api, op: &Operation) -> (TokenStream, Option<TokenStream>) {
     let path = path_expression(&render, op);
     let (params, chain) = arguments(&render, op);
     let docs = doc::lines(&method_doc(op));
-    let allow = super::syntax::name_allows(&op.name);
+    let mut allow = super::syntax::name_allows(&op.name);
+    // The arguments are the operation's required parameters, as many as the API has.
+    if params.len() + 1 > 7 {
+        allow.extend(quote!(#[allow(clippy::too_many_arguments)]));
+    }
     let template = if op.scoped {
         format!("{{scope}}{}", op.path)
     } else {

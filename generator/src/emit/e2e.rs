@@ -308,6 +308,13 @@ pub fn invocation(api: &Api, op: &Operation, krate: &str) -> Invocation {
             (ty, _) => args.push(argument(api, ty, &p.sample, krate, index, &mut setup)),
         }
     }
+    // A binary or text body is the last argument (a JSON body is the caller's: it is built
+    // from its sample).
+    match &op.body {
+        RequestBody::Raw { text: true, .. } => args.push("\"e2e\"".into()),
+        RequestBody::Raw { text: false, .. } => args.push("b\"e2e\".to_vec()".into()),
+        RequestBody::None | RequestBody::Json(_) | RequestBody::Form { .. } => {}
+    }
     let chain = chain("client", &op.resource);
     Invocation { setup, chain, args }
 }
@@ -334,15 +341,7 @@ fn call(api: &Api, op: &Operation, krate: &str) -> String {
                 invoke(&with_body).trim_end_matches(';').to_string() + ","
             )
         }
-        None => {
-            let mut args = args;
-            match &op.body {
-                RequestBody::Raw { text: true, .. } => args.push("\"e2e\"".into()),
-                RequestBody::Raw { text: false, .. } => args.push("b\"e2e\".to_vec()".into()),
-                RequestBody::None | RequestBody::Json(_) | RequestBody::Form { .. } => {}
-            }
-            format!("    {{\n{setup}        {}\n    }}\n", invoke(&args))
-        }
+        None => format!("    {{\n{setup}        {}\n    }}\n", invoke(&args)),
     }
 }
 

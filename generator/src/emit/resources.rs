@@ -36,10 +36,11 @@ pub fn tree(api: &Api) -> Node {
     root
 }
 
-/// Whether the method's module needs the `QueryAll` trait (a list-valued query parameter).
+/// Whether the method's module needs the `QueryAll` trait (a list-valued query parameter
+/// sent repeated, not joined by a separator).
 pub fn uses_query_all(op: &Operation) -> bool {
     op.params_in(ParamLocation::Query)
-        .any(|p| matches!(p.ty, Ty::Vec(_)))
+        .any(|p| matches!(p.ty, Ty::Vec(_)) && p.separator.is_none())
 }
 
 /// Code of the module for the resource at `path` (a node with its children's `mod` lines).

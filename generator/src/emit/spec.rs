@@ -497,6 +497,7 @@ fn error_bodies(api: &Api) -> TokenStream {
     quote! {
         /// The body of an error response, as the operation declares it for the status.
         #[derive(Debug, Clone, PartialEq)]
+        #[allow(clippy::large_enum_variant)]
         pub enum ErrorBody {
             #(#variants)*
         }
