@@ -144,6 +144,7 @@ pub fn generation(
     let out = root.join("target/bench/compare");
     let spec_arg = spec.display().to_string();
     let config = |dir: &Path| dir.join("spec/cloudflare.toml").display().to_string();
+    let whole = vec!["--spec".to_string(), spec_arg.clone(), "--lenient".into()];
     let inputs = [
         (
             "access",
@@ -152,14 +153,10 @@ pub fn generation(
                 "--config".to_string(),
                 config(&baseline.dir),
                 "--spec".into(),
-                spec_arg.clone(),
+                spec_arg,
             ],
         ),
-        (
-            "full",
-            vec!["--spec".to_string(), spec_arg.clone(), "--lenient".into()],
-            vec!["--spec".to_string(), spec_arg.clone(), "--lenient".into()],
-        ),
+        ("full", whole.clone(), whole),
     ];
     for (name, now_args, before_args) in inputs {
         let now = Side {
@@ -179,44 +176,59 @@ pub fn generation(
             befores.push(before.generate()?);
             nows.push(now.generate()?);
         }
-        let (now, before) = (median(nows), median(befores));
-        let time = ratio(now.wall.as_secs_f64(), before.wall.as_secs_f64());
-        let memory = ratio(now.max_rss_kb as f64, before.max_rss_kb as f64);
-        rows.push(Row {
-            goal: format!(
-                "5. generate {name}: time vs {} (median of {ROUNDS}, interleaved)",
-                baseline.rev
-            ),
-            measured: format!(
-                "{:.3} s vs {:.3} s = {time:.2}x",
-                now.wall.as_secs_f64(),
-                before.wall.as_secs_f64()
-            ),
-            target: "<= 0.5x".into(),
-            met: Some(time <= 0.5),
-        });
-        rows.push(Row {
-            goal: format!("5. generate {name}: peak memory vs {}", baseline.rev),
-            measured: format!(
-                "{:.0} MB vs {:.0} MB = {memory:.2}x",
-                now.max_rss_kb as f64 / 1024.0,
-                before.max_rss_kb as f64 / 1024.0
-            ),
-            target: "<= 1.0x".into(),
-            met: Some(memory <= 1.0),
-        });
-        json.insert(
-            format!("baseline_generate_{name}"),
-            serde_json::json!({
-                "rev": baseline.rev,
-                "seconds": now.wall.as_secs_f64(),
-                "baseline_seconds": before.wall.as_secs_f64(),
-                "max_rss_mb": now.max_rss_kb as f64 / 1024.0,
-                "baseline_max_rss_mb": before.max_rss_kb as f64 / 1024.0,
-            }),
+        generation_rows(
+            name,
+            &baseline.rev,
+            median(nows),
+            median(befores),
+            rows,
+            json,
         );
     }
     Ok(())
+}
+
+/// The rows (time and memory ratio) and the JSON entry of the generation of `name`.
+fn generation_rows(
+    name: &str,
+    rev: &str,
+    now: Run,
+    before: Run,
+    rows: &mut Vec<Row>,
+    json: &mut serde_json::Map<String, serde_json::Value>,
+) {
+    let time = ratio(now.wall.as_secs_f64(), before.wall.as_secs_f64());
+    let memory = ratio(now.max_rss_kb as f64, before.max_rss_kb as f64);
+    rows.push(Row {
+        goal: format!("5. generate {name}: time vs {rev} (median of {ROUNDS}, interleaved)"),
+        measured: format!(
+            "{:.3} s vs {:.3} s = {time:.2}x",
+            now.wall.as_secs_f64(),
+            before.wall.as_secs_f64()
+        ),
+        target: "<= 0.5x".into(),
+        met: Some(time <= 0.5),
+    });
+    rows.push(Row {
+        goal: format!("5. generate {name}: peak memory vs {rev}"),
+        measured: format!(
+            "{:.0} MB vs {:.0} MB = {memory:.2}x",
+            now.max_rss_kb as f64 / 1024.0,
+            before.max_rss_kb as f64 / 1024.0
+        ),
+        target: "<= 1.0x".into(),
+        met: Some(memory <= 1.0),
+    });
+    json.insert(
+        format!("baseline_generate_{name}"),
+        serde_json::json!({
+            "rev": rev,
+            "seconds": now.wall.as_secs_f64(),
+            "baseline_seconds": before.wall.as_secs_f64(),
+            "max_rss_mb": now.max_rss_kb as f64 / 1024.0,
+            "baseline_max_rss_mb": before.max_rss_kb as f64 / 1024.0,
+        }),
+    );
 }
 
 /// `cargo build` of the Access crate (`cloudflare-access`) of the workspace at `dir`, after

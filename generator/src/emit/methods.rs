@@ -85,9 +85,9 @@ fn entries(api: &Api) -> Vec<TokenStream> {
         .collect()
 }
 
-/// `ResponseShape` and `Method`, with their docs; the shapes the API's convention and
+/// The variants of `ResponseShape` besides `Raw` and `Empty`: those the API's convention and
 /// operations have.
-fn declarations(api: &Api) -> TokenStream {
+fn shape_variants(api: &Api) -> TokenStream {
     let has = |f: fn(&ResponseBody) -> bool| api.operations.iter().any(|op| f(&op.response));
     let bytes = has(|r| matches!(r, ResponseBody::Binary { .. })).then(|| {
         quote! {
@@ -116,14 +116,18 @@ fn declarations(api: &Api) -> TokenStream {
         },
         EnvelopeConvention::None => TokenStream::new(),
     };
+    quote!(#enveloped #bytes #text #several)
+}
+
+/// `ResponseShape` and `Method`, with their docs; the shapes the API's convention and
+/// operations have.
+fn declarations(api: &Api) -> TokenStream {
+    let shapes = shape_variants(api);
     quote! {
         /// What a method's response body holds.
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
         pub enum ResponseShape {
-            #enveloped
-            #bytes
-            #text
-            #several
+            #shapes
             /// A body without envelope, returned as it is.
             Raw,
             /// No body.

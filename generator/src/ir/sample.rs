@@ -88,29 +88,8 @@ impl<'s> Sampler<'s> {
             }
             return merged;
         }
-        for key in ["oneOf", "anyOf"] {
-            if let Some(first) = node
-                .get(key)
-                .and_then(Value::as_array)
-                .and_then(|v| v.first())
-            {
-                let variant_pointer = format!("{pointer}/{key}/0");
-                let mut variant = self.value(first, &variant_pointer, depth + 1);
-                if let (Some((property, tag)), Value::Object(object)) =
-                    (discriminator_tag(node, first), &mut variant)
-                {
-                    object.insert(property, Value::String(tag));
-                }
-                // Properties beside the union belong to every value: the object's, with the
-                // first variant's; a variant that only lists `required` names requires those
-                // of the object's properties.
-                let Some(object) = self.object(node, pointer, depth) else {
-                    return variant;
-                };
-                let mut merged = merge(object, variant);
-                self.add_required_of(first, node, pointer, &mut merged, depth);
-                return merged;
-            }
+        if let Some(value) = self.union(node, pointer, depth) {
+            return value;
         }
         match node.get("type").and_then(Value::as_str) {
             Some("string") => string(node),
@@ -138,6 +117,30 @@ impl<'s> Sampler<'s> {
                 .object(node, pointer, depth)
                 .unwrap_or_else(|| json!({})),
         }
+    }
+
+    /// The sample of a oneOf/anyOf: its first variant's (with the discriminator's tag for it),
+    /// merged into the object's own properties when it has some.
+    fn union(&mut self, node: &'s Value, pointer: &str, depth: usize) -> Option<Value> {
+        let (key, first) = ["oneOf", "anyOf"].into_iter().find_map(|key| {
+            let first = node.get(key)?.as_array()?.first()?;
+            Some((key, first))
+        })?;
+        let mut variant = self.value(first, &format!("{pointer}/{key}/0"), depth + 1);
+        if let (Some((property, tag)), Value::Object(object)) =
+            (discriminator_tag(node, first), &mut variant)
+        {
+            object.insert(property, Value::String(tag));
+        }
+        // Properties beside the union belong to every value: the object's, with the first
+        // variant's; a variant that only lists `required` names requires those of the
+        // object's properties.
+        let Some(object) = self.object(node, pointer, depth) else {
+            return Some(variant);
+        };
+        let mut merged = merge(object, variant);
+        self.add_required_of(first, node, pointer, &mut merged, depth);
+        Some(merged)
     }
 
     /// Required properties and constants, if the schema has properties.

@@ -158,36 +158,33 @@ impl<'s> TypeBuilder<'s> {
     pub(super) fn property_ty(&mut self, sources: &[String], hint: &str) -> (Ty, String) {
         // A part that says the property is always `null` (`enum: [null]`: a failure envelope
         // over a success one) makes the others' type nullable instead of conflicting with it.
-        let null_only: Vec<&String> = sources.iter().filter(|p| self.is_null_only(p)).collect();
-        if !null_only.is_empty() && null_only.len() < sources.len() {
-            let rest: Vec<String> = sources
-                .iter()
-                .filter(|p| !null_only.contains(p))
-                .cloned()
-                .collect();
-            let (ty, source) = self.property_ty(&rest, hint);
-            let ty = match ty {
-                Ty::Nullable(_) => ty,
-                ty => Ty::Nullable(Box::new(ty)),
-            };
-            return (ty, source);
+        let null_only: Vec<String> = sources
+            .iter()
+            .filter(|p| self.is_null_only(p))
+            .cloned()
+            .collect();
+        if let Some(typed) = self.without(sources, &null_only, true, hint) {
+            return typed;
         }
-        let specific: Vec<&String> = sources.iter().filter(|p| !self.is_placeholder(p)).collect();
-        let chosen: Vec<&String> = if specific.is_empty() {
-            sources.iter().collect()
+        let specific: Vec<String> = sources
+            .iter()
+            .filter(|p| !self.is_placeholder(p))
+            .cloned()
+            .collect();
+        let chosen = if specific.is_empty() {
+            sources.to_vec()
         } else {
             specific
         };
-        let last = chosen.last().map(|p| p.to_string()).unwrap_or_default();
+        let last = chosen.last().cloned().unwrap_or_default();
         if chosen.len() <= 1 {
             return (self.ty(&last, hint), last);
         }
         // Among placeholders (a generic envelope's "object, array or string" `result`, a
         // failure envelope's "null or any object"), the more specific ones decide: a part that
         // accepts every kind gives way, and a nullable one makes the rest nullable.
-        let chosen_owned: Vec<String> = chosen.iter().map(|p| p.to_string()).collect();
         let (mut open, mut nullable) = (Vec::new(), Vec::new());
-        for p in &chosen_owned {
+        for p in &chosen {
             if self.is_placeholder(p) {
                 if self
                     .resolve(p)
@@ -200,21 +197,44 @@ impl<'s> TypeBuilder<'s> {
             }
         }
         for (drop, wrap) in [(open, false), (nullable, true)] {
-            if !drop.is_empty() && drop.len() < chosen_owned.len() {
-                let rest: Vec<String> = chosen_owned
-                    .iter()
-                    .filter(|p| !drop.contains(p))
-                    .cloned()
-                    .collect();
-                let (ty, source) = self.property_ty(&rest, hint);
-                return match (wrap, ty) {
-                    (true, ty @ Ty::Nullable(_)) | (false, ty) => (ty, source),
-                    (true, ty) => (Ty::Nullable(Box::new(ty)), source),
-                };
+            if let Some(typed) = self.without(&chosen, &drop, wrap, hint) {
+                return typed;
             }
         }
+        self.specific_property_ty(&chosen, hint)
+    }
+
+    /// The type of the property declared at `sources` less `drop` (made nullable when
+    /// `wrap`), when `drop` leaves some out and some in; else `None`.
+    fn without(
+        &mut self,
+        sources: &[String],
+        drop: &[String],
+        wrap: bool,
+        hint: &str,
+    ) -> Option<(Ty, String)> {
+        if drop.is_empty() || drop.len() >= sources.len() {
+            return None;
+        }
+        let rest: Vec<String> = sources
+            .iter()
+            .filter(|p| !drop.contains(p))
+            .cloned()
+            .collect();
+        let (ty, source) = self.property_ty(&rest, hint);
+        Some(match (wrap, ty) {
+            (true, ty @ Ty::Nullable(_)) | (false, ty) => (ty, source),
+            (true, ty) => (Ty::Nullable(Box::new(ty)), source),
+        })
+    }
+
+    /// The type of a property that several specific schemas (`chosen`, at least two) declare:
+    /// one when they are one, a merged struct when all are objects, else the last (with a
+    /// problem when their JSON kinds conflict).
+    fn specific_property_ty(&mut self, chosen: &[String], hint: &str) -> (Ty, String) {
+        let last = chosen.last().cloned().unwrap_or_default();
         let mut targets = BTreeSet::new();
-        for pointer in &chosen {
+        for pointer in chosen {
             if let Some((resolved, _, _)) = self.resolve(pointer) {
                 targets.insert(resolved);
             }
@@ -227,19 +247,7 @@ impl<'s> TypeBuilder<'s> {
                 .is_some_and(|(_, node, _)| matches!(self.plan("", node), Plan::Struct))
         });
         if all_objects {
-            let mut merged = ObjShape::default();
-            for pointer in &chosen {
-                let part = self.shape(pointer);
-                merge_shape(&mut merged, &part);
-            }
-            let first = chosen[0].to_string();
-            let node = self.node(&first).unwrap_or(&Value::Null);
-            let id = self.alloc_inline(hint, &first, node);
-            let key = format!("{first}#merged");
-            self.shapes.insert(key.clone(), Rc::new(merged));
-            let def = self.structure_from_shape(&key, hint);
-            self.space.types[id.0].kind = TypeKind::Struct(def);
-            return (Ty::Named(id), first);
+            return self.merged_property(chosen, hint);
         }
         let nodes: Vec<&'s Value> = chosen
             .iter()
@@ -260,17 +268,33 @@ impl<'s> TypeBuilder<'s> {
             })
             .collect();
         if kinds.len() > 1 {
-            let parts: Vec<String> = chosen.iter().map(|p| p.to_string()).collect();
             self.warn(
                 &last,
                 format!(
                     "allOf parts give this property conflicting types ({} at {}); the last one is used",
                     kinds.into_iter().collect::<Vec<_>>().join(", "),
-                    parts.join(", ")
+                    chosen.join(", ")
                 ),
             );
         }
         (self.ty(&last, hint), last)
+    }
+
+    /// One struct of the properties of every object schema in `chosen`.
+    fn merged_property(&mut self, chosen: &[String], hint: &str) -> (Ty, String) {
+        let mut merged = ObjShape::default();
+        for pointer in chosen {
+            let part = self.shape(pointer);
+            merge_shape(&mut merged, &part);
+        }
+        let first = chosen[0].clone();
+        let node = self.node(&first).unwrap_or(&Value::Null);
+        let id = self.alloc_inline(hint, &first, node);
+        let key = format!("{first}#merged");
+        self.shapes.insert(key.clone(), Rc::new(merged));
+        let def = self.structure_from_shape(&key, hint);
+        self.space.types[id.0].kind = TypeKind::Struct(def);
+        (Ty::Named(id), first)
     }
 
     pub(super) fn structure_from_shape(&mut self, key: &str, name: &str) -> StructDef {
