@@ -1178,7 +1178,7 @@ async fn calls_7(client: &Client, tally: &mut Tally) {
                         client
                             .zero_trust()
                             .seats()
-                            .edit("699d98642c564d2e855e9661899b7252", &body)
+                            .edit("023e105f4ecef8ad9ca31a8372d0c353", &body)
                             .send_with_response()
                     })
                     .await

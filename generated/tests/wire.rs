@@ -1123,7 +1123,7 @@ async fn checks_5(client: &Client, bodies: &Mutex<Vec<Vec<u8>>>, failures: &mut 
                 let _ = client
                     .zero_trust()
                     .seats()
-                    .edit("699d98642c564d2e855e9661899b7252", &body)
+                    .edit("023e105f4ecef8ad9ca31a8372d0c353", &body)
                     .await;
                 compare("zero_trust.seats.edit", &expected, bodies, failures);
             }
@@ -1142,7 +1142,7 @@ async fn checks_5(client: &Client, bodies: &Mutex<Vec<Vec<u8>>>, failures: &mut 
                 let _ = client
                     .zero_trust()
                     .seats()
-                    .edit("699d98642c564d2e855e9661899b7252", &body)
+                    .edit("023e105f4ecef8ad9ca31a8372d0c353", &body)
                     .await;
                 compare("zero_trust.seats.edit", &expected, bodies, failures);
             }

@@ -73,20 +73,15 @@ impl<'s> Sampler<'s> {
             }
         }
         if let Some(values) = node.get("enum").and_then(Value::as_array) {
-            if let Some(first) = values.iter().find(|v| !v.is_null()) {
-                return first.clone();
-            }
+            // An enum of `null` alone (a failure envelope's `result`) is `null`.
+            return values
+                .iter()
+                .find(|v| !v.is_null())
+                .cloned()
+                .unwrap_or(Value::Null);
         }
         if let Some(parts) = node.get("allOf").and_then(Value::as_array) {
-            let mut merged = Value::Null;
-            for (i, part) in parts.iter().enumerate() {
-                let value = self.value(part, &format!("{pointer}/allOf/{i}"), depth + 1);
-                merged = merge(merged, value);
-            }
-            if let Some(object) = self.object(node, pointer, depth) {
-                merged = merge(merged, object);
-            }
-            return merged;
+            return self.all_of(node, parts, pointer, depth);
         }
         if let Some(value) = self.union(node, pointer, depth) {
             return value;
@@ -117,6 +112,60 @@ impl<'s> Sampler<'s> {
                 .object(node, pointer, depth)
                 .unwrap_or_else(|| json!({})),
         }
+    }
+
+    /// The sample of an allOf: its parts' merged (parts that only annotate, a `description`,
+    /// left out), then each property a part declares again, refined by that part's schema
+    /// (an envelope's open `result` made the list a later part says it is).
+    fn all_of(
+        &mut self,
+        node: &'s Value,
+        parts: &'s [Value],
+        pointer: &str,
+        depth: usize,
+    ) -> Value {
+        let mut merged = Value::Null;
+        for (i, part) in parts.iter().enumerate() {
+            if is_annotation(part) {
+                continue;
+            }
+            let value = self.value(part, &format!("{pointer}/allOf/{i}"), depth + 1);
+            merged = merge(merged, value);
+        }
+        if let Some(object) = self.object(node, pointer, depth) {
+            merged = merge(merged, object);
+        }
+        for (i, part) in parts.iter().enumerate() {
+            let Some(props) = part.get("properties").and_then(Value::as_object) else {
+                continue;
+            };
+            for (name, schema) in props {
+                let Some(existing) = merged.get(name).cloned() else {
+                    continue;
+                };
+                // Only a part that types the property otherwise than the value is refines it
+                // (an open placeholder part leaves it as it is).
+                let declared = self.declared_type(schema);
+                if declared.is_none_or(|t| fits_type(&existing, t)) {
+                    continue;
+                }
+                let part_pointer = format!("{pointer}/allOf/{i}/properties/{name}");
+                let refined = self.value(schema, &part_pointer, depth + 1);
+                if let Value::Object(object) = &mut merged {
+                    object.insert(name.clone(), merge(existing, refined));
+                }
+            }
+        }
+        merged
+    }
+
+    /// The `type` a schema declares, through a `$ref`.
+    fn declared_type(&self, schema: &'s Value) -> Option<&'s str> {
+        let schema = match schema.get("$ref").and_then(Value::as_str) {
+            Some(reference) => self.node(reference)?,
+            None => schema,
+        };
+        schema.get("type").and_then(Value::as_str)
     }
 
     /// The sample of a oneOf/anyOf: its first variant's (with the discriminator's tag for it),
@@ -229,6 +278,37 @@ fn discriminator_tag(node: &Value, variant: &Value) -> Option<(String, String)> 
             .to_string()
     });
     Some((property, tag))
+}
+
+/// Whether `value` is of the JSON type `ty` (an integer is a number).
+fn fits_type(value: &Value, ty: &str) -> bool {
+    match value {
+        Value::Null => true,
+        Value::Bool(_) => ty == "boolean",
+        Value::Number(n) => ty == "number" || (ty == "integer" && (n.is_i64() || n.is_u64())),
+        Value::String(_) => ty == "string",
+        Value::Array(_) => ty == "array",
+        Value::Object(_) => ty == "object",
+    }
+}
+
+/// Whether an allOf part only annotates (a `description`, an `example`): it constrains no
+/// value.
+fn is_annotation(part: &Value) -> bool {
+    const SHAPING: [&str; 10] = [
+        "type",
+        "properties",
+        "items",
+        "enum",
+        "allOf",
+        "oneOf",
+        "anyOf",
+        "$ref",
+        "additionalProperties",
+        "required",
+    ];
+    part.as_object()
+        .is_some_and(|o| !SHAPING.iter().any(|key| o.contains_key(*key)))
 }
 
 fn merge(a: Value, b: Value) -> Value {
@@ -432,5 +512,36 @@ mod tests {
         }}});
         let sample = Sampler::new(&spec).sample("#/components/schemas/User");
         assert_eq!(sample, json!({"id": 1, "view": "private"}));
+    }
+
+    #[test]
+    fn allof_parts_that_annotate_or_leave_a_property_open_do_not_decide_its_sample() {
+        // An enum of null alone is null.
+        let spec = json!({"components": {"schemas": {"Null": {"enum": [null]}}}});
+        assert_eq!(
+            Sampler::new(&spec).sample("#/components/schemas/Null"),
+            serde_json::Value::Null
+        );
+        let spec = json!({"components": {"schemas": {
+            "Time": {"type": "string", "format": "date-time", "example": "2022-04-01T05:20:00Z"},
+            "Common": {"type": "object", "required": ["result"], "properties": {
+                "result": {"anyOf": [{"type": "object"}, {"type": "array", "items": {}}]}
+            }},
+            "List": {"allOf": [
+                {"$ref": "#/components/schemas/Common"},
+                {"properties": {"result": {"type": "array", "items": {"type": "string"}}}},
+                {"$ref": "#/components/schemas/Common"}
+            ]},
+            "Item": {"type": "object", "required": ["created"], "properties": {
+                "created": {"allOf": [
+                    {"$ref": "#/components/schemas/Time"},
+                    {"description": "When it was made"}
+                ]}
+            }}
+        }}});
+        let sample =
+            |name: &str| Sampler::new(&spec).sample(&format!("#/components/schemas/{name}"));
+        assert_eq!(sample("List"), json!({"result": ["example"]}));
+        assert_eq!(sample("Item"), json!({"created": "2022-04-01T05:20:00Z"}));
     }
 }
