@@ -40,6 +40,7 @@ pub fn e2e(api: &Api, crate_ident: &str, header: &str) -> Option<String> {
             .replace("@CLIENTS@", &clients)
             .replace("@REFUSED@", &refused.to_string())
             .replace("@JSON_PARTS@", &json_parts(api))
+            .replace("@MISFIT_EXAMPLES@", &misfit_examples(api))
             .replace("@TOTAL@", &api.operations.len().to_string()),
     )
 }
@@ -164,6 +165,17 @@ fn clients(api: &Api, krate: &str) -> (String, usize) {
 
 /// `("method", "field"), ...` for every JSON part of a multipart body whose schema is an
 /// object or an array.
+/// The methods (dotted, quoted) a success example of which does not fit its schema.
+fn misfit_examples(api: &Api) -> String {
+    let methods: Vec<String> = api
+        .operations
+        .iter()
+        .filter(|op| op.misfit_examples)
+        .map(|op| format!("{:?}", op.dotted()))
+        .collect();
+    methods.join(", ")
+}
+
 fn json_parts(api: &Api) -> String {
     let mut out = Vec::new();
     for op in &api.operations {

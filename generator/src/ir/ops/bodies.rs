@@ -467,6 +467,45 @@ pub(super) fn response_at<'s>(
     Ok((pointer, resolved))
 }
 
+/// Whether an example of a JSON success response of `op` (`example`, or a value of
+/// `examples`) does not fit the response's schema: a mock server serving it answers outside
+/// the spec.
+pub(super) fn misfit_examples(spec: &Spec, op: &SpecOperation<'_>) -> bool {
+    op.op.responses.responses.iter().any(|(status, response)| {
+        let success = matches!(status, StatusCode::Code(code) if (200..300).contains(code))
+            || matches!(status, StatusCode::Range(2));
+        let code = spec.status_key(&op.pointer, status);
+        let Some((pointer, response)) = success
+            .then(|| response_at(spec, op, &code, response).ok())
+            .flatten()
+        else {
+            return false;
+        };
+        response
+            .content
+            .iter()
+            .filter(|(media, _)| is_json(media))
+            .any(|(media, content)| {
+                let schema_pointer = format!("{pointer}/content/{}/schema", escape_token(media));
+                let Some(schema) = spec.raw.pointer(schema_pointer.trim_start_matches('#')) else {
+                    return false;
+                };
+                let named = content
+                    .examples
+                    .values()
+                    .filter_map(|example| match example {
+                        ReferenceOr::Item(example) => example.value.as_ref(),
+                        ReferenceOr::Reference { .. } => None,
+                    });
+                content
+                    .example
+                    .iter()
+                    .chain(named)
+                    .any(|value| crate::ir::validate::fits(&spec.raw, schema, value).is_err())
+            })
+    })
+}
+
 /// Each success status with what its response carries (JSON preferred where a response
 /// offers several media types).
 fn success_bodies(spec: &Spec, op: &SpecOperation<'_>) -> Result<Vec<(StatusMatch, Success)>> {

@@ -2,7 +2,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::bodies::{error_responses, pagination, request_body, response_at, response_body};
+use super::bodies::{
+    error_responses, misfit_examples, pagination, request_body, response_at, response_body,
+};
 use super::naming::{
     check_config_names, dedup_names, group_by_scope, hint_base, name_methods, Draft,
 };
@@ -131,18 +133,6 @@ fn operation<'s>(
     } else {
         error_responses(spec, primary, types, &hint)?
     };
-    let security: Vec<Vec<String>> = primary
-        .op
-        .security
-        .as_ref()
-        .or(spec.api.security.as_ref())
-        .map(|alternatives| {
-            alternatives
-                .iter()
-                .map(|requirement| requirement.keys().cloned().collect())
-                .collect()
-        })
-        .unwrap_or_default();
     let op = primary.op;
     Ok(Operation {
         resource: draft.resource.clone(),
@@ -166,8 +156,9 @@ fn operation<'s>(
         body,
         response,
         response_headers: response_headers(spec, primary),
+        misfit_examples: misfit_examples(spec, primary),
         pagination,
-        security,
+        security: security(spec, op),
         errors,
         error_set: None,
         alternatives: bodies.alternatives,
@@ -200,6 +191,21 @@ fn method_name(
     } else {
         draft.name.clone()
     }
+}
+
+/// The security requirements of `op` (the spec's when it names none): alternatives, each the
+/// schemes sent together.
+fn security(spec: &Spec, op: &openapiv3::Operation) -> Vec<Vec<String>> {
+    op.security
+        .as_ref()
+        .or(spec.api.security.as_ref())
+        .map(|alternatives| {
+            alternatives
+                .iter()
+                .map(|requirement| requirement.keys().cloned().collect())
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// The headers the success responses of `op` declare, in the order met (a `$ref` to

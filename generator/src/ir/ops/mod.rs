@@ -45,6 +45,9 @@ pub struct Operation {
     pub response: ResponseBody,
     /// The headers its success responses declare (read them with `send_with_response`).
     pub response_headers: Vec<ResponseHeader>,
+    /// An example of a JSON success response does not fit its schema (a mock server that
+    /// serves the spec's examples answers outside the spec).
+    pub misfit_examples: bool,
     /// How the pages of a list are walked.
     pub pagination: Pagination,
     /// The security requirements: alternatives, each the schemes sent together (by name). No
