@@ -119,7 +119,13 @@ impl<'s> TypeBuilder<'s> {
                 return Plan::Alias(format!("{pointer}/allOf/{}", shaping[0]));
             }
             if !parts.is_empty() {
+                // Parts that are `$ref`s count by what they refer to (a string identifier
+                // refined by `readOnly: true, type: string` is a string).
                 let all_primitive = parts.iter().all(|p| {
+                    let p: &Value = match p.get("$ref").and_then(Value::as_str) {
+                        Some(reference) => self.node(reference).unwrap_or(p),
+                        None => p,
+                    };
                     p.get("type")
                         .and_then(Value::as_str)
                         .is_some_and(|t| t != "object" && t != "array")
