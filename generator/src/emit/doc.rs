@@ -30,7 +30,7 @@ pub fn inner_lines(text: &str) -> TokenStream {
 
 /// Make spec prose safe for rustdoc: fences become `text` blocks, tabs spaces, and leading
 /// indentation goes (it would make an indented code block, and a doctest) except where it
-/// places a line inside a Markdown list, see [`Lists`].
+/// places a line inside a Markdown list, see `Lists`.
 pub fn sanitize(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 16);
     let mut in_fence = false;
