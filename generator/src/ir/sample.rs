@@ -143,10 +143,10 @@ impl<'s> Sampler<'s> {
                 let Some(existing) = merged.get(name).cloned() else {
                     continue;
                 };
-                // Only a part that types the property otherwise than the value is refines it
-                // (an open placeholder part leaves it as it is).
-                let declared = self.declared_type(schema);
-                if declared.is_none_or(|t| fits_type(&existing, t)) {
+                // Only a part that types the property refines it (an open placeholder part
+                // leaves it as it is): another type replaces the value, the same one adds to it
+                // (an object's required properties).
+                if self.declared_type(schema).is_none() {
                     continue;
                 }
                 let part_pointer = format!("{pointer}/allOf/{i}/properties/{name}");
@@ -156,7 +156,58 @@ impl<'s> Sampler<'s> {
                 }
             }
         }
+        self.add_required_of_parts(node, pointer, &mut merged, depth);
         merged
+    }
+
+    /// The properties an allOf node requires itself (`required` beside `allOf`) that its parts
+    /// declare, sampled into `value` when it lacks them (read-only ones only where the sampler
+    /// takes them).
+    fn add_required_of_parts(
+        &mut self,
+        node: &'s Value,
+        pointer: &str,
+        value: &mut Value,
+        depth: usize,
+    ) {
+        let Some(required) = node.get("required").and_then(Value::as_array) else {
+            return;
+        };
+        for name in required.iter().filter_map(Value::as_str) {
+            if value.get(name).is_some() {
+                continue;
+            }
+            let Some(schema) = self.find_property(node, name, 0) else {
+                continue;
+            };
+            let read_only = schema.get("readOnly").and_then(Value::as_bool) == Some(true);
+            if read_only && !self.all_properties && !self.responses {
+                continue;
+            }
+            let sample = self.value(schema, &format!("{pointer}/properties/{name}"), depth + 1);
+            if let Value::Object(object) = value {
+                object.insert(name.to_string(), sample);
+            }
+        }
+    }
+
+    /// The schema of the property `name` that `node` or one of its allOf parts declares
+    /// (through `$ref`s).
+    fn find_property(&self, node: &'s Value, name: &str, depth: usize) -> Option<&'s Value> {
+        if depth > 32 {
+            return None;
+        }
+        let node = match node.get("$ref").and_then(Value::as_str) {
+            Some(reference) => self.node(reference)?,
+            None => node,
+        };
+        if let Some(schema) = node.get("properties").and_then(|p| p.get(name)) {
+            return Some(schema);
+        }
+        let parts = node.get("allOf").and_then(Value::as_array)?;
+        parts
+            .iter()
+            .find_map(|part| self.find_property(part, name, depth + 1))
     }
 
     /// The `type` a schema declares, through a `$ref`.
@@ -278,18 +329,6 @@ fn discriminator_tag(node: &Value, variant: &Value) -> Option<(String, String)> 
             .to_string()
     });
     Some((property, tag))
-}
-
-/// Whether `value` is of the JSON type `ty` (an integer is a number).
-fn fits_type(value: &Value, ty: &str) -> bool {
-    match value {
-        Value::Null => true,
-        Value::Bool(_) => ty == "boolean",
-        Value::Number(n) => ty == "number" || (ty == "integer" && (n.is_i64() || n.is_u64())),
-        Value::String(_) => ty == "string",
-        Value::Array(_) => ty == "array",
-        Value::Object(_) => ty == "object",
-    }
 }
 
 /// Whether an allOf part only annotates (a `description`, an `example`): it constrains no
@@ -532,6 +571,17 @@ mod tests {
                 {"properties": {"result": {"type": "array", "items": {"type": "string"}}}},
                 {"$ref": "#/components/schemas/Common"}
             ]},
+            "Single": {"allOf": [
+                {"$ref": "#/components/schemas/Common"},
+                {"properties": {"result": {"type": "object", "required": ["id"], "properties": {
+                    "id": {"type": "string"}
+                }}}}
+            ]},
+            "Rule": {"type": "object", "properties": {
+                "mode": {"type": "string", "enum": ["block"]},
+                "note": {"type": "string"}
+            }},
+            "Scoped": {"allOf": [{"$ref": "#/components/schemas/Rule"}], "required": ["mode"]},
             "Item": {"type": "object", "required": ["created"], "properties": {
                 "created": {"allOf": [
                     {"$ref": "#/components/schemas/Time"},
@@ -543,5 +593,9 @@ mod tests {
             |name: &str| Sampler::new(&spec).sample(&format!("#/components/schemas/{name}"));
         assert_eq!(sample("List"), json!({"result": ["example"]}));
         assert_eq!(sample("Item"), json!({"created": "2022-04-01T05:20:00Z"}));
+        // A later part's object refines the open one with what it requires; an allOf requires
+        // what a part declares.
+        assert_eq!(sample("Single"), json!({"result": {"id": "example"}}));
+        assert_eq!(sample("Scoped"), json!({"mode": "block"}));
     }
 }
