@@ -454,6 +454,12 @@ pub fn variant_kinds(space: &TypeSpace, union: &UnionDef) -> Vec<&'static str> {
     if kinds == ANY {
         return Vec::new();
     }
+    kind_names(kinds)
+}
+
+/// The JSON kinds in `kinds`, by name; a number takes integers too, so `integer` is left out
+/// beside `number`.
+fn kind_names(kinds: Kinds) -> Vec<&'static str> {
     let mut words = Vec::new();
     for (bit, word) in [
         (NULL, "null"),
@@ -468,7 +474,6 @@ pub fn variant_kinds(space: &TypeSpace, union: &UnionDef) -> Vec<&'static str> {
             words.push(word);
         }
     }
-    // A number takes integers too.
     if kinds & FRACTION != 0 {
         words.retain(|w| *w != "integer");
     }
@@ -476,22 +481,5 @@ pub fn variant_kinds(space: &TypeSpace, union: &UnionDef) -> Vec<&'static str> {
 }
 
 fn kind_words(kinds: Kinds) -> String {
-    let mut words = Vec::new();
-    for (bit, word) in [
-        (NULL, "null"),
-        (BOOL, "boolean"),
-        (INTEGER, "integer"),
-        (FRACTION, "number"),
-        (STRING, "string"),
-        (ARRAY, "array"),
-        (OBJECT, "object"),
-    ] {
-        if kinds & bit != 0 {
-            words.push(word);
-        }
-    }
-    if kinds & (INTEGER | FRACTION) == INTEGER | FRACTION {
-        words.retain(|w| *w != "integer");
-    }
-    words.join(" or ")
+    kind_names(kinds).join(" or ")
 }
