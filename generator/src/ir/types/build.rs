@@ -196,6 +196,17 @@ impl<'s> TypeBuilder<'s> {
         }
     }
 
+    /// The type of a whole value at `pointer` (a response body): [`Ty::Nullable`] when the
+    /// schema (or the one it refers to) says `nullable`, so that a `null` body decodes.
+    pub fn nullable_ty(&mut self, pointer: &str, hint: &str) -> Ty {
+        let ty = self.ty(pointer, hint);
+        if !matches!(ty, Ty::Nullable(_) | Ty::Any) && self.nullable(pointer) {
+            Ty::Nullable(Box::new(ty))
+        } else {
+            ty
+        }
+    }
+
     /// The Rust type of the schema at `pointer`; `hint` names it if it needs a new type.
     pub fn ty(&mut self, pointer: &str, hint: &str) -> Ty {
         let ty = self.ty_inner(pointer, hint);
