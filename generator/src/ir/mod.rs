@@ -11,6 +11,7 @@ pub mod convert;
 pub mod features;
 pub mod names;
 pub mod ops;
+pub mod pattern;
 pub mod pointer;
 pub mod sample;
 pub mod service;

@@ -12,6 +12,9 @@ pub struct Sampler<'s> {
     visiting: HashSet<String>,
     all_properties: bool,
     responses: bool,
+    /// Sampling a parameter: its value is sent as text, so a union's variant is told from
+    /// the others by its text too.
+    parameter: bool,
 }
 
 impl<'s> Sampler<'s> {
@@ -22,6 +25,7 @@ impl<'s> Sampler<'s> {
             visiting: HashSet::new(),
             all_properties: false,
             responses: false,
+            parameter: false,
         }
     }
 
@@ -50,6 +54,14 @@ impl<'s> Sampler<'s> {
             return Value::Null;
         };
         self.value(node, pointer, 0)
+    }
+
+    /// A value for the schema of a parameter at `pointer` (sent as text).
+    pub fn sample_parameter(&mut self, pointer: &str) -> Value {
+        self.parameter = true;
+        let value = self.sample(pointer);
+        self.parameter = false;
+        value
     }
 
     fn value(&mut self, node: &'s Value, pointer: &str, depth: usize) -> Value {
@@ -220,27 +232,105 @@ impl<'s> Sampler<'s> {
     }
 
     /// The sample of a oneOf/anyOf: its first variant's (with the discriminator's tag for it),
-    /// merged into the object's own properties when it has some.
+    /// merged into the object's own properties when it has some. A oneOf without a
+    /// discriminator takes the first variant whose sample no other variant accepts (a server
+    /// that validates refuses a value that fits two).
     fn union(&mut self, node: &'s Value, pointer: &str, depth: usize) -> Option<Value> {
-        let (key, first) = ["oneOf", "anyOf"].into_iter().find_map(|key| {
-            let first = node.get(key)?.as_array()?.first()?;
-            Some((key, first))
+        let (key, variants) = ["oneOf", "anyOf"].into_iter().find_map(|key| {
+            let variants = node.get(key)?.as_array()?;
+            (!variants.is_empty()).then_some((key, variants))
         })?;
-        let mut variant = self.value(first, &format!("{pointer}/{key}/0"), depth + 1);
+        let distinct = key == "oneOf" && node.get("discriminator").is_none();
+        let (chosen, mut variant) = if distinct {
+            self.distinct_variant(variants, pointer, depth)
+        } else {
+            let first = self.value(&variants[0], &format!("{pointer}/{key}/0"), depth + 1);
+            (0, first)
+        };
+        let chosen = &variants[chosen];
         if let (Some((property, tag)), Value::Object(object)) =
-            (discriminator_tag(node, first), &mut variant)
+            (discriminator_tag(node, chosen), &mut variant)
         {
             object.insert(property, Value::String(tag));
         }
-        // Properties beside the union belong to every value: the object's, with the first
+        // Properties beside the union belong to every value: the object's, with the chosen
         // variant's; a variant that only lists `required` names requires those of the
         // object's properties.
         let Some(object) = self.object(node, pointer, depth) else {
             return Some(variant);
         };
         let mut merged = merge(object, variant);
-        self.add_required_of(first, node, pointer, &mut merged, depth);
+        self.add_required_of(chosen, node, pointer, &mut merged, depth);
         Some(merged)
+    }
+
+    /// The index and sample of the first of `variants` (a oneOf at `pointer`) whose sample no
+    /// other variant accepts (as text too, for a parameter); failing that, of the first whose
+    /// sample with one of its optional properties added no other accepts; the first variant's
+    /// sample when every one is accepted by another.
+    fn distinct_variant(
+        &mut self,
+        variants: &'s [Value],
+        pointer: &str,
+        depth: usize,
+    ) -> (usize, Value) {
+        let mut samples = Vec::with_capacity(variants.len());
+        for (index, variant) in variants.iter().enumerate() {
+            let at = format!("{pointer}/oneOf/{index}");
+            let sample = self.value(variant, &at, depth + 1);
+            if self.only_fits(variants, index, &sample) {
+                return (index, sample);
+            }
+            samples.push((at, sample));
+        }
+        for (index, (at, sample)) in samples.iter().enumerate() {
+            let Value::Object(object) = sample else {
+                continue;
+            };
+            let Some(variant) = self.resolved(&variants[index]) else {
+                continue;
+            };
+            let optional = variant.get("properties").and_then(Value::as_object);
+            for (name, schema) in optional.into_iter().flatten() {
+                let read_only = schema.get("readOnly").and_then(Value::as_bool) == Some(true);
+                if object.contains_key(name) || (read_only && !self.responses) {
+                    continue;
+                }
+                let value = self.value(schema, &format!("{at}/properties/{name}"), depth + 1);
+                let mut fuller = object.clone();
+                fuller.insert(name.clone(), value);
+                let fuller = Value::Object(fuller);
+                if self.only_fits(variants, index, &fuller) {
+                    return (index, fuller);
+                }
+            }
+        }
+        let first = samples.into_iter().next().map(|(_, sample)| sample);
+        (0, first.unwrap_or(Value::Null))
+    }
+
+    /// Whether no variant of `variants` but the one at `index` accepts `sample` (read as
+    /// text too, for a parameter).
+    fn only_fits(&self, variants: &'s [Value], index: usize, sample: &Value) -> bool {
+        let forms = if self.parameter {
+            as_text(sample)
+        } else {
+            vec![sample.clone()]
+        };
+        !variants.iter().enumerate().any(|(other, schema)| {
+            other != index
+                && forms
+                    .iter()
+                    .any(|form| super::validate::fits_strictly(self.raw, schema, form).is_ok())
+        })
+    }
+
+    /// `schema` itself, or the schema its `$ref` names (one step).
+    fn resolved(&self, schema: &'s Value) -> Option<&'s Value> {
+        match schema.get("$ref").and_then(Value::as_str) {
+            Some(reference) => self.node(reference),
+            None => Some(schema),
+        }
     }
 
     /// Required properties and constants, if the schema has properties.
@@ -303,7 +393,7 @@ impl<'s> Sampler<'s> {
     /// Examples in specs are mostly right, but not always: one is a sample only when it fits
     /// its schema.
     fn example_fits(&self, node: &'s Value, example: &Value) -> bool {
-        super::validate::fits(self.raw, node, example).is_ok()
+        super::validate::fits_strictly(self.raw, node, example).is_ok()
     }
 }
 
@@ -348,6 +438,30 @@ fn is_annotation(part: &Value) -> bool {
     ];
     part.as_object()
         .is_some_and(|o| !SHAPING.iter().any(|key| o.contains_key(*key)))
+}
+
+/// The values a server may read a parameter's `value` as: itself, its text, and that text
+/// read as a number or a boolean.
+fn as_text(value: &Value) -> Vec<Value> {
+    let text = match value {
+        Value::String(text) => text.clone(),
+        Value::Number(_) | Value::Bool(_) => value.to_string(),
+        _ => return vec![value.clone()],
+    };
+    let mut forms = vec![value.clone(), Value::String(text.clone())];
+    if let Ok(number) = text.parse::<i64>() {
+        forms.push(json!(number));
+    } else if let Some(number) = text
+        .parse::<f64>()
+        .ok()
+        .and_then(serde_json::Number::from_f64)
+    {
+        forms.push(Value::Number(number));
+    }
+    if let Ok(flag) = text.parse::<bool>() {
+        forms.push(json!(flag));
+    }
+    forms
 }
 
 fn merge(a: Value, b: Value) -> Value {
@@ -401,6 +515,13 @@ fn string(node: &Value) -> Value {
     }
     if let Some(max) = max {
         text.truncate(max);
+    }
+    if let Some(pattern) = node.get("pattern").and_then(Value::as_str) {
+        if super::pattern::matches(pattern, &text) == Some(false) {
+            if let Some(matching) = super::pattern::sample(pattern, min, max) {
+                text = matching;
+            }
+        }
     }
     Value::String(text)
 }
@@ -529,6 +650,41 @@ mod tests {
         }}}});
         let sample = Sampler::new(&spec).sample("#/components/schemas/Item");
         assert_eq!(sample, json!({"type": "Issue", "id": 1}));
+    }
+
+    #[test]
+    fn a_one_of_sample_is_a_value_only_one_variant_accepts() {
+        let spec = json!({"components": {"schemas": {
+            "Id": {"oneOf": [{"type": "integer"}, {"type": "string"}]}
+        }}});
+        // In a body, 1 is an integer only; as a parameter's text it is a string too.
+        assert_eq!(
+            Sampler::new(&spec).sample("#/components/schemas/Id"),
+            json!(1)
+        );
+        let parameter = Sampler::new(&spec).sample_parameter("#/components/schemas/Id");
+        assert_eq!(parameter, json!("example"));
+        // `{}` fits both objects; with its optional `labels`, the first only.
+        let spec = json!({"components": {"schemas": {"Labels": {"oneOf": [
+            {"type": "object", "properties": {"labels": {"type": "array", "items": {"type": "string"}}}},
+            {"type": "object", "properties": {"labels": {"type": "array", "items": {
+                "type": "object", "required": ["name"], "properties": {"name": {"type": "string"}}
+            }}}}
+        ]}}}});
+        let labels = Sampler::new(&spec).sample("#/components/schemas/Labels");
+        assert_eq!(labels, json!({"labels": ["example"]}));
+    }
+
+    #[test]
+    fn strings_meet_their_pattern_and_length_and_examples_that_do_not_are_left_out() {
+        let spec = json!({"components": {"schemas": {
+            "Digest": {"type": "string", "pattern": "^sha256:[a-f0-9]{64}$", "example": "sha256:abc"},
+            "Version": {"type": "string", "pattern": "^\\d+\\.\\d+$", "minLength": 5}
+        }}});
+        let digest = Sampler::new(&spec).sample("#/components/schemas/Digest");
+        assert_eq!(digest, json!(format!("sha256:{}", "a".repeat(64))));
+        let version = Sampler::new(&spec).sample("#/components/schemas/Version");
+        assert_eq!(version, json!("00.00"));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! A small structural check of a JSON value against a schema of the spec: `type` (and
 //! `nullable`), `enum`, `required`, `properties`, `additionalProperties`, `items`, `allOf`,
-//! `oneOf`/`anyOf` (one variant must fit), and the formats the generated types read
+//! `oneOf`/`anyOf` (one variant must fit; a `discriminator`'s property must be there), and,
+//! for [`fits_strictly`], patterns and bounds; and the formats the generated types read
 //! (`date-time`, `date`, `int32`, `int64`). Enough to tell a spec's `example` that does not
 //! fit its own schema (a string where an array is expected, a number for a string), which is
 //! the spec's error and not something a client should be tested against.
@@ -38,11 +39,20 @@ pub fn check(raw: &Value, pointer: &str, value: &Value) -> Result<(), Mismatch> 
 
 /// Checks `value` against `schema`, a schema of `raw` (whose references it follows).
 pub fn fits<'s>(raw: &'s Value, schema: &'s Value, value: &Value) -> Result<(), Mismatch> {
-    Checker { raw }.value(schema, value, "", 0)
+    Checker { raw, strict: false }.value(schema, value, "", 0)
+}
+
+/// [`fits`], and the bounds a validating server checks too: a string's `pattern`,
+/// `minLength` and `maxLength`, a number's `minimum` and `maximum`, an array's `minItems` and
+/// `maxItems`. What a sample sent to such a server must meet.
+pub fn fits_strictly<'s>(raw: &'s Value, schema: &'s Value, value: &Value) -> Result<(), Mismatch> {
+    Checker { raw, strict: true }.value(schema, value, "", 0)
 }
 
 struct Checker<'s> {
     raw: &'s Value,
+    /// Check bounds and patterns too.
+    strict: bool,
 }
 
 impl<'s> Checker<'s> {
@@ -85,6 +95,19 @@ impl<'s> Checker<'s> {
                 self.value(part, value, at, depth + 1)?;
             }
         }
+        // A discriminator's property must be there (OpenAPI's rule, beyond JSON Schema's): a
+        // tagged union is read by it.
+        let tag = schema
+            .pointer("/discriminator/propertyName")
+            .and_then(Value::as_str);
+        if let (Some(tag), Value::Object(object)) = (tag, value) {
+            if !object.contains_key(tag) {
+                return Err(mismatch(
+                    at,
+                    format!("the discriminator property `{tag}` is missing"),
+                ));
+            }
+        }
         for key in ["oneOf", "anyOf"] {
             if let Some(variants) = schema.get(key).and_then(Value::as_array) {
                 let mut first = None;
@@ -112,6 +135,9 @@ impl<'s> Checker<'s> {
                 value,
                 at,
             )?;
+        }
+        if self.strict {
+            bounds(schema, value, at)?;
         }
         match value {
             Value::Object(object) => self.object(schema, object, at, depth),
@@ -187,6 +213,46 @@ fn accepts_null(checker: &Checker<'_>, schema: &Value, depth: usize) -> bool {
                     .is_some_and(|v| accepts_null(checker, v, depth + 1))
         })
     })
+}
+
+/// Whether `value` keeps within the bounds and the pattern of `schema` (resolved).
+fn bounds(schema: &Value, value: &Value, at: &str) -> Result<(), Mismatch> {
+    let bound = |key: &str| schema.get(key).and_then(Value::as_f64);
+    let (size, least, most) = match value {
+        Value::String(text) => {
+            let pattern = schema.get("pattern").and_then(Value::as_str);
+            if let Some(pattern) = pattern {
+                if super::pattern::matches(pattern, text) == Some(false) {
+                    return Err(mismatch(
+                        at,
+                        format!("{value} does not match the pattern `{pattern}`"),
+                    ));
+                }
+            }
+            let length = text.chars().count() as f64;
+            (length, bound("minLength"), bound("maxLength"))
+        }
+        Value::Number(number) => {
+            let number = number.as_f64().unwrap_or(0.0);
+            (number, bound("minimum"), bound("maximum"))
+        }
+        Value::Array(items) => (items.len() as f64, bound("minItems"), bound("maxItems")),
+        _ => return Ok(()),
+    };
+    let exclusive = |key: &str| schema.get(key).and_then(Value::as_bool) == Some(true);
+    let below = least.is_some_and(|least| {
+        size < least || (value.is_number() && exclusive("exclusiveMinimum") && size == least)
+    });
+    let above = most.is_some_and(|most| {
+        size > most || (value.is_number() && exclusive("exclusiveMaximum") && size == most)
+    });
+    if below || above {
+        return Err(mismatch(
+            at,
+            format!("{value} is out of the schema's bounds"),
+        ));
+    }
+    Ok(())
 }
 
 /// Whether a value of the JSON `type` `expected` (with `format`) is `value`.

@@ -142,7 +142,7 @@ fn lower(cx: &mut ParamContext<'_, '_, '_>, pointer: &str, p: &Parameter) -> Par
         ty,
         required: data.required || location == ParamLocation::Path,
         doc: data.description.clone(),
-        sample: cx.sampler.sample(&schema),
+        sample: cx.sampler.sample_parameter(&schema),
         schema: Pointer::new(schema),
         separator: separator(p),
     }
