@@ -35,6 +35,8 @@ struct Counts {
     mock_limits: usize,
     /// Answers the mock server itself reports as outside the spec (response findings only).
     mock_faults: usize,
+    /// Answers with the redirect the spec declares for a method without a success response.
+    redirects: usize,
 }
 
 /// A loopback port free at the time of asking.
@@ -199,6 +201,7 @@ fn run_tests(
             "refused" => counts.refused = value,
             "mock_limits" => counts.mock_limits = value,
             "mock_faults" => counts.mock_faults = value,
+            "redirects" => counts.redirects = value,
             _ => {}
         }
     }
@@ -219,7 +222,12 @@ const ACCESS_EXAMPLES: &[(&str, &[&str])] = &[
 
 /// The fixture specs (in tests/fixtures/) whose crates also run against Prism: specs that are
 /// not Cloudflare's, with their own servers, security schemes and error bodies.
-const FIXTURES: &[&str] = &["24_service", "26_payloads", "27_unions_inside_objects"];
+const FIXTURES: &[&str] = &[
+    "24_service",
+    "26_payloads",
+    "27_unions_inside_objects",
+    "35_validating_server",
+];
 
 /// Build and run the subject's examples against the mock server at `base_url`; the number
 /// that failed. They read the Access client's environment variables.
@@ -264,8 +272,19 @@ fn logged_violations(log: &Path) -> usize {
         .unwrap_or(0)
 }
 
-/// `cargo xtask e2e`: the Access client, then each fixture crate; fails when any is not clean.
-pub fn run(root: &Path) -> Result<ExitCode, String> {
+/// `cargo xtask e2e`: the Access client, then each fixture crate (those in `only` when it
+/// names some); fails when any is not clean.
+pub fn run(root: &Path, only: &[String]) -> Result<ExitCode, String> {
+    let chosen = |name: &str| only.is_empty() || only.iter().any(|o| o == name);
+    if let Some(unknown) = only
+        .iter()
+        .find(|o| o.as_str() != "cloudflare-access" && !FIXTURES.contains(&o.as_str()))
+    {
+        return Err(format!(
+            "e2e: no subject `{unknown}` (cloudflare-access, {})",
+            FIXTURES.join(", ")
+        ));
+    }
     // The spec Prism serves is the one the client is generated from: pinned source + overlays.
     crate::regen::generate(root)?;
     install_prism(root)?;
@@ -277,8 +296,8 @@ pub fn run(root: &Path) -> Result<ExitCode, String> {
         target_dir: None,
         examples: ACCESS_EXAMPLES,
     };
-    let mut clean = run_subject(root, &access)?.0;
-    for name in FIXTURES {
+    let mut clean = !chosen(&access.label) || run_subject(root, &access)?.0;
+    for name in FIXTURES.iter().filter(|name| chosen(name)) {
         let subject = fixture_subject(root, name)?;
         clean &= run_subject(root, &subject)?.0;
     }
@@ -350,7 +369,7 @@ pub fn run_subject(root: &Path, subject: &Subject) -> Result<(bool, String), Str
         "{}/{} methods called, {} request violations, {} decode failures, {} other errors, {} \
          calls refused for want of credentials (as expected), {} requests the mock server \
          cannot read (JSON multipart parts), {} answers the mock server reports outside the \
-         spec (not counted as failures), {} examples run",
+         spec (not counted as failures), {} redirects the spec declares, {} examples run",
         total.called,
         total.total,
         total.violations,
@@ -359,6 +378,7 @@ pub fn run_subject(root: &Path, subject: &Subject) -> Result<(bool, String), Str
         total.refused,
         total.mock_limits,
         total.mock_faults,
+        total.redirects,
         subject.examples.len()
     );
     println!("e2e {}: {verdict}", subject.label);
@@ -438,5 +458,6 @@ impl Counts {
         self.refused += counts.refused;
         self.mock_limits += counts.mock_limits;
         self.mock_faults += counts.mock_faults;
+        self.redirects += counts.redirects;
     }
 }

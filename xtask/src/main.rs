@@ -85,7 +85,7 @@ enum Task {
     ///
     /// Serves static examples and then dynamic random responses; needs Node.js and npm (runs
     /// `npm ci --prefix tests/prism` when Prism is not installed).
-    E2e,
+    E2e(E2eArgs),
     /// Performance report (generation, code size, build time, decoding, requests)
     ///
     /// Prints one table and writes it into target/bench/ (bench.md and bench.json).
@@ -109,6 +109,14 @@ enum Task {
     /// failing tests, goes to `target/third-party/<name>-report.txt`. Fails when any step does. Not
     /// part of `test`.
     ThirdParty(ThirdPartyArgs),
+}
+
+/// Options of `e2e`.
+#[derive(Args)]
+struct E2eArgs {
+    /// Run only these subjects: `cloudflare-access` or fixture names (`24_service`); all by
+    /// default
+    only: Vec<String>,
 }
 
 #[derive(Args)]
@@ -190,7 +198,7 @@ fn main() -> ExitCode {
         ),
         Task::Spec(args) => pin::update(&root(), &args.update),
         Task::Test => test(),
-        Task::E2e => e2e::run(&root()),
+        Task::E2e(args) => e2e::run(&root(), &args.only),
         Task::Bench(args) => bench::run(
             &root(),
             args.full_build,
@@ -235,7 +243,7 @@ fn test() -> Result<ExitCode, String> {
     if features::check(&root)? != ExitCode::SUCCESS {
         return Ok(ExitCode::FAILURE);
     }
-    e2e::run(&root)
+    e2e::run(&root, &[])
 }
 
 #[cfg(test)]

@@ -40,7 +40,11 @@ pub fn e2e(api: &Api, crate_ident: &str, header: &str) -> Option<String> {
             .replace("@CLIENTS@", &clients)
             .replace("@REFUSED@", &refused.to_string())
             .replace("@JSON_PARTS@", &json_parts(api))
-            .replace("@MISFIT_EXAMPLES@", &misfit_examples(api))
+            .replace(
+                "@MISFIT_EXAMPLES@",
+                &methods_where(api, |op| op.misfit_examples),
+            )
+            .replace("@REDIRECTS@", &methods_where(api, |op| op.redirect_only))
             .replace("@TOTAL@", &api.operations.len().to_string()),
     )
 }
@@ -163,19 +167,19 @@ fn clients(api: &Api, krate: &str) -> (String, usize) {
     (text, refused)
 }
 
-/// `("method", "field"), ...` for every JSON part of a multipart body whose schema is an
-/// object or an array.
-/// The methods (dotted, quoted) a success example of which does not fit its schema.
-fn misfit_examples(api: &Api) -> String {
+/// The methods (dotted, quoted, comma-separated) of the operations `keep` selects.
+fn methods_where(api: &Api, keep: impl Fn(&Operation) -> bool) -> String {
     let methods: Vec<String> = api
         .operations
         .iter()
-        .filter(|op| op.misfit_examples)
+        .filter(|op| keep(op))
         .map(|op| format!("{:?}", op.dotted()))
         .collect();
     methods.join(", ")
 }
 
+/// `("method", "field"), ...` for every JSON part of a multipart body whose schema is an
+/// object or an array.
 fn json_parts(api: &Api) -> String {
     let mut out = Vec::new();
     for op in &api.operations {

@@ -357,7 +357,7 @@ fn json_response(
     envelope: bool,
 ) -> ResponseBody {
     let Some(envelope) = envelope.then(|| types.envelope(pointer)).flatten() else {
-        let ty = types.ty(pointer, &format!("{hint}Response"));
+        let ty = types.nullable_ty(pointer, &format!("{hint}Response"));
         return ResponseBody::Json {
             ty,
             shape: JsonShape::Plain,
@@ -483,27 +483,52 @@ pub(super) fn misfit_examples(spec: &Spec, op: &SpecOperation<'_>) -> bool {
         };
         response
             .content
-            .iter()
-            .filter(|(media, _)| is_json(media))
-            .any(|(media, content)| {
-                let schema_pointer = format!("{pointer}/content/{}/schema", escape_token(media));
-                let Some(schema) = spec.raw.pointer(schema_pointer.trim_start_matches('#')) else {
+            .keys()
+            .filter(|media| is_json(media))
+            .any(|media| {
+                let media_pointer = format!("{pointer}/content/{}", escape_token(media));
+                let raw = |pointer: &str| spec.raw.pointer(pointer.trim_start_matches('#'));
+                let (Some(schema), Some(content)) =
+                    (raw(&format!("{media_pointer}/schema")), raw(&media_pointer))
+                else {
                     return false;
                 };
-                let named = content
-                    .examples
-                    .values()
-                    .filter_map(|example| match example {
-                        ReferenceOr::Item(example) => example.value.as_ref(),
-                        ReferenceOr::Reference { .. } => None,
-                    });
-                content
-                    .example
-                    .iter()
-                    .chain(named)
+                media_examples(content, raw)
                     .any(|value| crate::ir::validate::fits(&spec.raw, schema, value).is_err())
             })
     })
+}
+
+/// The example values of a media type object (raw JSON): its `example` and each value of
+/// its `examples`, through a `$ref` to `#/components/examples`; a `null` value counts (it
+/// is what a mock server sends).
+fn media_examples<'s>(
+    content: &'s serde_json::Value,
+    raw: impl Fn(&str) -> Option<&'s serde_json::Value> + 's,
+) -> impl Iterator<Item = &'s serde_json::Value> + 's {
+    let named = content
+        .get("examples")
+        .and_then(serde_json::Value::as_object)
+        .into_iter()
+        .flat_map(|examples| examples.values())
+        .filter_map(move |example| {
+            let example = match example.get("$ref").and_then(serde_json::Value::as_str) {
+                Some(reference) => raw(reference)?,
+                None => example,
+            };
+            example.get("value")
+        });
+    content.get("example").into_iter().chain(named)
+}
+
+/// Whether `op` declares a redirect (3xx) and no success (2xx) response.
+pub(super) fn redirect_only(op: &SpecOperation<'_>) -> bool {
+    let statuses = || op.op.responses.responses.keys();
+    let class = |status: &StatusCode, class: u16| match status {
+        StatusCode::Code(code) => code / 100 == class,
+        StatusCode::Range(range) => *range == class,
+    };
+    statuses().any(|s| class(s, 3)) && !statuses().any(|s| class(s, 2))
 }
 
 /// Each success status with what its response carries (JSON preferred where a response

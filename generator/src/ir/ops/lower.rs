@@ -3,7 +3,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::bodies::{
-    error_responses, misfit_examples, pagination, request_body, response_at, response_body,
+    error_responses, misfit_examples, pagination, redirect_only, request_body, response_at,
+    response_body,
 };
 use super::naming::{
     check_config_names, dedup_names, group_by_scope, hint_base, name_methods, Draft,
@@ -157,6 +158,7 @@ fn operation<'s>(
         response,
         response_headers: response_headers(spec, primary),
         misfit_examples: misfit_examples(spec, primary),
+        redirect_only: redirect_only(primary),
         pagination,
         security: security(spec, op),
         errors,

@@ -48,6 +48,9 @@ pub struct Operation {
     /// An example of a JSON success response does not fit its schema (a mock server that
     /// serves the spec's examples answers outside the spec).
     pub misfit_examples: bool,
+    /// It declares a redirect (3xx) and no success (2xx) response: the API answers with a
+    /// `Location` to fetch (a download elsewhere), which the client follows.
+    pub redirect_only: bool,
     /// How the pages of a list are walked.
     pub pagination: Pagination,
     /// The security requirements: alternatives, each the schemes sent together (by name). No
