@@ -151,9 +151,30 @@ fn collect_media(response: &ResponseBody, out: &mut Vec<String>) {
             return;
         }
     };
+    // A key that is no media type (`string`, `undefined`: spec mistakes) asks for anything;
+    // sent as is, a server may refuse the request (Prism crashes on it).
+    let media = if is_media_type(&media) {
+        media
+    } else {
+        "*/*".to_string()
+    };
     if !out.contains(&media) {
         out.push(media);
     }
+}
+
+/// Whether `media` reads as a media type: `type/subtype`, parameters after `;` allowed.
+fn is_media_type(media: &str) -> bool {
+    let essence = media.split(';').next().unwrap_or("").trim();
+    let token = |part: &str| {
+        !part.is_empty()
+            && part
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c))
+    };
+    essence
+        .split_once('/')
+        .is_some_and(|(kind, subtype)| token(kind) && token(subtype))
 }
 
 /// The argument a body that is not a form takes, and what it adds to the call; a form's first
@@ -239,5 +260,25 @@ fn field_value(p: &Param, encoding: FieldEncoding, value: TokenStream) -> TokenS
     match encoding {
         FieldEncoding::Json => quote!(.part_json(#key, #value)),
         _ => quote!(.part_texts(#key, crate::values::field_texts(#value))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_media_type;
+
+    #[test]
+    fn media_types_are_told_from_mistaken_keys() {
+        for media in [
+            "image/png",
+            "application/json; charset=utf-8",
+            "*/*",
+            "text/*",
+        ] {
+            assert!(is_media_type(media), "{media}");
+        }
+        for media in ["string", "undefined", "", "text/", "a b/c"] {
+            assert!(!is_media_type(media), "{media}");
+        }
     }
 }
