@@ -20,13 +20,14 @@
 //!   Uses: `measure`, `table`.
 //! - `peers`: progenitor and openapi-generator on the same inputs, their table. Uses: `bounded`,
 //!   `measure`, `regen`, `subset`.
-//! - `subset`: the final spec reduced to the client's operations. Uses: none.
+//! - `subset`: a spec reduced to the client's operations, or to a sample of a large spec's.
+//!   Uses: none.
 //! - `measure`: a `cargo` command, wall time and peak memory of a process, lines of Rust. Uses:
 //!   none.
 //! - `table`: the benchmarks' rows as a Markdown table. Uses: none.
 //! - `bounded`: a child process bounded in time and memory, and why it failed. Uses: none.
 //! - `third_party`: the generator, clippy, build, tests and e2e run on pinned specs of other
-//!   APIs. Uses: `diagnostics`, `e2e`, `libtest`, `measure`.
+//!   APIs. Uses: `diagnostics`, `e2e`, `libtest`, `measure`, `subset`.
 //! - `libtest`: run the test binaries of a cargo build and say which tests failed. Uses: none.
 //! - `diagnostics`: compiler diagnostics and generator warnings grouped by cause. Uses: none.
 

@@ -56,6 +56,10 @@ struct Pin {
     sha256: String,
     file: String,
     file_sha256: String,
+    /// Run a sample of the spec's operations, not all (see [`crate::subset::sampled`]): every
+    /// operation with a body or response that is not JSON, and every this-many-th other one
+    /// of each product.
+    sample_every: Option<usize>,
 }
 
 /// The pins of `text` (the contents of `file`).
@@ -92,6 +96,10 @@ fn parse_pins(text: &str, file: &str) -> Result<Vec<Pin>, String> {
                 registry,
                 file: field("file")?,
                 file_sha256: field("file_sha256")?.to_lowercase(),
+                sample_every: spec
+                    .get("sample_every")
+                    .and_then(toml::Value::as_integer)
+                    .and_then(|n| usize::try_from(n).ok()),
             })
         })
         .collect()
@@ -515,6 +523,10 @@ fn run_one(root: &Path, pin: &Pin, check_only: bool, e2e: bool) -> Result<bool, 
     });
     let started = Instant::now();
     let (spec, origin) = fetch(root, pin)?;
+    let spec = match pin.sample_every {
+        Some(every) => sample(&spec, every, &mut report)?,
+        None => spec,
+    };
     let (version, operations) = facts(&spec);
     report.line(format!(
         "spec: {} ({origin}, {:.1} s): OpenAPI {version}, {operations} operations, {} bytes, \
@@ -560,6 +572,19 @@ fn run_one(root: &Path, pin: &Pin, check_only: bool, e2e: bool) -> Result<bool, 
         path.strip_prefix(root).unwrap_or(&path).display()
     );
     Ok(passed)
+}
+
+/// The sample of `spec` (see [`crate::subset::sampled`]), as JSON, with a report line.
+fn sample(spec: &[u8], every: usize, report: &mut Report) -> Result<Vec<u8>, String> {
+    let whole: serde_json::Value =
+        serde_json::from_slice(spec).map_err(|e| format!("the spec is not JSON: {e}"))?;
+    let (reduced, kept) = crate::subset::sampled(&whole, every)?;
+    report.line(format!(
+        "sample: {} operations with a body or response that is not JSON, and {} others (every \
+         {every}th of each of {} products)",
+        kept.payloads, kept.others, kept.products
+    ));
+    serde_json::to_vec(&reduced).map_err(|e| e.to_string())
 }
 
 /// The crate's e2e test against Prism serving the spec (static examples with every way to
