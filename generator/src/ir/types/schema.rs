@@ -86,11 +86,17 @@ pub(super) fn is_single_key_wrapper(node: &Value) -> bool {
     }
 }
 
-/// A schema that only annotates (`{"description": "..."}`): it constrains nothing.
+/// A schema that only annotates (`{"description": "..."}`, `{"readOnly": true}`: who sends
+/// the value, not what it is): it constrains nothing.
 pub(super) fn is_annotation(node: &Value) -> bool {
+    const ACCESS: [&str; 2] = ["readOnly", "writeOnly"];
     node.as_object().is_some_and(|map| {
-        map.keys()
-            .all(|k| DOC_KEYS.contains(&k.as_str()) || k == "nullable" || k.starts_with("x-"))
+        map.keys().all(|k| {
+            DOC_KEYS.contains(&k.as_str())
+                || ACCESS.contains(&k.as_str())
+                || k == "nullable"
+                || k.starts_with("x-")
+        })
     })
 }
 
