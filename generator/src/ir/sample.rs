@@ -358,6 +358,25 @@ impl<'s> Sampler<'s> {
                 object.insert(name.clone(), value);
             }
         }
+        // A required name the object does not declare (nor a part or variant of it) takes
+        // any value its `additionalProperties` allow: a server checks that it is there.
+        let composed = ["allOf", "oneOf", "anyOf"]
+            .iter()
+            .any(|k| node.get(*k).is_some());
+        let extra = node.get("additionalProperties");
+        if !composed && extra != Some(&Value::Bool(false)) {
+            for name in required.iter().filter(|name| !props.contains_key(**name)) {
+                let value = match extra {
+                    Some(schema @ Value::Object(_)) => self.value(
+                        schema,
+                        &format!("{pointer}/additionalProperties"),
+                        depth + 1,
+                    ),
+                    _ => json!("example"),
+                };
+                object.insert(name.to_string(), value);
+            }
+        }
         Some(Value::Object(object))
     }
 
@@ -673,6 +692,17 @@ mod tests {
         ]}}}});
         let labels = Sampler::new(&spec).sample("#/components/schemas/Labels");
         assert_eq!(labels, json!({"labels": ["example"]}));
+    }
+
+    #[test]
+    fn a_required_name_the_object_does_not_declare_is_sampled_too() {
+        let spec = json!({"components": {"schemas": {
+            "Limit": {"type": "object", "required": ["id", "period"], "properties": {
+                "period": {"type": "integer"}
+            }}
+        }}});
+        let sample = Sampler::new(&spec).sample("#/components/schemas/Limit");
+        assert_eq!(sample, json!({"period": 1, "id": "example"}));
     }
 
     #[test]
