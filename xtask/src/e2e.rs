@@ -37,6 +37,8 @@ struct Counts {
     mock_faults: usize,
     /// Answers with the redirect the spec declares for a method without a success response.
     redirects: usize,
+    /// Valid requests the mock server cannot answer in the declared media type.
+    unwritable: usize,
 }
 
 /// A loopback port free at the time of asking.
@@ -202,6 +204,7 @@ fn run_tests(
             "mock_limits" => counts.mock_limits = value,
             "mock_faults" => counts.mock_faults = value,
             "redirects" => counts.redirects = value,
+            "unwritable" => counts.unwritable = value,
             _ => {}
         }
     }
@@ -369,7 +372,8 @@ pub fn run_subject(root: &Path, subject: &Subject) -> Result<(bool, String), Str
         "{}/{} methods called, {} request violations, {} decode failures, {} other errors, {} \
          calls refused for want of credentials (as expected), {} requests the mock server \
          cannot read (JSON multipart parts), {} answers the mock server reports outside the \
-         spec (not counted as failures), {} redirects the spec declares, {} examples run",
+         spec (not counted as failures), {} redirects the spec declares, {} answers in a media \
+         type the mock server cannot write, {} examples run",
         total.called,
         total.total,
         total.violations,
@@ -379,6 +383,7 @@ pub fn run_subject(root: &Path, subject: &Subject) -> Result<(bool, String), Str
         total.mock_limits,
         total.mock_faults,
         total.redirects,
+        total.unwritable,
         subject.examples.len()
     );
     println!("e2e {}: {verdict}", subject.label);
@@ -459,5 +464,6 @@ impl Counts {
         self.mock_limits += counts.mock_limits;
         self.mock_faults += counts.mock_faults;
         self.redirects += counts.redirects;
+        self.unwritable += counts.unwritable;
     }
 }

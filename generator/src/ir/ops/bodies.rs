@@ -468,8 +468,8 @@ pub(super) fn response_at<'s>(
 }
 
 /// Whether an example of a JSON success response of `op` (`example`, or a value of
-/// `examples`) does not fit the response's schema: a mock server serving it answers outside
-/// the spec.
+/// `examples`; or a schema's own `example` inside its schema) does not fit its schema: a mock
+/// server serving it answers outside the spec.
 pub(super) fn misfit_examples(spec: &Spec, op: &SpecOperation<'_>) -> bool {
     op.op.responses.responses.iter().any(|(status, response)| {
         let success = matches!(status, StatusCode::Code(code) if (200..300).contains(code))
@@ -495,8 +495,50 @@ pub(super) fn misfit_examples(spec: &Spec, op: &SpecOperation<'_>) -> bool {
                 };
                 media_examples(content, raw)
                     .any(|value| crate::ir::validate::fits(&spec.raw, schema, value).is_err())
+                    || misfit_schema_example(&spec.raw, schema, &mut Default::default(), 0)
             })
     })
+}
+
+/// Whether a schema reached from `schema` (through references, properties, items, parts and
+/// variants) has an `example` that does not fit it: a mock server without a media example
+/// builds its answer from those.
+fn misfit_schema_example<'s>(
+    raw: &'s serde_json::Value,
+    schema: &'s serde_json::Value,
+    seen: &mut std::collections::HashSet<&'s str>,
+    depth: usize,
+) -> bool {
+    use serde_json::Value;
+    if depth > 64 {
+        return false;
+    }
+    if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
+        return seen.insert(reference)
+            && raw
+                .pointer(reference.trim_start_matches('#'))
+                .is_some_and(|target| misfit_schema_example(raw, target, seen, depth + 1));
+    }
+    let example = schema.get("example").filter(|e| !e.is_null());
+    if example.is_some_and(|e| crate::ir::validate::fits(raw, schema, e).is_err()) {
+        return true;
+    }
+    let single = ["items", "additionalProperties"]
+        .into_iter()
+        .filter_map(|key| schema.get(key));
+    let listed = ["allOf", "oneOf", "anyOf"]
+        .into_iter()
+        .filter_map(|key| schema.get(key).and_then(Value::as_array))
+        .flatten();
+    let properties = schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flat_map(|p| p.values());
+    single
+        .chain(listed)
+        .chain(properties)
+        .any(|child| misfit_schema_example(raw, child, seen, depth + 1))
 }
 
 /// The example values of a media type object (raw JSON): its `example` and each value of
