@@ -95,19 +95,7 @@ impl<'s> Checker<'s> {
                 self.value(part, value, at, depth + 1)?;
             }
         }
-        // A discriminator's property must be there (OpenAPI's rule, beyond JSON Schema's): a
-        // tagged union is read by it.
-        let tag = schema
-            .pointer("/discriminator/propertyName")
-            .and_then(Value::as_str);
-        if let (Some(tag), Value::Object(object)) = (tag, value) {
-            if !object.contains_key(tag) {
-                return Err(mismatch(
-                    at,
-                    format!("the discriminator property `{tag}` is missing"),
-                ));
-            }
-        }
+        tag_present(schema, value, at)?;
         for key in ["oneOf", "anyOf"] {
             if let Some(variants) = schema.get(key).and_then(Value::as_array) {
                 let mut first = None;
@@ -213,6 +201,21 @@ fn accepts_null(checker: &Checker<'_>, schema: &Value, depth: usize) -> bool {
                     .is_some_and(|v| accepts_null(checker, v, depth + 1))
         })
     })
+}
+
+/// A discriminator's property must be in an object (OpenAPI's rule, beyond JSON Schema's): a
+/// tagged union is read by it.
+fn tag_present(schema: &Value, value: &Value, at: &str) -> Result<(), Mismatch> {
+    let tag = schema
+        .pointer("/discriminator/propertyName")
+        .and_then(Value::as_str);
+    match (tag, value) {
+        (Some(tag), Value::Object(object)) if !object.contains_key(tag) => Err(mismatch(
+            at,
+            format!("the discriminator property `{tag}` is missing"),
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// Whether `value` keeps within the bounds and the pattern of `schema` (resolved).
