@@ -501,8 +501,8 @@ pub(super) fn misfit_examples(spec: &Spec, op: &SpecOperation<'_>) -> bool {
 }
 
 /// Whether a schema reached from `schema` (through references, properties, items, parts and
-/// variants) has an `example` that does not fit it: a mock server without a media example
-/// builds its answer from those.
+/// variants) has an `example` or a `default` that does not fit it: a mock server without a
+/// media example builds its answer from those.
 fn misfit_schema_example<'s>(
     raw: &'s serde_json::Value,
     schema: &'s serde_json::Value,
@@ -519,8 +519,12 @@ fn misfit_schema_example<'s>(
                 .pointer(reference.trim_start_matches('#'))
                 .is_some_and(|target| misfit_schema_example(raw, target, seen, depth + 1));
     }
-    let example = schema.get("example").filter(|e| !e.is_null());
-    if example.is_some_and(|e| crate::ir::validate::fits(raw, schema, e).is_err()) {
+    // A mock builds its answer from a schema's `example`, else its `default`.
+    let misfit = ["example", "default"].into_iter().any(|key| {
+        let value = schema.get(key).filter(|v| !v.is_null());
+        value.is_some_and(|v| crate::ir::validate::fits(raw, schema, v).is_err())
+    });
+    if misfit {
         return true;
     }
     let single = ["items", "additionalProperties"]
