@@ -13,6 +13,7 @@ pub mod names;
 pub mod ops;
 pub mod pattern;
 pub mod pointer;
+pub mod read_only;
 pub mod sample;
 pub mod service;
 pub mod types;
@@ -61,22 +62,7 @@ impl Api {
     /// variants all have setters, in type order.
     pub fn request_types(&self) -> Vec<TypeId> {
         let space = &self.types;
-        let mut reached = vec![false; space.types.len()];
-        let mut stack: Vec<TypeId> = Vec::new();
-        for op in &self.operations {
-            if let Some(body) = op.json_body() {
-                body.ty.named(&mut |id| stack.push(id));
-            }
-        }
-        while let Some(id) = stack.pop() {
-            if std::mem::replace(&mut reached[id.0], true) {
-                continue;
-            }
-            space
-                .get(id)
-                .kind
-                .each_ty(&mut |ty| ty.named(&mut |id| stack.push(id)));
-        }
+        let reached = read_only::reached_from_requests(space, &self.operations);
         (0..space.types.len())
             .filter(|&i| {
                 reached[i]
@@ -100,6 +86,7 @@ pub fn build(spec: &Spec, config: &Config, crate_name: &str) -> Result<Api> {
     let service = service::service(spec, config, crate_name, &mut operations, &mut warnings)?;
     let (mut space, type_warnings) = types.finish();
     warnings.extend(type_warnings);
+    read_only::relax(&spec.raw, &mut space, &operations);
     settle_types(&mut space, &mut operations, config, &mut warnings);
     drop_invalid_examples(spec, &mut space, &mut warnings);
     // Each type's sample is decoded by the generated tests like a response: read-only

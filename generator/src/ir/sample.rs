@@ -172,9 +172,10 @@ impl<'s> Sampler<'s> {
         merged
     }
 
-    /// The properties an allOf node requires itself (`required` beside `allOf`) that its parts
-    /// declare, sampled into `value` when it lacks them (read-only ones only where the sampler
-    /// takes them).
+    /// The properties an allOf node requires itself (`required` beside `allOf`, or in an inline
+    /// part that only lists names: `{"required": ["expected_codes"]}`) that its parts declare,
+    /// sampled into `value` when it lacks them (read-only ones only where the sampler takes
+    /// them).
     fn add_required_of_parts(
         &mut self,
         node: &'s Value,
@@ -182,10 +183,16 @@ impl<'s> Sampler<'s> {
         value: &mut Value,
         depth: usize,
     ) {
-        let Some(required) = node.get("required").and_then(Value::as_array) else {
-            return;
-        };
-        for name in required.iter().filter_map(Value::as_str) {
+        let parts = node.get("allOf").and_then(Value::as_array);
+        let inline = parts
+            .into_iter()
+            .flatten()
+            .filter(|part| part.get("$ref").is_none());
+        let required = std::iter::once(node)
+            .chain(inline)
+            .filter_map(|schema| schema.get("required").and_then(Value::as_array))
+            .flatten();
+        for name in required.filter_map(Value::as_str) {
             if value.get(name).is_some() {
                 continue;
             }
@@ -692,6 +699,22 @@ mod tests {
         ]}}}});
         let labels = Sampler::new(&spec).sample("#/components/schemas/Labels");
         assert_eq!(labels, json!({"labels": ["example"]}));
+    }
+
+    #[test]
+    fn a_name_an_allof_part_requires_is_sampled_from_the_part_that_declares_it() {
+        let spec = json!({"components": {"schemas": {
+            "Editable": {"type": "object", "properties": {
+                "expected_codes": {"type": "string", "default": "200"},
+                "port": {"type": "integer"}
+            }},
+            "Edit": {"allOf": [
+                {"$ref": "#/components/schemas/Editable"},
+                {"required": ["expected_codes"]}
+            ]}
+        }}});
+        let sample = Sampler::new(&spec).sample("#/components/schemas/Edit");
+        assert_eq!(sample, json!({"expected_codes": "example"}));
     }
 
     #[test]
