@@ -37,8 +37,9 @@ struct Counts {
     mock_faults: usize,
     /// Answers with the redirect the spec declares for a method without a success response.
     redirects: usize,
-    /// Valid requests the mock server cannot answer in the declared media type.
-    unwritable: usize,
+    /// Requests the mock server could not check or answer for a limit of its own (a media type
+    /// it cannot write, a response without a schema, a pattern its regex engine rejects).
+    unanswered: usize,
 }
 
 /// A loopback port free at the time of asking.
@@ -204,7 +205,7 @@ fn run_tests(
             "mock_limits" => counts.mock_limits = value,
             "mock_faults" => counts.mock_faults = value,
             "redirects" => counts.redirects = value,
-            "unwritable" => counts.unwritable = value,
+            "unanswered" => counts.unanswered = value,
             _ => {}
         }
     }
@@ -372,8 +373,8 @@ pub fn run_subject(root: &Path, subject: &Subject) -> Result<(bool, String), Str
         "{}/{} methods called, {} request violations, {} decode failures, {} other errors, {} \
          calls refused for want of credentials (as expected), {} requests the mock server \
          cannot read (JSON multipart parts), {} answers the mock server reports outside the \
-         spec (not counted as failures), {} redirects the spec declares, {} answers in a media \
-         type the mock server cannot write, {} examples run",
+         spec (not counted as failures), {} redirects the spec declares, {} requests the mock \
+         server could not check or answer (its own limits), {} examples run",
         total.called,
         total.total,
         total.violations,
@@ -383,7 +384,7 @@ pub fn run_subject(root: &Path, subject: &Subject) -> Result<(bool, String), Str
         total.mock_limits,
         total.mock_faults,
         total.redirects,
-        total.unwritable,
+        total.unanswered,
         subject.examples.len()
     );
     println!("e2e {}: {verdict}", subject.label);
@@ -464,6 +465,6 @@ impl Counts {
         self.mock_limits += counts.mock_limits;
         self.mock_faults += counts.mock_faults;
         self.redirects += counts.redirects;
-        self.unwritable += counts.unwritable;
+        self.unanswered += counts.unanswered;
     }
 }
