@@ -147,7 +147,7 @@ fn arguments(render: &Render<'_>, op: &Operation) -> (Vec<TokenStream>, Vec<Toke
 fn argument(render: &Render<'_>, ty: &Ty, name: &proc_macro2::Ident) -> (TokenStream, TokenStream) {
     match ty {
         Ty::String => (quote!(&str), quote!(#name.to_string())),
-        Ty::I32 | Ty::I64 | Ty::F32 | Ty::F64 | Ty::Bool => {
+        Ty::I32 | Ty::I64 | Ty::F64 | Ty::Bool => {
             let t = render.ty(ty);
             (quote!(#t), quote!(#name.to_string()))
         }
@@ -161,7 +161,7 @@ fn argument(render: &Render<'_>, ty: &Ty, name: &proc_macro2::Ident) -> (TokenSt
 /// `.map(...)` over the items of a list parameter, each becoming a string.
 fn item_mapper(render: &Render<'_>, item: &Ty, name: &proc_macro2::Ident) -> TokenStream {
     match item {
-        Ty::String | Ty::I32 | Ty::I64 | Ty::F32 | Ty::F64 | Ty::Bool => {
+        Ty::String | Ty::I32 | Ty::I64 | Ty::F64 | Ty::Bool => {
             let (_, conv) = argument(render, item, name);
             quote!(|#name| #conv)
         }
@@ -369,7 +369,7 @@ fn setter(render: &Render<'_>, p: &Param) -> TokenStream {
             };
         }
         Ty::String => (quote!(impl Into<String>), quote!(#n.into())),
-        Ty::I32 | Ty::I64 | Ty::F32 | Ty::F64 | Ty::Bool => {
+        Ty::I32 | Ty::I64 | Ty::F64 | Ty::Bool => {
             let t = render.ty(&p.ty);
             (quote!(#t), quote!(#n.to_string()))
         }

@@ -193,10 +193,7 @@ fn json_parts(api: &Api) -> String {
             continue;
         }
         for p in &op.params {
-            let structured = !matches!(
-                p.ty,
-                Ty::String | Ty::Bool | Ty::I32 | Ty::I64 | Ty::F32 | Ty::F64
-            );
+            let structured = !matches!(p.ty, Ty::String | Ty::Bool | Ty::I32 | Ty::I64 | Ty::F64);
             if p.location == ParamLocation::Field(FieldEncoding::Json) && structured {
                 out.push(format!("({:?}, {:?})", op.dotted(), p.name));
             }
@@ -242,7 +239,7 @@ fn argument(
                 .unwrap_or_else(|| value.to_string())
         ),
         Ty::I32 | Ty::I64 => format!("{}", value.as_i64().unwrap_or(1)),
-        Ty::F32 | Ty::F64 => format!("{:?}", value.as_f64().unwrap_or(1.0)),
+        Ty::F64 => format!("{:?}", value.as_f64().unwrap_or(1.0)),
         Ty::Bool => format!("{}", value.as_bool().unwrap_or(true)),
         ty => {
             let t = Render::with_root(&api.types, Root::Extern(krate)).ty(ty);

@@ -89,7 +89,6 @@ impl<'a> Render<'a> {
             Ty::Bool => simple("bool"),
             Ty::I32 => simple("i32"),
             Ty::I64 => simple("i64"),
-            Ty::F32 => simple("f32"),
             Ty::F64 => simple("f64"),
             Ty::DateTime => self.item(&["DateTime"]),
             Ty::Any => generic(&["serde_json", "Value"], Vec::new()),

@@ -605,7 +605,7 @@ pub mod typed {
             Ty::Bool => json!(true),
             Ty::I32 | Ty::I64 => json!(1),
             // Not an integer, so that an integer variant tried first rejects it.
-            Ty::F32 | Ty::F64 => json!(1.5),
+            Ty::F64 => json!(1.5),
             Ty::Any => json!("any"),
             Ty::Vec(_) if depth > DEPTH => json!([]),
             Ty::Vec(item) => json!([of(space, item, false, depth + 1)]),

@@ -419,10 +419,9 @@ impl<'s> TypeBuilder<'s> {
                 Some("int32") => Ty::I32,
                 _ => Ty::I64,
             },
-            Some("number") => match format {
-                Some("float") => Ty::F32,
-                _ => Ty::F64,
-            },
+            // Every format of a number, `float` too, is an f64: a JSON number is a double, and
+            // an f32 would refuse one beyond its range and round the rest.
+            Some("number") => Ty::F64,
             Some("boolean") => Ty::Bool,
             Some("array") => {
                 let item_pointer = format!("{pointer}/items");

@@ -50,8 +50,6 @@ pub enum Ty {
     I32,
     /// `i64`
     I64,
-    /// `f32`
-    F32,
     /// `f64`
     F64,
     /// RFC 3339 date-time.

@@ -487,7 +487,7 @@ impl<'s> TypeBuilder<'s> {
     /// Whether a value of `ty` is sent as plain text in a form (a scalar or a string enum).
     fn is_text(&self, ty: &Ty) -> bool {
         match ty {
-            Ty::String | Ty::Bool | Ty::I32 | Ty::I64 | Ty::F32 | Ty::F64 | Ty::DateTime => true,
+            Ty::String | Ty::Bool | Ty::I32 | Ty::I64 | Ty::F64 | Ty::DateTime => true,
             Ty::Named(id) => matches!(self.space.get(*id).kind, TypeKind::Enum(_)),
             Ty::Nullable(inner) => self.is_text(inner),
             Ty::Any | Ty::Vec(_) | Ty::Map(_) => false,

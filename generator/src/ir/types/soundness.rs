@@ -294,7 +294,7 @@ impl<'a> Analysis<'a> {
             Ty::String | Ty::DateTime => STRING,
             Ty::Bool => BOOL,
             Ty::I32 | Ty::I64 => INTEGER,
-            Ty::F32 | Ty::F64 => INTEGER | FRACTION,
+            Ty::F64 => INTEGER | FRACTION,
             Ty::Any => ANY,
             Ty::Vec(_) => ARRAY,
             Ty::Map(_) => OBJECT,
