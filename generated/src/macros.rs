@@ -373,11 +373,23 @@ macro_rules! request_builder {
                 self.call.send_with_response().await
             }
 
+            /// Send the request and keep a success body as received, not decoded (see
+            /// [`crate::Call::send_raw`]).
+            pub async fn send_raw(self) -> crate::Result<crate::Response<bytes::Bytes>> {
+                self.call.send_raw().await
+            }
+
             /// Send the request and wait for the result, without an async runtime of your own
             /// (the `blocking` feature).
             #[cfg(feature = "blocking")]
             pub fn send_blocking(self) -> crate::Result<$out> {
                 self.call.send_blocking()
+            }
+        }
+
+        impl ::std::convert::From<$name> for crate::Call<$out> {
+            fn from(request: $name) -> Self {
+                request.call
             }
         }
 

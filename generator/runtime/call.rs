@@ -317,6 +317,23 @@ impl<T> Call<T> {
     /// Send the request; the decoded result comes with the status and headers (and what else
     /// the API's responses carry).
     pub async fn send_with_response(self) -> Result<Response<T>> {
+        let parts = self.success().await?;
+        let value = (self.decode)(&parts)?;
+        Ok(crate::convention::response(value, parts))
+    }
+
+    /// Send the request and keep a success body as received, without decoding it (the
+    /// client's response size limit applies): to see exactly what came back, or to read a
+    /// response the spec describes wrongly. An error status is an [`Error`] as with
+    /// [`Call::send`].
+    pub async fn send_raw(self) -> Result<Response<bytes::Bytes>> {
+        let parts = self.success().await?;
+        Ok(crate::convention::response(parts.body.clone(), parts))
+    }
+
+    /// The response of a valid request with a success status; the error the caller sees
+    /// otherwise.
+    async fn success(&self) -> Result<ResponseParts> {
         if let Some(problem) = &self.invalid {
             return Err(Error::InvalidRequest(problem.clone()));
         }
@@ -324,8 +341,7 @@ impl<T> Call<T> {
         if !(200..300).contains(&parts.status) {
             return Err((self.error)(&parts));
         }
-        let value = (self.decode)(&parts)?;
-        Ok(crate::convention::response(value, parts))
+        Ok(parts)
     }
 
     /// Attempts with retries: the last response, or the last transport error.

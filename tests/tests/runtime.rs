@@ -916,3 +916,36 @@ fn blocking_calls_work_without_a_runtime_and_refuse_inside_one() {
         "{error}"
     );
 }
+
+#[tokio::test]
+async fn send_raw_keeps_a_body_the_schema_refuses_and_errors_stay_errors() {
+    // `app_count` a string: the typed call refuses it, the raw one hands it over unchanged.
+    let wrong = r#"{"success":true,"errors":[],"messages":[],"result":{"name":"engineers","app_count":"one"}}"#;
+    let server = Server::start(vec![json(200, wrong)]).await;
+    let client = server.client();
+    let tags = client.zero_trust().access().tags();
+    let refused = tags
+        .get("acct", "engineers")
+        .await
+        .expect_err("a decode error");
+    assert!(matches!(refused, Error::Decode { .. }), "{refused:?}");
+    let raw = tags
+        .get("acct", "engineers")
+        .send_raw()
+        .await
+        .expect("the raw body");
+    assert_eq!(raw.status, 200);
+    assert_eq!(&raw.value[..], wrong.as_bytes());
+    // An error status is the same error as with a typed call.
+    let server = Server::start(vec![fast(404)]).await;
+    let error = server
+        .client()
+        .zero_trust()
+        .access()
+        .tags()
+        .get("acct", "engineers")
+        .send_raw()
+        .await
+        .expect_err("an API error");
+    assert!(error.is_not_found(), "{error:?}");
+}
