@@ -196,14 +196,17 @@ impl<'s> Sampler<'s> {
             if value.get(name).is_some() {
                 continue;
             }
-            let Some(schema) = self.find_property(node, name, 0) else {
-                continue;
+            // A name no part declares takes any value (as in `object`).
+            let sample = match self.find_property(node, name, 0) {
+                Some(schema) => {
+                    let read_only = schema.get("readOnly").and_then(Value::as_bool) == Some(true);
+                    if read_only && !self.all_properties && !self.responses {
+                        continue;
+                    }
+                    self.value(schema, &format!("{pointer}/properties/{name}"), depth + 1)
+                }
+                None => json!("example"),
             };
-            let read_only = schema.get("readOnly").and_then(Value::as_bool) == Some(true);
-            if read_only && !self.all_properties && !self.responses {
-                continue;
-            }
-            let sample = self.value(schema, &format!("{pointer}/properties/{name}"), depth + 1);
             if let Value::Object(object) = value {
                 object.insert(name.to_string(), sample);
             }
@@ -342,14 +345,18 @@ impl<'s> Sampler<'s> {
 
     /// Required properties and constants, if the schema has properties.
     fn object(&mut self, node: &'s Value, pointer: &str, depth: usize) -> Option<Value> {
-        let props = node.get("properties")?.as_object()?;
+        // A schema of `required` names alone (`{"required": ["id"]}`) is an object too.
+        let props = node.get("properties").and_then(Value::as_object);
+        if props.is_none() && node.get("required").is_none() {
+            return None;
+        }
         let required: Vec<&str> = node
             .get("required")
             .and_then(Value::as_array)
             .map(|r| r.iter().filter_map(Value::as_str).collect())
             .unwrap_or_default();
         let mut object = Map::new();
-        for (name, schema) in props {
+        for (name, schema) in props.into_iter().flatten() {
             let read_only = schema.get("readOnly").and_then(Value::as_bool) == Some(true);
             if read_only && !self.all_properties && !self.responses {
                 continue;
@@ -372,7 +379,8 @@ impl<'s> Sampler<'s> {
             .any(|k| node.get(*k).is_some());
         let extra = node.get("additionalProperties");
         if !composed && extra != Some(&Value::Bool(false)) {
-            for name in required.iter().filter(|name| !props.contains_key(**name)) {
+            let declared = |name: &str| props.is_some_and(|p| p.contains_key(name));
+            for name in required.iter().filter(|name| !declared(name)) {
                 let value = match extra {
                     Some(schema @ Value::Object(_)) => self.value(
                         schema,
@@ -403,11 +411,15 @@ impl<'s> Sampler<'s> {
         ) else {
             return;
         };
+        let declares = variant.get("properties").and_then(Value::as_object);
         for name in required.iter().filter_map(Value::as_str) {
             let Some(schema) = props.get(name) else {
                 continue;
             };
-            if value.get(name).is_none() {
+            // The object's schema of the property, not a stand-in the variant sampled for a
+            // name it requires without declaring it.
+            let declared = declares.is_some_and(|d| d.contains_key(name));
+            if value.get(name).is_none() || !declared {
                 let sample = self.value(schema, &format!("{pointer}/properties/{name}"), depth + 1);
                 if let Value::Object(object) = value {
                     object.insert(name.to_string(), sample);
@@ -726,6 +738,13 @@ mod tests {
         }}});
         let sample = Sampler::new(&spec).sample("#/components/schemas/Limit");
         assert_eq!(sample, json!({"period": 1, "id": "example"}));
+        // Required by an allOf, declared by none of its parts.
+        let spec = json!({"components": {"schemas": {
+            "Rule": {"type": "object", "properties": {"mode": {"type": "string"}}},
+            "Edit": {"allOf": [{"$ref": "#/components/schemas/Rule"}], "required": ["id", "mode"]}
+        }}});
+        let sample = Sampler::new(&spec).sample("#/components/schemas/Edit");
+        assert_eq!(sample, json!({"id": "example", "mode": "example"}));
     }
 
     #[test]
