@@ -109,7 +109,7 @@ fn a_root_operation_is_a_method_of_the_client() {
     assert!(lib.contains("pub struct GetRequest {"), "{lib}");
     assert!(lib.contains("call: self\n"), "{lib}");
     // Tests, docs and the surface call it the same way.
-    assert!(file(&generated, "tests/e2e.rs").contains("client.get().send_with_response()"));
+    assert!(file(&generated, "tests/e2e.rs").contains("|| client.get())"));
     assert!(file(&generated, "tests/errors.rs").contains("client.get().await"));
     assert!(file(&generated, "API.md").contains("`client.get()`"));
     assert!(file(&generated, "src/methods.rs").contains("name: \"get\""));

@@ -2,8 +2,8 @@
 //!
 //! Prism serves the overlaid spec (written by `cargo xtask regen`) on a free loopback port and
 //! validates every request against it. The generated `tests/e2e.rs` calls every method and
-//! reports `E2E-RESULT` counts; this runs it once against static examples and once against
-//! dynamic (random, schema-valid) responses, several rounds, and sums up.
+//! reports `E2E-RESULT` counts; this runs it against static examples and then three times
+//! against dynamic (invented) responses, each from a seed of its own, and sums up.
 
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -69,12 +69,13 @@ pub fn install_prism(root: &Path) -> Result<(), String> {
     }
 }
 
-/// Start Prism on a free loopback port, serving `spec` (random responses when `dynamic`), its
-/// output in `log`; wait until it answers (at most 120 s). Prism and its base URL.
+/// Start Prism on a free loopback port, serving `spec` (the spec's examples, or with a `seed`
+/// random responses, the same for the same request), its output in `log`; wait until it
+/// answers (at most 120 s). Prism and its base URL.
 fn start_prism(
     root: &Path,
     spec: &Path,
-    dynamic: bool,
+    seed: Option<u32>,
     log: &Path,
 ) -> Result<(Prism, String), String> {
     let prism = root.join("tests/prism/node_modules/.bin/prism");
@@ -85,8 +86,8 @@ fn start_prism(
     let log_file = std::fs::File::create(log).map_err(|e| format!("{}: {e}", log.display()))?;
     let mut command = Command::new(prism);
     command.args(["mock", "-h", "127.0.0.1", "-p", &port.to_string()]);
-    if dynamic {
-        command.arg("-d");
+    if let Some(seed) = seed {
+        command.args(["-d", "--seed", &format!("e2e-{seed}")]);
     }
     command.arg(spec);
     let child = command
@@ -162,19 +163,13 @@ impl Subject {
     }
 }
 
-/// Run the generated e2e test against `base_url` for `rounds` rounds (with every credential
-/// mode when `all_modes`); its counts.
-fn run_tests(
-    subject: &Subject,
-    base_url: &str,
-    rounds: usize,
-    all_modes: bool,
-) -> Result<Counts, String> {
+/// Run the generated e2e test against `base_url` (with every credential mode when
+/// `all_modes`); its counts.
+fn run_tests(subject: &Subject, base_url: &str, all_modes: bool) -> Result<Counts, String> {
     let mut command = subject.e2e_test_command();
     command
         .args(["--", "--ignored", "--nocapture"])
         .env("E2E_BASE_URL", base_url)
-        .env("E2E_ROUNDS", rounds.to_string())
         .stderr(Stdio::inherit());
     if all_modes {
         command.env("E2E_ALL_MODES", "1");
@@ -211,6 +206,16 @@ fn run_tests(
     }
     Ok(counts)
 }
+
+/// The runs against Prism: its static answers (the spec's examples), then three rounds of
+/// answers it invents, each from a seed of its own (so a request sent again gets the same
+/// answer, which the test reads raw to see what was wrong with one the client refused).
+const MODES: [(&str, Option<u32>); 4] = [
+    ("static", None),
+    ("dynamic-1", Some(1)),
+    ("dynamic-2", Some(2)),
+    ("dynamic-3", Some(3)),
+];
 
 /// The Access crate's examples that talk to the API, with their arguments: run against the
 /// mock server, each must succeed (a request Prism finds invalid gets a 422, which fails it).
@@ -344,8 +349,8 @@ fn fixture_subject(root: &Path, name: &str) -> Result<Subject, String> {
     })
 }
 
-/// Static responses with every credential mode (and the examples), then dynamic responses
-/// for three rounds; prints the verdict line. Whether all was clean, and the verdict.
+/// Static responses with every credential mode (and the examples), then the three rounds of
+/// dynamic responses ([`MODES`]); prints the verdict line. Whether all was clean, and the verdict.
 pub fn run_subject(root: &Path, subject: &Subject) -> Result<(bool, String), String> {
     // Build before starting the server, so Prism's lifetime is only the calls.
     if !build(subject)? {
@@ -354,15 +359,16 @@ pub fn run_subject(root: &Path, subject: &Subject) -> Result<(bool, String), Str
     let logs = root.join("target/e2e").join(&subject.label);
     std::fs::create_dir_all(&logs).map_err(|e| format!("{}: {e}", logs.display()))?;
     let mut total = Counts::default();
-    for (mode, dynamic, rounds) in [("static", false, 1), ("dynamic", true, 3)] {
+    for (mode, seed) in MODES {
         let log = logs.join(format!("prism-{mode}.log"));
-        let (counts, failed_examples) = run_mode(root, subject, &log, mode, dynamic, rounds)?;
+        let (counts, failed_examples) = run_mode(root, subject, &log, mode, seed)?;
         total.errors += failed_examples;
         total.add(mode, &counts);
     }
     // Prism's own count, over everything sent (the examples too).
-    let logged: usize = ["static", "dynamic"]
+    let logged: usize = MODES
         .iter()
+        .map(|(mode, _)| mode)
         .map(|mode| logged_violations(&logs.join(format!("prism-{mode}.log"))))
         .sum();
     // Prism logs the requests it cannot read (JSON multipart parts) as invalid too.
@@ -412,24 +418,21 @@ fn build(subject: &Subject) -> Result<bool, String> {
     Ok(built.success() && examples_built.success())
 }
 
-/// One mode: Prism serving the subject's spec (dynamic responses or static examples, logging
-/// to `log`), the e2e test for `rounds` rounds (every credential mode against static
-/// responses) and, against static responses, the examples; prints the mode's line. The
+/// One mode: Prism serving the subject's spec (static examples, or dynamic responses from
+/// `seed`, logging to `log`), the e2e test (every credential mode against static responses)
+/// and, against static responses, the examples; prints the mode's line. The
 /// test's counts and the number of examples that failed.
 fn run_mode(
     root: &Path,
     subject: &Subject,
     log: &Path,
     mode: &str,
-    dynamic: bool,
-    rounds: usize,
+    seed: Option<u32>,
 ) -> Result<(Counts, usize), String> {
-    println!(
-        "e2e {} ({mode} responses, {rounds} round(s)):",
-        subject.label
-    );
-    let (prism, url) = start_prism(root, &subject.spec, dynamic, log)?;
-    let counts = run_tests(subject, &url, rounds, !dynamic);
+    println!("e2e {} ({mode} responses):", subject.label);
+    let dynamic = seed.is_some();
+    let (prism, url) = start_prism(root, &subject.spec, seed, log)?;
+    let counts = run_tests(subject, &url, !dynamic);
     // The examples run once, against static responses (their output is the examples').
     let examples = if dynamic {
         Ok(0)
@@ -441,7 +444,8 @@ fn run_mode(
     let failed_examples = examples?;
     println!(
         "  {mode}: {}/{} methods called, {} request violations, {} decode failures, {} other errors, \
-         {} refused ({} mock-server crashes while inventing a response, repeated)",
+         {} refused ({} mock-server crashes while inventing a response, counted as not \
+         answered)",
         counts.called, counts.total, counts.violations, counts.decode_failures, counts.errors,
         counts.refused, counts.mock_crashes
     );

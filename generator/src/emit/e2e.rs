@@ -337,7 +337,7 @@ fn call(api: &Api, op: &Operation, krate: &str) -> String {
     let Invocation { setup, chain, args } = invocation(api, op, krate);
     let invoke = |args: &[String]| {
         format!(
-            "tally.call({dotted:?}, || {chain}.{}({}).send_with_response()).await;",
+            "tally.call({dotted:?}, || {chain}.{}({})).await;",
             op.name,
             args.join(", ")
         )
