@@ -238,7 +238,11 @@ impl<'s> Sampler<'s> {
             Some(reference) => self.node(reference)?,
             None => schema,
         };
-        schema.get("type").and_then(Value::as_str)
+        // `properties` without a `type` describe an object (as the generated types read it).
+        match schema.get("type").and_then(Value::as_str) {
+            None if schema.get("properties").is_some() => Some("object"),
+            declared => declared,
+        }
     }
 
     /// The sample of a oneOf/anyOf: its first variant's (with the discriminator's tag for it),
@@ -727,6 +731,19 @@ mod tests {
         }}});
         let sample = Sampler::new(&spec).sample("#/components/schemas/Edit");
         assert_eq!(sample, json!({"expected_codes": "example"}));
+    }
+
+    #[test]
+    fn a_later_part_that_describes_a_property_with_properties_alone_refines_it() {
+        let spec = json!({"components": {"schemas": {"Settings": {"allOf": [
+            {"type": "object", "required": ["result"], "properties": {"result": {"type": "object"}}},
+            {"properties": {"result": {
+                "properties": {"public_key": {"type": "string", "nullable": true}},
+                "required": ["public_key"]
+            }}}
+        ]}}}});
+        let sample = Sampler::new(&spec).sample("#/components/schemas/Settings");
+        assert_eq!(sample, json!({"result": {"public_key": "example"}}));
     }
 
     #[test]

@@ -116,7 +116,9 @@ impl<'s> Checker<'s> {
                 }
             }
         }
-        if let Some(expected) = schema.get("type").and_then(Value::as_str) {
+        // `properties` without a `type` describe an object, as the generated types read them.
+        let implied = schema.get("properties").map(|_| "object");
+        if let Some(expected) = schema.get("type").and_then(Value::as_str).or(implied) {
             type_fits(
                 expected,
                 schema.get("format").and_then(Value::as_str),
@@ -415,7 +417,8 @@ mod tests {
             "Either": {"oneOf": [{"$ref": "#/components/schemas/Count"}, {"$ref": "#/components/schemas/Owners"}]},
             "Both": {"allOf": [{"$ref": "#/components/schemas/Cwe"}, {"type": "object", "required": ["extra"]}]},
             "Closed": {"type": "object", "additionalProperties": false, "properties": {"a": {}}},
-            "Scores": {"type": "object", "additionalProperties": {"type": "number"}}
+            "Scores": {"type": "object", "additionalProperties": {"type": "number"}},
+            "Route": {"properties": {"url": {"type": "string"}}}
         }}})
     }
 
@@ -461,6 +464,7 @@ mod tests {
             ("Both", json!({"cwe_id": "x"}), "at `/`: the required property `extra` is missing"),
             ("Closed", json!({"b": 1}), "at `/b`: a property the schema does not allow"),
             ("Scores", json!({"a": "high"}), "at `/a`: a string (\"high\") where a number is expected"),
+            ("Route", json!("on"), "at `/`: a string (\"on\") where an object is expected"),
         ];
         for (schema, value, expected) in cases {
             assert_eq!(
