@@ -338,11 +338,14 @@ fn fixture_subject(root: &Path, name: &str) -> Result<Subject, String> {
     text.push_str("\n# A workspace of its own (it lies inside the repository's).\n[workspace]\n");
     std::fs::write(&manifest, text).map_err(|e| e.to_string())?;
     std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).map_err(|e| e.to_string())?;
+    // Prism serves the spec as the generator read it (see `openapi_forge::load::normalize`).
+    let final_spec = dir.join("final-spec.json");
+    std::fs::write(&final_spec, &generated.final_spec).map_err(|e| e.to_string())?;
     Ok(Subject {
         label: name.to_string(),
         dir,
         package,
-        spec,
+        spec: final_spec,
         // The workspace's: the dependencies are built once.
         target_dir: Some(root.join("target")),
         examples: &[],

@@ -2,6 +2,7 @@
 //!
 //! Every error names the file and a JSON pointer into it.
 
+pub mod normalize;
 pub mod overlay;
 pub mod source;
 pub mod spec;
