@@ -120,17 +120,9 @@ impl<'s> TypeBuilder<'s> {
             }
             if !parts.is_empty() {
                 // Parts that are `$ref`s count by what they refer to (a string identifier
-                // refined by `readOnly: true, type: string` is a string).
-                let all_primitive = parts.iter().all(|p| {
-                    let p: &Value = match p.get("$ref").and_then(Value::as_str) {
-                        Some(reference) => self.node(reference).unwrap_or(p),
-                        None => p,
-                    };
-                    p.get("type")
-                        .and_then(Value::as_str)
-                        .is_some_and(|t| t != "object" && t != "array")
-                        && p.get("properties").is_none()
-                });
+                // refined by `readOnly: true, type: string` is a string), and an allOf part by
+                // its own parts (a uuid that is an allOf of two string schemas).
+                let all_primitive = parts.iter().all(|p| self.is_primitive(p, 0));
                 return if all_primitive && !has_props {
                     Plan::Inline
                 } else {
@@ -204,6 +196,33 @@ impl<'s> TypeBuilder<'s> {
             Ty::Nullable(Box::new(ty))
         } else {
             ty
+        }
+    }
+
+    /// Whether `schema` (through `$ref`s and allOf parts; annotations count for nothing)
+    /// describes a value that is neither an object nor an array.
+    fn is_primitive(&self, schema: &Value, depth: usize) -> bool {
+        let schema: &Value = match schema.get("$ref").and_then(Value::as_str) {
+            Some(reference) => match self.node(reference) {
+                Some(target) => target,
+                None => return false,
+            },
+            None => schema,
+        };
+        if depth > 16 || schema.get("properties").is_some() {
+            return false;
+        }
+        match schema.get("type").and_then(Value::as_str) {
+            Some(kind) => kind != "object" && kind != "array",
+            None => schema
+                .get("allOf")
+                .and_then(Value::as_array)
+                .is_some_and(|parts| {
+                    parts.iter().any(|part| !is_annotation(part))
+                        && parts
+                            .iter()
+                            .all(|part| is_annotation(part) || self.is_primitive(part, depth + 1))
+                }),
         }
     }
 
