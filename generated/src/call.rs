@@ -419,7 +419,7 @@ impl<T> Call<T> {
         let inner = &self.client.inner;
         let response = self.request()?.send().await.map_err(transport)?;
         let status = response.status().as_u16();
-        let headers = response.headers().clone();
+        let headers = crate::response::received_headers(&response);
         let body = if (200..300).contains(&status) {
             read_body(response, inner.max_body).await?
         } else {
@@ -507,7 +507,7 @@ impl Call<bytes::Bytes> {
                 }
                 Ok(response) => {
                     let status = response.status().as_u16();
-                    let headers = response.headers().clone();
+                    let headers = crate::response::received_headers(&response);
                     let body =
                         read_error_body(response, MAX_ERROR_BODY.min(inner.max_body)).await?;
                     let parts = ResponseParts {

@@ -206,6 +206,10 @@ pub struct ApiError {
     pub ray_id: Option<String>,
     /// The beginning of the body when it was not an envelope (an HTML error page).
     pub body_excerpt: Option<String>,
+    /// The response headers (`retry-after`, rate limits, a validating proxy's findings);
+    /// values that can carry a secret show as `Sensitive` in `Debug`. Boxed: errors travel
+    /// in every `Result`.
+    pub headers: Box<reqwest::header::HeaderMap>,
 }
 
 impl std::fmt::Display for ApiError {
@@ -267,6 +271,7 @@ pub(crate) fn api_error(parts: &ResponseParts) -> Error {
         messages,
         ray_id: parts.request_id(),
         body_excerpt,
+        headers: Box::new(parts.headers.clone()),
     })
 }
 

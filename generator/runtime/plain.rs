@@ -17,7 +17,10 @@ pub struct ApiError {
     /// The API's id of the request, from its request-id header (when it has one).
     pub request_id: Option<String>,
     /// The beginning of the body, when it did not decode into a declared type.
-    pub body_excerpt: Option<String>,
+    pub body_excerpt: Option<String>,    /// The response headers (`retry-after`, rate limits, a validating proxy's findings);
+    /// values that can carry a secret show as `Sensitive` in `Debug`. Boxed: errors travel
+    /// in every `Result`.
+    pub headers: Box<reqwest::header::HeaderMap>,
 }
 
 impl std::fmt::Display for ApiError {
@@ -57,6 +60,7 @@ pub(crate) fn api_error_with(parts: &ResponseParts, body: Option<Box<crate::Erro
         body,
         request_id: parts.request_id(),
         body_excerpt,
+        headers: Box::new(parts.headers.clone()),
     })
 }
 

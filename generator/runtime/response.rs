@@ -16,6 +16,30 @@ pub(crate) struct ResponseParts {
     pub(crate) body: bytes::Bytes,
 }
 
+/// The headers of `response`, with the values that can carry a secret (cookies, credentials,
+/// tokens, keys) marked sensitive, so that the `Debug` of a [`crate::Response`] or an
+/// [`crate::ApiError`] that holds them shows `Sensitive` in their place.
+pub(crate) fn received_headers(response: &reqwest::Response) -> reqwest::header::HeaderMap {
+    mark_secrets(response.headers().clone())
+}
+
+/// `headers` with the values that can carry a secret marked sensitive.
+fn mark_secrets(mut headers: reqwest::header::HeaderMap) -> reqwest::header::HeaderMap {
+    for (name, value) in headers.iter_mut() {
+        if is_secret_header(name.as_str()) {
+            value.set_sensitive(true);
+        }
+    }
+    headers
+}
+
+/// Whether a header of this (lowercase) name can carry a secret.
+fn is_secret_header(name: &str) -> bool {
+    const EXACT: [&str; 4] = ["set-cookie", "cookie", "authorization", "proxy-authorization"];
+    const PARTS: [&str; 5] = ["token", "secret", "key", "auth", "session"];
+    EXACT.contains(&name) || PARTS.iter().any(|part| name.contains(part))
+}
+
 impl ResponseParts {
     /// The request id the API gives in its request-id header, if it has one.
     pub(crate) fn request_id(&self) -> Option<String> {
@@ -74,4 +98,33 @@ pub(crate) fn text(parts: &ResponseParts) -> Result<String> {
         status: parts.status,
         body_excerpt: excerpt(&parts.body, EXCERPT),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_that_can_carry_a_secret_are_marked_sensitive() {
+        for name in ["set-cookie", "authorization", "x-auth-token", "x-api-key", "x-session-id"] {
+            assert!(is_secret_header(name), "{name}");
+        }
+        for name in ["content-type", "retry-after", "x-request-id", "x-ratelimit-remaining", "location"] {
+            assert!(!is_secret_header(name), "{name}");
+        }
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert("set-cookie", "session=hunter2".parse().unwrap());
+        headers.insert("retry-after", "7".parse().unwrap());
+        let parts = ResponseParts {
+            status: 429,
+            headers: mark_secrets(headers),
+            body: bytes::Bytes::new(),
+        };
+        let Error::Api(error) = crate::convention::api_error(&parts) else {
+            panic!("an API error")
+        };
+        let debug = format!("{error:?}");
+        assert!(!debug.contains("hunter2") && debug.contains("Sensitive"), "{debug}");
+        assert_eq!(error.headers["retry-after"], "7");
+    }
 }
