@@ -25,6 +25,7 @@ use crate::config::{Config, OverlapPolicy};
 use crate::error::{Result, Warning};
 use crate::load::spec::Spec;
 use ops::Operation;
+use pointer::Pointer;
 use types::{Ty, TypeId, TypeKind, TypeSpace};
 
 /// The whole client: operations, types, scopes.
@@ -97,7 +98,13 @@ pub fn build(spec: &Spec, config: &Config, crate_name: &str) -> Result<Api> {
         .iter()
         .enumerate()
         .filter(|(_, def)| !matches!(def.kind, TypeKind::Pending))
-        .map(|(index, def)| (TypeId(index), sampler.sample(def.pointer.as_str())))
+        .map(|(index, def)| {
+            let pointers = std::iter::once(&def.pointer).chain(&def.merges);
+            (
+                TypeId(index),
+                sampler.sample_merged(pointers.map(Pointer::as_str)),
+            )
+        })
         .collect();
     let error_sets = ops::assign_error_sets(&mut operations);
     let features = features::Features::build(&operations, &space, config)?;

@@ -56,6 +56,13 @@ impl<'s> Sampler<'s> {
         self.value(node, pointer, 0)
     }
 
+    /// A value that fits each schema at `pointers` (the merged samples of object schemas).
+    pub fn sample_merged<'p>(&mut self, pointers: impl IntoIterator<Item = &'p str>) -> Value {
+        pointers.into_iter().fold(Value::Null, |merged, pointer| {
+            merge(merged, self.sample(pointer))
+        })
+    }
+
     /// A value for the schema of a parameter at `pointer` (sent as text).
     pub fn sample_parameter(&mut self, pointer: &str) -> Value {
         self.parameter = true;
@@ -98,7 +105,12 @@ impl<'s> Sampler<'s> {
         if let Some(value) = self.union(node, pointer, depth) {
             return value;
         }
-        match node.get("type").and_then(Value::as_str) {
+        // `items` without a `type` describe an array (as the generated types read them).
+        let declared = match node.get("type").and_then(Value::as_str) {
+            None if node.get("items").is_some() => Some("array"),
+            declared => declared,
+        };
+        match declared {
             Some("string") => string(node),
             Some("integer") => json!(integer(node)),
             Some("number") => json!(integer(node)),
@@ -121,7 +133,7 @@ impl<'s> Sampler<'s> {
                 Value::Array((0..count).map(|_| item.clone()).collect())
             }
             _ => self
-                .object(node, pointer, depth)
+                .object(node, pointer, depth, true)
                 .unwrap_or_else(|| json!({})),
         }
     }
@@ -141,10 +153,22 @@ impl<'s> Sampler<'s> {
             if is_annotation(part) {
                 continue;
             }
-            let value = self.value(part, &format!("{pointer}/allOf/{i}"), depth + 1);
+            let part_pointer = format!("{pointer}/allOf/{i}");
+            // The names an inline part requires are looked up in every part (below), not
+            // taken as undeclared.
+            let value = match self.object_part(part) {
+                true => self.object(part, &part_pointer, depth + 1, false),
+                false => None,
+            };
+            let value = value.unwrap_or_else(|| self.value(part, &part_pointer, depth + 1));
+            // An object with a part that is not one (a spec that contradicts itself) stays
+            // the object its type is.
+            if merged.is_object() && !value.is_object() {
+                continue;
+            }
             merged = merge(merged, value);
         }
-        if let Some(object) = self.object(node, pointer, depth) {
+        if let Some(object) = self.object(node, pointer, depth, false) {
             merged = merge(merged, object);
         }
         for (i, part) in parts.iter().enumerate() {
@@ -213,8 +237,8 @@ impl<'s> Sampler<'s> {
         }
     }
 
-    /// The schema of the property `name` that `node` or one of its allOf parts declares
-    /// (through `$ref`s).
+    /// The schema of the property `name` that `node`, one of its allOf parts or one of its
+    /// oneOf/anyOf variants declares (through `$ref`s).
     fn find_property(&self, node: &'s Value, name: &str, depth: usize) -> Option<&'s Value> {
         if depth > 32 {
             return None;
@@ -226,21 +250,37 @@ impl<'s> Sampler<'s> {
         if let Some(schema) = node.get("properties").and_then(|p| p.get(name)) {
             return Some(schema);
         }
-        let parts = node.get("allOf").and_then(Value::as_array)?;
-        parts
-            .iter()
+        ["allOf", "oneOf", "anyOf"]
+            .into_iter()
+            .filter_map(|key| node.get(key).and_then(Value::as_array))
+            .flatten()
             .find_map(|part| self.find_property(part, name, depth + 1))
     }
 
-    /// The `type` a schema declares, through a `$ref`.
+    /// The `type` a schema declares, through `$ref`s and allOf parts (the first that
+    /// declares one).
     fn declared_type(&self, schema: &'s Value) -> Option<&'s str> {
+        self.declared_type_within(schema, 0)
+    }
+
+    fn declared_type_within(&self, schema: &'s Value, depth: usize) -> Option<&'s str> {
+        if depth > 32 {
+            return None;
+        }
         let schema = match schema.get("$ref").and_then(Value::as_str) {
             Some(reference) => self.node(reference)?,
             None => schema,
         };
-        // `properties` without a `type` describe an object (as the generated types read it).
+        // `properties` without a `type` describe an object, `items` an array (as the
+        // generated types read them).
         match schema.get("type").and_then(Value::as_str) {
             None if schema.get("properties").is_some() => Some("object"),
+            None if schema.get("items").is_some() => Some("array"),
+            None => schema
+                .get("allOf")
+                .and_then(Value::as_array)?
+                .iter()
+                .find_map(|part| self.declared_type_within(part, depth + 1)),
             declared => declared,
         }
     }
@@ -270,9 +310,14 @@ impl<'s> Sampler<'s> {
         // Properties beside the union belong to every value: the object's, with the chosen
         // variant's; a variant that only lists `required` names requires those of the
         // object's properties.
-        let Some(object) = self.object(node, pointer, depth) else {
+        let Some(object) = self.object(node, pointer, depth, true) else {
             return Some(variant);
         };
+        // An object whose variants are not objects (a spec that contradicts itself) is the
+        // object its type is.
+        if !variant.is_object() {
+            return Some(object);
+        }
         let mut merged = merge(object, variant);
         self.add_required_of(chosen, node, pointer, &mut merged, depth);
         Some(merged)
@@ -347,8 +392,26 @@ impl<'s> Sampler<'s> {
         }
     }
 
-    /// Required properties and constants, if the schema has properties.
-    fn object(&mut self, node: &'s Value, pointer: &str, depth: usize) -> Option<Value> {
+    /// Whether an allOf part is an inline object schema of its own (no `$ref`, composition,
+    /// example or enum): sampled as an object whose undeclared required names another part
+    /// declares.
+    fn object_part(&self, part: &Value) -> bool {
+        const OTHER: [&str; 6] = ["$ref", "allOf", "oneOf", "anyOf", "example", "enum"];
+        let object = part.as_object();
+        object.is_some_and(|o| !OTHER.iter().any(|key| o.contains_key(*key)))
+            && matches!(self.declared_type(part), None | Some("object"))
+            && (part.get("properties").is_some() || part.get("required").is_some())
+    }
+
+    /// Required properties and constants, if the schema has properties; with `invent`, the
+    /// required names it does not declare too.
+    fn object(
+        &mut self,
+        node: &'s Value,
+        pointer: &str,
+        depth: usize,
+        invent: bool,
+    ) -> Option<Value> {
         // A schema of `required` names alone (`{"required": ["id"]}`) is an object too.
         let props = node.get("properties").and_then(Value::as_object);
         if props.is_none() && node.get("required").is_none() {
@@ -382,7 +445,7 @@ impl<'s> Sampler<'s> {
             .iter()
             .any(|k| node.get(*k).is_some());
         let extra = node.get("additionalProperties");
-        if !composed && extra != Some(&Value::Bool(false)) {
+        if invent && !composed && extra != Some(&Value::Bool(false)) {
             let declared = |name: &str| props.is_some_and(|p| p.contains_key(name));
             for name in required.iter().filter(|name| !declared(name)) {
                 let value = match extra {
@@ -571,192 +634,4 @@ fn string(node: &Value) -> Value {
 pub mod typed;
 
 #[cfg(test)]
-mod tests {
-    use serde_json::json;
-
-    use super::Sampler;
-
-    #[test]
-    fn responses_carry_required_read_only_properties_and_requests_do_not() {
-        let spec = json!({"components": {"schemas": {"Cwe": {
-            "type": "object",
-            "required": ["cwe_id", "name"],
-            "properties": {
-                "cwe_id": {"type": "string"},
-                "name": {"type": "string", "readOnly": true},
-                "note": {"type": "string", "readOnly": true}
-            }
-        }}}});
-        let pointer = "#/components/schemas/Cwe";
-        let response = Sampler::new(&spec).responses().sample(pointer);
-        assert_eq!(response, json!({"cwe_id": "example", "name": "example"}));
-        let request = Sampler::new(&spec).sample(pointer);
-        assert_eq!(request, json!({"cwe_id": "example"}));
-    }
-
-    #[test]
-    fn properties_beside_a_union_are_sampled_with_what_its_first_variant_requires() {
-        let spec = json!({"components": {"schemas": {"Item": {
-            "type": "object",
-            "required": ["type"],
-            "properties": {
-                "type": {"type": "string", "enum": ["Issue", "PullRequest"]},
-                "id": {"type": "integer"},
-                "owner": {"type": "string"}
-            },
-            "oneOf": [{"required": ["id"]}, {"required": ["owner"]}]
-        }}}});
-        let sample = Sampler::new(&spec).sample("#/components/schemas/Item");
-        assert_eq!(sample, json!({"type": "Issue", "id": 1}));
-    }
-
-    #[test]
-    fn a_one_of_sample_is_a_value_only_one_variant_accepts() {
-        let spec = json!({"components": {"schemas": {
-            "Id": {"oneOf": [{"type": "integer"}, {"type": "string"}]}
-        }}});
-        // In a body, 1 is an integer only; as a parameter's text it is a string too.
-        assert_eq!(
-            Sampler::new(&spec).sample("#/components/schemas/Id"),
-            json!(1)
-        );
-        let parameter = Sampler::new(&spec).sample_parameter("#/components/schemas/Id");
-        assert_eq!(parameter, json!("example"));
-        // `{}` fits both objects; with its optional `labels`, the first only.
-        let spec = json!({"components": {"schemas": {"Labels": {"oneOf": [
-            {"type": "object", "properties": {"labels": {"type": "array", "items": {"type": "string"}}}},
-            {"type": "object", "properties": {"labels": {"type": "array", "items": {
-                "type": "object", "required": ["name"], "properties": {"name": {"type": "string"}}
-            }}}}
-        ]}}}});
-        let labels = Sampler::new(&spec).sample("#/components/schemas/Labels");
-        assert_eq!(labels, json!({"labels": ["example"]}));
-    }
-
-    #[test]
-    fn a_name_an_allof_part_requires_is_sampled_from_the_part_that_declares_it() {
-        let spec = json!({"components": {"schemas": {
-            "Editable": {"type": "object", "properties": {
-                "expected_codes": {"type": "string", "default": "200"},
-                "port": {"type": "integer"}
-            }},
-            "Edit": {"allOf": [
-                {"$ref": "#/components/schemas/Editable"},
-                {"required": ["expected_codes"]}
-            ]}
-        }}});
-        let sample = Sampler::new(&spec).sample("#/components/schemas/Edit");
-        assert_eq!(sample, json!({"expected_codes": "example"}));
-    }
-
-    #[test]
-    fn a_later_part_that_describes_a_property_with_properties_alone_refines_it() {
-        let spec = json!({"components": {"schemas": {"Settings": {"allOf": [
-            {"type": "object", "required": ["result"], "properties": {"result": {"type": "object"}}},
-            {"properties": {"result": {
-                "properties": {"public_key": {"type": "string", "nullable": true}},
-                "required": ["public_key"]
-            }}}
-        ]}}}});
-        let sample = Sampler::new(&spec).sample("#/components/schemas/Settings");
-        assert_eq!(sample, json!({"result": {"public_key": "example"}}));
-    }
-
-    #[test]
-    fn a_required_name_the_object_does_not_declare_is_sampled_too() {
-        let spec = json!({"components": {"schemas": {
-            "Limit": {"type": "object", "required": ["id", "period"], "properties": {
-                "period": {"type": "integer"}
-            }}
-        }}});
-        let sample = Sampler::new(&spec).sample("#/components/schemas/Limit");
-        assert_eq!(sample, json!({"period": 1, "id": "example"}));
-        // Required by an allOf, declared by none of its parts.
-        let spec = json!({"components": {"schemas": {
-            "Rule": {"type": "object", "properties": {"mode": {"type": "string"}}},
-            "Edit": {"allOf": [{"$ref": "#/components/schemas/Rule"}], "required": ["id", "mode"]}
-        }}});
-        let sample = Sampler::new(&spec).sample("#/components/schemas/Edit");
-        assert_eq!(sample, json!({"id": "example", "mode": "example"}));
-    }
-
-    #[test]
-    fn strings_meet_their_pattern_and_length_and_examples_that_do_not_are_left_out() {
-        let spec = json!({"components": {"schemas": {
-            "Digest": {"type": "string", "pattern": "^sha256:[a-f0-9]{64}$", "example": "sha256:abc"},
-            "Version": {"type": "string", "pattern": "^\\d+\\.\\d+$", "minLength": 5}
-        }}});
-        let digest = Sampler::new(&spec).sample("#/components/schemas/Digest");
-        assert_eq!(digest, json!(format!("sha256:{}", "a".repeat(64))));
-        let version = Sampler::new(&spec).sample("#/components/schemas/Version");
-        assert_eq!(version, json!("00.00"));
-    }
-
-    #[test]
-    fn a_discriminated_union_sample_carries_the_tag_of_its_first_variant() {
-        let spec = json!({"components": {"schemas": {
-            "User": {
-                "oneOf": [
-                    {"$ref": "#/components/schemas/Private"},
-                    {"$ref": "#/components/schemas/Public"}
-                ],
-                "discriminator": {"propertyName": "view", "mapping": {
-                    "public": "#/components/schemas/Public",
-                    "private": "#/components/schemas/Private"
-                }}
-            },
-            "Private": {"type": "object", "required": ["id"], "properties": {
-                "id": {"type": "integer"}, "view": {"type": "string"}
-            }},
-            "Public": {"type": "object", "properties": {"view": {"type": "string"}}}
-        }}});
-        let sample = Sampler::new(&spec).sample("#/components/schemas/User");
-        assert_eq!(sample, json!({"id": 1, "view": "private"}));
-    }
-
-    #[test]
-    fn allof_parts_that_annotate_or_leave_a_property_open_do_not_decide_its_sample() {
-        // An enum of null alone is null.
-        let spec = json!({"components": {"schemas": {"Null": {"enum": [null]}}}});
-        assert_eq!(
-            Sampler::new(&spec).sample("#/components/schemas/Null"),
-            serde_json::Value::Null
-        );
-        let spec = json!({"components": {"schemas": {
-            "Time": {"type": "string", "format": "date-time", "example": "2022-04-01T05:20:00Z"},
-            "Common": {"type": "object", "required": ["result"], "properties": {
-                "result": {"anyOf": [{"type": "object"}, {"type": "array", "items": {}}]}
-            }},
-            "List": {"allOf": [
-                {"$ref": "#/components/schemas/Common"},
-                {"properties": {"result": {"type": "array", "items": {"type": "string"}}}},
-                {"$ref": "#/components/schemas/Common"}
-            ]},
-            "Single": {"allOf": [
-                {"$ref": "#/components/schemas/Common"},
-                {"properties": {"result": {"type": "object", "required": ["id"], "properties": {
-                    "id": {"type": "string"}
-                }}}}
-            ]},
-            "Rule": {"type": "object", "properties": {
-                "mode": {"type": "string", "enum": ["block"]},
-                "note": {"type": "string"}
-            }},
-            "Scoped": {"allOf": [{"$ref": "#/components/schemas/Rule"}], "required": ["mode"]},
-            "Item": {"type": "object", "required": ["created"], "properties": {
-                "created": {"allOf": [
-                    {"$ref": "#/components/schemas/Time"},
-                    {"description": "When it was made"}
-                ]}
-            }}
-        }}});
-        let sample =
-            |name: &str| Sampler::new(&spec).sample(&format!("#/components/schemas/{name}"));
-        assert_eq!(sample("List"), json!({"result": ["example"]}));
-        assert_eq!(sample("Item"), json!({"created": "2022-04-01T05:20:00Z"}));
-        // A later part's object refines the open one with what it requires; an allOf requires
-        // what a part declares.
-        assert_eq!(sample("Single"), json!({"result": {"id": "example"}}));
-        assert_eq!(sample("Scoped"), json!({"mode": "block"}));
-    }
-}
+mod tests;

@@ -383,6 +383,7 @@ impl<'s> TypeBuilder<'s> {
             name,
             doc: Self::doc_of(node),
             pointer: Pointer::new(pointer),
+            merges: Vec::new(),
             kind: TypeKind::Pending,
         });
         id

@@ -75,6 +75,9 @@ pub struct TypeDef {
     pub doc: Option<String>,
     /// JSON pointer of the schema it comes from.
     pub pointer: Pointer,
+    /// The further schemas it merges with that one (a property that several allOf parts
+    /// declare, all of them objects): its values fit every one.
+    pub merges: Vec<Pointer>,
     /// What it is.
     pub kind: TypeKind,
 }

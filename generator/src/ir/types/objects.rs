@@ -290,6 +290,7 @@ impl<'s> TypeBuilder<'s> {
         let first = chosen[0].clone();
         let node = self.node(&first).unwrap_or(&Value::Null);
         let id = self.alloc_inline(hint, &first, node);
+        self.space.types[id.0].merges = chosen[1..].iter().map(Pointer::new).collect();
         let key = format!("{first}#merged");
         self.shapes.insert(key.clone(), Rc::new(merged));
         let def = self.structure_from_shape(&key, hint);
