@@ -62,7 +62,13 @@ fn field(render: &Render<'_>, f: &Field) -> TokenStream {
         (false, true) => quote!(crate::Nullable<#ty>),
     };
     let fallback = format!("`{}` (the spec does not describe it).", f.json_name);
-    let docs = doc::attrs(Some(f.doc.as_deref().unwrap_or(&fallback)));
+    let mut text = f.doc.clone().unwrap_or(fallback);
+    if f.required_in_responses {
+        text.push_str(
+            "\n\nRead-only: the API always sends it, and a request leaves it out (`None`).",
+        );
+    }
+    let docs = doc::attrs(Some(&text));
     quote! {
         #docs
         pub #member: #ty,

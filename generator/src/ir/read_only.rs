@@ -48,6 +48,7 @@ pub fn relax(raw: &Value, space: &mut TypeSpace, operations: &[Operation]) {
         for field in structure.fields.iter_mut().filter(|f| f.required) {
             if is_read_only(raw, field.pointer.as_str()) {
                 field.required = false;
+                field.required_in_responses = true;
             }
         }
     }

@@ -15,6 +15,8 @@ pub struct Sampler<'s> {
     /// Sampling a parameter: its value is sent as text, so a union's variant is told from
     /// the others by its text too.
     parameter: bool,
+    /// How many oneOf/anyOf variants the sample is inside.
+    union_depth: usize,
 }
 
 impl<'s> Sampler<'s> {
@@ -26,6 +28,7 @@ impl<'s> Sampler<'s> {
             all_properties: false,
             responses: false,
             parameter: false,
+            union_depth: 0,
         }
     }
 
@@ -171,24 +174,24 @@ impl<'s> Sampler<'s> {
         if let Some(object) = self.object(node, pointer, depth, false) {
             merged = merge(merged, object);
         }
-        for (i, part) in parts.iter().enumerate() {
-            let Some(props) = part.get("properties").and_then(Value::as_object) else {
-                continue;
-            };
-            for (name, schema) in props {
-                let Some(existing) = merged.get(name).cloned() else {
-                    continue;
-                };
+        let names: Vec<String> = merged
+            .as_object()
+            .map(|object| object.keys().cloned().collect())
+            .unwrap_or_default();
+        for name in names {
+            let mut declared = Vec::new();
+            self.declarations(node, pointer, &name, 0, &mut declared);
+            for (at, schema) in declared {
                 // Only a part that types the property refines it (an open placeholder part
                 // leaves it as it is): another type replaces the value, the same one adds to it
                 // (an object's required properties).
-                if self.declared_type(schema).is_none() {
+                if self.declared_type(schema).is_none() || is_placeholder(schema) {
                     continue;
                 }
-                let part_pointer = format!("{pointer}/allOf/{i}/properties/{name}");
-                let refined = self.value(schema, &part_pointer, depth + 1);
-                if let Value::Object(object) = &mut merged {
-                    object.insert(name.clone(), merge(existing, refined));
+                let refined = self.value(schema, &at, depth + 1);
+                if let Some(slot) = merged.get_mut(&name) {
+                    let existing = std::mem::take(slot);
+                    *slot = merge(existing, refined);
                 }
             }
         }
@@ -224,7 +227,7 @@ impl<'s> Sampler<'s> {
             let sample = match self.find_property(node, name, 0) {
                 Some(schema) => {
                     let read_only = schema.get("readOnly").and_then(Value::as_bool) == Some(true);
-                    if read_only && !self.all_properties && !self.responses {
+                    if read_only && !self.takes_read_only(true) {
                         continue;
                     }
                     self.value(schema, &format!("{pointer}/properties/{name}"), depth + 1)
@@ -255,6 +258,36 @@ impl<'s> Sampler<'s> {
             .filter_map(|key| node.get(key).and_then(Value::as_array))
             .flatten()
             .find_map(|part| self.find_property(part, name, depth + 1))
+    }
+
+    /// Each schema (with its pointer) that `node` at `pointer` or its allOf parts, through
+    /// `$ref`s, declare for the property `name`, in the order of the parts.
+    fn declarations(
+        &self,
+        node: &'s Value,
+        pointer: &str,
+        name: &str,
+        depth: usize,
+        out: &mut Vec<(String, &'s Value)>,
+    ) {
+        if depth > 32 {
+            return;
+        }
+        let (node, pointer) = match node.get("$ref").and_then(Value::as_str) {
+            Some(reference) => match self.node(reference) {
+                Some(target) => (target, reference.to_string()),
+                None => return,
+            },
+            None => (node, pointer.to_string()),
+        };
+        let parts = node.get("allOf").and_then(Value::as_array);
+        for (i, part) in parts.into_iter().flatten().enumerate() {
+            self.declarations(part, &format!("{pointer}/allOf/{i}"), name, depth + 1, out);
+        }
+        if let Some(schema) = node.get("properties").and_then(|p| p.get(name)) {
+            let escaped = name.replace('~', "~0").replace('/', "~1");
+            out.push((format!("{pointer}/properties/{escaped}"), schema));
+        }
     }
 
     /// The `type` a schema declares, through `$ref`s and allOf parts (the first that
@@ -295,12 +328,14 @@ impl<'s> Sampler<'s> {
             (!variants.is_empty()).then_some((key, variants))
         })?;
         let distinct = key == "oneOf" && node.get("discriminator").is_none();
+        self.union_depth += 1;
         let (chosen, mut variant) = if distinct {
             self.distinct_variant(variants, pointer, depth)
         } else {
             let first = self.value(&variants[0], &format!("{pointer}/{key}/0"), depth + 1);
             (0, first)
         };
+        self.union_depth -= 1;
         let chosen = &variants[chosen];
         if let (Some((property, tag)), Value::Object(object)) =
             (discriminator_tag(node, chosen), &mut variant)
@@ -403,6 +438,16 @@ impl<'s> Sampler<'s> {
             && (part.get("properties").is_some() || part.get("required").is_some())
     }
 
+    /// Whether a read-only property (`required` or not) is sampled: in what a server sends,
+    /// and where every property is; in a request, a required one inside a oneOf/anyOf
+    /// variant. OpenAPI holds `required` for read-only properties in responses only, and a
+    /// request leaves them out; a validating mock server (Prism) knows that at the top of a
+    /// body but still requires them inside a union (Cloudflare's ruleset rules: `version`,
+    /// `last_updated`), where a request that carries them is valid all the same.
+    fn takes_read_only(&self, required: bool) -> bool {
+        self.all_properties || self.responses || (required && self.union_depth > 0)
+    }
+
     /// Required properties and constants, if the schema has properties; with `invent`, the
     /// required names it does not declare too.
     fn object(
@@ -425,7 +470,7 @@ impl<'s> Sampler<'s> {
         let mut object = Map::new();
         for (name, schema) in props.into_iter().flatten() {
             let read_only = schema.get("readOnly").and_then(Value::as_bool) == Some(true);
-            if read_only && !self.all_properties && !self.responses {
+            if read_only && !self.takes_read_only(required.contains(&name.as_str())) {
                 continue;
             }
             // Constants (a one-value enum: a union's tag) are sampled too, required or not,
@@ -569,8 +614,35 @@ fn as_text(value: &Value) -> Vec<Value> {
     forms
 }
 
+/// Whether a property schema says nothing specific (`{type: object}` alone, an array of
+/// anything), as an envelope's `result` that another part types: it leaves a sample as it is.
+fn is_placeholder(schema: &Value) -> bool {
+    const SHAPING: [&str; 8] = [
+        "$ref",
+        "properties",
+        "allOf",
+        "oneOf",
+        "anyOf",
+        "enum",
+        "additionalProperties",
+        "required",
+    ];
+    let Some(map) = schema.as_object() else {
+        return false;
+    };
+    let open_array = map.get("type") == Some(&json!("array"))
+        && map
+            .get("items")
+            .is_none_or(|items| items.as_object().is_some_and(|o| o.is_empty()));
+    let open_object = map.get("type") == Some(&json!("object"));
+    !SHAPING.iter().any(|key| map.contains_key(*key)) && (open_object || open_array)
+}
+
+/// `b` over `a`: objects merged key by key, `b`'s value otherwise; `null` and an empty object
+/// (what a placeholder samples) do not replace a value.
 fn merge(a: Value, b: Value) -> Value {
     match (a, b) {
+        (a, Value::Object(b)) if b.is_empty() && !a.is_null() => a,
         (Value::Object(mut a), Value::Object(b)) => {
             for (k, v) in b {
                 let merged = match a.remove(&k) {

@@ -266,3 +266,59 @@ fn an_object_with_variants_that_are_no_objects_is_sampled_as_the_object() {
     let sample = Sampler::new(&spec).sample("#/components/schemas/Item");
     assert_eq!(sample, json!({"ip": "10.0.0.1"}));
 }
+
+#[test]
+fn a_property_is_sampled_from_the_part_that_types_it_not_from_a_placeholder() {
+    // Cloudflare's cache settings and error envelopes: `result` an open object in one part,
+    // typed (an object, a list) in a `$ref`'d part, before or after it.
+    let spec = json!({"components": {"schemas": {
+        "Single": {"type": "object", "required": ["result"], "properties": {
+            "result": {"type": "object"}
+        }},
+        "Setting": {"type": "object", "properties": {
+            "result": {"allOf": [{"type": "object", "required": ["id"], "properties": {
+                "id": {"type": "string"}
+            }}]}
+        }},
+        "Listing": {"type": "object", "required": ["result"], "properties": {
+            "result": {"type": "array", "items": {"type": "integer"}}
+        }},
+        "Failure": {"type": "object", "required": ["result"], "properties": {
+            "result": {"type": "object", "nullable": true}
+        }},
+        "Reserve": {"allOf": [
+            {"$ref": "#/components/schemas/Single"},
+            {"$ref": "#/components/schemas/Setting"}
+        ]},
+        "ListError": {"allOf": [
+            {"$ref": "#/components/schemas/Listing"},
+            {"$ref": "#/components/schemas/Failure"}
+        ]}
+    }}});
+    let mut sampler = Sampler::new(&spec);
+    let reserve = sampler.sample("#/components/schemas/Reserve");
+    assert_eq!(reserve, json!({"result": {"id": "example"}}));
+    let error = sampler.sample("#/components/schemas/ListError");
+    assert_eq!(error, json!({"result": [1]}));
+}
+
+#[test]
+fn a_request_carries_the_required_read_only_properties_of_a_union_variant() {
+    // Cloudflare's ruleset rules: a validating mock server requires them there.
+    let spec = json!({"components": {"schemas": {
+        "Rule": {"type": "object", "required": ["version", "expression"], "properties": {
+            "version": {"type": "string", "readOnly": true, "example": "1"},
+            "expression": {"type": "string", "example": "true"},
+            "id": {"type": "string", "readOnly": true}
+        }},
+        "Ruleset": {"type": "object", "required": ["id", "rules"], "properties": {
+            "id": {"type": "string", "readOnly": true},
+            "rules": {"type": "array", "items": {"oneOf": [{"$ref": "#/components/schemas/Rule"}]}}
+        }}
+    }}});
+    let request = Sampler::new(&spec).sample("#/components/schemas/Ruleset");
+    assert_eq!(
+        request,
+        json!({"rules": [{"version": "1", "expression": "true"}]})
+    );
+}

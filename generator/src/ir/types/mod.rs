@@ -113,8 +113,11 @@ pub struct Field {
     pub json_name: String,
     /// Type of a present, non-null value.
     pub ty: Ty,
-    /// Listed in `required`.
+    /// Listed in `required` (and present in every value of the type).
     pub required: bool,
+    /// Listed in `required`, but read-only, in a type that requests reach: optional here, as
+    /// OpenAPI holds `required` for read-only properties in responses only.
+    pub required_in_responses: bool,
     /// `nullable: true`.
     pub nullable: bool,
     /// Documentation.

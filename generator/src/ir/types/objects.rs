@@ -342,6 +342,7 @@ impl<'s> TypeBuilder<'s> {
             json_name: json_name.to_string(),
             ty,
             required,
+            required_in_responses: false,
             nullable,
             doc,
             boxed: false,
