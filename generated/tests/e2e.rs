@@ -49,11 +49,29 @@ const MISFIT_EXAMPLES: &[&str] = &[];
 /// answers them with that redirect.
 const REDIRECTS: &[&str] = &[];
 
+/// The findings of an `sl-violations` header: a JSON array, or, when they are many, the
+/// array cut short after about 8 KB and behind `Too many violations! ` (the findings that
+/// are whole are read).
+fn parse_findings(header: &str) -> Vec<serde_json::Value> {
+    if let Ok(findings) = serde_json::from_str(header) {
+        return findings;
+    }
+    header
+        .match_indices('{')
+        .filter(|(at, _)| header[..*at].trim_end().ends_with(['[', ',']))
+        .filter_map(|(at, _)| {
+            let mut values =
+                serde_json::Deserializer::from_str(&header[at..]).into_iter::<serde_json::Value>();
+            values.next()?.ok().filter(|v| v.get("location").is_some())
+        })
+        .collect()
+}
+
 /// Whether a finding of an `sl-violations` header is about the response body at, inside or
 /// around the place `path` (a decode error's path: `result[0].origin.port`, `.` for the body)
 /// where the client refused it.
 fn findings_at(header: &str, path: &str) -> bool {
-    let findings: Vec<serde_json::Value> = serde_json::from_str(header).unwrap_or_default();
+    let findings = parse_findings(header);
     let refused: Vec<&str> = path
         .split(['.', '[', ']'])
         .filter(|s| !s.is_empty())
@@ -78,7 +96,7 @@ fn findings_at(header: &str, path: &str) -> bool {
 
 /// Whether every finding of an `sl-violations` header is about the response.
 fn only_response_findings(header: &str) -> bool {
-    let findings: Vec<serde_json::Value> = serde_json::from_str(header).unwrap_or_default();
+    let findings = parse_findings(header);
     !findings.is_empty()
         && findings.iter().all(|finding| {
             finding.pointer("/location/0").and_then(|v| v.as_str()) == Some("response")
@@ -257,6 +275,29 @@ impl Tally {
             "{method}: the sample request does not decode into its type: {error}"
         ));
     }
+}
+
+/// The harness's reading of the mock server's `sl-violations` header, whole and cut short.
+#[test]
+fn findings_are_read_from_whole_and_cut_short_headers() {
+    let finding = |at: &str| {
+        format!(
+            r#"{{"location":["response","body","result","{at}"],"severity":"Error","code":"type","message":"Response body property result.{at} must be array, {{not}} this"}}"#
+        )
+    };
+    let whole = format!("[{},{}]", finding("a"), finding("b"));
+    assert_eq!(parse_findings(&whole).len(), 2);
+    assert!(findings_at(&whole, "result.b") && !findings_at(&whole, "errors"));
+    assert!(only_response_findings(&whole));
+    let cut = format!(
+        "Too many violations! [{},{},{}",
+        finding("a"),
+        finding("b"),
+        &finding("c")[..40]
+    );
+    assert_eq!(parse_findings(&cut).len(), 2);
+    assert!(findings_at(&cut, "result.a[0].trace") && only_response_findings(&cut));
+    assert!(parse_findings("Too many violations! [").is_empty());
 }
 
 #[tokio::test]
