@@ -638,11 +638,10 @@ fn is_placeholder(schema: &Value) -> bool {
     !SHAPING.iter().any(|key| map.contains_key(*key)) && (open_object || open_array)
 }
 
-/// `b` over `a`: objects merged key by key, `b`'s value otherwise; `null` and an empty object
-/// (what a placeholder samples) do not replace a value.
+/// `b` over `a`: objects merged key by key, `b`'s value otherwise; `null` does not replace a
+/// value.
 fn merge(a: Value, b: Value) -> Value {
     match (a, b) {
-        (a, Value::Object(b)) if b.is_empty() && !a.is_null() => a,
         (Value::Object(mut a), Value::Object(b)) => {
             for (k, v) in b {
                 let merged = match a.remove(&k) {

@@ -247,7 +247,7 @@ impl<'s> TypeBuilder<'s> {
                 .is_some_and(|(_, node, _)| matches!(self.plan("", node), Plan::Struct))
         });
         if all_objects {
-            return self.merged_property(chosen, hint);
+            return self.merged_property(chosen, hint, false);
         }
         let nodes: Vec<&'s Value> = chosen
             .iter()
@@ -280,12 +280,29 @@ impl<'s> TypeBuilder<'s> {
         (self.ty(&last, hint), last)
     }
 
-    /// One struct of the properties of every object schema in `chosen`.
-    fn merged_property(&mut self, chosen: &[String], hint: &str) -> (Ty, String) {
+    /// One struct of the properties of every object schema in `chosen`: a value fits all of
+    /// them (allOf parts: what any requires is required), or, `of_variants`, one of them
+    /// (union variants: what all require is required).
+    pub(super) fn merged_property(
+        &mut self,
+        chosen: &[String],
+        hint: &str,
+        of_variants: bool,
+    ) -> (Ty, String) {
         let mut merged = ObjShape::default();
+        let mut required_by_all: Option<BTreeSet<String>> = None;
         for pointer in chosen {
             let part = self.shape(pointer);
             merge_shape(&mut merged, &part);
+            let required = part.required.clone();
+            required_by_all = Some(match required_by_all {
+                Some(all) => all.intersection(&required).cloned().collect(),
+                None => required,
+            });
+        }
+        if of_variants {
+            let all = required_by_all.unwrap_or_default();
+            merged.required.retain(|name| all.contains(name));
         }
         let first = chosen[0].clone();
         let node = self.node(&first).unwrap_or(&Value::Null);

@@ -167,7 +167,23 @@ impl<'s> TypeBuilder<'s> {
         }
         let last = typed.last().cloned().unwrap_or_default();
         match kinds.iter().copied().collect::<Vec<_>>().as_slice() {
-            ["Object"] => self.property_ty(&typed, hint),
+            ["Object"] => {
+                // A value is one variant's: what only some variants require is optional.
+                let specific: Vec<String> = typed
+                    .iter()
+                    .filter(|p| !self.is_placeholder(p))
+                    .cloned()
+                    .collect();
+                let structs = specific.len() > 1
+                    && specific.iter().all(|p| {
+                        self.resolve(p)
+                            .is_some_and(|(_, node, _)| matches!(self.plan("", node), Plan::Struct))
+                    });
+                if structs {
+                    return self.merged_property(&specific, hint, true);
+                }
+                self.property_ty(&typed, hint)
+            }
             ["String"] => (Ty::String, last),
             _ => {
                 self.warnings.insert(Warning::notice(
