@@ -132,7 +132,7 @@ impl Generator {
         for overlay in &self.config.spec.overlays {
             load::overlay::apply_file(&mut raw, &self.config.dir.join(overlay))?;
         }
-        load::normalize::implicit_objects(&mut raw);
+        load::normalize::make_explicit(&mut raw);
         lap("overlays");
         let spec = Spec::parse(&source.name, raw)?;
         lap("parse OpenAPI");

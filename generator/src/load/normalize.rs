@@ -1,8 +1,11 @@
-//! What the generator reads into a spec, made explicit in it: a schema that has `properties`
-//! but no `type` describes an object (JSON Schema lets any other value through it; the
-//! generated types, like every client, read it as an object). The final spec, the one a mock
-//! server is given, then says so too, so that the mock does not invent a string where the
-//! client expects an object.
+//! What the generator reads into a spec, made explicit in it, so that the final spec (the one a
+//! mock server is given) says what the generated types read:
+//! - a schema that has `properties` but no `type` describes an object (JSON Schema lets any
+//!   other value through it; the generated types, like every client, read it as an object), so
+//!   that the mock does not invent a string where the client expects an object;
+//! - a `nullable` enum that also lists `null` lists it once, by `nullable` (the types read both
+//!   as an optional enum; a validator that adds `null` for `nullable`, as Prism does, finds the
+//!   enum's items duplicated, cannot compile the schema and checks nothing against it).
 
 use serde_json::{Map, Value};
 
@@ -11,8 +14,9 @@ const METHODS: [&str; 8] = [
 ];
 
 /// Adds `"type": "object"` to every schema of `raw` that has `properties`, no `type` and is
-/// no `$ref`; how many it changed.
-pub fn implicit_objects(raw: &mut Value) -> usize {
+/// no `$ref`, and drops `null` from the `enum` of a `nullable` schema that lists other values
+/// too; how many schemas it changed.
+pub fn make_explicit(raw: &mut Value) -> usize {
     let mut changed = 0;
     if let Some(components) = raw.get_mut("components").and_then(Value::as_object_mut) {
         for (kind, entries) in components.iter_mut() {
@@ -103,6 +107,15 @@ fn schema(value: &mut Value, changed: &mut usize) {
         node.insert("type".into(), Value::String("object".into()));
         *changed += 1;
     }
+    if node.get("nullable") == Some(&Value::Bool(true)) {
+        let values = node.get_mut("enum").and_then(Value::as_array_mut);
+        if let Some(values) = values.filter(|v| v.iter().any(Value::is_null)) {
+            if values.iter().any(|v| !v.is_null()) {
+                values.retain(|v| !v.is_null());
+                *changed += 1;
+            }
+        }
+    }
     for key in ["items", "additionalProperties", "not"] {
         if let Some(inner) = node.get_mut(key) {
             schema(inner, changed);
@@ -124,7 +137,7 @@ fn schema(value: &mut Value, changed: &mut usize) {
 mod tests {
     use serde_json::json;
 
-    use super::implicit_objects;
+    use super::make_explicit;
 
     #[test]
     fn schemas_with_properties_and_no_type_become_objects_and_nothing_else_changes() {
@@ -141,7 +154,7 @@ mod tests {
                 "Any": {"description": "no properties"}
             }}
         });
-        assert_eq!(implicit_objects(&mut raw), 2);
+        assert_eq!(make_explicit(&mut raw), 2);
         let part = "/paths/~1a/get/responses/200/content/application~1json/schema/allOf/1";
         assert_eq!(raw.pointer(&format!("{part}/type")), Some(&json!("object")));
         let result = format!("{part}/properties/result/type");
@@ -151,5 +164,19 @@ mod tests {
         assert_eq!(raw.pointer(named), Some(&json!({"type": "string"})));
         assert!(raw.pointer("/components/schemas/Ref/type").is_none());
         assert!(raw.pointer("/components/schemas/Any/type").is_none());
+    }
+
+    #[test]
+    fn a_nullable_enum_lists_null_once_by_nullable() {
+        let mut raw = json!({"components": {"schemas": {
+            "Status": {"type": "string", "nullable": true, "enum": [null, "connected", "failed"]},
+            "Plain": {"type": "string", "enum": [null, "on"]},
+            "OnlyNull": {"nullable": true, "enum": [null]}
+        }}});
+        assert_eq!(make_explicit(&mut raw), 1);
+        let status = raw.pointer("/components/schemas/Status/enum");
+        assert_eq!(status, Some(&json!(["connected", "failed"])));
+        assert_eq!(raw.pointer("/components/schemas/Plain/enum"), Some(&json!([null, "on"])));
+        assert_eq!(raw.pointer("/components/schemas/OnlyNull/enum"), Some(&json!([null])));
     }
 }
