@@ -176,7 +176,13 @@ mod tests {
         assert_eq!(make_explicit(&mut raw), 1);
         let status = raw.pointer("/components/schemas/Status/enum");
         assert_eq!(status, Some(&json!(["connected", "failed"])));
-        assert_eq!(raw.pointer("/components/schemas/Plain/enum"), Some(&json!([null, "on"])));
-        assert_eq!(raw.pointer("/components/schemas/OnlyNull/enum"), Some(&json!([null])));
+        assert_eq!(
+            raw.pointer("/components/schemas/Plain/enum"),
+            Some(&json!([null, "on"]))
+        );
+        assert_eq!(
+            raw.pointer("/components/schemas/OnlyNull/enum"),
+            Some(&json!([null]))
+        );
     }
 }
