@@ -92,10 +92,17 @@ impl<'s> TypeBuilder<'s> {
             .and_then(Value::as_array)
             .map(Vec::len)
             .unwrap_or(0);
-        let has_props = node
-            .get("properties")
-            .and_then(Value::as_object)
-            .is_some_and(|p| !p.is_empty());
+        // `properties` only apply to objects: beside another `type` (an array that also lists
+        // `properties`, a spec's slip) they describe nothing the value can have.
+        let other_type = node
+            .get("type")
+            .and_then(Value::as_str)
+            .is_some_and(|t| t != "object");
+        let has_props = !other_type
+            && node
+                .get("properties")
+                .and_then(Value::as_object)
+                .is_some_and(|p| !p.is_empty());
         if variants > 1 && !has_props {
             if let Some(simplest) = self.same_primitive_variants(pointer, node) {
                 return Plan::Alias(simplest);
