@@ -291,7 +291,7 @@ impl<'s> Sampler<'s> {
     }
 
     /// The `type` a schema declares, through `$ref`s and allOf parts (the first that
-    /// declares one).
+    /// declares one), or its `properties`, `items` or `enum` values imply.
     fn declared_type(&self, schema: &'s Value) -> Option<&'s str> {
         self.declared_type_within(schema, 0)
     }
@@ -306,9 +306,22 @@ impl<'s> Sampler<'s> {
         };
         // `properties` without a `type` describe an object, `items` an array (as the
         // generated types read them).
+        let enum_type = |values: &Vec<Value>| match values.iter().find(|v| !v.is_null())? {
+            Value::String(_) => Some("string"),
+            Value::Number(_) => Some("number"),
+            Value::Bool(_) => Some("boolean"),
+            Value::Array(_) => Some("array"),
+            Value::Object(_) => Some("object"),
+            Value::Null => None,
+        };
         match schema.get("type").and_then(Value::as_str) {
             None if schema.get("properties").is_some() => Some("object"),
             None if schema.get("items").is_some() => Some("array"),
+            // An enum without a `type` (a union's constant tag) types by its values.
+            None if schema.get("enum").is_some() => schema
+                .get("enum")
+                .and_then(Value::as_array)
+                .and_then(enum_type),
             None => schema
                 .get("allOf")
                 .and_then(Value::as_array)?

@@ -322,3 +322,24 @@ fn a_request_carries_the_required_read_only_properties_of_a_union_variant() {
         json!({"rules": [{"version": "1", "expression": "true"}]})
     );
 }
+
+#[test]
+fn a_variants_constant_tag_refines_the_base_schemas_example() {
+    // Cloudflare's zone settings: a base whose `id` example names one setting, and a variant
+    // per setting whose `id` is a one-value enum without a `type`.
+    let spec = json!({"components": {"schemas": {
+        "Base": {"type": "object", "required": ["id", "value"], "properties": {
+            "id": {"type": "string", "example": "development_mode"},
+            "value": {"example": "on"}
+        }},
+        "CacheTtl": {"allOf": [
+            {"$ref": "#/components/schemas/Base"},
+            {"type": "object", "properties": {
+                "id": {"enum": ["browser_cache_ttl"]},
+                "value": {"type": "integer", "enum": [0, 30]}
+            }}
+        ]}
+    }}});
+    let sample = Sampler::new(&spec).sample("#/components/schemas/CacheTtl");
+    assert_eq!(sample, json!({"id": "browser_cache_ttl", "value": 0}));
+}
