@@ -161,6 +161,7 @@ macro_rules! internal_union_impls {
                 // The object's text is kept (no tree is built), its tag read, then the variant
                 // decoded from the text: three fast passes instead of a `Value` in between.
                 let raw = <::std::boxed::Box<::serde_json::value::RawValue> as ::serde::Deserialize>::deserialize(deserializer)?;
+                let decoded: ::std::result::Result<Self, __D::Error> = (|| {
                 let tag = $crate::values::read_tag(raw.get(), $tag)?;
                 match tag.as_deref() {
                     $($(Some($value))|+ => $crate::values::object_from_raw(raw.get(), $crate::macros::internal_union_impls!(@skip $tag $($field)?)).map(Self::$variant),)*
@@ -186,6 +187,8 @@ macro_rules! internal_union_impls {
                         Err(<__D::Error as ::serde::de::Error>::missing_field($tag))
                     }
                 }
+                })();
+                $crate::values::union_decoded(raw.get(), decoded)
             }
         }
     };
@@ -747,13 +750,11 @@ mod tests {
     fn unions_decode_from_values_and_name_the_failing_field() {
         let animal: Animal = serde_json::from_value(json!({"type": "dog", "name": "Rex"})).unwrap();
         assert!(matches!(animal, Animal::Dog(_)));
-        let mut deserializer =
-            serde_json::Deserializer::from_str(r#"[{"type":"cat","name":"Rex","age":"old"}]"#);
-        let error =
-            serde_path_to_error::deserialize::<_, Vec<Animal>>(&mut deserializer).unwrap_err();
-        assert_eq!(error.path().to_string(), "[0]");
+        let text = r#"[{"type":"dog","name":"Rex"}, {"type":"cat","name":"Rex","age":"old"}]"#;
+        let (path, error) = crate::values::from_text::<Vec<Animal>>(text).unwrap_err();
+        assert_eq!(path, "[1]");
         assert!(
-            error.inner().to_string().contains("age: invalid type"),
+            error.to_string().starts_with("age: invalid type"),
             "{error}"
         );
     }

@@ -64,19 +64,31 @@ impl ResponseParts {
     }
 }
 
-/// Decode `T` from the body, naming the JSON path of a failure. The path is only tracked
-/// (which costs an allocation per key) when a first, plain decode has failed.
+/// Decode `T` from the body, naming the JSON path of a failure.
 pub(crate) fn decode<T: DeserializeOwned>(parts: &ResponseParts) -> Result<T> {
-    if let Ok(value) = serde_json::from_slice(&parts.body) {
-        return Ok(value);
-    }
-    let deserializer = &mut serde_json::Deserializer::from_slice(&parts.body);
-    serde_path_to_error::deserialize(deserializer).map_err(|error| Error::Decode {
-        path: error.path().to_string(),
-        message: error.inner().to_string(),
+    let text = body_text(parts)?;
+    crate::values::from_text(text)
+        .map_err(|(path, error)| decode_error(parts, path, error.to_string()))
+}
+
+/// The body as text. JSON is UTF-8: a body that is not is a decode error naming the path of
+/// the value the first bad byte is in.
+pub(crate) fn body_text(parts: &ResponseParts) -> Result<&str> {
+    std::str::from_utf8(&parts.body).map_err(|error| {
+        let valid = std::str::from_utf8(&parts.body[..error.valid_up_to()]).unwrap_or_default();
+        let path = crate::values::path_at_offset(valid, valid.len().saturating_sub(1));
+        decode_error(parts, path, format!("the body is not UTF-8 text: {error}"))
+    })
+}
+
+/// [`Error::Decode`] of this response.
+fn decode_error(parts: &ResponseParts, path: String, message: String) -> Error {
+    Error::Decode {
+        path,
+        message,
         status: parts.status,
         body_excerpt: excerpt(&parts.body, EXCERPT),
-    })
+    }
 }
 
 /// The whole body, no envelope.
@@ -149,5 +161,42 @@ mod tests {
             "{debug}"
         );
         assert_eq!(error.headers["retry-after"], "7");
+    }
+
+    fn parts(body: &'static [u8]) -> ResponseParts {
+        ResponseParts {
+            status: 200,
+            headers: reqwest::header::HeaderMap::new(),
+            body: bytes::Bytes::from_static(body),
+        }
+    }
+
+    #[test]
+    fn a_decode_failure_names_the_path_and_keeps_the_message() {
+        let error = decode::<Vec<Vec<u8>>>(&parts(b"[[1], [2, 3, \"x\"]]")).unwrap_err();
+        let Error::Decode {
+            path,
+            message,
+            status,
+            ..
+        } = error
+        else {
+            panic!("a decode error: {error:?}")
+        };
+        assert_eq!((path.as_str(), status), ("[1][2]", 200));
+        assert!(
+            message.starts_with("invalid type: string \"x\", expected u8 at line 1"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn a_body_that_is_not_utf8_is_a_decode_error_at_the_bad_byte() {
+        let error = decode::<Vec<String>>(&parts(b"[\"a\", \"b\xff\"]")).unwrap_err();
+        let Error::Decode { path, message, .. } = error else {
+            panic!("a decode error: {error:?}")
+        };
+        assert_eq!(path, "[1]");
+        assert!(message.contains("not UTF-8"), "{message}");
     }
 }

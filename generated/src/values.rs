@@ -147,50 +147,266 @@ pub(crate) fn read_tag<E: serde::de::Error>(
     serde::de::DeserializeSeed::deserialize(Tag(tag), &mut deserializer).map_err(E::custom)
 }
 
-/// Decodes a value from JSON text held by a union, keeping the path of a failure inside it
-/// in the message. The path is only tracked once a plain decode has failed.
+/// Decodes a value from JSON text held by a union, with the path of a failure inside it in
+/// the message.
 pub(crate) fn from_raw<T: serde::de::DeserializeOwned, E: serde::de::Error>(
     raw: &str,
 ) -> Result<T, E> {
-    if let Ok(value) = serde_json::from_str(raw) {
-        return Ok(value);
-    }
-    let mut deserializer = serde_json::Deserializer::from_str(raw);
-    serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
-        let path = error.path().to_string();
-        if path == "." {
-            E::custom(error.into_inner())
-        } else {
-            E::custom(format_args!("{path}: {}", error.into_inner()))
-        }
-    })
+    serde_json::from_str(raw).map_err(|error| inner_failure(raw, error))
 }
 
 /// Decodes a generated struct from JSON text held by a union, ignoring the property `skip`,
-/// with the path of a failure inside it in the message (tracked only once a plain decode has
-/// failed).
+/// with the path of a failure inside it in the message.
 pub(crate) fn object_from_raw<T: Object, E: serde::de::Error>(
     raw: &str,
     skip: Option<&'static str>,
 ) -> Result<T, E> {
     let mut deserializer = serde_json::Deserializer::from_str(raw);
-    if let Ok(value) = T::read_object(&mut deserializer, skip) {
-        return Ok(value);
+    T::read_object(&mut deserializer, skip).map_err(|error| inner_failure(raw, error))
+}
+
+/// The error of a union whose inner text failed to decode: the path inside it, then the
+/// failure. Its position in the inner text is left out (serde_json would read it as one in
+/// the outer text): the outer decoder gives the position of the union's value.
+fn inner_failure<E: serde::de::Error>(raw: &str, error: serde_json::Error) -> E {
+    let (path, message) = failure(raw, &error);
+    if path == "." {
+        E::custom(message)
+    } else {
+        E::custom(format_args!("{path}: {message}"))
     }
-    let mut deserializer = serde_json::Deserializer::from_str(raw);
-    let mut track = serde_path_to_error::Track::new();
-    let result = T::read_object(
-        serde_path_to_error::Deserializer::new(&mut deserializer, &mut track),
-        skip,
-    );
-    result.map_err(|error| {
-        let path = track.path().to_string();
-        if path == "." {
-            E::custom(error)
-        } else {
-            E::custom(format_args!("{path}: {error}"))
+}
+
+/// Decodes `T` from the JSON text of a body; a failure comes with the JSON path of the value
+/// it is about (`result.items[2].name`, `.` for the whole body).
+///
+/// Every typed decode of the crate reads from `&str` through this function or the two
+/// above, and the path is found from the failure's position in the text: so each type's
+/// decoding is compiled once, for one reader, and costs nothing extra when it succeeds.
+pub(crate) fn from_text<T: serde::de::DeserializeOwned>(
+    text: &str,
+) -> Result<T, (String, serde_json::Error)> {
+    forget_failed_union();
+    serde_json::from_str(text).map_err(|error| located(text, error))
+}
+
+/// A decode `error` of `text` with the path of the value it is about.
+fn located(text: &str, error: serde_json::Error) -> (String, serde_json::Error) {
+    (failure(text, &error).0, error)
+}
+
+std::thread_local! {
+    /// The text of the last union value that failed to decode on this thread, and its error.
+    static FAILED_UNION: std::cell::RefCell<Option<(String, String)>> = const { std::cell::RefCell::new(None) };
+}
+
+/// `decoded`, the result of decoding a union from its text `raw`. A failure is noted: the
+/// union reads its value whole before decoding it, so serde_json gives its error the
+/// position of the object or array around it, and [`failure`] finds the value by its text.
+pub(crate) fn union_decoded<T, E: std::fmt::Display>(
+    raw: &str,
+    decoded: Result<T, E>,
+) -> Result<T, E> {
+    if let Err(error) = &decoded {
+        note_failed_union(raw, error.to_string());
+    }
+    decoded
+}
+
+/// Notes the text of a union value that failed to decode, and its error's message.
+fn note_failed_union(raw: &str, message: String) {
+    FAILED_UNION.with(|failed| *failed.borrow_mut() = Some((raw.to_string(), message)));
+}
+
+/// Forgets a failed union noted by an earlier decode.
+fn forget_failed_union() {
+    FAILED_UNION.with(|failed| failed.borrow_mut().take());
+}
+
+/// The path in `text` of the value a decode `error` is about, and the error's message
+/// without its position.
+fn failure(text: &str, error: &serde_json::Error) -> (String, String) {
+    let full = error.to_string();
+    let position = format!(" at line {} column {}", error.line(), error.column());
+    let message = full.strip_suffix(&position).unwrap_or(&full).to_string();
+    // The text ended inside a value: past its end, in the objects and arrays still open.
+    let offset = match error.is_eof() {
+        true => Some(text.len()),
+        false => error_offset(text, error.line(), error.column()),
+    };
+    let union = FAILED_UNION
+        .with(|failed| failed.borrow_mut().take())
+        .filter(|(_, failed)| *failed == message)
+        .and_then(|(raw, _)| {
+            let before = text.get(..offset.map_or(text.len(), |o| (o + 1).min(text.len())))?;
+            before.rfind(&raw)
+        });
+    let path = match (union, offset) {
+        (Some(start), _) => path_at_offset(text, start),
+        (None, Some(offset)) => path_at_offset(text, offset),
+        (None, None) => ".".into(),
+    };
+    (path, message)
+}
+
+/// The byte of `text` at the position serde_json gives for an error (`line` from 1, `column`
+/// the bytes of that line read; `line` 0 for none): the last byte read, or when that one
+/// only leads to a value (a space, `:`, `,`, `[`), the value it leads to, as a value of the
+/// wrong kind is refused before it is read. Past the end when the text ended early.
+fn error_offset(text: &str, line: usize, column: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let line_start = match line {
+        0 => return None,
+        1 => 0,
+        _ => bytes
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| **b == b'\n')
+            .nth(line - 2)
+            .map_or(bytes.len(), |(i, _)| i + 1),
+    };
+    let mut offset = (line_start + column).saturating_sub(1);
+    while bytes
+        .get(offset)
+        .is_some_and(|b| b.is_ascii_whitespace() || matches!(b, b':' | b',' | b'['))
+    {
+        offset += 1;
+    }
+    Some(offset)
+}
+
+/// A key or an index on a JSON path.
+enum Step {
+    Key(String),
+    Index(usize),
+}
+
+/// An object or array being read by [`path_at`]: its kind, the number of values seen in it
+/// (for arrays), and the step to the member being read.
+struct Open {
+    array: bool,
+    count: usize,
+    step: Option<Step>,
+    wants_key: bool,
+}
+
+/// The JSON path, as `a.b[0].c` (`.` for the whole text), of the innermost value of `text`
+/// that holds the byte at `target`, or of the object or array around it when that byte is
+/// between members or in a key, or past the end (the text ended inside it).
+pub(crate) fn path_at_offset(text: &str, target: usize) -> String {
+    let bytes = text.as_bytes();
+    let mut stack: Vec<Open> = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii_whitespace() || b == b':' {
+            if i == target {
+                return render(&stack, false);
+            }
+            i += 1;
+            continue;
         }
-    })
+        match b {
+            b'}' | b']' | b',' => {
+                if i == target {
+                    return render(&stack, false);
+                }
+                if b == b',' {
+                    if let Some(open) = stack.last_mut() {
+                        open.wants_key = !open.array;
+                    }
+                } else {
+                    stack.pop();
+                }
+                i += 1;
+            }
+            b'"' if stack.last().is_some_and(|open| open.wants_key) => {
+                let end = string_end(bytes, i);
+                if target < end {
+                    return render(&stack, false);
+                }
+                let key = serde_json::from_str::<String>(&text[i..end])
+                    .unwrap_or_else(|_| text[i + 1..end - 1].to_string());
+                if let Some(open) = stack.last_mut() {
+                    open.step = Some(Step::Key(key));
+                    open.wants_key = false;
+                }
+                i = end;
+            }
+            _ => {
+                // A value starts: it is the next member of the array around it.
+                if let Some(open) = stack.last_mut().filter(|open| open.array) {
+                    open.step = Some(Step::Index(open.count));
+                    open.count += 1;
+                }
+                let end = match b {
+                    b'{' | b'[' => i + 1,
+                    b'"' => string_end(bytes, i),
+                    _ => bytes[i..]
+                        .iter()
+                        .position(|c| {
+                            c.is_ascii_whitespace() || matches!(c, b',' | b']' | b'}' | b':')
+                        })
+                        .map_or(bytes.len(), |n| i + n),
+                };
+                if target < end {
+                    return render(&stack, true);
+                }
+                if matches!(b, b'{' | b'[') {
+                    stack.push(Open {
+                        array: b == b'[',
+                        count: 0,
+                        step: None,
+                        wants_key: b == b'{',
+                    });
+                }
+                i = end;
+            }
+        }
+    }
+    render(&stack, false)
+}
+
+/// The index just past the string that starts (with its quote) at `start`.
+fn string_end(bytes: &[u8], start: usize) -> usize {
+    let mut i = start + 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'"' => return i + 1,
+            _ => i += 1,
+        }
+    }
+    bytes.len()
+}
+
+/// The path to the innermost open object or array (`member`: to the member it is reading).
+fn render(stack: &[Open], member: bool) -> String {
+    use std::fmt::Write;
+    let depth = if member {
+        stack.len()
+    } else {
+        stack.len().saturating_sub(1)
+    };
+    let mut path = String::new();
+    for open in &stack[..depth] {
+        match &open.step {
+            Some(Step::Key(key)) => {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(key);
+            }
+            Some(Step::Index(index)) => {
+                let _ = write!(path, "[{index}]");
+            }
+            None => {}
+        }
+    }
+    if path.is_empty() {
+        path.push('.');
+    }
+    path
 }
 
 /// The value of an optional field that a conversion needs (a request requires what the
@@ -376,4 +592,71 @@ pub(crate) fn of_kinds<E: serde::de::Error>(
         article(kind),
         expected.join(" or ")
     )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Item {
+        name: String,
+        size: Option<u8>,
+        tags: Vec<String>,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Body {
+        result: Vec<Item>,
+        #[serde(rename = "odd key")]
+        odd: Option<bool>,
+    }
+
+    /// The path found from the failure's position is the one a decoder that tracks every
+    /// step finds.
+    #[test]
+    fn paths_from_positions_are_those_tracked_step_by_step() {
+        let bodies = [
+            r#"{"result": [{"name": "a", "tags": []}, {"name": 5, "tags": []}]}"#,
+            r#"{"result": [{"name": "a", "tags": ["x", 7]}]}"#,
+            r#"{"result": [{"name": "a", "tags": []}, {"tags": []}]}"#,
+            "{\n  \"result\": [\n    {\"name\": \"a\", \"size\": 300, \"tags\": []}\n  ]\n}",
+            r#"{"result": [{"name": "a", "tags": {"x": 1}}]}"#,
+            r#"{"result": [], "odd key": "yes"}"#,
+            r#"{"result": [{"name": "a\"]}", "tags": [], "size": -1}]}"#,
+            r#"{"result": {}}"#,
+            r#"{"result": [{"name": "a", "tags": []}"#,
+            r#"[]"#,
+            r#"{"result":[{"name":"a","tags":[{"x":1}]}]}"#,
+            r#"{"result":[{"name":"a","tags":["x",[]]}]}"#,
+            r#"{"result":[{"name":"a","tags":{}}]}"#,
+        ];
+        for body in bodies {
+            let tracked = serde_path_to_error::deserialize::<_, Body>(
+                &mut serde_json::Deserializer::from_str(body),
+            )
+            .expect_err(body);
+            let (path, error) = from_text::<Body>(body).expect_err(body);
+            assert_eq!(path, tracked.path().to_string(), "{body}: {error}");
+            assert_eq!(error.to_string(), tracked.inner().to_string(), "{body}");
+        }
+    }
+
+    #[test]
+    fn a_path_names_the_value_at_an_offset() {
+        let text = r#"{"a": [1, {"b": "xy"}], "c": null}"#;
+        let at = |needle: &str| path_at_offset(text, text.find(needle).unwrap());
+        assert_eq!(at("1"), "a[0]");
+        assert_eq!(at("{\"b"), "a[1]");
+        assert_eq!(at("xy"), "a[1].b");
+        assert_eq!(at("null"), "c");
+        assert_eq!(at("\"c"), ".");
+        assert_eq!(at(", \"c"), ".");
+        assert_eq!(path_at_offset(text, 1000), ".");
+        assert_eq!(path_at_offset("", 0), ".");
+        assert_eq!(path_at_offset("[[1, 2", 1000), "[0]");
+        assert_eq!(path_at_offset("[[1, 2], [3]]", 10), "[1][0]");
+    }
 }

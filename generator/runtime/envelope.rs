@@ -10,8 +10,7 @@ use crate::error::{Error, Result};
 use crate::response::{decode, ResponseParts, EXCERPT};
 
 /// The full envelope, for callers who need `messages` or `result_info`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(bound(deserialize = "T: Deserialize<'de>"))]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Envelope<T> {
     /// Whether the call succeeded.
     #[serde(default)]
@@ -28,6 +27,78 @@ pub struct Envelope<T> {
     /// Pagination details of list results.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result_info: Option<ResultInfo>,
+}
+
+// Written by hand rather than derived: the part that depends on `T` (compiled once for every
+// result type of the crate) is the loop and `result`; the other members go through `Head`.
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Envelope<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        struct Visitor<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for Visitor<T> {
+            type Value = Envelope<T>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a response envelope (an object)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> std::result::Result<Envelope<T>, A::Error> {
+                let mut head = Head::default();
+                let mut result = None;
+                while let Some(key) = map.next_key::<crate::values::Key<'de>>()? {
+                    if key.as_str() == "result" {
+                        if result.is_some() {
+                            return Err(serde::de::Error::duplicate_field("result"));
+                        }
+                        result = Some(map.next_value::<Option<T>>()?);
+                    } else {
+                        map.next_value_seed(Member { key: key.as_str(), head: &mut head })?;
+                    }
+                }
+                Ok(Envelope {
+                    success: head.success.unwrap_or_default(),
+                    errors: head.errors.unwrap_or_default(),
+                    messages: head.messages.unwrap_or_default(),
+                    result: result.flatten(),
+                    result_info: head.result_info.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor(std::marker::PhantomData))
+    }
+}
+
+/// The members of an envelope other than `result`, as they are read.
+#[derive(Default)]
+struct Head {
+    success: Option<bool>,
+    errors: Option<Vec<ResponseMessage>>,
+    messages: Option<Vec<ResponseMessage>>,
+    result_info: Option<Option<ResultInfo>>,
+}
+
+/// Reads the value of the member `key` (not `result`) into `head`; unknown members are
+/// skipped, a member seen twice is an error.
+struct Member<'a> {
+    key: &'a str,
+    head: &'a mut Head,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Member<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> std::result::Result<(), D::Error> {
+        fn once<T, E: serde::de::Error>(slot: &mut Option<T>, key: &'static str, value: T) -> std::result::Result<(), E> {
+            match slot.replace(value) {
+                Some(_) => Err(E::duplicate_field(key)),
+                None => Ok(()),
+            }
+        }
+        let head = self.head;
+        match self.key {
+            "success" => once(&mut head.success, "success", bool::deserialize(deserializer)?),
+            "errors" => once(&mut head.errors, "errors", null_as_empty(deserializer)?),
+            "messages" => once(&mut head.messages, "messages", null_as_empty(deserializer)?),
+            "result_info" => once(&mut head.result_info, "result_info", Option::deserialize(deserializer)?),
+            _ => serde::de::IgnoredAny::deserialize(deserializer).map(drop),
+        }
+    }
 }
 
 /// One entry of `errors` or `messages`.
@@ -142,7 +213,7 @@ pub(crate) fn result<T: DeserializeOwned>(parts: &ResponseParts) -> Result<T> {
     let envelope: Envelope<T> = decode(parts)?;
     match envelope.result {
         Some(result) => Ok(result),
-        None => serde_json::from_value(serde_json::Value::Null).map_err(|error| Error::Decode {
+        None => serde_json::from_str("null").map_err(|error| Error::Decode {
             path: "result".into(),
             message: format!("missing result: {error}"),
             status: parts.status,
@@ -220,7 +291,9 @@ impl Error {
 /// The error of a non-success response: the envelope's errors and messages when the body is
 /// one, else an excerpt of whatever came (an HTML page from the edge).
 pub(crate) fn api_error(parts: &ResponseParts) -> Error {
-    let envelope = serde_json::from_slice::<Envelope<serde_json::Value>>(&parts.body).ok();
+    let envelope = std::str::from_utf8(&parts.body)
+        .ok()
+        .and_then(|text| serde_json::from_str::<Envelope<serde_json::Value>>(text).ok());
     let (errors, messages, body_excerpt) = match envelope {
         Some(envelope) if !envelope.errors.is_empty() || !envelope.messages.is_empty() => (envelope.errors, envelope.messages, None),
         _ => (Vec::new(), Vec::new(), parts.excerpt()),
@@ -252,7 +325,9 @@ pub struct Response<T> {
 
 /// `value` with the status, headers and envelope it came in.
 pub(crate) fn response<T>(value: T, parts: ResponseParts) -> Response<T> {
-    let envelope = serde_json::from_slice::<Envelope<serde::de::IgnoredAny>>(&parts.body).ok();
+    let envelope = std::str::from_utf8(&parts.body)
+        .ok()
+        .and_then(|text| serde_json::from_str::<Envelope<serde::de::IgnoredAny>>(text).ok());
     let (messages, result_info) = envelope.map(|e| (e.messages, e.result_info)).unwrap_or_default();
     Response {
         value,

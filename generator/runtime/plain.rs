@@ -67,7 +67,7 @@ pub(crate) fn api_error_with(parts: &ResponseParts, body: Option<Box<crate::Erro
 /// The body as `T`, if it is one.
 #[allow(dead_code)] // used by the generated error decoders
 pub(crate) fn typed<T: DeserializeOwned>(parts: &ResponseParts) -> Option<T> {
-    serde_json::from_slice(&parts.body).ok()
+    serde_json::from_str(std::str::from_utf8(&parts.body).ok()?).ok()
 }
 
 /// A decoded response with what came with it.

@@ -14,7 +14,6 @@ percent-encoding = "2"
 reqwest = { version = "0.13", default-features = false, features = ["json", "query", "stream"] }
 serde = { version = "1", features = ["derive"] }
 serde_json = { version = "1", features = ["raw_value", "float_roundtrip"] }
-serde_path_to_error = "0.1"
 thiserror = "2"
 time = { version = "0.3", features = ["serde-well-known", "parsing", "formatting"] }
 tokio = { version = "1", features = ["time", "fs"] }
@@ -30,7 +29,9 @@ rustdoc-args = ["--cfg", "docsrs"]
 pub fn cargo_toml(api: &Api, options: &EmitOptions) -> String {
     format!(
         "# {provenance}\n{package}\n{DEPENDENCIES}\n{features}\n[dev-dependencies]\n\
-         # The tests: a loopback server (tests/wire.rs) and the end-to-end run.\n\
+         # The tests: a loopback server (tests/wire.rs) and the end-to-end run; the examples\n\
+         # test names the JSON path of a sample that does not decode.\n\
+         serde_path_to_error = \"0.1\"\n\
          tokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\", \"net\", \"io-util\"] }}\n{examples}",
         provenance = options.provenance,
         package = package(options),

@@ -190,14 +190,16 @@ fn functions(api: &Api) -> TokenStream {
     quote! {
         #unused
         fn reencode<T: DeserializeOwned + Serialize>(value: Value) -> crate::Result<Value> {
-            let excerpt: String = value.to_string().chars().take(200).collect();
-            let typed: T = serde_path_to_error::deserialize(value).map_err(|error| crate::Error::Decode {
-                path: error.path().to_string(),
-                message: error.inner().to_string(),
+            // Through text, as a response is decoded: one reader for every type.
+            let text = value.to_string();
+            let typed: T = crate::values::from_text(&text).map_err(|(path, error)| crate::Error::Decode {
+                path,
+                message: error.to_string(),
                 status: 200,
-                body_excerpt: excerpt,
+                body_excerpt: text.chars().take(200).collect(),
             })?;
-            serde_json::to_value(&typed).map_err(|error| crate::Error::InvalidRequest(error.to_string()))
+            let written = serde_json::to_string(&typed).map_err(|error| crate::Error::InvalidRequest(error.to_string()))?;
+            serde_json::from_str(&written).map_err(|error| crate::Error::InvalidRequest(error.to_string()))
         }
 
         /// The method with this dotted name.
