@@ -133,7 +133,8 @@ pub struct TypesConfig {
 pub struct FeaturesConfig {
     /// Dotted resource paths (`zero_trust.access`) whose child resources each become a Cargo
     /// feature named after the child (`applications`), gating it, everything below it and the
-    /// types only it uses. The default feature `full` enables them all. Empty: no features.
+    /// types only it uses; `""` is the root (one feature per top-level resource). The default
+    /// feature `full` enables them all. Empty: no features.
     #[serde(default)]
     pub split: Vec<String>,
 }

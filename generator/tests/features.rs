@@ -267,6 +267,23 @@ fn nested_splits_make_the_children_of_each_features() {
 }
 
 #[test]
+fn the_root_splits_into_a_feature_per_top_level_resource() {
+    let generated = generate("[features]\nsplit = [\"\"]\n", &spec()).expect("generates");
+    let names: Vec<&str> = generated
+        .api
+        .features
+        .groups
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(names, ["health", "zoo"]);
+    let features = &generated.api.features.operations;
+    assert!(features.iter().all(Option::is_some), "{features:?}");
+    let cargo = &generated.files["Cargo.toml"];
+    assert!(cargo.contains("full = [\"health\", \"zoo\"]"), "{cargo}");
+}
+
+#[test]
 fn config_mistakes_are_refused_with_the_reason() {
     let error = |config: &str| {
         generate(config, &spec())

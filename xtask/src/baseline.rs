@@ -31,6 +31,23 @@ pub struct Baseline {
     target: PathBuf,
 }
 
+impl Baseline {
+    /// Its release CLI.
+    pub fn cli(&self) -> &Path {
+        &self.cli
+    }
+
+    /// The worktree.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The target directory of its builds.
+    pub fn target(&self) -> &Path {
+        &self.target
+    }
+}
+
 /// Run `git` in `root`; its trimmed standard output.
 fn git(root: &Path, args: &[&str]) -> Result<String, String> {
     let output = Command::new("git")

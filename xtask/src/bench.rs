@@ -67,16 +67,24 @@ pub fn run(
     allof_chain(&cli, &out, &mut rows, &mut json)?;
     // Goal 2: cold build of the generated Access crate alone, dependencies already built.
     access_build(root, &mut rows, &mut json)?;
-    if let Some(rev) = baseline {
-        let baseline = crate::baseline::prepare(root, rev)?;
-        crate::baseline::generation(root, &cli, &spec, &baseline, &mut rows, &mut json)?;
-        crate::baseline::access_build(root, &baseline, &mut rows, &mut json)?;
+    let baseline = match baseline {
+        Some(rev) => Some(crate::baseline::prepare(root, rev)?),
+        None => None,
+    };
+    if let Some(baseline) = &baseline {
+        crate::baseline::generation(root, &cli, &spec, baseline, &mut rows, &mut json)?;
+        crate::baseline::access_build(root, baseline, &mut rows, &mut json)?;
     }
     // Goal 7: compiling only some resource groups (Cargo features).
     crate::features::bench(root, &mut rows, &mut json)?;
-    // Goal 2: the whole-spec crate (opt-in: minutes and gigabytes).
-    if full_build {
-        whole_spec_build(root, &out, &mut rows, &mut json)?;
+    // Goal 2: the whole-spec crate (opt-in: minutes and gigabytes), against the baseline's
+    // when there is one.
+    match (full_build, &baseline) {
+        (true, Some(baseline)) => {
+            crate::whole::compare(root, &cli, &spec, baseline, &mut rows, &mut json)?
+        }
+        (true, None) => whole_spec_build(root, &out, &mut rows, &mut json)?,
+        (false, _) => {}
     }
     // Goals 3 and 4: the client benchmarks (tests/benches/client.rs).
     client_benches(root, &mut rows, &mut json)?;

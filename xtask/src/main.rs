@@ -15,9 +15,12 @@
 //! - `e2e`: the generated client against the Prism mock server. Uses: `regen`.
 //! - `fuzz`: seed the corpora, run the cargo-fuzz targets. Uses: `regen`, `subset`.
 //! - `features`: clippy and build time of each resource-group feature. Uses: `measure`, `table`.
-//! - `bench`: the performance report. Uses: `baseline`, `features`, `measure`, `peers`, `table`.
+//! - `bench`: the performance report. Uses: `baseline`, `features`, `measure`, `peers`, `table`,
+//!   `whole`.
 //! - `baseline`: another revision's generator and Access crate measured beside this tree's.
 //!   Uses: `measure`, `table`.
+//! - `whole`: the whole-spec crate's check and build against the baseline's, and one product
+//!   alone. Uses: `baseline`, `measure`, `table`.
 //! - `peers`: progenitor and openapi-generator on the same inputs, their table. Uses: `bounded`,
 //!   `measure`, `regen`, `subset`.
 //! - `subset`: a spec reduced to the client's operations, or to a sample of a large spec's.
@@ -49,6 +52,7 @@ mod regen;
 mod subset;
 mod table;
 mod third_party;
+mod whole;
 
 use clap::builder::PossibleValuesParser;
 use clap::{Args, Parser, Subcommand};

@@ -1,7 +1,8 @@
 //! Cargo features of the generated crate: one per resource group, so a user compiles only the
 //! resources they call.
 //!
-//! The config names the resources to split (`[features] split = ["zero_trust.access"]`); each
+//! The config names the resources to split (`[features] split = ["zero_trust.access"]`, or
+//! `[""]` for the root: one feature per top-level resource); each
 //! child resource of a split resource is a group and becomes a feature named after it
 //! (`applications`, `service-tokens`), covering the child and everything below it. A type is
 //! compiled when a feature whose methods use it (directly or through other types) is on. The
@@ -37,7 +38,8 @@ impl Features {
     pub fn build(operations: &[Operation], space: &TypeSpace, config: &Config) -> Result<Self> {
         let split: BTreeSet<&str> = config.features.split.iter().map(String::as_str).collect();
         for path in &split {
-            let segments: Vec<&str> = path.split('.').collect();
+            // `""` is the root: each top-level resource is a group.
+            let segments: Vec<&str> = path.split('.').filter(|s| !s.is_empty()).collect();
             let has_children = operations.iter().any(|op| {
                 op.resource.len() > segments.len()
                     && op.resource.iter().zip(&segments).all(|(a, b)| a == b)

@@ -2,6 +2,7 @@
 
 use openapiv3::{OpenAPI, Operation, Parameter, ReferenceOr, RequestBody, Response};
 use regex::Regex;
+use serde::Deserialize;
 use serde_json::Value;
 
 use crate::config::Config;
@@ -42,7 +43,19 @@ impl Spec {
     /// Check the version, then parse `raw` with `openapiv3`.
     pub fn parse(file: &str, raw: Value) -> Result<Spec> {
         check_version(file, &raw)?;
-        let api: OpenAPI = serde_path_to_error::deserialize(&raw).map_err(|e| {
+        // The component schemas (most of a large spec) are read from `raw` where they are
+        // needed, never through `openapiv3`: they are set aside while it parses the rest.
+        let mut raw = raw;
+        let schemas = raw
+            .pointer_mut("/components/schemas")
+            .map(|schemas| std::mem::replace(schemas, Value::Object(Default::default())));
+        // The path of a failure is tracked (an allocation per key) only once a plain parse
+        // has failed.
+        let parsed = OpenAPI::deserialize(&raw).or_else(|_| serde_path_to_error::deserialize(&raw));
+        if let (Some(schemas), Some(slot)) = (schemas, raw.pointer_mut("/components/schemas")) {
+            *slot = schemas;
+        }
+        let api: OpenAPI = parsed.map_err(|e| {
             let pointer = serde_path_pointer(&e.path().to_string());
             Error::spec(
                 file,
