@@ -60,6 +60,14 @@ const MAX_BACKOFF: Duration = Duration::from_secs(8);
 /// A request ready to be sent. Methods return one; set per-request options, then await it.
 #[must_use = "a request does nothing until it is awaited"]
 pub struct Call<T> {
+    pub(crate) req: Request,
+    decode: Decode<T>,
+}
+
+/// All of a [`Call`] but how its result is decoded: what sends it does not depend on the
+/// result's type, so it is compiled once, not once per result type.
+#[derive(Clone)]
+pub(crate) struct Request {
     client: Client,
     method: reqwest::Method,
     template: &'static str,
@@ -71,7 +79,6 @@ pub struct Call<T> {
     timeout: Option<Duration>,
     max_retries: Option<u32>,
     invalid: Option<String>,
-    decode: Decode<T>,
     error: DecodeError,
     security: Requirements,
     pub(crate) paging: Paging,
@@ -80,21 +87,8 @@ pub struct Call<T> {
 impl<T> Clone for Call<T> {
     fn clone(&self) -> Self {
         Call {
-            client: self.client.clone(),
-            method: self.method.clone(),
-            template: self.template,
-            path: self.path.clone(),
-            query: self.query.clone(),
-            body: self.body.clone(),
-            accept: self.accept,
-            headers: self.headers.clone(),
-            timeout: self.timeout,
-            max_retries: self.max_retries,
-            invalid: self.invalid.clone(),
+            req: self.req.clone(),
             decode: self.decode,
-            error: self.error,
-            security: self.security,
-            paging: self.paging,
         }
     }
 }
@@ -102,11 +96,11 @@ impl<T> Clone for Call<T> {
 impl<T> std::fmt::Debug for Call<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Call")
-            .field("method", &self.method)
-            .field("path", &self.path)
-            .field("query", &self.query)
-            .field("timeout", &self.timeout)
-            .field("max_retries", &self.max_retries)
+            .field("method", &self.req.method)
+            .field("path", &self.req.path)
+            .field("query", &self.req.query)
+            .field("timeout", &self.req.timeout)
+            .field("max_retries", &self.req.max_retries)
             .finish_non_exhaustive()
     }
 }
@@ -114,55 +108,57 @@ impl<T> std::fmt::Debug for Call<T> {
 impl<T> Call<T> {
     pub(crate) fn new(client: Client, method: reqwest::Method, template: &'static str, path: String, decode: Decode<T>) -> Self {
         Call {
-            client,
-            method,
-            template,
-            path,
-            query: Vec::new(),
-            body: None,
-            accept: "application/json",
-            headers: HeaderMap::new(),
-            timeout: None,
-            max_retries: None,
-            invalid: None,
+            req: Request {
+                client,
+                method,
+                template,
+                path,
+                query: Vec::new(),
+                body: None,
+                accept: "application/json",
+                headers: HeaderMap::new(),
+                timeout: None,
+                max_retries: None,
+                invalid: None,
+                error: crate::convention::api_error,
+                security: &[],
+                paging: Paging::Single,
+            },
             decode,
-            error: crate::convention::api_error,
-            security: &[],
-            paging: Paging::Single,
         }
     }
 
     /// Mark a list method that pages by number or cursor.
     #[allow(dead_code)] // used by the generated list methods
     pub(crate) fn paged(mut self, paging: Paging) -> Self {
-        self.paging = paging;
+        self.req.paging = paging;
         self
     }
 
     /// The credentials the operation accepts (see [`Requirements`]).
     pub(crate) fn security(mut self, requirements: Requirements) -> Self {
-        self.security = requirements;
+        self.req.security = requirements;
         self
     }
 
     /// How the operation's error responses are read (its declared error types).
     #[allow(dead_code)] // used by the generated methods of APIs that declare error types
     pub(crate) fn errors(mut self, error: DecodeError) -> Self {
-        self.error = error;
+        self.req.error = error;
         self
     }
 
     /// Add a query parameter (repeatable).
     pub(crate) fn query(mut self, name: &'static str, value: String) -> Self {
-        self.query.push((name.to_string(), value));
+        self.req.query.push((name.to_string(), value));
         self
     }
 
     /// Set the JSON body.
     pub(crate) fn json<B: serde::Serialize + ?Sized>(mut self, body: &B) -> Self {
         match serde_json::to_vec(body) {
-            Ok(bytes) => self.body = Some(Payload::Json(bytes.into())),
-            Err(e) => self.invalid = Some(format!("the request body does not serialize: {e}")),
+            Ok(bytes) => self.req.body = Some(Payload::Json(bytes.into())),
+            Err(e) => self.req.invalid = Some(format!("the request body does not serialize: {e}")),
         }
         self
     }
@@ -170,28 +166,28 @@ impl<T> Call<T> {
     /// Send `content` as the whole body, of type `media` (unless the upload names its own).
     #[allow(dead_code)] // used by the generated methods with binary or text bodies
     pub(crate) fn upload(mut self, media: &'static str, content: Upload) -> Self {
-        self.body = Some(Payload::Other(Body::Whole { content, media }));
+        self.req.body = Some(Payload::Other(Body::Whole { content, media }));
         self
     }
 
     /// Start a `multipart/form-data` body (its parts are added with `part_*`).
     #[allow(dead_code)] // used by the generated methods with multipart bodies
     pub(crate) fn multipart(mut self) -> Self {
-        self.body = Some(Payload::Other(Body::Multipart(Vec::new())));
+        self.req.body = Some(Payload::Other(Body::Multipart(Vec::new())));
         self
     }
 
     /// Start an `application/x-www-form-urlencoded` body (its fields are added with `part_*`).
     #[allow(dead_code)] // used by the generated methods with URL-encoded form bodies
     pub(crate) fn form(mut self) -> Self {
-        self.body = Some(Payload::Other(Body::Form(Vec::new())));
+        self.req.body = Some(Payload::Other(Body::Form(Vec::new())));
         self
     }
 
     /// A text part or form field.
     #[allow(dead_code)] // used by the generated methods with form bodies
     pub(crate) fn part_text(mut self, name: &str, value: String) -> Self {
-        if let Some(Payload::Other(body)) = &mut self.body {
+        if let Some(Payload::Other(body)) = &mut self.req.body {
             body.text(name, value);
         }
         self
@@ -220,11 +216,11 @@ impl<T> Call<T> {
     pub(crate) fn part_json<B: serde::Serialize + ?Sized>(mut self, name: &str, value: &B) -> Self {
         match serde_json::to_vec(value) {
             Ok(bytes) => {
-                if let Some(Payload::Other(body)) = &mut self.body {
+                if let Some(Payload::Other(body)) = &mut self.req.body {
                     body.json(name, bytes);
                 }
             }
-            Err(e) => self.invalid = Some(format!("the part `{name}` does not serialize: {e}")),
+            Err(e) => self.req.invalid = Some(format!("the part `{name}` does not serialize: {e}")),
         }
         self
     }
@@ -232,7 +228,7 @@ impl<T> Call<T> {
     /// A file part.
     #[allow(dead_code)] // used by the generated methods with multipart bodies
     pub(crate) fn part_file(mut self, name: &str, content: Upload) -> Self {
-        if let Some(Payload::Other(body)) = &mut self.body {
+        if let Some(Payload::Other(body)) = &mut self.req.body {
             body.file(name, content);
         }
         self
@@ -241,19 +237,19 @@ impl<T> Call<T> {
     /// The media type the response is asked for (`Accept`), when it is not JSON.
     #[allow(dead_code)] // used by the generated methods with binary or text responses
     pub(crate) fn accept(mut self, media: &'static str) -> Self {
-        self.accept = media;
+        self.req.accept = media;
         self
     }
 
     /// Time limit of each attempt of this request, instead of the client's.
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.req.timeout = Some(timeout);
         self
     }
 
     /// How many times this request may be retried, instead of the client's setting.
     pub fn max_retries(mut self, retries: u32) -> Self {
-        self.max_retries = Some(retries);
+        self.req.max_retries = Some(retries);
         self
     }
 
@@ -262,9 +258,9 @@ impl<T> Call<T> {
     pub fn header(mut self, name: &str, value: &str) -> Self {
         match (HeaderName::try_from(name), HeaderValue::from_str(value)) {
             (Ok(name), Ok(value)) => {
-                self.headers.append(name, value);
+                self.req.headers.append(name, value);
             }
-            _ => self.invalid = Some(format!("invalid header `{name}` (names and values may not contain control characters)")),
+            _ => self.req.invalid = Some(format!("invalid header `{name}` (names and values may not contain control characters)")),
         }
         self
     }
@@ -273,40 +269,40 @@ impl<T> Call<T> {
     /// `Cookie` header. An invalid value fails the call instead of being sent.
     pub(crate) fn cookie(mut self, name: &str, value: &str) -> Self {
         let pair = format!("{name}={value}");
-        let joined = match self.headers.get(reqwest::header::COOKIE).and_then(|v| v.to_str().ok()) {
+        let joined = match self.req.headers.get(reqwest::header::COOKIE).and_then(|v| v.to_str().ok()) {
             Some(existing) => format!("{existing}; {pair}"),
             None => pair,
         };
         match HeaderValue::from_str(&joined) {
             Ok(value) => {
-                self.headers.insert(reqwest::header::COOKIE, value);
+                self.req.headers.insert(reqwest::header::COOKIE, value);
             }
-            Err(_) => self.invalid = Some(format!("invalid cookie `{name}` (values may not contain control characters)")),
+            Err(_) => self.req.invalid = Some(format!("invalid cookie `{name}` (values may not contain control characters)")),
         }
         self
     }
 
     /// An extra query parameter for this request.
     pub fn query_param(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.query.push((name.into(), value.into()));
+        self.req.query.push((name.into(), value.into()));
         self
     }
 
     /// The path this request goes to (after the base URL).
     pub fn path(&self) -> &str {
-        &self.path
+        &self.req.path
     }
 
     /// Replace every value of query parameter `name` with `value`.
     pub(crate) fn set_query(mut self, name: &str, value: String) -> Self {
-        self.query.retain(|(n, _)| n != name);
-        self.query.push((name.to_string(), value));
+        self.req.query.retain(|(n, _)| n != name);
+        self.req.query.push((name.to_string(), value));
         self
     }
 
     /// The value of query parameter `name`, if set.
     pub(crate) fn query_value(&self, name: &str) -> Option<&str> {
-        self.query.iter().rev().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+        self.req.query.iter().rev().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
     }
 
     /// Send the request and decode the response.
@@ -317,7 +313,7 @@ impl<T> Call<T> {
     /// Send the request; the decoded result comes with the status and headers (and what else
     /// the API's responses carry).
     pub async fn send_with_response(self) -> Result<Response<T>> {
-        let parts = self.success().await?;
+        let parts = self.req.success().await?;
         let value = (self.decode)(&parts)?;
         Ok(crate::convention::response(value, parts))
     }
@@ -327,10 +323,12 @@ impl<T> Call<T> {
     /// response the spec describes wrongly. An error status is an [`Error`] as with
     /// [`Call::send`].
     pub async fn send_raw(self) -> Result<Response<bytes::Bytes>> {
-        let parts = self.success().await?;
+        let parts = self.req.success().await?;
         Ok(crate::convention::response(parts.body.clone(), parts))
     }
+}
 
+impl Request {
     /// The response of a valid request with a success status; the error the caller sees
     /// otherwise.
     async fn success(&self) -> Result<ResponseParts> {
@@ -454,14 +452,14 @@ impl Call<bytes::Bytes> {
     /// body starts are retried as usual; an error response is read and decoded as usual.
     pub async fn send_stream(self) -> Result<impl futures_util::Stream<Item = Result<bytes::Bytes>> + Send + 'static> {
         use futures_util::TryStreamExt;
-        if let Some(problem) = &self.invalid {
+        if let Some(problem) = &self.req.invalid {
             return Err(Error::InvalidRequest(problem.clone()));
         }
-        let max_retries = self.retry_budget();
-        let inner = &self.client.inner;
+        let max_retries = self.req.retry_budget();
+        let inner = &self.req.client.inner;
         let mut retry = 0u32;
         loop {
-            let delay = match self.request()?.send().await.map_err(transport) {
+            let delay = match self.req.request()?.send().await.map_err(transport) {
                 Ok(response) if response.status().is_success() => {
                     return Ok(response.bytes_stream().map_err(transport));
                 }
@@ -472,7 +470,7 @@ impl Call<bytes::Bytes> {
                     let parts = ResponseParts { status, headers, body };
                     match retry_delay_for_response(&parts, retry) {
                         Some(delay) if retry < max_retries => delay,
-                        _ => return Err((self.error)(&parts)),
+                        _ => return Err((self.req.error)(&parts)),
                     }
                 }
                 Err(error) if (error.is_timeout() || matches!(error, Error::Connection(_))) && retry < max_retries => backoff(retry),

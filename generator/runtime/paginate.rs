@@ -22,7 +22,7 @@ struct State<T> {
 impl<T: Clone + PartialEq + Send + 'static> Call<Page<T>> {
     /// Every page, fetched as the stream is read. The first page is this call's.
     pub fn pages(self) -> impl Stream<Item = Result<Page<T>>> + Send + 'static {
-        let paging = self.paging;
+        let paging = self.req.paging;
         let page = self.query_value("page").and_then(|p| p.parse().ok()).unwrap_or(1);
         let state = State { call: self, paging, page, cursor: None, previous: None, done: false };
         stream::unfold(state, |mut state| async move {

@@ -89,6 +89,9 @@ impl std::fmt::Debug for Redacted<'_> {
 /// Reads the string value of the top-level property `tag` of a JSON object, skipping the
 /// rest without building anything.
 pub(crate) fn read_tag<E: serde::de::Error>(raw: &str, tag: &'static str) -> Result<Option<String>, E> {
+    if let Some(found) = scan_tag(raw, tag) {
+        return Ok(found.map(str::to_string));
+    }
     struct Tag(&'static str);
     impl<'de> serde::de::DeserializeSeed<'de> for Tag {
         type Value = Option<String>;
@@ -119,6 +122,96 @@ pub(crate) fn read_tag<E: serde::de::Error>(raw: &str, tag: &'static str) -> Res
     }
     let mut deserializer = serde_json::Deserializer::from_str(raw);
     serde::de::DeserializeSeed::deserialize(Tag(tag), &mut deserializer).map_err(E::custom)
+}
+
+/// The string value of the top-level property `tag` of the JSON object `raw` (text serde_json
+/// has read whole, so valid JSON), found by scanning its bytes, which is several times faster
+/// than decoding: `Some(None)` when the object has no such property, `None` when the scan
+/// cannot tell without decoding (an escape in a key or in the value, a value that is not a
+/// string).
+fn scan_tag<'a>(raw: &'a str, tag: &str) -> Option<Option<&'a str>> {
+    let bytes = raw.as_bytes();
+    let mut i = skip_space(bytes, 0);
+    if bytes.get(i) != Some(&b'{') {
+        return None;
+    }
+    i += 1;
+    loop {
+        i = skip_space(bytes, i);
+        match bytes.get(i)? {
+            b'}' => return Some(None),
+            b'"' => {}
+            _ => return None,
+        }
+        let end = string_end(bytes, i);
+        let key = bytes.get(i + 1..end.checked_sub(1)?)?;
+        if key.contains(&b'\\') {
+            return None;
+        }
+        i = skip_space(bytes, end);
+        if bytes.get(i) != Some(&b':') {
+            return None;
+        }
+        i = skip_space(bytes, i + 1);
+        if key == tag.as_bytes() {
+            if bytes.get(i) != Some(&b'"') {
+                return None;
+            }
+            let value = raw.get(i + 1..string_end(bytes, i).checked_sub(1)?)?;
+            return (!value.contains('\\')).then_some(Some(value));
+        }
+        i = skip_space(bytes, skip_value(bytes, i)?);
+        match bytes.get(i)? {
+            b',' => i += 1,
+            b'}' => return Some(None),
+            _ => return None,
+        }
+    }
+}
+
+/// The index of the first byte at or after `i` that is not JSON white space.
+fn skip_space(bytes: &[u8], mut i: usize) -> usize {
+    while bytes.get(i).is_some_and(u8::is_ascii_whitespace) {
+        i += 1;
+    }
+    i
+}
+
+/// The index just past the JSON value that starts at `i`, if the text holds it whole.
+fn skip_value(bytes: &[u8], i: usize) -> Option<usize> {
+    match bytes.get(i)? {
+        b'"' => Some(string_end(bytes, i)),
+        b'{' | b'[' => {
+            let mut depth = 0usize;
+            let mut j = i;
+            while j < bytes.len() {
+                match bytes[j] {
+                    b'"' => {
+                        j = string_end(bytes, j);
+                        continue;
+                    }
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            return Some(j + 1);
+                        }
+                    }
+                    _ => {}
+                }
+                j += 1;
+            }
+            None
+        }
+        _ => {
+            let rest = &bytes[i..];
+            let len = rest
+                .iter()
+                .position(|c| c.is_ascii_whitespace() || matches!(c, b',' | b'}' | b']'))
+                .unwrap_or(rest.len());
+            Some(i + len)
+        }
+    }
 }
 
 /// Decodes a value from JSON text held by a union, with the path of a failure inside it in
@@ -565,6 +658,38 @@ mod tests {
             let (path, error) = from_text::<Body>(body).expect_err(body);
             assert_eq!(path, tracked.path().to_string(), "{body}: {error}");
             assert_eq!(error.to_string(), tracked.inner().to_string(), "{body}");
+        }
+    }
+
+    #[test]
+    fn tags_are_found_by_scanning_as_by_decoding() {
+        let objects = [
+            r#"{"type": "dog", "name": "Rex"}"#,
+            r#"{"name": "Rex", "x": {"type": "cat", "a": [1, {"type": "z"}]}, "type" : "dog"}"#,
+            r#"{"name": "Rex \"type\": \"cat\"", "type": "dog"}"#,
+            r#"{"name": "Rex"}"#,
+            r#"{}"#,
+            r#" { "n": -1.5e3 , "b": true, "type": "dog" } "#,
+            r#"{"type": 5}"#,
+            r#"{"type": "d\u006fg"}"#,
+            r#"{"ty\u0070e": "dog"}"#,
+            r#"{"type": "dog", "type": "cat"}"#,
+            r#"{"a": "\\", "type": "dog"}"#,
+        ];
+        for object in objects {
+            let scanned = scan_tag(object, "type");
+            // The first of two tags counts (a map keeps the last).
+            let first = object.contains(r#""type": "dog", "type": "cat""#).then(|| "dog".to_string());
+            let decoded: Option<String> = first.or_else(|| serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(object)
+                .ok()
+                .and_then(|map| map.get("type").cloned())
+                .map(|value| value.as_str().map_or_else(|| value.to_string(), str::to_string)));
+            match scanned {
+                Some(found) => assert_eq!(found.map(str::to_string), decoded, "{object}"),
+                None => assert!(object.contains('\\') || object.contains("5"), "{object}"),
+            }
+            let read: Option<String> = read_tag::<serde_json::Error>(object, "type").unwrap();
+            assert_eq!(read, decoded, "{object}");
         }
     }
 

@@ -255,7 +255,8 @@ fn unions_inside_objects_give_their_variants_properties_as_fields() {
         .all(|w| w.kind == WarningKind::Notice));
 }
 
-/// An array component whose items contain it again is typed through its item.
+/// An array component whose items contain it again (or an array of arrays whose items do) is
+/// typed through its item.
 #[test]
 fn a_recursive_array_alias_is_typed_through_its_item() {
     use openapi_forge::ir::types::{Ty, TypeKind};
@@ -271,6 +272,28 @@ fn a_recursive_array_alias_is_typed_through_its_item() {
         matches!(inner.map(|f| &f.ty), Some(Ty::Vec(item)) if matches!(**item, Ty::Named(_))),
         "trace: {inner:?}"
     );
+    // `ancestors`: an array of arrays of objects whose `parents` are `ancestors` again.
+    let node = api
+        .types
+        .types
+        .iter()
+        .find(|d| d.name == "AncestorsItemItem");
+    let Some(TypeKind::Struct(node)) = node.map(|d| &d.kind) else {
+        panic!("no AncestorsItemItem struct");
+    };
+    let parents = node
+        .fields
+        .iter()
+        .find(|f| f.json_name == "parents")
+        .map(|f| &f.ty);
+    let depth = |mut ty: &Ty| {
+        let mut depth = 0;
+        while let Ty::Vec(item) = ty {
+            (depth, ty) = (depth + 1, &**item);
+        }
+        (depth, matches!(ty, Ty::Named(_)))
+    };
+    assert_eq!(parents.map(depth), Some((3, true)), "parents: {parents:?}");
 }
 
 /// An allOf chain 5,000 schemas long (each the one before plus a property) is valid OpenAPI:

@@ -22,7 +22,7 @@
 //! - `whole`: the whole-spec crate's check and build against the baseline's, and one product
 //!   alone. Uses: `baseline`, `measure`, `table`.
 //! - `peers`: progenitor and openapi-generator on the same inputs, their table. Uses: `bounded`,
-//!   `measure`, `regen`, `subset`.
+//!   `measure`, `regen`, `subset`, `third_party`.
 //! - `subset`: a spec reduced to the client's operations, or to a sample of a large spec's.
 //!   Uses: none.
 //! - `measure`: a `cargo` command, wall time and peak memory of a process, lines of Rust. Uses:

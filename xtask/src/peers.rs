@@ -37,8 +37,9 @@ struct PeerRun {
     output: Option<(usize, usize)>,
     /// Why the tool failed: its exit status and the end of its error output, or the limit hit.
     error: Option<String>,
-    /// `cargo check` of the output: `Ok(())` or the number of errors and the first one.
-    check: Option<Result<(), String>>,
+    /// `cargo check` of the output: its time (dependencies checked first), or the number of
+    /// errors and the first one.
+    check: Option<Result<Duration, String>>,
 }
 
 impl PeerRun {
@@ -153,22 +154,36 @@ fn openapi_generator(cache: &Path) -> Result<PathBuf, String> {
     Ok(binary)
 }
 
-/// `cargo check` of a peer's output crate; the number of errors and the first one.
-fn check(dir: &Path, target: &Path) -> Result<(), String> {
+/// `cargo check` of a peer's output crate: the time of a check of the crate alone, its
+/// dependencies checked first (by a first check, after which the crate is cleaned), or the
+/// number of errors and the first one.
+fn check(dir: &Path, target: &Path) -> Result<Duration, String> {
     let manifest = dir.join("Cargo.toml");
     let mut text = std::fs::read_to_string(&manifest).map_err(|e| format!("no Cargo.toml: {e}"))?;
     if !text.contains("[workspace]") {
         text.push_str("\n[workspace]\n");
         std::fs::write(&manifest, text).map_err(|e| e.to_string())?;
     }
-    let output = cargo()
-        .current_dir(dir)
-        .env("CARGO_TARGET_DIR", target)
-        .args(["check", "-q", "--message-format", "short"])
+    let cargo_in = |args: &[&str]| {
+        let mut command = cargo();
+        command
+            .current_dir(dir)
+            .env("CARGO_TARGET_DIR", target)
+            .args(args);
+        command
+    };
+    let output = cargo_in(&["check", "-q", "--message-format", "short"])
         .output()
         .map_err(|e| e.to_string())?;
     if output.status.success() {
-        return Ok(());
+        let cleaned = cargo_in(&["clean", "-q", "-p", "peer-client"])
+            .status()
+            .map_err(|e| e.to_string())?;
+        if !cleaned.success() {
+            return Err("cargo clean -p peer-client failed".into());
+        }
+        let run = crate::measure::measure(&mut cargo_in(&["check", "-q"]))?;
+        return Ok(run.wall);
     }
     let stderr = String::from_utf8_lossy(&output.stderr);
     let first = stderr
@@ -255,18 +270,25 @@ pub fn report(
     let generated = crate::regen::generate(root)?;
     let access = crate::subset::access_input(&generated.final_spec, &generated.api.operations)?;
     let access_file = write_access_input(root, &access)?;
-    let inputs = [("access", access_file), ("full", spec.to_path_buf())];
+    let cwe = crate::third_party::pinned_spec(root, "cwe")?;
+    let inputs = [
+        ("access", access_file),
+        ("cwe", cwe),
+        ("full", spec.to_path_buf()),
+    ];
     let check_inputs: &[&str] = if full_build {
-        &["access", "full"]
+        &["access", "cwe", "full"]
     } else {
-        &["access"]
+        &["access", "cwe"]
     };
     let runs = run(root, cli, &inputs, check_inputs)?;
     let mut table = format!(
         "\n### Peers: the same inputs in the same run\n\n\
          `access` is the final spec (after overlays) reduced to the {} spec operations \
-         behind the client's {} methods and the components they reach (`target/bench/peers/access-input.json`); `full` is the whole \
-         unmodified Cloudflare spec. One run each; a run is stopped after 240 s or 12 GB.\n\n\
+         behind the client's {} methods and the components they reach (`target/bench/peers/access-input.json`); `cwe` is the \
+         CWE REST API as the crates.io crate `cwe-api` 0.1.0 ships it (pinned in `xtask/third-party.toml`), which progenitor \
+         takes; `full` is the whole unmodified Cloudflare spec. One run each; a run is stopped after 240 s or 12 GB. \
+         `cargo check` is timed on the crate alone, its dependencies checked first.\n\n\
          | Input | Tool | Result | Wall | Peak memory | Output | `cargo check` |\n\
          |---|---|---|---|---|---|---|\n",
         count_operations(&access),
@@ -318,7 +340,7 @@ fn table_row(run: &PeerRun) -> String {
     });
     let check = match &run.check {
         None => "-".to_string(),
-        Some(Ok(())) => "passes".into(),
+        Some(Ok(time)) => format!("passes, {:.1} s", time.as_secs_f64()),
         Some(Err(e)) => format!("**fails**: {}", e.replace('|', "\\|")),
     };
     format!(
@@ -341,6 +363,7 @@ fn json_entry(run: &PeerRun) -> Value {
         "files": run.output.map(|o| o.1),
         "error": run.error,
         "check": run.check.as_ref().map(|c| c.as_ref().err().cloned().unwrap_or_else(|| "passes".into())),
+        "check_seconds": run.check.as_ref().and_then(|c| c.as_ref().ok()).map(Duration::as_secs_f64),
     })
 }
 

@@ -136,11 +136,15 @@ fn verify(what: &str, bytes: &[u8], expected: &str) -> Result<(), String> {
 /// The package of `pin` from its registry, with its client, by way of `scratch` (an empty
 /// directory of the cache).
 fn pack(pin: &Pin, scratch: &Path) -> Result<Vec<u8>, String> {
-    if pin.registry != "npm" {
-        return Err(format!(
-            "{}: registry `{}` is not supported (only npm so far)",
-            pin.name, pin.registry
-        ));
+    match pin.registry.as_str() {
+        "npm" => {}
+        "crates" => return fetch_crate(pin, scratch),
+        other => {
+            return Err(format!(
+                "{}: registry `{other}` is not supported (npm and crates)",
+                pin.name
+            ))
+        }
     }
     let _ = std::fs::remove_dir_all(scratch);
     std::fs::create_dir_all(scratch).map_err(|e| format!("{}: {e}", scratch.display()))?;
@@ -164,6 +168,62 @@ fn pack(pin: &Pin, scratch: &Path) -> Result<Vec<u8>, String> {
     let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
     let _ = std::fs::remove_dir_all(scratch);
     Ok(bytes)
+}
+
+/// The `.crate` file of `pin` from crates.io, fetched by cargo (which checks it against the
+/// index's checksum) for a scratch package that depends on exactly that version.
+fn fetch_crate(pin: &Pin, scratch: &Path) -> Result<Vec<u8>, String> {
+    let _ = std::fs::remove_dir_all(scratch);
+    let manifest = format!(
+        "[package]\nname = \"fetch-pin\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
+         [dependencies]\n{} = \"={}\"\n\n[workspace]\n",
+        pin.package, pin.version
+    );
+    write(&scratch.join("Cargo.toml"), manifest.as_bytes())?;
+    write(&scratch.join("src/lib.rs"), b"")?;
+    let status = crate::measure::cargo()
+        .args(["fetch", "-q"])
+        .current_dir(scratch)
+        .status()
+        .map_err(|e| format!("running cargo fetch: {e}"))?;
+    if !status.success() {
+        return Err(format!(
+            "cargo fetch of {} {} failed ({status})",
+            pin.package, pin.version
+        ));
+    }
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .ok_or("no CARGO_HOME nor HOME")?;
+    let file = format!("{}-{}.crate", pin.package, pin.version);
+    let registries = std::fs::read_dir(home.join("registry/cache"))
+        .map_err(|e| format!("cargo's registry cache: {e}"))?;
+    let _ = std::fs::remove_dir_all(scratch);
+    for registry in registries.flatten() {
+        if let Ok(bytes) = std::fs::read(registry.path().join(&file)) {
+            return Ok(bytes);
+        }
+    }
+    Err(format!(
+        "cargo fetch left no {file} in {}",
+        home.join("registry/cache").display()
+    ))
+}
+
+/// The spec of the pin named `name` in `xtask/third-party.toml`, fetched and checked against
+/// its pins (see [`fetch`]), written to the cache: its path.
+pub fn pinned_spec(root: &Path, name: &str) -> Result<PathBuf, String> {
+    let text = std::fs::read_to_string(root.join(PINS)).map_err(|e| format!("{PINS}: {e}"))?;
+    let pins = select(parse_pins(&text, PINS)?, &[name.to_string()])?;
+    let pin = pins.first().ok_or_else(|| format!("no pin `{name}`"))?;
+    let (bytes, origin) = fetch(root, pin)?;
+    eprintln!("third-party {name}: {} ({origin})", pin.file);
+    let path = root.join(CACHE).join(format!("{}.json", pin.file_sha256));
+    if !path.exists() {
+        write(&path, &bytes)?;
+    }
+    Ok(path)
 }
 
 /// The file at `path` in a gzipped tarball.
@@ -218,7 +278,11 @@ fn fetch(root: &Path, pin: &Pin) -> Result<(Vec<u8>, &'static str), String> {
             let bytes = pack(pin, &cache.join("pack"))?;
             verify(&pin.url, &bytes, &pin.sha256)?;
             write(&package_path, &bytes)?;
-            (bytes, "fetched with npm pack")
+            let origin = match pin.registry.as_str() {
+                "crates" => "fetched with cargo fetch",
+                _ => "fetched with npm pack",
+            };
+            (bytes, origin)
         }
     };
     let spec = extract(&tarball, &pin.file)?;

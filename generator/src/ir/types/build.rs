@@ -350,9 +350,10 @@ impl<'s> TypeBuilder<'s> {
         }
     }
 
-    /// A component that is an array of an inline object or union: its item type is made
-    /// and the array memoized before the item's fields are, so that an item that holds the
-    /// array again (`trace: [{..., trace: <trace>}]`) refers to it instead of looping.
+    /// A component that is an array of an inline object or union (or an array of arrays of
+    /// one): its item type is made and the array memoized before the item's fields are, so
+    /// that an item that holds the array again (`trace: [{..., trace: <trace>}]`) refers to it
+    /// instead of looping.
     fn array_of_named(
         &mut self,
         name: &str,
@@ -363,25 +364,44 @@ impl<'s> TypeBuilder<'s> {
         if node.get("type").and_then(Value::as_str) != Some("array") {
             return None;
         }
-        let items = node.get("items")?;
-        let item_pointer = format!("{pointer}/items");
+        // The arrays between the component and its items, outermost first.
+        let mut inner_arrays = Vec::new();
+        let (mut array_pointer, mut array) = (pointer.to_string(), node);
+        let mut item_hint = format!("{hint}Item");
+        let (item_pointer, items) = loop {
+            let items = array.get("items")?;
+            let item_pointer = format!("{array_pointer}/items");
+            if items.get("type").and_then(Value::as_str) != Some("array") {
+                break (item_pointer, items);
+            }
+            inner_arrays.push(item_pointer.clone());
+            (array_pointer, array) = (item_pointer, items);
+            item_hint.push_str("Item");
+        };
         if !matches!(self.plan(&item_pointer, items), Plan::Struct | Plan::Union) {
             return None;
         }
-        let item_hint = self.hint_for(&item_pointer, &format!("{hint}Item"));
+        let item_hint = self.hint_for(&item_pointer, &item_hint);
         let id = self.alloc_inline(&item_hint, &item_pointer, items);
         self.inline_memo.insert(item_pointer.clone(), Ty::Named(id));
-        let item = if self.nullable(&item_pointer) {
-            Ty::Nullable(Box::new(Ty::Named(id)))
-        } else {
-            Ty::Named(id)
-        };
-        let ty = Ty::Vec(Box::new(item));
+        let mut ty = Ty::Vec(Box::new(self.maybe_nullable(&item_pointer, Ty::Named(id))));
+        for inner in inner_arrays.iter().rev() {
+            ty = Ty::Vec(Box::new(self.maybe_nullable(inner, ty)));
+        }
         self.memo.insert(name.to_string(), ty.clone());
         self.depth += 1;
         self.fill(id, &item_pointer, items);
         self.depth -= 1;
         Some(ty)
+    }
+
+    /// `ty`, nullable when the schema at `pointer` is.
+    fn maybe_nullable(&mut self, pointer: &str, ty: Ty) -> Ty {
+        if self.nullable(pointer) {
+            Ty::Nullable(Box::new(ty))
+        } else {
+            ty
+        }
     }
 
     pub(super) fn alloc_named(&mut self, name: String, pointer: &str, node: &Value) -> TypeId {
