@@ -241,17 +241,22 @@ fn without_a_split_there_are_no_features() {
     assert!(!files["tests/e2e.rs"].contains("#![cfg("));
 }
 
-#[test]
-fn nested_splits_make_the_children_of_each_features() {
-    let generated =
-        generate("[features]\nsplit = [\"zoo\", \"zoo.pets\"]\n", &spec()).expect("generates");
-    let names: Vec<&str> = generated
+/// The names of the features of `generated`, sorted.
+fn group_names(generated: &Generated) -> Vec<&str> {
+    generated
         .api
         .features
         .groups
         .keys()
         .map(String::as_str)
-        .collect();
+        .collect()
+}
+
+#[test]
+fn nested_splits_make_the_children_of_each_features() {
+    let generated =
+        generate("[features]\nsplit = [\"zoo\", \"zoo.pets\"]\n", &spec()).expect("generates");
+    let names = group_names(&generated);
     // `zoo.pets` is split: its own methods stay ungated, its child is a group.
     assert_eq!(names, ["keepers", "owners", "vaccinations"]);
     let ops = &generated.api.operations;
@@ -268,19 +273,30 @@ fn nested_splits_make_the_children_of_each_features() {
 
 #[test]
 fn the_root_splits_into_a_feature_per_top_level_resource() {
-    let generated = generate("[features]\nsplit = [\"\"]\n", &spec()).expect("generates");
-    let names: Vec<&str> = generated
-        .api
-        .features
-        .groups
-        .keys()
-        .map(String::as_str)
-        .collect();
+    // `health` declares an error body: its type, its `ErrorBody` variant and its decoder are
+    // gated with it.
+    let mut spec = spec();
+    spec["paths"]["/health"]["get"]["responses"]["503"] = json!({"description": "down", "content": {"application/json": {"schema": {
+        "type": "object", "properties": {"reason": {"type": "string"}}
+    }}}});
+    let generated = generate("[features]\nsplit = [\"\"]\n", &spec).expect("generates");
+    let names = group_names(&generated);
     assert_eq!(names, ["health", "zoo"]);
     let features = &generated.api.features.operations;
     assert!(features.iter().all(Option::is_some), "{features:?}");
     let cargo = &generated.files["Cargo.toml"];
     assert!(cargo.contains("full = [\"health\", \"zoo\"]"), "{cargo}");
+    // The top-level modules and the client's accessors are gated too.
+    let lib = &generated.files["src/lib.rs"];
+    for resource in ["health", "zoo"] {
+        let gated = format!("#[cfg(feature = \"{resource}\")]\n    pub mod {resource};");
+        assert!(lib.contains(&gated), "{lib}");
+        let accessor = format!("#[cfg(feature = \"{resource}\")]\n    pub fn {resource}(");
+        assert!(lib.contains(&accessor), "{lib}");
+    }
+    let errors = &generated.files["src/spec.rs"];
+    let gated = errors.matches("#[cfg(feature = \"health\")]").count();
+    assert_eq!(gated, 2, "the variant and the decoder:\n{errors}");
 }
 
 #[test]

@@ -89,7 +89,7 @@ pub fn run(
     // Goals 3 and 4: the client benchmarks (tests/benches/client.rs).
     client_benches(root, &mut rows, &mut json)?;
     let peer_table = if peers {
-        crate::peers::report(root, &cli, &spec, full_build, &mut json)?
+        crate::peers::report(root, &cli, &spec, &mut json)?
     } else {
         String::new()
     };

@@ -257,14 +257,13 @@ impl Tool {
 }
 
 /// `cargo xtask bench --peers`: this project's CLI (`cli`), progenitor and openapi-generator on
-/// the same two inputs (the Access operations with the components they reach, and the whole
-/// unmodified `spec`), in one harness; each tool's Access output is `cargo check`ed (with
-/// `full_build`, the whole-spec output too). A Markdown table, also added to `json`.
+/// the same three inputs (the Access operations with the components they reach, the CWE API
+/// and the whole unmodified `spec`), in one harness; each tool's Access and CWE outputs are
+/// `cargo check`ed. A Markdown table, also added to `json`.
 pub fn report(
     root: &Path,
     cli: &Path,
     spec: &Path,
-    full_build: bool,
     json: &mut serde_json::Map<String, Value>,
 ) -> Result<String, String> {
     let generated = crate::regen::generate(root)?;
@@ -276,11 +275,9 @@ pub fn report(
         ("cwe", cwe),
         ("full", spec.to_path_buf()),
     ];
-    let check_inputs: &[&str] = if full_build {
-        &["access", "cwe", "full"]
-    } else {
-        &["access", "cwe"]
-    };
+    // The whole spec's crates are not checked here: `--full-build` with `--baseline` builds
+    // this project's against the baseline's, and openapi-generator's does not compile.
+    let check_inputs: &[&str] = &["access", "cwe"];
     let runs = run(root, cli, &inputs, check_inputs)?;
     let mut table = format!(
         "\n### Peers: the same inputs in the same run\n\n\

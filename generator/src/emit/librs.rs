@@ -159,18 +159,33 @@ fn convention_items(api: &Api) -> TokenStream {
 /// `mod resources` and the client's accessor of each top-level resource (and its methods of
 /// root operations).
 fn resource_items(api: &Api, tree: &Node) -> TokenStream {
+    // A top-level resource that is a group (`[features] split = [""]`) is compiled with its
+    // Cargo feature only.
+    let gate = |segment: &str| {
+        let feature = api.features.of_resource(segment)?;
+        Some((feature.to_string(), quote!(#[cfg(feature = #feature)])))
+    };
     let mods = tree.children.keys().map(|segment| {
         let (m, allow) = syntax::child_module("resources", segment);
-        let doc = format!(" The `{segment}` resources.");
-        quote! { #[doc = #doc] #allow pub mod #m; }
+        let mut doc = format!(" The `{segment}` resources.");
+        let cfg = gate(segment).map(|(feature, cfg)| {
+            doc.push_str(&format!(" (Cargo feature `{feature}`)"));
+            cfg
+        });
+        quote! { #[doc = #doc] #cfg #allow pub mod #m; }
     });
     let accessors = tree.children.keys().map(|segment| {
         let m = syntax::ident(&syntax::accessor(segment));
         let s = format_ident!("{}", syntax::struct_name(segment));
-        let doc = format!(" The `{segment}` resources.");
+        let mut doc = format!(" The `{segment}` resources.");
+        let cfg = gate(segment).map(|(feature, cfg)| {
+            doc.push_str(&format!(" Needs the Cargo feature `{feature}`."));
+            cfg
+        });
         let allow = syntax::name_allows(&syntax::accessor(segment));
         quote! {
             #[doc = #doc]
+            #cfg
             #allow
             pub fn #m(&self) -> resources::#m::#s<'_> {
                 resources::#m::#s { client: self }

@@ -10,6 +10,7 @@ use super::doc;
 use super::render::Render;
 use super::syntax::ident;
 use crate::config::EnvelopeConvention;
+use crate::ir::features::{Features, Predicate};
 use crate::ir::ops::{ParamLocation, StatusMatch};
 use crate::ir::service::{Mode, Scheme, SchemeKind, Service};
 use crate::ir::types::Ty;
@@ -439,13 +440,25 @@ fn error_bodies(api: &Api) -> TokenStream {
     }
     let render = Render::new(&api.types);
     let types = error_types(api);
+    // With resource groups, a variant is compiled with its type, and a decoder with the
+    // methods that use it (whose features need every type it decodes).
+    let named = |ty: &Ty| match ty {
+        Ty::Named(id) => Some(*id),
+        _ => None,
+    };
     let variants = types.iter().map(|(name, ty)| {
         let name = format_ident!("{name}");
+        let cfg = super::cfg_attr(
+            named(ty)
+                .and_then(|id| api.features.type_predicate(id))
+                .as_ref(),
+        );
         let ty = render.ty(ty);
-        quote! { #[doc = " A body of this type."] #name(#ty), }
+        quote! { #[doc = " A body of this type."] #cfg #name(#ty), }
     });
     let decoders = api.error_sets.iter().enumerate().map(|(index, set)| {
         let name = format_ident!("errors_{index}");
+        let cfg = super::cfg_attr(decoder_predicate(api, index).as_ref());
         let arms = set.iter().map(|error| {
             let variant = format_ident!(
                 "{}",
@@ -473,6 +486,7 @@ fn error_bodies(api: &Api) -> TokenStream {
             if set[0].status == StatusMatch::Default {
                 return quote! {
                     /// The error of a non-success response, its body decoded as the operation declares.
+                    #cfg
                     pub(crate) fn #name(parts: &crate::response::ResponseParts) -> crate::Error {
                         let body = #only;
                         crate::convention::api_error_with(parts, body)
@@ -485,6 +499,7 @@ fn error_bodies(api: &Api) -> TokenStream {
             (!set.iter().any(|e| e.status == StatusMatch::Default)).then(|| quote!(_ => None,));
         quote! {
             /// The error of a non-success response, its body decoded as the operation declares.
+            #cfg
             pub(crate) fn #name(parts: &crate::response::ResponseParts) -> crate::Error {
                 let body = match parts.status {
                     #(#arms)*
@@ -504,6 +519,18 @@ fn error_bodies(api: &Api) -> TokenStream {
 
         #(#decoders)*
     }
+}
+
+/// The `cfg` predicate of the error decoder `index`: any feature of a method that uses it
+/// (`None` when one of them is always compiled).
+fn decoder_predicate(api: &Api, index: usize) -> Option<Predicate> {
+    let mut features = std::collections::BTreeSet::new();
+    for (op, feature) in api.operations.iter().zip(&api.features.operations) {
+        if op.error_set == Some(index) {
+            features.insert(feature.clone()?);
+        }
+    }
+    Features::predicate(&features)
 }
 
 /// The distinct types of declared error bodies, each with a variant name.

@@ -203,9 +203,11 @@ impl std::fmt::Display for Predicate {
     }
 }
 
-/// Every named type an operation's parameters, body and response use, transitively.
+/// Every named type an operation's parameters, body, response and error responses use,
+/// transitively.
 fn reachable(space: &TypeSpace, op: &Operation) -> BTreeSet<TypeId> {
-    let mut stack: Vec<&Ty> = op.types().collect();
+    // The types of its declared error responses too: the method decodes them.
+    let mut stack: Vec<&Ty> = op.types().chain(op.errors.iter().map(|e| &e.ty)).collect();
     let mut seen = BTreeSet::new();
     while let Some(ty) = stack.pop() {
         match ty {
