@@ -286,10 +286,13 @@ fn failure(text: &str, error: &serde_json::Error) -> (String, String) {
     let full = error.to_string();
     let position = format!(" at line {} column {}", error.line(), error.column());
     let message = full.strip_suffix(&position).unwrap_or(&full).to_string();
-    // The text ended inside a value: past its end, in the objects and arrays still open.
-    let offset = match error.is_eof() {
-        true => Some(text.len()),
-        false => error_offset(text, error.line(), error.column()),
+    // The text ended early: in the value it ends in (a string cut short), or after an object
+    // or array that closed, in the one still open around it.
+    let trimmed = text.trim_end();
+    let offset = match (error.is_eof(), trimmed.as_bytes().last()) {
+        (true, Some(b'}' | b']')) => Some(text.len()),
+        (true, _) => Some(trimmed.len().saturating_sub(1)),
+        (false, _) => error_offset(text, error.line(), error.column()),
     };
     let union = FAILED_UNION
         .with(|failed| failed.borrow_mut().take())
@@ -308,8 +311,8 @@ fn failure(text: &str, error: &serde_json::Error) -> (String, String) {
 
 /// The byte of `text` at the position serde_json gives for an error (`line` from 1, `column`
 /// the bytes of that line read; `line` 0 for none): the last byte read, or when that one
-/// only leads to a value (a space, `:`, `,`, `[`), the value it leads to, as a value of the
-/// wrong kind is refused before it is read. Past the end when the text ended early.
+/// only leads to a value (a space, `:`, `,`, an opening `[`), the start of the value it leads
+/// to, as a value of the wrong kind is refused before it is read.
 fn error_offset(text: &str, line: usize, column: usize) -> Option<usize> {
     let bytes = text.as_bytes();
     let line_start = match line {
@@ -323,7 +326,11 @@ fn error_offset(text: &str, line: usize, column: usize) -> Option<usize> {
             .map_or(bytes.len(), |(i, _)| i + 1),
     };
     let mut offset = (line_start + column).saturating_sub(1);
-    while bytes.get(offset).is_some_and(|b| b.is_ascii_whitespace() || matches!(b, b':' | b',' | b'[')) {
+    // An array just opened: the error is about its first value.
+    if bytes.get(offset) == Some(&b'[') {
+        offset += 1;
+    }
+    while bytes.get(offset).is_some_and(|b| b.is_ascii_whitespace() || matches!(b, b':' | b',')) {
         offset += 1;
     }
     Some(offset)
@@ -647,10 +654,16 @@ mod tests {
             r#"{"result": [{"name": "a\"]}", "tags": [], "size": -1}]}"#,
             r#"{"result": {}}"#,
             r#"{"result": [{"name": "a", "tags": []}"#,
+            r#"{"result": [{"name": "a", "tags": ["x", "y"#,
+            "{\"result\": [{\"name\": \"a\", \"tags\": [  \n",
             r#"[]"#,
             r#"{"result":[{"name":"a","tags":[{"x":1}]}]}"#,
             r#"{"result":[{"name":"a","tags":["x",[]]}]}"#,
             r#"{"result":[{"name":"a","tags":{}}]}"#,
+            r#"{"result":[{"name":"a","tags":[]}],"odd key":[true]}"#,
+            r#"{"result":{"name":"a"}}"#,
+            r#"{"result":[[]]}"#,
+            r#"{"result":[{"name":"a","tags":[]}, []]}"#,
         ];
         for body in bodies {
             let tracked = serde_path_to_error::deserialize::<_, Body>(&mut serde_json::Deserializer::from_str(body))
