@@ -37,6 +37,7 @@ pub struct Generator {
     name: Option<String>,
     lenient: bool,
     verify_pin: bool,
+    final_spec: bool,
 }
 
 /// The result of a run: the files of the crate, the model, and what was skipped or simplified.
@@ -46,7 +47,8 @@ pub struct Generated {
     pub files: Files,
     /// The intermediate representation the files were made from.
     pub api: ir::Api,
-    /// The spec after overlays, as JSON text (for mock servers and tests).
+    /// The spec after overlays, as JSON text (for mock servers and tests); empty when
+    /// [`Generator::final_spec`] turned it off.
     pub final_spec: String,
     /// Non-fatal problems, each with a JSON pointer.
     pub warnings: Vec<Warning>,
@@ -64,6 +66,7 @@ impl Generator {
             name: None,
             lenient: false,
             verify_pin: true,
+            final_spec: true,
         }
     }
 
@@ -110,6 +113,13 @@ impl Generator {
         self
     }
 
+    /// Keep the spec after overlays as JSON text in [`Generated::final_spec`] (on by default;
+    /// a whole spec's text takes tens of milliseconds to write).
+    pub fn final_spec(mut self, keep: bool) -> Self {
+        self.final_spec = keep;
+        self
+    }
+
     /// Load, build and emit.
     pub fn generate(mut self) -> Result<Generated> {
         let source = self.source.take().ok_or_else(|| {
@@ -147,8 +157,10 @@ impl Generator {
             surface::text(&api, &options.provenance),
         );
         lap("emit and format");
-        let final_spec =
-            serde_json::to_string(&spec.raw).map_err(|e| Error::Source(e.to_string()))?;
+        let final_spec = match self.final_spec {
+            true => serde_json::to_string(&spec.raw).map_err(|e| Error::Source(e.to_string()))?,
+            false => String::new(),
+        };
         lap("final spec");
         let warnings = api.warnings.clone();
         Ok(Generated {

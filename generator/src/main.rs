@@ -76,7 +76,8 @@ fn run(cli: &Cli) -> openapi_forge::error::Result<()> {
     let generator = Generator::new(config)
         .crate_name(cli.name.clone())
         .lenient(cli.lenient)
-        .verify_pin(!cli.ignore_pin);
+        .verify_pin(!cli.ignore_pin)
+        .final_spec(cli.write_spec.is_some());
     let started = std::time::Instant::now();
     let generator = match &cli.spec {
         Some(path) => generator.spec_file(path)?,
