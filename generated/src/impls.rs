@@ -3646,34 +3646,6 @@ impl crate::types::GroupCreateRequest {
         self
     }
 }
-#[cfg(feature = "groups")]
-impl crate::types::GroupUpdateRequest {
-    /// This value with `exclude` set.
-    pub fn with_exclude(mut self, value: impl Into<Vec<crate::types::AccessRule>>) -> Self {
-        self.exclude = Some(value.into());
-        self
-    }
-    /// This value with `include` set.
-    pub fn with_include(mut self, value: impl Into<Vec<crate::types::AccessRule>>) -> Self {
-        self.include = value.into();
-        self
-    }
-    /// This value with `is_default` set.
-    pub fn with_is_default(mut self, value: impl Into<bool>) -> Self {
-        self.is_default = Some(value.into());
-        self
-    }
-    /// This value with `name` set.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
-        self.name = value.into();
-        self
-    }
-    /// This value with `require` set.
-    pub fn with_require(mut self, value: impl Into<Vec<crate::types::AccessRule>>) -> Self {
-        self.require = Some(value.into());
-        self
-    }
-}
 #[cfg(feature = "identity-providers")]
 impl crate::types::AzureAd {
     /// This value with `config` set.
@@ -5746,15 +5718,15 @@ impl TryFrom<crate::types::Certificate> for crate::types::CertificateUpdateReque
     }
 }
 #[cfg(feature = "groups")]
-impl TryFrom<crate::types::Group> for crate::types::GroupUpdateRequest {
+impl TryFrom<crate::types::Group> for crate::types::GroupCreateRequest {
     type Error = crate::Error;
-    /// The request that updates a fetched `Group`: every field it has in common with `GroupUpdateRequest` (and every field this client does not know), so that read, change one field, update loses nothing. Fails, naming the field, where a field the request requires is absent. `is_default` is not carried: the fetched value types it differently.
+    /// The request that updates a fetched `Group`: every field it has in common with `GroupCreateRequest` (and every field this client does not know), so that read, change one field, update loses nothing. Fails, naming the field, where a field the request requires is absent. `is_default` is not carried: the fetched value types it differently.
     fn try_from(value: crate::types::Group) -> crate::Result<Self> {
         Ok(Self {
             exclude: value.exclude,
-            include: crate::values::required(value.include, "GroupUpdateRequest.include")?,
+            include: crate::values::required(value.include, "GroupCreateRequest.include")?,
             is_default: Default::default(),
-            name: crate::values::required(value.name, "GroupUpdateRequest.name")?,
+            name: crate::values::required(value.name, "GroupCreateRequest.name")?,
             require: value.require,
             additional_properties: value.additional_properties,
         })

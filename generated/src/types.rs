@@ -5300,49 +5300,9 @@ impl GroupCreateRequest {
         }
     }
 }
-/// `GroupUpdateRequest`
-///
-/// Schema: `#/paths/~1accounts~1{account_id}~1access~1groups~1{group_id}/put/requestBody/content/application~1json/schema`
+/// The schema at `#/paths/~1accounts~1{account_id}~1access~1groups~1{group_id}/put/requestBody/content/application~1json/schema`, identical to [`GroupCreateRequest`]'s: the same type.
 #[cfg(feature = "groups")]
-#[derive(Debug, Clone, PartialEq)]
-pub struct GroupUpdateRequest {
-    /// Rules evaluated with a NOT logical operator. To match a policy, a user cannot meet any of the Exclude rules.
-    pub exclude: Option<Vec<crate::types::AccessRule>>,
-    /// Rules evaluated with an OR logical operator. A user needs to meet only one of the Include rules.
-    pub include: Vec<crate::types::AccessRule>,
-    /// Whether this is the default group
-    pub is_default: Option<bool>,
-    /// The name of the Access group.
-    pub name: String,
-    /// Rules evaluated with an AND logical operator. To match a policy, a user must meet all of the Require rules.
-    pub require: Option<Vec<crate::types::AccessRule>>,
-    /// Properties other than the fields above (properties the spec does not describe, or
-    /// its `additionalProperties`), kept as received so they are written back unchanged.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-#[cfg(feature = "groups")]
-object_impls!(GroupUpdateRequest {
-    optional exclude = "exclude",
-    required include = "include",
-    optional is_default = "is_default",
-    required name = "name",
-    optional require = "require",
-    ..additional_properties: serde_json::Map<String, serde_json::Value>
-});
-#[cfg(feature = "groups")]
-impl GroupUpdateRequest {
-    /// A `GroupUpdateRequest` with its required fields (`include`, `name`) and every optional field absent.
-    pub fn new(include: impl Into<Vec<crate::types::AccessRule>>, name: impl Into<String>) -> Self {
-        Self {
-            exclude: Default::default(),
-            include: include.into(),
-            is_default: Default::default(),
-            name: name.into(),
-            require: Default::default(),
-            additional_properties: Default::default(),
-        }
-    }
-}
+pub type GroupUpdateRequest = GroupCreateRequest;
 /// `IdentityProviderListResponseItem`
 ///
 /// Schema: `#/components/schemas/access_response_collection/allOf/1/properties/result/items`

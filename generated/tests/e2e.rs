@@ -909,7 +909,7 @@ async fn calls_4(client: &Client, tally: &mut Tally) {
             .await;
     }
     {
-        match serde_json::from_str::<cloudflare_access::types::GroupUpdateRequest>(
+        match serde_json::from_str::<cloudflare_access::types::GroupCreateRequest>(
             r#"{"include":[{"email":{"email":"test@example.com"}}],"name":"Allow devs"}"#,
         ) {
             Ok(body) => {

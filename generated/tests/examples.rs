@@ -2,8 +2,8 @@
 
 //! Every `example` in the selected part of the spec decodes into its generated type and
 //! re-encodes to an equal JSON value (187 examples); so does a schema-valid sample of every
-//! generated type (228), also when it carries fields, enum values and union variants
-//! the spec does not know (225). A sample of every union variant decodes as that
+//! generated type (227), also when it carries fields, enum values and union variants
+//! the spec does not know (224). A sample of every union variant decodes as that
 //! variant and is written back with its tag (162).
 #![cfg(feature = "full")]
 
@@ -1185,7 +1185,6 @@ fn every_type_round_trips() {
         &mut failures,
     );
     check::<cloudflare_access::types::GroupCreateRequest>("GroupCreateRequest (sample of #/paths/~1accounts~1{account_id}~1access~1groups/post/requestBody/content/application~1json/schema)", r#"{"include":[{"email":{"email":"test@example.com"}}],"name":"Allow devs"}"#, &mut failures);
-    check::<cloudflare_access::types::GroupUpdateRequest>("GroupUpdateRequest (sample of #/paths/~1accounts~1{account_id}~1access~1groups~1{group_id}/put/requestBody/content/application~1json/schema)", r#"{"include":[{"email":{"email":"test@example.com"}}],"name":"Allow devs"}"#, &mut failures);
     check::<cloudflare_access::types::IdentityProviderListResponseItem>("IdentityProviderListResponseItem (sample of #/components/schemas/access_response_collection/allOf/1/properties/result/items)", r#"{"config":{},"name":"Widget Corps IDP","type":"azureAD"}"#, &mut failures);
     check::<cloudflare_access::types::AzureAd>(
         "AzureAd (sample of #/components/schemas/access_azureAD)",
@@ -1585,7 +1584,7 @@ fn every_type_round_trips() {
     );
     assert!(
         failures.is_empty(),
-        "{} of 228 failed:\n{}",
+        "{} of 227 failed:\n{}",
         failures.len(),
         failures.join("\n")
     );
@@ -2191,11 +2190,6 @@ fn unknown_fields_values_and_variants_are_kept() {
         r#"{"include":[{"email":{"email":"test@example.com"}}],"name":"Allow devs","x_forge_unknown_field":{"kept":[1,"two",null,{"three":true}]}}"#,
         &mut failures,
     );
-    check::<cloudflare_access::types::GroupUpdateRequest>(
-        "GroupUpdateRequest (sample with unknown fields or values)",
-        r#"{"include":[{"email":{"email":"test@example.com"}}],"name":"Allow devs","x_forge_unknown_field":{"kept":[1,"two",null,{"three":true}]}}"#,
-        &mut failures,
-    );
     check::<cloudflare_access::types::IdentityProviderListResponseItem>(
         "IdentityProviderListResponseItem (sample with unknown fields or values)",
         r#"{"type":"x_forge_unknown_variant","x_forge_unknown_field":[1,{"a":null}]}"#,
@@ -2713,7 +2707,7 @@ fn unknown_fields_values_and_variants_are_kept() {
     );
     assert!(
         failures.is_empty(),
-        "{} of 225 failed:\n{}",
+        "{} of 224 failed:\n{}",
         failures.len(),
         failures.join("\n")
     );

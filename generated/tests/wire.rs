@@ -693,7 +693,7 @@ async fn checks_3(client: &Client, bodies: &Mutex<Vec<Vec<u8>>>, failures: &mut 
             r#"{"include":[{"email":{"email":"test@example.com"}}],"name":"Allow devs"}"#,
         )
         .expect("sample JSON");
-        match serde_json::from_value::<cloudflare_access::types::GroupUpdateRequest>(
+        match serde_json::from_value::<cloudflare_access::types::GroupCreateRequest>(
             expected.clone(),
         ) {
             Ok(body) => {
@@ -717,7 +717,7 @@ async fn checks_3(client: &Client, bodies: &Mutex<Vec<Vec<u8>>>, failures: &mut 
     }
     {
         let expected: Value = serde_json::from_str(r#"{"exclude":[{"email":{"email":"example"}}],"include":[{"email":{"email":"example"}}],"is_default":true,"name":"example","require":[{"email":{"email":"example"}}]}"#).expect("sample JSON");
-        match serde_json::from_value::<cloudflare_access::types::GroupUpdateRequest>(
+        match serde_json::from_value::<cloudflare_access::types::GroupCreateRequest>(
             expected.clone(),
         ) {
             Ok(body) => {

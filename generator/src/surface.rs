@@ -11,6 +11,7 @@
 //! field Tag.name: String (required)
 //! value ApplicationType: "self_hosted"
 //! variant Application: SelfHosted(ApplicationSelfHosted) tags [self_hosted]
+//! alias GroupUpdateRequest = GroupCreateRequest
 //! feature tags = zero_trust.access.tags
 //! gate Tag: tags
 //! ```
@@ -54,9 +55,53 @@ pub fn lines(api: &Api) -> Vec<String> {
             out.push(format!("gate {}: {}", def.name, list.join(", ")));
         }
     }
+    alias_lines(api, &mut out);
     out.sort();
     out.dedup();
     out
+}
+
+/// The lines of each alias: those of its target (type, fields, setters, conversions, gate),
+/// under its own name, since code uses it as it would the target, and an `alias` line.
+fn alias_lines(api: &Api, out: &mut Vec<String>) {
+    let space = &api.types;
+    if space.aliases.is_empty() {
+        return;
+    }
+    // The lines that name a type as their subject, by that type's name.
+    let mut by_type: BTreeMap<&str, Vec<(&str, &str)>> = BTreeMap::new();
+    for line in out.iter() {
+        if let Some(name) = line.strip_prefix("setters ") {
+            by_type.entry(name).or_default().push(("setters ", ""));
+        } else if let Some((name, rest)) =
+            line.strip_prefix("gate ").and_then(|l| l.split_once(": "))
+        {
+            by_type.entry(name).or_default().push(("gate ", rest));
+        } else if let Some((from, to)) = line
+            .strip_prefix("convert ")
+            .and_then(|l| l.split_once(" -> "))
+        {
+            if let Some((name, kind)) = to.split_once(": ") {
+                by_type.entry(name).or_default().push((from, kind));
+            }
+        }
+    }
+    let mut extra = Vec::new();
+    for alias in &space.aliases {
+        let target = space.get(alias.target);
+        let mut def = target.clone();
+        def.name = alias.name.clone();
+        type_lines(space, &def, &mut extra);
+        for (what, rest) in by_type.get(target.name.as_str()).into_iter().flatten() {
+            extra.push(match *what {
+                "setters " => format!("setters {}", alias.name),
+                "gate " => format!("gate {}: {rest}", alias.name),
+                from => format!("convert {from} -> {}: {rest}", alias.name),
+            });
+        }
+        extra.push(format!("alias {} = {}", alias.name, target.name));
+    }
+    out.extend(extra);
 }
 
 /// The `type` line of a type, and its `field`, `value` or `variant` lines.
@@ -219,7 +264,7 @@ pub fn text(api: &Api, header: &str) -> String {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {
     /// "method", "option", "type", "field", "value", "variant", "accessor", "setters",
-    /// "convert", "feature", "gate".
+    /// "convert", "alias", "feature", "gate".
     pub kind: &'static str,
     /// The item (`zero_trust.access.tags.get`, `Tag.name`, `ApplicationType: "rdp"`).
     pub item: String,
@@ -255,12 +300,13 @@ fn key(line: &str) -> Option<(&'static str, String, String)> {
         "accessor" => "accessor",
         "setters" => "setters",
         "convert" => "convert",
+        "alias" => "alias",
         _ => return None,
     };
     let split_at = match kind {
         "method" => rest.find('('),
         "option" | "field" | "gate" | "accessor" | "convert" => rest.find(": "),
-        "feature" => rest.find(" = "),
+        "feature" | "alias" => rest.find(" = "),
         "variant" => rest.find('('),
         "type" => rest.find(' '),
         _ => None,
@@ -306,6 +352,14 @@ fn verdict(kind: &str, old: Option<&str>, new: Option<&str>) -> (bool, &'static 
         ("accessor", true, _) => (false, "a new accessor on a union"),
         ("setters", true, _) => (false, "new `with_...` setters"),
         ("convert", true, _) => (false, "a new conversion"),
+        ("alias", true, _) => (
+            false,
+            "a type is now a second name of an identical one: code using either name compiles",
+        ),
+        ("alias", _, true) => (
+            true,
+            "a type is no longer the same type as the one it named: code mixing the two stops compiling",
+        ),
         ("field", true, _) if new.is_some_and(|n| n.ends_with("(optional)")) => (
             true,
             "a new public field: struct literals that list every field stop compiling (code using `new` or `..Default::default()` does not)",
@@ -341,7 +395,7 @@ pub fn diff(old: &[String], new: &[String]) -> Summary {
     let keys: BTreeSet<&(&'static str, String)> = old.keys().chain(new.keys()).collect();
     let order = [
         "method", "option", "type", "field", "value", "variant", "accessor", "setters", "convert",
-        "feature", "gate",
+        "alias", "feature", "gate",
     ];
     let mut changes = Vec::new();
     for (kind, item) in keys {

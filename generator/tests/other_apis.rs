@@ -296,6 +296,59 @@ fn a_recursive_array_alias_is_typed_through_its_item() {
     assert_eq!(parents.map(depth), Some((3, true)), "parents: {parents:?}");
 }
 
+/// Operations that declare the same body inline share one type, named after the first; each
+/// later use keeps its name as an alias of it (nested inline types too), and a body whose docs
+/// differ keeps a type of its own.
+#[test]
+fn identical_inline_schemas_share_a_type_and_keep_their_names_as_aliases() {
+    use openapi_forge::ir::types::{Ty, TypeKind};
+    let generated = generate("36_shared_inline_schemas");
+    assert_eq!(generated.warnings, Vec::new());
+    let space = &generated.api.types;
+    let mut aliases: Vec<(String, String)> = space
+        .aliases
+        .iter()
+        .map(|a| (a.name.clone(), space.get(a.target).name.clone()))
+        .collect();
+    aliases.sort();
+    let expected = [
+        ("OwnerListOrder", "PetListOrder"),
+        ("PetCreateError4XX", "PetListError4XX"),
+        ("PetEditRequestTagsItem", "PetCreateRequestTagsItem"),
+        ("PetUpdateError4XX", "PetListError4XX"),
+        ("PetUpdateRequest", "PetCreateRequest"),
+    ];
+    let expected: Vec<(String, String)> = expected
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+    assert_eq!(aliases, expected);
+    let body = |dotted: &str| match method(&generated, dotted).json_body().map(|b| &b.ty) {
+        Some(Ty::Named(id)) => space.get(*id).name.clone(),
+        other => panic!("{dotted}: body {other:?}"),
+    };
+    assert_eq!(body("pets.create"), "PetCreateRequest");
+    assert_eq!(body("pets.update"), "PetCreateRequest");
+    assert_eq!(body("pets.edit"), "PetEditRequest");
+    let structs = space
+        .types
+        .iter()
+        .filter(|d| matches!(d.kind, TypeKind::Struct(_)))
+        .count();
+    // Pet, the error body and its item, the two request bodies and one tag item.
+    assert_eq!(
+        structs,
+        6,
+        "{:?}",
+        space.types.iter().map(|d| &d.name).collect::<Vec<_>>()
+    );
+    let types_rs = &generated.files["src/types.rs"];
+    assert!(types_rs.contains("pub type PetUpdateRequest = PetCreateRequest;"));
+    let surface = &generated.files["api-surface.txt"];
+    assert!(surface.contains("\nfield PetUpdateRequest.name: String (required)\n"));
+    assert!(surface.contains("\nalias PetUpdateRequest = PetCreateRequest\n"));
+}
+
 /// An allOf chain 5,000 schemas long (each the one before plus a property) is valid OpenAPI:
 /// it generates, on the IR's own deep stack, one struct with every property (its shapes are
 /// taken over part by part, not copied: `cargo xtask bench` measures the time).

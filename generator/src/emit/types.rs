@@ -7,7 +7,7 @@ use quote::{format_ident, quote};
 use super::syntax::Items;
 use super::{cfg_attr, enums, structs};
 use crate::ir::features::Features;
-use crate::ir::types::{Tagging, TypeId, TypeKind, TypeSpace};
+use crate::ir::types::{Tagging, TypeAlias, TypeId, TypeKind, TypeSpace};
 
 /// The type indices split into ranges of at most `size` types, for formatting in parallel.
 pub fn chunks(space: &TypeSpace, size: usize) -> Vec<std::ops::Range<usize>> {
@@ -34,8 +34,18 @@ pub fn module_part(
 ) -> (TokenStream, Vec<String>) {
     let mut out = Items::default();
     let first = range.start == 0;
+    let mut aliases: std::collections::BTreeMap<usize, Vec<&TypeAlias>> = Default::default();
+    for alias in space.aliases.iter().filter(|a| range.contains(&a.target.0)) {
+        aliases.entry(alias.target.0).or_default().push(alias);
+    }
     let items: Vec<TokenStream> = range
-        .map(|index| type_def(space, features, TypeId(index), &mut out))
+        .map(|index| {
+            let mut item = type_def(space, features, TypeId(index), &mut out);
+            for alias in aliases.get(&index).into_iter().flatten() {
+                item.extend(alias_def(space, features, alias));
+            }
+            item
+        })
         .collect();
     if !first {
         return (quote! { #(#items)* }, out.macros);
@@ -100,6 +110,26 @@ fn imports(space: &TypeSpace) -> Vec<TokenStream> {
 }
 
 /// The items of one type, compiled with the features that need it.
+/// `pub type Name = Target;`: the name an inline schema would have had, when it is identical
+/// to one met before and shares that one's type.
+fn alias_def(space: &TypeSpace, features: &Features, alias: &TypeAlias) -> TokenStream {
+    let target = space.get(alias.target);
+    let cfg = cfg_attr(features.type_predicate(alias.target).as_ref());
+    let text = format!(
+        "The schema at `{}`, identical to [`{}`]'s: the same type.",
+        alias.pointer.as_str().replace('`', "'"),
+        target.name
+    );
+    let docs = super::doc::lines(&text);
+    let name = format_ident!("{}", alias.name);
+    let target = format_ident!("{}", target.name);
+    quote! {
+        #docs
+        #cfg
+        pub type #name = #target;
+    }
+}
+
 fn type_def(space: &TypeSpace, features: &Features, id: TypeId, out: &mut Items) -> TokenStream {
     let def = space.get(id);
     let cfg = cfg_attr(features.type_predicate(id).as_ref());

@@ -15,6 +15,9 @@ pub struct TypeBuilder<'s> {
     pub(super) shapes: HashMap<String, Rc<ObjShape>>,
     pub(super) shaping: HashSet<String>,
     pub(super) inline_memo: HashMap<String, Ty>,
+    /// The type of each inline schema outside the components, by its JSON text: operations
+    /// that declare the same body inline (an error body, a wrapper) share one type.
+    pub(super) inline_shapes: HashMap<String, Ty>,
     pub(super) strip: Vec<String>,
     pub(super) depth: usize,
     pub(super) warnings: BTreeSet<Warning>,
@@ -58,6 +61,7 @@ impl<'s> TypeBuilder<'s> {
             shapes: HashMap::new(),
             shaping: HashSet::new(),
             inline_memo: HashMap::new(),
+            inline_shapes: HashMap::new(),
             strip: strip_prefixes.to_vec(),
             depth: 0,
             warnings: BTreeSet::new(),
@@ -433,9 +437,26 @@ impl<'s> TypeBuilder<'s> {
                 if let Some(ty) = self.inline_memo.get(pointer) {
                     return ty.clone();
                 }
+                let shape = shape_key(pointer, node);
+                if let Some(ty) = shape.as_ref().and_then(|key| self.inline_shapes.get(key)) {
+                    let ty = ty.clone();
+                    self.inline_memo.insert(pointer.to_string(), ty.clone());
+                    if let Ty::Named(target) = ty {
+                        let name = self.names.claim(&[self.hint_for(pointer, hint)]);
+                        self.space.aliases.push(TypeAlias {
+                            name,
+                            target,
+                            pointer: Pointer::new(pointer),
+                        });
+                    }
+                    return ty;
+                }
                 let hint = self.hint_for(pointer, hint);
                 let id = self.alloc_inline(&hint, pointer, node);
                 self.inline_memo.insert(pointer.to_string(), Ty::Named(id));
+                if let Some(key) = shape {
+                    self.inline_shapes.insert(key, Ty::Named(id));
+                }
                 self.depth += 1;
                 self.fill(id, pointer, node);
                 self.depth -= 1;
@@ -576,4 +597,15 @@ impl<'s> TypeBuilder<'s> {
             ty
         }
     }
+}
+
+/// The key under which an inline schema shares its type with the same schema elsewhere: its
+/// JSON text, docs and examples included (the shared type is exactly what each would have
+/// been), for schemas outside `#/components/schemas` (a component's inline parts are built
+/// once with it, and named after it).
+fn shape_key(pointer: &str, node: &Value) -> Option<String> {
+    if pointer.starts_with("#/components/schemas/") {
+        return None;
+    }
+    serde_json::to_string(node).ok()
 }

@@ -217,6 +217,21 @@ pub struct TypeSpace {
     pub types: Vec<TypeDef>,
     /// Every `example` of a schema the types were built from: pointer -> (type, the example).
     pub examples: BTreeMap<String, (Ty, Value)>,
+    /// Second names: an inline schema identical to one met before (the same error body or
+    /// request body declared by several operations) is that schema's type, and keeps the name
+    /// it would have had as an alias of it, so code written against that name still compiles.
+    pub aliases: Vec<TypeAlias>,
+}
+
+/// A second name of a generated type (`pub type Name = Target;`).
+#[derive(Debug, Clone)]
+pub struct TypeAlias {
+    /// Rust name.
+    pub name: String,
+    /// The type it names.
+    pub target: TypeId,
+    /// JSON pointer of the schema it comes from (identical to the target's).
+    pub pointer: Pointer,
 }
 
 impl TypeSpace {
@@ -271,6 +286,13 @@ impl TypeSpace {
         for (ty, _) in self.examples.values_mut() {
             ty.renumber(&map);
         }
+        self.aliases.retain_mut(|alias| match map[alias.target.0] {
+            Some(id) => {
+                alias.target = id;
+                true
+            }
+            None => false,
+        });
     }
 }
 

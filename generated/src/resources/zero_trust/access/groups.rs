@@ -89,7 +89,7 @@ impl<'a> Groups<'a> {
         &self,
         scope: &crate::Scope,
         group_id: &str,
-        body: &crate::types::GroupUpdateRequest,
+        body: &crate::types::GroupCreateRequest,
     ) -> crate::Call<crate::types::Group> {
         let path = [
             scope.path_prefix().as_str(),
