@@ -307,7 +307,10 @@ impl<T> Call<T> {
 
     /// Send the request and decode the response.
     pub async fn send(self) -> Result<T> {
-        self.send_with_response().await.map(|response| response.value)
+        // Not through `send_with_response`: what a `Response` adds beside the value (the
+        // envelope's messages and pagination) takes a second read of the body.
+        let parts = self.req.success().await?;
+        (self.decode)(&parts)
     }
 
     /// Send the request; the decoded result comes with the status and headers (and what else
@@ -497,15 +500,29 @@ async fn read_error_body(mut response: reqwest::Response, limit: usize) -> Resul
 
 /// Read a body, refusing to buffer more than `limit` bytes.
 async fn read_body(mut response: reqwest::Response, limit: usize) -> Result<bytes::Bytes> {
+    let too_large = || Error::InvalidResponse(format!("the response body is larger than the {limit}-byte limit"));
     if response.content_length().is_some_and(|len| len > limit as u64) {
-        return Err(Error::InvalidResponse(format!("the response body is larger than the {limit}-byte limit")));
+        return Err(too_large());
     }
-    let mut body = bytes::BytesMut::new();
-    while let Some(chunk) = response.chunk().await.map_err(transport)? {
+    // A body that arrives in one chunk (most do) is kept as it came, without a copy.
+    let Some(first) = response.chunk().await.map_err(transport)? else {
+        return Ok(bytes::Bytes::new());
+    };
+    if first.len() > limit {
+        return Err(too_large());
+    }
+    let Some(second) = response.chunk().await.map_err(transport)? else {
+        return Ok(first);
+    };
+    let mut body = bytes::BytesMut::with_capacity(first.len() + second.len());
+    body.extend_from_slice(&first);
+    let mut next = Some(second);
+    while let Some(chunk) = next {
         if body.len() + chunk.len() > limit {
-            return Err(Error::InvalidResponse(format!("the response body is larger than the {limit}-byte limit")));
+            return Err(too_large());
         }
         body.extend_from_slice(&chunk);
+        next = response.chunk().await.map_err(transport)?;
     }
     Ok(body.freeze())
 }

@@ -32,6 +32,9 @@ enum Reply {
         total: u64,
         announce: bool,
     },
+    /// A 200 whose body is sent with `transfer-encoding: chunked`, one HTTP chunk per piece,
+    /// a pause after each so that the client reads them apart.
+    Chunked(Vec<&'static str>),
 }
 
 fn json(status: u16, body: &str) -> Reply {
@@ -115,6 +118,23 @@ impl Server {
                                 sent += n as u64;
                                 counter.store(sent, Ordering::Relaxed);
                             }
+                            return;
+                        }
+                        Reply::Chunked(pieces) => {
+                            let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n";
+                            if socket.write_all(head.as_bytes()).await.is_err() {
+                                return;
+                            }
+                            for piece in pieces {
+                                let chunk = format!("{:x}\r\n{piece}\r\n", piece.len());
+                                if socket.write_all(chunk.as_bytes()).await.is_err() {
+                                    return;
+                                }
+                                let _ = socket.flush().await;
+                                tokio::time::sleep(Duration::from_millis(20)).await;
+                            }
+                            let _ = socket.write_all(b"0\r\n\r\n").await;
+                            let _ = socket.shutdown().await;
                             return;
                         }
                         Reply::ResetMidBody => {
@@ -685,6 +705,22 @@ async fn unknown_fields_and_values_are_kept_and_written_back() {
     let written = serde_json::to_value(&tag).expect("encode");
     let original: serde_json::Value = serde_json::from_str(result).expect("json");
     assert_eq!(written, original);
+}
+
+/// A body that arrives in several pieces (split inside a string and inside a number) is
+/// decoded whole: the pieces are joined in order.
+#[tokio::test]
+async fn a_body_in_several_chunks_is_joined_before_decoding() {
+    let server = Server::start(vec![Reply::Chunked(vec![
+        r#"{"success":true,"errors":[],"messa"#,
+        r#"ges":[],"result":{"name":"engin"#,
+        r#"eers","app_count":1"#,
+        r#"2}}"#,
+    ])])
+    .await;
+    let tag = get_tag(&server).await.expect("tag");
+    assert_eq!(tag.name, "engineers");
+    assert_eq!(tag.app_count, Some(12));
 }
 
 #[tokio::test]
