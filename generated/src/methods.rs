@@ -78,983 +78,1195 @@ pub fn method(name: &str) -> Option<&'static Method> {
 /// enabled Cargo features.
 pub const METHODS: &[Method] = &[
     #[cfg(feature = "ai-controls")]
-    Method {
-        name: "zero_trust.access.ai_controls.mcp.portals.create",
-        http_method: "POST",
-        paths: &["/accounts/{account_id}/access/ai-controls/mcp/portals"],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<crate::types::McpPortal>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__AI_CONTROLS__MCP__PORTALS__CREATE,
     #[cfg(feature = "ai-controls")]
-    Method {
-        name: "zero_trust.access.ai_controls.mcp.portals.delete",
-        http_method: "DELETE",
-        paths: &["/accounts/{account_id}/access/ai-controls/mcp/portals/{id}"],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<crate::types::McpPortal>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__AI_CONTROLS__MCP__PORTALS__DELETE,
     #[cfg(feature = "ai-controls")]
-    Method {
-        name: "zero_trust.access.ai_controls.mcp.portals.list",
-        http_method: "GET",
-        paths: &["/accounts/{account_id}/access/ai-controls/mcp/portals"],
-        shape: ResponseShape::Page,
-        decode: Some(reencode::<Vec<crate::types::McpPortalWithServers>>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__AI_CONTROLS__MCP__PORTALS__LIST,
     #[cfg(feature = "ai-controls")]
-    Method {
-        name: "zero_trust.access.ai_controls.mcp.portals.read",
-        http_method: "GET",
-        paths: &["/accounts/{account_id}/access/ai-controls/mcp/portals/{id}"],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<crate::types::McpPortalWithServers>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__AI_CONTROLS__MCP__PORTALS__READ,
     #[cfg(feature = "ai-controls")]
-    Method {
-        name: "zero_trust.access.ai_controls.mcp.portals.update",
-        http_method: "PUT",
-        paths: &["/accounts/{account_id}/access/ai-controls/mcp/portals/{id}"],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<crate::types::McpPortal>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__AI_CONTROLS__MCP__PORTALS__UPDATE,
     #[cfg(feature = "ai-controls")]
-    Method {
-        name: "zero_trust.access.ai_controls.mcp.servers.create",
-        http_method: "POST",
-        paths: &["/accounts/{account_id}/access/ai-controls/mcp/servers"],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<crate::types::McpServer>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__AI_CONTROLS__MCP__SERVERS__CREATE,
     #[cfg(feature = "ai-controls")]
-    Method {
-        name: "zero_trust.access.ai_controls.mcp.servers.delete",
-        http_method: "DELETE",
-        paths: &["/accounts/{account_id}/access/ai-controls/mcp/servers/{id}"],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<crate::types::McpServer>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__AI_CONTROLS__MCP__SERVERS__DELETE,
     #[cfg(feature = "ai-controls")]
-    Method {
-        name: "zero_trust.access.ai_controls.mcp.servers.list",
-        http_method: "GET",
-        paths: &["/accounts/{account_id}/access/ai-controls/mcp/servers"],
-        shape: ResponseShape::Page,
-        decode: Some(reencode::<Vec<crate::types::McpServer>>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__AI_CONTROLS__MCP__SERVERS__LIST,
     #[cfg(feature = "ai-controls")]
-    Method {
-        name: "zero_trust.access.ai_controls.mcp.servers.read",
-        http_method: "GET",
-        paths: &["/accounts/{account_id}/access/ai-controls/mcp/servers/{id}"],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<crate::types::McpServer>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__AI_CONTROLS__MCP__SERVERS__READ,
     #[cfg(feature = "ai-controls")]
-    Method {
-        name: "zero_trust.access.ai_controls.mcp.servers.sync",
-        http_method: "POST",
-        paths: &["/accounts/{account_id}/access/ai-controls/mcp/servers/{id}/sync"],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<serde_json::Map<String, serde_json::Value>>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__AI_CONTROLS__MCP__SERVERS__SYNC,
     #[cfg(feature = "ai-controls")]
-    Method {
-        name: "zero_trust.access.ai_controls.mcp.servers.update",
-        http_method: "PUT",
-        paths: &["/accounts/{account_id}/access/ai-controls/mcp/servers/{id}"],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<crate::types::McpServer>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__AI_CONTROLS__MCP__SERVERS__UPDATE,
     #[cfg(feature = "applications")]
-    Method {
-        name: "zero_trust.access.applications.cas.create",
-        http_method: "POST",
-        paths: &[
-            "/accounts/{account_id}/access/apps/{app_id}/ca",
-            "/zones/{zone_id}/access/apps/{app_id}/ca",
-        ],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<crate::types::Ca>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__APPLICATIONS__CAS__CREATE,
     #[cfg(feature = "applications")]
-    Method {
-        name: "zero_trust.access.applications.cas.delete",
-        http_method: "DELETE",
-        paths: &[
-            "/accounts/{account_id}/access/apps/{app_id}/ca",
-            "/zones/{zone_id}/access/apps/{app_id}/ca",
-        ],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<crate::types::CaDeleteResponse>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__APPLICATIONS__CAS__DELETE,
     #[cfg(feature = "applications")]
-    Method {
-        name: "zero_trust.access.applications.cas.get",
-        http_method: "GET",
-        paths: &[
-            "/accounts/{account_id}/access/apps/{app_id}/ca",
-            "/zones/{zone_id}/access/apps/{app_id}/ca",
-        ],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<crate::types::Ca>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__APPLICATIONS__CAS__GET,
     #[cfg(feature = "applications")]
-    Method {
-        name: "zero_trust.access.applications.cas.list",
-        http_method: "GET",
-        paths: &[
-            "/accounts/{account_id}/access/apps/ca",
-            "/zones/{zone_id}/access/apps/ca",
-        ],
-        shape: ResponseShape::Page,
-        decode: Some(reencode::<Vec<crate::types::Ca>>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__APPLICATIONS__CAS__LIST,
     #[cfg(feature = "applications")]
-    Method {
-        name: "zero_trust.access.applications.create",
-        http_method: "POST",
-        paths: &[
-            "/accounts/{account_id}/access/apps",
-            "/zones/{zone_id}/access/apps",
-        ],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<crate::types::Application>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__APPLICATIONS__CREATE,
     #[cfg(feature = "applications")]
-    Method {
-        name: "zero_trust.access.applications.delete",
-        http_method: "DELETE",
-        paths: &[
-            "/accounts/{account_id}/access/apps/{app_id}",
-            "/zones/{zone_id}/access/apps/{app_id}",
-        ],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<crate::types::ApplicationDeleteResponse>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__APPLICATIONS__DELETE,
     #[cfg(feature = "applications")]
-    Method {
-        name: "zero_trust.access.applications.get",
-        http_method: "GET",
-        paths: &[
-            "/accounts/{account_id}/access/apps/{app_id}",
-            "/zones/{zone_id}/access/apps/{app_id}",
-        ],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<crate::types::Application>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__APPLICATIONS__GET,
     #[cfg(feature = "applications")]
-    Method {
-        name: "zero_trust.access.applications.list",
-        http_method: "GET",
-        paths: &[
-            "/accounts/{account_id}/access/apps",
-            "/zones/{zone_id}/access/apps",
-        ],
-        shape: ResponseShape::Page,
-        decode: Some(reencode::<Vec<crate::types::Application>>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__APPLICATIONS__LIST,
     #[cfg(feature = "applications")]
-    Method {
-        name: "zero_trust.access.applications.policies.create",
-        http_method: "POST",
-        paths: &[
-            "/accounts/{account_id}/access/apps/{app_id}/policies",
-            "/zones/{zone_id}/access/apps/{app_id}/policies",
-        ],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<crate::types::ApplicationPolicy>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__APPLICATIONS__POLICIES__CREATE,
     #[cfg(feature = "applications")]
-    Method {
-        name: "zero_trust.access.applications.policies.delete",
-        http_method: "DELETE",
-        paths: &[
-            "/accounts/{account_id}/access/apps/{app_id}/policies/{policy_id}",
-            "/zones/{zone_id}/access/apps/{app_id}/policies/{policy_id}",
-        ],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<crate::types::ApplicationDeleteResponse>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__APPLICATIONS__POLICIES__DELETE,
     #[cfg(feature = "applications")]
-    Method {
-        name: "zero_trust.access.applications.policies.get",
-        http_method: "GET",
-        paths: &[
-            "/accounts/{account_id}/access/apps/{app_id}/policies/{policy_id}",
-            "/zones/{zone_id}/access/apps/{app_id}/policies/{policy_id}",
-        ],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<crate::types::ApplicationPolicy>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__APPLICATIONS__POLICIES__GET,
     #[cfg(feature = "applications")]
-    Method {
-        name: "zero_trust.access.applications.policies.list",
-        http_method: "GET",
-        paths: &[
-            "/accounts/{account_id}/access/apps/{app_id}/policies",
-            "/zones/{zone_id}/access/apps/{app_id}/policies",
-        ],
-        shape: ResponseShape::Page,
-        decode: Some(reencode::<Vec<crate::types::ApplicationPolicy>>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__APPLICATIONS__POLICIES__LIST,
     #[cfg(feature = "applications")]
-    Method {
-        name: "zero_trust.access.applications.policies.update",
-        http_method: "PUT",
-        paths: &[
-            "/accounts/{account_id}/access/apps/{app_id}/policies/{policy_id}",
-            "/zones/{zone_id}/access/apps/{app_id}/policies/{policy_id}",
-        ],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<crate::types::ApplicationPolicy>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__APPLICATIONS__POLICIES__UPDATE,
     #[cfg(feature = "applications")]
-    Method {
-        name: "zero_trust.access.applications.policy_tests.create",
-        http_method: "POST",
-        paths: &["/accounts/{account_id}/access/policy-tests"],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<crate::types::PolicyTestStarted>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__APPLICATIONS__POLICY_TESTS__CREATE,
     #[cfg(feature = "applications")]
-    Method {
-        name: "zero_trust.access.applications.policy_tests.get",
-        http_method: "GET",
-        paths: &["/accounts/{account_id}/access/policy-tests/{policy_test_id}"],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<crate::types::PolicyTest>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__APPLICATIONS__POLICY_TESTS__GET,
     #[cfg(feature = "applications")]
-    Method {
-        name: "zero_trust.access.applications.policy_tests.users.list",
-        http_method: "GET",
-        paths: &["/accounts/{account_id}/access/policy-tests/{policy_test_id}/users"],
-        shape: ResponseShape::Page,
-        decode: Some(reencode::<Vec<crate::types::PolicyTestUser>>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__APPLICATIONS__POLICY_TESTS__USERS__LIST,
     #[cfg(feature = "applications")]
-    Method {
-        name: "zero_trust.access.applications.revoke_tokens",
-        http_method: "POST",
-        paths: &[
-            "/accounts/{account_id}/access/apps/{app_id}/revoke_tokens",
-            "/zones/{zone_id}/access/apps/{app_id}/revoke_tokens",
-        ],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<Option<serde_json::Map<String, serde_json::Value>>>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__APPLICATIONS__REVOKE_TOKENS,
     #[cfg(feature = "applications")]
-    Method {
-        name: "zero_trust.access.applications.settings.edit",
-        http_method: "PATCH",
-        paths: &[
-            "/accounts/{account_id}/access/apps/{app_id}/settings",
-            "/zones/{zone_id}/access/apps/{app_id}/settings",
-        ],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<crate::types::AppSettings>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__APPLICATIONS__SETTINGS__EDIT,
     #[cfg(feature = "applications")]
-    Method {
-        name: "zero_trust.access.applications.settings.update",
-        http_method: "PUT",
-        paths: &[
-            "/accounts/{account_id}/access/apps/{app_id}/settings",
-            "/zones/{zone_id}/access/apps/{app_id}/settings",
-        ],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<crate::types::AppSettings>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__APPLICATIONS__SETTINGS__UPDATE,
     #[cfg(feature = "applications")]
-    Method {
-        name: "zero_trust.access.applications.update",
-        http_method: "PUT",
-        paths: &[
-            "/accounts/{account_id}/access/apps/{app_id}",
-            "/zones/{zone_id}/access/apps/{app_id}",
-        ],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<crate::types::Application>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__APPLICATIONS__UPDATE,
     #[cfg(feature = "applications")]
-    Method {
-        name: "zero_trust.access.applications.user_policy_checks.list",
-        http_method: "GET",
-        paths: &[
-            "/accounts/{account_id}/access/apps/{app_id}/user_policy_checks",
-            "/zones/{zone_id}/access/apps/{app_id}/user_policy_checks",
-        ],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<crate::types::UserPolicyCheckListResponse>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__APPLICATIONS__USER_POLICY_CHECKS__LIST,
     #[cfg(feature = "bookmarks")]
-    Method {
-        name: "zero_trust.access.bookmarks.create",
-        http_method: "POST",
-        paths: &["/accounts/{account_id}/access/bookmarks/{bookmark_id}"],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<crate::types::Bookmark>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__BOOKMARKS__CREATE,
     #[cfg(feature = "bookmarks")]
-    Method {
-        name: "zero_trust.access.bookmarks.delete",
-        http_method: "DELETE",
-        paths: &["/accounts/{account_id}/access/bookmarks/{bookmark_id}"],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<crate::types::ApplicationDeleteResponse>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__BOOKMARKS__DELETE,
     #[cfg(feature = "bookmarks")]
-    Method {
-        name: "zero_trust.access.bookmarks.get",
-        http_method: "GET",
-        paths: &["/accounts/{account_id}/access/bookmarks/{bookmark_id}"],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<crate::types::Bookmark>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__BOOKMARKS__GET,
     #[cfg(feature = "bookmarks")]
-    Method {
-        name: "zero_trust.access.bookmarks.list",
-        http_method: "GET",
-        paths: &["/accounts/{account_id}/access/bookmarks"],
-        shape: ResponseShape::Page,
-        decode: Some(reencode::<Vec<crate::types::Bookmark>>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__BOOKMARKS__LIST,
     #[cfg(feature = "bookmarks")]
-    Method {
-        name: "zero_trust.access.bookmarks.update",
-        http_method: "PUT",
-        paths: &["/accounts/{account_id}/access/bookmarks/{bookmark_id}"],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<crate::types::Bookmark>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__BOOKMARKS__UPDATE,
     #[cfg(feature = "certificates")]
-    Method {
-        name: "zero_trust.access.certificates.create",
-        http_method: "POST",
-        paths: &[
-            "/accounts/{account_id}/access/certificates",
-            "/zones/{zone_id}/access/certificates",
-        ],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<crate::types::Certificate>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__CERTIFICATES__CREATE,
     #[cfg(feature = "certificates")]
-    Method {
-        name: "zero_trust.access.certificates.delete",
-        http_method: "DELETE",
-        paths: &[
-            "/accounts/{account_id}/access/certificates/{certificate_id}",
-            "/zones/{zone_id}/access/certificates/{certificate_id}",
-        ],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<crate::types::CertificateDeleteResponse>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__CERTIFICATES__DELETE,
     #[cfg(feature = "certificates")]
-    Method {
-        name: "zero_trust.access.certificates.get",
-        http_method: "GET",
-        paths: &[
-            "/accounts/{account_id}/access/certificates/{certificate_id}",
-            "/zones/{zone_id}/access/certificates/{certificate_id}",
-        ],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<crate::types::Certificate>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__CERTIFICATES__GET,
     #[cfg(feature = "certificates")]
-    Method {
-        name: "zero_trust.access.certificates.list",
-        http_method: "GET",
-        paths: &[
-            "/accounts/{account_id}/access/certificates",
-            "/zones/{zone_id}/access/certificates",
-        ],
-        shape: ResponseShape::Page,
-        decode: Some(reencode::<Vec<crate::types::Certificate>>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__CERTIFICATES__LIST,
     #[cfg(feature = "certificates")]
-    Method {
-        name: "zero_trust.access.certificates.settings.get",
-        http_method: "GET",
-        paths: &[
-            "/accounts/{account_id}/access/certificates/settings",
-            "/zones/{zone_id}/access/certificates/settings",
-        ],
-        shape: ResponseShape::Page,
-        decode: Some(reencode::<Vec<crate::types::CertificateSettings>>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__CERTIFICATES__SETTINGS__GET,
     #[cfg(feature = "certificates")]
-    Method {
-        name: "zero_trust.access.certificates.settings.update",
-        http_method: "PUT",
-        paths: &[
-            "/accounts/{account_id}/access/certificates/settings",
-            "/zones/{zone_id}/access/certificates/settings",
-        ],
-        shape: ResponseShape::Page,
-        decode: Some(reencode::<Vec<crate::types::CertificateSettings>>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__CERTIFICATES__SETTINGS__UPDATE,
     #[cfg(feature = "certificates")]
-    Method {
-        name: "zero_trust.access.certificates.update",
-        http_method: "PUT",
-        paths: &[
-            "/accounts/{account_id}/access/certificates/{certificate_id}",
-            "/zones/{zone_id}/access/certificates/{certificate_id}",
-        ],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<crate::types::Certificate>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__CERTIFICATES__UPDATE,
     #[cfg(feature = "custom-pages")]
-    Method {
-        name: "zero_trust.access.custom_pages.create",
-        http_method: "POST",
-        paths: &["/accounts/{account_id}/access/custom_pages"],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<crate::types::CustomPageWithoutHtml>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__CUSTOM_PAGES__CREATE,
     #[cfg(feature = "custom-pages")]
-    Method {
-        name: "zero_trust.access.custom_pages.delete",
-        http_method: "DELETE",
-        paths: &["/accounts/{account_id}/access/custom_pages/{custom_page_id}"],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<crate::types::CertificateDeleteResponse>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__CUSTOM_PAGES__DELETE,
     #[cfg(feature = "custom-pages")]
-    Method {
-        name: "zero_trust.access.custom_pages.get",
-        http_method: "GET",
-        paths: &["/accounts/{account_id}/access/custom_pages/{custom_page_id}"],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<crate::types::CustomPage>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__CUSTOM_PAGES__GET,
     #[cfg(feature = "custom-pages")]
-    Method {
-        name: "zero_trust.access.custom_pages.list",
-        http_method: "GET",
-        paths: &["/accounts/{account_id}/access/custom_pages"],
-        shape: ResponseShape::Page,
-        decode: Some(reencode::<Vec<crate::types::CustomPageWithoutHtml>>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__CUSTOM_PAGES__LIST,
     #[cfg(feature = "custom-pages")]
-    Method {
-        name: "zero_trust.access.custom_pages.update",
-        http_method: "PUT",
-        paths: &["/accounts/{account_id}/access/custom_pages/{custom_page_id}"],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<crate::types::CustomPageWithoutHtml>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__CUSTOM_PAGES__UPDATE,
     #[cfg(feature = "gateway-ca")]
-    Method {
-        name: "zero_trust.access.gateway_ca.create",
-        http_method: "POST",
-        paths: &["/accounts/{account_id}/access/gateway_ca"],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<crate::types::GatewayCa>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__GATEWAY_CA__CREATE,
     #[cfg(feature = "gateway-ca")]
-    Method {
-        name: "zero_trust.access.gateway_ca.delete",
-        http_method: "DELETE",
-        paths: &["/accounts/{account_id}/access/gateway_ca/{certificate_id}"],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<crate::types::GatewayCaDeleted>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__GATEWAY_CA__DELETE,
     #[cfg(feature = "gateway-ca")]
-    Method {
-        name: "zero_trust.access.gateway_ca.list",
-        http_method: "GET",
-        paths: &["/accounts/{account_id}/access/gateway_ca"],
-        shape: ResponseShape::Page,
-        decode: Some(reencode::<Vec<crate::types::GatewayCa>>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__GATEWAY_CA__LIST,
     #[cfg(feature = "groups")]
-    Method {
-        name: "zero_trust.access.groups.create",
-        http_method: "POST",
-        paths: &[
-            "/accounts/{account_id}/access/groups",
-            "/zones/{zone_id}/access/groups",
-        ],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<crate::types::Group>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__GROUPS__CREATE,
     #[cfg(feature = "groups")]
-    Method {
-        name: "zero_trust.access.groups.delete",
-        http_method: "DELETE",
-        paths: &[
-            "/accounts/{account_id}/access/groups/{group_id}",
-            "/zones/{zone_id}/access/groups/{group_id}",
-        ],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<crate::types::ApplicationDeleteResponse>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__GROUPS__DELETE,
     #[cfg(feature = "groups")]
-    Method {
-        name: "zero_trust.access.groups.get",
-        http_method: "GET",
-        paths: &[
-            "/accounts/{account_id}/access/groups/{group_id}",
-            "/zones/{zone_id}/access/groups/{group_id}",
-        ],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<crate::types::Group>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__GROUPS__GET,
     #[cfg(feature = "groups")]
-    Method {
-        name: "zero_trust.access.groups.list",
-        http_method: "GET",
-        paths: &[
-            "/accounts/{account_id}/access/groups",
-            "/zones/{zone_id}/access/groups",
-        ],
-        shape: ResponseShape::Page,
-        decode: Some(reencode::<Vec<crate::types::Group>>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__GROUPS__LIST,
     #[cfg(feature = "groups")]
-    Method {
-        name: "zero_trust.access.groups.update",
-        http_method: "PUT",
-        paths: &[
-            "/accounts/{account_id}/access/groups/{group_id}",
-            "/zones/{zone_id}/access/groups/{group_id}",
-        ],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<crate::types::Group>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__GROUPS__UPDATE,
     #[cfg(feature = "infrastructure")]
-    Method {
-        name: "zero_trust.access.infrastructure.targets.bulk_delete",
-        http_method: "DELETE",
-        paths: &["/accounts/{account_id}/infrastructure/targets/batch"],
-        shape: ResponseShape::Empty,
-        decode: None,
-    },
+    METHOD_ZERO_TRUST__ACCESS__INFRASTRUCTURE__TARGETS__BULK_DELETE,
     #[cfg(feature = "infrastructure")]
-    Method {
-        name: "zero_trust.access.infrastructure.targets.bulk_delete_v2",
-        http_method: "POST",
-        paths: &["/accounts/{account_id}/infrastructure/targets/batch_delete"],
-        shape: ResponseShape::Empty,
-        decode: None,
-    },
+    METHOD_ZERO_TRUST__ACCESS__INFRASTRUCTURE__TARGETS__BULK_DELETE_V2,
     #[cfg(feature = "infrastructure")]
-    Method {
-        name: "zero_trust.access.infrastructure.targets.bulk_update",
-        http_method: "PUT",
-        paths: &["/accounts/{account_id}/infrastructure/targets/batch"],
-        shape: ResponseShape::Page,
-        decode: Some(reencode::<Vec<crate::types::InfraTarget>>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__INFRASTRUCTURE__TARGETS__BULK_UPDATE,
     #[cfg(feature = "infrastructure")]
-    Method {
-        name: "zero_trust.access.infrastructure.targets.create",
-        http_method: "POST",
-        paths: &["/accounts/{account_id}/infrastructure/targets"],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<crate::types::InfraTarget>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__INFRASTRUCTURE__TARGETS__CREATE,
     #[cfg(feature = "infrastructure")]
-    Method {
-        name: "zero_trust.access.infrastructure.targets.delete",
-        http_method: "DELETE",
-        paths: &["/accounts/{account_id}/infrastructure/targets/{target_id}"],
-        shape: ResponseShape::Empty,
-        decode: None,
-    },
+    METHOD_ZERO_TRUST__ACCESS__INFRASTRUCTURE__TARGETS__DELETE,
     #[cfg(feature = "infrastructure")]
-    Method {
-        name: "zero_trust.access.infrastructure.targets.get",
-        http_method: "GET",
-        paths: &["/accounts/{account_id}/infrastructure/targets/{target_id}"],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<crate::types::InfraTarget>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__INFRASTRUCTURE__TARGETS__GET,
     #[cfg(feature = "infrastructure")]
-    Method {
-        name: "zero_trust.access.infrastructure.targets.list",
-        http_method: "GET",
-        paths: &["/accounts/{account_id}/infrastructure/targets"],
-        shape: ResponseShape::Page,
-        decode: Some(reencode::<Vec<crate::types::InfraTarget>>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__INFRASTRUCTURE__TARGETS__LIST,
     #[cfg(feature = "infrastructure")]
-    Method {
-        name: "zero_trust.access.infrastructure.targets.update",
-        http_method: "PUT",
-        paths: &["/accounts/{account_id}/infrastructure/targets/{target_id}"],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<crate::types::InfraTarget>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__INFRASTRUCTURE__TARGETS__UPDATE,
     #[cfg(feature = "keys")]
-    Method {
-        name: "zero_trust.access.keys.get",
-        http_method: "GET",
-        paths: &["/accounts/{account_id}/access/keys"],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<crate::types::KeyConfig>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__KEYS__GET,
     #[cfg(feature = "keys")]
-    Method {
-        name: "zero_trust.access.keys.rotate",
-        http_method: "POST",
-        paths: &["/accounts/{account_id}/access/keys/rotate"],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<crate::types::KeyConfig>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__KEYS__ROTATE,
     #[cfg(feature = "keys")]
-    Method {
-        name: "zero_trust.access.keys.update",
-        http_method: "PUT",
-        paths: &["/accounts/{account_id}/access/keys"],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<crate::types::KeyConfig>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__KEYS__UPDATE,
     #[cfg(feature = "logs")]
-    Method {
-        name: "zero_trust.access.logs.access_requests.list",
-        http_method: "GET",
-        paths: &["/accounts/{account_id}/access/logs/access_requests"],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<Vec<crate::types::AccessRequest>>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__LOGS__ACCESS_REQUESTS__LIST,
     #[cfg(feature = "logs")]
-    Method {
-        name: "zero_trust.access.logs.scim.updates.list",
-        http_method: "GET",
-        paths: &["/accounts/{account_id}/access/logs/scim/updates"],
-        shape: ResponseShape::Page,
-        decode: Some(reencode::<Vec<crate::types::ScimUpdateLog>>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__LOGS__SCIM__UPDATES__LIST,
     #[cfg(feature = "policies")]
-    Method {
-        name: "zero_trust.access.policies.create",
-        http_method: "POST",
-        paths: &["/accounts/{account_id}/access/policies"],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<crate::types::Policy>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__POLICIES__CREATE,
     #[cfg(feature = "policies")]
-    Method {
-        name: "zero_trust.access.policies.delete",
-        http_method: "DELETE",
-        paths: &["/accounts/{account_id}/access/policies/{policy_id}"],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<crate::types::ApplicationDeleteResponse>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__POLICIES__DELETE,
     #[cfg(feature = "policies")]
-    Method {
-        name: "zero_trust.access.policies.get",
-        http_method: "GET",
-        paths: &["/accounts/{account_id}/access/policies/{policy_id}"],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<crate::types::Policy>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__POLICIES__GET,
     #[cfg(feature = "policies")]
-    Method {
-        name: "zero_trust.access.policies.list",
-        http_method: "GET",
-        paths: &["/accounts/{account_id}/access/policies"],
-        shape: ResponseShape::Page,
-        decode: Some(reencode::<Vec<crate::types::Policy>>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__POLICIES__LIST,
     #[cfg(feature = "policies")]
-    Method {
-        name: "zero_trust.access.policies.update",
-        http_method: "PUT",
-        paths: &["/accounts/{account_id}/access/policies/{policy_id}"],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<crate::types::Policy>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__POLICIES__UPDATE,
     #[cfg(feature = "service-tokens")]
-    Method {
-        name: "zero_trust.access.service_tokens.create",
-        http_method: "POST",
-        paths: &[
-            "/accounts/{account_id}/access/service_tokens",
-            "/zones/{zone_id}/access/service_tokens",
-        ],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<crate::types::ServiceTokenCreateResponse>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__SERVICE_TOKENS__CREATE,
     #[cfg(feature = "service-tokens")]
-    Method {
-        name: "zero_trust.access.service_tokens.delete",
-        http_method: "DELETE",
-        paths: &[
-            "/accounts/{account_id}/access/service_tokens/{service_token_id}",
-            "/zones/{zone_id}/access/service_tokens/{service_token_id}",
-        ],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<crate::types::ServiceToken>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__SERVICE_TOKENS__DELETE,
     #[cfg(feature = "service-tokens")]
-    Method {
-        name: "zero_trust.access.service_tokens.get",
-        http_method: "GET",
-        paths: &[
-            "/accounts/{account_id}/access/service_tokens/{service_token_id}",
-            "/zones/{zone_id}/access/service_tokens/{service_token_id}",
-        ],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<crate::types::ServiceToken>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__SERVICE_TOKENS__GET,
     #[cfg(feature = "service-tokens")]
-    Method {
-        name: "zero_trust.access.service_tokens.list",
-        http_method: "GET",
-        paths: &[
-            "/accounts/{account_id}/access/service_tokens",
-            "/zones/{zone_id}/access/service_tokens",
-        ],
-        shape: ResponseShape::Page,
-        decode: Some(reencode::<Vec<crate::types::ServiceToken>>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__SERVICE_TOKENS__LIST,
     #[cfg(feature = "service-tokens")]
-    Method {
-        name: "zero_trust.access.service_tokens.refresh",
-        http_method: "POST",
-        paths: &["/accounts/{account_id}/access/service_tokens/{service_token_id}/refresh"],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<crate::types::ServiceToken>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__SERVICE_TOKENS__REFRESH,
     #[cfg(feature = "service-tokens")]
-    Method {
-        name: "zero_trust.access.service_tokens.rotate",
-        http_method: "POST",
-        paths: &["/accounts/{account_id}/access/service_tokens/{service_token_id}/rotate"],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<crate::types::ServiceTokenCreateResponse>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__SERVICE_TOKENS__ROTATE,
     #[cfg(feature = "service-tokens")]
-    Method {
-        name: "zero_trust.access.service_tokens.update",
-        http_method: "PUT",
-        paths: &[
-            "/accounts/{account_id}/access/service_tokens/{service_token_id}",
-            "/zones/{zone_id}/access/service_tokens/{service_token_id}",
-        ],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<crate::types::ServiceToken>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__SERVICE_TOKENS__UPDATE,
     #[cfg(feature = "tags")]
-    Method {
-        name: "zero_trust.access.tags.create",
-        http_method: "POST",
-        paths: &["/accounts/{account_id}/access/tags"],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<crate::types::Tag>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__TAGS__CREATE,
     #[cfg(feature = "tags")]
-    Method {
-        name: "zero_trust.access.tags.delete",
-        http_method: "DELETE",
-        paths: &["/accounts/{account_id}/access/tags/{tag_name}"],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<crate::types::TagDeleteResponse>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__TAGS__DELETE,
     #[cfg(feature = "tags")]
-    Method {
-        name: "zero_trust.access.tags.get",
-        http_method: "GET",
-        paths: &["/accounts/{account_id}/access/tags/{tag_name}"],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<crate::types::Tag>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__TAGS__GET,
     #[cfg(feature = "tags")]
-    Method {
-        name: "zero_trust.access.tags.list",
-        http_method: "GET",
-        paths: &["/accounts/{account_id}/access/tags"],
-        shape: ResponseShape::Page,
-        decode: Some(reencode::<Vec<crate::types::Tag>>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__TAGS__LIST,
     #[cfg(feature = "tags")]
-    Method {
-        name: "zero_trust.access.tags.update",
-        http_method: "PUT",
-        paths: &["/accounts/{account_id}/access/tags/{tag_name}"],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<crate::types::Tag>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__TAGS__UPDATE,
     #[cfg(feature = "users")]
-    Method {
-        name: "zero_trust.access.users.active_sessions.get",
-        http_method: "GET",
-        paths: &["/accounts/{account_id}/access/users/{user_id}/active_sessions/{nonce}"],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<crate::types::ActiveSessionGetResponse>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__USERS__ACTIVE_SESSIONS__GET,
     #[cfg(feature = "users")]
-    Method {
-        name: "zero_trust.access.users.active_sessions.list",
-        http_method: "GET",
-        paths: &["/accounts/{account_id}/access/users/{user_id}/active_sessions"],
-        shape: ResponseShape::Page,
-        decode: Some(reencode::<Vec<crate::types::ActiveSessionListResponseItem>>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__USERS__ACTIVE_SESSIONS__LIST,
     #[cfg(feature = "users")]
-    Method {
-        name: "zero_trust.access.users.create",
-        http_method: "POST",
-        paths: &["/accounts/{account_id}/access/users"],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<crate::types::User>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__USERS__CREATE,
     #[cfg(feature = "users")]
-    Method {
-        name: "zero_trust.access.users.delete",
-        http_method: "DELETE",
-        paths: &["/accounts/{account_id}/access/users/{user_id}"],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<serde_json::Map<String, serde_json::Value>>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__USERS__DELETE,
     #[cfg(feature = "users")]
-    Method {
-        name: "zero_trust.access.users.failed_logins.list",
-        http_method: "GET",
-        paths: &["/accounts/{account_id}/access/users/{user_id}/failed_logins"],
-        shape: ResponseShape::Page,
-        decode: Some(reencode::<Vec<crate::types::FailedLoginListResponseItem>>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__USERS__FAILED_LOGINS__LIST,
     #[cfg(feature = "users")]
-    Method {
-        name: "zero_trust.access.users.get",
-        http_method: "GET",
-        paths: &["/accounts/{account_id}/access/users/{user_id}"],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<crate::types::User>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__USERS__GET,
     #[cfg(feature = "users")]
-    Method {
-        name: "zero_trust.access.users.last_seen_identity.get",
-        http_method: "GET",
-        paths: &["/accounts/{account_id}/access/users/{user_id}/last_seen_identity"],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<crate::types::Identity>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__USERS__LAST_SEEN_IDENTITY__GET,
     #[cfg(feature = "users")]
-    Method {
-        name: "zero_trust.access.users.list",
-        http_method: "GET",
-        paths: &["/accounts/{account_id}/access/users"],
-        shape: ResponseShape::Page,
-        decode: Some(reencode::<Vec<crate::types::User>>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__USERS__LIST,
     #[cfg(feature = "users")]
-    Method {
-        name: "zero_trust.access.users.update",
-        http_method: "PUT",
-        paths: &["/accounts/{account_id}/access/users/{user_id}"],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<crate::types::User>),
-    },
+    METHOD_ZERO_TRUST__ACCESS__USERS__UPDATE,
     #[cfg(feature = "identity-providers")]
-    Method {
-        name: "zero_trust.identity_providers.create",
-        http_method: "POST",
-        paths: &[
-            "/accounts/{account_id}/access/identity_providers",
-            "/zones/{zone_id}/access/identity_providers",
-        ],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<crate::types::IdentityProvider>),
-    },
+    METHOD_ZERO_TRUST__IDENTITY_PROVIDERS__CREATE,
     #[cfg(feature = "identity-providers")]
-    Method {
-        name: "zero_trust.identity_providers.delete",
-        http_method: "DELETE",
-        paths: &[
-            "/accounts/{account_id}/access/identity_providers/{identity_provider_id}",
-            "/zones/{zone_id}/access/identity_providers/{identity_provider_id}",
-        ],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<crate::types::ApplicationDeleteResponse>),
-    },
+    METHOD_ZERO_TRUST__IDENTITY_PROVIDERS__DELETE,
     #[cfg(feature = "identity-providers")]
-    Method {
-        name: "zero_trust.identity_providers.get",
-        http_method: "GET",
-        paths: &[
-            "/accounts/{account_id}/access/identity_providers/{identity_provider_id}",
-            "/zones/{zone_id}/access/identity_providers/{identity_provider_id}",
-        ],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<crate::types::IdentityProvider>),
-    },
+    METHOD_ZERO_TRUST__IDENTITY_PROVIDERS__GET,
     #[cfg(feature = "identity-providers")]
-    Method {
-        name: "zero_trust.identity_providers.list",
-        http_method: "GET",
-        paths: &[
-            "/accounts/{account_id}/access/identity_providers",
-            "/zones/{zone_id}/access/identity_providers",
-        ],
-        shape: ResponseShape::Page,
-        decode: Some(reencode::<Vec<crate::types::IdentityProviderListResponseItem>>),
-    },
+    METHOD_ZERO_TRUST__IDENTITY_PROVIDERS__LIST,
     #[cfg(feature = "identity-providers")]
-    Method {
-        name: "zero_trust.identity_providers.update",
-        http_method: "PUT",
-        paths: &[
-            "/accounts/{account_id}/access/identity_providers/{identity_provider_id}",
-            "/zones/{zone_id}/access/identity_providers/{identity_provider_id}",
-        ],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<crate::types::IdentityProvider>),
-    },
+    METHOD_ZERO_TRUST__IDENTITY_PROVIDERS__UPDATE,
     #[cfg(feature = "organizations")]
-    Method {
-        name: "zero_trust.organizations.create",
-        http_method: "POST",
-        paths: &[
-            "/accounts/{account_id}/access/organizations",
-            "/zones/{zone_id}/access/organizations",
-        ],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<crate::types::Organization>),
-    },
+    METHOD_ZERO_TRUST__ORGANIZATIONS__CREATE,
     #[cfg(feature = "organizations")]
-    Method {
-        name: "zero_trust.organizations.list",
-        http_method: "GET",
-        paths: &[
-            "/accounts/{account_id}/access/organizations",
-            "/zones/{zone_id}/access/organizations",
-        ],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<crate::types::Organization>),
-    },
+    METHOD_ZERO_TRUST__ORGANIZATIONS__LIST,
     #[cfg(feature = "organizations")]
-    Method {
-        name: "zero_trust.organizations.revoke_users",
-        http_method: "POST",
-        paths: &[
-            "/accounts/{account_id}/access/organizations/revoke_user",
-            "/zones/{zone_id}/access/organizations/revoke_user",
-        ],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<bool>),
-    },
+    METHOD_ZERO_TRUST__ORGANIZATIONS__REVOKE_USERS,
     #[cfg(feature = "organizations")]
-    Method {
-        name: "zero_trust.organizations.update",
-        http_method: "PUT",
-        paths: &[
-            "/accounts/{account_id}/access/organizations",
-            "/zones/{zone_id}/access/organizations",
-        ],
-        shape: ResponseShape::Result,
-        decode: Some(reencode::<crate::types::Organization>),
-    },
+    METHOD_ZERO_TRUST__ORGANIZATIONS__UPDATE,
     #[cfg(feature = "seats")]
-    Method {
-        name: "zero_trust.seats.edit",
-        http_method: "PATCH",
-        paths: &["/accounts/{account_id}/access/seats"],
-        shape: ResponseShape::Page,
-        decode: Some(reencode::<Vec<crate::types::Seats>>),
-    },
+    METHOD_ZERO_TRUST__SEATS__EDIT,
 ];
+#[cfg(feature = "ai-controls")]
+const METHOD_ZERO_TRUST__ACCESS__AI_CONTROLS__MCP__PORTALS__CREATE: Method = Method {
+    name: "zero_trust.access.ai_controls.mcp.portals.create",
+    http_method: "POST",
+    paths: &["/accounts/{account_id}/access/ai-controls/mcp/portals"],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<crate::types::McpPortal>),
+};
+#[cfg(feature = "ai-controls")]
+const METHOD_ZERO_TRUST__ACCESS__AI_CONTROLS__MCP__PORTALS__DELETE: Method = Method {
+    name: "zero_trust.access.ai_controls.mcp.portals.delete",
+    http_method: "DELETE",
+    paths: &["/accounts/{account_id}/access/ai-controls/mcp/portals/{id}"],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<crate::types::McpPortal>),
+};
+#[cfg(feature = "ai-controls")]
+const METHOD_ZERO_TRUST__ACCESS__AI_CONTROLS__MCP__PORTALS__LIST: Method = Method {
+    name: "zero_trust.access.ai_controls.mcp.portals.list",
+    http_method: "GET",
+    paths: &["/accounts/{account_id}/access/ai-controls/mcp/portals"],
+    shape: ResponseShape::Page,
+    decode: Some(reencode::<Vec<crate::types::McpPortalWithServers>>),
+};
+#[cfg(feature = "ai-controls")]
+const METHOD_ZERO_TRUST__ACCESS__AI_CONTROLS__MCP__PORTALS__READ: Method = Method {
+    name: "zero_trust.access.ai_controls.mcp.portals.read",
+    http_method: "GET",
+    paths: &["/accounts/{account_id}/access/ai-controls/mcp/portals/{id}"],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<crate::types::McpPortalWithServers>),
+};
+#[cfg(feature = "ai-controls")]
+const METHOD_ZERO_TRUST__ACCESS__AI_CONTROLS__MCP__PORTALS__UPDATE: Method = Method {
+    name: "zero_trust.access.ai_controls.mcp.portals.update",
+    http_method: "PUT",
+    paths: &["/accounts/{account_id}/access/ai-controls/mcp/portals/{id}"],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<crate::types::McpPortal>),
+};
+#[cfg(feature = "ai-controls")]
+const METHOD_ZERO_TRUST__ACCESS__AI_CONTROLS__MCP__SERVERS__CREATE: Method = Method {
+    name: "zero_trust.access.ai_controls.mcp.servers.create",
+    http_method: "POST",
+    paths: &["/accounts/{account_id}/access/ai-controls/mcp/servers"],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<crate::types::McpServer>),
+};
+#[cfg(feature = "ai-controls")]
+const METHOD_ZERO_TRUST__ACCESS__AI_CONTROLS__MCP__SERVERS__DELETE: Method = Method {
+    name: "zero_trust.access.ai_controls.mcp.servers.delete",
+    http_method: "DELETE",
+    paths: &["/accounts/{account_id}/access/ai-controls/mcp/servers/{id}"],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<crate::types::McpServer>),
+};
+#[cfg(feature = "ai-controls")]
+const METHOD_ZERO_TRUST__ACCESS__AI_CONTROLS__MCP__SERVERS__LIST: Method = Method {
+    name: "zero_trust.access.ai_controls.mcp.servers.list",
+    http_method: "GET",
+    paths: &["/accounts/{account_id}/access/ai-controls/mcp/servers"],
+    shape: ResponseShape::Page,
+    decode: Some(reencode::<Vec<crate::types::McpServer>>),
+};
+#[cfg(feature = "ai-controls")]
+const METHOD_ZERO_TRUST__ACCESS__AI_CONTROLS__MCP__SERVERS__READ: Method = Method {
+    name: "zero_trust.access.ai_controls.mcp.servers.read",
+    http_method: "GET",
+    paths: &["/accounts/{account_id}/access/ai-controls/mcp/servers/{id}"],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<crate::types::McpServer>),
+};
+#[cfg(feature = "ai-controls")]
+const METHOD_ZERO_TRUST__ACCESS__AI_CONTROLS__MCP__SERVERS__SYNC: Method = Method {
+    name: "zero_trust.access.ai_controls.mcp.servers.sync",
+    http_method: "POST",
+    paths: &["/accounts/{account_id}/access/ai-controls/mcp/servers/{id}/sync"],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<serde_json::Map<String, serde_json::Value>>),
+};
+#[cfg(feature = "ai-controls")]
+const METHOD_ZERO_TRUST__ACCESS__AI_CONTROLS__MCP__SERVERS__UPDATE: Method = Method {
+    name: "zero_trust.access.ai_controls.mcp.servers.update",
+    http_method: "PUT",
+    paths: &["/accounts/{account_id}/access/ai-controls/mcp/servers/{id}"],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<crate::types::McpServer>),
+};
+#[cfg(feature = "applications")]
+const METHOD_ZERO_TRUST__ACCESS__APPLICATIONS__CAS__CREATE: Method = Method {
+    name: "zero_trust.access.applications.cas.create",
+    http_method: "POST",
+    paths: &[
+        "/accounts/{account_id}/access/apps/{app_id}/ca",
+        "/zones/{zone_id}/access/apps/{app_id}/ca",
+    ],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<crate::types::Ca>),
+};
+#[cfg(feature = "applications")]
+const METHOD_ZERO_TRUST__ACCESS__APPLICATIONS__CAS__DELETE: Method = Method {
+    name: "zero_trust.access.applications.cas.delete",
+    http_method: "DELETE",
+    paths: &[
+        "/accounts/{account_id}/access/apps/{app_id}/ca",
+        "/zones/{zone_id}/access/apps/{app_id}/ca",
+    ],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<crate::types::CaDeleteResponse>),
+};
+#[cfg(feature = "applications")]
+const METHOD_ZERO_TRUST__ACCESS__APPLICATIONS__CAS__GET: Method = Method {
+    name: "zero_trust.access.applications.cas.get",
+    http_method: "GET",
+    paths: &[
+        "/accounts/{account_id}/access/apps/{app_id}/ca",
+        "/zones/{zone_id}/access/apps/{app_id}/ca",
+    ],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<crate::types::Ca>),
+};
+#[cfg(feature = "applications")]
+const METHOD_ZERO_TRUST__ACCESS__APPLICATIONS__CAS__LIST: Method = Method {
+    name: "zero_trust.access.applications.cas.list",
+    http_method: "GET",
+    paths: &[
+        "/accounts/{account_id}/access/apps/ca",
+        "/zones/{zone_id}/access/apps/ca",
+    ],
+    shape: ResponseShape::Page,
+    decode: Some(reencode::<Vec<crate::types::Ca>>),
+};
+#[cfg(feature = "applications")]
+const METHOD_ZERO_TRUST__ACCESS__APPLICATIONS__CREATE: Method = Method {
+    name: "zero_trust.access.applications.create",
+    http_method: "POST",
+    paths: &[
+        "/accounts/{account_id}/access/apps",
+        "/zones/{zone_id}/access/apps",
+    ],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<crate::types::Application>),
+};
+#[cfg(feature = "applications")]
+const METHOD_ZERO_TRUST__ACCESS__APPLICATIONS__DELETE: Method = Method {
+    name: "zero_trust.access.applications.delete",
+    http_method: "DELETE",
+    paths: &[
+        "/accounts/{account_id}/access/apps/{app_id}",
+        "/zones/{zone_id}/access/apps/{app_id}",
+    ],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<crate::types::ApplicationDeleteResponse>),
+};
+#[cfg(feature = "applications")]
+const METHOD_ZERO_TRUST__ACCESS__APPLICATIONS__GET: Method = Method {
+    name: "zero_trust.access.applications.get",
+    http_method: "GET",
+    paths: &[
+        "/accounts/{account_id}/access/apps/{app_id}",
+        "/zones/{zone_id}/access/apps/{app_id}",
+    ],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<crate::types::Application>),
+};
+#[cfg(feature = "applications")]
+const METHOD_ZERO_TRUST__ACCESS__APPLICATIONS__LIST: Method = Method {
+    name: "zero_trust.access.applications.list",
+    http_method: "GET",
+    paths: &[
+        "/accounts/{account_id}/access/apps",
+        "/zones/{zone_id}/access/apps",
+    ],
+    shape: ResponseShape::Page,
+    decode: Some(reencode::<Vec<crate::types::Application>>),
+};
+#[cfg(feature = "applications")]
+const METHOD_ZERO_TRUST__ACCESS__APPLICATIONS__POLICIES__CREATE: Method = Method {
+    name: "zero_trust.access.applications.policies.create",
+    http_method: "POST",
+    paths: &[
+        "/accounts/{account_id}/access/apps/{app_id}/policies",
+        "/zones/{zone_id}/access/apps/{app_id}/policies",
+    ],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<crate::types::ApplicationPolicy>),
+};
+#[cfg(feature = "applications")]
+const METHOD_ZERO_TRUST__ACCESS__APPLICATIONS__POLICIES__DELETE: Method = Method {
+    name: "zero_trust.access.applications.policies.delete",
+    http_method: "DELETE",
+    paths: &[
+        "/accounts/{account_id}/access/apps/{app_id}/policies/{policy_id}",
+        "/zones/{zone_id}/access/apps/{app_id}/policies/{policy_id}",
+    ],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<crate::types::ApplicationDeleteResponse>),
+};
+#[cfg(feature = "applications")]
+const METHOD_ZERO_TRUST__ACCESS__APPLICATIONS__POLICIES__GET: Method = Method {
+    name: "zero_trust.access.applications.policies.get",
+    http_method: "GET",
+    paths: &[
+        "/accounts/{account_id}/access/apps/{app_id}/policies/{policy_id}",
+        "/zones/{zone_id}/access/apps/{app_id}/policies/{policy_id}",
+    ],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<crate::types::ApplicationPolicy>),
+};
+#[cfg(feature = "applications")]
+const METHOD_ZERO_TRUST__ACCESS__APPLICATIONS__POLICIES__LIST: Method = Method {
+    name: "zero_trust.access.applications.policies.list",
+    http_method: "GET",
+    paths: &[
+        "/accounts/{account_id}/access/apps/{app_id}/policies",
+        "/zones/{zone_id}/access/apps/{app_id}/policies",
+    ],
+    shape: ResponseShape::Page,
+    decode: Some(reencode::<Vec<crate::types::ApplicationPolicy>>),
+};
+#[cfg(feature = "applications")]
+const METHOD_ZERO_TRUST__ACCESS__APPLICATIONS__POLICIES__UPDATE: Method = Method {
+    name: "zero_trust.access.applications.policies.update",
+    http_method: "PUT",
+    paths: &[
+        "/accounts/{account_id}/access/apps/{app_id}/policies/{policy_id}",
+        "/zones/{zone_id}/access/apps/{app_id}/policies/{policy_id}",
+    ],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<crate::types::ApplicationPolicy>),
+};
+#[cfg(feature = "applications")]
+const METHOD_ZERO_TRUST__ACCESS__APPLICATIONS__POLICY_TESTS__CREATE: Method = Method {
+    name: "zero_trust.access.applications.policy_tests.create",
+    http_method: "POST",
+    paths: &["/accounts/{account_id}/access/policy-tests"],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<crate::types::PolicyTestStarted>),
+};
+#[cfg(feature = "applications")]
+const METHOD_ZERO_TRUST__ACCESS__APPLICATIONS__POLICY_TESTS__GET: Method = Method {
+    name: "zero_trust.access.applications.policy_tests.get",
+    http_method: "GET",
+    paths: &["/accounts/{account_id}/access/policy-tests/{policy_test_id}"],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<crate::types::PolicyTest>),
+};
+#[cfg(feature = "applications")]
+const METHOD_ZERO_TRUST__ACCESS__APPLICATIONS__POLICY_TESTS__USERS__LIST: Method = Method {
+    name: "zero_trust.access.applications.policy_tests.users.list",
+    http_method: "GET",
+    paths: &["/accounts/{account_id}/access/policy-tests/{policy_test_id}/users"],
+    shape: ResponseShape::Page,
+    decode: Some(reencode::<Vec<crate::types::PolicyTestUser>>),
+};
+#[cfg(feature = "applications")]
+const METHOD_ZERO_TRUST__ACCESS__APPLICATIONS__REVOKE_TOKENS: Method = Method {
+    name: "zero_trust.access.applications.revoke_tokens",
+    http_method: "POST",
+    paths: &[
+        "/accounts/{account_id}/access/apps/{app_id}/revoke_tokens",
+        "/zones/{zone_id}/access/apps/{app_id}/revoke_tokens",
+    ],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<Option<serde_json::Map<String, serde_json::Value>>>),
+};
+#[cfg(feature = "applications")]
+const METHOD_ZERO_TRUST__ACCESS__APPLICATIONS__SETTINGS__EDIT: Method = Method {
+    name: "zero_trust.access.applications.settings.edit",
+    http_method: "PATCH",
+    paths: &[
+        "/accounts/{account_id}/access/apps/{app_id}/settings",
+        "/zones/{zone_id}/access/apps/{app_id}/settings",
+    ],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<crate::types::AppSettings>),
+};
+#[cfg(feature = "applications")]
+const METHOD_ZERO_TRUST__ACCESS__APPLICATIONS__SETTINGS__UPDATE: Method = Method {
+    name: "zero_trust.access.applications.settings.update",
+    http_method: "PUT",
+    paths: &[
+        "/accounts/{account_id}/access/apps/{app_id}/settings",
+        "/zones/{zone_id}/access/apps/{app_id}/settings",
+    ],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<crate::types::AppSettings>),
+};
+#[cfg(feature = "applications")]
+const METHOD_ZERO_TRUST__ACCESS__APPLICATIONS__UPDATE: Method = Method {
+    name: "zero_trust.access.applications.update",
+    http_method: "PUT",
+    paths: &[
+        "/accounts/{account_id}/access/apps/{app_id}",
+        "/zones/{zone_id}/access/apps/{app_id}",
+    ],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<crate::types::Application>),
+};
+#[cfg(feature = "applications")]
+const METHOD_ZERO_TRUST__ACCESS__APPLICATIONS__USER_POLICY_CHECKS__LIST: Method = Method {
+    name: "zero_trust.access.applications.user_policy_checks.list",
+    http_method: "GET",
+    paths: &[
+        "/accounts/{account_id}/access/apps/{app_id}/user_policy_checks",
+        "/zones/{zone_id}/access/apps/{app_id}/user_policy_checks",
+    ],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<crate::types::UserPolicyCheckListResponse>),
+};
+#[cfg(feature = "bookmarks")]
+const METHOD_ZERO_TRUST__ACCESS__BOOKMARKS__CREATE: Method = Method {
+    name: "zero_trust.access.bookmarks.create",
+    http_method: "POST",
+    paths: &["/accounts/{account_id}/access/bookmarks/{bookmark_id}"],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<crate::types::Bookmark>),
+};
+#[cfg(feature = "bookmarks")]
+const METHOD_ZERO_TRUST__ACCESS__BOOKMARKS__DELETE: Method = Method {
+    name: "zero_trust.access.bookmarks.delete",
+    http_method: "DELETE",
+    paths: &["/accounts/{account_id}/access/bookmarks/{bookmark_id}"],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<crate::types::ApplicationDeleteResponse>),
+};
+#[cfg(feature = "bookmarks")]
+const METHOD_ZERO_TRUST__ACCESS__BOOKMARKS__GET: Method = Method {
+    name: "zero_trust.access.bookmarks.get",
+    http_method: "GET",
+    paths: &["/accounts/{account_id}/access/bookmarks/{bookmark_id}"],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<crate::types::Bookmark>),
+};
+#[cfg(feature = "bookmarks")]
+const METHOD_ZERO_TRUST__ACCESS__BOOKMARKS__LIST: Method = Method {
+    name: "zero_trust.access.bookmarks.list",
+    http_method: "GET",
+    paths: &["/accounts/{account_id}/access/bookmarks"],
+    shape: ResponseShape::Page,
+    decode: Some(reencode::<Vec<crate::types::Bookmark>>),
+};
+#[cfg(feature = "bookmarks")]
+const METHOD_ZERO_TRUST__ACCESS__BOOKMARKS__UPDATE: Method = Method {
+    name: "zero_trust.access.bookmarks.update",
+    http_method: "PUT",
+    paths: &["/accounts/{account_id}/access/bookmarks/{bookmark_id}"],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<crate::types::Bookmark>),
+};
+#[cfg(feature = "certificates")]
+const METHOD_ZERO_TRUST__ACCESS__CERTIFICATES__CREATE: Method = Method {
+    name: "zero_trust.access.certificates.create",
+    http_method: "POST",
+    paths: &[
+        "/accounts/{account_id}/access/certificates",
+        "/zones/{zone_id}/access/certificates",
+    ],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<crate::types::Certificate>),
+};
+#[cfg(feature = "certificates")]
+const METHOD_ZERO_TRUST__ACCESS__CERTIFICATES__DELETE: Method = Method {
+    name: "zero_trust.access.certificates.delete",
+    http_method: "DELETE",
+    paths: &[
+        "/accounts/{account_id}/access/certificates/{certificate_id}",
+        "/zones/{zone_id}/access/certificates/{certificate_id}",
+    ],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<crate::types::CertificateDeleteResponse>),
+};
+#[cfg(feature = "certificates")]
+const METHOD_ZERO_TRUST__ACCESS__CERTIFICATES__GET: Method = Method {
+    name: "zero_trust.access.certificates.get",
+    http_method: "GET",
+    paths: &[
+        "/accounts/{account_id}/access/certificates/{certificate_id}",
+        "/zones/{zone_id}/access/certificates/{certificate_id}",
+    ],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<crate::types::Certificate>),
+};
+#[cfg(feature = "certificates")]
+const METHOD_ZERO_TRUST__ACCESS__CERTIFICATES__LIST: Method = Method {
+    name: "zero_trust.access.certificates.list",
+    http_method: "GET",
+    paths: &[
+        "/accounts/{account_id}/access/certificates",
+        "/zones/{zone_id}/access/certificates",
+    ],
+    shape: ResponseShape::Page,
+    decode: Some(reencode::<Vec<crate::types::Certificate>>),
+};
+#[cfg(feature = "certificates")]
+const METHOD_ZERO_TRUST__ACCESS__CERTIFICATES__SETTINGS__GET: Method = Method {
+    name: "zero_trust.access.certificates.settings.get",
+    http_method: "GET",
+    paths: &[
+        "/accounts/{account_id}/access/certificates/settings",
+        "/zones/{zone_id}/access/certificates/settings",
+    ],
+    shape: ResponseShape::Page,
+    decode: Some(reencode::<Vec<crate::types::CertificateSettings>>),
+};
+#[cfg(feature = "certificates")]
+const METHOD_ZERO_TRUST__ACCESS__CERTIFICATES__SETTINGS__UPDATE: Method = Method {
+    name: "zero_trust.access.certificates.settings.update",
+    http_method: "PUT",
+    paths: &[
+        "/accounts/{account_id}/access/certificates/settings",
+        "/zones/{zone_id}/access/certificates/settings",
+    ],
+    shape: ResponseShape::Page,
+    decode: Some(reencode::<Vec<crate::types::CertificateSettings>>),
+};
+#[cfg(feature = "certificates")]
+const METHOD_ZERO_TRUST__ACCESS__CERTIFICATES__UPDATE: Method = Method {
+    name: "zero_trust.access.certificates.update",
+    http_method: "PUT",
+    paths: &[
+        "/accounts/{account_id}/access/certificates/{certificate_id}",
+        "/zones/{zone_id}/access/certificates/{certificate_id}",
+    ],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<crate::types::Certificate>),
+};
+#[cfg(feature = "custom-pages")]
+const METHOD_ZERO_TRUST__ACCESS__CUSTOM_PAGES__CREATE: Method = Method {
+    name: "zero_trust.access.custom_pages.create",
+    http_method: "POST",
+    paths: &["/accounts/{account_id}/access/custom_pages"],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<crate::types::CustomPageWithoutHtml>),
+};
+#[cfg(feature = "custom-pages")]
+const METHOD_ZERO_TRUST__ACCESS__CUSTOM_PAGES__DELETE: Method = Method {
+    name: "zero_trust.access.custom_pages.delete",
+    http_method: "DELETE",
+    paths: &["/accounts/{account_id}/access/custom_pages/{custom_page_id}"],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<crate::types::CertificateDeleteResponse>),
+};
+#[cfg(feature = "custom-pages")]
+const METHOD_ZERO_TRUST__ACCESS__CUSTOM_PAGES__GET: Method = Method {
+    name: "zero_trust.access.custom_pages.get",
+    http_method: "GET",
+    paths: &["/accounts/{account_id}/access/custom_pages/{custom_page_id}"],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<crate::types::CustomPage>),
+};
+#[cfg(feature = "custom-pages")]
+const METHOD_ZERO_TRUST__ACCESS__CUSTOM_PAGES__LIST: Method = Method {
+    name: "zero_trust.access.custom_pages.list",
+    http_method: "GET",
+    paths: &["/accounts/{account_id}/access/custom_pages"],
+    shape: ResponseShape::Page,
+    decode: Some(reencode::<Vec<crate::types::CustomPageWithoutHtml>>),
+};
+#[cfg(feature = "custom-pages")]
+const METHOD_ZERO_TRUST__ACCESS__CUSTOM_PAGES__UPDATE: Method = Method {
+    name: "zero_trust.access.custom_pages.update",
+    http_method: "PUT",
+    paths: &["/accounts/{account_id}/access/custom_pages/{custom_page_id}"],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<crate::types::CustomPageWithoutHtml>),
+};
+#[cfg(feature = "gateway-ca")]
+const METHOD_ZERO_TRUST__ACCESS__GATEWAY_CA__CREATE: Method = Method {
+    name: "zero_trust.access.gateway_ca.create",
+    http_method: "POST",
+    paths: &["/accounts/{account_id}/access/gateway_ca"],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<crate::types::GatewayCa>),
+};
+#[cfg(feature = "gateway-ca")]
+const METHOD_ZERO_TRUST__ACCESS__GATEWAY_CA__DELETE: Method = Method {
+    name: "zero_trust.access.gateway_ca.delete",
+    http_method: "DELETE",
+    paths: &["/accounts/{account_id}/access/gateway_ca/{certificate_id}"],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<crate::types::GatewayCaDeleted>),
+};
+#[cfg(feature = "gateway-ca")]
+const METHOD_ZERO_TRUST__ACCESS__GATEWAY_CA__LIST: Method = Method {
+    name: "zero_trust.access.gateway_ca.list",
+    http_method: "GET",
+    paths: &["/accounts/{account_id}/access/gateway_ca"],
+    shape: ResponseShape::Page,
+    decode: Some(reencode::<Vec<crate::types::GatewayCa>>),
+};
+#[cfg(feature = "groups")]
+const METHOD_ZERO_TRUST__ACCESS__GROUPS__CREATE: Method = Method {
+    name: "zero_trust.access.groups.create",
+    http_method: "POST",
+    paths: &[
+        "/accounts/{account_id}/access/groups",
+        "/zones/{zone_id}/access/groups",
+    ],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<crate::types::Group>),
+};
+#[cfg(feature = "groups")]
+const METHOD_ZERO_TRUST__ACCESS__GROUPS__DELETE: Method = Method {
+    name: "zero_trust.access.groups.delete",
+    http_method: "DELETE",
+    paths: &[
+        "/accounts/{account_id}/access/groups/{group_id}",
+        "/zones/{zone_id}/access/groups/{group_id}",
+    ],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<crate::types::ApplicationDeleteResponse>),
+};
+#[cfg(feature = "groups")]
+const METHOD_ZERO_TRUST__ACCESS__GROUPS__GET: Method = Method {
+    name: "zero_trust.access.groups.get",
+    http_method: "GET",
+    paths: &[
+        "/accounts/{account_id}/access/groups/{group_id}",
+        "/zones/{zone_id}/access/groups/{group_id}",
+    ],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<crate::types::Group>),
+};
+#[cfg(feature = "groups")]
+const METHOD_ZERO_TRUST__ACCESS__GROUPS__LIST: Method = Method {
+    name: "zero_trust.access.groups.list",
+    http_method: "GET",
+    paths: &[
+        "/accounts/{account_id}/access/groups",
+        "/zones/{zone_id}/access/groups",
+    ],
+    shape: ResponseShape::Page,
+    decode: Some(reencode::<Vec<crate::types::Group>>),
+};
+#[cfg(feature = "groups")]
+const METHOD_ZERO_TRUST__ACCESS__GROUPS__UPDATE: Method = Method {
+    name: "zero_trust.access.groups.update",
+    http_method: "PUT",
+    paths: &[
+        "/accounts/{account_id}/access/groups/{group_id}",
+        "/zones/{zone_id}/access/groups/{group_id}",
+    ],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<crate::types::Group>),
+};
+#[cfg(feature = "infrastructure")]
+const METHOD_ZERO_TRUST__ACCESS__INFRASTRUCTURE__TARGETS__BULK_DELETE: Method = Method {
+    name: "zero_trust.access.infrastructure.targets.bulk_delete",
+    http_method: "DELETE",
+    paths: &["/accounts/{account_id}/infrastructure/targets/batch"],
+    shape: ResponseShape::Empty,
+    decode: None,
+};
+#[cfg(feature = "infrastructure")]
+const METHOD_ZERO_TRUST__ACCESS__INFRASTRUCTURE__TARGETS__BULK_DELETE_V2: Method = Method {
+    name: "zero_trust.access.infrastructure.targets.bulk_delete_v2",
+    http_method: "POST",
+    paths: &["/accounts/{account_id}/infrastructure/targets/batch_delete"],
+    shape: ResponseShape::Empty,
+    decode: None,
+};
+#[cfg(feature = "infrastructure")]
+const METHOD_ZERO_TRUST__ACCESS__INFRASTRUCTURE__TARGETS__BULK_UPDATE: Method = Method {
+    name: "zero_trust.access.infrastructure.targets.bulk_update",
+    http_method: "PUT",
+    paths: &["/accounts/{account_id}/infrastructure/targets/batch"],
+    shape: ResponseShape::Page,
+    decode: Some(reencode::<Vec<crate::types::InfraTarget>>),
+};
+#[cfg(feature = "infrastructure")]
+const METHOD_ZERO_TRUST__ACCESS__INFRASTRUCTURE__TARGETS__CREATE: Method = Method {
+    name: "zero_trust.access.infrastructure.targets.create",
+    http_method: "POST",
+    paths: &["/accounts/{account_id}/infrastructure/targets"],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<crate::types::InfraTarget>),
+};
+#[cfg(feature = "infrastructure")]
+const METHOD_ZERO_TRUST__ACCESS__INFRASTRUCTURE__TARGETS__DELETE: Method = Method {
+    name: "zero_trust.access.infrastructure.targets.delete",
+    http_method: "DELETE",
+    paths: &["/accounts/{account_id}/infrastructure/targets/{target_id}"],
+    shape: ResponseShape::Empty,
+    decode: None,
+};
+#[cfg(feature = "infrastructure")]
+const METHOD_ZERO_TRUST__ACCESS__INFRASTRUCTURE__TARGETS__GET: Method = Method {
+    name: "zero_trust.access.infrastructure.targets.get",
+    http_method: "GET",
+    paths: &["/accounts/{account_id}/infrastructure/targets/{target_id}"],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<crate::types::InfraTarget>),
+};
+#[cfg(feature = "infrastructure")]
+const METHOD_ZERO_TRUST__ACCESS__INFRASTRUCTURE__TARGETS__LIST: Method = Method {
+    name: "zero_trust.access.infrastructure.targets.list",
+    http_method: "GET",
+    paths: &["/accounts/{account_id}/infrastructure/targets"],
+    shape: ResponseShape::Page,
+    decode: Some(reencode::<Vec<crate::types::InfraTarget>>),
+};
+#[cfg(feature = "infrastructure")]
+const METHOD_ZERO_TRUST__ACCESS__INFRASTRUCTURE__TARGETS__UPDATE: Method = Method {
+    name: "zero_trust.access.infrastructure.targets.update",
+    http_method: "PUT",
+    paths: &["/accounts/{account_id}/infrastructure/targets/{target_id}"],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<crate::types::InfraTarget>),
+};
+#[cfg(feature = "keys")]
+const METHOD_ZERO_TRUST__ACCESS__KEYS__GET: Method = Method {
+    name: "zero_trust.access.keys.get",
+    http_method: "GET",
+    paths: &["/accounts/{account_id}/access/keys"],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<crate::types::KeyConfig>),
+};
+#[cfg(feature = "keys")]
+const METHOD_ZERO_TRUST__ACCESS__KEYS__ROTATE: Method = Method {
+    name: "zero_trust.access.keys.rotate",
+    http_method: "POST",
+    paths: &["/accounts/{account_id}/access/keys/rotate"],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<crate::types::KeyConfig>),
+};
+#[cfg(feature = "keys")]
+const METHOD_ZERO_TRUST__ACCESS__KEYS__UPDATE: Method = Method {
+    name: "zero_trust.access.keys.update",
+    http_method: "PUT",
+    paths: &["/accounts/{account_id}/access/keys"],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<crate::types::KeyConfig>),
+};
+#[cfg(feature = "logs")]
+const METHOD_ZERO_TRUST__ACCESS__LOGS__ACCESS_REQUESTS__LIST: Method = Method {
+    name: "zero_trust.access.logs.access_requests.list",
+    http_method: "GET",
+    paths: &["/accounts/{account_id}/access/logs/access_requests"],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<Vec<crate::types::AccessRequest>>),
+};
+#[cfg(feature = "logs")]
+const METHOD_ZERO_TRUST__ACCESS__LOGS__SCIM__UPDATES__LIST: Method = Method {
+    name: "zero_trust.access.logs.scim.updates.list",
+    http_method: "GET",
+    paths: &["/accounts/{account_id}/access/logs/scim/updates"],
+    shape: ResponseShape::Page,
+    decode: Some(reencode::<Vec<crate::types::ScimUpdateLog>>),
+};
+#[cfg(feature = "policies")]
+const METHOD_ZERO_TRUST__ACCESS__POLICIES__CREATE: Method = Method {
+    name: "zero_trust.access.policies.create",
+    http_method: "POST",
+    paths: &["/accounts/{account_id}/access/policies"],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<crate::types::Policy>),
+};
+#[cfg(feature = "policies")]
+const METHOD_ZERO_TRUST__ACCESS__POLICIES__DELETE: Method = Method {
+    name: "zero_trust.access.policies.delete",
+    http_method: "DELETE",
+    paths: &["/accounts/{account_id}/access/policies/{policy_id}"],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<crate::types::ApplicationDeleteResponse>),
+};
+#[cfg(feature = "policies")]
+const METHOD_ZERO_TRUST__ACCESS__POLICIES__GET: Method = Method {
+    name: "zero_trust.access.policies.get",
+    http_method: "GET",
+    paths: &["/accounts/{account_id}/access/policies/{policy_id}"],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<crate::types::Policy>),
+};
+#[cfg(feature = "policies")]
+const METHOD_ZERO_TRUST__ACCESS__POLICIES__LIST: Method = Method {
+    name: "zero_trust.access.policies.list",
+    http_method: "GET",
+    paths: &["/accounts/{account_id}/access/policies"],
+    shape: ResponseShape::Page,
+    decode: Some(reencode::<Vec<crate::types::Policy>>),
+};
+#[cfg(feature = "policies")]
+const METHOD_ZERO_TRUST__ACCESS__POLICIES__UPDATE: Method = Method {
+    name: "zero_trust.access.policies.update",
+    http_method: "PUT",
+    paths: &["/accounts/{account_id}/access/policies/{policy_id}"],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<crate::types::Policy>),
+};
+#[cfg(feature = "service-tokens")]
+const METHOD_ZERO_TRUST__ACCESS__SERVICE_TOKENS__CREATE: Method = Method {
+    name: "zero_trust.access.service_tokens.create",
+    http_method: "POST",
+    paths: &[
+        "/accounts/{account_id}/access/service_tokens",
+        "/zones/{zone_id}/access/service_tokens",
+    ],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<crate::types::ServiceTokenCreateResponse>),
+};
+#[cfg(feature = "service-tokens")]
+const METHOD_ZERO_TRUST__ACCESS__SERVICE_TOKENS__DELETE: Method = Method {
+    name: "zero_trust.access.service_tokens.delete",
+    http_method: "DELETE",
+    paths: &[
+        "/accounts/{account_id}/access/service_tokens/{service_token_id}",
+        "/zones/{zone_id}/access/service_tokens/{service_token_id}",
+    ],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<crate::types::ServiceToken>),
+};
+#[cfg(feature = "service-tokens")]
+const METHOD_ZERO_TRUST__ACCESS__SERVICE_TOKENS__GET: Method = Method {
+    name: "zero_trust.access.service_tokens.get",
+    http_method: "GET",
+    paths: &[
+        "/accounts/{account_id}/access/service_tokens/{service_token_id}",
+        "/zones/{zone_id}/access/service_tokens/{service_token_id}",
+    ],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<crate::types::ServiceToken>),
+};
+#[cfg(feature = "service-tokens")]
+const METHOD_ZERO_TRUST__ACCESS__SERVICE_TOKENS__LIST: Method = Method {
+    name: "zero_trust.access.service_tokens.list",
+    http_method: "GET",
+    paths: &[
+        "/accounts/{account_id}/access/service_tokens",
+        "/zones/{zone_id}/access/service_tokens",
+    ],
+    shape: ResponseShape::Page,
+    decode: Some(reencode::<Vec<crate::types::ServiceToken>>),
+};
+#[cfg(feature = "service-tokens")]
+const METHOD_ZERO_TRUST__ACCESS__SERVICE_TOKENS__REFRESH: Method = Method {
+    name: "zero_trust.access.service_tokens.refresh",
+    http_method: "POST",
+    paths: &["/accounts/{account_id}/access/service_tokens/{service_token_id}/refresh"],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<crate::types::ServiceToken>),
+};
+#[cfg(feature = "service-tokens")]
+const METHOD_ZERO_TRUST__ACCESS__SERVICE_TOKENS__ROTATE: Method = Method {
+    name: "zero_trust.access.service_tokens.rotate",
+    http_method: "POST",
+    paths: &["/accounts/{account_id}/access/service_tokens/{service_token_id}/rotate"],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<crate::types::ServiceTokenCreateResponse>),
+};
+#[cfg(feature = "service-tokens")]
+const METHOD_ZERO_TRUST__ACCESS__SERVICE_TOKENS__UPDATE: Method = Method {
+    name: "zero_trust.access.service_tokens.update",
+    http_method: "PUT",
+    paths: &[
+        "/accounts/{account_id}/access/service_tokens/{service_token_id}",
+        "/zones/{zone_id}/access/service_tokens/{service_token_id}",
+    ],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<crate::types::ServiceToken>),
+};
+#[cfg(feature = "tags")]
+const METHOD_ZERO_TRUST__ACCESS__TAGS__CREATE: Method = Method {
+    name: "zero_trust.access.tags.create",
+    http_method: "POST",
+    paths: &["/accounts/{account_id}/access/tags"],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<crate::types::Tag>),
+};
+#[cfg(feature = "tags")]
+const METHOD_ZERO_TRUST__ACCESS__TAGS__DELETE: Method = Method {
+    name: "zero_trust.access.tags.delete",
+    http_method: "DELETE",
+    paths: &["/accounts/{account_id}/access/tags/{tag_name}"],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<crate::types::TagDeleteResponse>),
+};
+#[cfg(feature = "tags")]
+const METHOD_ZERO_TRUST__ACCESS__TAGS__GET: Method = Method {
+    name: "zero_trust.access.tags.get",
+    http_method: "GET",
+    paths: &["/accounts/{account_id}/access/tags/{tag_name}"],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<crate::types::Tag>),
+};
+#[cfg(feature = "tags")]
+const METHOD_ZERO_TRUST__ACCESS__TAGS__LIST: Method = Method {
+    name: "zero_trust.access.tags.list",
+    http_method: "GET",
+    paths: &["/accounts/{account_id}/access/tags"],
+    shape: ResponseShape::Page,
+    decode: Some(reencode::<Vec<crate::types::Tag>>),
+};
+#[cfg(feature = "tags")]
+const METHOD_ZERO_TRUST__ACCESS__TAGS__UPDATE: Method = Method {
+    name: "zero_trust.access.tags.update",
+    http_method: "PUT",
+    paths: &["/accounts/{account_id}/access/tags/{tag_name}"],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<crate::types::Tag>),
+};
+#[cfg(feature = "users")]
+const METHOD_ZERO_TRUST__ACCESS__USERS__ACTIVE_SESSIONS__GET: Method = Method {
+    name: "zero_trust.access.users.active_sessions.get",
+    http_method: "GET",
+    paths: &["/accounts/{account_id}/access/users/{user_id}/active_sessions/{nonce}"],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<crate::types::ActiveSessionGetResponse>),
+};
+#[cfg(feature = "users")]
+const METHOD_ZERO_TRUST__ACCESS__USERS__ACTIVE_SESSIONS__LIST: Method = Method {
+    name: "zero_trust.access.users.active_sessions.list",
+    http_method: "GET",
+    paths: &["/accounts/{account_id}/access/users/{user_id}/active_sessions"],
+    shape: ResponseShape::Page,
+    decode: Some(reencode::<Vec<crate::types::ActiveSessionListResponseItem>>),
+};
+#[cfg(feature = "users")]
+const METHOD_ZERO_TRUST__ACCESS__USERS__CREATE: Method = Method {
+    name: "zero_trust.access.users.create",
+    http_method: "POST",
+    paths: &["/accounts/{account_id}/access/users"],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<crate::types::User>),
+};
+#[cfg(feature = "users")]
+const METHOD_ZERO_TRUST__ACCESS__USERS__DELETE: Method = Method {
+    name: "zero_trust.access.users.delete",
+    http_method: "DELETE",
+    paths: &["/accounts/{account_id}/access/users/{user_id}"],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<serde_json::Map<String, serde_json::Value>>),
+};
+#[cfg(feature = "users")]
+const METHOD_ZERO_TRUST__ACCESS__USERS__FAILED_LOGINS__LIST: Method = Method {
+    name: "zero_trust.access.users.failed_logins.list",
+    http_method: "GET",
+    paths: &["/accounts/{account_id}/access/users/{user_id}/failed_logins"],
+    shape: ResponseShape::Page,
+    decode: Some(reencode::<Vec<crate::types::FailedLoginListResponseItem>>),
+};
+#[cfg(feature = "users")]
+const METHOD_ZERO_TRUST__ACCESS__USERS__GET: Method = Method {
+    name: "zero_trust.access.users.get",
+    http_method: "GET",
+    paths: &["/accounts/{account_id}/access/users/{user_id}"],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<crate::types::User>),
+};
+#[cfg(feature = "users")]
+const METHOD_ZERO_TRUST__ACCESS__USERS__LAST_SEEN_IDENTITY__GET: Method = Method {
+    name: "zero_trust.access.users.last_seen_identity.get",
+    http_method: "GET",
+    paths: &["/accounts/{account_id}/access/users/{user_id}/last_seen_identity"],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<crate::types::Identity>),
+};
+#[cfg(feature = "users")]
+const METHOD_ZERO_TRUST__ACCESS__USERS__LIST: Method = Method {
+    name: "zero_trust.access.users.list",
+    http_method: "GET",
+    paths: &["/accounts/{account_id}/access/users"],
+    shape: ResponseShape::Page,
+    decode: Some(reencode::<Vec<crate::types::User>>),
+};
+#[cfg(feature = "users")]
+const METHOD_ZERO_TRUST__ACCESS__USERS__UPDATE: Method = Method {
+    name: "zero_trust.access.users.update",
+    http_method: "PUT",
+    paths: &["/accounts/{account_id}/access/users/{user_id}"],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<crate::types::User>),
+};
+#[cfg(feature = "identity-providers")]
+const METHOD_ZERO_TRUST__IDENTITY_PROVIDERS__CREATE: Method = Method {
+    name: "zero_trust.identity_providers.create",
+    http_method: "POST",
+    paths: &[
+        "/accounts/{account_id}/access/identity_providers",
+        "/zones/{zone_id}/access/identity_providers",
+    ],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<crate::types::IdentityProvider>),
+};
+#[cfg(feature = "identity-providers")]
+const METHOD_ZERO_TRUST__IDENTITY_PROVIDERS__DELETE: Method = Method {
+    name: "zero_trust.identity_providers.delete",
+    http_method: "DELETE",
+    paths: &[
+        "/accounts/{account_id}/access/identity_providers/{identity_provider_id}",
+        "/zones/{zone_id}/access/identity_providers/{identity_provider_id}",
+    ],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<crate::types::ApplicationDeleteResponse>),
+};
+#[cfg(feature = "identity-providers")]
+const METHOD_ZERO_TRUST__IDENTITY_PROVIDERS__GET: Method = Method {
+    name: "zero_trust.identity_providers.get",
+    http_method: "GET",
+    paths: &[
+        "/accounts/{account_id}/access/identity_providers/{identity_provider_id}",
+        "/zones/{zone_id}/access/identity_providers/{identity_provider_id}",
+    ],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<crate::types::IdentityProvider>),
+};
+#[cfg(feature = "identity-providers")]
+const METHOD_ZERO_TRUST__IDENTITY_PROVIDERS__LIST: Method = Method {
+    name: "zero_trust.identity_providers.list",
+    http_method: "GET",
+    paths: &[
+        "/accounts/{account_id}/access/identity_providers",
+        "/zones/{zone_id}/access/identity_providers",
+    ],
+    shape: ResponseShape::Page,
+    decode: Some(reencode::<Vec<crate::types::IdentityProviderListResponseItem>>),
+};
+#[cfg(feature = "identity-providers")]
+const METHOD_ZERO_TRUST__IDENTITY_PROVIDERS__UPDATE: Method = Method {
+    name: "zero_trust.identity_providers.update",
+    http_method: "PUT",
+    paths: &[
+        "/accounts/{account_id}/access/identity_providers/{identity_provider_id}",
+        "/zones/{zone_id}/access/identity_providers/{identity_provider_id}",
+    ],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<crate::types::IdentityProvider>),
+};
+#[cfg(feature = "organizations")]
+const METHOD_ZERO_TRUST__ORGANIZATIONS__CREATE: Method = Method {
+    name: "zero_trust.organizations.create",
+    http_method: "POST",
+    paths: &[
+        "/accounts/{account_id}/access/organizations",
+        "/zones/{zone_id}/access/organizations",
+    ],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<crate::types::Organization>),
+};
+#[cfg(feature = "organizations")]
+const METHOD_ZERO_TRUST__ORGANIZATIONS__LIST: Method = Method {
+    name: "zero_trust.organizations.list",
+    http_method: "GET",
+    paths: &[
+        "/accounts/{account_id}/access/organizations",
+        "/zones/{zone_id}/access/organizations",
+    ],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<crate::types::Organization>),
+};
+#[cfg(feature = "organizations")]
+const METHOD_ZERO_TRUST__ORGANIZATIONS__REVOKE_USERS: Method = Method {
+    name: "zero_trust.organizations.revoke_users",
+    http_method: "POST",
+    paths: &[
+        "/accounts/{account_id}/access/organizations/revoke_user",
+        "/zones/{zone_id}/access/organizations/revoke_user",
+    ],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<bool>),
+};
+#[cfg(feature = "organizations")]
+const METHOD_ZERO_TRUST__ORGANIZATIONS__UPDATE: Method = Method {
+    name: "zero_trust.organizations.update",
+    http_method: "PUT",
+    paths: &[
+        "/accounts/{account_id}/access/organizations",
+        "/zones/{zone_id}/access/organizations",
+    ],
+    shape: ResponseShape::Result,
+    decode: Some(reencode::<crate::types::Organization>),
+};
+#[cfg(feature = "seats")]
+const METHOD_ZERO_TRUST__SEATS__EDIT: Method = Method {
+    name: "zero_trust.seats.edit",
+    http_method: "PATCH",
+    paths: &["/accounts/{account_id}/access/seats"],
+    shape: ResponseShape::Page,
+    decode: Some(reencode::<Vec<crate::types::Seats>>),
+};
