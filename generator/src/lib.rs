@@ -144,7 +144,8 @@ impl Generator {
         }
         load::normalize::make_explicit(&mut raw);
         lap("overlays");
-        let spec = Spec::parse(&source.name, raw)?;
+        let filter = load::spec::PathFilter::new(&self.config)?;
+        let spec = Spec::parse_selected(&source.name, raw, &|path| filter.selects(path))?;
         lap("parse OpenAPI");
         let crate_name = self.crate_name_for(&spec);
         let api = on_deep_stack(|| ir::build(&spec, &self.config, &crate_name))?;

@@ -199,14 +199,20 @@ fn the_crate_declares_the_features_and_gates_modules_methods_and_tests() {
     assert!(!files["src/resources/zoo/pets/mod.rs"].contains("#[cfg("));
 
     let methods = &files["src/methods.rs"];
+    // The entry of METHODS and the constant it names, both gated.
     assert!(
-        methods.contains(
-            "#[cfg(feature = \"keepers\")]\n    Method {\n        name: \"zoo.keepers.list\""
-        ),
+        methods.contains("#[cfg(feature = \"keepers\")]\n    METHOD_ZOO__KEEPERS__LIST,"),
         "{methods}"
     );
     assert!(
-        methods.contains("[\n    Method {\n        name: \"health.get\""),
+        methods.contains(
+            "#[cfg(feature = \"keepers\")]\nconst METHOD_ZOO__KEEPERS__LIST: Method = Method {\n    name: \"zoo.keepers.list\""
+        ),
+        "{methods}"
+    );
+    assert!(methods.contains("[\n    METHOD_HEALTH__GET,"), "{methods}");
+    assert!(
+        methods.contains("\nconst METHOD_HEALTH__GET: Method = Method {\n    name: \"health.get\""),
         "{methods}"
     );
 

@@ -42,18 +42,59 @@ pub fn escape_token(token: &str) -> String {
 impl Spec {
     /// Check the version, then parse `raw` with `openapiv3`.
     pub fn parse(file: &str, raw: Value) -> Result<Spec> {
+        Self::parse_selected(file, raw, &|_| true)
+    }
+
+    /// Like [`Spec::parse`], with only the path items whose path `selected` accepts given to
+    /// `openapiv3` (the others stay in `raw`, untouched): a config that selects a hundred of
+    /// a spec's 1,500 operations does not pay for parsing the rest.
+    pub fn parse_selected(file: &str, raw: Value, selected: &dyn Fn(&str) -> bool) -> Result<Spec> {
         check_version(file, &raw)?;
+        check_operation_ids(file, &raw)?;
         // The component schemas (most of a large spec) are read from `raw` where they are
-        // needed, never through `openapiv3`: they are set aside while it parses the rest.
+        // needed, never through `openapiv3`: they are set aside while it parses the rest,
+        // and so are the path items not selected.
         let mut raw = raw;
         let schemas = raw
             .pointer_mut("/components/schemas")
             .map(|schemas| std::mem::replace(schemas, Value::Object(Default::default())));
+        let paths = raw
+            .get_mut("paths")
+            .and_then(Value::as_object_mut)
+            .map(|paths| {
+                let all = std::mem::take(paths);
+                let mut order = Vec::with_capacity(all.len());
+                let mut aside = Vec::new();
+                for (path, item) in all {
+                    let keep = selected(&path);
+                    order.push((path.clone(), keep));
+                    if keep {
+                        paths.insert(path, item);
+                    } else {
+                        aside.push(item);
+                    }
+                }
+                (order, aside)
+            });
         // The path of a failure is tracked (an allocation per key) only once a plain parse
         // has failed.
         let parsed = OpenAPI::deserialize(&raw).or_else(|_| serde_path_to_error::deserialize(&raw));
         if let (Some(schemas), Some(slot)) = (schemas, raw.pointer_mut("/components/schemas")) {
             *slot = schemas;
+        }
+        if let (Some((order, aside)), Some(paths)) =
+            (paths, raw.get_mut("paths").and_then(Value::as_object_mut))
+        {
+            let mut kept = std::mem::take(paths);
+            let mut aside = aside.into_iter();
+            for (path, keep) in order {
+                let item = if keep {
+                    kept.remove(&path)
+                } else {
+                    aside.next()
+                };
+                paths.insert(path, item.unwrap_or(Value::Null));
+            }
         }
         let api: OpenAPI = parsed.map_err(|e| {
             let pointer = serde_path_pointer(&e.path().to_string());
@@ -63,7 +104,6 @@ impl Spec {
                 format!("not a valid OpenAPI 3.0 document: {}", e.inner()),
             )
         })?;
-        check_operation_ids(file, &api)?;
         Ok(Spec {
             file: file.to_string(),
             raw,
@@ -201,16 +241,10 @@ impl Spec {
 
     /// The operations selected by `config`, in spec order (paths, then a fixed method order).
     pub fn operations(&self, config: &Config) -> Result<Vec<SpecOperation<'_>>> {
-        let compile = |patterns: &[String]| -> Result<Vec<Regex>> {
-            patterns
-                .iter()
-                .map(|p| Regex::new(p).map_err(|e| config.error(format!("bad regex `{p}`: {e}"))))
-                .collect()
-        };
-        let include = compile(&config.select.include)?;
-        let exclude = compile(&config.select.exclude)?;
-        for (pattern, regex) in config.select.include.iter().zip(&include) {
-            if !self.api.paths.paths.keys().any(|path| regex.is_match(path)) {
+        let filter = PathFilter::new(config)?;
+        let all_paths = self.raw.get("paths").and_then(Value::as_object);
+        for (pattern, regex) in config.select.include.iter().zip(&filter.include) {
+            if !all_paths.is_some_and(|paths| paths.keys().any(|path| regex.is_match(path))) {
                 return Err(config.error(format!(
                     "[select] include `{pattern}` matches no path of the spec"
                 )));
@@ -218,9 +252,7 @@ impl Spec {
         }
         let mut out = Vec::new();
         for (path, item) in &self.api.paths.paths {
-            let selected = (include.is_empty() || include.iter().any(|r| r.is_match(path)))
-                && !exclude.iter().any(|r| r.is_match(path));
-            if !selected {
+            if !filter.selects(path) {
                 continue;
             }
             let pointer = format!("#/paths/{}", escape_token(path));
@@ -257,15 +289,54 @@ impl Spec {
     }
 }
 
-/// Every `operationId` names one operation (the spec requires it; names and docs key on it).
-fn check_operation_ids(file: &str, api: &OpenAPI) -> Result<()> {
-    let mut seen: std::collections::HashMap<&str, String> = std::collections::HashMap::new();
-    for (path, item) in &api.paths.paths {
-        let ReferenceOr::Item(item) = item else {
-            continue;
+/// The paths a config's `[select]` picks: those matching an `include` pattern (any path when
+/// there is none) and no `exclude` pattern.
+pub struct PathFilter {
+    include: Vec<Regex>,
+    exclude: Vec<Regex>,
+}
+
+impl PathFilter {
+    /// The filter of `config`; a pattern that is not a regex is an error naming it.
+    pub fn new(config: &Config) -> Result<PathFilter> {
+        let compile = |patterns: &[String]| -> Result<Vec<Regex>> {
+            patterns
+                .iter()
+                .map(|p| Regex::new(p).map_err(|e| config.error(format!("bad regex `{p}`: {e}"))))
+                .collect()
         };
-        for (method, op) in item.iter() {
-            let Some(id) = op.operation_id.as_deref() else {
+        Ok(PathFilter {
+            include: compile(&config.select.include)?,
+            exclude: compile(&config.select.exclude)?,
+        })
+    }
+
+    /// Whether `path` is selected.
+    pub fn selects(&self, path: &str) -> bool {
+        (self.include.is_empty() || self.include.iter().any(|r| r.is_match(path)))
+            && !self.exclude.iter().any(|r| r.is_match(path))
+    }
+}
+
+/// Every `operationId` names one operation (the spec requires it; names and docs key on it),
+/// in every path item, selected or not.
+fn check_operation_ids(file: &str, raw: &Value) -> Result<()> {
+    const METHODS: [&str; 8] = [
+        "get", "put", "post", "delete", "options", "head", "patch", "trace",
+    ];
+    let mut seen: std::collections::HashMap<&str, String> = std::collections::HashMap::new();
+    let Some(paths) = raw.get("paths").and_then(Value::as_object) else {
+        return Ok(());
+    };
+    for (path, item) in paths {
+        if item.get("$ref").is_some() {
+            continue;
+        }
+        for method in METHODS {
+            let Some(id) = item
+                .pointer(&format!("/{method}/operationId"))
+                .and_then(Value::as_str)
+            else {
                 continue;
             };
             let pointer = format!("#/paths/{}/{method}", escape_token(path));
@@ -331,4 +402,51 @@ fn serde_path_pointer(path: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn spec() -> Value {
+        let op =
+            |id: &str| json!({"operationId": id, "responses": {"204": {"description": "done"}}});
+        json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {
+                "/b": {"get": op("b")},
+                "/a": {"get": op("a"), "post": op("a-create")},
+                "/c": {"delete": op("c")}
+            }
+        })
+    }
+
+    #[test]
+    fn only_the_selected_paths_are_parsed_and_the_document_is_kept_as_it_was() {
+        let raw = spec();
+        let before = serde_json::to_string(&raw).unwrap();
+        let parsed = Spec::parse_selected("t.json", raw, &|path| path == "/a").unwrap();
+        let paths: Vec<&String> = parsed.api.paths.paths.keys().collect();
+        assert_eq!(paths, ["/a"]);
+        // Every path item is back in `raw`, in its place.
+        assert_eq!(serde_json::to_string(&parsed.raw).unwrap(), before);
+    }
+
+    #[test]
+    fn an_operation_id_used_twice_is_an_error_even_in_paths_not_selected() {
+        let mut raw = spec();
+        raw["paths"]["/c"]["delete"]["operationId"] = json!("b");
+        let error = Spec::parse_selected("t.json", raw, &|path| path == "/a").unwrap_err();
+        let message = error.to_string();
+        assert!(
+            message.contains("#/paths/~1c/delete/operationId"),
+            "{message}"
+        );
+        assert!(
+            message.contains("already used by #/paths/~1b/get"),
+            "{message}"
+        );
+    }
 }
