@@ -152,15 +152,19 @@ impl Generator {
         lap("build IR");
         accept_problems(&api.warnings, &self.config, self.lenient, &spec.file)?;
         let options = self.emit_options(&spec, &source.name, &sha)?;
+        // Emitting needs only the model: the parsed spec goes before it (its JSON text is
+        // kept only when the final spec is asked for), which lowers the peak memory.
+        let raw = self.final_spec.then_some(spec.raw);
+        drop(spec.api);
         let mut files = emit::emit(&api, &options)?;
         files.insert(
             surface::FILE.into(),
             surface::text(&api, &options.provenance),
         );
         lap("emit and format");
-        let final_spec = match self.final_spec {
-            true => serde_json::to_string(&spec.raw).map_err(|e| Error::Source(e.to_string()))?,
-            false => String::new(),
+        let final_spec = match raw {
+            Some(raw) => serde_json::to_string(&raw).map_err(|e| Error::Source(e.to_string()))?,
+            None => String::new(),
         };
         lap("final spec");
         let warnings = api.warnings.clone();
