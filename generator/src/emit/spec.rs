@@ -456,59 +456,11 @@ fn error_bodies(api: &Api) -> TokenStream {
         let ty = render.ty(ty);
         quote! { #[doc = " A body of this type."] #cfg #name(#ty), }
     });
-    let decoders = api.error_sets.iter().enumerate().map(|(index, set)| {
-        let name = format_ident!("errors_{index}");
-        let cfg = super::cfg_attr(decoder_predicate(api, index).as_ref());
-        let arms = set.iter().map(|error| {
-            let variant = format_ident!(
-                "{}",
-                types
-                    .iter()
-                    .find(|(_, t)| *t == error.ty)
-                    .map(|(n, _)| n.as_str())
-                    .unwrap_or("Value")
-            );
-            let pattern = match error.status {
-                StatusMatch::Code(code) => quote!(#code),
-                StatusMatch::Class(class) => {
-                    let (low, high) = (class * 100, class * 100 + 99);
-                    quote!(#low..=#high)
-                }
-                StatusMatch::Default => quote!(_),
-            };
-            (
-                pattern,
-                quote!(crate::convention::typed(parts).map(|body| Box::new(ErrorBody::#variant(body)))),
-            )
-        });
-        let arms: Vec<(TokenStream, TokenStream)> = arms.collect();
-        if let [(_, only)] = arms.as_slice() {
-            if set[0].status == StatusMatch::Default {
-                return quote! {
-                    /// The error of a non-success response, its body decoded as the operation declares.
-                    #cfg
-                    pub(crate) fn #name(parts: &crate::response::ResponseParts) -> crate::Error {
-                        let body = #only;
-                        crate::convention::api_error_with(parts, body)
-                    }
-                };
-            }
-        }
-        let arms = arms.iter().map(|(pattern, body)| quote!(#pattern => #body,));
-        let fallback =
-            (!set.iter().any(|e| e.status == StatusMatch::Default)).then(|| quote!(_ => None,));
-        quote! {
-            /// The error of a non-success response, its body decoded as the operation declares.
-            #cfg
-            pub(crate) fn #name(parts: &crate::response::ResponseParts) -> crate::Error {
-                let body = match parts.status {
-                    #(#arms)*
-                    #fallback
-                };
-                crate::convention::api_error_with(parts, body)
-            }
-        }
-    });
+    let decoders = api
+        .error_sets
+        .iter()
+        .enumerate()
+        .map(|(index, set)| error_decoder(api, &types, index, set));
     quote! {
         /// The body of an error response, as the operation declares it for the status.
         #[derive(Debug, Clone, PartialEq)]
@@ -518,6 +470,70 @@ fn error_bodies(api: &Api) -> TokenStream {
         }
 
         #(#decoders)*
+    }
+}
+
+/// `errors_{index}`: the error of a non-success response of the operations whose declared
+/// error responses are `set`, its body decoded by status into the `ErrorBody` variant of
+/// its type (`types`: variant names and types).
+fn error_decoder(
+    api: &Api,
+    types: &[(String, Ty)],
+    index: usize,
+    set: &[crate::ir::ops::ErrorResponse],
+) -> TokenStream {
+    let name = format_ident!("errors_{index}");
+    let cfg = super::cfg_attr(decoder_predicate(api, index).as_ref());
+    let arms = set.iter().map(|error| {
+        let variant = format_ident!(
+            "{}",
+            types
+                .iter()
+                .find(|(_, t)| *t == error.ty)
+                .map(|(n, _)| n.as_str())
+                .unwrap_or("Value")
+        );
+        let pattern = match error.status {
+            StatusMatch::Code(code) => quote!(#code),
+            StatusMatch::Class(class) => {
+                let (low, high) = (class * 100, class * 100 + 99);
+                quote!(#low..=#high)
+            }
+            StatusMatch::Default => quote!(_),
+        };
+        (
+            pattern,
+            quote!(crate::convention::typed(parts).map(|body| Box::new(ErrorBody::#variant(body)))),
+        )
+    });
+    let arms: Vec<(TokenStream, TokenStream)> = arms.collect();
+    if let [(_, only)] = arms.as_slice() {
+        if set[0].status == StatusMatch::Default {
+            return quote! {
+                /// The error of a non-success response, its body decoded as the operation declares.
+                #cfg
+                pub(crate) fn #name(parts: &crate::response::ResponseParts) -> crate::Error {
+                    let body = #only;
+                    crate::convention::api_error_with(parts, body)
+                }
+            };
+        }
+    }
+    let arms = arms
+        .iter()
+        .map(|(pattern, body)| quote!(#pattern => #body,));
+    let fallback =
+        (!set.iter().any(|e| e.status == StatusMatch::Default)).then(|| quote!(_ => None,));
+    quote! {
+        /// The error of a non-success response, its body decoded as the operation declares.
+        #cfg
+        pub(crate) fn #name(parts: &crate::response::ResponseParts) -> crate::Error {
+            let body = match parts.status {
+                #(#arms)*
+                #fallback
+            };
+            crate::convention::api_error_with(parts, body)
+        }
     }
 }
 
