@@ -35,9 +35,9 @@ pub fn run(command: &mut Command, limits: &Limits) -> Result<Outcome, String> {
     let stdout = drain(child.stdout.take().ok_or("no stdout pipe")?);
     let stderr = drain(child.stderr.take().ok_or("no stderr pipe")?);
     let pid = child.id() as libc::pid_t;
-    let (status, max_rss_kb, killed) =
+    let (status, max_rss_kb, killed, end) =
         watch(pid, start, limits).ok_or_else(|| format!("wait4 failed for {command:?}"))?;
-    let wall = start.elapsed();
+    let wall = end - start;
     let output = format!(
         "{}\n{}",
         stdout.join().unwrap_or_default(),
@@ -82,29 +82,40 @@ fn drain(mut pipe: impl std::io::Read + Send + 'static) -> JoinHandle<String> {
     })
 }
 
-/// Wait for the child `pid`, started at `start`, polling every 20 ms and killing its process
-/// group when it passes a limit; its wait status, its peak memory (KB) and why it was killed.
-/// `None` when `wait4` fails.
-fn watch(pid: libc::pid_t, start: Instant, limits: &Limits) -> Option<(i32, i64, Option<String>)> {
-    let mut status = 0;
-    // SAFETY: an all-zero `rusage` is a valid value.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+/// Wait for the child `pid`, started at `start`, killing its process group when it passes a
+/// limit (checked every 20 ms); its wait status, its peak memory (KB), why it was killed and
+/// when it ended. A thread waits for it (a blocking `wait4`), so the end is taken when it
+/// exits, not at the next check: a run of 30 ms is not counted as 40. `None` when `wait4`
+/// fails.
+fn watch(
+    pid: libc::pid_t,
+    start: Instant,
+    limits: &Limits,
+) -> Option<(i32, i64, Option<String>, Instant)> {
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut status = 0;
+        // SAFETY: an all-zero `rusage` is a valid value.
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        // SAFETY: `pid` is our child, not yet reaped; the pointers are valid for the call.
+        let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+        let end = Instant::now();
+        let _ = sender.send((waited == pid).then_some((status, usage.ru_maxrss, end)));
+    });
     let mut killed = None;
     loop {
-        // SAFETY: `pid` is our child, not yet reaped; the pointers are valid for the call.
-        let waited = unsafe { libc::wait4(pid, &mut status, libc::WNOHANG, &mut usage) };
-        if waited == pid {
-            return Some((status, usage.ru_maxrss, killed));
+        match receiver.recv_timeout(Duration::from_millis(20)) {
+            Ok(Some((status, max_rss_kb, end))) => return Some((status, max_rss_kb, killed, end)),
+            Ok(None) | Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return None,
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
         }
-        if waited < 0 {
-            return None;
+        if killed.is_none() {
+            if let Some(reason) = over_limit(pid, start, limits) {
+                // SAFETY: signalling our own process group.
+                unsafe { libc::kill(-pid, libc::SIGKILL) };
+                killed = Some(reason);
+            }
         }
-        if let Some(reason) = over_limit(pid, start, limits) {
-            // SAFETY: signalling our own process group.
-            unsafe { libc::kill(-pid, libc::SIGKILL) };
-            killed = Some(reason);
-        }
-        std::thread::sleep(Duration::from_millis(20));
     }
 }
 
