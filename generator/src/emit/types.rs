@@ -109,7 +109,6 @@ fn imports(space: &TypeSpace) -> Vec<TokenStream> {
     imports
 }
 
-/// The items of one type, compiled with the features that need it.
 /// `pub type Name = Target;`: the name an inline schema would have had, when it is identical
 /// to one met before and shares that one's type.
 fn alias_def(space: &TypeSpace, features: &Features, alias: &TypeAlias) -> TokenStream {
@@ -130,6 +129,7 @@ fn alias_def(space: &TypeSpace, features: &Features, alias: &TypeAlias) -> Token
     }
 }
 
+/// The items of one type, compiled with the features that need it.
 fn type_def(space: &TypeSpace, features: &Features, id: TypeId, out: &mut Items) -> TokenStream {
     let def = space.get(id);
     let cfg = cfg_attr(features.type_predicate(id).as_ref());
