@@ -381,6 +381,22 @@ fn verdict(kind: &str, old: Option<&str>, new: Option<&str>) -> (bool, &'static 
     }
 }
 
+/// `text` with every type name that is an alias in `aliases` replaced by the type it names.
+fn through_aliases(text: &str, aliases: &BTreeMap<&str, &str>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut word = String::new();
+    for c in text.chars().map(Some).chain([None]) {
+        if let Some(c) = c.filter(|c| c.is_alphanumeric() || *c == '_') {
+            word.push(c);
+            continue;
+        }
+        out.push_str(aliases.get(word.as_str()).copied().unwrap_or(&word));
+        word.clear();
+        out.extend(c);
+    }
+    out
+}
+
 /// Compare the surface lines of the old and the new crate.
 pub fn diff(old: &[String], new: &[String]) -> Summary {
     let index = |lines: &[String]| -> BTreeMap<(&'static str, String), String> {
@@ -397,6 +413,12 @@ pub fn diff(old: &[String], new: &[String]) -> Summary {
         "method", "option", "type", "field", "value", "variant", "accessor", "setters", "convert",
         "alias", "feature", "gate",
     ];
+    // The new crate's aliases: name -> the type it names.
+    let aliases: BTreeMap<&str, &str> = new
+        .iter()
+        .filter(|((kind, _), _)| *kind == "alias")
+        .map(|((_, name), rest)| (name.as_str(), rest.trim_start_matches(" = ")))
+        .collect();
     let mut changes = Vec::new();
     for (kind, item) in keys {
         let before = old.get(&(*kind, item.clone()));
@@ -421,8 +443,16 @@ pub fn diff(old: &[String], new: &[String]) -> Summary {
                 continue;
             }
         }
-        let (breaking, reason) =
+        let (mut breaking, mut reason) =
             verdict(kind, before.map(String::as_str), after.map(String::as_str));
+        if let (Some(before), Some(after)) = (before, after) {
+            if breaking && through_aliases(before, &aliases) == *after {
+                (breaking, reason) = (
+                    false,
+                    "a type now named by the type its old name is an alias of: code using either name compiles",
+                );
+            }
+        }
         changes.push(Change {
             kind,
             item: item.clone(),

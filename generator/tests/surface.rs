@@ -157,3 +157,41 @@ fn removals_retypes_new_fields_and_enum_values_are_breaking() {
         "{markdown}"
     );
 }
+
+/// A parameter whose type is now named by the type its old name is an alias of is a change,
+/// not a breaking one: code naming either type compiles. A type that is not an alias of the
+/// new one still breaks.
+#[test]
+fn a_type_renamed_to_what_its_old_name_is_an_alias_of_is_not_breaking() {
+    let old: Vec<String> = [
+        "method groups.update(group_id, body: GroupUpdateRequest) -> result Group",
+        "type GroupUpdateRequest struct",
+        "method groups.replace(group_id, body: GroupReplaceRequest) -> result Group",
+        "type GroupReplaceRequest struct",
+    ]
+    .map(String::from)
+    .to_vec();
+    let new: Vec<String> = [
+        "method groups.update(group_id, body: GroupCreateRequest) -> result Group",
+        "type GroupUpdateRequest struct",
+        "alias GroupUpdateRequest = GroupCreateRequest",
+        "method groups.replace(group_id, body: GroupCreateRequest) -> result Group",
+        "type GroupReplaceRequest struct",
+    ]
+    .map(String::from)
+    .to_vec();
+    let summary = surface::diff(&old, &new);
+    let verdicts: Vec<(String, bool)> = summary
+        .changes
+        .iter()
+        .map(|c| (format!("{} {}", c.kind, c.item), c.breaking))
+        .collect();
+    assert_eq!(
+        verdicts,
+        [
+            ("method groups.replace".to_string(), true),
+            ("method groups.update".to_string(), false),
+            ("alias GroupUpdateRequest".to_string(), false),
+        ]
+    );
+}
