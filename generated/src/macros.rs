@@ -265,15 +265,8 @@ macro_rules! object_impls {
 
         impl $crate::values::Object for $name {
             fn write_fields<__M: ::serde::ser::SerializeMap>(&self, map: &mut __M, skip: ::std::option::Option<&str>) -> ::std::result::Result<(), __M::Error> {
-                $(if skip != Some($key) {
-                    $crate::macros::object_impls!(@serialize $kind map $key &self.$field);
-                })*
-                for (key, value) in &self.$additional {
-                    if skip != Some(key.as_str()) {
-                        map.serialize_entry(key, value)?;
-                    }
-                }
-                Ok(())
+                $($crate::macros::object_impls!(@serialize $kind map skip $key &self.$field);)*
+                $crate::values::Additional::write_all(&self.$additional, map, skip)
             }
 
             fn read_object<'de, __D: ::serde::Deserializer<'de>>(deserializer: __D, skip: ::std::option::Option<&'static str>) -> ::std::result::Result<Self, __D::Error> {
@@ -286,24 +279,16 @@ macro_rules! object_impls {
                         f.write_str(concat!("an object (", stringify!($name), ")"))
                     }
                     fn visit_map<__A: ::serde::de::MapAccess<'de>>(self, mut map: __A) -> ::std::result::Result<$name, __A::Error> {
-                        // The fields' types come from the struct they are put into below.
+                        // The fields' types come from the struct they are put into below. Each
+                        // arm is one call and the match one `?`: the less each field's arm
+                        // holds, the less the compiler checks per field of every struct.
                         $(let mut $field = None;)*
                         let mut $additional: $aty = ::std::default::Default::default();
                         while let Some(key) = map.next_key::<$crate::values::Key<'de>>()? {
                             match key.as_str() {
-                                $($key => {
-                                    if $field.is_some() {
-                                        return Err(<__A::Error as ::serde::de::Error>::duplicate_field($key));
-                                    }
-                                    $field = Some(map.next_value()?);
-                                })*
-                                _ if Some(key.as_str()) == self.skip => {
-                                    map.next_value::<::serde::de::IgnoredAny>()?;
-                                }
-                                _ => {
-                                    $additional.insert(key.into_string(), map.next_value()?);
-                                }
-                            }
+                                $($key => $crate::values::read_field(&mut map, &mut $field, $key),)*
+                                _ => $crate::values::Additional::read_one(&mut $additional, &mut map, key, self.skip),
+                            }?;
                         }
                         Ok($name {
                             $($field: $crate::macros::object_impls!(@finish $kind $field $key),)*
@@ -315,19 +300,14 @@ macro_rules! object_impls {
             }
         }
     };
-    (@serialize required $map:ident $key:literal $value:expr) => {
-        $map.serialize_entry($key, $value)?
+    (@serialize required $map:ident $skip:ident $key:literal $value:expr) => {
+        $crate::values::write_required($map, $skip, $key, $value)?
     };
-    (@serialize optional $map:ident $key:literal $value:expr) => {
-        if !$crate::values::Absent::is_absent($value) {
-            $map.serialize_entry($key, $value)?
-        }
+    (@serialize optional $map:ident $skip:ident $key:literal $value:expr) => {
+        $crate::values::write_optional($map, $skip, $key, $value)?
     };
     (@finish required $field:ident $key:literal) => {
-        match $field {
-            Some(value) => value,
-            None => $crate::values::missing($key)?,
-        }
+        $crate::values::required_field($field, $key)?
     };
     (@finish optional $field:ident $key:literal) => {
         $field.unwrap_or_default()
@@ -468,6 +448,17 @@ mod tests {
     object_impls!(Puppy {
         optional name = "name",
         ..additional_properties: serde_json::Map<String, serde_json::Value>
+    });
+
+    /// An object whose other properties have a type (`additionalProperties: integer`).
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Scores {
+        pub name: Option<String>,
+        pub additional_properties: std::collections::BTreeMap<String, u32>,
+    }
+    object_impls!(Scores {
+        optional name = "name",
+        ..additional_properties: std::collections::BTreeMap<String, u32>
     });
 
     /// A test union.
@@ -715,6 +706,37 @@ mod tests {
         let error = serde_json::from_str::<Pet>(r#"{"name":"a","age":"three"}"#).unwrap_err();
         assert!(error.to_string().contains("invalid type"), "{error}");
         assert!(serde_json::from_str::<Pet>("[1]").is_err());
+    }
+
+    #[test]
+    fn typed_additional_properties_are_read_checked_and_written_back() {
+        let scores: Scores = serde_json::from_str(r#"{"b":2,"name":"x","a":1}"#).unwrap();
+        assert_eq!(scores.name.as_deref(), Some("x"));
+        let others: Vec<(&str, u32)> = scores
+            .additional_properties
+            .iter()
+            .map(|(k, v)| (k.as_str(), *v))
+            .collect();
+        assert_eq!(others, [("a", 1), ("b", 2)]);
+        assert_eq!(
+            serde_json::to_string(&scores).unwrap(),
+            r#"{"name":"x","a":1,"b":2}"#
+        );
+        // Their values have the spec's type: a string where a number is expected is an error.
+        let error = serde_json::from_str::<Scores>(r#"{"a":"one"}"#).unwrap_err();
+        assert!(
+            error.to_string().contains("invalid type: string"),
+            "{error}"
+        );
+        // The tag a union has read is neither kept nor type-checked.
+        let mut input = serde_json::Deserializer::from_str(r#"{"kind":"s","a":1}"#);
+        let read = Scores::read_object(&mut input, Some("kind")).unwrap();
+        assert_eq!(read.additional_properties.keys().collect::<Vec<_>>(), ["a"]);
+        let error = serde_json::from_str::<Scores>(r#"{"kind":"s","a":1}"#).unwrap_err();
+        assert!(
+            error.to_string().contains("invalid type: string"),
+            "{error}"
+        );
     }
 
     #[test]

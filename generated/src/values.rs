@@ -537,6 +537,146 @@ impl<T> Absent for crate::Nullable<T> {
     }
 }
 
+/// Writes the required field `key` unless it is `skip`.
+#[inline]
+pub(crate) fn write_required<M: serde::ser::SerializeMap, T: serde::Serialize + ?Sized>(
+    map: &mut M,
+    skip: Option<&str>,
+    key: &'static str,
+    value: &T,
+) -> Result<(), M::Error> {
+    if skip == Some(key) {
+        return Ok(());
+    }
+    map.serialize_entry(key, value)
+}
+
+/// Writes the optional field `key` unless it is absent or `skip`.
+#[inline]
+pub(crate) fn write_optional<M: serde::ser::SerializeMap, T: serde::Serialize + Absent>(
+    map: &mut M,
+    skip: Option<&str>,
+    key: &'static str,
+    value: &T,
+) -> Result<(), M::Error> {
+    if value.is_absent() || skip == Some(key) {
+        return Ok(());
+    }
+    map.serialize_entry(key, value)
+}
+
+/// Reads the value of the field `key` into `slot`; an error if it was already read.
+#[inline]
+pub(crate) fn read_field<'de, A: serde::de::MapAccess<'de>, T: serde::Deserialize<'de>>(
+    map: &mut A,
+    slot: &mut Option<T>,
+    key: &'static str,
+) -> Result<(), A::Error> {
+    if slot.is_some() {
+        return Err(<A::Error as serde::de::Error>::duplicate_field(key));
+    }
+    *slot = Some(map.next_value()?);
+    Ok(())
+}
+
+/// The value read for the required field `key`, or what [`missing`] makes of its absence.
+#[inline]
+pub(crate) fn required_field<'de, T: serde::Deserialize<'de>, E: serde::de::Error>(
+    slot: Option<T>,
+    key: &'static str,
+) -> Result<T, E> {
+    match slot {
+        Some(value) => Ok(value),
+        None => missing(key),
+    }
+}
+
+/// The properties of a struct that its fields do not name: a JSON object, or a map of the
+/// spec's `additionalProperties` type.
+pub(crate) trait Additional {
+    /// Reads the value of the property `key` (ignored when it is `skip`, a tag a union has
+    /// read).
+    fn read_one<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        map: &mut A,
+        key: Key<'de>,
+        skip: Option<&'static str>,
+    ) -> Result<(), A::Error>;
+
+    /// Writes every property except `skip`.
+    fn write_all<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error>;
+}
+
+impl Additional for serde_json::Map<String, serde_json::Value> {
+    #[inline]
+    fn read_one<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        map: &mut A,
+        key: Key<'de>,
+        skip: Option<&'static str>,
+    ) -> Result<(), A::Error> {
+        if Some(key.as_str()) == skip {
+            map.next_value::<serde::de::IgnoredAny>()?;
+        } else {
+            self.insert(key.into_string(), map.next_value()?);
+        }
+        Ok(())
+    }
+
+    fn write_all<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        write_entries(self.iter(), map, skip)
+    }
+}
+
+impl<V: serde::Serialize + for<'de> serde::Deserialize<'de>> Additional
+    for std::collections::BTreeMap<String, V>
+{
+    #[inline]
+    fn read_one<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        map: &mut A,
+        key: Key<'de>,
+        skip: Option<&'static str>,
+    ) -> Result<(), A::Error> {
+        if Some(key.as_str()) == skip {
+            map.next_value::<serde::de::IgnoredAny>()?;
+        } else {
+            self.insert(key.into_string(), map.next_value()?);
+        }
+        Ok(())
+    }
+
+    fn write_all<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+        skip: Option<&str>,
+    ) -> Result<(), M::Error> {
+        write_entries(self.iter(), map, skip)
+    }
+}
+
+/// Writes the entries of a map of properties, except `skip`.
+fn write_entries<'a, V: serde::Serialize + 'a, M: serde::ser::SerializeMap>(
+    entries: impl Iterator<Item = (&'a String, &'a V)>,
+    map: &mut M,
+    skip: Option<&str>,
+) -> Result<(), M::Error> {
+    for (key, value) in entries {
+        if skip != Some(key.as_str()) {
+            map.serialize_entry(key, value)?;
+        }
+    }
+    Ok(())
+}
+
 /// The value of a required field that is absent: `None` for an `Option`, otherwise the
 /// error naming the field (as serde's derive does).
 pub(crate) fn missing<'de, T: serde::Deserialize<'de>, E: serde::de::Error>(
