@@ -34,7 +34,7 @@ mod values;
 use envelope as convention;
 pub use envelope::{Envelope, Page, ResponseMessage, ResultInfo};
 mod scope;
-pub use call::{Call, MAX_ERROR_BODY, MAX_RETRY_AFTER};
+pub use call::{Call, Pending, MAX_ERROR_BODY, MAX_RETRY_AFTER};
 pub use client::{
     Client, ClientBuilder, Server, ServerVariable, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,

@@ -138,40 +138,40 @@ pub struct ApplicationSelfHosted {
 }
 #[cfg(feature = "applications")]
 object_impls!(ApplicationSelfHosted {
-    optional aud = "aud",
-    optional created_at = "created_at",
-    optional id = "id",
-    optional scim_config = "scim_config",
-    optional updated_at = "updated_at",
-    optional allow_authenticate_via_warp = "allow_authenticate_via_warp",
-    optional allowed_idps = "allowed_idps",
-    optional app_launcher_visible = "app_launcher_visible",
-    optional auto_redirect_to_identity = "auto_redirect_to_identity",
-    optional cors_headers = "cors_headers",
-    optional custom_deny_message = "custom_deny_message",
-    optional custom_deny_url = "custom_deny_url",
-    optional custom_non_identity_deny_url = "custom_non_identity_deny_url",
-    optional custom_pages = "custom_pages",
-    required domain = "domain",
-    optional enable_binding_cookie = "enable_binding_cookie",
-    optional http_only_cookie_attribute = "http_only_cookie_attribute",
-    optional logo_url = "logo_url",
-    optional name = "name",
-    optional options_preflight_bypass = "options_preflight_bypass",
-    optional path_cookie_attribute = "path_cookie_attribute",
-    optional same_site_cookie_attribute = "same_site_cookie_attribute",
-    optional self_hosted_domains = "self_hosted_domains",
-    optional service_auth_401_redirect = "service_auth_401_redirect",
-    optional session_duration = "session_duration",
-    optional skip_interstitial = "skip_interstitial",
-    optional tags = "tags",
-    optional allow_iframe = "allow_iframe",
-    optional destinations = "destinations",
-    optional mfa_config = "mfa_config",
-    optional oauth_configuration = "oauth_configuration",
-    optional read_service_tokens_from_header = "read_service_tokens_from_header",
-    optional use_clientless_isolation_app_launcher_url = "use_clientless_isolation_app_launcher_url",
-    optional policies = "policies",
+    optional aud: Option<String> = "aud",
+    optional created_at: Option<crate::DateTime> = "created_at",
+    optional id: Option<String> = "id",
+    optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
+    optional updated_at: Option<crate::DateTime> = "updated_at",
+    optional allow_authenticate_via_warp: Option<bool> = "allow_authenticate_via_warp",
+    optional allowed_idps: Option<Vec<String>> = "allowed_idps",
+    optional app_launcher_visible: Option<bool> = "app_launcher_visible",
+    optional auto_redirect_to_identity: Option<bool> = "auto_redirect_to_identity",
+    optional cors_headers: Option<crate::types::CorsHeaders> = "cors_headers",
+    optional custom_deny_message: Option<String> = "custom_deny_message",
+    optional custom_deny_url: Option<String> = "custom_deny_url",
+    optional custom_non_identity_deny_url: Option<String> = "custom_non_identity_deny_url",
+    optional custom_pages: Option<Vec<String>> = "custom_pages",
+    required domain: String = "domain",
+    optional enable_binding_cookie: Option<bool> = "enable_binding_cookie",
+    optional http_only_cookie_attribute: Option<bool> = "http_only_cookie_attribute",
+    optional logo_url: Option<String> = "logo_url",
+    optional name: Option<String> = "name",
+    optional options_preflight_bypass: Option<bool> = "options_preflight_bypass",
+    optional path_cookie_attribute: Option<bool> = "path_cookie_attribute",
+    optional same_site_cookie_attribute: Option<String> = "same_site_cookie_attribute",
+    optional self_hosted_domains: Option<Vec<String>> = "self_hosted_domains",
+    optional service_auth_401_redirect: Option<bool> = "service_auth_401_redirect",
+    optional session_duration: Option<String> = "session_duration",
+    optional skip_interstitial: Option<bool> = "skip_interstitial",
+    optional tags: Option<Vec<String>> = "tags",
+    optional allow_iframe: Option<bool> = "allow_iframe",
+    optional destinations: Option<Vec<crate::types::AppDestinationsItem>> = "destinations",
+    optional mfa_config: Option<crate::types::PolicyMfaConfig> = "mfa_config",
+    optional oauth_configuration: Option<crate::types::AppOauthConfiguration> = "oauth_configuration",
+    optional read_service_tokens_from_header: Option<String> = "read_service_tokens_from_header",
+    optional use_clientless_isolation_app_launcher_url: Option<bool> = "use_clientless_isolation_app_launcher_url",
+    optional policies: Option<Vec<crate::types::ApplicationPolicy>> = "policies",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(feature = "applications")]
@@ -241,12 +241,12 @@ pub struct ScimConfig {
 }
 #[cfg(feature = "applications")]
 object_impls!(ScimConfig {
-    optional authentication = "authentication",
-    optional deactivate_on_delete = "deactivate_on_delete",
-    optional enabled = "enabled",
-    required idp_uid = "idp_uid",
-    optional mappings = "mappings",
-    required remote_uri = "remote_uri",
+    optional authentication: Option<crate::types::ScimConfigAuthentication> = "authentication",
+    optional deactivate_on_delete: Option<bool> = "deactivate_on_delete",
+    optional enabled: Option<bool> = "enabled",
+    required idp_uid: String = "idp_uid",
+    optional mappings: Option<Vec<crate::types::ScimConfigMapping>> = "mappings",
+    required remote_uri: String = "remote_uri",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(feature = "applications")]
@@ -301,8 +301,8 @@ pub struct ScimConfigAuthenticationHttpBasic {
 }
 #[cfg(feature = "applications")]
 object_impls!(ScimConfigAuthenticationHttpBasic {
-    required password = "password",
-    required user = "user",
+    required password: String = "password",
+    required user: String = "user",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(feature = "applications")]
@@ -340,7 +340,7 @@ pub struct ScimConfigAuthenticationOauthBearerToken {
 }
 #[cfg(feature = "applications")]
 object_impls!(ScimConfigAuthenticationOauthBearerToken {
-    required token = "token",
+    required token: String = "token",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(feature = "applications")]
@@ -384,11 +384,11 @@ pub struct ScimConfigAuthenticationOauth2 {
 }
 #[cfg(feature = "applications")]
 object_impls!(ScimConfigAuthenticationOauth2 {
-    required authorization_url = "authorization_url",
-    required client_id = "client_id",
-    required client_secret = "client_secret",
-    optional scopes = "scopes",
-    required token_url = "token_url",
+    required authorization_url: String = "authorization_url",
+    required client_id: String = "client_id",
+    required client_secret: String = "client_secret",
+    optional scopes: Option<Vec<String>> = "scopes",
+    required token_url: String = "token_url",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(feature = "applications")]
@@ -447,12 +447,12 @@ pub struct ScimConfigMapping {
 }
 #[cfg(feature = "applications")]
 object_impls!(ScimConfigMapping {
-    optional enabled = "enabled",
-    optional filter = "filter",
-    optional operations = "operations",
-    required schema = "schema",
-    optional transform_jsonata = "transform_jsonata",
-    optional strictness = "strictness",
+    optional enabled: Option<bool> = "enabled",
+    optional filter: Option<String> = "filter",
+    optional operations: Option<crate::types::ScimConfigMappingOperations> = "operations",
+    required schema: String = "schema",
+    optional transform_jsonata: Option<String> = "transform_jsonata",
+    optional strictness: Option<crate::types::ScimConfigMappingStrictness> = "strictness",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(feature = "applications")]
@@ -488,9 +488,9 @@ pub struct ScimConfigMappingOperations {
 }
 #[cfg(feature = "applications")]
 object_impls!(ScimConfigMappingOperations {
-    optional create = "create",
-    optional delete = "delete",
-    optional update = "update",
+    optional create: Option<bool> = "create",
+    optional delete: Option<bool> = "delete",
+    optional update: Option<bool> = "update",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// The level of adherence to outbound resource schemas when provisioning to this mapping. 'Strict' removes unknown values, while 'passthrough' passes unknown values to the target.
@@ -539,14 +539,14 @@ pub struct CorsHeaders {
 }
 #[cfg(feature = "applications")]
 object_impls!(CorsHeaders {
-    optional allow_all_headers = "allow_all_headers",
-    optional allow_all_methods = "allow_all_methods",
-    optional allow_all_origins = "allow_all_origins",
-    optional allow_credentials = "allow_credentials",
-    optional allowed_headers = "allowed_headers",
-    optional allowed_methods = "allowed_methods",
-    optional allowed_origins = "allowed_origins",
-    optional max_age = "max_age",
+    optional allow_all_headers: Option<bool> = "allow_all_headers",
+    optional allow_all_methods: Option<bool> = "allow_all_methods",
+    optional allow_all_origins: Option<bool> = "allow_all_origins",
+    optional allow_credentials: Option<bool> = "allow_credentials",
+    optional allowed_headers: Option<Vec<String>> = "allowed_headers",
+    optional allowed_methods: Option<Vec<crate::types::AllowedMethodsItem>> = "allowed_methods",
+    optional allowed_origins: Option<Vec<String>> = "allowed_origins",
+    optional max_age: Option<f64> = "max_age",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// `AllowedMethodsItem`
@@ -623,7 +623,7 @@ pub struct AppDestinationPublic {
 }
 #[cfg(feature = "applications")]
 object_impls!(AppDestinationPublic {
-    optional uri = "uri",
+    optional uri: Option<String> = "uri",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// A private network destination (CIDR, hostname, ports, virtual network) that Access will secure.
@@ -648,11 +648,11 @@ pub struct AppDestinationPrivate {
 }
 #[cfg(feature = "applications")]
 object_impls!(AppDestinationPrivate {
-    optional cidr = "cidr",
-    optional hostname = "hostname",
-    optional l4_protocol = "l4_protocol",
-    optional port_range = "port_range",
-    optional vnet_id = "vnet_id",
+    optional cidr: Option<String> = "cidr",
+    optional hostname: Option<String> = "hostname",
+    optional l4_protocol: Option<crate::types::AppDestinationPrivateL4Protocol> = "l4_protocol",
+    optional port_range: Option<String> = "port_range",
+    optional vnet_id: Option<String> = "vnet_id",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// The L4 protocol of the destination. When omitted, both UDP and TCP traffic will match.
@@ -687,7 +687,7 @@ pub struct AppDestinationViaMcpServerPortal {
 }
 #[cfg(feature = "applications")]
 object_impls!(AppDestinationViaMcpServerPortal {
-    optional mcp_server_id = "mcp_server_id",
+    optional mcp_server_id: Option<String> = "mcp_server_id",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// Configures multi-factor authentication (MFA) settings.
@@ -708,9 +708,9 @@ pub struct PolicyMfaConfig {
 }
 #[cfg(any(feature = "applications", feature = "policies"))]
 object_impls!(PolicyMfaConfig {
-    optional allowed_authenticators = "allowed_authenticators",
-    optional mfa_disabled = "mfa_disabled",
-    optional session_duration = "session_duration",
+    optional allowed_authenticators: Option<Vec<crate::types::PolicyMfaConfigAllowedAuthenticatorsItem>> = "allowed_authenticators",
+    optional mfa_disabled: Option<bool> = "mfa_disabled",
+    optional session_duration: Option<String> = "session_duration",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// `PolicyMfaConfigAllowedAuthenticatorsItem`
@@ -753,9 +753,9 @@ pub struct AppOauthConfiguration {
 }
 #[cfg(feature = "applications")]
 object_impls!(AppOauthConfiguration {
-    optional dynamic_client_registration = "dynamic_client_registration",
-    optional enabled = "enabled",
-    optional grant = "grant",
+    optional dynamic_client_registration: Option<crate::types::AppOauthConfigurationDynamicClientRegistration> = "dynamic_client_registration",
+    optional enabled: Option<bool> = "enabled",
+    optional grant: Option<crate::types::AppOauthConfigurationGrant> = "grant",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// Settings for OAuth dynamic client registration.
@@ -778,10 +778,10 @@ pub struct AppOauthConfigurationDynamicClientRegistration {
 }
 #[cfg(feature = "applications")]
 object_impls!(AppOauthConfigurationDynamicClientRegistration {
-    optional allow_any_on_localhost = "allow_any_on_localhost",
-    optional allow_any_on_loopback = "allow_any_on_loopback",
-    optional allowed_uris = "allowed_uris",
-    optional enabled = "enabled",
+    optional allow_any_on_localhost: Option<bool> = "allow_any_on_localhost",
+    optional allow_any_on_loopback: Option<bool> = "allow_any_on_loopback",
+    optional allowed_uris: Option<Vec<String>> = "allowed_uris",
+    optional enabled: Option<bool> = "enabled",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// Settings for OAuth grant behavior.
@@ -800,8 +800,8 @@ pub struct AppOauthConfigurationGrant {
 }
 #[cfg(feature = "applications")]
 object_impls!(AppOauthConfigurationGrant {
-    optional access_token_lifetime = "access_token_lifetime",
-    optional session_duration = "session_duration",
+    optional access_token_lifetime: Option<String> = "access_token_lifetime",
+    optional session_duration: Option<String> = "session_duration",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// `ApplicationPolicy`
@@ -850,23 +850,23 @@ pub struct ApplicationPolicy {
 }
 #[cfg(feature = "applications")]
 object_impls!(ApplicationPolicy {
-    optional approval_groups = "approval_groups",
-    optional approval_required = "approval_required",
-    optional created_at = "created_at",
-    optional decision = "decision",
-    optional exclude = "exclude",
-    optional id = "id",
-    optional include = "include",
-    optional isolation_required = "isolation_required",
-    optional name = "name",
-    optional purpose_justification_prompt = "purpose_justification_prompt",
-    optional purpose_justification_required = "purpose_justification_required",
-    optional require = "require",
-    optional session_duration = "session_duration",
-    optional updated_at = "updated_at",
-    optional connection_rules = "connection_rules",
-    optional mfa_config = "mfa_config",
-    optional precedence = "precedence",
+    optional approval_groups: Option<Vec<crate::types::ApprovalGroup>> = "approval_groups",
+    optional approval_required: Option<bool> = "approval_required",
+    optional created_at: Option<crate::DateTime> = "created_at",
+    optional decision: Option<crate::types::Decision> = "decision",
+    optional exclude: Option<Vec<crate::types::AccessRule>> = "exclude",
+    optional id: Option<String> = "id",
+    optional include: Option<Vec<crate::types::AccessRule>> = "include",
+    optional isolation_required: Option<bool> = "isolation_required",
+    optional name: Option<String> = "name",
+    optional purpose_justification_prompt: Option<String> = "purpose_justification_prompt",
+    optional purpose_justification_required: Option<bool> = "purpose_justification_required",
+    optional require: Option<Vec<crate::types::AccessRule>> = "require",
+    optional session_duration: Option<String> = "session_duration",
+    optional updated_at: Option<crate::DateTime> = "updated_at",
+    optional connection_rules: Option<crate::types::PolicyConnectionRules> = "connection_rules",
+    optional mfa_config: Option<crate::types::PolicyMfaConfig> = "mfa_config",
+    optional precedence: Option<i64> = "precedence",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// A group of email addresses that can approve a temporary authentication request.
@@ -887,9 +887,9 @@ pub struct ApprovalGroup {
 }
 #[cfg(any(feature = "applications", feature = "policies"))]
 object_impls!(ApprovalGroup {
-    required approvals_needed = "approvals_needed",
-    optional email_addresses = "email_addresses",
-    optional email_list_uuid = "email_list_uuid",
+    required approvals_needed: f64 = "approvals_needed",
+    optional email_addresses: Option<Vec<String>> = "email_addresses",
+    optional email_list_uuid: Option<String> = "email_list_uuid",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(any(feature = "applications", feature = "policies"))]
@@ -1034,7 +1034,7 @@ pub struct EmailRule {
 }
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
 object_impls!(EmailRule {
-    required email = "email",
+    required email: String = "email",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
@@ -1061,7 +1061,7 @@ pub struct EmailListRule {
 }
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
 object_impls!(EmailListRule {
-    required id = "id",
+    required id: String = "id",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
@@ -1088,7 +1088,7 @@ pub struct DomainRule {
 }
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
 object_impls!(DomainRule {
-    required domain = "domain",
+    required domain: String = "domain",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
@@ -1115,7 +1115,7 @@ pub struct IpRule {
 }
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
 object_impls!(IpRule {
-    required ip = "ip",
+    required ip: String = "ip",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
@@ -1142,7 +1142,7 @@ pub struct IpListRule {
 }
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
 object_impls!(IpListRule {
-    required id = "id",
+    required id: String = "id",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
@@ -1169,7 +1169,7 @@ pub struct AccessGroupRule {
 }
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
 object_impls!(AccessGroupRule {
-    required id = "id",
+    required id: String = "id",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
@@ -1200,9 +1200,9 @@ pub struct AzureGroupRule {
 }
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
 object_impls!(AzureGroupRule {
-    optional connection_id = "connection_id",
-    required id = "id",
-    optional identity_provider_id = "identity_provider_id",
+    optional connection_id: Option<String> = "connection_id",
+    required id: String = "id",
+    optional identity_provider_id: Option<String> = "identity_provider_id",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
@@ -1237,10 +1237,10 @@ pub struct GithubOrganizationRule {
 }
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
 object_impls!(GithubOrganizationRule {
-    optional connection_id = "connection_id",
-    required name = "name",
-    optional identity_provider_id = "identity_provider_id",
-    optional team = "team",
+    optional connection_id: Option<String> = "connection_id",
+    required name: String = "name",
+    optional identity_provider_id: Option<String> = "identity_provider_id",
+    optional team: Option<String> = "team",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
@@ -1274,9 +1274,9 @@ pub struct GsuiteGroupRule {
 }
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
 object_impls!(GsuiteGroupRule {
-    optional connection_id = "connection_id",
-    required email = "email",
-    optional identity_provider_id = "identity_provider_id",
+    optional connection_id: Option<String> = "connection_id",
+    required email: String = "email",
+    optional identity_provider_id: Option<String> = "identity_provider_id",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
@@ -1311,10 +1311,10 @@ pub struct OktaGroupRule {
 }
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
 object_impls!(OktaGroupRule {
-    optional connection_id = "connection_id",
-    optional email = "email",
-    optional identity_provider_id = "identity_provider_id",
-    optional name = "name",
+    optional connection_id: Option<String> = "connection_id",
+    optional email: Option<String> = "email",
+    optional identity_provider_id: Option<String> = "identity_provider_id",
+    optional name: Option<String> = "name",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// `SamlGroupRule`
@@ -1335,9 +1335,9 @@ pub struct SamlGroupRule {
 }
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
 object_impls!(SamlGroupRule {
-    required attribute_name = "attribute_name",
-    required attribute_value = "attribute_value",
-    optional identity_provider_id = "identity_provider_id",
+    required attribute_name: String = "attribute_name",
+    required attribute_value: String = "attribute_value",
+    optional identity_provider_id: Option<String> = "identity_provider_id",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
@@ -1366,7 +1366,7 @@ pub struct ServiceTokenRule {
 }
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
 object_impls!(ServiceTokenRule {
-    required token_id = "token_id",
+    required token_id: String = "token_id",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
@@ -1395,8 +1395,8 @@ pub struct ExternalEvaluationRule {
 }
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
 object_impls!(ExternalEvaluationRule {
-    required evaluate_url = "evaluate_url",
-    required keys_url = "keys_url",
+    required evaluate_url: String = "evaluate_url",
+    required keys_url: String = "keys_url",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
@@ -1424,7 +1424,7 @@ pub struct CountryRule {
 }
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
 object_impls!(CountryRule {
-    required country_code = "country_code",
+    required country_code: String = "country_code",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
@@ -1451,7 +1451,7 @@ pub struct AuthenticationMethodRule {
 }
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
 object_impls!(AuthenticationMethodRule {
-    required auth_method = "auth_method",
+    required auth_method: String = "auth_method",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
@@ -1478,7 +1478,7 @@ pub struct DevicePostureRuleAlt {
 }
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
 object_impls!(DevicePostureRuleAlt {
-    required integration_uid = "integration_uid",
+    required integration_uid: String = "integration_uid",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
@@ -1509,9 +1509,9 @@ pub struct AuthContextRule {
 }
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
 object_impls!(AuthContextRule {
-    required id = "id",
-    required ac_id = "ac_id",
-    required identity_provider_id = "identity_provider_id",
+    required id: String = "id",
+    required ac_id: String = "ac_id",
+    required identity_provider_id: String = "identity_provider_id",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
@@ -1544,7 +1544,7 @@ pub struct CommonNameRule {
 }
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
 object_impls!(CommonNameRule {
-    required common_name = "common_name",
+    required common_name: String = "common_name",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
@@ -1571,7 +1571,7 @@ pub struct LoginMethodRule {
 }
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
 object_impls!(LoginMethodRule {
-    required id = "id",
+    required id: String = "id",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
@@ -1602,9 +1602,9 @@ pub struct OidcClaimRule {
 }
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
 object_impls!(OidcClaimRule {
-    required claim_name = "claim_name",
-    required claim_value = "claim_value",
-    required identity_provider_id = "identity_provider_id",
+    required claim_name: String = "claim_name",
+    required claim_value: String = "claim_value",
+    required identity_provider_id: String = "identity_provider_id",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
@@ -1637,7 +1637,7 @@ pub struct LinkedAppTokenRule {
 }
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
 object_impls!(LinkedAppTokenRule {
-    required app_uid = "app_uid",
+    required app_uid: String = "app_uid",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
@@ -1664,7 +1664,7 @@ pub struct UserRiskScoreRule {
 }
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
 object_impls!(UserRiskScoreRule {
-    required user_risk_score = "user_risk_score",
+    required user_risk_score: Vec<crate::types::UserRiskScoreLevel> = "user_risk_score",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(any(feature = "applications", feature = "groups", feature = "policies"))]
@@ -1717,8 +1717,8 @@ pub struct PolicyConnectionRules {
 }
 #[cfg(any(feature = "applications", feature = "policies"))]
 object_impls!(PolicyConnectionRules {
-    optional rdp = "rdp",
-    optional ssh = "ssh",
+    optional rdp: Option<crate::types::PolicyConnectionRulesRdp> = "rdp",
+    optional ssh: Option<crate::types::PolicyConnectionRulesSsh> = "ssh",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// The RDP-specific rules that define clipboard behavior for RDP connections.
@@ -1739,8 +1739,8 @@ pub struct PolicyConnectionRulesRdp {
 }
 #[cfg(any(feature = "applications", feature = "policies"))]
 object_impls!(PolicyConnectionRulesRdp {
-    optional allowed_clipboard_local_to_remote_formats = "allowed_clipboard_local_to_remote_formats",
-    optional allowed_clipboard_remote_to_local_formats = "allowed_clipboard_remote_to_local_formats",
+    optional allowed_clipboard_local_to_remote_formats: Option<Vec<crate::types::PolicyConnectionRulesRdpAllowedClipboardLocalToRemoteFormatsItem>> = "allowed_clipboard_local_to_remote_formats",
+    optional allowed_clipboard_remote_to_local_formats: Option<Vec<crate::types::PolicyConnectionRulesRdpAllowedClipboardRemoteToLocalFormatsItem>> = "allowed_clipboard_remote_to_local_formats",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// `PolicyConnectionRulesRdpAllowedClipboardLocalToRemoteFormatsItem`
@@ -1789,8 +1789,8 @@ pub struct PolicyConnectionRulesSsh {
 }
 #[cfg(any(feature = "applications", feature = "policies"))]
 object_impls!(PolicyConnectionRulesSsh {
-    optional allow_email_alias = "allow_email_alias",
-    required usernames = "usernames",
+    optional allow_email_alias: Option<bool> = "allow_email_alias",
+    required usernames: Vec<String> = "usernames",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(any(feature = "applications", feature = "policies"))]
@@ -1844,20 +1844,20 @@ pub struct ApplicationSaaS {
 }
 #[cfg(feature = "applications")]
 object_impls!(ApplicationSaaS {
-    optional aud = "aud",
-    optional created_at = "created_at",
-    optional id = "id",
-    optional scim_config = "scim_config",
-    optional updated_at = "updated_at",
-    optional allowed_idps = "allowed_idps",
-    optional app_launcher_visible = "app_launcher_visible",
-    optional auto_redirect_to_identity = "auto_redirect_to_identity",
-    optional custom_pages = "custom_pages",
-    optional logo_url = "logo_url",
-    optional name = "name",
-    optional saas_app = "saas_app",
-    optional tags = "tags",
-    optional policies = "policies",
+    optional aud: Option<String> = "aud",
+    optional created_at: Option<crate::DateTime> = "created_at",
+    optional id: Option<String> = "id",
+    optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
+    optional updated_at: Option<crate::DateTime> = "updated_at",
+    optional allowed_idps: Option<Vec<String>> = "allowed_idps",
+    optional app_launcher_visible: Option<bool> = "app_launcher_visible",
+    optional auto_redirect_to_identity: Option<bool> = "auto_redirect_to_identity",
+    optional custom_pages: Option<Vec<String>> = "custom_pages",
+    optional logo_url: Option<String> = "logo_url",
+    optional name: Option<String> = "name",
+    optional saas_app: Option<crate::types::SaasPropsSaasApp> = "saas_app",
+    optional tags: Option<Vec<String>> = "tags",
+    optional policies: Option<Vec<crate::types::ApplicationPolicy>> = "policies",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// `SaasPropsSaasApp`
@@ -1914,18 +1914,18 @@ pub struct SamlSaasApp {
 }
 #[cfg(feature = "applications")]
 object_impls!(SamlSaasApp {
-    optional consumer_service_url = "consumer_service_url",
-    optional created_at = "created_at",
-    optional default_relay_state = "default_relay_state",
-    optional idp_entity_id = "idp_entity_id",
-    optional name_id_format = "name_id_format",
-    optional name_id_transform_jsonata = "name_id_transform_jsonata",
-    optional public_key = "public_key",
-    optional saml_attribute_transform_jsonata = "saml_attribute_transform_jsonata",
-    optional sp_entity_id = "sp_entity_id",
-    optional sso_endpoint = "sso_endpoint",
-    optional updated_at = "updated_at",
-    optional custom_attributes = "custom_attributes",
+    optional consumer_service_url: Option<String> = "consumer_service_url",
+    optional created_at: Option<crate::DateTime> = "created_at",
+    optional default_relay_state: Option<String> = "default_relay_state",
+    optional idp_entity_id: Option<String> = "idp_entity_id",
+    optional name_id_format: Option<crate::types::SamlSaasAppNameIdFormat> = "name_id_format",
+    optional name_id_transform_jsonata: Option<String> = "name_id_transform_jsonata",
+    optional public_key: Option<String> = "public_key",
+    optional saml_attribute_transform_jsonata: Option<String> = "saml_attribute_transform_jsonata",
+    optional sp_entity_id: Option<String> = "sp_entity_id",
+    optional sso_endpoint: Option<String> = "sso_endpoint",
+    optional updated_at: Option<crate::DateTime> = "updated_at",
+    optional custom_attributes: Option<Vec<crate::types::SamlSaasAppCustomAttributesItem>> = "custom_attributes",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// The format of the name identifier sent to the SaaS application.
@@ -1968,11 +1968,11 @@ pub struct SamlSaasAppCustomAttributesItem {
 }
 #[cfg(feature = "applications")]
 object_impls!(SamlSaasAppCustomAttributesItem {
-    optional friendly_name = "friendly_name",
-    optional name = "name",
-    optional name_format = "name_format",
-    optional required = "required",
-    optional source = "source",
+    optional friendly_name: Option<String> = "friendly_name",
+    optional name: Option<String> = "name",
+    optional name_format: Option<crate::types::SamlSaasAppCustomAttributesItemNameFormat> = "name_format",
+    optional required: Option<bool> = "required",
+    optional source: Option<crate::types::SamlSaasAppCustomAttributesItemSource> = "source",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// A globally unique name for an identity or service provider.
@@ -2012,8 +2012,8 @@ pub struct SamlSaasAppCustomAttributesItemSource {
 }
 #[cfg(feature = "applications")]
 object_impls!(SamlSaasAppCustomAttributesItemSource {
-    optional name = "name",
-    optional name_by_idp = "name_by_idp",
+    optional name: Option<String> = "name",
+    optional name_by_idp: Option<Vec<crate::types::SamlSaasAppCustomAttributesItemSourceNameByIdpItem>> = "name_by_idp",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// `SamlSaasAppCustomAttributesItemSourceNameByIdpItem`
@@ -2032,8 +2032,8 @@ pub struct SamlSaasAppCustomAttributesItemSourceNameByIdpItem {
 }
 #[cfg(feature = "applications")]
 object_impls!(SamlSaasAppCustomAttributesItemSourceNameByIdpItem {
-    optional idp_id = "idp_id",
-    optional source_name = "source_name",
+    optional idp_id: Option<String> = "idp_id",
+    optional source_name: Option<String> = "source_name",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// OIDC SaaS App
@@ -2078,21 +2078,21 @@ pub struct OidcSaasApp {
 }
 #[cfg(feature = "applications")]
 object_impls!(OidcSaasApp {
-    optional access_token_lifetime = "access_token_lifetime",
-    optional allow_pkce_without_client_secret = "allow_pkce_without_client_secret",
-    optional app_launcher_url = "app_launcher_url",
-    optional client_id = "client_id",
-    optional client_secret = "client_secret",
-    optional created_at = "created_at",
-    optional grant_types = "grant_types",
-    optional group_filter_regex = "group_filter_regex",
-    optional hybrid_and_implicit_options = "hybrid_and_implicit_options",
-    optional public_key = "public_key",
-    optional redirect_uris = "redirect_uris",
-    optional refresh_token_options = "refresh_token_options",
-    optional scopes = "scopes",
-    optional updated_at = "updated_at",
-    optional custom_claims = "custom_claims",
+    optional access_token_lifetime: Option<String> = "access_token_lifetime",
+    optional allow_pkce_without_client_secret: Option<bool> = "allow_pkce_without_client_secret",
+    optional app_launcher_url: Option<String> = "app_launcher_url",
+    optional client_id: Option<String> = "client_id",
+    optional client_secret: Option<String> = "client_secret",
+    optional created_at: Option<crate::DateTime> = "created_at",
+    optional grant_types: Option<Vec<crate::types::OidcSaasAppGrantTypesItem>> = "grant_types",
+    optional group_filter_regex: Option<String> = "group_filter_regex",
+    optional hybrid_and_implicit_options: Option<crate::types::OidcSaasAppHybridAndImplicitOptions> = "hybrid_and_implicit_options",
+    optional public_key: Option<String> = "public_key",
+    optional redirect_uris: Option<Vec<String>> = "redirect_uris",
+    optional refresh_token_options: Option<crate::types::OidcSaasAppRefreshTokenOptions> = "refresh_token_options",
+    optional scopes: Option<Vec<crate::types::OidcSaasAppScopesItem>> = "scopes",
+    optional updated_at: Option<crate::DateTime> = "updated_at",
+    optional custom_claims: Option<Vec<crate::types::OidcSaasAppCustomClaimsItem>> = "custom_claims",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(feature = "applications")]
@@ -2167,8 +2167,8 @@ pub struct OidcSaasAppHybridAndImplicitOptions {
 }
 #[cfg(feature = "applications")]
 object_impls!(OidcSaasAppHybridAndImplicitOptions {
-    optional return_access_token_from_authorization_endpoint = "return_access_token_from_authorization_endpoint",
-    optional return_id_token_from_authorization_endpoint = "return_id_token_from_authorization_endpoint",
+    optional return_access_token_from_authorization_endpoint: Option<bool> = "return_access_token_from_authorization_endpoint",
+    optional return_id_token_from_authorization_endpoint: Option<bool> = "return_id_token_from_authorization_endpoint",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// `OidcSaasAppRefreshTokenOptions`
@@ -2185,7 +2185,7 @@ pub struct OidcSaasAppRefreshTokenOptions {
 }
 #[cfg(feature = "applications")]
 object_impls!(OidcSaasAppRefreshTokenOptions {
-    optional lifetime = "lifetime",
+    optional lifetime: Option<String> = "lifetime",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// `OidcSaasAppScopesItem`
@@ -2232,10 +2232,10 @@ pub struct OidcSaasAppCustomClaimsItem {
 }
 #[cfg(feature = "applications")]
 object_impls!(OidcSaasAppCustomClaimsItem {
-    optional name = "name",
-    optional required = "required",
-    optional scope = "scope",
-    optional source = "source",
+    optional name: Option<String> = "name",
+    optional required: Option<bool> = "required",
+    optional scope: Option<crate::types::OidcSaasAppCustomClaimsItemScope> = "scope",
+    optional source: Option<crate::types::OidcSaasAppCustomClaimsItemSource> = "source",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// The scope of the claim.
@@ -2278,8 +2278,8 @@ pub struct OidcSaasAppCustomClaimsItemSource {
 }
 #[cfg(feature = "applications")]
 object_impls!(OidcSaasAppCustomClaimsItemSource {
-    optional name = "name",
-    optional name_by_idp = "name_by_idp",
+    optional name: Option<String> = "name",
+    optional name_by_idp: Option<std::collections::BTreeMap<String, String>> = "name_by_idp",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// Browser SSH Application
@@ -2362,40 +2362,40 @@ pub struct ApplicationBrowserSsh {
 }
 #[cfg(feature = "applications")]
 object_impls!(ApplicationBrowserSsh {
-    optional aud = "aud",
-    optional created_at = "created_at",
-    optional id = "id",
-    optional scim_config = "scim_config",
-    optional updated_at = "updated_at",
-    optional allow_authenticate_via_warp = "allow_authenticate_via_warp",
-    optional allowed_idps = "allowed_idps",
-    optional app_launcher_visible = "app_launcher_visible",
-    optional auto_redirect_to_identity = "auto_redirect_to_identity",
-    optional cors_headers = "cors_headers",
-    optional custom_deny_message = "custom_deny_message",
-    optional custom_deny_url = "custom_deny_url",
-    optional custom_non_identity_deny_url = "custom_non_identity_deny_url",
-    optional custom_pages = "custom_pages",
-    required domain = "domain",
-    optional enable_binding_cookie = "enable_binding_cookie",
-    optional http_only_cookie_attribute = "http_only_cookie_attribute",
-    optional logo_url = "logo_url",
-    optional name = "name",
-    optional options_preflight_bypass = "options_preflight_bypass",
-    optional path_cookie_attribute = "path_cookie_attribute",
-    optional same_site_cookie_attribute = "same_site_cookie_attribute",
-    optional self_hosted_domains = "self_hosted_domains",
-    optional service_auth_401_redirect = "service_auth_401_redirect",
-    optional session_duration = "session_duration",
-    optional skip_interstitial = "skip_interstitial",
-    optional tags = "tags",
-    optional allow_iframe = "allow_iframe",
-    optional destinations = "destinations",
-    optional mfa_config = "mfa_config",
-    optional oauth_configuration = "oauth_configuration",
-    optional read_service_tokens_from_header = "read_service_tokens_from_header",
-    optional use_clientless_isolation_app_launcher_url = "use_clientless_isolation_app_launcher_url",
-    optional policies = "policies",
+    optional aud: Option<String> = "aud",
+    optional created_at: Option<crate::DateTime> = "created_at",
+    optional id: Option<String> = "id",
+    optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
+    optional updated_at: Option<crate::DateTime> = "updated_at",
+    optional allow_authenticate_via_warp: Option<bool> = "allow_authenticate_via_warp",
+    optional allowed_idps: Option<Vec<String>> = "allowed_idps",
+    optional app_launcher_visible: Option<bool> = "app_launcher_visible",
+    optional auto_redirect_to_identity: Option<bool> = "auto_redirect_to_identity",
+    optional cors_headers: Option<crate::types::CorsHeaders> = "cors_headers",
+    optional custom_deny_message: Option<String> = "custom_deny_message",
+    optional custom_deny_url: Option<String> = "custom_deny_url",
+    optional custom_non_identity_deny_url: Option<String> = "custom_non_identity_deny_url",
+    optional custom_pages: Option<Vec<String>> = "custom_pages",
+    required domain: String = "domain",
+    optional enable_binding_cookie: Option<bool> = "enable_binding_cookie",
+    optional http_only_cookie_attribute: Option<bool> = "http_only_cookie_attribute",
+    optional logo_url: Option<String> = "logo_url",
+    optional name: Option<String> = "name",
+    optional options_preflight_bypass: Option<bool> = "options_preflight_bypass",
+    optional path_cookie_attribute: Option<bool> = "path_cookie_attribute",
+    optional same_site_cookie_attribute: Option<String> = "same_site_cookie_attribute",
+    optional self_hosted_domains: Option<Vec<String>> = "self_hosted_domains",
+    optional service_auth_401_redirect: Option<bool> = "service_auth_401_redirect",
+    optional session_duration: Option<String> = "session_duration",
+    optional skip_interstitial: Option<bool> = "skip_interstitial",
+    optional tags: Option<Vec<String>> = "tags",
+    optional allow_iframe: Option<bool> = "allow_iframe",
+    optional destinations: Option<Vec<crate::types::AppDestinationsItem>> = "destinations",
+    optional mfa_config: Option<crate::types::PolicyMfaConfig> = "mfa_config",
+    optional oauth_configuration: Option<crate::types::AppOauthConfiguration> = "oauth_configuration",
+    optional read_service_tokens_from_header: Option<String> = "read_service_tokens_from_header",
+    optional use_clientless_isolation_app_launcher_url: Option<bool> = "use_clientless_isolation_app_launcher_url",
+    optional policies: Option<Vec<crate::types::ApplicationPolicy>> = "policies",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(feature = "applications")]
@@ -2521,40 +2521,40 @@ pub struct ApplicationBrowserVnc {
 }
 #[cfg(feature = "applications")]
 object_impls!(ApplicationBrowserVnc {
-    optional aud = "aud",
-    optional created_at = "created_at",
-    optional id = "id",
-    optional scim_config = "scim_config",
-    optional updated_at = "updated_at",
-    optional allow_authenticate_via_warp = "allow_authenticate_via_warp",
-    optional allowed_idps = "allowed_idps",
-    optional app_launcher_visible = "app_launcher_visible",
-    optional auto_redirect_to_identity = "auto_redirect_to_identity",
-    optional cors_headers = "cors_headers",
-    optional custom_deny_message = "custom_deny_message",
-    optional custom_deny_url = "custom_deny_url",
-    optional custom_non_identity_deny_url = "custom_non_identity_deny_url",
-    optional custom_pages = "custom_pages",
-    required domain = "domain",
-    optional enable_binding_cookie = "enable_binding_cookie",
-    optional http_only_cookie_attribute = "http_only_cookie_attribute",
-    optional logo_url = "logo_url",
-    optional name = "name",
-    optional options_preflight_bypass = "options_preflight_bypass",
-    optional path_cookie_attribute = "path_cookie_attribute",
-    optional same_site_cookie_attribute = "same_site_cookie_attribute",
-    optional self_hosted_domains = "self_hosted_domains",
-    optional service_auth_401_redirect = "service_auth_401_redirect",
-    optional session_duration = "session_duration",
-    optional skip_interstitial = "skip_interstitial",
-    optional tags = "tags",
-    optional allow_iframe = "allow_iframe",
-    optional destinations = "destinations",
-    optional mfa_config = "mfa_config",
-    optional oauth_configuration = "oauth_configuration",
-    optional read_service_tokens_from_header = "read_service_tokens_from_header",
-    optional use_clientless_isolation_app_launcher_url = "use_clientless_isolation_app_launcher_url",
-    optional policies = "policies",
+    optional aud: Option<String> = "aud",
+    optional created_at: Option<crate::DateTime> = "created_at",
+    optional id: Option<String> = "id",
+    optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
+    optional updated_at: Option<crate::DateTime> = "updated_at",
+    optional allow_authenticate_via_warp: Option<bool> = "allow_authenticate_via_warp",
+    optional allowed_idps: Option<Vec<String>> = "allowed_idps",
+    optional app_launcher_visible: Option<bool> = "app_launcher_visible",
+    optional auto_redirect_to_identity: Option<bool> = "auto_redirect_to_identity",
+    optional cors_headers: Option<crate::types::CorsHeaders> = "cors_headers",
+    optional custom_deny_message: Option<String> = "custom_deny_message",
+    optional custom_deny_url: Option<String> = "custom_deny_url",
+    optional custom_non_identity_deny_url: Option<String> = "custom_non_identity_deny_url",
+    optional custom_pages: Option<Vec<String>> = "custom_pages",
+    required domain: String = "domain",
+    optional enable_binding_cookie: Option<bool> = "enable_binding_cookie",
+    optional http_only_cookie_attribute: Option<bool> = "http_only_cookie_attribute",
+    optional logo_url: Option<String> = "logo_url",
+    optional name: Option<String> = "name",
+    optional options_preflight_bypass: Option<bool> = "options_preflight_bypass",
+    optional path_cookie_attribute: Option<bool> = "path_cookie_attribute",
+    optional same_site_cookie_attribute: Option<String> = "same_site_cookie_attribute",
+    optional self_hosted_domains: Option<Vec<String>> = "self_hosted_domains",
+    optional service_auth_401_redirect: Option<bool> = "service_auth_401_redirect",
+    optional session_duration: Option<String> = "session_duration",
+    optional skip_interstitial: Option<bool> = "skip_interstitial",
+    optional tags: Option<Vec<String>> = "tags",
+    optional allow_iframe: Option<bool> = "allow_iframe",
+    optional destinations: Option<Vec<crate::types::AppDestinationsItem>> = "destinations",
+    optional mfa_config: Option<crate::types::PolicyMfaConfig> = "mfa_config",
+    optional oauth_configuration: Option<crate::types::AppOauthConfiguration> = "oauth_configuration",
+    optional read_service_tokens_from_header: Option<String> = "read_service_tokens_from_header",
+    optional use_clientless_isolation_app_launcher_url: Option<bool> = "use_clientless_isolation_app_launcher_url",
+    optional policies: Option<Vec<crate::types::ApplicationPolicy>> = "policies",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(feature = "applications")]
@@ -2646,23 +2646,23 @@ pub struct ApplicationAppLauncher {
 }
 #[cfg(feature = "applications")]
 object_impls!(ApplicationAppLauncher {
-    optional aud = "aud",
-    optional created_at = "created_at",
-    optional id = "id",
-    optional scim_config = "scim_config",
-    optional updated_at = "updated_at",
-    optional allowed_idps = "allowed_idps",
-    optional app_launcher_logo_url = "app_launcher_logo_url",
-    optional auto_redirect_to_identity = "auto_redirect_to_identity",
-    optional bg_color = "bg_color",
-    optional domain = "domain",
-    optional footer_links = "footer_links",
-    optional header_bg_color = "header_bg_color",
-    optional landing_page_design = "landing_page_design",
-    optional name = "name",
-    optional session_duration = "session_duration",
-    optional skip_app_launcher_login_page = "skip_app_launcher_login_page",
-    optional policies = "policies",
+    optional aud: Option<String> = "aud",
+    optional created_at: Option<crate::DateTime> = "created_at",
+    optional id: Option<String> = "id",
+    optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
+    optional updated_at: Option<crate::DateTime> = "updated_at",
+    optional allowed_idps: Option<Vec<String>> = "allowed_idps",
+    optional app_launcher_logo_url: Option<String> = "app_launcher_logo_url",
+    optional auto_redirect_to_identity: Option<bool> = "auto_redirect_to_identity",
+    optional bg_color: Option<String> = "bg_color",
+    optional domain: Option<String> = "domain",
+    optional footer_links: Option<Vec<crate::types::FooterLinksItem>> = "footer_links",
+    optional header_bg_color: Option<String> = "header_bg_color",
+    optional landing_page_design: Option<crate::types::LandingPageDesign> = "landing_page_design",
+    optional name: Option<String> = "name",
+    optional session_duration: Option<String> = "session_duration",
+    optional skip_app_launcher_login_page: Option<bool> = "skip_app_launcher_login_page",
+    optional policies: Option<Vec<crate::types::ApplicationPolicy>> = "policies",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// `FooterLinksItem`
@@ -2681,8 +2681,8 @@ pub struct FooterLinksItem {
 }
 #[cfg(feature = "applications")]
 object_impls!(FooterLinksItem {
-    required name = "name",
-    required url = "url",
+    required name: String = "name",
+    required url: String = "url",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(feature = "applications")]
@@ -2718,11 +2718,11 @@ pub struct LandingPageDesign {
 }
 #[cfg(feature = "applications")]
 object_impls!(LandingPageDesign {
-    optional button_color = "button_color",
-    optional button_text_color = "button_text_color",
-    optional image_url = "image_url",
-    optional message = "message",
-    optional title = "title",
+    optional button_color: Option<String> = "button_color",
+    optional button_text_color: Option<String> = "button_text_color",
+    optional image_url: Option<String> = "image_url",
+    optional message: Option<String> = "message",
+    optional title: Option<String> = "title",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// Device Enrollment Permissions Application
@@ -2771,23 +2771,23 @@ pub struct ApplicationDeviceEnrollmentPermissions {
 }
 #[cfg(feature = "applications")]
 object_impls!(ApplicationDeviceEnrollmentPermissions {
-    optional aud = "aud",
-    optional created_at = "created_at",
-    optional id = "id",
-    optional scim_config = "scim_config",
-    optional updated_at = "updated_at",
-    optional allowed_idps = "allowed_idps",
-    optional app_launcher_logo_url = "app_launcher_logo_url",
-    optional auto_redirect_to_identity = "auto_redirect_to_identity",
-    optional bg_color = "bg_color",
-    optional domain = "domain",
-    optional footer_links = "footer_links",
-    optional header_bg_color = "header_bg_color",
-    optional landing_page_design = "landing_page_design",
-    optional name = "name",
-    optional session_duration = "session_duration",
-    optional skip_app_launcher_login_page = "skip_app_launcher_login_page",
-    optional policies = "policies",
+    optional aud: Option<String> = "aud",
+    optional created_at: Option<crate::DateTime> = "created_at",
+    optional id: Option<String> = "id",
+    optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
+    optional updated_at: Option<crate::DateTime> = "updated_at",
+    optional allowed_idps: Option<Vec<String>> = "allowed_idps",
+    optional app_launcher_logo_url: Option<String> = "app_launcher_logo_url",
+    optional auto_redirect_to_identity: Option<bool> = "auto_redirect_to_identity",
+    optional bg_color: Option<String> = "bg_color",
+    optional domain: Option<String> = "domain",
+    optional footer_links: Option<Vec<crate::types::FooterLinksItem>> = "footer_links",
+    optional header_bg_color: Option<String> = "header_bg_color",
+    optional landing_page_design: Option<crate::types::LandingPageDesign> = "landing_page_design",
+    optional name: Option<String> = "name",
+    optional session_duration: Option<String> = "session_duration",
+    optional skip_app_launcher_login_page: Option<bool> = "skip_app_launcher_login_page",
+    optional policies: Option<Vec<crate::types::ApplicationPolicy>> = "policies",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// Browser Isolation Permissions Application
@@ -2836,23 +2836,23 @@ pub struct ApplicationBrowserIsolationPermissions {
 }
 #[cfg(feature = "applications")]
 object_impls!(ApplicationBrowserIsolationPermissions {
-    optional aud = "aud",
-    optional created_at = "created_at",
-    optional id = "id",
-    optional scim_config = "scim_config",
-    optional updated_at = "updated_at",
-    optional allowed_idps = "allowed_idps",
-    optional app_launcher_logo_url = "app_launcher_logo_url",
-    optional auto_redirect_to_identity = "auto_redirect_to_identity",
-    optional bg_color = "bg_color",
-    optional domain = "domain",
-    optional footer_links = "footer_links",
-    optional header_bg_color = "header_bg_color",
-    optional landing_page_design = "landing_page_design",
-    optional name = "name",
-    optional session_duration = "session_duration",
-    optional skip_app_launcher_login_page = "skip_app_launcher_login_page",
-    optional policies = "policies",
+    optional aud: Option<String> = "aud",
+    optional created_at: Option<crate::DateTime> = "created_at",
+    optional id: Option<String> = "id",
+    optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
+    optional updated_at: Option<crate::DateTime> = "updated_at",
+    optional allowed_idps: Option<Vec<String>> = "allowed_idps",
+    optional app_launcher_logo_url: Option<String> = "app_launcher_logo_url",
+    optional auto_redirect_to_identity: Option<bool> = "auto_redirect_to_identity",
+    optional bg_color: Option<String> = "bg_color",
+    optional domain: Option<String> = "domain",
+    optional footer_links: Option<Vec<crate::types::FooterLinksItem>> = "footer_links",
+    optional header_bg_color: Option<String> = "header_bg_color",
+    optional landing_page_design: Option<crate::types::LandingPageDesign> = "landing_page_design",
+    optional name: Option<String> = "name",
+    optional session_duration: Option<String> = "session_duration",
+    optional skip_app_launcher_login_page: Option<bool> = "skip_app_launcher_login_page",
+    optional policies: Option<Vec<crate::types::ApplicationPolicy>> = "policies",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// Bookmark application
@@ -2887,16 +2887,16 @@ pub struct ApplicationBookmark {
 }
 #[cfg(feature = "applications")]
 object_impls!(ApplicationBookmark {
-    optional aud = "aud",
-    optional created_at = "created_at",
-    optional id = "id",
-    optional scim_config = "scim_config",
-    optional updated_at = "updated_at",
-    optional app_launcher_visible = "app_launcher_visible",
-    optional domain = "domain",
-    optional logo_url = "logo_url",
-    optional name = "name",
-    optional tags = "tags",
+    optional aud: Option<String> = "aud",
+    optional created_at: Option<crate::DateTime> = "created_at",
+    optional id: Option<String> = "id",
+    optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
+    optional updated_at: Option<crate::DateTime> = "updated_at",
+    optional app_launcher_visible: Option<bool> = "app_launcher_visible",
+    optional domain: Option<String> = "domain",
+    optional logo_url: Option<String> = "logo_url",
+    optional name: Option<String> = "name",
+    optional tags: Option<Vec<String>> = "tags",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// MCP Server Application
@@ -2957,29 +2957,29 @@ pub struct ApplicationMcpServer {
 }
 #[cfg(feature = "applications")]
 object_impls!(ApplicationMcpServer {
-    optional aud = "aud",
-    optional created_at = "created_at",
-    optional id = "id",
-    optional scim_config = "scim_config",
-    optional updated_at = "updated_at",
-    optional allow_authenticate_via_warp = "allow_authenticate_via_warp",
-    optional allowed_idps = "allowed_idps",
-    optional auto_redirect_to_identity = "auto_redirect_to_identity",
-    optional custom_deny_message = "custom_deny_message",
-    optional custom_deny_url = "custom_deny_url",
-    optional custom_non_identity_deny_url = "custom_non_identity_deny_url",
-    optional custom_pages = "custom_pages",
-    optional destinations = "destinations",
-    optional domain = "domain",
-    optional http_only_cookie_attribute = "http_only_cookie_attribute",
-    optional logo_url = "logo_url",
-    optional name = "name",
-    optional oauth_configuration = "oauth_configuration",
-    optional options_preflight_bypass = "options_preflight_bypass",
-    optional same_site_cookie_attribute = "same_site_cookie_attribute",
-    optional session_duration = "session_duration",
-    optional tags = "tags",
-    optional policies = "policies",
+    optional aud: Option<String> = "aud",
+    optional created_at: Option<crate::DateTime> = "created_at",
+    optional id: Option<String> = "id",
+    optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
+    optional updated_at: Option<crate::DateTime> = "updated_at",
+    optional allow_authenticate_via_warp: Option<bool> = "allow_authenticate_via_warp",
+    optional allowed_idps: Option<Vec<String>> = "allowed_idps",
+    optional auto_redirect_to_identity: Option<bool> = "auto_redirect_to_identity",
+    optional custom_deny_message: Option<String> = "custom_deny_message",
+    optional custom_deny_url: Option<String> = "custom_deny_url",
+    optional custom_non_identity_deny_url: Option<String> = "custom_non_identity_deny_url",
+    optional custom_pages: Option<Vec<String>> = "custom_pages",
+    optional destinations: Option<Vec<crate::types::AppDestinationsItem>> = "destinations",
+    optional domain: Option<String> = "domain",
+    optional http_only_cookie_attribute: Option<bool> = "http_only_cookie_attribute",
+    optional logo_url: Option<String> = "logo_url",
+    optional name: Option<String> = "name",
+    optional oauth_configuration: Option<crate::types::AppOauthConfiguration> = "oauth_configuration",
+    optional options_preflight_bypass: Option<bool> = "options_preflight_bypass",
+    optional same_site_cookie_attribute: Option<String> = "same_site_cookie_attribute",
+    optional session_duration: Option<String> = "session_duration",
+    optional tags: Option<Vec<String>> = "tags",
+    optional policies: Option<Vec<crate::types::ApplicationPolicy>> = "policies",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// MCP Server Portal Application
@@ -3040,29 +3040,29 @@ pub struct ApplicationMcpServerPortal {
 }
 #[cfg(feature = "applications")]
 object_impls!(ApplicationMcpServerPortal {
-    optional aud = "aud",
-    optional created_at = "created_at",
-    optional id = "id",
-    optional scim_config = "scim_config",
-    optional updated_at = "updated_at",
-    optional allow_authenticate_via_warp = "allow_authenticate_via_warp",
-    optional allowed_idps = "allowed_idps",
-    optional auto_redirect_to_identity = "auto_redirect_to_identity",
-    optional custom_deny_message = "custom_deny_message",
-    optional custom_deny_url = "custom_deny_url",
-    optional custom_non_identity_deny_url = "custom_non_identity_deny_url",
-    optional custom_pages = "custom_pages",
-    optional destinations = "destinations",
-    optional domain = "domain",
-    optional http_only_cookie_attribute = "http_only_cookie_attribute",
-    optional logo_url = "logo_url",
-    optional name = "name",
-    optional oauth_configuration = "oauth_configuration",
-    optional options_preflight_bypass = "options_preflight_bypass",
-    optional same_site_cookie_attribute = "same_site_cookie_attribute",
-    optional session_duration = "session_duration",
-    optional tags = "tags",
-    optional policies = "policies",
+    optional aud: Option<String> = "aud",
+    optional created_at: Option<crate::DateTime> = "created_at",
+    optional id: Option<String> = "id",
+    optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
+    optional updated_at: Option<crate::DateTime> = "updated_at",
+    optional allow_authenticate_via_warp: Option<bool> = "allow_authenticate_via_warp",
+    optional allowed_idps: Option<Vec<String>> = "allowed_idps",
+    optional auto_redirect_to_identity: Option<bool> = "auto_redirect_to_identity",
+    optional custom_deny_message: Option<String> = "custom_deny_message",
+    optional custom_deny_url: Option<String> = "custom_deny_url",
+    optional custom_non_identity_deny_url: Option<String> = "custom_non_identity_deny_url",
+    optional custom_pages: Option<Vec<String>> = "custom_pages",
+    optional destinations: Option<Vec<crate::types::AppDestinationsItem>> = "destinations",
+    optional domain: Option<String> = "domain",
+    optional http_only_cookie_attribute: Option<bool> = "http_only_cookie_attribute",
+    optional logo_url: Option<String> = "logo_url",
+    optional name: Option<String> = "name",
+    optional oauth_configuration: Option<crate::types::AppOauthConfiguration> = "oauth_configuration",
+    optional options_preflight_bypass: Option<bool> = "options_preflight_bypass",
+    optional same_site_cookie_attribute: Option<String> = "same_site_cookie_attribute",
+    optional session_duration: Option<String> = "session_duration",
+    optional tags: Option<Vec<String>> = "tags",
+    optional policies: Option<Vec<crate::types::ApplicationPolicy>> = "policies",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// Gateway Identity Proxy Endpoint Application
@@ -3105,20 +3105,20 @@ pub struct ApplicationGatewayIdentityProxyEndpoint {
 }
 #[cfg(feature = "applications")]
 object_impls!(ApplicationGatewayIdentityProxyEndpoint {
-    optional aud = "aud",
-    optional created_at = "created_at",
-    optional id = "id",
-    optional scim_config = "scim_config",
-    optional updated_at = "updated_at",
-    optional allowed_idps = "allowed_idps",
-    optional auto_redirect_to_identity = "auto_redirect_to_identity",
-    optional custom_deny_url = "custom_deny_url",
-    optional custom_non_identity_deny_url = "custom_non_identity_deny_url",
-    optional custom_pages = "custom_pages",
-    optional domain = "domain",
-    optional name = "name",
-    optional session_duration = "session_duration",
-    optional policies = "policies",
+    optional aud: Option<String> = "aud",
+    optional created_at: Option<crate::DateTime> = "created_at",
+    optional id: Option<String> = "id",
+    optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
+    optional updated_at: Option<crate::DateTime> = "updated_at",
+    optional allowed_idps: Option<Vec<String>> = "allowed_idps",
+    optional auto_redirect_to_identity: Option<bool> = "auto_redirect_to_identity",
+    optional custom_deny_url: Option<String> = "custom_deny_url",
+    optional custom_non_identity_deny_url: Option<String> = "custom_non_identity_deny_url",
+    optional custom_pages: Option<Vec<String>> = "custom_pages",
+    optional domain: Option<String> = "domain",
+    optional name: Option<String> = "name",
+    optional session_duration: Option<String> = "session_duration",
+    optional policies: Option<Vec<crate::types::ApplicationPolicy>> = "policies",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// Infrastructure Application
@@ -3149,14 +3149,14 @@ pub struct ApplicationInfrastructure {
 }
 #[cfg(feature = "applications")]
 object_impls!(ApplicationInfrastructure {
-    optional aud = "aud",
-    optional created_at = "created_at",
-    optional id = "id",
-    optional scim_config = "scim_config",
-    optional updated_at = "updated_at",
-    optional name = "name",
-    required target_criteria = "target_criteria",
-    optional policies = "policies",
+    optional aud: Option<String> = "aud",
+    optional created_at: Option<crate::DateTime> = "created_at",
+    optional id: Option<String> = "id",
+    optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
+    optional updated_at: Option<crate::DateTime> = "updated_at",
+    optional name: Option<String> = "name",
+    required target_criteria: Vec<crate::types::AppTargetCriterion> = "target_criteria",
+    optional policies: Option<Vec<crate::types::ApplicationPolicy>> = "policies",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(feature = "applications")]
@@ -3194,9 +3194,9 @@ pub struct AppTargetCriterion {
 }
 #[cfg(feature = "applications")]
 object_impls!(AppTargetCriterion {
-    required port = "port",
-    required protocol = "protocol",
-    required target_attributes = "target_attributes",
+    required port: i64 = "port",
+    required protocol: crate::types::AppTargetCriterionProtocol = "protocol",
+    required target_attributes: std::collections::BTreeMap<String, Vec<String>> = "target_attributes",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(feature = "applications")]
@@ -3315,41 +3315,41 @@ pub struct ApplicationBrowserRdp {
 }
 #[cfg(feature = "applications")]
 object_impls!(ApplicationBrowserRdp {
-    optional aud = "aud",
-    optional created_at = "created_at",
-    optional id = "id",
-    optional scim_config = "scim_config",
-    optional updated_at = "updated_at",
-    optional allow_authenticate_via_warp = "allow_authenticate_via_warp",
-    optional allowed_idps = "allowed_idps",
-    optional app_launcher_visible = "app_launcher_visible",
-    optional auto_redirect_to_identity = "auto_redirect_to_identity",
-    optional cors_headers = "cors_headers",
-    optional custom_deny_message = "custom_deny_message",
-    optional custom_deny_url = "custom_deny_url",
-    optional custom_non_identity_deny_url = "custom_non_identity_deny_url",
-    optional custom_pages = "custom_pages",
-    required domain = "domain",
-    optional enable_binding_cookie = "enable_binding_cookie",
-    optional http_only_cookie_attribute = "http_only_cookie_attribute",
-    optional logo_url = "logo_url",
-    optional name = "name",
-    optional options_preflight_bypass = "options_preflight_bypass",
-    optional path_cookie_attribute = "path_cookie_attribute",
-    optional same_site_cookie_attribute = "same_site_cookie_attribute",
-    optional self_hosted_domains = "self_hosted_domains",
-    optional service_auth_401_redirect = "service_auth_401_redirect",
-    optional session_duration = "session_duration",
-    optional skip_interstitial = "skip_interstitial",
-    optional tags = "tags",
-    optional allow_iframe = "allow_iframe",
-    optional destinations = "destinations",
-    optional mfa_config = "mfa_config",
-    optional oauth_configuration = "oauth_configuration",
-    optional read_service_tokens_from_header = "read_service_tokens_from_header",
-    optional use_clientless_isolation_app_launcher_url = "use_clientless_isolation_app_launcher_url",
-    required target_criteria = "target_criteria",
-    optional policies = "policies",
+    optional aud: Option<String> = "aud",
+    optional created_at: Option<crate::DateTime> = "created_at",
+    optional id: Option<String> = "id",
+    optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
+    optional updated_at: Option<crate::DateTime> = "updated_at",
+    optional allow_authenticate_via_warp: Option<bool> = "allow_authenticate_via_warp",
+    optional allowed_idps: Option<Vec<String>> = "allowed_idps",
+    optional app_launcher_visible: Option<bool> = "app_launcher_visible",
+    optional auto_redirect_to_identity: Option<bool> = "auto_redirect_to_identity",
+    optional cors_headers: Option<crate::types::CorsHeaders> = "cors_headers",
+    optional custom_deny_message: Option<String> = "custom_deny_message",
+    optional custom_deny_url: Option<String> = "custom_deny_url",
+    optional custom_non_identity_deny_url: Option<String> = "custom_non_identity_deny_url",
+    optional custom_pages: Option<Vec<String>> = "custom_pages",
+    required domain: String = "domain",
+    optional enable_binding_cookie: Option<bool> = "enable_binding_cookie",
+    optional http_only_cookie_attribute: Option<bool> = "http_only_cookie_attribute",
+    optional logo_url: Option<String> = "logo_url",
+    optional name: Option<String> = "name",
+    optional options_preflight_bypass: Option<bool> = "options_preflight_bypass",
+    optional path_cookie_attribute: Option<bool> = "path_cookie_attribute",
+    optional same_site_cookie_attribute: Option<String> = "same_site_cookie_attribute",
+    optional self_hosted_domains: Option<Vec<String>> = "self_hosted_domains",
+    optional service_auth_401_redirect: Option<bool> = "service_auth_401_redirect",
+    optional session_duration: Option<String> = "session_duration",
+    optional skip_interstitial: Option<bool> = "skip_interstitial",
+    optional tags: Option<Vec<String>> = "tags",
+    optional allow_iframe: Option<bool> = "allow_iframe",
+    optional destinations: Option<Vec<crate::types::AppDestinationsItem>> = "destinations",
+    optional mfa_config: Option<crate::types::PolicyMfaConfig> = "mfa_config",
+    optional oauth_configuration: Option<crate::types::AppOauthConfiguration> = "oauth_configuration",
+    optional read_service_tokens_from_header: Option<String> = "read_service_tokens_from_header",
+    optional use_clientless_isolation_app_launcher_url: Option<bool> = "use_clientless_isolation_app_launcher_url",
+    required target_criteria: Vec<crate::types::AppTargetCriterion> = "target_criteria",
+    optional policies: Option<Vec<crate::types::ApplicationPolicy>> = "policies",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(feature = "applications")]
@@ -3522,36 +3522,36 @@ pub struct ApplicationRequestSelfHosted {
 }
 #[cfg(feature = "applications")]
 object_impls!(ApplicationRequestSelfHosted {
-    optional allow_authenticate_via_warp = "allow_authenticate_via_warp",
-    optional allowed_idps = "allowed_idps",
-    optional app_launcher_visible = "app_launcher_visible",
-    optional auto_redirect_to_identity = "auto_redirect_to_identity",
-    optional cors_headers = "cors_headers",
-    optional custom_deny_message = "custom_deny_message",
-    optional custom_deny_url = "custom_deny_url",
-    optional custom_non_identity_deny_url = "custom_non_identity_deny_url",
-    optional custom_pages = "custom_pages",
-    required domain = "domain",
-    optional enable_binding_cookie = "enable_binding_cookie",
-    optional http_only_cookie_attribute = "http_only_cookie_attribute",
-    optional logo_url = "logo_url",
-    optional name = "name",
-    optional options_preflight_bypass = "options_preflight_bypass",
-    optional path_cookie_attribute = "path_cookie_attribute",
-    optional same_site_cookie_attribute = "same_site_cookie_attribute",
-    optional self_hosted_domains = "self_hosted_domains",
-    optional service_auth_401_redirect = "service_auth_401_redirect",
-    optional session_duration = "session_duration",
-    optional skip_interstitial = "skip_interstitial",
-    optional tags = "tags",
-    optional allow_iframe = "allow_iframe",
-    optional destinations = "destinations",
-    optional mfa_config = "mfa_config",
-    optional oauth_configuration = "oauth_configuration",
-    optional read_service_tokens_from_header = "read_service_tokens_from_header",
-    optional use_clientless_isolation_app_launcher_url = "use_clientless_isolation_app_launcher_url",
-    optional policies = "policies",
-    optional scim_config = "scim_config",
+    optional allow_authenticate_via_warp: Option<bool> = "allow_authenticate_via_warp",
+    optional allowed_idps: Option<Vec<String>> = "allowed_idps",
+    optional app_launcher_visible: Option<bool> = "app_launcher_visible",
+    optional auto_redirect_to_identity: Option<bool> = "auto_redirect_to_identity",
+    optional cors_headers: Option<crate::types::CorsHeaders> = "cors_headers",
+    optional custom_deny_message: Option<String> = "custom_deny_message",
+    optional custom_deny_url: Option<String> = "custom_deny_url",
+    optional custom_non_identity_deny_url: Option<String> = "custom_non_identity_deny_url",
+    optional custom_pages: Option<Vec<String>> = "custom_pages",
+    required domain: String = "domain",
+    optional enable_binding_cookie: Option<bool> = "enable_binding_cookie",
+    optional http_only_cookie_attribute: Option<bool> = "http_only_cookie_attribute",
+    optional logo_url: Option<String> = "logo_url",
+    optional name: Option<String> = "name",
+    optional options_preflight_bypass: Option<bool> = "options_preflight_bypass",
+    optional path_cookie_attribute: Option<bool> = "path_cookie_attribute",
+    optional same_site_cookie_attribute: Option<String> = "same_site_cookie_attribute",
+    optional self_hosted_domains: Option<Vec<String>> = "self_hosted_domains",
+    optional service_auth_401_redirect: Option<bool> = "service_auth_401_redirect",
+    optional session_duration: Option<String> = "session_duration",
+    optional skip_interstitial: Option<bool> = "skip_interstitial",
+    optional tags: Option<Vec<String>> = "tags",
+    optional allow_iframe: Option<bool> = "allow_iframe",
+    optional destinations: Option<Vec<crate::types::AppDestinationsItem>> = "destinations",
+    optional mfa_config: Option<crate::types::PolicyMfaConfig> = "mfa_config",
+    optional oauth_configuration: Option<crate::types::AppOauthConfiguration> = "oauth_configuration",
+    optional read_service_tokens_from_header: Option<String> = "read_service_tokens_from_header",
+    optional use_clientless_isolation_app_launcher_url: Option<bool> = "use_clientless_isolation_app_launcher_url",
+    optional policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>> = "policies",
+    optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(feature = "applications")]
@@ -3625,8 +3625,8 @@ pub struct AppPolicyLink {
 }
 #[cfg(feature = "applications")]
 object_impls!(AppPolicyLink {
-    optional id = "id",
-    optional precedence = "precedence",
+    optional id: Option<String> = "id",
+    optional precedence: Option<i64> = "precedence",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// `AppReqEmbeddedPoliciesPoliciesItemObject`
@@ -3671,21 +3671,21 @@ pub struct AppReqEmbeddedPoliciesPoliciesItemObject {
 }
 #[cfg(feature = "applications")]
 object_impls!(AppReqEmbeddedPoliciesPoliciesItemObject {
-    optional id = "id",
-    optional precedence = "precedence",
-    optional approval_groups = "approval_groups",
-    optional approval_required = "approval_required",
-    required decision = "decision",
-    optional exclude = "exclude",
-    required include = "include",
-    optional isolation_required = "isolation_required",
-    required name = "name",
-    optional purpose_justification_prompt = "purpose_justification_prompt",
-    optional purpose_justification_required = "purpose_justification_required",
-    optional require = "require",
-    optional session_duration = "session_duration",
-    optional connection_rules = "connection_rules",
-    optional mfa_config = "mfa_config",
+    optional id: Option<String> = "id",
+    optional precedence: Option<i64> = "precedence",
+    optional approval_groups: Option<Vec<crate::types::ApprovalGroup>> = "approval_groups",
+    optional approval_required: Option<bool> = "approval_required",
+    required decision: crate::types::Decision = "decision",
+    optional exclude: Option<Vec<crate::types::AccessRule>> = "exclude",
+    required include: Vec<crate::types::AccessRule> = "include",
+    optional isolation_required: Option<bool> = "isolation_required",
+    required name: String = "name",
+    optional purpose_justification_prompt: Option<String> = "purpose_justification_prompt",
+    optional purpose_justification_required: Option<bool> = "purpose_justification_required",
+    optional require: Option<Vec<crate::types::AccessRule>> = "require",
+    optional session_duration: Option<String> = "session_duration",
+    optional connection_rules: Option<crate::types::PolicyConnectionRules> = "connection_rules",
+    optional mfa_config: Option<crate::types::PolicyMfaConfig> = "mfa_config",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(feature = "applications")]
@@ -3748,16 +3748,16 @@ pub struct ApplicationRequestSaaS {
 }
 #[cfg(feature = "applications")]
 object_impls!(ApplicationRequestSaaS {
-    optional allowed_idps = "allowed_idps",
-    optional app_launcher_visible = "app_launcher_visible",
-    optional auto_redirect_to_identity = "auto_redirect_to_identity",
-    optional custom_pages = "custom_pages",
-    optional logo_url = "logo_url",
-    optional name = "name",
-    optional saas_app = "saas_app",
-    optional tags = "tags",
-    optional policies = "policies",
-    optional scim_config = "scim_config",
+    optional allowed_idps: Option<Vec<String>> = "allowed_idps",
+    optional app_launcher_visible: Option<bool> = "app_launcher_visible",
+    optional auto_redirect_to_identity: Option<bool> = "auto_redirect_to_identity",
+    optional custom_pages: Option<Vec<String>> = "custom_pages",
+    optional logo_url: Option<String> = "logo_url",
+    optional name: Option<String> = "name",
+    optional saas_app: Option<crate::types::SaasPropsSaasApp> = "saas_app",
+    optional tags: Option<Vec<String>> = "tags",
+    optional policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>> = "policies",
+    optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// Browser SSH Application
@@ -3832,36 +3832,36 @@ pub struct ApplicationRequestBrowserSsh {
 }
 #[cfg(feature = "applications")]
 object_impls!(ApplicationRequestBrowserSsh {
-    optional allow_authenticate_via_warp = "allow_authenticate_via_warp",
-    optional allowed_idps = "allowed_idps",
-    optional app_launcher_visible = "app_launcher_visible",
-    optional auto_redirect_to_identity = "auto_redirect_to_identity",
-    optional cors_headers = "cors_headers",
-    optional custom_deny_message = "custom_deny_message",
-    optional custom_deny_url = "custom_deny_url",
-    optional custom_non_identity_deny_url = "custom_non_identity_deny_url",
-    optional custom_pages = "custom_pages",
-    required domain = "domain",
-    optional enable_binding_cookie = "enable_binding_cookie",
-    optional http_only_cookie_attribute = "http_only_cookie_attribute",
-    optional logo_url = "logo_url",
-    optional name = "name",
-    optional options_preflight_bypass = "options_preflight_bypass",
-    optional path_cookie_attribute = "path_cookie_attribute",
-    optional same_site_cookie_attribute = "same_site_cookie_attribute",
-    optional self_hosted_domains = "self_hosted_domains",
-    optional service_auth_401_redirect = "service_auth_401_redirect",
-    optional session_duration = "session_duration",
-    optional skip_interstitial = "skip_interstitial",
-    optional tags = "tags",
-    optional allow_iframe = "allow_iframe",
-    optional destinations = "destinations",
-    optional mfa_config = "mfa_config",
-    optional oauth_configuration = "oauth_configuration",
-    optional read_service_tokens_from_header = "read_service_tokens_from_header",
-    optional use_clientless_isolation_app_launcher_url = "use_clientless_isolation_app_launcher_url",
-    optional policies = "policies",
-    optional scim_config = "scim_config",
+    optional allow_authenticate_via_warp: Option<bool> = "allow_authenticate_via_warp",
+    optional allowed_idps: Option<Vec<String>> = "allowed_idps",
+    optional app_launcher_visible: Option<bool> = "app_launcher_visible",
+    optional auto_redirect_to_identity: Option<bool> = "auto_redirect_to_identity",
+    optional cors_headers: Option<crate::types::CorsHeaders> = "cors_headers",
+    optional custom_deny_message: Option<String> = "custom_deny_message",
+    optional custom_deny_url: Option<String> = "custom_deny_url",
+    optional custom_non_identity_deny_url: Option<String> = "custom_non_identity_deny_url",
+    optional custom_pages: Option<Vec<String>> = "custom_pages",
+    required domain: String = "domain",
+    optional enable_binding_cookie: Option<bool> = "enable_binding_cookie",
+    optional http_only_cookie_attribute: Option<bool> = "http_only_cookie_attribute",
+    optional logo_url: Option<String> = "logo_url",
+    optional name: Option<String> = "name",
+    optional options_preflight_bypass: Option<bool> = "options_preflight_bypass",
+    optional path_cookie_attribute: Option<bool> = "path_cookie_attribute",
+    optional same_site_cookie_attribute: Option<String> = "same_site_cookie_attribute",
+    optional self_hosted_domains: Option<Vec<String>> = "self_hosted_domains",
+    optional service_auth_401_redirect: Option<bool> = "service_auth_401_redirect",
+    optional session_duration: Option<String> = "session_duration",
+    optional skip_interstitial: Option<bool> = "skip_interstitial",
+    optional tags: Option<Vec<String>> = "tags",
+    optional allow_iframe: Option<bool> = "allow_iframe",
+    optional destinations: Option<Vec<crate::types::AppDestinationsItem>> = "destinations",
+    optional mfa_config: Option<crate::types::PolicyMfaConfig> = "mfa_config",
+    optional oauth_configuration: Option<crate::types::AppOauthConfiguration> = "oauth_configuration",
+    optional read_service_tokens_from_header: Option<String> = "read_service_tokens_from_header",
+    optional use_clientless_isolation_app_launcher_url: Option<bool> = "use_clientless_isolation_app_launcher_url",
+    optional policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>> = "policies",
+    optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(feature = "applications")]
@@ -3975,36 +3975,36 @@ pub struct ApplicationRequestBrowserVnc {
 }
 #[cfg(feature = "applications")]
 object_impls!(ApplicationRequestBrowserVnc {
-    optional allow_authenticate_via_warp = "allow_authenticate_via_warp",
-    optional allowed_idps = "allowed_idps",
-    optional app_launcher_visible = "app_launcher_visible",
-    optional auto_redirect_to_identity = "auto_redirect_to_identity",
-    optional cors_headers = "cors_headers",
-    optional custom_deny_message = "custom_deny_message",
-    optional custom_deny_url = "custom_deny_url",
-    optional custom_non_identity_deny_url = "custom_non_identity_deny_url",
-    optional custom_pages = "custom_pages",
-    required domain = "domain",
-    optional enable_binding_cookie = "enable_binding_cookie",
-    optional http_only_cookie_attribute = "http_only_cookie_attribute",
-    optional logo_url = "logo_url",
-    optional name = "name",
-    optional options_preflight_bypass = "options_preflight_bypass",
-    optional path_cookie_attribute = "path_cookie_attribute",
-    optional same_site_cookie_attribute = "same_site_cookie_attribute",
-    optional self_hosted_domains = "self_hosted_domains",
-    optional service_auth_401_redirect = "service_auth_401_redirect",
-    optional session_duration = "session_duration",
-    optional skip_interstitial = "skip_interstitial",
-    optional tags = "tags",
-    optional allow_iframe = "allow_iframe",
-    optional destinations = "destinations",
-    optional mfa_config = "mfa_config",
-    optional oauth_configuration = "oauth_configuration",
-    optional read_service_tokens_from_header = "read_service_tokens_from_header",
-    optional use_clientless_isolation_app_launcher_url = "use_clientless_isolation_app_launcher_url",
-    optional policies = "policies",
-    optional scim_config = "scim_config",
+    optional allow_authenticate_via_warp: Option<bool> = "allow_authenticate_via_warp",
+    optional allowed_idps: Option<Vec<String>> = "allowed_idps",
+    optional app_launcher_visible: Option<bool> = "app_launcher_visible",
+    optional auto_redirect_to_identity: Option<bool> = "auto_redirect_to_identity",
+    optional cors_headers: Option<crate::types::CorsHeaders> = "cors_headers",
+    optional custom_deny_message: Option<String> = "custom_deny_message",
+    optional custom_deny_url: Option<String> = "custom_deny_url",
+    optional custom_non_identity_deny_url: Option<String> = "custom_non_identity_deny_url",
+    optional custom_pages: Option<Vec<String>> = "custom_pages",
+    required domain: String = "domain",
+    optional enable_binding_cookie: Option<bool> = "enable_binding_cookie",
+    optional http_only_cookie_attribute: Option<bool> = "http_only_cookie_attribute",
+    optional logo_url: Option<String> = "logo_url",
+    optional name: Option<String> = "name",
+    optional options_preflight_bypass: Option<bool> = "options_preflight_bypass",
+    optional path_cookie_attribute: Option<bool> = "path_cookie_attribute",
+    optional same_site_cookie_attribute: Option<String> = "same_site_cookie_attribute",
+    optional self_hosted_domains: Option<Vec<String>> = "self_hosted_domains",
+    optional service_auth_401_redirect: Option<bool> = "service_auth_401_redirect",
+    optional session_duration: Option<String> = "session_duration",
+    optional skip_interstitial: Option<bool> = "skip_interstitial",
+    optional tags: Option<Vec<String>> = "tags",
+    optional allow_iframe: Option<bool> = "allow_iframe",
+    optional destinations: Option<Vec<crate::types::AppDestinationsItem>> = "destinations",
+    optional mfa_config: Option<crate::types::PolicyMfaConfig> = "mfa_config",
+    optional oauth_configuration: Option<crate::types::AppOauthConfiguration> = "oauth_configuration",
+    optional read_service_tokens_from_header: Option<String> = "read_service_tokens_from_header",
+    optional use_clientless_isolation_app_launcher_url: Option<bool> = "use_clientless_isolation_app_launcher_url",
+    optional policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>> = "policies",
+    optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(feature = "applications")]
@@ -4084,19 +4084,19 @@ pub struct ApplicationRequestAppLauncher {
 }
 #[cfg(feature = "applications")]
 object_impls!(ApplicationRequestAppLauncher {
-    optional allowed_idps = "allowed_idps",
-    optional app_launcher_logo_url = "app_launcher_logo_url",
-    optional auto_redirect_to_identity = "auto_redirect_to_identity",
-    optional bg_color = "bg_color",
-    optional domain = "domain",
-    optional footer_links = "footer_links",
-    optional header_bg_color = "header_bg_color",
-    optional landing_page_design = "landing_page_design",
-    optional name = "name",
-    optional session_duration = "session_duration",
-    optional skip_app_launcher_login_page = "skip_app_launcher_login_page",
-    optional policies = "policies",
-    optional scim_config = "scim_config",
+    optional allowed_idps: Option<Vec<String>> = "allowed_idps",
+    optional app_launcher_logo_url: Option<String> = "app_launcher_logo_url",
+    optional auto_redirect_to_identity: Option<bool> = "auto_redirect_to_identity",
+    optional bg_color: Option<String> = "bg_color",
+    optional domain: Option<String> = "domain",
+    optional footer_links: Option<Vec<crate::types::FooterLinksItem>> = "footer_links",
+    optional header_bg_color: Option<String> = "header_bg_color",
+    optional landing_page_design: Option<crate::types::LandingPageDesign> = "landing_page_design",
+    optional name: Option<String> = "name",
+    optional session_duration: Option<String> = "session_duration",
+    optional skip_app_launcher_login_page: Option<bool> = "skip_app_launcher_login_page",
+    optional policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>> = "policies",
+    optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// Device Enrollment Permissions Application
@@ -4137,19 +4137,19 @@ pub struct ApplicationRequestDeviceEnrollmentPermissions {
 }
 #[cfg(feature = "applications")]
 object_impls!(ApplicationRequestDeviceEnrollmentPermissions {
-    optional allowed_idps = "allowed_idps",
-    optional app_launcher_logo_url = "app_launcher_logo_url",
-    optional auto_redirect_to_identity = "auto_redirect_to_identity",
-    optional bg_color = "bg_color",
-    optional domain = "domain",
-    optional footer_links = "footer_links",
-    optional header_bg_color = "header_bg_color",
-    optional landing_page_design = "landing_page_design",
-    optional name = "name",
-    optional session_duration = "session_duration",
-    optional skip_app_launcher_login_page = "skip_app_launcher_login_page",
-    optional policies = "policies",
-    optional scim_config = "scim_config",
+    optional allowed_idps: Option<Vec<String>> = "allowed_idps",
+    optional app_launcher_logo_url: Option<String> = "app_launcher_logo_url",
+    optional auto_redirect_to_identity: Option<bool> = "auto_redirect_to_identity",
+    optional bg_color: Option<String> = "bg_color",
+    optional domain: Option<String> = "domain",
+    optional footer_links: Option<Vec<crate::types::FooterLinksItem>> = "footer_links",
+    optional header_bg_color: Option<String> = "header_bg_color",
+    optional landing_page_design: Option<crate::types::LandingPageDesign> = "landing_page_design",
+    optional name: Option<String> = "name",
+    optional session_duration: Option<String> = "session_duration",
+    optional skip_app_launcher_login_page: Option<bool> = "skip_app_launcher_login_page",
+    optional policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>> = "policies",
+    optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// Browser Isolation Permissions Application
@@ -4190,19 +4190,19 @@ pub struct ApplicationRequestBrowserIsolationPermissions {
 }
 #[cfg(feature = "applications")]
 object_impls!(ApplicationRequestBrowserIsolationPermissions {
-    optional allowed_idps = "allowed_idps",
-    optional app_launcher_logo_url = "app_launcher_logo_url",
-    optional auto_redirect_to_identity = "auto_redirect_to_identity",
-    optional bg_color = "bg_color",
-    optional domain = "domain",
-    optional footer_links = "footer_links",
-    optional header_bg_color = "header_bg_color",
-    optional landing_page_design = "landing_page_design",
-    optional name = "name",
-    optional session_duration = "session_duration",
-    optional skip_app_launcher_login_page = "skip_app_launcher_login_page",
-    optional policies = "policies",
-    optional scim_config = "scim_config",
+    optional allowed_idps: Option<Vec<String>> = "allowed_idps",
+    optional app_launcher_logo_url: Option<String> = "app_launcher_logo_url",
+    optional auto_redirect_to_identity: Option<bool> = "auto_redirect_to_identity",
+    optional bg_color: Option<String> = "bg_color",
+    optional domain: Option<String> = "domain",
+    optional footer_links: Option<Vec<crate::types::FooterLinksItem>> = "footer_links",
+    optional header_bg_color: Option<String> = "header_bg_color",
+    optional landing_page_design: Option<crate::types::LandingPageDesign> = "landing_page_design",
+    optional name: Option<String> = "name",
+    optional session_duration: Option<String> = "session_duration",
+    optional skip_app_launcher_login_page: Option<bool> = "skip_app_launcher_login_page",
+    optional policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>> = "policies",
+    optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// Bookmark application
@@ -4229,12 +4229,12 @@ pub struct ApplicationRequestBookmark {
 }
 #[cfg(feature = "applications")]
 object_impls!(ApplicationRequestBookmark {
-    optional app_launcher_visible = "app_launcher_visible",
-    optional domain = "domain",
-    optional logo_url = "logo_url",
-    optional name = "name",
-    optional tags = "tags",
-    optional scim_config = "scim_config",
+    optional app_launcher_visible: Option<bool> = "app_launcher_visible",
+    optional domain: Option<String> = "domain",
+    optional logo_url: Option<String> = "logo_url",
+    optional name: Option<String> = "name",
+    optional tags: Option<Vec<String>> = "tags",
+    optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// MCP Server Application
@@ -4287,25 +4287,25 @@ pub struct ApplicationRequestMcpServer {
 }
 #[cfg(feature = "applications")]
 object_impls!(ApplicationRequestMcpServer {
-    optional allow_authenticate_via_warp = "allow_authenticate_via_warp",
-    optional allowed_idps = "allowed_idps",
-    optional auto_redirect_to_identity = "auto_redirect_to_identity",
-    optional custom_deny_message = "custom_deny_message",
-    optional custom_deny_url = "custom_deny_url",
-    optional custom_non_identity_deny_url = "custom_non_identity_deny_url",
-    optional custom_pages = "custom_pages",
-    optional destinations = "destinations",
-    optional domain = "domain",
-    optional http_only_cookie_attribute = "http_only_cookie_attribute",
-    optional logo_url = "logo_url",
-    optional name = "name",
-    optional oauth_configuration = "oauth_configuration",
-    optional options_preflight_bypass = "options_preflight_bypass",
-    optional same_site_cookie_attribute = "same_site_cookie_attribute",
-    optional session_duration = "session_duration",
-    optional tags = "tags",
-    optional policies = "policies",
-    optional scim_config = "scim_config",
+    optional allow_authenticate_via_warp: Option<bool> = "allow_authenticate_via_warp",
+    optional allowed_idps: Option<Vec<String>> = "allowed_idps",
+    optional auto_redirect_to_identity: Option<bool> = "auto_redirect_to_identity",
+    optional custom_deny_message: Option<String> = "custom_deny_message",
+    optional custom_deny_url: Option<String> = "custom_deny_url",
+    optional custom_non_identity_deny_url: Option<String> = "custom_non_identity_deny_url",
+    optional custom_pages: Option<Vec<String>> = "custom_pages",
+    optional destinations: Option<Vec<crate::types::AppDestinationsItem>> = "destinations",
+    optional domain: Option<String> = "domain",
+    optional http_only_cookie_attribute: Option<bool> = "http_only_cookie_attribute",
+    optional logo_url: Option<String> = "logo_url",
+    optional name: Option<String> = "name",
+    optional oauth_configuration: Option<crate::types::AppOauthConfiguration> = "oauth_configuration",
+    optional options_preflight_bypass: Option<bool> = "options_preflight_bypass",
+    optional same_site_cookie_attribute: Option<String> = "same_site_cookie_attribute",
+    optional session_duration: Option<String> = "session_duration",
+    optional tags: Option<Vec<String>> = "tags",
+    optional policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>> = "policies",
+    optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// MCP Server Portal Application
@@ -4358,25 +4358,25 @@ pub struct ApplicationRequestMcpServerPortal {
 }
 #[cfg(feature = "applications")]
 object_impls!(ApplicationRequestMcpServerPortal {
-    optional allow_authenticate_via_warp = "allow_authenticate_via_warp",
-    optional allowed_idps = "allowed_idps",
-    optional auto_redirect_to_identity = "auto_redirect_to_identity",
-    optional custom_deny_message = "custom_deny_message",
-    optional custom_deny_url = "custom_deny_url",
-    optional custom_non_identity_deny_url = "custom_non_identity_deny_url",
-    optional custom_pages = "custom_pages",
-    optional destinations = "destinations",
-    optional domain = "domain",
-    optional http_only_cookie_attribute = "http_only_cookie_attribute",
-    optional logo_url = "logo_url",
-    optional name = "name",
-    optional oauth_configuration = "oauth_configuration",
-    optional options_preflight_bypass = "options_preflight_bypass",
-    optional same_site_cookie_attribute = "same_site_cookie_attribute",
-    optional session_duration = "session_duration",
-    optional tags = "tags",
-    optional policies = "policies",
-    optional scim_config = "scim_config",
+    optional allow_authenticate_via_warp: Option<bool> = "allow_authenticate_via_warp",
+    optional allowed_idps: Option<Vec<String>> = "allowed_idps",
+    optional auto_redirect_to_identity: Option<bool> = "auto_redirect_to_identity",
+    optional custom_deny_message: Option<String> = "custom_deny_message",
+    optional custom_deny_url: Option<String> = "custom_deny_url",
+    optional custom_non_identity_deny_url: Option<String> = "custom_non_identity_deny_url",
+    optional custom_pages: Option<Vec<String>> = "custom_pages",
+    optional destinations: Option<Vec<crate::types::AppDestinationsItem>> = "destinations",
+    optional domain: Option<String> = "domain",
+    optional http_only_cookie_attribute: Option<bool> = "http_only_cookie_attribute",
+    optional logo_url: Option<String> = "logo_url",
+    optional name: Option<String> = "name",
+    optional oauth_configuration: Option<crate::types::AppOauthConfiguration> = "oauth_configuration",
+    optional options_preflight_bypass: Option<bool> = "options_preflight_bypass",
+    optional same_site_cookie_attribute: Option<String> = "same_site_cookie_attribute",
+    optional session_duration: Option<String> = "session_duration",
+    optional tags: Option<Vec<String>> = "tags",
+    optional policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>> = "policies",
+    optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// Gateway Identity Proxy Endpoint Application
@@ -4411,16 +4411,16 @@ pub struct ApplicationRequestGatewayIdentityProxyEndpoint {
 }
 #[cfg(feature = "applications")]
 object_impls!(ApplicationRequestGatewayIdentityProxyEndpoint {
-    optional allowed_idps = "allowed_idps",
-    optional auto_redirect_to_identity = "auto_redirect_to_identity",
-    optional custom_deny_url = "custom_deny_url",
-    optional custom_non_identity_deny_url = "custom_non_identity_deny_url",
-    optional custom_pages = "custom_pages",
-    optional domain = "domain",
-    optional name = "name",
-    optional session_duration = "session_duration",
-    optional policies = "policies",
-    optional scim_config = "scim_config",
+    optional allowed_idps: Option<Vec<String>> = "allowed_idps",
+    optional auto_redirect_to_identity: Option<bool> = "auto_redirect_to_identity",
+    optional custom_deny_url: Option<String> = "custom_deny_url",
+    optional custom_non_identity_deny_url: Option<String> = "custom_non_identity_deny_url",
+    optional custom_pages: Option<Vec<String>> = "custom_pages",
+    optional domain: Option<String> = "domain",
+    optional name: Option<String> = "name",
+    optional session_duration: Option<String> = "session_duration",
+    optional policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>> = "policies",
+    optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// Infrastructure Application
@@ -4443,10 +4443,10 @@ pub struct ApplicationRequestInfrastructure {
 }
 #[cfg(feature = "applications")]
 object_impls!(ApplicationRequestInfrastructure {
-    optional name = "name",
-    required target_criteria = "target_criteria",
-    optional policies = "policies",
-    optional scim_config = "scim_config",
+    optional name: Option<String> = "name",
+    required target_criteria: Vec<crate::types::AppTargetCriterion> = "target_criteria",
+    optional policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>> = "policies",
+    optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(feature = "applications")]
@@ -4536,37 +4536,37 @@ pub struct ApplicationRequestBrowserRdp {
 }
 #[cfg(feature = "applications")]
 object_impls!(ApplicationRequestBrowserRdp {
-    optional allow_authenticate_via_warp = "allow_authenticate_via_warp",
-    optional allowed_idps = "allowed_idps",
-    optional app_launcher_visible = "app_launcher_visible",
-    optional auto_redirect_to_identity = "auto_redirect_to_identity",
-    optional cors_headers = "cors_headers",
-    optional custom_deny_message = "custom_deny_message",
-    optional custom_deny_url = "custom_deny_url",
-    optional custom_non_identity_deny_url = "custom_non_identity_deny_url",
-    optional custom_pages = "custom_pages",
-    required domain = "domain",
-    optional enable_binding_cookie = "enable_binding_cookie",
-    optional http_only_cookie_attribute = "http_only_cookie_attribute",
-    optional logo_url = "logo_url",
-    optional name = "name",
-    optional options_preflight_bypass = "options_preflight_bypass",
-    optional path_cookie_attribute = "path_cookie_attribute",
-    optional same_site_cookie_attribute = "same_site_cookie_attribute",
-    optional self_hosted_domains = "self_hosted_domains",
-    optional service_auth_401_redirect = "service_auth_401_redirect",
-    optional session_duration = "session_duration",
-    optional skip_interstitial = "skip_interstitial",
-    optional tags = "tags",
-    optional allow_iframe = "allow_iframe",
-    optional destinations = "destinations",
-    optional mfa_config = "mfa_config",
-    optional oauth_configuration = "oauth_configuration",
-    optional read_service_tokens_from_header = "read_service_tokens_from_header",
-    optional use_clientless_isolation_app_launcher_url = "use_clientless_isolation_app_launcher_url",
-    required target_criteria = "target_criteria",
-    optional policies = "policies",
-    optional scim_config = "scim_config",
+    optional allow_authenticate_via_warp: Option<bool> = "allow_authenticate_via_warp",
+    optional allowed_idps: Option<Vec<String>> = "allowed_idps",
+    optional app_launcher_visible: Option<bool> = "app_launcher_visible",
+    optional auto_redirect_to_identity: Option<bool> = "auto_redirect_to_identity",
+    optional cors_headers: Option<crate::types::CorsHeaders> = "cors_headers",
+    optional custom_deny_message: Option<String> = "custom_deny_message",
+    optional custom_deny_url: Option<String> = "custom_deny_url",
+    optional custom_non_identity_deny_url: Option<String> = "custom_non_identity_deny_url",
+    optional custom_pages: Option<Vec<String>> = "custom_pages",
+    required domain: String = "domain",
+    optional enable_binding_cookie: Option<bool> = "enable_binding_cookie",
+    optional http_only_cookie_attribute: Option<bool> = "http_only_cookie_attribute",
+    optional logo_url: Option<String> = "logo_url",
+    optional name: Option<String> = "name",
+    optional options_preflight_bypass: Option<bool> = "options_preflight_bypass",
+    optional path_cookie_attribute: Option<bool> = "path_cookie_attribute",
+    optional same_site_cookie_attribute: Option<String> = "same_site_cookie_attribute",
+    optional self_hosted_domains: Option<Vec<String>> = "self_hosted_domains",
+    optional service_auth_401_redirect: Option<bool> = "service_auth_401_redirect",
+    optional session_duration: Option<String> = "session_duration",
+    optional skip_interstitial: Option<bool> = "skip_interstitial",
+    optional tags: Option<Vec<String>> = "tags",
+    optional allow_iframe: Option<bool> = "allow_iframe",
+    optional destinations: Option<Vec<crate::types::AppDestinationsItem>> = "destinations",
+    optional mfa_config: Option<crate::types::PolicyMfaConfig> = "mfa_config",
+    optional oauth_configuration: Option<crate::types::AppOauthConfiguration> = "oauth_configuration",
+    optional read_service_tokens_from_header: Option<String> = "read_service_tokens_from_header",
+    optional use_clientless_isolation_app_launcher_url: Option<bool> = "use_clientless_isolation_app_launcher_url",
+    required target_criteria: Vec<crate::types::AppTargetCriterion> = "target_criteria",
+    optional policies: Option<Vec<crate::types::AppReqEmbeddedPoliciesPoliciesItem>> = "policies",
+    optional scim_config: Option<crate::types::ScimConfig> = "scim_config",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(feature = "applications")]
@@ -4630,9 +4630,9 @@ pub struct Ca {
 }
 #[cfg(feature = "applications")]
 object_impls!(Ca {
-    optional aud = "aud",
-    optional id = "id",
-    optional public_key = "public_key",
+    optional aud: Option<String> = "aud",
+    optional id: Option<String> = "id",
+    optional public_key: Option<String> = "public_key",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// `ApplicationDeleteResponse`
@@ -4661,7 +4661,7 @@ pub struct ApplicationDeleteResponse {
     feature = "policies"
 ))]
 object_impls!(ApplicationDeleteResponse {
-    optional id = "id",
+    optional id: Option<String> = "id",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// `CaDeleteResponse`
@@ -4678,7 +4678,7 @@ pub struct CaDeleteResponse {
 }
 #[cfg(feature = "applications")]
 object_impls!(CaDeleteResponse {
-    optional id = "id",
+    optional id: Option<String> = "id",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// `ApplicationPolicyRequest`
@@ -4721,20 +4721,20 @@ pub struct ApplicationPolicyRequest {
 }
 #[cfg(feature = "applications")]
 object_impls!(ApplicationPolicyRequest {
-    optional precedence = "precedence",
-    optional approval_groups = "approval_groups",
-    optional approval_required = "approval_required",
-    required decision = "decision",
-    optional exclude = "exclude",
-    required include = "include",
-    optional isolation_required = "isolation_required",
-    required name = "name",
-    optional purpose_justification_prompt = "purpose_justification_prompt",
-    optional purpose_justification_required = "purpose_justification_required",
-    optional require = "require",
-    optional session_duration = "session_duration",
-    optional connection_rules = "connection_rules",
-    optional mfa_config = "mfa_config",
+    optional precedence: Option<i64> = "precedence",
+    optional approval_groups: Option<Vec<crate::types::ApprovalGroup>> = "approval_groups",
+    optional approval_required: Option<bool> = "approval_required",
+    required decision: crate::types::Decision = "decision",
+    optional exclude: Option<Vec<crate::types::AccessRule>> = "exclude",
+    required include: Vec<crate::types::AccessRule> = "include",
+    optional isolation_required: Option<bool> = "isolation_required",
+    required name: String = "name",
+    optional purpose_justification_prompt: Option<String> = "purpose_justification_prompt",
+    optional purpose_justification_required: Option<bool> = "purpose_justification_required",
+    optional require: Option<Vec<crate::types::AccessRule>> = "require",
+    optional session_duration: Option<String> = "session_duration",
+    optional connection_rules: Option<crate::types::PolicyConnectionRules> = "connection_rules",
+    optional mfa_config: Option<crate::types::PolicyMfaConfig> = "mfa_config",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(feature = "applications")]
@@ -4780,8 +4780,8 @@ pub struct UserPolicyCheckListResponse {
 }
 #[cfg(feature = "applications")]
 object_impls!(UserPolicyCheckListResponse {
-    optional app_state = "app_state",
-    optional user_identity = "user_identity",
+    optional app_state: Option<crate::types::UserPolicyCheckListResponseAppState> = "app_state",
+    optional user_identity: Option<crate::types::UserPolicyCheckListResponseUserIdentity> = "user_identity",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// `UserPolicyCheckListResponseAppState`
@@ -4808,12 +4808,12 @@ pub struct UserPolicyCheckListResponseAppState {
 }
 #[cfg(feature = "applications")]
 object_impls!(UserPolicyCheckListResponseAppState {
-    optional app_uid = "app_uid",
-    optional aud = "aud",
-    optional hostname = "hostname",
-    optional name = "name",
-    optional policies = "policies",
-    optional status = "status",
+    optional app_uid: Option<String> = "app_uid",
+    optional aud: Option<String> = "aud",
+    optional hostname: Option<String> = "hostname",
+    optional name: Option<String> = "name",
+    optional policies: Option<Vec<serde_json::Map<String, serde_json::Value>>> = "policies",
+    optional status: Option<String> = "status",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// `UserPolicyCheckListResponseUserIdentity`
@@ -4850,17 +4850,17 @@ pub struct UserPolicyCheckListResponseUserIdentity {
 }
 #[cfg(feature = "applications")]
 object_impls!(UserPolicyCheckListResponseUserIdentity {
-    optional account_id = "account_id",
-    optional device_sessions = "device_sessions",
-    optional email = "email",
-    optional geo = "geo",
-    optional iat = "iat",
-    optional id = "id",
-    optional is_gateway = "is_gateway",
-    optional is_warp = "is_warp",
-    optional name = "name",
-    optional user_uuid = "user_uuid",
-    optional version = "version",
+    optional account_id: Option<String> = "account_id",
+    optional device_sessions: Option<serde_json::Map<String, serde_json::Value>> = "device_sessions",
+    optional email: Option<String> = "email",
+    optional geo: Option<crate::types::UserPolicyCheckListResponseUserIdentityGeo> = "geo",
+    optional iat: Option<i64> = "iat",
+    optional id: Option<String> = "id",
+    optional is_gateway: Option<bool> = "is_gateway",
+    optional is_warp: Option<bool> = "is_warp",
+    optional name: Option<String> = "name",
+    optional user_uuid: Option<String> = "user_uuid",
+    optional version: Option<i64> = "version",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// `UserPolicyCheckListResponseUserIdentityGeo`
@@ -4877,7 +4877,7 @@ pub struct UserPolicyCheckListResponseUserIdentityGeo {
 }
 #[cfg(feature = "applications")]
 object_impls!(UserPolicyCheckListResponseUserIdentityGeo {
-    optional country = "country",
+    optional country: Option<String> = "country",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// `Bookmark`
@@ -4906,13 +4906,13 @@ pub struct Bookmark {
 }
 #[cfg(feature = "bookmarks")]
 object_impls!(Bookmark {
-    optional app_launcher_visible = "app_launcher_visible",
-    optional created_at = "created_at",
-    optional domain = "domain",
-    optional id = "id",
-    optional logo_url = "logo_url",
-    optional name = "name",
-    optional updated_at = "updated_at",
+    optional app_launcher_visible: Option<bool> = "app_launcher_visible",
+    optional created_at: Option<crate::DateTime> = "created_at",
+    optional domain: Option<String> = "domain",
+    optional id: Option<String> = "id",
+    optional logo_url: Option<String> = "logo_url",
+    optional name: Option<String> = "name",
+    optional updated_at: Option<crate::DateTime> = "updated_at",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// `Certificate`
@@ -4941,13 +4941,13 @@ pub struct Certificate {
 }
 #[cfg(feature = "certificates")]
 object_impls!(Certificate {
-    optional associated_hostnames = "associated_hostnames",
-    optional created_at = "created_at",
-    optional expires_on = "expires_on",
-    optional fingerprint = "fingerprint",
-    optional id = "id",
-    optional name = "name",
-    optional updated_at = "updated_at",
+    optional associated_hostnames: Option<Vec<String>> = "associated_hostnames",
+    optional created_at: Option<crate::DateTime> = "created_at",
+    optional expires_on: Option<crate::DateTime> = "expires_on",
+    optional fingerprint: Option<String> = "fingerprint",
+    optional id: Option<String> = "id",
+    optional name: Option<String> = "name",
+    optional updated_at: Option<crate::DateTime> = "updated_at",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// `CertificateCreateRequest`
@@ -4968,9 +4968,9 @@ pub struct CertificateCreateRequest {
 }
 #[cfg(feature = "certificates")]
 object_impls!(CertificateCreateRequest {
-    optional associated_hostnames = "associated_hostnames",
-    required certificate = "certificate",
-    required name = "name",
+    optional associated_hostnames: Option<Vec<String>> = "associated_hostnames",
+    required certificate: String = "certificate",
+    required name: String = "name",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(feature = "certificates")]
@@ -5003,9 +5003,9 @@ pub struct CertificateSettings {
 }
 #[cfg(feature = "certificates")]
 object_impls!(CertificateSettings {
-    required china_network = "china_network",
-    required client_certificate_forwarding = "client_certificate_forwarding",
-    required hostname = "hostname",
+    required china_network: bool = "china_network",
+    required client_certificate_forwarding: bool = "client_certificate_forwarding",
+    required hostname: String = "hostname",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(feature = "certificates")]
@@ -5038,7 +5038,7 @@ pub struct SettingsUpdateRequest {
 }
 #[cfg(feature = "certificates")]
 object_impls!(SettingsUpdateRequest {
-    required settings = "settings",
+    required settings: Vec<crate::types::CertificateSettings> = "settings",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(feature = "certificates")]
@@ -5067,8 +5067,8 @@ pub struct CertificateUpdateRequest {
 }
 #[cfg(feature = "certificates")]
 object_impls!(CertificateUpdateRequest {
-    required associated_hostnames = "associated_hostnames",
-    optional name = "name",
+    required associated_hostnames: Vec<String> = "associated_hostnames",
+    optional name: Option<String> = "name",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(feature = "certificates")]
@@ -5096,7 +5096,7 @@ pub struct CertificateDeleteResponse {
 }
 #[cfg(any(feature = "certificates", feature = "custom-pages"))]
 object_impls!(CertificateDeleteResponse {
-    optional id = "id",
+    optional id: Option<String> = "id",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// `CustomPageWithoutHtml`
@@ -5123,12 +5123,12 @@ pub struct CustomPageWithoutHtml {
 }
 #[cfg(feature = "custom-pages")]
 object_impls!(CustomPageWithoutHtml {
-    optional app_count = "app_count",
-    optional created_at = "created_at",
-    required name = "name",
-    required r#type = "type",
-    optional uid = "uid",
-    optional updated_at = "updated_at",
+    optional app_count: Option<i64> = "app_count",
+    optional created_at: Option<crate::DateTime> = "created_at",
+    required name: String = "name",
+    required r#type: crate::types::SchemasType = "type",
+    optional uid: Option<String> = "uid",
+    optional updated_at: Option<crate::DateTime> = "updated_at",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(feature = "custom-pages")]
@@ -5190,13 +5190,13 @@ pub struct CustomPage {
 }
 #[cfg(feature = "custom-pages")]
 object_impls!(CustomPage {
-    optional app_count = "app_count",
-    optional created_at = "created_at",
-    required custom_html = "custom_html",
-    required name = "name",
-    required r#type = "type",
-    optional uid = "uid",
-    optional updated_at = "updated_at",
+    optional app_count: Option<i64> = "app_count",
+    optional created_at: Option<crate::DateTime> = "created_at",
+    required custom_html: String = "custom_html",
+    required name: String = "name",
+    required r#type: crate::types::SchemasType = "type",
+    optional uid: Option<String> = "uid",
+    optional updated_at: Option<crate::DateTime> = "updated_at",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(feature = "custom-pages")]
@@ -5247,14 +5247,14 @@ pub struct Group {
 }
 #[cfg(feature = "groups")]
 object_impls!(Group {
-    optional created_at = "created_at",
-    optional exclude = "exclude",
-    optional id = "id",
-    optional include = "include",
-    optional is_default = "is_default",
-    optional name = "name",
-    optional require = "require",
-    optional updated_at = "updated_at",
+    optional created_at: Option<crate::DateTime> = "created_at",
+    optional exclude: Option<Vec<crate::types::AccessRule>> = "exclude",
+    optional id: Option<String> = "id",
+    optional include: Option<Vec<crate::types::AccessRule>> = "include",
+    optional is_default: Option<Vec<crate::types::AccessRule>> = "is_default",
+    optional name: Option<String> = "name",
+    optional require: Option<Vec<crate::types::AccessRule>> = "require",
+    optional updated_at: Option<crate::DateTime> = "updated_at",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// `GroupCreateRequest`
@@ -5279,11 +5279,11 @@ pub struct GroupCreateRequest {
 }
 #[cfg(feature = "groups")]
 object_impls!(GroupCreateRequest {
-    optional exclude = "exclude",
-    required include = "include",
-    optional is_default = "is_default",
-    required name = "name",
-    optional require = "require",
+    optional exclude: Option<Vec<crate::types::AccessRule>> = "exclude",
+    required include: Vec<crate::types::AccessRule> = "include",
+    optional is_default: Option<bool> = "is_default",
+    required name: String = "name",
+    optional require: Option<Vec<crate::types::AccessRule>> = "require",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(feature = "groups")]
@@ -5377,10 +5377,10 @@ pub struct AzureAd {
 }
 #[cfg(feature = "identity-providers")]
 object_impls!(AzureAd {
-    required config = "config",
-    optional id = "id",
-    required name = "name",
-    optional scim_config = "scim_config",
+    required config: crate::types::AzureAdConfig = "config",
+    optional id: Option<String> = "id",
+    required name: String = "name",
+    optional scim_config: Option<crate::types::AccessIdentityProviderScimConfig> = "scim_config",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(feature = "identity-providers")]
@@ -5424,14 +5424,14 @@ pub struct AzureAdConfig {
 }
 #[cfg(feature = "identity-providers")]
 object_impls!(AzureAdConfig {
-    optional client_id = "client_id",
-    optional client_secret = "client_secret",
-    optional claims = "claims",
-    optional email_claim_name = "email_claim_name",
-    optional conditional_access_enabled = "conditional_access_enabled",
-    optional directory_id = "directory_id",
-    optional prompt = "prompt",
-    optional support_groups = "support_groups",
+    optional client_id: Option<String> = "client_id",
+    optional client_secret: Option<String> = "client_secret",
+    optional claims: Option<Vec<String>> = "claims",
+    optional email_claim_name: Option<String> = "email_claim_name",
+    optional conditional_access_enabled: Option<bool> = "conditional_access_enabled",
+    optional directory_id: Option<String> = "directory_id",
+    optional prompt: Option<crate::types::AzureAdConfigPrompt> = "prompt",
+    optional support_groups: Option<bool> = "support_groups",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(feature = "identity-providers")]
@@ -5496,11 +5496,11 @@ pub struct AccessIdentityProviderScimConfig {
 }
 #[cfg(feature = "identity-providers")]
 object_impls!(AccessIdentityProviderScimConfig {
-    optional enabled = "enabled",
-    optional group_member_deprovision = "group_member_deprovision",
-    optional seat_deprovision = "seat_deprovision",
-    optional secret = "secret",
-    optional user_deprovision = "user_deprovision",
+    optional enabled: Option<bool> = "enabled",
+    optional group_member_deprovision: Option<bool> = "group_member_deprovision",
+    optional seat_deprovision: Option<bool> = "seat_deprovision",
+    optional secret: Option<String> = "secret",
+    optional user_deprovision: Option<bool> = "user_deprovision",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(feature = "identity-providers")]
@@ -5536,10 +5536,10 @@ pub struct Centrify {
 }
 #[cfg(feature = "identity-providers")]
 object_impls!(Centrify {
-    required config = "config",
-    optional id = "id",
-    required name = "name",
-    optional scim_config = "scim_config",
+    required config: crate::types::CentrifyConfig = "config",
+    optional id: Option<String> = "id",
+    required name: String = "name",
+    optional scim_config: Option<crate::types::AccessIdentityProviderScimConfig> = "scim_config",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(feature = "identity-providers")]
@@ -5579,12 +5579,12 @@ pub struct CentrifyConfig {
 }
 #[cfg(feature = "identity-providers")]
 object_impls!(CentrifyConfig {
-    optional client_id = "client_id",
-    optional client_secret = "client_secret",
-    optional claims = "claims",
-    optional email_claim_name = "email_claim_name",
-    optional centrify_account = "centrify_account",
-    optional centrify_app_id = "centrify_app_id",
+    optional client_id: Option<String> = "client_id",
+    optional client_secret: Option<String> = "client_secret",
+    optional claims: Option<Vec<String>> = "claims",
+    optional email_claim_name: Option<String> = "email_claim_name",
+    optional centrify_account: Option<String> = "centrify_account",
+    optional centrify_app_id: Option<String> = "centrify_app_id",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(feature = "identity-providers")]
@@ -5621,10 +5621,10 @@ pub struct Facebook {
 }
 #[cfg(feature = "identity-providers")]
 object_impls!(Facebook {
-    required config = "config",
-    optional id = "id",
-    required name = "name",
-    optional scim_config = "scim_config",
+    required config: crate::types::GenericOauthConfig = "config",
+    optional id: Option<String> = "id",
+    required name: String = "name",
+    optional scim_config: Option<crate::types::AccessIdentityProviderScimConfig> = "scim_config",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(feature = "identity-providers")]
@@ -5659,8 +5659,8 @@ pub struct GenericOauthConfig {
 }
 #[cfg(feature = "identity-providers")]
 object_impls!(GenericOauthConfig {
-    optional client_id = "client_id",
-    optional client_secret = "client_secret",
+    optional client_id: Option<String> = "client_id",
+    optional client_secret: Option<String> = "client_secret",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(feature = "identity-providers")]
@@ -5693,10 +5693,10 @@ pub struct Github {
 }
 #[cfg(feature = "identity-providers")]
 object_impls!(Github {
-    required config = "config",
-    optional id = "id",
-    required name = "name",
-    optional scim_config = "scim_config",
+    required config: crate::types::GenericOauthConfig = "config",
+    optional id: Option<String> = "id",
+    required name: String = "name",
+    optional scim_config: Option<crate::types::AccessIdentityProviderScimConfig> = "scim_config",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(feature = "identity-providers")]
@@ -5735,10 +5735,10 @@ pub struct Google {
 }
 #[cfg(feature = "identity-providers")]
 object_impls!(Google {
-    required config = "config",
-    optional id = "id",
-    required name = "name",
-    optional scim_config = "scim_config",
+    required config: crate::types::GoogleConfig = "config",
+    optional id: Option<String> = "id",
+    required name: String = "name",
+    optional scim_config: Option<crate::types::AccessIdentityProviderScimConfig> = "scim_config",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(feature = "identity-providers")]
@@ -5774,10 +5774,10 @@ pub struct GoogleConfig {
 }
 #[cfg(feature = "identity-providers")]
 object_impls!(GoogleConfig {
-    optional client_id = "client_id",
-    optional client_secret = "client_secret",
-    optional claims = "claims",
-    optional email_claim_name = "email_claim_name",
+    optional client_id: Option<String> = "client_id",
+    optional client_secret: Option<String> = "client_secret",
+    optional claims: Option<Vec<String>> = "claims",
+    optional email_claim_name: Option<String> = "email_claim_name",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(feature = "identity-providers")]
@@ -5812,10 +5812,10 @@ pub struct GoogleApps {
 }
 #[cfg(feature = "identity-providers")]
 object_impls!(GoogleApps {
-    required config = "config",
-    optional id = "id",
-    required name = "name",
-    optional scim_config = "scim_config",
+    required config: crate::types::GoogleAppsConfig = "config",
+    optional id: Option<String> = "id",
+    required name: String = "name",
+    optional scim_config: Option<crate::types::AccessIdentityProviderScimConfig> = "scim_config",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(feature = "identity-providers")]
@@ -5853,11 +5853,11 @@ pub struct GoogleAppsConfig {
 }
 #[cfg(feature = "identity-providers")]
 object_impls!(GoogleAppsConfig {
-    optional client_id = "client_id",
-    optional client_secret = "client_secret",
-    optional claims = "claims",
-    optional email_claim_name = "email_claim_name",
-    optional apps_domain = "apps_domain",
+    optional client_id: Option<String> = "client_id",
+    optional client_secret: Option<String> = "client_secret",
+    optional claims: Option<Vec<String>> = "claims",
+    optional email_claim_name: Option<String> = "email_claim_name",
+    optional apps_domain: Option<String> = "apps_domain",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(feature = "identity-providers")]
@@ -5893,10 +5893,10 @@ pub struct Linkedin {
 }
 #[cfg(feature = "identity-providers")]
 object_impls!(Linkedin {
-    required config = "config",
-    optional id = "id",
-    required name = "name",
-    optional scim_config = "scim_config",
+    required config: crate::types::GenericOauthConfig = "config",
+    optional id: Option<String> = "id",
+    required name: String = "name",
+    optional scim_config: Option<crate::types::AccessIdentityProviderScimConfig> = "scim_config",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(feature = "identity-providers")]
@@ -5935,10 +5935,10 @@ pub struct Oidc {
 }
 #[cfg(feature = "identity-providers")]
 object_impls!(Oidc {
-    required config = "config",
-    optional id = "id",
-    required name = "name",
-    optional scim_config = "scim_config",
+    required config: crate::types::OidcConfig = "config",
+    optional id: Option<String> = "id",
+    required name: String = "name",
+    optional scim_config: Option<crate::types::AccessIdentityProviderScimConfig> = "scim_config",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(feature = "identity-providers")]
@@ -5982,14 +5982,14 @@ pub struct OidcConfig {
 }
 #[cfg(feature = "identity-providers")]
 object_impls!(OidcConfig {
-    optional client_id = "client_id",
-    optional client_secret = "client_secret",
-    optional claims = "claims",
-    optional email_claim_name = "email_claim_name",
-    optional auth_url = "auth_url",
-    optional certs_url = "certs_url",
-    optional scopes = "scopes",
-    optional token_url = "token_url",
+    optional client_id: Option<String> = "client_id",
+    optional client_secret: Option<String> = "client_secret",
+    optional claims: Option<Vec<String>> = "claims",
+    optional email_claim_name: Option<String> = "email_claim_name",
+    optional auth_url: Option<String> = "auth_url",
+    optional certs_url: Option<String> = "certs_url",
+    optional scopes: Option<Vec<String>> = "scopes",
+    optional token_url: Option<String> = "token_url",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(feature = "identity-providers")]
@@ -6028,10 +6028,10 @@ pub struct Okta {
 }
 #[cfg(feature = "identity-providers")]
 object_impls!(Okta {
-    required config = "config",
-    optional id = "id",
-    required name = "name",
-    optional scim_config = "scim_config",
+    required config: crate::types::OktaConfig = "config",
+    optional id: Option<String> = "id",
+    required name: String = "name",
+    optional scim_config: Option<crate::types::AccessIdentityProviderScimConfig> = "scim_config",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(feature = "identity-providers")]
@@ -6071,12 +6071,12 @@ pub struct OktaConfig {
 }
 #[cfg(feature = "identity-providers")]
 object_impls!(OktaConfig {
-    optional client_id = "client_id",
-    optional client_secret = "client_secret",
-    optional claims = "claims",
-    optional email_claim_name = "email_claim_name",
-    optional authorization_server_id = "authorization_server_id",
-    optional okta_account = "okta_account",
+    optional client_id: Option<String> = "client_id",
+    optional client_secret: Option<String> = "client_secret",
+    optional claims: Option<Vec<String>> = "claims",
+    optional email_claim_name: Option<String> = "email_claim_name",
+    optional authorization_server_id: Option<String> = "authorization_server_id",
+    optional okta_account: Option<String> = "okta_account",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(feature = "identity-providers")]
@@ -6113,10 +6113,10 @@ pub struct Onelogin {
 }
 #[cfg(feature = "identity-providers")]
 object_impls!(Onelogin {
-    required config = "config",
-    optional id = "id",
-    required name = "name",
-    optional scim_config = "scim_config",
+    required config: crate::types::OneloginConfig = "config",
+    optional id: Option<String> = "id",
+    required name: String = "name",
+    optional scim_config: Option<crate::types::AccessIdentityProviderScimConfig> = "scim_config",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(feature = "identity-providers")]
@@ -6154,11 +6154,11 @@ pub struct OneloginConfig {
 }
 #[cfg(feature = "identity-providers")]
 object_impls!(OneloginConfig {
-    optional client_id = "client_id",
-    optional client_secret = "client_secret",
-    optional claims = "claims",
-    optional email_claim_name = "email_claim_name",
-    optional onelogin_account = "onelogin_account",
+    optional client_id: Option<String> = "client_id",
+    optional client_secret: Option<String> = "client_secret",
+    optional claims: Option<Vec<String>> = "claims",
+    optional email_claim_name: Option<String> = "email_claim_name",
+    optional onelogin_account: Option<String> = "onelogin_account",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(feature = "identity-providers")]
@@ -6194,10 +6194,10 @@ pub struct Pingone {
 }
 #[cfg(feature = "identity-providers")]
 object_impls!(Pingone {
-    required config = "config",
-    optional id = "id",
-    required name = "name",
-    optional scim_config = "scim_config",
+    required config: crate::types::PingoneConfig = "config",
+    optional id: Option<String> = "id",
+    required name: String = "name",
+    optional scim_config: Option<crate::types::AccessIdentityProviderScimConfig> = "scim_config",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(feature = "identity-providers")]
@@ -6235,11 +6235,11 @@ pub struct PingoneConfig {
 }
 #[cfg(feature = "identity-providers")]
 object_impls!(PingoneConfig {
-    optional client_id = "client_id",
-    optional client_secret = "client_secret",
-    optional claims = "claims",
-    optional email_claim_name = "email_claim_name",
-    optional ping_env_id = "ping_env_id",
+    optional client_id: Option<String> = "client_id",
+    optional client_secret: Option<String> = "client_secret",
+    optional claims: Option<Vec<String>> = "claims",
+    optional email_claim_name: Option<String> = "email_claim_name",
+    optional ping_env_id: Option<String> = "ping_env_id",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(feature = "identity-providers")]
@@ -6275,10 +6275,10 @@ pub struct Saml {
 }
 #[cfg(feature = "identity-providers")]
 object_impls!(Saml {
-    required config = "config",
-    optional id = "id",
-    required name = "name",
-    optional scim_config = "scim_config",
+    required config: crate::types::SamlConfig = "config",
+    optional id: Option<String> = "id",
+    required name: String = "name",
+    optional scim_config: Option<crate::types::AccessIdentityProviderScimConfig> = "scim_config",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(feature = "identity-providers")]
@@ -6320,13 +6320,13 @@ pub struct SamlConfig {
 }
 #[cfg(feature = "identity-providers")]
 object_impls!(SamlConfig {
-    optional attributes = "attributes",
-    optional email_attribute_name = "email_attribute_name",
-    optional header_attributes = "header_attributes",
-    optional idp_public_certs = "idp_public_certs",
-    optional issuer_url = "issuer_url",
-    optional sign_request = "sign_request",
-    optional sso_target_url = "sso_target_url",
+    optional attributes: Option<Vec<String>> = "attributes",
+    optional email_attribute_name: Option<String> = "email_attribute_name",
+    optional header_attributes: Option<Vec<crate::types::SamlConfigHeaderAttributesItem>> = "header_attributes",
+    optional idp_public_certs: Option<Vec<String>> = "idp_public_certs",
+    optional issuer_url: Option<String> = "issuer_url",
+    optional sign_request: Option<bool> = "sign_request",
+    optional sso_target_url: Option<String> = "sso_target_url",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// `SamlConfigHeaderAttributesItem`
@@ -6345,8 +6345,8 @@ pub struct SamlConfigHeaderAttributesItem {
 }
 #[cfg(feature = "identity-providers")]
 object_impls!(SamlConfigHeaderAttributesItem {
-    optional attribute_name = "attribute_name",
-    optional header_name = "header_name",
+    optional attribute_name: Option<String> = "attribute_name",
+    optional header_name: Option<String> = "header_name",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// Yandex
@@ -6369,10 +6369,10 @@ pub struct Yandex {
 }
 #[cfg(feature = "identity-providers")]
 object_impls!(Yandex {
-    required config = "config",
-    optional id = "id",
-    required name = "name",
-    optional scim_config = "scim_config",
+    required config: crate::types::GenericOauthConfig = "config",
+    optional id: Option<String> = "id",
+    required name: String = "name",
+    optional scim_config: Option<crate::types::AccessIdentityProviderScimConfig> = "scim_config",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(feature = "identity-providers")]
@@ -6411,10 +6411,10 @@ pub struct Onetimepin {
 }
 #[cfg(feature = "identity-providers")]
 object_impls!(Onetimepin {
-    required config = "config",
-    optional id = "id",
-    required name = "name",
-    optional scim_config = "scim_config",
+    required config: serde_json::Map<String, serde_json::Value> = "config",
+    optional id: Option<String> = "id",
+    required name: String = "name",
+    optional scim_config: Option<crate::types::AccessIdentityProviderScimConfig> = "scim_config",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(feature = "identity-providers")]
@@ -6505,9 +6505,9 @@ pub struct KeyConfig {
 }
 #[cfg(feature = "keys")]
 object_impls!(KeyConfig {
-    optional days_until_next_rotation = "days_until_next_rotation",
-    optional key_rotation_interval_days = "key_rotation_interval_days",
-    optional last_key_rotation_at = "last_key_rotation_at",
+    optional days_until_next_rotation: Option<f64> = "days_until_next_rotation",
+    optional key_rotation_interval_days: Option<f64> = "key_rotation_interval_days",
+    optional last_key_rotation_at: Option<crate::DateTime> = "last_key_rotation_at",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// `KeyUpdateRequest`
@@ -6524,7 +6524,7 @@ pub struct KeyUpdateRequest {
 }
 #[cfg(feature = "keys")]
 object_impls!(KeyUpdateRequest {
-    required key_rotation_interval_days = "key_rotation_interval_days",
+    required key_rotation_interval_days: f64 = "key_rotation_interval_days",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(feature = "keys")]
@@ -6605,16 +6605,16 @@ pub struct AccessRequest {
 }
 #[cfg(feature = "logs")]
 object_impls!(AccessRequest {
-    optional action = "action",
-    optional allowed = "allowed",
-    optional app_domain = "app_domain",
-    optional app_uid = "app_uid",
-    optional connection = "connection",
-    optional created_at = "created_at",
-    optional ip_address = "ip_address",
-    optional ray_id = "ray_id",
-    optional user_email = "user_email",
-    optional rayid = "rayid",
+    optional action: Option<String> = "action",
+    optional allowed: Option<bool> = "allowed",
+    optional app_domain: Option<String> = "app_domain",
+    optional app_uid: Option<String> = "app_uid",
+    optional connection: Option<String> = "connection",
+    optional created_at: Option<crate::DateTime> = "created_at",
+    optional ip_address: Option<String> = "ip_address",
+    optional ray_id: Option<String> = "ray_id",
+    optional user_email: Option<String> = "user_email",
+    optional rayid: Option<String> = "rayid",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// `Organization`
@@ -6655,19 +6655,19 @@ pub struct Organization {
 }
 #[cfg(feature = "organizations")]
 object_impls!(Organization {
-    optional allow_authenticate_via_warp = "allow_authenticate_via_warp",
-    optional auth_domain = "auth_domain",
-    optional auto_redirect_to_identity = "auto_redirect_to_identity",
-    optional created_at = "created_at",
-    optional custom_pages = "custom_pages",
-    optional is_ui_read_only = "is_ui_read_only",
-    optional login_design = "login_design",
-    optional name = "name",
-    optional session_duration = "session_duration",
-    optional ui_read_only_toggle_reason = "ui_read_only_toggle_reason",
-    optional updated_at = "updated_at",
-    optional user_seat_expiration_inactive_time = "user_seat_expiration_inactive_time",
-    optional warp_auth_session_duration = "warp_auth_session_duration",
+    optional allow_authenticate_via_warp: Option<bool> = "allow_authenticate_via_warp",
+    optional auth_domain: Option<String> = "auth_domain",
+    optional auto_redirect_to_identity: Option<bool> = "auto_redirect_to_identity",
+    optional created_at: Option<crate::DateTime> = "created_at",
+    optional custom_pages: Option<crate::types::CustomPages> = "custom_pages",
+    optional is_ui_read_only: Option<bool> = "is_ui_read_only",
+    optional login_design: Option<crate::types::LoginDesign> = "login_design",
+    optional name: Option<String> = "name",
+    optional session_duration: Option<String> = "session_duration",
+    optional ui_read_only_toggle_reason: Option<String> = "ui_read_only_toggle_reason",
+    optional updated_at: Option<crate::DateTime> = "updated_at",
+    optional user_seat_expiration_inactive_time: Option<String> = "user_seat_expiration_inactive_time",
+    optional warp_auth_session_duration: Option<String> = "warp_auth_session_duration",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// `CustomPages`
@@ -6686,8 +6686,8 @@ pub struct CustomPages {
 }
 #[cfg(feature = "organizations")]
 object_impls!(CustomPages {
-    optional forbidden = "forbidden",
-    optional identity_denied = "identity_denied",
+    optional forbidden: Option<String> = "forbidden",
+    optional identity_denied: Option<String> = "identity_denied",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// `LoginDesign`
@@ -6712,11 +6712,11 @@ pub struct LoginDesign {
 }
 #[cfg(feature = "organizations")]
 object_impls!(LoginDesign {
-    optional background_color = "background_color",
-    optional footer_text = "footer_text",
-    optional header_text = "header_text",
-    optional logo_path = "logo_path",
-    optional text_color = "text_color",
+    optional background_color: Option<String> = "background_color",
+    optional footer_text: Option<String> = "footer_text",
+    optional header_text: Option<String> = "header_text",
+    optional logo_path: Option<String> = "logo_path",
+    optional text_color: Option<String> = "text_color",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// `OrganizationUpdateRequest`
@@ -6753,17 +6753,17 @@ pub struct OrganizationUpdateRequest {
 }
 #[cfg(feature = "organizations")]
 object_impls!(OrganizationUpdateRequest {
-    optional allow_authenticate_via_warp = "allow_authenticate_via_warp",
-    optional auth_domain = "auth_domain",
-    optional auto_redirect_to_identity = "auto_redirect_to_identity",
-    optional custom_pages = "custom_pages",
-    optional is_ui_read_only = "is_ui_read_only",
-    optional login_design = "login_design",
-    optional name = "name",
-    optional session_duration = "session_duration",
-    optional ui_read_only_toggle_reason = "ui_read_only_toggle_reason",
-    optional user_seat_expiration_inactive_time = "user_seat_expiration_inactive_time",
-    optional warp_auth_session_duration = "warp_auth_session_duration",
+    optional allow_authenticate_via_warp: Option<bool> = "allow_authenticate_via_warp",
+    optional auth_domain: Option<String> = "auth_domain",
+    optional auto_redirect_to_identity: Option<bool> = "auto_redirect_to_identity",
+    optional custom_pages: Option<crate::types::CustomPages> = "custom_pages",
+    optional is_ui_read_only: Option<bool> = "is_ui_read_only",
+    optional login_design: Option<crate::types::LoginDesign> = "login_design",
+    optional name: Option<String> = "name",
+    optional session_duration: Option<String> = "session_duration",
+    optional ui_read_only_toggle_reason: Option<String> = "ui_read_only_toggle_reason",
+    optional user_seat_expiration_inactive_time: Option<String> = "user_seat_expiration_inactive_time",
+    optional warp_auth_session_duration: Option<String> = "warp_auth_session_duration",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// `OrganizationCreateRequest`
@@ -6798,16 +6798,16 @@ pub struct OrganizationCreateRequest {
 }
 #[cfg(feature = "organizations")]
 object_impls!(OrganizationCreateRequest {
-    optional allow_authenticate_via_warp = "allow_authenticate_via_warp",
-    required auth_domain = "auth_domain",
-    optional auto_redirect_to_identity = "auto_redirect_to_identity",
-    optional is_ui_read_only = "is_ui_read_only",
-    optional login_design = "login_design",
-    required name = "name",
-    optional session_duration = "session_duration",
-    optional ui_read_only_toggle_reason = "ui_read_only_toggle_reason",
-    optional user_seat_expiration_inactive_time = "user_seat_expiration_inactive_time",
-    optional warp_auth_session_duration = "warp_auth_session_duration",
+    optional allow_authenticate_via_warp: Option<bool> = "allow_authenticate_via_warp",
+    required auth_domain: String = "auth_domain",
+    optional auto_redirect_to_identity: Option<bool> = "auto_redirect_to_identity",
+    optional is_ui_read_only: Option<bool> = "is_ui_read_only",
+    optional login_design: Option<crate::types::LoginDesign> = "login_design",
+    required name: String = "name",
+    optional session_duration: Option<String> = "session_duration",
+    optional ui_read_only_toggle_reason: Option<String> = "ui_read_only_toggle_reason",
+    optional user_seat_expiration_inactive_time: Option<String> = "user_seat_expiration_inactive_time",
+    optional warp_auth_session_duration: Option<String> = "warp_auth_session_duration",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(feature = "organizations")]
@@ -6843,7 +6843,7 @@ pub struct OrganizationRevokeUsersRequest {
 }
 #[cfg(feature = "organizations")]
 object_impls!(OrganizationRevokeUsersRequest {
-    required email = "email",
+    required email: String = "email",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(feature = "organizations")]
@@ -6904,24 +6904,24 @@ pub struct Policy {
 }
 #[cfg(feature = "policies")]
 object_impls!(Policy {
-    optional approval_groups = "approval_groups",
-    optional approval_required = "approval_required",
-    optional created_at = "created_at",
-    optional decision = "decision",
-    optional exclude = "exclude",
-    optional id = "id",
-    optional include = "include",
-    optional isolation_required = "isolation_required",
-    optional name = "name",
-    optional purpose_justification_prompt = "purpose_justification_prompt",
-    optional purpose_justification_required = "purpose_justification_required",
-    optional require = "require",
-    optional session_duration = "session_duration",
-    optional updated_at = "updated_at",
-    optional connection_rules = "connection_rules",
-    optional mfa_config = "mfa_config",
-    optional app_count = "app_count",
-    optional reusable = "reusable",
+    optional approval_groups: Option<Vec<crate::types::ApprovalGroup>> = "approval_groups",
+    optional approval_required: Option<bool> = "approval_required",
+    optional created_at: Option<crate::DateTime> = "created_at",
+    optional decision: Option<crate::types::Decision> = "decision",
+    optional exclude: Option<Vec<crate::types::AccessRule>> = "exclude",
+    optional id: Option<String> = "id",
+    optional include: Option<Vec<crate::types::AccessRule>> = "include",
+    optional isolation_required: Option<bool> = "isolation_required",
+    optional name: Option<String> = "name",
+    optional purpose_justification_prompt: Option<String> = "purpose_justification_prompt",
+    optional purpose_justification_required: Option<bool> = "purpose_justification_required",
+    optional require: Option<Vec<crate::types::AccessRule>> = "require",
+    optional session_duration: Option<String> = "session_duration",
+    optional updated_at: Option<crate::DateTime> = "updated_at",
+    optional connection_rules: Option<crate::types::PolicyConnectionRules> = "connection_rules",
+    optional mfa_config: Option<crate::types::PolicyMfaConfig> = "mfa_config",
+    optional app_count: Option<i64> = "app_count",
+    optional reusable: Option<bool> = "reusable",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// `PolicyRequest`
@@ -6962,19 +6962,19 @@ pub struct PolicyRequest {
 }
 #[cfg(feature = "policies")]
 object_impls!(PolicyRequest {
-    optional approval_groups = "approval_groups",
-    optional approval_required = "approval_required",
-    required decision = "decision",
-    optional exclude = "exclude",
-    required include = "include",
-    optional isolation_required = "isolation_required",
-    required name = "name",
-    optional purpose_justification_prompt = "purpose_justification_prompt",
-    optional purpose_justification_required = "purpose_justification_required",
-    optional require = "require",
-    optional session_duration = "session_duration",
-    optional connection_rules = "connection_rules",
-    optional mfa_config = "mfa_config",
+    optional approval_groups: Option<Vec<crate::types::ApprovalGroup>> = "approval_groups",
+    optional approval_required: Option<bool> = "approval_required",
+    required decision: crate::types::Decision = "decision",
+    optional exclude: Option<Vec<crate::types::AccessRule>> = "exclude",
+    required include: Vec<crate::types::AccessRule> = "include",
+    optional isolation_required: Option<bool> = "isolation_required",
+    required name: String = "name",
+    optional purpose_justification_prompt: Option<String> = "purpose_justification_prompt",
+    optional purpose_justification_required: Option<bool> = "purpose_justification_required",
+    optional require: Option<Vec<crate::types::AccessRule>> = "require",
+    optional session_duration: Option<String> = "session_duration",
+    optional connection_rules: Option<crate::types::PolicyConnectionRules> = "connection_rules",
+    optional mfa_config: Option<crate::types::PolicyMfaConfig> = "mfa_config",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(feature = "policies")]
@@ -7021,9 +7021,9 @@ pub struct Seat {
 }
 #[cfg(feature = "seats")]
 object_impls!(Seat {
-    required access_seat = "access_seat",
-    required gateway_seat = "gateway_seat",
-    required seat_uid = "seat_uid",
+    required access_seat: bool = "access_seat",
+    required gateway_seat: bool = "gateway_seat",
+    required seat_uid: String = "seat_uid",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(feature = "seats")]
@@ -7064,11 +7064,11 @@ pub struct Seats {
 }
 #[cfg(feature = "seats")]
 object_impls!(Seats {
-    optional access_seat = "access_seat",
-    optional created_at = "created_at",
-    optional gateway_seat = "gateway_seat",
-    optional seat_uid = "seat_uid",
-    optional updated_at = "updated_at",
+    optional access_seat: Option<bool> = "access_seat",
+    optional created_at: Option<crate::DateTime> = "created_at",
+    optional gateway_seat: Option<bool> = "gateway_seat",
+    optional seat_uid: Option<String> = "seat_uid",
+    optional updated_at: Option<crate::DateTime> = "updated_at",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// `ServiceToken`
@@ -7099,14 +7099,14 @@ pub struct ServiceToken {
 }
 #[cfg(feature = "service-tokens")]
 object_impls!(ServiceToken {
-    optional client_id = "client_id",
-    optional created_at = "created_at",
-    optional duration = "duration",
-    optional id = "id",
-    optional name = "name",
-    optional updated_at = "updated_at",
-    optional expires_at = "expires_at",
-    optional last_seen_at = "last_seen_at",
+    optional client_id: Option<String> = "client_id",
+    optional created_at: Option<crate::DateTime> = "created_at",
+    optional duration: Option<String> = "duration",
+    optional id: Option<String> = "id",
+    optional name: Option<String> = "name",
+    optional updated_at: Option<crate::DateTime> = "updated_at",
+    optional expires_at: Option<crate::DateTime> = "expires_at",
+    optional last_seen_at: Option<crate::DateTime> = "last_seen_at",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// `ServiceTokenCreateRequest`
@@ -7129,10 +7129,10 @@ pub struct ServiceTokenCreateRequest {
 }
 #[cfg(feature = "service-tokens")]
 object_impls!(ServiceTokenCreateRequest {
-    optional duration = "duration",
-    required name = "name",
-    optional client_secret_version = "client_secret_version",
-    optional previous_client_secret_expires_at = "previous_client_secret_expires_at",
+    optional duration: Option<String> = "duration",
+    required name: String = "name",
+    optional client_secret_version: Option<f64> = "client_secret_version",
+    optional previous_client_secret_expires_at: Option<crate::DateTime> = "previous_client_secret_expires_at",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(feature = "service-tokens")]
@@ -7174,13 +7174,13 @@ pub struct ServiceTokenCreateResponse {
 }
 #[cfg(feature = "service-tokens")]
 object_impls!(ServiceTokenCreateResponse {
-    optional client_id = "client_id",
-    optional client_secret = "client_secret",
-    optional created_at = "created_at",
-    optional duration = "duration",
-    optional id = "id",
-    optional name = "name",
-    optional updated_at = "updated_at",
+    optional client_id: Option<String> = "client_id",
+    optional client_secret: Option<String> = "client_secret",
+    optional created_at: Option<crate::DateTime> = "created_at",
+    optional duration: Option<String> = "duration",
+    optional id: Option<String> = "id",
+    optional name: Option<String> = "name",
+    optional updated_at: Option<crate::DateTime> = "updated_at",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(feature = "service-tokens")]
@@ -7218,10 +7218,10 @@ pub struct ServiceTokenUpdateRequest {
 }
 #[cfg(feature = "service-tokens")]
 object_impls!(ServiceTokenUpdateRequest {
-    optional duration = "duration",
-    optional name = "name",
-    optional client_secret_version = "client_secret_version",
-    optional previous_client_secret_expires_at = "previous_client_secret_expires_at",
+    optional duration: Option<String> = "duration",
+    optional name: Option<String> = "name",
+    optional client_secret_version: Option<f64> = "client_secret_version",
+    optional previous_client_secret_expires_at: Option<crate::DateTime> = "previous_client_secret_expires_at",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// `ServiceTokenRotateRequest`
@@ -7238,7 +7238,7 @@ pub struct ServiceTokenRotateRequest {
 }
 #[cfg(feature = "service-tokens")]
 object_impls!(ServiceTokenRotateRequest {
-    optional previous_client_secret_expires_at = "previous_client_secret_expires_at",
+    optional previous_client_secret_expires_at: Option<crate::DateTime> = "previous_client_secret_expires_at",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// A tag
@@ -7261,10 +7261,10 @@ pub struct Tag {
 }
 #[cfg(feature = "tags")]
 object_impls!(Tag {
-    optional app_count = "app_count",
-    optional created_at = "created_at",
-    required name = "name",
-    optional updated_at = "updated_at",
+    optional app_count: Option<i64> = "app_count",
+    optional created_at: Option<crate::DateTime> = "created_at",
+    required name: String = "name",
+    optional updated_at: Option<crate::DateTime> = "updated_at",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(feature = "tags")]
@@ -7294,7 +7294,7 @@ pub struct TagCreateRequest {
 }
 #[cfg(feature = "tags")]
 object_impls!(TagCreateRequest {
-    required name = "name",
+    required name: String = "name",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(feature = "tags")]
@@ -7325,9 +7325,9 @@ pub struct TagWithoutAppCount {
 }
 #[cfg(feature = "tags")]
 object_impls!(TagWithoutAppCount {
-    optional created_at = "created_at",
-    required name = "name",
-    optional updated_at = "updated_at",
+    optional created_at: Option<crate::DateTime> = "created_at",
+    required name: String = "name",
+    optional updated_at: Option<crate::DateTime> = "updated_at",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(feature = "tags")]
@@ -7356,7 +7356,7 @@ pub struct TagDeleteResponse {
 }
 #[cfg(feature = "tags")]
 object_impls!(TagDeleteResponse {
-    optional name = "name",
+    optional name: Option<String> = "name",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// `User`
@@ -7393,17 +7393,17 @@ pub struct User {
 }
 #[cfg(feature = "users")]
 object_impls!(User {
-    optional access_seat = "access_seat",
-    optional active_device_count = "active_device_count",
-    optional created_at = "created_at",
-    optional email = "email",
-    optional gateway_seat = "gateway_seat",
-    optional id = "id",
-    optional last_successful_login = "last_successful_login",
-    optional name = "name",
-    optional seat_uid = "seat_uid",
-    optional uid = "uid",
-    optional updated_at = "updated_at",
+    optional access_seat: Option<bool> = "access_seat",
+    optional active_device_count: Option<f64> = "active_device_count",
+    optional created_at: Option<crate::DateTime> = "created_at",
+    optional email: Option<String> = "email",
+    optional gateway_seat: Option<bool> = "gateway_seat",
+    optional id: Option<String> = "id",
+    optional last_successful_login: Option<crate::DateTime> = "last_successful_login",
+    optional name: Option<String> = "name",
+    optional seat_uid: Option<String> = "seat_uid",
+    optional uid: Option<String> = "uid",
+    optional updated_at: Option<crate::DateTime> = "updated_at",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// A new user.
@@ -7422,8 +7422,8 @@ pub struct UserCreateRequest {
 }
 #[cfg(feature = "users")]
 object_impls!(UserCreateRequest {
-    required email = "email",
-    optional name = "name",
+    required email: String = "email",
+    optional name: Option<String> = "name",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(feature = "users")]
@@ -7455,9 +7455,9 @@ pub struct ActiveSessionListResponseItem {
 }
 #[cfg(feature = "users")]
 object_impls!(ActiveSessionListResponseItem {
-    optional expiration = "expiration",
-    optional metadata = "metadata",
-    optional name = "name",
+    optional expiration: Option<i64> = "expiration",
+    optional metadata: Option<crate::types::ActiveSessionListResponseItemMetadata> = "metadata",
+    optional name: Option<String> = "name",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// `ActiveSessionListResponseItemMetadata`
@@ -7487,11 +7487,11 @@ pub struct ActiveSessionListResponseItemMetadata {
 }
 #[cfg(feature = "users")]
 object_impls!(ActiveSessionListResponseItemMetadata {
-    optional apps = "apps",
-    optional expires = "expires",
-    optional iat = "iat",
-    optional nonce = "nonce",
-    optional ttl = "ttl",
+    optional apps: Option<std::collections::BTreeMap<String, crate::types::ActiveSessionListResponseItemMetadataAppsValue>> = "apps",
+    optional expires: Option<i64> = "expires",
+    optional iat: Option<i64> = "iat",
+    optional nonce: Option<String> = "nonce",
+    optional ttl: Option<i64> = "ttl",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// `ActiveSessionListResponseItemMetadataAppsValue`
@@ -7514,10 +7514,10 @@ pub struct ActiveSessionListResponseItemMetadataAppsValue {
 }
 #[cfg(feature = "users")]
 object_impls!(ActiveSessionListResponseItemMetadataAppsValue {
-    optional hostname = "hostname",
-    optional name = "name",
-    optional r#type = "type",
-    optional uid = "uid",
+    optional hostname: Option<String> = "hostname",
+    optional name: Option<String> = "name",
+    optional r#type: Option<String> = "type",
+    optional uid: Option<String> = "uid",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// `ActiveSessionGetResponse`
@@ -7570,25 +7570,25 @@ pub struct ActiveSessionGetResponse {
 }
 #[cfg(feature = "users")]
 object_impls!(ActiveSessionGetResponse {
-    optional account_id = "account_id",
-    optional auth_status = "auth_status",
-    optional common_name = "common_name",
-    optional device_posture = "devicePosture",
-    optional device_id = "device_id",
-    optional device_sessions = "device_sessions",
-    optional email = "email",
-    optional geo = "geo",
-    optional iat = "iat",
-    optional idp = "idp",
-    optional ip = "ip",
-    optional is_gateway = "is_gateway",
-    optional is_warp = "is_warp",
-    optional mtls_auth = "mtls_auth",
-    optional service_token_id = "service_token_id",
-    optional service_token_status = "service_token_status",
-    optional user_uuid = "user_uuid",
-    optional version = "version",
-    optional is_active = "isActive",
+    optional account_id: Option<String> = "account_id",
+    optional auth_status: Option<String> = "auth_status",
+    optional common_name: Option<String> = "common_name",
+    optional device_posture: Option<std::collections::BTreeMap<String, crate::types::DevicePostureRule>> = "devicePosture",
+    optional device_id: Option<String> = "device_id",
+    optional device_sessions: Option<std::collections::BTreeMap<String, crate::types::DeviceSession>> = "device_sessions",
+    optional email: Option<String> = "email",
+    optional geo: Option<crate::types::Geo> = "geo",
+    optional iat: Option<f64> = "iat",
+    optional idp: Option<crate::types::IdentityIdp> = "idp",
+    optional ip: Option<String> = "ip",
+    optional is_gateway: Option<bool> = "is_gateway",
+    optional is_warp: Option<bool> = "is_warp",
+    optional mtls_auth: Option<crate::types::IdentityMtlsAuth> = "mtls_auth",
+    optional service_token_id: Option<String> = "service_token_id",
+    optional service_token_status: Option<bool> = "service_token_status",
+    optional user_uuid: Option<String> = "user_uuid",
+    optional version: Option<f64> = "version",
+    optional is_active: Option<bool> = "isActive",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// `DevicePostureRule`
@@ -7621,15 +7621,15 @@ pub struct DevicePostureRule {
 }
 #[cfg(feature = "users")]
 object_impls!(DevicePostureRule {
-    optional check = "check",
-    optional data = "data",
-    optional description = "description",
-    optional error = "error",
-    optional id = "id",
-    optional rule_name = "rule_name",
-    optional success = "success",
-    optional timestamp = "timestamp",
-    optional r#type = "type",
+    optional check: Option<crate::types::DevicePostureCheck> = "check",
+    optional data: Option<serde_json::Map<String, serde_json::Value>> = "data",
+    optional description: Option<String> = "description",
+    optional error: Option<String> = "error",
+    optional id: Option<String> = "id",
+    optional rule_name: Option<String> = "rule_name",
+    optional success: Option<bool> = "success",
+    optional timestamp: Option<String> = "timestamp",
+    optional r#type: Option<String> = "type",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// `DevicePostureCheck`
@@ -7648,8 +7648,8 @@ pub struct DevicePostureCheck {
 }
 #[cfg(feature = "users")]
 object_impls!(DevicePostureCheck {
-    optional exists = "exists",
-    optional path = "path",
+    optional exists: Option<bool> = "exists",
+    optional path: Option<String> = "path",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// `DeviceSession`
@@ -7666,7 +7666,7 @@ pub struct DeviceSession {
 }
 #[cfg(feature = "users")]
 object_impls!(DeviceSession {
-    optional last_authenticated = "last_authenticated",
+    optional last_authenticated: Option<f64> = "last_authenticated",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// `Geo`
@@ -7683,7 +7683,7 @@ pub struct Geo {
 }
 #[cfg(feature = "users")]
 object_impls!(Geo {
-    optional country = "country",
+    optional country: Option<String> = "country",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// `IdentityIdp`
@@ -7702,8 +7702,8 @@ pub struct IdentityIdp {
 }
 #[cfg(feature = "users")]
 object_impls!(IdentityIdp {
-    optional id = "id",
-    optional r#type = "type",
+    optional id: Option<String> = "id",
+    optional r#type: Option<String> = "type",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// `IdentityMtlsAuth`
@@ -7728,11 +7728,11 @@ pub struct IdentityMtlsAuth {
 }
 #[cfg(feature = "users")]
 object_impls!(IdentityMtlsAuth {
-    optional auth_status = "auth_status",
-    optional cert_issuer_dn = "cert_issuer_dn",
-    optional cert_issuer_ski = "cert_issuer_ski",
-    optional cert_presented = "cert_presented",
-    optional cert_serial = "cert_serial",
+    optional auth_status: Option<String> = "auth_status",
+    optional cert_issuer_dn: Option<String> = "cert_issuer_dn",
+    optional cert_issuer_ski: Option<String> = "cert_issuer_ski",
+    optional cert_presented: Option<bool> = "cert_presented",
+    optional cert_serial: Option<String> = "cert_serial",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// `FailedLoginListResponseItem`
@@ -7751,8 +7751,8 @@ pub struct FailedLoginListResponseItem {
 }
 #[cfg(feature = "users")]
 object_impls!(FailedLoginListResponseItem {
-    optional expiration = "expiration",
-    optional metadata = "metadata",
+    optional expiration: Option<i64> = "expiration",
+    optional metadata: Option<serde_json::Map<String, serde_json::Value>> = "metadata",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// `Identity`
@@ -7803,24 +7803,24 @@ pub struct Identity {
 }
 #[cfg(feature = "users")]
 object_impls!(Identity {
-    optional account_id = "account_id",
-    optional auth_status = "auth_status",
-    optional common_name = "common_name",
-    optional device_posture = "devicePosture",
-    optional device_id = "device_id",
-    optional device_sessions = "device_sessions",
-    optional email = "email",
-    optional geo = "geo",
-    optional iat = "iat",
-    optional idp = "idp",
-    optional ip = "ip",
-    optional is_gateway = "is_gateway",
-    optional is_warp = "is_warp",
-    optional mtls_auth = "mtls_auth",
-    optional service_token_id = "service_token_id",
-    optional service_token_status = "service_token_status",
-    optional user_uuid = "user_uuid",
-    optional version = "version",
+    optional account_id: Option<String> = "account_id",
+    optional auth_status: Option<String> = "auth_status",
+    optional common_name: Option<String> = "common_name",
+    optional device_posture: Option<std::collections::BTreeMap<String, crate::types::DevicePostureRule>> = "devicePosture",
+    optional device_id: Option<String> = "device_id",
+    optional device_sessions: Option<std::collections::BTreeMap<String, crate::types::DeviceSession>> = "device_sessions",
+    optional email: Option<String> = "email",
+    optional geo: Option<crate::types::Geo> = "geo",
+    optional iat: Option<f64> = "iat",
+    optional idp: Option<crate::types::IdentityIdp> = "idp",
+    optional ip: Option<String> = "ip",
+    optional is_gateway: Option<bool> = "is_gateway",
+    optional is_warp: Option<bool> = "is_warp",
+    optional mtls_auth: Option<crate::types::IdentityMtlsAuth> = "mtls_auth",
+    optional service_token_id: Option<String> = "service_token_id",
+    optional service_token_status: Option<bool> = "service_token_status",
+    optional user_uuid: Option<String> = "user_uuid",
+    optional version: Option<f64> = "version",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// An MCP portal with the servers it serves.
@@ -7857,17 +7857,17 @@ pub struct McpPortalWithServers {
 }
 #[cfg(feature = "ai-controls")]
 object_impls!(McpPortalWithServers {
-    required id = "id",
-    required hostname = "hostname",
-    required name = "name",
-    optional allow_code_mode = "allow_code_mode",
-    optional created_at = "created_at",
-    optional created_by = "created_by",
-    optional description = "description",
-    optional modified_at = "modified_at",
-    optional modified_by = "modified_by",
-    optional secure_web_gateway = "secure_web_gateway",
-    required servers = "servers",
+    required id: String = "id",
+    required hostname: String = "hostname",
+    required name: String = "name",
+    optional allow_code_mode: Option<bool> = "allow_code_mode",
+    optional created_at: Option<crate::DateTime> = "created_at",
+    optional created_by: Option<String> = "created_by",
+    optional description: Option<String> = "description",
+    optional modified_at: Option<crate::DateTime> = "modified_at",
+    optional modified_by: Option<String> = "modified_by",
+    optional secure_web_gateway: Option<bool> = "secure_web_gateway",
+    required servers: Vec<crate::types::McpPortalServer> = "servers",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(feature = "ai-controls")]
@@ -7947,25 +7947,25 @@ pub struct McpPortalServer {
 }
 #[cfg(feature = "ai-controls")]
 object_impls!(McpPortalServer {
-    required id = "id",
-    required auth_type = "auth_type",
-    required hostname = "hostname",
-    required name = "name",
-    required prompts = "prompts",
-    required tools = "tools",
-    optional created_at = "created_at",
-    optional created_by = "created_by",
-    optional description = "description",
-    optional error = "error",
-    optional last_successful_sync = "last_successful_sync",
-    optional last_synced = "last_synced",
-    optional modified_at = "modified_at",
-    optional modified_by = "modified_by",
-    optional status = "status",
-    required updated_prompts = "updated_prompts",
-    required updated_tools = "updated_tools",
-    optional default_disabled = "default_disabled",
-    optional on_behalf = "on_behalf",
+    required id: String = "id",
+    required auth_type: crate::types::McpServerAuthType = "auth_type",
+    required hostname: String = "hostname",
+    required name: String = "name",
+    required prompts: Vec<serde_json::Map<String, serde_json::Value>> = "prompts",
+    required tools: Vec<serde_json::Map<String, serde_json::Value>> = "tools",
+    optional created_at: Option<crate::DateTime> = "created_at",
+    optional created_by: Option<String> = "created_by",
+    optional description: Option<String> = "description",
+    optional error: Option<String> = "error",
+    optional last_successful_sync: Option<crate::DateTime> = "last_successful_sync",
+    optional last_synced: Option<crate::DateTime> = "last_synced",
+    optional modified_at: Option<crate::DateTime> = "modified_at",
+    optional modified_by: Option<String> = "modified_by",
+    optional status: Option<String> = "status",
+    required updated_prompts: Vec<std::collections::BTreeMap<String, crate::types::McpCapabilityChangesItemValue>> = "updated_prompts",
+    required updated_tools: Vec<std::collections::BTreeMap<String, crate::types::McpCapabilityChangesItemValue>> = "updated_tools",
+    optional default_disabled: Option<bool> = "default_disabled",
+    optional on_behalf: Option<bool> = "on_behalf",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(feature = "ai-controls")]
@@ -8071,13 +8071,13 @@ pub struct McpPortalCreateRequest {
 }
 #[cfg(feature = "ai-controls")]
 object_impls!(McpPortalCreateRequest {
-    required id = "id",
-    required hostname = "hostname",
-    required name = "name",
-    optional allow_code_mode = "allow_code_mode",
-    optional description = "description",
-    optional secure_web_gateway = "secure_web_gateway",
-    optional servers = "servers",
+    required id: String = "id",
+    required hostname: String = "hostname",
+    required name: String = "name",
+    optional allow_code_mode: Option<bool> = "allow_code_mode",
+    optional description: Option<String> = "description",
+    optional secure_web_gateway: Option<bool> = "secure_web_gateway",
+    optional servers: Option<Vec<crate::types::McpPortalServerRequest>> = "servers",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(feature = "ai-controls")]
@@ -8122,11 +8122,11 @@ pub struct McpPortalServerRequest {
 }
 #[cfg(feature = "ai-controls")]
 object_impls!(McpPortalServerRequest {
-    required server_id = "server_id",
-    optional default_disabled = "default_disabled",
-    optional on_behalf = "on_behalf",
-    optional updated_prompts = "updated_prompts",
-    optional updated_tools = "updated_tools",
+    required server_id: String = "server_id",
+    optional default_disabled: Option<bool> = "default_disabled",
+    optional on_behalf: Option<bool> = "on_behalf",
+    optional updated_prompts: Option<Vec<crate::types::McpCapabilityOverride>> = "updated_prompts",
+    optional updated_tools: Option<Vec<crate::types::McpCapabilityOverride>> = "updated_tools",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(feature = "ai-controls")]
@@ -8163,10 +8163,10 @@ pub struct McpCapabilityOverride {
 }
 #[cfg(feature = "ai-controls")]
 object_impls!(McpCapabilityOverride {
-    required name = "name",
-    optional alias = "alias",
-    optional description = "description",
-    optional enabled = "enabled",
+    required name: String = "name",
+    optional alias: Option<String> = "alias",
+    optional description: Option<String> = "description",
+    optional enabled: Option<bool> = "enabled",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(feature = "ai-controls")]
@@ -8214,16 +8214,16 @@ pub struct McpPortal {
 }
 #[cfg(feature = "ai-controls")]
 object_impls!(McpPortal {
-    required id = "id",
-    required hostname = "hostname",
-    required name = "name",
-    optional allow_code_mode = "allow_code_mode",
-    optional created_at = "created_at",
-    optional created_by = "created_by",
-    optional description = "description",
-    optional modified_at = "modified_at",
-    optional modified_by = "modified_by",
-    optional secure_web_gateway = "secure_web_gateway",
+    required id: String = "id",
+    required hostname: String = "hostname",
+    required name: String = "name",
+    optional allow_code_mode: Option<bool> = "allow_code_mode",
+    optional created_at: Option<crate::DateTime> = "created_at",
+    optional created_by: Option<String> = "created_by",
+    optional description: Option<String> = "description",
+    optional modified_at: Option<crate::DateTime> = "modified_at",
+    optional modified_by: Option<String> = "modified_by",
+    optional secure_web_gateway: Option<bool> = "secure_web_gateway",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(feature = "ai-controls")]
@@ -8273,12 +8273,12 @@ pub struct McpPortalUpdateRequest {
 }
 #[cfg(feature = "ai-controls")]
 object_impls!(McpPortalUpdateRequest {
-    optional hostname = "hostname",
-    optional name = "name",
-    optional allow_code_mode = "allow_code_mode",
-    optional description = "description",
-    optional secure_web_gateway = "secure_web_gateway",
-    optional servers = "servers",
+    optional hostname: Option<String> = "hostname",
+    optional name: Option<String> = "name",
+    optional allow_code_mode: Option<bool> = "allow_code_mode",
+    optional description: Option<String> = "description",
+    optional secure_web_gateway: Option<bool> = "secure_web_gateway",
+    optional servers: Option<Vec<crate::types::McpPortalServerRequest>> = "servers",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// An MCP server that Access fronts for AI tools.
@@ -8323,21 +8323,21 @@ pub struct McpServer {
 }
 #[cfg(feature = "ai-controls")]
 object_impls!(McpServer {
-    required id = "id",
-    required auth_type = "auth_type",
-    required hostname = "hostname",
-    required name = "name",
-    required prompts = "prompts",
-    required tools = "tools",
-    optional created_at = "created_at",
-    optional created_by = "created_by",
-    optional description = "description",
-    optional error = "error",
-    optional last_successful_sync = "last_successful_sync",
-    optional last_synced = "last_synced",
-    optional modified_at = "modified_at",
-    optional modified_by = "modified_by",
-    optional status = "status",
+    required id: String = "id",
+    required auth_type: crate::types::McpServerAuthType = "auth_type",
+    required hostname: String = "hostname",
+    required name: String = "name",
+    required prompts: Vec<serde_json::Map<String, serde_json::Value>> = "prompts",
+    required tools: Vec<serde_json::Map<String, serde_json::Value>> = "tools",
+    optional created_at: Option<crate::DateTime> = "created_at",
+    optional created_by: Option<String> = "created_by",
+    optional description: Option<String> = "description",
+    optional error: Option<String> = "error",
+    optional last_successful_sync: Option<crate::DateTime> = "last_successful_sync",
+    optional last_synced: Option<crate::DateTime> = "last_synced",
+    optional modified_at: Option<crate::DateTime> = "modified_at",
+    optional modified_by: Option<String> = "modified_by",
+    optional status: Option<String> = "status",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(feature = "ai-controls")]
@@ -8395,12 +8395,12 @@ pub struct McpServerCreateRequest {
 }
 #[cfg(feature = "ai-controls")]
 object_impls!(McpServerCreateRequest {
-    required id = "id",
-    required auth_type = "auth_type",
-    required hostname = "hostname",
-    required name = "name",
-    optional auth_credentials = "auth_credentials",
-    optional description = "description",
+    required id: String = "id",
+    required auth_type: crate::types::McpServerAuthType = "auth_type",
+    required hostname: String = "hostname",
+    required name: String = "name",
+    optional auth_credentials: Option<String> = "auth_credentials",
+    optional description: Option<String> = "description",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(feature = "ai-controls")]
@@ -8455,9 +8455,9 @@ pub struct McpServerUpdateRequest {
 }
 #[cfg(feature = "ai-controls")]
 object_impls!(McpServerUpdateRequest {
-    optional auth_credentials = "auth_credentials",
-    optional description = "description",
-    optional name = "name",
+    optional auth_credentials: Option<String> = "auth_credentials",
+    optional description: Option<String> = "description",
+    optional name: Option<String> = "name",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(feature = "ai-controls")]
@@ -8487,8 +8487,8 @@ pub struct GatewayCa {
 }
 #[cfg(feature = "gateway-ca")]
 object_impls!(GatewayCa {
-    optional id = "id",
-    optional public_key = "public_key",
+    optional id: Option<String> = "id",
+    optional public_key: Option<String> = "public_key",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// The certificate authority that was deleted.
@@ -8505,7 +8505,7 @@ pub struct GatewayCaDeleted {
 }
 #[cfg(feature = "gateway-ca")]
 object_impls!(GatewayCaDeleted {
-    optional id = "id",
+    optional id: Option<String> = "id",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// `TargetListDirection`
@@ -8566,11 +8566,11 @@ pub struct InfraTarget {
 }
 #[cfg(feature = "infrastructure")]
 object_impls!(InfraTarget {
-    required id = "id",
-    required created_at = "created_at",
-    required hostname = "hostname",
-    required ip = "ip",
-    required modified_at = "modified_at",
+    required id: String = "id",
+    required created_at: crate::DateTime = "created_at",
+    required hostname: String = "hostname",
+    required ip: crate::types::InfraIp = "ip",
+    required modified_at: crate::DateTime = "modified_at",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(feature = "infrastructure")]
@@ -8609,8 +8609,8 @@ pub struct InfraIp {
 }
 #[cfg(feature = "infrastructure")]
 object_impls!(InfraIp {
-    optional ipv4 = "ipv4",
-    optional ipv6 = "ipv6",
+    optional ipv4: Option<crate::types::InfraIpAddress> = "ipv4",
+    optional ipv6: Option<crate::types::InfraIpAddress> = "ipv6",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// An IPv4 or IPv6 address of a target, with its private virtual network.
@@ -8629,8 +8629,8 @@ pub struct InfraIpAddress {
 }
 #[cfg(feature = "infrastructure")]
 object_impls!(InfraIpAddress {
-    optional ip_addr = "ip_addr",
-    optional virtual_network_id = "virtual_network_id",
+    optional ip_addr: Option<String> = "ip_addr",
+    optional virtual_network_id: Option<String> = "virtual_network_id",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// A target to create, or the new state of one.
@@ -8649,8 +8649,8 @@ pub struct InfraTargetRequest {
 }
 #[cfg(feature = "infrastructure")]
 object_impls!(InfraTargetRequest {
-    required hostname = "hostname",
-    required ip = "ip",
+    required hostname: String = "hostname",
+    required ip: crate::types::InfraIp = "ip",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(feature = "infrastructure")]
@@ -8678,7 +8678,7 @@ pub struct TargetBulkDeleteV2Request {
 }
 #[cfg(feature = "infrastructure")]
 object_impls!(TargetBulkDeleteV2Request {
-    required target_ids = "target_ids",
+    required target_ids: Vec<String> = "target_ids",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(feature = "infrastructure")]
@@ -8705,7 +8705,7 @@ pub struct PolicyTestRequest {
 }
 #[cfg(feature = "applications")]
 object_impls!(PolicyTestRequest {
-    optional policies = "policies",
+    optional policies: Option<Vec<crate::types::PolicyTestPolicy>> = "policies",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// A policy to test: written out in full, or the UUID of a reusable policy.
@@ -8758,18 +8758,18 @@ pub struct PolicyTestPolicyObject {
 }
 #[cfg(feature = "applications")]
 object_impls!(PolicyTestPolicyObject {
-    required decision = "decision",
-    required include = "include",
-    optional approval_groups = "approval_groups",
-    optional approval_required = "approval_required",
-    optional connection_rules = "connection_rules",
-    optional exclude = "exclude",
-    optional isolation_required = "isolation_required",
-    optional mfa_config = "mfa_config",
-    optional purpose_justification_prompt = "purpose_justification_prompt",
-    optional purpose_justification_required = "purpose_justification_required",
-    optional require = "require",
-    optional session_duration = "session_duration",
+    required decision: crate::types::Decision = "decision",
+    required include: Vec<crate::types::AccessRule> = "include",
+    optional approval_groups: Option<Vec<crate::types::ApprovalGroup>> = "approval_groups",
+    optional approval_required: Option<bool> = "approval_required",
+    optional connection_rules: Option<crate::types::PolicyConnectionRules> = "connection_rules",
+    optional exclude: Option<Vec<crate::types::AccessRule>> = "exclude",
+    optional isolation_required: Option<bool> = "isolation_required",
+    optional mfa_config: Option<crate::types::PolicyMfaConfig> = "mfa_config",
+    optional purpose_justification_prompt: Option<String> = "purpose_justification_prompt",
+    optional purpose_justification_required: Option<bool> = "purpose_justification_required",
+    optional require: Option<Vec<crate::types::AccessRule>> = "require",
+    optional session_duration: Option<String> = "session_duration",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(feature = "applications")]
@@ -8812,8 +8812,8 @@ pub struct PolicyTestStarted {
 }
 #[cfg(feature = "applications")]
 object_impls!(PolicyTestStarted {
-    optional id = "id",
-    optional status = "status",
+    optional id: Option<String> = "id",
+    optional status: Option<crate::types::PolicyTestStartedStatus> = "status",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// The status of the policy test request.
@@ -8863,16 +8863,16 @@ pub struct PolicyTest {
 }
 #[cfg(feature = "applications")]
 object_impls!(PolicyTest {
-    optional id = "id",
-    optional percent_approved = "percent_approved",
-    optional percent_blocked = "percent_blocked",
-    optional percent_errored = "percent_errored",
-    optional percent_users_processed = "percent_users_processed",
-    optional status = "status",
-    optional total_users = "total_users",
-    optional users_approved = "users_approved",
-    optional users_blocked = "users_blocked",
-    optional users_errored = "users_errored",
+    optional id: Option<String> = "id",
+    optional percent_approved: Option<i64> = "percent_approved",
+    optional percent_blocked: Option<i64> = "percent_blocked",
+    optional percent_errored: Option<i64> = "percent_errored",
+    optional percent_users_processed: Option<i64> = "percent_users_processed",
+    optional status: Option<crate::types::PolicyTestStatus> = "status",
+    optional total_users: Option<i64> = "total_users",
+    optional users_approved: Option<i64> = "users_approved",
+    optional users_blocked: Option<i64> = "users_blocked",
+    optional users_errored: Option<i64> = "users_errored",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// The status of the policy test.
@@ -8940,10 +8940,10 @@ pub struct PolicyTestUser {
 }
 #[cfg(feature = "applications")]
 object_impls!(PolicyTestUser {
-    optional id = "id",
-    optional email = "email",
-    optional name = "name",
-    optional status = "status",
+    optional id: Option<String> = "id",
+    optional email: Option<String> = "email",
+    optional name: Option<String> = "name",
+    optional status: Option<crate::types::PolicyTestUserStatus> = "status",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// Policy evaluation result for an individual user.
@@ -8983,8 +8983,8 @@ pub struct AppSettings {
 }
 #[cfg(feature = "applications")]
 object_impls!(AppSettings {
-    optional allow_iframe = "allow_iframe",
-    optional skip_interstitial = "skip_interstitial",
+    optional allow_iframe: Option<bool> = "allow_iframe",
+    optional skip_interstitial: Option<bool> = "skip_interstitial",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// `UpdateListDirection`
@@ -9099,17 +9099,17 @@ pub struct ScimUpdateLog {
 }
 #[cfg(feature = "logs")]
 object_impls!(ScimUpdateLog {
-    optional cf_resource_id = "cf_resource_id",
-    optional error_description = "error_description",
-    optional idp_id = "idp_id",
-    optional idp_resource_id = "idp_resource_id",
-    optional logged_at = "logged_at",
-    optional request_body = "request_body",
-    optional request_method = "request_method",
-    optional resource_group_name = "resource_group_name",
-    optional resource_type = "resource_type",
-    optional resource_user_email = "resource_user_email",
-    optional status = "status",
+    optional cf_resource_id: Option<String> = "cf_resource_id",
+    optional error_description: Option<String> = "error_description",
+    optional idp_id: Option<String> = "idp_id",
+    optional idp_resource_id: Option<String> = "idp_resource_id",
+    optional logged_at: Option<crate::DateTime> = "logged_at",
+    optional request_body: Option<String> = "request_body",
+    optional request_method: Option<String> = "request_method",
+    optional resource_group_name: Option<String> = "resource_group_name",
+    optional resource_type: Option<String> = "resource_type",
+    optional resource_user_email: Option<String> = "resource_user_email",
+    optional status: Option<String> = "status",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 /// A user's new name.
@@ -9128,8 +9128,8 @@ pub struct UserUpdateRequest {
 }
 #[cfg(feature = "users")]
 object_impls!(UserUpdateRequest {
-    required email = "email",
-    required name = "name",
+    required email: String = "email",
+    required name: String = "name",
     ..additional_properties: serde_json::Map<String, serde_json::Value>
 });
 #[cfg(feature = "users")]

@@ -581,12 +581,36 @@ fn transport(error: reqwest::Error) -> Error {
     }
 }
 
+/// A request on its way, to `.await`: what `send`, `send_with_response` and `send_raw` of a
+/// request builder return and what awaiting one awaits. It is boxed, so that it has a name
+/// (to keep in a struct, or to spawn: it is `Send + 'static`), and one type for every
+/// request instead of one `async fn` future per request builder, which the compiler checks
+/// one by one (hundreds in a large API).
+pub type Pending<T> = Pin<Box<dyn Future<Output = Result<T>> + Send>>;
+
+impl<T: Send + 'static> Call<T> {
+    /// [`Call::send`], boxed.
+    pub(crate) fn pending(self) -> Pending<T> {
+        Box::pin(self.send())
+    }
+
+    /// [`Call::send_with_response`], boxed.
+    pub(crate) fn pending_with_response(self) -> Pending<Response<T>> {
+        Box::pin(self.send_with_response())
+    }
+
+    /// [`Call::send_raw`], boxed.
+    pub(crate) fn pending_raw(self) -> Pending<Response<bytes::Bytes>> {
+        Box::pin(self.send_raw())
+    }
+}
+
 impl<T: Send + 'static> IntoFuture for Call<T> {
     type Output = Result<T>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Result<T>> + Send>>;
+    type IntoFuture = Pending<T>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.pending()
     }
 }
 

@@ -68,7 +68,7 @@ use envelope as convention;
 #[cfg(not(feature = "cloudflare"))]
 use plain as convention;
 
-pub use call::{Call, MAX_ERROR_BODY, MAX_RETRY_AFTER};
+pub use call::{Call, Pending, MAX_ERROR_BODY, MAX_RETRY_AFTER};
 pub use client::{
     Client, ClientBuilder, Server, ServerVariable, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,

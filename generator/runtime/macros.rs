@@ -244,7 +244,7 @@ macro_rules! raw_union_impls {
 /// absent; `required` ones must be present (an `Option` one may be `null`, or absent like
 /// serde's derive allows).
 macro_rules! object_impls {
-    ($name:ident { $($kind:ident $field:ident = $key:literal,)* ..$additional:ident: $aty:ty }) => {
+    ($name:ident { $($kind:ident $field:ident: $fty:ty = $key:literal,)* ..$additional:ident: $aty:ty }) => {
         impl ::serde::Serialize for $name {
             fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
                 use ::serde::ser::SerializeMap;
@@ -262,8 +262,9 @@ macro_rules! object_impls {
 
         impl $crate::values::Object for $name {
             fn write_fields<__M: ::serde::ser::SerializeMap>(&self, map: &mut __M, skip: ::std::option::Option<&str>) -> ::std::result::Result<(), __M::Error> {
-                $($crate::macros::object_impls!(@serialize $kind map skip $key &self.$field);)*
-                $crate::values::Additional::write_all(&self.$additional, map, skip)
+                $crate::values::Fields::new(map, skip)
+                    $(.$kind($key, &self.$field))*
+                    .end(&self.$additional)
             }
 
             fn read_object<'de, __D: ::serde::Deserializer<'de>>(deserializer: __D, skip: ::std::option::Option<&'static str>) -> ::std::result::Result<Self, __D::Error> {
@@ -276,10 +277,11 @@ macro_rules! object_impls {
                         f.write_str(concat!("an object (", stringify!($name), ")"))
                     }
                     fn visit_map<__A: ::serde::de::MapAccess<'de>>(self, mut map: __A) -> ::std::result::Result<$name, __A::Error> {
-                        // The fields' types come from the struct they are put into below. Each
-                        // arm is one call and the match one `?`: the less each field's arm
-                        // holds, the less the compiler checks per field of every struct.
-                        $(let mut $field = None;)*
+                        // Each slot has its type written out and each arm is one call, with one
+                        // `?` for the match: what the compiler checks per field of every struct
+                        // is kept small (a slot typed only by its use below costs it a pending
+                        // obligation per field until the end of the function).
+                        $(let mut $field: ::std::option::Option<$fty> = None;)*
                         let mut $additional: $aty = ::std::default::Default::default();
                         while let Some(key) = map.next_key::<$crate::values::Key<'de>>()? {
                             match key.as_str() {
@@ -296,12 +298,6 @@ macro_rules! object_impls {
                 deserializer.deserialize_map(__Visitor { skip })
             }
         }
-    };
-    (@serialize required $map:ident $skip:ident $key:literal $value:expr) => {
-        $crate::values::write_required($map, $skip, $key, $value)?
-    };
-    (@serialize optional $map:ident $skip:ident $key:literal $value:expr) => {
-        $crate::values::write_optional($map, $skip, $key, $value)?
     };
     (@finish required $field:ident $key:literal) => {
         $crate::values::required_field($field, $key)?
@@ -343,20 +339,20 @@ macro_rules! request_builder {
                 self.call
             }
 
-            /// Send the request.
-            pub async fn send(self) -> crate::Result<$out> {
-                self.call.send().await
+            /// Send the request (the same as awaiting the builder itself).
+            pub fn send(self) -> crate::Pending<$out> {
+                self.call.pending()
             }
 
             /// Send the request; the result comes with status, headers and envelope.
-            pub async fn send_with_response(self) -> crate::Result<crate::Response<$out>> {
-                self.call.send_with_response().await
+            pub fn send_with_response(self) -> crate::Pending<crate::Response<$out>> {
+                self.call.pending_with_response()
             }
 
             /// Send the request and keep a success body as received, not decoded (see
             /// [`crate::Call::send_raw`]).
-            pub async fn send_raw(self) -> crate::Result<crate::Response<bytes::Bytes>> {
-                self.call.send_raw().await
+            pub fn send_raw(self) -> crate::Pending<crate::Response<bytes::Bytes>> {
+                self.call.pending_raw()
             }
 
             /// Send the request and wait for the result, without an async runtime of your own
@@ -375,9 +371,9 @@ macro_rules! request_builder {
 
         impl ::std::future::IntoFuture for $name {
             type Output = crate::Result<$out>;
-            type IntoFuture = <crate::Call<$out> as ::std::future::IntoFuture>::IntoFuture;
+            type IntoFuture = crate::Pending<$out>;
             fn into_future(self) -> Self::IntoFuture {
-                self.call.into_future()
+                self.call.pending()
             }
         }
     };
@@ -428,11 +424,11 @@ mod tests {
         pub additional_properties: serde_json::Map<String, serde_json::Value>,
     }
     object_impls!(Pet {
-        required name = "name",
-        required owner = "owner",
-        optional age = "age",
-        optional tag = "tag",
-        optional r#type = "type",
+        required name: String = "name",
+        required owner: Option<String> = "owner",
+        optional age: Option<u32> = "age",
+        optional tag: Nullable<String> = "tag",
+        optional r#type: Option<String> = "type",
         ..additional_properties: serde_json::Map<String, serde_json::Value>
     });
 
@@ -443,7 +439,7 @@ mod tests {
         pub additional_properties: serde_json::Map<String, serde_json::Value>,
     }
     object_impls!(Puppy {
-        optional name = "name",
+        optional name: Option<String> = "name",
         ..additional_properties: serde_json::Map<String, serde_json::Value>
     });
 
@@ -454,7 +450,7 @@ mod tests {
         pub additional_properties: std::collections::BTreeMap<String, u32>,
     }
     object_impls!(Scores {
-        optional name = "name",
+        optional name: Option<String> = "name",
         ..additional_properties: std::collections::BTreeMap<String, u32>
     });
 

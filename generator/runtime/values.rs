@@ -486,32 +486,53 @@ impl<T> Absent for crate::Nullable<T> {
     }
 }
 
-/// Writes the required field `key` unless it is `skip`.
-#[inline]
-pub(crate) fn write_required<M: serde::ser::SerializeMap, T: serde::Serialize + ?Sized>(
-    map: &mut M,
-    skip: Option<&str>,
-    key: &'static str,
-    value: &T,
-) -> Result<(), M::Error> {
-    if skip == Some(key) {
-        return Ok(());
-    }
-    map.serialize_entry(key, value)
+/// Writes the fields of a struct into a map: one chained call per field and no `?` (less for
+/// the compiler to check in each struct's impl); the first error stops the writing and is
+/// what [`Fields::end`] returns.
+pub(crate) struct Fields<'a, M: serde::ser::SerializeMap> {
+    map: &'a mut M,
+    /// A property not to write (a union's tag, which the union writes).
+    skip: Option<&'a str>,
+    error: Option<M::Error>,
 }
 
-/// Writes the optional field `key` unless it is absent or `skip`.
-#[inline]
-pub(crate) fn write_optional<M: serde::ser::SerializeMap, T: serde::Serialize + Absent>(
-    map: &mut M,
-    skip: Option<&str>,
-    key: &'static str,
-    value: &T,
-) -> Result<(), M::Error> {
-    if value.is_absent() || skip == Some(key) {
-        return Ok(());
+impl<'a, M: serde::ser::SerializeMap> Fields<'a, M> {
+    pub(crate) fn new(map: &'a mut M, skip: Option<&'a str>) -> Self {
+        Fields {
+            map,
+            skip,
+            error: None,
+        }
     }
-    map.serialize_entry(key, value)
+
+    /// Writes the required field `key` (unless it is the skipped one).
+    #[inline]
+    pub(crate) fn required<T: serde::Serialize + ?Sized>(mut self, key: &'static str, value: &T) -> Self {
+        if self.error.is_none() && self.skip != Some(key) {
+            if let Err(error) = self.map.serialize_entry(key, value) {
+                self.error = Some(error);
+            }
+        }
+        self
+    }
+
+    /// Writes the optional field `key` unless it is absent (or the skipped one).
+    #[inline]
+    pub(crate) fn optional<T: serde::Serialize + Absent>(self, key: &'static str, value: &T) -> Self {
+        if value.is_absent() {
+            self
+        } else {
+            self.required(key, value)
+        }
+    }
+
+    /// The first error, or the other properties written after the fields.
+    pub(crate) fn end(self, additional: &impl Additional) -> Result<(), M::Error> {
+        match self.error {
+            Some(error) => Err(error),
+            None => additional.write_all(self.map, self.skip),
+        }
+    }
 }
 
 /// Reads the value of the field `key` into `slot`; an error if it was already read.

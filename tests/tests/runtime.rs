@@ -559,6 +559,31 @@ async fn first_page_with_result_info_and_raw_response() {
 }
 
 #[tokio::test]
+async fn a_sent_request_is_a_named_future_that_can_be_kept_and_spawned() {
+    let list = format!("[{TAG}]");
+    let server = Server::start(vec![ok(&list), ok(&list), ok(&list)]).await;
+    let client = server.client();
+    let tags = client.zero_trust().access().tags();
+    type Tags = cloudflare_access::Page<cloudflare_access::types::Tag>;
+    // Kept in a typed collection, then spawned: `Pending` is `Send + 'static`.
+    let pending: Vec<cloudflare_access::Pending<Tags>> = vec![tags.list("acct").send()];
+    let with_response: cloudflare_access::Pending<cloudflare_access::Response<Tags>> =
+        tags.list("acct").send_with_response();
+    let raw: cloudflare_access::Pending<cloudflare_access::Response<_>> =
+        tags.list("acct").send_raw();
+    for request in pending {
+        let page = tokio::spawn(request).await.unwrap().unwrap();
+        assert_eq!(page.items[0].name, "engineers");
+    }
+    let response = tokio::spawn(with_response).await.unwrap().unwrap();
+    assert_eq!((response.status, response.value.len()), (200, 1));
+    let raw = tokio::spawn(raw).await.unwrap().unwrap();
+    let text = std::str::from_utf8(&raw.value).unwrap();
+    assert!(text.ends_with(&format!(r#""result":{list}}}"#)), "{text}");
+    assert_eq!(server.count(), 3);
+}
+
+#[tokio::test]
 async fn sends_credentials_options_and_encoded_paths() {
     let server = Server::start(vec![ok(TAG)]).await;
     server

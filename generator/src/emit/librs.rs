@@ -112,7 +112,7 @@ pub fn lib(api: &Api, options: &EmitOptions, tree: &Node, has_scope: bool) -> To
         #convention
         #scope
 
-        pub use call::{Call, MAX_ERROR_BODY, MAX_RETRY_AFTER};
+        pub use call::{Call, Pending, MAX_ERROR_BODY, MAX_RETRY_AFTER};
         pub use client::{Client, ClientBuilder, Server, ServerVariable, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT};
         pub use codec::{DateTime, Nullable};
         pub use convention::{ApiError, Response};

@@ -32,7 +32,10 @@ pub fn definition(
     }
     let fields = s.fields.iter().map(|f| field(&render, f));
     let additional = render.ty(&Ty::Map(Box::new(s.additional.clone())));
-    let impls = out.placeholder(cfg, impls_text(&def.name, s, &additional.to_string()));
+    let impls = out.placeholder(
+        cfg,
+        impls_text(&render, &def.name, s, &additional.to_string()),
+    );
     let constructor = (!all_optional).then(|| constructor(&render, def, s, cfg));
     let debug = sensitive.then(|| redacting_debug(def, s, cfg));
     quote! {
@@ -56,10 +59,10 @@ pub fn definition(
 fn field(render: &Render<'_>, f: &Field) -> TokenStream {
     let member = ident(&f.ident);
     let ty = render.boxed(&f.ty, f.boxed);
-    let ty = match (f.required, f.nullable) {
-        (true, false) => quote!(#ty),
-        (true, true) | (false, false) => quote!(Option<#ty>),
-        (false, true) => quote!(crate::Nullable<#ty>),
+    let ty = match wrapper(f) {
+        None => quote!(#ty),
+        Some(Wrapper::Option) => quote!(Option<#ty>),
+        Some(Wrapper::Nullable) => quote!(crate::Nullable<#ty>),
     };
     let fallback = format!("`{}` (the spec does not describe it).", f.json_name);
     let mut text = f.doc.clone().unwrap_or(fallback);
@@ -75,12 +78,38 @@ fn field(render: &Render<'_>, f: &Field) -> TokenStream {
     }
 }
 
-/// `object_impls!(Name { required id = "id", ..additional_properties: Map })`, as text.
-fn impls_text(name: &str, s: &StructDef, additional: &str) -> String {
+/// What a field's value type is wrapped in.
+enum Wrapper {
+    /// `Option<T>`: optional, or required and nullable.
+    Option,
+    /// `Nullable<T>`: optional and nullable (absent, `null` and a value are three things).
+    Nullable,
+}
+
+fn wrapper(f: &Field) -> Option<Wrapper> {
+    match (f.required, f.nullable) {
+        (true, false) => None,
+        (true, true) | (false, false) => Some(Wrapper::Option),
+        (false, true) => Some(Wrapper::Nullable),
+    }
+}
+
+/// `object_impls!(Name { required id: String = "id", ..additional_properties: Map })`, as
+/// text: each field with its type (as declared in the struct).
+fn impls_text(render: &Render<'_>, name: &str, s: &StructDef, additional: &str) -> String {
     let mut text = format!("object_impls!({name} {{\n");
     for f in &s.fields {
         let kind = if f.required { "required" } else { "optional" };
-        text.push_str(&format!("    {kind} {} = {:?},\n", f.ident, f.json_name));
+        let ty = render.boxed(&f.ty, f.boxed);
+        let ty = match wrapper(f) {
+            None => ty.to_string(),
+            Some(Wrapper::Option) => format!("Option<{ty}>"),
+            Some(Wrapper::Nullable) => format!("crate::Nullable<{ty}>"),
+        };
+        text.push_str(&format!(
+            "    {kind} {}: {ty} = {:?},\n",
+            f.ident, f.json_name
+        ));
     }
     text.push_str(&format!(
         "    ..additional_properties: {additional}\n}});\n"
