@@ -21,6 +21,8 @@ mod codec;
 #[allow(dead_code)]
 mod envelope;
 mod error;
+#[allow(dead_code)]
+mod fields;
 #[allow(dead_code, unused_imports, unused_macros)]
 mod macros;
 #[allow(dead_code)]

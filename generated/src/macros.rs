@@ -3,7 +3,7 @@
 
 //! Macros that give the generated types their serde impls (the types themselves are plain Rust
 //! items in `types.rs`), so every one behaves the same way, and the common part of request
-//! builders. The helpers they call are in `values.rs`.
+//! builders. The helpers they call are in `fields.rs` and `values.rs`.
 
 /// `Display`, `FromStr`, `From<&str>`, `as_str` and serde impls of a string enum whose last
 /// variant is `Unknown(String)`: a value the API adds tomorrow still decodes today, into
@@ -148,7 +148,7 @@ macro_rules! internal_union_impls {
                     $(Self::$variant(value) => {
                         let mut map = serializer.serialize_map(None)?;
                         map.serialize_entry($tag, $crate::macros::internal_union_impls!(@tag value [$($value),+] $($field)?))?;
-                        $crate::values::Object::write_fields(value, &mut map, Some($tag))?;
+                        $crate::fields::Object::write_fields(value, &mut map, Some($tag))?;
                         map.end()
                     })*
                     Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
@@ -252,20 +252,20 @@ macro_rules! object_impls {
             fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
                 use ::serde::ser::SerializeMap;
                 let mut map = serializer.serialize_map(None)?;
-                $crate::values::Object::write_fields(self, &mut map, None)?;
+                $crate::fields::Object::write_fields(self, &mut map, None)?;
                 map.end()
             }
         }
 
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
-                $crate::values::Object::read_object(deserializer, None)
+                $crate::fields::Object::read_object(deserializer, None)
             }
         }
 
-        impl $crate::values::Object for $name {
+        impl $crate::fields::Object for $name {
             fn write_fields<__M: ::serde::ser::SerializeMap>(&self, map: &mut __M, skip: ::std::option::Option<&str>) -> ::std::result::Result<(), __M::Error> {
-                $crate::values::Fields::new(map, skip)
+                $crate::fields::Fields::new(map, skip)
                     $(.$kind($key, &self.$field))*
                     .end(&self.$additional)
             }
@@ -288,8 +288,8 @@ macro_rules! object_impls {
                         let mut $additional: $aty = ::std::default::Default::default();
                         while let Some(key) = map.next_key::<$crate::values::Key<'de>>()? {
                             match key.as_str() {
-                                $($key => $crate::values::read_field(&mut map, &mut $field, $key),)*
-                                _ => $crate::values::Additional::read_one(&mut $additional, &mut map, key, self.skip),
+                                $($key => $crate::fields::read_field(&mut map, &mut $field, $key),)*
+                                _ => $crate::fields::Additional::read_one(&mut $additional, &mut map, key, self.skip),
                             }?;
                         }
                         Ok($name {
@@ -303,7 +303,7 @@ macro_rules! object_impls {
         }
     };
     (@finish required $field:ident $key:literal) => {
-        $crate::values::required_field($field, $key)?
+        $crate::fields::required_field($field, $key)?
     };
     (@finish optional $field:ident $key:literal) => {
         $field.unwrap_or_default()
@@ -413,7 +413,7 @@ pub(crate) use {
 mod tests {
     use serde_json::json;
 
-    use crate::values::Object as _;
+    use crate::fields::Object as _;
     use crate::Nullable;
 
     /// A test object.

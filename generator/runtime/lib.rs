@@ -43,6 +43,9 @@ mod envelope;
 #[rustfmt::skip]
 mod error;
 #[rustfmt::skip]
+#[allow(dead_code)]
+mod fields;
+#[rustfmt::skip]
 #[allow(dead_code, unused_imports, unused_macros)]
 mod macros;
 #[rustfmt::skip]

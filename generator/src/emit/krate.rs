@@ -28,6 +28,7 @@ const RUNTIME: &[(&str, &str)] = &[
     runtime_file!("client.rs"),
     runtime_file!("codec.rs"),
     runtime_file!("error.rs"),
+    runtime_file!("fields.rs"),
     runtime_file!("macros.rs"),
     runtime_file!("response.rs"),
     runtime_file!("upload.rs"),

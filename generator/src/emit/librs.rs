@@ -99,6 +99,8 @@ pub fn lib(api: &Api, options: &EmitOptions, tree: &Node, has_scope: bool) -> To
         #[allow(dead_code)]
         mod codec;
         mod error;
+        #[allow(dead_code)]
+        mod fields;
         #[allow(dead_code, unused_imports, unused_macros)]
         mod macros;
         #[allow(dead_code)]
