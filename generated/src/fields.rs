@@ -169,10 +169,8 @@ impl Additional for serde_json::Map<String, serde_json::Value> {
         key: Key<'de>,
         skip: Option<&'static str>,
     ) -> Result<(), A::Error> {
-        if Some(key.as_str()) == skip {
-            map.next_value::<serde::de::IgnoredAny>()?;
-        } else {
-            self.insert(key.into_string(), map.next_value()?);
+        if let Some(value) = read_entry(map, &key, skip)? {
+            self.insert(key.into_string(), value);
         }
         Ok(())
     }
@@ -196,10 +194,8 @@ impl<V: serde::Serialize + for<'de> serde::Deserialize<'de>> Additional
         key: Key<'de>,
         skip: Option<&'static str>,
     ) -> Result<(), A::Error> {
-        if Some(key.as_str()) == skip {
-            map.next_value::<serde::de::IgnoredAny>()?;
-        } else {
-            self.insert(key.into_string(), map.next_value()?);
+        if let Some(value) = read_entry(map, &key, skip)? {
+            self.insert(key.into_string(), value);
         }
         Ok(())
     }
@@ -210,6 +206,21 @@ impl<V: serde::Serialize + for<'de> serde::Deserialize<'de>> Additional
         skip: Option<&str>,
     ) -> Result<(), M::Error> {
         write_entries(self.iter(), map, skip)
+    }
+}
+
+/// The value of the property `key`, or `None` (its value skipped) when it is `skip`.
+#[inline]
+fn read_entry<'de, A: serde::de::MapAccess<'de>, V: serde::Deserialize<'de>>(
+    map: &mut A,
+    key: &Key<'de>,
+    skip: Option<&'static str>,
+) -> Result<Option<V>, A::Error> {
+    if Some(key.as_str()) == skip {
+        map.next_value::<serde::de::IgnoredAny>()?;
+        Ok(None)
+    } else {
+        map.next_value().map(Some)
     }
 }
 
