@@ -17,7 +17,7 @@ use crate::table::Row;
 /// Rounds of each interleaved measurement.
 const ROUNDS: usize = 5;
 /// Rounds of the cold crate builds (each takes tens of seconds).
-const BUILD_ROUNDS: usize = 3;
+pub const BUILD_ROUNDS: usize = 3;
 
 /// The baseline revision, checked out and its generator built.
 pub struct Baseline {
@@ -250,7 +250,7 @@ fn generation_rows(
 
 /// `cargo build` of the Access crate (`cloudflare-access`) of the workspace at `dir`, after
 /// `cargo clean` of that package when `clean`.
-fn build_access(dir: &Path, target: Option<&Path>, clean: bool) -> Result<Run, String> {
+pub fn build_access(dir: &Path, target: Option<&Path>, clean: bool) -> Result<Run, String> {
     let command = |args: &[&str]| {
         let mut command = cargo();
         command.current_dir(dir).args(args);
