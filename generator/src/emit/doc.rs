@@ -14,17 +14,31 @@ pub fn attrs(text: Option<&str>) -> TokenStream {
 
 /// `#[doc]` attributes for already-clean markdown.
 pub fn lines(text: &str) -> TokenStream {
-    let lines = text
-        .lines()
-        .map(|line| format!(" {line}").trim_end().to_string());
+    let lines = values(text);
     quote! { #(#[doc = #lines])* }
+}
+
+/// The value of each `#[doc]` attribute for already-clean markdown: a line each, after a
+/// space, without trailing white space.
+fn values(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.lines()
+        .map(|line| format!(" {line}").trim_end().to_string())
+}
+
+/// Already-clean markdown as `///` comments, each line after `indent`, as the formatter
+/// writes the attributes of [`lines`].
+pub fn comment_text(out: &mut String, indent: &str, text: &str) {
+    for value in values(text) {
+        out.push_str(indent);
+        out.push_str("///");
+        out.push_str(&value);
+        out.push('\n');
+    }
 }
 
 /// `#![doc = "..."]` inner attributes for already-clean markdown.
 pub fn inner_lines(text: &str) -> TokenStream {
-    let lines = text
-        .lines()
-        .map(|line| format!(" {line}").trim_end().to_string());
+    let lines = values(text);
     quote! { #(#![doc = #lines])* }
 }
 

@@ -6,36 +6,145 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::doc;
-use super::render::Render;
-use super::syntax::{type_doc_text, Items};
+use super::render::{Render, RustType};
+use super::syntax::{type_doc_text, ItemText, Items};
+use crate::ir::features::Predicate;
 use crate::ir::names;
 use crate::ir::types::{EnumDef, Tagging, Tagless, TypeDef, TypeId, TypeKind, TypeSpace, UnionDef};
 
 /// A string enum and its `string_enum_impls!`.
-pub fn string_enum(def: &TypeDef, e: &EnumDef, cfg: &TokenStream, out: &mut Items) -> TokenStream {
-    let name = format_ident!("{}", def.name);
-    let docs = doc::lines(&type_doc_text(def));
-    let variants = e.values.iter().map(|v| {
-        let variant = format_ident!("{}", v.ident);
-        let doc = format!(" `{}`", v.value.replace('`', "'"));
-        quote! { #[doc = #doc] #variant, }
-    });
+pub fn string_enum(
+    def: &TypeDef,
+    e: &EnumDef,
+    (cfg, predicate): (&TokenStream, Option<&Predicate>),
+    out: &mut Items,
+) -> TokenStream {
     let mut text = format!("string_enum_impls!({} {{\n", def.name);
     for v in &e.values {
         text.push_str(&format!("    {} = {:?},\n", v.ident, v.value));
     }
     text.push_str("});\n");
     let impls = out.placeholder(cfg, text);
+    let variants: Vec<Variant> = e
+        .values
+        .iter()
+        .map(|v| Variant {
+            doc: format!("`{}`", v.value.replace('`', "'")),
+            ident: v.ident.clone(),
+            ty: None,
+        })
+        .collect();
+    let definition = Definition {
+        name: &def.name,
+        doc: type_doc_text(def),
+        derives: "Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord",
+        serde: false,
+        variants,
+        unknown: Some((
+            "A value this version of the client does not know; kept as received.",
+            "String",
+        )),
+    };
+    let item = definition.item(cfg, predicate, out);
     quote! {
-        #docs
-        #cfg
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum #name {
-            #(#variants)*
-            /// A value this version of the client does not know; kept as received.
-            Unknown(String),
-        }
+        #item
         #impls
+    }
+}
+
+/// A Rust enum's variant: its docs (clean markdown), name and payload type.
+struct Variant {
+    doc: String,
+    ident: String,
+    ty: Option<RustType>,
+}
+
+/// A Rust enum's definition.
+struct Definition<'a> {
+    name: &'a str,
+    /// The enum's docs, clean markdown.
+    doc: String,
+    /// The derived traits, as written.
+    derives: &'static str,
+    /// Whether serde's derives decode it (`#[serde(untagged)]`).
+    serde: bool,
+    variants: Vec<Variant>,
+    /// The last variant's docs and payload type, for what this client does not know.
+    unknown: Option<(&'static str, &'static str)>,
+}
+
+impl Definition<'_> {
+    /// The item: its text when it fits (see [`ItemText`]), else a placeholder-free token
+    /// stream for the formatter.
+    fn item(
+        &self,
+        cfg: &TokenStream,
+        predicate: Option<&Predicate>,
+        out: &mut Items,
+    ) -> TokenStream {
+        match self.text(predicate) {
+            Some(text) => out.placeholder(&TokenStream::new(), text),
+            None => self.tokens(cfg),
+        }
+    }
+
+    fn tokens(&self, cfg: &TokenStream) -> TokenStream {
+        let name = format_ident!("{}", self.name);
+        let docs = doc::lines(&self.doc);
+        let derives: TokenStream = self.derives.parse().unwrap_or_default();
+        let serde = self.serde.then(|| quote!(#[serde(untagged)]));
+        let variants = self.variants.iter().map(|v| {
+            let docs = doc::lines(&v.doc);
+            let variant = format_ident!("{}", v.ident);
+            match &v.ty {
+                Some(ty) => quote! { #docs #variant(#ty), },
+                None => quote! { #docs #variant, },
+            }
+        });
+        let unknown = self.unknown.map(|(doc, ty)| {
+            let docs = doc::lines(doc);
+            let ty: TokenStream = ty.parse().unwrap_or_default();
+            quote! { #docs Unknown(#ty), }
+        });
+        quote! {
+            #docs
+            #cfg
+            #[derive(#derives)]
+            #serde
+            pub enum #name {
+                #(#variants)*
+                #unknown
+            }
+        }
+    }
+
+    /// The text the formatter writes for [`Definition::tokens`], when every line fits and
+    /// every doc is one the formatter writes as `///` lines.
+    fn text(&self, predicate: Option<&Predicate>) -> Option<String> {
+        if self.variants.is_empty() && self.unknown.is_none() {
+            return None;
+        }
+        let mut text = ItemText::new(256 + 96 * self.variants.len());
+        text.docs("", &self.doc);
+        text.cfg(predicate);
+        text.line(&format!("#[derive({})]", self.derives));
+        if self.serde {
+            text.line("#[serde(untagged)]");
+        }
+        text.line(&format!("pub enum {} {{", self.name));
+        for v in &self.variants {
+            text.docs("    ", &v.doc);
+            match &v.ty {
+                Some(ty) => text.line(&format!("    {}({ty}),", v.ident)),
+                None => text.line(&format!("    {},", v.ident)),
+            }
+        }
+        if let Some((doc, ty)) = self.unknown {
+            text.docs("    ", doc);
+            text.line(&format!("    Unknown({ty}),"));
+        }
+        text.line("}");
+        text.finish()
     }
 }
 
@@ -45,25 +154,23 @@ pub fn union(
     space: &TypeSpace,
     def: &TypeDef,
     u: &UnionDef,
-    cfg: &TokenStream,
+    cfg: (&TokenStream, Option<&Predicate>),
     out: &mut Items,
 ) -> TokenStream {
     match &u.tagging {
-        Tagging::Overlapping => overlapping(space, def, u, cfg, out),
-        Tagging::Untagged => untagged(space, def, u, cfg),
+        Tagging::Overlapping => overlapping(space, def, u, cfg.0, out),
+        Tagging::Untagged => untagged(space, def, u, cfg, out),
         Tagging::Internal { .. } | Tagging::External => tagged(space, def, u, cfg, out),
     }
 }
 
-/// The variants of an enum, each with its docs, and the final `Unknown` where there is one.
-fn variants(space: &TypeSpace, u: &UnionDef) -> Vec<TokenStream> {
+/// The variants of a union's enum, each with its docs.
+fn variants(space: &TypeSpace, u: &UnionDef) -> Vec<Variant> {
     let render = Render::new(space);
     u.variants
         .iter()
         .map(|v| {
-            let variant = format_ident!("{}", v.ident);
-            let ty = render.boxed(&v.ty, v.boxed);
-            let doc_text = match (&v.doc, &u.tagging) {
+            let doc = match (&v.doc, &u.tagging) {
                 (Some(d), _) => doc::sanitize(d),
                 (None, Tagging::Internal { property, .. }) => {
                     format!("The variant whose `{property}` is {}.", tag_list(&v.tags))
@@ -73,8 +180,11 @@ fn variants(space: &TypeSpace, u: &UnionDef) -> Vec<TokenStream> {
                 }
                 (None, _) => format!("A `{}` value.", render.ty(&v.ty)),
             };
-            let docs = doc::lines(&doc_text);
-            quote! { #docs #variant(#ty), }
+            Variant {
+                doc,
+                ident: v.ident.clone(),
+                ty: Some(render.boxed(&v.ty, v.boxed)),
+            }
         })
         .collect()
 }
@@ -94,22 +204,24 @@ fn tagged(
     space: &TypeSpace,
     def: &TypeDef,
     u: &UnionDef,
-    cfg: &TokenStream,
+    (cfg, predicate): (&TokenStream, Option<&Predicate>),
     out: &mut Items,
 ) -> TokenStream {
-    let name = format_ident!("{}", def.name);
-    let docs = doc::lines(&type_doc_text(def));
-    let variants = variants(space, u);
+    let definition = Definition {
+        name: &def.name,
+        doc: type_doc_text(def),
+        derives: "Debug, Clone, PartialEq",
+        serde: false,
+        variants: variants(space, u),
+        unknown: Some((
+            "A kind this version of the client does not know; the whole object, as received.",
+            "serde_json::Value",
+        )),
+    };
+    let item = definition.item(cfg, predicate, out);
     let impls = out.placeholder(cfg, tagged_impls_text(def, u));
     quote! {
-        #docs
-        #cfg
-        #[derive(Debug, Clone, PartialEq)]
-        pub enum #name {
-            #(#variants)*
-            /// A kind this version of the client does not know; the whole object, as received.
-            Unknown(serde_json::Value),
-        }
+        #item
         #impls
     }
 }
@@ -160,9 +272,13 @@ fn tagged_impls_text(def: &TypeDef, u: &UnionDef) -> String {
 }
 
 /// An untagged union: serde tries the variants in the order the analysis proved sound.
-fn untagged(space: &TypeSpace, def: &TypeDef, u: &UnionDef, cfg: &TokenStream) -> TokenStream {
-    let name = format_ident!("{}", def.name);
-    let variants = variants(space, u);
+fn untagged(
+    space: &TypeSpace,
+    def: &TypeDef,
+    u: &UnionDef,
+    (cfg, predicate): (&TokenStream, Option<&Predicate>),
+    out: &mut Items,
+) -> TokenStream {
     let mut text = type_doc_text(def);
     text.push_str(
         "\n\nDecoded as the first variant, in the order listed, that accepts the value; \
@@ -172,14 +288,15 @@ fn untagged(space: &TypeSpace, def: &TypeDef, u: &UnionDef, cfg: &TokenStream) -
         Some(reason) => text.push_str(&format!(" ({}).", doc::sanitize(reason))),
         None => text.push('.'),
     }
-    let docs = doc::lines(&text);
-    quote! {
-        #docs
-        #cfg
-        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-        #[serde(untagged)]
-        pub enum #name { #(#variants)* }
-    }
+    let definition = Definition {
+        name: &def.name,
+        doc: text,
+        derives: "Debug, Clone, PartialEq, Serialize, Deserialize",
+        serde: true,
+        variants: variants(space, u),
+        unknown: None,
+    };
+    definition.item(cfg, predicate, out)
 }
 
 /// A union whose variants overlap: the value as received, a typed view (`as_x`) and a
@@ -301,4 +418,55 @@ fn secret_names(space: &TypeSpace, union: &UnionDef) -> Vec<String> {
         kind.each_ty(&mut |ty| ty.named(&mut |id| stack.push(id)));
     }
     secrets.into_iter().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::types::Ty;
+
+    #[test]
+    fn an_enum_written_as_text_is_what_the_formatter_writes() {
+        let space = TypeSpace::default();
+        let render = Render::new(&space);
+        let predicate = Predicate::Feature("applications".into());
+        let cfg = super::super::cfg_attr(Some(&predicate));
+        let (mut texts, mut fallbacks) = (0, 0);
+        for length in 10..60 {
+            let ident = format!("V{}", "a".repeat(length - 1));
+            let variants = vec![
+                Variant {
+                    doc: "First line [x]\n\n- item\n  goes on".into(),
+                    ident: ident.clone(),
+                    ty: Some(render.ty(&Ty::Vec(Box::new(Ty::Map(Box::new(Ty::Any)))))),
+                },
+                Variant {
+                    doc: "`a \"quoted\" value`".into(),
+                    ident: "Plain".into(),
+                    ty: None,
+                },
+            ];
+            let definition = Definition {
+                name: &ident,
+                doc: "An enum.\n\nSchema: `#/x`".into(),
+                derives: "Debug, Clone, PartialEq, Serialize, Deserialize",
+                serde: length % 2 == 0,
+                variants,
+                unknown: (length % 3 == 0).then_some(("Not known.", "serde_json::Value")),
+            };
+            let tokens = definition.tokens(&cfg);
+            let formatted = super::super::format_with_macros(tokens, &[], "", "t.rs").unwrap();
+            match definition.text(Some(&predicate)) {
+                Some(text) => {
+                    assert_eq!(format!("\n{text}"), formatted, "variant of {length}");
+                    texts += 1;
+                }
+                None => fallbacks += 1,
+            }
+        }
+        assert!(
+            texts > 10 && fallbacks > 10,
+            "{texts} as text, {fallbacks} formatted"
+        );
+    }
 }

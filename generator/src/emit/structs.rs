@@ -6,64 +6,133 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::doc;
-use super::render::Render;
-use super::syntax::{ident, type_doc_text, Items};
+use super::render::{Render, RustType};
+use super::syntax::{ident, type_doc_text, ItemText, Items};
+use crate::ir::features::Predicate;
 use crate::ir::types::{Field, StructDef, Ty, TypeDef, TypeSpace};
+
+/// The doc of the field that keeps the properties no other field names.
+const ADDITIONAL_DOC: &str =
+    "Properties other than the fields above (properties the spec does not describe, or\n\
+    its `additionalProperties`), kept as received so they are written back unchanged.";
 
 /// The items of a struct.
 pub fn definition(
     space: &TypeSpace,
     def: &TypeDef,
     s: &StructDef,
-    cfg: &TokenStream,
+    (cfg, predicate): (&TokenStream, Option<&Predicate>),
     out: &mut Items,
 ) -> TokenStream {
     let render = Render::new(space);
-    let name = format_ident!("{}", def.name);
-    let docs = doc::lines(&type_doc_text(def));
     let all_optional = s.fields.iter().all(|f| !f.required);
     let sensitive = s.fields.iter().any(|f| f.sensitive);
-    let mut derives = vec![quote!(Clone), quote!(PartialEq)];
+    let mut derives = vec!["Clone", "PartialEq"];
     if !sensitive {
-        derives.insert(0, quote!(Debug));
+        derives.insert(0, "Debug");
     }
     if all_optional {
-        derives.push(quote!(Default));
+        derives.push("Default");
     }
-    let fields = s.fields.iter().map(|f| field(&render, f));
     let additional = render.ty(&Ty::Map(Box::new(s.additional.clone())));
+    let struct_item = match struct_text(&render, def, s, predicate, &derives, &additional) {
+        Some(text) => out.placeholder(&TokenStream::new(), text),
+        None => struct_tokens(&render, def, s, cfg, &derives, &additional),
+    };
     let impls = out.placeholder(
         cfg,
         impls_text(&render, &def.name, s, &additional.to_string()),
     );
-    let constructor = (!all_optional).then(|| constructor(&render, def, s, cfg));
+    let constructor = (!all_optional).then(|| match constructor_text(&render, def, s, predicate) {
+        Some(text) => out.placeholder(&TokenStream::new(), text),
+        None => constructor(&render, def, s, cfg),
+    });
     let debug = sensitive.then(|| redacting_debug(def, s, cfg));
     quote! {
-        #docs
-        #cfg
-        #[derive(#(#derives),*)]
-        pub struct #name {
-            #(#fields)*
-            /// Properties other than the fields above (properties the spec does not describe, or
-            /// its `additionalProperties`), kept as received so they are written back unchanged.
-            pub additional_properties: #additional,
-        }
+        #struct_item
         #impls
         #constructor
         #debug
     }
 }
 
-/// A field with its docs: `T` when required, `Option<T>` when optional or nullable, and
+/// The struct's definition as tokens, for the formatter.
+fn struct_tokens(
+    render: &Render<'_>,
+    def: &TypeDef,
+    s: &StructDef,
+    cfg: &TokenStream,
+    derives: &[&str],
+    additional: &RustType,
+) -> TokenStream {
+    let name = format_ident!("{}", def.name);
+    let docs = doc::lines(&type_doc_text(def));
+    let derives = derives.iter().map(|d| format_ident!("{d}"));
+    let fields = s.fields.iter().map(|f| {
+        let docs = doc::lines(&field_doc(f));
+        let member = ident(&f.ident);
+        let ty = render.boxed(&f.ty, f.boxed);
+        let ty = match wrapper(f) {
+            None => quote!(#ty),
+            Some(Wrapper::Option) => quote!(Option<#ty>),
+            Some(Wrapper::Nullable) => quote!(crate::Nullable<#ty>),
+        };
+        quote! {
+            #docs
+            pub #member: #ty,
+        }
+    });
+    let additional_docs = doc::lines(ADDITIONAL_DOC);
+    quote! {
+        #docs
+        #cfg
+        #[derive(#(#derives),*)]
+        pub struct #name {
+            #(#fields)*
+            #additional_docs
+            pub additional_properties: #additional,
+        }
+    }
+}
+
+/// The struct's definition as the formatter writes [`struct_tokens`], when it fits (see
+/// [`ItemText`]).
+fn struct_text(
+    render: &Render<'_>,
+    def: &TypeDef,
+    s: &StructDef,
+    predicate: Option<&Predicate>,
+    derives: &[&str],
+    additional: &RustType,
+) -> Option<String> {
+    let mut text = ItemText::new(256 + 160 * s.fields.len());
+    text.docs("", &type_doc_text(def));
+    text.cfg(predicate);
+    text.line(&format!("#[derive({})]", derives.join(", ")));
+    text.line(&format!("pub struct {} {{", def.name));
+    for f in &s.fields {
+        text.docs("    ", &field_doc(f));
+        text.line(&format!("    pub {}: {},", f.ident, field_type(render, f)));
+    }
+    text.docs("    ", ADDITIONAL_DOC);
+    text.line(&format!("    pub additional_properties: {additional},"));
+    text.line("}");
+    text.finish()
+}
+
+/// A field's type: `T` when required, `Option<T>` when optional or nullable, and
 /// `Nullable<T>` when both (absent, `null` and a value are three things).
-fn field(render: &Render<'_>, f: &Field) -> TokenStream {
-    let member = ident(&f.ident);
+fn field_type(render: &Render<'_>, f: &Field) -> String {
     let ty = render.boxed(&f.ty, f.boxed);
-    let ty = match wrapper(f) {
-        None => quote!(#ty),
-        Some(Wrapper::Option) => quote!(Option<#ty>),
-        Some(Wrapper::Nullable) => quote!(crate::Nullable<#ty>),
-    };
+    match wrapper(f) {
+        None => ty.to_string(),
+        Some(Wrapper::Option) => format!("Option<{ty}>"),
+        Some(Wrapper::Nullable) => format!("crate::Nullable<{ty}>"),
+    }
+}
+
+/// A field's docs, clean markdown.
+fn field_doc(f: &Field) -> String {
     let fallback = format!("`{}` (the spec does not describe it).", f.json_name);
     let mut text = f.doc.clone().unwrap_or(fallback);
     if f.required_in_responses {
@@ -71,11 +140,7 @@ fn field(render: &Render<'_>, f: &Field) -> TokenStream {
             "\n\nRead-only: the API always sends it, and a request leaves it out (`None`).",
         );
     }
-    let docs = doc::attrs(Some(&text));
-    quote! {
-        #docs
-        pub #member: #ty,
-    }
+    doc::sanitize(&text)
 }
 
 /// What a field's value type is wrapped in.
@@ -100,12 +165,7 @@ fn impls_text(render: &Render<'_>, name: &str, s: &StructDef, additional: &str) 
     let mut text = format!("object_impls!({name} {{\n");
     for f in &s.fields {
         let kind = if f.required { "required" } else { "optional" };
-        let ty = render.boxed(&f.ty, f.boxed);
-        let ty = match wrapper(f) {
-            None => ty.to_string(),
-            Some(Wrapper::Option) => format!("Option<{ty}>"),
-            Some(Wrapper::Nullable) => format!("crate::Nullable<{ty}>"),
-        };
+        let ty = field_type(render, f);
         text.push_str(&format!(
             "    {kind} {}: {ty} = {:?},\n",
             f.ident, f.json_name
@@ -146,15 +206,7 @@ fn constructor(
         };
         quote!(#member: #value,)
     });
-    let listed: Vec<String> = required
-        .iter()
-        .map(|f| format!("`{}`", f.ident.trim_start_matches("r#")))
-        .collect();
-    let doc = format!(
-        " A `{}` with its required fields ({}) and every optional field absent.",
-        def.name,
-        listed.join(", ")
-    );
+    let doc = format!(" {}", constructor_doc(def, &required));
     let allow = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     quote! {
         #cfg
@@ -169,6 +221,69 @@ fn constructor(
             }
         }
     }
+}
+
+/// The doc of a struct's `new`.
+fn constructor_doc(def: &TypeDef, required: &[&Field]) -> String {
+    let listed: Vec<String> = required
+        .iter()
+        .map(|f| format!("`{}`", f.ident.trim_start_matches("r#")))
+        .collect();
+    format!(
+        "A `{}` with its required fields ({}) and every optional field absent.",
+        def.name,
+        listed.join(", ")
+    )
+}
+
+/// [`constructor`] as the formatter writes it, when it fits (see [`ItemText`]).
+fn constructor_text(
+    render: &Render<'_>,
+    def: &TypeDef,
+    s: &StructDef,
+    predicate: Option<&Predicate>,
+) -> Option<String> {
+    let required: Vec<&Field> = s.fields.iter().filter(|f| f.required).collect();
+    let args: Vec<String> = required
+        .iter()
+        .map(|f| match f.nullable {
+            true => format!("{}: impl Into<Option<{}>>", f.ident, render.ty(&f.ty)),
+            false => format!("{}: impl Into<{}>", f.ident, render.ty(&f.ty)),
+        })
+        .collect();
+    let mut text = ItemText::new(512 + 64 * s.fields.len());
+    text.cfg(predicate);
+    text.line(&format!("impl {} {{", def.name));
+    text.docs("    ", &constructor_doc(def, &required));
+    if required.len() > 7 {
+        text.line("    #[allow(clippy::too_many_arguments)]");
+    }
+    let signature = format!("    pub fn new({}) -> Self {{", args.join(", "));
+    if signature.len() <= super::syntax::WIDTH {
+        text.line(&signature);
+    } else {
+        text.line("    pub fn new(");
+        for arg in &args {
+            text.line(&format!("        {arg},"));
+        }
+        text.line("    ) -> Self {");
+    }
+    text.line("        Self {");
+    for f in &s.fields {
+        let member = &f.ident;
+        let value = match (f.required, f.boxed) {
+            (true, true) if f.nullable => format!("{member}.into().map(Box::new)"),
+            (true, true) => format!("Box::new({member}.into())"),
+            (true, false) => format!("{member}.into()"),
+            (false, _) => "Default::default()".to_string(),
+        };
+        text.line(&format!("            {member}: {value},"));
+    }
+    text.line("            additional_properties: Default::default(),");
+    text.line("        }");
+    text.line("    }");
+    text.line("}");
+    text.finish()
 }
 
 /// `Debug` that prints `<redacted>` for secrets: they never reach logs or error reports.
@@ -194,5 +309,138 @@ fn redacting_debug(def: &TypeDef, s: &StructDef, cfg: &TokenStream) -> TokenStre
                     .finish()
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::pointer::Pointer;
+    use crate::ir::types::TypeKind;
+
+    /// A space whose type 0 is a struct with one field of type `Vec<Named>` (a struct named
+    /// `name`), so that the field's line is as long as the name makes it.
+    fn space(name: &str, doc: &str) -> TypeSpace {
+        let field = Field {
+            ident: "r#type".into(),
+            json_name: "type".into(),
+            ty: Ty::Vec(Box::new(Ty::Named(crate::ir::types::TypeId(1)))),
+            required: false,
+            required_in_responses: true,
+            nullable: true,
+            doc: Some(doc.into()),
+            boxed: false,
+            pointer: Pointer::new("#/x/type"),
+            sensitive: false,
+        };
+        let def = |name: &str, fields: Vec<Field>| TypeDef {
+            name: name.into(),
+            doc: Some(doc.into()),
+            pointer: Pointer::new("#/x"),
+            merges: Vec::new(),
+            kind: TypeKind::Struct(StructDef {
+                fields,
+                additional: Ty::Any,
+            }),
+        };
+        TypeSpace {
+            types: vec![def("Outer", vec![field]), def(name, Vec::new())],
+            ..TypeSpace::default()
+        }
+    }
+
+    #[test]
+    fn a_struct_written_as_text_is_what_the_formatter_writes() {
+        let predicate = Predicate::Any(vec![
+            Predicate::Feature("applications".into()),
+            Predicate::Feature("policies".into()),
+        ]);
+        let doc = "One line, then [a link] and a URL https://example.com/x.\n\n  - an item\n\n\
+                   A very long line of prose that goes on well past any margin a formatter keeps.";
+        let (mut texts, mut fallbacks) = (0, 0);
+        // The field's line is 66 characters plus the name: from well inside to well past
+        // the width the formatter keeps.
+        for length in 10..40 {
+            let name = format!("N{}", "a".repeat(length - 1));
+            let space = space(&name, doc);
+            let def = &space.types[0];
+            let TypeKind::Struct(s) = &def.kind else {
+                unreachable!()
+            };
+            let render = Render::new(&space);
+            let additional = render.ty(&Ty::Map(Box::new(Ty::Any)));
+            let derives = ["Debug", "Clone", "PartialEq", "Default"];
+            let cfg = super::super::cfg_attr(Some(&predicate));
+            let tokens = struct_tokens(&render, def, s, &cfg, &derives, &additional);
+            let formatted = super::super::format_with_macros(tokens, &[], "", "t.rs").unwrap();
+            match struct_text(&render, def, s, Some(&predicate), &derives, &additional) {
+                Some(text) => {
+                    assert_eq!(format!("\n{text}"), formatted, "name of {length}");
+                    texts += 1;
+                }
+                None => {
+                    // Only a line the formatter breaks goes through it.
+                    assert!(formatted.lines().any(|l| l.trim_end().ends_with('<')));
+                    fallbacks += 1;
+                }
+            }
+        }
+        assert!(
+            texts > 10 && fallbacks > 0,
+            "{texts} as text, {fallbacks} formatted"
+        );
+    }
+
+    #[test]
+    fn a_constructor_written_as_text_is_what_the_formatter_writes() {
+        let predicate = Predicate::Feature("applications".into());
+        let cfg = super::super::cfg_attr(Some(&predicate));
+        let (mut one_line, mut broken, mut fallbacks) = (0, 0, 0);
+        // 1 to 9 required fields (a boxed one, a nullable one) among optional ones, and
+        // names from short to past the width.
+        for count in 1..10 {
+            for length in [1, 8, 16, 30, 70] {
+                let mut space = space(&"N".repeat(length), "Doc.");
+                let TypeKind::Struct(s) = &mut space.types[0].kind else {
+                    unreachable!()
+                };
+                let template = s.fields[0].clone();
+                s.fields = (0..count + 2)
+                    .map(|i| Field {
+                        ident: format!("f{i}_{}", "x".repeat(length)),
+                        required: i < count,
+                        boxed: i % 3 == 1,
+                        nullable: i % 2 == 1,
+                        ty: if i == 0 {
+                            Ty::Named(crate::ir::types::TypeId(1))
+                        } else {
+                            Ty::Bool
+                        },
+                        ..template.clone()
+                    })
+                    .collect();
+                let def = &space.types[0];
+                let TypeKind::Struct(s) = &def.kind else {
+                    unreachable!()
+                };
+                let render = Render::new(&space);
+                let tokens = constructor(&render, def, s, &cfg);
+                let formatted = super::super::format_with_macros(tokens, &[], "", "t.rs").unwrap();
+                match constructor_text(&render, def, s, Some(&predicate)) {
+                    Some(text) => {
+                        assert_eq!(format!("\n{text}"), formatted, "{count} of {length}");
+                        match text.contains("    pub fn new(\n") {
+                            true => broken += 1,
+                            false => one_line += 1,
+                        }
+                    }
+                    None => fallbacks += 1,
+                }
+            }
+        }
+        assert!(
+            one_line > 3 && broken > 3 && fallbacks > 3,
+            "{one_line} {broken} {fallbacks}"
+        );
     }
 }

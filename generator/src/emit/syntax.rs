@@ -96,3 +96,49 @@ pub fn type_doc_text(def: &TypeDef) -> String {
     ));
     text
 }
+
+/// The longest line the formatter (prettyplease) keeps whole.
+pub const WIDTH: usize = 89;
+
+/// An item written as text, line by line, as the formatter writes its tokens: regular items
+/// (type definitions, setters) skip parsing and formatting. [`ItemText::finish`] gives `None`
+/// once a line other than a doc comment (which the formatter never breaks) is wider than
+/// [`WIDTH`]: such an item is formatted from its tokens instead.
+pub struct ItemText {
+    text: String,
+    fits: bool,
+}
+
+impl ItemText {
+    /// An empty item, with room for about `capacity` bytes.
+    pub fn new(capacity: usize) -> Self {
+        ItemText {
+            text: String::with_capacity(capacity),
+            fits: true,
+        }
+    }
+
+    /// Clean markdown as `///` comments after `indent`.
+    pub fn docs(&mut self, indent: &str, text: &str) {
+        doc::comment_text(&mut self.text, indent, text);
+    }
+
+    /// One line of code (without its line break).
+    pub fn line(&mut self, line: &str) {
+        self.fits &= line.len() <= WIDTH;
+        self.text.push_str(line);
+        self.text.push('\n');
+    }
+
+    /// A `#[cfg(...)]` line for `predicate`, if there is one.
+    pub fn cfg(&mut self, predicate: Option<&crate::ir::features::Predicate>) {
+        if let Some(predicate) = predicate {
+            self.line(&format!("#[cfg({predicate})]"));
+        }
+    }
+
+    /// The text, if every line fits.
+    pub fn finish(self) -> Option<String> {
+        self.fits.then_some(self.text)
+    }
+}

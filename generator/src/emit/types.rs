@@ -132,11 +132,12 @@ fn alias_def(space: &TypeSpace, features: &Features, alias: &TypeAlias) -> Token
 /// The items of one type, compiled with the features that need it.
 fn type_def(space: &TypeSpace, features: &Features, id: TypeId, out: &mut Items) -> TokenStream {
     let def = space.get(id);
-    let cfg = cfg_attr(features.type_predicate(id).as_ref());
+    let predicate = features.type_predicate(id);
+    let cfg = cfg_attr(predicate.as_ref());
     match &def.kind {
         TypeKind::Pending => TokenStream::new(),
-        TypeKind::Struct(s) => structs::definition(space, def, s, &cfg, out),
-        TypeKind::Enum(e) => enums::string_enum(def, e, &cfg, out),
-        TypeKind::Union(u) => enums::union(space, def, u, &cfg, out),
+        TypeKind::Struct(s) => structs::definition(space, def, s, (&cfg, predicate.as_ref()), out),
+        TypeKind::Enum(e) => enums::string_enum(def, e, (&cfg, predicate.as_ref()), out),
+        TypeKind::Union(u) => enums::union(space, def, u, (&cfg, predicate.as_ref()), out),
     }
 }
