@@ -7,17 +7,18 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::cfg_attr;
-use super::render::Render;
-use super::syntax::ident;
+use super::render::{Render, RustType};
+use super::syntax::{ident, ItemText, Items};
 use crate::error::Result;
 use crate::ir::convert::{self, Conversion, ConversionKind, FieldSource, ValueConv};
 use crate::ir::names;
 use crate::ir::types::{Field, Tagging, Ty, TypeId, TypeKind, TypeSpace, UnionDef};
 use crate::ir::Api;
 
-/// The whole module.
-pub fn module(api: &Api) -> Result<TokenStream> {
+/// The whole module, and the texts of its placeholders (see [`ItemText`]).
+pub fn module(api: &Api) -> Result<(TokenStream, Vec<String>)> {
     let space = &api.types;
+    let mut out = Items::default();
     let mut items = Vec::new();
     for (index, def) in space.types.iter().enumerate() {
         let id = TypeId(index);
@@ -28,22 +29,23 @@ pub fn module(api: &Api) -> Result<TokenStream> {
             continue;
         }
         let cfg = cfg(api, &[id])?;
-        items.extend(variant_froms(api, id, union)?);
-        items.push(shared_accessors(space, id, union, &cfg));
+        items.extend(variant_froms(api, id, union, &mut out)?);
+        items.push(shared_accessors(space, id, union, &cfg, &mut out));
     }
     for id in api.request_types() {
         items.push(match &space.get(id).kind {
             TypeKind::Union(union) => union_setters(api, id, union)?,
-            _ => setters(api, id)?,
+            _ => setters(api, id, &mut out)?,
         });
     }
     for conversion in &api.conversions {
         items.push(conversion_impl(api, conversion)?);
     }
-    Ok(quote! {
+    let tokens = quote! {
         #![allow(clippy::needless_update, clippy::redundant_closure)]
         #(#items)*
-    })
+    };
+    Ok((tokens, out.macros))
 }
 
 /// `#[cfg(...)]` for an item that needs all of `types` (each compiled with some features).
@@ -57,10 +59,16 @@ fn named(space: &TypeSpace, id: TypeId) -> TokenStream {
 }
 
 /// `impl From<VariantStruct> for Union` for each variant whose type only it has.
-fn variant_froms(api: &Api, id: TypeId, union: &UnionDef) -> Result<Vec<TokenStream>> {
+fn variant_froms(
+    api: &Api,
+    id: TypeId,
+    union: &UnionDef,
+    out: &mut Items,
+) -> Result<Vec<TokenStream>> {
     let space = &api.types;
+    let render = Render::new(space);
     let union_ty = named(space, id);
-    let mut out = Vec::new();
+    let mut items = Vec::new();
     for variant in &union.variants {
         let Ty::Named(payload) = &variant.ty else {
             continue;
@@ -69,6 +77,27 @@ fn variant_froms(api: &Api, id: TypeId, union: &UnionDef) -> Result<Vec<TokenStr
         if shared || *payload == id {
             continue;
         }
+        let doc = format!(
+            "The `{}` variant{}.",
+            variant.ident,
+            tag_words(union, &variant.tags)
+        );
+        let predicate = api.features.all_types_predicate(&[id, *payload]);
+        let text = from_text(
+            predicate.as_ref(),
+            (
+                &render.ty(&Ty::Named(*payload)).to_string(),
+                &render.ty(&Ty::Named(id)).to_string(),
+            ),
+            &doc,
+            &variant.ident,
+            variant.boxed,
+        );
+        if let Some(text) = text {
+            items.push(out.placeholder(&TokenStream::new(), text));
+            continue;
+        }
+        let doc = format!(" {doc}");
         let payload_ty = named(space, *payload);
         let name = format_ident!("{}", variant.ident);
         let value = if variant.boxed {
@@ -76,13 +105,8 @@ fn variant_froms(api: &Api, id: TypeId, union: &UnionDef) -> Result<Vec<TokenStr
         } else {
             quote!(value)
         };
-        let cfg = cfg(api, &[id, *payload])?;
-        let doc = format!(
-            " The `{}` variant{}.",
-            variant.ident,
-            tag_words(union, &variant.tags)
-        );
-        out.push(quote! {
+        let cfg = cfg_attr(predicate.as_ref());
+        items.push(quote! {
             #cfg
             impl From<#payload_ty> for #union_ty {
                 #[doc = #doc]
@@ -92,7 +116,29 @@ fn variant_froms(api: &Api, id: TypeId, union: &UnionDef) -> Result<Vec<TokenStr
             }
         });
     }
-    Ok(out)
+    Ok(items)
+}
+
+/// `impl From<payload> for union` as text, when it fits (see [`ItemText`]).
+fn from_text(
+    predicate: Option<&crate::ir::features::Predicate>,
+    (payload, union): (&str, &str),
+    doc: &str,
+    variant: &str,
+    boxed: bool,
+) -> Option<String> {
+    let mut text = ItemText::new(256);
+    text.cfg(predicate);
+    text.line(&format!("impl From<{payload}> for {union} {{"));
+    text.docs("    ", doc);
+    text.line(&format!("    fn from(value: {payload}) -> Self {{"));
+    match boxed {
+        true => text.line(&format!("        Self::{variant}(Box::new(value))")),
+        false => text.line(&format!("        Self::{variant}(value)")),
+    }
+    text.line("    }");
+    text.line("}");
+    text.finish()
 }
 
 fn tag_words(union: &UnionDef, tags: &[String]) -> String {
@@ -110,41 +156,51 @@ fn shared_accessors(
     id: TypeId,
     union: &UnionDef,
     cfg: &TokenStream,
+    out: &mut Items,
 ) -> TokenStream {
+    let render = Render::new(space);
+    let unknown = matches!(union.tagging, Tagging::Internal { .. } | Tagging::External);
     let mut accessors = Vec::new();
     for field in space.shared_fields(union) {
-        let method = ident(&field.ident);
-        let ty = Render::new(space).ty(&field.ty);
-        let arms = union.variants.iter().map(|v| {
-            let name = format_ident!("{}", v.ident);
-            let own = match &v.ty {
-                Ty::Named(payload) => match &space.get(*payload).kind {
-                    TypeKind::Struct(s) => s.fields.iter().find(|f| f.json_name == field.json_name),
+        // Each variant's arm: its name and how it reaches the field, as text.
+        let arms: Vec<(&str, String)> = union
+            .variants
+            .iter()
+            .map(|v| {
+                let own = match &v.ty {
+                    Ty::Named(payload) => match &space.get(*payload).kind {
+                        TypeKind::Struct(s) => {
+                            s.fields.iter().find(|f| f.json_name == field.json_name)
+                        }
+                        _ => None,
+                    },
                     _ => None,
-                },
-                _ => None,
-            };
-            let access = match own {
-                Some(f) if f.required && !f.nullable => {
-                    let member = ident(&f.ident);
-                    quote!(Some(&value.#member))
-                }
-                Some(f) => {
-                    let member = ident(&f.ident);
-                    quote!(value.#member.as_ref())
-                }
-                None => quote!(None),
-            };
-            quote!(Self::#name(value) => #access,)
-        });
-        let unknown = match union.tagging {
-            Tagging::Internal { .. } | Tagging::External => quote!(Self::Unknown(_) => None,),
-            _ => TokenStream::new(),
-        };
+                };
+                let access = match own {
+                    Some(f) if f.required && !f.nullable => format!("Some(&value.{})", f.ident),
+                    Some(f) => format!("value.{}.as_ref()", f.ident),
+                    None => "None".to_string(),
+                };
+                (v.ident.as_str(), access)
+            })
+            .collect();
         let doc = format!(
-            " `{}`, which every variant has: `None` for a variant this client does not know, or where it is absent.",
+            "`{}`, which every variant has: `None` for a variant this client does not know, or where it is absent.",
             field.json_name
         );
+        let ty = render.ty(&field.ty);
+        if let Some(text) = accessor_text(&doc, &field.ident, &ty, &arms, unknown) {
+            accessors.push(out.placeholder(&TokenStream::new(), text));
+            continue;
+        }
+        let method = ident(&field.ident);
+        let arms = arms.iter().map(|(variant, access)| {
+            let name = format_ident!("{}", variant);
+            let access: TokenStream = access.parse().unwrap_or_default();
+            quote!(Self::#name(value) => #access,)
+        });
+        let unknown = unknown.then(|| quote!(Self::Unknown(_) => None,));
+        let doc = format!(" {doc}");
         accessors.push(quote! {
             #[doc = #doc]
             pub fn #method(&self) -> Option<&#ty> {
@@ -165,6 +221,29 @@ fn shared_accessors(
             #(#accessors)*
         }
     }
+}
+
+/// A shared accessor method as text, when it fits (see [`ItemText`]).
+fn accessor_text(
+    doc: &str,
+    method: &str,
+    ty: &RustType,
+    arms: &[(&str, String)],
+    unknown: bool,
+) -> Option<String> {
+    let mut text = ItemText::new(128 + 64 * arms.len());
+    text.docs("    ", doc);
+    text.line(&format!("    pub fn {method}(&self) -> Option<&{ty}> {{"));
+    text.line("        match self {");
+    for (variant, access) in arms {
+        text.line(&format!("            Self::{variant}(value) => {access},"));
+    }
+    if unknown {
+        text.line("            Self::Unknown(_) => None,");
+    }
+    text.line("        }");
+    text.line("    }");
+    text.finish()
 }
 
 /// `with_<field>(value)` on a union for each of its [`TypeSpace::shared_fields`]: set in whichever variant
@@ -213,34 +292,43 @@ fn union_setters(api: &Api, id: TypeId, union: &UnionDef) -> Result<TokenStream>
 }
 
 /// `with_<field>(value)` for each field: the value set (in `Some` where the field is optional).
-fn setters(api: &Api, id: TypeId) -> Result<TokenStream> {
+fn setters(api: &Api, id: TypeId, out: &mut Items) -> Result<TokenStream> {
     let space = &api.types;
     let TypeKind::Struct(s) = &space.get(id).kind else {
         return Ok(TokenStream::new());
     };
-    let methods = s.fields.iter().map(|f| {
-        let member = ident(&f.ident);
-        let method = format_ident!("with_{}", names::bare(&f.ident));
-        let ty = Render::new(space).ty(&f.ty);
-        let value = if f.boxed {
-            quote!(Box::new(value.into()))
-        } else {
-            quote!(value.into())
-        };
-        let set = match (f.required, f.nullable) {
-            (true, false) => value,
-            (true, true) | (false, false) => quote!(Some(#value)),
-            (false, true) => quote!(crate::Nullable::Present(#value)),
-        };
-        let doc = format!(" This value with `{}` set.", f.json_name);
-        quote! {
-            #[doc = #doc]
-            pub fn #method(mut self, value: impl Into<#ty>) -> Self {
-                self.#member = #set;
-                self
+    let render = Render::new(space);
+    let methods: Vec<TokenStream> = s
+        .fields
+        .iter()
+        .map(|f| {
+            let method = format!("with_{}", names::bare(&f.ident));
+            let ty = render.ty(&f.ty);
+            let value = match f.boxed {
+                true => "Box::new(value.into())",
+                false => "value.into()",
+            };
+            let set = match (f.required, f.nullable) {
+                (true, false) => value.to_string(),
+                (true, true) | (false, false) => format!("Some({value})"),
+                (false, true) => format!("crate::Nullable::Present({value})"),
+            };
+            let doc = format!("This value with `{}` set.", f.json_name);
+            if let Some(text) = setter_text(&doc, &method, &f.ident, &ty, &set) {
+                return out.placeholder(&TokenStream::new(), text);
             }
-        }
-    });
+            let doc = format!(" {doc}");
+            let (member, method) = (ident(&f.ident), format_ident!("{method}"));
+            let set: TokenStream = set.parse().unwrap_or_default();
+            quote! {
+                #[doc = #doc]
+                pub fn #method(mut self, value: impl Into<#ty>) -> Self {
+                    self.#member = #set;
+                    self
+                }
+            }
+        })
+        .collect();
     let ty = named(space, id);
     let cfg = cfg(api, &[id])?;
     Ok(quote! {
@@ -249,6 +337,26 @@ fn setters(api: &Api, id: TypeId) -> Result<TokenStream> {
             #(#methods)*
         }
     })
+}
+
+/// A setter method as text, when it fits (see [`ItemText`]): its signature on one line, or
+/// with a parameter a line as the formatter breaks it.
+fn setter_text(doc: &str, method: &str, member: &str, ty: &RustType, set: &str) -> Option<String> {
+    let mut text = ItemText::new(256);
+    text.docs("    ", doc);
+    let signature = format!("    pub fn {method}(mut self, value: impl Into<{ty}>) -> Self {{");
+    if signature.len() <= super::syntax::WIDTH {
+        text.line(&signature);
+    } else {
+        text.line(&format!("    pub fn {method}("));
+        text.line("        mut self,");
+        text.line(&format!("        value: impl Into<{ty}>,"));
+        text.line("    ) -> Self {");
+    }
+    text.line(&format!("        self.{member} = {set};"));
+    text.line("        self");
+    text.line("    }");
+    text.finish()
 }
 
 /// `impl From<A> for B` or `impl TryFrom<A> for B` (error: [`crate::Error`]).
@@ -486,5 +594,133 @@ fn tried(api: &Api, value: &ValueConv, from: &Ty, input: TokenStream) -> TokenSt
             quote!(#input.map(|item| #each).transpose())
         }
         _ => quote!(crate::Result::Ok(#input)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The formatter's text for `tokens`, and ours; `None` for ours when it does not fit.
+    fn both(tokens: TokenStream, text: Option<String>) -> (String, Option<String>) {
+        let formatted = super::super::format_with_macros(tokens, &[], "", "t.rs").unwrap();
+        (formatted, text.map(|t| format!("\n{t}")))
+    }
+
+    #[test]
+    fn a_setter_written_as_text_is_what_the_formatter_writes() {
+        let space = TypeSpace::default();
+        let ty = Render::new(&space).ty(&Ty::Vec(Box::new(Ty::DateTime)));
+        let (mut one_line, mut broken, mut fallbacks) = (0, 0, 0);
+        for length in 1..60 {
+            let name = format!("f{}", "x".repeat(length));
+            let (method, member) = (format_ident!("with_{name}"), ident(&name));
+            let tokens = quote! {
+                impl X {
+                    /// This value with `f` set.
+                    pub fn #method(mut self, value: impl Into<#ty>) -> Self {
+                        self.#member = crate::Nullable::Present(value.into());
+                        self
+                    }
+                }
+            };
+            let set = "crate::Nullable::Present(value.into())";
+            let text = setter_text(
+                "This value with `f` set.",
+                &method.to_string(),
+                &name,
+                &ty,
+                set,
+            );
+            let (formatted, text) = both(tokens, text.map(|t| format!("impl X {{\n{t}}}\n")));
+            match text {
+                Some(text) if text.contains("        mut self,\n") => {
+                    assert_eq!(text, formatted, "setter of {length}");
+                    broken += 1;
+                }
+                Some(text) => {
+                    assert_eq!(text, formatted, "setter of {length}");
+                    one_line += 1;
+                }
+                None => fallbacks += 1,
+            }
+        }
+        assert!(
+            one_line > 5 && broken > 5 && fallbacks > 5,
+            "{one_line} {broken} {fallbacks}"
+        );
+    }
+
+    #[test]
+    fn an_accessor_written_as_text_is_what_the_formatter_writes() {
+        let space = TypeSpace::default();
+        let ty = Render::new(&space).ty(&Ty::Vec(Box::new(Ty::DateTime)));
+        let (mut texts, mut fallbacks) = (0, 0);
+        for length in 1..60 {
+            let name = format!("f{}", "x".repeat(length));
+            let (method, member) = (ident(&name), ident(&name));
+            let tokens = quote! {
+                impl X {
+                    /// `f`, which every variant has.
+                    pub fn #method(&self) -> Option<&#ty> {
+                        match self {
+                            Self::A(value) => Some(&value.#member),
+                            Self::B(value) => value.#member.as_ref(),
+                            Self::Unknown(_) => None,
+                        }
+                    }
+                }
+            };
+            let arms = [
+                ("A", format!("Some(&value.{name})")),
+                ("B", format!("value.{name}.as_ref()")),
+            ];
+            let text = accessor_text("`f`, which every variant has.", &name, &ty, &arms, true);
+            let (formatted, text) = both(tokens, text.map(|t| format!("impl X {{\n{t}}}\n")));
+            match text {
+                Some(text) => {
+                    assert_eq!(text, formatted, "accessor of {length}");
+                    texts += 1;
+                }
+                None => fallbacks += 1,
+            }
+        }
+        assert!(texts > 5 && fallbacks > 5, "{texts} {fallbacks}");
+    }
+
+    #[test]
+    fn a_from_impl_written_as_text_is_what_the_formatter_writes() {
+        let space = TypeSpace::default();
+        let ty = Render::new(&space).ty(&Ty::Vec(Box::new(Ty::Map(Box::new(Ty::DateTime)))));
+        let predicate = crate::ir::features::Predicate::Feature("a".into());
+        let (mut texts, mut fallbacks) = (0, 0);
+        for length in 1..60 {
+            let variant = format_ident!("V{}", "x".repeat(length));
+            let tokens = quote! {
+                #[cfg(feature = "a")]
+                impl From<#ty> for #variant {
+                    /// The variant.
+                    fn from(value: #ty) -> Self {
+                        Self::#variant(Box::new(value))
+                    }
+                }
+            };
+            let types = (ty.to_string(), variant.to_string());
+            let text = from_text(
+                Some(&predicate),
+                (&types.0, &types.1),
+                "The variant.",
+                &types.1,
+                true,
+            );
+            match both(tokens, text) {
+                (formatted, Some(text)) => {
+                    assert_eq!(text, formatted, "From impl of {length}");
+                    texts += 1;
+                }
+                (_, None) => fallbacks += 1,
+            }
+        }
+        assert!(texts > 5 && fallbacks > 5, "{texts} {fallbacks}");
     }
 }

@@ -128,7 +128,10 @@ fn source_jobs<'a>(
     ));
     jobs.push((
         "src/impls.rs".into(),
-        Box::new(move || format_file(super::impls::module(api)?, header, "impls.rs")),
+        Box::new(move || {
+            let (tokens, macros) = super::impls::module(api)?;
+            super::format_with_macros(tokens, &macros, header, "impls.rs")
+        }),
     ));
     jobs.push((
         "src/methods.rs".into(),
