@@ -57,7 +57,7 @@ pub fn relax(raw: &Value, space: &mut TypeSpace, operations: &[Operation]) {
 /// Whether the property schema at `pointer` is read-only: itself, the schema it refers to, or
 /// a part of its allOf (`{"allOf": [{"$ref": ...}, {"readOnly": true}]}`).
 fn is_read_only(raw: &Value, pointer: &str) -> bool {
-    let node = |pointer: &str| raw.pointer(pointer.trim_start_matches('#'));
+    let node = |pointer: &str| crate::ir::pointer::lookup(raw, pointer);
     let flagged = |schema: &Value| schema.get("readOnly").and_then(Value::as_bool) == Some(true);
     let resolved = |schema: &'_ Value| -> bool {
         flagged(schema)

@@ -48,7 +48,7 @@ impl<'s> Sampler<'s> {
 
     fn node(&self, pointer: &str) -> Option<&'s Value> {
         let raw: &'s Value = self.raw;
-        raw.pointer(pointer.trim_start_matches('#'))
+        crate::ir::pointer::lookup(raw, pointer)
     }
 
     /// A value for the schema at `pointer`.

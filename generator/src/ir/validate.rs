@@ -31,7 +31,7 @@ impl std::fmt::Display for Mismatch {
 
 /// Checks `value` against the schema at `pointer` (`#/components/schemas/...`) of `raw`.
 pub fn check(raw: &Value, pointer: &str, value: &Value) -> Result<(), Mismatch> {
-    match raw.pointer(pointer.trim_start_matches('#')) {
+    match crate::ir::pointer::lookup(raw, pointer) {
         Some(schema) => fits(raw, schema, value),
         None => Ok(()),
     }
@@ -62,9 +62,7 @@ impl<'s> Checker<'s> {
             let Some(reference) = schema.get("$ref").and_then(Value::as_str) else {
                 return Some(schema);
             };
-            schema = self
-                .raw
-                .pointer(reference.strip_prefix('#').unwrap_or(reference))?;
+            schema = crate::ir::pointer::lookup(self.raw, reference)?;
         }
         None
     }

@@ -113,8 +113,13 @@ impl Spec {
 
     /// Parse JSON text (not yet overlaid).
     pub fn json(file: &str, bytes: &[u8]) -> Result<Value> {
-        serde_json::from_slice(bytes)
-            .map_err(|e| Error::spec(file, "#", crate::error::json_error_message(&e)))
+        // Checked as UTF-8 once, in bulk, the text parses faster than bytes checked string by
+        // string; invalid UTF-8 is reported by the byte parser, with its position.
+        let parsed = match std::str::from_utf8(bytes) {
+            Ok(text) => serde_json::from_str(text),
+            Err(_) => serde_json::from_slice(bytes),
+        };
+        parsed.map_err(|e| Error::spec(file, "#", crate::error::json_error_message(&e)))
     }
 
     /// The component name of a local `#/components/<kind>/NAME` reference.

@@ -385,9 +385,7 @@ fn json_response(
 /// with the type of its body; others keep their body as text.
 /// A body the schema at `pointer` rejects: the first of a few values of different kinds.
 fn foreign_body(spec: &Spec, pointer: &str) -> Option<serde_json::Value> {
-    let schema = spec
-        .raw
-        .pointer(pointer.strip_prefix('#').unwrap_or(pointer))?;
+    let schema = crate::ir::pointer::lookup(&spec.raw, pointer)?;
     // Kinds first that no lenient decoder takes for another (an enum keeps an unknown
     // string, so a string comes after a number and a boolean).
     let candidates = [
@@ -487,7 +485,7 @@ pub(super) fn misfit_examples(spec: &Spec, op: &SpecOperation<'_>) -> bool {
             .filter(|media| is_json(media))
             .any(|media| {
                 let media_pointer = format!("{pointer}/content/{}", escape_token(media));
-                let raw = |pointer: &str| spec.raw.pointer(pointer.trim_start_matches('#'));
+                let raw = |pointer: &str| crate::ir::pointer::lookup(&spec.raw, pointer);
                 let (Some(schema), Some(content)) =
                     (raw(&format!("{media_pointer}/schema")), raw(&media_pointer))
                 else {
@@ -515,8 +513,7 @@ fn misfit_schema_example<'s>(
     }
     if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
         return seen.insert(reference)
-            && raw
-                .pointer(reference.trim_start_matches('#'))
+            && crate::ir::pointer::lookup(raw, reference)
                 .is_some_and(|target| misfit_schema_example(raw, target, seen, depth + 1));
     }
     // A mock builds its answer from a schema's `example`, else its `default`.

@@ -103,7 +103,7 @@ pub(super) fn is_annotation(node: &Value) -> bool {
 impl<'s> TypeBuilder<'s> {
     pub(super) fn node(&self, pointer: &str) -> Option<&'s Value> {
         let raw: &'s Value = self.raw;
-        raw.pointer(pointer.strip_prefix('#').unwrap_or(pointer))
+        crate::ir::pointer::lookup(raw, pointer)
     }
 
     pub(super) fn component_node(&self, name: &str) -> Option<&'s Value> {
