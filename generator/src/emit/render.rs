@@ -161,6 +161,95 @@ impl fmt::Display for RustType {
     }
 }
 
+impl RustType {
+    /// This type inside the generic type at `path` (`Option<T>`, `crate::Nullable<T>`).
+    pub fn wrapped(self, path: &[&str]) -> RustType {
+        RustType {
+            ty: generic(path, vec![self.ty]),
+            compact: self.compact,
+        }
+    }
+
+    /// The lines of `prefix`, this type and `suffix` after `indent` spaces, broken as the
+    /// formatter (prettyplease) breaks a type that does not fit in `width` columns: after the
+    /// `<` of its generic arguments, each argument on a line of its own (laid out the same
+    /// way, one level deeper, with a `,`), then the `>` and `suffix`. `None` when a line
+    /// still does not fit (a path too long by itself), which the formatter may write otherwise.
+    pub fn layout(
+        &self,
+        indent: usize,
+        prefix: &str,
+        suffix: &str,
+        width: usize,
+    ) -> Option<Vec<String>> {
+        let mut lines = Vec::new();
+        layout(&self.ty, indent, prefix, (suffix, 0), width, &mut lines).then_some(lines)
+    }
+}
+
+/// [`RustType::layout`] of `ty` into `lines`; whether they fit. The last `uncounted` bytes of
+/// `suffix` do not count against the width (the formatter writes the comma after a last
+/// generic argument only once the list breaks).
+fn layout(
+    ty: &syn::Type,
+    indent: usize,
+    prefix: &str,
+    (suffix, uncounted): (&str, usize),
+    width: usize,
+    lines: &mut Vec<String>,
+) -> bool {
+    let pad = " ".repeat(indent);
+    let whole = format!("{pad}{prefix}{}{suffix}", Text(ty));
+    if whole.len() - uncounted <= width {
+        lines.push(whole);
+        return true;
+    }
+    let syn::Type::Path(path) = ty else {
+        return false;
+    };
+    let Some(syn::PathArguments::AngleBracketed(args)) =
+        path.path.segments.last().map(|s| &s.arguments)
+    else {
+        return false;
+    };
+    let head: Vec<String> = path
+        .path
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect();
+    let open = format!("{pad}{prefix}{}<", head.join("::"));
+    let mut fits = open.len() <= width;
+    lines.push(open);
+    for (index, arg) in args.args.iter().enumerate() {
+        let last = index + 1 == args.args.len();
+        let syn::GenericArgument::Type(inner) = arg else {
+            return false;
+        };
+        fits &= layout(
+            inner,
+            indent + 4,
+            "",
+            (",", usize::from(last)),
+            width,
+            lines,
+        );
+    }
+    let close = format!("{pad}>{suffix}");
+    fits &= close.len() <= width;
+    lines.push(close);
+    fits
+}
+
+/// A `syn::Type` of the renderer, as text (`, ` between generic arguments).
+struct Text<'a>(&'a syn::Type);
+
+impl fmt::Display for Text<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        print(self.0, ", ", f)
+    }
+}
+
 /// `a::b::C<D, E>`: the paths the renderer makes, as text.
 fn print(ty: &syn::Type, separator: &str, f: &mut fmt::Formatter<'_>) -> fmt::Result {
     let syn::Type::Path(path) = ty else {

@@ -130,6 +130,26 @@ impl ItemText {
         self.text.push('\n');
     }
 
+    /// `prefix`, the type `ty` and `suffix` after `indent` spaces, on as many lines as the
+    /// formatter breaks them into (see [`super::render::RustType::layout`]).
+    pub fn typed(
+        &mut self,
+        indent: usize,
+        prefix: &str,
+        ty: &super::render::RustType,
+        suffix: &str,
+    ) {
+        match ty.layout(indent, prefix, suffix, WIDTH) {
+            Some(lines) => {
+                for line in lines {
+                    self.text.push_str(&line);
+                    self.text.push('\n');
+                }
+            }
+            None => self.fits = false,
+        }
+    }
+
     /// A `#[cfg(...)]` line for `predicate`, if there is one.
     pub fn cfg(&mut self, predicate: Option<&crate::ir::features::Predicate>) {
         if let Some(predicate) = predicate {

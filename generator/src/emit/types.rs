@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::syntax::Items;
+use super::syntax::{ItemText, Items};
 use super::{cfg_attr, enums, structs};
 use crate::ir::features::Features;
 use crate::ir::types::{Tagging, TypeAlias, TypeId, TypeKind, TypeSpace};
@@ -42,7 +42,7 @@ pub fn module_part(
         .map(|index| {
             let mut item = type_def(space, features, TypeId(index), &mut out);
             for alias in aliases.get(&index).into_iter().flatten() {
-                item.extend(alias_def(space, features, alias));
+                item.extend(alias_def(space, features, alias, &mut out));
             }
             item
         })
@@ -110,15 +110,29 @@ fn imports(space: &TypeSpace) -> Vec<TokenStream> {
 }
 
 /// `pub type Name = Target;`: the name an inline schema would have had, when it is identical
-/// to one met before and shares that one's type.
-fn alias_def(space: &TypeSpace, features: &Features, alias: &TypeAlias) -> TokenStream {
+/// to one met before and shares that one's type. Written as text when it fits (see
+/// [`ItemText`]).
+fn alias_def(
+    space: &TypeSpace,
+    features: &Features,
+    alias: &TypeAlias,
+    out: &mut Items,
+) -> TokenStream {
     let target = space.get(alias.target);
-    let cfg = cfg_attr(features.type_predicate(alias.target).as_ref());
+    let predicate = features.type_predicate(alias.target);
     let text = format!(
         "The schema at `{}`, identical to [`{}`]'s: the same type.",
         alias.pointer.as_str().replace('`', "'"),
         target.name
     );
+    let mut item = ItemText::new(256);
+    item.docs("", &text);
+    item.cfg(predicate.as_ref());
+    item.line(&format!("pub type {} = {};", alias.name, target.name));
+    if let Some(item) = item.finish() {
+        return out.placeholder(&TokenStream::new(), item);
+    }
+    let cfg = cfg_attr(predicate.as_ref());
     let docs = super::doc::lines(&text);
     let name = format_ident!("{}", alias.name);
     let target = format_ident!("{}", target.name);
