@@ -394,13 +394,52 @@ pub fn write_atomically(files: &Files, out: &Path) -> Result<()> {
             let _ = std::fs::rename(&backup, out);
             return Err(Error::io(out, e));
         }
-        let _ = std::fs::remove_dir_all(&backup);
+        remove_tree(&backup);
         Ok(())
     })();
     if result.is_err() {
         let _ = std::fs::remove_dir_all(&staging);
     }
     result
+}
+
+/// Removes the tree at `dir` (best effort), its files unlinked on all cores: a generated
+/// crate is hundreds of files, and unlinking them on one thread took longer than writing them.
+fn remove_tree(dir: &Path) {
+    let (mut files, mut dirs) = (Vec::new(), Vec::new());
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(current) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&current) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            // A symbolic link is removed, not followed.
+            match entry.file_type() {
+                Ok(kind) if kind.is_dir() => stack.push(entry.path()),
+                _ => files.push(entry.path()),
+            }
+        }
+        dirs.push(current);
+    }
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let per_thread = files.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        for part in files.chunks(per_thread) {
+            scope.spawn(move || {
+                for file in part {
+                    let _ = std::fs::remove_file(file);
+                }
+            });
+        }
+    });
+    // Children were listed after their parents.
+    for dir in dirs.iter().rev() {
+        let _ = std::fs::remove_dir(dir);
+    }
+    // Whatever is left (a file that appeared meanwhile).
+    if dir.exists() {
+        let _ = std::fs::remove_dir_all(dir);
+    }
 }
 
 /// The stack of the thread that builds the IR. The lowering recurses along the spec's
@@ -459,15 +498,35 @@ mod tests {
             .map(|e| e.file_name())
             .collect();
         assert_eq!(left, vec![std::ffi::OsString::from("generated")]);
-        // A good write replaces the whole directory.
+        // A good write replaces the whole directory, nested directories and all; a link in
+        // it to a directory outside is removed, not followed.
+        std::fs::create_dir_all(out.join("a/b")).unwrap();
+        std::fs::write(out.join("a/b/c.rs"), "old").unwrap();
+        let keep = root.join("keep");
+        std::fs::create_dir_all(&keep).unwrap();
+        std::fs::write(keep.join("kept.txt"), "kept").unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(&keep, out.join("a/link")).unwrap();
         let mut files = Files::new();
         files.insert("src/lib.rs".into(), "new".into());
         write_atomically(&files, &out).unwrap();
         assert!(!out.join("lib.rs").exists());
+        assert!(!out.join("a").exists());
         assert_eq!(
             std::fs::read_to_string(out.join("src/lib.rs")).unwrap(),
             "new"
         );
+        assert_eq!(
+            std::fs::read_to_string(keep.join("kept.txt")).unwrap(),
+            "kept"
+        );
+        let mut left: Vec<_> = std::fs::read_dir(&root)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        left.sort();
+        assert_eq!(left, ["generated", "keep"].map(std::ffi::OsString::from));
         let _ = std::fs::remove_dir_all(&root);
     }
 }
