@@ -154,13 +154,19 @@ pub fn union(
     space: &TypeSpace,
     def: &TypeDef,
     u: &UnionDef,
-    cfg: (&TokenStream, Option<&Predicate>),
+    (cfg, predicate): (&TokenStream, Option<&Predicate>),
     out: &mut Items,
 ) -> TokenStream {
-    match &u.tagging {
-        Tagging::Overlapping => overlapping(space, def, u, cfg.0, out),
-        Tagging::Untagged => untagged(space, def, u, cfg, out),
-        Tagging::Internal { .. } | Tagging::External => tagged(space, def, u, cfg, out),
+    if u.tagging == Tagging::Overlapping {
+        return overlapping(space, def, u, cfg, out);
+    }
+    let item = union_definition(space, def, u).item(cfg, predicate, out);
+    // A tagged union's serde impls come from its macro; an untagged one derives them.
+    let impls =
+        (u.tagging != Tagging::Untagged).then(|| out.placeholder(cfg, tagged_impls_text(def, u)));
+    quote! {
+        #item
+        #impls
     }
 }
 
@@ -199,30 +205,38 @@ fn tag_list(tags: &[String]) -> String {
     }
 }
 
-/// An internally or externally tagged union and its impl macro.
-fn tagged(
-    space: &TypeSpace,
-    def: &TypeDef,
-    u: &UnionDef,
-    (cfg, predicate): (&TokenStream, Option<&Predicate>),
-    out: &mut Items,
-) -> TokenStream {
-    let definition = Definition {
+/// The enum of a tagged union (with its `Unknown` variant) or of an untagged one (serde tries
+/// the variants in the order the analysis proved sound).
+fn union_definition<'a>(space: &TypeSpace, def: &'a TypeDef, u: &UnionDef) -> Definition<'a> {
+    let mut doc = type_doc_text(def);
+    if u.tagging != Tagging::Untagged {
+        return Definition {
+            name: &def.name,
+            doc,
+            derives: "Debug, Clone, PartialEq",
+            serde: false,
+            variants: variants(space, u),
+            unknown: Some((
+                "A kind this version of the client does not know; the whole object, as received.",
+                "serde_json::Value",
+            )),
+        };
+    }
+    doc.push_str(
+        "\n\nDecoded as the first variant, in the order listed, that accepts the value; \
+         each variant rejects every value of the variants after it",
+    );
+    match u.rationale.as_deref().filter(|r| !r.is_empty()) {
+        Some(reason) => doc.push_str(&format!(" ({}).", doc::sanitize(reason))),
+        None => doc.push('.'),
+    }
+    Definition {
         name: &def.name,
-        doc: type_doc_text(def),
-        derives: "Debug, Clone, PartialEq",
-        serde: false,
+        doc,
+        derives: "Debug, Clone, PartialEq, Serialize, Deserialize",
+        serde: true,
         variants: variants(space, u),
-        unknown: Some((
-            "A kind this version of the client does not know; the whole object, as received.",
-            "serde_json::Value",
-        )),
-    };
-    let item = definition.item(cfg, predicate, out);
-    let impls = out.placeholder(cfg, tagged_impls_text(def, u));
-    quote! {
-        #item
-        #impls
+        unknown: None,
     }
 }
 
@@ -269,34 +283,6 @@ fn tagged_impls_text(def: &TypeDef, u: &UnionDef) -> String {
     }
     text.push_str("});\n");
     text
-}
-
-/// An untagged union: serde tries the variants in the order the analysis proved sound.
-fn untagged(
-    space: &TypeSpace,
-    def: &TypeDef,
-    u: &UnionDef,
-    (cfg, predicate): (&TokenStream, Option<&Predicate>),
-    out: &mut Items,
-) -> TokenStream {
-    let mut text = type_doc_text(def);
-    text.push_str(
-        "\n\nDecoded as the first variant, in the order listed, that accepts the value; \
-         each variant rejects every value of the variants after it",
-    );
-    match u.rationale.as_deref().filter(|r| !r.is_empty()) {
-        Some(reason) => text.push_str(&format!(" ({}).", doc::sanitize(reason))),
-        None => text.push('.'),
-    }
-    let definition = Definition {
-        name: &def.name,
-        doc: text,
-        derives: "Debug, Clone, PartialEq, Serialize, Deserialize",
-        serde: true,
-        variants: variants(space, u),
-        unknown: None,
-    };
-    definition.item(cfg, predicate, out)
 }
 
 /// A union whose variants overlap: the value as received, a typed view (`as_x`) and a
@@ -423,6 +409,7 @@ fn secret_names(space: &TypeSpace, union: &UnionDef) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::emit::syntax::Compared;
     use crate::ir::types::Ty;
 
     #[test]
@@ -431,7 +418,7 @@ mod tests {
         let render = Render::new(&space);
         let predicate = Predicate::Feature("applications".into());
         let cfg = super::super::cfg_attr(Some(&predicate));
-        let (mut texts, mut fallbacks) = (0, 0);
+        let mut compared = Compared::default();
         for length in 10..60 {
             let ident = format!("V{}", "a".repeat(length - 1));
             let variants = vec![
@@ -454,19 +441,9 @@ mod tests {
                 variants,
                 unknown: (length % 3 == 0).then_some(("Not known.", "serde_json::Value")),
             };
-            let tokens = definition.tokens(&cfg);
-            let formatted = super::super::format_with_macros(tokens, &[], "", "t.rs").unwrap();
-            match definition.text(Some(&predicate)) {
-                Some(text) => {
-                    assert_eq!(format!("\n{text}"), formatted, "variant of {length}");
-                    texts += 1;
-                }
-                None => fallbacks += 1,
-            }
+            let (tokens, text) = (definition.tokens(&cfg), definition.text(Some(&predicate)));
+            compared.check(tokens, text, "\n\n", &format!("variant of {length}"));
         }
-        assert!(
-            texts > 10 && fallbacks > 10,
-            "{texts} as text, {fallbacks} formatted"
-        );
+        compared.assert_more_than(10, None, 10);
     }
 }

@@ -600,18 +600,18 @@ fn tried(api: &Api, value: &ValueConv, from: &Ty, input: TokenStream) -> TokenSt
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::emit::syntax::Compared;
 
-    /// The formatter's text for `tokens`, and ours; `None` for ours when it does not fit.
-    fn both(tokens: TokenStream, text: Option<String>) -> (String, Option<String>) {
-        let formatted = super::super::format_with_macros(tokens, &[], "", "t.rs").unwrap();
-        (formatted, text.map(|t| format!("\n{t}")))
+    /// A method written as text, inside `impl X`.
+    fn in_impl(text: Option<String>) -> Option<String> {
+        text.map(|t| format!("impl X {{\n{t}}}\n"))
     }
 
     #[test]
     fn a_setter_written_as_text_is_what_the_formatter_writes() {
         let space = TypeSpace::default();
         let ty = Render::new(&space).ty(&Ty::Vec(Box::new(Ty::DateTime)));
-        let (mut one_line, mut broken, mut fallbacks) = (0, 0, 0);
+        let mut compared = Compared::default();
         for length in 1..60 {
             let name = format!("f{}", "x".repeat(length));
             let (method, member) = (format_ident!("with_{name}"), ident(&name));
@@ -632,30 +632,17 @@ mod tests {
                 &ty,
                 set,
             );
-            let (formatted, text) = both(tokens, text.map(|t| format!("impl X {{\n{t}}}\n")));
-            match text {
-                Some(text) if text.contains("        mut self,\n") => {
-                    assert_eq!(text, formatted, "setter of {length}");
-                    broken += 1;
-                }
-                Some(text) => {
-                    assert_eq!(text, formatted, "setter of {length}");
-                    one_line += 1;
-                }
-                None => fallbacks += 1,
-            }
+            let what = format!("setter of {length}");
+            compared.check(tokens, in_impl(text), "        mut self,\n", &what);
         }
-        assert!(
-            one_line > 5 && broken > 5 && fallbacks > 5,
-            "{one_line} {broken} {fallbacks}"
-        );
+        compared.assert_more_than(5, Some(5), 5);
     }
 
     #[test]
     fn an_accessor_written_as_text_is_what_the_formatter_writes() {
         let space = TypeSpace::default();
         let ty = Render::new(&space).ty(&Ty::Vec(Box::new(Ty::DateTime)));
-        let (mut texts, mut fallbacks) = (0, 0);
+        let mut compared = Compared::default();
         for length in 1..60 {
             let name = format!("f{}", "x".repeat(length));
             let (method, member) = (ident(&name), ident(&name));
@@ -676,16 +663,14 @@ mod tests {
                 ("B", format!("value.{name}.as_ref()")),
             ];
             let text = accessor_text("`f`, which every variant has.", &name, &ty, &arms, true);
-            let (formatted, text) = both(tokens, text.map(|t| format!("impl X {{\n{t}}}\n")));
-            match text {
-                Some(text) => {
-                    assert_eq!(text, formatted, "accessor of {length}");
-                    texts += 1;
-                }
-                None => fallbacks += 1,
-            }
+            compared.check(
+                tokens,
+                in_impl(text),
+                "\n\n",
+                &format!("accessor of {length}"),
+            );
         }
-        assert!(texts > 5 && fallbacks > 5, "{texts} {fallbacks}");
+        compared.assert_more_than(5, None, 5);
     }
 
     #[test]
@@ -693,7 +678,7 @@ mod tests {
         let space = TypeSpace::default();
         let ty = Render::new(&space).ty(&Ty::Vec(Box::new(Ty::Map(Box::new(Ty::DateTime)))));
         let predicate = crate::ir::features::Predicate::Feature("a".into());
-        let (mut texts, mut fallbacks) = (0, 0);
+        let mut compared = Compared::default();
         for length in 1..60 {
             let variant = format_ident!("V{}", "x".repeat(length));
             let tokens = quote! {
@@ -713,14 +698,8 @@ mod tests {
                 &types.1,
                 true,
             );
-            match both(tokens, text) {
-                (formatted, Some(text)) => {
-                    assert_eq!(text, formatted, "From impl of {length}");
-                    texts += 1;
-                }
-                (_, None) => fallbacks += 1,
-            }
+            compared.check(tokens, text, "\n\n", &format!("From impl of {length}"));
         }
-        assert!(texts > 5 && fallbacks > 5, "{texts} {fallbacks}");
+        compared.assert_more_than(5, None, 5);
     }
 }

@@ -162,3 +162,45 @@ impl ItemText {
         self.fits.then_some(self.text)
     }
 }
+
+/// How the items of an emitter's test came out against the formatter.
+#[cfg(test)]
+#[derive(Debug, Default)]
+pub struct Compared {
+    /// Written as text, without the break the test looks for.
+    pub whole: usize,
+    /// Written as text, with that break.
+    pub broken: usize,
+    /// Left to the formatter (a line did not fit).
+    pub formatted: usize,
+}
+
+#[cfg(test)]
+impl Compared {
+    /// Compares `text` (an item written as text, or `None`) with the formatter's text for
+    /// `tokens`, panicking with `what` when they differ, and counts it: as broken when the
+    /// text holds `marker`.
+    pub fn check(&mut self, tokens: TokenStream, text: Option<String>, marker: &str, what: &str) {
+        let formatted = super::format_with_macros(tokens, &[], "", "t.rs").unwrap();
+        match text {
+            Some(text) => {
+                assert_eq!(format!("\n{text}"), formatted, "{what}");
+                match text.contains(marker) {
+                    true => self.broken += 1,
+                    false => self.whole += 1,
+                }
+            }
+            None => self.formatted += 1,
+        }
+    }
+
+    /// Asserts that more than `whole`, `broken` (when the item has a break to look for) and
+    /// `formatted` items came out each way, so that the test went through every path.
+    pub fn assert_more_than(&self, whole: usize, broken: Option<usize>, formatted: usize) {
+        let broken_ok = broken.is_none_or(|broken| self.broken > broken);
+        assert!(
+            self.whole > whole && broken_ok && self.formatted > formatted,
+            "{self:?}"
+        );
+    }
+}
