@@ -5,7 +5,9 @@
 //! `~/.cache/openapi-forge-peers`): `cargo-progenitor` from crates.io with `cargo install`,
 //! `openapi-generator-cli` (which bundles the generator's jar; Java must be on the machine) from
 //! PyPI into a Python virtual environment. Each run is bounded in time and memory, and a failure
-//! is a result like any other: it is reported with its error, not hidden.
+//! is a result like any other: it is reported with its error, not hidden. The Access outputs
+//! that check (openapi-generator's after its one known compile error is patched) are then
+//! built cold beside this project's Access crate, for goal 1 of the performance issue.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
