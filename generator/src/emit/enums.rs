@@ -91,7 +91,7 @@ impl Definition<'_> {
     fn tokens(&self, cfg: &TokenStream) -> TokenStream {
         let name = format_ident!("{}", self.name);
         let docs = doc::lines(&self.doc);
-        let derives: TokenStream = self.derives.parse().unwrap_or_default();
+        let derives = self.derives.split(", ").map(|d| format_ident!("{d}"));
         let serde = self.serde.then(|| quote!(#[serde(untagged)]));
         let variants = self.variants.iter().map(|v| {
             let docs = doc::lines(&v.doc);
@@ -103,13 +103,13 @@ impl Definition<'_> {
         });
         let unknown = self.unknown.map(|(doc, ty)| {
             let docs = doc::lines(doc);
-            let ty: TokenStream = ty.parse().unwrap_or_default();
-            quote! { #docs Unknown(#ty), }
+            let ty = ty.split("::").map(|segment| format_ident!("{segment}"));
+            quote! { #docs Unknown(#(#ty)::*), }
         });
         quote! {
             #docs
             #cfg
-            #[derive(#derives)]
+            #[derive(#(#derives),*)]
             #serde
             pub enum #name {
                 #(#variants)*

@@ -196,7 +196,7 @@ fn shared_accessors(
         let method = ident(&field.ident);
         let arms = arms.iter().map(|(variant, access)| {
             let name = format_ident!("{}", variant);
-            let access: TokenStream = access.parse().unwrap_or_default();
+            let access = internal_tokens(access);
             quote!(Self::#name(value) => #access,)
         });
         let unknown = unknown.then(|| quote!(Self::Unknown(_) => None,));
@@ -319,7 +319,7 @@ fn setters(api: &Api, id: TypeId, out: &mut Items) -> Result<TokenStream> {
             }
             let doc = format!(" {doc}");
             let (member, method) = (ident(&f.ident), format_ident!("{method}"));
-            let set: TokenStream = set.parse().unwrap_or_default();
+            let set = internal_tokens(&set);
             quote! {
                 #[doc = #doc]
                 pub fn #method(mut self, value: impl Into<#ty>) -> Self {
@@ -357,6 +357,16 @@ fn setter_text(doc: &str, method: &str, member: &str, ty: &RustType, set: &str) 
     text.line("        self");
     text.line("    }");
     text.finish()
+}
+
+/// Tokens of an expression this module wrote as text (from identifiers and fixed words, so it
+/// always lexes); were it not to, the item would name the failure and not parse, rather than
+/// lose the expression.
+fn internal_tokens(text: &str) -> TokenStream {
+    text.parse().unwrap_or_else(|error| {
+        let message = format!("internal error: `{text}` does not lex: {error}");
+        quote!(compile_error!(#message))
+    })
 }
 
 /// `impl From<A> for B` or `impl TryFrom<A> for B` (error: [`crate::Error`]).
