@@ -21,8 +21,9 @@
 //!   Uses: `measure`, `table`.
 //! - `whole`: the whole-spec crate's check and build against the baseline's, and one product
 //!   alone. Uses: `baseline`, `measure`, `table`.
-//! - `peers`: progenitor and openapi-generator on the same inputs, their table. Uses: `bounded`,
-//!   `measure`, `regen`, `subset`, `third_party`.
+//! - `peers`: progenitor and openapi-generator on the same inputs, their table, and the cold
+//!   builds of the Access crates. Uses: `baseline`, `bounded`, `measure`, `regen`, `subset`,
+//!   `third_party`.
 //! - `subset`: a spec reduced to the client's operations, or to a sample of a large spec's.
 //!   Uses: none.
 //! - `measure`: a `cargo` command, wall time and peak memory of a process, lines of Rust. Uses:
