@@ -161,53 +161,36 @@ pub(crate) trait Additional {
     ) -> Result<(), M::Error>;
 }
 
-impl Additional for serde_json::Map<String, serde_json::Value> {
-    #[inline]
-    fn read_one<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        map: &mut A,
-        key: Key<'de>,
-        skip: Option<&'static str>,
-    ) -> Result<(), A::Error> {
-        if let Some(value) = read_entry(map, &key, skip)? {
-            self.insert(key.into_string(), value);
-        }
-        Ok(())
-    }
+/// `Additional` for a map type whose keys are `String`s: both impls read and write alike.
+macro_rules! additional_map {
+    (impl $([$($generics:tt)*])? for $map:ty) => {
+        impl $(<$($generics)*>)? Additional for $map {
+            #[inline]
+            fn read_one<'de, A: serde::de::MapAccess<'de>>(
+                &mut self,
+                map: &mut A,
+                key: Key<'de>,
+                skip: Option<&'static str>,
+            ) -> Result<(), A::Error> {
+                if let Some(value) = read_entry(map, &key, skip)? {
+                    self.insert(key.into_string(), value);
+                }
+                Ok(())
+            }
 
-    fn write_all<M: serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-        skip: Option<&str>,
-    ) -> Result<(), M::Error> {
-        write_entries(self.iter(), map, skip)
-    }
+            fn write_all<M: serde::ser::SerializeMap>(
+                &self,
+                map: &mut M,
+                skip: Option<&str>,
+            ) -> Result<(), M::Error> {
+                write_entries(self.iter(), map, skip)
+            }
+        }
+    };
 }
 
-impl<V: serde::Serialize + for<'de> serde::Deserialize<'de>> Additional
-    for std::collections::BTreeMap<String, V>
-{
-    #[inline]
-    fn read_one<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        map: &mut A,
-        key: Key<'de>,
-        skip: Option<&'static str>,
-    ) -> Result<(), A::Error> {
-        if let Some(value) = read_entry(map, &key, skip)? {
-            self.insert(key.into_string(), value);
-        }
-        Ok(())
-    }
-
-    fn write_all<M: serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-        skip: Option<&str>,
-    ) -> Result<(), M::Error> {
-        write_entries(self.iter(), map, skip)
-    }
-}
+additional_map!(impl for serde_json::Map<String, serde_json::Value>);
+additional_map!(impl [V: serde::Serialize + for<'de> serde::Deserialize<'de>] for std::collections::BTreeMap<String, V>);
 
 /// The value of the property `key`, or `None` (its value skipped) when it is `skip`.
 #[inline]
