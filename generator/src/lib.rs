@@ -29,6 +29,14 @@ use error::{Error, Result, Warning};
 use load::source::{self, SpecSource};
 use load::Spec;
 
+/// The phase of [`Generated::timings`] that reads the spec when the path items the config
+/// does not select are skimmed ([`load::selected`]).
+pub const SKIMMED: &str = "parse JSON (unselected paths skimmed)";
+
+/// The phase of [`Generated::timings`] that reads the whole spec after an overlay could not
+/// be applied to the skimmed one.
+pub const REREAD: &str = "parse JSON again (an overlay needs every path)";
+
 /// A configured generation run.
 #[derive(Debug)]
 pub struct Generator {
@@ -85,10 +93,7 @@ impl Generator {
 
     /// Use spec bytes directly (`name` appears in errors).
     pub fn spec_bytes(mut self, name: &str, bytes: Vec<u8>) -> Self {
-        self.source = Some(SpecSource {
-            name: name.to_string(),
-            bytes,
-        });
+        self.source = Some(SpecSource::new(name.to_string(), bytes));
         self
     }
 
@@ -135,16 +140,31 @@ impl Generator {
         if self.verify_pin {
             source::verify_pin(&self.config, &source)?;
         }
-        let sha = source::sha256_hex(&source.bytes);
+        let sha = source.sha256().to_string();
         lap("sha256 and pin");
-        let mut raw = Spec::json(&source.name, &source.bytes)?;
-        lap("parse JSON");
-        for overlay in &self.config.spec.overlays {
-            load::overlay::apply_file(&mut raw, &self.config.dir.join(overlay))?;
+        let filter = load::spec::PathFilter::new(&self.config)?;
+        let skimmed = self.skimmed(&source, &filter);
+        let skims = skimmed.is_some();
+        let mut raw = match skimmed {
+            Some(raw) => raw,
+            None => Spec::json(&source.name, &source.bytes)?,
+        };
+        lap(match skims {
+            true => SKIMMED,
+            false => "parse JSON",
+        });
+        let overlaid = self.apply_overlays(&mut raw, skims);
+        if skims && overlaid.is_err() {
+            // An overlay may need what was skimmed: the whole document gives its result
+            // (or its error).
+            raw = Spec::json(&source.name, &source.bytes)?;
+            lap(REREAD);
+            self.apply_overlays(&mut raw, false)?;
+        } else {
+            overlaid?;
         }
         load::normalize::make_explicit(&mut raw);
         lap("overlays");
-        let filter = load::spec::PathFilter::new(&self.config)?;
         let spec = Spec::parse_selected(&source.name, raw, &|path| filter.selects(path))?;
         lap("parse OpenAPI");
         let crate_name = self.crate_name_for(&spec);
@@ -179,6 +199,37 @@ impl Generator {
 }
 
 impl Generator {
+    /// The spec with the path items the config does not select skimmed
+    /// ([`load::selected`]), when that cannot change the result: the config selects paths,
+    /// the final spec (which keeps every path item) is not asked for, and nothing refers
+    /// into `#/paths`. `None` otherwise, or when the skimming reader refuses the text.
+    fn skimmed(
+        &self,
+        source: &SpecSource,
+        filter: &load::spec::PathFilter,
+    ) -> Option<serde_json::Value> {
+        if self.final_spec || filter.selects_every_path() {
+            return None;
+        }
+        let text = std::str::from_utf8(&source.bytes).ok()?;
+        if load::selected::refers_into_paths(text) {
+            return None;
+        }
+        load::selected::read(text, &|path| filter.selects(path))
+    }
+
+    /// The config's overlays applied in order to `raw`, a skimmed document or the whole one.
+    fn apply_overlays(&self, raw: &mut serde_json::Value, skimmed: bool) -> Result<()> {
+        for overlay in &self.config.spec.overlays {
+            let path = self.config.dir.join(overlay);
+            match skimmed {
+                true => load::overlay::apply_file_to_skimmed(raw, &path)?,
+                false => load::overlay::apply_file(raw, &path)?,
+            }
+        }
+        Ok(())
+    }
+
     /// The crate's name: given, else from the config, else from the spec's title.
     fn crate_name_for(&self, spec: &Spec) -> String {
         self.name

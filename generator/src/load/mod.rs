@@ -4,6 +4,7 @@
 
 pub mod normalize;
 pub mod overlay;
+pub mod selected;
 pub mod source;
 pub mod spec;
 

@@ -33,8 +33,22 @@ pub fn apply_file(doc: &mut Value, path: &Path) -> Result<()> {
     apply_str(doc, &text, &path.display().to_string())
 }
 
+/// Apply the overlay file at `path` to a document whose unselected path items were skimmed
+/// ([`super::selected`]). It is refused where the whole document could give another result:
+/// a target that matches nothing (it may match in a skimmed item), or one that reads the
+/// document from its root inside a filter (a `$` after the first character).
+pub fn apply_file_to_skimmed(doc: &mut Value, path: &Path) -> Result<()> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    apply(doc, &text, &path.display().to_string(), true)
+}
+
 /// Apply an overlay given as JSON text; `file` names it in errors.
 pub fn apply_str(doc: &mut Value, text: &str, file: &str) -> Result<()> {
+    apply(doc, text, file, false)
+}
+
+/// [`apply_str`]; `skimmed` as in [`apply_file_to_skimmed`].
+fn apply(doc: &mut Value, text: &str, file: &str, skimmed: bool) -> Result<()> {
     let de = &mut serde_json::Deserializer::from_str(text);
     let overlay: OverlayDoc = serde_path_to_error::deserialize(de).map_err(|e| {
         Error::spec(
@@ -54,7 +68,16 @@ pub fn apply_str(doc: &mut Value, text: &str, file: &str) -> Result<()> {
         ));
     }
     for (index, action) in overlay.actions.iter().enumerate() {
-        apply_action(doc, action).map_err(|message| Error::Overlay {
+        let from_root = skimmed
+            && action
+                .target
+                .get(1..)
+                .is_some_and(|rest| rest.contains('$'));
+        let applied = match from_root {
+            true => Err("the target reads the whole document".to_string()),
+            false => apply_action(doc, action),
+        };
+        applied.map_err(|message| Error::Overlay {
             file: file.to_string(),
             action: index,
             target: action.target.clone(),

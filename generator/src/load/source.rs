@@ -14,6 +14,25 @@ pub struct SpecSource {
     pub name: String,
     /// The raw file contents.
     pub bytes: Vec<u8>,
+    /// The lowercase hex sha256 of `bytes`, once computed.
+    sha256: std::sync::OnceLock<String>,
+}
+
+impl SpecSource {
+    /// The spec `bytes`, named `name` in errors.
+    pub fn new(name: String, bytes: Vec<u8>) -> SpecSource {
+        SpecSource {
+            name,
+            bytes,
+            sha256: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The lowercase hex sha256 of the bytes, computed once (the pin is checked when the
+    /// spec is located and again before generating, and the sha heads every file).
+    pub fn sha256(&self) -> &str {
+        self.sha256.get_or_init(|| sha256_hex(&self.bytes))
+    }
 }
 
 /// Lowercase hex sha256 of `bytes`.
@@ -25,10 +44,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// Read a spec from an explicit file.
 pub fn read_file(path: &Path) -> Result<SpecSource> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    Ok(SpecSource {
-        name: path.display().to_string(),
-        bytes,
-    })
+    Ok(SpecSource::new(path.display().to_string(), bytes))
 }
 
 /// Check `source` against the pin in `config`, if any.
@@ -36,7 +52,7 @@ pub fn verify_pin(config: &Config, source: &SpecSource) -> Result<()> {
     let Some(expected) = config.spec.sha256.as_deref() else {
         return Ok(());
     };
-    let actual = sha256_hex(&source.bytes);
+    let actual = source.sha256();
     if actual.eq_ignore_ascii_case(expected) {
         Ok(())
     } else {
@@ -95,10 +111,7 @@ pub fn locate_pinned(config: &Config, root: &Path, cache_dir: &Path) -> Result<S
             tried.join(", ")
         ))
     })?;
-    let source = SpecSource {
-        name: url.to_string(),
-        bytes,
-    };
+    let source = SpecSource::new(url.to_string(), bytes);
     verify_pin(config, &source)?;
     if let Some(path) = cached {
         if let Some(parent) = path.parent() {

@@ -316,6 +316,11 @@ impl PathFilter {
         })
     }
 
+    /// Whether every path is selected (the config lists no pattern).
+    pub fn selects_every_path(&self) -> bool {
+        self.include.is_empty() && self.exclude.is_empty()
+    }
+
     /// Whether `path` is selected.
     pub fn selects(&self, path: &str) -> bool {
         (self.include.is_empty() || self.include.iter().any(|r| r.is_match(path)))
