@@ -25,7 +25,12 @@ const METHODS: [&str; 8] = [
 /// (the whole reader says what is wrong).
 pub fn read(text: &str, selected: &dyn Fn(&str) -> bool) -> Option<Value> {
     let mut deserializer = serde_json::Deserializer::from_str(text);
-    let value = Document { selected }.deserialize(&mut deserializer).ok()?;
+    let value = Document {
+        selected,
+        paths: false,
+    }
+    .deserialize(&mut deserializer)
+    .ok()?;
     deserializer.end().ok()?;
     Some(value)
 }
@@ -37,9 +42,13 @@ pub fn refers_into_paths(text: &str) -> bool {
     text.contains("#/paths") || text.contains("#\\/paths") || text.contains("\\u0023")
 }
 
-/// The top-level object: `paths` read through [`Paths`], every other member whole.
+/// An object read whole but for some members: the top-level one (`paths` read as the paths
+/// object) and the `paths` object (a path item `selected` refuses read through
+/// [`Skimmed`]).
+#[derive(Clone, Copy)]
 struct Document<'a> {
     selected: &'a dyn Fn(&str) -> bool,
+    paths: bool,
 }
 
 impl<'de> DeserializeSeed<'de> for Document<'_> {
@@ -52,52 +61,25 @@ impl<'de> DeserializeSeed<'de> for Document<'_> {
 impl<'de> Visitor<'de> for Document<'_> {
     type Value = Value;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an OpenAPI document")
+        f.write_str(match self.paths {
+            true => "the paths object",
+            false => "an OpenAPI document",
+        })
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let mut document = Map::new();
+        let mut members = Map::new();
         while let Some(key) = map.next_key::<String>()? {
-            let value = if key == "paths" {
-                map.next_value_seed(Paths {
-                    selected: self.selected,
-                })?
-            } else {
-                map.next_value::<Value>()?
+            let value = match (self.paths, key.as_str()) {
+                (false, "paths") => map.next_value_seed(Document {
+                    paths: true,
+                    ..self
+                })?,
+                (true, path) if !(self.selected)(path) => map.next_value_seed(Skimmed::Item)?,
+                _ => map.next_value::<Value>()?,
             };
-            document.insert(key, value);
+            members.insert(key, value);
         }
-        Ok(Value::Object(document))
-    }
-}
-
-/// The `paths` object: a selected path item whole, any other skimmed by [`Skimmed`].
-struct Paths<'a> {
-    selected: &'a dyn Fn(&str) -> bool,
-}
-
-impl<'de> DeserializeSeed<'de> for Paths<'_> {
-    type Value = Value;
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
-        deserializer.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Paths<'_> {
-    type Value = Value;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("the paths object")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let mut paths = Map::new();
-        while let Some(path) = map.next_key::<String>()? {
-            let item = if (self.selected)(&path) {
-                map.next_value::<Value>()?
-            } else {
-                map.next_value_seed(Skimmed::Item)?
-            };
-            paths.insert(path, item);
-        }
-        Ok(Value::Object(paths))
+        Ok(Value::Object(members))
     }
 }
 
