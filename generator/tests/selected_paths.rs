@@ -106,6 +106,12 @@ fn both_ways(dir: &Path) -> Result<Vec<&'static str>, String> {
     }
 }
 
+/// Generates `dir` both ways and checks that both fail with an error that says `message`.
+fn fails_both_ways(dir: &Path, message: &str) {
+    let error = both_ways(dir).expect_err(message);
+    assert!(error.contains(message), "{error}");
+}
+
 #[test]
 fn unselected_path_items_are_skimmed_and_the_crate_is_the_same() {
     let dir = case("plain", &spec(), &[]);
@@ -161,8 +167,7 @@ fn overlays_give_the_same_crate_whatever_they_target() {
         "update": {"description": "Applies only where the item has no parameters."}
     }]);
     let dir = case("from-root-none", &spec(), &[from_root]);
-    let error = both_ways(&dir).expect_err("the target matches nothing in the whole spec");
-    assert!(error.contains("the target matches nothing"), "{error}");
+    fails_both_ways(&dir, "the target matches nothing");
 }
 
 /// What loading checks across every path item still sees the skimmed ones.
@@ -171,11 +176,7 @@ fn checks_across_the_whole_spec_still_see_skimmed_items() {
     let mut duplicate = spec();
     duplicate["paths"]["/gadgets"]["get"]["operationId"] = json!("createWidget");
     let dir = case("duplicate-id", &duplicate, &[]);
-    let error = both_ways(&dir).expect_err("a duplicate operationId");
-    assert!(
-        error.contains("operationId `createWidget` is already used"),
-        "{error}"
-    );
+    fails_both_ways(&dir, "operationId `createWidget` is already used");
 
     let mut bad = spec();
     bad["paths"]["/gadgets"]["get"]["parameters"] = json!("not a list");
@@ -188,8 +189,7 @@ fn checks_across_the_whole_spec_still_see_skimmed_items() {
         "remove": true
     }]);
     let dir = case("overlay-matches-nothing", &spec(), &[overlay]);
-    let error = both_ways(&dir).expect_err("a target that matches nothing");
-    assert!(error.contains("the target matches nothing"), "{error}");
+    fails_both_ways(&dir, "the target matches nothing");
 }
 
 /// A reference into `#/paths` could name something skimming would leave out: the whole
