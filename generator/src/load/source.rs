@@ -29,7 +29,8 @@ impl SpecSource {
     }
 
     /// The lowercase hex sha256 of the bytes, computed once (the pin is checked when the
-    /// spec is located and again before generating, and the sha heads every file).
+    /// spec is located and again before generating, and the sha heads every file): bytes
+    /// changed after the first call are not hashed again.
     pub fn sha256(&self) -> &str {
         self.sha256.get_or_init(|| sha256_hex(&self.bytes))
     }
