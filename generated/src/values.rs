@@ -327,11 +327,13 @@ fn error_offset(text: &str, line: usize, column: usize) -> Option<usize> {
             .nth(line - 2)
             .map_or(bytes.len(), |(i, _)| i + 1),
     };
-    let mut offset = (line_start + column).saturating_sub(1);
-    // An array just opened: the error is about its first value.
-    if bytes.get(offset) == Some(&b'[') {
-        offset += 1;
-    }
+    let mut offset = match column {
+        // Nothing read of the line yet: the error is about the value it starts with.
+        0 => line_start,
+        // An array just opened: the error is about its first value.
+        _ if bytes.get(line_start + column - 1) == Some(&b'[') => line_start + column,
+        _ => line_start + column - 1,
+    };
     while bytes
         .get(offset)
         .is_some_and(|b| b.is_ascii_whitespace() || matches!(b, b':' | b','))
@@ -663,6 +665,9 @@ mod tests {
             r#"{"result":{"name":"a"}}"#,
             r#"{"result":[[]]}"#,
             r#"{"result":[{"name":"a","tags":[]}, []]}"#,
+            // An error at the start of a line (nothing of it read yet).
+            "{\"result\": [], \"odd key\":\n[true]}",
+            "{\"result\":\n[{\"name\":\"a\",\"tags\":\n[1]}]}",
         ];
         for body in bodies {
             let tracked = serde_path_to_error::deserialize::<_, Body>(
