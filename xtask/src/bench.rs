@@ -414,8 +414,9 @@ fn decode_rows(value: &Value) -> [Row; 2] {
     [
         Row {
             goal: format!(
-                "3. typed decode of 1,000 applications ({:.1} MB) vs Value",
-                number("bytes") / 1e6
+                "3. typed decode of 1,000 applications ({:.1} MB) vs Value (median of {} paired rounds' ratios)",
+                number("bytes") / 1e6,
+                number("rounds")
             ),
             measured: format!(
                 "{:.0} vs {:.0} MB/s = {:.2}x",
