@@ -93,7 +93,11 @@ fn features(api: &Api) -> String {
          # TLS: rustls (the default; the system's root certificates) or the platform's native TLS\n\
          # (OpenSSL on Linux). Without either, only plain-http base URLs work.\n\
          rustls = [\"reqwest/rustls\"]\n\
-         native-tls = [\"reqwest/native-tls\"]\n{group_features}"
+         native-tls = [\"reqwest/native-tls\"]\n\
+         # `methods::Method::reencode`: decode a response value into a method's type and encode it\n\
+         # again, to check examples or captured traffic against the client. Off by default: it\n\
+         # compiles the decoding and encoding of every response type.\n\
+         reencode = []\n{group_features}"
     )
 }
 

@@ -1,7 +1,9 @@
 //! `src/methods.rs` of the generated crate: a catalogue of every method (dotted name, HTTP
-//! method, paths, response shape) that can also decode a response value into the method's Rust
-//! type and encode it again, so documentation examples and captured traffic can be checked
-//! against the client without a network.
+//! method, paths, response shape) that, with the crate's `reencode` feature, can also decode a
+//! response value into the method's Rust type and encode it again, so documentation examples
+//! and captured traffic can be checked against the client without a network. The feature is
+//! off by default: decoding and encoding every method's response type is a tenth of the
+//! crate's build, and a program that calls the API does not need it.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -20,11 +22,16 @@ pub fn module(api: &Api) -> TokenStream {
     let functions = functions(api);
     quote! {
         //! Every method of the client as data: its SDK-style dotted name, HTTP method, paths and
-        //! response shape. [`Method::reencode`] decodes a response value into the method's Rust
-        //! type and encodes it again, which shows what the client keeps of a response (check
-        //! documentation examples or captured traffic against the client without a network).
+        //! response shape. With the `reencode` Cargo feature, `Method::reencode` decodes a
+        //! response value into the method's Rust type and encodes it again, which shows what
+        //! the client keeps of a response (check documentation examples or captured traffic
+        //! against the client without a network). The feature is off by default: it compiles
+        //! the decoding and the encoding of every response type, which a program that only
+        //! calls the API does not need.
 
+        #[cfg(feature = "reencode")]
         use serde::{de::DeserializeOwned, Serialize};
+        #[cfg(feature = "reencode")]
         use serde_json::Value;
 
         #declarations
@@ -84,6 +91,7 @@ fn entries(api: &Api) -> (Vec<TokenStream>, Vec<TokenStream>) {
                     http_method: #http,
                     paths: &[#(#paths),*],
                     shape: #shape,
+                    #[cfg(feature = "reencode")]
                     decode: #decode,
                 };
             };
@@ -176,6 +184,7 @@ fn declarations(api: &Api) -> TokenStream {
             pub paths: &'static [&'static str],
             /// What the response body holds.
             pub shape: ResponseShape,
+            #[cfg(feature = "reencode")]
             decode: Option<fn(Value) -> crate::Result<Value>>,
         }
 
@@ -190,6 +199,7 @@ fn declarations(api: &Api) -> TokenStream {
             }
         }
 
+        #[cfg(feature = "reencode")]
         impl Method {
             /// Decode `value` into what this method returns and encode that again. `value` is
             /// the envelope's `result` for [`ResponseShape::Result`] and
@@ -198,6 +208,8 @@ fn declarations(api: &Api) -> TokenStream {
             ///
             /// Fields the types do not describe are kept, so for a response that matches the
             /// spec the output equals the input (numbers compare by value).
+            ///
+            /// Only with the `reencode` Cargo feature.
             pub fn reencode(&self, value: Value) -> crate::Result<Value> {
                 match self.decode {
                     Some(decode) => decode(value),
@@ -219,6 +231,7 @@ fn functions(api: &Api) -> TokenStream {
         .any(|op| matches!(op.response, ResponseBody::Json { .. }));
     let unused = (!api.features.groups.is_empty() || !decodes).then(|| quote!(#[allow(dead_code)]));
     quote! {
+        #[cfg(feature = "reencode")]
         #unused
         fn reencode<T: DeserializeOwned + Serialize>(value: Value) -> crate::Result<Value> {
             // Through text, as a response is decoded: one reader for every type.
