@@ -75,7 +75,7 @@ pub(crate) struct Request {
     method: reqwest::Method,
     template: &'static str,
     path: String,
-    query: Vec<(String, String)>,
+    pub(crate) query: Vec<(String, String)>,
     body: Option<Payload>,
     accept: &'static str,
     headers: HeaderMap,
@@ -109,6 +109,8 @@ impl<T> std::fmt::Debug for Call<T> {
 }
 
 impl<T> Call<T> {
+    // The builder methods below that do more than set a field call a method of `Request`:
+    // `Call` is compiled once per result type, `Request` once.
     pub(crate) fn new(
         client: Client,
         method: reqwest::Method,
@@ -117,22 +119,7 @@ impl<T> Call<T> {
         decode: Decode<T>,
     ) -> Self {
         Call {
-            req: Request {
-                client,
-                method,
-                template,
-                path,
-                query: Vec::new(),
-                body: None,
-                accept: "application/json",
-                headers: HeaderMap::new(),
-                timeout: None,
-                max_retries: None,
-                invalid: None,
-                error: crate::convention::api_error,
-                security: &[],
-                paging: Paging::Single,
-            },
+            req: Request::new(client, method, template, path),
             decode,
         }
     }
@@ -165,10 +152,7 @@ impl<T> Call<T> {
 
     /// Set the JSON body.
     pub(crate) fn json<B: serde::Serialize + ?Sized>(mut self, body: &B) -> Self {
-        match serde_json::to_vec(body) {
-            Ok(bytes) => self.req.body = Some(Payload::Json(bytes.into())),
-            Err(e) => self.req.invalid = Some(format!("the request body does not serialize: {e}")),
-        }
+        self.req.json(serde_json::to_vec(body));
         self
     }
 
@@ -265,16 +249,7 @@ impl<T> Call<T> {
     /// An extra header for this request. An invalid name or value (a line break, say) fails
     /// the call instead of being sent.
     pub fn header(mut self, name: &str, value: &str) -> Self {
-        match (HeaderName::try_from(name), HeaderValue::from_str(value)) {
-            (Ok(name), Ok(value)) => {
-                self.req.headers.append(name, value);
-            }
-            _ => {
-                self.req.invalid = Some(format!(
-                    "invalid header `{name}` (names and values may not contain control characters)"
-                ))
-            }
-        }
+        self.req.header(name, value);
         self
     }
 
@@ -315,21 +290,12 @@ impl<T> Call<T> {
         &self.req.path
     }
 
-    /// Replace every value of query parameter `name` with `value`.
-    pub(crate) fn set_query(mut self, name: &str, value: String) -> Self {
-        self.req.query.retain(|(n, _)| n != name);
-        self.req.query.push((name.to_string(), value));
-        self
-    }
-
-    /// The value of query parameter `name`, if set.
-    pub(crate) fn query_value(&self, name: &str) -> Option<&str> {
-        self.req
-            .query
-            .iter()
-            .rev()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
+    /// A copy of this call that sends `req` instead.
+    pub(crate) fn with_request(&self, req: Request) -> Self {
+        Call {
+            req,
+            decode: self.decode,
+        }
     }
 
     /// Send the request and decode the response.
@@ -359,6 +325,62 @@ impl<T> Call<T> {
 }
 
 impl Request {
+    fn new(client: Client, method: reqwest::Method, template: &'static str, path: String) -> Self {
+        Request {
+            client,
+            method,
+            template,
+            path,
+            query: Vec::new(),
+            body: None,
+            accept: "application/json",
+            headers: HeaderMap::new(),
+            timeout: None,
+            max_retries: None,
+            invalid: None,
+            error: crate::convention::api_error,
+            security: &[],
+            paging: Paging::Single,
+        }
+    }
+
+    /// Replace every value of query parameter `name` with `value`.
+    pub(crate) fn set_query(&mut self, name: &str, value: String) {
+        self.query.retain(|(n, _)| n != name);
+        self.query.push((name.to_string(), value));
+    }
+
+    /// The value of query parameter `name`, if set.
+    pub(crate) fn query_value(&self, name: &str) -> Option<&str> {
+        self.query
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The JSON body, or why it could not be written.
+    fn json(&mut self, written: serde_json::Result<Vec<u8>>) {
+        match written {
+            Ok(bytes) => self.body = Some(Payload::Json(bytes.into())),
+            Err(e) => self.invalid = Some(format!("the request body does not serialize: {e}")),
+        }
+    }
+
+    /// An extra header; an invalid one fails the call.
+    fn header(&mut self, name: &str, value: &str) {
+        match (HeaderName::try_from(name), HeaderValue::from_str(value)) {
+            (Ok(name), Ok(value)) => {
+                self.headers.append(name, value);
+            }
+            _ => {
+                self.invalid = Some(format!(
+                    "invalid header `{name}` (names and values may not contain control characters)"
+                ))
+            }
+        }
+    }
+
     /// The response of a valid request with a success status; the error the caller sees
     /// otherwise.
     async fn success(&self) -> Result<ResponseParts> {

@@ -67,8 +67,10 @@ impl ResponseParts {
 /// Decode `T` from the body, naming the JSON path of a failure.
 pub(crate) fn decode<T: DeserializeOwned>(parts: &ResponseParts) -> Result<T> {
     let text = body_text(parts)?;
-    crate::values::from_text(text)
-        .map_err(|(path, error)| decode_error(parts, path, error.to_string()))
+    match crate::values::from_text(text) {
+        Ok(value) => Ok(value),
+        Err((path, error)) => Err(decode_error(parts, path, error.to_string())),
+    }
 }
 
 /// The body as text. JSON is UTF-8: a body that is not is a decode error naming the path of

@@ -213,12 +213,18 @@ pub(crate) fn result<T: DeserializeOwned>(parts: &ResponseParts) -> Result<T> {
     let envelope: Envelope<T> = decode(parts)?;
     match envelope.result {
         Some(result) => Ok(result),
-        None => serde_json::from_str("null").map_err(|error| Error::Decode {
-            path: "result".into(),
-            message: format!("missing result: {error}"),
-            status: parts.status,
-            body_excerpt: crate::error::excerpt(&parts.body, EXCERPT),
-        }),
+        None => serde_json::from_str("null").map_err(|error| missing_result(parts, error)),
+    }
+}
+
+/// The error of a response whose `result` is missing or `null` where the method's type needs
+/// a value (not generic: compiled once, not once per result type).
+fn missing_result(parts: &ResponseParts, error: serde_json::Error) -> Error {
+    Error::Decode {
+        path: "result".into(),
+        message: format!("missing result: {error}"),
+        status: parts.status,
+        body_excerpt: crate::error::excerpt(&parts.body, EXCERPT),
     }
 }
 
